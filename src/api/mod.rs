@@ -1,0 +1,393 @@
+//! Wire types of the procure shop protocol (`/api/v1`), shared by the
+//! native client and the reference shop. docs/shop-api.md describes them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+pub const API_PREFIX: &str = "/api/v1";
+/// Header carrying the idempotency key of an order creation.
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+/// Set on a response that replays an order created earlier with the same key.
+pub const REPLAYED_HEADER: &str = "Idempotent-Replayed";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub company: String,
+    pub user: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Buyer,
+    Approver,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Buyer => "buyer",
+            Role::Approver => "approver",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct User {
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    /// Orders above this net total need an approver. `None`: no limit.
+    pub order_limit: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Address {
+    pub id: String,
+    pub label: String,
+    pub name: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ShippingMethod {
+    pub id: String,
+    pub name: String,
+    /// Net price of the shipping method.
+    pub price: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Company {
+    pub code: String,
+    pub name: String,
+    pub currency: String,
+    /// Human-readable payment terms, e.g. "invoice, 30 days end of month".
+    pub payment_terms: String,
+    pub billing_address: Address,
+    pub ship_to: Vec<Address>,
+    pub shipping_methods: Vec<ShippingMethod>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Me {
+    pub user: User,
+    pub company: Company,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Attribute {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Datasheet,
+    Certificate,
+    Manual,
+    Other,
+}
+
+impl DocumentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Datasheet => "datasheet",
+            DocumentKind::Certificate => "certificate",
+            DocumentKind::Manual => "manual",
+            DocumentKind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Document {
+    pub kind: DocumentKind,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Product {
+    pub sku: String,
+    #[serde(default)]
+    pub mpn: String,
+    #[serde(default)]
+    pub manufacturer: String,
+    #[serde(default)]
+    pub gtin: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default = "default_unit")]
+    pub unit: String,
+    /// Sold in packs of this many units; quantities are multiples of it.
+    #[serde(default = "one")]
+    pub pack_size: u32,
+    #[serde(default = "one")]
+    pub min_qty: u32,
+    /// Above the minimum, quantities grow in steps of this many units.
+    #[serde(default = "one")]
+    pub order_step: u32,
+    #[serde(default)]
+    pub stock: u32,
+    #[serde(default)]
+    pub lead_time_days: u32,
+    #[serde(default)]
+    pub attributes: Vec<Attribute>,
+    #[serde(default)]
+    pub documents: Vec<Document>,
+    /// Set on a discontinued part: the sku of its successor.
+    #[serde(default)]
+    pub replaced_by: Option<String>,
+    #[serde(default)]
+    pub discontinued: bool,
+}
+
+fn default_unit() -> String {
+    "pc".to_string()
+}
+fn one() -> u32 {
+    1
+}
+
+/// One page of the catalog. `removed` lists skus the company can no longer see.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CatalogPage {
+    pub items: Vec<Product>,
+    #[serde(default)]
+    pub removed: Vec<String>,
+    /// Pass as `cursor` to get the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+    /// Pass as `since` on the next sync to get only what changed after this page set.
+    pub sync_token: String,
+    /// True when the answer is the whole catalog and the client must drop
+    /// what it had (e.g. the company's visibility changed).
+    #[serde(default)]
+    pub full: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tier {
+    pub min_qty: u32,
+    /// Unit price excluding VAT.
+    pub unit_price: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PriceEntry {
+    pub sku: String,
+    /// Tiers sorted by ascending `min_qty`; the first starts at 1.
+    pub tiers: Vec<Tier>,
+    /// VAT rate in percent, e.g. 19.
+    pub vat_rate: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PriceListHeader {
+    pub currency: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub contract_ref: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PriceListPage {
+    pub header: PriceListHeader,
+    pub items: Vec<PriceEntry>,
+    #[serde(default)]
+    pub removed: Vec<String>,
+    pub next_cursor: Option<String>,
+    pub sync_token: String,
+    #[serde(default)]
+    pub full: bool,
+}
+
+/// Parts this company ordered before, for search ranking.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrderedSkus {
+    pub items: Vec<OrderedSku>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrderedSku {
+    pub sku: String,
+    pub times: u32,
+    pub last_ordered: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DraftLine {
+    pub sku: String,
+    pub quantity: u32,
+    /// The unit price the buyer saw; the shop refuses the order if it differs.
+    #[serde(default)]
+    pub expected_unit_price: Option<Decimal>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OrderDraft {
+    pub po_number: String,
+    pub lines: Vec<DraftLine>,
+    #[serde(default)]
+    pub ship_to: Option<String>,
+    #[serde(default)]
+    pub requested_delivery_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub ship_complete: bool,
+    #[serde(default)]
+    pub shipping_method: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PricedLine {
+    pub sku: String,
+    pub name: String,
+    pub quantity: u32,
+    pub unit_price: Decimal,
+    pub line_total: Decimal,
+    pub vat_rate: Decimal,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Totals {
+    pub currency: String,
+    pub net: Decimal,
+    pub shipping: Decimal,
+    pub vat: Decimal,
+    pub gross: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Preview {
+    pub lines: Vec<PricedLine>,
+    pub totals: Totals,
+    /// Per-line problems; an order with any is refused.
+    pub errors: Vec<LineError>,
+    /// Whether the order would need an approver.
+    pub needs_approval: bool,
+    pub earliest_delivery: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Placed,
+    PendingApproval,
+    Confirmed,
+    Shipped,
+    Delivered,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Placed => "placed",
+            OrderStatus::PendingApproval => "pending_approval",
+            OrderStatus::Confirmed => "confirmed",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Order {
+    pub number: String,
+    pub status: OrderStatus,
+    pub created_at: DateTime<Utc>,
+    pub placed_by: String,
+    pub po_number: String,
+    pub lines: Vec<PricedLine>,
+    pub totals: Totals,
+    pub ship_to: Address,
+    pub requested_delivery_date: Option<NaiveDate>,
+    pub ship_complete: bool,
+    pub payment_terms: String,
+    pub shipping_method: ShippingMethod,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrderSummary {
+    pub number: String,
+    pub status: OrderStatus,
+    pub created_at: DateTime<Utc>,
+    pub po_number: String,
+    pub placed_by: String,
+    pub line_count: u32,
+    pub totals: Totals,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrderList {
+    pub items: Vec<OrderSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// A problem with one line of a draft or import.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LineError {
+    /// Zero-based index of the line in the draft.
+    pub line: usize,
+    pub sku: String,
+    pub code: String,
+    pub message: String,
+    /// For a price change: the current unit price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_unit_price: Option<Decimal>,
+    /// For a quantity problem: the next valid quantity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_quantity: Option<u32>,
+}
+
+/// The one error shape of the protocol.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<LineError>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ApiError,
+}
+
+/// Machine codes of `ApiError`.
+pub mod codes {
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
+    pub const FORBIDDEN: &str = "forbidden";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const INVALID_REQUEST: &str = "invalid_request";
+    pub const INVALID_ORDER: &str = "invalid_order";
+    pub const PRICE_CHANGED: &str = "price_changed";
+    pub const IDEMPOTENCY_MISMATCH: &str = "idempotency_mismatch";
+    pub const INTERNAL: &str = "internal";
+}

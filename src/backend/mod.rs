@@ -1,0 +1,1 @@
+//! The shop seam: one trait, one implementation per shop platform.

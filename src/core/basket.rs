@@ -1,0 +1,392 @@
+//! Baskets: quick-reorder templates kept across sessions.
+//!
+//! A basket is plain data (serialised as TOML by the store). Everything that
+//! changes or prices a basket lives here, free of IO.
+
+use crate::api::{PriceEntry, Product, Totals};
+use crate::core::money;
+use crate::core::quantity::{QuantityError, QuantityRules};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Basket {
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub lines: Vec<BasketLine>,
+    /// A submission that was started but not confirmed by the shop. Its
+    /// idempotency key is reused on every retry so an order is never doubled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<PendingSubmission>,
+    /// Orders placed from this basket, newest last.
+    #[serde(default)]
+    pub orders: Vec<PlacedOrder>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BasketLine {
+    pub sku: String,
+    pub qty: u32,
+    /// A line note such as a cost centre.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PendingSubmission {
+    pub idempotency_key: String,
+    pub po_number: String,
+    pub started_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PlacedOrder {
+    pub number: String,
+    pub date: NaiveDate,
+    pub po_number: String,
+}
+
+/// What went wrong changing a basket.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BasketError {
+    UnknownSku {
+        sku: String,
+        suggestions: Vec<String>,
+    },
+    Quantity {
+        sku: String,
+        error: QuantityError,
+    },
+    BadQuantity {
+        sku: String,
+        reason: String,
+    },
+    NotInBasket {
+        sku: String,
+    },
+}
+
+impl fmt::Display for BasketError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BasketError::UnknownSku { sku, suggestions } => {
+                write!(f, "unknown SKU {sku:?}")?;
+                if !suggestions.is_empty() {
+                    write!(f, " (did you mean {}?)", suggestions.join(", "))?;
+                }
+                Ok(())
+            }
+            BasketError::Quantity { sku, error } => write!(f, "{sku}: {error}"),
+            BasketError::BadQuantity { sku, reason } => write!(f, "{sku}: {reason}"),
+            BasketError::NotInBasket { sku } => write!(f, "{sku} is not in the basket"),
+        }
+    }
+}
+
+impl std::error::Error for BasketError {}
+
+/// Valid basket names: letters, digits, '-', '_' and '.', not starting with '.'.
+pub fn validate_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > 64 {
+        return Err("a basket name has 1 to 64 characters".into());
+    }
+    if name.starts_with('.')
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(format!(
+            "basket name {name:?} may only use letters, digits, '-', '_' and '.', and not start with '.'"
+        ));
+    }
+    Ok(())
+}
+
+impl Basket {
+    pub fn new(name: &str, now: DateTime<Utc>) -> Self {
+        Basket {
+            name: name.to_string(),
+            created_at: now,
+            lines: vec![],
+            pending: None,
+            orders: vec![],
+        }
+    }
+
+    pub fn line(&self, sku: &str) -> Option<&BasketLine> {
+        self.lines.iter().find(|l| l.sku == sku)
+    }
+
+    /// Adds `qty` of a part; an existing line grows. The resulting quantity
+    /// must satisfy the part's rules.
+    pub fn add(&mut self, product: &Product, qty: u32) -> Result<u32, BasketError> {
+        let current = self.line(&product.sku).map(|l| l.qty).unwrap_or(0);
+        let total = current.saturating_add(qty);
+        check_qty(product, total)?;
+        match self.lines.iter_mut().find(|l| l.sku == product.sku) {
+            Some(l) => l.qty = total,
+            None => self.lines.push(BasketLine {
+                sku: product.sku.clone(),
+                qty: total,
+                note: None,
+            }),
+        }
+        Ok(total)
+    }
+
+    /// Sets the quantity of a part, adding the line if needed.
+    pub fn set(&mut self, product: &Product, qty: u32) -> Result<(), BasketError> {
+        check_qty(product, qty)?;
+        match self.lines.iter_mut().find(|l| l.sku == product.sku) {
+            Some(l) => l.qty = qty,
+            None => self.lines.push(BasketLine {
+                sku: product.sku.clone(),
+                qty,
+                note: None,
+            }),
+        }
+        Ok(())
+    }
+
+    pub fn set_note(&mut self, sku: &str, note: Option<String>) -> Result<(), BasketError> {
+        let line = self
+            .lines
+            .iter_mut()
+            .find(|l| l.sku == sku)
+            .ok_or_else(|| BasketError::NotInBasket {
+                sku: sku.to_string(),
+            })?;
+        line.note = note.filter(|n| !n.trim().is_empty());
+        Ok(())
+    }
+
+    pub fn remove(&mut self, sku: &str) -> Result<(), BasketError> {
+        let before = self.lines.len();
+        self.lines.retain(|l| l.sku != sku);
+        if self.lines.len() == before {
+            return Err(BasketError::NotInBasket {
+                sku: sku.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+pub fn check_qty(product: &Product, qty: u32) -> Result<(), BasketError> {
+    QuantityRules::of(product)
+        .check(qty)
+        .map_err(|error| BasketError::Quantity {
+            sku: product.sku.clone(),
+            error,
+        })
+}
+
+/// Read access to the parts and prices a basket is priced against.
+pub trait PartLookup {
+    fn product(&self, sku: &str) -> Option<Product>;
+    fn prices(&self, sku: &str) -> Option<PriceEntry>;
+    fn currency(&self) -> String;
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PricedBasketLine {
+    pub sku: String,
+    pub name: String,
+    pub qty: u32,
+    pub note: Option<String>,
+    pub unit_price: Option<Decimal>,
+    pub line_total: Option<Decimal>,
+    pub vat_rate: Option<Decimal>,
+    pub stock: Option<u32>,
+    pub lead_time_days: Option<u32>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PricedBasket {
+    pub name: String,
+    pub lines: Vec<PricedBasketLine>,
+    pub totals: Totals,
+    /// True when every line has a price and breaks no rule.
+    pub orderable: bool,
+}
+
+/// Prices a basket from the cache: tier price per quantity, totals with VAT
+/// (shipping is not known until the shop previews the order), warnings for
+/// rule breaks and parts no longer in the catalog.
+pub fn price(basket: &Basket, lookup: &impl PartLookup) -> PricedBasket {
+    let mut lines = Vec::with_capacity(basket.lines.len());
+    let mut orderable = !basket.lines.is_empty();
+    for l in &basket.lines {
+        let mut warnings = Vec::new();
+        let product = lookup.product(&l.sku);
+        let prices = lookup.prices(&l.sku);
+        match &product {
+            None => warnings.push("no longer in the catalog".to_string()),
+            Some(p) => {
+                if let Err(e) = QuantityRules::of(p).check(l.qty) {
+                    warnings.push(e.to_string());
+                }
+                if p.discontinued {
+                    match &p.replaced_by {
+                        Some(s) => warnings.push(format!("discontinued, replaced by {s}")),
+                        None => warnings.push("discontinued".to_string()),
+                    }
+                }
+            }
+        }
+        let unit_price = prices
+            .as_ref()
+            .and_then(|e| money::unit_price_for(&e.tiers, l.qty));
+        if product.is_some() && unit_price.is_none() {
+            warnings.push("no price in your price list".to_string());
+        }
+        let hard = product.is_none()
+            || unit_price.is_none()
+            || product
+                .as_ref()
+                .is_some_and(|p| QuantityRules::of(p).check(l.qty).is_err());
+        if hard {
+            orderable = false;
+        }
+        lines.push(PricedBasketLine {
+            sku: l.sku.clone(),
+            name: product.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+            qty: l.qty,
+            note: l.note.clone(),
+            unit_price,
+            line_total: unit_price.map(|u| money::line_total(u, l.qty)),
+            vat_rate: prices.as_ref().map(|e| e.vat_rate),
+            stock: product.as_ref().map(|p| p.stock),
+            lead_time_days: product.as_ref().map(|p| p.lead_time_days),
+            warnings,
+        });
+    }
+    let totals = money::totals(
+        &lookup.currency(),
+        lines
+            .iter()
+            .filter_map(|l| Some((l.line_total?, l.vat_rate?))),
+        Decimal::ZERO,
+    );
+    PricedBasket {
+        name: basket.name.clone(),
+        lines,
+        totals,
+        orderable,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::api::Tier;
+    use rust_decimal_macros::dec;
+    use std::collections::HashMap;
+
+    pub fn product(sku: &str, pack: u32, min: u32, step: u32) -> Product {
+        Product {
+            sku: sku.into(),
+            mpn: String::new(),
+            manufacturer: String::new(),
+            gtin: String::new(),
+            name: format!("Part {sku}"),
+            description: String::new(),
+            category: String::new(),
+            unit: "pc".into(),
+            pack_size: pack,
+            min_qty: min,
+            order_step: step,
+            stock: 10,
+            lead_time_days: 2,
+            attributes: vec![],
+            documents: vec![],
+            replaced_by: None,
+            discontinued: false,
+        }
+    }
+
+    struct Lookup(HashMap<String, (Product, PriceEntry)>);
+    impl PartLookup for Lookup {
+        fn product(&self, sku: &str) -> Option<Product> {
+            self.0.get(sku).map(|x| x.0.clone())
+        }
+        fn prices(&self, sku: &str) -> Option<PriceEntry> {
+            self.0.get(sku).map(|x| x.1.clone())
+        }
+        fn currency(&self) -> String {
+            "EUR".into()
+        }
+    }
+
+    #[test]
+    fn add_merges_and_checks_rules() {
+        let p = product("A", 10, 10, 10);
+        let mut b = Basket::new("x", Utc::now());
+        assert_eq!(b.add(&p, 10).unwrap(), 10);
+        assert_eq!(b.add(&p, 20).unwrap(), 30);
+        assert_eq!(b.lines.len(), 1);
+        let err = b.add(&p, 5).unwrap_err();
+        assert!(
+            err.to_string().contains("next valid quantity is 40"),
+            "{err}"
+        );
+        assert_eq!(
+            b.line("A").unwrap().qty,
+            30,
+            "a rejected add changes nothing"
+        );
+        b.remove("A").unwrap();
+        assert!(b.remove("A").is_err());
+    }
+
+    #[test]
+    fn prices_with_tiers_and_flags_missing_parts() {
+        let p = product("A", 1, 1, 1);
+        let entry = PriceEntry {
+            sku: "A".into(),
+            tiers: vec![
+                Tier {
+                    min_qty: 1,
+                    unit_price: dec!(2.00),
+                },
+                Tier {
+                    min_qty: 10,
+                    unit_price: dec!(1.50),
+                },
+            ],
+            vat_rate: dec!(19),
+        };
+        let lookup = Lookup(HashMap::from([("A".to_string(), (p.clone(), entry))]));
+        let mut b = Basket::new("x", Utc::now());
+        b.set(&p, 12).unwrap();
+        b.lines.push(BasketLine {
+            sku: "GONE".into(),
+            qty: 1,
+            note: None,
+        });
+        let priced = price(&b, &lookup);
+        assert_eq!(priced.lines[0].unit_price, Some(dec!(1.50)));
+        assert_eq!(priced.lines[0].line_total, Some(dec!(18.00)));
+        assert_eq!(priced.totals.net, dec!(18.00));
+        assert_eq!(priced.totals.vat, dec!(3.42));
+        assert!(
+            priced.lines[1]
+                .warnings
+                .iter()
+                .any(|w| w.contains("no longer in the catalog"))
+        );
+        assert!(!priced.orderable);
+    }
+
+    #[test]
+    fn basket_names() {
+        assert!(validate_name("weekly-bearings_2").is_ok());
+        assert!(validate_name("../etc").is_err());
+        assert!(validate_name("").is_err());
+        assert!(validate_name("a b").is_err());
+    }
+}

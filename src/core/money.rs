@@ -1,0 +1,159 @@
+//! Money rules. All amounts are `rust_decimal::Decimal`, never floats.
+//!
+//! - Unit prices are kept exactly as the price list gives them (up to four
+//!   decimals for cheap parts such as screws).
+//! - A line total is `unit_price × quantity`, rounded to cents half away from
+//!   zero (0.005 → 0.01, −0.005 → −0.01).
+//! - VAT is computed per VAT rate on the sum of the line totals of that rate
+//!   (plus shipping at the standard rate), rounded to cents half away from zero.
+//! - Gross = net + shipping + VAT.
+
+use crate::api::{Tier, Totals};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::BTreeMap;
+
+/// Round to cents, half away from zero.
+pub fn round_cents(amount: Decimal) -> Decimal {
+    amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+pub fn line_total(unit_price: Decimal, quantity: u32) -> Decimal {
+    round_cents(unit_price * Decimal::from(quantity))
+}
+
+/// The tier that applies to `quantity`: the one with the largest `min_qty`
+/// not above it. Tiers need not be sorted.
+pub fn tier_for(tiers: &[Tier], quantity: u32) -> Option<&Tier> {
+    tiers
+        .iter()
+        .filter(|t| t.min_qty <= quantity)
+        .max_by_key(|t| t.min_qty)
+        .or_else(|| tiers.iter().min_by_key(|t| t.min_qty))
+}
+
+pub fn unit_price_for(tiers: &[Tier], quantity: u32) -> Option<Decimal> {
+    tier_for(tiers, quantity).map(|t| t.unit_price)
+}
+
+/// The next cheaper tier above `quantity`, if any: what buying more would cost.
+pub fn next_tier(tiers: &[Tier], quantity: u32) -> Option<&Tier> {
+    tiers
+        .iter()
+        .filter(|t| t.min_qty > quantity)
+        .min_by_key(|t| t.min_qty)
+}
+
+/// Sums lines `(line_total, vat_rate)` into totals. Shipping is taxed at the
+/// highest rate among the lines (the standard rate in practice).
+pub fn totals(
+    currency: &str,
+    lines: impl IntoIterator<Item = (Decimal, Decimal)>,
+    shipping: Decimal,
+) -> Totals {
+    let mut by_rate: BTreeMap<Decimal, Decimal> = BTreeMap::new();
+    for (amount, rate) in lines {
+        *by_rate.entry(rate.normalize()).or_default() += amount;
+    }
+    let net: Decimal = by_rate.values().copied().sum();
+    let shipping = round_cents(shipping);
+    if shipping > Decimal::ZERO {
+        let top = by_rate.keys().next_back().copied().unwrap_or_default();
+        *by_rate.entry(top).or_default() += shipping;
+    }
+    let vat: Decimal = by_rate
+        .iter()
+        .map(|(rate, amount)| round_cents(*amount * *rate / Decimal::ONE_HUNDRED))
+        .sum();
+    Totals {
+        currency: currency.to_string(),
+        net,
+        shipping,
+        vat,
+        gross: net + shipping + vat,
+    }
+}
+
+/// Formats an amount with at least two decimals: 12.5 → "12.50", 0.0834 → "0.0834".
+pub fn format_amount(amount: Decimal) -> String {
+    let n = amount.normalize();
+    if n.scale() < 2 {
+        format!("{:.2}", n)
+    } else {
+        n.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn tiers() -> Vec<Tier> {
+        vec![
+            Tier {
+                min_qty: 1,
+                unit_price: dec!(4.20),
+            },
+            Tier {
+                min_qty: 10,
+                unit_price: dec!(3.90),
+            },
+            Tier {
+                min_qty: 100,
+                unit_price: dec!(3.50),
+            },
+        ]
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(round_cents(dec!(0.005)), dec!(0.01));
+        assert_eq!(round_cents(dec!(0.0049)), dec!(0.00));
+        assert_eq!(round_cents(dec!(-0.005)), dec!(-0.01));
+        assert_eq!(round_cents(dec!(2.675)), dec!(2.68));
+    }
+
+    #[test]
+    fn line_total_rounds_once_after_multiplying() {
+        // 0.0834 × 7 = 0.5838 → 0.58 (rounding the unit price first would give 0.56)
+        assert_eq!(line_total(dec!(0.0834), 7), dec!(0.58));
+        assert_eq!(line_total(dec!(0.0125), 2), dec!(0.03));
+    }
+
+    #[test]
+    fn picks_tier_by_quantity() {
+        let t = tiers();
+        assert_eq!(unit_price_for(&t, 1), Some(dec!(4.20)));
+        assert_eq!(unit_price_for(&t, 9), Some(dec!(4.20)));
+        assert_eq!(unit_price_for(&t, 10), Some(dec!(3.90)));
+        assert_eq!(unit_price_for(&t, 1000), Some(dec!(3.50)));
+        assert_eq!(next_tier(&t, 9).map(|t| t.min_qty), Some(10));
+        assert_eq!(next_tier(&t, 100), None);
+        assert_eq!(unit_price_for(&[], 5), None);
+    }
+
+    #[test]
+    fn totals_per_vat_rate() {
+        let t = totals(
+            "EUR",
+            [
+                (dec!(10.00), dec!(19)),
+                (dec!(0.05), dec!(19)),
+                (dec!(3.33), dec!(7)),
+            ],
+            dec!(5.95),
+        );
+        assert_eq!(t.net, dec!(13.38));
+        assert_eq!(t.shipping, dec!(5.95));
+        // 19% of (10.05 + 5.95) = 3.04; 7% of 3.33 = 0.2331 → 0.23
+        assert_eq!(t.vat, dec!(3.27));
+        assert_eq!(t.gross, dec!(22.60));
+    }
+
+    #[test]
+    fn formats_amounts() {
+        assert_eq!(format_amount(dec!(12.5)), "12.50");
+        assert_eq!(format_amount(dec!(0.0834)), "0.0834");
+        assert_eq!(format_amount(dec!(3)), "3.00");
+    }
+}

@@ -1,0 +1,172 @@
+//! Order drafts from baskets, and the comparison of what the buyer saw with
+//! what the shop priced.
+
+use crate::api::{DraftLine, OrderDraft, Preview};
+use crate::core::basket::PricedBasket;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// What the buyer chose at checkout.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckoutOptions {
+    pub po_number: String,
+    pub ship_to: Option<String>,
+    pub requested_delivery_date: Option<NaiveDate>,
+    pub ship_complete: bool,
+    pub shipping_method: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// Validates the order header a buyer typed.
+pub fn validate_options(opts: &CheckoutOptions, today: NaiveDate) -> Result<(), String> {
+    let po = opts.po_number.trim();
+    if po.is_empty() {
+        return Err("a PO number is required".into());
+    }
+    if po.len() > 64 {
+        return Err("the PO number has more than 64 characters".into());
+    }
+    if let Some(d) = opts.requested_delivery_date
+        && d < today
+    {
+        return Err(format!("the requested delivery date {d} is in the past"));
+    }
+    Ok(())
+}
+
+/// The draft sent to the shop: each line carries the unit price the buyer saw.
+pub fn draft_from(priced: &PricedBasket, opts: &CheckoutOptions) -> OrderDraft {
+    OrderDraft {
+        po_number: opts.po_number.trim().to_string(),
+        lines: priced
+            .lines
+            .iter()
+            .map(|l| DraftLine {
+                sku: l.sku.clone(),
+                quantity: l.qty,
+                expected_unit_price: l.unit_price,
+                note: l.note.clone(),
+            })
+            .collect(),
+        ship_to: opts.ship_to.clone(),
+        requested_delivery_date: opts.requested_delivery_date,
+        ship_complete: opts.ship_complete,
+        shipping_method: opts.shipping_method.clone(),
+        comment: opts.comment.clone().filter(|c| !c.trim().is_empty()),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PriceChange {
+    pub sku: String,
+    pub quantity: u32,
+    pub seen: Option<Decimal>,
+    pub now: Decimal,
+}
+
+/// Lines whose unit price on the shop differs from what the draft showed.
+pub fn price_changes(draft: &OrderDraft, preview: &Preview) -> Vec<PriceChange> {
+    draft
+        .lines
+        .iter()
+        .zip(&preview.lines)
+        .filter(|(d, p)| d.expected_unit_price != Some(p.unit_price))
+        .map(|(d, p)| PriceChange {
+            sku: d.sku.clone(),
+            quantity: d.quantity,
+            seen: d.expected_unit_price,
+            now: p.unit_price,
+        })
+        .collect()
+}
+
+/// The draft with the shop's current prices, after the buyer accepted them.
+pub fn accept_prices(draft: &OrderDraft, preview: &Preview) -> OrderDraft {
+    let mut d = draft.clone();
+    for (line, priced) in d.lines.iter_mut().zip(&preview.lines) {
+        line.expected_unit_price = Some(priced.unit_price);
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{PricedLine, Totals};
+    use rust_decimal_macros::dec;
+
+    fn preview(prices: &[Decimal]) -> Preview {
+        Preview {
+            lines: prices
+                .iter()
+                .map(|p| PricedLine {
+                    sku: "A".into(),
+                    name: "a".into(),
+                    quantity: 1,
+                    unit_price: *p,
+                    line_total: *p,
+                    vat_rate: dec!(19),
+                    note: None,
+                })
+                .collect(),
+            totals: Totals {
+                currency: "EUR".into(),
+                net: dec!(0),
+                shipping: dec!(0),
+                vat: dec!(0),
+                gross: dec!(0),
+            },
+            errors: vec![],
+            needs_approval: false,
+            earliest_delivery: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        }
+    }
+
+    #[test]
+    fn detects_and_accepts_price_changes() {
+        let draft = OrderDraft {
+            po_number: "PO1".into(),
+            lines: vec![
+                DraftLine {
+                    sku: "A".into(),
+                    quantity: 1,
+                    expected_unit_price: Some(dec!(1.00)),
+                    note: None,
+                },
+                DraftLine {
+                    sku: "B".into(),
+                    quantity: 1,
+                    expected_unit_price: Some(dec!(2.00)),
+                    note: None,
+                },
+            ],
+            ship_to: None,
+            requested_delivery_date: None,
+            ship_complete: false,
+            shipping_method: None,
+            comment: None,
+        };
+        let pv = preview(&[dec!(1.00), dec!(2.10)]);
+        let changes = price_changes(&draft, &pv);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].sku, "B");
+        assert_eq!(changes[0].now, dec!(2.10));
+        let accepted = accept_prices(&draft, &pv);
+        assert!(price_changes(&accepted, &pv).is_empty());
+    }
+
+    #[test]
+    fn validates_header() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let mut o = CheckoutOptions {
+            po_number: " ".into(),
+            ..Default::default()
+        };
+        assert!(validate_options(&o, today).is_err());
+        o.po_number = "PO-1".into();
+        assert!(validate_options(&o, today).is_ok());
+        o.requested_delivery_date = NaiveDate::from_ymd_opt(2026, 11, 27);
+        assert!(validate_options(&o, today).unwrap_err().contains("past"));
+    }
+}

@@ -1,0 +1,172 @@
+//! Quantity rules of a part: pack size, minimum order quantity and order step.
+//!
+//! A valid quantity is a positive whole number that is at least the minimum,
+//! a multiple of the pack size, and reaches from the minimum in whole steps.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuantityRules {
+    pub pack_size: u32,
+    pub min_qty: u32,
+    pub order_step: u32,
+}
+
+impl QuantityRules {
+    pub fn new(pack_size: u32, min_qty: u32, order_step: u32) -> Self {
+        QuantityRules {
+            pack_size: pack_size.max(1),
+            min_qty: min_qty.max(1),
+            order_step: order_step.max(1),
+        }
+    }
+
+    pub fn of(product: &crate::api::Product) -> Self {
+        Self::new(product.pack_size, product.min_qty, product.order_step)
+    }
+
+    /// The smallest valid quantity.
+    pub fn smallest(&self) -> u32 {
+        self.next_valid(1)
+    }
+
+    pub fn is_valid(&self, qty: u32) -> bool {
+        qty >= 1
+            && qty >= self.min_qty
+            && qty % self.pack_size == 0
+            && (qty - self.min_qty) % self.order_step == 0
+    }
+
+    /// The smallest valid quantity that is not below `qty`.
+    pub fn next_valid(&self, qty: u32) -> u32 {
+        let mut q = qty.max(self.min_qty).max(1);
+        // Bounded: the pattern of valid quantities repeats every lcm(pack, step).
+        let limit = q.saturating_add(self.pack_size.saturating_mul(self.order_step).max(1) * 2);
+        while q < limit {
+            if self.is_valid(q) {
+                return q;
+            }
+            q += 1;
+        }
+        // Rules without a common valid quantity near here; fall back to packs.
+        qty.div_ceil(self.pack_size).max(1) * self.pack_size
+    }
+
+    pub fn check(&self, qty: u32) -> Result<(), QuantityError> {
+        if qty == 0 {
+            return Err(QuantityError {
+                qty,
+                suggested: self.smallest(),
+                rules: *self,
+            });
+        }
+        if self.is_valid(qty) {
+            Ok(())
+        } else {
+            Err(QuantityError {
+                qty,
+                suggested: self.next_valid(qty),
+                rules: *self,
+            })
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuantityError {
+    pub qty: u32,
+    pub suggested: u32,
+    pub rules: QuantityRules,
+}
+
+impl fmt::Display for QuantityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.rules;
+        let mut why = Vec::new();
+        if self.qty < r.min_qty {
+            why.push(format!("minimum order quantity is {}", r.min_qty));
+        }
+        if r.pack_size > 1 && self.qty % r.pack_size != 0 {
+            why.push(format!("sold in packs of {}", r.pack_size));
+        }
+        if r.order_step > 1 && self.qty >= r.min_qty && (self.qty - r.min_qty) % r.order_step != 0 {
+            why.push(format!(
+                "ordered in steps of {} from {}",
+                r.order_step, r.min_qty
+            ));
+        }
+        if self.qty == 0 {
+            why = vec!["quantity must be at least 1".to_string()];
+        }
+        write!(
+            f,
+            "quantity {} is not valid ({}); next valid quantity is {}",
+            self.qty,
+            why.join(", "),
+            self.suggested
+        )
+    }
+}
+
+/// Parses a quantity typed by a person: a positive whole number.
+pub fn parse_quantity(text: &str) -> Result<u32, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("quantity is missing".into());
+    }
+    match t.parse::<i64>() {
+        Ok(n) if n <= 0 => Err(format!("quantity must be a positive whole number, got {t}")),
+        Ok(n) if n > u32::MAX as i64 => Err(format!("quantity {t} is too large")),
+        Ok(n) => Ok(n as u32),
+        Err(_) => Err(format!(
+            "quantity must be a positive whole number, got {t:?}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_part_takes_any_positive_quantity() {
+        let r = QuantityRules::new(1, 1, 1);
+        assert!(r.check(1).is_ok());
+        assert!(r.check(17).is_ok());
+        assert_eq!(r.check(0).unwrap_err().suggested, 1);
+    }
+
+    #[test]
+    fn pack_size_is_enforced() {
+        let r = QuantityRules::new(100, 100, 100);
+        assert!(r.check(200).is_ok());
+        let e = r.check(150).unwrap_err();
+        assert_eq!(e.suggested, 200);
+        assert!(e.to_string().contains("packs of 100"), "{e}");
+        assert_eq!(r.check(1).unwrap_err().suggested, 100);
+    }
+
+    #[test]
+    fn minimum_and_step() {
+        let r = QuantityRules::new(1, 10, 5);
+        assert!(r.check(10).is_ok());
+        assert!(r.check(15).is_ok());
+        assert_eq!(r.check(12).unwrap_err().suggested, 15);
+        let e = r.check(3).unwrap_err();
+        assert_eq!(e.suggested, 10);
+        assert!(
+            e.to_string().contains("minimum order quantity is 10"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn parses_quantities() {
+        assert_eq!(parse_quantity(" 12 "), Ok(12));
+        assert!(parse_quantity("0").is_err());
+        assert!(parse_quantity("-3").is_err());
+        assert!(parse_quantity("2.5").is_err());
+        assert!(parse_quantity("abc").is_err());
+        assert!(parse_quantity("").is_err());
+    }
+}

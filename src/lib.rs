@@ -1,0 +1,12 @@
+//! procure: a terminal client for B2B repeat buyers.
+//!
+//! Data flows one way: shop → backend → store → core → faces (cli, tui).
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod backend;
+pub mod cli;
+pub mod core;
+pub mod search;
+pub mod shop;
+pub mod store;

@@ -1,0 +1,1 @@
+//! Type-number search: normalisation, index, ranking. Pure and benchmarked.

@@ -1,0 +1,1 @@
+//! The reference shop: the procure protocol over SQLite.

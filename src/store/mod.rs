@@ -1,0 +1,1 @@
+//! Local state: config, profiles, credentials, catalog cache, baskets.

@@ -7,6 +7,8 @@ pub mod api;
 pub mod backend;
 pub mod cli;
 pub mod core;
+pub mod logging;
 pub mod search;
+pub mod service;
 pub mod shop;
 pub mod store;

@@ -1,1 +1,129 @@
-//! The shop seam: one trait, one implementation per shop platform.
+//! The shop seam: one trait, one implementation per kind of shop. Each
+//! backend declares what it supports so the faces can hide or explain what
+//! a shop lacks instead of failing late.
+
+pub mod http;
+pub mod native;
+
+use crate::api::{
+    ApiError, CatalogPage, LoginResponse, Me, Order, OrderDraft, OrderList, OrderedSkus, Preview,
+    PriceListPage,
+};
+use crate::store::config::{BackendKind, Profile};
+use async_trait::async_trait;
+use std::time::Duration;
+
+/// What a backend can do. The faces ask before offering a feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Capabilities {
+    pub po_number: bool,
+    pub requested_delivery_date: bool,
+    pub ship_complete: bool,
+    pub tier_prices: bool,
+    pub documents: bool,
+    pub incremental_sync: bool,
+    pub order_preview: bool,
+    pub quote_requests: bool,
+    pub approvals: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    #[error("cannot reach the shop at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("the shop at {url} did not answer within {secs} s")]
+    Timeout { url: String, secs: u64 },
+    #[error("{0}")]
+    Auth(String),
+    #[error("{}", .0.message)]
+    Rejected(ApiError),
+    #[error("{}", .0.message)]
+    PriceChanged(ApiError),
+    #[error("{}", .0.message)]
+    NotFound(ApiError),
+    #[error("the shop sent an answer procure cannot read ({0})")]
+    Protocol(String),
+    #[error("the shop failed: {0}")]
+    Server(String),
+    #[error("{0}")]
+    Insecure(String),
+    #[error("this shop does not support {0}")]
+    Unsupported(&'static str),
+}
+
+impl BackendError {
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            BackendError::Rejected(e)
+            | BackendError::PriceChanged(e)
+            | BackendError::NotFound(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, BackendError>;
+
+/// A catalog or price-list request answered with 304: nothing changed.
+#[derive(Debug)]
+pub enum Fetched<T> {
+    NotModified,
+    Page { page: T, etag: Option<String> },
+}
+
+#[derive(Debug)]
+pub struct Created {
+    pub order: Order,
+    /// The shop had seen the idempotency key: this is the order made earlier.
+    pub replayed: bool,
+}
+
+#[async_trait]
+pub trait Shop: Send + Sync {
+    fn kind(&self) -> BackendKind;
+    fn capabilities(&self) -> Capabilities;
+    /// Replaces the session token used for the calls that need one.
+    fn set_token(&mut self, token: Option<String>);
+
+    async fn login(&self, company: &str, user: &str, password: &str) -> Result<LoginResponse>;
+    async fn logout(&self) -> Result<()>;
+    async fn me(&self) -> Result<Me>;
+    async fn catalog_page(
+        &self,
+        since: Option<&str>,
+        cursor: Option<&str>,
+        etag: Option<&str>,
+    ) -> Result<Fetched<CatalogPage>>;
+    async fn price_list_page(
+        &self,
+        since: Option<&str>,
+        cursor: Option<&str>,
+    ) -> Result<PriceListPage>;
+    async fn ordered_skus(&self) -> Result<OrderedSkus>;
+    async fn preview(&self, draft: &OrderDraft) -> Result<Preview>;
+    async fn create_order(&self, draft: &OrderDraft, idempotency_key: &str) -> Result<Created>;
+    async fn orders(&self, cursor: Option<&str>) -> Result<OrderList>;
+    async fn order(&self, number: &str) -> Result<Order>;
+}
+
+#[derive(Debug, Clone)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub total: Duration,
+}
+
+/// The backend a profile names.
+pub fn for_profile(
+    profile: &Profile,
+    timeouts: &Timeouts,
+    token: Option<String>,
+) -> Result<Box<dyn Shop>> {
+    let base = http::checked_base_url(&profile.shop, profile.allow_insecure_http)?;
+    match profile.backend {
+        BackendKind::Procure => {
+            let mut shop = native::NativeShop::new(base, timeouts)?;
+            shop.set_token(token);
+            Ok(Box::new(shop))
+        }
+    }
+}

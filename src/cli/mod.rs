@@ -1,1 +1,99 @@
-//! The command-line face.
+//! The command-line face: parses arguments, calls the service layer, prints.
+//! Data goes to stdout (text or `--json`), messages to stderr. No prompt is
+//! shown when stdin is not a terminal.
+
+mod basket;
+mod order;
+mod output;
+mod parts;
+mod session;
+
+use crate::service::{Error, ErrorKind};
+use crate::store::Paths;
+use clap::{Parser, Subcommand};
+use output::Out;
+use std::process::ExitCode;
+
+pub const EXIT_CODES: &str = "Exit codes:
+  0  success
+  1  internal error
+  2  usage error (bad arguments, insecure shop address)
+  3  login needed (not logged in, session expired, wrong password)
+  4  shop unreachable (down, timed out, or sent an unreadable answer)
+  5  rejected input (unknown SKU, bad quantity, bad file lines, refused by the shop)
+  6  price changed (the order was not placed; review and use --yes)
+  7  local data problem (a config, basket or cache file cannot be read; it is left untouched)";
+
+#[derive(Debug, Parser)]
+#[command(name = "procure", version, about = "Fast reordering from your suppliers' shops, from the terminal.", after_help = EXIT_CODES)]
+pub struct Cli {
+    /// The profile (supplier account) to use; default: `default_profile` in config.toml.
+    #[arg(long, global = true, env = "PROCURE_PROFILE")]
+    pub profile: Option<String>,
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Log in to a shop as a company user and remember the profile.
+    Login(session::LoginArgs),
+    /// End the session and forget the token.
+    Logout,
+    /// Pull the catalog and your price list into the local cache.
+    Sync,
+    /// Find parts by type number, SKU, GTIN, manufacturer or name (offline).
+    Search(parts::SearchArgs),
+    /// Everything about one part, with its tier prices (offline).
+    Show(parts::ShowArgs),
+    /// Saved baskets: reorder templates kept across sessions.
+    #[command(subcommand)]
+    Basket(basket::BasketCommand),
+    /// Preview, submit and look up orders.
+    #[command(subcommand)]
+    Order(order::OrderCommand),
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let out = Out::new(cli.json);
+    let paths = match Paths::resolve() {
+        Ok(p) => p,
+        Err(e) => return out.fail(&Error::Usage(e)),
+    };
+    let _log = crate::logging::init(&paths.log_dir);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return out.fail(&Error::Internal(e.to_string())),
+    };
+    let profile = cli.profile.as_deref();
+    let result = rt.block_on(async {
+        match cli.command {
+            Command::Login(args) => session::login(&out, paths, profile, args).await,
+            Command::Logout => session::logout(&out, paths, profile).await,
+            Command::Sync => session::sync(&out, paths, profile).await,
+            Command::Search(args) => parts::search(&out, paths, profile, args),
+            Command::Show(args) => parts::show(&out, paths, profile, args),
+            Command::Basket(cmd) => basket::run(&out, paths, profile, cmd),
+            Command::Order(cmd) => order::run(&out, paths, profile, cmd).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => out.fail(&e),
+    }
+}
+
+/// Result of a command: an exit code on success paths that still signal
+/// something (e.g. an import with rejected lines), or an error.
+pub type CmdResult = Result<ExitCode, Error>;
+
+pub fn exit(kind: ErrorKind) -> ExitCode {
+    ExitCode::from(kind.exit_code())
+}

@@ -2,6 +2,7 @@
 //! baskets and order drafts. Pure: no IO, no printing.
 
 pub mod basket;
+pub mod import;
 pub mod money;
 pub mod order;
 pub mod quantity;

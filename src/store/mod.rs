@@ -1,1 +1,42 @@
-//! Local state: config, profiles, credentials, catalog cache, baskets.
+//! Local state: paths, config and profiles, credentials, the catalog cache
+//! and basket files. Every file write is atomic.
+
+pub mod atomic;
+pub mod baskets;
+pub mod cache;
+pub mod config;
+pub mod credentials;
+pub mod paths;
+
+pub use paths::Paths;
+
+/// A local file that cannot be used as it is. The file is never overwritten.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {message}")]
+    Corrupt {
+        path: std::path::PathBuf,
+        message: String,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("catalog cache {path}: {source}")]
+    Cache {
+        path: std::path::PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+pub(crate) fn io_err(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}

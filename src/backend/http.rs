@@ -1,0 +1,103 @@
+//! HTTP plumbing shared by backends: TLS by default (rustls), plain http only
+//! to loopback unless the profile allows it, timeouts, error mapping.
+
+use super::{BackendError, Timeouts};
+use std::net::IpAddr;
+use std::sync::Once;
+
+/// Parses a shop address and applies the transport policy.
+pub fn checked_base_url(
+    raw: &str,
+    allow_insecure_http: bool,
+) -> Result<reqwest::Url, BackendError> {
+    let url = reqwest::Url::parse(raw.trim())
+        .map_err(|e| BackendError::Insecure(format!("{raw:?} is not a shop address: {e}")))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if allow_insecure_http || is_loopback(&url) => Ok(url),
+        "http" => Err(BackendError::Insecure(format!(
+            "refusing plain http to {}: use https, or set allow_insecure_http = true for this profile (passwords would travel unencrypted)",
+            url.host_str().unwrap_or("?")
+        ))),
+        other => Err(BackendError::Insecure(format!(
+            "unsupported scheme {other:?} in {raw:?}"
+        ))),
+    }
+}
+
+pub fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+static PROVIDER: Once = Once::new();
+
+pub fn client(timeouts: &Timeouts) -> Result<reqwest::Client, BackendError> {
+    PROVIDER.call_once(|| {
+        // Ignored when a provider is installed already.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    reqwest::Client::builder()
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.total)
+        .user_agent(concat!("procure/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| BackendError::Unreachable {
+            url: String::new(),
+            reason: e.to_string(),
+        })
+}
+
+/// Maps a transport failure to what the user needs to know.
+pub fn transport_error(url: &reqwest::Url, e: reqwest::Error, timeouts: &Timeouts) -> BackendError {
+    let base = format!("{}://{}", url.scheme(), url.host_str().unwrap_or("?"))
+        + &url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    if e.is_timeout() {
+        BackendError::Timeout {
+            url: base,
+            secs: timeouts.total.as_secs(),
+        }
+    } else if e.is_connect() {
+        BackendError::Unreachable {
+            url: base,
+            reason: "connection refused or no route".into(),
+        }
+    } else if e.is_decode() || e.is_body() {
+        BackendError::Protocol(e.to_string())
+    } else {
+        BackendError::Unreachable {
+            url: base,
+            reason: root_cause(&e),
+        }
+    }
+}
+
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_always_http_only_to_loopback() {
+        assert!(checked_base_url("https://shop.example.com", false).is_ok());
+        assert!(checked_base_url("http://127.0.0.1:8080", false).is_ok());
+        assert!(checked_base_url("http://localhost:8080", false).is_ok());
+        assert!(checked_base_url("http://[::1]:8080", false).is_ok());
+        let e = checked_base_url("http://shop.example.com", false).unwrap_err();
+        assert!(e.to_string().contains("allow_insecure_http"), "{e}");
+        assert!(checked_base_url("http://shop.example.com", true).is_ok());
+        assert!(checked_base_url("ftp://x", true).is_err());
+        assert!(checked_base_url("not a url", true).is_err());
+    }
+}

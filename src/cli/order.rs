@@ -1,0 +1,287 @@
+//! order preview|submit|list|show
+
+use super::CmdResult;
+use super::output::{Out, fit};
+use crate::core::money::format_amount;
+use crate::core::order::CheckoutOptions;
+use crate::service::ordering::{self, Checkout};
+use crate::service::{Context, Error};
+use crate::store::Paths;
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use std::io::BufRead;
+use std::process::ExitCode;
+
+#[derive(Debug, Subcommand)]
+pub enum OrderCommand {
+    /// Let the shop price and check a basket as an order, without placing it.
+    Preview(CheckoutArgs),
+    /// Place a basket as an order (previews first; stops on a price change unless --yes).
+    Submit(SubmitArgs),
+    /// Your company's orders, newest first.
+    List {
+        #[arg(long, short = 'n', default_value_t = 50)]
+        limit: usize,
+    },
+    /// One order with its lines.
+    Show { number: String },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckoutArgs {
+    /// The basket to order.
+    #[arg(long)]
+    pub basket: String,
+    /// Your purchase order number.
+    #[arg(long)]
+    pub po: String,
+    /// Requested delivery date (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub deliver_on: Option<NaiveDate>,
+    /// Ship-to address id (see `procure order preview`; default: the company's first).
+    #[arg(long)]
+    pub ship_to: Option<String>,
+    /// Deliver only complete (no partial deliveries).
+    #[arg(long)]
+    pub ship_complete: bool,
+    /// Shipping method id (default: the company's first).
+    #[arg(long)]
+    pub shipping: Option<String>,
+    /// A comment for the supplier.
+    #[arg(long)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    #[command(flatten)]
+    pub checkout: CheckoutArgs,
+    /// Place the order even if prices changed since the basket was priced.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date like 2026-12-24"))
+}
+
+impl CheckoutArgs {
+    fn options(&self) -> CheckoutOptions {
+        CheckoutOptions {
+            po_number: self.po.clone(),
+            ship_to: self.ship_to.clone(),
+            requested_delivery_date: self.deliver_on,
+            ship_complete: self.ship_complete,
+            shipping_method: self.shipping.clone(),
+            comment: self.comment.clone(),
+        }
+    }
+}
+
+pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand) -> CmdResult {
+    let ctx = Context::open(paths, asked)?;
+    match cmd {
+        OrderCommand::Preview(args) => {
+            let checkout = ordering::preview(&ctx, &args.basket, &args.options()).await?;
+            if out.json {
+                out.data(&checkout);
+            } else {
+                print_checkout(out, &ctx, &checkout);
+            }
+        }
+        OrderCommand::Submit(args) => {
+            let checkout =
+                ordering::preview(&ctx, &args.checkout.basket, &args.checkout.options()).await?;
+            let mut accept = args.yes;
+            if !checkout.price_changes.is_empty() && !accept {
+                print_changes(out, &checkout);
+                if out.interactive() {
+                    out.note("Place the order at the new prices? [y/N] ");
+                    let mut line = String::new();
+                    let _ = std::io::stdin().lock().read_line(&mut line);
+                    accept = matches!(line.trim(), "y" | "Y" | "yes");
+                }
+                if !accept {
+                    return Err(Error::PricesChanged(checkout.price_changes.clone()));
+                }
+            }
+            let done = ordering::submit(&ctx, &args.checkout.basket, &checkout, accept).await?;
+            if out.json {
+                out.data(&done);
+            } else {
+                let o = &done.order;
+                out.line(format!(
+                    "Order {} {} — PO {}, {} lines, {} {} gross{}",
+                    o.number,
+                    if done.replayed {
+                        "was already placed"
+                    } else {
+                        "placed"
+                    },
+                    o.po_number,
+                    o.lines.len(),
+                    format_amount(o.totals.gross),
+                    o.totals.currency,
+                    if o.status == crate::api::OrderStatus::PendingApproval {
+                        " — waiting for approval (above your order limit)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+        }
+        OrderCommand::List { limit } => {
+            let orders = ordering::list(&ctx, limit).await?;
+            if out.json {
+                out.data(&orders);
+            } else if orders.is_empty() {
+                out.note("No orders yet.");
+            } else {
+                out.line(format!(
+                    "{} {} {} {} {:>12}  {}",
+                    fit("ORDER", 14),
+                    fit("DATE", 10),
+                    fit("STATUS", 16),
+                    fit("PO", 16),
+                    "NET",
+                    "BY"
+                ));
+                for o in &orders {
+                    out.line(format!(
+                        "{} {} {} {} {:>12}  {}",
+                        fit(&o.number, 14),
+                        o.created_at.date_naive(),
+                        fit(o.status.as_str(), 16),
+                        fit(&o.po_number, 16),
+                        format_amount(o.totals.net),
+                        o.placed_by
+                    ));
+                }
+            }
+        }
+        OrderCommand::Show { number } => {
+            let o = ordering::show(&ctx, &number).await?;
+            if out.json {
+                out.data(&o);
+            } else {
+                out.line(format!(
+                    "Order {} — {} — {}",
+                    o.number,
+                    o.status.as_str(),
+                    o.created_at.date_naive()
+                ));
+                out.line(format!("  PO {}   placed by {}", o.po_number, o.placed_by));
+                out.line(format!(
+                    "  Ship to {}: {}, {}, {} {}, {}",
+                    o.ship_to.id,
+                    o.ship_to.name,
+                    o.ship_to.street,
+                    o.ship_to.postal_code,
+                    o.ship_to.city,
+                    o.ship_to.country
+                ));
+                if let Some(d) = o.requested_delivery_date {
+                    out.line(format!(
+                        "  Requested delivery {d}{}",
+                        if o.ship_complete { ", complete" } else { "" }
+                    ));
+                }
+                out.line(format!(
+                    "  Shipping {}   Payment {}",
+                    o.shipping_method.name, o.payment_terms
+                ));
+                if let Some(c) = &o.comment {
+                    out.line(format!("  Comment {c}"));
+                }
+                for l in &o.lines {
+                    out.line(format!(
+                        "  {} {:>7} {:>10} {:>11}  {}",
+                        fit(&l.sku, 12),
+                        l.quantity,
+                        format_amount(l.unit_price),
+                        format_amount(l.line_total),
+                        l.name
+                    ));
+                }
+                let t = &o.totals;
+                out.line(format!(
+                    "  net {}  shipping {}  VAT {}  total {} {}",
+                    format_amount(t.net),
+                    format_amount(t.shipping),
+                    format_amount(t.vat),
+                    format_amount(t.gross),
+                    t.currency
+                ));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_changes(out: &Out, c: &Checkout) {
+    if out.json {
+        return;
+    }
+    out.note("Prices changed since the basket was priced:");
+    for ch in &c.price_changes {
+        out.note(format!(
+            "  {} × {}: {} → {}",
+            ch.sku,
+            ch.quantity,
+            ch.seen.map(format_amount).unwrap_or_else(|| "-".into()),
+            format_amount(ch.now)
+        ));
+    }
+}
+
+fn print_checkout(out: &Out, ctx: &Context, c: &Checkout) {
+    let p = &c.preview;
+    out.line(format!(
+        "Order preview for basket {} (PO {})",
+        c.basket.name, c.draft.po_number
+    ));
+    for l in &p.lines {
+        out.line(format!(
+            "  {} {:>7} {:>10} {:>11}  {}",
+            fit(&l.sku, 12),
+            l.quantity,
+            format_amount(l.unit_price),
+            format_amount(l.line_total),
+            l.name
+        ));
+    }
+    let t = &p.totals;
+    out.line(format!(
+        "  net {}  shipping {}  VAT {}  total {} {}",
+        format_amount(t.net),
+        format_amount(t.shipping),
+        format_amount(t.vat),
+        format_amount(t.gross),
+        t.currency
+    ));
+    out.line(format!("  earliest delivery {}", p.earliest_delivery));
+    if p.needs_approval {
+        out.line("  needs approval: above your order limit");
+    }
+    if let Ok(Some(me)) = ctx.cache().and_then(|c| Ok(c.me()?)) {
+        out.line(format!("  payment {}", me.company.payment_terms));
+        for a in &me.company.ship_to {
+            out.line(format!(
+                "  ship-to {:<10} {}, {}, {} {}",
+                a.id, a.name, a.street, a.postal_code, a.city
+            ));
+        }
+        for m in &me.company.shipping_methods {
+            out.line(format!(
+                "  shipping {:<9} {} ({})",
+                m.id,
+                m.name,
+                format_amount(m.price)
+            ));
+        }
+    }
+    if !c.price_changes.is_empty() {
+        print_changes(out, c);
+    }
+}

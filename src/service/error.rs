@@ -1,0 +1,113 @@
+//! One error type for the faces, with the kind that decides the exit code.
+
+use crate::api::ApiError;
+use crate::backend::BackendError;
+use crate::core::basket::BasketError;
+use crate::core::money::format_amount;
+use crate::core::order::PriceChange;
+use crate::store::StoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Internal,
+    Usage,
+    AuthNeeded,
+    Unreachable,
+    Rejected,
+    PriceChanged,
+    LocalData,
+}
+
+impl ErrorKind {
+    /// The documented exit codes (README, `procure --help`).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Internal => 1,
+            ErrorKind::Usage => 2,
+            ErrorKind::AuthNeeded => 3,
+            ErrorKind::Unreachable => 4,
+            ErrorKind::Rejected => 5,
+            ErrorKind::PriceChanged => 6,
+            ErrorKind::LocalData => 7,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Basket(#[from] BasketError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Rejected(String),
+    #[error("{message}")]
+    RejectedWith { message: String, details: ApiError },
+    #[error("{0}")]
+    AuthNeeded(String),
+    #[error("{0}")]
+    Internal(String),
+    #[error("prices changed since the basket was priced: {}", describe_changes(.0))]
+    PricesChanged(Vec<PriceChange>),
+}
+
+fn describe_changes(changes: &[PriceChange]) -> String {
+    changes
+        .iter()
+        .map(|c| {
+            let seen = c
+                .seen
+                .map(format_amount)
+                .unwrap_or_else(|| "no price".into());
+            format!("{} {} → {}", c.sku, seen, format_amount(c.now))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Backend(b) => match b {
+                BackendError::Unreachable { .. }
+                | BackendError::Timeout { .. }
+                | BackendError::Protocol(_)
+                | BackendError::Server(_) => ErrorKind::Unreachable,
+                BackendError::Auth(_) => ErrorKind::AuthNeeded,
+                BackendError::Rejected(_)
+                | BackendError::NotFound(_)
+                | BackendError::Unsupported(_) => ErrorKind::Rejected,
+                BackendError::PriceChanged(_) => ErrorKind::PriceChanged,
+                BackendError::Insecure(_) => ErrorKind::Usage,
+            },
+            Error::Store(s) => match s {
+                StoreError::Corrupt { .. } | StoreError::Cache { .. } => ErrorKind::LocalData,
+                StoreError::Io { .. } => ErrorKind::Internal,
+                StoreError::NotFound(_) | StoreError::Invalid(_) => ErrorKind::Rejected,
+            },
+            Error::Basket(_) | Error::Rejected(_) | Error::RejectedWith { .. } => {
+                ErrorKind::Rejected
+            }
+            Error::Usage(_) => ErrorKind::Usage,
+            Error::AuthNeeded(_) => ErrorKind::AuthNeeded,
+            Error::Internal(_) => ErrorKind::Internal,
+            Error::PricesChanged(_) => ErrorKind::PriceChanged,
+        }
+    }
+
+    /// Per-line details from the shop, if any.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Backend(b) => b.api_error(),
+            Error::RejectedWith { details, .. } => Some(details),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

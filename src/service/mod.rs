@@ -1,0 +1,13 @@
+//! What a buyer does, independent of the face: log in, sync, search, change
+//! baskets, preview and submit orders. The CLI and the TUI call these; they
+//! never talk HTTP or touch files themselves.
+
+pub mod baskets;
+pub mod context;
+pub mod error;
+pub mod ordering;
+pub mod search;
+pub mod sync;
+
+pub use context::Context;
+pub use error::{Error, ErrorKind, Result};

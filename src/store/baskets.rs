@@ -1,0 +1,182 @@
+//! Basket files: one human-readable TOML file per basket under
+//! `<data>/profiles/<profile>/baskets/<name>.toml`.
+
+use super::{StoreError, atomic, io_err};
+use crate::core::basket::{Basket, validate_name};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct BasketStore {
+    dir: PathBuf,
+}
+
+impl BasketStore {
+    pub fn new(dir: PathBuf) -> Self {
+        BasketStore { dir }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(format!("{name}.toml"))
+    }
+
+    pub fn exists(&self, name: &str) -> bool {
+        self.path(name).exists()
+    }
+
+    /// Loads a basket. A file that does not parse is reported with its path
+    /// and the parser's message (with line and column) and left as it is.
+    pub fn load(&self, name: &str) -> Result<Basket, StoreError> {
+        validate_name(name).map_err(StoreError::Invalid)?;
+        let path = self.path(name);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::NotFound(format!(
+                    "no basket named {name:?} (create it with `procure basket new {name}`)"
+                )));
+            }
+            Err(e) => return Err(io_err(&path)(e)),
+        };
+        parse(&path, &text)
+    }
+
+    pub fn save(&self, basket: &Basket) -> Result<(), StoreError> {
+        validate_name(&basket.name).map_err(StoreError::Invalid)?;
+        let text = toml::to_string(basket).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let header = "# procure basket: edit freely; quantities are whole numbers.\n";
+        atomic::write(
+            &self.path(&basket.name),
+            format!("{header}{text}").as_bytes(),
+        )
+    }
+
+    pub fn create(&self, basket: &Basket) -> Result<(), StoreError> {
+        if self.exists(&basket.name) {
+            return Err(StoreError::Invalid(format!(
+                "a basket named {:?} exists already",
+                basket.name
+            )));
+        }
+        self.save(basket)
+    }
+
+    /// Every basket file, each loaded or with its error: one broken file does
+    /// not hide the others.
+    pub fn list(&self) -> Result<Vec<(String, Result<Basket, StoreError>)>, StoreError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+            Err(e) => return Err(io_err(&self.dir)(e)),
+        };
+        let mut out = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Some(name) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".toml"))
+                .filter(|n| !n.starts_with('.'))
+            else {
+                continue;
+            };
+            let loaded = std::fs::read_to_string(&path)
+                .map_err(io_err(&path))
+                .and_then(|t| parse(&path, &t));
+            out.push((name.to_string(), loaded));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    pub fn rename(&self, old: &str, new: &str) -> Result<(), StoreError> {
+        validate_name(new).map_err(StoreError::Invalid)?;
+        let mut basket = self.load(old)?;
+        if self.exists(new) {
+            return Err(StoreError::Invalid(format!(
+                "a basket named {new:?} exists already"
+            )));
+        }
+        basket.name = new.to_string();
+        self.save(&basket)?;
+        let old_path = self.path(old);
+        std::fs::remove_file(&old_path).map_err(io_err(&old_path))
+    }
+
+    pub fn delete(&self, name: &str) -> Result<(), StoreError> {
+        validate_name(name).map_err(StoreError::Invalid)?;
+        let path = self.path(name);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(StoreError::NotFound(format!("no basket named {name:?}")))
+            }
+            Err(e) => Err(io_err(&path)(e)),
+        }
+    }
+}
+
+fn parse(path: &Path, text: &str) -> Result<Basket, StoreError> {
+    let basket: Basket = toml::from_str(text).map_err(|e| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        message: format!(
+            "not a valid basket file (it was left unchanged): {}",
+            e.to_string().trim_end()
+        ),
+    })?;
+    if let Some(bad) = basket.lines.iter().find(|l| l.qty == 0) {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            message: format!(
+                "line for {} has quantity 0; quantities are positive whole numbers",
+                bad.sku
+            ),
+        });
+    }
+    Ok(basket)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::basket::BasketLine;
+    use chrono::Utc;
+
+    #[test]
+    fn round_trip_list_rename_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BasketStore::new(dir.path().join("b"));
+        let mut b = Basket::new("weekly", Utc::now());
+        b.lines.push(BasketLine {
+            sku: "P-1".into(),
+            qty: 3,
+            note: Some("CC-1".into()),
+        });
+        store.create(&b).unwrap();
+        assert!(store.create(&b).is_err());
+        assert_eq!(store.load("weekly").unwrap(), b);
+        store.rename("weekly", "monthly").unwrap();
+        assert!(!store.exists("weekly"));
+        assert_eq!(store.load("monthly").unwrap().lines, b.lines);
+        store.delete("monthly").unwrap();
+        assert!(matches!(
+            store.load("monthly"),
+            Err(StoreError::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn corrupt_file_is_reported_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BasketStore::new(dir.path().to_path_buf());
+        std::fs::write(store.path("bad"), "name = \"bad\"\n[[lines]]\nsku = 1\n").unwrap();
+        let err = store.load("bad").unwrap_err().to_string();
+        assert!(err.contains("bad.toml") && err.contains("line"), "{err}");
+        assert!(
+            std::fs::read_to_string(store.path("bad"))
+                .unwrap()
+                .contains("sku = 1")
+        );
+        let listed = store.list().unwrap();
+        assert!(listed[0].1.is_err());
+    }
+}

@@ -1,0 +1,285 @@
+//! The catalog cache of a profile: products, the company's price list and the
+//! parts it ordered before, in one SQLite file. A sync is applied in one
+//! transaction, so an interrupted sync leaves the previous cache intact.
+
+use super::{StoreError, io_err};
+use crate::api::{Me, OrderedSku, PriceEntry, PriceListHeader, Product};
+use crate::core::basket::PartLookup;
+use crate::search::SearchDoc;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+
+pub struct CatalogCache {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Sync bookkeeping kept with the data it describes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncMarks {
+    pub etag: Option<String>,
+    pub catalog_since: Option<String>,
+    pub prices_since: Option<String>,
+    pub synced_at: Option<String>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS products (
+    sku TEXT PRIMARY KEY, mpn TEXT NOT NULL, gtin TEXT NOT NULL,
+    manufacturer TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS prices (sku TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ordered (sku TEXT PRIMARY KEY, times INTEGER NOT NULL, last TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+";
+
+impl CatalogCache {
+    pub fn open(path: &Path) -> Result<CatalogCache, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        let err = |source| StoreError::Cache {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err)?;
+        conn.execute_batch(SCHEMA).map_err(err)?;
+        Ok(CatalogCache {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn err(&self) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
+        move |source| StoreError::Cache {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(self.err())
+    }
+
+    pub fn marks(&self) -> Result<SyncMarks, StoreError> {
+        Ok(SyncMarks {
+            etag: self.meta("etag")?,
+            catalog_since: self.meta("catalog_since")?,
+            prices_since: self.meta("prices_since")?,
+            synced_at: self.meta("synced_at")?,
+        })
+    }
+
+    pub fn me(&self) -> Result<Option<Me>, StoreError> {
+        Ok(self.meta("me")?.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    pub fn price_header(&self) -> Result<Option<PriceListHeader>, StoreError> {
+        Ok(self
+            .meta("price_header")?
+            .and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    pub fn product_count(&self) -> Result<usize, StoreError> {
+        self.conn
+            .query_row("SELECT count(*) FROM products", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as usize)
+            .map_err(self.err())
+    }
+
+    pub fn get_product(&self, sku: &str) -> Result<Option<Product>, StoreError> {
+        let data: Option<String> = self
+            .conn
+            .prepare_cached("SELECT data FROM products WHERE sku = ?1")
+            .and_then(|mut s| s.query_row([sku], |r| r.get(0)).optional())
+            .map_err(self.err())?;
+        Ok(data.and_then(|d| serde_json::from_str(&d).ok()))
+    }
+
+    pub fn get_prices(&self, sku: &str) -> Result<Option<PriceEntry>, StoreError> {
+        let data: Option<String> = self
+            .conn
+            .prepare_cached("SELECT data FROM prices WHERE sku = ?1")
+            .and_then(|mut s| s.query_row([sku], |r| r.get(0)).optional())
+            .map_err(self.err())?;
+        Ok(data.and_then(|d| serde_json::from_str(&d).ok()))
+    }
+
+    /// What the search index is built from.
+    pub fn search_docs(&self) -> Result<Vec<SearchDoc>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT sku, mpn, gtin, manufacturer, name FROM products ORDER BY sku")
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(SearchDoc {
+                    sku: r.get(0)?,
+                    mpn: r.get(1)?,
+                    gtin: r.get(2)?,
+                    manufacturer: r.get(3)?,
+                    name: r.get(4)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
+    }
+
+    pub fn ordered(&self) -> Result<Vec<(String, u32)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT sku, times FROM ordered")
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.err())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
+    }
+
+    /// Starts a sync: everything written until `commit_sync` lands together,
+    /// or not at all (`rollback_sync`, or the process dying).
+    pub fn begin_sync(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(self.err())
+    }
+
+    pub fn commit_sync(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("COMMIT").map_err(self.err())
+    }
+
+    pub fn rollback_sync(&mut self) {
+        let _ = self.conn.execute_batch("ROLLBACK");
+    }
+
+    pub fn clear_products(&self) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM products", [])
+            .map(|_| ())
+            .map_err(self.err())
+    }
+
+    pub fn clear_prices(&self) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM prices", [])
+            .map(|_| ())
+            .map_err(self.err())
+    }
+
+    pub fn put_products(&self, items: &[Product]) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO products (sku, mpn, gtin, manufacturer, name, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(self.err())?;
+        for p in items {
+            let data = serde_json::to_string(p).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            stmt.execute(params![p.sku, p.mpn, p.gtin, p.manufacturer, p.name, data])
+                .map_err(self.err())?;
+        }
+        Ok(())
+    }
+
+    pub fn remove_products(&self, skus: &[String]) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("DELETE FROM products WHERE sku = ?1")
+            .map_err(self.err())?;
+        for s in skus {
+            stmt.execute([s]).map_err(self.err())?;
+        }
+        Ok(())
+    }
+
+    pub fn put_prices(&self, items: &[PriceEntry]) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("INSERT OR REPLACE INTO prices (sku, data) VALUES (?1, ?2)")
+            .map_err(self.err())?;
+        for e in items {
+            let data = serde_json::to_string(e).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            stmt.execute(params![e.sku, data]).map_err(self.err())?;
+        }
+        Ok(())
+    }
+
+    pub fn remove_prices(&self, skus: &[String]) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("DELETE FROM prices WHERE sku = ?1")
+            .map_err(self.err())?;
+        for s in skus {
+            stmt.execute([s]).map_err(self.err())?;
+        }
+        Ok(())
+    }
+
+    pub fn set_ordered(&self, items: &[OrderedSku]) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM ordered", [])
+            .map_err(self.err())?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("INSERT OR REPLACE INTO ordered (sku, times, last) VALUES (?1, ?2, ?3)")
+            .map_err(self.err())?;
+        for o in items {
+            stmt.execute(params![o.sku, o.times, o.last_ordered.to_string()])
+                .map_err(self.err())?;
+        }
+        Ok(())
+    }
+
+    pub fn set_meta(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        match value {
+            Some(v) => self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                params![key, v],
+            ),
+            None => self
+                .conn
+                .execute("DELETE FROM meta WHERE key = ?1", params![key]),
+        }
+        .map(|_| ())
+        .map_err(self.err())
+    }
+
+    pub fn set_marks(&self, marks: &SyncMarks) -> Result<(), StoreError> {
+        self.set_meta("etag", marks.etag.as_deref())?;
+        self.set_meta("catalog_since", marks.catalog_since.as_deref())?;
+        self.set_meta("prices_since", marks.prices_since.as_deref())?;
+        self.set_meta("synced_at", marks.synced_at.as_deref())
+    }
+
+    pub fn set_me(&self, me: &Me) -> Result<(), StoreError> {
+        let text = serde_json::to_string(me).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.set_meta("me", Some(&text))
+    }
+
+    pub fn set_price_header(&self, h: &PriceListHeader) -> Result<(), StoreError> {
+        let text = serde_json::to_string(h).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.set_meta("price_header", Some(&text))
+    }
+}
+
+impl PartLookup for CatalogCache {
+    fn product(&self, sku: &str) -> Option<Product> {
+        self.get_product(sku).ok().flatten()
+    }
+    fn prices(&self, sku: &str) -> Option<PriceEntry> {
+        self.get_prices(sku).ok().flatten()
+    }
+    fn currency(&self) -> String {
+        self.price_header()
+            .ok()
+            .flatten()
+            .map(|h| h.currency)
+            .unwrap_or_else(|| "EUR".into())
+    }
+}

@@ -1,0 +1,246 @@
+//! config.toml: settings and profiles. The compiled-in defaults are
+//! config.example.toml itself; the user's file is laid over them. Updates
+//! go through toml_edit so the user's comments and order survive.
+
+use super::{StoreError, atomic, io_err};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const EXAMPLE: &str = include_str!("../../config.example.toml");
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub default_profile: String,
+    #[serde(default)]
+    pub network: Network,
+    #[serde(default)]
+    pub search: SearchSettings,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    pub connect_timeout_secs: u64,
+    pub timeout_secs: u64,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network {
+            connect_timeout_secs: 5,
+            timeout_secs: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SearchSettings {
+    pub limit: usize,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings { limit: 20 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendKind {
+    #[default]
+    Procure,
+}
+
+impl BackendKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackendKind::Procure => "procure",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    #[serde(default)]
+    pub backend: BackendKind,
+    pub shop: String,
+    pub company: String,
+    pub user: String,
+    #[serde(default)]
+    pub allow_insecure_http: bool,
+}
+
+impl Config {
+    /// Loads the user's file over the defaults. A missing file is the defaults;
+    /// a broken one is an error naming the file and the line.
+    pub fn load(path: &Path) -> Result<Config, StoreError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(io_err(path)(e)),
+        };
+        Self::parse(&text).map_err(|message| StoreError::Corrupt {
+            path: path.to_path_buf(),
+            message,
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let mut base: toml::Table = toml::from_str(EXAMPLE).map_err(|e| e.to_string())?;
+        let user: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        merge(&mut base, user);
+        base.try_into().map_err(|e: toml::de::Error| e.to_string())
+    }
+
+    /// The profile to use: the one asked for, else the default, else the only one.
+    pub fn pick_profile(&self, asked: Option<&str>) -> Result<(String, Profile), StoreError> {
+        let name = match asked {
+            Some(n) => n.to_string(),
+            None if !self.default_profile.is_empty() => self.default_profile.clone(),
+            None if self.profiles.len() == 1 => {
+                self.profiles.keys().next().cloned().unwrap_or_default()
+            }
+            None if self.profiles.is_empty() => {
+                return Err(StoreError::NotFound(
+                    "no profile yet: run `procure login --shop URL --company C --user U` or `procure demo`".into(),
+                ));
+            }
+            None => {
+                return Err(StoreError::NotFound(format!(
+                    "several profiles ({}); choose one with --profile or set default_profile in config.toml",
+                    self.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+                )));
+            }
+        };
+        let profile = self.profiles.get(&name).cloned().ok_or_else(|| {
+            StoreError::NotFound(format!(
+                "no profile named {name:?} in config.toml; run `procure login --profile {name} …`"
+            ))
+        })?;
+        Ok((name, profile))
+    }
+}
+
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Adds or replaces a profile in the user's file, keeping everything else as
+/// written. Makes it the default when there is no default yet.
+pub fn save_profile(path: &Path, name: &str, profile: &Profile) -> Result<(), StoreError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(io_err(path)(e)),
+    };
+    // Refuse to touch a file that does not parse: nothing the user wrote is lost.
+    Config::parse(&text).map_err(|message| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        message,
+    })?;
+    let mut doc: toml_edit::DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| StoreError::Corrupt {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+    let current_default = doc
+        .get("default_profile")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
+    if current_default.is_empty() {
+        doc["default_profile"] = toml_edit::value(name);
+    }
+    if !doc.contains_key("profiles") {
+        let mut t = toml_edit::Table::new();
+        t.set_implicit(true);
+        doc["profiles"] = toml_edit::Item::Table(t);
+    }
+    let mut t = toml_edit::Table::new();
+    t["backend"] = toml_edit::value(profile.backend.as_str());
+    t["shop"] = toml_edit::value(profile.shop.as_str());
+    t["company"] = toml_edit::value(profile.company.as_str());
+    t["user"] = toml_edit::value(profile.user.as_str());
+    if profile.allow_insecure_http {
+        t["allow_insecure_http"] = toml_edit::value(true);
+    }
+    doc["profiles"][name] = toml_edit::Item::Table(t);
+    atomic::write(path, doc.to_string().as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_is_the_defaults() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.network.timeout_secs, 30);
+        assert_eq!(c.search.limit, 20);
+        assert!(c.profiles.is_empty());
+    }
+
+    #[test]
+    fn user_values_override_and_typos_are_reported() {
+        let c = Config::parse("[network]\ntimeout_secs = 3\n").unwrap();
+        assert_eq!(c.network.timeout_secs, 3);
+        assert_eq!(c.network.connect_timeout_secs, 5);
+        let e = Config::parse("[network]\ntimeout_sec = 3\n").unwrap_err();
+        assert!(e.contains("timeout_sec"), "{e}");
+        let e = Config::parse("default_profile = \n").unwrap_err();
+        assert!(e.contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn saving_a_profile_keeps_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "# mine\n[search]\nlimit = 7 # keep\n").unwrap();
+        let prof = Profile {
+            backend: BackendKind::Procure,
+            shop: "http://127.0.0.1:1".into(),
+            company: "ACME".into(),
+            user: "buyer".into(),
+            allow_insecure_http: false,
+        };
+        save_profile(&p, "demo", &prof).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains("# mine") && text.contains("# keep"), "{text}");
+        let c = Config::load(&p).unwrap();
+        assert_eq!(c.default_profile, "demo");
+        assert_eq!(c.profiles["demo"], prof);
+        assert_eq!(c.search.limit, 7);
+        assert_eq!(c.pick_profile(None).unwrap().0, "demo");
+    }
+
+    #[test]
+    fn broken_file_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "[profiles.x\n").unwrap();
+        let prof = Profile {
+            backend: BackendKind::Procure,
+            shop: "http://127.0.0.1:1".into(),
+            company: "A".into(),
+            user: "u".into(),
+            allow_insecure_http: false,
+        };
+        assert!(save_profile(&p, "demo", &prof).is_err());
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "[profiles.x\n");
+    }
+}

@@ -60,20 +60,25 @@ fn is_header(fields: &[String]) -> bool {
 /// Parses the list. Blank lines are skipped; a third column, if any, is a line note.
 pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
     let text = text.trim_start_matches('\u{feff}');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(text))
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+    let delim = delimiter(text);
     let mut lines = Vec::new();
     let mut problems = Vec::new();
     let mut first = true;
-    for rec in reader.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+    // Line by line, so the numbers are the ones a person sees in the file.
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delim)
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(raw.as_bytes());
+        let rec = match reader.records().next() {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => {
                 problems.push(ImportProblem {
                     line,
                     sku: String::new(),
@@ -81,8 +86,8 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
                 });
                 continue;
             }
+            None => continue,
         };
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
         let fields: Vec<String> = rec.iter().map(str::to_string).collect();
         if fields.iter().all(|f| f.is_empty()) {
             continue;

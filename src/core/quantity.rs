@@ -33,8 +33,8 @@ impl QuantityRules {
     pub fn is_valid(&self, qty: u32) -> bool {
         qty >= 1
             && qty >= self.min_qty
-            && qty % self.pack_size == 0
-            && (qty - self.min_qty) % self.order_step == 0
+            && qty.is_multiple_of(self.pack_size)
+            && (qty - self.min_qty).is_multiple_of(self.order_step)
     }
 
     /// The smallest valid quantity that is not below `qty`.
@@ -86,10 +86,13 @@ impl fmt::Display for QuantityError {
         if self.qty < r.min_qty {
             why.push(format!("minimum order quantity is {}", r.min_qty));
         }
-        if r.pack_size > 1 && self.qty % r.pack_size != 0 {
+        if r.pack_size > 1 && !self.qty.is_multiple_of(r.pack_size) {
             why.push(format!("sold in packs of {}", r.pack_size));
         }
-        if r.order_step > 1 && self.qty >= r.min_qty && (self.qty - r.min_qty) % r.order_step != 0 {
+        if r.order_step > 1
+            && self.qty >= r.min_qty
+            && !(self.qty - r.min_qty).is_multiple_of(r.order_step)
+        {
             why.push(format!(
                 "ordered in steps of {} from {}",
                 r.order_step, r.min_qty

@@ -18,20 +18,6 @@ pub fn clean(text: &str) -> String {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::clean;
-
-    #[test]
-    fn strips_escapes_and_controls() {
-        assert_eq!(clean("plain"), "plain");
-        assert_eq!(clean("\x1b[31mred\x1b[0m"), "red");
-        assert_eq!(clean("title\x1b]0;owned\x07 ok"), "title ok");
-        assert_eq!(clean("a\u{0}b\u{7}c\u{9b}d"), "abcd");
-        assert_eq!(clean("line1\nline2"), "line1 line2");
-    }
-}
-
 /// Cleans every text field of a value that came from a shop.
 pub trait Clean {
     fn clean(&mut self);
@@ -178,5 +164,19 @@ impl Clean for api::PriceListHeader {
     fn clean(&mut self) {
         c(&mut self.currency);
         co(&mut self.contract_ref);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn strips_escapes_and_controls() {
+        assert_eq!(clean("plain"), "plain");
+        assert_eq!(clean("\x1b[31mred\x1b[0m"), "red");
+        assert_eq!(clean("title\x1b]0;owned\x07 ok"), "title ok");
+        assert_eq!(clean("a\u{0}b\u{7}c\u{9b}d"), "abcd");
+        assert_eq!(clean("line1\nline2"), "line1 line2");
     }
 }

@@ -102,7 +102,7 @@ impl SearchIndex {
         let mut hits: Vec<Hit> = Vec::new();
         for (i, d) in self.docs.iter().enumerate() {
             let keys = [normalize(&d.sku), normalize(&d.mpn), normalize(&d.gtin)];
-            let kind = if keys.iter().any(|k| *k == joined) {
+            let kind = if keys.contains(&joined) {
                 MatchKind::Exact
             } else if keys.iter().any(|k| k.starts_with(&joined)) {
                 MatchKind::Prefix

@@ -5,6 +5,9 @@ use super::{StoreError, atomic, io_err};
 use crate::core::basket::{Basket, validate_name};
 use std::path::{Path, PathBuf};
 
+/// A basket file found on disk: loaded, or the reason it cannot be.
+pub type Listed = (String, Result<Basket, StoreError>);
+
 #[derive(Debug, Clone)]
 pub struct BasketStore {
     dir: PathBuf,
@@ -62,7 +65,7 @@ impl BasketStore {
 
     /// Every basket file, each loaded or with its error: one broken file does
     /// not hide the others.
-    pub fn list(&self) -> Result<Vec<(String, Result<Basket, StoreError>)>, StoreError> {
+    pub fn list(&self) -> Result<Vec<Listed>, StoreError> {
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),

@@ -25,6 +25,13 @@ pub enum OrderCommand {
     },
     /// One order with its lines.
     Show { number: String },
+    /// Copy a past order into a basket (discontinued parts become their successors).
+    Reorder {
+        number: String,
+        /// The basket to fill (created when missing, otherwise added to).
+        #[arg(long)]
+        into: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -213,6 +220,37 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
                     format_amount(t.gross),
                     t.currency
                 ));
+            }
+        }
+        OrderCommand::Reorder { number, into } => {
+            let r = ordering::reorder(&ctx, &number, &into).await?;
+            if out.json {
+                out.data(&r);
+            } else {
+                out.line(format!("Order {} → basket {}", r.order, r.basket));
+                for l in &r.lines {
+                    let price = match l.new_unit_price {
+                        Some(p) if p != l.old_unit_price => {
+                            format!("price {} → {}", format_amount(l.old_unit_price), format_amount(p))
+                        }
+                        Some(p) => format!("price {} unchanged", format_amount(p)),
+                        None => "no current price".into(),
+                    };
+                    if l.replaced {
+                        out.line(format!(
+                            "  {} × {}  REPLACED: {} is discontinued, successor {}; {price}",
+                            l.sku, l.qty, l.ordered_sku, l.sku
+                        ));
+                    } else {
+                        out.line(format!("  {} × {}  {price}", l.sku, l.qty));
+                    }
+                }
+                for (sku, why) in &r.skipped {
+                    out.line(format!("  {sku} not added: {why}"));
+                }
+            }
+            if !r.skipped.is_empty() {
+                return Ok(super::exit(crate::service::ErrorKind::Rejected));
             }
         }
     }

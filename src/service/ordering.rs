@@ -177,3 +177,87 @@ pub async fn show(ctx: &Context, number: &str) -> Result<Order> {
     o.clean();
     Ok(o)
 }
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReorderLine {
+    /// The part on the old order.
+    pub ordered_sku: String,
+    /// The part now in the basket: the same, or the successor of a discontinued part.
+    pub sku: String,
+    pub qty: u32,
+    pub replaced: bool,
+    pub old_unit_price: rust_decimal::Decimal,
+    pub new_unit_price: Option<rust_decimal::Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReorderReport {
+    pub order: String,
+    pub basket: String,
+    pub lines: Vec<ReorderLine>,
+    /// Lines that could not be carried over, with the reason.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Copies a past order into a basket (created when missing, otherwise added
+/// to). Discontinued parts are replaced by their successor — reported, never
+/// silently — and price changes since that order are shown.
+pub async fn reorder(ctx: &Context, number: &str, into: &str) -> Result<ReorderReport> {
+    let order = show(ctx, number).await?;
+    let cache = ctx.synced_cache()?;
+    let store = ctx.baskets();
+    basket::validate_name(into).map_err(Error::Rejected)?;
+    let mut b = if store.exists(into) { store.load(into)? } else { basket::Basket::new(into, Utc::now()) };
+    let mut lines = Vec::new();
+    let mut skipped = Vec::new();
+    for l in &order.lines {
+        let Some(mut product) = cache.get_product(&l.sku)? else {
+            skipped.push((l.sku.clone(), "no longer in the catalog".to_string()));
+            continue;
+        };
+        let mut replaced = false;
+        // Follow the chain of successors (bounded, in case of a cycle).
+        for _ in 0..8 {
+            if !product.discontinued {
+                break;
+            }
+            match product.replaced_by.as_deref().map(|s| cache.get_product(s)).transpose()?.flatten() {
+                Some(next) => {
+                    product = next;
+                    replaced = true;
+                }
+                None => break,
+            }
+        }
+        if product.discontinued {
+            skipped.push((l.sku.clone(), "discontinued without a successor".to_string()));
+            continue;
+        }
+        let rules = crate::core::quantity::QuantityRules::of(&product);
+        let qty = rules.next_valid(l.quantity);
+        if let Err(e) = b.add(&product, qty) {
+            skipped.push((l.sku.clone(), e.to_string()));
+            continue;
+        }
+        if l.note.is_some() {
+            let _ = b.set_note(&product.sku, l.note.clone());
+        }
+        let new_unit_price = cache
+            .get_prices(&product.sku)?
+            .and_then(|e| crate::core::money::unit_price_for(&e.tiers, qty));
+        lines.push(ReorderLine {
+            ordered_sku: l.sku.clone(),
+            sku: product.sku.clone(),
+            qty,
+            replaced,
+            old_unit_price: l.unit_price,
+            new_unit_price,
+        });
+    }
+    if store.exists(into) {
+        store.save(&b)?;
+    } else {
+        store.create(&b)?;
+    }
+    Ok(ReorderReport { order: order.number, basket: into.to_string(), lines, skipped })
+}

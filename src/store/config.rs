@@ -19,7 +19,27 @@ pub struct Config {
     #[serde(default)]
     pub search: SearchSettings,
     #[serde(default)]
+    pub ui: UiSettings,
+    /// Key binding overrides: action name → keys, e.g. `quit = ["q", "ctrl-q"]`.
+    #[serde(default)]
+    pub keys: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UiSettings {
+    /// "auto" (colour unless NO_COLOR is set), "always" or "never".
+    pub color: String,
+    /// Mouse selection and scrolling in the terminal app.
+    pub mouse: bool,
+}
+
+impl Default for UiSettings {
+    fn default() -> Self {
+        UiSettings { color: "auto".into(), mouse: true }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]

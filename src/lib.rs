@@ -12,3 +12,4 @@ pub mod search;
 pub mod service;
 pub mod shop;
 pub mod store;
+pub mod tui;

@@ -21,9 +21,12 @@ pub struct DemoArgs {
     /// Port of the demo shop on 127.0.0.1 (default: 8450, or any free one).
     #[arg(long)]
     pub port: Option<u16>,
-    /// Set everything up, print the tour and exit instead of serving until Ctrl-C.
+    /// Set everything up, print the tour and exit.
     #[arg(long)]
     pub no_wait: bool,
+    /// Serve the demo shop until Ctrl-C instead of opening the app (use the CLI in another terminal).
+    #[arg(long)]
+    pub serve: bool,
 }
 
 pub const DEMO_PROFILE: &str = "demo";
@@ -31,10 +34,17 @@ pub const DEMO_COMPANY: &str = "ACME";
 pub const DEMO_USER: &str = "buyer";
 pub const DEMO_PASSWORD: &str = "demo";
 
-pub async fn start_shop(out: &Out, paths: &Paths, args: &DemoArgs) -> Result<crate::shop::RunningShop, Error> {
+pub async fn start_shop(
+    out: &Out,
+    paths: &Paths,
+    args: &DemoArgs,
+) -> Result<crate::shop::RunningShop, Error> {
     let db = paths.demo_shop_db();
     if !db.exists() {
-        out.note(format!("Creating the demo shop with {} parts (once)…", args.products));
+        out.note(format!(
+            "Creating the demo shop with {} parts (once)…",
+            args.products
+        ));
         let (db2, n) = (db.clone(), args.products);
         let started = std::time::Instant::now();
         tokio::task::spawn_blocking(move || crate::shop::seed_demo(&db2, n))
@@ -44,7 +54,10 @@ pub async fn start_shop(out: &Out, paths: &Paths, args: &DemoArgs) -> Result<cra
                 let _ = std::fs::remove_file(&db);
                 Error::Internal(format!("creating the demo shop failed: {e:#}"))
             })?;
-        out.note(format!("  done in {:.1} s", started.elapsed().as_secs_f64()));
+        out.note(format!(
+            "  done in {:.1} s",
+            started.elapsed().as_secs_f64()
+        ));
     }
     let ports = match args.port {
         Some(p) => vec![p],
@@ -85,7 +98,10 @@ pub async fn prepare_profile(out: &Out, paths: &Paths, shop_url: &str) -> Result
     if show {
         eprint!("\r\x1b[2K");
     }
-    out.note(format!("Synced: {} parts in the local catalog.", report.products_total));
+    out.note(format!(
+        "Synced: {} parts in the local catalog.",
+        report.products_total
+    ));
     let store = ctx.baskets();
     if !store.exists("weekly") {
         let index = service::search::load_index(&cache)?;
@@ -104,10 +120,17 @@ pub async fn prepare_profile(out: &Out, paths: &Paths, shop_url: &str) -> Result
     Ok(ctx)
 }
 
-pub async fn demo(out: &Out, paths: Paths, args: DemoArgs) -> CmdResult {
+pub async fn demo(out: &Out, paths: Paths, args: DemoArgs, color: Option<String>) -> CmdResult {
     let shop = start_shop(out, &paths, &args).await?;
     let url = format!("http://{}", shop.addr);
-    prepare_profile(out, &paths, &url).await?;
+    let ctx = prepare_profile(out, &paths, &url).await?;
+    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    if terminal && !args.no_wait && !args.serve {
+        let result = crate::tui::run(ctx, crate::tui::Options { color }).await;
+        shop.shutdown().await;
+        result?;
+        return Ok(ExitCode::SUCCESS);
+    }
     out.note(format!(
         "\nThe demo shop runs at {url}; profile \"demo\" is logged in as the buyer of {DEMO_COMPANY}.
 Try, in another terminal:

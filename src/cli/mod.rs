@@ -3,6 +3,7 @@
 //! shown when stdin is not a terminal.
 
 mod basket;
+mod demo;
 mod order;
 mod output;
 mod parts;
@@ -33,8 +34,12 @@ pub struct Cli {
     /// Print machine-readable JSON on stdout.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Colours in the terminal app: auto (honours NO_COLOR), always or never.
+    #[arg(long, global = true, value_parser = ["auto", "always", "never"])]
+    pub color: Option<String>,
+    /// Without a command: open the terminal app on the profile.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +60,8 @@ pub enum Command {
     /// Preview, submit and look up orders.
     #[command(subcommand)]
     Order(order::OrderCommand),
+    /// Start the demo shop on loopback, log in as the demo buyer and open the app.
+    Demo(demo::DemoArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -75,19 +82,35 @@ pub fn run(cli: Cli) -> ExitCode {
     let profile = cli.profile.as_deref();
     let result = rt.block_on(async {
         match cli.command {
-            Command::Login(args) => session::login(&out, paths, profile, args).await,
-            Command::Logout => session::logout(&out, paths, profile).await,
-            Command::Sync => session::sync(&out, paths, profile).await,
-            Command::Search(args) => parts::search(&out, paths, profile, args),
-            Command::Show(args) => parts::show(&out, paths, profile, args),
-            Command::Basket(cmd) => basket::run(&out, paths, profile, cmd),
-            Command::Order(cmd) => order::run(&out, paths, profile, cmd).await,
+            None => open_app(paths, profile, cli.color).await,
+            Some(Command::Login(args)) => session::login(&out, paths, profile, args).await,
+            Some(Command::Logout) => session::logout(&out, paths, profile).await,
+            Some(Command::Sync) => session::sync(&out, paths, profile).await,
+            Some(Command::Search(args)) => parts::search(&out, paths, profile, args),
+            Some(Command::Show(args)) => parts::show(&out, paths, profile, args),
+            Some(Command::Basket(cmd)) => basket::run(&out, paths, profile, cmd),
+            Some(Command::Order(cmd)) => order::run(&out, paths, profile, cmd).await,
+            Some(Command::Demo(args)) => demo::demo(&out, paths, args, cli.color).await,
         }
     });
     match result {
         Ok(code) => code,
         Err(e) => out.fail(&e),
     }
+}
+
+/// The terminal app on a profile; it needs a terminal.
+pub async fn open_app(paths: Paths, profile: Option<&str>, color: Option<String>) -> CmdResult {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Error::Usage(
+            "the terminal app needs a terminal; for scripts use the commands (procure --help)"
+                .into(),
+        ));
+    }
+    let ctx = crate::service::Context::open(paths, profile)?;
+    crate::tui::run(ctx, crate::tui::Options { color }).await?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Result of a command: an exit code on success paths that still signal

@@ -231,7 +231,11 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
                 for l in &r.lines {
                     let price = match l.new_unit_price {
                         Some(p) if p != l.old_unit_price => {
-                            format!("price {} → {}", format_amount(l.old_unit_price), format_amount(p))
+                            format!(
+                                "price {} → {}",
+                                format_amount(l.old_unit_price),
+                                format_amount(p)
+                            )
                         }
                         Some(p) => format!("price {} unchanged", format_amount(p)),
                         None => "no current price".into(),

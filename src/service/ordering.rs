@@ -18,9 +18,9 @@ pub struct Checkout {
     pub price_changes: Vec<PriceChange>,
 }
 
-/// Prices the basket locally, then asks the shop to price and check the order.
-pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -> Result<Checkout> {
-    ctx.require_login()?;
+/// The basket priced from the cache; an error naming every line that
+/// cannot be ordered as it is.
+fn price_basket(ctx: &Context, basket_name: &str) -> Result<PricedBasket> {
     let cache = ctx.synced_cache()?;
     let b = ctx.baskets().load(basket_name)?;
     if b.lines.is_empty() {
@@ -39,6 +39,13 @@ pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -
             problems.join(" | ")
         )));
     }
+    Ok(priced)
+}
+
+/// Prices the basket locally, then asks the shop to price and check the order.
+pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -> Result<Checkout> {
+    ctx.require_login()?;
+    let priced = price_basket(ctx, basket_name)?;
     order::validate_options(opts, Utc::now().date_naive()).map_err(Error::Rejected)?;
     let draft = order::draft_from(&priced, opts);
     let mut preview = ctx.shop.preview(&draft).await?;
@@ -204,10 +211,18 @@ pub struct ReorderReport {
 /// silently — and price changes since that order are shown.
 pub async fn reorder(ctx: &Context, number: &str, into: &str) -> Result<ReorderReport> {
     let order = show(ctx, number).await?;
+    reorder_into(ctx, order, into)
+}
+
+fn reorder_into(ctx: &Context, order: Order, into: &str) -> Result<ReorderReport> {
     let cache = ctx.synced_cache()?;
     let store = ctx.baskets();
     basket::validate_name(into).map_err(Error::Rejected)?;
-    let mut b = if store.exists(into) { store.load(into)? } else { basket::Basket::new(into, Utc::now()) };
+    let mut b = if store.exists(into) {
+        store.load(into)?
+    } else {
+        basket::Basket::new(into, Utc::now())
+    };
     let mut lines = Vec::new();
     let mut skipped = Vec::new();
     for l in &order.lines {
@@ -221,7 +236,13 @@ pub async fn reorder(ctx: &Context, number: &str, into: &str) -> Result<ReorderR
             if !product.discontinued {
                 break;
             }
-            match product.replaced_by.as_deref().map(|s| cache.get_product(s)).transpose()?.flatten() {
+            match product
+                .replaced_by
+                .as_deref()
+                .map(|s| cache.get_product(s))
+                .transpose()?
+                .flatten()
+            {
                 Some(next) => {
                     product = next;
                     replaced = true;
@@ -230,7 +251,10 @@ pub async fn reorder(ctx: &Context, number: &str, into: &str) -> Result<ReorderR
             }
         }
         if product.discontinued {
-            skipped.push((l.sku.clone(), "discontinued without a successor".to_string()));
+            skipped.push((
+                l.sku.clone(),
+                "discontinued without a successor".to_string(),
+            ));
             continue;
         }
         let rules = crate::core::quantity::QuantityRules::of(&product);
@@ -259,5 +283,10 @@ pub async fn reorder(ctx: &Context, number: &str, into: &str) -> Result<ReorderR
     } else {
         store.create(&b)?;
     }
-    Ok(ReorderReport { order: order.number, basket: into.to_string(), lines, skipped })
+    Ok(ReorderReport {
+        order: order.number,
+        basket: into.to_string(),
+        lines,
+        skipped,
+    })
 }

@@ -41,7 +41,7 @@ pub async fn sync(
     // First catalog page: 304 means nothing the company sees has changed.
     report.requests += 1;
     let first = shop.catalog_page(since, None, etag).await?;
-    let (mut page, new_etag) = match first {
+    let (page, new_etag) = match first {
         Fetched::NotModified => {
             report.not_modified = true;
             report.products_total = cache.product_count()?;
@@ -51,7 +51,45 @@ pub async fn sync(
     };
 
     cache.begin_sync()?;
-    let result = async {
+    let result = apply(
+        shop,
+        cache,
+        page,
+        new_etag,
+        &marks,
+        incremental,
+        since,
+        &mut report,
+        progress,
+    )
+    .await;
+    match result {
+        Ok(()) => {
+            cache.commit_sync()?;
+            tracing::info!(?report, "sync done");
+            Ok(report)
+        }
+        Err(e) => {
+            cache.rollback_sync();
+            Err(e)
+        }
+    }
+}
+
+/// Everything after the first page, inside the sync transaction.
+#[allow(clippy::too_many_arguments)]
+async fn apply(
+    shop: &dyn Shop,
+    cache: &mut CatalogCache,
+    mut page: crate::api::CatalogPage,
+    new_etag: Option<String>,
+    marks: &SyncMarks,
+    incremental: bool,
+    since: Option<&str>,
+    report: &mut SyncReport,
+    progress: &mut Progress<'_>,
+) -> Result<()> {
+    {
         report.full = page.full || !incremental;
         if report.full {
             cache.clear_products()?;
@@ -130,18 +168,6 @@ pub async fn sync(
             synced_at: Some(Utc::now().to_rfc3339()),
         })?;
         report.products_total = cache.product_count()?;
-        Ok::<_, super::Error>(())
-    }
-    .await;
-    match result {
-        Ok(()) => {
-            cache.commit_sync()?;
-            tracing::info!(?report, "sync done");
-            Ok(report)
-        }
-        Err(e) => {
-            cache.rollback_sync();
-            Err(e)
-        }
+        Ok(())
     }
 }

@@ -38,7 +38,10 @@ pub struct UiSettings {
 
 impl Default for UiSettings {
     fn default() -> Self {
-        UiSettings { color: "auto".into(), mouse: true }
+        UiSettings {
+            color: "auto".into(),
+            mouse: true,
+        }
     }
 }
 

@@ -1,0 +1,552 @@
+//! Key bindings as data. The help overlay and the status-bar hints are both
+//! generated from this table, and config.toml `[keys]` overrides it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Help,
+    Search,
+    NextTab,
+    PrevTab,
+    FocusNext,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    Add,
+    Remove,
+    Edit,
+    Note,
+    NewBasket,
+    QuickEntry,
+    Checkout,
+    Reorder,
+    Sync,
+    Apply,
+    Toggle,
+    Left,
+    Right,
+}
+
+impl Action {
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Search => "search",
+            Action::NextTab => "next_tab",
+            Action::PrevTab => "prev_tab",
+            Action::FocusNext => "focus_next",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page_up",
+            Action::PageDown => "page_down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::Open => "open",
+            Action::Back => "back",
+            Action::Add => "add",
+            Action::Remove => "remove",
+            Action::Edit => "edit",
+            Action::Note => "note",
+            Action::NewBasket => "new_basket",
+            Action::QuickEntry => "quick_entry",
+            Action::Checkout => "checkout",
+            Action::Reorder => "reorder",
+            Action::Sync => "sync",
+            Action::Apply => "apply",
+            Action::Toggle => "toggle",
+            Action::Left => "left",
+            Action::Right => "right",
+        }
+    }
+}
+
+/// Where a binding applies. `Global` applies everywhere unless a text field
+/// has the focus and the key is a plain character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    Global,
+    Lists,
+    SearchInput,
+    Results,
+    Detail,
+    Baskets,
+    BasketLines,
+    Orders,
+    QuickEntry,
+    Checkout,
+    Prompt,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Everywhere",
+            Scope::Lists => "Lists",
+            Scope::SearchInput => "Search field",
+            Scope::Results => "Search results",
+            Scope::Detail => "Part detail",
+            Scope::Baskets => "Baskets",
+            Scope::BasketLines => "Basket lines",
+            Scope::Orders => "Orders",
+            Scope::QuickEntry => "Quick entry",
+            Scope::Checkout => "Checkout",
+            Scope::Prompt => "Prompts",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    pub fn from_event(e: &KeyEvent) -> Key {
+        // Shift is part of the character for printable keys.
+        let mods = match e.code {
+            KeyCode::Char(_) => e.modifiers - KeyModifiers::SHIFT,
+            _ => e.modifiers,
+        };
+        Key { code: e.code, mods }
+    }
+
+    /// A plain printable character: goes into a focused text field.
+    pub fn is_text(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && (self.mods - KeyModifiers::SHIFT).is_empty()
+    }
+
+    pub fn parse(s: &str) -> Result<Key, String> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = s.trim();
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if let Some(r) = lower.strip_prefix("ctrl-") {
+                mods |= KeyModifiers::CONTROL;
+                rest = &rest[rest.len() - r.len()..];
+            } else if let Some(r) = lower.strip_prefix("alt-") {
+                mods |= KeyModifiers::ALT;
+                rest = &rest[rest.len() - r.len()..];
+            } else {
+                break;
+            }
+        }
+        let code = match rest.to_ascii_lowercase().as_str() {
+            "enter" => KeyCode::Enter,
+            "esc" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "pageup" => KeyCode::PageUp,
+            "pagedown" => KeyCode::PageDown,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "delete" => KeyCode::Delete,
+            "backspace" => KeyCode::Backspace,
+            "space" => KeyCode::Char(' '),
+            f if f.len() > 1 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
+                KeyCode::F(f[1..].parse().unwrap_or(1))
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => KeyCode::Char(c),
+                    _ => return Err(format!("unknown key {s:?}")),
+                }
+            }
+        };
+        Ok(Key { code, mods })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            write!(f, "^")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            write!(f, "M-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => write!(f, "Space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => write!(f, "Enter"),
+            KeyCode::Esc => write!(f, "Esc"),
+            KeyCode::Tab => write!(f, "Tab"),
+            KeyCode::BackTab => write!(f, "S-Tab"),
+            KeyCode::Up => write!(f, "↑"),
+            KeyCode::Down => write!(f, "↓"),
+            KeyCode::Left => write!(f, "←"),
+            KeyCode::Right => write!(f, "→"),
+            KeyCode::PageUp => write!(f, "PgUp"),
+            KeyCode::PageDown => write!(f, "PgDn"),
+            KeyCode::Home => write!(f, "Home"),
+            KeyCode::End => write!(f, "End"),
+            KeyCode::Delete => write!(f, "Del"),
+            KeyCode::Backspace => write!(f, "Bksp"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            _ => write!(f, "?"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub scope: Scope,
+    pub action: Action,
+    pub keys: Vec<Key>,
+    /// Short text for the status bar; empty: not shown there.
+    pub hint: &'static str,
+    pub help: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    pub bindings: Vec<Binding>,
+}
+
+fn b(
+    scope: Scope,
+    action: Action,
+    keys: &[&str],
+    hint: &'static str,
+    help: &'static str,
+) -> Binding {
+    Binding {
+        scope,
+        action,
+        keys: keys.iter().filter_map(|k| Key::parse(k).ok()).collect(),
+        hint,
+        help,
+    }
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        use Action::*;
+        use Scope::{
+            BasketLines, Baskets, Detail, Global, Lists, Orders, Prompt, Results, SearchInput,
+        };
+        const CHECKOUT_SCOPE: Scope = Scope::Checkout;
+        const QUICK_SCOPE: Scope = Scope::QuickEntry;
+        Keymap {
+            bindings: vec![
+                b(Global, Quit, &["q", "ctrl-c"], "quit", "Quit procure"),
+                b(Global, Help, &["?", "f1"], "help", "Show or hide this help"),
+                b(Global, Search, &["/"], "search", "Go to the search field"),
+                b(
+                    Global,
+                    NextTab,
+                    &["ctrl-right", "]"],
+                    "",
+                    "Next screen (Search, Baskets, Orders)",
+                ),
+                b(Global, PrevTab, &["ctrl-left", "["], "", "Previous screen"),
+                b(Global, FocusNext, &["tab"], "pane", "Move between panes"),
+                b(Global, Back, &["esc"], "back", "Close, cancel or go back"),
+                b(Global, Sync, &["ctrl-r"], "", "Sync catalog and prices now"),
+                b(Lists, Up, &["up", "k"], "", "Move up"),
+                b(Lists, Down, &["down", "j"], "", "Move down"),
+                b(Lists, PageUp, &["pageup", "ctrl-u"], "", "Page up"),
+                b(Lists, PageDown, &["pagedown", "ctrl-d"], "", "Page down"),
+                b(Lists, Top, &["home", "g"], "", "First row"),
+                b(Lists, Bottom, &["end", "G"], "", "Last row"),
+                b(
+                    SearchInput,
+                    Down,
+                    &["down", "ctrl-n"],
+                    "",
+                    "Move down in the results",
+                ),
+                b(
+                    SearchInput,
+                    Up,
+                    &["up", "ctrl-p"],
+                    "",
+                    "Move up in the results",
+                ),
+                b(
+                    SearchInput,
+                    Open,
+                    &["enter"],
+                    "detail",
+                    "Open the selected part",
+                ),
+                b(
+                    SearchInput,
+                    Add,
+                    &["ctrl-a"],
+                    "add",
+                    "Add the selected part to the basket",
+                ),
+                b(
+                    Results,
+                    Open,
+                    &["enter", "l"],
+                    "detail",
+                    "Open the selected part",
+                ),
+                b(
+                    Results,
+                    Add,
+                    &["a", "+"],
+                    "add",
+                    "Add the selected part to the basket",
+                ),
+                b(
+                    Detail,
+                    Add,
+                    &["a", "+"],
+                    "add",
+                    "Add this part to the basket",
+                ),
+                b(
+                    Detail,
+                    Open,
+                    &["enter"],
+                    "successor",
+                    "Open the successor of a discontinued part",
+                ),
+                b(
+                    Baskets,
+                    Open,
+                    &["enter", "l"],
+                    "open",
+                    "Open the basket's lines",
+                ),
+                b(Baskets, NewBasket, &["n"], "new", "New basket"),
+                b(
+                    Baskets,
+                    Checkout,
+                    &["c"],
+                    "checkout",
+                    "Check out the basket",
+                ),
+                b(
+                    Baskets,
+                    QuickEntry,
+                    &["i"],
+                    "quick entry",
+                    "Type or paste many `sku qty` lines",
+                ),
+                b(
+                    BasketLines,
+                    Edit,
+                    &["e", "enter"],
+                    "qty",
+                    "Edit the quantity in place",
+                ),
+                b(BasketLines, Note, &["n"], "note", "Line note / cost centre"),
+                b(
+                    BasketLines,
+                    Remove,
+                    &["d", "delete"],
+                    "remove",
+                    "Remove the line",
+                ),
+                b(
+                    BasketLines,
+                    Checkout,
+                    &["c"],
+                    "checkout",
+                    "Check out the basket",
+                ),
+                b(
+                    BasketLines,
+                    QuickEntry,
+                    &["i"],
+                    "quick entry",
+                    "Type or paste many `sku qty` lines",
+                ),
+                b(Orders, Open, &["enter", "l"], "detail", "Show the order"),
+                b(Orders, Reorder, &["r"], "reorder", "Reorder into a basket"),
+                b(
+                    QUICK_SCOPE,
+                    Apply,
+                    &["ctrl-s", "alt-enter"],
+                    "add lines",
+                    "Add the lines to the basket",
+                ),
+                b(CHECKOUT_SCOPE, Up, &["up", "backtab"], "", "Previous field"),
+                b(CHECKOUT_SCOPE, Down, &["down"], "", "Next field"),
+                b(CHECKOUT_SCOPE, Left, &["left"], "", "Previous choice"),
+                b(CHECKOUT_SCOPE, Right, &["right"], "", "Next choice"),
+                b(
+                    CHECKOUT_SCOPE,
+                    Toggle,
+                    &["space"],
+                    "",
+                    "Toggle ship complete",
+                ),
+                b(
+                    CHECKOUT_SCOPE,
+                    Apply,
+                    &["ctrl-s", "f5"],
+                    "preview",
+                    "Preview on the shop / confirm the order",
+                ),
+                b(Prompt, Apply, &["enter"], "ok", "Confirm"),
+            ],
+        }
+    }
+}
+
+impl Keymap {
+    /// The defaults with the user's `[keys]` overrides applied. Unknown
+    /// action names or keys are reported, not ignored.
+    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, String> {
+        let mut map = Keymap::default();
+        for (name, keys) in overrides {
+            let parsed = keys
+                .iter()
+                .map(|k| Key::parse(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut found = false;
+            for bnd in map.bindings.iter_mut().filter(|b| b.action.name() == name) {
+                bnd.keys = parsed.clone();
+                found = true;
+            }
+            if !found {
+                return Err(format!(
+                    "[keys] {name}: no such action (see the help screen for names)"
+                ));
+            }
+        }
+        Ok(map)
+    }
+
+    /// The action for a key in the given scopes (most specific first).
+    pub fn lookup(&self, key: &Key, scopes: &[Scope], text_focus: bool) -> Option<Action> {
+        for scope in scopes.iter().chain(std::iter::once(&Scope::Global)) {
+            if text_focus && key.is_text() && *scope != Scope::Prompt {
+                // Typing goes into the field; only special keys act.
+                continue;
+            }
+            if let Some(bnd) = self
+                .bindings
+                .iter()
+                .find(|b| b.scope == *scope && b.keys.contains(key))
+            {
+                return Some(bnd.action);
+            }
+        }
+        None
+    }
+
+    /// Status-bar hints for the scopes, specific ones first.
+    /// With a text field focused, plain letters type, so hints show the
+    /// binding's other keys.
+    pub fn hints(&self, scopes: &[Scope], text_focus: bool) -> Vec<(String, &'static str)> {
+        let mut out = Vec::new();
+        for scope in scopes.iter().chain(std::iter::once(&Scope::Global)) {
+            for bnd in self
+                .bindings
+                .iter()
+                .filter(|b| b.scope == *scope && !b.hint.is_empty())
+            {
+                let usable = bnd
+                    .keys
+                    .iter()
+                    .find(|k| !(text_focus && k.is_text() && *scope != Scope::Prompt));
+                if let Some(k) = usable
+                    && !out.iter().any(|(_, h)| *h == bnd.hint)
+                {
+                    out.push((k.to_string(), bnd.hint));
+                }
+            }
+        }
+        out
+    }
+
+    /// Help overlay rows: (scope title, keys, action name, description).
+    pub fn help_rows(&self) -> Vec<(&'static str, String, &'static str, &'static str)> {
+        let mut rows: Vec<_> = self
+            .bindings
+            .iter()
+            .map(|b| {
+                let keys = b
+                    .keys
+                    .iter()
+                    .map(|k| k.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (b.scope, keys, b.action.name(), b.help)
+            })
+            .collect();
+        rows.sort_by_key(|r| r.0);
+        rows.into_iter()
+            .map(|(s, k, n, h)| (s.title(), k, n, h))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_keys() {
+        assert_eq!(
+            Key::parse("ctrl-c").unwrap(),
+            Key {
+                code: KeyCode::Char('c'),
+                mods: KeyModifiers::CONTROL
+            }
+        );
+        assert_eq!(Key::parse("F1").unwrap().code, KeyCode::F(1));
+        assert_eq!(Key::parse("G").unwrap().code, KeyCode::Char('G'));
+        assert!(Key::parse("nope").is_err());
+    }
+
+    #[test]
+    fn text_focus_keeps_letters_for_typing() {
+        let km = Keymap::default();
+        let q = Key::parse("q").unwrap();
+        assert_eq!(
+            km.lookup(&q, &[Scope::Results, Scope::Lists], false),
+            Some(Action::Quit)
+        );
+        assert_eq!(km.lookup(&q, &[Scope::SearchInput], true), None);
+        let ctrl_c = Key::parse("ctrl-c").unwrap();
+        assert_eq!(
+            km.lookup(&ctrl_c, &[Scope::SearchInput], true),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn overrides_replace_keys_and_feed_hints_and_help() {
+        let mut o = BTreeMap::new();
+        o.insert("quit".to_string(), vec!["ctrl-q".to_string()]);
+        let km = Keymap::with_overrides(&o).unwrap();
+        assert_eq!(
+            km.lookup(&Key::parse("q").unwrap(), &[Scope::Results], false),
+            None
+        );
+        assert_eq!(
+            km.lookup(&Key::parse("ctrl-q").unwrap(), &[Scope::Results], false),
+            Some(Action::Quit)
+        );
+        assert!(
+            km.hints(&[Scope::Results], false)
+                .iter()
+                .any(|(k, h)| k == "^q" && *h == "quit")
+        );
+        assert!(km.help_rows().iter().any(|r| r.1 == "^q" && r.2 == "quit"));
+        o.insert("fly".to_string(), vec!["x".to_string()]);
+        assert!(Keymap::with_overrides(&o).is_err());
+    }
+}

@@ -1,0 +1,162 @@
+//! A one-line text field: cursor, insert, delete, word delete.
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Input {
+    text: String,
+    /// Cursor position in characters.
+    cursor: usize,
+    pub masked: bool,
+}
+
+impl Input {
+    pub fn new(text: &str) -> Input {
+        Input {
+            text: text.to_string(),
+            cursor: text.chars().count(),
+            masked: false,
+        }
+    }
+
+    pub fn masked() -> Input {
+        Input {
+            masked: true,
+            ..Default::default()
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    pub fn set(&mut self, text: &str) {
+        *self = Input {
+            masked: self.masked,
+            ..Input::new(text)
+        };
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map(|(i, _)| i)
+            .unwrap_or(self.text.len())
+    }
+
+    pub fn insert(&mut self, c: char) {
+        let at = self.byte_at(self.cursor);
+        self.text.insert(at, c);
+        self.cursor += 1;
+    }
+
+    pub fn insert_str(&mut self, s: &str) {
+        for c in s.chars().filter(|c| !c.is_control()) {
+            self.insert(c);
+        }
+    }
+
+    pub fn backspace(&mut self) {
+        if self.cursor > 0 {
+            self.cursor -= 1;
+            let at = self.byte_at(self.cursor);
+            self.text.remove(at);
+        }
+    }
+
+    pub fn delete(&mut self) {
+        if self.cursor < self.text.chars().count() {
+            let at = self.byte_at(self.cursor);
+            self.text.remove(at);
+        }
+    }
+
+    pub fn delete_word(&mut self) {
+        while self.cursor > 0 && self.text.chars().nth(self.cursor - 1) == Some(' ') {
+            self.backspace();
+        }
+        while self.cursor > 0 && self.text.chars().nth(self.cursor - 1) != Some(' ') {
+            self.backspace();
+        }
+    }
+
+    pub fn left(&mut self) {
+        self.cursor = self.cursor.saturating_sub(1);
+    }
+
+    pub fn right(&mut self) {
+        self.cursor = (self.cursor + 1).min(self.text.chars().count());
+    }
+
+    pub fn home(&mut self) {
+        self.cursor = 0;
+    }
+
+    pub fn end(&mut self) {
+        self.cursor = self.text.chars().count();
+    }
+
+    pub fn clear(&mut self) {
+        self.set("");
+    }
+
+    /// What to draw: the text, or bullets for a password.
+    pub fn display(&self) -> String {
+        if self.masked {
+            "•".repeat(self.text.chars().count())
+        } else {
+            self.text.clone()
+        }
+    }
+
+    /// Applies an editing key; false when the key is not an editing key.
+    pub fn handle(&mut self, key: &crossterm::event::KeyEvent) -> bool {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('w') | KeyCode::Char('h') if ctrl => {
+                if key.code == KeyCode::Char('w') {
+                    self.delete_word()
+                } else {
+                    self.backspace()
+                }
+            }
+            KeyCode::Char('u') if ctrl => self.clear(),
+            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
+                self.insert(c)
+            }
+            KeyCode::Backspace => self.backspace(),
+            KeyCode::Delete => self.delete(),
+            KeyCode::Left => self.left(),
+            KeyCode::Right => self.right(),
+            KeyCode::Home => self.home(),
+            KeyCode::End => self.end(),
+            _ => return false,
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_with_unicode() {
+        let mut i = Input::new("ÖLFLEX");
+        i.left();
+        i.backspace();
+        assert_eq!(i.text(), "ÖLFLX");
+        i.home();
+        i.insert('x');
+        assert_eq!(i.text(), "xÖLFLX");
+        i.end();
+        i.insert_str(" 3G1,5\n");
+        assert_eq!(i.text(), "xÖLFLX 3G1,5");
+        i.delete_word();
+        assert_eq!(i.text(), "xÖLFLX ");
+    }
+}

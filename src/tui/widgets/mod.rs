@@ -1,0 +1,3 @@
+//! Small widgets of the terminal app.
+
+pub mod input;

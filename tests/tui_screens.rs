@@ -388,6 +388,7 @@ fn checkout_with_a_price_change() {
         errors: vec![],
         needs_approval: false,
         earliest_delivery: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        credit: None,
     };
     let draft = procure::core::order::draft_from(
         a.baskets.priced.as_ref().unwrap(),
@@ -486,6 +487,8 @@ fn orders_screen_and_detail() {
             price: dec!(9.90),
         },
         comment: Some("gate 3".into()),
+        approval: None,
+        quote_number: None,
     })));
     insta::assert_snapshot!("order_detail", render(&mut a));
 }

@@ -1,6 +1,9 @@
 //! Wire types of the procure shop protocol (`/api/v1`), shared by the
 //! native client and the reference shop. docs/shop-api.md describes them.
 
+mod quotes;
+pub use quotes::*;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -289,6 +292,9 @@ pub struct Preview {
     /// Whether the order would need an approver.
     pub needs_approval: bool,
     pub earliest_delivery: NaiveDate,
+    /// The company's credit at preview time; an order beyond `available` is refused.
+    #[serde(default)]
+    pub credit: Option<Credit>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -330,6 +336,12 @@ pub struct Order {
     pub payment_terms: String,
     pub shipping_method: ShippingMethod,
     pub comment: Option<String>,
+    /// The approver's decision, for an order that needed one.
+    #[serde(default)]
+    pub approval: Option<Approval>,
+    /// The quote this order was accepted from.
+    #[serde(default)]
+    pub quote_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -389,5 +401,10 @@ pub mod codes {
     pub const INVALID_ORDER: &str = "invalid_order";
     pub const PRICE_CHANGED: &str = "price_changed";
     pub const IDEMPOTENCY_MISMATCH: &str = "idempotency_mismatch";
+    pub const CREDIT_LIMIT_EXCEEDED: &str = "credit_limit_exceeded";
+    pub const QUOTE_EXPIRED: &str = "quote_expired";
+    pub const QUOTE_NOT_OPEN: &str = "quote_not_open";
+    pub const OWN_ORDER: &str = "own_order";
+    pub const NOT_PENDING: &str = "not_pending";
     pub const INTERNAL: &str = "internal";
 }

@@ -120,6 +120,7 @@ mod tests {
             errors: vec![],
             needs_approval: false,
             earliest_delivery: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            credit: None,
         }
     }
 

@@ -6,8 +6,9 @@ pub mod http;
 pub mod native;
 
 use crate::api::{
-    ApiError, CatalogPage, LoginResponse, Me, Order, OrderDraft, OrderList, OrderedSkus, Preview,
-    PriceListPage,
+    AcceptQuote, AcceptedQuote, ApiError, CatalogPage, Credit, Decision, LoginResponse, Me, Order,
+    OrderDraft, OrderList, OrderedSkus, Preview, PriceListPage, Quote, QuoteList, QuoteRequest,
+    Reason,
 };
 use crate::store::config::{BackendKind, Profile};
 use async_trait::async_trait;
@@ -25,6 +26,7 @@ pub struct Capabilities {
     pub order_preview: bool,
     pub quote_requests: bool,
     pub approvals: bool,
+    pub credit: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +106,40 @@ pub trait Shop: Send + Sync {
     async fn create_order(&self, draft: &OrderDraft, idempotency_key: &str) -> Result<Created>;
     async fn orders(&self, cursor: Option<&str>) -> Result<OrderList>;
     async fn order(&self, number: &str) -> Result<Order>;
+
+    // Group decisions. A backend without them keeps these defaults and says
+    // so in its capabilities.
+    async fn request_quote(
+        &self,
+        _request: &QuoteRequest,
+        _idempotency_key: &str,
+    ) -> Result<Quote> {
+        Err(BackendError::Unsupported("quote requests"))
+    }
+    async fn quotes(&self, _cursor: Option<&str>) -> Result<QuoteList> {
+        Err(BackendError::Unsupported("quote requests"))
+    }
+    async fn quote(&self, _number: &str) -> Result<Quote> {
+        Err(BackendError::Unsupported("quote requests"))
+    }
+    async fn accept_quote(&self, _number: &str, _accept: &AcceptQuote) -> Result<AcceptedQuote> {
+        Err(BackendError::Unsupported("quote requests"))
+    }
+    async fn decline_quote(&self, _number: &str, _reason: &Reason) -> Result<Quote> {
+        Err(BackendError::Unsupported("quote requests"))
+    }
+    async fn quote_message(&self, _number: &str, _text: &str) -> Result<Quote> {
+        Err(BackendError::Unsupported("quote requests"))
+    }
+    async fn approvals(&self) -> Result<OrderList> {
+        Err(BackendError::Unsupported("order approvals"))
+    }
+    async fn decide(&self, _number: &str, _decision: Decision, _reason: &Reason) -> Result<Order> {
+        Err(BackendError::Unsupported("order approvals"))
+    }
+    async fn credit(&self) -> Result<Credit> {
+        Err(BackendError::Unsupported("credit information"))
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -88,6 +88,15 @@ fn error_from(status: StatusCode, body: &[u8]) -> BackendError {
             "not logged in or the session expired: run `procure login`".into()
         }),
         StatusCode::NOT_FOUND => BackendError::NotFound(api),
+        StatusCode::FORBIDDEN => BackendError::Rejected(ApiError {
+            code: if api.code.is_empty() {
+                codes::FORBIDDEN.into()
+            } else {
+                api.code
+            },
+            message: api.message,
+            details: api.details,
+        }),
         StatusCode::CONFLICT if api.code == codes::PRICE_CHANGED => BackendError::PriceChanged(api),
         s if s.is_client_error() && !api.code.is_empty() => BackendError::Rejected(api),
         s if s.is_client_error() => {
@@ -112,8 +121,9 @@ impl Shop for NativeShop {
             documents: true,
             incremental_sync: true,
             order_preview: true,
-            quote_requests: false,
-            approvals: false,
+            quote_requests: true,
+            approvals: true,
+            credit: true,
         }
     }
 

@@ -2,11 +2,13 @@
 //! Data goes to stdout (text or `--json`), messages to stderr. No prompt is
 //! shown when stdin is not a terminal.
 
+mod approvals;
 mod basket;
 mod demo;
 mod order;
 mod output;
 mod parts;
+mod quote;
 mod session;
 
 use crate::service::{Error, ErrorKind};
@@ -60,6 +62,14 @@ pub enum Command {
     /// Preview, submit and look up orders.
     #[command(subcommand)]
     Order(order::OrderCommand),
+    /// Quote requests: ask for an offer, accept or decline it.
+    #[command(subcommand)]
+    Quote(quote::QuoteCommand),
+    /// Orders waiting for an approver (approvers only).
+    #[command(subcommand)]
+    Approvals(approvals::ApprovalsCommand),
+    /// Your company's credit limit, open balance and what is available.
+    Credit,
     /// Start the demo shop on loopback, log in as the demo buyer and open the app.
     Demo(demo::DemoArgs),
 }
@@ -90,6 +100,9 @@ pub fn run(cli: Cli) -> ExitCode {
             Some(Command::Show(args)) => parts::show(&out, paths, profile, args),
             Some(Command::Basket(cmd)) => basket::run(&out, paths, profile, cmd),
             Some(Command::Order(cmd)) => order::run(&out, paths, profile, cmd).await,
+            Some(Command::Quote(cmd)) => quote::run(&out, paths, profile, cmd).await,
+            Some(Command::Approvals(cmd)) => approvals::run(&out, paths, profile, cmd).await,
+            Some(Command::Credit) => approvals::credit(&out, paths, profile).await,
             Some(Command::Demo(args)) => demo::demo(&out, paths, args, cli.color).await,
         }
     });

@@ -306,6 +306,22 @@ fn print_checkout(out: &Out, ctx: &Context, c: &Checkout) {
     if p.needs_approval {
         out.line("  needs approval: above your order limit");
     }
+    if let Some(c) = &p.credit {
+        match c.available {
+            Some(a) => out.line(format!(
+                "  credit: available {} {} (limit {}, open {})",
+                format_amount(a),
+                c.currency,
+                c.limit.map(format_amount).unwrap_or_default(),
+                format_amount(c.open_balance)
+            )),
+            None => out.line(format!(
+                "  credit: no limit (open {} {})",
+                format_amount(c.open_balance),
+                c.currency
+            )),
+        }
+    }
     if let Ok(Some(me)) = ctx.cache().and_then(|c| Ok(c.me()?)) {
         out.line(format!("  payment {}", me.company.payment_terms));
         for a in &me.company.ship_to {

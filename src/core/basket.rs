@@ -24,6 +24,12 @@ pub struct Basket {
     /// Orders placed from this basket, newest last.
     #[serde(default)]
     pub orders: Vec<PlacedOrder>,
+    /// A quote request sent but not confirmed; its key is reused on retry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_quote: Option<PendingSubmission>,
+    /// Quote requests made from this basket (number and date), newest last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<PlacedOrder>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -113,6 +119,8 @@ impl Basket {
             lines: vec![],
             pending: None,
             orders: vec![],
+            pending_quote: None,
+            quotes: vec![],
         }
     }
 

@@ -2,10 +2,12 @@
 //! baskets, preview and submit orders. The CLI and the TUI call these; they
 //! never talk HTTP or touch files themselves.
 
+pub mod approvals;
 pub mod baskets;
 pub mod context;
 pub mod error;
 pub mod ordering;
+pub mod quotes;
 pub mod search;
 pub mod sync;
 

@@ -1,0 +1,155 @@
+//! Quote requests: from a basket to the supplier's offer to an order.
+
+use super::{Context, Error, Result};
+use crate::api::{
+    AcceptQuote, AcceptedQuote, Quote, QuoteRequest, QuoteRequestLine, QuoteSummary, Reason,
+};
+use crate::backend::BackendError;
+use crate::core::basket::{PendingSubmission, PlacedOrder};
+use crate::core::sanitize::Clean;
+use chrono::{NaiveDate, Utc};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+fn clean_quote(mut q: Quote) -> Quote {
+    for l in &mut q.lines {
+        for s in [&mut l.sku, &mut l.name] {
+            *s = crate::core::sanitize::clean(s);
+        }
+        l.note = l.note.as_deref().map(crate::core::sanitize::clean);
+    }
+    for m in &mut q.messages {
+        m.author = crate::core::sanitize::clean(&m.author);
+        m.text = crate::core::sanitize::clean(&m.text);
+    }
+    q.comment = q.comment.as_deref().map(crate::core::sanitize::clean);
+    q
+}
+
+/// Sends a basket as a quote request. `targets`: target unit prices per SKU.
+/// The idempotency key is kept with the basket until the shop confirms.
+pub async fn request(
+    ctx: &Context,
+    basket_name: &str,
+    targets: &BTreeMap<String, Decimal>,
+    requested_delivery_date: Option<NaiveDate>,
+    comment: Option<String>,
+) -> Result<Quote> {
+    ctx.require_login()?;
+    if !ctx.shop.capabilities().quote_requests {
+        return Err(BackendError::Unsupported("quote requests").into());
+    }
+    let store = ctx.baskets();
+    let mut b = store.load(basket_name)?;
+    if b.lines.is_empty() {
+        return Err(Error::Rejected(format!("basket {basket_name:?} is empty")));
+    }
+    if let Some(unknown) = targets.keys().find(|s| b.line(s).is_none()) {
+        return Err(Error::Rejected(format!(
+            "--target {unknown}: that SKU is not in basket {basket_name:?}"
+        )));
+    }
+    if let Some((sku, p)) = targets.iter().find(|(_, p)| **p <= Decimal::ZERO) {
+        return Err(Error::Rejected(format!(
+            "--target {sku}: the target price must be above zero, got {p}"
+        )));
+    }
+    if let Some(d) = requested_delivery_date
+        && d < Utc::now().date_naive()
+    {
+        return Err(Error::Rejected(format!(
+            "the requested delivery date {d} is in the past"
+        )));
+    }
+    let request = QuoteRequest {
+        lines: b
+            .lines
+            .iter()
+            .map(|l| QuoteRequestLine {
+                sku: l.sku.clone(),
+                quantity: l.qty,
+                target_unit_price: targets.get(&l.sku).copied(),
+                note: l.note.clone(),
+            })
+            .collect(),
+        requested_delivery_date,
+        comment: comment.filter(|c| !c.trim().is_empty()),
+    };
+    let key = match &b.pending_quote {
+        Some(p) => p.idempotency_key.clone(),
+        None => {
+            let key = uuid::Uuid::new_v4().to_string();
+            b.pending_quote = Some(PendingSubmission {
+                idempotency_key: key.clone(),
+                po_number: String::new(),
+                started_at: Utc::now(),
+            });
+            store.save(&b)?;
+            key
+        }
+    };
+    let quote = clean_quote(ctx.shop.request_quote(&request, &key).await?);
+    let mut b = store.load(basket_name)?;
+    b.pending_quote = None;
+    if !b.quotes.iter().any(|q| q.number == quote.number) {
+        b.quotes.push(PlacedOrder {
+            number: quote.number.clone(),
+            date: quote.created_at.date_naive(),
+            po_number: String::new(),
+        });
+    }
+    store.save(&b)?;
+    Ok(quote)
+}
+
+pub async fn list(ctx: &Context) -> Result<Vec<QuoteSummary>> {
+    ctx.require_login()?;
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = ctx.shop.quotes(cursor.as_deref()).await?;
+        out.extend(page.items.into_iter().map(|mut q| {
+            q.number = crate::core::sanitize::clean(&q.number);
+            q.requested_by = crate::core::sanitize::clean(&q.requested_by);
+            q
+        }));
+        match page.next_cursor {
+            Some(c) if out.len() < 1000 => cursor = Some(c),
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
+pub async fn show(ctx: &Context, number: &str) -> Result<Quote> {
+    ctx.require_login()?;
+    Ok(clean_quote(ctx.shop.quote(number).await?))
+}
+
+pub async fn accept(ctx: &Context, number: &str, accept: &AcceptQuote) -> Result<AcceptedQuote> {
+    ctx.require_login()?;
+    if accept.po_number.trim().is_empty() {
+        return Err(Error::Rejected(
+            "a PO number is required to accept an offer".into(),
+        ));
+    }
+    let mut a = ctx.shop.accept_quote(number, accept).await?;
+    a.quote = clean_quote(a.quote);
+    a.order.clean();
+    Ok(a)
+}
+
+pub async fn decline(ctx: &Context, number: &str, reason: Option<String>) -> Result<Quote> {
+    ctx.require_login()?;
+    Ok(clean_quote(
+        ctx.shop.decline_quote(number, &Reason { reason }).await?,
+    ))
+}
+
+pub async fn message(ctx: &Context, number: &str, text: &str) -> Result<Quote> {
+    ctx.require_login()?;
+    if text.trim().is_empty() {
+        return Err(Error::Rejected("the message is empty".into()));
+    }
+    Ok(clean_quote(ctx.shop.quote_message(number, text).await?))
+}

@@ -41,10 +41,7 @@ fn pct(v: &mut [Duration], p: f64) -> f64 {
 }
 
 fn main() {
-    let n = std::env::var("PROCURE_BENCH_PARTS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(50_000);
+    let n = std::env::var("PROCURE_BENCH_PARTS").ok().and_then(|s| s.parse().ok()).unwrap_or(50_000);
     let dir = tempfile::tempdir().expect("tempdir");
     let paths = Paths::under(dir.path().to_path_buf());
     save_profile(
@@ -67,32 +64,16 @@ fn main() {
         let products: Vec<_> = generated.iter().map(|g| g.product.clone()).collect();
         let prices: Vec<_> = generated
             .iter()
-            .map(|g| PriceEntry {
-                sku: g.product.sku.clone(),
-                tiers: g.list_tiers.clone(),
-                vat_rate: g.vat_rate,
-            })
+            .map(|g| PriceEntry { sku: g.product.sku.clone(), tiers: g.list_tiers.clone(), vat_rate: g.vat_rate })
             .collect();
         cache.put_products(&products).expect("products");
         cache.put_prices(&prices).expect("prices");
-        cache
-            .set_marks(&SyncMarks {
-                synced_at: Some("bench".into()),
-                ..Default::default()
-            })
-            .expect("marks");
+        cache.set_marks(&SyncMarks { synced_at: Some("bench".into()), ..Default::default() }).expect("marks");
         cache.commit_sync().expect("commit");
     }
-    println!(
-        "catalog: {n} parts written to the cache in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    println!("catalog: {n} parts written to the cache in {:.1} s", started.elapsed().as_secs_f64());
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("rt");
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
     let ctx = Context::open(paths, Some("bench")).expect("context");
     let mut app = procure::tui::build(&ctx, Some("never")).expect("app");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
@@ -104,10 +85,7 @@ fn main() {
             let _ = app.on_msg(m);
         }
     }
-    println!(
-        "index ready after {:.0} ms",
-        t0.elapsed().as_secs_f64() * 1000.0
-    );
+    println!("index ready after {:.0} ms", t0.elapsed().as_secs_f64() * 1000.0);
 
     let mut to_frame = Vec::new();
     let mut to_results = Vec::new();
@@ -115,10 +93,7 @@ fn main() {
         for q in QUERIES {
             for c in q.chars() {
                 let start = Instant::now();
-                for fx in app.handle(Event::Key(KeyEvent::new(
-                    KeyCode::Char(c),
-                    KeyModifiers::NONE,
-                ))) {
+                for fx in app.handle(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))) {
                     engine.run(fx);
                 }
                 procure::tui::draw(&mut term, &mut app).expect("draw");

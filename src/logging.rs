@@ -5,11 +5,7 @@ use std::path::Path;
 
 pub fn init(log_dir: &Path) -> Option<()> {
     std::fs::create_dir_all(log_dir).ok()?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log_dir.join("procure.log"))
-        .ok()?;
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(log_dir.join("procure.log")).ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("PROCURE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()

@@ -24,62 +24,29 @@ fn login_sync_search_basket_preview_submit_list() {
     // Type-number search, separators and case ignored.
     let found = home.run(&["--json", "search", "62052rsh"]).ok().json();
     assert_eq!(found["results"][0]["sku"], "T-BRG-1", "{found}");
-    assert_eq!(
-        found["results"][0]["unit_price"], "6.90",
-        "ACME's contract price"
-    );
+    assert_eq!(found["results"][0]["unit_price"], "6.90", "ACME's contract price");
     let found = home.run(&["--json", "search", "m8x25"]).ok().json();
-    assert!(
-        found["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["sku"] == "T-SCR-1"),
-        "{found}"
-    );
+    assert!(found["results"].as_array().unwrap().iter().any(|r| r["sku"] == "T-SCR-1"), "{found}");
 
     let show = home.run(&["--json", "show", "T-BRG-1"]).ok().json();
     assert_eq!(show["prices"]["tiers"][1]["unit_price"], "6.10");
-    assert_eq!(
-        show["product"]["documents"][0]["url"],
-        "https://docs.example/t-brg-1.pdf"
-    );
+    assert_eq!(show["product"]["documents"][0]["url"], "https://docs.example/t-brg-1.pdf");
 
     home.run(&["basket", "new", "weekly"]).ok();
     home.run(&["basket", "add", "weekly", "T-BRG-1", "12"]).ok();
-    home.run(&["basket", "add", "weekly", "3RT2015-1BB41", "2"])
-        .ok(); // by type number
-    home.run(&["basket", "note", "weekly", "T-BRG-1", "CC-4711"])
-        .ok();
-    let basket = home
-        .run(&["--json", "basket", "show", "weekly"])
-        .ok()
-        .json();
+    home.run(&["basket", "add", "weekly", "3RT2015-1BB41", "2"]).ok(); // by type number
+    home.run(&["basket", "note", "weekly", "T-BRG-1", "CC-4711"]).ok();
+    let basket = home.run(&["--json", "basket", "show", "weekly"]).ok().json();
     // 12 × 6.10 + 2 × 31.00 = 135.20 net
     assert_eq!(basket["totals"]["net"], "135.20", "{basket}");
     assert_eq!(basket["totals"]["vat"], "25.69");
 
-    let preview = home
-        .run(&[
-            "--json", "order", "preview", "--basket", "weekly", "--po", "PO-1001",
-        ])
-        .ok()
-        .json();
+    let preview = home.run(&["--json", "order", "preview", "--basket", "weekly", "--po", "PO-1001"]).ok().json();
     assert_eq!(preview["preview"]["totals"]["net"], "135.20", "{preview}");
     assert!(preview["price_changes"].as_array().unwrap().is_empty());
 
     let done = home
-        .run(&[
-            "--json",
-            "order",
-            "submit",
-            "--basket",
-            "weekly",
-            "--po",
-            "PO-1001",
-            "--comment",
-            "gate 3",
-        ])
+        .run(&["--json", "order", "submit", "--basket", "weekly", "--po", "PO-1001", "--comment", "gate 3"])
         .ok()
         .json();
     let number = done["order"]["number"].as_str().unwrap().to_string();
@@ -89,10 +56,7 @@ fn login_sync_search_basket_preview_submit_list() {
     // The basket stays as a template and remembers the order.
     let text = std::fs::read_to_string(home.basket_file("default", "weekly")).unwrap();
     assert!(text.contains(&number), "{text}");
-    assert!(
-        !text.contains("idempotency_key"),
-        "pending submission cleared: {text}"
-    );
+    assert!(!text.contains("idempotency_key"), "pending submission cleared: {text}");
 
     let list = home.run(&["--json", "order", "list"]).ok().json();
     assert_eq!(list[0]["number"], number.as_str());
@@ -112,26 +76,15 @@ fn companies_cannot_see_each_others_prices_or_orders() {
     let acme = logged_in_synced(&shop, "ACME");
     acme.run(&["basket", "new", "b"]).ok();
     acme.run(&["basket", "add", "b", "T-CON-1", "1"]).ok();
-    let done = acme
-        .run(&["--json", "order", "submit", "--basket", "b", "--po", "A-1"])
-        .ok()
-        .json();
+    let done = acme.run(&["--json", "order", "submit", "--basket", "b", "--po", "A-1"]).ok().json();
     let number = done["order"]["number"].as_str().unwrap().to_string();
 
     let bolt = logged_in_synced(&shop, "BOLT");
     let show = bolt.run(&["--json", "show", "T-CON-1"]).ok().json();
-    assert_eq!(
-        show["prices"]["tiers"][0]["unit_price"], "38.50",
-        "BOLT pays list price, not ACME's contract"
-    );
+    assert_eq!(show["prices"]["tiers"][0]["unit_price"], "38.50", "BOLT pays list price, not ACME's contract");
     bolt.run(&["order", "show", &number]).fails_with(5);
     let list = bolt.run(&["--json", "order", "list"]).ok().json();
-    assert!(
-        list.as_array()
-            .unwrap()
-            .iter()
-            .all(|o| o["number"] != number.as_str())
-    );
+    assert!(list.as_array().unwrap().iter().all(|o| o["number"] != number.as_str()));
 }
 
 #[test]
@@ -140,36 +93,15 @@ fn wrong_password_and_missing_login() {
     let home = Home::new();
     let r = home
         .run_stdin(
-            &[
-                "login",
-                "--shop",
-                &shop.url,
-                "--company",
-                "ACME",
-                "--user",
-                "buyer",
-                "--password-stdin",
-            ],
+            &["login", "--shop", &shop.url, "--company", "ACME", "--user", "buyer", "--password-stdin"],
             "nope\n",
         )
         .fails_with(3);
-    assert!(
-        r.stderr().contains("wrong company, user or password"),
-        "{}",
-        r.stderr()
-    );
+    assert!(r.stderr().contains("wrong company, user or password"), "{}", r.stderr());
     // No token was written, and no password is stored anywhere.
-    assert!(
-        !home
-            .path()
-            .join("data/profiles/default/token.json")
-            .exists()
-    );
+    assert!(!home.path().join("data/profiles/default/token.json").exists());
     // Without a login, sync asks for one.
-    home.write_config(&format!(
-        "[profiles.x]\nshop = \"{}\"\ncompany = \"ACME\"\nuser = \"buyer\"\n",
-        shop.url
-    ));
+    home.write_config(&format!("[profiles.x]\nshop = \"{}\"\ncompany = \"ACME\"\nuser = \"buyer\"\n", shop.url));
     home.run(&["--profile", "x", "sync"]).fails_with(3);
 }
 
@@ -181,17 +113,10 @@ fn token_is_private_and_password_not_stored() {
     let home = Home::new();
     home.login(&shop.url, "ACME", "buyer");
     let token = home.path().join("data/profiles/default/token.json");
-    assert_eq!(
-        std::fs::metadata(&token).unwrap().permissions().mode() & 0o777,
-        0o600
-    );
+    assert_eq!(std::fs::metadata(&token).unwrap().permissions().mode() & 0o777, 0o600);
     for entry in walk(home.path()) {
         let bytes = std::fs::read(&entry).unwrap_or_default();
-        assert!(
-            !String::from_utf8_lossy(&bytes).contains("\"demo\""),
-            "password found in {}",
-            entry.display()
-        );
+        assert!(!String::from_utf8_lossy(&bytes).contains("\"demo\""), "password found in {}", entry.display());
     }
     home.run(&["logout"]).ok();
     assert!(!token.exists());
@@ -217,32 +142,15 @@ fn changed_price_stops_the_order_without_yes() {
     home.run(&["basket", "new", "b"]).ok();
     home.run(&["basket", "add", "b", "T-BRG-1", "1"]).ok();
     // The supplier raises ACME's contract price after the buyer synced.
-    let out = shop.import(
-        CATALOG,
-        Some("company,sku,min_qty,unit_price\nACME,T-BRG-1,1,7.25\nACME,T-BRG-1,10,6.10\n"),
-    );
+    let out = shop.import(CATALOG, Some("company,sku,min_qty,unit_price\nACME,T-BRG-1,1,7.25\nACME,T-BRG-1,10,6.10\n"));
     assert!(out.status.success());
 
-    let r = home
-        .run(&["order", "submit", "--basket", "b", "--po", "P-9"])
-        .fails_with(6);
-    assert!(
-        r.stderr().contains("6.90") && r.stderr().contains("7.25"),
-        "{}",
-        r.stderr()
-    );
+    let r = home.run(&["order", "submit", "--basket", "b", "--po", "P-9"]).fails_with(6);
+    assert!(r.stderr().contains("6.90") && r.stderr().contains("7.25"), "{}", r.stderr());
     let list = home.run(&["--json", "order", "list"]).ok().json();
-    assert!(
-        list.as_array().unwrap().is_empty(),
-        "no order was placed: {list}"
-    );
+    assert!(list.as_array().unwrap().is_empty(), "no order was placed: {list}");
 
-    let done = home
-        .run(&[
-            "--json", "order", "submit", "--basket", "b", "--po", "P-9", "--yes",
-        ])
-        .ok()
-        .json();
+    let done = home.run(&["--json", "order", "submit", "--basket", "b", "--po", "P-9", "--yes"]).ok().json();
     assert_eq!(done["order"]["lines"][0]["unit_price"], "7.25");
     assert_eq!(done["accepted_price_changes"][0]["now"], "7.25");
 }
@@ -253,23 +161,11 @@ fn csv_import_adds_good_lines_and_reports_bad_ones() {
     let home = logged_in_synced(&shop, "ACME");
     home.run(&["basket", "new", "imp"]).ok();
     let file = home.path().join("list.csv");
-    std::fs::write(
-        &file,
-        "sku;qty\nT-BRG-1;4\nT-BRG-X;2\nT-SCR-1;150\nT-CON-1;zero\n\nT-SCR-1;200\n",
-    )
-    .unwrap();
-    let r = home
-        .run(&["basket", "import", "imp", file.to_str().unwrap()])
-        .fails_with(5);
+    std::fs::write(&file, "sku;qty\nT-BRG-1;4\nT-BRG-X;2\nT-SCR-1;150\nT-CON-1;zero\n\nT-SCR-1;200\n").unwrap();
+    let r = home.run(&["basket", "import", "imp", file.to_str().unwrap()]).fails_with(5);
     let err = r.stderr();
-    assert!(
-        err.contains(":3: T-BRG-X: unknown SKU") && err.contains("did you mean T-BRG-1"),
-        "{err}"
-    );
-    assert!(
-        err.contains(":4: T-SCR-1") && err.contains("next valid quantity is 200"),
-        "{err}"
-    );
+    assert!(err.contains(":3: T-BRG-X: unknown SKU") && err.contains("did you mean T-BRG-1"), "{err}");
+    assert!(err.contains(":4: T-SCR-1") && err.contains("next valid quantity is 200"), "{err}");
     assert!(err.contains(":5: T-CON-1"), "{err}");
     let b = home.run(&["--json", "basket", "show", "imp"]).ok().json();
     let lines = b["lines"].as_array().unwrap();
@@ -278,9 +174,7 @@ fn csv_import_adds_good_lines_and_reports_bad_ones() {
     assert_eq!(lines[1]["qty"], 200);
 
     // JSON report for scripts.
-    let r = home
-        .run(&["--json", "basket", "import", "imp", file.to_str().unwrap()])
-        .fails_with(5);
+    let r = home.run(&["--json", "basket", "import", "imp", file.to_str().unwrap()]).fails_with(5);
     assert_eq!(r.json()["problems"].as_array().unwrap().len(), 3);
 }
 
@@ -289,27 +183,14 @@ fn bad_quantities_are_rejected_with_a_suggestion() {
     let shop = shop_with_catalog();
     let home = logged_in_synced(&shop, "ACME");
     home.run(&["basket", "new", "q"]).ok();
-    let r = home
-        .run(&["basket", "add", "q", "T-SCR-1", "150"])
-        .fails_with(5);
-    assert!(
-        r.stderr().contains("packs of 100") && r.stderr().contains("200"),
-        "{}",
-        r.stderr()
-    );
-    home.run(&["basket", "add", "q", "T-SCR-1", "-1"])
-        .fails_with(5);
-    home.run(&["basket", "add", "q", "T-SCR-1", "1.5"])
-        .fails_with(5);
-    let r = home
-        .run(&["basket", "add", "q", "NOPE-1", "1"])
-        .fails_with(5);
+    let r = home.run(&["basket", "add", "q", "T-SCR-1", "150"]).fails_with(5);
+    assert!(r.stderr().contains("packs of 100") && r.stderr().contains("200"), "{}", r.stderr());
+    home.run(&["basket", "add", "q", "T-SCR-1", "-1"]).fails_with(5);
+    home.run(&["basket", "add", "q", "T-SCR-1", "1.5"]).fails_with(5);
+    let r = home.run(&["basket", "add", "q", "NOPE-1", "1"]).fails_with(5);
     assert!(r.stderr().contains("unknown SKU"), "{}", r.stderr());
     let b = home.run(&["--json", "basket", "show", "q"]).ok().json();
-    assert!(
-        b["lines"].as_array().unwrap().is_empty(),
-        "nothing was added: {b}"
-    );
+    assert!(b["lines"].as_array().unwrap().is_empty(), "nothing was added: {b}");
 }
 
 #[test]
@@ -321,18 +202,9 @@ fn corrupt_basket_is_reported_and_kept() {
     let broken = "name = \"c\"\ncreated_at = 2026-01-01T00:00:00Z\n[[lines]]\nsku = \"T-BRG-1\"\nqty = \"many\"\n";
     std::fs::write(&path, broken).unwrap();
     let r = home.run(&["basket", "show", "c"]).fails_with(7);
-    assert!(
-        r.stderr().contains("c.toml") && r.stderr().contains("line 5"),
-        "{}",
-        r.stderr()
-    );
-    home.run(&["basket", "add", "c", "T-BRG-1", "1"])
-        .fails_with(7);
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        broken,
-        "the file is never overwritten"
-    );
+    assert!(r.stderr().contains("c.toml") && r.stderr().contains("line 5"), "{}", r.stderr());
+    home.run(&["basket", "add", "c", "T-BRG-1", "1"]).fails_with(7);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), broken, "the file is never overwritten");
     let list = home.run(&["basket", "list"]).ok();
     assert!(list.stdout().contains("UNREADABLE"), "{}", list.stdout());
 }
@@ -345,19 +217,13 @@ fn resync_moves_only_changes() {
     assert_eq!(again["not_modified"], true, "{again}");
     assert_eq!(again["requests"], 1);
 
-    let changed = CATALOG.replace(
-        "Contactor 3RT2015-1BB41 24V DC",
-        "Contactor 3RT2015-1BB41 24 V DC, 3 kW",
-    );
+    let changed = CATALOG.replace("Contactor 3RT2015-1BB41 24V DC", "Contactor 3RT2015-1BB41 24 V DC, 3 kW");
     assert!(shop.import(&changed, None).status.success());
     let delta = home.run(&["--json", "sync"]).ok().json();
     assert_eq!(delta["full"], false, "{delta}");
     assert_eq!(delta["products_changed"], 1, "{delta}");
     let show = home.run(&["--json", "show", "T-CON-1"]).ok().json();
-    assert_eq!(
-        show["product"]["name"],
-        "Contactor 3RT2015-1BB41 24 V DC, 3 kW"
-    );
+    assert_eq!(show["product"]["name"], "Contactor 3RT2015-1BB41 24 V DC, 3 kW");
 }
 
 #[test]
@@ -383,11 +249,7 @@ fn shop_down_slow_or_garbage_is_a_clear_error() {
             "x\n",
         )
         .fails_with(4);
-    assert!(
-        r.stderr().contains("cannot reach the shop"),
-        "{}",
-        r.stderr()
-    );
+    assert!(r.stderr().contains("cannot reach the shop"), "{}", r.stderr());
 
     // Slow: accepts and never answers.
     let slow = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -400,25 +262,9 @@ fn shop_down_slow_or_garbage_is_a_clear_error() {
     });
     home.write_config("[network]\ntimeout_secs = 1\n");
     let r = home
-        .run_stdin(
-            &[
-                "login",
-                "--shop",
-                &slow_url,
-                "--company",
-                "A",
-                "--user",
-                "u",
-                "--password-stdin",
-            ],
-            "x\n",
-        )
+        .run_stdin(&["login", "--shop", &slow_url, "--company", "A", "--user", "u", "--password-stdin"], "x\n")
         .fails_with(4);
-    assert!(
-        r.stderr().contains("did not answer within 1 s"),
-        "{}",
-        r.stderr()
-    );
+    assert!(r.stderr().contains("did not answer within 1 s"), "{}", r.stderr());
 
     // Garbage: answers 200 with something that is not the protocol.
     let junk = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -428,37 +274,16 @@ fn shop_down_slow_or_garbage_is_a_clear_error() {
         for mut s in junk.incoming().flatten() {
             let mut buf = [0u8; 4096];
             let _ = s.read(&mut buf);
-            let _ =
-                s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n<html>\x1b[31m</html>");
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n<html>\x1b[31m</html>");
         }
     });
     let r = home
-        .run_stdin(
-            &[
-                "login",
-                "--shop",
-                &junk_url,
-                "--company",
-                "A",
-                "--user",
-                "u",
-                "--password-stdin",
-            ],
-            "x\n",
-        )
+        .run_stdin(&["login", "--shop", &junk_url, "--company", "A", "--user", "u", "--password-stdin"], "x\n")
         .fails_with(4);
     assert!(r.stderr().contains("cannot read"), "{}", r.stderr());
-    assert!(
-        !r.stderr().contains('\x1b'),
-        "no escape sequence from the shop reaches the terminal"
-    );
+    assert!(!r.stderr().contains('\x1b'), "no escape sequence from the shop reaches the terminal");
     // Nothing was saved for a failed login.
-    assert!(
-        !home
-            .path()
-            .join("data/profiles/default/token.json")
-            .exists()
-    );
+    assert!(!home.path().join("data/profiles/default/token.json").exists());
 }
 
 #[test]
@@ -466,16 +291,7 @@ fn plain_http_to_a_remote_host_is_refused() {
     let home = Home::new();
     let r = home
         .run_stdin(
-            &[
-                "login",
-                "--shop",
-                "http://shop.example.com",
-                "--company",
-                "A",
-                "--user",
-                "u",
-                "--password-stdin",
-            ],
+            &["login", "--shop", "http://shop.example.com", "--company", "A", "--user", "u", "--password-stdin"],
             "x\n",
         )
         .fails_with(2);

@@ -3,8 +3,8 @@
 //! own CLI (`procure shop quote …`).
 
 mod common;
-use common::*;
 use chrono::{Duration, Local};
+use common::*;
 
 const LIMITS: &str = "\
 sku,name,mpn,manufacturer,unit,pack_size,min_qty,lead_time_days,stock,list_price
@@ -53,14 +53,41 @@ fn request_offer_accept_becomes_an_order_at_the_offered_prices() {
     basket(&buyer, "rfq", &[("T-BRG-1", "40"), ("T-HUN-1", "3")]);
     let date = (Local::now().date_naive() + Duration::days(20)).to_string();
     let q = buyer
-        .run(&["--json", "quote", "request", "--basket", "rfq", "--target", "T-BRG-1=5.50", "--deliver-on", &date, "--comment", "yearly volume"])
+        .run(&[
+            "--json",
+            "quote",
+            "request",
+            "--basket",
+            "rfq",
+            "--target",
+            "T-BRG-1=5.50",
+            "--deliver-on",
+            &date,
+            "--comment",
+            "yearly volume",
+        ])
         .ok();
     let number = quote_number(&q);
     assert_eq!(q.json()["status"], "requested");
 
     let listed = supplier(&shop, &["list", "--json"]).ok().json();
     assert!(listed.as_array().unwrap().iter().any(|x| x["number"] == number.as_str()), "{listed}");
-    supplier(&shop, &["offer", &number, "--price", "T-BRG-1=5.80", "--price", "T-HUN-1=95.00", "--valid-days", "14", "--message", "best we can do"]).ok();
+    supplier(
+        &shop,
+        &[
+            "offer",
+            &number,
+            "--price",
+            "T-BRG-1=5.80",
+            "--price",
+            "T-HUN-1=95.00",
+            "--valid-days",
+            "14",
+            "--message",
+            "best we can do",
+        ],
+    )
+    .ok();
 
     let shown = buyer.run(&["--json", "quote", "show", &number]).ok().json();
     assert_eq!(shown["status"], "offered");
@@ -86,7 +113,10 @@ fn request_offer_accept_becomes_an_order_at_the_offered_prices() {
     let again = buyer.run(&["quote", "accept", &number, "--po", "Q-PO-2"]).fails_with(5);
     assert!(again.stderr().contains("accepted"), "{}", again.stderr());
     let orders = buyer.run(&["--json", "order", "list"]).ok().json();
-    assert_eq!(orders.as_array().unwrap().iter().filter(|o| o["po_number"].as_str().unwrap_or("").starts_with("Q-PO")).count(), 1);
+    assert_eq!(
+        orders.as_array().unwrap().iter().filter(|o| o["po_number"].as_str().unwrap_or("").starts_with("Q-PO")).count(),
+        1
+    );
 }
 
 #[test]
@@ -177,7 +207,8 @@ fn nobody_approves_their_own_order_and_a_rejection_carries_its_reason() {
     approver.run(&["approvals", "reject", &number]).fails_with(2); // --reason is required
 
     let admin = user(&shop, "ACME", "admin");
-    let rejected = admin.run(&["--json", "approvals", "reject", &number, "--reason", "split it per quarter"]).ok().json();
+    let rejected =
+        admin.run(&["--json", "approvals", "reject", &number, "--reason", "split it per quarter"]).ok().json();
     assert_eq!(rejected["status"], "cancelled");
     let seen = approver.run(&["--json", "order", "show", &number]).ok().json();
     assert_eq!(seen["approval"]["reason"], "split it per quarter");
@@ -192,7 +223,12 @@ fn an_order_beyond_the_available_credit_is_refused_by_how_much() {
     basket(&buyer, "huge", &[("T-HUN-1", "90")]); // 9,000 net, 10,719.90 gross with VAT and shipping
     let preview = buyer.run(&["--json", "order", "preview", "--basket", "huge", "--po", "C-1"]);
     let r = buyer.run(&["order", "submit", "--basket", "huge", "--po", "C-1"]).fails_with(5);
-    assert!(r.stderr().contains("credit") && r.stderr().contains(" by "), "{}\npreview: {}", r.stderr(), preview.stdout());
+    assert!(
+        r.stderr().contains("credit") && r.stderr().contains(" by "),
+        "{}\npreview: {}",
+        r.stderr(),
+        preview.stdout()
+    );
     let orders = buyer.run(&["--json", "order", "list"]).ok().json();
     assert!(orders.as_array().unwrap().is_empty(), "nothing was ordered");
 }

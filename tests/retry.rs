@@ -26,8 +26,7 @@ fn relay(upstream: &str) -> Relay {
                 continue;
             };
             let doomed = Arc::new(AtomicBool::new(false));
-            let (mut c_read, mut s_write) =
-                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
             let (d1, f1) = (doomed.clone(), flag.clone());
             std::thread::spawn(move || {
                 let mut buf = [0u8; 65536];
@@ -35,9 +34,7 @@ fn relay(upstream: &str) -> Relay {
                     if n == 0 {
                         break;
                     }
-                    if f1.load(Ordering::SeqCst)
-                        && buf[..n].starts_with(b"POST /api/v1/orders HTTP/1.1")
-                    {
+                    if f1.load(Ordering::SeqCst) && buf[..n].starts_with(b"POST /api/v1/orders HTTP/1.1") {
                         d1.store(true, Ordering::SeqCst);
                     }
                     if s_write.write_all(&buf[..n]).is_err() {
@@ -67,10 +64,7 @@ fn relay(upstream: &str) -> Relay {
             });
         }
     });
-    Relay {
-        url,
-        drop_order_answers: drop_flag,
-    }
+    Relay { url, drop_order_answers: drop_flag }
 }
 
 #[test]
@@ -84,45 +78,22 @@ fn a_retried_submission_makes_one_order() {
     home.run(&["basket", "add", "r", "T-BRG-1", "3"]).ok();
 
     relay.drop_order_answers.store(true, Ordering::SeqCst);
-    let first = home
-        .run(&["order", "submit", "--basket", "r", "--po", "R-1"])
-        .fails_with(4);
-    assert!(
-        first.stderr().contains("run the same command again"),
-        "{}",
-        first.stderr()
-    );
+    let first = home.run(&["order", "submit", "--basket", "r", "--po", "R-1"]).fails_with(4);
+    assert!(first.stderr().contains("run the same command again"), "{}", first.stderr());
     let text = std::fs::read_to_string(home.basket_file("default", "r")).unwrap();
-    assert!(
-        text.contains("idempotency_key"),
-        "the key is kept for the retry: {text}"
-    );
+    assert!(text.contains("idempotency_key"), "the key is kept for the retry: {text}");
 
     relay.drop_order_answers.store(false, Ordering::SeqCst);
-    let second = home
-        .run(&["--json", "order", "submit", "--basket", "r", "--po", "R-1"])
-        .ok()
-        .json();
-    assert_eq!(
-        second["replayed"], true,
-        "the shop returned the order made by the first try: {second}"
-    );
+    let second = home.run(&["--json", "order", "submit", "--basket", "r", "--po", "R-1"]).ok().json();
+    assert_eq!(second["replayed"], true, "the shop returned the order made by the first try: {second}");
 
     let list = home.run(&["--json", "order", "list"]).ok().json();
-    let orders: Vec<_> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|o| o["po_number"] == "R-1")
-        .collect();
+    let orders: Vec<_> = list.as_array().unwrap().iter().filter(|o| o["po_number"] == "R-1").collect();
     assert_eq!(orders.len(), 1, "exactly one order: {list}");
     assert_eq!(orders[0]["number"], second["order"]["number"]);
 
     // A further submission after the confirmed one is a new order (the basket is a template).
-    let third = home
-        .run(&["--json", "order", "submit", "--basket", "r", "--po", "R-2"])
-        .ok()
-        .json();
+    let third = home.run(&["--json", "order", "submit", "--basket", "r", "--po", "R-2"]).ok().json();
     assert_eq!(third["replayed"], false);
     assert_ne!(third["order"]["number"], second["order"]["number"]);
 }

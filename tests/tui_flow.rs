@@ -23,11 +23,7 @@ struct Harness {
 
 impl Harness {
     fn new(home: &Home) -> Harness {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let ctx = Context::open(Paths::under(home.path().to_path_buf()), None).unwrap();
         let mut app = procure::tui::build(&ctx, Some("never")).unwrap();
         let (tx, rx) = mpsc::unbounded_channel();
@@ -35,13 +31,7 @@ impl Harness {
         for fx in app.start() {
             engine.run(fx);
         }
-        Harness {
-            app,
-            engine,
-            rx,
-            rt,
-            term: Terminal::new(TestBackend::new(120, 36)).unwrap(),
-        }
+        Harness { app, engine, rx, rt, term: Terminal::new(TestBackend::new(120, 36)).unwrap() }
     }
 
     fn event(&mut self, e: Event) {
@@ -73,14 +63,8 @@ impl Harness {
         let deadline = Instant::now() + Duration::from_secs(30);
         while !done(&self.app) {
             let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero(),
-                "timed out waiting for {what}\n{}",
-                self.screen()
-            );
-            let msg = self
-                .rt
-                .block_on(async { tokio::time::timeout(left, self.rx.recv()).await });
+            assert!(!left.is_zero(), "timed out waiting for {what}\n{}", self.screen());
+            let msg = self.rt.block_on(async { tokio::time::timeout(left, self.rx.recv()).await });
             if let Ok(Some(m)) = msg {
                 for fx in self.app.on_msg(m) {
                     self.engine.run(fx);
@@ -113,20 +97,13 @@ fn search_add_basket_checkout_places_an_order() {
 
     // Search by a half-remembered type number.
     h.type_text("62052rsh");
-    h.wait("results", |a| {
-        a.search.rows.first().is_some_and(|r| r.sku == "T-BRG-1")
-    });
+    h.wait("results", |a| a.search.rows.first().is_some_and(|r| r.sku == "T-BRG-1"));
     let screen = h.screen();
-    assert!(
-        screen.contains("6205-2RSH/C3") && screen.contains("6.90"),
-        "{screen}"
-    );
+    assert!(screen.contains("6205-2RSH/C3") && screen.contains("6.90"), "{screen}");
 
     // Add 12: the prompt shows the tier price.
     h.ctrl('a');
-    h.wait("the quantity prompt", |a| {
-        matches!(a.overlays.last(), Some(Overlay::Prompt(_)))
-    });
+    h.wait("the quantity prompt", |a| matches!(a.overlays.last(), Some(Overlay::Prompt(_))));
     h.ctrl('u');
     h.type_text("12");
     let screen = h.screen();
@@ -137,12 +114,7 @@ fn search_add_basket_checkout_places_an_order() {
     // The basket, priced.
     h.press(']');
     assert_eq!(h.app.tab, Tab::Baskets);
-    h.wait("the priced basket", |a| {
-        a.baskets
-            .priced
-            .as_ref()
-            .is_some_and(|p| p.lines.len() == 1)
-    });
+    h.wait("the priced basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.lines.len() == 1));
     assert!(h.screen().contains("73.20"));
 
     // Checkout: PO, preview, place.
@@ -150,20 +122,19 @@ fn search_add_basket_checkout_places_an_order() {
     assert!(matches!(h.app.overlays.last(), Some(Overlay::Checkout(_))));
     h.type_text("TUI-1");
     h.ctrl('s');
-    h.wait("the preview", |a| matches!(a.overlays.last(), Some(Overlay::Checkout(f)) if f.preview.is_some() || f.error.is_some()));
-    let screen = h.screen();
-    assert!(
-        screen.contains("invoice") && screen.contains("earliest delivery"),
-        "{screen}"
+    h.wait(
+        "the preview",
+        |a| matches!(a.overlays.last(), Some(Overlay::Checkout(f)) if f.preview.is_some() || f.error.is_some()),
     );
+    let screen = h.screen();
+    assert!(screen.contains("invoice") && screen.contains("earliest delivery"), "{screen}");
     h.ctrl('s');
-    h.wait("the order", |a| matches!(a.overlays.last(), Some(Overlay::Checkout(f)) if f.placed.is_some() || f.error.is_some()));
+    h.wait(
+        "the order",
+        |a| matches!(a.overlays.last(), Some(Overlay::Checkout(f)) if f.placed.is_some() || f.error.is_some()),
+    );
     let number = match h.app.overlays.last() {
-        Some(Overlay::Checkout(f)) => f
-            .placed
-            .as_ref()
-            .map(|p| p.order.number.clone())
-            .expect("placed"),
+        Some(Overlay::Checkout(f)) => f.placed.as_ref().map(|p| p.order.number.clone()).expect("placed"),
         _ => unreachable!(),
     };
     assert!(h.screen().contains(&number));
@@ -177,19 +148,12 @@ fn search_add_basket_checkout_places_an_order() {
     h.key(KeyCode::Esc, KeyModifiers::NONE);
     h.press(']');
     assert_eq!(h.app.tab, Tab::Orders);
-    h.wait("the order list", |a| {
-        a.orders.list.iter().any(|o| o.number == number)
-    });
+    h.wait("the order list", |a| a.orders.list.iter().any(|o| o.number == number));
     h.press('r');
     h.ctrl('u');
     h.type_text("again");
     h.key(KeyCode::Enter, KeyModifiers::NONE);
-    h.wait("the reorder", |a| {
-        a.baskets
-            .priced
-            .as_ref()
-            .is_some_and(|p| p.name == "again" && p.lines.len() == 1)
-    });
+    h.wait("the reorder", |a| a.baskets.priced.as_ref().is_some_and(|p| p.name == "again" && p.lines.len() == 1));
 }
 
 #[test]
@@ -205,10 +169,7 @@ fn superseded_searches_never_reach_the_screen() {
     let last = h.app.search.seq;
     h.wait("the last search", |a| a.search.shown_seq == last);
     assert!(h.app.search.rows.iter().any(|r| r.sku == "T-CON-1"));
-    assert_eq!(
-        h.app.search.shown_seq, h.app.search.seq,
-        "only the newest query's results are shown"
-    );
+    assert_eq!(h.app.search.shown_seq, h.app.search.seq, "only the newest query's results are shown");
 }
 
 #[test]
@@ -221,8 +182,6 @@ fn offline_the_app_still_searches_and_marks_it() {
     let mut h = Harness::new(&home);
     h.wait("the offline marker", |a| a.online == Some(false));
     h.type_text("m8x25");
-    h.wait("results from the cache", |a| {
-        a.search.rows.iter().any(|r| r.sku == "T-SCR-1")
-    });
+    h.wait("results from the cache", |a| a.search.rows.iter().any(|r| r.sku == "T-SCR-1"));
     assert!(h.screen().contains("OFFLINE"));
 }

@@ -46,16 +46,8 @@ fn me() -> Me {
             billing_address: addr("bill", "Billing"),
             ship_to: vec![addr("main", "Main plant"), addr("hall3", "Hall 3")],
             shipping_methods: vec![
-                ShippingMethod {
-                    id: "std".into(),
-                    name: "Standard parcel".into(),
-                    price: dec!(9.90),
-                },
-                ShippingMethod {
-                    id: "exp".into(),
-                    name: "Express".into(),
-                    price: dec!(24.90),
-                },
+                ShippingMethod { id: "std".into(), name: "Standard parcel".into(), price: dec!(9.90) },
+                ShippingMethod { id: "exp".into(), name: "Express".into(), price: dec!(24.90) },
             ],
         },
     }
@@ -77,14 +69,8 @@ fn product() -> Product {
         stock: 120,
         lead_time_days: 3,
         attributes: vec![
-            Attribute {
-                name: "d".into(),
-                value: "25 mm".into(),
-            },
-            Attribute {
-                name: "D".into(),
-                value: "52 mm".into(),
-            },
+            Attribute { name: "d".into(), value: "25 mm".into() },
+            Attribute { name: "D".into(), value: "52 mm".into() },
         ],
         documents: vec![Document {
             kind: DocumentKind::Datasheet,
@@ -115,14 +101,7 @@ fn row(sku: &str, mpn: &str, name: &str, price: rust_decimal::Decimal, stock: u3
 }
 
 fn app(color: bool) -> App {
-    let mut a = App::new(
-        Keymap::default(),
-        Theme { color },
-        "demo",
-        "http://127.0.0.1:8450",
-        Some(me()),
-        true,
-    );
+    let mut a = App::new(Keymap::default(), Theme { color }, "demo", "http://127.0.0.1:8450", Some(me()), true);
     a.online = Some(true);
     a.indexed = Some(50_000);
     a.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
@@ -144,50 +123,18 @@ fn search_app() -> App {
     a.search.input = Input::new("62052rs");
     a.search.seq = 7;
     a.search.shown_seq = 7;
-    let mut ordered = row(
-        "P-100233",
-        "6205-2RSH/C3",
-        "Deep groove ball bearing 6205-2RSH/C3 25x52x15",
-        dec!(6.90),
-        120,
-    );
+    let mut ordered =
+        row("P-100233", "6205-2RSH/C3", "Deep groove ball bearing 6205-2RSH/C3 25x52x15", dec!(6.90), 120);
     ordered.ordered_before = true;
-    let mut disc = row(
-        "P-100411",
-        "6205-2RS1",
-        "Deep groove ball bearing 6205-2RS1",
-        dec!(5.80),
-        0,
-    );
+    let mut disc = row("P-100411", "6205-2RS1", "Deep groove ball bearing 6205-2RS1", dec!(5.80), 0);
     disc.discontinued = true;
-    a.search.rows = vec![
-        ordered,
-        disc,
-        row(
-            "P-100234",
-            "6205-2RSH",
-            "Deep groove ball bearing 6205-2RSH",
-            dec!(6.40),
-            48,
-        ),
-    ];
+    a.search.rows =
+        vec![ordered, disc, row("P-100234", "6205-2RSH", "Deep groove ball bearing 6205-2RSH", dec!(6.40), 48)];
     a.search.total = 3;
     a.search.highlights = vec![
-        Highlights {
-            sku: vec![],
-            mpn: vec![0, 1, 2, 3, 5, 6, 7],
-            name: vec![],
-        },
-        Highlights {
-            sku: vec![],
-            mpn: vec![0, 1, 2, 3, 5, 6, 7],
-            name: vec![],
-        },
-        Highlights {
-            sku: vec![],
-            mpn: vec![0, 1, 2, 3, 5, 6, 7],
-            name: vec![],
-        },
+        Highlights { sku: vec![], mpn: vec![0, 1, 2, 3, 5, 6, 7], name: vec![] },
+        Highlights { sku: vec![], mpn: vec![0, 1, 2, 3, 5, 6, 7], name: vec![] },
+        Highlights { sku: vec![], mpn: vec![0, 1, 2, 3, 5, 6, 7], name: vec![] },
     ];
     a
 }
@@ -229,16 +176,7 @@ fn part_detail() {
         product: p,
         prices: Some(PriceEntry {
             sku: "P-100233".into(),
-            tiers: vec![
-                Tier {
-                    min_qty: 1,
-                    unit_price: dec!(6.90),
-                },
-                Tier {
-                    min_qty: 10,
-                    unit_price: dec!(6.10),
-                },
-            ],
+            tiers: vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
             vat_rate: dec!(19),
         }),
         currency: "EUR".into(),
@@ -255,16 +193,7 @@ fn add_prompt_shows_tier_and_next_tier() {
         kind: PromptKind::AddQty {
             sku: "P-100233".into(),
             rules: procure::core::quantity::QuantityRules::new(1, 1, 1),
-            tiers: vec![
-                Tier {
-                    min_qty: 1,
-                    unit_price: dec!(6.90),
-                },
-                Tier {
-                    min_qty: 10,
-                    unit_price: dec!(6.10),
-                },
-            ],
+            tiers: vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
             currency: "EUR".into(),
         },
         title: "Add P-100233 to basket weekly".into(),
@@ -283,15 +212,8 @@ fn basket_app() -> App {
     a.focus = Focus::Lines;
     let now = Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap();
     let mut b = Basket::new("weekly", now);
-    b.lines.push(BasketLine {
-        sku: "P-100233".into(),
-        qty: 12,
-        note: Some("CC-4711".into()),
-    });
-    a.baskets.list = vec![
-        ("weekly".into(), Ok(b)),
-        ("broken".into(), Err("broken.toml: line 3".into())),
-    ];
+    b.lines.push(BasketLine { sku: "P-100233".into(), qty: 12, note: Some("CC-4711".into()) });
+    a.baskets.list = vec![("weekly".into(), Ok(b)), ("broken".into(), Err("broken.toml: line 3".into()))];
     a.baskets.current = Some("weekly".into());
     a.baskets.priced = Some(PricedBasket {
         name: "weekly".into(),
@@ -318,10 +240,7 @@ fn basket_app() -> App {
                 vat_rate: Some(dec!(19)),
                 stock: Some(5000),
                 lead_time_days: Some(2),
-                warnings: vec![
-                    "quantity 150 is not valid (sold in packs of 100); next valid quantity is 200"
-                        .into(),
-                ],
+                warnings: vec!["quantity 150 is not valid (sold in packs of 100); next valid quantity is 200".into()],
             },
         ],
         totals: Totals {
@@ -353,11 +272,7 @@ fn quick_entry_with_problems() {
                 sku: "P-10023".into(),
                 reason: "unknown SKU \"P-10023\" (did you mean P-100233?)".into(),
             },
-            ImportProblem {
-                line: 2,
-                sku: "P-200100".into(),
-                reason: "next valid quantity is 200".into(),
-            },
+            ImportProblem { line: 2, sku: "P-200100".into(), reason: "next valid quantity is 200".into() },
         ],
         added: 3,
         busy: false,
@@ -392,10 +307,7 @@ fn checkout_with_a_price_change() {
     };
     let draft = procure::core::order::draft_from(
         a.baskets.priced.as_ref().unwrap(),
-        &CheckoutOptions {
-            po_number: "PO-4711".into(),
-            ..Default::default()
-        },
+        &CheckoutOptions { po_number: "PO-4711".into(), ..Default::default() },
     );
     a.overlays.push(Overlay::Checkout(Box::new(CheckoutForm {
         basket: "weekly".into(),
@@ -481,11 +393,7 @@ fn orders_screen_and_detail() {
         requested_delivery_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 15),
         ship_complete: true,
         payment_terms: "invoice, 30 days end of month".into(),
-        shipping_method: ShippingMethod {
-            id: "std".into(),
-            name: "Standard parcel".into(),
-            price: dec!(9.90),
-        },
+        shipping_method: ShippingMethod { id: "std".into(), name: "Standard parcel".into(), price: dec!(9.90) },
         comment: Some("gate 3".into()),
         approval: None,
         quote_number: None,
@@ -498,32 +406,19 @@ fn help_overlay_lists_the_keymap() {
     let mut a = search_app();
     a.overlays.push(Overlay::Help);
     let screen = render_at(&mut a, 110, 52);
-    assert!(
-        screen.contains("Quit procure") && screen.contains("quick_entry"),
-        "{screen}"
-    );
+    assert!(screen.contains("Quit procure") && screen.contains("quick_entry"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 
 #[test]
 fn login_prompt_masks_the_password() {
-    let mut a = App::new(
-        Keymap::default(),
-        Theme { color: true },
-        "demo",
-        "http://127.0.0.1:8450",
-        None,
-        false,
-    );
+    let mut a = App::new(Keymap::default(), Theme { color: true }, "demo", "http://127.0.0.1:8450", None, false);
     a.start();
     if let Some(Overlay::Prompt(p)) = a.overlays.last_mut() {
         p.input.insert_str("secret");
     }
     let screen = render(&mut a);
-    assert!(
-        screen.contains("••••••") && !screen.contains("secret"),
-        "{screen}"
-    );
+    assert!(screen.contains("••••••") && !screen.contains("secret"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 
@@ -536,4 +431,79 @@ fn resize_redraws_cleanly() {
         let screen = format!("{}", t.backend());
         assert!(screen.contains("procure"), "{w}x{h}: {screen}");
     }
+}
+
+#[test]
+fn quotes_and_approvals_screens() {
+    let mut a = app(true);
+    a.me.as_mut().unwrap().user.role = Role::Approver;
+    a.tab = Tab::Quotes;
+    a.quotes.loaded = true;
+    let created = Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap();
+    a.quotes.list = vec![QuoteSummary {
+        number: "Q-100001".into(),
+        status: QuoteStatus::Offered,
+        created_at: created,
+        requested_by: "buyer".into(),
+        line_count: 2,
+        valid_until: chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
+        order_number: None,
+    }];
+    a.overlays.push(Overlay::Quote(Box::new(Quote {
+        number: "Q-100001".into(),
+        status: QuoteStatus::Offered,
+        created_at: created,
+        requested_by: "buyer".into(),
+        lines: vec![QuoteLine {
+            sku: "P-100233".into(),
+            name: "Deep groove ball bearing".into(),
+            quantity: 400,
+            target_unit_price: Some(dec!(5.50)),
+            offered_unit_price: Some(dec!(5.80)),
+            list_unit_price: Some(dec!(6.10)),
+            note: None,
+        }],
+        requested_delivery_date: None,
+        comment: Some("yearly volume".into()),
+        valid_until: chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
+        offer_totals: None,
+        order_number: None,
+        messages: vec![QuoteMessage {
+            at: created,
+            side: "supplier".into(),
+            author: "Sales".into(),
+            text: "best we can do".into(),
+        }],
+    })));
+    let screen = render(&mut a);
+    assert!(screen.contains("Approvals"), "approvers get the approvals screen: {screen}");
+    assert!(screen.contains("5.50") && screen.contains("5.80"), "{screen}");
+    insta::assert_snapshot!("quote_detail", screen);
+
+    a.overlays.clear();
+    a.tab = Tab::Approvals;
+    a.approvals.loaded = true;
+    a.approvals.list = vec![OrderSummary {
+        number: "SO-100009".into(),
+        status: OrderStatus::PendingApproval,
+        created_at: created,
+        po_number: "PO-BIG".into(),
+        placed_by: "buyer".into(),
+        line_count: 1,
+        totals: Totals {
+            currency: "EUR".into(),
+            net: dec!(5000.01),
+            shipping: dec!(9.90),
+            vat: dec!(951.88),
+            gross: dec!(5961.79),
+        },
+    }];
+    insta::assert_snapshot!("approvals_list", render(&mut a));
+}
+
+#[test]
+fn buyers_have_no_approvals_screen() {
+    let mut a = app(true);
+    let screen = render(&mut a);
+    assert!(!screen.contains("Approvals") && screen.contains("Quotes"), "{screen}");
 }

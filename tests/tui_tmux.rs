@@ -14,23 +14,9 @@ struct Tmux {
 impl Tmux {
     fn start(home: &Home, width: u16, height: u16) -> Tmux {
         let session = format!("procure-test-{}", std::process::id());
-        let cmd = format!(
-            "env PROCURE_HOME={} TERM=xterm-256color {}",
-            home.path().display(),
-            BIN
-        );
+        let cmd = format!("env PROCURE_HOME={} TERM=xterm-256color {}", home.path().display(), BIN);
         let st = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &session,
-                "-x",
-                &width.to_string(),
-                "-y",
-                &height.to_string(),
-                &cmd,
-            ])
+            .args(["new-session", "-d", "-s", &session, "-x", &width.to_string(), "-y", &height.to_string(), &cmd])
             .status()
             .expect("tmux must be installed (tests/run.sh installs it)");
         assert!(st.success());
@@ -39,10 +25,7 @@ impl Tmux {
 
     fn keys(&self, keys: &[&str]) {
         for k in keys {
-            let st = Command::new("tmux")
-                .args(["send-keys", "-t", &self.session, k])
-                .status()
-                .unwrap();
+            let st = Command::new("tmux").args(["send-keys", "-t", &self.session, k]).status().unwrap();
             assert!(st.success());
             // A lone Escape must not merge with the next key into Alt+key.
             let pause = if *k == "Escape" { 600 } else { 60 };
@@ -51,19 +34,13 @@ impl Tmux {
     }
 
     fn literal(&self, text: &str) {
-        let st = Command::new("tmux")
-            .args(["send-keys", "-t", &self.session, "-l", text])
-            .status()
-            .unwrap();
+        let st = Command::new("tmux").args(["send-keys", "-t", &self.session, "-l", text]).status().unwrap();
         assert!(st.success());
         std::thread::sleep(Duration::from_millis(60));
     }
 
     fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.session])
-            .output()
-            .unwrap();
+        let out = Command::new("tmux").args(["capture-pane", "-p", "-t", &self.session]).output().unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -74,28 +51,19 @@ impl Tmux {
             if s.contains(text) {
                 return s;
             }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}; screen:\n{s}"
-            );
+            assert!(Instant::now() < deadline, "timed out waiting for {text:?}; screen:\n{s}");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
 
     fn alive(&self) -> bool {
-        Command::new("tmux")
-            .args(["has-session", "-t", &self.session])
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false)
+        Command::new("tmux").args(["has-session", "-t", &self.session]).status().map(|s| s.success()).unwrap_or(false)
     }
 }
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .status();
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).status();
     }
 }
 
@@ -107,8 +75,7 @@ fn reorder_a_saved_basket_in_a_real_terminal() {
     home.run(&["sync"]).ok();
     home.run(&["basket", "new", "weekly"]).ok();
     home.run(&["basket", "add", "weekly", "T-BRG-1", "10"]).ok();
-    home.run(&["basket", "add", "weekly", "T-SCR-1", "200"])
-        .ok();
+    home.run(&["basket", "add", "weekly", "T-SCR-1", "200"]).ok();
 
     let t = Tmux::start(&home, 120, 36);
     t.wait_for("Type number, SKU");
@@ -135,12 +102,7 @@ fn reorder_a_saved_basket_in_a_real_terminal() {
     assert!(!t.alive(), "q quits the app");
 
     let list = home.run(&["--json", "order", "list"]).ok().json();
-    let found = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["number"] == number.as_str())
-        .cloned();
+    let found = list.as_array().unwrap().iter().find(|o| o["number"] == number.as_str()).cloned();
     let found = found.unwrap_or_else(|| panic!("order {number} not on the shop: {list}"));
     assert_eq!(found["po_number"], "TMUX-7");
     assert_eq!(found["line_count"], 2);

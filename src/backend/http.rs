@@ -6,10 +6,7 @@ use std::net::IpAddr;
 use std::sync::Once;
 
 /// Parses a shop address and applies the transport policy.
-pub fn checked_base_url(
-    raw: &str,
-    allow_insecure_http: bool,
-) -> Result<reqwest::Url, BackendError> {
+pub fn checked_base_url(raw: &str, allow_insecure_http: bool) -> Result<reqwest::Url, BackendError> {
     let url = reqwest::Url::parse(raw.trim())
         .map_err(|e| BackendError::Insecure(format!("{raw:?} is not a shop address: {e}")))?;
     match url.scheme() {
@@ -19,9 +16,7 @@ pub fn checked_base_url(
             "refusing plain http to {}: use https, or set allow_insecure_http = true for this profile (passwords would travel unencrypted)",
             url.host_str().unwrap_or("?")
         ))),
-        other => Err(BackendError::Insecure(format!(
-            "unsupported scheme {other:?} in {raw:?}"
-        ))),
+        other => Err(BackendError::Insecure(format!("unsupported scheme {other:?} in {raw:?}"))),
     }
 }
 
@@ -46,10 +41,7 @@ pub fn client(timeouts: &Timeouts) -> Result<reqwest::Client, BackendError> {
         .timeout(timeouts.total)
         .user_agent(concat!("procure/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| BackendError::Unreachable {
-            url: String::new(),
-            reason: e.to_string(),
-        })
+        .map_err(|e| BackendError::Unreachable { url: String::new(), reason: e.to_string() })
 }
 
 /// Maps a transport failure to what the user needs to know.
@@ -57,22 +49,13 @@ pub fn transport_error(url: &reqwest::Url, e: reqwest::Error, timeouts: &Timeout
     let base = format!("{}://{}", url.scheme(), url.host_str().unwrap_or("?"))
         + &url.port().map(|p| format!(":{p}")).unwrap_or_default();
     if e.is_timeout() {
-        BackendError::Timeout {
-            url: base,
-            secs: timeouts.total.as_secs(),
-        }
+        BackendError::Timeout { url: base, secs: timeouts.total.as_secs() }
     } else if e.is_connect() {
-        BackendError::Unreachable {
-            url: base,
-            reason: "connection refused or no route".into(),
-        }
+        BackendError::Unreachable { url: base, reason: "connection refused or no route".into() }
     } else if e.is_decode() || e.is_body() {
         BackendError::Protocol(e.to_string())
     } else {
-        BackendError::Unreachable {
-            url: base,
-            reason: root_cause(&e),
-        }
+        BackendError::Unreachable { url: base, reason: root_cause(&e) }
     }
 }
 

@@ -6,9 +6,8 @@ pub mod http;
 pub mod native;
 
 use crate::api::{
-    AcceptQuote, AcceptedQuote, ApiError, CatalogPage, Credit, Decision, LoginResponse, Me, Order,
-    OrderDraft, OrderList, OrderedSkus, Preview, PriceListPage, Quote, QuoteList, QuoteRequest,
-    Reason,
+    AcceptQuote, AcceptedQuote, ApiError, CatalogPage, Credit, Decision, LoginResponse, Me, Order, OrderDraft,
+    OrderList, OrderedSkus, Preview, PriceListPage, Quote, QuoteList, QuoteRequest, Reason,
 };
 use crate::store::config::{BackendKind, Profile};
 use async_trait::async_trait;
@@ -56,9 +55,7 @@ pub enum BackendError {
 impl BackendError {
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
-            BackendError::Rejected(e)
-            | BackendError::PriceChanged(e)
-            | BackendError::NotFound(e) => Some(e),
+            BackendError::Rejected(e) | BackendError::PriceChanged(e) | BackendError::NotFound(e) => Some(e),
             _ => None,
         }
     }
@@ -96,11 +93,7 @@ pub trait Shop: Send + Sync {
         cursor: Option<&str>,
         etag: Option<&str>,
     ) -> Result<Fetched<CatalogPage>>;
-    async fn price_list_page(
-        &self,
-        since: Option<&str>,
-        cursor: Option<&str>,
-    ) -> Result<PriceListPage>;
+    async fn price_list_page(&self, since: Option<&str>, cursor: Option<&str>) -> Result<PriceListPage>;
     async fn ordered_skus(&self) -> Result<OrderedSkus>;
     async fn preview(&self, draft: &OrderDraft) -> Result<Preview>;
     async fn create_order(&self, draft: &OrderDraft, idempotency_key: &str) -> Result<Created>;
@@ -109,11 +102,7 @@ pub trait Shop: Send + Sync {
 
     // Group decisions. A backend without them keeps these defaults and says
     // so in its capabilities.
-    async fn request_quote(
-        &self,
-        _request: &QuoteRequest,
-        _idempotency_key: &str,
-    ) -> Result<Quote> {
+    async fn request_quote(&self, _request: &QuoteRequest, _idempotency_key: &str) -> Result<Quote> {
         Err(BackendError::Unsupported("quote requests"))
     }
     async fn quotes(&self, _cursor: Option<&str>) -> Result<QuoteList> {
@@ -149,11 +138,7 @@ pub struct Timeouts {
 }
 
 /// The backend a profile names.
-pub fn for_profile(
-    profile: &Profile,
-    timeouts: &Timeouts,
-    token: Option<String>,
-) -> Result<Box<dyn Shop>> {
+pub fn for_profile(profile: &Profile, timeouts: &Timeouts, token: Option<String>) -> Result<Box<dyn Shop>> {
     let base = http::checked_base_url(&profile.shop, profile.allow_insecure_http)?;
     match profile.backend {
         BackendKind::Procure => {

@@ -3,8 +3,8 @@
 use super::http::{client, transport_error};
 use super::{BackendError, Capabilities, Created, Fetched, Result, Shop, Timeouts};
 use crate::api::{
-    self, ApiError, CatalogPage, ErrorBody, LoginRequest, LoginResponse, Me, Order, OrderDraft,
-    OrderList, OrderedSkus, Preview, PriceListPage, codes,
+    self, ApiError, CatalogPage, ErrorBody, LoginRequest, LoginResponse, Me, Order, OrderDraft, OrderList, OrderedSkus,
+    Preview, PriceListPage, codes,
 };
 use crate::store::config::BackendKind;
 use async_trait::async_trait;
@@ -20,12 +20,7 @@ pub struct NativeShop {
 
 impl NativeShop {
     pub fn new(base: Url, timeouts: &Timeouts) -> Result<Self> {
-        Ok(NativeShop {
-            http: client(timeouts)?,
-            base,
-            timeouts: timeouts.clone(),
-            token: None,
-        })
+        Ok(NativeShop { http: client(timeouts)?, base, timeouts: timeouts.clone(), token: None })
     }
 
     fn url(&self, path: &str) -> Url {
@@ -44,43 +39,30 @@ impl NativeShop {
     }
 
     async fn send(&self, rb: RequestBuilder) -> Result<Response> {
-        rb.send()
-            .await
-            .map_err(|e| transport_error(&self.base, e, &self.timeouts))
+        rb.send().await.map_err(|e| transport_error(&self.base, e, &self.timeouts))
     }
 
     async fn json<T: DeserializeOwned>(&self, resp: Response) -> Result<T> {
         let status = resp.status();
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| transport_error(&self.base, e, &self.timeouts))?;
+        let bytes = resp.bytes().await.map_err(|e| transport_error(&self.base, e, &self.timeouts))?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| {
-                BackendError::Protocol(format!("HTTP {status}, unexpected body: {e}"))
-            });
+            return serde_json::from_slice(&bytes)
+                .map_err(|e| BackendError::Protocol(format!("HTTP {status}, unexpected body: {e}")));
         }
         Err(error_from(status, &bytes))
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T> {
-        let resp = self
-            .send(self.request(Method::GET, path).query(query))
-            .await?;
+        let resp = self.send(self.request(Method::GET, path).query(query)).await?;
         self.json(resp).await
     }
 }
 
 /// Turns an error answer into a `BackendError`, whatever the body holds.
 fn error_from(status: StatusCode, body: &[u8]) -> BackendError {
-    let parsed: Option<ApiError> = serde_json::from_slice::<ErrorBody>(body)
-        .ok()
-        .map(|b| b.error);
-    let api = parsed.unwrap_or_else(|| ApiError {
-        code: String::new(),
-        message: format!("HTTP {status}"),
-        details: vec![],
-    });
+    let parsed: Option<ApiError> = serde_json::from_slice::<ErrorBody>(body).ok().map(|b| b.error);
+    let api =
+        parsed.unwrap_or_else(|| ApiError { code: String::new(), message: format!("HTTP {status}"), details: vec![] });
     match status {
         StatusCode::UNAUTHORIZED => BackendError::Auth(if api.code == codes::INVALID_CREDENTIALS {
             "login failed: wrong company, user or password".into()
@@ -89,19 +71,13 @@ fn error_from(status: StatusCode, body: &[u8]) -> BackendError {
         }),
         StatusCode::NOT_FOUND => BackendError::NotFound(api),
         StatusCode::FORBIDDEN => BackendError::Rejected(ApiError {
-            code: if api.code.is_empty() {
-                codes::FORBIDDEN.into()
-            } else {
-                api.code
-            },
+            code: if api.code.is_empty() { codes::FORBIDDEN.into() } else { api.code },
             message: api.message,
             details: api.details,
         }),
         StatusCode::CONFLICT if api.code == codes::PRICE_CHANGED => BackendError::PriceChanged(api),
         s if s.is_client_error() && !api.code.is_empty() => BackendError::Rejected(api),
-        s if s.is_client_error() => {
-            BackendError::Protocol(format!("HTTP {s} without an error body"))
-        }
+        s if s.is_client_error() => BackendError::Protocol(format!("HTTP {s} without an error body")),
         s => BackendError::Server(format!("HTTP {s}: {}", api.message)),
     }
 }
@@ -132,21 +108,13 @@ impl Shop for NativeShop {
     }
 
     async fn login(&self, company: &str, user: &str, password: &str) -> Result<LoginResponse> {
-        let body = LoginRequest {
-            company: company.into(),
-            user: user.into(),
-            password: password.into(),
-        };
-        let resp = self
-            .send(self.http.post(self.url("/auth/login")).json(&body))
-            .await?;
+        let body = LoginRequest { company: company.into(), user: user.into(), password: password.into() };
+        let resp = self.send(self.http.post(self.url("/auth/login")).json(&body)).await?;
         self.json(resp).await
     }
 
     async fn logout(&self) -> Result<()> {
-        let resp = self
-            .send(self.request(Method::POST, "/auth/logout"))
-            .await?;
+        let resp = self.send(self.request(Method::POST, "/auth/logout")).await?;
         if resp.status().is_success() || resp.status() == StatusCode::UNAUTHORIZED {
             return Ok(());
         }
@@ -180,20 +148,12 @@ impl Shop for NativeShop {
         if resp.status() == StatusCode::NOT_MODIFIED {
             return Ok(Fetched::NotModified);
         }
-        let etag = resp
-            .headers()
-            .get(header::ETAG)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let etag = resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
         let page = self.json(resp).await?;
         Ok(Fetched::Page { page, etag })
     }
 
-    async fn price_list_page(
-        &self,
-        since: Option<&str>,
-        cursor: Option<&str>,
-    ) -> Result<PriceListPage> {
+    async fn price_list_page(&self, since: Option<&str>, cursor: Option<&str>) -> Result<PriceListPage> {
         let mut q: Vec<(&str, &str)> = vec![];
         if let Some(s) = since {
             q.push(("since", s));
@@ -209,22 +169,14 @@ impl Shop for NativeShop {
     }
 
     async fn preview(&self, draft: &OrderDraft) -> Result<Preview> {
-        let resp = self
-            .send(self.request(Method::POST, "/orders/preview").json(draft))
-            .await?;
+        let resp = self.send(self.request(Method::POST, "/orders/preview").json(draft)).await?;
         self.json(resp).await
     }
 
     async fn create_order(&self, draft: &OrderDraft, idempotency_key: &str) -> Result<Created> {
-        let rb = self
-            .request(Method::POST, "/orders")
-            .header(api::IDEMPOTENCY_HEADER, idempotency_key)
-            .json(draft);
+        let rb = self.request(Method::POST, "/orders").header(api::IDEMPOTENCY_HEADER, idempotency_key).json(draft);
         let resp = self.send(rb).await?;
-        let replayed = resp
-            .headers()
-            .get(api::REPLAYED_HEADER)
-            .is_some_and(|v| v.as_bytes() == b"true");
+        let replayed = resp.headers().get(api::REPLAYED_HEADER).is_some_and(|v| v.as_bytes() == b"true");
         let order: Order = self.json(resp).await?;
         Ok(Created { order, replayed })
     }
@@ -238,9 +190,7 @@ impl Shop for NativeShop {
 
     async fn order(&self, number: &str) -> Result<Order> {
         let mut url = self.url("/orders");
-        url.path_segments_mut()
-            .map_err(|_| BackendError::Protocol("bad base url".into()))?
-            .push(number);
+        url.path_segments_mut().map_err(|_| BackendError::Protocol("bad base url".into()))?.push(number);
         let mut rb = self.http.get(url);
         if let Some(t) = &self.token {
             rb = rb.bearer_auth(t);

@@ -55,11 +55,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: ApprovalsCom
             if out.json {
                 out.data(&o);
             } else {
-                out.line(format!(
-                    "Order {} approved: now {}.",
-                    o.number,
-                    o.status.as_str()
-                ));
+                out.line(format!("Order {} approved: now {}.", o.number, o.status.as_str()));
             }
         }
         ApprovalsCommand::Reject { number, reason } => {
@@ -67,11 +63,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: ApprovalsCom
             if out.json {
                 out.data(&o);
             } else {
-                out.line(format!(
-                    "Order {} rejected: now {}.",
-                    o.number,
-                    o.status.as_str()
-                ));
+                out.line(format!("Order {} rejected: now {}.", o.number, o.status.as_str()));
             }
         }
     }
@@ -92,11 +84,7 @@ pub async fn credit(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
                 format_amount(a),
                 cur = c.currency
             )),
-            _ => out.line(format!(
-                "No credit limit; open balance {} {}",
-                format_amount(c.open_balance),
-                c.currency
-            )),
+            _ => out.line(format!("No credit limit; open balance {} {}", format_amount(c.open_balance), c.currency)),
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -21,25 +21,13 @@ pub enum BasketCommand {
     /// Show a basket priced with your current prices.
     Show { name: String },
     /// Add a quantity of a part (SKU or a type number naming one part).
-    Add {
-        name: String,
-        sku: String,
-        qty: String,
-    },
+    Add { name: String, sku: String, qty: String },
     /// Set the quantity of a part.
-    Set {
-        name: String,
-        sku: String,
-        qty: String,
-    },
+    Set { name: String, sku: String, qty: String },
     /// Remove a part.
     Remove { name: String, sku: String },
     /// Set or clear a line note (cost centre, …); no text clears it.
-    Note {
-        name: String,
-        sku: String,
-        text: Option<String>,
-    },
+    Note { name: String, sku: String, text: Option<String> },
     /// Rename a basket.
     Rename { old: String, new: String },
     /// Delete a basket.
@@ -75,9 +63,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             if out.json {
                 out.data(&b);
             } else {
-                out.note(format!(
-                    "Created basket {name:?}. Add parts: procure basket add {name} SKU QTY"
-                ));
+                out.note(format!("Created basket {name:?}. Add parts: procure basket add {name} SKU QTY"));
             }
         }
         BasketCommand::List => {
@@ -97,20 +83,13 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
                 for (name, b) in &all {
                     match b {
                         Ok(b) => {
-                            let last = b
-                                .orders
-                                .last()
-                                .map(|o| format!("last ordered {} ({})", o.date, o.number));
+                            let last = b.orders.last().map(|o| format!("last ordered {} ({})", o.date, o.number));
                             out.line(format!(
                                 "{} {:>3} lines  {}{}",
                                 fit(name, 24),
                                 b.lines.len(),
                                 last.unwrap_or_else(|| "never ordered".into()),
-                                if b.pending.is_some() {
-                                    "  [submission pending]"
-                                } else {
-                                    ""
-                                }
+                                if b.pending.is_some() { "  [submission pending]" } else { "" }
                             ));
                         }
                         Err(e) => out.line(format!("{} UNREADABLE: {e}", fit(name, 24))),
@@ -180,30 +159,17 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             } else {
                 out.note(format!("Added {} lines to {name:?}.", report.added.len()));
                 for p in &report.problems {
-                    out.note(format!(
-                        "  {}:{}: {}: {}",
-                        file.display(),
-                        p.line,
-                        p.sku,
-                        p.reason
-                    ));
+                    out.note(format!("  {}:{}: {}: {}", file.display(), p.line, p.sku, p.reason));
                 }
             }
             if !report.problems.is_empty() {
                 if !out.json {
-                    out.note(format!(
-                        "{} lines were not added (see above).",
-                        report.problems.len()
-                    ));
+                    out.note(format!("{} lines were not added (see above).", report.problems.len()));
                 }
                 return Ok(exit(ErrorKind::Rejected));
             }
         }
-        BasketCommand::Export {
-            name,
-            format,
-            output,
-        } => {
+        BasketCommand::Export { name, format, output } => {
             let text = match format {
                 Format::Csv => baskets::export_csv(&ctx.baskets().load(&name)?)?,
                 Format::Json => {
@@ -227,12 +193,9 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
 fn read_input(file: &PathBuf) -> Result<String, Error> {
     let mut text = String::new();
     if file.as_os_str() == "-" {
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::Rejected(format!("cannot read stdin: {e}")))?;
+        std::io::stdin().read_to_string(&mut text).map_err(|e| Error::Rejected(format!("cannot read stdin: {e}")))?;
     } else {
-        text = std::fs::read_to_string(file)
-            .map_err(|e| Error::Rejected(format!("{}: {e}", file.display())))?;
+        text = std::fs::read_to_string(file).map_err(|e| Error::Rejected(format!("{}: {e}", file.display())))?;
     }
     Ok(text)
 }
@@ -243,52 +206,23 @@ pub fn print_basket(out: &Out, b: &crate::core::basket::PricedBasket) {
         out.line("  (empty)");
         return;
     }
-    out.line(format!(
-        "  {} {:>7} {:>10} {:>11}  {}",
-        fit("SKU", 12),
-        "QTY",
-        "UNIT",
-        "TOTAL",
-        "NAME"
-    ));
+    out.line(format!("  {} {:>7} {:>10} {:>11}  {}", fit("SKU", 12), "QTY", "UNIT", "TOTAL", "NAME"));
     for l in &b.lines {
         out.line(format!(
             "  {} {:>7} {:>10} {:>11}  {}{}",
             fit(&l.sku, 12),
             l.qty,
-            l.unit_price
-                .map(format_amount)
-                .unwrap_or_else(|| "-".into()),
-            l.line_total
-                .map(format_amount)
-                .unwrap_or_else(|| "-".into()),
+            l.unit_price.map(format_amount).unwrap_or_else(|| "-".into()),
+            l.line_total.map(format_amount).unwrap_or_else(|| "-".into()),
             fit(&l.name, 50).trim_end(),
-            l.note
-                .as_ref()
-                .map(|n| format!("  [{n}]"))
-                .unwrap_or_default()
+            l.note.as_ref().map(|n| format!("  [{n}]")).unwrap_or_default()
         ));
         for w in &l.warnings {
             out.line(format!("  {:>12} ! {w}", ""));
         }
     }
     let t = &b.totals;
-    out.line(format!(
-        "  {:>42}  net {} {}",
-        "",
-        format_amount(t.net),
-        t.currency
-    ));
-    out.line(format!(
-        "  {:>42}  VAT {} {}",
-        "",
-        format_amount(t.vat),
-        t.currency
-    ));
-    out.line(format!(
-        "  {:>42}  total {} {} (shipping added at checkout)",
-        "",
-        format_amount(t.gross),
-        t.currency
-    ));
+    out.line(format!("  {:>42}  net {} {}", "", format_amount(t.net), t.currency));
+    out.line(format!("  {:>42}  VAT {} {}", "", format_amount(t.vat), t.currency));
+    out.line(format!("  {:>42}  total {} {} (shipping added at checkout)", "", format_amount(t.gross), t.currency));
 }

@@ -34,17 +34,10 @@ pub const DEMO_COMPANY: &str = "ACME";
 pub const DEMO_USER: &str = "buyer";
 pub const DEMO_PASSWORD: &str = "demo";
 
-pub async fn start_shop(
-    out: &Out,
-    paths: &Paths,
-    args: &DemoArgs,
-) -> Result<crate::shop::RunningShop, Error> {
+pub async fn start_shop(out: &Out, paths: &Paths, args: &DemoArgs) -> Result<crate::shop::RunningShop, Error> {
     let db = paths.demo_shop_db();
     if !db.exists() {
-        out.note(format!(
-            "Creating the demo shop with {} parts (once)…",
-            args.products
-        ));
+        out.note(format!("Creating the demo shop with {} parts (once)…", args.products));
         let (db2, n) = (db.clone(), args.products);
         let started = std::time::Instant::now();
         tokio::task::spawn_blocking(move || crate::shop::seed_demo(&db2, n))
@@ -54,10 +47,7 @@ pub async fn start_shop(
                 let _ = std::fs::remove_file(&db);
                 Error::Internal(format!("creating the demo shop failed: {e:#}"))
             })?;
-        out.note(format!(
-            "  done in {:.1} s",
-            started.elapsed().as_secs_f64()
-        ));
+        out.note(format!("  done in {:.1} s", started.elapsed().as_secs_f64()));
     }
     let ports = match args.port {
         Some(p) => vec![p],
@@ -71,10 +61,7 @@ pub async fn start_shop(
             Err(e) => last = Some(e),
         }
     }
-    Err(Error::Internal(format!(
-        "cannot start the demo shop: {:#}",
-        last.map(|e| e.to_string()).unwrap_or_default()
-    )))
+    Err(Error::Internal(format!("cannot start the demo shop: {:#}", last.map(|e| e.to_string()).unwrap_or_default())))
 }
 
 /// Logs the demo profile in, syncs, and makes sure a demo basket exists.
@@ -98,10 +85,7 @@ pub async fn prepare_profile(out: &Out, paths: &Paths, shop_url: &str) -> Result
     if show {
         eprint!("\r\x1b[2K");
     }
-    out.note(format!(
-        "Synced: {} parts in the local catalog.",
-        report.products_total
-    ));
+    out.note(format!("Synced: {} parts in the local catalog.", report.products_total));
     let store = ctx.baskets();
     if !store.exists("weekly") {
         let index = service::search::load_index(&cache)?;

@@ -81,11 +81,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(e) => return out.fail(&Error::Usage(e)),
     };
     let _log = crate::logging::init(&paths.log_dir);
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return out.fail(&Error::Internal(e.to_string())),
     };
@@ -117,8 +113,7 @@ pub async fn open_app(paths: Paths, profile: Option<&str>, color: Option<String>
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Error::Usage(
-            "the terminal app needs a terminal; for scripts use the commands (procure --help)"
-                .into(),
+            "the terminal app needs a terminal; for scripts use the commands (procure --help)".into(),
         ));
     }
     let ctx = crate::service::Context::open(paths, profile)?;

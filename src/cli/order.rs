@@ -69,8 +69,7 @@ pub struct SubmitArgs {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date like 2026-12-24"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date like 2026-12-24"))
 }
 
 impl CheckoutArgs {
@@ -98,8 +97,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
             }
         }
         OrderCommand::Submit(args) => {
-            let checkout =
-                ordering::preview(&ctx, &args.checkout.basket, &args.checkout.options()).await?;
+            let checkout = ordering::preview(&ctx, &args.checkout.basket, &args.checkout.options()).await?;
             let mut accept = args.yes;
             if !checkout.price_changes.is_empty() && !accept {
                 print_changes(out, &checkout);
@@ -121,11 +119,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
                 out.line(format!(
                     "Order {} {} — PO {}, {} lines, {} {} gross{}",
                     o.number,
-                    if done.replayed {
-                        "was already placed"
-                    } else {
-                        "placed"
-                    },
+                    if done.replayed { "was already placed" } else { "placed" },
                     o.po_number,
                     o.lines.len(),
                     format_amount(o.totals.gross),
@@ -172,12 +166,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
             if out.json {
                 out.data(&o);
             } else {
-                out.line(format!(
-                    "Order {} — {} — {}",
-                    o.number,
-                    o.status.as_str(),
-                    o.created_at.date_naive()
-                ));
+                out.line(format!("Order {} — {} — {}", o.number, o.status.as_str(), o.created_at.date_naive()));
                 out.line(format!("  PO {}   placed by {}", o.po_number, o.placed_by));
                 out.line(format!(
                     "  Ship to {}: {}, {}, {} {}, {}",
@@ -189,15 +178,9 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
                     o.ship_to.country
                 ));
                 if let Some(d) = o.requested_delivery_date {
-                    out.line(format!(
-                        "  Requested delivery {d}{}",
-                        if o.ship_complete { ", complete" } else { "" }
-                    ));
+                    out.line(format!("  Requested delivery {d}{}", if o.ship_complete { ", complete" } else { "" }));
                 }
-                out.line(format!(
-                    "  Shipping {}   Payment {}",
-                    o.shipping_method.name, o.payment_terms
-                ));
+                out.line(format!("  Shipping {}   Payment {}", o.shipping_method.name, o.payment_terms));
                 if let Some(c) = &o.comment {
                     out.line(format!("  Comment {c}"));
                 }
@@ -231,11 +214,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
                 for l in &r.lines {
                     let price = match l.new_unit_price {
                         Some(p) if p != l.old_unit_price => {
-                            format!(
-                                "price {} → {}",
-                                format_amount(l.old_unit_price),
-                                format_amount(p)
-                            )
+                            format!("price {} → {}", format_amount(l.old_unit_price), format_amount(p))
                         }
                         Some(p) => format!("price {} unchanged", format_amount(p)),
                         None => "no current price".into(),
@@ -279,10 +258,7 @@ fn print_changes(out: &Out, c: &Checkout) {
 
 fn print_checkout(out: &Out, ctx: &Context, c: &Checkout) {
     let p = &c.preview;
-    out.line(format!(
-        "Order preview for basket {} (PO {})",
-        c.basket.name, c.draft.po_number
-    ));
+    out.line(format!("Order preview for basket {} (PO {})", c.basket.name, c.draft.po_number));
     for l in &p.lines {
         out.line(format!(
             "  {} {:>7} {:>10} {:>11}  {}",
@@ -315,28 +291,16 @@ fn print_checkout(out: &Out, ctx: &Context, c: &Checkout) {
                 c.limit.map(format_amount).unwrap_or_default(),
                 format_amount(c.open_balance)
             )),
-            None => out.line(format!(
-                "  credit: no limit (open {} {})",
-                format_amount(c.open_balance),
-                c.currency
-            )),
+            None => out.line(format!("  credit: no limit (open {} {})", format_amount(c.open_balance), c.currency)),
         }
     }
     if let Ok(Some(me)) = ctx.cache().and_then(|c| Ok(c.me()?)) {
         out.line(format!("  payment {}", me.company.payment_terms));
         for a in &me.company.ship_to {
-            out.line(format!(
-                "  ship-to {:<10} {}, {}, {} {}",
-                a.id, a.name, a.street, a.postal_code, a.city
-            ));
+            out.line(format!("  ship-to {:<10} {}, {}, {} {}", a.id, a.name, a.street, a.postal_code, a.city));
         }
         for m in &me.company.shipping_methods {
-            out.line(format!(
-                "  shipping {:<9} {} ({})",
-                m.id,
-                m.name,
-                format_amount(m.price)
-            ));
+            out.line(format!("  shipping {:<9} {} ({})", m.id, m.name, format_amount(m.price)));
         }
     }
     if !c.price_changes.is_empty() {

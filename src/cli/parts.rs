@@ -58,21 +58,11 @@ pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) ->
         "NAME"
     ));
     for r in &rows {
-        let price = r
-            .unit_price
-            .map(format_amount)
-            .unwrap_or_else(|| "-".into());
-        let stock = if r.stock > 0 {
-            r.stock.to_string()
-        } else {
-            format!("{}d", r.lead_time_days)
-        };
+        let price = r.unit_price.map(format_amount).unwrap_or_else(|| "-".into());
+        let stock = if r.stock > 0 { r.stock.to_string() } else { format!("{}d", r.lead_time_days) };
         let mut name = r.name.clone();
         if r.discontinued {
-            name = format!(
-                "[discontinued → {}] {name}",
-                r.replaced_by.as_deref().unwrap_or("?")
-            );
+            name = format!("[discontinued → {}] {name}", r.replaced_by.as_deref().unwrap_or("?"));
         }
         if r.ordered_before {
             name = format!("★ {name}");
@@ -89,10 +79,7 @@ pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) ->
         ));
     }
     if total > rows.len() {
-        out.note(format!(
-            "{} of {total} matches shown (--limit for more).",
-            rows.len()
-        ));
+        out.note(format!("{} of {total} matches shown (--limit for more).", rows.len()));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -111,10 +98,7 @@ pub fn show(out: &Out, paths: Paths, asked: Option<&str>, args: ShowArgs) -> Cmd
     out.line(format!("{}  {}", p.sku, p.name));
     if p.discontinued {
         match &d.successor {
-            Some(s) => out.line(format!(
-                "  DISCONTINUED — replaced by {} ({})",
-                s.sku, s.name
-            )),
+            Some(s) => out.line(format!("  DISCONTINUED — replaced by {} ({})", s.sku, s.name)),
             None => out.line("  DISCONTINUED"),
         }
     }
@@ -133,31 +117,15 @@ pub fn show(out: &Out, paths: Paths, asked: Option<&str>, args: ShowArgs) -> Cmd
         p.order_step,
         rules.smallest()
     ));
-    let availability = if p.stock > 0 {
-        format!("{} in stock", p.stock)
-    } else {
-        "not in stock".to_string()
-    };
-    out.line(format!(
-        "  Availability  {availability}; lead time {} days",
-        p.lead_time_days
-    ));
+    let availability = if p.stock > 0 { format!("{} in stock", p.stock) } else { "not in stock".to_string() };
+    out.line(format!("  Availability  {availability}; lead time {} days", p.lead_time_days));
     match &d.prices {
         Some(e) => {
-            out.line(format!(
-                "  Your prices   ({} per {}, excl. {}% VAT)",
-                d.currency,
-                p.unit,
-                e.vat_rate.normalize()
-            ));
+            out.line(format!("  Your prices   ({} per {}, excl. {}% VAT)", d.currency, p.unit, e.vat_rate.normalize()));
             let mut tiers = e.tiers.clone();
             tiers.sort_by_key(|t| t.min_qty);
             for t in &tiers {
-                out.line(format!(
-                    "    from {:>6}  {:>10}",
-                    t.min_qty,
-                    format_amount(t.unit_price)
-                ));
+                out.line(format!("    from {:>6}  {:>10}", t.min_qty, format_amount(t.unit_price)));
             }
             if let Some(u) = money::unit_price_for(&e.tiers, rules.smallest()) {
                 out.line(format!(
@@ -182,12 +150,7 @@ pub fn show(out: &Out, paths: Paths, asked: Option<&str>, args: ShowArgs) -> Cmd
     if !p.documents.is_empty() {
         out.line("  Documents");
         for doc in &p.documents {
-            out.line(format!(
-                "    {:<12} {}  {}",
-                doc.kind.as_str(),
-                doc.title,
-                doc.url
-            ));
+            out.line(format!("    {:<12} {}  {}", doc.kind.as_str(), doc.title, doc.url));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -14,16 +14,12 @@ use std::process::ExitCode;
 use std::str::FromStr;
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date like 2026-12-24"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date like 2026-12-24"))
 }
 
 fn parse_target(s: &str) -> Result<(String, Decimal), String> {
-    let (sku, price) = s
-        .rsplit_once('=')
-        .ok_or_else(|| format!("{s:?}: use SKU=PRICE, e.g. P-100233=5.90"))?;
-    let price = Decimal::from_str(price.trim())
-        .map_err(|_| format!("{s:?}: {price:?} is not a price like 5.90"))?;
+    let (sku, price) = s.rsplit_once('=').ok_or_else(|| format!("{s:?}: use SKU=PRICE, e.g. P-100233=5.90"))?;
+    let price = Decimal::from_str(price.trim()).map_err(|_| format!("{s:?}: {price:?} is not a price like 5.90"))?;
     Ok((sku.trim().to_string(), price))
 }
 
@@ -75,12 +71,7 @@ pub enum QuoteCommand {
 pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: QuoteCommand) -> CmdResult {
     let ctx = Context::open(paths, asked)?;
     match cmd {
-        QuoteCommand::Request {
-            basket,
-            targets,
-            deliver_on,
-            comment,
-        } => {
+        QuoteCommand::Request { basket, targets, deliver_on, comment } => {
             let targets: BTreeMap<String, Decimal> = targets.into_iter().collect();
             let q = quotes::request(&ctx, &basket, &targets, deliver_on, comment).await?;
             if out.json {
@@ -132,15 +123,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: QuoteCommand
                 print_quote(out, &q);
             }
         }
-        QuoteCommand::Accept {
-            number,
-            po,
-            ship_to,
-            shipping,
-            ship_complete,
-            deliver_on,
-            comment,
-        } => {
+        QuoteCommand::Accept { number, po, ship_to, shipping, ship_complete, deliver_on, comment } => {
             let accept = AcceptQuote {
                 po_number: po,
                 ship_to,
@@ -234,12 +217,6 @@ fn print_quote(out: &Out, q: &Quote) {
         out.line(format!("  comment: {c}"));
     }
     for m in &q.messages {
-        out.line(format!(
-            "  [{} {} {}] {}",
-            m.at.format("%Y-%m-%d %H:%M"),
-            m.side,
-            m.author,
-            m.text
-        ));
+        out.line(format!("  [{} {} {}] {}", m.at.format("%Y-%m-%d %H:%M"), m.side, m.author, m.text));
     }
 }

@@ -31,15 +31,10 @@ pub struct LoginArgs {
 fn read_password(args: &LoginArgs) -> Result<String, Error> {
     if args.password_stdin {
         let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| Error::Usage(format!("cannot read stdin: {e}")))?;
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| Error::Usage(format!("cannot read stdin: {e}")))?;
         let pw = line.trim_end_matches(['\n', '\r']).to_string();
         if pw.is_empty() {
-            return Err(Error::Usage(
-                "--password-stdin: stdin had no password".into(),
-            ));
+            return Err(Error::Usage("--password-stdin: stdin had no password".into()));
         }
         return Ok(pw);
     }
@@ -52,10 +47,7 @@ fn read_password(args: &LoginArgs) -> Result<String, Error> {
         return rpassword::prompt_password("Password: ")
             .map_err(|e| Error::Usage(format!("cannot read password: {e}")));
     }
-    Err(Error::Usage(
-        "no password: use --password-stdin or set PROCURE_PASSWORD (stdin is not a terminal)"
-            .into(),
-    ))
+    Err(Error::Usage("no password: use --password-stdin or set PROCURE_PASSWORD (stdin is not a terminal)".into()))
 }
 
 pub async fn login(out: &Out, paths: Paths, asked: Option<&str>, args: LoginArgs) -> CmdResult {
@@ -68,21 +60,14 @@ pub async fn login(out: &Out, paths: Paths, asked: Option<&str>, args: LoginArgs
         .unwrap_or_else(|| "default".into());
     let old = existing.filter(|(n, _)| *n == name).map(|(_, p)| p);
     let pick = |given: &Option<String>, old: Option<&String>, what: &str| {
-        given
-            .clone()
-            .or_else(|| old.cloned())
-            .ok_or_else(|| Error::Usage(format!("--{what} is required")))
+        given.clone().or_else(|| old.cloned()).ok_or_else(|| Error::Usage(format!("--{what} is required")))
     };
     let profile = Profile {
-        backend: old
-            .as_ref()
-            .map(|p| p.backend)
-            .unwrap_or(BackendKind::Procure),
+        backend: old.as_ref().map(|p| p.backend).unwrap_or(BackendKind::Procure),
         shop: pick(&args.shop, old.as_ref().map(|p| &p.shop), "shop")?,
         company: pick(&args.company, old.as_ref().map(|p| &p.company), "company")?,
         user: pick(&args.user, old.as_ref().map(|p| &p.user), "user")?,
-        allow_insecure_http: args.allow_insecure_http
-            || old.as_ref().is_some_and(|p| p.allow_insecure_http),
+        allow_insecure_http: args.allow_insecure_http || old.as_ref().is_some_and(|p| p.allow_insecure_http),
     };
     crate::backend::http::checked_base_url(&profile.shop, profile.allow_insecure_http)?;
     let password = read_password(&args)?;
@@ -139,10 +124,7 @@ pub async fn sync(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
     if out.json {
         out.data(&report);
     } else if report.not_modified {
-        out.note(format!(
-            "Up to date: {} parts (nothing changed on the shop).",
-            report.products_total
-        ));
+        out.note(format!("Up to date: {} parts (nothing changed on the shop).", report.products_total));
     } else {
         out.note(format!(
             "Synced {}: {} parts changed, {} removed, {} prices updated; {} parts in the cache ({} requests).",

@@ -58,21 +58,10 @@ pub struct PlacedOrder {
 /// What went wrong changing a basket.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BasketError {
-    UnknownSku {
-        sku: String,
-        suggestions: Vec<String>,
-    },
-    Quantity {
-        sku: String,
-        error: QuantityError,
-    },
-    BadQuantity {
-        sku: String,
-        reason: String,
-    },
-    NotInBasket {
-        sku: String,
-    },
+    UnknownSku { sku: String, suggestions: Vec<String> },
+    Quantity { sku: String, error: QuantityError },
+    BadQuantity { sku: String, reason: String },
+    NotInBasket { sku: String },
 }
 
 impl fmt::Display for BasketError {
@@ -99,11 +88,7 @@ pub fn validate_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.len() > 64 {
         return Err("a basket name has 1 to 64 characters".into());
     }
-    if name.starts_with('.')
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
+    if name.starts_with('.') || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
         return Err(format!(
             "basket name {name:?} may only use letters, digits, '-', '_' and '.', and not start with '.'"
         ));
@@ -136,11 +121,7 @@ impl Basket {
         check_qty(product, total)?;
         match self.lines.iter_mut().find(|l| l.sku == product.sku) {
             Some(l) => l.qty = total,
-            None => self.lines.push(BasketLine {
-                sku: product.sku.clone(),
-                qty: total,
-                note: None,
-            }),
+            None => self.lines.push(BasketLine { sku: product.sku.clone(), qty: total, note: None }),
         }
         Ok(total)
     }
@@ -150,11 +131,7 @@ impl Basket {
         check_qty(product, qty)?;
         match self.lines.iter_mut().find(|l| l.sku == product.sku) {
             Some(l) => l.qty = qty,
-            None => self.lines.push(BasketLine {
-                sku: product.sku.clone(),
-                qty,
-                note: None,
-            }),
+            None => self.lines.push(BasketLine { sku: product.sku.clone(), qty, note: None }),
         }
         Ok(())
     }
@@ -164,9 +141,7 @@ impl Basket {
             .lines
             .iter_mut()
             .find(|l| l.sku == sku)
-            .ok_or_else(|| BasketError::NotInBasket {
-                sku: sku.to_string(),
-            })?;
+            .ok_or_else(|| BasketError::NotInBasket { sku: sku.to_string() })?;
         line.note = note.filter(|n| !n.trim().is_empty());
         Ok(())
     }
@@ -175,21 +150,14 @@ impl Basket {
         let before = self.lines.len();
         self.lines.retain(|l| l.sku != sku);
         if self.lines.len() == before {
-            return Err(BasketError::NotInBasket {
-                sku: sku.to_string(),
-            });
+            return Err(BasketError::NotInBasket { sku: sku.to_string() });
         }
         Ok(())
     }
 }
 
 pub fn check_qty(product: &Product, qty: u32) -> Result<(), BasketError> {
-    QuantityRules::of(product)
-        .check(qty)
-        .map_err(|error| BasketError::Quantity {
-            sku: product.sku.clone(),
-            error,
-        })
+    QuantityRules::of(product).check(qty).map_err(|error| BasketError::Quantity { sku: product.sku.clone(), error })
 }
 
 /// Read access to the parts and prices a basket is priced against.
@@ -246,17 +214,13 @@ pub fn price(basket: &Basket, lookup: &impl PartLookup) -> PricedBasket {
                 }
             }
         }
-        let unit_price = prices
-            .as_ref()
-            .and_then(|e| money::unit_price_for(&e.tiers, l.qty));
+        let unit_price = prices.as_ref().and_then(|e| money::unit_price_for(&e.tiers, l.qty));
         if product.is_some() && unit_price.is_none() {
             warnings.push("no price in your price list".to_string());
         }
         let hard = product.is_none()
             || unit_price.is_none()
-            || product
-                .as_ref()
-                .is_some_and(|p| QuantityRules::of(p).check(l.qty).is_err());
+            || product.as_ref().is_some_and(|p| QuantityRules::of(p).check(l.qty).is_err());
         if hard {
             orderable = false;
         }
@@ -275,17 +239,10 @@ pub fn price(basket: &Basket, lookup: &impl PartLookup) -> PricedBasket {
     }
     let totals = money::totals(
         &lookup.currency(),
-        lines
-            .iter()
-            .filter_map(|l| Some((l.line_total?, l.vat_rate?))),
+        lines.iter().filter_map(|l| Some((l.line_total?, l.vat_rate?))),
         Decimal::ZERO,
     );
-    PricedBasket {
-        name: basket.name.clone(),
-        lines,
-        totals,
-        orderable,
-    }
+    PricedBasket { name: basket.name.clone(), lines, totals, orderable }
 }
 
 #[cfg(test)]
@@ -338,15 +295,8 @@ pub(crate) mod tests {
         assert_eq!(b.add(&p, 20).unwrap(), 30);
         assert_eq!(b.lines.len(), 1);
         let err = b.add(&p, 5).unwrap_err();
-        assert!(
-            err.to_string().contains("next valid quantity is 40"),
-            "{err}"
-        );
-        assert_eq!(
-            b.line("A").unwrap().qty,
-            30,
-            "a rejected add changes nothing"
-        );
+        assert!(err.to_string().contains("next valid quantity is 40"), "{err}");
+        assert_eq!(b.line("A").unwrap().qty, 30, "a rejected add changes nothing");
         b.remove("A").unwrap();
         assert!(b.remove("A").is_err());
     }
@@ -356,37 +306,19 @@ pub(crate) mod tests {
         let p = product("A", 1, 1, 1);
         let entry = PriceEntry {
             sku: "A".into(),
-            tiers: vec![
-                Tier {
-                    min_qty: 1,
-                    unit_price: dec!(2.00),
-                },
-                Tier {
-                    min_qty: 10,
-                    unit_price: dec!(1.50),
-                },
-            ],
+            tiers: vec![Tier { min_qty: 1, unit_price: dec!(2.00) }, Tier { min_qty: 10, unit_price: dec!(1.50) }],
             vat_rate: dec!(19),
         };
         let lookup = Lookup(HashMap::from([("A".to_string(), (p.clone(), entry))]));
         let mut b = Basket::new("x", Utc::now());
         b.set(&p, 12).unwrap();
-        b.lines.push(BasketLine {
-            sku: "GONE".into(),
-            qty: 1,
-            note: None,
-        });
+        b.lines.push(BasketLine { sku: "GONE".into(), qty: 1, note: None });
         let priced = price(&b, &lookup);
         assert_eq!(priced.lines[0].unit_price, Some(dec!(1.50)));
         assert_eq!(priced.lines[0].line_total, Some(dec!(18.00)));
         assert_eq!(priced.totals.net, dec!(18.00));
         assert_eq!(priced.totals.vat, dec!(3.42));
-        assert!(
-            priced.lines[1]
-                .warnings
-                .iter()
-                .any(|w| w.contains("no longer in the catalog"))
-        );
+        assert!(priced.lines[1].warnings.iter().any(|w| w.contains("no longer in the catalog")));
         assert!(!priced.orderable);
     }
 

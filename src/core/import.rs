@@ -20,17 +20,7 @@ pub struct ImportProblem {
     pub reason: String,
 }
 
-const SKU_HEADERS: &[&str] = &[
-    "sku",
-    "article",
-    "part",
-    "item",
-    "artikel",
-    "type",
-    "mpn",
-    "part number",
-    "partnumber",
-];
+const SKU_HEADERS: &[&str] = &["sku", "article", "part", "item", "artikel", "type", "mpn", "part number", "partnumber"];
 const QTY_HEADERS: &[&str] = &["qty", "quantity", "menge", "amount", "count", "anzahl"];
 
 fn delimiter(text: &str) -> u8 {
@@ -45,16 +35,9 @@ fn delimiter(text: &str) -> u8 {
 }
 
 fn is_header(fields: &[String]) -> bool {
-    let f0 = fields
-        .first()
-        .map(|s| s.trim().to_lowercase())
-        .unwrap_or_default();
-    let f1 = fields
-        .get(1)
-        .map(|s| s.trim().to_lowercase())
-        .unwrap_or_default();
-    parse_quantity(&f1).is_err()
-        && (SKU_HEADERS.contains(&f0.as_str()) || QTY_HEADERS.contains(&f1.as_str()))
+    let f0 = fields.first().map(|s| s.trim().to_lowercase()).unwrap_or_default();
+    let f1 = fields.get(1).map(|s| s.trim().to_lowercase()).unwrap_or_default();
+    parse_quantity(&f1).is_err() && (SKU_HEADERS.contains(&f0.as_str()) || QTY_HEADERS.contains(&f1.as_str()))
 }
 
 /// Parses the list. Blank lines are skipped; a third column, if any, is a line note.
@@ -79,11 +62,7 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
         let rec = match reader.records().next() {
             Some(Ok(r)) => r,
             Some(Err(e)) => {
-                problems.push(ImportProblem {
-                    line,
-                    sku: String::new(),
-                    reason: format!("unreadable line: {e}"),
-                });
+                problems.push(ImportProblem { line, sku: String::new(), reason: format!("unreadable line: {e}") });
                 continue;
             }
             None => continue,
@@ -97,30 +76,17 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
         }
         let sku = fields[0].clone();
         if sku.is_empty() {
-            problems.push(ImportProblem {
-                line,
-                sku,
-                reason: "the SKU is missing".into(),
-            });
+            problems.push(ImportProblem { line, sku, reason: "the SKU is missing".into() });
             continue;
         }
         let Some(qty_text) = fields.get(1) else {
-            problems.push(ImportProblem {
-                line,
-                sku,
-                reason: "the quantity is missing".into(),
-            });
+            problems.push(ImportProblem { line, sku, reason: "the quantity is missing".into() });
             continue;
         };
         match parse_quantity(qty_text) {
             Ok(qty) => {
                 let note = fields.get(2).filter(|n| !n.is_empty()).cloned();
-                lines.push(ImportLine {
-                    line,
-                    sku,
-                    qty,
-                    note,
-                })
+                lines.push(ImportLine { line, sku, qty, note })
             }
             Err(reason) => problems.push(ImportProblem { line, sku, reason }),
         }
@@ -142,15 +108,7 @@ mod tests {
         assert_eq!(l.len(), 2);
         assert_eq!(l[0].qty, 5);
         let (l, _) = parse_lines("Artikel\tMenge\nA 1\t7\n");
-        assert_eq!(
-            l,
-            vec![ImportLine {
-                line: 2,
-                sku: "A 1".into(),
-                qty: 7,
-                note: None
-            }]
-        );
+        assert_eq!(l, vec![ImportLine { line: 2, sku: "A 1".into(), qty: 7, note: None }]);
     }
 
     #[test]

@@ -37,19 +37,12 @@ pub fn unit_price_for(tiers: &[Tier], quantity: u32) -> Option<Decimal> {
 
 /// The next cheaper tier above `quantity`, if any: what buying more would cost.
 pub fn next_tier(tiers: &[Tier], quantity: u32) -> Option<&Tier> {
-    tiers
-        .iter()
-        .filter(|t| t.min_qty > quantity)
-        .min_by_key(|t| t.min_qty)
+    tiers.iter().filter(|t| t.min_qty > quantity).min_by_key(|t| t.min_qty)
 }
 
 /// Sums lines `(line_total, vat_rate)` into totals. Shipping is taxed at the
 /// highest rate among the lines (the standard rate in practice).
-pub fn totals(
-    currency: &str,
-    lines: impl IntoIterator<Item = (Decimal, Decimal)>,
-    shipping: Decimal,
-) -> Totals {
+pub fn totals(currency: &str, lines: impl IntoIterator<Item = (Decimal, Decimal)>, shipping: Decimal) -> Totals {
     let mut by_rate: BTreeMap<Decimal, Decimal> = BTreeMap::new();
     for (amount, rate) in lines {
         *by_rate.entry(rate.normalize()).or_default() += amount;
@@ -60,27 +53,14 @@ pub fn totals(
         let top = by_rate.keys().next_back().copied().unwrap_or_default();
         *by_rate.entry(top).or_default() += shipping;
     }
-    let vat: Decimal = by_rate
-        .iter()
-        .map(|(rate, amount)| round_cents(*amount * *rate / Decimal::ONE_HUNDRED))
-        .sum();
-    Totals {
-        currency: currency.to_string(),
-        net,
-        shipping,
-        vat,
-        gross: net + shipping + vat,
-    }
+    let vat: Decimal = by_rate.iter().map(|(rate, amount)| round_cents(*amount * *rate / Decimal::ONE_HUNDRED)).sum();
+    Totals { currency: currency.to_string(), net, shipping, vat, gross: net + shipping + vat }
 }
 
 /// Formats an amount with at least two decimals: 12.5 → "12.50", 0.0834 → "0.0834".
 pub fn format_amount(amount: Decimal) -> String {
     let n = amount.normalize();
-    if n.scale() < 2 {
-        format!("{:.2}", n)
-    } else {
-        n.to_string()
-    }
+    if n.scale() < 2 { format!("{:.2}", n) } else { n.to_string() }
 }
 
 #[cfg(test)]
@@ -90,18 +70,9 @@ mod tests {
 
     fn tiers() -> Vec<Tier> {
         vec![
-            Tier {
-                min_qty: 1,
-                unit_price: dec!(4.20),
-            },
-            Tier {
-                min_qty: 10,
-                unit_price: dec!(3.90),
-            },
-            Tier {
-                min_qty: 100,
-                unit_price: dec!(3.50),
-            },
+            Tier { min_qty: 1, unit_price: dec!(4.20) },
+            Tier { min_qty: 10, unit_price: dec!(3.90) },
+            Tier { min_qty: 100, unit_price: dec!(3.50) },
         ]
     }
 
@@ -134,15 +105,7 @@ mod tests {
 
     #[test]
     fn totals_per_vat_rate() {
-        let t = totals(
-            "EUR",
-            [
-                (dec!(10.00), dec!(19)),
-                (dec!(0.05), dec!(19)),
-                (dec!(3.33), dec!(7)),
-            ],
-            dec!(5.95),
-        );
+        let t = totals("EUR", [(dec!(10.00), dec!(19)), (dec!(0.05), dec!(19)), (dec!(3.33), dec!(7))], dec!(5.95));
         assert_eq!(t.net, dec!(13.38));
         assert_eq!(t.shipping, dec!(5.95));
         // 19% of (10.05 + 5.95) = 3.04; 7% of 3.33 = 0.2331 → 0.23

@@ -110,13 +110,7 @@ mod tests {
                     note: None,
                 })
                 .collect(),
-            totals: Totals {
-                currency: "EUR".into(),
-                net: dec!(0),
-                shipping: dec!(0),
-                vat: dec!(0),
-                gross: dec!(0),
-            },
+            totals: Totals { currency: "EUR".into(), net: dec!(0), shipping: dec!(0), vat: dec!(0), gross: dec!(0) },
             errors: vec![],
             needs_approval: false,
             earliest_delivery: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
@@ -129,18 +123,8 @@ mod tests {
         let draft = OrderDraft {
             po_number: "PO1".into(),
             lines: vec![
-                DraftLine {
-                    sku: "A".into(),
-                    quantity: 1,
-                    expected_unit_price: Some(dec!(1.00)),
-                    note: None,
-                },
-                DraftLine {
-                    sku: "B".into(),
-                    quantity: 1,
-                    expected_unit_price: Some(dec!(2.00)),
-                    note: None,
-                },
+                DraftLine { sku: "A".into(), quantity: 1, expected_unit_price: Some(dec!(1.00)), note: None },
+                DraftLine { sku: "B".into(), quantity: 1, expected_unit_price: Some(dec!(2.00)), note: None },
             ],
             ship_to: None,
             requested_delivery_date: None,
@@ -160,10 +144,7 @@ mod tests {
     #[test]
     fn validates_header() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-        let mut o = CheckoutOptions {
-            po_number: " ".into(),
-            ..Default::default()
-        };
+        let mut o = CheckoutOptions { po_number: " ".into(), ..Default::default() };
         assert!(validate_options(&o, today).is_err());
         o.po_number = "PO-1".into();
         assert!(validate_options(&o, today).is_ok());

@@ -14,11 +14,7 @@ pub struct QuantityRules {
 
 impl QuantityRules {
     pub fn new(pack_size: u32, min_qty: u32, order_step: u32) -> Self {
-        QuantityRules {
-            pack_size: pack_size.max(1),
-            min_qty: min_qty.max(1),
-            order_step: order_step.max(1),
-        }
+        QuantityRules { pack_size: pack_size.max(1), min_qty: min_qty.max(1), order_step: order_step.max(1) }
     }
 
     pub fn of(product: &crate::api::Product) -> Self {
@@ -54,20 +50,12 @@ impl QuantityRules {
 
     pub fn check(&self, qty: u32) -> Result<(), QuantityError> {
         if qty == 0 {
-            return Err(QuantityError {
-                qty,
-                suggested: self.smallest(),
-                rules: *self,
-            });
+            return Err(QuantityError { qty, suggested: self.smallest(), rules: *self });
         }
         if self.is_valid(qty) {
             Ok(())
         } else {
-            Err(QuantityError {
-                qty,
-                suggested: self.next_valid(qty),
-                rules: *self,
-            })
+            Err(QuantityError { qty, suggested: self.next_valid(qty), rules: *self })
         }
     }
 }
@@ -89,25 +77,13 @@ impl fmt::Display for QuantityError {
         if r.pack_size > 1 && !self.qty.is_multiple_of(r.pack_size) {
             why.push(format!("sold in packs of {}", r.pack_size));
         }
-        if r.order_step > 1
-            && self.qty >= r.min_qty
-            && !(self.qty - r.min_qty).is_multiple_of(r.order_step)
-        {
-            why.push(format!(
-                "ordered in steps of {} from {}",
-                r.order_step, r.min_qty
-            ));
+        if r.order_step > 1 && self.qty >= r.min_qty && !(self.qty - r.min_qty).is_multiple_of(r.order_step) {
+            why.push(format!("ordered in steps of {} from {}", r.order_step, r.min_qty));
         }
         if self.qty == 0 {
             why = vec!["quantity must be at least 1".to_string()];
         }
-        write!(
-            f,
-            "quantity {} is not valid ({}); next valid quantity is {}",
-            self.qty,
-            why.join(", "),
-            self.suggested
-        )
+        write!(f, "quantity {} is not valid ({}); next valid quantity is {}", self.qty, why.join(", "), self.suggested)
     }
 }
 
@@ -121,9 +97,7 @@ pub fn parse_quantity(text: &str) -> Result<u32, String> {
         Ok(n) if n <= 0 => Err(format!("quantity must be a positive whole number, got {t}")),
         Ok(n) if n > u32::MAX as i64 => Err(format!("quantity {t} is too large")),
         Ok(n) => Ok(n as u32),
-        Err(_) => Err(format!(
-            "quantity must be a positive whole number, got {t:?}"
-        )),
+        Err(_) => Err(format!("quantity must be a positive whole number, got {t:?}")),
     }
 }
 
@@ -157,10 +131,7 @@ mod tests {
         assert_eq!(r.check(12).unwrap_err().suggested, 15);
         let e = r.check(3).unwrap_err();
         assert_eq!(e.suggested, 10);
-        assert!(
-            e.to_string().contains("minimum order quantity is 10"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("minimum order quantity is 10"), "{e}");
     }
 
     #[test]

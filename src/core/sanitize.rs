@@ -84,12 +84,7 @@ impl Clean for api::Me {
         c(&mut self.user.username);
         c(&mut self.user.name);
         let co_ = &mut self.company;
-        for s in [
-            &mut co_.code,
-            &mut co_.name,
-            &mut co_.currency,
-            &mut co_.payment_terms,
-        ] {
+        for s in [&mut co_.code, &mut co_.name, &mut co_.currency, &mut co_.payment_terms] {
             c(s);
         }
         co_.billing_address.clean();
@@ -136,12 +131,7 @@ impl Clean for api::Preview {
 
 impl Clean for api::Order {
     fn clean(&mut self) {
-        for s in [
-            &mut self.number,
-            &mut self.placed_by,
-            &mut self.po_number,
-            &mut self.payment_terms,
-        ] {
+        for s in [&mut self.number, &mut self.placed_by, &mut self.po_number, &mut self.payment_terms] {
             c(s);
         }
         self.lines.iter_mut().for_each(Clean::clean);

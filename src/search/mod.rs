@@ -2,10 +2,7 @@
 //! (Interim version: a linear scan; replaced by the indexed engine.)
 
 pub fn normalize(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(|c| c.to_lowercase())
-        .collect()
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,10 +49,7 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     pub fn new(docs: Vec<SearchDoc>) -> Self {
-        SearchIndex {
-            docs,
-            boosts: Default::default(),
-        }
+        SearchIndex { docs, boosts: Default::default() }
     }
     pub fn set_boosts(&mut self, boosts: impl IntoIterator<Item = (String, u32)>) {
         self.boosts = boosts.into_iter().collect();
@@ -71,30 +65,18 @@ impl SearchIndex {
     }
     pub fn find_sku(&self, sku: &str) -> Option<u32> {
         let n = normalize(sku);
-        self.docs
-            .iter()
-            .position(|d| normalize(&d.sku) == n)
-            .map(|i| i as u32)
+        self.docs.iter().position(|d| normalize(&d.sku) == n).map(|i| i as u32)
     }
     pub fn suggest(&self, unknown: &str, n: usize) -> Vec<String> {
         let q = normalize(unknown);
         let q = &q[..q.len().min(4)];
-        self.docs
-            .iter()
-            .filter(|d| normalize(&d.sku).starts_with(q))
-            .take(n)
-            .map(|d| d.sku.clone())
-            .collect()
+        self.docs.iter().filter(|d| normalize(&d.sku).starts_with(q)).take(n).map(|d| d.sku.clone()).collect()
     }
     pub fn highlight(&self, _id: u32, _query: &str) -> Highlights {
         Highlights::default()
     }
     pub fn search(&self, query: &str, limit: usize) -> SearchResult {
-        let words: Vec<String> = query
-            .split_whitespace()
-            .map(normalize)
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words: Vec<String> = query.split_whitespace().map(normalize).filter(|w| !w.is_empty()).collect();
         if words.is_empty() {
             return SearchResult::default();
         }
@@ -107,14 +89,8 @@ impl SearchIndex {
             } else if keys.iter().any(|k| k.starts_with(&joined)) {
                 MatchKind::Prefix
             } else {
-                let hay = format!(
-                    "{}{}{}{}{}",
-                    keys[0],
-                    keys[1],
-                    keys[2],
-                    normalize(&d.manufacturer),
-                    normalize(&d.name)
-                );
+                let hay =
+                    format!("{}{}{}{}{}", keys[0], keys[1], keys[2], normalize(&d.manufacturer), normalize(&d.name));
                 if words.iter().all(|w| hay.contains(w.as_str())) {
                     MatchKind::Contains
                 } else {
@@ -122,11 +98,7 @@ impl SearchIndex {
                 }
             };
             let boost = self.boosts.get(&d.sku).copied().unwrap_or(0) as i64;
-            hits.push(Hit {
-                id: i as u32,
-                kind,
-                score: boost,
-            });
+            hits.push(Hit { id: i as u32, kind, score: boost });
         }
         hits.sort_by(|a, b| a.kind.cmp(&b.kind).then(b.score.cmp(&a.score)));
         let total = hits.len();

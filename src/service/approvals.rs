@@ -17,23 +17,13 @@ pub async fn queue(ctx: &Context) -> Result<Vec<OrderSummary>> {
         .collect())
 }
 
-pub async fn decide(
-    ctx: &Context,
-    number: &str,
-    decision: Decision,
-    reason: Option<String>,
-) -> Result<Order> {
+pub async fn decide(ctx: &Context, number: &str, decision: Decision, reason: Option<String>) -> Result<Order> {
     ctx.require_login()?;
     let reason = reason.filter(|r| !r.trim().is_empty());
     if decision == Decision::Rejected && reason.is_none() {
-        return Err(Error::Rejected(
-            "a rejection needs a reason (--reason) for the buyer".into(),
-        ));
+        return Err(Error::Rejected("a rejection needs a reason (--reason) for the buyer".into()));
     }
-    let mut o = ctx
-        .shop
-        .decide(number, decision, &Reason { reason })
-        .await?;
+    let mut o = ctx.shop.decide(number, decision, &Reason { reason }).await?;
     o.clean();
     Ok(o)
 }

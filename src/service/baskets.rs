@@ -81,12 +81,7 @@ pub fn import_text(ctx: &Context, name: &str, text: &str) -> Result<ImportReport
     Ok(report)
 }
 
-pub fn apply_lines(
-    b: &mut Basket,
-    cache: &CatalogCache,
-    index: &SearchIndex,
-    text: &str,
-) -> ImportReport {
+pub fn apply_lines(b: &mut Basket, cache: &CatalogCache, index: &SearchIndex, text: &str) -> ImportReport {
     let (lines, mut problems) = parse_lines(text);
     let mut added = Vec::new();
     for l in lines {
@@ -99,11 +94,7 @@ pub fn apply_lines(
         });
         match outcome {
             Ok((sku, _)) => added.push((l.line, sku, l.qty)),
-            Err(e) => problems.push(ImportProblem {
-                line: l.line,
-                sku: l.sku.clone(),
-                reason: reason(&e),
-            }),
+            Err(e) => problems.push(ImportProblem { line: l.line, sku: l.sku.clone(), reason: reason(&e) }),
         }
     }
     problems.sort_by_key(|p| p.line);
@@ -123,12 +114,7 @@ pub fn export_csv(b: &Basket) -> Result<String> {
     let io = |e: csv::Error| Error::Internal(e.to_string());
     w.write_record(["sku", "qty", "note"]).map_err(io)?;
     for l in &b.lines {
-        w.write_record([
-            l.sku.as_str(),
-            &l.qty.to_string(),
-            l.note.as_deref().unwrap_or(""),
-        ])
-        .map_err(io)?;
+        w.write_record([l.sku.as_str(), &l.qty.to_string(), l.note.as_deref().unwrap_or("")]).map_err(io)?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Internal(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))

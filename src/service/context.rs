@@ -30,19 +30,10 @@ impl Context {
         let config = Config::load(&paths.config_file)?;
         let (profile_name, profile) = config.pick_profile(asked)?;
         let creds = credentials::load(&paths.token_file(&profile_name))?;
-        let token = creds
-            .filter(|c| c.is_valid_for(&profile.shop, Utc::now()))
-            .map(|c| c.token);
+        let token = creds.filter(|c| c.is_valid_for(&profile.shop, Utc::now())).map(|c| c.token);
         let logged_in = token.is_some();
         let shop = backend::for_profile(&profile, &timeouts(&config), token)?;
-        Ok(Context {
-            paths,
-            config,
-            profile_name,
-            profile,
-            shop,
-            logged_in,
-        })
+        Ok(Context { paths, config, profile_name, profile, shop, logged_in })
     }
 
     pub fn require_login(&self) -> Result<()> {
@@ -57,9 +48,7 @@ impl Context {
     }
 
     pub fn cache(&self) -> Result<CatalogCache> {
-        Ok(CatalogCache::open(
-            &self.paths.cache_db(&self.profile_name),
-        )?)
+        Ok(CatalogCache::open(&self.paths.cache_db(&self.profile_name))?)
     }
 
     /// The cache, failing with a hint when nothing was synced yet.
@@ -83,17 +72,11 @@ impl Context {
 pub async fn login(paths: &Paths, name: &str, profile: Profile, password: &str) -> Result<Context> {
     let config = Config::load(&paths.config_file)?;
     let shop = backend::for_profile(&profile, &timeouts(&config), None)?;
-    let session = shop
-        .login(&profile.company, &profile.user, password)
-        .await?;
+    let session = shop.login(&profile.company, &profile.user, password).await?;
     config::save_profile(&paths.config_file, name, &profile)?;
     credentials::save(
         &paths.token_file(name),
-        &credentials::Credentials {
-            token: session.token,
-            expires_at: session.expires_at,
-            shop: profile.shop.clone(),
-        },
+        &credentials::Credentials { token: session.token, expires_at: session.expires_at, shop: profile.shop.clone() },
     )?;
     tracing::info!(profile = name, shop = %profile.shop, "logged in");
     Context::open(paths.clone(), Some(name))
@@ -106,7 +89,5 @@ pub async fn logout(ctx: &Context) -> Result<bool> {
     {
         tracing::warn!(error = %e, "logout on the shop failed; forgetting the token anyway");
     }
-    Ok(credentials::remove(
-        &ctx.paths.token_file(&ctx.profile_name),
-    )?)
+    Ok(credentials::remove(&ctx.paths.token_file(&ctx.profile_name))?)
 }

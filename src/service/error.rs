@@ -60,10 +60,7 @@ fn describe_changes(changes: &[PriceChange]) -> String {
     changes
         .iter()
         .map(|c| {
-            let seen = c
-                .seen
-                .map(format_amount)
-                .unwrap_or_else(|| "no price".into());
+            let seen = c.seen.map(format_amount).unwrap_or_else(|| "no price".into());
             format!("{} {} → {}", c.sku, seen, format_amount(c.now))
         })
         .collect::<Vec<_>>()
@@ -79,9 +76,9 @@ impl Error {
                 | BackendError::Protocol(_)
                 | BackendError::Server(_) => ErrorKind::Unreachable,
                 BackendError::Auth(_) => ErrorKind::AuthNeeded,
-                BackendError::Rejected(_)
-                | BackendError::NotFound(_)
-                | BackendError::Unsupported(_) => ErrorKind::Rejected,
+                BackendError::Rejected(_) | BackendError::NotFound(_) | BackendError::Unsupported(_) => {
+                    ErrorKind::Rejected
+                }
                 BackendError::PriceChanged(_) => ErrorKind::PriceChanged,
                 BackendError::Insecure(_) => ErrorKind::Usage,
             },
@@ -90,9 +87,7 @@ impl Error {
                 StoreError::Io { .. } => ErrorKind::Internal,
                 StoreError::NotFound(_) | StoreError::Invalid(_) => ErrorKind::Rejected,
             },
-            Error::Basket(_) | Error::Rejected(_) | Error::RejectedWith { .. } => {
-                ErrorKind::Rejected
-            }
+            Error::Basket(_) | Error::Rejected(_) | Error::RejectedWith { .. } => ErrorKind::Rejected,
             Error::Usage(_) => ErrorKind::Usage,
             Error::AuthNeeded(_) => ErrorKind::AuthNeeded,
             Error::Internal(_) => ErrorKind::Internal,

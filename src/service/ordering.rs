@@ -51,12 +51,7 @@ pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -
     let mut preview = ctx.shop.preview(&draft).await?;
     preview.clean();
     if !preview.errors.is_empty() {
-        let message = preview
-            .errors
-            .iter()
-            .map(|e| format!("{}: {}", e.sku, e.message))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let message = preview.errors.iter().map(|e| format!("{}: {}", e.sku, e.message)).collect::<Vec<_>>().join("; ");
         return Err(Error::RejectedWith {
             message: format!("the shop refuses this order: {message}"),
             details: crate::api::ApiError {
@@ -67,12 +62,7 @@ pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -
         });
     }
     let price_changes = order::price_changes(&draft, &preview);
-    Ok(Checkout {
-        basket: priced,
-        draft,
-        preview,
-        price_changes,
-    })
+    Ok(Checkout { basket: priced, draft, preview, price_changes })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,12 +76,7 @@ pub struct Submitted {
 /// Places the order previewed in `checkout`. Price changes stop it unless
 /// `accept_changes`. The idempotency key is saved with the basket before the
 /// first send and reused on every retry until the shop confirms.
-pub async fn submit(
-    ctx: &Context,
-    basket_name: &str,
-    checkout: &Checkout,
-    accept_changes: bool,
-) -> Result<Submitted> {
+pub async fn submit(ctx: &Context, basket_name: &str, checkout: &Checkout, accept_changes: bool) -> Result<Submitted> {
     if !checkout.price_changes.is_empty() && !accept_changes {
         return Err(Error::PricesChanged(checkout.price_changes.clone()));
     }
@@ -127,11 +112,7 @@ pub async fn submit(
             }
             store.save(&b)?;
             tracing::info!(order = %order.number, replayed = created.replayed, "order placed");
-            Ok(Submitted {
-                order,
-                replayed: created.replayed,
-                accepted_price_changes: checkout.price_changes.clone(),
-            })
+            Ok(Submitted { order, replayed: created.replayed, accepted_price_changes: checkout.price_changes.clone() })
         }
         Err(BackendError::Rejected(e)) if e.code == codes::IDEMPOTENCY_MISMATCH => {
             // The earlier submission did reach the shop, with other content.
@@ -144,17 +125,15 @@ pub async fn submit(
                 e.message
             )))
         }
-        Err(
-            e @ (BackendError::Unreachable { .. }
-            | BackendError::Timeout { .. }
-            | BackendError::Server(_)),
-        ) => Err(Error::Backend(BackendError::Unreachable {
-            url: ctx.profile.shop.clone(),
-            reason: format!(
-                "{e}. The order may or may not have reached the shop: run the same command again — \
+        Err(e @ (BackendError::Unreachable { .. } | BackendError::Timeout { .. } | BackendError::Server(_))) => {
+            Err(Error::Backend(BackendError::Unreachable {
+                url: ctx.profile.shop.clone(),
+                reason: format!(
+                    "{e}. The order may or may not have reached the shop: run the same command again — \
                      it reuses this submission's key, so the order cannot be placed twice"
-            ),
-        })),
+                ),
+            }))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -218,11 +197,7 @@ fn reorder_into(ctx: &Context, order: Order, into: &str) -> Result<ReorderReport
     let cache = ctx.synced_cache()?;
     let store = ctx.baskets();
     basket::validate_name(into).map_err(Error::Rejected)?;
-    let mut b = if store.exists(into) {
-        store.load(into)?
-    } else {
-        basket::Basket::new(into, Utc::now())
-    };
+    let mut b = if store.exists(into) { store.load(into)? } else { basket::Basket::new(into, Utc::now()) };
     let mut lines = Vec::new();
     let mut skipped = Vec::new();
     for l in &order.lines {
@@ -236,13 +211,7 @@ fn reorder_into(ctx: &Context, order: Order, into: &str) -> Result<ReorderReport
             if !product.discontinued {
                 break;
             }
-            match product
-                .replaced_by
-                .as_deref()
-                .map(|s| cache.get_product(s))
-                .transpose()?
-                .flatten()
-            {
+            match product.replaced_by.as_deref().map(|s| cache.get_product(s)).transpose()?.flatten() {
                 Some(next) => {
                     product = next;
                     replaced = true;
@@ -251,10 +220,7 @@ fn reorder_into(ctx: &Context, order: Order, into: &str) -> Result<ReorderReport
             }
         }
         if product.discontinued {
-            skipped.push((
-                l.sku.clone(),
-                "discontinued without a successor".to_string(),
-            ));
+            skipped.push((l.sku.clone(), "discontinued without a successor".to_string()));
             continue;
         }
         let rules = crate::core::quantity::QuantityRules::of(&product);
@@ -266,9 +232,8 @@ fn reorder_into(ctx: &Context, order: Order, into: &str) -> Result<ReorderReport
         if l.note.is_some() {
             let _ = b.set_note(&product.sku, l.note.clone());
         }
-        let new_unit_price = cache
-            .get_prices(&product.sku)?
-            .and_then(|e| crate::core::money::unit_price_for(&e.tiers, qty));
+        let new_unit_price =
+            cache.get_prices(&product.sku)?.and_then(|e| crate::core::money::unit_price_for(&e.tiers, qty));
         lines.push(ReorderLine {
             ordered_sku: l.sku.clone(),
             sku: product.sku.clone(),
@@ -283,10 +248,5 @@ fn reorder_into(ctx: &Context, order: Order, into: &str) -> Result<ReorderReport
     } else {
         store.create(&b)?;
     }
-    Ok(ReorderReport {
-        order: order.number,
-        basket: into.to_string(),
-        lines,
-        skipped,
-    })
+    Ok(ReorderReport { order: order.number, basket: into.to_string(), lines, skipped })
 }

@@ -1,9 +1,7 @@
 //! Quote requests: from a basket to the supplier's offer to an order.
 
 use super::{Context, Error, Result};
-use crate::api::{
-    AcceptQuote, AcceptedQuote, Quote, QuoteRequest, QuoteRequestLine, QuoteSummary, Reason,
-};
+use crate::api::{AcceptQuote, AcceptedQuote, Quote, QuoteRequest, QuoteRequestLine, QuoteSummary, Reason};
 use crate::backend::BackendError;
 use crate::core::basket::{PendingSubmission, PlacedOrder};
 use crate::core::sanitize::Clean;
@@ -45,21 +43,15 @@ pub async fn request(
         return Err(Error::Rejected(format!("basket {basket_name:?} is empty")));
     }
     if let Some(unknown) = targets.keys().find(|s| b.line(s).is_none()) {
-        return Err(Error::Rejected(format!(
-            "--target {unknown}: that SKU is not in basket {basket_name:?}"
-        )));
+        return Err(Error::Rejected(format!("--target {unknown}: that SKU is not in basket {basket_name:?}")));
     }
     if let Some((sku, p)) = targets.iter().find(|(_, p)| **p <= Decimal::ZERO) {
-        return Err(Error::Rejected(format!(
-            "--target {sku}: the target price must be above zero, got {p}"
-        )));
+        return Err(Error::Rejected(format!("--target {sku}: the target price must be above zero, got {p}")));
     }
     if let Some(d) = requested_delivery_date
         && d < Utc::now().date_naive()
     {
-        return Err(Error::Rejected(format!(
-            "the requested delivery date {d} is in the past"
-        )));
+        return Err(Error::Rejected(format!("the requested delivery date {d} is in the past")));
     }
     let request = QuoteRequest {
         lines: b
@@ -129,9 +121,7 @@ pub async fn show(ctx: &Context, number: &str) -> Result<Quote> {
 pub async fn accept(ctx: &Context, number: &str, accept: &AcceptQuote) -> Result<AcceptedQuote> {
     ctx.require_login()?;
     if accept.po_number.trim().is_empty() {
-        return Err(Error::Rejected(
-            "a PO number is required to accept an offer".into(),
-        ));
+        return Err(Error::Rejected("a PO number is required to accept an offer".into()));
     }
     let mut a = ctx.shop.accept_quote(number, accept).await?;
     a.quote = clean_quote(a.quote);
@@ -141,9 +131,7 @@ pub async fn accept(ctx: &Context, number: &str, accept: &AcceptQuote) -> Result
 
 pub async fn decline(ctx: &Context, number: &str, reason: Option<String>) -> Result<Quote> {
     ctx.require_login()?;
-    Ok(clean_quote(
-        ctx.shop.decline_quote(number, &Reason { reason }).await?,
-    ))
+    Ok(clean_quote(ctx.shop.decline_quote(number, &Reason { reason }).await?))
 }
 
 pub async fn message(ctx: &Context, number: &str, text: &str) -> Result<Quote> {

@@ -53,8 +53,7 @@ pub fn search(
     qty: Option<u32>,
 ) -> Result<(Vec<SearchRow>, usize)> {
     let result = index.search(query, limit);
-    let ordered: std::collections::HashSet<String> =
-        cache.ordered()?.into_iter().map(|(s, _)| s).collect();
+    let ordered: std::collections::HashSet<String> = cache.ordered()?.into_iter().map(|(s, _)| s).collect();
     let mut rows = Vec::with_capacity(result.hits.len());
     for hit in result.hits {
         let sku = &index.doc(hit.id).sku;
@@ -64,9 +63,7 @@ pub fn search(
         let prices = cache.get_prices(sku)?;
         let quantity = qty.unwrap_or_else(|| QuantityRules::of(&p).smallest());
         rows.push(SearchRow {
-            unit_price: prices
-                .as_ref()
-                .and_then(|e| money::unit_price_for(&e.tiers, quantity)),
+            unit_price: prices.as_ref().and_then(|e| money::unit_price_for(&e.tiers, quantity)),
             kind: kind_str(hit.kind),
             ordered_before: ordered.contains(&p.sku),
             quantity,
@@ -94,11 +91,7 @@ pub struct PartDetail {
 
 /// Finds one part by SKU, or by a type number (mpn / gtin) that names exactly
 /// one part. Unknown: an error with "did you mean" suggestions.
-pub fn resolve(
-    cache: &CatalogCache,
-    index: &SearchIndex,
-    text: &str,
-) -> std::result::Result<Product, BasketError> {
+pub fn resolve(cache: &CatalogCache, index: &SearchIndex, text: &str) -> std::result::Result<Product, BasketError> {
     let text = text.trim();
     if let Ok(Some(p)) = cache.get_product(text) {
         return Ok(p);
@@ -128,10 +121,7 @@ pub fn resolve(
     if suggestions.is_empty() {
         suggestions = index.suggest(text, 3);
     }
-    Err(BasketError::UnknownSku {
-        sku: text.to_string(),
-        suggestions,
-    })
+    Err(BasketError::UnknownSku { sku: text.to_string(), suggestions })
 }
 
 pub fn detail(cache: &CatalogCache, product: Product) -> Result<PartDetail> {
@@ -140,10 +130,5 @@ pub fn detail(cache: &CatalogCache, product: Product) -> Result<PartDetail> {
         Some(s) => cache.get_product(s)?,
         None => None,
     };
-    Ok(PartDetail {
-        currency: crate::core::basket::PartLookup::currency(cache),
-        product,
-        prices,
-        successor,
-    })
+    Ok(PartDetail { currency: crate::core::basket::PartLookup::currency(cache), product, prices, successor })
 }

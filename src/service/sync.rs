@@ -24,18 +24,11 @@ pub struct SyncReport {
 /// Progress for a face to show: (what, items so far).
 pub type Progress<'a> = dyn FnMut(&str, usize) + Send + 'a;
 
-pub async fn sync(
-    shop: &dyn Shop,
-    cache: &mut CatalogCache,
-    progress: &mut Progress<'_>,
-) -> Result<SyncReport> {
+pub async fn sync(shop: &dyn Shop, cache: &mut CatalogCache, progress: &mut Progress<'_>) -> Result<SyncReport> {
     let marks = cache.marks()?;
     let incremental = marks.synced_at.is_some() && marks.catalog_since.is_some();
-    let (since, etag) = if incremental {
-        (marks.catalog_since.as_deref(), marks.etag.as_deref())
-    } else {
-        (None, None)
-    };
+    let (since, etag) =
+        if incremental { (marks.catalog_since.as_deref(), marks.etag.as_deref()) } else { (None, None) };
     let mut report = SyncReport::default();
 
     // First catalog page: 304 means nothing the company sees has changed.
@@ -51,18 +44,7 @@ pub async fn sync(
     };
 
     cache.begin_sync()?;
-    let result = apply(
-        shop,
-        cache,
-        page,
-        new_etag,
-        &marks,
-        incremental,
-        since,
-        &mut report,
-        progress,
-    )
-    .await;
+    let result = apply(shop, cache, page, new_etag, &marks, incremental, since, &mut report, progress).await;
     match result {
         Ok(()) => {
             cache.commit_sync()?;
@@ -127,18 +109,12 @@ async fn apply(
         me.clean();
         cache.set_me(&me)?;
 
-        let prices_since = if report.full {
-            None
-        } else {
-            marks.prices_since.clone()
-        };
+        let prices_since = if report.full { None } else { marks.prices_since.clone() };
         let mut cursor: Option<String> = None;
         let mut first_price_page = true;
         let prices_token = loop {
             report.requests += 1;
-            let mut p = shop
-                .price_list_page(prices_since.as_deref(), cursor.as_deref())
-                .await?;
+            let mut p = shop.price_list_page(prices_since.as_deref(), cursor.as_deref()).await?;
             if first_price_page {
                 if p.full || prices_since.is_none() {
                     cache.clear_prices()?;

@@ -15,11 +15,7 @@ impl RunningShop {
     pub async fn shutdown(self) {}
 }
 
-pub async fn spawn(
-    _db: PathBuf,
-    _addr: SocketAddr,
-    _opts: ShopOptions,
-) -> anyhow::Result<RunningShop> {
+pub async fn spawn(_db: PathBuf, _addr: SocketAddr, _opts: ShopOptions) -> anyhow::Result<RunningShop> {
     anyhow::bail!("the reference shop is not built yet")
 }
 

@@ -47,18 +47,12 @@ impl BasketStore {
         validate_name(&basket.name).map_err(StoreError::Invalid)?;
         let text = toml::to_string(basket).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let header = "# procure basket: edit freely; quantities are whole numbers.\n";
-        atomic::write(
-            &self.path(&basket.name),
-            format!("{header}{text}").as_bytes(),
-        )
+        atomic::write(&self.path(&basket.name), format!("{header}{text}").as_bytes())
     }
 
     pub fn create(&self, basket: &Basket) -> Result<(), StoreError> {
         if self.exists(&basket.name) {
-            return Err(StoreError::Invalid(format!(
-                "a basket named {:?} exists already",
-                basket.name
-            )));
+            return Err(StoreError::Invalid(format!("a basket named {:?} exists already", basket.name)));
         }
         self.save(basket)
     }
@@ -82,9 +76,7 @@ impl BasketStore {
             else {
                 continue;
             };
-            let loaded = std::fs::read_to_string(&path)
-                .map_err(io_err(&path))
-                .and_then(|t| parse(&path, &t));
+            let loaded = std::fs::read_to_string(&path).map_err(io_err(&path)).and_then(|t| parse(&path, &t));
             out.push((name.to_string(), loaded));
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -95,9 +87,7 @@ impl BasketStore {
         validate_name(new).map_err(StoreError::Invalid)?;
         let mut basket = self.load(old)?;
         if self.exists(new) {
-            return Err(StoreError::Invalid(format!(
-                "a basket named {new:?} exists already"
-            )));
+            return Err(StoreError::Invalid(format!("a basket named {new:?} exists already")));
         }
         basket.name = new.to_string();
         self.save(&basket)?;
@@ -121,18 +111,12 @@ impl BasketStore {
 fn parse(path: &Path, text: &str) -> Result<Basket, StoreError> {
     let basket: Basket = toml::from_str(text).map_err(|e| StoreError::Corrupt {
         path: path.to_path_buf(),
-        message: format!(
-            "not a valid basket file (it was left unchanged): {}",
-            e.to_string().trim_end()
-        ),
+        message: format!("not a valid basket file (it was left unchanged): {}", e.to_string().trim_end()),
     })?;
     if let Some(bad) = basket.lines.iter().find(|l| l.qty == 0) {
         return Err(StoreError::Corrupt {
             path: path.to_path_buf(),
-            message: format!(
-                "line for {} has quantity 0; quantities are positive whole numbers",
-                bad.sku
-            ),
+            message: format!("line for {} has quantity 0; quantities are positive whole numbers", bad.sku),
         });
     }
     Ok(basket)
@@ -149,11 +133,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = BasketStore::new(dir.path().join("b"));
         let mut b = Basket::new("weekly", Utc::now());
-        b.lines.push(BasketLine {
-            sku: "P-1".into(),
-            qty: 3,
-            note: Some("CC-1".into()),
-        });
+        b.lines.push(BasketLine { sku: "P-1".into(), qty: 3, note: Some("CC-1".into()) });
         store.create(&b).unwrap();
         assert!(store.create(&b).is_err());
         assert_eq!(store.load("weekly").unwrap(), b);
@@ -161,10 +141,7 @@ mod tests {
         assert!(!store.exists("weekly"));
         assert_eq!(store.load("monthly").unwrap().lines, b.lines);
         store.delete("monthly").unwrap();
-        assert!(matches!(
-            store.load("monthly"),
-            Err(StoreError::NotFound(_))
-        ));
+        assert!(matches!(store.load("monthly"), Err(StoreError::NotFound(_))));
     }
 
     #[test]
@@ -174,11 +151,7 @@ mod tests {
         std::fs::write(store.path("bad"), "name = \"bad\"\n[[lines]]\nsku = 1\n").unwrap();
         let err = store.load("bad").unwrap_err().to_string();
         assert!(err.contains("bad.toml") && err.contains("line"), "{err}");
-        assert!(
-            std::fs::read_to_string(store.path("bad"))
-                .unwrap()
-                .contains("sku = 1")
-        );
+        assert!(std::fs::read_to_string(store.path("bad")).unwrap().contains("sku = 1"));
         let listed = store.list().unwrap();
         assert!(listed[0].1.is_err());
     }

@@ -37,34 +37,20 @@ impl CatalogCache {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         }
-        let err = |source| StoreError::Cache {
-            path: path.to_path_buf(),
-            source,
-        };
+        let err = |source| StoreError::Cache { path: path.to_path_buf(), source };
         let conn = Connection::open(path).map_err(err)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
-        Ok(CatalogCache {
-            conn,
-            path: path.to_path_buf(),
-        })
+        Ok(CatalogCache { conn, path: path.to_path_buf() })
     }
 
     fn err(&self) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
-        move |source| StoreError::Cache {
-            path: self.path.clone(),
-            source,
-        }
+        move |source| StoreError::Cache { path: self.path.clone(), source }
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
-            .map_err(self.err())
+        self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(self.err())
     }
 
     pub fn marks(&self) -> Result<SyncMarks, StoreError> {
@@ -81,9 +67,7 @@ impl CatalogCache {
     }
 
     pub fn price_header(&self) -> Result<Option<PriceListHeader>, StoreError> {
-        Ok(self
-            .meta("price_header")?
-            .and_then(|t| serde_json::from_str(&t).ok()))
+        Ok(self.meta("price_header")?.and_then(|t| serde_json::from_str(&t).ok()))
     }
 
     pub fn product_count(&self) -> Result<usize, StoreError> {
@@ -132,22 +116,15 @@ impl CatalogCache {
     }
 
     pub fn ordered(&self) -> Result<Vec<(String, u32)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT sku, times FROM ordered")
-            .map_err(self.err())?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(self.err())?;
+        let mut stmt = self.conn.prepare("SELECT sku, times FROM ordered").map_err(self.err())?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(self.err())?;
         rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
     }
 
     /// Starts a sync: everything written until `commit_sync` lands together,
     /// or not at all (`rollback_sync`, or the process dying).
     pub fn begin_sync(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(self.err())
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(self.err())
     }
 
     pub fn commit_sync(&mut self) -> Result<(), StoreError> {
@@ -159,17 +136,11 @@ impl CatalogCache {
     }
 
     pub fn clear_products(&self) -> Result<(), StoreError> {
-        self.conn
-            .execute("DELETE FROM products", [])
-            .map(|_| ())
-            .map_err(self.err())
+        self.conn.execute("DELETE FROM products", []).map(|_| ()).map_err(self.err())
     }
 
     pub fn clear_prices(&self) -> Result<(), StoreError> {
-        self.conn
-            .execute("DELETE FROM prices", [])
-            .map(|_| ())
-            .map_err(self.err())
+        self.conn.execute("DELETE FROM prices", []).map(|_| ()).map_err(self.err())
     }
 
     pub fn put_products(&self, items: &[Product]) -> Result<(), StoreError> {
@@ -181,17 +152,13 @@ impl CatalogCache {
             .map_err(self.err())?;
         for p in items {
             let data = serde_json::to_string(p).map_err(|e| StoreError::Invalid(e.to_string()))?;
-            stmt.execute(params![p.sku, p.mpn, p.gtin, p.manufacturer, p.name, data])
-                .map_err(self.err())?;
+            stmt.execute(params![p.sku, p.mpn, p.gtin, p.manufacturer, p.name, data]).map_err(self.err())?;
         }
         Ok(())
     }
 
     pub fn remove_products(&self, skus: &[String]) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("DELETE FROM products WHERE sku = ?1")
-            .map_err(self.err())?;
+        let mut stmt = self.conn.prepare_cached("DELETE FROM products WHERE sku = ?1").map_err(self.err())?;
         for s in skus {
             stmt.execute([s]).map_err(self.err())?;
         }
@@ -211,10 +178,7 @@ impl CatalogCache {
     }
 
     pub fn remove_prices(&self, skus: &[String]) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("DELETE FROM prices WHERE sku = ?1")
-            .map_err(self.err())?;
+        let mut stmt = self.conn.prepare_cached("DELETE FROM prices WHERE sku = ?1").map_err(self.err())?;
         for s in skus {
             stmt.execute([s]).map_err(self.err())?;
         }
@@ -222,29 +186,21 @@ impl CatalogCache {
     }
 
     pub fn set_ordered(&self, items: &[OrderedSku]) -> Result<(), StoreError> {
-        self.conn
-            .execute("DELETE FROM ordered", [])
-            .map_err(self.err())?;
+        self.conn.execute("DELETE FROM ordered", []).map_err(self.err())?;
         let mut stmt = self
             .conn
             .prepare_cached("INSERT OR REPLACE INTO ordered (sku, times, last) VALUES (?1, ?2, ?3)")
             .map_err(self.err())?;
         for o in items {
-            stmt.execute(params![o.sku, o.times, o.last_ordered.to_string()])
-                .map_err(self.err())?;
+            stmt.execute(params![o.sku, o.times, o.last_ordered.to_string()]).map_err(self.err())?;
         }
         Ok(())
     }
 
     pub fn set_meta(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
         match value {
-            Some(v) => self.conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                params![key, v],
-            ),
-            None => self
-                .conn
-                .execute("DELETE FROM meta WHERE key = ?1", params![key]),
+            Some(v) => self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", params![key, v]),
+            None => self.conn.execute("DELETE FROM meta WHERE key = ?1", params![key]),
         }
         .map(|_| ())
         .map_err(self.err())
@@ -276,10 +232,6 @@ impl PartLookup for CatalogCache {
         self.get_prices(sku).ok().flatten()
     }
     fn currency(&self) -> String {
-        self.price_header()
-            .ok()
-            .flatten()
-            .map(|h| h.currency)
-            .unwrap_or_else(|| "EUR".into())
+        self.price_header().ok().flatten().map(|h| h.currency).unwrap_or_else(|| "EUR".into())
     }
 }

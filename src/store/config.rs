@@ -38,10 +38,7 @@ pub struct UiSettings {
 
 impl Default for UiSettings {
     fn default() -> Self {
-        UiSettings {
-            color: "auto".into(),
-            mouse: true,
-        }
+        UiSettings { color: "auto".into(), mouse: true }
     }
 }
 
@@ -54,10 +51,7 @@ pub struct Network {
 
 impl Default for Network {
     fn default() -> Self {
-        Network {
-            connect_timeout_secs: 5,
-            timeout_secs: 30,
-        }
+        Network { connect_timeout_secs: 5, timeout_secs: 30 }
     }
 }
 
@@ -109,10 +103,7 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => return Err(io_err(path)(e)),
         };
-        Self::parse(&text).map_err(|message| StoreError::Corrupt {
-            path: path.to_path_buf(),
-            message,
-        })
+        Self::parse(&text).map_err(|message| StoreError::Corrupt { path: path.to_path_buf(), message })
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
@@ -127,9 +118,7 @@ impl Config {
         let name = match asked {
             Some(n) => n.to_string(),
             None if !self.default_profile.is_empty() => self.default_profile.clone(),
-            None if self.profiles.len() == 1 => {
-                self.profiles.keys().next().cloned().unwrap_or_default()
-            }
+            None if self.profiles.len() == 1 => self.profiles.keys().next().cloned().unwrap_or_default(),
             None if self.profiles.is_empty() => {
                 return Err(StoreError::NotFound(
                     "no profile yet: run `procure login --shop URL --company C --user U` or `procure demo`".into(),
@@ -171,21 +160,11 @@ pub fn save_profile(path: &Path, name: &str, profile: &Profile) -> Result<(), St
         Err(e) => return Err(io_err(path)(e)),
     };
     // Refuse to touch a file that does not parse: nothing the user wrote is lost.
-    Config::parse(&text).map_err(|message| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        message,
-    })?;
-    let mut doc: toml_edit::DocumentMut =
-        text.parse()
-            .map_err(|e: toml_edit::TomlError| StoreError::Corrupt {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })?;
-    let current_default = doc
-        .get("default_profile")
-        .and_then(|v| v.as_str())
-        .unwrap_or("")
-        .to_string();
+    Config::parse(&text).map_err(|message| StoreError::Corrupt { path: path.to_path_buf(), message })?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| StoreError::Corrupt { path: path.to_path_buf(), message: e.to_string() })?;
+    let current_default = doc.get("default_profile").and_then(|v| v.as_str()).unwrap_or("").to_string();
     if current_default.is_empty() {
         doc["default_profile"] = toml_edit::value(name);
     }

@@ -24,10 +24,7 @@ pub fn load(path: &Path) -> Result<Option<Credentials>, StoreError> {
     match std::fs::read_to_string(path) {
         Ok(t) => serde_json::from_str(&t)
             .map(Some)
-            .map_err(|e| StoreError::Corrupt {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            }),
+            .map_err(|e| StoreError::Corrupt { path: path.to_path_buf(), message: e.to_string() }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io_err(path)(e)),
     }

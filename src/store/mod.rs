@@ -14,29 +14,17 @@ pub use paths::Paths;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{path}: {message}")]
-    Corrupt {
-        path: std::path::PathBuf,
-        message: String,
-    },
+    Corrupt { path: std::path::PathBuf, message: String },
     #[error("{path}: {source}")]
-    Io {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: std::path::PathBuf, source: std::io::Error },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
     #[error("catalog cache {path}: {source}")]
-    Cache {
-        path: std::path::PathBuf,
-        source: rusqlite::Error,
-    },
+    Cache { path: std::path::PathBuf, source: rusqlite::Error },
 }
 
 pub(crate) fn io_err(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| StoreError::Io { path: path.to_path_buf(), source }
 }

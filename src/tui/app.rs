@@ -25,15 +25,19 @@ pub enum Tab {
     Search,
     Baskets,
     Orders,
+    Quotes,
+    Approvals,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Search, Tab::Baskets, Tab::Orders];
+    pub const ALL: [Tab; 5] = [Tab::Search, Tab::Baskets, Tab::Orders, Tab::Quotes, Tab::Approvals];
     pub fn title(self) -> &'static str {
         match self {
             Tab::Search => "Search",
             Tab::Baskets => "Baskets",
             Tab::Orders => "Orders",
+            Tab::Quotes => "Quotes",
+            Tab::Approvals => "Approvals",
         }
     }
 }
@@ -47,23 +51,16 @@ pub enum Focus {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptKind {
-    AddQty {
-        sku: String,
-        rules: QuantityRules,
-        tiers: Vec<crate::api::Tier>,
-        currency: String,
-    },
-    EditQty {
-        sku: String,
-    },
-    Note {
-        sku: String,
-    },
+    AddQty { sku: String, rules: QuantityRules, tiers: Vec<crate::api::Tier>, currency: String },
+    EditQty { sku: String },
+    Note { sku: String },
     NewBasket,
-    ReorderInto {
-        number: String,
-    },
+    ReorderInto { number: String },
     Password,
+    RequestQuote { basket: String },
+    AcceptQuote { number: String },
+    DeclineQuote { number: String },
+    RejectOrder { number: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,14 +82,8 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 6] = [
-        Field::Po,
-        Field::Date,
-        Field::ShipTo,
-        Field::Complete,
-        Field::Shipping,
-        Field::Comment,
-    ];
+    pub const ALL: [Field; 6] =
+        [Field::Po, Field::Date, Field::ShipTo, Field::Complete, Field::Shipping, Field::Comment];
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +120,7 @@ pub enum Overlay {
     QuickEntry(QuickEntry),
     Checkout(Box<CheckoutForm>),
     Order(Box<Order>),
+    Quote(Box<crate::api::Quote>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +160,13 @@ pub struct OrdersState {
     pub loaded: bool,
 }
 
+#[derive(Debug, Default)]
+pub struct QuotesState {
+    pub list: Vec<crate::api::QuoteSummary>,
+    pub selected: usize,
+    pub loaded: bool,
+}
+
 /// Screen areas of the last frame, for mouse hits.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Areas {
@@ -194,6 +193,9 @@ pub struct App {
     pub search: SearchState,
     pub baskets: BasketsState,
     pub orders: OrdersState,
+    pub quotes: QuotesState,
+    /// Orders of the company waiting for an approver.
+    pub approvals: OrdersState,
     pub status: Option<(Level, String, Instant)>,
     pub outbox: Option<(CheckoutOptions, String, Instant)>,
     pub areas: Areas,
@@ -206,14 +208,7 @@ pub struct App {
 const PAGE: usize = 10;
 
 impl App {
-    pub fn new(
-        keymap: Keymap,
-        theme: Theme,
-        profile: &str,
-        shop: &str,
-        me: Option<Me>,
-        logged_in: bool,
-    ) -> App {
+    pub fn new(keymap: Keymap, theme: Theme, profile: &str, shop: &str, me: Option<Me>, logged_in: bool) -> App {
         App {
             keymap,
             theme,
@@ -230,6 +225,8 @@ impl App {
             search: SearchState::default(),
             baskets: BasketsState::default(),
             orders: OrdersState::default(),
+            quotes: QuotesState::default(),
+            approvals: OrdersState::default(),
             status: None,
             outbox: None,
             areas: Areas::default(),
@@ -260,6 +257,12 @@ impl App {
         }));
     }
 
+    /// The screens this user has: approvals only for approvers and admins.
+    pub fn tabs(&self) -> Vec<Tab> {
+        let approver = self.me.as_ref().is_some_and(|m| m.user.role != crate::api::Role::Buyer);
+        Tab::ALL.into_iter().filter(|t| *t != Tab::Approvals || approver).collect()
+    }
+
     pub fn say(&mut self, level: Level, text: impl Into<String>) {
         self.status = Some((level, text.into(), Instant::now()));
     }
@@ -272,31 +275,29 @@ impl App {
             Some(Overlay::Prompt(_)) => (vec![Scope::Prompt], true),
             Some(Overlay::QuickEntry(_)) => (vec![Scope::QuickEntry], true),
             Some(Overlay::Checkout(f)) => {
-                let text = matches!(
-                    Field::ALL[f.field],
-                    Field::Po | Field::Date | Field::Comment
-                );
+                let text = matches!(Field::ALL[f.field], Field::Po | Field::Date | Field::Comment);
                 (vec![Scope::Checkout], text)
             }
+            Some(Overlay::Order(_)) if self.tab == Tab::Approvals => (vec![Scope::Approvals], false),
             Some(Overlay::Order(_)) => (vec![Scope::Orders], false),
+            Some(Overlay::Quote(_)) => (vec![Scope::Quotes], false),
             None => match (self.tab, self.focus) {
                 (Tab::Search, Focus::Input) => (vec![Scope::SearchInput], true),
                 (Tab::Search, _) => (vec![Scope::Results, Scope::Lists], false),
                 (Tab::Baskets, Focus::Lines) => (vec![Scope::BasketLines, Scope::Lists], false),
                 (Tab::Baskets, _) => (vec![Scope::Baskets, Scope::Lists], false),
                 (Tab::Orders, _) => (vec![Scope::Orders, Scope::Lists], false),
+                (Tab::Quotes, _) => (vec![Scope::Quotes, Scope::Lists], false),
+                (Tab::Approvals, _) => (vec![Scope::Approvals, Scope::Lists], false),
             },
         }
     }
 
     pub fn current_basket(&self) -> Option<String> {
-        self.baskets.current.clone().or_else(|| {
-            self.baskets
-                .list
-                .iter()
-                .find(|(_, b)| b.is_ok())
-                .map(|(n, _)| n.clone())
-        })
+        self.baskets
+            .current
+            .clone()
+            .or_else(|| self.baskets.list.iter().find(|(_, b)| b.is_ok()).map(|(n, _)| n.clone()))
     }
 
     pub fn handle(&mut self, event: Event) -> Vec<Effect> {
@@ -311,8 +312,7 @@ impl App {
     fn paste(&mut self, text: &str) -> Vec<Effect> {
         match self.overlays.last_mut() {
             Some(Overlay::QuickEntry(q)) => {
-                q.text
-                    .push_str(&text.replace("\r\n", "\n").replace('\r', "\n"));
+                q.text.push_str(&text.replace("\r\n", "\n").replace('\r', "\n"));
                 vec![]
             }
             Some(Overlay::Prompt(p)) => {
@@ -353,15 +353,14 @@ impl App {
         if !self.overlays.is_empty() {
             return vec![];
         }
-        let inside =
-            |r: Rect| col >= r.x && col < r.x + r.width && row >= r.y && row < r.y + r.height;
+        let inside = |r: Rect| col >= r.x && col < r.x + r.width && row >= r.y && row < r.y + r.height;
         match kind {
             MouseEventKind::ScrollDown => self.action(Action::Down),
             MouseEventKind::ScrollUp => self.action(Action::Up),
             MouseEventKind::Down(MouseButton::Left) => {
                 if inside(self.areas.tabs) {
                     let mut x = self.areas.tabs.x;
-                    for t in Tab::ALL {
+                    for t in self.tabs() {
                         let w = t.title().len() as u16 + 3;
                         if col < x + w {
                             return self.switch_tab(t);
@@ -370,33 +369,31 @@ impl App {
                     }
                     return vec![];
                 }
-                for (area, focus) in [
-                    (self.areas.list, Focus::List),
-                    (self.areas.lines, Focus::Lines),
-                ] {
+                for (area, focus) in [(self.areas.list, Focus::List), (self.areas.lines, Focus::Lines)] {
                     if inside(area) && row >= area.y + self.areas.list_offset {
                         let idx = (row - area.y - self.areas.list_offset) as usize;
                         self.focus = focus;
                         return match (self.tab, focus) {
                             (Tab::Search, _) => {
-                                self.search.selected =
-                                    idx.min(self.search.rows.len().saturating_sub(1));
+                                self.search.selected = idx.min(self.search.rows.len().saturating_sub(1));
                                 vec![]
                             }
                             (Tab::Baskets, Focus::Lines) => {
-                                let n = self
-                                    .baskets
-                                    .priced
-                                    .as_ref()
-                                    .map(|p| p.lines.len())
-                                    .unwrap_or(0);
+                                let n = self.baskets.priced.as_ref().map(|p| p.lines.len()).unwrap_or(0);
                                 self.baskets.line = idx.min(n.saturating_sub(1));
                                 vec![]
                             }
                             (Tab::Baskets, _) => self.select_basket(idx),
                             (Tab::Orders, _) => {
-                                self.orders.selected =
-                                    idx.min(self.orders.list.len().saturating_sub(1));
+                                self.orders.selected = idx.min(self.orders.list.len().saturating_sub(1));
+                                vec![]
+                            }
+                            (Tab::Quotes, _) => {
+                                self.quotes.selected = idx.min(self.quotes.list.len().saturating_sub(1));
+                                vec![]
+                            }
+                            (Tab::Approvals, _) => {
+                                self.approvals.selected = idx.min(self.approvals.list.len().saturating_sub(1));
                                 vec![]
                             }
                         };
@@ -418,8 +415,7 @@ impl App {
         }
         if let Some(action) = self.keymap.lookup(&key, &scopes, text_focus) {
             // In a prompt, plain letters are text, except the prompt's own bindings.
-            let prompt_text =
-                matches!(self.overlays.last(), Some(Overlay::Prompt(_))) && key.is_text();
+            let prompt_text = matches!(self.overlays.last(), Some(Overlay::Prompt(_))) && key.is_text();
             if !prompt_text {
                 return self.action(action);
             }
@@ -474,22 +470,16 @@ impl App {
             self.search.shown_seq = self.search.seq;
             return vec![];
         }
-        vec![Effect::Search {
-            seq: self.search.seq,
-            query,
-            qty: None,
-        }]
+        vec![Effect::Search { seq: self.search.seq, query, qty: None }]
     }
 
     fn switch_tab(&mut self, tab: Tab) -> Vec<Effect> {
         self.tab = tab;
-        self.focus = if tab == Tab::Search {
-            Focus::Input
-        } else {
-            Focus::List
-        };
+        self.focus = if tab == Tab::Search { Focus::Input } else { Focus::List };
         match tab {
             Tab::Orders if !self.orders.loaded => vec![Effect::Orders],
+            Tab::Quotes => vec![Effect::Quotes],
+            Tab::Approvals => vec![Effect::Approvals],
             Tab::Baskets => vec![Effect::Baskets],
             _ => vec![],
         }
@@ -524,32 +514,28 @@ impl App {
         }
         match (self.tab, self.focus) {
             (Tab::Search, _) => {
-                self.search.selected =
-                    step(self.search.selected, self.search.rows.len(), delta, to_end);
+                self.search.selected = step(self.search.selected, self.search.rows.len(), delta, to_end);
                 vec![]
             }
             (Tab::Baskets, Focus::Lines) => {
-                let n = self
-                    .baskets
-                    .priced
-                    .as_ref()
-                    .map(|p| p.lines.len())
-                    .unwrap_or(0);
+                let n = self.baskets.priced.as_ref().map(|p| p.lines.len()).unwrap_or(0);
                 self.baskets.line = step(self.baskets.line, n, delta, to_end);
                 vec![]
             }
             (Tab::Baskets, _) => {
-                let i = step(
-                    self.baskets.selected,
-                    self.baskets.list.len(),
-                    delta,
-                    to_end,
-                );
+                let i = step(self.baskets.selected, self.baskets.list.len(), delta, to_end);
                 self.select_basket(i)
             }
             (Tab::Orders, _) => {
-                self.orders.selected =
-                    step(self.orders.selected, self.orders.list.len(), delta, to_end);
+                self.orders.selected = step(self.orders.selected, self.orders.list.len(), delta, to_end);
+                vec![]
+            }
+            (Tab::Quotes, _) => {
+                self.quotes.selected = step(self.quotes.selected, self.quotes.list.len(), delta, to_end);
+                vec![]
+            }
+            (Tab::Approvals, _) => {
+                self.approvals.selected = step(self.approvals.selected, self.approvals.list.len(), delta, to_end);
                 vec![]
             }
         }
@@ -558,11 +544,7 @@ impl App {
     fn selected_part(&self) -> Option<String> {
         match self.overlays.last() {
             Some(Overlay::Detail(d)) => Some(d.product.sku.clone()),
-            _ => self
-                .search
-                .rows
-                .get(self.search.selected)
-                .map(|r| r.sku.clone()),
+            _ => self.search.rows.get(self.search.selected).map(|r| r.sku.clone()),
         }
     }
 
@@ -579,11 +561,7 @@ impl App {
             kind: PromptKind::AddQty {
                 sku: d.product.sku.clone(),
                 rules,
-                tiers: d
-                    .prices
-                    .as_ref()
-                    .map(|p| p.tiers.clone())
-                    .unwrap_or_default(),
+                tiers: d.prices.as_ref().map(|p| p.tiers.clone()).unwrap_or_default(),
                 currency: d.currency.clone(),
             },
         }));
@@ -620,15 +598,12 @@ impl App {
                 vec![]
             }
             Action::NextTab | Action::PrevTab => {
-                let i = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
-                let n = Tab::ALL.len();
-                let next = if action == Action::NextTab {
-                    (i + 1) % n
-                } else {
-                    (i + n - 1) % n
-                };
+                let tabs = self.tabs();
+                let i = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
+                let n = tabs.len();
+                let next = if action == Action::NextTab { (i + 1) % n } else { (i + n - 1) % n };
                 self.overlays.clear();
-                self.switch_tab(Tab::ALL[next])
+                self.switch_tab(tabs[next])
             }
             Action::FocusNext => {
                 if !self.overlays.is_empty() {
@@ -642,7 +617,7 @@ impl App {
                     (Tab::Search, _) => Focus::Input,
                     (Tab::Baskets, Focus::List) => Focus::Lines,
                     (Tab::Baskets, _) => Focus::List,
-                    (Tab::Orders, f) => f,
+                    (_, f) => f,
                 };
                 vec![]
             }
@@ -661,11 +636,7 @@ impl App {
                         .map(|m| (m.company.ship_to.len(), m.company.shipping_methods.len()))
                         .unwrap_or((0, 0));
                     let cycle = |cur: usize, n: usize| {
-                        if n == 0 {
-                            0
-                        } else {
-                            (cur as isize + d).rem_euclid(n as isize) as usize
-                        }
+                        if n == 0 { 0 } else { (cur as isize + d).rem_euclid(n as isize) as usize }
                     };
                     match Field::ALL[f.field] {
                         Field::ShipTo => f.ship_to = cycle(f.ship_to, n_ship),
@@ -728,12 +699,7 @@ impl App {
                 }
             }
             Action::Edit | Action::Note | Action::Remove => {
-                let Some(line) = self
-                    .baskets
-                    .priced
-                    .as_ref()
-                    .and_then(|p| p.lines.get(self.baskets.line))
-                    .cloned()
+                let Some(line) = self.baskets.priced.as_ref().and_then(|p| p.lines.get(self.baskets.line)).cloned()
                 else {
                     return vec![];
                 };
@@ -741,15 +707,10 @@ impl App {
                     return vec![];
                 };
                 match action {
-                    Action::Remove => vec![Effect::Basket(BasketOp::Remove {
-                        basket,
-                        sku: line.sku,
-                    })],
+                    Action::Remove => vec![Effect::Basket(BasketOp::Remove { basket, sku: line.sku })],
                     Action::Edit => {
                         self.overlays.push(Overlay::Prompt(Prompt {
-                            kind: PromptKind::EditQty {
-                                sku: line.sku.clone(),
-                            },
+                            kind: PromptKind::EditQty { sku: line.sku.clone() },
                             title: format!("Quantity of {}", line.sku),
                             input: Input::new(&line.qty.to_string()),
                             error: None,
@@ -758,9 +719,7 @@ impl App {
                     }
                     _ => {
                         self.overlays.push(Overlay::Prompt(Prompt {
-                            kind: PromptKind::Note {
-                                sku: line.sku.clone(),
-                            },
+                            kind: PromptKind::Note { sku: line.sku.clone() },
                             title: format!("Line note / cost centre for {}", line.sku),
                             input: Input::new(line.note.as_deref().unwrap_or("")),
                             error: None,
@@ -798,14 +757,9 @@ impl App {
             Action::Reorder => {
                 if let Some(o) = self.orders.list.get(self.orders.selected).cloned() {
                     self.overlays.push(Overlay::Prompt(Prompt {
-                        kind: PromptKind::ReorderInto {
-                            number: o.number.clone(),
-                        },
+                        kind: PromptKind::ReorderInto { number: o.number.clone() },
                         title: format!("Reorder {} into basket", o.number),
-                        input: Input::new(&format!(
-                            "reorder-{}",
-                            o.number.to_lowercase().replace(['#', ' '], "")
-                        )),
+                        input: Input::new(&format!("reorder-{}", o.number.to_lowercase().replace(['#', ' '], ""))),
                         error: None,
                     }));
                 }
@@ -821,7 +775,64 @@ impl App {
                 }
             }
             Action::Apply => self.apply(),
+            Action::RequestQuote => {
+                let Some(basket) =
+                    self.baskets.priced.as_ref().map(|p| p.name.clone()).or_else(|| self.current_basket())
+                else {
+                    return vec![];
+                };
+                self.prompt(
+                    PromptKind::RequestQuote { basket: basket.clone() },
+                    format!("Request a quote for {basket} — comment (optional)"),
+                    "",
+                );
+                vec![]
+            }
+            Action::Accept | Action::Decline => {
+                let number = match self.overlays.last() {
+                    Some(Overlay::Quote(q)) => Some(q.number.clone()),
+                    _ => self.quotes.list.get(self.quotes.selected).map(|q| q.number.clone()),
+                };
+                if let Some(number) = number {
+                    if action == Action::Accept {
+                        self.prompt(
+                            PromptKind::AcceptQuote { number: number.clone() },
+                            format!("Accept {number} — your PO number"),
+                            "",
+                        );
+                    } else {
+                        self.prompt(
+                            PromptKind::DeclineQuote { number: number.clone() },
+                            format!("Decline {number} — reason (optional)"),
+                            "",
+                        );
+                    }
+                }
+                vec![]
+            }
+            Action::Approve | Action::Reject => {
+                let number = match self.overlays.last() {
+                    Some(Overlay::Order(o)) => Some(o.number.clone()),
+                    _ => self.approvals.list.get(self.approvals.selected).map(|o| o.number.clone()),
+                };
+                let Some(number) = number else { return vec![] };
+                if action == Action::Approve {
+                    self.say(Level::Info, format!("approving {number}…"));
+                    vec![Effect::Decide { number, decision: crate::api::Decision::Approved, reason: None }]
+                } else {
+                    self.prompt(
+                        PromptKind::RejectOrder { number: number.clone() },
+                        format!("Reject {number} — reason for the buyer"),
+                        "",
+                    );
+                    vec![]
+                }
+            }
         }
+    }
+
+    fn prompt(&mut self, kind: PromptKind, title: String, text: &str) {
+        self.overlays.push(Overlay::Prompt(Prompt { kind, title, input: Input::new(text), error: None }));
     }
 
     fn open(&mut self) -> Vec<Effect> {
@@ -850,21 +861,22 @@ impl App {
                 }
             }
             Tab::Orders => match self.orders.list.get(self.orders.selected) {
-                Some(o) => vec![Effect::Order {
-                    number: o.number.clone(),
-                }],
+                Some(o) => vec![Effect::Order { number: o.number.clone() }],
+                None => vec![],
+            },
+            Tab::Quotes => match self.quotes.list.get(self.quotes.selected) {
+                Some(q) => vec![Effect::Quote { number: q.number.clone() }],
+                None => vec![],
+            },
+            Tab::Approvals => match self.approvals.list.get(self.approvals.selected) {
+                Some(o) => vec![Effect::Order { number: o.number.clone() }],
                 None => vec![],
             },
         }
     }
 
     fn open_checkout(&mut self) -> Vec<Effect> {
-        let Some(basket) = self
-            .baskets
-            .priced
-            .as_ref()
-            .map(|p| p.name.clone())
-            .or_else(|| self.current_basket())
+        let Some(basket) = self.baskets.priced.as_ref().map(|p| p.name.clone()).or_else(|| self.current_basket())
         else {
             self.say(Level::Warn, "no basket to check out");
             return vec![];
@@ -891,21 +903,16 @@ impl App {
         let date = match f.date.text().trim() {
             "" => None,
             t => Some(
-                NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                    .map_err(|_| format!("{t:?} is not a date like 2026-12-24"))?,
+                NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| format!("{t:?} is not a date like 2026-12-24"))?,
             ),
         };
         let company = self.me.as_ref().map(|m| &m.company);
         let opts = CheckoutOptions {
             po_number: f.po.text().trim().to_string(),
-            ship_to: company
-                .and_then(|c| c.ship_to.get(f.ship_to))
-                .map(|a| a.id.clone()),
+            ship_to: company.and_then(|c| c.ship_to.get(f.ship_to)).map(|a| a.id.clone()),
             requested_delivery_date: date,
             ship_complete: f.complete,
-            shipping_method: company
-                .and_then(|c| c.shipping_methods.get(f.shipping))
-                .map(|m| m.id.clone()),
+            shipping_method: company.and_then(|c| c.shipping_methods.get(f.shipping)).map(|m| m.id.clone()),
             comment: Some(f.comment.text().to_string()).filter(|c| !c.trim().is_empty()),
         };
         crate::core::order::validate_options(&opts, self.today)?;
@@ -920,10 +927,7 @@ impl App {
                     return vec![];
                 }
                 q.busy = true;
-                vec![Effect::Basket(BasketOp::QuickEntry {
-                    basket: q.basket.clone(),
-                    text: q.text.clone(),
-                })]
+                vec![Effect::Basket(BasketOp::QuickEntry { basket: q.basket.clone(), text: q.text.clone() })]
             }
             Some(Overlay::Checkout(f)) => {
                 if f.busy || f.placed.is_some() {
@@ -943,15 +947,8 @@ impl App {
                     }
                 };
                 let effect = match &f.preview {
-                    None => Effect::Preview {
-                        basket: f.basket.clone(),
-                        opts,
-                    },
-                    Some(c) => Effect::Submit {
-                        basket: f.basket.clone(),
-                        opts,
-                        accepted: c.price_changes.clone(),
-                    },
+                    None => Effect::Preview { basket: f.basket.clone(), opts },
+                    Some(c) => Effect::Submit { basket: f.basket.clone(), opts, accepted: c.price_changes.clone() },
                 };
                 if let Some(Overlay::Checkout(f)) = self.overlays.last_mut() {
                     f.busy = true;
@@ -982,11 +979,7 @@ impl App {
                             Ok(()) => {
                                 self.overlays.pop();
                                 match current {
-                                    Some(basket) => vec![Effect::Basket(BasketOp::Add {
-                                        basket,
-                                        sku,
-                                        qty: q,
-                                    })],
+                                    Some(basket) => vec![Effect::Basket(BasketOp::Add { basket, sku, qty: q })],
                                     None => vec![],
                                 }
                             }
@@ -997,11 +990,7 @@ impl App {
                         Ok(q) => {
                             self.overlays.pop();
                             match self.baskets.priced.as_ref().map(|b| b.name.clone()) {
-                                Some(basket) => vec![Effect::Basket(BasketOp::Set {
-                                    basket,
-                                    sku,
-                                    qty: q,
-                                })],
+                                Some(basket) => vec![Effect::Basket(BasketOp::Set { basket, sku, qty: q })],
                                 None => vec![],
                             }
                         }
@@ -1025,16 +1014,37 @@ impl App {
                             vec![Effect::Basket(BasketOp::New { name: text })]
                         }
                     },
-                    PromptKind::ReorderInto { number } => {
-                        match crate::core::basket::validate_name(&text) {
-                            Err(e) => fail(p, e),
-                            Ok(()) => {
-                                self.overlays.pop();
-                                self.say(Level::Info, format!("reordering {number}…"));
-                                vec![Effect::Reorder { number, into: text }]
-                            }
-                        }
+                    PromptKind::RequestQuote { basket } => {
+                        self.overlays.pop();
+                        self.say(Level::Info, format!("requesting a quote for {basket}…"));
+                        vec![Effect::RequestQuote { basket, comment: Some(text).filter(|t| !t.is_empty()) }]
                     }
+                    PromptKind::AcceptQuote { number } => {
+                        if text.is_empty() {
+                            return fail(p, "a PO number is required".into());
+                        }
+                        self.overlays.pop();
+                        vec![Effect::AcceptQuote { number, po: text }]
+                    }
+                    PromptKind::DeclineQuote { number } => {
+                        self.overlays.pop();
+                        vec![Effect::DeclineQuote { number, reason: Some(text).filter(|t| !t.is_empty()) }]
+                    }
+                    PromptKind::RejectOrder { number } => {
+                        if text.is_empty() {
+                            return fail(p, "the buyer needs a reason".into());
+                        }
+                        self.overlays.pop();
+                        vec![Effect::Decide { number, decision: crate::api::Decision::Rejected, reason: Some(text) }]
+                    }
+                    PromptKind::ReorderInto { number } => match crate::core::basket::validate_name(&text) {
+                        Err(e) => fail(p, e),
+                        Ok(()) => {
+                            self.overlays.pop();
+                            self.say(Level::Info, format!("reordering {number}…"));
+                            vec![Effect::Reorder { number, into: text }]
+                        }
+                    },
                 }
             }
             _ => vec![],
@@ -1051,13 +1061,7 @@ impl App {
                     return self.run_search();
                 }
             }
-            Msg::Searched {
-                seq,
-                rows,
-                highlights,
-                total,
-                took,
-            } => {
+            Msg::Searched { seq, rows, highlights, total, took } => {
                 // A superseded search never reaches the screen.
                 if seq == self.search.seq {
                     self.search.rows = rows;
@@ -1065,10 +1069,7 @@ impl App {
                     self.search.total = total;
                     self.search.shown_seq = seq;
                     self.search.took = Some(took);
-                    self.search.selected = self
-                        .search
-                        .selected
-                        .min(self.search.rows.len().saturating_sub(1));
+                    self.search.selected = self.search.selected.min(self.search.rows.len().saturating_sub(1));
                 }
             }
             Msg::Detail(d) => {
@@ -1084,12 +1085,7 @@ impl App {
             Msg::Baskets(list) => {
                 self.baskets.list = list;
                 if self.baskets.current.is_none() {
-                    self.baskets.current = self
-                        .baskets
-                        .list
-                        .iter()
-                        .find(|(_, b)| b.is_ok())
-                        .map(|(n, _)| n.clone());
+                    self.baskets.current = self.baskets.list.iter().find(|(_, b)| b.is_ok()).map(|(n, _)| n.clone());
                 }
                 if let Some(cur) = self.baskets.current.clone()
                     && let Some(i) = self.baskets.list.iter().position(|(n, _)| *n == cur)
@@ -1112,8 +1108,7 @@ impl App {
                     q.busy = false;
                     q.added += report.added.len();
                     // Keep only the lines that failed, so they can be fixed and retried.
-                    let bad: std::collections::HashSet<usize> =
-                        report.problems.iter().map(|p| p.line).collect();
+                    let bad: std::collections::HashSet<usize> = report.problems.iter().map(|p| p.line).collect();
                     q.text = q
                         .text
                         .lines()
@@ -1126,26 +1121,15 @@ impl App {
                         .problems
                         .iter()
                         .enumerate()
-                        .map(|(i, p)| ImportProblem {
-                            line: i + 1,
-                            ..p.clone()
-                        })
+                        .map(|(i, p)| ImportProblem { line: i + 1, ..p.clone() })
                         .collect();
                     if q.problems.is_empty() {
                         self.overlays.pop();
                     }
                 }
                 self.say(
-                    if report.problems.is_empty() {
-                        Level::Ok
-                    } else {
-                        Level::Warn
-                    },
-                    format!(
-                        "{} lines added to {basket}, {} not added",
-                        report.added.len(),
-                        report.problems.len()
-                    ),
+                    if report.problems.is_empty() { Level::Ok } else { Level::Warn },
+                    format!("{} lines added to {basket}, {} not added", report.added.len(), report.problems.len()),
                 );
                 self.baskets.current = Some(basket);
                 return vec![Effect::Baskets];
@@ -1153,13 +1137,7 @@ impl App {
             Msg::LoggedIn(me) => {
                 self.logged_in = true;
                 self.me = Some(*me);
-                if matches!(
-                    self.overlays.last(),
-                    Some(Overlay::Prompt(Prompt {
-                        kind: PromptKind::Password,
-                        ..
-                    }))
-                ) {
+                if matches!(self.overlays.last(), Some(Overlay::Prompt(Prompt { kind: PromptKind::Password, .. }))) {
                     self.overlays.pop();
                 }
                 self.say(Level::Ok, "logged in");
@@ -1175,24 +1153,14 @@ impl App {
             Msg::Orders(list) => {
                 self.orders.list = list;
                 self.orders.loaded = true;
-                self.orders.selected = self
-                    .orders
-                    .selected
-                    .min(self.orders.list.len().saturating_sub(1));
+                self.orders.selected = self.orders.selected.min(self.orders.list.len().saturating_sub(1));
             }
             Msg::Order(o) => self.overlays.push(Overlay::Order(o)),
             Msg::Reordered(r) => {
-                let replaced: Vec<String> = r
-                    .lines
-                    .iter()
-                    .filter(|l| l.replaced)
-                    .map(|l| format!("{} → {}", l.ordered_sku, l.sku))
-                    .collect();
-                let changed = r
-                    .lines
-                    .iter()
-                    .filter(|l| l.new_unit_price.is_some_and(|p| p != l.old_unit_price))
-                    .count();
+                let replaced: Vec<String> =
+                    r.lines.iter().filter(|l| l.replaced).map(|l| format!("{} → {}", l.ordered_sku, l.sku)).collect();
+                let changed =
+                    r.lines.iter().filter(|l| l.new_unit_price.is_some_and(|p| p != l.old_unit_price)).count();
                 let mut text = format!("{} lines into {}", r.lines.len(), r.basket);
                 if !replaced.is_empty() {
                     text += &format!("; replaced (discontinued): {}", replaced.join(", "));
@@ -1203,21 +1171,10 @@ impl App {
                 if !r.skipped.is_empty() {
                     text += &format!(
                         "; not added: {}",
-                        r.skipped
-                            .iter()
-                            .map(|s| s.0.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        r.skipped.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(", ")
                     );
                 }
-                self.say(
-                    if replaced.is_empty() && r.skipped.is_empty() {
-                        Level::Ok
-                    } else {
-                        Level::Warn
-                    },
-                    text,
-                );
+                self.say(if replaced.is_empty() && r.skipped.is_empty() { Level::Ok } else { Level::Warn }, text);
                 self.baskets.current = Some(r.basket);
                 self.overlays.clear();
                 self.tab = Tab::Baskets;
@@ -1255,16 +1212,49 @@ impl App {
                 {
                     self.outbox = Some((o, basket, Instant::now()));
                 }
-                self.say(
-                    Level::Warn,
-                    "shop unreachable: the order waits and is sent when the shop answers",
-                );
+                self.say(Level::Warn, "shop unreachable: the order waits and is sent when the shop answers");
             }
-            Msg::Failed {
-                what,
-                message,
-                kind,
-            } => {
+            Msg::Quotes(list) => {
+                self.quotes.list = list;
+                self.quotes.loaded = true;
+                self.quotes.selected = self.quotes.selected.min(self.quotes.list.len().saturating_sub(1));
+            }
+            Msg::Quote(q) => {
+                if matches!(self.overlays.last(), Some(Overlay::Quote(_))) {
+                    self.overlays.pop();
+                }
+                self.overlays.push(Overlay::Quote(q));
+            }
+            Msg::QuoteDone { message } => {
+                self.say(Level::Ok, message);
+                if matches!(self.overlays.last(), Some(Overlay::Quote(_))) {
+                    self.overlays.pop();
+                }
+                self.orders.loaded = false;
+                return vec![Effect::Quotes, Effect::Baskets];
+            }
+            Msg::Approvals(list) => {
+                self.approvals.list = list;
+                self.approvals.loaded = true;
+                self.approvals.selected = self.approvals.selected.min(self.approvals.list.len().saturating_sub(1));
+            }
+            Msg::Decided(o) => {
+                let text = match &o.approval {
+                    Some(a) => format!(
+                        "order {} {}",
+                        o.number,
+                        if a.decision == crate::api::Decision::Approved { "approved" } else { "rejected" }
+                    ),
+                    None => format!("order {} is {}", o.number, o.status.as_str()),
+                };
+                self.say(Level::Ok, text);
+                if matches!(self.overlays.last(), Some(Overlay::Order(_))) {
+                    self.overlays.pop();
+                }
+                self.orders.loaded = false;
+                return vec![Effect::Approvals];
+            }
+            Msg::Failed { what, message, kind } => {
                 match self.overlays.last_mut() {
                     Some(Overlay::Checkout(f)) if matches!(what, "preview" | "order") => {
                         f.busy = false;
@@ -1281,11 +1271,7 @@ impl App {
                     self.logged_in = false;
                     self.open_password_prompt();
                 }
-                let level = if kind == ErrorKind::Unreachable {
-                    Level::Warn
-                } else {
-                    Level::Error
-                };
+                let level = if kind == ErrorKind::Unreachable { Level::Warn } else { Level::Error };
                 self.say(level, format!("{what}: {message}"));
             }
         }
@@ -1305,11 +1291,7 @@ impl App {
             basket: basket.clone(),
             opts: opts.clone(),
             accepted: match self.overlays.last() {
-                Some(Overlay::Checkout(f)) => f
-                    .preview
-                    .as_ref()
-                    .map(|c| c.price_changes.clone())
-                    .unwrap_or_default(),
+                Some(Overlay::Checkout(f)) => f.preview.as_ref().map(|c| c.price_changes.clone()).unwrap_or_default(),
                 _ => vec![],
             },
         };
@@ -1329,20 +1311,10 @@ impl App {
     /// Unit price for a quantity, and what the next tier would cost.
     pub fn tier_hint(tiers: &[crate::api::Tier], qty: u32) -> (Option<String>, Option<String>) {
         let now = money::unit_price_for(tiers, qty).map(|u| {
-            format!(
-                "{} × {} = {}",
-                qty,
-                money::format_amount(u),
-                money::format_amount(money::line_total(u, qty))
-            )
+            format!("{} × {} = {}", qty, money::format_amount(u), money::format_amount(money::line_total(u, qty)))
         });
-        let next = money::next_tier(tiers, qty).map(|t| {
-            format!(
-                "from {}: {} each",
-                t.min_qty,
-                money::format_amount(t.unit_price)
-            )
-        });
+        let next = money::next_tier(tiers, qty)
+            .map(|t| format!("from {}: {} each", t.min_qty, money::format_amount(t.unit_price)));
         (now, next)
     }
 }

@@ -3,7 +3,7 @@
 //! thread; a search superseded by a newer one is dropped unseen. Network work
 //! runs as tokio tasks.
 
-use crate::api::{Me, Order, OrderSummary};
+use crate::api::{AcceptQuote, Decision, Me, Order, OrderSummary, Quote, QuoteSummary};
 use crate::core::basket::{self, Basket, PricedBasket};
 use crate::core::order::{CheckoutOptions, PriceChange};
 use crate::search::{Highlights, SearchIndex};
@@ -19,100 +19,49 @@ use tokio::sync::mpsc::UnboundedSender;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum BasketOp {
-    New {
-        name: String,
-    },
-    Add {
-        basket: String,
-        sku: String,
-        qty: u32,
-    },
-    Set {
-        basket: String,
-        sku: String,
-        qty: u32,
-    },
-    Remove {
-        basket: String,
-        sku: String,
-    },
-    Note {
-        basket: String,
-        sku: String,
-        note: Option<String>,
-    },
-    QuickEntry {
-        basket: String,
-        text: String,
-    },
+    New { name: String },
+    Add { basket: String, sku: String, qty: u32 },
+    Set { basket: String, sku: String, qty: u32 },
+    Remove { basket: String, sku: String },
+    Note { basket: String, sku: String, note: Option<String> },
+    QuickEntry { basket: String, text: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Search {
-        seq: u64,
-        query: String,
-        qty: Option<u32>,
-    },
-    Detail {
-        sku: String,
-    },
+    Search { seq: u64, query: String, qty: Option<u32> },
+    Detail { sku: String },
     Baskets,
-    Price {
-        basket: String,
-    },
+    Price { basket: String },
     Basket(BasketOp),
     Reindex,
-    Login {
-        password: String,
-    },
+    Login { password: String },
     Sync,
     Orders,
-    Order {
-        number: String,
-    },
-    Reorder {
-        number: String,
-        into: String,
-    },
-    Preview {
-        basket: String,
-        opts: CheckoutOptions,
-    },
-    Submit {
-        basket: String,
-        opts: CheckoutOptions,
-        accepted: Vec<PriceChange>,
-    },
+    Order { number: String },
+    Reorder { number: String, into: String },
+    Preview { basket: String, opts: CheckoutOptions },
+    Submit { basket: String, opts: CheckoutOptions, accepted: Vec<PriceChange> },
+    Quotes,
+    Quote { number: String },
+    RequestQuote { basket: String, comment: Option<String> },
+    AcceptQuote { number: String, po: String },
+    DeclineQuote { number: String, reason: Option<String> },
+    Approvals,
+    Decide { number: String, decision: Decision, reason: Option<String> },
 }
 
 #[derive(Debug)]
 pub enum Msg {
-    Indexed {
-        parts: usize,
-    },
-    Searched {
-        seq: u64,
-        rows: Vec<SearchRow>,
-        highlights: Vec<Highlights>,
-        total: usize,
-        took: Duration,
-    },
+    Indexed { parts: usize },
+    Searched { seq: u64, rows: Vec<SearchRow>, highlights: Vec<Highlights>, total: usize, took: Duration },
     Detail(Box<PartDetail>),
     Baskets(Vec<(String, Result<Basket, String>)>),
     Priced(PricedBasket),
-    BasketDone {
-        basket: String,
-        message: String,
-    },
-    QuickEntryDone {
-        basket: String,
-        report: ImportReport,
-    },
+    BasketDone { basket: String, message: String },
+    QuickEntryDone { basket: String, report: ImportReport },
     LoggedIn(Box<Me>),
-    Synced {
-        summary: String,
-    },
+    Synced { summary: String },
     Online(bool),
     Orders(Vec<OrderSummary>),
     Order(Box<Order>),
@@ -120,15 +69,13 @@ pub enum Msg {
     Previewed(Box<Checkout>),
     PricesChanged(Box<Checkout>),
     Submitted(Box<Submitted>),
-    SubmitQueued {
-        basket: String,
-        reason: String,
-    },
-    Failed {
-        what: &'static str,
-        message: String,
-        kind: ErrorKind,
-    },
+    SubmitQueued { basket: String, reason: String },
+    Quotes(Vec<QuoteSummary>),
+    Quote(Box<Quote>),
+    QuoteDone { message: String },
+    Approvals(Vec<OrderSummary>),
+    Decided(Box<Order>),
+    Failed { what: &'static str, message: String, kind: ErrorKind },
 }
 
 #[derive(Default)]
@@ -147,11 +94,7 @@ pub struct Engine {
 }
 
 fn fail(what: &'static str, e: &Error) -> Msg {
-    Msg::Failed {
-        what,
-        message: e.to_string(),
-        kind: e.kind(),
-    }
+    Msg::Failed { what, message: e.to_string(), kind: e.kind() }
 }
 
 impl Engine {
@@ -165,27 +108,16 @@ impl Engine {
             .name("procure-local".into())
             .spawn(move || local_worker(q, wtx, cache_path, baskets))
             .ok();
-        Engine {
-            queue,
-            ctx,
-            tx,
-            rt,
-            worker,
-        }
+        Engine { queue, ctx, tx, rt, worker }
     }
 
     pub fn context(&self) -> Arc<Context> {
-        self.ctx
-            .read()
-            .map(|c| c.clone())
-            .unwrap_or_else(|p| p.into_inner().clone())
+        self.ctx.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone())
     }
 
     pub fn run(&self, effect: Effect) {
         match effect {
-            Effect::Search { seq, query, qty } => {
-                self.local(|q| q.search = Some((seq, query, qty)))
-            }
+            Effect::Search { seq, query, qty } => self.local(|q| q.search = Some((seq, query, qty))),
             e @ (Effect::Detail { .. }
             | Effect::Baskets
             | Effect::Price { .. }
@@ -216,9 +148,7 @@ impl Engine {
             let msg = match effect {
                 Effect::Login { password } => {
                     let profile = ctx.profile.clone();
-                    match service::context::login(&ctx.paths, &ctx.profile_name, profile, &password)
-                        .await
-                    {
+                    match service::context::login(&ctx.paths, &ctx.profile_name, profile, &password).await {
                         Ok(new_ctx) => {
                             let me = new_ctx.shop.me().await;
                             if let Ok(mut s) = slot.write() {
@@ -256,10 +186,7 @@ impl Engine {
                             let summary = if r.not_modified {
                                 format!("catalog up to date ({} parts)", r.products_total)
                             } else {
-                                format!(
-                                    "synced: {} parts changed, {} prices",
-                                    r.products_changed, r.prices_changed
-                                )
+                                format!("synced: {} parts changed, {} prices", r.products_changed, r.prices_changed)
                             };
                             Msg::Synced { summary }
                         }
@@ -298,32 +225,77 @@ impl Engine {
                         Err(e) => fail("preview", &e),
                     }
                 }
-                Effect::Submit {
-                    basket,
-                    opts,
-                    accepted,
-                } => {
+                Effect::Submit { basket, opts, accepted } => {
                     let r = async {
                         let checkout = ordering::preview(&ctx, &basket, &opts).await?;
                         // Only the changes the buyer saw and accepted may pass.
                         if checkout.price_changes.iter().any(|c| !accepted.contains(c)) {
                             return Ok(Err(checkout));
                         }
-                        ordering::submit(&ctx, &basket, &checkout, true)
-                            .await
-                            .map(Ok)
+                        ordering::submit(&ctx, &basket, &checkout, true).await.map(Ok)
                     }
                     .await;
                     online(&tx, r.as_ref().err());
                     match r {
                         Ok(Ok(s)) => Msg::Submitted(Box::new(s)),
                         Ok(Err(checkout)) => Msg::PricesChanged(Box::new(checkout)),
-                        Err(e) if e.kind() == ErrorKind::Unreachable => Msg::SubmitQueued {
-                            basket,
-                            reason: e.to_string(),
-                        },
+                        Err(e) if e.kind() == ErrorKind::Unreachable => {
+                            Msg::SubmitQueued { basket, reason: e.to_string() }
+                        }
                         Err(e) => fail("order", &e),
                     }
+                }
+                Effect::Quotes => {
+                    let r = service::quotes::list(&ctx).await;
+                    online(&tx, r.as_ref().err());
+                    r.map(Msg::Quotes).unwrap_or_else(|e| fail("quotes", &e))
+                }
+                Effect::Quote { number } => {
+                    let r = service::quotes::show(&ctx, &number).await;
+                    online(&tx, r.as_ref().err());
+                    r.map(|q| Msg::Quote(Box::new(q))).unwrap_or_else(|e| fail("quote", &e))
+                }
+                Effect::RequestQuote { basket, comment } => {
+                    let r = service::quotes::request(&ctx, &basket, &Default::default(), None, comment).await;
+                    online(&tx, r.as_ref().err());
+                    r.map(|q| Msg::QuoteDone { message: format!("quote request {} sent for {basket}", q.number) })
+                        .unwrap_or_else(|e| fail("quote", &e))
+                }
+                Effect::AcceptQuote { number, po } => {
+                    let accept = AcceptQuote {
+                        po_number: po,
+                        ship_to: None,
+                        shipping_method: None,
+                        ship_complete: false,
+                        requested_delivery_date: None,
+                        comment: None,
+                    };
+                    let r = service::quotes::accept(&ctx, &number, &accept).await;
+                    online(&tx, r.as_ref().err());
+                    r.map(|a| Msg::QuoteDone {
+                        message: format!(
+                            "quote {number} accepted: order {} ({})",
+                            a.order.number,
+                            a.order.status.as_str()
+                        ),
+                    })
+                    .unwrap_or_else(|e| fail("quote", &e))
+                }
+                Effect::DeclineQuote { number, reason } => {
+                    let r = service::quotes::decline(&ctx, &number, reason).await;
+                    online(&tx, r.as_ref().err());
+                    r.map(|_| Msg::QuoteDone { message: format!("quote {number} declined") })
+                        .unwrap_or_else(|e| fail("quote", &e))
+                }
+                Effect::Approvals => {
+                    let r = service::approvals::queue(&ctx).await;
+                    online(&tx, r.as_ref().err());
+                    r.map(Msg::Approvals).unwrap_or_else(|e| fail("approvals", &e))
+                }
+                Effect::Decide { number, decision, reason } => {
+                    let r = service::approvals::decide(&ctx, &number, decision, reason).await;
+                    online(&tx, r.as_ref().err());
+                    r.map(|o| Msg::Decided(Box::new(o))).unwrap_or_else(|e| fail("approval", &e))
                 }
                 _ => return,
             };
@@ -352,16 +324,11 @@ fn local_worker(
     cache_path: std::path::PathBuf,
     store: crate::store::baskets::BasketStore,
 ) {
-    let mut local = Local {
-        cache: None,
-        index: None,
-    };
-    let reindex = |local: &mut Local| match CatalogCache::open(&cache_path)
-        .map_err(Error::from)
-        .and_then(|c| {
-            let idx = service::search::load_index(&c)?;
-            Ok((c, idx))
-        }) {
+    let mut local = Local { cache: None, index: None };
+    let reindex = |local: &mut Local| match CatalogCache::open(&cache_path).map_err(Error::from).and_then(|c| {
+        let idx = service::search::load_index(&c)?;
+        Ok((c, idx))
+    }) {
         Ok((c, idx)) => {
             let _ = tx.send(Msg::Indexed { parts: idx.len() });
             local.cache = Some(c);
@@ -408,20 +375,9 @@ fn local_worker(
                         let highlights = rows
                             .iter()
                             .take(60)
-                            .map(|r| {
-                                index
-                                    .find_sku(&r.sku)
-                                    .map(|id| index.highlight(id, &query))
-                                    .unwrap_or_default()
-                            })
+                            .map(|r| index.find_sku(&r.sku).map(|id| index.highlight(id, &query)).unwrap_or_default())
                             .collect();
-                        Msg::Searched {
-                            seq,
-                            rows,
-                            highlights,
-                            total,
-                            took: started.elapsed(),
-                        }
+                        Msg::Searched { seq, rows, highlights, total, took: started.elapsed() }
                     }
                     Err(e) => fail("search", &e),
                 }
@@ -442,11 +398,7 @@ fn local_worker(
                 }
             }
             Effect::Baskets => match store.list() {
-                Ok(list) => Msg::Baskets(
-                    list.into_iter()
-                        .map(|(n, b)| (n, b.map_err(|e| e.to_string())))
-                        .collect(),
-                ),
+                Ok(list) => Msg::Baskets(list.into_iter().map(|(n, b)| (n, b.map_err(|e| e.to_string()))).collect()),
                 Err(e) => fail("baskets", &e.into()),
             },
             Effect::Price { basket: name } => match (store.load(&name), &local.cache) {
@@ -471,10 +423,7 @@ fn basket_op(store: &crate::store::baskets::BasketStore, local: &Local, op: Bask
         Ok(service::search::resolve(cache, index, sku)?)
     };
     let result: Result<Msg, Error> = (|| {
-        let done = |basket: &str, message: String| Msg::BasketDone {
-            basket: basket.to_string(),
-            message,
-        };
+        let done = |basket: &str, message: String| Msg::BasketDone { basket: basket.to_string(), message };
         match op {
             BasketOp::New { name } => {
                 basket::validate_name(&name).map_err(Error::Rejected)?;
@@ -486,10 +435,7 @@ fn basket_op(store: &crate::store::baskets::BasketStore, local: &Local, op: Bask
                 let p = lookup(&sku)?;
                 let total = b.add(&p, qty)?;
                 store.save(&b)?;
-                Ok(done(
-                    &basket,
-                    format!("{qty} × {} added to {basket} (now {total})", p.sku),
-                ))
+                Ok(done(&basket, format!("{qty} × {} added to {basket} (now {total})", p.sku)))
             }
             BasketOp::Set { basket, sku, qty } => {
                 let mut b = store.load(&basket)?;

@@ -34,6 +34,11 @@ pub enum Action {
     Toggle,
     Left,
     Right,
+    Accept,
+    Decline,
+    Approve,
+    Reject,
+    RequestQuote,
 }
 
 impl Action {
@@ -66,6 +71,11 @@ impl Action {
             Action::Toggle => "toggle",
             Action::Left => "left",
             Action::Right => "right",
+            Action::Accept => "accept",
+            Action::Decline => "decline",
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::RequestQuote => "request_quote",
         }
     }
 }
@@ -82,6 +92,8 @@ pub enum Scope {
     Baskets,
     BasketLines,
     Orders,
+    Quotes,
+    Approvals,
     QuickEntry,
     Checkout,
     Prompt,
@@ -98,6 +110,8 @@ impl Scope {
             Scope::Baskets => "Baskets",
             Scope::BasketLines => "Basket lines",
             Scope::Orders => "Orders",
+            Scope::Quotes => "Quotes",
+            Scope::Approvals => "Approvals",
             Scope::QuickEntry => "Quick entry",
             Scope::Checkout => "Checkout",
             Scope::Prompt => "Prompts",
@@ -218,27 +232,15 @@ pub struct Keymap {
     pub bindings: Vec<Binding>,
 }
 
-fn b(
-    scope: Scope,
-    action: Action,
-    keys: &[&str],
-    hint: &'static str,
-    help: &'static str,
-) -> Binding {
-    Binding {
-        scope,
-        action,
-        keys: keys.iter().filter_map(|k| Key::parse(k).ok()).collect(),
-        hint,
-        help,
-    }
+fn b(scope: Scope, action: Action, keys: &[&str], hint: &'static str, help: &'static str) -> Binding {
+    Binding { scope, action, keys: keys.iter().filter_map(|k| Key::parse(k).ok()).collect(), hint, help }
 }
 
 impl Default for Keymap {
     fn default() -> Self {
         use Action::*;
         use Scope::{
-            BasketLines, Baskets, Detail, Global, Lists, Orders, Prompt, Results, SearchInput,
+            Approvals, BasketLines, Baskets, Detail, Global, Lists, Orders, Prompt, Quotes, Results, SearchInput,
         };
         const CHECKOUT_SCOPE: Scope = Scope::Checkout;
         const QUICK_SCOPE: Scope = Scope::QuickEntry;
@@ -247,13 +249,7 @@ impl Default for Keymap {
                 b(Global, Quit, &["q", "ctrl-c"], "quit", "Quit procure"),
                 b(Global, Help, &["?", "f1"], "help", "Show or hide this help"),
                 b(Global, Search, &["/"], "search", "Go to the search field"),
-                b(
-                    Global,
-                    NextTab,
-                    &["ctrl-right", "]"],
-                    "",
-                    "Next screen (Search, Baskets, Orders)",
-                ),
+                b(Global, NextTab, &["ctrl-right", "]"], "", "Next screen (Search, Baskets, Orders)"),
                 b(Global, PrevTab, &["ctrl-left", "["], "", "Previous screen"),
                 b(Global, FocusNext, &["tab"], "pane", "Move between panes"),
                 b(Global, Back, &["esc"], "back", "Close, cancel or go back"),
@@ -264,140 +260,40 @@ impl Default for Keymap {
                 b(Lists, PageDown, &["pagedown", "ctrl-d"], "", "Page down"),
                 b(Lists, Top, &["home", "g"], "", "First row"),
                 b(Lists, Bottom, &["end", "G"], "", "Last row"),
-                b(
-                    SearchInput,
-                    Down,
-                    &["down", "ctrl-n"],
-                    "",
-                    "Move down in the results",
-                ),
-                b(
-                    SearchInput,
-                    Up,
-                    &["up", "ctrl-p"],
-                    "",
-                    "Move up in the results",
-                ),
-                b(
-                    SearchInput,
-                    Open,
-                    &["enter"],
-                    "detail",
-                    "Open the selected part",
-                ),
-                b(
-                    SearchInput,
-                    Add,
-                    &["ctrl-a"],
-                    "add",
-                    "Add the selected part to the basket",
-                ),
-                b(
-                    Results,
-                    Open,
-                    &["enter", "l"],
-                    "detail",
-                    "Open the selected part",
-                ),
-                b(
-                    Results,
-                    Add,
-                    &["a", "+"],
-                    "add",
-                    "Add the selected part to the basket",
-                ),
-                b(
-                    Detail,
-                    Add,
-                    &["a", "+"],
-                    "add",
-                    "Add this part to the basket",
-                ),
-                b(
-                    Detail,
-                    Open,
-                    &["enter"],
-                    "successor",
-                    "Open the successor of a discontinued part",
-                ),
-                b(
-                    Baskets,
-                    Open,
-                    &["enter", "l"],
-                    "open",
-                    "Open the basket's lines",
-                ),
+                b(SearchInput, Down, &["down", "ctrl-n"], "", "Move down in the results"),
+                b(SearchInput, Up, &["up", "ctrl-p"], "", "Move up in the results"),
+                b(SearchInput, Open, &["enter"], "detail", "Open the selected part"),
+                b(SearchInput, Add, &["ctrl-a"], "add", "Add the selected part to the basket"),
+                b(Results, Open, &["enter", "l"], "detail", "Open the selected part"),
+                b(Results, Add, &["a", "+"], "add", "Add the selected part to the basket"),
+                b(Detail, Add, &["a", "+"], "add", "Add this part to the basket"),
+                b(Detail, Open, &["enter"], "successor", "Open the successor of a discontinued part"),
+                b(Baskets, Open, &["enter", "l"], "open", "Open the basket's lines"),
                 b(Baskets, NewBasket, &["n"], "new", "New basket"),
-                b(
-                    Baskets,
-                    Checkout,
-                    &["c"],
-                    "checkout",
-                    "Check out the basket",
-                ),
-                b(
-                    Baskets,
-                    QuickEntry,
-                    &["i"],
-                    "quick entry",
-                    "Type or paste many `sku qty` lines",
-                ),
-                b(
-                    BasketLines,
-                    Edit,
-                    &["e", "enter"],
-                    "qty",
-                    "Edit the quantity in place",
-                ),
+                b(Baskets, Checkout, &["c"], "checkout", "Check out the basket"),
+                b(Baskets, QuickEntry, &["i"], "quick entry", "Type or paste many `sku qty` lines"),
+                b(BasketLines, Edit, &["e", "enter"], "qty", "Edit the quantity in place"),
                 b(BasketLines, Note, &["n"], "note", "Line note / cost centre"),
-                b(
-                    BasketLines,
-                    Remove,
-                    &["d", "delete"],
-                    "remove",
-                    "Remove the line",
-                ),
-                b(
-                    BasketLines,
-                    Checkout,
-                    &["c"],
-                    "checkout",
-                    "Check out the basket",
-                ),
-                b(
-                    BasketLines,
-                    QuickEntry,
-                    &["i"],
-                    "quick entry",
-                    "Type or paste many `sku qty` lines",
-                ),
+                b(BasketLines, Remove, &["d", "delete"], "remove", "Remove the line"),
+                b(BasketLines, Checkout, &["c"], "checkout", "Check out the basket"),
+                b(BasketLines, QuickEntry, &["i"], "quick entry", "Type or paste many `sku qty` lines"),
                 b(Orders, Open, &["enter", "l"], "detail", "Show the order"),
                 b(Orders, Reorder, &["r"], "reorder", "Reorder into a basket"),
-                b(
-                    QUICK_SCOPE,
-                    Apply,
-                    &["ctrl-s", "alt-enter"],
-                    "add lines",
-                    "Add the lines to the basket",
-                ),
+                b(Baskets, RequestQuote, &["Q"], "quote", "Request a quote for the basket"),
+                b(BasketLines, RequestQuote, &["Q"], "quote", "Request a quote for the basket"),
+                b(Quotes, Open, &["enter", "l"], "detail", "Show the quote: offered beside target prices"),
+                b(Quotes, Accept, &["a"], "accept", "Accept the offer (asks for a PO number)"),
+                b(Quotes, Decline, &["x"], "decline", "Decline the offer"),
+                b(Approvals, Open, &["enter", "l"], "detail", "Show the order waiting for approval"),
+                b(Approvals, Approve, &["y"], "approve", "Approve the order"),
+                b(Approvals, Reject, &["n"], "reject", "Reject the order with a reason"),
+                b(QUICK_SCOPE, Apply, &["ctrl-s", "alt-enter"], "add lines", "Add the lines to the basket"),
                 b(CHECKOUT_SCOPE, Up, &["up", "backtab"], "", "Previous field"),
                 b(CHECKOUT_SCOPE, Down, &["down"], "", "Next field"),
                 b(CHECKOUT_SCOPE, Left, &["left"], "", "Previous choice"),
                 b(CHECKOUT_SCOPE, Right, &["right"], "", "Next choice"),
-                b(
-                    CHECKOUT_SCOPE,
-                    Toggle,
-                    &["space"],
-                    "",
-                    "Toggle ship complete",
-                ),
-                b(
-                    CHECKOUT_SCOPE,
-                    Apply,
-                    &["ctrl-s", "f5"],
-                    "preview",
-                    "Preview on the shop / confirm the order",
-                ),
+                b(CHECKOUT_SCOPE, Toggle, &["space"], "", "Toggle ship complete"),
+                b(CHECKOUT_SCOPE, Apply, &["ctrl-s", "f5"], "preview", "Preview on the shop / confirm the order"),
                 b(Prompt, Apply, &["enter"], "ok", "Confirm"),
             ],
         }
@@ -410,19 +306,14 @@ impl Keymap {
     pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, String> {
         let mut map = Keymap::default();
         for (name, keys) in overrides {
-            let parsed = keys
-                .iter()
-                .map(|k| Key::parse(k))
-                .collect::<Result<Vec<_>, _>>()?;
+            let parsed = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
             let mut found = false;
             for bnd in map.bindings.iter_mut().filter(|b| b.action.name() == name) {
                 bnd.keys = parsed.clone();
                 found = true;
             }
             if !found {
-                return Err(format!(
-                    "[keys] {name}: no such action (see the help screen for names)"
-                ));
+                return Err(format!("[keys] {name}: no such action (see the help screen for names)"));
             }
         }
         Ok(map)
@@ -435,11 +326,7 @@ impl Keymap {
                 // Typing goes into the field; only special keys act.
                 continue;
             }
-            if let Some(bnd) = self
-                .bindings
-                .iter()
-                .find(|b| b.scope == *scope && b.keys.contains(key))
-            {
+            if let Some(bnd) = self.bindings.iter().find(|b| b.scope == *scope && b.keys.contains(key)) {
                 return Some(bnd.action);
             }
         }
@@ -452,15 +339,8 @@ impl Keymap {
     pub fn hints(&self, scopes: &[Scope], text_focus: bool) -> Vec<(String, &'static str)> {
         let mut out = Vec::new();
         for scope in scopes.iter().chain(std::iter::once(&Scope::Global)) {
-            for bnd in self
-                .bindings
-                .iter()
-                .filter(|b| b.scope == *scope && !b.hint.is_empty())
-            {
-                let usable = bnd
-                    .keys
-                    .iter()
-                    .find(|k| !(text_focus && k.is_text() && *scope != Scope::Prompt));
+            for bnd in self.bindings.iter().filter(|b| b.scope == *scope && !b.hint.is_empty()) {
+                let usable = bnd.keys.iter().find(|k| !(text_focus && k.is_text() && *scope != Scope::Prompt));
                 if let Some(k) = usable
                     && !out.iter().any(|(_, h)| *h == bnd.hint)
                 {
@@ -477,19 +357,12 @@ impl Keymap {
             .bindings
             .iter()
             .map(|b| {
-                let keys = b
-                    .keys
-                    .iter()
-                    .map(|k| k.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let keys = b.keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(" ");
                 (b.scope, keys, b.action.name(), b.help)
             })
             .collect();
         rows.sort_by_key(|r| r.0);
-        rows.into_iter()
-            .map(|(s, k, n, h)| (s.title(), k, n, h))
-            .collect()
+        rows.into_iter().map(|(s, k, n, h)| (s.title(), k, n, h)).collect()
     }
 }
 
@@ -499,13 +372,7 @@ mod tests {
 
     #[test]
     fn parses_keys() {
-        assert_eq!(
-            Key::parse("ctrl-c").unwrap(),
-            Key {
-                code: KeyCode::Char('c'),
-                mods: KeyModifiers::CONTROL
-            }
-        );
+        assert_eq!(Key::parse("ctrl-c").unwrap(), Key { code: KeyCode::Char('c'), mods: KeyModifiers::CONTROL });
         assert_eq!(Key::parse("F1").unwrap().code, KeyCode::F(1));
         assert_eq!(Key::parse("G").unwrap().code, KeyCode::Char('G'));
         assert!(Key::parse("nope").is_err());
@@ -515,16 +382,10 @@ mod tests {
     fn text_focus_keeps_letters_for_typing() {
         let km = Keymap::default();
         let q = Key::parse("q").unwrap();
-        assert_eq!(
-            km.lookup(&q, &[Scope::Results, Scope::Lists], false),
-            Some(Action::Quit)
-        );
+        assert_eq!(km.lookup(&q, &[Scope::Results, Scope::Lists], false), Some(Action::Quit));
         assert_eq!(km.lookup(&q, &[Scope::SearchInput], true), None);
         let ctrl_c = Key::parse("ctrl-c").unwrap();
-        assert_eq!(
-            km.lookup(&ctrl_c, &[Scope::SearchInput], true),
-            Some(Action::Quit)
-        );
+        assert_eq!(km.lookup(&ctrl_c, &[Scope::SearchInput], true), Some(Action::Quit));
     }
 
     #[test]
@@ -532,19 +393,9 @@ mod tests {
         let mut o = BTreeMap::new();
         o.insert("quit".to_string(), vec!["ctrl-q".to_string()]);
         let km = Keymap::with_overrides(&o).unwrap();
-        assert_eq!(
-            km.lookup(&Key::parse("q").unwrap(), &[Scope::Results], false),
-            None
-        );
-        assert_eq!(
-            km.lookup(&Key::parse("ctrl-q").unwrap(), &[Scope::Results], false),
-            Some(Action::Quit)
-        );
-        assert!(
-            km.hints(&[Scope::Results], false)
-                .iter()
-                .any(|(k, h)| k == "^q" && *h == "quit")
-        );
+        assert_eq!(km.lookup(&Key::parse("q").unwrap(), &[Scope::Results], false), None);
+        assert_eq!(km.lookup(&Key::parse("ctrl-q").unwrap(), &[Scope::Results], false), Some(Action::Quit));
+        assert!(km.hints(&[Scope::Results], false).iter().any(|(k, h)| k == "^q" && *h == "quit"));
         assert!(km.help_rows().iter().any(|r| r.1 == "^q" && r.2 == "quit"));
         o.insert("fly".to_string(), vec!["x".to_string()]);
         assert!(Keymap::with_overrides(&o).is_err());

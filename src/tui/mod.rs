@@ -11,9 +11,7 @@ pub mod widgets;
 
 use crate::service::{Context, Error};
 use app::App;
-use crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-};
+use crossterm::event::{self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
 use engine::Engine;
 use keymap::Keymap;
 use ratatui::Terminal;
@@ -28,26 +26,14 @@ pub struct Options {
 
 /// Builds the app for a context (also used by headless tests and the benchmark).
 pub fn build(ctx: &Context, color: Option<&str>) -> Result<App, Error> {
-    let keymap = Keymap::with_overrides(&ctx.config.keys)
-        .map_err(|e| Error::Usage(format!("config.toml {e}")))?;
+    let keymap = Keymap::with_overrides(&ctx.config.keys).map_err(|e| Error::Usage(format!("config.toml {e}")))?;
     let theme = Theme::from_setting(color.unwrap_or(&ctx.config.ui.color));
     let me = ctx.cache().ok().and_then(|c| c.me().ok().flatten());
-    Ok(App::new(
-        keymap,
-        theme,
-        &ctx.profile_name,
-        &ctx.profile.shop,
-        me,
-        ctx.logged_in,
-    ))
+    Ok(App::new(keymap, theme, &ctx.profile_name, &ctx.profile.shop, me, ctx.logged_in))
 }
 
 fn restore() {
-    let _ = crossterm::execute!(
-        std::io::stdout(),
-        DisableMouseCapture,
-        DisableBracketedPaste
-    );
+    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::restore();
 }
 
@@ -127,9 +113,7 @@ async fn event_loop<B: Backend>(
 
 pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), Error> {
     let mut areas = app.areas;
-    terminal
-        .draw(|f| areas = screens::draw(f, app))
-        .map_err(|e| Error::Internal(format!("cannot draw: {e}")))?;
+    terminal.draw(|f| areas = screens::draw(f, app)).map_err(|e| Error::Internal(format!("cannot draw: {e}")))?;
     app.areas = areas;
     Ok(())
 }

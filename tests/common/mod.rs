@@ -28,14 +28,7 @@ impl Shop {
         let mut child = Command::new(BIN)
             .args(["shop", "serve", "--db"])
             .arg(&db)
-            .args([
-                "--addr",
-                "127.0.0.1:0",
-                "--seed",
-                "demo",
-                "--seed-products",
-                &products.to_string(),
-            ])
+            .args(["--addr", "127.0.0.1:0", "--seed", "demo", "--seed-products", &products.to_string()])
             .env("PROCURE_HOME", dir.path().join("shop-home"))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -62,12 +55,7 @@ impl Shop {
                 sink.clear();
             }
         });
-        Shop {
-            child,
-            url,
-            db,
-            _dir: dir,
-        }
+        Shop { child, url, db, _dir: dir }
     }
 
     /// Runs `procure shop import` against this shop's database.
@@ -104,9 +92,7 @@ pub struct Home {
 
 impl Home {
     pub fn new() -> Home {
-        Home {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        Home { dir: tempfile::tempdir().unwrap() }
     }
 
     pub fn path(&self) -> &Path {
@@ -115,10 +101,7 @@ impl Home {
 
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(BIN);
-        c.args(args)
-            .env("PROCURE_HOME", self.path())
-            .env_remove("PROCURE_PROFILE")
-            .env_remove("PROCURE_PASSWORD");
+        c.args(args).env("PROCURE_HOME", self.path()).env_remove("PROCURE_PROFILE").env_remove("PROCURE_PASSWORD");
         c
     }
 
@@ -127,46 +110,20 @@ impl Home {
     }
 
     pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        let mut child =
+            self.cmd(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
         Run(child.wait_with_output().unwrap())
     }
 
     /// Logs in as `user` of `company` with the demo password.
     pub fn login(&self, shop: &str, company: &str, user: &str) -> Run {
-        self.run_stdin(
-            &[
-                "login",
-                "--shop",
-                shop,
-                "--company",
-                company,
-                "--user",
-                user,
-                "--password-stdin",
-            ],
-            "demo\n",
-        )
-        .ok()
+        self.run_stdin(&["login", "--shop", shop, "--company", company, "--user", user, "--password-stdin"], "demo\n")
+            .ok()
     }
 
     pub fn basket_file(&self, profile: &str, name: &str) -> PathBuf {
-        self.path()
-            .join("data/profiles")
-            .join(profile)
-            .join("baskets")
-            .join(format!("{name}.toml"))
+        self.path().join("data/profiles").join(profile).join("baskets").join(format!("{name}.toml"))
     }
 
     pub fn write_config(&self, extra: &str) {
@@ -190,32 +147,15 @@ impl Run {
         String::from_utf8_lossy(&self.0.stderr).into_owned()
     }
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.0.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-                self.stdout(),
-                self.stderr()
-            )
-        })
+        serde_json::from_slice(&self.0.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout(), self.stderr()))
     }
     pub fn ok(self) -> Run {
-        assert_eq!(
-            self.code(),
-            0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout(),
-            self.stderr()
-        );
+        assert_eq!(self.code(), 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
         self
     }
     pub fn fails_with(self, code: i32) -> Run {
-        assert_eq!(
-            self.code(),
-            code,
-            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
-            self.stdout(),
-            self.stderr()
-        );
+        assert_eq!(self.code(), code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
         self
     }
 }

@@ -6,25 +6,18 @@ use crate::core::money::format_amount;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Cell, Clear, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap,
-};
+use ratatui::widgets::{Block, Cell, Clear, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
     let t = &app.theme;
     let b = &app.baskets;
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(30), Constraint::Min(40)]).areas(area);
+    let [left, right] = Layout::horizontal([Constraint::Length(30), Constraint::Min(40)]).areas(area);
     let items: Vec<ListItem> = b
         .list
         .iter()
         .map(|(name, basket)| match basket {
             Ok(bk) => {
-                let current = if Some(name) == app.baskets.current.as_ref() {
-                    "● "
-                } else {
-                    "  "
-                };
+                let current = if Some(name) == app.baskets.current.as_ref() { "● " } else { "  " };
                 let pending = if bk.pending.is_some() { " ⧗" } else { "" };
                 ListItem::new(Line::from(vec![
                     Span::raw(format!("{current}{name}")),
@@ -38,22 +31,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
     let mut state = ListState::default().with_selected(Some(b.selected));
     let empty = b.list.is_empty();
     f.render_stateful_widget(
-        List::new(items)
-            .highlight_style(t.selected())
-            .highlight_symbol("▶")
-            .block(
-                Block::bordered()
-                    .title(if empty {
-                        " Baskets — n new "
-                    } else {
-                        " Baskets "
-                    })
-                    .border_style(if list_focused {
-                        t.focus_border()
-                    } else {
-                        t.dim()
-                    }),
-            ),
+        List::new(items).highlight_style(t.selected()).highlight_symbol("▶").block(
+            Block::bordered()
+                .title(if empty { " Baskets — n new " } else { " Baskets " })
+                .border_style(if list_focused { t.focus_border() } else { t.dim() }),
+        ),
         left,
         &mut state,
     );
@@ -63,21 +45,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
 
     let lines_focused = app.focus == Focus::Lines && app.overlays.is_empty();
     let block = |title: String| {
-        Block::bordered()
-            .title(title)
-            .border_style(if lines_focused {
-                t.focus_border()
-            } else {
-                t.dim()
-            })
+        Block::bordered().title(title).border_style(if lines_focused { t.focus_border() } else { t.dim() })
     };
     if let Some((_, Err(e))) = b.list.get(b.selected) {
         f.render_widget(
             Paragraph::new(vec![
-                Line::styled(
-                    "This basket file cannot be read; it is left untouched:",
-                    t.error(),
-                ),
+                Line::styled("This basket file cannot be read; it is left untouched:", t.error()),
                 Line::raw(e.clone()),
             ])
             .wrap(Wrap { trim: false })
@@ -87,19 +60,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
         return;
     }
     let Some(p) = &b.priced else {
-        let hint = if empty {
-            "No baskets yet: press n to create one."
-        } else {
-            "Select a basket."
-        };
-        f.render_widget(
-            Paragraph::new(Line::styled(hint, t.dim())).block(block(" Basket ".into())),
-            right,
-        );
+        let hint = if empty { "No baskets yet: press n to create one." } else { "Select a basket." };
+        f.render_widget(Paragraph::new(Line::styled(hint, t.dim())).block(block(" Basket ".into())), right);
         return;
     };
-    let [table_area, totals] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(right);
+    let [table_area, totals] = Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(right);
     let rows: Vec<Row> = p
         .lines
         .iter()
@@ -112,22 +77,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
             let mut cells = vec![
                 Cell::from(l.sku.clone()),
                 Cell::from(Line::from(l.qty.to_string()).right_aligned()),
-                Cell::from(
-                    Line::from(
-                        l.unit_price
-                            .map(format_amount)
-                            .unwrap_or_else(|| "–".into()),
-                    )
-                    .right_aligned(),
-                ),
-                Cell::from(
-                    Line::from(
-                        l.line_total
-                            .map(format_amount)
-                            .unwrap_or_else(|| "–".into()),
-                    )
-                    .right_aligned(),
-                ),
+                Cell::from(Line::from(l.unit_price.map(format_amount).unwrap_or_else(|| "–".into())).right_aligned()),
+                Cell::from(Line::from(l.line_total.map(format_amount).unwrap_or_else(|| "–".into())).right_aligned()),
             ];
             let mut name_lines = vec![Line::from(name)];
             for w in &l.warnings {
@@ -138,19 +89,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
             Row::new(cells).height(height)
         })
         .collect();
-    let mut state = TableState::default().with_selected(if p.lines.is_empty() {
-        None
-    } else {
-        Some(b.line)
-    });
+    let mut state = TableState::default().with_selected(if p.lines.is_empty() { None } else { Some(b.line) });
     let title = format!(" {} — {} lines ", p.name, p.lines.len());
     if p.lines.is_empty() {
         f.render_widget(
-            Paragraph::new(Line::styled(
-                "Empty: add parts from Search (a) or paste lines with i.",
-                t.dim(),
-            ))
-            .block(block(title)),
+            Paragraph::new(Line::styled("Empty: add parts from Search (a) or paste lines with i.", t.dim()))
+                .block(block(title)),
             table_area,
         );
     } else {
@@ -202,18 +146,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
 pub fn quick_entry(f: &mut Frame, app: &App, q: &QuickEntry, area: Rect) {
     let t = &app.theme;
     let mut lines: Vec<Line> = Vec::new();
-    lines.push(Line::styled(
-        "One part per line: SKU or type number, then the quantity (paste works).",
-        t.dim(),
-    ));
+    lines.push(Line::styled("One part per line: SKU or type number, then the quantity (paste works).", t.dim()));
     lines.push(Line::raw(""));
     for (i, l) in q.text.split('\n').enumerate() {
         let problem = q.problems.iter().find(|p| p.line == i + 1);
-        let style = if problem.is_some() {
-            t.warn()
-        } else {
-            t.base()
-        };
+        let style = if problem.is_some() { t.warn() } else { t.base() };
         lines.push(Line::styled(format!("{:>3} {l}", i + 1), style));
     }
     if let Some(last) = lines.last_mut() {
@@ -221,26 +158,13 @@ pub fn quick_entry(f: &mut Frame, app: &App, q: &QuickEntry, area: Rect) {
     }
     if !q.problems.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            format!("{} added; these lines were not:", q.added),
-            t.warn(),
-        ));
+        lines.push(Line::styled(format!("{} added; these lines were not:", q.added), t.warn()));
         for p in &q.problems {
-            lines.push(Line::styled(
-                format!("  line {}: {}: {}", p.line, p.sku, p.reason),
-                t.warn(),
-            ));
+            lines.push(Line::styled(format!("  line {}: {}: {}", p.line, p.sku, p.reason), t.warn()));
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        if q.busy {
-            "adding…"
-        } else {
-            "^S add the lines · Esc close"
-        },
-        t.dim(),
-    ));
+    lines.push(Line::styled(if q.busy { "adding…" } else { "^S add the lines · Esc close" }, t.dim()));
     let r = centered(area, 90, (lines.len() as u16 + 2).max(12));
     f.render_widget(Clear, r);
     f.render_widget(

@@ -16,31 +16,18 @@ pub fn draw(f: &mut Frame, app: &App, c: &CheckoutForm, area: Rect) {
         let selected = this == field;
         let marker = if selected { "▶ " } else { "  " };
         let style = if selected { t.selected() } else { t.base() };
-        Line::from(vec![
-            Span::raw(marker),
-            Span::styled(format!("{label:<20}"), t.dim()),
-            Span::styled(value, style),
-        ])
+        Line::from(vec![Span::raw(marker), Span::styled(format!("{label:<20}"), t.dim()), Span::styled(value, style)])
     };
     let ship_to = company
         .and_then(|co| co.ship_to.get(c.ship_to))
-        .map(|a| {
-            format!(
-                "◀ {} — {}, {}, {} {} ▶",
-                a.label, a.name, a.street, a.postal_code, a.city
-            )
-        })
+        .map(|a| format!("◀ {} — {}, {}, {} {} ▶", a.label, a.name, a.street, a.postal_code, a.city))
         .unwrap_or_else(|| "(the company's default)".into());
     let shipping = company
         .and_then(|co| co.shipping_methods.get(c.shipping))
         .map(|m| format!("◀ {} ({}) ▶", m.name, format_amount(m.price)))
         .unwrap_or_else(|| "(default)".into());
     let cursor = |s: &str, this: Field| {
-        if this == field {
-            format!("{s}▏")
-        } else {
-            s.to_string()
-        }
+        if this == field { format!("{s}▏") } else { s.to_string() }
     };
     let mut lines = vec![
         row("PO number", cursor(c.po.text(), Field::Po), Field::Po),
@@ -61,19 +48,11 @@ pub fn draw(f: &mut Frame, app: &App, c: &CheckoutForm, area: Rect) {
             Field::Complete,
         ),
         row("Shipping", shipping, Field::Shipping),
-        row(
-            "Comment",
-            cursor(c.comment.text(), Field::Comment),
-            Field::Comment,
-        ),
+        row("Comment", cursor(c.comment.text(), Field::Comment), Field::Comment),
         Line::from(vec![
             Span::raw("  "),
             Span::styled(format!("{:<20}", "Payment"), t.dim()),
-            Span::raw(
-                company
-                    .map(|co| co.payment_terms.clone())
-                    .unwrap_or_default(),
-            ),
+            Span::raw(company.map(|co| co.payment_terms.clone()).unwrap_or_default()),
         ]),
         Line::raw(""),
     ];
@@ -82,11 +61,7 @@ pub fn draw(f: &mut Frame, app: &App, c: &CheckoutForm, area: Rect) {
             format!(
                 "Order {} {} — {} {} gross{}",
                 p.order.number,
-                if p.replayed {
-                    "was already placed"
-                } else {
-                    "placed"
-                },
+                if p.replayed { "was already placed" } else { "placed" },
                 format_amount(p.order.totals.gross),
                 p.order.totals.currency,
                 if p.order.status == crate::api::OrderStatus::PendingApproval {
@@ -97,22 +72,14 @@ pub fn draw(f: &mut Frame, app: &App, c: &CheckoutForm, area: Rect) {
             ),
             t.ok(),
         ));
-        lines.push(Line::styled(
-            "The basket stays as a reorder template. Enter or Esc closes.",
-            t.dim(),
-        ));
+        lines.push(Line::styled("The basket stays as a reorder template. Enter or Esc closes.", t.dim()));
     } else if let Some(pv) = &c.preview {
         let changes = &pv.price_changes;
         for l in &pv.preview.lines {
             let change = changes.iter().find(|ch| ch.sku == l.sku);
             let style = if change.is_some() { t.warn() } else { t.base() };
             let was = change
-                .map(|ch| {
-                    format!(
-                        "  (was {})",
-                        ch.seen.map(format_amount).unwrap_or_else(|| "–".into())
-                    )
-                })
+                .map(|ch| format!("  (was {})", ch.seen.map(format_amount).unwrap_or_else(|| "–".into())))
                 .unwrap_or_default();
             lines.push(Line::styled(
                 format!(
@@ -135,43 +102,49 @@ pub fn draw(f: &mut Frame, app: &App, c: &CheckoutForm, area: Rect) {
             format_amount(tt.gross),
             tt.currency
         )));
-        lines.push(Line::styled(
-            format!("  earliest delivery {}", pv.preview.earliest_delivery),
-            t.dim(),
-        ));
+        lines.push(Line::styled(format!("  earliest delivery {}", pv.preview.earliest_delivery), t.dim()));
+        if let Some(cr) = &pv.preview.credit {
+            let text = match (cr.available, cr.limit) {
+                (Some(a), Some(l)) => format!(
+                    "  credit available {} {} (limit {}, open balance {})",
+                    format_amount(a),
+                    cr.currency,
+                    format_amount(l),
+                    format_amount(cr.open_balance)
+                ),
+                _ => format!("  no credit limit (open balance {} {})", format_amount(cr.open_balance), cr.currency),
+            };
+            let short = cr.available.is_some_and(|a| a < tt.gross);
+            lines.push(Line::styled(text, if short { t.error() } else { t.dim() }));
+            if let Some(a) = cr.available.filter(|a| *a < tt.gross) {
+                lines.push(Line::styled(
+                    format!(
+                        "  this order exceeds your available credit by {} {}",
+                        format_amount(tt.gross - a),
+                        cr.currency
+                    ),
+                    t.error(),
+                ));
+            }
+        }
         if pv.preview.needs_approval {
-            lines.push(Line::styled(
-                "  above your order limit: an approver must sign off",
-                t.warn(),
-            ));
+            lines.push(Line::styled("  above your order limit: an approver must sign off", t.warn()));
         }
         if !changes.is_empty() {
             lines.push(Line::styled(
-                format!(
-                    "  {} price(s) changed since the basket was priced (marked) — ^S accepts them",
-                    changes.len()
-                ),
+                format!("  {} price(s) changed since the basket was priced (marked) — ^S accepts them", changes.len()),
                 t.warn(),
             ));
         }
-        lines.push(Line::styled(
-            "^S place the order · editing a field previews again",
-            t.key(),
-        ));
+        lines.push(Line::styled("^S place the order · editing a field previews again", t.key()));
     } else {
-        lines.push(Line::styled(
-            "^S preview on the shop (prices, delivery date, checks)",
-            t.key(),
-        ));
+        lines.push(Line::styled("^S preview on the shop (prices, delivery date, checks)", t.key()));
     }
     if c.busy {
         lines.push(Line::styled("talking to the shop…", t.dim()));
     }
     if let Some(q) = &c.queued {
-        lines.push(Line::styled(
-            format!("waiting for the shop, retrying: {q}"),
-            t.warn(),
-        ));
+        lines.push(Line::styled(format!("waiting for the shop, retrying: {q}"), t.warn()));
     }
     if let Some(e) = &c.error {
         lines.push(Line::styled(e.clone(), t.error()));

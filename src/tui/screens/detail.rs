@@ -16,25 +16,13 @@ pub fn draw(f: &mut Frame, app: &App, d: &PartDetail, area: Rect) {
     let rules = QuantityRules::of(p);
     let mut lines = vec![
         Line::styled(p.name.clone(), t.title()),
-        Line::from(vec![
-            Span::styled("Type number  ", t.dim()),
-            Span::raw(format!("{}  ({})", p.mpn, p.manufacturer)),
-        ]),
-        Line::from(vec![
-            Span::styled("SKU / GTIN   ", t.dim()),
-            Span::raw(format!("{}  {}", p.sku, p.gtin)),
-        ]),
-        Line::from(vec![
-            Span::styled("Category     ", t.dim()),
-            Span::raw(p.category.clone()),
-        ]),
+        Line::from(vec![Span::styled("Type number  ", t.dim()), Span::raw(format!("{}  ({})", p.mpn, p.manufacturer))]),
+        Line::from(vec![Span::styled("SKU / GTIN   ", t.dim()), Span::raw(format!("{}  {}", p.sku, p.gtin))]),
+        Line::from(vec![Span::styled("Category     ", t.dim()), Span::raw(p.category.clone())]),
     ];
     if p.discontinued {
         let succ = match &d.successor {
-            Some(s) => format!(
-                "DISCONTINUED — replaced by {} {} (Enter opens it)",
-                s.sku, s.name
-            ),
+            Some(s) => format!("DISCONTINUED — replaced by {} {} (Enter opens it)", s.sku, s.name),
             None => "DISCONTINUED".to_string(),
         };
         lines.push(Line::styled(succ, t.warn()));
@@ -64,12 +52,7 @@ pub fn draw(f: &mut Frame, app: &App, d: &PartDetail, area: Rect) {
     match &d.prices {
         Some(e) => {
             lines.push(Line::styled(
-                format!(
-                    "Your prices ({} per {}, excl. {}% VAT)",
-                    d.currency,
-                    p.unit,
-                    e.vat_rate.normalize()
-                ),
+                format!("Your prices ({} per {}, excl. {}% VAT)", d.currency, p.unit, e.vat_rate.normalize()),
                 t.title(),
             ));
             let mut tiers = e.tiers.clone();
@@ -114,9 +97,7 @@ pub fn draw(f: &mut Frame, app: &App, d: &PartDetail, area: Rect) {
     let r = centered(area, 110, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(format!(" {} ", p.sku))),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(format!(" {} ", p.sku))),
         r,
     );
 }

@@ -4,6 +4,7 @@ mod baskets;
 mod checkout;
 mod detail;
 mod orders;
+mod quotes;
 mod search;
 
 use super::app::{App, Areas, Level, Overlay, Tab};
@@ -14,23 +15,27 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, Wrap};
 
 pub fn draw(f: &mut Frame, app: &App) -> Areas {
-    let [top, tabs, body, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(f.area());
-    let mut areas = Areas {
-        tabs,
-        ..Areas::default()
-    };
+    let [top, tabs, body, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)])
+            .areas(f.area());
+    let mut areas = Areas { tabs, ..Areas::default() };
     header(f, app, top);
     tab_bar(f, app, tabs);
     match app.tab {
         Tab::Search => search::draw(f, app, body, &mut areas),
         Tab::Baskets => baskets::draw(f, app, body, &mut areas),
-        Tab::Orders => orders::draw(f, app, body, &mut areas),
+        Tab::Orders => {
+            orders::draw(f, app, &app.orders, " Orders — Enter detail · r reorder into a basket ", body, &mut areas)
+        }
+        Tab::Quotes => quotes::draw(f, app, body, &mut areas),
+        Tab::Approvals => orders::draw(
+            f,
+            app,
+            &app.approvals,
+            " Waiting for your approval — Enter detail · y approve · n reject ",
+            body,
+            &mut areas,
+        ),
     }
     for overlay in &app.overlays {
         match overlay {
@@ -40,6 +45,7 @@ pub fn draw(f: &mut Frame, app: &App) -> Areas {
             Overlay::QuickEntry(q) => baskets::quick_entry(f, app, q, body),
             Overlay::Checkout(c) => checkout::draw(f, app, c, body),
             Overlay::Order(o) => orders::detail(f, app, o, body),
+            Overlay::Quote(q) => quotes::detail(f, app, q, body),
         }
     }
     status_bar(f, app, status);
@@ -49,12 +55,7 @@ pub fn draw(f: &mut Frame, app: &App) -> Areas {
 fn header(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let who = match &app.me {
-        Some(me) => format!(
-            "{} · {} ({})",
-            me.company.name,
-            me.user.name,
-            me.user.role.as_str()
-        ),
+        Some(me) => format!("{} · {} ({})", me.company.name, me.user.name, me.user.role.as_str()),
         None => format!("profile {}", app.profile),
     };
     let net = match (app.logged_in, app.online) {
@@ -83,12 +84,8 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
 fn tab_bar(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let mut spans = vec![];
-    for tab in Tab::ALL {
-        let style = if tab == app.tab {
-            t.selected()
-        } else {
-            t.dim()
-        };
+    for tab in app.tabs() {
+        let style = if tab == app.tab { t.selected() } else { t.dim() };
         let marker = if tab == app.tab { "▶" } else { " " };
         spans.push(Span::styled(format!("{marker}{} ", tab.title()), style));
         spans.push(Span::raw(" "));
@@ -106,10 +103,7 @@ fn status_bar(f: &mut Frame, app: &App, area: Rect) {
             Level::Warn => t.warn(),
             Level::Error => t.error(),
         };
-        f.render_widget(
-            Paragraph::new(Span::styled(format!(" {text}"), style)),
-            area,
-        );
+        f.render_widget(Paragraph::new(Span::styled(format!(" {text}"), style)), area);
         return;
     }
     let (scopes, text_focus) = app.scopes();
@@ -124,12 +118,7 @@ fn status_bar(f: &mut Frame, app: &App, area: Rect) {
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
 fn help(f: &mut Frame, app: &App, area: Rect) {
@@ -150,47 +139,23 @@ fn help(f: &mut Frame, app: &App, area: Rect) {
     let r = centered(area, 100, area.height);
     f.render_widget(Clear, r);
     f.render_widget(
-        Table::new(
-            rows,
-            [
-                Constraint::Length(15),
-                Constraint::Length(16),
-                Constraint::Min(30),
-                Constraint::Length(12),
-            ],
-        )
-        .header(
-            Row::new(vec!["Where", "Keys", "Does", "[keys] name"])
-                .style(Style::default().add_modifier(Modifier::BOLD)),
-        )
-        .block(
-            Block::bordered()
-                .title(" Help — any key closes · override keys in config.toml [keys] "),
-        ),
+        Table::new(rows, [Constraint::Length(15), Constraint::Length(16), Constraint::Min(30), Constraint::Length(12)])
+            .header(
+                Row::new(vec!["Where", "Keys", "Does", "[keys] name"])
+                    .style(Style::default().add_modifier(Modifier::BOLD)),
+            )
+            .block(Block::bordered().title(" Help — any key closes · override keys in config.toml [keys] ")),
         r,
     );
 }
 
 fn prompt(f: &mut Frame, app: &App, p: &super::app::Prompt, area: Rect) {
     let t = &app.theme;
-    let mut lines = vec![Line::from(vec![
-        Span::raw("› "),
-        Span::raw(p.input.display()),
-        Span::styled("▏", t.key()),
-    ])];
-    if let super::app::PromptKind::AddQty {
-        rules,
-        tiers,
-        currency,
-        ..
-    } = &p.kind
-    {
+    let mut lines = vec![Line::from(vec![Span::raw("› "), Span::raw(p.input.display()), Span::styled("▏", t.key())])];
+    if let super::app::PromptKind::AddQty { rules, tiers, currency, .. } = &p.kind {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            format!(
-                "pack {} · minimum {} · step {}",
-                rules.pack_size, rules.min_qty, rules.order_step
-            ),
+            format!("pack {} · minimum {} · step {}", rules.pack_size, rules.min_qty, rules.order_step),
             t.dim(),
         ));
         if let Ok(q) = crate::core::quantity::parse_quantity(p.input.text()) {
@@ -213,9 +178,7 @@ fn prompt(f: &mut Frame, app: &App, p: &super::app::Prompt, area: Rect) {
     let r = centered(area, 64, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(format!(" {} ", p.title))),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(format!(" {} ", p.title))),
         r,
     );
 }

@@ -10,18 +10,11 @@ pub struct Input {
 
 impl Input {
     pub fn new(text: &str) -> Input {
-        Input {
-            text: text.to_string(),
-            cursor: text.chars().count(),
-            masked: false,
-        }
+        Input { text: text.to_string(), cursor: text.chars().count(), masked: false }
     }
 
     pub fn masked() -> Input {
-        Input {
-            masked: true,
-            ..Default::default()
-        }
+        Input { masked: true, ..Default::default() }
     }
 
     pub fn text(&self) -> &str {
@@ -33,18 +26,11 @@ impl Input {
     }
 
     pub fn set(&mut self, text: &str) {
-        *self = Input {
-            masked: self.masked,
-            ..Input::new(text)
-        };
+        *self = Input { masked: self.masked, ..Input::new(text) };
     }
 
     fn byte_at(&self, chars: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(chars)
-            .map(|(i, _)| i)
-            .unwrap_or(self.text.len())
+        self.text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(self.text.len())
     }
 
     pub fn insert(&mut self, c: char) {
@@ -105,11 +91,7 @@ impl Input {
 
     /// What to draw: the text, or bullets for a password.
     pub fn display(&self) -> String {
-        if self.masked {
-            "•".repeat(self.text.chars().count())
-        } else {
-            self.text.clone()
-        }
+        if self.masked { "•".repeat(self.text.chars().count()) } else { self.text.clone() }
     }
 
     /// Applies an editing key; false when the key is not an editing key.
@@ -125,9 +107,7 @@ impl Input {
                 }
             }
             KeyCode::Char('u') if ctrl => self.clear(),
-            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-                self.insert(c)
-            }
+            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => self.insert(c),
             KeyCode::Backspace => self.backspace(),
             KeyCode::Delete => self.delete(),
             KeyCode::Left => self.left(),

@@ -389,5 +389,9 @@ pub mod codes {
     pub const INVALID_ORDER: &str = "invalid_order";
     pub const PRICE_CHANGED: &str = "price_changed";
     pub const IDEMPOTENCY_MISMATCH: &str = "idempotency_mismatch";
+    // Codes of a `LineError`.
+    pub const UNKNOWN_SKU: &str = "unknown_sku";
+    pub const INVALID_QUANTITY: &str = "invalid_quantity";
+    pub const DISCONTINUED: &str = "discontinued";
     pub const INTERNAL: &str = "internal";
 }

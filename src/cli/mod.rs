@@ -1,1 +1,3 @@
 //! The command-line face.
+
+pub mod shop;

@@ -786,3 +786,70 @@ fn seeding_refuses_a_database_with_data() {
     assert!(!second.seeded);
     assert!(Path::new(&db).exists());
 }
+
+#[tokio::test]
+async fn removed_parts_are_listed_once_and_visibility_changes_resync_fully() {
+    let s = start().await;
+    let acme = s.login("ACME", "buyer").await;
+    let (items, first) = s.catalog(&acme, None, 5000).await;
+    let prices_first: PriceListPage = s.get_json(&acme, "/price-list?limit=5000").await;
+    let tag = s.get(&acme, "/catalog").await.headers()["etag"].clone();
+
+    let gone = items[3].sku.clone();
+    let n = shop::admin::remove_products(&s.db, &[&gone, "NO-SUCH-PART"]).unwrap();
+    assert_eq!(n, 1);
+    let resp = s
+        .http
+        .get(s.url("/catalog"))
+        .bearer_auth(&acme)
+        .header("If-None-Match", tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "a removal changes the ETag");
+    let (delta, page) = s.catalog(&acme, Some(&first.sync_token), 100).await;
+    assert!(delta.is_empty() && !page.full);
+    assert_eq!(page.removed, vec![gone.clone()]);
+    let price_delta: PriceListPage = s
+        .get_json(
+            &acme,
+            &format!("/price-list?since={}", prices_first.sync_token),
+        )
+        .await;
+    assert_eq!(price_delta.removed, vec![gone.clone()]);
+    assert!(price_delta.items.is_empty());
+    let (after, _) = s.catalog(&acme, None, 5000).await;
+    assert_eq!(after.len(), items.len() - 1);
+    assert!(after.iter().all(|p| p.sku != gone));
+    // Ordering it is now an unknown part.
+    let p: Preview = s
+        .preview(&acme, &draft("R", &[(&gone, 1)]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p.errors[0].code, codes::UNKNOWN_SKU);
+
+    // ACME may now see everything BOLT sees: its next sync is a full one.
+    let mut families = shop::admin::company_families(&s.db, "ACME").unwrap();
+    families.extend(shop::admin::company_families(&s.db, "BOLT").unwrap());
+    let families: Vec<&str> = families.iter().map(String::as_str).collect();
+    shop::admin::set_company_families(&s.db, "ACME", &families).unwrap();
+    let (all, page) = s.catalog(&acme, Some(&first.sync_token), 5000).await;
+    assert!(page.full);
+    assert!(all.len() > after.len(), "{} > {}", all.len(), after.len());
+
+    // A discount change: the price list answers in full, the catalog does not.
+    let (_, synced) = s.catalog(&acme, None, 5000).await;
+    let prices_now: PriceListPage = s.get_json(&acme, "/price-list?limit=5000").await;
+    shop::admin::set_discount(&s.db, "ACME", families[0], 30.into()).unwrap();
+    let price_delta: PriceListPage = s
+        .get_json(
+            &acme,
+            &format!("/price-list?since={}&limit=5000", prices_now.sync_token),
+        )
+        .await;
+    assert!(price_delta.full);
+    let (delta, page) = s.catalog(&acme, Some(&synced.sync_token), 100).await;
+    assert!(delta.is_empty() && !page.full);
+}

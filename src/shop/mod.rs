@@ -7,8 +7,10 @@
 //! - `company`, `catalog`, `sync`: what a company sees and how it re-syncs
 //! - `orders`: pricing drafts, placing orders exactly once
 //! - `routes`, `error`: the HTTP face and the one error shape
-//! - `seed`, `generate`, `import`: demo data and supplier catalogs
+//! - `seed`, `generate`, `import`, `admin`: demo data, supplier catalogs and
+//!   other supplier-side changes
 
+pub mod admin;
 mod auth;
 mod catalog;
 mod company;

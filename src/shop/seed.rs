@@ -436,12 +436,18 @@ fn past_orders(
     if candidates.is_empty() {
         return Ok(0);
     }
+    // A small set of regular parts, spread over the catalog, reordered
+    // across the orders as buyers do.
+    let stride = (candidates.len() / 6).max(1);
+    let regulars: Vec<usize> = (0..6)
+        .map(|r| candidates[(r * stride + c.code.len()) % candidates.len()])
+        .collect();
     let now = Utc::now();
     let mut placed = 0;
     for k in 0..4usize {
         let mut lines = Vec::new();
         for j in 0..3usize {
-            let i = candidates[(k * 7 + j * 3 + c.code.len()) % candidates.len()];
+            let i = regulars[(k + j * 2) % regulars.len()];
             let p = &generated[i].product;
             let qty = QuantityRules::of(p).smallest() * (1 + (j as u32 % 2));
             let qty = QuantityRules::of(p).next_valid(qty);

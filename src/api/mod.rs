@@ -406,5 +406,9 @@ pub mod codes {
     pub const QUOTE_NOT_OPEN: &str = "quote_not_open";
     pub const OWN_ORDER: &str = "own_order";
     pub const NOT_PENDING: &str = "not_pending";
+    // Codes of a `LineError`.
+    pub const UNKNOWN_SKU: &str = "unknown_sku";
+    pub const INVALID_QUANTITY: &str = "invalid_quantity";
+    pub const DISCONTINUED: &str = "discontinued";
     pub const INTERNAL: &str = "internal";
 }

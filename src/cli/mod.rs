@@ -10,6 +10,7 @@ mod output;
 mod parts;
 mod quote;
 mod session;
+pub mod shop;
 
 use crate::service::{Error, ErrorKind};
 use crate::store::Paths;
@@ -72,10 +73,23 @@ pub enum Command {
     Credit,
     /// Start the demo shop on loopback, log in as the demo buyer and open the app.
     Demo(demo::DemoArgs),
+    /// The reference shop: serve it, import a supplier's catalog, answer quotes.
+    #[command(subcommand)]
+    Shop(shop::ShopCommand),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
     let out = Out::new(cli.json);
+    if let Some(Command::Shop(cmd)) = cli.command {
+        // The shop is its own program: it logs and answers on its own terms.
+        return match shop::run(cmd) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let paths = match Paths::resolve() {
         Ok(p) => p,
         Err(e) => return out.fail(&Error::Usage(e)),
@@ -100,6 +114,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Some(Command::Approvals(cmd)) => approvals::run(&out, paths, profile, cmd).await,
             Some(Command::Credit) => approvals::credit(&out, paths, profile).await,
             Some(Command::Demo(args)) => demo::demo(&out, paths, args, cli.color).await,
+            Some(Command::Shop(_)) => Ok(ExitCode::SUCCESS),
         }
     });
     match result {

@@ -1,0 +1,209 @@
+//! The shop's SQLite database: schema, the change sequence, and the shared
+//! connection. Every query that reads company data takes the company id.
+//!
+//! Change tracking: `meta.seq` is a counter bumped once per write
+//! transaction that changes what buyers see; changed rows carry that value in
+//! their `seq` column. A sync token is the counter's value when a sync began,
+//! so "changed since" is `seq > token`.
+
+use super::error::ShopError;
+use anyhow::Context as _;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+pub const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS companies (
+    id               INTEGER PRIMARY KEY,
+    code             TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name             TEXT NOT NULL,
+    currency         TEXT NOT NULL,
+    payment_terms    TEXT NOT NULL,
+    billing_address  TEXT NOT NULL,   -- JSON api::Address
+    ship_to          TEXT NOT NULL,   -- JSON [api::Address]
+    shipping_methods TEXT NOT NULL,   -- JSON [api::ShippingMethod]
+    contract_ref     TEXT,
+    valid_from       TEXT NOT NULL,
+    valid_to         TEXT,
+    -- seq of the last change of what the company may see: older sync tokens get a full answer
+    visibility_seq   INTEGER NOT NULL DEFAULT 0,
+    -- seq of the last change of discounts or the price-list header: full price list
+    pricing_seq      INTEGER NOT NULL DEFAULT 0,
+    -- seq of the company's last order (ordered-skus changed)
+    orders_seq       INTEGER NOT NULL DEFAULT 0
+);
+-- Families every company sees.
+CREATE TABLE IF NOT EXISTS families (
+    name   TEXT PRIMARY KEY,
+    public INTEGER NOT NULL DEFAULT 0
+);
+-- Further families a company sees.
+CREATE TABLE IF NOT EXISTS company_families (
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    family     TEXT NOT NULL,
+    PRIMARY KEY (company_id, family)
+);
+-- Discount in percent on list prices, per company and family.
+CREATE TABLE IF NOT EXISTS discounts (
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    family     TEXT NOT NULL,
+    percent    TEXT NOT NULL,
+    PRIMARY KEY (company_id, family)
+);
+CREATE TABLE IF NOT EXISTS users (
+    id            INTEGER PRIMARY KEY,
+    company_id    INTEGER NOT NULL REFERENCES companies(id),
+    username      TEXT NOT NULL COLLATE NOCASE,
+    name          TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    order_limit   TEXT,
+    password_hash TEXT NOT NULL,
+    UNIQUE (company_id, username)
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    hash       TEXT PRIMARY KEY,      -- SHA-256 of the bearer token
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    expires_at INTEGER NOT NULL       -- unix seconds
+);
+CREATE TABLE IF NOT EXISTS products (
+    id         INTEGER PRIMARY KEY,
+    sku        TEXT NOT NULL UNIQUE,
+    family     TEXT NOT NULL,
+    data       TEXT NOT NULL,         -- JSON api::Product
+    list_tiers TEXT NOT NULL,         -- JSON [api::Tier]
+    vat_rate   TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    deleted    INTEGER NOT NULL DEFAULT 0   -- a tombstone for `removed`
+);
+CREATE INDEX IF NOT EXISTS products_family_seq ON products(family, seq);
+CREATE TABLE IF NOT EXISTS contract_prices (
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    product_id INTEGER NOT NULL REFERENCES products(id),
+    tiers      TEXT NOT NULL,         -- JSON [api::Tier]
+    seq        INTEGER NOT NULL,
+    PRIMARY KEY (company_id, product_id)
+);
+CREATE INDEX IF NOT EXISTS contract_prices_seq ON contract_prices(company_id, seq);
+CREATE TABLE IF NOT EXISTS orders (
+    id         INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    number     TEXT NOT NULL UNIQUE,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    data       TEXT NOT NULL          -- JSON api::Order
+);
+CREATE INDEX IF NOT EXISTS orders_company ON orders(company_id, id);
+CREATE TABLE IF NOT EXISTS order_lines (
+    order_id   INTEGER NOT NULL REFERENCES orders(id),
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    sku        TEXT NOT NULL,
+    quantity   INTEGER NOT NULL,
+    ordered_on TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS order_lines_company ON order_lines(company_id, sku);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    key        TEXT NOT NULL,
+    draft      TEXT NOT NULL,         -- JSON api::OrderDraft as first received
+    order_id   INTEGER NOT NULL REFERENCES orders(id),
+    PRIMARY KEY (company_id, key)
+);
+"#;
+
+/// Opens (creating when missing) a shop database and brings its schema up.
+pub fn open(path: &Path) -> anyhow::Result<Connection> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating the directory {}", dir.display()))?;
+    }
+    let mut conn = Connection::open(path).with_context(|| format!("opening the shop database {}", path.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute_batch(SCHEMA).context("creating the shop schema")?;
+    let version: Option<String> =
+        tx.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
+    match version.as_deref().map(str::parse::<i64>) {
+        None => {
+            let instance = hex::encode(super::auth::random_bytes::<8>()?);
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?1), ('seq', '0'), ('instance', ?2)",
+                params![SCHEMA_VERSION.to_string(), instance],
+            )?;
+        }
+        Some(Ok(SCHEMA_VERSION)) => {}
+        Some(other) => anyhow::bail!(
+            "{} has shop schema version {other:?}; this procure understands version {SCHEMA_VERSION}",
+            path.display()
+        ),
+    }
+    tx.commit()?;
+    Ok(conn)
+}
+
+/// The connection shared by the request handlers. SQLite writes one at a
+/// time anyway; blocking work runs on tokio's blocking pool.
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    pub fn new(conn: Connection) -> Self {
+        Db { conn: Arc::new(Mutex::new(conn)) }
+    }
+
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ShopError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, ShopError> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().map_err(|_| anyhow::anyhow!("the database lock was poisoned"))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("database task failed: {e}"))?
+    }
+}
+
+/// The value of the change counter as committed.
+pub fn current_seq(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'", [], |r| r.get(0))
+}
+
+/// Bumps the change counter inside a write transaction; every row changed
+/// by this transaction takes the returned value.
+pub fn next_seq(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
+    tx.query_row(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq' RETURNING CAST(value AS INTEGER)",
+        [],
+        |r| r.get(0),
+    )
+}
+
+/// Random id of this database, so a sync token of another (e.g. re-seeded)
+/// database is recognised and answered with a full sync.
+pub fn instance(conn: &Connection) -> rusqlite::Result<String> {
+    conn.query_row("SELECT value FROM meta WHERE key = 'instance'", [], |r| r.get(0))
+}
+
+/// SQL condition: product `p` is visible to company `?company`.
+pub const VISIBLE: &str = "p.family IN (SELECT family FROM company_families WHERE company_id = :company \
+     UNION SELECT name FROM families WHERE public = 1)";
+
+/// The families a company sees.
+pub fn visible_families(conn: &Connection, company_id: i64) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT family FROM company_families WHERE company_id = ?1 UNION SELECT name FROM families WHERE public = 1",
+    )?;
+    let rows = stmt.query_map([company_id], |r| r.get(0))?;
+    rows.collect()
+}

@@ -1,0 +1,81 @@
+//! The one error shape of the protocol, as an axum response.
+
+use crate::api::{ApiError, ErrorBody, LineError, codes};
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ShopError {
+    #[error("not logged in or the session expired")]
+    Unauthorized,
+    /// One message for a wrong company, user or password, so accounts cannot be probed.
+    #[error("wrong company, user or password")]
+    InvalidCredentials,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    InvalidRequest(String),
+    #[error("{message}")]
+    InvalidOrder { message: String, details: Vec<LineError> },
+    #[error("{message}")]
+    PriceChanged { message: String, details: Vec<LineError> },
+    #[error("{0}")]
+    IdempotencyMismatch(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<rusqlite::Error> for ShopError {
+    fn from(e: rusqlite::Error) -> Self {
+        ShopError::Internal(anyhow::Error::new(e).context("database"))
+    }
+}
+
+impl From<serde_json::Error> for ShopError {
+    fn from(e: serde_json::Error) -> Self {
+        ShopError::Internal(anyhow::Error::new(e).context("stored JSON"))
+    }
+}
+
+impl ShopError {
+    pub fn invalid_order(message: impl Into<String>) -> Self {
+        ShopError::InvalidOrder { message: message.into(), details: vec![] }
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ShopError::Unauthorized => (StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED),
+            ShopError::InvalidCredentials => (StatusCode::UNAUTHORIZED, codes::INVALID_CREDENTIALS),
+            ShopError::NotFound(_) => (StatusCode::NOT_FOUND, codes::NOT_FOUND),
+            ShopError::InvalidRequest(_) => (StatusCode::BAD_REQUEST, codes::INVALID_REQUEST),
+            ShopError::InvalidOrder { .. } => (StatusCode::UNPROCESSABLE_ENTITY, codes::INVALID_ORDER),
+            ShopError::PriceChanged { .. } => (StatusCode::CONFLICT, codes::PRICE_CHANGED),
+            ShopError::IdempotencyMismatch(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::IDEMPOTENCY_MISMATCH),
+            ShopError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
+        }
+    }
+}
+
+impl IntoResponse for ShopError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = match &self {
+            ShopError::Internal(e) => {
+                tracing::error!(error = format!("{e:#}"), "internal error");
+                "internal error; the shop logged the details".to_string()
+            }
+            other => other.to_string(),
+        };
+        let details = match self {
+            ShopError::InvalidOrder { details, .. } | ShopError::PriceChanged { details, .. } => details,
+            _ => vec![],
+        };
+        let body = ErrorBody { error: ApiError { code: code.to_string(), message, details } };
+        let mut resp = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        resp
+    }
+}

@@ -633,6 +633,7 @@ fn seeding_refuses_a_database_with_data() {
     assert!(first.seeded);
     assert_eq!((first.companies, first.users), (3, 6));
     assert!(first.products > 0);
+    assert_eq!(first.orders, 12, "four past orders per company");
     let second = shop::seed_demo(&db, 50).unwrap();
     assert!(!second.seeded);
     assert!(Path::new(&db).exists());
@@ -682,4 +683,28 @@ async fn removed_parts_are_listed_once_and_visibility_changes_resync_fully() {
     assert!(price_delta.full);
     let (delta, page) = s.catalog(&acme, Some(&synced.sync_token), 100).await;
     assert!(delta.is_empty() && !page.full);
+}
+
+#[tokio::test]
+async fn the_demo_has_an_order_history_unless_asked_not_to() {
+    let s = start().await;
+    let token = s.login("ACME", "buyer").await;
+    let list: OrderList = s.get_json(&token, "/orders").await;
+    assert_eq!(list.items.len(), 4);
+    assert!(list.items.windows(2).all(|w| w[0].created_at > w[1].created_at), "newest first");
+    let ordered: OrderedSkus = s.get_json(&token, "/ordered-skus").await;
+    assert!(ordered.items.iter().any(|o| o.times > 1), "regular parts are reordered");
+    let order: Order = s.get_json(&token, &format!("/orders/{}", list.items[0].number)).await;
+    assert_eq!(order.lines.len() as u32, list.items[0].line_count);
+    assert_eq!(order.totals, list.items[0].totals);
+    let page: OrderList = s.get_json(&token, "/orders?limit=3").await;
+    let rest: OrderList =
+        s.get_json(&token, &format!("/orders?limit=3&cursor={}", page.next_cursor.clone().unwrap())).await;
+    assert_eq!((page.items.len(), rest.items.len()), (3, 1));
+    assert!(rest.next_cursor.is_none());
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let report = shop::seed_demo_with(&db, &shop::SeedOptions { products: 50, order_history: false }).unwrap();
+    assert_eq!(report.orders, 0);
 }

@@ -24,7 +24,7 @@ pub mod seed;
 mod sync;
 
 pub use import::{ImportReport, import};
-pub use seed::{SeedReport, seed_demo};
+pub use seed::{SeedOptions, SeedReport, seed_demo, seed_demo_with};
 
 use anyhow::Context as _;
 use std::net::SocketAddr;

@@ -225,6 +225,21 @@ fn is_empty(tx: &Transaction<'_>) -> rusqlite::Result<bool> {
 /// Seeds the demo shop into `db` (created when missing) with `products`
 /// generated parts — only when the database is empty.
 pub fn seed_demo(db_path: &Path, products: usize) -> anyhow::Result<SeedReport> {
+    seed_demo_with(db_path, &SeedOptions { products, order_history: true })
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    /// How many generated parts.
+    pub products: usize,
+    /// A few past orders per company, so the order list, reordering and the
+    /// ranking by ordered parts have something to show (`seed_demo`: on).
+    pub order_history: bool,
+}
+
+/// Seeds the demo shop as `seed_demo`, with options.
+pub fn seed_demo_with(db_path: &Path, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
+    let products = opts.products;
     let started = Instant::now();
     let mut conn = db::open(db_path)?;
     // Hash before taking the write lock: argon2 is slow on purpose.
@@ -349,7 +364,9 @@ pub fn seed_demo(db_path: &Path, products: usize) -> anyhow::Result<SeedReport> 
                 prices.insert(i, tiers);
             }
         }
-        report.orders += past_orders(&tx, company_id, buyer_id, c, &generated, &prices)?;
+        if opts.order_history {
+            report.orders += past_orders(&tx, company_id, buyer_id, c, &generated, &prices)?;
+        }
     }
     tx.commit()?;
     report.elapsed_ms = started.elapsed().as_millis();

@@ -21,9 +21,19 @@ pub enum BasketCommand {
     /// Show a basket priced with your current prices.
     Show { name: String },
     /// Add a quantity of a part (SKU or a type number naming one part).
-    Add { name: String, sku: String, qty: String },
+    Add {
+        name: String,
+        sku: String,
+        #[arg(allow_hyphen_values = true)]
+        qty: String,
+    },
     /// Set the quantity of a part.
-    Set { name: String, sku: String, qty: String },
+    Set {
+        name: String,
+        sku: String,
+        #[arg(allow_hyphen_values = true)]
+        qty: String,
+    },
     /// Remove a part.
     Remove { name: String, sku: String },
     /// Set or clear a line note (cost centre, …); no text clears it.

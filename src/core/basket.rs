@@ -58,10 +58,26 @@ pub struct PlacedOrder {
 /// What went wrong changing a basket.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BasketError {
-    UnknownSku { sku: String, suggestions: Vec<String> },
-    Quantity { sku: String, error: QuantityError },
-    BadQuantity { sku: String, reason: String },
-    NotInBasket { sku: String },
+    UnknownSku {
+        sku: String,
+        suggestions: Vec<String>,
+    },
+    /// A type number that names several parts: the buyer must choose.
+    Ambiguous {
+        text: String,
+        skus: Vec<String>,
+    },
+    Quantity {
+        sku: String,
+        error: QuantityError,
+    },
+    BadQuantity {
+        sku: String,
+        reason: String,
+    },
+    NotInBasket {
+        sku: String,
+    },
 }
 
 impl fmt::Display for BasketError {
@@ -73,6 +89,9 @@ impl fmt::Display for BasketError {
                     write!(f, " (did you mean {}?)", suggestions.join(", "))?;
                 }
                 Ok(())
+            }
+            BasketError::Ambiguous { text, skus } => {
+                write!(f, "type number {text:?} matches several parts: {}; use the SKU", skus.join(", "))
             }
             BasketError::Quantity { sku, error } => write!(f, "{sku}: {error}"),
             BasketError::BadQuantity { sku, reason } => write!(f, "{sku}: {reason}"),

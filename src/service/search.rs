@@ -117,11 +117,12 @@ pub fn resolve(cache: &CatalogCache, index: &SearchIndex, text: &str) -> std::re
     {
         return Ok(p);
     }
-    let mut suggestions: Vec<String> = exact.iter().map(|h| index.doc(h.id).sku.clone()).collect();
-    if suggestions.is_empty() {
-        suggestions = index.suggest(text, 3);
+    if exact.len() > 1 {
+        let mut skus: Vec<String> = exact.iter().map(|h| index.doc(h.id).sku.clone()).collect();
+        skus.sort();
+        return Err(BasketError::Ambiguous { text: text.to_string(), skus });
     }
-    Err(BasketError::UnknownSku { sku: text.to_string(), suggestions })
+    Err(BasketError::UnknownSku { sku: text.to_string(), suggestions: index.suggest(text, 3) })
 }
 
 pub fn detail(cache: &CatalogCache, product: Product) -> Result<PartDetail> {

@@ -2,7 +2,7 @@
 
 use super::{Context, Error, Result};
 use crate::api::{Order, OrderDraft, Preview, codes};
-use crate::backend::BackendError;
+use crate::backend::{BackendError, Capabilities};
 use crate::core::basket::{self, PendingSubmission, PlacedOrder, PricedBasket};
 use crate::core::order::{self, CheckoutOptions, PriceChange};
 use crate::core::sanitize::Clean;
@@ -21,6 +21,7 @@ pub struct Checkout {
 /// Prices the basket locally, then asks the shop to price and check the order.
 pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -> Result<Checkout> {
     ctx.require_login()?;
+    check_supported(ctx.shop.capabilities(), opts)?;
     let cache = ctx.synced_cache()?;
     let b = ctx.baskets().load(basket_name)?;
     if b.lines.is_empty() {
@@ -66,6 +67,18 @@ pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -
         preview,
         price_changes,
     })
+}
+
+/// Refuses, before anything is sent, an option the shop cannot carry: the
+/// buyer hears it up front instead of finding it missing on the order.
+fn check_supported(caps: Capabilities, opts: &CheckoutOptions) -> Result<()> {
+    if opts.requested_delivery_date.is_some() && !caps.requested_delivery_date {
+        return Err(BackendError::Unsupported("a requested delivery date (--deliver-on)").into());
+    }
+    if opts.ship_complete && !caps.ship_complete {
+        return Err(BackendError::Unsupported("complete-only delivery (--ship-complete)").into());
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -118,11 +118,19 @@ impl Admin {
             .enable_all()
             .build()
             .unwrap();
-        let http = procure::backend::http::client(&procure::backend::Timeouts {
+        // procure's client installs the TLS provider reqwest needs.
+        procure::backend::http::client(&procure::backend::Timeouts {
             connect: std::time::Duration::from_secs(5),
             total: std::time::Duration::from_secs(30),
         })
         .unwrap();
+        // No idle connections: Node closes them after 5 s, and a request
+        // racing that close would fail the test for nothing.
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap();
         let url = env.get("MEDUSA_URL").to_string();
         let token = rt.block_on(async {
             let v: Value = http

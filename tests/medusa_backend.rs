@@ -707,6 +707,32 @@ fn a_lost_answer_is_retried_into_one_order() {
 
 #[test]
 #[ignore = "needs a running Medusa: tests/medusa/setup.sh"]
+fn a_lost_answer_and_a_lost_state_file_still_make_one_order() {
+    let env = env();
+    let admin = Admin::login(&env);
+    let relay = relay(env.get("MEDUSA_URL"));
+    let home = env.home(&relay.url);
+    basket_for_retry(&home, &env, "s");
+    let po = unique("STATE");
+    relay.mode.store(LOSE_COMPLETION_ANSWER, Ordering::SeqCst);
+    home.run(&["order", "submit", "--basket", "s", "--po", &po])
+        .fails_with(4);
+    // The record of the cart is gone; the basket still has its key.
+    std::fs::remove_file(home.path().join("data/profiles/m/medusa-state.json")).unwrap();
+    relay.mode.store(PASS, Ordering::SeqCst);
+    let second = home
+        .run(&["--json", "order", "submit", "--basket", "s", "--po", &po])
+        .ok()
+        .json();
+    assert_eq!(
+        second["replayed"], true,
+        "found by its key on the store: {second}"
+    );
+    assert_eq!(admin.orders_with_po(&env, &po).len(), 1);
+}
+
+#[test]
+#[ignore = "needs a running Medusa: tests/medusa/setup.sh"]
 fn medusa_gone_mid_way_keeps_the_cache_the_basket_and_the_pending_key() {
     let env = env();
     let admin = Admin::login(&env);

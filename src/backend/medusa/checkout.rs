@@ -263,13 +263,20 @@ impl MedusaShop {
             )),
         }
     }
+
     /// A recent order carrying this idempotency key, if any.
     pub(super) async fn order_with_key(&self, key: &str) -> Result<Option<wire::Order>> {
-        let page = self.orders_page(0, KEY_SEARCH_ORDERS).await?;
-        Ok(page
+        let page = self
+            .orders_page(0, KEY_SEARCH_ORDERS, "id,created_at,metadata")
+            .await?;
+        let found = page
             .orders
-            .into_iter()
-            .find(|o| wire::meta(&o.metadata, keys::IDEMPOTENCY_KEY).as_deref() == Some(key)))
+            .iter()
+            .find(|o| wire::meta(&o.metadata, keys::IDEMPOTENCY_KEY).as_deref() == Some(key));
+        match found {
+            Some(o) => Ok(Some(self.order_by_id(&o.id).await?)),
+            None => Ok(None),
+        }
     }
 
     fn remember_order(&self, key: &str, order_id: &str) -> Result<()> {

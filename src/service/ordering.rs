@@ -274,3 +274,48 @@ pub async fn reorder(ctx: &Context, number: &str, into: &str) -> Result<ReorderR
     }
     Ok(ReorderReport { order: order.number, basket: into.to_string(), lines, skipped })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_a_shop_cannot_carry_are_refused_up_front() {
+        let all = Capabilities {
+            company_accounts: true,
+            po_number: true,
+            requested_delivery_date: true,
+            ship_complete: true,
+            tier_prices: true,
+            documents: true,
+            incremental_sync: true,
+            order_preview: true,
+            quote_requests: true,
+            approvals: true,
+        };
+        let opts = CheckoutOptions {
+            po_number: "PO-1".into(),
+            requested_delivery_date: chrono::NaiveDate::from_ymd_opt(2030, 1, 2),
+            ship_complete: true,
+            ..Default::default()
+        };
+        assert!(check_supported(all, &opts).is_ok());
+        let no_dates = Capabilities {
+            requested_delivery_date: false,
+            ..all
+        };
+        let e = check_supported(no_dates, &opts).unwrap_err();
+        assert_eq!(e.kind(), crate::service::ErrorKind::Rejected);
+        assert!(e.to_string().contains("--deliver-on"), "{e}");
+        let no_complete = Capabilities {
+            ship_complete: false,
+            ..all
+        };
+        assert!(
+            check_supported(no_complete, &opts)
+                .unwrap_err()
+                .to_string()
+                .contains("--ship-complete")
+        );
+    }
+}

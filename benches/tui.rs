@@ -53,6 +53,9 @@ fn main() {
             company: "ACME".into(),
             user: "buyer".into(),
             allow_insecure_http: false,
+            publishable_key: None,
+            region_id: None,
+            payment_provider: None,
         },
     )
     .expect("config");

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, as a new machine runs it: installs what the tests
-# need (tmux for the terminal tests), then runs `cargo test`.
+# need (tmux for the terminal tests), runs `cargo test`, then starts a real
+# Medusa 2 server (tests/medusa/setup.sh: PostgreSQL + Medusa on 127.0.0.1,
+# freshly seeded), runs the Medusa backend tests against it and stops it
+# again, also when something fails. MEDUSA_PORT / MEDUSA_PG_PORT move it
+# when the default ports are taken.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,3 +20,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 cargo test --locked "$@"
+
+echo "starting the Medusa test server (tests/medusa/setup.sh)"
+trap 'tests/medusa/stop.sh || true' EXIT
+tests/medusa/setup.sh
+start=$(date +%s)
+cargo test --locked --test medusa_backend -- --ignored
+echo "Medusa backend tests took $(($(date +%s) - start)) s"

@@ -3,6 +3,7 @@
 //! a shop lacks instead of failing late.
 
 pub mod http;
+pub mod medusa;
 pub mod native;
 
 use crate::api::{
@@ -11,11 +12,14 @@ use crate::api::{
 };
 use crate::store::config::{BackendKind, Profile};
 use async_trait::async_trait;
+use std::path::Path;
 use std::time::Duration;
 
 /// What a backend can do. The faces ask before offering a feature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Capabilities {
+    /// Users log in as members of a company account (`--company`).
+    pub company_accounts: bool,
     pub po_number: bool,
     pub requested_delivery_date: bool,
     pub ship_complete: bool,
@@ -50,6 +54,12 @@ pub enum BackendError {
     Insecure(String),
     #[error("this shop does not support {0}")]
     Unsupported(&'static str),
+    /// The profile lacks a setting this backend needs.
+    #[error("{0}")]
+    Misconfigured(String),
+    /// A file the backend keeps for the profile cannot be used (it is left untouched).
+    #[error("{0}")]
+    LocalState(String),
 }
 
 impl BackendError {
@@ -137,14 +147,21 @@ pub struct Timeouts {
     pub total: Duration,
 }
 
-/// The backend a profile names.
-pub fn for_profile(profile: &Profile, timeouts: &Timeouts, token: Option<String>) -> Result<Box<dyn Shop>> {
+/// The backend a profile names. `state_dir` is the profile's own folder,
+/// where a backend may keep what it must remember between runs.
+pub fn for_profile(
+    profile: &Profile,
+    timeouts: &Timeouts,
+    token: Option<String>,
+    state_dir: &Path,
+) -> Result<Box<dyn Shop>> {
     let base = http::checked_base_url(&profile.shop, profile.allow_insecure_http)?;
-    match profile.backend {
-        BackendKind::Procure => {
-            let mut shop = native::NativeShop::new(base, timeouts)?;
-            shop.set_token(token);
-            Ok(Box::new(shop))
+    let mut shop: Box<dyn Shop> = match profile.backend {
+        BackendKind::Procure => Box::new(native::NativeShop::new(base, timeouts)?),
+        BackendKind::Medusa => {
+            Box::new(medusa::MedusaShop::new(base, medusa::Settings::from_profile(profile)?, timeouts, state_dir)?)
         }
-    }
+    };
+    shop.set_token(token);
+    Ok(shop)
 }

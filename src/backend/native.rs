@@ -90,6 +90,7 @@ impl Shop for NativeShop {
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            company_accounts: true,
             po_number: true,
             requested_delivery_date: true,
             ship_complete: true,

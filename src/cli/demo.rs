@@ -71,7 +71,7 @@ pub async fn prepare_profile(out: &Out, paths: &Paths, shop_url: &str) -> Result
         shop: shop_url.to_string(),
         company: DEMO_COMPANY.into(),
         user: DEMO_USER.into(),
-        allow_insecure_http: false,
+        ..Default::default()
     };
     let ctx = service::context::login(paths, DEMO_PROFILE, profile, DEMO_PASSWORD).await?;
     let mut cache = ctx.cache()?;

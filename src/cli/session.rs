@@ -14,10 +14,10 @@ pub struct LoginArgs {
     /// The shop's address, e.g. https://shop.supplier.example
     #[arg(long)]
     pub shop: Option<String>,
-    /// Your company's account code at the supplier.
+    /// Your company's account code at the supplier (not used by Medusa stores).
     #[arg(long)]
     pub company: Option<String>,
-    /// Your user name.
+    /// Your user name (for a Medusa store: your e-mail address).
     #[arg(long)]
     pub user: Option<String>,
     /// Read the password from the first line of stdin (for scripts).
@@ -62,12 +62,18 @@ pub async fn login(out: &Out, paths: Paths, asked: Option<&str>, args: LoginArgs
     let pick = |given: &Option<String>, old: Option<&String>, what: &str| {
         given.clone().or_else(|| old.cloned()).ok_or_else(|| Error::Usage(format!("--{what} is required")))
     };
+    let base = old.clone().unwrap_or_default();
     let profile = Profile {
         backend: old.as_ref().map(|p| p.backend).unwrap_or(BackendKind::Procure),
         shop: pick(&args.shop, old.as_ref().map(|p| &p.shop), "shop")?,
-        company: pick(&args.company, old.as_ref().map(|p| &p.company), "company")?,
+        // Whether the shop needs a company is the backend's to say (at login).
+        company: args.company.clone().unwrap_or(base.company),
         user: pick(&args.user, old.as_ref().map(|p| &p.user), "user")?,
-        allow_insecure_http: args.allow_insecure_http || old.as_ref().is_some_and(|p| p.allow_insecure_http),
+        allow_insecure_http: args.allow_insecure_http || base.allow_insecure_http,
+        // Backend settings (e.g. Medusa's publishable key) come from config.toml.
+        publishable_key: base.publishable_key,
+        region_id: base.region_id,
+        payment_provider: base.payment_provider,
     };
     crate::backend::http::checked_base_url(&profile.shop, profile.allow_insecure_http)?;
     let password = read_password(&args)?;

@@ -12,9 +12,12 @@ use crate::api::{Tier, Totals};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeMap;
 
-/// Round to cents, half away from zero.
+/// Round to cents, half away from zero; always written with two decimals
+/// (71 → 71.00), whatever the scale of the prices it came from.
 pub fn round_cents(amount: Decimal) -> Decimal {
-    amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    let mut cents = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    cents.rescale(2);
+    cents
 }
 
 pub fn line_total(unit_price: Decimal, quantity: u32) -> Decimal {
@@ -82,6 +85,8 @@ mod tests {
         assert_eq!(round_cents(dec!(0.0049)), dec!(0.00));
         assert_eq!(round_cents(dec!(-0.005)), dec!(-0.01));
         assert_eq!(round_cents(dec!(2.675)), dec!(2.68));
+        assert_eq!(round_cents(dec!(71.0)).to_string(), "71.00");
+        assert_eq!(line_total(dec!(7.1), 10).to_string(), "71.00");
     }
 
     #[test]

@@ -32,7 +32,7 @@ impl Context {
         let creds = credentials::load(&paths.token_file(&profile_name))?;
         let token = creds.filter(|c| c.is_valid_for(&profile.shop, Utc::now())).map(|c| c.token);
         let logged_in = token.is_some();
-        let shop = backend::for_profile(&profile, &timeouts(&config), token)?;
+        let shop = backend::for_profile(&profile, &timeouts(&config), token, &paths.profile_dir(&profile_name))?;
         Ok(Context { paths, config, profile_name, profile, shop, logged_in })
     }
 
@@ -71,7 +71,12 @@ impl Context {
 /// Logs in and keeps the token (0600). The password is used once and never stored.
 pub async fn login(paths: &Paths, name: &str, profile: Profile, password: &str) -> Result<Context> {
     let config = Config::load(&paths.config_file)?;
-    let shop = backend::for_profile(&profile, &timeouts(&config), None)?;
+    let shop = backend::for_profile(&profile, &timeouts(&config), None, &paths.profile_dir(name))?;
+    if shop.capabilities().company_accounts && profile.company.trim().is_empty() {
+        return Err(Error::Usage(
+            "--company is required: this shop's users log in as members of a company account".into(),
+        ));
+    }
     let session = shop.login(&profile.company, &profile.user, password).await?;
     config::save_profile(&paths.config_file, name, &profile)?;
     credentials::save(

@@ -80,7 +80,8 @@ impl Error {
                     ErrorKind::Rejected
                 }
                 BackendError::PriceChanged(_) => ErrorKind::PriceChanged,
-                BackendError::Insecure(_) => ErrorKind::Usage,
+                BackendError::Insecure(_) | BackendError::Misconfigured(_) => ErrorKind::Usage,
+                BackendError::LocalState(_) => ErrorKind::LocalData,
             },
             Error::Store(s) => match s {
                 StoreError::Corrupt { .. } | StoreError::Cache { .. } => ErrorKind::LocalData,

@@ -2,7 +2,7 @@
 
 use super::{Context, Error, Result};
 use crate::api::{Order, OrderDraft, Preview, codes};
-use crate::backend::BackendError;
+use crate::backend::{BackendError, Capabilities};
 use crate::core::basket::{self, PendingSubmission, PlacedOrder, PricedBasket};
 use crate::core::order::{self, CheckoutOptions, PriceChange};
 use crate::core::sanitize::Clean;
@@ -45,6 +45,7 @@ fn price_basket(ctx: &Context, basket_name: &str) -> Result<PricedBasket> {
 /// Prices the basket locally, then asks the shop to price and check the order.
 pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -> Result<Checkout> {
     ctx.require_login()?;
+    check_supported(ctx.shop.capabilities(), opts)?;
     let priced = price_basket(ctx, basket_name)?;
     order::validate_options(opts, Utc::now().date_naive()).map_err(Error::Rejected)?;
     let draft = order::draft_from(&priced, opts);
@@ -63,6 +64,18 @@ pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -
     }
     let price_changes = order::price_changes(&draft, &preview);
     Ok(Checkout { basket: priced, draft, preview, price_changes })
+}
+
+/// Refuses, before anything is sent, an option the shop cannot carry: the
+/// buyer hears it up front instead of finding it missing on the order.
+fn check_supported(caps: Capabilities, opts: &CheckoutOptions) -> Result<()> {
+    if opts.requested_delivery_date.is_some() && !caps.requested_delivery_date {
+        return Err(BackendError::Unsupported("a requested delivery date (--deliver-on)").into());
+    }
+    if opts.ship_complete && !caps.ship_complete {
+        return Err(BackendError::Unsupported("complete-only delivery (--ship-complete)").into());
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -249,4 +262,39 @@ fn reorder_into(ctx: &Context, order: Order, into: &str) -> Result<ReorderReport
         store.create(&b)?;
     }
     Ok(ReorderReport { order: order.number, basket: into.to_string(), lines, skipped })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_a_shop_cannot_carry_are_refused_up_front() {
+        let all = Capabilities {
+            company_accounts: true,
+            po_number: true,
+            requested_delivery_date: true,
+            ship_complete: true,
+            tier_prices: true,
+            documents: true,
+            incremental_sync: true,
+            order_preview: true,
+            quote_requests: true,
+            approvals: true,
+            credit: true,
+        };
+        let opts = CheckoutOptions {
+            po_number: "PO-1".into(),
+            requested_delivery_date: chrono::NaiveDate::from_ymd_opt(2030, 1, 2),
+            ship_complete: true,
+            ..Default::default()
+        };
+        assert!(check_supported(all, &opts).is_ok());
+        let no_dates = Capabilities { requested_delivery_date: false, ..all };
+        let e = check_supported(no_dates, &opts).unwrap_err();
+        assert_eq!(e.kind(), crate::service::ErrorKind::Rejected);
+        assert!(e.to_string().contains("--deliver-on"), "{e}");
+        let no_complete = Capabilities { ship_complete: false, ..all };
+        assert!(check_supported(no_complete, &opts).unwrap_err().to_string().contains("--ship-complete"));
+    }
 }

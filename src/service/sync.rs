@@ -26,7 +26,9 @@ pub type Progress<'a> = dyn FnMut(&str, usize) + Send + 'a;
 
 pub async fn sync(shop: &dyn Shop, cache: &mut CatalogCache, progress: &mut Progress<'_>) -> Result<SyncReport> {
     let marks = cache.marks()?;
-    let incremental = marks.synced_at.is_some() && marks.catalog_since.is_some();
+    // A shop without change feeds sends everything every time.
+    let incremental =
+        shop.capabilities().incremental_sync && marks.synced_at.is_some() && marks.catalog_since.is_some();
     let (since, etag) =
         if incremental { (marks.catalog_since.as_deref(), marks.etag.as_deref()) } else { (None, None) };
     let mut report = SyncReport::default();

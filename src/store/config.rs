@@ -70,28 +70,44 @@ impl Default for SearchSettings {
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum BackendKind {
+    /// procure's own shop protocol (the reference shop).
     #[default]
     Procure,
+    /// A Medusa v2 store API.
+    Medusa,
 }
 
 impl BackendKind {
     pub fn as_str(self) -> &'static str {
         match self {
             BackendKind::Procure => "procure",
+            BackendKind::Medusa => "medusa",
         }
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     #[serde(default)]
     pub backend: BackendKind,
     pub shop: String,
+    /// The company's account code; shops without company accounts (Medusa) ignore it.
+    #[serde(default)]
     pub company: String,
+    /// The user name; for Medusa the customer's e-mail address.
     pub user: String,
     #[serde(default)]
     pub allow_insecure_http: bool,
+    /// Medusa: the publishable API key of the store's sales channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publishable_key: Option<String>,
+    /// Medusa: the region whose currency, prices and taxes apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_id: Option<String>,
+    /// Medusa: the payment provider for orders on account (default `pp_system_default`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_provider: Option<String>,
 }
 
 impl Config {
@@ -173,15 +189,42 @@ pub fn save_profile(path: &Path, name: &str, profile: &Profile) -> Result<(), St
         t.set_implicit(true);
         doc["profiles"] = toml_edit::Item::Table(t);
     }
-    let mut t = toml_edit::Table::new();
-    t["backend"] = toml_edit::value(profile.backend.as_str());
-    t["shop"] = toml_edit::value(profile.shop.as_str());
-    t["company"] = toml_edit::value(profile.company.as_str());
-    t["user"] = toml_edit::value(profile.user.as_str());
+    // Update the profile's table in place: keys procure does not manage and
+    // the user's comments stay where they are.
+    let t = match doc["profiles"][name].as_table_mut() {
+        Some(t) => t,
+        None => {
+            doc["profiles"][name] = toml_edit::Item::Table(toml_edit::Table::new());
+            doc["profiles"][name]
+                .as_table_mut()
+                .ok_or_else(|| StoreError::Invalid(format!("profile {name:?} is not a table")))?
+        }
+    };
+    let set = |t: &mut toml_edit::Table, key: &str, value: Option<&str>| match value {
+        Some(v) if t.get(key).and_then(|i| i.as_str()) != Some(v) => {
+            t[key] = toml_edit::value(v);
+        }
+        Some(_) => {}
+        None => {
+            t.remove(key);
+        }
+    };
+    set(t, "backend", Some(profile.backend.as_str()));
+    set(t, "shop", Some(&profile.shop));
+    set(
+        t,
+        "company",
+        Some(profile.company.as_str()).filter(|c| !c.is_empty() || profile.backend == BackendKind::Procure),
+    );
+    set(t, "user", Some(&profile.user));
     if profile.allow_insecure_http {
         t["allow_insecure_http"] = toml_edit::value(true);
+    } else {
+        t.remove("allow_insecure_http");
     }
-    doc["profiles"][name] = toml_edit::Item::Table(t);
+    set(t, "publishable_key", profile.publishable_key.as_deref());
+    set(t, "region_id", profile.region_id.as_deref());
+    set(t, "payment_provider", profile.payment_provider.as_deref());
     atomic::write(path, doc.to_string().as_bytes())
 }
 
@@ -218,7 +261,7 @@ mod tests {
             shop: "http://127.0.0.1:1".into(),
             company: "ACME".into(),
             user: "buyer".into(),
-            allow_insecure_http: false,
+            ..Default::default()
         };
         save_profile(&p, "demo", &prof).unwrap();
         let text = std::fs::read_to_string(&p).unwrap();
@@ -231,6 +274,30 @@ mod tests {
     }
 
     #[test]
+    fn a_medusa_profile_keeps_its_keys_and_the_users_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(
+            &p,
+            "[profiles.m]\n# my store\nbackend = \"medusa\"\nshop = \"https://store.example\"\n\
+             user = \"a@b.test\"\npublishable_key = \"pk_1\" # from the admin\nregion_id = \"reg_1\"\n",
+        )
+        .unwrap();
+        let c = Config::load(&p).unwrap();
+        let (_, mut prof) = c.pick_profile(Some("m")).unwrap();
+        assert_eq!(prof.backend, BackendKind::Medusa);
+        assert_eq!(prof.company, "");
+        assert_eq!(prof.publishable_key.as_deref(), Some("pk_1"));
+        prof.user = "c@d.test".into();
+        save_profile(&p, "m", &prof).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains("# my store") && text.contains("# from the admin"), "{text}");
+        assert!(!text.contains("company"), "no empty company key: {text}");
+        let c = Config::load(&p).unwrap();
+        assert_eq!(c.profiles["m"], prof);
+    }
+
+    #[test]
     fn broken_file_is_never_overwritten() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("config.toml");
@@ -240,7 +307,7 @@ mod tests {
             shop: "http://127.0.0.1:1".into(),
             company: "A".into(),
             user: "u".into(),
-            allow_insecure_http: false,
+            ..Default::default()
         };
         assert!(save_profile(&p, "demo", &prof).is_err());
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "[profiles.x\n");

@@ -1,0 +1,630 @@
+//! A Medusa v2 store as a procure shop, through Medusa's store API as a
+//! logged-in customer (tests/medusa/API.md records the behaviour relied on).
+//!
+//! - Catalog: one part per product variant; the price is the variant's
+//!   `calculated_amount` for this customer, so a customer group's price list
+//!   applies. One price per part (no quantity tiers), net, with the VAT rate
+//!   of the region's country. Every sync is a full one (no change feed).
+//! - Orders: a cart per submission (lines, addresses, shipping method,
+//!   payment session on the system provider = on account, then complete).
+//!   PO number, requested delivery date, ship-complete, comment and line
+//!   notes travel in cart and line metadata, which Medusa copies to the order.
+//! - Idempotency: the cart of a submission is recorded under its key before
+//!   it is completed; a retry completes or reads that same cart, and
+//!   completing a completed cart returns its order (see `state`).
+//! - Order numbers are Medusa's display ids ("12"), what the store's staff see.
+
+mod checkout;
+mod map;
+mod state;
+mod wire;
+
+use super::http::{client, transport_error};
+use super::{BackendError, Capabilities, Created, Fetched, Result, Shop, Timeouts};
+use crate::api::{
+    self, ApiError, CatalogPage, LoginResponse, Me, Order, OrderDraft, OrderList, OrderedSku, OrderedSkus, Preview,
+    PriceEntry, PriceListHeader, PriceListPage, codes,
+};
+use crate::core::money;
+use crate::core::sanitize::clean;
+use crate::store::config::{BackendKind, Profile};
+use async_trait::async_trait;
+use checkout::{check_lines, pick_address, pick_shipping};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use map::{Part, RegionInfo};
+use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Mutex;
+
+/// Products per catalog page (a product has one or more variants).
+const CATALOG_PAGE: usize = 100;
+/// SKUs per product lookup when pricing a draft (keeps the URL short).
+const SKU_CHUNK: usize = 50;
+const ORDERS_PAGE: usize = 20;
+/// Used when the token's expiry cannot be read (Medusa's default is 24 h).
+const ASSUMED_TOKEN_HOURS: i64 = 1;
+const DEFAULT_PAYMENT_PROVIDER: &str = "pp_system_default";
+
+const PRODUCT_FIELDS: &str = "id,title,subtitle,description,metadata,options.id,options.title,\
+    variants.id,variants.title,variants.sku,variants.ean,variants.upc,variants.barcode,\
+    variants.manage_inventory,variants.allow_backorder,variants.metadata,*variants.options,\
+    *variants.calculated_price,+variants.inventory_quantity";
+const ORDER_FIELDS: &str = "id,display_id,status,fulfillment_status,created_at,email,currency_code,\
+    metadata,item_subtotal,shipping_subtotal,tax_total,*items,*items.tax_lines,\
+    shipping_address.*,*shipping_methods";
+const CUSTOMER_FIELDS: &str = "id,email,first_name,last_name,company_name,*addresses";
+
+/// The profile settings a Medusa store needs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub publishable_key: String,
+    pub region_id: String,
+    pub payment_provider: String,
+}
+
+impl Settings {
+    pub fn from_profile(p: &Profile) -> Result<Settings> {
+        let need = |v: &Option<String>, key: &str, hint: &str| {
+            v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).ok_or_else(|| {
+                BackendError::Misconfigured(format!("this Medusa profile has no `{key}` in config.toml ({hint})"))
+            })
+        };
+        Ok(Settings {
+            publishable_key: need(
+                &p.publishable_key,
+                "publishable_key",
+                "the store's publishable API key, pk_…, from the Medusa admin under Settings → Publishable API Keys",
+            )?,
+            region_id: need(
+                &p.region_id,
+                "region_id",
+                "the id of your region, reg_…, from the Medusa admin under Settings → Regions",
+            )?,
+            payment_provider: p
+                .payment_provider
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .unwrap_or(DEFAULT_PAYMENT_PROVIDER)
+                .to_string(),
+        })
+    }
+}
+
+pub struct MedusaShop {
+    base: Url,
+    http: reqwest::Client,
+    timeouts: Timeouts,
+    token: Option<String>,
+    settings: Settings,
+    state: state::StateFile,
+    region: Mutex<Option<RegionInfo>>,
+    /// The prices of each catalog page fetched in this run, by cursor: a
+    /// sync's price list is the same answer as its catalog.
+    page_prices: Mutex<HashMap<String, PricePage>>,
+}
+
+/// A page of prices and the cursor of the next.
+type PricePage = (Vec<PriceEntry>, Option<String>);
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn local(e: crate::store::StoreError) -> BackendError {
+    BackendError::LocalState(format!(
+        "{e} (procure keeps the Medusa submissions of this profile there; the file was left as it is)"
+    ))
+}
+
+/// The expiry of a JWT, read from its payload without checking the signature
+/// (the store checks it; procure only wants to know when to log in again).
+fn jwt_expiry(token: &str) -> Option<DateTime<Utc>> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    let exp = claims.get("exp")?.as_i64()?;
+    Utc.timestamp_opt(exp, 0).single()
+}
+
+/// Turns an error answer into a `BackendError`, whatever the body holds.
+fn error_from(status: StatusCode, body: &[u8]) -> BackendError {
+    let parsed: Option<wire::ErrorBody> = serde_json::from_slice(body).ok();
+    let message =
+        parsed.as_ref().and_then(|b| b.message.as_deref()).map(clean).unwrap_or_else(|| format!("HTTP {status}"));
+    let code = parsed.as_ref().and_then(|b| b.code.clone().or_else(|| b.kind.clone())).unwrap_or_default();
+    let api = |code: &str| ApiError { code: code.to_string(), message: message.clone(), details: vec![] };
+    match status {
+        StatusCode::UNAUTHORIZED => {
+            BackendError::Auth("not logged in to the Medusa store, or the session expired: run `procure login`".into())
+        }
+        StatusCode::NOT_FOUND if parsed.is_some() => BackendError::NotFound(api(codes::NOT_FOUND)),
+        StatusCode::NOT_FOUND => BackendError::Protocol(format!(
+            "HTTP {status} without a Medusa error (an HTML page?): is the profile's `shop` the address of the Medusa server?"
+        )),
+        // A completion of this cart is still running: the outcome is not known yet.
+        StatusCode::CONFLICT => BackendError::Server(format!("HTTP {status}: {message}")),
+        s if s.is_client_error() && message.contains("ublishable") => BackendError::Misconfigured(format!(
+            "the store refuses this profile's publishable key ({message}); check `publishable_key` in config.toml"
+        )),
+        s if s.is_client_error() && parsed.is_some() => {
+            BackendError::Rejected(api(if code.is_empty() { codes::INVALID_REQUEST } else { &code }))
+        }
+        s if s.is_client_error() => BackendError::Protocol(format!("HTTP {s} without an error body")),
+        s => BackendError::Server(format!("HTTP {s}: {message}")),
+    }
+}
+
+impl MedusaShop {
+    pub fn new(base: Url, settings: Settings, timeouts: &Timeouts, state_dir: &Path) -> Result<Self> {
+        Ok(MedusaShop {
+            http: client(timeouts)?,
+            base,
+            timeouts: timeouts.clone(),
+            token: None,
+            settings,
+            state: state::StateFile::new(state_dir),
+            region: Mutex::new(None),
+            page_prices: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn url(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        let prefix = self.base.path().trim_end_matches('/');
+        url.set_path(&format!("{prefix}{path}"));
+        url
+    }
+
+    /// A `/store` request: the publishable key always, the token when logged in.
+    fn store(&self, method: Method, path: &str) -> RequestBuilder {
+        let rb =
+            self.http.request(method, self.url(path)).header("x-publishable-api-key", &self.settings.publishable_key);
+        match &self.token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    async fn send(&self, rb: RequestBuilder) -> Result<Response> {
+        rb.send().await.map_err(|e| transport_error(&self.base, e, &self.timeouts))
+    }
+
+    async fn read<T: DeserializeOwned>(&self, resp: Response) -> Result<T> {
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| transport_error(&self.base, e, &self.timeouts))?;
+        if !status.is_success() {
+            return Err(error_from(status, &bytes));
+        }
+        serde_json::from_slice(&wire::exact_numbers(&bytes))
+            .map_err(|e| BackendError::Protocol(format!("HTTP {status}, not the answer of a Medusa store: {e}")))
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T> {
+        let resp = self.send(self.store(Method::GET, path).query(query)).await?;
+        self.read(resp).await
+    }
+
+    async fn post<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)], body: &Value) -> Result<T> {
+        let resp = self.send(self.store(Method::POST, path).query(query).json(body)).await?;
+        self.read(resp).await
+    }
+
+    async fn region(&self) -> Result<RegionInfo> {
+        if let Some(r) = lock(&self.region).clone() {
+            return Ok(r);
+        }
+        let path = format!("/store/regions/{}", self.settings.region_id);
+        let body: wire::RegionBody = match self.get(&path, &[("fields", "id,name,currency_code,*countries")]).await {
+            Ok(b) => b,
+            Err(BackendError::NotFound(_)) => {
+                return Err(BackendError::Misconfigured(format!(
+                    "the store has no region {:?}; check `region_id` in config.toml",
+                    self.settings.region_id
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        let info = RegionInfo::from_wire(&body.region);
+        *lock(&self.region) = Some(info.clone());
+        Ok(info)
+    }
+
+    async fn customer(&self) -> Result<wire::Customer> {
+        let body: wire::CustomerBody = self.get("/store/customers/me", &[("fields", CUSTOMER_FIELDS)]).await?;
+        Ok(body.customer)
+    }
+
+    /// Products with this customer's prices; `extra` filters or pages.
+    async fn products(&self, extra: &[(&str, &str)]) -> Result<(Vec<Part>, usize)> {
+        let region = self.region().await?;
+        let mut q: Vec<(&str, &str)> = vec![("region_id", &self.settings.region_id), ("fields", PRODUCT_FIELDS)];
+        // With a country Medusa adds the amounts with and without tax: the VAT rate.
+        if let Some(c) = region.country.as_deref() {
+            q.push(("country_code", c));
+        }
+        q.extend_from_slice(extra);
+        let page: wire::ProductsPage = self.get("/store/products", &q).await?;
+        let parts =
+            map::parts(&page.products).map_err(|e| BackendError::Misconfigured(format!("{e}: check `region_id`")))?;
+        Ok((parts, page.count.as_u32() as usize))
+    }
+
+    /// The current parts behind these SKUs, by SKU (unknown ones are absent).
+    async fn parts_by_sku(&self, skus: &[&str]) -> Result<HashMap<String, Part>> {
+        let mut out = HashMap::new();
+        for chunk in skus.chunks(SKU_CHUNK) {
+            let limit = chunk.len().to_string();
+            let mut q: Vec<(&str, &str)> = vec![("limit", &limit)];
+            q.extend(chunk.iter().map(|s| ("variants[sku][]", *s)));
+            let (parts, _) = self.products(&q).await?;
+            out.extend(parts.into_iter().map(|p| (p.product.sku.clone(), p)));
+        }
+        Ok(out)
+    }
+
+    /// One catalog page: its parts, and the cursor of the next.
+    async fn catalog(&self, cursor: Option<&str>) -> Result<(Vec<Part>, Option<String>)> {
+        let offset: usize = match cursor {
+            Some(c) => c.parse().map_err(|_| BackendError::Protocol(format!("bad catalog cursor {c:?}")))?,
+            None => 0,
+        };
+        let (limit, off) = (CATALOG_PAGE.to_string(), offset.to_string());
+        let (parts, count) = self.products(&[("limit", &limit), ("offset", &off), ("order", "id")]).await?;
+        let next = offset + CATALOG_PAGE;
+        Ok((parts, (next < count).then(|| next.to_string())))
+    }
+
+    async fn shipping_options(&self, cart_id: &str) -> Result<Vec<wire::ShippingOption>> {
+        let body: wire::ShippingOptions = self.get("/store/shipping-options", &[("cart_id", cart_id)]).await?;
+        Ok(body.shipping_options)
+    }
+
+    /// Shipping options for the buyer's region. Medusa lists them per cart,
+    /// so procure keeps one empty cart per profile for asking.
+    async fn region_shipping_options(&self) -> Result<Vec<wire::ShippingOption>> {
+        let probe = self.state.load().map_err(local)?.shipping_probe_cart;
+        if let Some(cart) = probe {
+            match self.shipping_options(&cart).await {
+                Ok(options) => return Ok(options),
+                Err(BackendError::NotFound(_) | BackendError::Rejected(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let body: wire::CartBody = self
+            .post(
+                "/store/carts",
+                &[("fields", "id")],
+                &json!({
+                    "region_id": self.settings.region_id,
+                    "metadata": { "procure": "asks for shipping options only" },
+                }),
+            )
+            .await?;
+        let id = body.cart.id;
+        self.state.update(|s| s.shipping_probe_cart = Some(id.clone())).map_err(local)?;
+        self.shipping_options(&id).await
+    }
+
+    /// The customer's orders, newest first, with `fields` (Medusa adds the
+    /// items whatever the fields say).
+    async fn orders_page(&self, offset: usize, limit: usize, fields: &str) -> Result<wire::OrdersPage> {
+        let (limit, offset) = (limit.to_string(), offset.to_string());
+        self.get(
+            "/store/orders",
+            &[("fields", fields), ("limit", &limit), ("offset", &offset), ("order", "-created_at")],
+        )
+        .await
+    }
+
+    /// One of this customer's orders by id, with its metadata (the list route
+    /// has it; `GET /store/orders/{id}` does not).
+    async fn order_by_id(&self, id: &str) -> Result<wire::Order> {
+        let page: wire::OrdersPage = self.get("/store/orders", &[("id", id), ("fields", ORDER_FIELDS)]).await?;
+        page.orders.into_iter().next().ok_or_else(|| {
+            BackendError::NotFound(ApiError {
+                code: codes::NOT_FOUND.into(),
+                message: format!("no order {id} among your orders at this store"),
+                details: vec![],
+            })
+        })
+    }
+}
+
+#[async_trait]
+impl Shop for MedusaShop {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Medusa
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            company_accounts: false,
+            // Carried in cart and order metadata.
+            po_number: true,
+            requested_delivery_date: true,
+            ship_complete: true,
+            // One calculated price per part; Medusa's quantity-based prices are not read.
+            tier_prices: false,
+            documents: false,
+            incremental_sync: false,
+            // procure prices the draft itself from the store's current prices.
+            order_preview: false,
+            quote_requests: false,
+            approvals: false,
+            credit: false,
+        }
+    }
+
+    fn set_token(&mut self, token: Option<String>) {
+        self.token = token;
+    }
+
+    async fn login(&self, _company: &str, user: &str, password: &str) -> Result<LoginResponse> {
+        let resp = self
+            .send(
+                self.http
+                    .post(self.url("/auth/customer/emailpass"))
+                    .json(&json!({ "email": user, "password": password })),
+            )
+            .await?;
+        if resp.status() == StatusCode::UNAUTHORIZED {
+            return Err(BackendError::Auth(
+                "login failed: wrong e-mail or password (a Medusa store logs customers in with their e-mail address)"
+                    .into(),
+            ));
+        }
+        let body: wire::TokenBody = self.read(resp).await?;
+        // Check the profile's store settings now, not at the first sync.
+        self.region().await?;
+        let expires_at = jwt_expiry(&body.token).unwrap_or_else(|| Utc::now() + Duration::hours(ASSUMED_TOKEN_HOURS));
+        Ok(LoginResponse { token: body.token, expires_at })
+    }
+
+    /// Medusa's customer tokens cannot be revoked; forgetting it is all there is.
+    async fn logout(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn me(&self) -> Result<Me> {
+        let customer = self.customer().await?;
+        let region = self.region().await?;
+        let shipping = self.region_shipping_options().await?;
+        Ok(map::me(&customer, &region, &shipping))
+    }
+
+    async fn catalog_page(
+        &self,
+        _since: Option<&str>,
+        cursor: Option<&str>,
+        _etag: Option<&str>,
+    ) -> Result<Fetched<CatalogPage>> {
+        let (parts, next_cursor) = self.catalog(cursor).await?;
+        let prices = parts.iter().filter_map(|p| p.price.clone()).collect();
+        lock(&self.page_prices).insert(cursor.unwrap_or("0").to_string(), (prices, next_cursor.clone()));
+        Ok(Fetched::Page {
+            page: CatalogPage {
+                items: parts.into_iter().map(|p| p.product).collect(),
+                removed: vec![],
+                next_cursor,
+                sync_token: String::new(),
+                full: true,
+            },
+            etag: None,
+        })
+    }
+
+    async fn price_list_page(&self, _since: Option<&str>, cursor: Option<&str>) -> Result<PriceListPage> {
+        let key = cursor.unwrap_or("0").to_string();
+        let cached = lock(&self.page_prices).remove(&key);
+        let (items, next_cursor) = match cached {
+            Some(c) => c,
+            None => {
+                let (parts, next) = self.catalog(cursor).await?;
+                (parts.into_iter().filter_map(|p| p.price).collect(), next)
+            }
+        };
+        let region = self.region().await?;
+        Ok(PriceListPage {
+            header: PriceListHeader {
+                currency: region.currency,
+                valid_from: Utc::now().date_naive(),
+                valid_to: None,
+                contract_ref: None,
+            },
+            items,
+            removed: vec![],
+            next_cursor,
+            sync_token: String::new(),
+            full: true,
+        })
+    }
+
+    async fn ordered_skus(&self) -> Result<OrderedSkus> {
+        let mut by_sku: BTreeMap<String, OrderedSku> = BTreeMap::new();
+        let mut offset = 0;
+        loop {
+            let page = self.orders_page(offset, 100, "id,created_at,items.variant_sku").await?;
+            let n = page.orders.len();
+            for o in &page.orders {
+                let date = o.created_at.date_naive();
+                let mut seen = std::collections::HashSet::new();
+                for sku in o.items.iter().filter_map(|i| i.variant_sku.clone()) {
+                    if !seen.insert(sku.clone()) {
+                        continue;
+                    }
+                    let e = by_sku.entry(sku.clone()).or_insert(OrderedSku { sku, times: 0, last_ordered: date });
+                    e.times += 1;
+                    e.last_ordered = e.last_ordered.max(date);
+                }
+            }
+            offset += n;
+            if n == 0 || offset >= page.count.as_u32() as usize {
+                break;
+            }
+        }
+        Ok(OrderedSkus { items: by_sku.into_values().collect() })
+    }
+
+    async fn preview(&self, draft: &OrderDraft) -> Result<Preview> {
+        let skus: Vec<&str> = draft.lines.iter().map(|l| l.sku.as_str()).collect();
+        let parts = self.parts_by_sku(&skus).await?;
+        let region = self.region().await?;
+        let customer = self.customer().await?;
+        pick_address(&customer, draft.ship_to.as_deref())?;
+        let options = self.region_shipping_options().await?;
+        let shipping = map::shipping_price(pick_shipping(&options, draft.shipping_method.as_deref())?);
+        let errors = check_lines(draft, &parts, &region.name);
+        let lines: Vec<api::PricedLine> = draft
+            .lines
+            .iter()
+            .filter_map(|l| {
+                let part = parts.get(&l.sku)?;
+                let price = part.price.as_ref()?;
+                let unit_price = money::unit_price_for(&price.tiers, l.quantity)?;
+                Some(api::PricedLine {
+                    sku: l.sku.clone(),
+                    name: part.product.name.clone(),
+                    quantity: l.quantity,
+                    unit_price,
+                    line_total: money::line_total(unit_price, l.quantity),
+                    vat_rate: price.vat_rate,
+                    note: l.note.clone(),
+                })
+            })
+            .collect();
+        let totals = money::totals(&region.currency, lines.iter().map(|l| (l.line_total, l.vat_rate)), shipping);
+        Ok(Preview {
+            lines,
+            totals,
+            errors,
+            needs_approval: false,
+            earliest_delivery: Utc::now().date_naive() + chrono::Days::new(1),
+            credit: None,
+        })
+    }
+
+    async fn create_order(&self, draft: &OrderDraft, idempotency_key: &str) -> Result<Created> {
+        let fingerprint = state::fingerprint(draft);
+        let known = self.state.load().map_err(local)?.submissions.get(idempotency_key).cloned();
+        match known {
+            Some(sub) => {
+                if let Some(done) = self.resume(idempotency_key, &sub, &fingerprint).await? {
+                    return Ok(done);
+                }
+            }
+            None => {
+                // No record here (e.g. the state file was lost): ask the store.
+                if let Some(o) = self.order_with_key(idempotency_key).await? {
+                    return Ok(Created { order: map::order(&o), replayed: true });
+                }
+            }
+        }
+        self.place(draft, idempotency_key, &fingerprint).await
+    }
+
+    async fn orders(&self, cursor: Option<&str>) -> Result<OrderList> {
+        let offset: usize = match cursor {
+            Some(c) => c.parse().map_err(|_| BackendError::Protocol(format!("bad order cursor {c:?}")))?,
+            None => 0,
+        };
+        let page = self.orders_page(offset, ORDERS_PAGE, ORDER_FIELDS).await?;
+        let next = offset + page.orders.len();
+        Ok(OrderList {
+            items: page.orders.iter().map(map::summary).collect(),
+            next_cursor: (!page.orders.is_empty() && next < page.count.as_u32() as usize).then(|| next.to_string()),
+        })
+    }
+
+    /// By display id ("12", also "#12") or Medusa order id ("order_…").
+    async fn order(&self, number: &str) -> Result<Order> {
+        let wanted = number.trim().trim_start_matches('#');
+        if wanted.starts_with("order_") {
+            return Ok(map::order(&self.order_by_id(wanted).await?));
+        }
+        let not_found = || {
+            BackendError::NotFound(ApiError {
+                code: codes::NOT_FOUND.into(),
+                message: format!("no order {number} among your orders at this store"),
+                details: vec![],
+            })
+        };
+        let display_id: i64 = wanted.parse().map_err(|_| not_found())?;
+        // The store API cannot filter by display id: look through the customer's orders.
+        let mut offset = 0;
+        loop {
+            let page = self.orders_page(offset, 100, ORDER_FIELDS).await?;
+            if let Some(o) = page.orders.iter().find(|o| o.display_id.map(|d| d.0) == Some(display_id)) {
+                return Ok(map::order(o));
+            }
+            offset += page.orders.len();
+            if page.orders.is_empty() || offset >= page.count.as_u32() as usize {
+                return Err(not_found());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+
+    #[test]
+    fn token_expiry_from_the_jwt_payload() {
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(br#"{"actor_id":"cus_1","iat":1795868744,"exp":1795955144}"#);
+        let token = format!("eyJhbGciOiJIUzI1NiJ9.{payload}.sig");
+        assert_eq!(jwt_expiry(&token).map(|t| t.timestamp()), Some(1_795_955_144));
+        assert_eq!(jwt_expiry("not-a-jwt"), None);
+        assert_eq!(jwt_expiry("a.!!!.c"), None);
+    }
+
+    #[test]
+    fn error_answers_become_backend_errors() {
+        let e = error_from(StatusCode::UNAUTHORIZED, br#"{"message":"Unauthorized"}"#);
+        assert!(matches!(e, BackendError::Auth(_)), "{e:?}");
+        let e =
+            error_from(StatusCode::NOT_FOUND, br#"{"type":"not_found","message":"Order id not found: order_nope"}"#);
+        assert!(matches!(e, BackendError::NotFound(_)), "{e:?}");
+        let e = error_from(StatusCode::NOT_FOUND, b"<!DOCTYPE html><pre>Cannot GET /x</pre>");
+        assert!(matches!(e, BackendError::Protocol(_)), "{e:?}");
+        let e = error_from(
+            StatusCode::BAD_REQUEST,
+            br#"{"code":"insufficient_inventory","type":"not_allowed","message":"Some variant does not have the required inventory"}"#,
+        );
+        match e {
+            BackendError::Rejected(a) => assert_eq!(a.code, "insufficient_inventory"),
+            other => panic!("{other:?}"),
+        }
+        let e = error_from(
+            StatusCode::BAD_REQUEST,
+            br#"{"type":"not_allowed","message":"A valid publishable key is required to proceed with the request"}"#,
+        );
+        assert!(matches!(e, BackendError::Misconfigured(_)), "{e:?}");
+        let e = error_from(StatusCode::CONFLICT, br#"{"type":"conflict","message":"busy"}"#);
+        assert!(matches!(e, BackendError::Server(_)), "{e:?}");
+        let e = error_from(StatusCode::INTERNAL_SERVER_ERROR, b"{}");
+        assert!(matches!(e, BackendError::Server(_)), "{e:?}");
+    }
+
+    #[test]
+    fn settings_name_what_is_missing() {
+        let p = Profile {
+            backend: BackendKind::Medusa,
+            shop: "http://127.0.0.1:9000".into(),
+            user: "a@b.test".into(),
+            publishable_key: Some("pk_1".into()),
+            ..Default::default()
+        };
+        let e = Settings::from_profile(&p).unwrap_err().to_string();
+        assert!(e.contains("region_id"), "{e}");
+        let p = Profile { region_id: Some("reg_1".into()), ..p };
+        let s = Settings::from_profile(&p).unwrap();
+        assert_eq!(s.payment_provider, DEFAULT_PAYMENT_PROVIDER);
+    }
+}

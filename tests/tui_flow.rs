@@ -112,7 +112,7 @@ fn search_add_basket_checkout_places_an_order() {
     h.wait("the add", |a| status(a).contains("added to weekly"));
 
     // The basket, priced.
-    h.press(']');
+    h.key(KeyCode::F(3), KeyModifiers::NONE);
     assert_eq!(h.app.tab, Tab::Baskets);
     h.wait("the priced basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.lines.len() == 1));
     assert!(h.screen().contains("73.20"));
@@ -146,7 +146,7 @@ fn search_add_basket_checkout_places_an_order() {
 
     // Orders screen shows it; reorder it into a new basket.
     h.key(KeyCode::Esc, KeyModifiers::NONE);
-    h.press(']');
+    h.key(KeyCode::F(4), KeyModifiers::NONE);
     assert_eq!(h.app.tab, Tab::Orders);
     h.wait("the order list", |a| a.orders.list.iter().any(|o| o.number == number));
     h.press('r');

@@ -79,7 +79,7 @@ fn reorder_a_saved_basket_in_a_real_terminal() {
 
     let t = Tmux::start(&home, 120, 36);
     t.wait_for("Type number, SKU");
-    t.keys(&["]"]);
+    t.keys(&["F3"]);
     t.wait_for("weekly — 2 lines");
     t.keys(&["c"]);
     t.wait_for("Checkout — basket weekly");
@@ -89,11 +89,10 @@ fn reorder_a_saved_basket_in_a_real_terminal() {
     t.keys(&["C-s"]);
     let screen = t.wait_for(" placed");
     let number = screen
-        .split_whitespace()
-        .skip_while(|w| *w != "Order")
-        .nth(1)
+        .find("Order ")
+        .and_then(|at| screen[at + 6..].split_whitespace().next())
         .map(str::to_string)
-        .expect("order number on screen");
+        .unwrap_or_else(|| panic!("order number on screen:\n{screen}"));
     t.keys(&["Escape", "q"]);
     let deadline = Instant::now() + Duration::from_secs(10);
     while t.alive() && Instant::now() < deadline {

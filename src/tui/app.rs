@@ -30,6 +30,17 @@ pub enum Tab {
 }
 
 impl Tab {
+    /// The function key that opens the screen (shown in the tab bar).
+    pub fn key(self) -> &'static str {
+        match self {
+            Tab::Search => "F2",
+            Tab::Baskets => "F3",
+            Tab::Orders => "F4",
+            Tab::Quotes => "F6",
+            Tab::Approvals => "F7",
+        }
+    }
+
     pub const ALL: [Tab; 5] = [Tab::Search, Tab::Baskets, Tab::Orders, Tab::Quotes, Tab::Approvals];
     pub fn title(self) -> &'static str {
         match self {
@@ -775,6 +786,25 @@ impl App {
                 }
             }
             Action::Apply => self.apply(),
+            Action::ScreenSearch
+            | Action::ScreenBaskets
+            | Action::ScreenOrders
+            | Action::ScreenQuotes
+            | Action::ScreenApprovals => {
+                let tab = match action {
+                    Action::ScreenSearch => Tab::Search,
+                    Action::ScreenBaskets => Tab::Baskets,
+                    Action::ScreenOrders => Tab::Orders,
+                    Action::ScreenQuotes => Tab::Quotes,
+                    _ => Tab::Approvals,
+                };
+                if !self.tabs().contains(&tab) {
+                    self.say(Level::Warn, "the approvals screen is for approvers");
+                    return vec![];
+                }
+                self.overlays.clear();
+                self.switch_tab(tab)
+            }
             Action::RequestQuote => {
                 let Some(basket) =
                     self.baskets.priced.as_ref().map(|p| p.name.clone()).or_else(|| self.current_basket())

@@ -39,6 +39,11 @@ pub enum Action {
     Approve,
     Reject,
     RequestQuote,
+    ScreenSearch,
+    ScreenBaskets,
+    ScreenOrders,
+    ScreenQuotes,
+    ScreenApprovals,
 }
 
 impl Action {
@@ -76,6 +81,11 @@ impl Action {
             Action::Approve => "approve",
             Action::Reject => "reject",
             Action::RequestQuote => "request_quote",
+            Action::ScreenSearch => "screen_search",
+            Action::ScreenBaskets => "screen_baskets",
+            Action::ScreenOrders => "screen_orders",
+            Action::ScreenQuotes => "screen_quotes",
+            Action::ScreenApprovals => "screen_approvals",
         }
     }
 }
@@ -249,7 +259,12 @@ impl Default for Keymap {
                 b(Global, Quit, &["q", "ctrl-c"], "quit", "Quit procure"),
                 b(Global, Help, &["?", "f1"], "help", "Show or hide this help"),
                 b(Global, Search, &["/"], "search", "Go to the search field"),
-                b(Global, NextTab, &["ctrl-right", "]"], "", "Next screen (Search, Baskets, Orders)"),
+                b(Global, ScreenSearch, &["f2"], "", "Search screen"),
+                b(Global, ScreenBaskets, &["f3"], "", "Baskets screen"),
+                b(Global, ScreenOrders, &["f4"], "", "Orders screen"),
+                b(Global, ScreenQuotes, &["f6"], "", "Quotes screen"),
+                b(Global, ScreenApprovals, &["f7"], "", "Approvals screen (approvers)"),
+                b(Global, NextTab, &["ctrl-right", "]"], "", "Next screen"),
                 b(Global, PrevTab, &["ctrl-left", "["], "", "Previous screen"),
                 b(Global, FocusNext, &["tab"], "pane", "Move between panes"),
                 b(Global, Back, &["esc"], "back", "Close, cancel or go back"),

@@ -87,10 +87,11 @@ fn tab_bar(f: &mut Frame, app: &App, area: Rect) {
     for tab in app.tabs() {
         let style = if tab == app.tab { t.selected() } else { t.dim() };
         let marker = if tab == app.tab { "▶" } else { " " };
+        spans.push(Span::styled(format!("{} ", tab.key()), t.key()));
         spans.push(Span::styled(format!("{marker}{} ", tab.title()), style));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled("  [ ] switch · ? help", t.dim()));
+    spans.push(Span::styled(" F1 help", t.dim()));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -65,17 +65,31 @@ pub struct PriceChange {
     pub now: Decimal,
 }
 
+/// The shop's priced line for each draft line, matched by SKU and quantity
+/// (a shop may leave out lines it cannot price).
+fn matched<'a>(draft: &'a OrderDraft, preview: &'a Preview) -> Vec<(usize, &'a crate::api::PricedLine)> {
+    let mut used = vec![false; preview.lines.len()];
+    let mut out = Vec::new();
+    for (i, d) in draft.lines.iter().enumerate() {
+        if let Some(j) = (0..preview.lines.len())
+            .find(|&j| !used[j] && preview.lines[j].sku == d.sku && preview.lines[j].quantity == d.quantity)
+        {
+            used[j] = true;
+            out.push((i, &preview.lines[j]));
+        }
+    }
+    out
+}
+
 /// Lines whose unit price on the shop differs from what the draft showed.
 pub fn price_changes(draft: &OrderDraft, preview: &Preview) -> Vec<PriceChange> {
-    draft
-        .lines
-        .iter()
-        .zip(&preview.lines)
-        .filter(|(d, p)| d.expected_unit_price != Some(p.unit_price))
-        .map(|(d, p)| PriceChange {
-            sku: d.sku.clone(),
-            quantity: d.quantity,
-            seen: d.expected_unit_price,
+    matched(draft, preview)
+        .into_iter()
+        .filter(|(i, p)| draft.lines[*i].expected_unit_price != Some(p.unit_price))
+        .map(|(i, p)| PriceChange {
+            sku: draft.lines[i].sku.clone(),
+            quantity: draft.lines[i].quantity,
+            seen: draft.lines[i].expected_unit_price,
             now: p.unit_price,
         })
         .collect()
@@ -84,8 +98,8 @@ pub fn price_changes(draft: &OrderDraft, preview: &Preview) -> Vec<PriceChange> 
 /// The draft with the shop's current prices, after the buyer accepted them.
 pub fn accept_prices(draft: &OrderDraft, preview: &Preview) -> OrderDraft {
     let mut d = draft.clone();
-    for (line, priced) in d.lines.iter_mut().zip(&preview.lines) {
-        line.expected_unit_price = Some(priced.unit_price);
+    for (i, priced) in matched(draft, preview) {
+        d.lines[i].expected_unit_price = Some(priced.unit_price);
     }
     d
 }

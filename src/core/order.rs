@@ -110,12 +110,12 @@ mod tests {
     use crate::api::{PricedLine, Totals};
     use rust_decimal_macros::dec;
 
-    fn preview(prices: &[Decimal]) -> Preview {
+    fn preview(prices: &[(&str, Decimal)]) -> Preview {
         Preview {
             lines: prices
                 .iter()
-                .map(|p| PricedLine {
-                    sku: "A".into(),
+                .map(|(sku, p)| PricedLine {
+                    sku: sku.to_string(),
                     name: "a".into(),
                     quantity: 1,
                     unit_price: *p,
@@ -146,13 +146,18 @@ mod tests {
             shipping_method: None,
             comment: None,
         };
-        let pv = preview(&[dec!(1.00), dec!(2.10)]);
+        let pv = preview(&[("A", dec!(1.00)), ("B", dec!(2.10))]);
         let changes = price_changes(&draft, &pv);
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].sku, "B");
         assert_eq!(changes[0].now, dec!(2.10));
         let accepted = accept_prices(&draft, &pv);
         assert!(price_changes(&accepted, &pv).is_empty());
+        // A shop that leaves out a line it cannot price does not shift the others.
+        let pv = preview(&[("B", dec!(2.10))]);
+        let changes = price_changes(&draft, &pv);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].sku, "B");
     }
 
     #[test]

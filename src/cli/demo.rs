@@ -73,7 +73,11 @@ pub async fn prepare_profile(out: &Out, paths: &Paths, shop_url: &str) -> Result
         user: DEMO_USER.into(),
         ..Default::default()
     };
+    // The approver of the same company, for a second terminal. The buyer logs
+    // in first so "demo" becomes the default profile.
+    let approver = Profile { user: "approver".into(), ..profile.clone() };
     let ctx = service::context::login(paths, DEMO_PROFILE, profile, DEMO_PASSWORD).await?;
+    service::context::login(paths, "demo-approver", approver, DEMO_PASSWORD).await?;
     let mut cache = ctx.cache()?;
     let show = std::io::stderr().is_terminal();
     let mut progress = move |what: &str, n: usize| {
@@ -124,7 +128,8 @@ Try, in another terminal:
   procure basket show weekly          a saved reorder basket
   procure order submit --basket weekly --po PO-1 --deliver-on <YYYY-MM-DD>
   procure order list
-Demo users: company ACME, BOLT or CRANE; user buyer or approver; password demo."
+The approver of ACME is profile \"demo-approver\": procure --profile demo-approver
+Demo users: company ACME, BOLT or CRANE; user buyer, approver or admin; password demo."
     ));
     if args.no_wait {
         shop.shutdown().await;

@@ -87,6 +87,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
             Row::new(vec![
                 Cell::from(marked(&r.sku, hs, Style::default(), mark)),
                 Cell::from(marked(&r.mpn, hm, Style::default(), mark)),
+                Cell::from(r.manufacturer.clone()),
                 Cell::from(name),
                 Cell::from(Line::from(format!("{price} ×{}", r.quantity)).right_aligned()),
                 Cell::from(Line::from(stock).right_aligned()),
@@ -108,7 +109,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
                 Constraint::Length(5),
             ],
         )
-        .header(Row::new(vec!["SKU", "Type number", "Name", "Your price", "Stock", "Lead"]).style(t.dim()))
+        .header(Row::new(vec!["SKU", "Type number", "Maker", "Name", "Your price", "Stock", "Lead"]).style(t.dim()))
         .row_highlight_style(t.selected())
         .highlight_symbol("▶ ")
         .block(

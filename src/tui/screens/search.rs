@@ -102,7 +102,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
             rows,
             [
                 Constraint::Length(12),
-                Constraint::Length(24),
+                Constraint::Length(22),
+                Constraint::Length(12),
                 Constraint::Min(20),
                 Constraint::Length(14),
                 Constraint::Length(6),

@@ -60,7 +60,11 @@ impl NativeShop {
 
 /// Turns an error answer into a `BackendError`, whatever the body holds.
 fn error_from(status: StatusCode, body: &[u8]) -> BackendError {
-    let parsed: Option<ApiError> = serde_json::from_slice::<ErrorBody>(body).ok().map(|b| b.error);
+    let parsed: Option<ApiError> = serde_json::from_slice::<ErrorBody>(body).ok().map(|b| {
+        let mut e = b.error;
+        crate::core::sanitize::Clean::clean(&mut e);
+        e
+    });
     let api =
         parsed.unwrap_or_else(|| ApiError { code: String::new(), message: format!("HTTP {status}"), details: vec![] });
     match status {

@@ -62,7 +62,7 @@ impl Out {
                 error: ErrBody {
                     kind,
                     exit_code: kind.exit_code(),
-                    message: e.to_string(),
+                    message: crate::core::sanitize::clean(&e.to_string()),
                     details: e.api_error(),
                     price_changes,
                 },
@@ -72,7 +72,8 @@ impl Out {
             }
         } else {
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "error: {e}");
+            // Messages may quote a shop's words: never let them steer the terminal.
+            let _ = writeln!(err, "error: {}", crate::core::sanitize::clean(&e.to_string()));
             if let Some(api) = e.api_error() {
                 for d in &api.details {
                     let mut line = format!("  line {}: {}: {}", d.line + 1, d.sku, d.message);

@@ -275,7 +275,8 @@ impl App {
     }
 
     pub fn say(&mut self, level: Level, text: impl Into<String>) {
-        self.status = Some((level, text.into(), Instant::now()));
+        // Status texts may quote a shop's words.
+        self.status = Some((level, crate::core::sanitize::clean(&text.into()), Instant::now()));
     }
 
     /// The scopes whose bindings apply now, most specific first.

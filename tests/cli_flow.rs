@@ -117,6 +117,14 @@ fn token_is_private_and_password_not_stored() {
     home.login(&shop.url, "ACME", "buyer");
     let token = home.path().join("data/profiles/default/token.json");
     assert_eq!(std::fs::metadata(&token).unwrap().permissions().mode() & 0o777, 0o600);
+    // Even at the most verbose log level, the token never reaches the log.
+    let secret: serde_json::Value = serde_json::from_slice(&std::fs::read(&token).unwrap()).unwrap();
+    let secret = secret["token"].as_str().unwrap().to_string();
+    let out = home.cmd(&["sync"]).env("PROCURE_LOG", "trace").output().unwrap();
+    assert!(out.status.success());
+    let log = std::fs::read_to_string(home.path().join("logs/procure.log")).unwrap();
+    assert!(log.contains("sync done"), "the log is written: {log}");
+    assert!(!log.contains(&secret), "token in the log");
     for entry in walk(home.path()) {
         let bytes = std::fs::read(&entry).unwrap_or_default();
         assert!(!String::from_utf8_lossy(&bytes).contains("\"demo\""), "password found in {}", entry.display());

@@ -184,25 +184,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
                 if let Some(c) = &o.comment {
                     out.line(format!("  Comment {c}"));
                 }
-                for l in &o.lines {
-                    out.line(format!(
-                        "  {} {:>7} {:>10} {:>11}  {}",
-                        fit(&l.sku, 12),
-                        l.quantity,
-                        format_amount(l.unit_price),
-                        format_amount(l.line_total),
-                        l.name
-                    ));
-                }
-                let t = &o.totals;
-                out.line(format!(
-                    "  net {}  shipping {}  VAT {}  total {} {}",
-                    format_amount(t.net),
-                    format_amount(t.shipping),
-                    format_amount(t.vat),
-                    format_amount(t.gross),
-                    t.currency
-                ));
+                print_lines(out, &o.lines, &o.totals);
             }
         }
         OrderCommand::Reorder { number, into } => {
@@ -256,10 +238,9 @@ fn print_changes(out: &Out, c: &Checkout) {
     }
 }
 
-fn print_checkout(out: &Out, ctx: &Context, c: &Checkout) {
-    let p = &c.preview;
-    out.line(format!("Order preview for basket {} (PO {})", c.basket.name, c.draft.po_number));
-    for l in &p.lines {
+/// Priced lines and totals of an order or a preview.
+fn print_lines(out: &Out, lines: &[crate::api::PricedLine], t: &crate::api::Totals) {
+    for l in lines {
         out.line(format!(
             "  {} {:>7} {:>10} {:>11}  {}",
             fit(&l.sku, 12),
@@ -269,7 +250,6 @@ fn print_checkout(out: &Out, ctx: &Context, c: &Checkout) {
             l.name
         ));
     }
-    let t = &p.totals;
     out.line(format!(
         "  net {}  shipping {}  VAT {}  total {} {}",
         format_amount(t.net),
@@ -278,6 +258,12 @@ fn print_checkout(out: &Out, ctx: &Context, c: &Checkout) {
         format_amount(t.gross),
         t.currency
     ));
+}
+
+fn print_checkout(out: &Out, ctx: &Context, c: &Checkout) {
+    let p = &c.preview;
+    out.line(format!("Order preview for basket {} (PO {})", c.basket.name, c.draft.po_number));
+    print_lines(out, &p.lines, &p.totals);
     out.line(format!("  earliest delivery {}", p.earliest_delivery));
     if p.needs_approval {
         out.line("  needs approval: above your order limit");

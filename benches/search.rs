@@ -21,13 +21,14 @@ fn main() {
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
-    println!("procure type-number search, limit {LIMIT}, every prefix of every query typed, {PASSES} passes\n");
+    println!("procure type-number search, limit {LIMIT}, every prefix of every query typed, {PASSES} passes");
+    println!("load average before: {}\n", load());
     let mut rows = Vec::new();
     rows.push(run(50_000, 42));
     if !quick {
         rows.push(run(1_000_000, 7));
     }
-    println!();
+    println!("\nload average after: {}", load());
     println!(
         "{:>10} {:>9} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8}  slowest query",
         "parts", "generate", "build", "searches", "p50", "p90", "p99", "max"
@@ -201,6 +202,7 @@ fn run(parts: usize, seed: u64) -> Row {
 
 /// Each prefix of `queries`, 20 times, on the 1M catalog.
 fn profile(queries: &[String]) {
+    let started = Instant::now();
     let docs: Vec<SearchDoc> = generate::products(1_000_000, 7)
         .into_iter()
         .map(|g| SearchDoc {
@@ -211,7 +213,10 @@ fn profile(queries: &[String]) {
             name: g.product.name,
         })
         .collect();
+    println!("generated in {:.0} ms", ms(started.elapsed()));
+    let started = Instant::now();
     let index = SearchIndex::new(docs);
+    println!("built in {:.0} ms (load {})", ms(started.elapsed()), load());
     for q in queries {
         let chars: Vec<char> = q.chars().collect();
         for k in 1..=chars.len() {
@@ -224,4 +229,11 @@ fn profile(queries: &[String]) {
             println!("{p:<28} {:>7.2} ms {total:>8} found", ms(t.elapsed()) / 20.0);
         }
     }
+}
+
+/// The machine's load average (other builds skew the timings).
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
 }

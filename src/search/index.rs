@@ -47,57 +47,159 @@ pub struct SearchIndex {
     pub(crate) matcher: SkimMatcherV2,
 }
 
-impl SearchIndex {
-    pub fn new(docs: Vec<SearchDoc>) -> Self {
-        let n = docs.len();
-        let mut hay = String::with_capacity(n * 64);
-        let mut starts = Vec::with_capacity(n + 1);
-        let mut lens = Vec::with_capacity(n);
-        let mut masks = Vec::with_capacity(n);
-        let mut gtins = String::with_capacity(n * 13);
-        let mut gtin_starts = Vec::with_capacity(n + 1);
-        for d in &docs {
-            let start = hay.len();
-            starts.push(start);
+/// The normalised form of a run of parts, built on one thread.
+#[derive(Default)]
+struct Chunk {
+    hay: String,
+    /// Part starts relative to this chunk's `hay`.
+    starts: Vec<usize>,
+    lens: Vec<[u16; 3]>,
+    masks: Vec<PartMasks>,
+    gtins: String,
+    gtin_starts: Vec<usize>,
+}
+
+impl Chunk {
+    fn build(docs: &[SearchDoc]) -> Chunk {
+        let bytes: usize =
+            docs.iter().map(|d| d.sku.len() + d.mpn.len() + d.manufacturer.len() + d.name.len() + 4).sum();
+        let mut c = Chunk {
+            hay: String::with_capacity(bytes),
+            starts: Vec::with_capacity(docs.len()),
+            lens: Vec::with_capacity(docs.len()),
+            masks: Vec::with_capacity(docs.len()),
+            gtins: String::with_capacity(docs.len() * 14),
+            gtin_starts: Vec::with_capacity(docs.len()),
+        };
+        for d in docs {
+            let start = c.hay.len();
+            c.starts.push(start);
             let mut field_lens = [0u16; 3];
             for (i, text) in [&d.sku, &d.mpn, &d.manufacturer, &d.name].into_iter().enumerate() {
-                let before = hay.len();
-                push_normalized(&mut hay, text, MAX_FIELD);
+                let before = c.hay.len();
+                push_normalized(&mut c.hay, text, MAX_FIELD);
                 if let Some(slot) = field_lens.get_mut(i) {
-                    *slot = (hay.len() - before) as u16;
+                    *slot = (c.hay.len() - before) as u16;
                 }
-                hay.push(char::from(SEP));
+                c.hay.push(char::from(SEP));
             }
-            lens.push(field_lens);
-            masks.push(PartMasks::of(&hay.as_bytes()[start..], usize::from(field_lens[0]) + 1));
-            gtin_starts.push(gtins.len());
-            push_normalized(&mut gtins, &d.gtin, MAX_FIELD);
+            c.lens.push(field_lens);
+            c.masks.push(PartMasks::of(&c.hay.as_bytes()[start..], usize::from(field_lens[0]) + 1));
+            c.gtin_starts.push(c.gtins.len());
+            push_normalized(&mut c.gtins, &d.gtin, MAX_FIELD);
         }
-        starts.push(hay.len());
-        gtin_starts.push(gtins.len());
+        c
+    }
+}
+
+/// Above this many parts the index is built on several threads.
+const PARALLEL_BUILD_MIN: usize = 50_000;
+
+/// The first 16 bytes of a key, big-endian, zero-padded: compares like the
+/// key itself as long as keys differ within 16 bytes (normalised keys hold
+/// no zero bytes).
+fn prefix16(key: &[u8]) -> u128 {
+    let mut buf = [0u8; 16];
+    let n = key.len().min(16);
+    buf[..n].copy_from_slice(&key[..n]);
+    u128::from_be_bytes(buf)
+}
+
+/// `ids` sorted by `key` (then id). Sorting packed prefixes keeps the sort
+/// in cache; only runs sharing 16 bytes compare the full keys.
+fn sort_by_key_text<'a>(ids: impl Iterator<Item = u32>, key: impl Fn(u32) -> &'a [u8]) -> Vec<u32> {
+    let mut packed: Vec<(u128, u32)> = ids.map(|id| (prefix16(key(id)), id)).collect();
+    packed.sort_unstable();
+    let mut out: Vec<u32> = packed.iter().map(|p| p.1).collect();
+    let mut i = 0;
+    while i < packed.len() {
+        let mut j = i + 1;
+        while j < packed.len() && packed[j].0 == packed[i].0 {
+            j += 1;
+        }
+        if j - i > 1 {
+            out[i..j].sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
+        }
+        i = j;
+    }
+    out
+}
+
+impl SearchIndex {
+    pub fn new(docs: Vec<SearchDoc>) -> Self {
+        let threads = if docs.len() < PARALLEL_BUILD_MIN {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, 8)
+        };
+        Self::build(docs, threads)
+    }
+
+    /// The index, normalising on `threads` threads.
+    pub(crate) fn build(docs: Vec<SearchDoc>, threads: usize) -> Self {
+        let n = docs.len();
+        let threads = threads.clamp(1, n.max(1));
+        let chunks: Vec<Chunk> = if threads == 1 {
+            vec![Chunk::build(&docs)]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> =
+                    docs.chunks(n.div_ceil(threads)).map(|part| s.spawn(move || Chunk::build(part))).collect();
+                handles
+                    .into_iter()
+                    .map(|h| match h.join() {
+                        Ok(c) => c,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    })
+                    .collect()
+            })
+        };
+        let mut all = if chunks.len() == 1 {
+            chunks.into_iter().next().unwrap_or_default()
+        } else {
+            let mut all = Chunk {
+                hay: String::with_capacity(chunks.iter().map(|c| c.hay.len()).sum()),
+                gtins: String::with_capacity(chunks.iter().map(|c| c.gtins.len()).sum()),
+                starts: Vec::with_capacity(n + 1),
+                gtin_starts: Vec::with_capacity(n + 1),
+                lens: Vec::with_capacity(n),
+                masks: Vec::with_capacity(n),
+            };
+            for c in chunks {
+                let (base, gtin_base) = (all.hay.len(), all.gtins.len());
+                all.starts.extend(c.starts.iter().map(|s| s + base));
+                all.gtin_starts.extend(c.gtin_starts.iter().map(|s| s + gtin_base));
+                all.hay.push_str(&c.hay);
+                all.gtins.push_str(&c.gtins);
+                all.lens.extend(c.lens);
+                all.masks.extend(c.masks);
+            }
+            all
+        };
+        all.starts.push(all.hay.len());
+        all.gtin_starts.push(all.gtins.len());
 
         let mut index = SearchIndex {
             docs,
-            hay,
-            starts,
-            lens,
-            masks,
-            gtins,
-            gtin_starts,
+            hay: all.hay,
+            starts: all.starts,
+            lens: all.lens,
+            masks: all.masks,
+            gtins: all.gtins,
+            gtin_starts: all.gtin_starts,
             gtin_order: Vec::new(),
-            sku_order: (0..n as u32).collect(),
+            sku_order: Vec::new(),
             sku_rank: vec![0; n],
             boosts: vec![0; n],
             matcher: SkimMatcherV2::default().ignore_case(),
         };
-        let mut sku_order = std::mem::take(&mut index.sku_order);
-        sku_order.sort_unstable_by(|&a, &b| index.field(a, Field::Sku).cmp(index.field(b, Field::Sku)).then(a.cmp(&b)));
+        let sku_order = sort_by_key_text(0..n as u32, |id| index.field(id, Field::Sku).as_bytes());
+        let gtin_order =
+            sort_by_key_text((0..n as u32).filter(|&id| !index.gtin(id).is_empty()), |id| index.gtin(id).as_bytes());
         for (rank, &id) in sku_order.iter().enumerate() {
             index.sku_rank[id as usize] = rank as u32;
         }
         index.sku_order = sku_order;
-        let mut gtin_order: Vec<u32> = (0..n as u32).filter(|&id| !index.gtin(id).is_empty()).collect();
-        gtin_order.sort_unstable_by(|&a, &b| index.gtin(a).cmp(index.gtin(b)).then(a.cmp(&b)));
         index.gtin_order = gtin_order;
         index
     }

@@ -2,7 +2,7 @@
 //! few ANDs tell that a word cannot match, before any string is touched.
 
 /// The masks of one part.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct PartMasks {
     /// Bytes of the mpn, manufacturer and name (where fuzzy matches live).
     pub(crate) text: u64,

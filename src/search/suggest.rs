@@ -3,7 +3,8 @@
 //! what the buyer typed.
 
 use super::index::{Field, SearchIndex};
-use super::query::GTIN_PREFIX_MIN;
+use super::masks::char_mask;
+use super::query::{GTIN_PREFIX_MIN, PARALLEL_MIN_PARTS};
 use super::{MatchKind, normalize};
 
 /// Optimal string alignment distance of `a` and `b` if it is at most `max`.
@@ -56,25 +57,50 @@ impl SearchIndex {
         // One slip in short keys, two in longer ones (in half-slip units).
         let max = if q.chars().count() <= 4 { 2 } else { 4 };
         let with_gtin = key.len() >= GTIN_PREFIX_MIN && key.iter().all(u8::is_ascii_digit);
-        let mut rows: [Vec<usize>; 3] = Default::default();
-        // (distance, rank, id)
-        let mut close: Vec<(usize, u64, u32)> = Vec::new();
-        for i in 0..self.len() {
-            let id = i as u32;
-            let candidates = [
-                (self.field(id, Field::Sku), 0),
-                (self.field(id, Field::Mpn), 1),
-                (if with_gtin { self.gtin(id) } else { "" }, 2),
-            ];
-            let best = candidates
-                .iter()
-                .filter(|(k, _)| !k.is_empty())
-                .filter_map(|&(k, which)| osa_within(key, k.as_bytes(), max, &mut rows).map(|d| (d, which)))
-                .min();
-            if let Some((d, which)) = best {
-                close.push((d, self.rank_of(id, MatchKind::Exact, which), id));
+        let qmask = char_mask(key);
+        let scan = |range: std::ops::Range<usize>| {
+            let mut rows: [Vec<usize>; 3] = Default::default();
+            // (distance, rank, id)
+            let mut close: Vec<(usize, u64, u32)> = Vec::new();
+            for i in range {
+                let id = i as u32;
+                let candidates = [
+                    (self.field(id, Field::Sku), 0),
+                    (self.field(id, Field::Mpn), 1),
+                    (if with_gtin { self.gtin(id) } else { "" }, 2),
+                ];
+                let best = candidates
+                    .iter()
+                    .filter(|(k, _)| !k.is_empty() && 2 * k.len().abs_diff(key.len()) <= max)
+                    .filter(|(k, _)| {
+                        // Each character only one side has takes an edit: a
+                        // lower bound far cheaper than the distance.
+                        let kmask = char_mask(k.as_bytes());
+                        let missing = (qmask & !kmask).count_ones().max((kmask & !qmask).count_ones());
+                        2 * missing as usize <= max
+                    })
+                    .filter_map(|&(k, which)| osa_within(key, k.as_bytes(), max, &mut rows).map(|d| (d, which)))
+                    .min();
+                if let Some((d, which)) = best {
+                    close.push((d, self.rank_of(id, MatchKind::Exact, which), id));
+                }
             }
-        }
+            close
+        };
+        let mut close = if self.len() >= PARALLEL_MIN_PARTS {
+            let mid = self.len() / 2;
+            std::thread::scope(|s| {
+                let upper = s.spawn(|| scan(mid..self.len()));
+                let mut close = scan(0..mid);
+                match upper.join() {
+                    Ok(more) => close.extend(more),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+                close
+            })
+        } else {
+            scan(0..self.len())
+        };
         close.sort_unstable();
         let mut out: Vec<u32> = Vec::with_capacity(n);
         for (_, _, id) in close {

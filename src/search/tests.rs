@@ -416,3 +416,43 @@ fn split_scan_gives_the_same_result() {
         }
     }
 }
+
+#[test]
+fn building_on_several_threads_gives_the_same_index() {
+    let (items, one) = generated(3_001, 13);
+    let docs: Vec<SearchDoc> = items.iter().map(|g| to_doc(&g.product)).collect();
+    for threads in [2, 3, 7] {
+        let many = SearchIndex::build(docs.clone(), threads);
+        assert_eq!(many.hay, one.hay);
+        assert_eq!(many.starts, one.starts);
+        assert_eq!(many.lens, one.lens);
+        assert_eq!(many.masks, one.masks);
+        assert_eq!(many.sku_rank, one.sku_rank);
+        for id in (0..3_001).step_by(101) {
+            assert_eq!(many.gtin(id), one.gtin(id));
+        }
+        assert_eq!(many.search("6205", 50), one.search("6205", 50));
+    }
+    assert!(SearchIndex::build(Vec::new(), 4).is_empty());
+}
+
+#[test]
+fn skus_longer_than_sixteen_characters_sort_right() {
+    let skus_in = ["ABCDEFGHIJKLMNOP-12", "ABCDEFGHIJKLMNOP-10", "ABCDEFGHIJKLMNOP-11", "ABCDEFGHIJKLMNOP-9"];
+    let index = SearchIndex::new(skus_in.iter().map(|s| doc(s, "", "", "", "x")).collect());
+    for (i, sku) in skus_in.iter().enumerate() {
+        assert_eq!(index.find_sku(sku), Some(i as u32));
+    }
+    // Ties in a class: shorter keys first, then sku order.
+    let r = index.search("abcdefghijklmnop", 4);
+    assert_eq!(
+        skus(&index, &r),
+        ["ABCDEFGHIJKLMNOP-9", "ABCDEFGHIJKLMNOP-10", "ABCDEFGHIJKLMNOP-11", "ABCDEFGHIJKLMNOP-12"]
+    );
+}
+
+#[test]
+fn the_index_can_move_to_a_search_thread() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<SearchIndex>();
+}

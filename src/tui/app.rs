@@ -152,6 +152,7 @@ pub struct SearchState {
     pub seq: u64,
     pub shown_seq: u64,
     pub took: Option<Duration>,
+    pub suggestions: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -1092,9 +1093,10 @@ impl App {
                     return self.run_search();
                 }
             }
-            Msg::Searched { seq, rows, highlights, total, took } => {
+            Msg::Searched { seq, rows, highlights, total, took, suggestions } => {
                 // A superseded search never reaches the screen.
                 if seq == self.search.seq {
+                    self.search.suggestions = suggestions;
                     self.search.rows = rows;
                     self.search.highlights = highlights;
                     self.search.total = total;

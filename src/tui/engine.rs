@@ -53,15 +53,33 @@ pub enum Effect {
 
 #[derive(Debug)]
 pub enum Msg {
-    Indexed { parts: usize },
-    Searched { seq: u64, rows: Vec<SearchRow>, highlights: Vec<Highlights>, total: usize, took: Duration },
+    Indexed {
+        parts: usize,
+    },
+    Searched {
+        seq: u64,
+        rows: Vec<SearchRow>,
+        highlights: Vec<Highlights>,
+        total: usize,
+        took: Duration,
+        /// "Did you mean" SKUs when nothing matched.
+        suggestions: Vec<String>,
+    },
     Detail(Box<PartDetail>),
     Baskets(Vec<(String, Result<Basket, String>)>),
     Priced(PricedBasket),
-    BasketDone { basket: String, message: String },
-    QuickEntryDone { basket: String, report: ImportReport },
+    BasketDone {
+        basket: String,
+        message: String,
+    },
+    QuickEntryDone {
+        basket: String,
+        report: ImportReport,
+    },
     LoggedIn(Box<Me>),
-    Synced { summary: String },
+    Synced {
+        summary: String,
+    },
     Online(bool),
     Orders(Vec<OrderSummary>),
     Order(Box<Order>),
@@ -69,13 +87,22 @@ pub enum Msg {
     Previewed(Box<Checkout>),
     PricesChanged(Box<Checkout>),
     Submitted(Box<Submitted>),
-    SubmitQueued { basket: String, reason: String },
+    SubmitQueued {
+        basket: String,
+        reason: String,
+    },
     Quotes(Vec<QuoteSummary>),
     Quote(Box<Quote>),
-    QuoteDone { message: String },
+    QuoteDone {
+        message: String,
+    },
     Approvals(Vec<OrderSummary>),
     Decided(Box<Order>),
-    Failed { what: &'static str, message: String, kind: ErrorKind },
+    Failed {
+        what: &'static str,
+        message: String,
+        kind: ErrorKind,
+    },
 }
 
 #[derive(Default)]
@@ -377,7 +404,8 @@ fn local_worker(
                             .take(60)
                             .map(|r| index.find_sku(&r.sku).map(|id| index.highlight(id, &query)).unwrap_or_default())
                             .collect();
-                        Msg::Searched { seq, rows, highlights, total, took: started.elapsed() }
+                        let suggestions = if rows.is_empty() { index.suggest(&query, 3) } else { vec![] };
+                        Msg::Searched { seq, rows, highlights, total, took: started.elapsed(), suggestions }
                     }
                     Err(e) => fail("search", &e),
                 }

@@ -57,6 +57,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
             "Loading the catalog…".to_string()
         } else if s.input.text().trim().is_empty() {
             "Start typing a type number: 6205-2rs, m8x25, 3rt2015 … (separators don't matter)".to_string()
+        } else if s.shown_seq == s.seq && !s.suggestions.is_empty() {
+            format!("No part matches {:?}. Did you mean {}?", s.input.text(), s.suggestions.join(", "))
         } else if s.shown_seq == s.seq {
             format!("No part matches {:?}.", s.input.text())
         } else {

@@ -507,3 +507,46 @@ fn buyers_have_no_approvals_screen() {
     let screen = render(&mut a);
     assert!(!screen.contains("Approvals") && screen.contains("Quotes"), "{screen}");
 }
+
+#[test]
+fn what_a_shop_lacks_is_hidden_or_marked() {
+    let mut a = basket_app();
+    a.caps = Some(procure::backend::Capabilities {
+        company_accounts: false,
+        po_number: true,
+        requested_delivery_date: false,
+        ship_complete: false,
+        tier_prices: false,
+        documents: false,
+        incremental_sync: false,
+        order_preview: false,
+        quote_requests: false,
+        approvals: false,
+        credit: false,
+    });
+    a.overlays.push(Overlay::Checkout(Box::new(CheckoutForm {
+        basket: "weekly".into(),
+        field: 0,
+        po: Input::new("PO-1"),
+        date: Input::new("2026-12-15"),
+        ship_to: 0,
+        complete: true,
+        shipping: 0,
+        comment: Input::default(),
+        preview: None,
+        busy: false,
+        error: None,
+        placed: None,
+        queued: None,
+    })));
+    let screen = render(&mut a);
+    assert!(!screen.contains("Quotes"), "no quotes screen for a shop without quote requests: {screen}");
+    assert!(screen.contains("not supported by this shop"), "{screen}");
+    let form = match a.overlays.last() {
+        Some(Overlay::Checkout(f)) => (**f).clone(),
+        _ => unreachable!(),
+    };
+    let opts = a.checkout_options(&form).unwrap();
+    assert_eq!(opts.requested_delivery_date, None);
+    assert!(!opts.ship_complete);
+}

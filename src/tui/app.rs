@@ -215,6 +215,8 @@ pub struct App {
     pub today: NaiveDate,
     /// An add was asked for before the part's detail was loaded.
     pub pending_add: bool,
+    /// What the profile's shop supports; screens and fields it lacks are hidden or marked.
+    pub caps: Option<crate::backend::Capabilities>,
 }
 
 const PAGE: usize = 10;
@@ -245,6 +247,7 @@ impl App {
             quit: false,
             today: chrono::Local::now().date_naive(),
             pending_add: false,
+            caps: None,
         }
     }
 
@@ -272,7 +275,25 @@ impl App {
     /// The screens this user has: approvals only for approvers and admins.
     pub fn tabs(&self) -> Vec<Tab> {
         let approver = self.me.as_ref().is_some_and(|m| m.user.role != crate::api::Role::Buyer);
-        Tab::ALL.into_iter().filter(|t| *t != Tab::Approvals || approver).collect()
+        let quotes = self.caps.is_none_or(|c| c.quote_requests);
+        let approvals = self.caps.is_none_or(|c| c.approvals);
+        Tab::ALL
+            .into_iter()
+            .filter(|t| match t {
+                Tab::Approvals => approver && approvals,
+                Tab::Quotes => quotes,
+                _ => true,
+            })
+            .collect()
+    }
+
+    /// Whether the shop can carry a checkout field.
+    pub fn supports(&self, field: Field) -> bool {
+        match (field, self.caps) {
+            (Field::Date, Some(c)) => c.requested_delivery_date,
+            (Field::Complete, Some(c)) => c.ship_complete,
+            _ => true,
+        }
     }
 
     pub fn say(&mut self, level: Level, text: impl Into<String>) {
@@ -801,11 +822,15 @@ impl App {
                     _ => Tab::Approvals,
                 };
                 if !self.tabs().contains(&tab) {
-                    self.say(Level::Warn, "the approvals screen is for approvers");
+                    self.say(Level::Warn, format!("{}: not available for this user or shop", tab.title()));
                     return vec![];
                 }
                 self.overlays.clear();
                 self.switch_tab(tab)
+            }
+            Action::RequestQuote if !self.tabs().contains(&Tab::Quotes) => {
+                self.say(Level::Warn, "this shop does not take quote requests");
+                vec![]
             }
             Action::RequestQuote => {
                 let Some(basket) =
@@ -942,8 +967,8 @@ impl App {
         let opts = CheckoutOptions {
             po_number: f.po.text().trim().to_string(),
             ship_to: company.and_then(|c| c.ship_to.get(f.ship_to)).map(|a| a.id.clone()),
-            requested_delivery_date: date,
-            ship_complete: f.complete,
+            requested_delivery_date: date.filter(|_| self.supports(Field::Date)),
+            ship_complete: f.complete && self.supports(Field::Complete),
             shipping_method: company.and_then(|c| c.shipping_methods.get(f.shipping)).map(|m| m.id.clone()),
             comment: Some(f.comment.text().to_string()).filter(|c| !c.trim().is_empty()),
         };

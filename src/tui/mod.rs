@@ -29,7 +29,9 @@ pub fn build(ctx: &Context, color: Option<&str>) -> Result<App, Error> {
     let keymap = Keymap::with_overrides(&ctx.config.keys).map_err(|e| Error::Usage(format!("config.toml {e}")))?;
     let theme = Theme::from_setting(color.unwrap_or(&ctx.config.ui.color));
     let me = ctx.cache().ok().and_then(|c| c.me().ok().flatten());
-    Ok(App::new(keymap, theme, &ctx.profile_name, &ctx.profile.shop, me, ctx.logged_in))
+    let mut app = App::new(keymap, theme, &ctx.profile_name, &ctx.profile.shop, me, ctx.logged_in);
+    app.caps = Some(ctx.shop.capabilities());
+    Ok(app)
 }
 
 fn restore() {

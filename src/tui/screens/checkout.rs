@@ -31,15 +31,21 @@ pub fn draw(f: &mut Frame, app: &App, c: &CheckoutForm, area: Rect) {
     };
     let mut lines = vec![
         row("PO number", cursor(c.po.text(), Field::Po), Field::Po),
-        row(
-            "Deliver on",
-            cursor(c.date.text(), Field::Date) + "  (YYYY-MM-DD, empty: as soon as possible)",
-            Field::Date,
-        ),
+        if app.supports(Field::Date) {
+            row(
+                "Deliver on",
+                cursor(c.date.text(), Field::Date) + "  (YYYY-MM-DD, empty: as soon as possible)",
+                Field::Date,
+            )
+        } else {
+            row("Deliver on", "not supported by this shop".into(), Field::Date)
+        },
         row("Ship to", ship_to, Field::ShipTo),
         row(
             "Delivery",
-            if c.complete {
+            if !app.supports(Field::Complete) {
+                "partial deliveries (this shop cannot promise complete-only)"
+            } else if c.complete {
                 "[x] complete only (Space toggles)"
             } else {
                 "[ ] partial deliveries allowed (Space toggles)"

@@ -3,8 +3,9 @@
 use super::http::{client, transport_error};
 use super::{BackendError, Capabilities, Created, Fetched, Result, Shop, Timeouts};
 use crate::api::{
-    self, ApiError, CatalogPage, ErrorBody, LoginRequest, LoginResponse, Me, Order, OrderDraft, OrderList, OrderedSkus,
-    Preview, PriceListPage, codes,
+    self, AcceptQuote, AcceptedQuote, ApiError, CatalogPage, Credit, Decision, ErrorBody, LoginRequest, LoginResponse,
+    Me, NewMessage, Order, OrderDraft, OrderList, OrderedSkus, Preview, PriceListPage, Quote, QuoteList, QuoteRequest,
+    Reason, codes,
 };
 use crate::store::config::BackendKind;
 use async_trait::async_trait;
@@ -54,6 +55,43 @@ impl NativeShop {
 
     async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T> {
         let resp = self.send(self.request(Method::GET, path).query(query)).await?;
+        self.json(resp).await
+    }
+
+    /// A URL with a path segment that comes from the user, escaped.
+    fn item_url(&self, collection: &str, id: &str, action: Option<&str>) -> Result<Url> {
+        let mut url = self.url(collection);
+        {
+            let mut segs = url.path_segments_mut().map_err(|_| BackendError::Protocol("bad base url".into()))?;
+            segs.push(id);
+            if let Some(a) = action {
+                segs.push(a);
+            }
+        }
+        Ok(url)
+    }
+
+    fn authed(&self, rb: RequestBuilder) -> RequestBuilder {
+        match &self.token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    async fn get_item<T: DeserializeOwned>(&self, collection: &str, id: &str) -> Result<T> {
+        let resp = self.send(self.authed(self.http.get(self.item_url(collection, id, None)?))).await?;
+        self.json(resp).await
+    }
+
+    async fn post_item<B: serde::Serialize + Sync + ?Sized, T: DeserializeOwned>(
+        &self,
+        collection: &str,
+        id: &str,
+        action: &str,
+        body: &B,
+    ) -> Result<T> {
+        let rb = self.authed(self.http.post(self.item_url(collection, id, Some(action))?).json(body));
+        let resp = self.send(rb).await?;
         self.json(resp).await
     }
 }
@@ -194,13 +232,51 @@ impl Shop for NativeShop {
     }
 
     async fn order(&self, number: &str) -> Result<Order> {
-        let mut url = self.url("/orders");
-        url.path_segments_mut().map_err(|_| BackendError::Protocol("bad base url".into()))?.push(number);
-        let mut rb = self.http.get(url);
-        if let Some(t) = &self.token {
-            rb = rb.bearer_auth(t);
-        }
+        self.get_item("/orders", number).await
+    }
+
+    async fn request_quote(&self, request: &QuoteRequest, idempotency_key: &str) -> Result<Quote> {
+        let rb = self.request(Method::POST, "/quotes").header(api::IDEMPOTENCY_HEADER, idempotency_key).json(request);
         let resp = self.send(rb).await?;
         self.json(resp).await
+    }
+
+    async fn quotes(&self, cursor: Option<&str>) -> Result<QuoteList> {
+        match cursor {
+            Some(c) => self.get("/quotes", &[("cursor", c)]).await,
+            None => self.get("/quotes", &[]).await,
+        }
+    }
+
+    async fn quote(&self, number: &str) -> Result<Quote> {
+        self.get_item("/quotes", number).await
+    }
+
+    async fn accept_quote(&self, number: &str, accept: &AcceptQuote) -> Result<AcceptedQuote> {
+        self.post_item("/quotes", number, "accept", accept).await
+    }
+
+    async fn decline_quote(&self, number: &str, reason: &Reason) -> Result<Quote> {
+        self.post_item("/quotes", number, "decline", reason).await
+    }
+
+    async fn quote_message(&self, number: &str, text: &str) -> Result<Quote> {
+        self.post_item("/quotes", number, "messages", &NewMessage { text: text.to_string() }).await
+    }
+
+    async fn approvals(&self) -> Result<OrderList> {
+        self.get("/approvals", &[]).await
+    }
+
+    async fn decide(&self, number: &str, decision: Decision, reason: &Reason) -> Result<Order> {
+        let action = match decision {
+            Decision::Approved => "approve",
+            Decision::Rejected => "reject",
+        };
+        self.post_item("/orders", number, action, reason).await
+    }
+
+    async fn credit(&self) -> Result<Credit> {
+        self.get("/credit", &[]).await
     }
 }

@@ -56,7 +56,17 @@ pub async fn start_shop(out: &Out, paths: &Paths, args: &DemoArgs) -> Result<cra
     let mut last = None;
     for port in ports {
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        match crate::shop::spawn(db.clone(), addr, crate::shop::ShopOptions::default()).await {
+        match crate::shop::spawn(
+            db.clone(),
+            addr,
+            crate::shop::ShopOptions {
+                // The demo's supplier answers quote requests after a few seconds.
+                auto_offer: Some(std::time::Duration::from_secs(5)),
+                ..Default::default()
+            },
+        )
+        .await
+        {
             Ok(shop) => return Ok(shop),
             Err(e) => last = Some(e),
         }

@@ -40,7 +40,14 @@ pub enum ShopCommand {
         /// HTTP: put a TLS-terminating proxy in front of it.
         #[arg(long)]
         public: bool,
+        /// Answer quote requests older than this many seconds with an offer
+        /// 5 % under list, valid 14 days (the demo's supplier).
+        #[arg(long)]
+        auto_offer_secs: Option<u64>,
     },
+    /// The supplier's side of quote requests.
+    #[command(subcommand)]
+    Quote(QuoteCommand),
     /// Import a catalog CSV (and contract prices) into a shop database.
     Import {
         /// The shop database (created when missing).
@@ -57,9 +64,143 @@ pub enum ShopCommand {
     },
 }
 
+#[derive(Debug, clap::Subcommand)]
+pub enum QuoteCommand {
+    /// Quote requests of all companies, newest first.
+    List {
+        #[arg(long)]
+        db: PathBuf,
+        /// Only quotes in this state (requested, offered, accepted, declined, expired).
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Offer prices on a requested quote.
+    Offer {
+        #[arg(long)]
+        db: PathBuf,
+        number: String,
+        /// Unit price for a line: SKU=PRICE (repeatable; every line needs one).
+        #[arg(long = "price", value_parser = parse_price)]
+        prices: Vec<(String, rust_decimal::Decimal)>,
+        /// Instead of prices: this many percent under each line's list price.
+        #[arg(long, conflicts_with = "prices")]
+        discount: Option<rust_decimal::Decimal>,
+        /// Days the offer stays valid (default 14).
+        #[arg(long, conflicts_with = "valid_until")]
+        valid_days: Option<u32>,
+        /// Last day the offer can be accepted (YYYY-MM-DD).
+        #[arg(long)]
+        valid_until: Option<chrono::NaiveDate>,
+        /// A message for the buyer.
+        #[arg(long)]
+        message: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decline a quote request.
+    Decline {
+        #[arg(long)]
+        db: PathBuf,
+        number: String,
+        #[arg(long)]
+        message: Option<String>,
+    },
+}
+
+fn parse_price(s: &str) -> Result<(String, rust_decimal::Decimal), String> {
+    let (sku, price) = s.rsplit_once('=').ok_or_else(|| format!("{s:?}: use SKU=PRICE"))?;
+    let price = price.trim().parse().map_err(|_| format!("{s:?}: {price:?} is not a price like 5.90"))?;
+    Ok((sku.trim().to_string(), price))
+}
+
+fn quote_command(cmd: QuoteCommand) -> anyhow::Result<ExitCode> {
+    use crate::shop::quotes;
+    let refused = |e: crate::shop::ShopErrorText| {
+        eprintln!("error: {}", e.0);
+        Ok(ExitCode::from(EXIT_REJECTED))
+    };
+    let now = chrono::Utc::now();
+    match cmd {
+        QuoteCommand::List { db, status, json } => {
+            let conn = shop::open_db(&db)?;
+            let all = quotes::list(&conn, None, now.date_naive()).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let all: Vec<_> =
+                all.into_iter().filter(|(_, q)| status.as_deref().is_none_or(|s| q.status.as_str() == s)).collect();
+            let mut out = std::io::stdout().lock();
+            if json {
+                let items: Vec<serde_json::Value> = all
+                    .iter()
+                    .map(|(company, q)| {
+                        let mut v = serde_json::to_value(q).unwrap_or_default();
+                        v["company"] = serde_json::Value::String(company.clone());
+                        v
+                    })
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+            } else {
+                for (company, q) in &all {
+                    writeln!(
+                        out,
+                        "{:<10} {:<8} {:<10} {} lines, requested {} by {}",
+                        q.number,
+                        company,
+                        q.status.as_str(),
+                        q.lines.len(),
+                        q.created_at.date_naive(),
+                        q.requested_by
+                    )?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        QuoteCommand::Offer { db, number, prices, discount, valid_days, valid_until, message, json } => {
+            let pricing = match discount {
+                Some(d) => quotes::Pricing::Discount(d),
+                None if prices.is_empty() => {
+                    anyhow::bail!("give --price SKU=PRICE for every line, or --discount PERCENT")
+                }
+                None => quotes::Pricing::Prices(prices.into_iter().collect()),
+            };
+            let until = valid_until
+                .unwrap_or_else(|| now.date_naive() + chrono::Duration::days(i64::from(valid_days.unwrap_or(14))));
+            if until < now.date_naive() {
+                eprintln!(
+                    "warning: the offer's validity ({until}) is already over: it is expired as soon as it is read"
+                );
+            }
+            let mut conn = shop::open_db(&db)?;
+            match quotes::offer(&mut conn, &number, &pricing, until, message, now) {
+                Ok(q) => {
+                    let mut out = std::io::stdout().lock();
+                    if json {
+                        writeln!(out, "{}", serde_json::to_string_pretty(&q)?)?;
+                    } else {
+                        writeln!(out, "Offered {} ({} lines), valid until {until}.", q.number, q.lines.len())?;
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => refused(crate::shop::ShopErrorText(e.to_string())),
+            }
+        }
+        QuoteCommand::Decline { db, number, message } => {
+            let mut conn = shop::open_db(&db)?;
+            match quotes::decline(&mut conn, None, ("supplier", "Sales"), &number, message, now) {
+                Ok(q) => {
+                    println!("Declined {}.", q.number);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => refused(crate::shop::ShopErrorText(e.to_string())),
+            }
+        }
+    }
+}
+
 pub fn run(cmd: ShopCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        ShopCommand::Serve { db, addr, seed, seed_products, token_ttl_secs, public } => {
+        ShopCommand::Quote(q) => quote_command(q),
+        ShopCommand::Serve { db, addr, seed, seed_products, token_ttl_secs, public, auto_offer_secs } => {
             if !addr.ip().is_loopback() && !public {
                 anyhow::bail!(
                     "refusing to listen on {addr}: not a loopback address. The reference shop speaks plain HTTP; \
@@ -80,7 +221,10 @@ pub fn run(cmd: ShopCommand) -> anyhow::Result<ExitCode> {
                     );
                 }
             }
-            let opts = ShopOptions { token_ttl: Duration::from_secs(token_ttl_secs.max(1)) };
+            let opts = ShopOptions {
+                token_ttl: Duration::from_secs(token_ttl_secs.max(1)),
+                auto_offer: auto_offer_secs.map(Duration::from_secs),
+            };
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()

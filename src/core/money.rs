@@ -60,6 +60,16 @@ pub fn totals(currency: &str, lines: impl IntoIterator<Item = (Decimal, Decimal)
     Totals { currency: currency.to_string(), net, shipping, vat, gross: net + shipping + vat }
 }
 
+/// A computed unit price as a price list would write it: no trailing zeros
+/// beyond the cents (95.0000 → 95.00, 0.08340 → 0.0834).
+pub fn tidy_price(amount: Decimal) -> Decimal {
+    let mut n = amount.normalize();
+    if n.scale() < 2 {
+        n.rescale(2);
+    }
+    n
+}
+
 /// Formats an amount with at least two decimals: 12.5 → "12.50", 0.0834 → "0.0834".
 pub fn format_amount(amount: Decimal) -> String {
     let n = amount.normalize();
@@ -116,6 +126,13 @@ mod tests {
         // 19% of (10.05 + 5.95) = 3.04; 7% of 3.33 = 0.2331 → 0.23
         assert_eq!(t.vat, dec!(3.27));
         assert_eq!(t.gross, dec!(22.60));
+    }
+
+    #[test]
+    fn tidies_prices() {
+        assert_eq!(tidy_price(dec!(95.0000)).to_string(), "95.00");
+        assert_eq!(tidy_price(dec!(0.08340)).to_string(), "0.0834");
+        assert_eq!(tidy_price(dec!(10000)).to_string(), "10000.00");
     }
 
     #[test]

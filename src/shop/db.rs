@@ -106,6 +106,27 @@ CREATE TABLE IF NOT EXISTS order_lines (
     ordered_on TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS order_lines_company ON order_lines(company_id, sku);
+-- A company's credit limit; no row or NULL: no limit.
+CREATE TABLE IF NOT EXISTS company_credit (
+    company_id   INTEGER PRIMARY KEY REFERENCES companies(id),
+    credit_limit TEXT
+);
+CREATE TABLE IF NOT EXISTS quotes (
+    id         INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    number     TEXT NOT NULL UNIQUE,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    data       TEXT NOT NULL,         -- JSON api::Quote
+    created_at INTEGER NOT NULL       -- unix seconds
+);
+CREATE INDEX IF NOT EXISTS quotes_company ON quotes(company_id, id);
+CREATE TABLE IF NOT EXISTS quote_keys (
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    key        TEXT NOT NULL,
+    request    TEXT NOT NULL,         -- JSON api::QuoteRequest as first received
+    quote_id   INTEGER NOT NULL REFERENCES quotes(id),
+    PRIMARY KEY (company_id, key)
+);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     company_id INTEGER NOT NULL REFERENCES companies(id),
     key        TEXT NOT NULL,

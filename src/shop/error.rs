@@ -22,6 +22,15 @@ pub enum ShopError {
     PriceChanged { message: String, details: Vec<LineError> },
     #[error("{0}")]
     IdempotencyMismatch(String),
+    /// The caller's role may not do this (403).
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
+    /// The thing is not in a state that allows this (409).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// A business rule refuses it (422).
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -52,6 +61,9 @@ impl ShopError {
             ShopError::InvalidOrder { .. } => (StatusCode::UNPROCESSABLE_ENTITY, codes::INVALID_ORDER),
             ShopError::PriceChanged { .. } => (StatusCode::CONFLICT, codes::PRICE_CHANGED),
             ShopError::IdempotencyMismatch(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::IDEMPOTENCY_MISMATCH),
+            ShopError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
+            ShopError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
+            ShopError::Refused { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ShopError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }

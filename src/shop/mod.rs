@@ -19,6 +19,7 @@ mod error;
 pub mod generate;
 pub mod import;
 mod orders;
+pub mod quotes;
 mod routes;
 pub mod seed;
 mod sync;
@@ -39,11 +40,22 @@ pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(12 * 60 * 60);
 pub struct ShopOptions {
     /// How long a login token stays valid.
     pub token_ttl: Duration,
+    /// Answer quote requests older than this with an offer 5 % under list
+    /// (the demo's supplier); `None`: the supplier answers by hand.
+    pub auto_offer: Option<Duration>,
+}
+
+/// An error's text, for the shop's own command line.
+pub struct ShopErrorText(pub String);
+
+/// Opens a shop database for the supplier's command line.
+pub fn open_db(path: &std::path::Path) -> anyhow::Result<rusqlite::Connection> {
+    db::open(path)
 }
 
 impl Default for ShopOptions {
     fn default() -> Self {
-        ShopOptions { token_ttl: DEFAULT_TOKEN_TTL }
+        ShopOptions { token_ttl: DEFAULT_TOKEN_TTL, auto_offer: None }
     }
 }
 
@@ -85,7 +97,22 @@ impl RunningShop {
 /// `addr` (port 0: any free port; `RunningShop::addr` tells which).
 pub async fn spawn(db: PathBuf, addr: SocketAddr, opts: ShopOptions) -> anyhow::Result<RunningShop> {
     let conn = tokio::task::spawn_blocking(move || db::open(&db)).await.context("opening the shop database")??;
-    let state = routes::AppState { db: db::Db::new(conn), token_ttl: opts.token_ttl };
+    let db = db::Db::new(conn);
+    if let Some(age) = opts.auto_offer {
+        let db = db.clone();
+        let age = chrono::Duration::from_std(age).unwrap_or_else(|_| chrono::Duration::seconds(5));
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                let r = db.run(move |conn| quotes::auto_offer(conn, age, rust_decimal::Decimal::from(5))).await;
+                if let Err(e) = r {
+                    tracing::warn!("auto-offer failed: {e}");
+                }
+            }
+        });
+    }
+    let state = routes::AppState { db, token_ttl: opts.token_ttl };
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();

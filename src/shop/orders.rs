@@ -3,13 +3,16 @@
 use super::company::{self, VisibleProduct};
 use super::error::ShopError;
 use crate::api::{
-    Address, DraftLine, LineError, Order, OrderDraft, OrderList, OrderStatus, OrderSummary, Preview, PricedLine,
-    ShippingMethod, codes,
+    Address, Approval, Credit, Decision, DraftLine, LineError, Order, OrderDraft, OrderList, OrderStatus, OrderSummary,
+    Preview, PricedLine, Role, ShippingMethod, codes,
 };
 use crate::core::money;
 use crate::core::quantity::QuantityRules;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::str::FromStr;
 
 pub const MAX_LINES: usize = 1000;
 pub const MAX_PO_LEN: usize = 64;
@@ -75,6 +78,21 @@ pub fn price_draft(
     user_id: i64,
     draft: &OrderDraft,
     today: NaiveDate,
+) -> Result<Priced, ShopError> {
+    price_draft_with(conn, company_id, user_id, draft, today, None)
+}
+
+/// Unit prices agreed in a quote, by SKU; they replace the price list.
+pub type Agreed = HashMap<String, Decimal>;
+
+/// Prices a draft; `agreed` prices (from an accepted quote) win over tiers.
+pub fn price_draft_with(
+    conn: &Connection,
+    company_id: i64,
+    user_id: i64,
+    draft: &OrderDraft,
+    today: NaiveDate,
+    agreed: Option<&Agreed>,
 ) -> Result<Priced, ShopError> {
     let po = draft.po_number.trim();
     if po.is_empty() {
@@ -149,7 +167,8 @@ pub fn price_draft(
             err.suggested_quantity = Some(e.suggested);
             errors.push(err);
         }
-        let Some(unit_price) = money::unit_price_for(&tiers, line.quantity) else {
+        let agreed_price = agreed.and_then(|a| a.get(&product.sku)).copied();
+        let Some(unit_price) = agreed_price.or_else(|| money::unit_price_for(&tiers, line.quantity)) else {
             errors.push(line_error(
                 i,
                 line,
@@ -179,8 +198,9 @@ pub fn price_draft(
         )));
     }
     let needs_approval = user.order_limit.is_some_and(|limit| totals.net > limit);
+    let credit = Some(credit(conn, company_id)?);
     Ok(Priced {
-        preview: Preview { lines, totals, errors, needs_approval, earliest_delivery: earliest, credit: None },
+        preview: Preview { lines, totals, errors, needs_approval, earliest_delivery: earliest, credit },
         ship_to,
         shipping_method,
         payment_terms: c.payment_terms.clone(),
@@ -290,8 +310,54 @@ pub fn create(
         });
     }
 
-    let user = company::user(&tx, user_id)?;
+    let (order_id, order) = place(&tx, company_id, user_id, draft, priced, now, None)?;
+    tx.execute(
+        "INSERT INTO idempotency_keys (company_id, key, draft, order_id) VALUES (?1, ?2, ?3, ?4)",
+        params![company_id, key, serde_json::to_string(draft)?, order_id],
+    )?;
+    tx.commit()?;
+    tracing::info!(order = %order.number, company_id, status = order.status.as_str(), "order placed");
+    Ok(Created::New(order))
+}
+
+/// Stores a priced order after the last checks: no line problems and enough
+/// credit. The caller holds a write transaction.
+pub fn place(
+    tx: &Transaction<'_>,
+    company_id: i64,
+    user_id: i64,
+    draft: &OrderDraft,
+    priced: Priced,
+    now: DateTime<Utc>,
+    quote_number: Option<String>,
+) -> Result<(i64, Order), ShopError> {
+    if !priced.preview.errors.is_empty() {
+        let message = priced
+            .preview
+            .errors
+            .iter()
+            .map(|e| format!("line {} ({}): {}", e.line + 1, e.sku, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(ShopError::InvalidOrder { message, details: priced.preview.errors });
+    }
     let preview = priced.preview;
+    let credit = credit(tx, company_id)?;
+    if let Some(available) = credit.available
+        && preview.totals.gross > available
+    {
+        let cur = &credit.currency;
+        return Err(ShopError::Refused {
+            code: codes::CREDIT_LIMIT_EXCEEDED,
+            message: format!(
+                "this order ({} {cur}) exceeds your available credit of {} {cur} by {} {cur}",
+                money::format_amount(preview.totals.gross),
+                money::format_amount(available.max(Decimal::ZERO)),
+                money::format_amount(preview.totals.gross - available.max(Decimal::ZERO)),
+            ),
+        });
+    }
+    let user = company::user(tx, user_id)?;
     let mut order = Order {
         number: String::new(),
         status: if preview.needs_approval { OrderStatus::PendingApproval } else { OrderStatus::Placed },
@@ -306,17 +372,138 @@ pub fn create(
         payment_terms: priced.payment_terms,
         shipping_method: priced.shipping_method,
         approval: None,
-        quote_number: None,
+        quote_number,
         comment: draft.comment.as_ref().map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
     };
-    let order_id = insert_order(&tx, company_id, user_id, &mut order)?;
-    tx.execute(
-        "INSERT INTO idempotency_keys (company_id, key, draft, order_id) VALUES (?1, ?2, ?3, ?4)",
-        params![company_id, key, serde_json::to_string(draft)?, order_id],
+    let order_id = insert_order(tx, company_id, user_id, &mut order)?;
+    Ok((order_id, order))
+}
+
+/// Orders that count against the credit limit: placed and not yet settled.
+/// The reference shop treats delivered orders as invoiced and paid.
+fn is_open(status: OrderStatus) -> bool {
+    matches!(status, OrderStatus::Placed | OrderStatus::PendingApproval | OrderStatus::Confirmed | OrderStatus::Shipped)
+}
+
+/// The company's credit: limit, open balance (gross of open orders) and what is available.
+pub fn credit(conn: &Connection, company_id: i64) -> Result<Credit, ShopError> {
+    let currency: String =
+        conn.query_row("SELECT currency FROM companies WHERE id = ?1", [company_id], |r| r.get(0))?;
+    let limit: Option<String> = conn
+        .query_row("SELECT credit_limit FROM company_credit WHERE company_id = ?1", [company_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let limit = limit
+        .map(|l| Decimal::from_str(&l))
+        .transpose()
+        .map_err(|e| ShopError::Internal(anyhow::anyhow!("stored credit limit: {e}")))?;
+    let mut open = Decimal::ZERO;
+    let mut stmt = conn.prepare_cached("SELECT data FROM orders WHERE company_id = ?1")?;
+    let mut rows = stmt.query([company_id])?;
+    while let Some(row) = rows.next()? {
+        let o: Order = serde_json::from_str(&row.get::<_, String>(0)?)?;
+        if is_open(o.status) {
+            open += o.totals.gross;
+        }
+    }
+    let limit = limit.map(money::tidy_price);
+    Ok(Credit {
+        currency,
+        limit,
+        open_balance: money::tidy_price(open),
+        available: limit.map(|l| money::tidy_price(l - open)),
+    })
+}
+
+/// The company's orders waiting for an approver; only approvers and admins see them.
+pub fn approvals(conn: &Connection, company_id: i64, user_id: i64) -> Result<OrderList, ShopError> {
+    if company::user(conn, user_id)?.role == Role::Buyer {
+        return Err(ShopError::Forbidden {
+            code: codes::FORBIDDEN,
+            message: "only approvers and admins see the approval queue".into(),
+        });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT data FROM orders WHERE company_id = ?1 AND json_extract(data, '$.status') = 'pending_approval' \
+         ORDER BY id DESC",
     )?;
+    let mut rows = stmt.query([company_id])?;
+    let mut items = Vec::new();
+    while let Some(row) = rows.next()? {
+        let o: Order = serde_json::from_str(&row.get::<_, String>(0)?)?;
+        items.push(summary(o));
+    }
+    Ok(OrderList { items, next_cursor: None })
+}
+
+/// An approver's decision on a pending order of their company: never their own.
+pub fn decide(
+    conn: &mut Connection,
+    company_id: i64,
+    user_id: i64,
+    number: &str,
+    decision: Decision,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Order, ShopError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let me = company::user(&tx, user_id)?;
+    if me.role == Role::Buyer {
+        return Err(ShopError::Forbidden {
+            code: codes::FORBIDDEN,
+            message: "only approvers and admins decide on orders".into(),
+        });
+    }
+    let row: Option<(i64, i64, String)> = tx
+        .query_row(
+            "SELECT id, user_id, data FROM orders WHERE company_id = ?1 AND number = ?2",
+            params![company_id, number],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((id, owner, data)) = row else {
+        return Err(ShopError::NotFound(format!("no order {number:?}")));
+    };
+    if owner == user_id {
+        return Err(ShopError::Forbidden {
+            code: codes::OWN_ORDER,
+            message: format!("you cannot approve or reject your own order {number}; another approver must"),
+        });
+    }
+    let mut order: Order = serde_json::from_str(&data)?;
+    if order.status != OrderStatus::PendingApproval {
+        return Err(ShopError::Conflict {
+            code: codes::NOT_PENDING,
+            message: format!("order {number} is {}, not waiting for approval", order.status.as_str()),
+        });
+    }
+    let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+    if decision == Decision::Rejected && reason.is_none() {
+        return Err(ShopError::InvalidRequest("a rejection needs a reason for the buyer".into()));
+    }
+    order.status = match decision {
+        Decision::Approved => OrderStatus::Placed,
+        Decision::Rejected => OrderStatus::Cancelled,
+    };
+    order.approval = Some(Approval { decision, decided_by: me.username, decided_at: now, reason });
+    tx.execute("UPDATE orders SET data = ?1 WHERE id = ?2", params![serde_json::to_string(&order)?, id])?;
+    let seq = super::db::next_seq(&tx)?;
+    tx.execute("UPDATE companies SET orders_seq = ?1 WHERE id = ?2", params![seq, company_id])?;
     tx.commit()?;
-    tracing::info!(order = %order.number, company_id, status = order.status.as_str(), "order placed");
-    Ok(Created::New(order))
+    tracing::info!(order = %order.number, company_id, decision = ?decision, "approval decided");
+    Ok(order)
+}
+
+fn summary(o: Order) -> OrderSummary {
+    OrderSummary {
+        line_count: u32::try_from(o.lines.len()).unwrap_or(u32::MAX),
+        number: o.number,
+        status: o.status,
+        created_at: o.created_at,
+        po_number: o.po_number,
+        placed_by: o.placed_by,
+        totals: o.totals,
+    }
 }
 
 pub fn get(conn: &Connection, company_id: i64, number: &str) -> Result<Order, ShopError> {

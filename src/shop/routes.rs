@@ -6,6 +6,7 @@ use super::catalog::{self, Answer};
 use super::db::Db;
 use super::error::ShopError;
 use super::orders::{self, Created};
+use super::quotes;
 use super::sync::PageParams;
 use crate::api::{self, LoginRequest, OrderDraft};
 use axum::Router;
@@ -34,7 +35,16 @@ pub fn router(state: AppState) -> Router {
         .route("/ordered-skus", get(ordered_skus))
         .route("/orders/preview", post(preview))
         .route("/orders", post(create_order).get(list_orders))
-        .route("/orders/{number}", get(get_order));
+        .route("/orders/{number}", get(get_order))
+        .route("/orders/{number}/approve", post(approve_order))
+        .route("/orders/{number}/reject", post(reject_order))
+        .route("/approvals", get(approvals))
+        .route("/credit", get(credit))
+        .route("/quotes", post(create_quote).get(list_quotes))
+        .route("/quotes/{number}", get(get_quote))
+        .route("/quotes/{number}/accept", post(accept_quote))
+        .route("/quotes/{number}/decline", post(decline_quote))
+        .route("/quotes/{number}/messages", post(quote_message));
     Router::new()
         .nest(api::API_PREFIX, api)
         .fallback(not_found)
@@ -179,20 +189,13 @@ async fn preview(State(state): State<AppState>, caller: Caller, body: Bytes) -> 
     Ok(axum::Json(priced.preview).into_response())
 }
 
-async fn create_order(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ShopError> {
+fn idempotency_key(headers: &HeaderMap) -> Result<String, ShopError> {
     let key = headers
         .get(api::IDEMPOTENCY_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|k| !k.is_empty())
-        .ok_or_else(|| {
-            ShopError::InvalidRequest(format!("the {} header is required to place an order", api::IDEMPOTENCY_HEADER))
-        })?
+        .ok_or_else(|| ShopError::InvalidRequest(format!("the {} header is required", api::IDEMPOTENCY_HEADER)))?
         .to_string();
     if key.len() > orders::MAX_KEY_LEN {
         return Err(ShopError::InvalidRequest(format!(
@@ -201,6 +204,143 @@ async fn create_order(
             orders::MAX_KEY_LEN
         )));
     }
+    Ok(key)
+}
+
+async fn create_quote(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    let key = idempotency_key(&headers)?;
+    let request: api::QuoteRequest = json_body(&body)?;
+    let now = chrono::Utc::now();
+    let created =
+        state.db.run(move |conn| quotes::create(conn, caller.company_id, caller.user_id, &key, &request, now)).await?;
+    Ok(match created {
+        quotes::Created::New(q) => (StatusCode::CREATED, axum::Json(q)).into_response(),
+        quotes::Created::Replayed(q) => {
+            (StatusCode::OK, [(api::REPLAYED_HEADER, "true")], axum::Json(q)).into_response()
+        }
+    })
+}
+
+async fn list_quotes(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
+    let today = chrono::Utc::now().date_naive();
+    let list = state.db.run(move |conn| quotes::list_page(conn, caller.company_id, today)).await?;
+    Ok(axum::Json(list).into_response())
+}
+
+async fn get_quote(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> Result<Response, ShopError> {
+    let today = chrono::Utc::now().date_naive();
+    let q = state.db.run(move |conn| quotes::get(conn, caller.company_id, &number, today)).await?;
+    Ok(axum::Json(q).into_response())
+}
+
+async fn accept_quote(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    let accept: api::AcceptQuote = json_body(&body)?;
+    let now = chrono::Utc::now();
+    let done = state
+        .db
+        .run(move |conn| quotes::accept(conn, caller.company_id, caller.user_id, &number, &accept, now))
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(done)).into_response())
+}
+
+async fn decline_quote(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    let reason: api::Reason = if body.is_empty() { api::Reason::default() } else { json_body(&body)? };
+    let now = chrono::Utc::now();
+    let q = state
+        .db
+        .run(move |conn| {
+            let user = super::company::user(conn, caller.user_id)?;
+            quotes::decline(conn, Some(caller.company_id), ("buyer", &user.username), &number, reason.reason, now)
+        })
+        .await?;
+    Ok(axum::Json(q).into_response())
+}
+
+async fn quote_message(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    let m: api::NewMessage = json_body(&body)?;
+    let now = chrono::Utc::now();
+    let q = state
+        .db
+        .run(move |conn| quotes::message(conn, caller.company_id, caller.user_id, &number, &m.text, now))
+        .await?;
+    Ok(axum::Json(q).into_response())
+}
+
+async fn approvals(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
+    let list = state.db.run(move |conn| orders::approvals(conn, caller.company_id, caller.user_id)).await?;
+    Ok(axum::Json(list).into_response())
+}
+
+async fn decide(
+    state: AppState,
+    caller: Caller,
+    number: String,
+    body: Bytes,
+    decision: api::Decision,
+) -> Result<Response, ShopError> {
+    let reason: api::Reason = if body.is_empty() { api::Reason::default() } else { json_body(&body)? };
+    let now = chrono::Utc::now();
+    let order = state
+        .db
+        .run(move |conn| orders::decide(conn, caller.company_id, caller.user_id, &number, decision, reason.reason, now))
+        .await?;
+    Ok(axum::Json(order).into_response())
+}
+
+async fn approve_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    decide(state, caller, number, body, api::Decision::Approved).await
+}
+
+async fn reject_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    decide(state, caller, number, body, api::Decision::Rejected).await
+}
+
+async fn credit(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
+    let c = state.db.run(move |conn| orders::credit(conn, caller.company_id)).await?;
+    Ok(axum::Json(c).into_response())
+}
+
+async fn create_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    let key = idempotency_key(&headers)?;
     let draft: OrderDraft = json_body(&body)?;
     let now = chrono::Utc::now();
     let created =

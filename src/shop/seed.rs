@@ -45,7 +45,9 @@ struct DemoCompany {
     /// Every n-th visible part has contract tiers at this share of list.
     contract_every: usize,
     contract_factor: Decimal,
-    users: [(&'static str, &'static str, Option<Decimal>); 2],
+    /// (user name, full name, role, order limit)
+    users: [(&'static str, &'static str, &'static str, Option<Decimal>); 3],
+    credit_limit: Decimal,
 }
 
 fn address(id: &str, label: &str, name: &str, street: &str, postal_code: &str, city: &str, country: &str) -> Address {
@@ -109,7 +111,12 @@ fn demo_companies() -> Vec<DemoCompany> {
             discount: Decimal::from(12),
             contract_every: 25,
             contract_factor: Decimal::new(80, 2),
-            users: [("buyer", "Anna Becker", Some(Decimal::from(5000))), ("approver", "Jonas Wolf", None)],
+            users: [
+                ("buyer", "Anna Becker", "buyer", Some(Decimal::from(5000))),
+                ("approver", "Jonas Wolf", "approver", Some(Decimal::from(25000))),
+                ("admin", "Petra Lang", "admin", None),
+            ],
+            credit_limit: Decimal::from(100_000),
         },
         DemoCompany {
             code: "BOLT",
@@ -141,7 +148,12 @@ fn demo_companies() -> Vec<DemoCompany> {
             discount: Decimal::from(5),
             contract_every: 0,
             contract_factor: Decimal::ONE,
-            users: [("buyer", "Oliver Hughes", Some(Decimal::from(5000))), ("approver", "Emma Clarke", None)],
+            users: [
+                ("buyer", "Oliver Hughes", "buyer", Some(Decimal::from(5000))),
+                ("approver", "Emma Clarke", "approver", Some(Decimal::from(25000))),
+                ("admin", "George Hall", "admin", None),
+            ],
+            credit_limit: Decimal::from(50_000),
         },
         DemoCompany {
             code: "CRANE",
@@ -185,7 +197,12 @@ fn demo_companies() -> Vec<DemoCompany> {
             discount: Decimal::ZERO,
             contract_every: 10,
             contract_factor: Decimal::new(85, 2),
-            users: [("buyer", "Lea Meier", Some(Decimal::from(5000))), ("approver", "Marco Keller", None)],
+            users: [
+                ("buyer", "Lea Meier", "buyer", Some(Decimal::from(5000))),
+                ("approver", "Marco Keller", "approver", Some(Decimal::from(25000))),
+                ("admin", "Nina Frei", "admin", None),
+            ],
+            credit_limit: Decimal::from(10_000),
         },
     ]
 }
@@ -245,7 +262,7 @@ pub fn seed_demo_with(db_path: &Path, opts: &SeedOptions) -> anyhow::Result<Seed
     // Hash before taking the write lock: argon2 is slow on purpose.
     let companies = demo_companies();
     let mut hashes = Vec::new();
-    for _ in 0..companies.len() * 2 {
+    for _ in 0..companies.iter().map(|c| c.users.len()).sum::<usize>() {
         hashes.push(super::auth::hash_password(DEMO_PASSWORD)?);
     }
     let generated = generate::products(products, DEMO_CATALOG_SEED);
@@ -322,21 +339,18 @@ pub fn seed_demo_with(db_path: &Path, opts: &SeedOptions) -> anyhow::Result<Seed
             }
         }
         let mut buyer_id = 0;
-        for (username, name, limit) in &c.users {
+        tx.execute(
+            "INSERT OR REPLACE INTO company_credit (company_id, credit_limit) VALUES (?1, ?2)",
+            params![company_id, c.credit_limit.to_string()],
+        )?;
+        for (username, name, role, limit) in &c.users {
             let hash = hashes.next().context("one password hash per demo user")?;
             tx.execute(
                 "INSERT INTO users (company_id, username, name, role, order_limit, password_hash)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    company_id,
-                    username,
-                    name,
-                    if limit.is_some() { "buyer" } else { "approver" },
-                    limit.map(|l| l.to_string()),
-                    hash
-                ],
+                params![company_id, username, name, role, limit.map(|l| l.to_string()), hash],
             )?;
-            if limit.is_some() {
+            if *role == "buyer" {
                 buyer_id = tx.last_insert_rowid();
             }
             report.users += 1;

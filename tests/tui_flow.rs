@@ -185,3 +185,70 @@ fn offline_the_app_still_searches_and_marks_it() {
     h.wait("results from the cache", |a| a.search.rows.iter().any(|r| r.sku == "T-SCR-1"));
     assert!(h.screen().contains("OFFLINE"));
 }
+
+#[test]
+fn a_quote_and_an_approval_in_two_apps() {
+    let shop = shop_with_catalog();
+    let more = "sku,name,mpn,manufacturer,unit,pack_size,min_qty,lead_time_days,stock,list_price\nT-HUN-1,Gear motor 100,GM-100,Acme Drives,pc,1,1,5,500,100.00\n";
+    assert!(shop.import(more, None).status.success());
+    let buyer_home = Home::new();
+    buyer_home.login(&shop.url, "ACME", "buyer");
+    buyer_home.run(&["sync"]).ok();
+    buyer_home.run(&["basket", "new", "yearly"]).ok();
+    buyer_home.run(&["basket", "add", "yearly", "T-HUN-1", "60"]).ok();
+    let approver_home = Home::new();
+    approver_home.login(&shop.url, "ACME", "approver");
+    approver_home.run(&["sync"]).ok();
+
+    // The buyer asks for a quote on the basket.
+    let mut buyer = Harness::new(&buyer_home);
+    buyer.wait("the index", |a| a.indexed.is_some() && !a.syncing);
+    buyer.key(KeyCode::F(3), KeyModifiers::NONE);
+    buyer.wait("the basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.name == "yearly"));
+    buyer.press('Q');
+    buyer.type_text("yearly need");
+    buyer.key(KeyCode::Enter, KeyModifiers::NONE);
+    buyer.wait("the request", |a| status(a).contains("quote request"));
+    let number = status(&buyer.app).split_whitespace().nth(2).unwrap().to_string();
+
+    // The supplier offers 5 % under list.
+    let out = std::process::Command::new(BIN)
+        .args(["shop", "quote", "offer", &number, "--discount", "5", "--db"])
+        .arg(&shop.db)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The buyer sees the offer beside the list price and accepts it.
+    buyer.key(KeyCode::F(6), KeyModifiers::NONE);
+    buyer.wait("the offered quote", |a| {
+        a.quotes.list.iter().any(|q| q.number == number && q.status.as_str() == "offered")
+    });
+    buyer.key(KeyCode::Enter, KeyModifiers::NONE);
+    buyer.wait("the quote detail", |a| matches!(a.overlays.last(), Some(Overlay::Quote(_))));
+    let screen = buyer.screen();
+    assert!(screen.contains("100.00") && screen.contains("95.00"), "{screen}");
+    buyer.press('a');
+    buyer.type_text("Q-PO-7");
+    buyer.key(KeyCode::Enter, KeyModifiers::NONE);
+    buyer.wait("the order from the quote", |a| status(a).contains("accepted"));
+    assert!(
+        status(&buyer.app).contains("pending_approval"),
+        "60 × 95.00 = 5,700 is above the buyer's 5,000: {}",
+        status(&buyer.app)
+    );
+    let order = status(&buyer.app).split("order ").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+
+    // The approver, in the other app, approves it.
+    let mut approver = Harness::new(&approver_home);
+    approver.wait("the approver's app", |a| a.me.is_some() && !a.syncing);
+    approver.key(KeyCode::F(7), KeyModifiers::NONE);
+    approver.wait("the queue", |a| a.approvals.list.iter().any(|o| o.number == order));
+    approver.press('y');
+    approver.wait("the approval", |a| status(a).contains("approved"));
+
+    let shown = buyer_home.run(&["--json", "order", "show", &order]).ok().json();
+    assert_eq!(shown["status"], "placed");
+    assert_eq!(shown["quote_number"], number.as_str());
+    assert_eq!(shown["approval"]["decided_by"], "approver");
+}

@@ -526,7 +526,7 @@ async fn a_changed_price_is_a_409_with_the_current_price() {
 async fn above_the_order_limit_an_order_waits_for_approval() {
     let s = start().await;
     let buyer = s.login("ACME", "buyer").await;
-    let approver = s.login("ACME", "approver").await;
+    let admin = s.login("ACME", "admin").await;
     let (items, _) = s.catalog(&buyer, None, 5000).await;
     let prices = s.prices(&buyer).await;
     let p = plain_part(&items);
@@ -548,9 +548,9 @@ async fn above_the_order_limit_an_order_waits_for_approval() {
     assert_eq!(order.status, procure::api::OrderStatus::PendingApproval);
     assert_eq!(order.placed_by, "buyer");
 
-    let resp = s.create(&approver, Some("big-2"), &body).await;
+    let resp = s.create(&admin, Some("big-2"), &body).await;
     let order: Order = resp.json().await.unwrap();
-    assert_eq!(order.status, procure::api::OrderStatus::Placed, "no limit");
+    assert_eq!(order.status, procure::api::OrderStatus::Placed, "the admin has no limit");
 }
 
 #[tokio::test]
@@ -631,7 +631,7 @@ fn seeding_refuses_a_database_with_data() {
     let db = dir.path().join("shop.db");
     let first = shop::seed_demo(&db, 50).unwrap();
     assert!(first.seeded);
-    assert_eq!((first.companies, first.users), (3, 6));
+    assert_eq!((first.companies, first.users), (3, 9), "buyer, approver and admin per company");
     assert!(first.products > 0);
     assert_eq!(first.orders, 12, "four past orders per company");
     let second = shop::seed_demo(&db, 50).unwrap();

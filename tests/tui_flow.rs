@@ -252,3 +252,27 @@ fn a_quote_and_an_approval_in_two_apps() {
     assert_eq!(shown["quote_number"], number.as_str());
     assert_eq!(shown["approval"]["decided_by"], "approver");
 }
+
+#[test]
+fn quick_entry_takes_a_pasted_list_and_keeps_the_bad_lines() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "paste"]).ok();
+    let mut h = Harness::new(&home);
+    h.wait("the index", |a| a.indexed.is_some() && !a.syncing);
+    h.key(KeyCode::F(3), KeyModifiers::NONE);
+    h.wait("the basket", |a| a.baskets.priced.is_some());
+    h.press('i');
+    h.event(Event::Paste("T-BRG-1 4\nT-BRG-X 2\nT-SCR-1 150\n4011209780106\t1\n".into()));
+    h.ctrl('s');
+    h.wait("the quick entry", |a| status(a).contains("lines added"));
+    let screen = h.screen();
+    assert!(screen.contains("T-BRG-X") && screen.contains("did you mean"), "{screen}");
+    assert!(screen.contains("sold in packs of 100") && screen.contains("next valid quantity"), "{screen}");
+    h.wait("the priced basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.lines.len() == 2));
+    let b = home.run(&["--json", "basket", "show", "paste"]).ok().json();
+    let skus: Vec<_> = b["lines"].as_array().unwrap().iter().map(|l| l["sku"].as_str().unwrap().to_string()).collect();
+    assert_eq!(skus, vec!["T-BRG-1", "T-CON-1"]);
+}

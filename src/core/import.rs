@@ -67,7 +67,14 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
             }
             None => continue,
         };
-        let fields: Vec<String> = rec.iter().map(str::to_string).collect();
+        let mut fields: Vec<String> = rec.iter().map(str::to_string).collect();
+        // "6205-2RSH/C3 10" as typed or pasted: the quantity is the last word
+        // (type numbers themselves may contain spaces).
+        if fields.len() == 1
+            && let Some((part, qty)) = fields[0].trim().rsplit_once(char::is_whitespace)
+        {
+            fields = vec![part.trim().to_string(), qty.trim().to_string()];
+        }
         if fields.iter().all(|f| f.is_empty()) {
             continue;
         }
@@ -109,6 +116,16 @@ mod tests {
         assert_eq!(l[0].qty, 5);
         let (l, _) = parse_lines("Artikel\tMenge\nA 1\t7\n");
         assert_eq!(l, vec![ImportLine { line: 2, sku: "A 1".into(), qty: 7, note: None }]);
+    }
+
+    #[test]
+    fn space_separated_lines_as_typed() {
+        let (l, p) = parse_lines("6205-2RSH/C3 10\nDIN 933 M8x25 A2-70 200\nP-1  3\n");
+        assert!(p.is_empty(), "{p:?}");
+        let got: Vec<(&str, u32)> = l.iter().map(|x| (x.sku.as_str(), x.qty)).collect();
+        assert_eq!(got, vec![("6205-2RSH/C3", 10), ("DIN 933 M8x25 A2-70", 200), ("P-1", 3)]);
+        let (_, p) = parse_lines("P-1 many\n");
+        assert_eq!(p[0].line, 1);
     }
 
     #[test]

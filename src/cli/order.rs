@@ -168,6 +168,14 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
             } else {
                 out.line(format!("Order {} — {} — {}", o.number, o.status.as_str(), o.created_at.date_naive()));
                 out.line(format!("  PO {}   placed by {}", o.po_number, o.placed_by));
+                if let Some(q) = &o.quote_number {
+                    out.line(format!("  From quote {q} (offered prices)"));
+                }
+                if let Some(a) = &o.approval {
+                    let verb = if a.decision == crate::api::Decision::Approved { "Approved" } else { "Rejected" };
+                    let why = a.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default();
+                    out.line(format!("  {verb} by {} on {}{why}", a.decided_by, a.decided_at.date_naive()));
+                }
                 out.line(format!(
                     "  Ship to {}: {}, {}, {} {}, {}",
                     o.ship_to.id,

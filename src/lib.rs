@@ -2,6 +2,8 @@
 //!
 //! Data flows one way: shop → backend → store → core → faces (cli, tui).
 #![forbid(unsafe_code)]
+// Errors are values with context, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod api;
 pub mod backend;

@@ -275,6 +275,7 @@ impl Default for Keymap {
                 b(Lists, PageDown, &["pagedown", "ctrl-d"], "", "Page down"),
                 b(Lists, Top, &["home", "g"], "", "First row"),
                 b(Lists, Bottom, &["end", "G"], "", "Last row"),
+                b(SearchInput, Help, &["?"], "help", "Show the keys (type numbers never contain '?')"),
                 b(SearchInput, Down, &["down", "ctrl-n"], "", "Move down in the results"),
                 b(SearchInput, Up, &["up", "ctrl-p"], "", "Move up in the results"),
                 b(SearchInput, Open, &["enter"], "detail", "Open the selected part"),
@@ -337,8 +338,9 @@ impl Keymap {
     /// The action for a key in the given scopes (most specific first).
     pub fn lookup(&self, key: &Key, scopes: &[Scope], text_focus: bool) -> Option<Action> {
         for scope in scopes.iter().chain(std::iter::once(&Scope::Global)) {
-            if text_focus && key.is_text() && *scope != Scope::Prompt {
-                // Typing goes into the field; only special keys act.
+            // Typing goes into the field; only special keys act, and the few
+            // characters a field's own scope claims (no type number has a '?').
+            if text_focus && key.is_text() && !matches!(scope, Scope::Prompt | Scope::SearchInput) {
                 continue;
             }
             if let Some(bnd) = self.bindings.iter().find(|b| b.scope == *scope && b.keys.contains(key)) {
@@ -355,7 +357,10 @@ impl Keymap {
         let mut out = Vec::new();
         for scope in scopes.iter().chain(std::iter::once(&Scope::Global)) {
             for bnd in self.bindings.iter().filter(|b| b.scope == *scope && !b.hint.is_empty()) {
-                let usable = bnd.keys.iter().find(|k| !(text_focus && k.is_text() && *scope != Scope::Prompt));
+                let usable = bnd
+                    .keys
+                    .iter()
+                    .find(|k| !(text_focus && k.is_text() && !matches!(scope, Scope::Prompt | Scope::SearchInput)));
                 if let Some(k) = usable
                     && !out.iter().any(|(_, h)| *h == bnd.hint)
                 {
@@ -399,6 +404,7 @@ mod tests {
         let q = Key::parse("q").unwrap();
         assert_eq!(km.lookup(&q, &[Scope::Results, Scope::Lists], false), Some(Action::Quit));
         assert_eq!(km.lookup(&q, &[Scope::SearchInput], true), None);
+        assert_eq!(km.lookup(&Key::parse("?").unwrap(), &[Scope::SearchInput], true), Some(Action::Help));
         let ctrl_c = Key::parse("ctrl-c").unwrap();
         assert_eq!(km.lookup(&ctrl_c, &[Scope::SearchInput], true), Some(Action::Quit));
     }

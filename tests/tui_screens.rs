@@ -550,3 +550,40 @@ fn what_a_shop_lacks_is_hidden_or_marked() {
     assert_eq!(opts.requested_delivery_date, None);
     assert!(!opts.ship_complete);
 }
+
+#[test]
+fn mouse_selects_rows_and_scrolls() {
+    use crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut a = search_app();
+    render(&mut a); // records where the list is
+    let list = a.areas.list;
+    let click = |row: u16| {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: list.x + 5,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // Third data row: border + header above the first one.
+    a.handle(click(list.y + a.areas.list_offset + 2));
+    assert_eq!(a.search.selected, 2);
+    assert_eq!(a.focus, Focus::List);
+    let scroll =
+        |kind| Event::Mouse(MouseEvent { kind, column: list.x + 5, row: list.y + 3, modifiers: KeyModifiers::NONE });
+    a.handle(scroll(MouseEventKind::ScrollUp));
+    assert_eq!(a.search.selected, 1);
+    a.handle(scroll(MouseEventKind::ScrollDown));
+    a.handle(scroll(MouseEventKind::ScrollDown));
+    assert_eq!(a.search.selected, 2, "stops at the last row");
+    // A click on the tab bar switches screens.
+    let tabs = a.areas.tabs;
+    let x = render(&mut a).lines().nth(1).unwrap().find("Baskets").unwrap() as u16 - 1; // - the quote
+    a.handle(Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: tabs.x + x,
+        row: tabs.y,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(a.tab, Tab::Baskets);
+}

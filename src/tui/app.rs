@@ -395,7 +395,8 @@ impl App {
                 if inside(self.areas.tabs) {
                     let mut x = self.areas.tabs.x;
                     for t in self.tabs() {
-                        let w = t.title().len() as u16 + 3;
+                        // As drawn: "F2 " + marker + title + " " + " ".
+                        let w = (t.key().len() + t.title().len() + 4) as u16;
                         if col < x + w {
                             return self.switch_tab(t);
                         }

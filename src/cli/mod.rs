@@ -136,6 +136,18 @@ pub async fn open_app(paths: Paths, profile: Option<&str>, color: Option<String>
     Ok(ExitCode::SUCCESS)
 }
 
+/// A date argument: YYYY-MM-DD.
+pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date like 2026-12-24"))
+}
+
+/// A `SKU=PRICE` argument, e.g. `P-100233=5.90`.
+pub(crate) fn parse_sku_price(s: &str) -> Result<(String, rust_decimal::Decimal), String> {
+    let (sku, price) = s.rsplit_once('=').ok_or_else(|| format!("{s:?}: use SKU=PRICE, e.g. P-100233=5.90"))?;
+    let price = price.trim().parse().map_err(|_| format!("{s:?}: {price:?} is not a price like 5.90"))?;
+    Ok((sku.trim().to_string(), price))
+}
+
 /// Result of a command: an exit code on success paths that still signal
 /// something (e.g. an import with rejected lines), or an error.
 pub type CmdResult = Result<ExitCode, Error>;

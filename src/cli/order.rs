@@ -43,7 +43,7 @@ pub struct CheckoutArgs {
     #[arg(long)]
     pub po: String,
     /// Requested delivery date (YYYY-MM-DD).
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = super::parse_date)]
     pub deliver_on: Option<NaiveDate>,
     /// Ship-to address id (see `procure order preview`; default: the company's first).
     #[arg(long)]
@@ -66,10 +66,6 @@ pub struct SubmitArgs {
     /// Place the order even if prices changed since the basket was priced.
     #[arg(long)]
     pub yes: bool,
-}
-
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date like 2026-12-24"))
 }
 
 impl CheckoutArgs {

@@ -11,17 +11,6 @@ use clap::Subcommand;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
-use std::str::FromStr;
-
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date like 2026-12-24"))
-}
-
-fn parse_target(s: &str) -> Result<(String, Decimal), String> {
-    let (sku, price) = s.rsplit_once('=').ok_or_else(|| format!("{s:?}: use SKU=PRICE, e.g. P-100233=5.90"))?;
-    let price = Decimal::from_str(price.trim()).map_err(|_| format!("{s:?}: {price:?} is not a price like 5.90"))?;
-    Ok((sku.trim().to_string(), price))
-}
 
 #[derive(Debug, Subcommand)]
 pub enum QuoteCommand {
@@ -30,10 +19,10 @@ pub enum QuoteCommand {
         #[arg(long)]
         basket: String,
         /// Target unit price for a line: SKU=PRICE (repeatable).
-        #[arg(long = "target", value_parser = parse_target)]
+        #[arg(long = "target", value_parser = super::parse_sku_price)]
         targets: Vec<(String, Decimal)>,
         /// Requested delivery date (YYYY-MM-DD).
-        #[arg(long, value_parser = parse_date)]
+        #[arg(long, value_parser = super::parse_date)]
         deliver_on: Option<NaiveDate>,
         #[arg(long)]
         comment: Option<String>,
@@ -53,7 +42,7 @@ pub enum QuoteCommand {
         shipping: Option<String>,
         #[arg(long)]
         ship_complete: bool,
-        #[arg(long, value_parser = parse_date)]
+        #[arg(long, value_parser = super::parse_date)]
         deliver_on: Option<NaiveDate>,
         #[arg(long)]
         comment: Option<String>,

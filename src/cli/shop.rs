@@ -82,7 +82,7 @@ pub enum QuoteCommand {
         db: PathBuf,
         number: String,
         /// Unit price for a line: SKU=PRICE (repeatable; every line needs one).
-        #[arg(long = "price", value_parser = parse_price)]
+        #[arg(long = "price", value_parser = super::parse_sku_price)]
         prices: Vec<(String, rust_decimal::Decimal)>,
         /// Instead of prices: this many percent under each line's list price.
         #[arg(long, conflicts_with = "prices")]
@@ -107,12 +107,6 @@ pub enum QuoteCommand {
         #[arg(long)]
         message: Option<String>,
     },
-}
-
-fn parse_price(s: &str) -> Result<(String, rust_decimal::Decimal), String> {
-    let (sku, price) = s.rsplit_once('=').ok_or_else(|| format!("{s:?}: use SKU=PRICE"))?;
-    let price = price.trim().parse().map_err(|_| format!("{s:?}: {price:?} is not a price like 5.90"))?;
-    Ok((sku.trim().to_string(), price))
 }
 
 fn quote_command(cmd: QuoteCommand) -> anyhow::Result<ExitCode> {

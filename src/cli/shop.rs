@@ -1,4 +1,8 @@
-//! `procure shop …`: run the reference shop, import a supplier's catalog.
+//! `procure shop …`: run the reference shop, import a supplier's catalog,
+//! answer quote requests as the supplier.
+//!
+//! Exit codes: 0 done; 5 refused (rows of an import rejected, a quote that is
+//! unknown or not in a state for this answer); 2 usage (clap); 1 anything else.
 
 use crate::shop::{self, ShopOptions};
 use anyhow::Context as _;
@@ -8,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Exit code when rows of an import were rejected.
+/// Exit code when rows of an import were rejected or a quote answer was refused.
 pub const EXIT_REJECTED: u8 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -70,13 +74,14 @@ pub enum QuoteCommand {
     List {
         #[arg(long)]
         db: PathBuf,
-        /// Only quotes in this state (requested, offered, accepted, declined, expired).
-        #[arg(long)]
-        status: Option<String>,
+        /// Only quotes in this state.
+        #[arg(long, value_enum)]
+        status: Option<QuoteState>,
         #[arg(long)]
         json: bool,
     },
     /// Offer prices on a requested quote.
+    #[command(group(clap::ArgGroup::new("pricing").required(true).args(["prices", "discount"])))]
     Offer {
         #[arg(long)]
         db: PathBuf,
@@ -85,7 +90,7 @@ pub enum QuoteCommand {
         #[arg(long = "price", value_parser = super::parse_sku_price)]
         prices: Vec<(String, rust_decimal::Decimal)>,
         /// Instead of prices: this many percent under each line's list price.
-        #[arg(long, conflicts_with = "prices")]
+        #[arg(long, value_parser = parse_percent)]
         discount: Option<rust_decimal::Decimal>,
         /// Days the offer stays valid (default 14).
         #[arg(long, conflicts_with = "valid_until")]
@@ -109,6 +114,37 @@ pub enum QuoteCommand {
     },
 }
 
+/// A quote's state, as `--status` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum QuoteState {
+    Requested,
+    Offered,
+    Accepted,
+    Declined,
+    Expired,
+}
+
+impl From<QuoteState> for crate::api::QuoteStatus {
+    fn from(s: QuoteState) -> Self {
+        use crate::api::QuoteStatus;
+        match s {
+            QuoteState::Requested => QuoteStatus::Requested,
+            QuoteState::Offered => QuoteStatus::Offered,
+            QuoteState::Accepted => QuoteStatus::Accepted,
+            QuoteState::Declined => QuoteStatus::Declined,
+            QuoteState::Expired => QuoteStatus::Expired,
+        }
+    }
+}
+
+fn parse_percent(s: &str) -> Result<rust_decimal::Decimal, String> {
+    let d: rust_decimal::Decimal = s.trim().parse().map_err(|_| format!("{s:?} is not a percentage like 5 or 7.5"))?;
+    if d < rust_decimal::Decimal::ZERO || d >= rust_decimal::Decimal::ONE_HUNDRED {
+        return Err(format!("a discount is at least 0 and below 100 percent, not {s}"));
+    }
+    Ok(d)
+}
+
 fn quote_command(cmd: QuoteCommand) -> anyhow::Result<ExitCode> {
     use crate::shop::quotes;
     let refused = |e: crate::shop::ShopErrorText| {
@@ -120,8 +156,8 @@ fn quote_command(cmd: QuoteCommand) -> anyhow::Result<ExitCode> {
         QuoteCommand::List { db, status, json } => {
             let conn = shop::open_db(&db)?;
             let all = quotes::list(&conn, None, now.date_naive()).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let all: Vec<_> =
-                all.into_iter().filter(|(_, q)| status.as_deref().is_none_or(|s| q.status.as_str() == s)).collect();
+            let status = status.map(crate::api::QuoteStatus::from);
+            let all: Vec<_> = all.into_iter().filter(|(_, q)| status.is_none_or(|s| q.status == s)).collect();
             let mut out = std::io::stdout().lock();
             if json {
                 let items: Vec<serde_json::Value> = all
@@ -135,9 +171,14 @@ fn quote_command(cmd: QuoteCommand) -> anyhow::Result<ExitCode> {
                 writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
             } else {
                 for (company, q) in &all {
+                    let state = match (&q.order_number, q.valid_until) {
+                        (Some(order), _) => format!(", order {order}"),
+                        (None, Some(until)) => format!(", valid until {until}"),
+                        (None, None) => String::new(),
+                    };
                     writeln!(
                         out,
-                        "{:<10} {:<8} {:<10} {} lines, requested {} by {}",
+                        "{:<10} {:<8} {:<10} {} lines, requested {} by {}{state}",
                         q.number,
                         company,
                         q.status.as_str(),
@@ -146,15 +187,16 @@ fn quote_command(cmd: QuoteCommand) -> anyhow::Result<ExitCode> {
                         q.requested_by
                     )?;
                 }
+                if all.is_empty() {
+                    eprintln!("No quotes.");
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
         QuoteCommand::Offer { db, number, prices, discount, valid_days, valid_until, message, json } => {
+            // clap requires one of --price and --discount.
             let pricing = match discount {
                 Some(d) => quotes::Pricing::Discount(d),
-                None if prices.is_empty() => {
-                    anyhow::bail!("give --price SKU=PRICE for every line, or --discount PERCENT")
-                }
                 None => quotes::Pricing::Prices(prices.into_iter().collect()),
             };
             let until = valid_until

@@ -60,6 +60,13 @@ pub fn totals(currency: &str, lines: impl IntoIterator<Item = (Decimal, Decimal)
     Totals { currency: currency.to_string(), net, shipping, vat, gross: net + shipping + vat }
 }
 
+/// A unit price less a discount in percent, rounded to four decimals half
+/// away from zero, as price lists carry it (100.00 less 5 % → 95.0000).
+pub fn less_percent(unit_price: Decimal, percent: Decimal) -> Decimal {
+    (unit_price * (Decimal::ONE_HUNDRED - percent) / Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+}
+
 /// A computed unit price as a price list would write it: no trailing zeros
 /// beyond the cents (95.0000 → 95.00, 0.08340 → 0.0834).
 pub fn tidy_price(amount: Decimal) -> Decimal {
@@ -87,6 +94,15 @@ mod tests {
             Tier { min_qty: 10, unit_price: dec!(3.90) },
             Tier { min_qty: 100, unit_price: dec!(3.50) },
         ]
+    }
+
+    #[test]
+    fn a_discount_rounds_to_four_decimals() {
+        assert_eq!(tidy_price(less_percent(dec!(100.00), dec!(5))).to_string(), "95.00");
+        // 0.0834 less 12 % = 0.073392 → 0.0734
+        assert_eq!(less_percent(dec!(0.0834), dec!(12)).normalize(), dec!(0.0734));
+        // 0.00005 rounds away from zero
+        assert_eq!(less_percent(dec!(0.0001), dec!(50)), dec!(0.0001));
     }
 
     #[test]

@@ -3,9 +3,10 @@
 use super::db;
 use super::error::ShopError;
 use crate::api::{Address, Company, Me, PriceListHeader, Product, Role, ShippingMethod, Tier, User};
+use crate::core::money;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, named_params};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -113,14 +114,8 @@ pub fn discounted(list: &[Tier], percent: Decimal) -> Vec<Tier> {
     if percent.is_zero() {
         return list.to_vec();
     }
-    let factor = (Decimal::ONE_HUNDRED - percent) / Decimal::ONE_HUNDRED;
     list.iter()
-        .map(|t| Tier {
-            min_qty: t.min_qty,
-            unit_price: (t.unit_price * factor)
-                .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
-                .normalize(),
-        })
+        .map(|t| Tier { min_qty: t.min_qty, unit_price: money::less_percent(t.unit_price, percent).normalize() })
         .collect()
 }
 

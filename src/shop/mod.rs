@@ -5,7 +5,8 @@
 //! - `db`: schema, change sequence, the shared connection
 //! - `auth`: passwords, tokens, the caller of a request
 //! - `company`, `catalog`, `sync`: what a company sees and how it re-syncs
-//! - `orders`: pricing drafts, placing orders exactly once
+//! - `orders`: pricing drafts, placing orders exactly once, approvals, credit
+//! - `quotes`: quote requests, the supplier's offers, acceptance into orders
 //! - `routes`, `error`: the HTTP face and the one error shape
 //! - `seed`, `generate`, `import`, `admin`: demo data, supplier catalogs and
 //!   other supplier-side changes
@@ -35,6 +36,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(12 * 60 * 60);
+/// The demo supplier's automatic offer: this many percent under list.
+pub const AUTO_OFFER_PERCENT: rust_decimal::Decimal = rust_decimal::Decimal::from_parts(5, 0, 0, false, 0);
 
 #[derive(Debug, Clone)]
 pub struct ShopOptions {
@@ -65,11 +68,24 @@ pub struct RunningShop {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    /// The demo's automatic offers; they stop with the shop.
+    auto_offer: Option<JoinHandle<()>>,
+}
+
+impl Drop for RunningShop {
+    fn drop(&mut self) {
+        if let Some(t) = &self.auto_offer {
+            t.abort();
+        }
+    }
 }
 
 impl RunningShop {
     /// Stops accepting connections, lets running requests finish, and waits.
     pub async fn shutdown(mut self) {
+        if let Some(t) = self.auto_offer.take() {
+            t.abort();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -98,20 +114,32 @@ impl RunningShop {
 pub async fn spawn(db: PathBuf, addr: SocketAddr, opts: ShopOptions) -> anyhow::Result<RunningShop> {
     let conn = tokio::task::spawn_blocking(move || db::open(&db)).await.context("opening the shop database")??;
     let db = db::Db::new(conn);
-    if let Some(age) = opts.auto_offer {
+    let auto_offer = if let Some(age) = opts.auto_offer {
         let db = db.clone();
         let age = chrono::Duration::from_std(age).unwrap_or_else(|_| chrono::Duration::seconds(5));
-        tokio::spawn(async move {
+        Some(tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(1));
+            let mut skipped = std::collections::HashSet::new();
             loop {
                 tick.tick().await;
-                let r = db.run(move |conn| quotes::auto_offer(conn, age, rust_decimal::Decimal::from(5))).await;
-                if let Err(e) = r {
-                    tracing::warn!("auto-offer failed: {e}");
+                let r = db
+                    .run(move |conn| {
+                        let n = quotes::auto_offer(conn, age, AUTO_OFFER_PERCENT, &mut skipped)?;
+                        Ok((n, skipped))
+                    })
+                    .await;
+                match r {
+                    Ok((_, s)) => skipped = s,
+                    Err(e) => {
+                        tracing::warn!("auto-offer failed: {e}");
+                        skipped = std::collections::HashSet::new();
+                    }
                 }
             }
-        });
-    }
+        }))
+    } else {
+        None
+    };
     let state = routes::AppState { db, token_ttl: opts.token_ttl };
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
@@ -125,5 +153,5 @@ pub async fn spawn(db: PathBuf, addr: SocketAddr, opts: ShopOptions) -> anyhow::
             .await
     });
     tracing::info!(%addr, "reference shop listening");
-    Ok(RunningShop { addr, stop: Some(stop), task })
+    Ok(RunningShop { addr, stop: Some(stop), task, auto_offer })
 }

@@ -467,7 +467,13 @@ pub fn decide(
     if owner == user_id {
         return Err(ShopError::Forbidden {
             code: codes::OWN_ORDER,
-            message: format!("you cannot approve or reject your own order {number}; another approver must"),
+            message: format!(
+                "you cannot {} your own order {number}; another approver or an admin decides it",
+                match decision {
+                    Decision::Approved => "approve",
+                    Decision::Rejected => "reject",
+                }
+            ),
         });
     }
     let mut order: Order = serde_json::from_str(&data)?;
@@ -479,7 +485,10 @@ pub fn decide(
     }
     let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
     if decision == Decision::Rejected && reason.is_none() {
-        return Err(ShopError::InvalidRequest("a rejection needs a reason for the buyer".into()));
+        return Err(ShopError::Refused {
+            code: codes::INVALID_REQUEST,
+            message: "a rejection needs a reason for the buyer".into(),
+        });
     }
     order.status = match decision {
         Decision::Approved => OrderStatus::Placed,

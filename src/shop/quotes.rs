@@ -7,14 +7,15 @@ use super::error::ShopError;
 use super::orders::{self, Agreed};
 use crate::api::{
     AcceptQuote, AcceptedQuote, DraftLine, LineError, OrderDraft, Quote, QuoteLine, QuoteList, QuoteMessage,
-    QuoteRequest, QuoteStatus, QuoteSummary, codes,
+    QuoteRequest, QuoteStatus, QuoteSummary, Totals, codes,
 };
 use crate::core::money;
 use crate::core::quantity::QuantityRules;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use rust_decimal::{Decimal, RoundingStrategy};
-use std::collections::BTreeMap;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashSet};
+use std::str::FromStr;
 
 pub enum Created {
     New(Quote),
@@ -30,7 +31,14 @@ fn expire(conn: &Connection, id: i64, mut q: Quote, today: NaiveDate) -> Result<
     Ok(q)
 }
 
-fn load(conn: &Connection, company_id: Option<i64>, number: &str) -> Result<(i64, i64, Quote), ShopError> {
+/// A stored quote: its row id, company id and content.
+struct Stored {
+    id: i64,
+    company_id: i64,
+    quote: Quote,
+}
+
+fn load(conn: &Connection, company_id: Option<i64>, number: &str) -> Result<Stored, ShopError> {
     let row: Option<(i64, i64, i64, String)> = conn
         .query_row("SELECT id, company_id, user_id, data FROM quotes WHERE number = ?1", [number], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
@@ -38,7 +46,9 @@ fn load(conn: &Connection, company_id: Option<i64>, number: &str) -> Result<(i64
         .optional()?;
     match row {
         // Another company's quote is answered exactly like a missing one.
-        Some((id, c, u, data)) if company_id.is_none_or(|want| want == c) => Ok((id, u, serde_json::from_str(&data)?)),
+        Some((id, c, _, data)) if company_id.is_none_or(|want| want == c) => {
+            Ok(Stored { id, company_id: c, quote: serde_json::from_str(&data)? })
+        }
         _ => Err(ShopError::NotFound(format!("no quote {number:?}"))),
     }
 }
@@ -78,10 +88,10 @@ pub fn create(
         )));
     }
     if request.lines.is_empty() {
-        return Err(ShopError::InvalidRequest("a quote request needs at least one line".into()));
+        return Err(ShopError::invalid_order("a quote request needs at least one line"));
     }
     if request.lines.len() > orders::MAX_LINES {
-        return Err(ShopError::InvalidRequest(format!("a quote request has at most {} lines", orders::MAX_LINES)));
+        return Err(ShopError::invalid_order(format!("a quote request has at most {} lines", orders::MAX_LINES)));
     }
     let discounts = company::discounts(&tx, company_id)?;
     let mut lines = Vec::new();
@@ -101,6 +111,18 @@ pub fn create(
             errors.push(err(codes::UNKNOWN_SKU, format!("unknown part number {:?}", l.sku), None));
             continue;
         };
+        if product.discontinued {
+            let successor = match product.replaced_by.as_deref() {
+                Some(s) => company::visible_product(&tx, company_id, s, &discounts)?.map(|v| v.product),
+                None => None,
+            };
+            let message = match successor {
+                Some(s) => format!("{} is discontinued; ask for its successor {} ({})", product.sku, s.sku, s.name),
+                None => format!("{} is discontinued", product.sku),
+            };
+            errors.push(err(codes::DISCONTINUED, message, None));
+            continue;
+        }
         if let Err(e) = QuantityRules::of(&product).check(l.quantity) {
             errors.push(err(codes::INVALID_QUANTITY, e.to_string(), Some(e.suggested)));
             continue;
@@ -158,8 +180,8 @@ pub fn create(
 }
 
 pub fn get(conn: &Connection, company_id: i64, number: &str, today: NaiveDate) -> Result<Quote, ShopError> {
-    let (id, _, q) = load(conn, Some(company_id), number)?;
-    expire(conn, id, q, today)
+    let s = load(conn, Some(company_id), number)?;
+    expire(conn, s.id, s.quote, today)
 }
 
 fn summary(q: &Quote) -> QuoteSummary {
@@ -187,9 +209,37 @@ pub fn list(conn: &Connection, company_id: Option<i64>, today: NaiveDate) -> Res
         .collect()
 }
 
-pub fn list_page(conn: &Connection, company_id: i64, today: NaiveDate) -> Result<QuoteList, ShopError> {
-    let items = list(conn, Some(company_id), today)?.iter().map(|(_, q)| summary(q)).collect();
-    Ok(QuoteList { items, next_cursor: None })
+/// One page of a company's quotes, newest first. The cursor is the id of
+/// the last quote of the previous page, as for orders.
+pub fn list_page(
+    conn: &Connection,
+    company_id: i64,
+    cursor: Option<&str>,
+    limit: Option<u32>,
+    today: NaiveDate,
+) -> Result<QuoteList, ShopError> {
+    let before = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+        None => i64::MAX,
+        Some(c) => c.parse::<i64>().map_err(|_| ShopError::InvalidRequest(format!("malformed cursor {c:?}")))?,
+    };
+    let limit = match limit {
+        None => orders::DEFAULT_ORDERS_LIMIT,
+        Some(0) => return Err(ShopError::InvalidRequest("limit must be at least 1".into())),
+        Some(n) => n.min(orders::MAX_ORDERS_LIMIT),
+    };
+    let mut stmt =
+        conn.prepare_cached("SELECT id, data FROM quotes WHERE company_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3")?;
+    let rows: Vec<(i64, String)> = stmt
+        .query_map(params![company_id, before, limit + 1], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let more = rows.len() > limit as usize;
+    let mut items = Vec::new();
+    let mut last_id = None;
+    for (id, data) in rows.into_iter().take(limit as usize) {
+        items.push(summary(&expire(conn, id, serde_json::from_str(&data)?, today)?));
+        last_id = Some(id);
+    }
+    Ok(QuoteList { items, next_cursor: if more { last_id.map(|id| id.to_string()) } else { None } })
 }
 
 fn not_open(q: &Quote) -> ShopError {
@@ -212,8 +262,8 @@ pub fn accept(
     now: DateTime<Utc>,
 ) -> Result<AcceptedQuote, ShopError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (id, _, q) = load(&tx, Some(company_id), number)?;
-    let mut q = expire(&tx, id, q, now.date_naive())?;
+    let Stored { id, quote, .. } = load(&tx, Some(company_id), number)?;
+    let mut q = expire(&tx, id, quote, now.date_naive())?;
     if q.status == QuoteStatus::Expired {
         let until = q.valid_until.map(|d| d.to_string()).unwrap_or_default();
         tx.commit()?;
@@ -263,8 +313,8 @@ pub fn decline(
     now: DateTime<Utc>,
 ) -> Result<Quote, ShopError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (id, _, q) = load(&tx, company_id, number)?;
-    let mut q = expire(&tx, id, q, now.date_naive())?;
+    let Stored { id, quote, .. } = load(&tx, company_id, number)?;
+    let mut q = expire(&tx, id, quote, now.date_naive())?;
     if !matches!(q.status, QuoteStatus::Requested | QuoteStatus::Offered) {
         return Err(not_open(&q));
     }
@@ -290,7 +340,7 @@ pub fn message(
         return Err(ShopError::InvalidRequest("a message has 1 to 2000 characters".into()));
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (id, _, mut q) = load(&tx, Some(company_id), number)?;
+    let Stored { id, quote: mut q, .. } = load(&tx, Some(company_id), number)?;
     let user = company::user(&tx, user_id)?;
     q.messages.push(QuoteMessage { at: now, side: "buyer".into(), author: user.username, text: text.into() });
     save(&tx, id, &q)?;
@@ -315,8 +365,13 @@ pub fn offer(
     message: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Quote, ShopError> {
+    if let Pricing::Discount(pct) = pricing
+        && !(Decimal::ZERO..Decimal::ONE_HUNDRED).contains(pct)
+    {
+        return Err(ShopError::InvalidRequest(format!("a discount is at least 0 and below 100 percent, not {pct}")));
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (id, _, mut q) = load(&tx, None, number)?;
+    let Stored { id, company_id, quote: mut q } = load(&tx, None, number)?;
     if q.status != QuoteStatus::Requested {
         return Err(not_open(&q));
     }
@@ -332,10 +387,7 @@ pub fn offer(
                 let list = l.list_unit_price.ok_or_else(|| {
                     ShopError::InvalidRequest(format!("{} has no list price; give --price {}=…", l.sku, l.sku))
                 })?;
-                money::tidy_price(
-                    (list * (Decimal::ONE_HUNDRED - pct) / Decimal::ONE_HUNDRED)
-                        .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero),
-                )
+                money::tidy_price(money::less_percent(list, *pct))
             }
         };
         if price <= Decimal::ZERO {
@@ -348,17 +400,7 @@ pub fn offer(
     {
         return Err(ShopError::InvalidRequest(format!("{extra} is not a line of quote {number}")));
     }
-    let currency: String = tx.query_row(
-        "SELECT c.currency FROM companies c JOIN quotes q ON q.company_id = c.id WHERE q.id = ?1",
-        [id],
-        |r| r.get(0),
-    )?;
-    let vat = Decimal::from(19);
-    q.offer_totals = Some(money::totals(
-        &currency,
-        q.lines.iter().filter_map(|l| Some((money::line_total(l.offered_unit_price?, l.quantity), vat))),
-        Decimal::ZERO,
-    ));
+    q.offer_totals = Some(offer_totals(&tx, company_id, &q)?);
     q.status = QuoteStatus::Offered;
     q.valid_until = Some(valid_until);
     if let Some(m) = message.map(|m| m.trim().to_string()).filter(|m| !m.is_empty()) {
@@ -370,8 +412,33 @@ pub fn offer(
     Ok(q)
 }
 
-/// Offers every request older than `age` at `percent` under list (the demo's supplier).
-pub fn auto_offer(conn: &mut Connection, age: chrono::Duration, percent: Decimal) -> Result<usize, ShopError> {
+/// Totals at the offered prices, each line at its part's VAT rate, with the
+/// company's default shipping method (the one an acceptance gets unless it
+/// names another).
+fn offer_totals(conn: &Connection, company_id: i64, q: &Quote) -> Result<Totals, ShopError> {
+    let company = company::load(conn, company_id)?.company;
+    let shipping = company.shipping_methods.first().map_or(Decimal::ZERO, |m| m.price);
+    let mut stmt = conn.prepare_cached("SELECT vat_rate FROM products WHERE sku = ?1")?;
+    let mut lines = Vec::new();
+    for l in &q.lines {
+        let Some(price) = l.offered_unit_price else { continue };
+        let rate: String = stmt.query_row([&l.sku], |r| r.get(0))?;
+        let rate = Decimal::from_str(&rate)
+            .map_err(|e| ShopError::Internal(anyhow::anyhow!("stored VAT rate of {}: {e}", l.sku)))?;
+        lines.push((money::line_total(price, l.quantity), rate));
+    }
+    Ok(money::totals(&company.currency, lines, shipping))
+}
+
+/// Offers every request older than `age` at `percent` under list (the demo's
+/// supplier). A request that cannot be offered this way (a line without a
+/// list price) is logged once, kept in `skipped`, and left to the supplier.
+pub fn auto_offer(
+    conn: &mut Connection,
+    age: chrono::Duration,
+    percent: Decimal,
+    skipped: &mut HashSet<String>,
+) -> Result<usize, ShopError> {
     let now = Utc::now();
     let due: Vec<String> = {
         let mut stmt = conn.prepare(
@@ -380,11 +447,18 @@ pub fn auto_offer(conn: &mut Connection, age: chrono::Duration, percent: Decimal
         stmt.query_map([(now - age).timestamp()], |r| r.get(0))?.collect::<Result<_, _>>()?
     };
     let mut n = 0;
+    let due: Vec<String> = due.into_iter().filter(|n| !skipped.contains(n)).collect();
     for number in due {
         let msg = format!("Thank you for your request — {percent} % off list for this volume.");
         let valid = now.date_naive() + chrono::Duration::days(14);
-        if offer(conn, &number, &Pricing::Discount(percent), valid, Some(msg), now).is_ok() {
-            n += 1;
+        match offer(conn, &number, &Pricing::Discount(percent), valid, Some(msg), now) {
+            Ok(_) => n += 1,
+            // Another answer came first (the supplier's command line).
+            Err(ShopError::Conflict { .. }) => {}
+            Err(e) => {
+                tracing::warn!(quote = %number, "no automatic offer: {e}");
+                skipped.insert(number);
+            }
         }
     }
     Ok(n)

@@ -1,5 +1,5 @@
 //! HTTP face of the shop: routes, extractors, headers. Handlers stay thin;
-//! the rules live in auth, catalog and orders.
+//! the rules live in auth, catalog, orders and quotes.
 
 use super::auth::{self, Caller};
 use super::catalog::{self, Answer};
@@ -226,9 +226,16 @@ async fn create_quote(
     })
 }
 
-async fn list_quotes(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
+async fn list_quotes(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(params): Params<OrderListParams>,
+) -> Result<Response, ShopError> {
     let today = chrono::Utc::now().date_naive();
-    let list = state.db.run(move |conn| quotes::list_page(conn, caller.company_id, today)).await?;
+    let list = state
+        .db
+        .run(move |conn| quotes::list_page(conn, caller.company_id, params.cursor.as_deref(), params.limit, today))
+        .await?;
     Ok(axum::Json(list).into_response())
 }
 
@@ -353,6 +360,7 @@ async fn create_order(
     })
 }
 
+/// `?cursor=&limit=` of the order and quote lists.
 #[derive(Debug, serde::Deserialize)]
 struct OrderListParams {
     cursor: Option<String>,

@@ -3,7 +3,7 @@
 //! own CLI (`procure shop quote …`).
 
 mod common;
-use chrono::{Duration, Local};
+use chrono::{Duration, Utc};
 use common::*;
 
 const LIMITS: &str = "\
@@ -51,7 +51,7 @@ fn request_offer_accept_becomes_an_order_at_the_offered_prices() {
     let shop = shop();
     let buyer = user(&shop, "ACME", "buyer");
     basket(&buyer, "rfq", &[("T-BRG-1", "40"), ("T-HUN-1", "3")]);
-    let date = (Local::now().date_naive() + Duration::days(20)).to_string();
+    let date = (Utc::now().date_naive() + Duration::days(20)).to_string();
     let q = buyer
         .run(&[
             "--json",
@@ -125,7 +125,7 @@ fn an_expired_offer_cannot_be_accepted() {
     let buyer = user(&shop, "ACME", "buyer");
     basket(&buyer, "rfq", &[("T-HUN-1", "2")]);
     let number = quote_number(&buyer.run(&["--json", "quote", "request", "--basket", "rfq"]).ok());
-    let yesterday = (Local::now().date_naive() - Duration::days(1)).to_string();
+    let yesterday = (Utc::now().date_naive() - Duration::days(1)).to_string();
     supplier(&shop, &["offer", &number, "--price", "T-HUN-1=90.00", "--valid-until", &yesterday]).ok();
     let r = buyer.run(&["quote", "accept", &number, "--po", "LATE-1"]).fails_with(5);
     assert!(r.stderr().contains("expired"), "{}", r.stderr());

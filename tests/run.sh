@@ -19,11 +19,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-cargo test --locked "$@"
+cargo test --workspace --locked "$@"
 
 echo "starting the Medusa test server (tests/medusa/setup.sh)"
 trap 'tests/medusa/stop.sh || true' EXIT
 tests/medusa/setup.sh
 start=$(date +%s)
-cargo test --locked --test medusa_backend -- --ignored
+cargo test --locked -p procure --test it -- --ignored medusa_backend::
 echo "Medusa backend tests took $(($(date +%s) - start)) s"

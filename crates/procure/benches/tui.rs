@@ -1,0 +1,140 @@
+//! Keystroke-to-frame latency of the terminal app, driven headlessly on the
+//! 50,000-part demo catalog: each character of realistic queries is one key
+//! event; we time (a) from the key to the next drawn frame and (b) from the
+//! key to the frame that shows that query's results.
+//!
+//! cargo bench --bench tui
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use procure::tui::engine::{Engine, Msg};
+use procure_client::api::PriceEntry;
+use procure_client::service::Context;
+use procure_client::store::Paths;
+use procure_client::store::cache::{CatalogCache, SyncMarks};
+use procure_client::store::config::{BackendKind, Profile, save_profile};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::{Duration, Instant};
+
+const QUERIES: &[&str] = &[
+    "6205-2rsh/c3",
+    "62052rs",
+    "3rt2015-1bb41",
+    "m8x25",
+    "din 933 m8",
+    "qs-8",
+    "skf 6205",
+    "contactor 24v",
+    "olflex 3g1,5",
+    "iso 4762 m6",
+    "lc1d09",
+    "bearing c3",
+    "kq2h06",
+    "6305 2z",
+    "screw a2-70",
+];
+
+fn pct(v: &mut [Duration], p: f64) -> f64 {
+    v.sort();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i].as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let n = std::env::var("PROCURE_BENCH_PARTS").ok().and_then(|s| s.parse().ok()).unwrap_or(50_000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let paths = Paths::under(dir.path().to_path_buf());
+    save_profile(
+        &paths.config_file,
+        "bench",
+        &Profile {
+            backend: BackendKind::Procure,
+            shop: "http://127.0.0.1:9".into(),
+            company: "ACME".into(),
+            user: "buyer".into(),
+            allow_insecure_http: false,
+            publishable_key: None,
+            region_id: None,
+            payment_provider: None,
+        },
+    )
+    .expect("config");
+    let started = Instant::now();
+    {
+        let mut cache = CatalogCache::open(&paths.cache_db("bench")).expect("cache");
+        let generated = procure_generate::products(n, 42);
+        cache.begin_sync().expect("begin");
+        let products: Vec<_> = generated.iter().map(|g| g.product.clone()).collect();
+        let prices: Vec<_> = generated
+            .iter()
+            .map(|g| PriceEntry { sku: g.product.sku.clone(), tiers: g.list_tiers.clone(), vat_rate: g.vat_rate })
+            .collect();
+        cache.put_products(&products).expect("products");
+        cache.put_prices(&prices).expect("prices");
+        cache.set_marks(&SyncMarks { synced_at: Some("bench".into()), ..Default::default() }).expect("marks");
+        cache.commit_sync().expect("commit");
+    }
+    println!("catalog: {n} parts written to the cache in {:.1} s", started.elapsed().as_secs_f64());
+
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+    let ctx = Context::open(paths, Some("bench")).expect("context");
+    let mut app = procure::tui::build(&ctx, Some("never")).expect("app");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let engine = Engine::start(ctx, tx, rt.handle().clone());
+    let mut term = Terminal::new(TestBackend::new(140, 40)).expect("terminal");
+    let t0 = Instant::now();
+    while app.indexed.is_none() {
+        if let Some(m) = rt.block_on(rx.recv()) {
+            let _ = app.on_msg(m);
+        }
+    }
+    println!("index ready after {:.0} ms", t0.elapsed().as_secs_f64() * 1000.0);
+
+    let mut to_frame = Vec::new();
+    let mut to_results = Vec::new();
+    for round in 0..3 {
+        for q in QUERIES {
+            for c in q.chars() {
+                let start = Instant::now();
+                for fx in app.handle(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))) {
+                    engine.run(fx);
+                }
+                procure::tui::draw(&mut term, &mut app).expect("draw");
+                if round > 0 {
+                    to_frame.push(start.elapsed());
+                }
+                let want = app.search.seq;
+                while app.search.shown_seq != want {
+                    match rt.block_on(rx.recv()) {
+                        Some(Msg::Searched { seq, .. }) if seq != want => {}
+                        Some(m) => {
+                            let _ = app.on_msg(m);
+                        }
+                        None => break,
+                    }
+                }
+                procure::tui::draw(&mut term, &mut app).expect("draw");
+                if round > 0 {
+                    to_results.push(start.elapsed());
+                }
+            }
+            // Esc clears the field for the next query.
+            for fx in app.handle(Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))) {
+                engine.run(fx);
+            }
+        }
+    }
+    println!("keystrokes measured: {}", to_frame.len());
+    println!(
+        "key → frame:          p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+        pct(&mut to_frame, 0.5),
+        pct(&mut to_frame, 0.99),
+        pct(&mut to_frame, 1.0)
+    );
+    println!(
+        "key → results frame:  p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+        pct(&mut to_results, 0.5),
+        pct(&mut to_results, 0.99),
+        pct(&mut to_results, 1.0)
+    );
+}

@@ -1,0 +1,91 @@
+//! approvals list|approve|reject, and the company's credit.
+
+use super::CmdResult;
+use super::output::{Out, fit};
+use clap::Subcommand;
+use procure_client::api::Decision;
+use procure_client::core::money::format_amount;
+use procure_client::service::{Context, approvals};
+use procure_client::store::Paths;
+use std::process::ExitCode;
+
+#[derive(Debug, Subcommand)]
+pub enum ApprovalsCommand {
+    /// Orders of your company waiting for an approver.
+    List,
+    /// Approve an order (not your own).
+    Approve {
+        number: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Reject an order; the buyer sees the reason.
+    Reject {
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: ApprovalsCommand) -> CmdResult {
+    let ctx = Context::open(paths, asked)?;
+    match cmd {
+        ApprovalsCommand::List => {
+            let list = approvals::queue(&ctx).await?;
+            if out.json {
+                out.data(&list);
+            } else if list.is_empty() {
+                out.note("Nothing waits for approval.");
+            } else {
+                for o in &list {
+                    out.line(format!(
+                        "{} {} {} {:>12} {}  by {}",
+                        fit(&o.number, 14),
+                        o.created_at.date_naive(),
+                        fit(&o.po_number, 16),
+                        format_amount(o.totals.net),
+                        o.totals.currency,
+                        o.placed_by
+                    ));
+                }
+            }
+        }
+        ApprovalsCommand::Approve { number, reason } => {
+            let o = approvals::decide(&ctx, &number, Decision::Approved, reason).await?;
+            if out.json {
+                out.data(&o);
+            } else {
+                out.line(format!("Order {} approved: now {}.", o.number, o.status.as_str()));
+            }
+        }
+        ApprovalsCommand::Reject { number, reason } => {
+            let o = approvals::decide(&ctx, &number, Decision::Rejected, Some(reason)).await?;
+            if out.json {
+                out.data(&o);
+            } else {
+                out.line(format!("Order {} rejected: now {}.", o.number, o.status.as_str()));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn credit(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
+    let ctx = Context::open(paths, asked)?;
+    let c = approvals::credit(&ctx).await?;
+    if out.json {
+        out.data(&c);
+    } else {
+        match (c.limit, c.available) {
+            (Some(l), Some(a)) => out.line(format!(
+                "Credit limit {} {cur}, open balance {} {cur}, available {} {cur}",
+                format_amount(l),
+                format_amount(c.open_balance),
+                format_amount(a),
+                cur = c.currency
+            )),
+            _ => out.line(format!("No credit limit; open balance {} {}", format_amount(c.open_balance), c.currency)),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,152 @@
+//! `procure demo`: the reference shop with demo data on loopback, a "demo"
+//! profile logged in as the demo buyer, a synced catalog and a basket to try.
+
+use super::CmdResult;
+use super::output::Out;
+use clap::Args;
+use procure_client::core::basket::Basket;
+use procure_client::core::quantity::QuantityRules;
+use procure_client::service::{self, Context, Error};
+use procure_client::store::Paths;
+use procure_client::store::config::{BackendKind, Profile};
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many parts the demo shop has (used when it is first created).
+    #[arg(long, default_value_t = 50_000)]
+    pub products: usize,
+    /// Port of the demo shop on 127.0.0.1 (default: 8450, or any free one).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Set everything up, print the tour and exit.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Serve the demo shop until Ctrl-C instead of opening the app (use the CLI in another terminal).
+    #[arg(long)]
+    pub serve: bool,
+}
+
+pub const DEMO_PROFILE: &str = "demo";
+pub const DEMO_COMPANY: &str = "ACME";
+pub const DEMO_USER: &str = "buyer";
+pub const DEMO_PASSWORD: &str = "demo";
+
+pub async fn start_shop(out: &Out, paths: &Paths, args: &DemoArgs) -> Result<procure_shop::RunningShop, Error> {
+    let db = paths.demo_shop_db();
+    if !db.exists() {
+        out.note(format!("Creating the demo shop with {} parts (once)…", args.products));
+        let (db2, n) = (db.clone(), args.products);
+        let started = std::time::Instant::now();
+        tokio::task::spawn_blocking(move || procure_shop::seed_demo(&db2, n))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&db);
+                Error::Internal(format!("creating the demo shop failed: {e:#}"))
+            })?;
+        out.note(format!("  done in {:.1} s", started.elapsed().as_secs_f64()));
+    }
+    let ports = match args.port {
+        Some(p) => vec![p],
+        None => vec![8450, 0],
+    };
+    let mut last = None;
+    for port in ports {
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        match procure_shop::spawn(
+            db.clone(),
+            addr,
+            procure_shop::ShopOptions {
+                // The demo's supplier answers quote requests after a few seconds.
+                auto_offer: Some(std::time::Duration::from_secs(5)),
+                ..Default::default()
+            },
+        )
+        .await
+        {
+            Ok(shop) => return Ok(shop),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(Error::Internal(format!("cannot start the demo shop: {:#}", last.map(|e| e.to_string()).unwrap_or_default())))
+}
+
+/// Logs the demo profile in, syncs, and makes sure a demo basket exists.
+pub async fn prepare_profile(out: &Out, paths: &Paths, shop_url: &str) -> Result<Context, Error> {
+    let profile = Profile {
+        backend: BackendKind::Procure,
+        shop: shop_url.to_string(),
+        company: DEMO_COMPANY.into(),
+        user: DEMO_USER.into(),
+        ..Default::default()
+    };
+    // The approver of the same company, for a second terminal. The buyer logs
+    // in first so "demo" becomes the default profile.
+    let approver = Profile { user: "approver".into(), ..profile.clone() };
+    let ctx = service::context::login(paths, DEMO_PROFILE, profile, DEMO_PASSWORD).await?;
+    service::context::login(paths, "demo-approver", approver, DEMO_PASSWORD).await?;
+    let mut cache = ctx.cache()?;
+    let show = std::io::stderr().is_terminal();
+    let mut progress = move |what: &str, n: usize| {
+        if show {
+            eprint!("\r\x1b[2KSyncing {what}: {n}");
+        }
+    };
+    let report = service::sync::sync(ctx.shop.as_ref(), &mut cache, &mut progress).await?;
+    if show {
+        eprint!("\r\x1b[2K");
+    }
+    out.note(format!("Synced: {} parts in the local catalog.", report.products_total));
+    let store = ctx.baskets();
+    if !store.exists("weekly") {
+        let index = service::search::load_index(&cache)?;
+        let mut b = Basket::new("weekly", chrono::Utc::now());
+        for q in ["6205-2RSH/C3", "din 933 m8x25", "3RT2015"] {
+            let (rows, _) = service::search::search(&cache, &index, q, 1, None)?;
+            if let Some(r) = rows.first()
+                && let Ok(Some(p)) = cache.get_product(&r.sku)
+            {
+                let qty = QuantityRules::of(&p).smallest() * if p.pack_size > 1 { 1 } else { 4 };
+                let _ = b.add(&p, QuantityRules::of(&p).next_valid(qty));
+            }
+        }
+        store.create(&b)?;
+    }
+    Ok(ctx)
+}
+
+pub async fn demo(out: &Out, paths: Paths, args: DemoArgs, color: Option<String>) -> CmdResult {
+    let shop = start_shop(out, &paths, &args).await?;
+    let url = format!("http://{}", shop.addr);
+    let ctx = prepare_profile(out, &paths, &url).await?;
+    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    if terminal && !args.no_wait && !args.serve {
+        let result = crate::tui::run(ctx, crate::tui::Options { color }).await;
+        shop.shutdown().await;
+        result?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    out.note(format!(
+        "\nThe demo shop runs at {url}; profile \"demo\" is logged in as the buyer of {DEMO_COMPANY}.
+Try, in another terminal:
+  procure search 6205-2rsh            find a part by type number (separators don't matter)
+  procure search m8x25                screws by thread and length
+  procure show <SKU>                  tier prices, stock, documents
+  procure basket show weekly          a saved reorder basket
+  procure order submit --basket weekly --po PO-1 --deliver-on <YYYY-MM-DD>
+  procure order list
+The approver of ACME is profile \"demo-approver\": procure --profile demo-approver
+Demo users: company ACME, BOLT or CRANE; user buyer, approver or admin; password demo."
+    ));
+    if args.no_wait {
+        shop.shutdown().await;
+        return Ok(ExitCode::SUCCESS);
+    }
+    out.note("Press Ctrl-C to stop the demo shop.");
+    let _ = tokio::signal::ctrl_c().await;
+    shop.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}

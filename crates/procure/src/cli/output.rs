@@ -1,0 +1,101 @@
+//! Printing: text for people, JSON for scripts; errors on stderr.
+
+use procure_client::service::{Error, ErrorKind};
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+pub struct Out {
+    pub json: bool,
+}
+
+impl Out {
+    pub fn new(json: bool) -> Self {
+        Out { json }
+    }
+
+    pub fn data<T: Serialize>(&self, value: &T) {
+        let mut stdout = std::io::stdout().lock();
+        match serde_json::to_string_pretty(value) {
+            Ok(s) => {
+                let _ = writeln!(stdout, "{s}");
+            }
+            Err(e) => eprintln!("error: cannot encode JSON: {e}"),
+        }
+    }
+
+    pub fn line(&self, text: impl AsRef<str>) {
+        let _ = writeln!(std::io::stdout().lock(), "{}", text.as_ref());
+    }
+
+    /// A message for the person at the terminal (stderr; never mixed with data).
+    pub fn note(&self, text: impl AsRef<str>) {
+        let _ = writeln!(std::io::stderr().lock(), "{}", text.as_ref());
+    }
+
+    pub fn interactive(&self) -> bool {
+        !self.json && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+    }
+
+    pub fn fail(&self, e: &Error) -> ExitCode {
+        let kind = e.kind();
+        if self.json {
+            #[derive(Serialize)]
+            struct Body<'a> {
+                error: ErrBody<'a>,
+            }
+            #[derive(Serialize)]
+            struct ErrBody<'a> {
+                kind: ErrorKind,
+                exit_code: u8,
+                message: String,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                details: Option<&'a procure_client::api::ApiError>,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                price_changes: Option<&'a Vec<procure_client::core::order::PriceChange>>,
+            }
+            let price_changes = match e {
+                Error::PricesChanged(c) => Some(c),
+                _ => None,
+            };
+            let body = Body {
+                error: ErrBody {
+                    kind,
+                    exit_code: kind.exit_code(),
+                    message: procure_client::core::sanitize::clean(&e.to_string()),
+                    details: e.api_error(),
+                    price_changes,
+                },
+            };
+            if let Ok(s) = serde_json::to_string_pretty(&body) {
+                let _ = writeln!(std::io::stderr().lock(), "{s}");
+            }
+        } else {
+            let mut err = std::io::stderr().lock();
+            // Messages may quote a shop's words: never let them steer the terminal.
+            let _ = writeln!(err, "error: {}", procure_client::core::sanitize::clean(&e.to_string()));
+            if let Some(api) = e.api_error() {
+                for d in &api.details {
+                    let mut line = format!("  line {}: {}: {}", d.line + 1, d.sku, d.message);
+                    if let Some(q) = d.suggested_quantity {
+                        line += &format!(" (next valid quantity: {q})");
+                    }
+                    let _ = writeln!(err, "{line}");
+                }
+            }
+        }
+        tracing::warn!(kind = ?kind, error = %e, "command failed");
+        ExitCode::from(kind.exit_code())
+    }
+}
+
+/// Cuts text to `width` characters, marking the cut with '…'.
+pub fn fit(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        format!("{text:<width$}")
+    } else {
+        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}

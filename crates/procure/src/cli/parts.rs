@@ -1,0 +1,157 @@
+//! search and show: offline, from the cache.
+
+use super::CmdResult;
+use super::output::{Out, fit};
+use clap::Args;
+use procure_client::core::money::{self, format_amount};
+use procure_client::core::quantity::QuantityRules;
+use procure_client::service::search::{detail, load_index, resolve, search as find};
+use procure_client::service::{Context, Error};
+use procure_client::store::Paths;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Type number, SKU, GTIN, manufacturer or words of the name.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// How many results (default: `search.limit` in config.toml).
+    #[arg(long, short = 'n')]
+    pub limit: Option<usize>,
+    /// Show the unit price for this quantity (default: each part's smallest valid quantity).
+    #[arg(long, short = 'q')]
+    pub qty: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// SKU, or a type number / GTIN that names exactly one part.
+    pub sku: String,
+}
+
+pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) -> CmdResult {
+    let ctx = Context::open(paths, asked)?;
+    let cache = ctx.synced_cache()?;
+    let index = load_index(&cache)?;
+    let query = args.query.join(" ");
+    let limit = args.limit.unwrap_or(ctx.config.search.limit).max(1);
+    if args.qty == Some(0) {
+        return Err(Error::Usage("--qty must be a positive whole number".into()));
+    }
+    let (rows, total) = find(&cache, &index, &query, limit, args.qty)?;
+    if out.json {
+        out.data(&serde_json::json!({ "query": query, "total": total, "results": rows }));
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        out.note(format!("No part matches {query:?}."));
+        return Ok(ExitCode::SUCCESS);
+    }
+    out.line(format!(
+        "{} {} {} {:>10} {:>6} {:>7}  {}",
+        fit("SKU", 12),
+        fit("TYPE NUMBER", 24),
+        fit("MANUFACTURER", 12),
+        "PRICE",
+        "QTY",
+        "STOCK",
+        "NAME"
+    ));
+    for r in &rows {
+        let price = r.unit_price.map(format_amount).unwrap_or_else(|| "-".into());
+        let stock = if r.stock > 0 { r.stock.to_string() } else { format!("{}d", r.lead_time_days) };
+        let mut name = r.name.clone();
+        if r.discontinued {
+            name = format!("[discontinued → {}] {name}", r.replaced_by.as_deref().unwrap_or("?"));
+        }
+        if r.ordered_before {
+            name = format!("★ {name}");
+        }
+        out.line(format!(
+            "{} {} {} {:>10} {:>6} {:>7}  {}",
+            fit(&r.sku, 12),
+            fit(&r.mpn, 24),
+            fit(&r.manufacturer, 12),
+            price,
+            r.quantity,
+            stock,
+            fit(&name, 60).trim_end()
+        ));
+    }
+    if total > rows.len() {
+        out.note(format!("{} of {total} matches shown (--limit for more).", rows.len()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(out: &Out, paths: Paths, asked: Option<&str>, args: ShowArgs) -> CmdResult {
+    let ctx = Context::open(paths, asked)?;
+    let cache = ctx.synced_cache()?;
+    let index = load_index(&cache)?;
+    let product = resolve(&cache, &index, &args.sku)?;
+    let d = detail(&cache, product)?;
+    if out.json {
+        out.data(&d);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let p = &d.product;
+    out.line(format!("{}  {}", p.sku, p.name));
+    if p.discontinued {
+        match &d.successor {
+            Some(s) => out.line(format!("  DISCONTINUED — replaced by {} ({})", s.sku, s.name)),
+            None => out.line("  DISCONTINUED"),
+        }
+    }
+    out.line(format!("  Type number   {}", p.mpn));
+    out.line(format!("  Manufacturer  {}", p.manufacturer));
+    if !p.gtin.is_empty() {
+        out.line(format!("  GTIN          {}", p.gtin));
+    }
+    out.line(format!("  Category      {}", p.category));
+    let rules = QuantityRules::of(p);
+    out.line(format!(
+        "  Quantities    unit {}, pack of {}, minimum {}, step {} (smallest order: {})",
+        p.unit,
+        p.pack_size,
+        p.min_qty,
+        p.order_step,
+        rules.smallest()
+    ));
+    let availability = if p.stock > 0 { format!("{} in stock", p.stock) } else { "not in stock".to_string() };
+    out.line(format!("  Availability  {availability}; lead time {} days", p.lead_time_days));
+    match &d.prices {
+        Some(e) => {
+            out.line(format!("  Your prices   ({} per {}, excl. {}% VAT)", d.currency, p.unit, e.vat_rate.normalize()));
+            let mut tiers = e.tiers.clone();
+            tiers.sort_by_key(|t| t.min_qty);
+            for t in &tiers {
+                out.line(format!("    from {:>6}  {:>10}", t.min_qty, format_amount(t.unit_price)));
+            }
+            if let Some(u) = money::unit_price_for(&e.tiers, rules.smallest()) {
+                out.line(format!(
+                    "    {} × {} = {}",
+                    rules.smallest(),
+                    format_amount(u),
+                    format_amount(money::line_total(u, rules.smallest()))
+                ));
+            }
+        }
+        None => out.line("  Your prices   none in your price list"),
+    }
+    if !p.description.is_empty() {
+        out.line(format!("  Description   {}", p.description));
+    }
+    if !p.attributes.is_empty() {
+        out.line("  Attributes");
+        for a in &p.attributes {
+            out.line(format!("    {:<20} {}", a.name, a.value));
+        }
+    }
+    if !p.documents.is_empty() {
+        out.line("  Documents");
+        for doc in &p.documents {
+            out.line(format!("    {:<12} {}  {}", doc.kind.as_str(), doc.title, doc.url));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,211 @@
+//! quote request|list|show|accept|decline|message
+
+use super::CmdResult;
+use super::output::{Out, fit};
+use chrono::NaiveDate;
+use clap::Subcommand;
+use procure_client::api::{AcceptQuote, Quote};
+use procure_client::core::money::format_amount;
+use procure_client::service::{Context, quotes};
+use procure_client::store::Paths;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+#[derive(Debug, Subcommand)]
+pub enum QuoteCommand {
+    /// Ask the supplier for a quote on a basket.
+    Request {
+        #[arg(long)]
+        basket: String,
+        /// Target unit price for a line: SKU=PRICE (repeatable).
+        #[arg(long = "target", value_parser = procure_protocol::money::parse_sku_price)]
+        targets: Vec<(String, Decimal)>,
+        /// Requested delivery date (YYYY-MM-DD).
+        #[arg(long, value_parser = super::parse_date)]
+        deliver_on: Option<NaiveDate>,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Your company's quote requests.
+    List,
+    /// A quote with offered prices beside your targets, and its messages.
+    Show { number: String },
+    /// Accept an offer: it becomes an order at the offered prices.
+    Accept {
+        number: String,
+        #[arg(long)]
+        po: String,
+        #[arg(long)]
+        ship_to: Option<String>,
+        #[arg(long)]
+        shipping: Option<String>,
+        #[arg(long)]
+        ship_complete: bool,
+        #[arg(long, value_parser = super::parse_date)]
+        deliver_on: Option<NaiveDate>,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Decline an offer.
+    Decline {
+        number: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Add a message to the quote's thread.
+    Message { number: String, text: String },
+}
+
+pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: QuoteCommand) -> CmdResult {
+    let ctx = Context::open(paths, asked)?;
+    match cmd {
+        QuoteCommand::Request { basket, targets, deliver_on, comment } => {
+            let targets: BTreeMap<String, Decimal> = targets.into_iter().collect();
+            let q = quotes::request(&ctx, &basket, &targets, deliver_on, comment).await?;
+            if out.json {
+                out.data(&q);
+            } else {
+                out.line(format!(
+                    "Quote request {} sent ({} lines); the supplier will answer with an offer.",
+                    q.number,
+                    q.lines.len()
+                ));
+            }
+        }
+        QuoteCommand::List => {
+            let list = quotes::list(&ctx).await?;
+            if out.json {
+                out.data(&list);
+            } else if list.is_empty() {
+                out.note("No quote requests yet.");
+            } else {
+                out.line(format!(
+                    "{} {} {} {:>5}  {}",
+                    fit("QUOTE", 14),
+                    fit("DATE", 10),
+                    fit("STATUS", 10),
+                    "LINES",
+                    "VALID UNTIL / ORDER"
+                ));
+                for q in &list {
+                    let tail = match (&q.order_number, q.valid_until) {
+                        (Some(o), _) => format!("order {o}"),
+                        (None, Some(d)) => d.to_string(),
+                        _ => String::new(),
+                    };
+                    out.line(format!(
+                        "{} {} {} {:>5}  {tail}",
+                        fit(&q.number, 14),
+                        q.created_at.date_naive(),
+                        fit(q.status.as_str(), 10),
+                        q.line_count
+                    ));
+                }
+            }
+        }
+        QuoteCommand::Show { number } => {
+            let q = quotes::show(&ctx, &number).await?;
+            if out.json {
+                out.data(&q);
+            } else {
+                print_quote(out, &q);
+            }
+        }
+        QuoteCommand::Accept { number, po, ship_to, shipping, ship_complete, deliver_on, comment } => {
+            let accept = AcceptQuote {
+                po_number: po,
+                ship_to,
+                shipping_method: shipping,
+                ship_complete,
+                requested_delivery_date: deliver_on,
+                comment,
+            };
+            let a = quotes::accept(&ctx, &number, &accept).await?;
+            if out.json {
+                out.data(&a);
+            } else {
+                out.line(format!(
+                    "Quote {} accepted: order {} ({}) — {} {} gross at the offered prices",
+                    a.quote.number,
+                    a.order.number,
+                    a.order.status.as_str(),
+                    format_amount(a.order.totals.gross),
+                    a.order.totals.currency
+                ));
+            }
+        }
+        QuoteCommand::Decline { number, reason } => {
+            let q = quotes::decline(&ctx, &number, reason).await?;
+            if out.json {
+                out.data(&q);
+            } else {
+                out.line(format!("Quote {} declined.", q.number));
+            }
+        }
+        QuoteCommand::Message { number, text } => {
+            let q = quotes::message(&ctx, &number, &text).await?;
+            if out.json {
+                out.data(&q);
+            } else {
+                out.note(format!("Message added to {}.", q.number));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_quote(out: &Out, q: &Quote) {
+    out.line(format!(
+        "Quote {} — {} — requested {} by {}",
+        q.number,
+        q.status.as_str(),
+        q.created_at.date_naive(),
+        q.requested_by
+    ));
+    if let Some(d) = q.valid_until {
+        out.line(format!("  offer valid until {d}"));
+    }
+    if let Some(d) = q.requested_delivery_date {
+        out.line(format!("  requested delivery {d}"));
+    }
+    if let Some(o) = &q.order_number {
+        out.line(format!("  became order {o}"));
+    }
+    out.line(format!(
+        "  {} {:>7} {:>10} {:>10} {:>10}  {}",
+        fit("SKU", 12),
+        "QTY",
+        "LIST",
+        "TARGET",
+        "OFFERED",
+        "NAME"
+    ));
+    let dash = || "-".to_string();
+    for l in &q.lines {
+        out.line(format!(
+            "  {} {:>7} {:>10} {:>10} {:>10}  {}",
+            fit(&l.sku, 12),
+            l.quantity,
+            l.list_unit_price.map(format_amount).unwrap_or_else(dash),
+            l.target_unit_price.map(format_amount).unwrap_or_else(dash),
+            l.offered_unit_price.map(format_amount).unwrap_or_else(dash),
+            l.name
+        ));
+    }
+    if let Some(t) = &q.offer_totals {
+        out.line(format!(
+            "  offer: net {} VAT {} total {} {}",
+            format_amount(t.net),
+            format_amount(t.vat),
+            format_amount(t.gross),
+            t.currency
+        ));
+    }
+    if let Some(c) = &q.comment {
+        out.line(format!("  comment: {c}"));
+    }
+    for m in &q.messages {
+        out.line(format!("  [{} {} {}] {}", m.at.format("%Y-%m-%d %H:%M"), m.side, m.author, m.text));
+    }
+}

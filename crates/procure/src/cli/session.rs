@@ -1,0 +1,146 @@
+//! login, logout, sync.
+
+use super::CmdResult;
+use super::output::Out;
+use clap::Args;
+use procure_client::service::{self, Context, Error};
+use procure_client::store::Paths;
+use procure_client::store::config::{BackendKind, Config, Profile};
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The shop's address, e.g. https://shop.supplier.example
+    #[arg(long)]
+    pub shop: Option<String>,
+    /// Your company's account code at the supplier (not used by Medusa stores).
+    #[arg(long)]
+    pub company: Option<String>,
+    /// Your user name (for a Medusa store: your e-mail address).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Read the password from the first line of stdin (for scripts).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Allow plain http to a non-loopback address (passwords travel unencrypted).
+    #[arg(long)]
+    pub allow_insecure_http: bool,
+}
+
+fn read_password(args: &LoginArgs) -> Result<String, Error> {
+    if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| Error::Usage(format!("cannot read stdin: {e}")))?;
+        let pw = line.trim_end_matches(['\n', '\r']).to_string();
+        if pw.is_empty() {
+            return Err(Error::Usage("--password-stdin: stdin had no password".into()));
+        }
+        return Ok(pw);
+    }
+    if let Ok(pw) = std::env::var("PROCURE_PASSWORD")
+        && !pw.is_empty()
+    {
+        return Ok(pw);
+    }
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("Password: ")
+            .map_err(|e| Error::Usage(format!("cannot read password: {e}")));
+    }
+    Err(Error::Usage("no password: use --password-stdin or set PROCURE_PASSWORD (stdin is not a terminal)".into()))
+}
+
+pub async fn login(out: &Out, paths: Paths, asked: Option<&str>, args: LoginArgs) -> CmdResult {
+    let config = Config::load(&paths.config_file)?;
+    // Fill what was not given from the existing profile, so a re-login is short.
+    let existing = config.pick_profile(asked).ok();
+    let name = asked
+        .map(str::to_string)
+        .or_else(|| existing.as_ref().map(|(n, _)| n.clone()))
+        .unwrap_or_else(|| "default".into());
+    let old = existing.filter(|(n, _)| *n == name).map(|(_, p)| p);
+    let pick = |given: &Option<String>, old: Option<&String>, what: &str| {
+        given.clone().or_else(|| old.cloned()).ok_or_else(|| Error::Usage(format!("--{what} is required")))
+    };
+    let base = old.clone().unwrap_or_default();
+    let profile = Profile {
+        backend: old.as_ref().map(|p| p.backend).unwrap_or(BackendKind::Procure),
+        shop: pick(&args.shop, old.as_ref().map(|p| &p.shop), "shop")?,
+        // Whether the shop needs a company is the backend's to say (at login).
+        company: args.company.clone().unwrap_or(base.company),
+        user: pick(&args.user, old.as_ref().map(|p| &p.user), "user")?,
+        allow_insecure_http: args.allow_insecure_http || base.allow_insecure_http,
+        // Backend settings (e.g. Medusa's publishable key) come from config.toml.
+        publishable_key: base.publishable_key,
+        region_id: base.region_id,
+        payment_provider: base.payment_provider,
+    };
+    procure_client::backend::http::checked_base_url(&profile.shop, profile.allow_insecure_http)?;
+    let password = read_password(&args)?;
+    let ctx = service::context::login(&paths, &name, profile, &password).await?;
+    let me = ctx.shop.me().await.ok();
+    if out.json {
+        out.data(&serde_json::json!({ "profile": name, "shop": ctx.profile.shop, "me": me }));
+    } else {
+        match me {
+            Some(me) => out.note(format!(
+                "Logged in to {} as {} ({}, {}) for {} — profile {name:?}. Next: procure sync",
+                ctx.profile.shop,
+                procure_client::core::sanitize::clean(&me.user.name),
+                me.user.role.as_str(),
+                procure_client::core::sanitize::clean(&me.company.name),
+                me.company.code
+            )),
+            None => out.note(format!("Logged in — profile {name:?}. Next: procure sync")),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn logout(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
+    let ctx = Context::open(paths, asked)?;
+    let had = service::context::logout(&ctx).await?;
+    if out.json {
+        out.data(&serde_json::json!({ "profile": ctx.profile_name, "logged_out": had }));
+    } else if had {
+        out.note(format!("Logged out of profile {:?}.", ctx.profile_name));
+    } else {
+        out.note(format!("Profile {:?} was not logged in.", ctx.profile_name));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn sync(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
+    let ctx = Context::open(paths, asked)?;
+    ctx.require_login()?;
+    let mut cache = ctx.cache()?;
+    let show = !out.json && std::io::stderr().is_terminal();
+    let mut progress = move |what: &str, n: usize| {
+        if show {
+            let mut e = std::io::stderr().lock();
+            let _ = write!(e, "\r\x1b[2Ksyncing {what}: {n}");
+            let _ = e.flush();
+        }
+    };
+    let report = service::sync::sync(ctx.shop.as_ref(), &mut cache, &mut progress).await;
+    if show {
+        eprint!("\r\x1b[2K");
+    }
+    let report = report?;
+    if out.json {
+        out.data(&report);
+    } else if report.not_modified {
+        out.note(format!("Up to date: {} parts (nothing changed on the shop).", report.products_total));
+    } else {
+        out.note(format!(
+            "Synced {}: {} parts changed, {} removed, {} prices updated; {} parts in the cache ({} requests).",
+            if report.full { "in full" } else { "changes" },
+            report.products_changed,
+            report.products_removed,
+            report.prices_changed,
+            report.products_total,
+            report.requests
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,10 @@
+//! procure's two faces over the client library (`procure_client`): the
+//! command line (`cli`) and the terminal app (`tui`). They parse, draw and
+//! print; every business rule lives in the client's service layer.
+#![forbid(unsafe_code)]
+// Errors are values with context, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod cli;
+pub mod logging;
+pub mod tui;

@@ -1,0 +1,121 @@
+//! The terminal app: a thin face over the service layer. One select loop
+//! waits on input, engine results and a tick; the screen is redrawn from the
+//! app state after each batch of events, never while waiting.
+
+pub mod app;
+pub mod engine;
+pub mod keymap;
+pub mod screens;
+pub mod theme;
+pub mod widgets;
+
+use app::App;
+use crossterm::event::{self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use engine::Engine;
+use keymap::Keymap;
+use procure_client::service::{Context, Error};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::time::Duration;
+use theme::Theme;
+use tokio::sync::mpsc;
+
+pub struct Options {
+    pub color: Option<String>,
+}
+
+/// Builds the app for a context (also used by headless tests and the benchmark).
+pub fn build(ctx: &Context, color: Option<&str>) -> Result<App, Error> {
+    let keymap = Keymap::with_overrides(&ctx.config.keys).map_err(|e| Error::Usage(format!("config.toml {e}")))?;
+    let theme = Theme::from_setting(color.unwrap_or(&ctx.config.ui.color));
+    let me = ctx.cache().ok().and_then(|c| c.me().ok().flatten());
+    let mut app = App::new(keymap, theme, &ctx.profile_name, &ctx.profile.shop, me, ctx.logged_in);
+    app.caps = Some(ctx.shop.capabilities());
+    Ok(app)
+}
+
+fn restore() {
+    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+    ratatui::restore();
+}
+
+/// Runs the app until the user quits. The terminal is restored on every
+/// exit path, including a panic.
+pub async fn run(ctx: Context, opts: Options) -> Result<(), Error> {
+    let mut app = build(&ctx, opts.color.as_deref())?;
+    let mouse = ctx.config.ui.mouse;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let engine = Engine::start(ctx, tx, tokio::runtime::Handle::current());
+
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        hook(info);
+    }));
+    let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    }
+
+    // Input is read on its own thread so the loop never blocks on it.
+    let (in_tx, mut in_rx) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        while let Ok(e) = event::read() {
+            if in_tx.send(e).is_err() {
+                break;
+            }
+        }
+    });
+
+    let result = event_loop(&mut terminal, &mut app, &engine, &mut in_rx, &mut rx).await;
+    restore();
+    result
+}
+
+async fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    engine: &Engine,
+    input: &mut mpsc::UnboundedReceiver<crossterm::event::Event>,
+    msgs: &mut mpsc::UnboundedReceiver<engine::Msg>,
+) -> Result<(), Error> {
+    for fx in app.start() {
+        engine.run(fx);
+    }
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    loop {
+        draw(terminal, app)?;
+        if app.quit {
+            return Ok(());
+        }
+        let effects = tokio::select! {
+            Some(e) = input.recv() => {
+                let mut fx = app.handle(e);
+                // Coalesce: take whatever else is already waiting before drawing.
+                while let Ok(e) = input.try_recv() {
+                    fx.extend(app.handle(e));
+                }
+                fx
+            }
+            Some(m) = msgs.recv() => {
+                let mut fx = app.on_msg(m);
+                while let Ok(m) = msgs.try_recv() {
+                    fx.extend(app.on_msg(m));
+                }
+                fx
+            }
+            _ = tick.tick() => app.tick(),
+        };
+        for fx in effects {
+            engine.run(fx);
+        }
+    }
+}
+
+pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), Error> {
+    let mut areas = app.areas;
+    terminal.draw(|f| areas = screens::draw(f, app)).map_err(|e| Error::Internal(format!("cannot draw: {e}")))?;
+    app.areas = areas;
+    Ok(())
+}

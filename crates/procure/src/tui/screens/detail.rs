@@ -1,0 +1,103 @@
+//! Part detail: tiers, quantity rules, stock, attributes, documents, successor.
+
+use super::super::app::App;
+use super::centered;
+use procure_client::core::money::{format_amount, line_total};
+use procure_client::core::quantity::QuantityRules;
+use procure_client::service::search::PartDetail;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+pub fn draw(f: &mut Frame, app: &App, d: &PartDetail, area: Rect) {
+    let t = &app.theme;
+    let p = &d.product;
+    let rules = QuantityRules::of(p);
+    let mut lines = vec![
+        Line::styled(p.name.clone(), t.title()),
+        Line::from(vec![Span::styled("Type number  ", t.dim()), Span::raw(format!("{}  ({})", p.mpn, p.manufacturer))]),
+        Line::from(vec![Span::styled("SKU / GTIN   ", t.dim()), Span::raw(format!("{}  {}", p.sku, p.gtin))]),
+        Line::from(vec![Span::styled("Category     ", t.dim()), Span::raw(p.category.clone())]),
+    ];
+    if p.discontinued {
+        let succ = match &d.successor {
+            Some(s) => format!("DISCONTINUED — replaced by {} {} (Enter opens it)", s.sku, s.name),
+            None => "DISCONTINUED".to_string(),
+        };
+        lines.push(Line::styled(succ, t.warn()));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("Quantities   ", t.dim()),
+        Span::raw(format!(
+            "unit {} · pack {} · minimum {} · step {} · smallest order {}",
+            p.unit,
+            p.pack_size,
+            p.min_qty,
+            p.order_step,
+            rules.smallest()
+        )),
+    ]));
+    let stock = if p.stock > 0 {
+        Span::styled(format!("{} in stock", p.stock), t.ok())
+    } else {
+        Span::styled("not in stock".to_string(), t.warn())
+    };
+    lines.push(Line::from(vec![
+        Span::styled("Availability ", t.dim()),
+        stock,
+        Span::raw(format!(" · lead time {} days", p.lead_time_days)),
+    ]));
+    lines.push(Line::raw(""));
+    match &d.prices {
+        Some(e) => {
+            lines.push(Line::styled(
+                format!("Your prices ({} per {}, excl. {}% VAT)", d.currency, p.unit, e.vat_rate.normalize()),
+                t.title(),
+            ));
+            let mut tiers = e.tiers.clone();
+            tiers.sort_by_key(|t| t.min_qty);
+            for tier in &tiers {
+                let q = rules.next_valid(tier.min_qty);
+                lines.push(Line::raw(format!(
+                    "  from {:>6}  {:>10}    e.g. {} × = {}",
+                    tier.min_qty,
+                    format_amount(tier.unit_price),
+                    q,
+                    format_amount(line_total(tier.unit_price, q))
+                )));
+            }
+        }
+        None => lines.push(Line::styled("No price in your price list", t.warn())),
+    }
+    if !p.attributes.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Attributes", t.title()));
+        for a in &p.attributes {
+            lines.push(Line::raw(format!("  {:<22} {}", a.name, a.value)));
+        }
+    }
+    if !p.documents.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Documents", t.title()));
+        for doc in &p.documents {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<12}", doc.kind.as_str()), t.dim()),
+                Span::raw(format!("{}  ", doc.title)),
+                Span::styled(doc.url.clone(), t.key()),
+            ]));
+        }
+    }
+    if !p.description.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(p.description.clone()));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("a add to basket · Esc back", t.dim()));
+    let r = centered(area, 110, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(format!(" {} ", p.sku))),
+        r,
+    );
+}

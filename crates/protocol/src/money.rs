@@ -1,0 +1,167 @@
+//! Money rules. All amounts are `rust_decimal::Decimal`, never floats.
+//!
+//! - Unit prices are kept exactly as the price list gives them (up to four
+//!   decimals for cheap parts such as screws).
+//! - A line total is `unit_price × quantity`, rounded to cents half away from
+//!   zero (0.005 → 0.01, −0.005 → −0.01).
+//! - VAT is computed per VAT rate on the sum of the line totals of that rate
+//!   (plus shipping at the standard rate), rounded to cents half away from zero.
+//! - Gross = net + shipping + VAT.
+
+use crate::api::{Tier, Totals};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::BTreeMap;
+
+/// Round to cents, half away from zero; always written with two decimals
+/// (71 → 71.00), whatever the scale of the prices it came from.
+pub fn round_cents(amount: Decimal) -> Decimal {
+    let mut cents = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    cents.rescale(2);
+    cents
+}
+
+pub fn line_total(unit_price: Decimal, quantity: u32) -> Decimal {
+    round_cents(unit_price * Decimal::from(quantity))
+}
+
+/// The tier that applies to `quantity`: the one with the largest `min_qty`
+/// not above it. Tiers need not be sorted.
+pub fn tier_for(tiers: &[Tier], quantity: u32) -> Option<&Tier> {
+    tiers
+        .iter()
+        .filter(|t| t.min_qty <= quantity)
+        .max_by_key(|t| t.min_qty)
+        .or_else(|| tiers.iter().min_by_key(|t| t.min_qty))
+}
+
+pub fn unit_price_for(tiers: &[Tier], quantity: u32) -> Option<Decimal> {
+    tier_for(tiers, quantity).map(|t| t.unit_price)
+}
+
+/// The next cheaper tier above `quantity`, if any: what buying more would cost.
+pub fn next_tier(tiers: &[Tier], quantity: u32) -> Option<&Tier> {
+    tiers.iter().filter(|t| t.min_qty > quantity).min_by_key(|t| t.min_qty)
+}
+
+/// Sums lines `(line_total, vat_rate)` into totals. Shipping is taxed at the
+/// highest rate among the lines (the standard rate in practice).
+pub fn totals(currency: &str, lines: impl IntoIterator<Item = (Decimal, Decimal)>, shipping: Decimal) -> Totals {
+    let mut by_rate: BTreeMap<Decimal, Decimal> = BTreeMap::new();
+    for (amount, rate) in lines {
+        *by_rate.entry(rate.normalize()).or_default() += amount;
+    }
+    let net: Decimal = by_rate.values().copied().sum();
+    let shipping = round_cents(shipping);
+    if shipping > Decimal::ZERO {
+        let top = by_rate.keys().next_back().copied().unwrap_or_default();
+        *by_rate.entry(top).or_default() += shipping;
+    }
+    let vat: Decimal = by_rate.iter().map(|(rate, amount)| round_cents(*amount * *rate / Decimal::ONE_HUNDRED)).sum();
+    Totals { currency: currency.to_string(), net, shipping, vat, gross: net + shipping + vat }
+}
+
+/// A unit price less a discount in percent, rounded to four decimals half
+/// away from zero, as price lists carry it (100.00 less 5 % → 95.0000).
+pub fn less_percent(unit_price: Decimal, percent: Decimal) -> Decimal {
+    (unit_price * (Decimal::ONE_HUNDRED - percent) / Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// A computed unit price as a price list would write it: no trailing zeros
+/// beyond the cents (95.0000 → 95.00, 0.08340 → 0.0834).
+pub fn tidy_price(amount: Decimal) -> Decimal {
+    let mut n = amount.normalize();
+    if n.scale() < 2 {
+        n.rescale(2);
+    }
+    n
+}
+
+/// Formats an amount with at least two decimals: 12.5 → "12.50", 0.0834 → "0.0834".
+pub fn format_amount(amount: Decimal) -> String {
+    let n = amount.normalize();
+    if n.scale() < 2 { format!("{:.2}", n) } else { n.to_string() }
+}
+
+/// A `SKU=PRICE` argument, e.g. `P-100233=5.90`.
+pub fn parse_sku_price(s: &str) -> Result<(String, rust_decimal::Decimal), String> {
+    let (sku, price) = s.rsplit_once('=').ok_or_else(|| format!("{s:?}: use SKU=PRICE, e.g. P-100233=5.90"))?;
+    let price = price.trim().parse().map_err(|_| format!("{s:?}: {price:?} is not a price like 5.90"))?;
+    Ok((sku.trim().to_string(), price))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn tiers() -> Vec<Tier> {
+        vec![
+            Tier { min_qty: 1, unit_price: dec!(4.20) },
+            Tier { min_qty: 10, unit_price: dec!(3.90) },
+            Tier { min_qty: 100, unit_price: dec!(3.50) },
+        ]
+    }
+
+    #[test]
+    fn a_discount_rounds_to_four_decimals() {
+        assert_eq!(tidy_price(less_percent(dec!(100.00), dec!(5))).to_string(), "95.00");
+        // 0.0834 less 12 % = 0.073392 → 0.0734
+        assert_eq!(less_percent(dec!(0.0834), dec!(12)).normalize(), dec!(0.0734));
+        // 0.00005 rounds away from zero
+        assert_eq!(less_percent(dec!(0.0001), dec!(50)), dec!(0.0001));
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(round_cents(dec!(0.005)), dec!(0.01));
+        assert_eq!(round_cents(dec!(0.0049)), dec!(0.00));
+        assert_eq!(round_cents(dec!(-0.005)), dec!(-0.01));
+        assert_eq!(round_cents(dec!(2.675)), dec!(2.68));
+        assert_eq!(round_cents(dec!(71.0)).to_string(), "71.00");
+        assert_eq!(line_total(dec!(7.1), 10).to_string(), "71.00");
+    }
+
+    #[test]
+    fn line_total_rounds_once_after_multiplying() {
+        // 0.0834 × 7 = 0.5838 → 0.58 (rounding the unit price first would give 0.56)
+        assert_eq!(line_total(dec!(0.0834), 7), dec!(0.58));
+        assert_eq!(line_total(dec!(0.0125), 2), dec!(0.03));
+    }
+
+    #[test]
+    fn picks_tier_by_quantity() {
+        let t = tiers();
+        assert_eq!(unit_price_for(&t, 1), Some(dec!(4.20)));
+        assert_eq!(unit_price_for(&t, 9), Some(dec!(4.20)));
+        assert_eq!(unit_price_for(&t, 10), Some(dec!(3.90)));
+        assert_eq!(unit_price_for(&t, 1000), Some(dec!(3.50)));
+        assert_eq!(next_tier(&t, 9).map(|t| t.min_qty), Some(10));
+        assert_eq!(next_tier(&t, 100), None);
+        assert_eq!(unit_price_for(&[], 5), None);
+    }
+
+    #[test]
+    fn totals_per_vat_rate() {
+        let t = totals("EUR", [(dec!(10.00), dec!(19)), (dec!(0.05), dec!(19)), (dec!(3.33), dec!(7))], dec!(5.95));
+        assert_eq!(t.net, dec!(13.38));
+        assert_eq!(t.shipping, dec!(5.95));
+        // 19% of (10.05 + 5.95) = 3.04; 7% of 3.33 = 0.2331 → 0.23
+        assert_eq!(t.vat, dec!(3.27));
+        assert_eq!(t.gross, dec!(22.60));
+    }
+
+    #[test]
+    fn tidies_prices() {
+        assert_eq!(tidy_price(dec!(95.0000)).to_string(), "95.00");
+        assert_eq!(tidy_price(dec!(0.08340)).to_string(), "0.0834");
+        assert_eq!(tidy_price(dec!(10000)).to_string(), "10000.00");
+    }
+
+    #[test]
+    fn formats_amounts() {
+        assert_eq!(format_amount(dec!(12.5)), "12.50");
+        assert_eq!(format_amount(dec!(0.0834)), "0.0834");
+        assert_eq!(format_amount(dec!(3)), "3.00");
+    }
+}

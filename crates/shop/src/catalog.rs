@@ -1,0 +1,186 @@
+//! Catalog, price list and ordered parts of a company, paged for sync.
+
+use super::company::{self, company_tiers, decimal};
+use super::db;
+use super::error::ShopError;
+use super::sync::{self, PageParams, Plan, Resolved};
+use chrono::NaiveDate;
+use procure_protocol::api::{CatalogPage, OrderedSku, OrderedSkus, PriceEntry, PriceListPage};
+use rusqlite::{Connection, named_params};
+
+/// A page, or "not modified" with the current ETag.
+pub enum Answer<T> {
+    NotModified(String),
+    Page { body: T, etag: String },
+}
+
+/// Skus deleted since `since` among the families the company sees.
+fn removed_since(conn: &Connection, company_id: i64, since: i64) -> Result<Vec<String>, ShopError> {
+    let sql = format!(
+        "SELECT p.sku FROM products p WHERE p.deleted = 1 AND p.seq > :since AND {} ORDER BY p.id",
+        db::VISIBLE
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(named_params! {":company": company_id, ":since": since}, |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn removed(conn: &Connection, company_id: i64, plan: &Plan) -> Result<Vec<String>, ShopError> {
+    match (plan.first_page, plan.since) {
+        (true, Some(since)) => removed_since(conn, company_id, since),
+        _ => Ok(vec![]),
+    }
+}
+
+pub fn catalog_page(
+    conn: &mut Connection,
+    company_id: i64,
+    params: &PageParams,
+    if_none_match: Option<&str>,
+) -> Result<Answer<CatalogPage>, ShopError> {
+    // One read transaction: the ETag, the snapshot and the rows agree.
+    let tx = conn.transaction()?;
+    let record = company::load(&tx, company_id)?;
+    let plan = match sync::resolve(&tx, company_id, "c", params, if_none_match, record.visibility_seq)? {
+        Resolved::NotModified(etag) => return Ok(Answer::NotModified(etag)),
+        Resolved::Page(plan) => plan,
+    };
+    let sql = format!(
+        "SELECT p.id, p.data FROM products p
+         WHERE p.deleted = 0 AND p.id > :after AND (:since IS NULL OR p.seq > :since) AND {}
+         ORDER BY p.id LIMIT :limit",
+        db::VISIBLE
+    );
+    let mut items = Vec::new();
+    let mut last_id = None;
+    let mut more = false;
+    {
+        let mut stmt = tx.prepare_cached(&sql)?;
+        // One row beyond the page tells whether another page follows.
+        let mut rows = stmt.query(named_params! {
+            ":company": company_id,
+            ":after": plan.after,
+            ":since": plan.since,
+            ":limit": plan.limit + 1,
+        })?;
+        while let Some(row) = rows.next()? {
+            if items.len() == plan.limit as usize {
+                more = true;
+                break;
+            }
+            last_id = Some(row.get::<_, i64>(0)?);
+            items.push(serde_json::from_str(&row.get::<_, String>(1)?)?);
+        }
+    }
+    let body = CatalogPage {
+        removed: removed(&tx, company_id, &plan)?,
+        items,
+        next_cursor: match (more, last_id) {
+            (true, Some(id)) => Some(plan.next_cursor(id)),
+            _ => None,
+        },
+        sync_token: plan.sync_token(),
+        full: plan.full,
+    };
+    Ok(Answer::Page { body, etag: plan.etag })
+}
+
+pub fn price_list_page(
+    conn: &mut Connection,
+    company_id: i64,
+    params: &PageParams,
+    if_none_match: Option<&str>,
+) -> Result<Answer<PriceListPage>, ShopError> {
+    let tx = conn.transaction()?;
+    let record = company::load(&tx, company_id)?;
+    let plan = match sync::resolve(
+        &tx,
+        company_id,
+        "p",
+        params,
+        if_none_match,
+        record.visibility_seq.max(record.pricing_seq),
+    )? {
+        Resolved::NotModified(etag) => return Ok(Answer::NotModified(etag)),
+        Resolved::Page(plan) => plan,
+    };
+    let discounts = company::discounts(&tx, company_id)?;
+    let sql = format!(
+        "SELECT p.id, p.sku, p.list_tiers, p.family, p.vat_rate, cp.tiers FROM products p
+         LEFT JOIN contract_prices cp ON cp.company_id = :company AND cp.product_id = p.id
+         WHERE p.deleted = 0 AND p.id > :after
+           AND (:since IS NULL OR p.seq > :since OR cp.seq > :since) AND {}
+         ORDER BY p.id LIMIT :limit",
+        db::VISIBLE
+    );
+    let mut items = Vec::new();
+    let mut last_id = None;
+    let mut more = false;
+    {
+        let mut stmt = tx.prepare_cached(&sql)?;
+        let mut rows = stmt.query(named_params! {
+            ":company": company_id,
+            ":after": plan.after,
+            ":since": plan.since,
+            ":limit": plan.limit + 1,
+        })?;
+        while let Some(row) = rows.next()? {
+            if items.len() == plan.limit as usize {
+                more = true;
+                break;
+            }
+            last_id = Some(row.get::<_, i64>(0)?);
+            let list: String = row.get(2)?;
+            let family: String = row.get(3)?;
+            let vat: String = row.get(4)?;
+            let contract: Option<String> = row.get(5)?;
+            items.push(PriceEntry {
+                sku: row.get(1)?,
+                tiers: company_tiers(contract.as_deref(), &list, &family, &discounts)?,
+                vat_rate: decimal(&vat)?,
+            });
+        }
+    }
+    let body = PriceListPage {
+        header: record.header,
+        removed: removed(&tx, company_id, &plan)?,
+        items,
+        next_cursor: match (more, last_id) {
+            (true, Some(id)) => Some(plan.next_cursor(id)),
+            _ => None,
+        },
+        sync_token: plan.sync_token(),
+        full: plan.full,
+    };
+    Ok(Answer::Page { body, etag: plan.etag })
+}
+
+pub fn ordered_skus(
+    conn: &mut Connection,
+    company_id: i64,
+    if_none_match: Option<&str>,
+) -> Result<Answer<OrderedSkus>, ShopError> {
+    let tx = conn.transaction()?;
+    let etag = sync::etag(&tx, company_id, "o")?;
+    if if_none_match.is_some_and(|inm| sync::etag_matches(inm, &etag)) {
+        return Ok(Answer::NotModified(etag));
+    }
+    let mut items = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT sku, COUNT(DISTINCT order_id), MAX(ordered_on) FROM order_lines
+             WHERE company_id = ?1 GROUP BY sku ORDER BY MAX(ordered_on) DESC, sku",
+        )?;
+        let mut rows = stmt.query([company_id])?;
+        while let Some(row) = rows.next()? {
+            let day: String = row.get(2)?;
+            items.push(OrderedSku {
+                sku: row.get(0)?,
+                times: row.get(1)?,
+                last_ordered: NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                    .map_err(|e| ShopError::Internal(anyhow::anyhow!("stored date {day:?}: {e}")))?,
+            });
+        }
+    }
+    Ok(Answer::Page { body: OrderedSkus { items }, etag })
+}

@@ -1,0 +1,564 @@
+//! `procure shop import`: a supplier's catalog (and contract prices) from
+//! CSV into the shop. Good rows load, bad rows are reported by line; a row
+//! that changes nothing bumps nothing, so clients re-sync only real changes.
+
+use super::db;
+use anyhow::Context as _;
+use procure_protocol::api::{Attribute, Document, DocumentKind, Product, Tier};
+use rusqlite::{OptionalExtension, Transaction, params};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+/// Family of imported parts; every company sees it.
+pub const IMPORTED_FAMILY: &str = "imported";
+/// VAT rate of a part whose file gives none.
+pub const DEFAULT_VAT_RATE: u32 = 19;
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RowError {
+    /// The file's name as given.
+    pub file: String,
+    /// 1-based line of the file; the header is line 1.
+    pub line: u64,
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, line {}: {}", self.file, self.line, self.reason)
+    }
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ImportReport {
+    /// New parts.
+    pub loaded: usize,
+    /// Parts that existed and changed.
+    pub updated: usize,
+    /// Parts that existed and were identical.
+    pub unchanged: usize,
+    /// Rows refused, in both files.
+    pub rejected: usize,
+    /// (company, part) pairs whose contract tiers were set or changed.
+    pub contract_prices: usize,
+    pub errors: Vec<RowError>,
+}
+
+impl ImportReport {
+    pub fn summary(&self) -> String {
+        let mut s = format!("loaded {}, updated {}, rejected {}", self.loaded, self.updated, self.rejected);
+        if self.unchanged > 0 {
+            s.push_str(&format!(" ({} unchanged)", self.unchanged));
+        }
+        if self.contract_prices > 0 {
+            s.push_str(&format!("; contract prices set for {} parts", self.contract_prices));
+        }
+        s
+    }
+
+    fn reject(&mut self, file: &str, line: u64, reason: impl Into<String>) {
+        self.rejected += 1;
+        self.errors.push(RowError { file: file.to_string(), line, reason: reason.into() });
+    }
+}
+
+/// A record with its line, or the line and why it is unreadable.
+type Record = Result<(u64, Vec<String>), (u64, String)>;
+
+/// A CSV file read whole: headers and records with their line numbers.
+struct Table {
+    name: String,
+    headers: Vec<String>,
+    rows: Vec<Record>,
+}
+
+impl Table {
+    fn read(path: &Path) -> anyhow::Result<Table> {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+        // Spreadsheet exports in many locales separate with `;`.
+        let delimiter = if !first_line.contains(&b',') && first_line.contains(&b';') { b';' } else { b',' };
+        let mut reader =
+            csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).trim(csv::Trim::All).from_reader(bytes);
+        let headers: Vec<String> = reader
+            .headers()
+            .with_context(|| format!("{}: reading the header row", path.display()))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            match record {
+                Ok(r) => {
+                    let line = r.position().map(|p| p.line()).unwrap_or_default();
+                    if r.iter().all(str::is_empty) {
+                        continue;
+                    }
+                    if r.len() > headers.len() {
+                        rows.push(Err((
+                            line,
+                            format!("{} cells, but the header has {} columns", r.len(), headers.len()),
+                        )));
+                        continue;
+                    }
+                    rows.push(Ok((line, r.iter().map(str::to_string).collect())));
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or_default();
+                    rows.push(Err((line, format!("unreadable row: {e}"))));
+                }
+            }
+        }
+        let name =
+            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+        Ok(Table { name, headers, rows })
+    }
+
+    fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h.eq_ignore_ascii_case(name))
+    }
+}
+
+const KNOWN: [&str; 18] = [
+    "sku",
+    "name",
+    "mpn",
+    "manufacturer",
+    "gtin",
+    "description",
+    "category",
+    "unit",
+    "pack_size",
+    "min_qty",
+    "order_step",
+    "lead_time_days",
+    "stock",
+    "list_price",
+    "vat_rate",
+    "datasheet",
+    "discontinued",
+    "replaced_by",
+];
+
+/// One row's cells by column name.
+struct Row<'a> {
+    table: &'a Table,
+    cells: &'a [String],
+}
+
+impl Row<'_> {
+    /// The cell of a column, or None when the file has no such column.
+    fn get(&self, column: &str) -> Option<&str> {
+        self.table.column(column).map(|i| self.cells.get(i).map(String::as_str).unwrap_or(""))
+    }
+
+    fn number(&self, column: &str, default: u32) -> Result<Option<u32>, String> {
+        match self.get(column) {
+            None => Ok(None),
+            Some("") => Ok(Some(default)),
+            Some(v) => v.parse::<u32>().map(Some).map_err(|_| format!("bad number in column {column}: {v:?}")),
+        }
+    }
+
+    fn amount(&self, column: &str) -> Result<Option<Decimal>, String> {
+        match self.get(column) {
+            None | Some("") => Ok(None),
+            Some(v) => parse_amount(v).map(Some).map_err(|why| format!("bad number in column {column}: {v:?} ({why})")),
+        }
+    }
+}
+
+/// An amount as a supplier's file writes it: "12.50", or "12,50" from a
+/// spreadsheet with a decimal comma. At most four decimals, not negative.
+pub fn parse_amount(text: &str) -> Result<Decimal, &'static str> {
+    let t = text.trim();
+    let t = if !t.contains('.') && t.matches(',').count() == 1 { t.replace(',', ".") } else { t.to_string() };
+    let d = Decimal::from_str(&t).map_err(|_| "not a number")?;
+    if d.is_sign_negative() {
+        return Err("negative");
+    }
+    if d.normalize().scale() > 4 {
+        return Err("more than 4 decimals");
+    }
+    Ok(d)
+}
+
+fn flag(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "" | "0" | "no" | "n" | "false" => Ok(false),
+        "1" | "yes" | "y" | "true" | "x" => Ok(true),
+        other => Err(format!("bad value in column discontinued: {other:?} (use yes or no)")),
+    }
+}
+
+struct Existing {
+    id: i64,
+    data: String,
+    list_tiers: String,
+    vat_rate: String,
+    deleted: bool,
+}
+
+/// The part a row describes: the existing part with the row's columns
+/// applied (columns the file lacks keep their values), or a new part.
+fn product_from_row(row: &Row<'_>, existing: Option<&Existing>) -> Result<(Product, String, String), String> {
+    let sku = row.get("sku").unwrap_or("");
+    if sku.is_empty() {
+        return Err("missing sku".into());
+    }
+    if sku.chars().any(char::is_control) || sku.len() > 100 {
+        return Err(format!("unusable sku {sku:?}"));
+    }
+    let name = row.get("name").unwrap_or("");
+    if name.is_empty() {
+        return Err("missing name".into());
+    }
+    let (mut p, mut tiers, mut vat) = match existing {
+        Some(e) => (
+            serde_json::from_str::<Product>(&e.data).map_err(|e| format!("stored part: {e}"))?,
+            e.list_tiers.clone(),
+            e.vat_rate.clone(),
+        ),
+        None => (
+            Product {
+                sku: sku.to_string(),
+                mpn: String::new(),
+                manufacturer: String::new(),
+                gtin: String::new(),
+                name: String::new(),
+                description: String::new(),
+                category: String::new(),
+                unit: "pc".into(),
+                pack_size: 1,
+                min_qty: 1,
+                order_step: 1,
+                stock: 0,
+                lead_time_days: 0,
+                attributes: vec![],
+                documents: vec![],
+                replaced_by: None,
+                discontinued: false,
+            },
+            String::new(),
+            DEFAULT_VAT_RATE.to_string(),
+        ),
+    };
+    p.name = name.to_string();
+    let text = |col: &str, field: &mut String| {
+        if let Some(v) = row.get(col) {
+            *field = v.to_string();
+        }
+    };
+    text("mpn", &mut p.mpn);
+    text("manufacturer", &mut p.manufacturer);
+    text("gtin", &mut p.gtin);
+    text("description", &mut p.description);
+    text("category", &mut p.category);
+    if let Some(u) = row.get("unit") {
+        p.unit = if u.is_empty() { "pc".into() } else { u.into() };
+    }
+    if let Some(n) = row.number("pack_size", 1)? {
+        if n == 0 {
+            return Err("pack_size must be at least 1".into());
+        }
+        p.pack_size = n;
+    }
+    if let Some(n) = row.number("min_qty", p.pack_size)? {
+        p.min_qty = n.max(1);
+    }
+    if let Some(n) = row.number("order_step", 1)? {
+        p.order_step = n.max(1);
+    }
+    if let Some(n) = row.number("lead_time_days", 0)? {
+        p.lead_time_days = n;
+    }
+    if let Some(n) = row.number("stock", 0)? {
+        p.stock = n;
+    }
+    if let Some(v) = row.get("discontinued") {
+        p.discontinued = flag(v)?;
+    }
+    if let Some(v) = row.get("replaced_by") {
+        p.replaced_by = (!v.is_empty()).then(|| v.to_string());
+        if p.replaced_by.is_some() {
+            p.discontinued = true;
+        }
+    }
+    if let Some(url) = row.get("datasheet") {
+        p.documents.retain(|d| d.kind != DocumentKind::Datasheet);
+        if !url.is_empty() {
+            p.documents
+                .insert(0, Document { kind: DocumentKind::Datasheet, title: "Datasheet".into(), url: url.to_string() });
+        }
+    }
+    let attribute_columns: Vec<(usize, &String)> = row
+        .table
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !KNOWN.iter().any(|k| h.eq_ignore_ascii_case(k)) && !h.is_empty())
+        .collect();
+    if !attribute_columns.is_empty() {
+        p.attributes = attribute_columns
+            .iter()
+            .filter_map(|(i, h)| {
+                let v = row.cells.get(*i).map(String::as_str).unwrap_or("");
+                (!v.is_empty()).then(|| Attribute { name: (*h).clone(), value: v.to_string() })
+            })
+            .collect();
+    }
+    match row.amount("list_price")? {
+        Some(price) => {
+            tiers = serde_json::to_string(&[Tier { min_qty: 1, unit_price: price }]).map_err(|e| e.to_string())?;
+        }
+        None if existing.is_none() => return Err("missing list_price".into()),
+        None => {}
+    }
+    if let Some(v) = row.amount("vat_rate")? {
+        vat = v.normalize().to_string();
+    }
+    Ok((p, tiers, vat))
+}
+
+fn existing(tx: &Transaction<'_>, sku: &str) -> rusqlite::Result<Option<Existing>> {
+    tx.prepare_cached("SELECT id, data, list_tiers, vat_rate, deleted FROM products WHERE sku = ?1")?
+        .query_row([sku], |r| {
+            Ok(Existing {
+                id: r.get(0)?,
+                data: r.get(1)?,
+                list_tiers: r.get(2)?,
+                vat_rate: r.get(3)?,
+                deleted: r.get(4)?,
+            })
+        })
+        .optional()
+}
+
+/// The change counter value of this import, taken at its first change.
+struct LazySeq(Option<i64>);
+
+impl LazySeq {
+    fn get(&mut self, tx: &Transaction<'_>) -> rusqlite::Result<i64> {
+        match self.0 {
+            Some(s) => Ok(s),
+            None => {
+                let s = db::next_seq(tx)?;
+                self.0 = Some(s);
+                Ok(s)
+            }
+        }
+    }
+}
+
+/// Imports a catalog (and optionally contract prices) into the shop
+/// database, creating it when missing. One transaction: a running shop sees
+/// all of the import or none of it.
+pub fn import(db_path: &Path, catalog: &Path, prices: Option<&Path>) -> anyhow::Result<ImportReport> {
+    let catalog_table = Table::read(catalog)?;
+    for required in ["sku", "name"] {
+        if catalog_table.column(required).is_none() {
+            anyhow::bail!(
+                "{}: the header row has no column {required:?} (found: {})",
+                catalog.display(),
+                catalog_table.headers.join(", ")
+            );
+        }
+    }
+    let price_table = prices.map(Table::read).transpose()?;
+    if let (Some(t), Some(path)) = (&price_table, prices) {
+        for required in ["company", "sku", "min_qty", "unit_price"] {
+            if t.column(required).is_none() {
+                anyhow::bail!(
+                    "{}: the header row has no column {required:?} (found: {})",
+                    path.display(),
+                    t.headers.join(", ")
+                );
+            }
+        }
+    }
+
+    let mut conn = db::open(db_path)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut seq = LazySeq(None);
+    let mut report = ImportReport::default();
+    tx.execute("INSERT INTO families (name, public) VALUES (?1, 1) ON CONFLICT (name) DO NOTHING", [IMPORTED_FAMILY])?;
+
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for row in &catalog_table.rows {
+        let (line, cells) = match row {
+            Ok((line, cells)) => (*line, cells),
+            Err((line, why)) => {
+                report.reject(&catalog_table.name, *line, why.clone());
+                continue;
+            }
+        };
+        let row = Row { table: &catalog_table, cells };
+        let sku = row.get("sku").unwrap_or("").to_string();
+        if let Some(first) = seen.get(&sku) {
+            report.reject(&catalog_table.name, line, format!("sku {sku:?} already appeared on line {first}"));
+            continue;
+        }
+        let before = if sku.is_empty() { None } else { existing(&tx, &sku)? };
+        let (product, tiers, vat) = match product_from_row(&row, before.as_ref()) {
+            Ok(p) => p,
+            Err(why) => {
+                let why = if sku.is_empty() { why } else { format!("{sku}: {why}") };
+                report.reject(&catalog_table.name, line, why);
+                continue;
+            }
+        };
+        seen.insert(sku.clone(), line);
+        let data = serde_json::to_string(&product)?;
+        match before {
+            Some(b) if !b.deleted && b.data == data && b.list_tiers == tiers && b.vat_rate == vat => {
+                report.unchanged += 1;
+            }
+            Some(b) => {
+                let s = seq.get(&tx)?;
+                tx.execute(
+                    "UPDATE products SET data = ?1, list_tiers = ?2, vat_rate = ?3, seq = ?4, deleted = 0 WHERE id = ?5",
+                    params![data, tiers, vat, s, b.id],
+                )?;
+                report.updated += 1;
+            }
+            None => {
+                let s = seq.get(&tx)?;
+                tx.execute(
+                    "INSERT INTO products (sku, family, data, list_tiers, vat_rate, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![sku, IMPORTED_FAMILY, data, tiers, vat, s],
+                )?;
+                report.loaded += 1;
+            }
+        }
+    }
+
+    if let Some(table) = &price_table {
+        import_prices(&tx, table, &mut seq, &mut report)?;
+    }
+    tx.commit()?;
+    tracing::info!(summary = %report.summary(), "import done");
+    Ok(report)
+}
+
+/// A (company id, product id) and a tier, or why the row is refused.
+type PriceRow = Result<((i64, i64), Tier), String>;
+
+fn price_row(tx: &Transaction<'_>, row: &Row<'_>, code: &str, sku: &str) -> anyhow::Result<PriceRow> {
+    if code.is_empty() {
+        return Ok(Err("missing company".into()));
+    }
+    if sku.is_empty() {
+        return Ok(Err("missing sku".into()));
+    }
+    let company: Option<i64> =
+        tx.prepare_cached("SELECT id FROM companies WHERE code = ?1")?.query_row([code], |r| r.get(0)).optional()?;
+    let Some(company) = company else {
+        return Ok(Err(format!("unknown company {code:?}")));
+    };
+    let product: Option<i64> = tx
+        .prepare_cached("SELECT id FROM products WHERE sku = ?1 AND deleted = 0")?
+        .query_row([sku], |r| r.get(0))
+        .optional()?;
+    let Some(product) = product else {
+        return Ok(Err(format!("unknown sku {sku:?}")));
+    };
+    let min_qty = match row.number("min_qty", 0) {
+        Ok(Some(n)) if n >= 1 => n,
+        Ok(_) => return Ok(Err("min_qty must be at least 1".into())),
+        Err(e) => return Ok(Err(e)),
+    };
+    let unit_price = match row.amount("unit_price") {
+        Ok(Some(p)) => p,
+        Ok(None) => return Ok(Err("missing unit_price".into())),
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(Ok(((company, product), Tier { min_qty, unit_price })))
+}
+
+/// Contract tiers from a price file: rows (company, sku, min_qty,
+/// unit_price). The tiers given for a company and part replace its earlier
+/// contract tiers for that part.
+fn import_prices(
+    tx: &Transaction<'_>,
+    table: &Table,
+    seq: &mut LazySeq,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    // (company id, product id) → (company code, sku, tiers with their lines)
+    type Group = (String, String, Vec<(u64, Tier)>);
+    let mut groups: BTreeMap<(i64, i64), Group> = BTreeMap::new();
+    for row in &table.rows {
+        let (line, cells) = match row {
+            Ok((line, cells)) => (*line, cells),
+            Err((line, why)) => {
+                report.reject(&table.name, *line, why.clone());
+                continue;
+            }
+        };
+        let row = Row { table, cells };
+        let code = row.get("company").unwrap_or("");
+        let sku = row.get("sku").unwrap_or("");
+        let parsed = price_row(tx, &row, code, sku)?;
+        match parsed {
+            Err(why) => report.reject(&table.name, line, why),
+            Ok((key, tier)) => {
+                let group = groups.entry(key).or_insert_with(|| (code.to_uppercase(), sku.to_string(), vec![]));
+                if let Some((first, _)) = group.2.iter().find(|(_, t)| t.min_qty == tier.min_qty) {
+                    report.reject(
+                        &table.name,
+                        line,
+                        format!("{code} {sku}: min_qty {} already given on line {first}", tier.min_qty),
+                    );
+                } else {
+                    group.2.push((line, tier));
+                }
+            }
+        }
+    }
+    for ((company, product), (code, sku, lines)) in groups {
+        if !lines.iter().any(|(_, t)| t.min_qty == 1) {
+            for (line, _) in &lines {
+                report.reject(&table.name, *line, format!("{code} {sku}: contract tiers must include min_qty 1"));
+            }
+            continue;
+        }
+        let mut tiers: Vec<Tier> = lines.into_iter().map(|(_, t)| t).collect();
+        tiers.sort_by_key(|t| t.min_qty);
+        let json = serde_json::to_string(&tiers)?;
+        let before: Option<String> = tx
+            .prepare_cached("SELECT tiers FROM contract_prices WHERE company_id = ?1 AND product_id = ?2")?
+            .query_row(params![company, product], |r| r.get(0))
+            .optional()?;
+        if before.as_deref() == Some(json.as_str()) {
+            continue;
+        }
+        let s = seq.get(tx)?;
+        tx.execute(
+            "INSERT INTO contract_prices (company_id, product_id, tiers, seq) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (company_id, product_id) DO UPDATE SET tiers = excluded.tiers, seq = excluded.seq",
+            params![company, product, json, s],
+        )?;
+        report.contract_prices += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn amounts_from_spreadsheets() {
+        assert_eq!(parse_amount("12.50"), Ok(dec!(12.50)));
+        assert_eq!(parse_amount("12,50"), Ok(dec!(12.50)));
+        assert_eq!(parse_amount("0.0834"), Ok(dec!(0.0834)));
+        assert!(parse_amount("0.08345").is_err());
+        assert!(parse_amount("-1").is_err());
+        assert!(parse_amount("abc").is_err());
+    }
+}

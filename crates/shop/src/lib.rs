@@ -1,0 +1,158 @@
+//! The reference shop: procure's own protocol (docs/shop-api.md) over HTTP,
+//! served from SQLite. It is the demo backend and the counterparty of the
+//! integration tests.
+//!
+//! - `db`: schema, change sequence, the shared connection
+//! - `auth`: passwords, tokens, the caller of a request
+//! - `company`, `catalog`, `sync`: what a company sees and how it re-syncs
+//! - `orders`: pricing drafts, placing orders exactly once, approvals, credit
+//! - `quotes`: quote requests, the supplier's offers, acceptance into orders
+//! - `routes`, `error`: the HTTP face and the one error shape
+//! - `seed`, `generate`, `import`, `admin`: demo data, supplier catalogs and
+//!   other supplier-side changes
+
+pub mod admin;
+mod auth;
+mod catalog;
+mod company;
+mod db;
+mod error;
+pub use procure_generate as generate;
+pub mod cli;
+pub mod import;
+mod orders;
+pub mod quotes;
+mod routes;
+pub mod seed;
+mod sync;
+
+pub use import::{ImportReport, import};
+pub use seed::{SeedOptions, SeedReport, seed_demo, seed_demo_with};
+
+use anyhow::Context as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(12 * 60 * 60);
+/// The demo supplier's automatic offer: this many percent under list.
+pub const AUTO_OFFER_PERCENT: rust_decimal::Decimal = rust_decimal::Decimal::from_parts(5, 0, 0, false, 0);
+
+#[derive(Debug, Clone)]
+pub struct ShopOptions {
+    /// How long a login token stays valid.
+    pub token_ttl: Duration,
+    /// Answer quote requests older than this with an offer 5 % under list
+    /// (the demo's supplier); `None`: the supplier answers by hand.
+    pub auto_offer: Option<Duration>,
+}
+
+/// An error's text, for the shop's own command line.
+pub struct ShopErrorText(pub String);
+
+/// Opens a shop database for the supplier's command line.
+pub fn open_db(path: &std::path::Path) -> anyhow::Result<rusqlite::Connection> {
+    db::open(path)
+}
+
+impl Default for ShopOptions {
+    fn default() -> Self {
+        ShopOptions { token_ttl: DEFAULT_TOKEN_TTL, auto_offer: None }
+    }
+}
+
+/// A shop serving in the background of the current tokio runtime. Dropping
+/// it stops the server.
+pub struct RunningShop {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+    /// The demo's automatic offers; they stop with the shop.
+    auto_offer: Option<JoinHandle<()>>,
+}
+
+impl Drop for RunningShop {
+    fn drop(&mut self) {
+        if let Some(t) = &self.auto_offer {
+            t.abort();
+        }
+    }
+}
+
+impl RunningShop {
+    /// Stops accepting connections, lets running requests finish, and waits.
+    pub async fn shutdown(mut self) {
+        if let Some(t) = self.auto_offer.take() {
+            t.abort();
+        }
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Err(e) = (&mut self.task).await {
+            tracing::warn!("the shop task ended abnormally: {e}");
+        }
+    }
+
+    /// Serves until `stop` completes (then shuts down gracefully) or the
+    /// server fails.
+    pub async fn run_until(mut self, stop: impl Future<Output = ()>) -> anyhow::Result<()> {
+        tokio::select! {
+            () = stop => {
+                self.shutdown().await;
+                Ok(())
+            }
+            r = &mut self.task => r
+                .context("the shop task ended abnormally")?
+                .context("serving HTTP"),
+        }
+    }
+}
+
+/// Opens (creating when missing) the database and serves the protocol on
+/// `addr` (port 0: any free port; `RunningShop::addr` tells which).
+pub async fn spawn(db: PathBuf, addr: SocketAddr, opts: ShopOptions) -> anyhow::Result<RunningShop> {
+    let conn = tokio::task::spawn_blocking(move || db::open(&db)).await.context("opening the shop database")??;
+    let db = db::Db::new(conn);
+    let auto_offer = if let Some(age) = opts.auto_offer {
+        let db = db.clone();
+        let age = chrono::Duration::from_std(age).unwrap_or_else(|_| chrono::Duration::seconds(5));
+        Some(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            let mut skipped = std::collections::HashSet::new();
+            loop {
+                tick.tick().await;
+                let r = db
+                    .run(move |conn| {
+                        let n = quotes::auto_offer(conn, age, AUTO_OFFER_PERCENT, &mut skipped)?;
+                        Ok((n, skipped))
+                    })
+                    .await;
+                match r {
+                    Ok((_, s)) => skipped = s,
+                    Err(e) => {
+                        tracing::warn!("auto-offer failed: {e}");
+                        skipped = std::collections::HashSet::new();
+                    }
+                }
+            }
+        }))
+    } else {
+        None
+    };
+    let state = routes::AppState { db, token_ttl: opts.token_ttl };
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = routes::router(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, "reference shop listening");
+    Ok(RunningShop { addr, stop: Some(stop), task, auto_offer })
+}

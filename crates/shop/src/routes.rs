@@ -1,0 +1,387 @@
+//! HTTP face of the shop: routes, extractors, headers. Handlers stay thin;
+//! the rules live in auth, catalog, orders and quotes.
+
+use super::auth::{self, Caller};
+use super::catalog::{self, Answer};
+use super::db::Db;
+use super::error::ShopError;
+use super::orders::{self, Created};
+use super::quotes;
+use super::sync::PageParams;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use procure_protocol::api::{self, LoginRequest, OrderDraft};
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub token_ttl: Duration,
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/me", get(me))
+        .route("/catalog", get(catalog))
+        .route("/price-list", get(price_list))
+        .route("/ordered-skus", get(ordered_skus))
+        .route("/orders/preview", post(preview))
+        .route("/orders", post(create_order).get(list_orders))
+        .route("/orders/{number}", get(get_order))
+        .route("/orders/{number}/approve", post(approve_order))
+        .route("/orders/{number}/reject", post(reject_order))
+        .route("/approvals", get(approvals))
+        .route("/credit", get(credit))
+        .route("/quotes", post(create_quote).get(list_quotes))
+        .route("/quotes/{number}", get(get_quote))
+        .route("/quotes/{number}/accept", post(accept_quote))
+        .route("/quotes/{number}/decline", post(decline_quote))
+        .route("/quotes/{number}/messages", post(quote_message));
+    Router::new()
+        .nest(api::API_PREFIX, api)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// One log line per request: method, path (never headers: they carry the
+/// token), status and time taken.
+async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    tracing::debug!(
+        %method,
+        path,
+        status = resp.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    resp
+}
+
+async fn not_found() -> ShopError {
+    ShopError::NotFound("no such endpoint".into())
+}
+
+async fn method_not_allowed() -> Response {
+    let mut resp = ShopError::InvalidRequest("this method is not allowed on this endpoint".into()).into_response();
+    *resp.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    resp
+}
+
+/// A JSON body whatever its content type; a parse error is a 400 in the
+/// protocol's error shape carrying serde's message.
+fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ShopError> {
+    serde_json::from_slice(body).map_err(|e| ShopError::InvalidRequest(format!("malformed request body: {e}")))
+}
+
+/// Query parameters, with errors in the protocol's shape.
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Params<T> {
+    type Rejection = ShopError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(t)| Params(t))
+            .map_err(|e| ShopError::InvalidRequest(e.body_text()))
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ShopError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(auth::bearer)
+            .ok_or(ShopError::Unauthorized)?
+            .to_string();
+        state.db.run(move |conn| auth::caller_of(conn, &token)).await
+    }
+}
+
+fn if_none_match(headers: &HeaderMap) -> Option<String> {
+    headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+fn with_etag<T: serde::Serialize>(answer: Answer<T>) -> Response {
+    let (mut resp, etag) = match answer {
+        Answer::NotModified(etag) => (StatusCode::NOT_MODIFIED.into_response(), etag),
+        Answer::Page { body, etag } => (axum::Json(body).into_response(), etag),
+    };
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        resp.headers_mut().insert(header::ETAG, v);
+    }
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    resp
+}
+
+async fn login(State(state): State<AppState>, body: Bytes) -> Result<Response, ShopError> {
+    let req: LoginRequest = json_body(&body)?;
+    let resp = auth::login(&state.db, req, state.token_ttl).await?;
+    Ok(axum::Json(resp).into_response())
+}
+
+async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, ShopError> {
+    state.db.run(move |conn| auth::logout(conn, &caller)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
+    let me = state.db.run(move |conn| super::company::me(conn, caller.company_id, caller.user_id)).await?;
+    Ok(axum::Json(me).into_response())
+}
+
+async fn catalog(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Params(params): Params<PageParams>,
+) -> Result<Response, ShopError> {
+    let inm = if_none_match(&headers);
+    let answer =
+        state.db.run(move |conn| catalog::catalog_page(conn, caller.company_id, &params, inm.as_deref())).await?;
+    Ok(with_etag(answer))
+}
+
+async fn price_list(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Params(params): Params<PageParams>,
+) -> Result<Response, ShopError> {
+    let inm = if_none_match(&headers);
+    let answer =
+        state.db.run(move |conn| catalog::price_list_page(conn, caller.company_id, &params, inm.as_deref())).await?;
+    Ok(with_etag(answer))
+}
+
+async fn ordered_skus(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+) -> Result<Response, ShopError> {
+    let inm = if_none_match(&headers);
+    let answer = state.db.run(move |conn| catalog::ordered_skus(conn, caller.company_id, inm.as_deref())).await?;
+    Ok(with_etag(answer))
+}
+
+async fn preview(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Response, ShopError> {
+    let draft: OrderDraft = json_body(&body)?;
+    let today = chrono::Utc::now().date_naive();
+    let priced =
+        state.db.run(move |conn| orders::price_draft(conn, caller.company_id, caller.user_id, &draft, today)).await?;
+    Ok(axum::Json(priced.preview).into_response())
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<String, ShopError> {
+    let key = headers
+        .get(api::IDEMPOTENCY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| ShopError::InvalidRequest(format!("the {} header is required", api::IDEMPOTENCY_HEADER)))?
+        .to_string();
+    if key.len() > orders::MAX_KEY_LEN {
+        return Err(ShopError::InvalidRequest(format!(
+            "the {} header has more than {} characters",
+            api::IDEMPOTENCY_HEADER,
+            orders::MAX_KEY_LEN
+        )));
+    }
+    Ok(key)
+}
+
+async fn create_quote(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    let key = idempotency_key(&headers)?;
+    let request: api::QuoteRequest = json_body(&body)?;
+    let now = chrono::Utc::now();
+    let created =
+        state.db.run(move |conn| quotes::create(conn, caller.company_id, caller.user_id, &key, &request, now)).await?;
+    Ok(match created {
+        quotes::Created::New(q) => (StatusCode::CREATED, axum::Json(q)).into_response(),
+        quotes::Created::Replayed(q) => {
+            (StatusCode::OK, [(api::REPLAYED_HEADER, "true")], axum::Json(q)).into_response()
+        }
+    })
+}
+
+async fn list_quotes(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(params): Params<OrderListParams>,
+) -> Result<Response, ShopError> {
+    let today = chrono::Utc::now().date_naive();
+    let list = state
+        .db
+        .run(move |conn| quotes::list_page(conn, caller.company_id, params.cursor.as_deref(), params.limit, today))
+        .await?;
+    Ok(axum::Json(list).into_response())
+}
+
+async fn get_quote(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> Result<Response, ShopError> {
+    let today = chrono::Utc::now().date_naive();
+    let q = state.db.run(move |conn| quotes::get(conn, caller.company_id, &number, today)).await?;
+    Ok(axum::Json(q).into_response())
+}
+
+async fn accept_quote(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    let accept: api::AcceptQuote = json_body(&body)?;
+    let now = chrono::Utc::now();
+    let done = state
+        .db
+        .run(move |conn| quotes::accept(conn, caller.company_id, caller.user_id, &number, &accept, now))
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(done)).into_response())
+}
+
+async fn decline_quote(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    let reason: api::Reason = if body.is_empty() { api::Reason::default() } else { json_body(&body)? };
+    let now = chrono::Utc::now();
+    let q = state
+        .db
+        .run(move |conn| {
+            let user = super::company::user(conn, caller.user_id)?;
+            quotes::decline(conn, Some(caller.company_id), ("buyer", &user.username), &number, reason.reason, now)
+        })
+        .await?;
+    Ok(axum::Json(q).into_response())
+}
+
+async fn quote_message(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    let m: api::NewMessage = json_body(&body)?;
+    let now = chrono::Utc::now();
+    let q = state
+        .db
+        .run(move |conn| quotes::message(conn, caller.company_id, caller.user_id, &number, &m.text, now))
+        .await?;
+    Ok(axum::Json(q).into_response())
+}
+
+async fn approvals(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
+    let list = state.db.run(move |conn| orders::approvals(conn, caller.company_id, caller.user_id)).await?;
+    Ok(axum::Json(list).into_response())
+}
+
+async fn decide(
+    state: AppState,
+    caller: Caller,
+    number: String,
+    body: Bytes,
+    decision: api::Decision,
+) -> Result<Response, ShopError> {
+    let reason: api::Reason = if body.is_empty() { api::Reason::default() } else { json_body(&body)? };
+    let now = chrono::Utc::now();
+    let order = state
+        .db
+        .run(move |conn| orders::decide(conn, caller.company_id, caller.user_id, &number, decision, reason.reason, now))
+        .await?;
+    Ok(axum::Json(order).into_response())
+}
+
+async fn approve_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    decide(state, caller, number, body, api::Decision::Approved).await
+}
+
+async fn reject_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    decide(state, caller, number, body, api::Decision::Rejected).await
+}
+
+async fn credit(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
+    let c = state.db.run(move |conn| orders::credit(conn, caller.company_id)).await?;
+    Ok(axum::Json(c).into_response())
+}
+
+async fn create_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ShopError> {
+    let key = idempotency_key(&headers)?;
+    let draft: OrderDraft = json_body(&body)?;
+    let now = chrono::Utc::now();
+    let created =
+        state.db.run(move |conn| orders::create(conn, caller.company_id, caller.user_id, &key, &draft, now)).await?;
+    Ok(match created {
+        Created::New(order) => (StatusCode::CREATED, axum::Json(order)).into_response(),
+        Created::Replayed(order) => {
+            (StatusCode::OK, [(api::REPLAYED_HEADER, "true")], axum::Json(order)).into_response()
+        }
+    })
+}
+
+/// `?cursor=&limit=` of the order and quote lists.
+#[derive(Debug, serde::Deserialize)]
+struct OrderListParams {
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+async fn list_orders(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(params): Params<OrderListParams>,
+) -> Result<Response, ShopError> {
+    let list =
+        state.db.run(move |conn| orders::list(conn, caller.company_id, params.cursor.as_deref(), params.limit)).await?;
+    Ok(axum::Json(list).into_response())
+}
+
+async fn get_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> Result<Response, ShopError> {
+    let order = state.db.run(move |conn| orders::get(conn, caller.company_id, &number)).await?;
+    Ok(axum::Json(order).into_response())
+}

@@ -1,0 +1,309 @@
+//! End to end through the real binary against the real reference shop.
+
+use crate::common::*;
+
+fn logged_in_synced(shop: &Shop, company: &str) -> Home {
+    let home = Home::new();
+    home.login(&shop.url, company, "buyer");
+    home.run(&["sync"]).ok();
+    home
+}
+
+#[test]
+fn login_sync_search_basket_preview_submit_list() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    let login = home.login(&shop.url, "ACME", "buyer");
+    assert!(login.stderr().contains("Logged in"), "{}", login.stderr());
+
+    let sync = home.run(&["--json", "sync"]).ok().json();
+    assert_eq!(sync["full"], true);
+    assert!(sync["products_total"].as_u64().unwrap() >= 3, "{sync}");
+
+    // Type-number search, separators and case ignored.
+    let found = home.run(&["--json", "search", "62052rsh"]).ok().json();
+    assert_eq!(found["results"][0]["sku"], "T-BRG-1", "{found}");
+    assert_eq!(found["results"][0]["unit_price"], "6.90", "ACME's contract price");
+    let found = home.run(&["--json", "search", "m8x25"]).ok().json();
+    assert!(found["results"].as_array().unwrap().iter().any(|r| r["sku"] == "T-SCR-1"), "{found}");
+
+    let show = home.run(&["--json", "show", "T-BRG-1"]).ok().json();
+    assert_eq!(show["prices"]["tiers"][1]["unit_price"], "6.10");
+    assert_eq!(show["product"]["documents"][0]["url"], "https://docs.example/t-brg-1.pdf");
+
+    home.run(&["basket", "new", "weekly"]).ok();
+    home.run(&["basket", "add", "weekly", "T-BRG-1", "12"]).ok();
+    home.run(&["basket", "add", "weekly", "4011209780106", "2"]).ok(); // by GTIN
+    // A type number that several parts share is not guessed.
+    let r = home.run(&["basket", "add", "weekly", "3RT2015-1BB41", "2"]).fails_with(5);
+    assert!(r.stderr().contains("several parts") && r.stderr().contains("T-CON-1"), "{}", r.stderr());
+    home.run(&["basket", "note", "weekly", "T-BRG-1", "CC-4711"]).ok();
+    let basket = home.run(&["--json", "basket", "show", "weekly"]).ok().json();
+    // 12 × 6.10 + 2 × 31.00 = 135.20 net
+    assert_eq!(basket["totals"]["net"], "135.20", "{basket}");
+    assert_eq!(basket["totals"]["vat"], "25.69");
+
+    let preview = home.run(&["--json", "order", "preview", "--basket", "weekly", "--po", "PO-1001"]).ok().json();
+    assert_eq!(preview["preview"]["totals"]["net"], "135.20", "{preview}");
+    assert!(preview["price_changes"].as_array().unwrap().is_empty());
+
+    let done = home
+        .run(&["--json", "order", "submit", "--basket", "weekly", "--po", "PO-1001", "--comment", "gate 3"])
+        .ok()
+        .json();
+    let number = done["order"]["number"].as_str().unwrap().to_string();
+    assert_eq!(done["replayed"], false);
+    assert_eq!(done["order"]["lines"][0]["note"], "CC-4711");
+
+    // The basket stays as a template and remembers the order.
+    let text = std::fs::read_to_string(home.basket_file("default", "weekly")).unwrap();
+    assert!(text.contains(&number), "{text}");
+    assert!(!text.contains("idempotency_key"), "pending submission cleared: {text}");
+
+    let list = home.run(&["--json", "order", "list"]).ok().json();
+    assert_eq!(list[0]["number"], number.as_str());
+    assert_eq!(list[0]["po_number"], "PO-1001");
+    let shown = home.run(&["--json", "order", "show", &number]).ok().json();
+    assert_eq!(shown["comment"], "gate 3");
+    assert_eq!(shown["totals"]["net"], "135.20");
+
+    // Human output works too.
+    let human = home.run(&["order", "list"]).ok();
+    assert!(human.stdout().contains(&number));
+}
+
+#[test]
+fn companies_cannot_see_each_others_prices_or_orders() {
+    let shop = shop_with_catalog();
+    let acme = logged_in_synced(&shop, "ACME");
+    acme.run(&["basket", "new", "b"]).ok();
+    acme.run(&["basket", "add", "b", "T-CON-1", "1"]).ok();
+    let done = acme.run(&["--json", "order", "submit", "--basket", "b", "--po", "A-1"]).ok().json();
+    let number = done["order"]["number"].as_str().unwrap().to_string();
+
+    let bolt = logged_in_synced(&shop, "BOLT");
+    let show = bolt.run(&["--json", "show", "T-CON-1"]).ok().json();
+    assert_eq!(show["prices"]["tiers"][0]["unit_price"], "38.50", "BOLT pays list price, not ACME's contract");
+    bolt.run(&["order", "show", &number]).fails_with(5);
+    let list = bolt.run(&["--json", "order", "list"]).ok().json();
+    assert!(list.as_array().unwrap().iter().all(|o| o["number"] != number.as_str()));
+}
+
+#[test]
+fn wrong_password_and_missing_login() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    let r = home
+        .run_stdin(
+            &["login", "--shop", &shop.url, "--company", "ACME", "--user", "buyer", "--password-stdin"],
+            "nope\n",
+        )
+        .fails_with(3);
+    assert!(r.stderr().contains("wrong company, user or password"), "{}", r.stderr());
+    // No token was written, and no password is stored anywhere.
+    assert!(!home.path().join("data/profiles/default/token.json").exists());
+    // Without a login, sync asks for one.
+    home.write_config(&format!("[profiles.x]\nshop = \"{}\"\ncompany = \"ACME\"\nuser = \"buyer\"\n", shop.url));
+    home.run(&["--profile", "x", "sync"]).fails_with(3);
+}
+
+#[cfg(unix)]
+#[test]
+fn token_is_private_and_password_not_stored() {
+    use std::os::unix::fs::PermissionsExt;
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    let token = home.path().join("data/profiles/default/token.json");
+    assert_eq!(std::fs::metadata(&token).unwrap().permissions().mode() & 0o777, 0o600);
+    // Even at the most verbose log level, the token never reaches the log.
+    let secret: serde_json::Value = serde_json::from_slice(&std::fs::read(&token).unwrap()).unwrap();
+    let secret = secret["token"].as_str().unwrap().to_string();
+    let out = home.cmd(&["sync"]).env("PROCURE_LOG", "trace").output().unwrap();
+    assert!(out.status.success());
+    let log = std::fs::read_to_string(home.path().join("logs/procure.log")).unwrap();
+    assert!(log.contains("sync done"), "the log is written: {log}");
+    assert!(!log.contains(&secret), "token in the log");
+    for entry in walk(home.path()) {
+        let bytes = std::fs::read(&entry).unwrap_or_default();
+        assert!(!String::from_utf8_lossy(&bytes).contains("\"demo\""), "password found in {}", entry.display());
+    }
+    home.run(&["logout"]).ok();
+    assert!(!token.exists());
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn changed_price_stops_the_order_without_yes() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "ACME");
+    home.run(&["basket", "new", "b"]).ok();
+    home.run(&["basket", "add", "b", "T-BRG-1", "1"]).ok();
+    // The supplier raises ACME's contract price after the buyer synced.
+    let out = shop.import(CATALOG, Some("company,sku,min_qty,unit_price\nACME,T-BRG-1,1,7.25\nACME,T-BRG-1,10,6.10\n"));
+    assert!(out.status.success());
+
+    let r = home.run(&["order", "submit", "--basket", "b", "--po", "P-9"]).fails_with(6);
+    assert!(r.stderr().contains("6.90") && r.stderr().contains("7.25"), "{}", r.stderr());
+    let list = home.run(&["--json", "order", "list"]).ok().json();
+    assert!(list.as_array().unwrap().iter().all(|o| o["po_number"] != "P-9"), "no order was placed: {list}");
+
+    let done = home.run(&["--json", "order", "submit", "--basket", "b", "--po", "P-9", "--yes"]).ok().json();
+    assert_eq!(done["order"]["lines"][0]["unit_price"], "7.25");
+    assert_eq!(done["accepted_price_changes"][0]["now"], "7.25");
+}
+
+#[test]
+fn csv_import_adds_good_lines_and_reports_bad_ones() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "ACME");
+    home.run(&["basket", "new", "imp"]).ok();
+    let file = home.path().join("list.csv");
+    std::fs::write(&file, "sku;qty\nT-BRG-1;4\nT-BRG-X;2\nT-SCR-1;150\nT-CON-1;zero\n\nT-SCR-1;200\n").unwrap();
+    let r = home.run(&["basket", "import", "imp", file.to_str().unwrap()]).fails_with(5);
+    let err = r.stderr();
+    assert!(err.contains(":3: T-BRG-X: unknown SKU") && err.contains("did you mean T-BRG-1"), "{err}");
+    assert!(err.contains(":4: T-SCR-1") && err.contains("next valid quantity is 200"), "{err}");
+    assert!(err.contains(":5: T-CON-1"), "{err}");
+    let b = home.run(&["--json", "basket", "show", "imp"]).ok().json();
+    let lines = b["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2, "{b}");
+    assert_eq!(lines[0]["sku"], "T-BRG-1");
+    assert_eq!(lines[1]["qty"], 200);
+
+    // JSON report for scripts.
+    let r = home.run(&["--json", "basket", "import", "imp", file.to_str().unwrap()]).fails_with(5);
+    assert_eq!(r.json()["problems"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn bad_quantities_are_rejected_with_a_suggestion() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "ACME");
+    home.run(&["basket", "new", "q"]).ok();
+    let r = home.run(&["basket", "add", "q", "T-SCR-1", "150"]).fails_with(5);
+    assert!(r.stderr().contains("packs of 100") && r.stderr().contains("200"), "{}", r.stderr());
+    home.run(&["basket", "add", "q", "T-SCR-1", "-1"]).fails_with(5);
+    home.run(&["basket", "add", "q", "T-SCR-1", "1.5"]).fails_with(5);
+    let r = home.run(&["basket", "add", "q", "NOPE-1", "1"]).fails_with(5);
+    assert!(r.stderr().contains("unknown SKU"), "{}", r.stderr());
+    let b = home.run(&["--json", "basket", "show", "q"]).ok().json();
+    assert!(b["lines"].as_array().unwrap().is_empty(), "nothing was added: {b}");
+}
+
+#[test]
+fn corrupt_basket_is_reported_and_kept() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "ACME");
+    home.run(&["basket", "new", "c"]).ok();
+    let path = home.basket_file("default", "c");
+    let broken = "name = \"c\"\ncreated_at = \"2026-01-01T00:00:00Z\"\n[[lines]]\nsku = \"T-BRG-1\"\nqty = \"many\"\n";
+    std::fs::write(&path, broken).unwrap();
+    let r = home.run(&["basket", "show", "c"]).fails_with(7);
+    assert!(r.stderr().contains("c.toml") && r.stderr().contains("line 5"), "{}", r.stderr());
+    home.run(&["basket", "add", "c", "T-BRG-1", "1"]).fails_with(7);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), broken, "the file is never overwritten");
+    let list = home.run(&["basket", "list"]).ok();
+    assert!(list.stdout().contains("UNREADABLE"), "{}", list.stdout());
+}
+
+#[test]
+fn resync_moves_only_changes() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "ACME");
+    let again = home.run(&["--json", "sync"]).ok().json();
+    assert_eq!(again["not_modified"], true, "{again}");
+    assert_eq!(again["requests"], 1);
+
+    let changed = CATALOG.replace("Contactor 3RT2015-1BB41 24V DC", "\"Contactor 3RT2015-1BB41 24 V DC, 3 kW\"");
+    assert!(shop.import(&changed, None).status.success());
+    let delta = home.run(&["--json", "sync"]).ok().json();
+    assert_eq!(delta["full"], false, "{delta}");
+    assert_eq!(delta["products_changed"], 1, "{delta}");
+    let show = home.run(&["--json", "show", "T-CON-1"]).ok().json();
+    assert_eq!(show["product"]["name"], "Contactor 3RT2015-1BB41 24 V DC, 3 kW");
+}
+
+#[test]
+fn shop_down_slow_or_garbage_is_a_clear_error() {
+    let home = Home::new();
+    // Down: nothing listens on this port.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let r = home
+        .run_stdin(
+            &[
+                "login",
+                "--shop",
+                &format!("http://127.0.0.1:{port}"),
+                "--company",
+                "A",
+                "--user",
+                "u",
+                "--password-stdin",
+            ],
+            "x\n",
+        )
+        .fails_with(4);
+    assert!(r.stderr().contains("cannot reach the shop"), "{}", r.stderr());
+
+    // Slow: accepts and never answers.
+    let slow = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let slow_url = format!("http://{}", slow.local_addr().unwrap());
+    let _keep = std::thread::spawn(move || {
+        let mut held = vec![];
+        for s in slow.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    home.write_config("[network]\ntimeout_secs = 1\n");
+    let r = home
+        .run_stdin(&["login", "--shop", &slow_url, "--company", "A", "--user", "u", "--password-stdin"], "x\n")
+        .fails_with(4);
+    assert!(r.stderr().contains("did not answer within 1 s"), "{}", r.stderr());
+
+    // Garbage: answers 200 with something that is not the protocol.
+    let junk = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let junk_url = format!("http://{}", junk.local_addr().unwrap());
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for mut s in junk.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n<html>\x1b[31m</html>");
+        }
+    });
+    let r = home
+        .run_stdin(&["login", "--shop", &junk_url, "--company", "A", "--user", "u", "--password-stdin"], "x\n")
+        .fails_with(4);
+    assert!(r.stderr().contains("cannot read"), "{}", r.stderr());
+    assert!(!r.stderr().contains('\x1b'), "no escape sequence from the shop reaches the terminal");
+    // Nothing was saved for a failed login.
+    assert!(!home.path().join("data/profiles/default/token.json").exists());
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused() {
+    let home = Home::new();
+    let r = home
+        .run_stdin(
+            &["login", "--shop", "http://shop.example.com", "--company", "A", "--user", "u", "--password-stdin"],
+            "x\n",
+        )
+        .fails_with(2);
+    assert!(r.stderr().contains("allow_insecure_http"), "{}", r.stderr());
+}

@@ -1,0 +1,17 @@
+//! procure's end-to-end tests, one binary: the real `procure` binary, the
+//! real reference shop on an ephemeral loopback port, real files under a
+//! temporary PROCURE_HOME, and a real terminal (tmux) for the app.
+//!
+//! `common` holds the shared harness; each module is one area. The Medusa
+//! tests are `#[ignore]`d unless a Medusa test server runs
+//! (`tests/run.sh` starts one and runs them with `-- --ignored medusa`).
+
+mod common;
+
+mod cli_flow;
+mod group_decisions;
+mod medusa_backend;
+mod retry;
+mod tui_flow;
+mod tui_screens;
+mod tui_tmux;

@@ -1,0 +1,277 @@
+//! The terminal app driven headlessly through its own event path, against
+//! the real reference shop: search → add → basket → checkout → order placed.
+
+use crate::common::*;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use procure::tui::app::{App, Overlay, Tab};
+use procure::tui::engine::{Engine, Msg};
+use procure_client::service::Context;
+use procure_client::store::Paths;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+struct Harness {
+    app: App,
+    engine: Engine,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    rt: tokio::runtime::Runtime,
+    term: Terminal<TestBackend>,
+}
+
+impl Harness {
+    fn new(home: &Home) -> Harness {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let ctx = Context::open(Paths::under(home.path().to_path_buf()), None).unwrap();
+        let mut app = procure::tui::build(&ctx, Some("never")).unwrap();
+        let (tx, rx) = mpsc::unbounded_channel();
+        let engine = Engine::start(ctx, tx, rt.handle().clone());
+        for fx in app.start() {
+            engine.run(fx);
+        }
+        Harness { app, engine, rx, rt, term: Terminal::new(TestBackend::new(120, 36)).unwrap() }
+    }
+
+    fn event(&mut self, e: Event) {
+        for fx in self.app.handle(e) {
+            self.engine.run(fx);
+        }
+        procure::tui::draw(&mut self.term, &mut self.app).unwrap();
+    }
+
+    fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
+        self.event(Event::Key(KeyEvent::new(code, mods)));
+    }
+
+    fn press(&mut self, c: char) {
+        self.key(KeyCode::Char(c), KeyModifiers::NONE);
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.key(KeyCode::Char(c), KeyModifiers::CONTROL);
+    }
+
+    fn type_text(&mut self, s: &str) {
+        for c in s.chars() {
+            self.press(c);
+        }
+    }
+
+    fn wait(&mut self, what: &str, done: impl Fn(&App) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done(&self.app) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "timed out waiting for {what}\n{}", self.screen());
+            let msg = self.rt.block_on(async { tokio::time::timeout(left, self.rx.recv()).await });
+            if let Ok(Some(m)) = msg {
+                for fx in self.app.on_msg(m) {
+                    self.engine.run(fx);
+                }
+            }
+        }
+        procure::tui::draw(&mut self.term, &mut self.app).unwrap();
+    }
+
+    fn screen(&mut self) -> String {
+        procure::tui::draw(&mut self.term, &mut self.app).unwrap();
+        format!("{}", self.term.backend())
+    }
+}
+
+fn status(app: &App) -> String {
+    app.status.as_ref().map(|s| s.1.clone()).unwrap_or_default()
+}
+
+#[test]
+fn search_add_basket_checkout_places_an_order() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "weekly"]).ok();
+
+    let mut h = Harness::new(&home);
+    h.wait("the index", |a| a.indexed.is_some() && !a.syncing);
+
+    // Search by a half-remembered type number.
+    h.type_text("62052rsh");
+    h.wait("results", |a| a.search.rows.first().is_some_and(|r| r.sku == "T-BRG-1"));
+    let screen = h.screen();
+    assert!(screen.contains("6205-2RSH/C3") && screen.contains("6.90"), "{screen}");
+
+    // Add 12: the prompt shows the tier price.
+    h.ctrl('a');
+    h.wait("the quantity prompt", |a| matches!(a.overlays.last(), Some(Overlay::Prompt(_))));
+    h.ctrl('u');
+    h.type_text("12");
+    let screen = h.screen();
+    assert!(screen.contains("12 × 6.10 = 73.20"), "{screen}");
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    h.wait("the add", |a| status(a).contains("added to weekly"));
+
+    // The basket, priced.
+    h.key(KeyCode::F(3), KeyModifiers::NONE);
+    assert_eq!(h.app.tab, Tab::Baskets);
+    h.wait("the priced basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.lines.len() == 1));
+    assert!(h.screen().contains("73.20"));
+
+    // Checkout: PO, preview, place.
+    h.press('c');
+    assert!(matches!(h.app.overlays.last(), Some(Overlay::Checkout(_))));
+    h.type_text("TUI-1");
+    h.ctrl('s');
+    h.wait(
+        "the preview",
+        |a| matches!(a.overlays.last(), Some(Overlay::Checkout(f)) if f.preview.is_some() || f.error.is_some()),
+    );
+    let screen = h.screen();
+    assert!(screen.contains("invoice") && screen.contains("earliest delivery"), "{screen}");
+    h.ctrl('s');
+    h.wait(
+        "the order",
+        |a| matches!(a.overlays.last(), Some(Overlay::Checkout(f)) if f.placed.is_some() || f.error.is_some()),
+    );
+    let number = match h.app.overlays.last() {
+        Some(Overlay::Checkout(f)) => f.placed.as_ref().map(|p| p.order.number.clone()).expect("placed"),
+        _ => unreachable!(),
+    };
+    assert!(h.screen().contains(&number));
+
+    // The order is on the shop, with the PO number typed in the app.
+    let list = home.run(&["--json", "order", "list"]).ok().json();
+    assert_eq!(list[0]["number"], number.as_str());
+    assert_eq!(list[0]["po_number"], "TUI-1");
+
+    // Orders screen shows it; reorder it into a new basket.
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.key(KeyCode::F(4), KeyModifiers::NONE);
+    assert_eq!(h.app.tab, Tab::Orders);
+    h.wait("the order list", |a| a.orders.list.iter().any(|o| o.number == number));
+    h.press('r');
+    h.ctrl('u');
+    h.type_text("again");
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    h.wait("the reorder", |a| a.baskets.priced.as_ref().is_some_and(|p| p.name == "again" && p.lines.len() == 1));
+}
+
+#[test]
+fn superseded_searches_never_reach_the_screen() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    let mut h = Harness::new(&home);
+    h.wait("the index", |a| a.indexed.is_some());
+    // Type fast: every keystroke supersedes the previous search.
+    h.type_text("3rt2015");
+    let last = h.app.search.seq;
+    h.wait("the last search", |a| a.search.shown_seq == last);
+    assert!(h.app.search.rows.iter().any(|r| r.sku == "T-CON-1"));
+    assert_eq!(h.app.search.shown_seq, h.app.search.seq, "only the newest query's results are shown");
+}
+
+#[test]
+fn offline_the_app_still_searches_and_marks_it() {
+    let mut shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    shop.stop();
+    let mut h = Harness::new(&home);
+    h.wait("the offline marker", |a| a.online == Some(false));
+    h.type_text("m8x25");
+    h.wait("results from the cache", |a| a.search.rows.iter().any(|r| r.sku == "T-SCR-1"));
+    assert!(h.screen().contains("OFFLINE"));
+}
+
+#[test]
+fn a_quote_and_an_approval_in_two_apps() {
+    let shop = shop_with_catalog();
+    let more = "sku,name,mpn,manufacturer,unit,pack_size,min_qty,lead_time_days,stock,list_price\nT-HUN-1,Gear motor 100,GM-100,Acme Drives,pc,1,1,5,500,100.00\n";
+    assert!(shop.import(more, None).status.success());
+    let buyer_home = Home::new();
+    buyer_home.login(&shop.url, "ACME", "buyer");
+    buyer_home.run(&["sync"]).ok();
+    buyer_home.run(&["basket", "new", "yearly"]).ok();
+    buyer_home.run(&["basket", "add", "yearly", "T-HUN-1", "60"]).ok();
+    let approver_home = Home::new();
+    approver_home.login(&shop.url, "ACME", "approver");
+    approver_home.run(&["sync"]).ok();
+
+    // The buyer asks for a quote on the basket.
+    let mut buyer = Harness::new(&buyer_home);
+    buyer.wait("the index", |a| a.indexed.is_some() && !a.syncing);
+    buyer.key(KeyCode::F(3), KeyModifiers::NONE);
+    buyer.wait("the basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.name == "yearly"));
+    buyer.press('Q');
+    buyer.type_text("yearly need");
+    buyer.key(KeyCode::Enter, KeyModifiers::NONE);
+    buyer.wait("the request", |a| status(a).contains("quote request"));
+    let number = status(&buyer.app).split_whitespace().nth(2).unwrap().to_string();
+
+    // The supplier offers 5 % under list.
+    let out = std::process::Command::new(BIN)
+        .args(["shop", "quote", "offer", &number, "--discount", "5", "--db"])
+        .arg(&shop.db)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The buyer sees the offer beside the list price and accepts it.
+    buyer.key(KeyCode::F(6), KeyModifiers::NONE);
+    buyer.wait("the offered quote", |a| {
+        a.quotes.list.iter().any(|q| q.number == number && q.status.as_str() == "offered")
+    });
+    buyer.key(KeyCode::Enter, KeyModifiers::NONE);
+    buyer.wait("the quote detail", |a| matches!(a.overlays.last(), Some(Overlay::Quote(_))));
+    let screen = buyer.screen();
+    assert!(screen.contains("100.00") && screen.contains("95.00"), "{screen}");
+    buyer.press('a');
+    buyer.type_text("Q-PO-7");
+    buyer.key(KeyCode::Enter, KeyModifiers::NONE);
+    buyer.wait("the order from the quote", |a| status(a).contains("accepted"));
+    assert!(
+        status(&buyer.app).contains("pending_approval"),
+        "60 × 95.00 = 5,700 is above the buyer's 5,000: {}",
+        status(&buyer.app)
+    );
+    let order = status(&buyer.app).split("order ").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+
+    // The approver, in the other app, approves it.
+    let mut approver = Harness::new(&approver_home);
+    approver.wait("the approver's app", |a| a.me.is_some() && !a.syncing);
+    approver.key(KeyCode::F(7), KeyModifiers::NONE);
+    approver.wait("the queue", |a| a.approvals.list.iter().any(|o| o.number == order));
+    approver.press('y');
+    approver.wait("the approval", |a| status(a).contains("approved"));
+
+    let shown = buyer_home.run(&["--json", "order", "show", &order]).ok().json();
+    assert_eq!(shown["status"], "placed");
+    assert_eq!(shown["quote_number"], number.as_str());
+    assert_eq!(shown["approval"]["decided_by"], "approver");
+}
+
+#[test]
+fn quick_entry_takes_a_pasted_list_and_keeps_the_bad_lines() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "paste"]).ok();
+    let mut h = Harness::new(&home);
+    h.wait("the index", |a| a.indexed.is_some() && !a.syncing);
+    h.key(KeyCode::F(3), KeyModifiers::NONE);
+    h.wait("the basket", |a| a.baskets.priced.is_some());
+    h.press('i');
+    h.event(Event::Paste("T-BRG-1 4\nT-BRG-X 2\nT-SCR-1 150\n4011209780106\t1\n".into()));
+    h.ctrl('s');
+    h.wait("the quick entry", |a| status(a).contains("lines added"));
+    let screen = h.screen();
+    assert!(screen.contains("T-BRG-X") && screen.contains("did you mean"), "{screen}");
+    assert!(screen.contains("sold in packs of 100") && screen.contains("next valid quantity"), "{screen}");
+    h.wait("the priced basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.lines.len() == 2));
+    let b = home.run(&["--json", "basket", "show", "paste"]).ok().json();
+    let skus: Vec<_> = b["lines"].as_array().unwrap().iter().map(|l| l["sku"].as_str().unwrap().to_string()).collect();
+    assert_eq!(skus, vec!["T-BRG-1", "T-CON-1"]);
+}

@@ -1,0 +1,589 @@
+//! Every screen of the terminal app rendered into ratatui's TestBackend and
+//! compared with its snapshot (tests/snapshots/). State is built directly,
+//! so these snapshots change only when the drawing does.
+
+use chrono::{TimeZone, Utc};
+use procure::tui::app::{App, CheckoutForm, Focus, Overlay, Prompt, PromptKind, QuickEntry, Tab};
+use procure::tui::keymap::Keymap;
+use procure::tui::theme::Theme;
+use procure::tui::widgets::input::Input;
+use procure_client::api::*;
+use procure_client::core::basket::{Basket, BasketLine, PricedBasket, PricedBasketLine};
+use procure_client::core::import::ImportProblem;
+use procure_client::core::order::{CheckoutOptions, PriceChange};
+use procure_client::search::Highlights;
+use procure_client::service::ordering::Checkout;
+use procure_client::service::search::{PartDetail, SearchRow};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rust_decimal_macros::dec;
+
+fn addr(id: &str, label: &str) -> Address {
+    Address {
+        id: id.into(),
+        label: label.into(),
+        name: "Acme Maschinenbau GmbH".into(),
+        street: "Werkstraße 12".into(),
+        postal_code: "70565".into(),
+        city: "Stuttgart".into(),
+        country: "DE".into(),
+    }
+}
+
+fn me() -> Me {
+    Me {
+        user: User {
+            username: "buyer".into(),
+            name: "Anna Buyer".into(),
+            role: Role::Buyer,
+            order_limit: Some(dec!(5000)),
+        },
+        company: Company {
+            code: "ACME".into(),
+            name: "Acme Maschinenbau GmbH".into(),
+            currency: "EUR".into(),
+            payment_terms: "invoice, 30 days end of month".into(),
+            billing_address: addr("bill", "Billing"),
+            ship_to: vec![addr("main", "Main plant"), addr("hall3", "Hall 3")],
+            shipping_methods: vec![
+                ShippingMethod { id: "std".into(), name: "Standard parcel".into(), price: dec!(9.90) },
+                ShippingMethod { id: "exp".into(), name: "Express".into(), price: dec!(24.90) },
+            ],
+        },
+    }
+}
+
+fn product() -> Product {
+    Product {
+        sku: "P-100233".into(),
+        mpn: "6205-2RSH/C3".into(),
+        manufacturer: "SKF".into(),
+        gtin: "7316572352042".into(),
+        name: "Deep groove ball bearing 6205-2RSH/C3 25x52x15".into(),
+        description: "Sealed both sides, C3 clearance.".into(),
+        category: "Bearings".into(),
+        unit: "pc".into(),
+        pack_size: 1,
+        min_qty: 1,
+        order_step: 1,
+        stock: 120,
+        lead_time_days: 3,
+        attributes: vec![
+            Attribute { name: "d".into(), value: "25 mm".into() },
+            Attribute { name: "D".into(), value: "52 mm".into() },
+        ],
+        documents: vec![Document {
+            kind: DocumentKind::Datasheet,
+            title: "Datasheet".into(),
+            url: "https://docs.supplier.example/p-100233.pdf".into(),
+        }],
+        replaced_by: None,
+        discontinued: false,
+    }
+}
+
+fn row(sku: &str, mpn: &str, name: &str, price: rust_decimal::Decimal, stock: u32) -> SearchRow {
+    SearchRow {
+        sku: sku.into(),
+        mpn: mpn.into(),
+        manufacturer: "SKF".into(),
+        name: name.into(),
+        kind: "prefix",
+        quantity: 1,
+        unit_price: Some(price),
+        unit: "pc".into(),
+        stock,
+        lead_time_days: 3,
+        discontinued: false,
+        replaced_by: None,
+        ordered_before: false,
+    }
+}
+
+fn app(color: bool) -> App {
+    let mut a = App::new(Keymap::default(), Theme { color }, "demo", "http://127.0.0.1:8450", Some(me()), true);
+    a.online = Some(true);
+    a.indexed = Some(50_000);
+    a.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    a
+}
+
+fn render(a: &mut App) -> String {
+    render_at(a, 110, 30)
+}
+
+fn render_at(a: &mut App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    procure::tui::draw(&mut t, a).unwrap();
+    format!("{}", t.backend())
+}
+
+fn search_app() -> App {
+    let mut a = app(true);
+    a.search.input = Input::new("62052rs");
+    a.search.seq = 7;
+    a.search.shown_seq = 7;
+    let mut ordered =
+        row("P-100233", "6205-2RSH/C3", "Deep groove ball bearing 6205-2RSH/C3 25x52x15", dec!(6.90), 120);
+    ordered.ordered_before = true;
+    let mut disc = row("P-100411", "6205-2RS1", "Deep groove ball bearing 6205-2RS1", dec!(5.80), 0);
+    disc.discontinued = true;
+    a.search.rows =
+        vec![ordered, disc, row("P-100234", "6205-2RSH", "Deep groove ball bearing 6205-2RSH", dec!(6.40), 48)];
+    a.search.total = 3;
+    a.search.highlights = vec![
+        Highlights { sku: vec![], mpn: vec![0, 1, 2, 3, 5, 6, 7], name: vec![] },
+        Highlights { sku: vec![], mpn: vec![0, 1, 2, 3, 5, 6, 7], name: vec![] },
+        Highlights { sku: vec![], mpn: vec![0, 1, 2, 3, 5, 6, 7], name: vec![] },
+    ];
+    a
+}
+
+#[test]
+fn search_screen() {
+    insta::assert_snapshot!(render(&mut search_app()));
+}
+
+#[test]
+fn search_screen_without_colour_keeps_the_selection_visible() {
+    let mut a = search_app();
+    a.theme = Theme { color: false };
+    a.focus = Focus::List;
+    a.search.selected = 1;
+    let screen = render(&mut a);
+    assert!(screen.contains("▶ P-100411"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn offline_marker() {
+    let mut a = search_app();
+    a.online = Some(false);
+    let screen = render(&mut a);
+    assert!(screen.contains("OFFLINE"), "{screen}");
+}
+
+#[test]
+fn part_detail() {
+    let mut a = search_app();
+    let mut p = product();
+    p.discontinued = true;
+    p.replaced_by = Some("P-100234".into());
+    let mut succ = product();
+    succ.sku = "P-100234".into();
+    succ.name = "Deep groove ball bearing 6205-2RSH".into();
+    a.overlays.push(Overlay::Detail(Box::new(PartDetail {
+        product: p,
+        prices: Some(PriceEntry {
+            sku: "P-100233".into(),
+            tiers: vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
+            vat_rate: dec!(19),
+        }),
+        currency: "EUR".into(),
+        successor: Some(succ),
+    })));
+    insta::assert_snapshot!(render(&mut a));
+}
+
+#[test]
+fn add_prompt_shows_tier_and_next_tier() {
+    let mut a = search_app();
+    a.baskets.current = Some("weekly".into());
+    a.overlays.push(Overlay::Prompt(Prompt {
+        kind: PromptKind::AddQty {
+            sku: "P-100233".into(),
+            rules: procure_client::core::quantity::QuantityRules::new(1, 1, 1),
+            tiers: vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
+            currency: "EUR".into(),
+        },
+        title: "Add P-100233 to basket weekly".into(),
+        input: Input::new("8"),
+        error: None,
+    }));
+    let screen = render(&mut a);
+    assert!(screen.contains("8 × 6.90 = 55.20 EUR"), "{screen}");
+    assert!(screen.contains("next tier from 10: 6.10 each"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+fn basket_app() -> App {
+    let mut a = app(true);
+    a.tab = Tab::Baskets;
+    a.focus = Focus::Lines;
+    let now = Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap();
+    let mut b = Basket::new("weekly", now);
+    b.lines.push(BasketLine { sku: "P-100233".into(), qty: 12, note: Some("CC-4711".into()) });
+    a.baskets.list = vec![("weekly".into(), Ok(b)), ("broken".into(), Err("broken.toml: line 3".into()))];
+    a.baskets.current = Some("weekly".into());
+    a.baskets.priced = Some(PricedBasket {
+        name: "weekly".into(),
+        lines: vec![
+            PricedBasketLine {
+                sku: "P-100233".into(),
+                name: "Deep groove ball bearing 6205-2RSH/C3".into(),
+                qty: 12,
+                note: Some("CC-4711".into()),
+                unit_price: Some(dec!(6.10)),
+                line_total: Some(dec!(73.20)),
+                vat_rate: Some(dec!(19)),
+                stock: Some(120),
+                lead_time_days: Some(3),
+                warnings: vec![],
+            },
+            PricedBasketLine {
+                sku: "P-200100".into(),
+                name: "Hex head screw DIN 933 M8x25 A2-70".into(),
+                qty: 150,
+                note: None,
+                unit_price: Some(dec!(0.0834)),
+                line_total: Some(dec!(12.51)),
+                vat_rate: Some(dec!(19)),
+                stock: Some(5000),
+                lead_time_days: Some(2),
+                warnings: vec!["quantity 150 is not valid (sold in packs of 100); next valid quantity is 200".into()],
+            },
+        ],
+        totals: Totals {
+            currency: "EUR".into(),
+            net: dec!(85.71),
+            shipping: dec!(0),
+            vat: dec!(16.28),
+            gross: dec!(101.99),
+        },
+        orderable: false,
+    });
+    a
+}
+
+#[test]
+fn baskets_screen() {
+    insta::assert_snapshot!(render(&mut basket_app()));
+}
+
+#[test]
+fn quick_entry_with_problems() {
+    let mut a = basket_app();
+    a.overlays.push(Overlay::QuickEntry(QuickEntry {
+        basket: "weekly".into(),
+        text: "P-10023 4\nP-200100 150".into(),
+        problems: vec![
+            ImportProblem {
+                line: 1,
+                sku: "P-10023".into(),
+                reason: "unknown SKU \"P-10023\" (did you mean P-100233?)".into(),
+            },
+            ImportProblem { line: 2, sku: "P-200100".into(), reason: "next valid quantity is 200".into() },
+        ],
+        added: 3,
+        busy: false,
+    }));
+    insta::assert_snapshot!(render(&mut a));
+}
+
+#[test]
+fn checkout_with_a_price_change() {
+    let mut a = basket_app();
+    let preview = Preview {
+        lines: vec![PricedLine {
+            sku: "P-100233".into(),
+            name: "Deep groove ball bearing 6205-2RSH/C3".into(),
+            quantity: 12,
+            unit_price: dec!(6.30),
+            line_total: dec!(75.60),
+            vat_rate: dec!(19),
+            note: None,
+        }],
+        totals: Totals {
+            currency: "EUR".into(),
+            net: dec!(75.60),
+            shipping: dec!(9.90),
+            vat: dec!(16.25),
+            gross: dec!(101.75),
+        },
+        errors: vec![],
+        needs_approval: false,
+        earliest_delivery: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        credit: None,
+    };
+    let draft = procure_client::core::order::draft_from(
+        a.baskets.priced.as_ref().unwrap(),
+        &CheckoutOptions { po_number: "PO-4711".into(), ..Default::default() },
+    );
+    a.overlays.push(Overlay::Checkout(Box::new(CheckoutForm {
+        basket: "weekly".into(),
+        field: 0,
+        po: Input::new("PO-4711"),
+        date: Input::new("2026-12-15"),
+        ship_to: 1,
+        complete: true,
+        shipping: 0,
+        comment: Input::new("gate 3"),
+        preview: Some(Checkout {
+            basket: a.baskets.priced.clone().unwrap(),
+            draft,
+            preview,
+            price_changes: vec![PriceChange {
+                sku: "P-100233".into(),
+                quantity: 12,
+                seen: Some(dec!(6.10)),
+                now: dec!(6.30),
+            }],
+        }),
+        busy: false,
+        error: None,
+        placed: None,
+        queued: None,
+    })));
+    let screen = render(&mut a);
+    assert!(screen.contains("(was 6.10)"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn orders_screen_and_detail() {
+    let mut a = app(true);
+    a.tab = Tab::Orders;
+    a.orders.loaded = true;
+    let created = Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap();
+    let totals = Totals {
+        currency: "EUR".into(),
+        net: dec!(135.20),
+        shipping: dec!(9.90),
+        vat: dec!(27.57),
+        gross: dec!(172.67),
+    };
+    a.orders.list = vec![
+        OrderSummary {
+            number: "SO-100002".into(),
+            status: OrderStatus::PendingApproval,
+            created_at: created,
+            po_number: "PO-4712".into(),
+            placed_by: "buyer".into(),
+            line_count: 3,
+            totals: totals.clone(),
+        },
+        OrderSummary {
+            number: "SO-100001".into(),
+            status: OrderStatus::Placed,
+            created_at: created,
+            po_number: "PO-4711".into(),
+            placed_by: "buyer".into(),
+            line_count: 2,
+            totals: totals.clone(),
+        },
+    ];
+    insta::assert_snapshot!("orders_list", render(&mut a));
+    a.overlays.push(Overlay::Order(Box::new(Order {
+        number: "SO-100001".into(),
+        status: OrderStatus::Placed,
+        created_at: created,
+        placed_by: "buyer".into(),
+        po_number: "PO-4711".into(),
+        lines: vec![PricedLine {
+            sku: "P-100233".into(),
+            name: "Deep groove ball bearing".into(),
+            quantity: 12,
+            unit_price: dec!(6.10),
+            line_total: dec!(73.20),
+            vat_rate: dec!(19),
+            note: Some("CC-4711".into()),
+        }],
+        totals,
+        ship_to: addr("main", "Main plant"),
+        requested_delivery_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 15),
+        ship_complete: true,
+        payment_terms: "invoice, 30 days end of month".into(),
+        shipping_method: ShippingMethod { id: "std".into(), name: "Standard parcel".into(), price: dec!(9.90) },
+        comment: Some("gate 3".into()),
+        approval: None,
+        quote_number: None,
+    })));
+    insta::assert_snapshot!("order_detail", render(&mut a));
+}
+
+#[test]
+fn help_overlay_lists_the_keymap() {
+    let mut a = search_app();
+    a.overlays.push(Overlay::Help);
+    let screen = render_at(&mut a, 110, 52);
+    assert!(screen.contains("Quit procure") && screen.contains("quick_entry"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn login_prompt_masks_the_password() {
+    let mut a = App::new(Keymap::default(), Theme { color: true }, "demo", "http://127.0.0.1:8450", None, false);
+    a.start();
+    if let Some(Overlay::Prompt(p)) = a.overlays.last_mut() {
+        p.input.insert_str("secret");
+    }
+    let screen = render(&mut a);
+    assert!(screen.contains("••••••") && !screen.contains("secret"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn resize_redraws_cleanly() {
+    let mut a = search_app();
+    for (w, h) in [(60, 15), (200, 50), (40, 10)] {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        procure::tui::draw(&mut t, &mut a).unwrap();
+        let screen = format!("{}", t.backend());
+        assert!(screen.contains("procure"), "{w}x{h}: {screen}");
+    }
+}
+
+#[test]
+fn quotes_and_approvals_screens() {
+    let mut a = app(true);
+    a.me.as_mut().unwrap().user.role = Role::Approver;
+    a.tab = Tab::Quotes;
+    a.quotes.loaded = true;
+    let created = Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap();
+    a.quotes.list = vec![QuoteSummary {
+        number: "Q-100001".into(),
+        status: QuoteStatus::Offered,
+        created_at: created,
+        requested_by: "buyer".into(),
+        line_count: 2,
+        valid_until: chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
+        order_number: None,
+    }];
+    a.overlays.push(Overlay::Quote(Box::new(Quote {
+        number: "Q-100001".into(),
+        status: QuoteStatus::Offered,
+        created_at: created,
+        requested_by: "buyer".into(),
+        lines: vec![QuoteLine {
+            sku: "P-100233".into(),
+            name: "Deep groove ball bearing".into(),
+            quantity: 400,
+            target_unit_price: Some(dec!(5.50)),
+            offered_unit_price: Some(dec!(5.80)),
+            list_unit_price: Some(dec!(6.10)),
+            note: None,
+        }],
+        requested_delivery_date: None,
+        comment: Some("yearly volume".into()),
+        valid_until: chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
+        offer_totals: None,
+        order_number: None,
+        messages: vec![QuoteMessage {
+            at: created,
+            side: "supplier".into(),
+            author: "Sales".into(),
+            text: "best we can do".into(),
+        }],
+    })));
+    let screen = render(&mut a);
+    assert!(screen.contains("Approvals"), "approvers get the approvals screen: {screen}");
+    assert!(screen.contains("5.50") && screen.contains("5.80"), "{screen}");
+    insta::assert_snapshot!("quote_detail", screen);
+
+    a.overlays.clear();
+    a.tab = Tab::Approvals;
+    a.approvals.loaded = true;
+    a.approvals.list = vec![OrderSummary {
+        number: "SO-100009".into(),
+        status: OrderStatus::PendingApproval,
+        created_at: created,
+        po_number: "PO-BIG".into(),
+        placed_by: "buyer".into(),
+        line_count: 1,
+        totals: Totals {
+            currency: "EUR".into(),
+            net: dec!(5000.01),
+            shipping: dec!(9.90),
+            vat: dec!(951.88),
+            gross: dec!(5961.79),
+        },
+    }];
+    insta::assert_snapshot!("approvals_list", render(&mut a));
+}
+
+#[test]
+fn buyers_have_no_approvals_screen() {
+    let mut a = app(true);
+    let screen = render(&mut a);
+    assert!(!screen.contains("Approvals") && screen.contains("Quotes"), "{screen}");
+}
+
+#[test]
+fn what_a_shop_lacks_is_hidden_or_marked() {
+    let mut a = basket_app();
+    a.caps = Some(procure_client::backend::Capabilities {
+        company_accounts: false,
+        po_number: true,
+        requested_delivery_date: false,
+        ship_complete: false,
+        tier_prices: false,
+        documents: false,
+        incremental_sync: false,
+        order_preview: false,
+        quote_requests: false,
+        approvals: false,
+        credit: false,
+    });
+    a.overlays.push(Overlay::Checkout(Box::new(CheckoutForm {
+        basket: "weekly".into(),
+        field: 0,
+        po: Input::new("PO-1"),
+        date: Input::new("2026-12-15"),
+        ship_to: 0,
+        complete: true,
+        shipping: 0,
+        comment: Input::default(),
+        preview: None,
+        busy: false,
+        error: None,
+        placed: None,
+        queued: None,
+    })));
+    let screen = render(&mut a);
+    assert!(!screen.contains("Quotes"), "no quotes screen for a shop without quote requests: {screen}");
+    assert!(screen.contains("not supported by this shop"), "{screen}");
+    let form = match a.overlays.last() {
+        Some(Overlay::Checkout(f)) => (**f).clone(),
+        _ => unreachable!(),
+    };
+    let opts = a.checkout_options(&form).unwrap();
+    assert_eq!(opts.requested_delivery_date, None);
+    assert!(!opts.ship_complete);
+}
+
+#[test]
+fn mouse_selects_rows_and_scrolls() {
+    use crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut a = search_app();
+    render(&mut a); // records where the list is
+    let list = a.areas.list;
+    let click = |row: u16| {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: list.x + 5,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // Third data row: border + header above the first one.
+    a.handle(click(list.y + a.areas.list_offset + 2));
+    assert_eq!(a.search.selected, 2);
+    assert_eq!(a.focus, Focus::List);
+    let scroll =
+        |kind| Event::Mouse(MouseEvent { kind, column: list.x + 5, row: list.y + 3, modifiers: KeyModifiers::NONE });
+    a.handle(scroll(MouseEventKind::ScrollUp));
+    assert_eq!(a.search.selected, 1);
+    a.handle(scroll(MouseEventKind::ScrollDown));
+    a.handle(scroll(MouseEventKind::ScrollDown));
+    assert_eq!(a.search.selected, 2, "stops at the last row");
+    // A click on the tab bar switches screens.
+    let tabs = a.areas.tabs;
+    let x = render(&mut a).lines().nth(1).unwrap().find("Baskets").unwrap() as u16 - 1; // - the quote
+    a.handle(Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: tabs.x + x,
+        row: tabs.y,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(a.tab, Tab::Baskets);
+}

@@ -1,0 +1,107 @@
+//! End to end in a real terminal: tmux runs `procure`, keys are sent with
+//! send-keys and the screen is read with capture-pane. A clerk reorders a
+//! saved basket; the order is then found on the shop.
+
+use crate::common::*;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(home: &Home, width: u16, height: u16) -> Tmux {
+        let session = format!("procure-test-{}", std::process::id());
+        let cmd = format!("env PROCURE_HOME={} TERM=xterm-256color {}", home.path().display(), BIN);
+        let st = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &session, "-x", &width.to_string(), "-y", &height.to_string(), &cmd])
+            .status()
+            .expect("tmux must be installed (tests/run.sh installs it)");
+        assert!(st.success());
+        Tmux { session }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let st = Command::new("tmux").args(["send-keys", "-t", &self.session, k]).status().unwrap();
+            assert!(st.success());
+            // A lone Escape must not merge with the next key into Alt+key.
+            let pause = if *k == "Escape" { 600 } else { 60 };
+            std::thread::sleep(Duration::from_millis(pause));
+        }
+    }
+
+    fn literal(&self, text: &str) {
+        let st = Command::new("tmux").args(["send-keys", "-t", &self.session, "-l", text]).status().unwrap();
+        assert!(st.success());
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux").args(["capture-pane", "-p", "-t", &self.session]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {text:?}; screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux").args(["has-session", "-t", &self.session]).status().map(|s| s.success()).unwrap_or(false)
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).status();
+    }
+}
+
+#[test]
+fn reorder_a_saved_basket_in_a_real_terminal() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "weekly"]).ok();
+    home.run(&["basket", "add", "weekly", "T-BRG-1", "10"]).ok();
+    home.run(&["basket", "add", "weekly", "T-SCR-1", "200"]).ok();
+
+    let t = Tmux::start(&home, 120, 36);
+    t.wait_for("Type number, SKU");
+    t.keys(&["F3"]);
+    t.wait_for("weekly — 2 lines");
+    t.keys(&["c"]);
+    t.wait_for("Checkout — basket weekly");
+    t.literal("TMUX-7");
+    t.keys(&["C-s"]);
+    t.wait_for("earliest delivery");
+    t.keys(&["C-s"]);
+    let screen = t.wait_for(" placed");
+    let number = screen
+        .find("Order ")
+        .and_then(|at| screen[at + 6..].split_whitespace().next())
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("order number on screen:\n{screen}"));
+    t.keys(&["Escape", "q"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while t.alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!t.alive(), "q quits the app");
+
+    let list = home.run(&["--json", "order", "list"]).ok().json();
+    let found = list.as_array().unwrap().iter().find(|o| o["number"] == number.as_str()).cloned();
+    let found = found.unwrap_or_else(|| panic!("order {number} not on the shop: {list}"));
+    assert_eq!(found["po_number"], "TMUX-7");
+    assert_eq!(found["line_count"], 2);
+}

@@ -50,6 +50,7 @@ fn me() -> Me {
                 ShippingMethod { id: "exp".into(), name: "Express".into(), price: dec!(24.90) },
             ],
         },
+        supplier: None,
     }
 }
 

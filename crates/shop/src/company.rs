@@ -3,7 +3,9 @@
 use super::db;
 use super::error::ShopError;
 use chrono::NaiveDate;
-use procure_protocol::api::{Address, Company, Me, PriceListHeader, Product, Role, ShippingMethod, Tier, User};
+use procure_protocol::api::{
+    Address, Company, Me, PriceListHeader, Product, Role, ShippingMethod, SupplierContact, Tier, User,
+};
 use procure_protocol::money;
 use rusqlite::{Connection, OptionalExtension, named_params};
 use rust_decimal::Decimal;
@@ -93,7 +95,28 @@ pub fn user(conn: &Connection, user_id: i64) -> Result<User, ShopError> {
 }
 
 pub fn me(conn: &Connection, company_id: i64, user_id: i64) -> Result<Me, ShopError> {
-    Ok(Me { user: user(conn, user_id)?, company: load(conn, company_id)?.company })
+    Ok(Me { user: user(conn, user_id)?, company: load(conn, company_id)?.company, supplier: supplier(conn, company_id)? })
+}
+
+/// The supplier's contact for this company, if the supplier set one.
+pub fn supplier(conn: &Connection, company_id: i64) -> Result<Option<SupplierContact>, ShopError> {
+    let data: Option<String> = conn
+        .prepare_cached("SELECT data FROM supplier_contacts WHERE company_id = ?1")?
+        .query_row([company_id], |r| r.get(0))
+        .optional()?;
+    Ok(data.as_deref().map(serde_json::from_str).transpose()?)
+}
+
+/// Sets (or with `None` removes) the supplier's contact for a company.
+pub fn set_supplier(conn: &Connection, company_id: i64, contact: Option<&SupplierContact>) -> Result<(), ShopError> {
+    match contact {
+        Some(c) => conn.execute(
+            "INSERT OR REPLACE INTO supplier_contacts (company_id, data) VALUES (?1, ?2)",
+            rusqlite::params![company_id, serde_json::to_string(c)?],
+        )?,
+        None => conn.execute("DELETE FROM supplier_contacts WHERE company_id = ?1", [company_id])?,
+    };
+    Ok(())
 }
 
 /// Discount percentages of a company by product family.

@@ -111,6 +111,11 @@ CREATE TABLE IF NOT EXISTS company_credit (
     company_id   INTEGER PRIMARY KEY REFERENCES companies(id),
     credit_limit TEXT
 );
+-- The supplier's contact for a company (sales contact, support line); none: `me` has no `supplier`.
+CREATE TABLE IF NOT EXISTS supplier_contacts (
+    company_id INTEGER PRIMARY KEY REFERENCES companies(id),
+    data       TEXT NOT NULL          -- JSON api::SupplierContact
+);
 CREATE TABLE IF NOT EXISTS quotes (
     id         INTEGER PRIMARY KEY,
     company_id INTEGER NOT NULL REFERENCES companies(id),

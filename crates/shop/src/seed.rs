@@ -7,7 +7,7 @@ use super::orders;
 use anyhow::Context as _;
 use chrono::{Datelike, Duration, Utc};
 use procure_generate::{self as generate, GeneratedProduct};
-use procure_protocol::api::{Address, Order, OrderStatus, PricedLine, ShippingMethod, Tier};
+use procure_protocol::api::{Address, Order, OrderStatus, PricedLine, ShippingMethod, SupplierContact, Tier};
 use procure_protocol::money;
 use procure_protocol::quantity::QuantityRules;
 use rusqlite::{Transaction, params};
@@ -48,6 +48,21 @@ struct DemoCompany {
     /// (user name, full name, role, order limit)
     users: [(&'static str, &'static str, &'static str, Option<Decimal>); 3],
     credit_limit: Decimal,
+    /// The demo supplier's sales contact for this company: (name, e-mail).
+    sales_contact: (&'static str, &'static str),
+}
+
+/// The demo supplier, as `me` names it to every company.
+pub const DEMO_SUPPLIER: &str = "Nordwerk Industriebedarf GmbH";
+
+fn demo_supplier(c: &DemoCompany) -> SupplierContact {
+    SupplierContact {
+        name: DEMO_SUPPLIER.into(),
+        sales_contact: Some(c.sales_contact.0.into()),
+        phone: Some("+49 711 555 0100".into()),
+        email: Some(c.sales_contact.1.into()),
+        support_hours: Some("Mon–Fri 07:00–18:00 CET".into()),
+    }
 }
 
 fn address(id: &str, label: &str, name: &str, street: &str, postal_code: &str, city: &str, country: &str) -> Address {
@@ -117,6 +132,7 @@ fn demo_companies() -> Vec<DemoCompany> {
                 ("admin", "Petra Lang", "admin", None),
             ],
             credit_limit: Decimal::from(100_000),
+            sales_contact: ("Jana Hoffmann", "j.hoffmann@nordwerk.example"),
         },
         DemoCompany {
             code: "BOLT",
@@ -154,6 +170,7 @@ fn demo_companies() -> Vec<DemoCompany> {
                 ("admin", "George Hall", "admin", None),
             ],
             credit_limit: Decimal::from(50_000),
+            sales_contact: ("Pieter de Vries", "p.devries@nordwerk.example"),
         },
         DemoCompany {
             code: "CRANE",
@@ -203,6 +220,7 @@ fn demo_companies() -> Vec<DemoCompany> {
                 ("admin", "Nina Frei", "admin", None),
             ],
             credit_limit: Decimal::from(10_000),
+            sales_contact: ("Jana Hoffmann", "j.hoffmann@nordwerk.example"),
         },
     ]
 }
@@ -343,6 +361,8 @@ pub fn seed_demo_with(db_path: &Path, opts: &SeedOptions) -> anyhow::Result<Seed
             "INSERT OR REPLACE INTO company_credit (company_id, credit_limit) VALUES (?1, ?2)",
             params![company_id, c.credit_limit.to_string()],
         )?;
+        super::company::set_supplier(&tx, company_id, Some(&demo_supplier(c)))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         for (username, name, role, limit) in &c.users {
             let hash = hashes.next().context("one password hash per demo user")?;
             tx.execute(

@@ -1143,3 +1143,25 @@ async fn the_supplier_command_line_refuses_with_5_and_misuse_is_2() {
     assert_eq!(code, 5, "an expired offer is not open");
     assert!(err.contains("expired"), "{err}");
 }
+
+#[tokio::test]
+async fn me_names_the_suppliers_contact_of_each_company() {
+    let s = start().await;
+    let acme: Me = s.get_json(&s.login("ACME", "buyer").await, "/me").await;
+    let contact = acme.supplier.expect("the demo seed gives every company a contact");
+    assert_eq!(contact.name, shop::seed::DEMO_SUPPLIER);
+    assert_eq!(contact.sales_contact.as_deref(), Some("Jana Hoffmann"));
+    assert_eq!(contact.email.as_deref(), Some("j.hoffmann@nordwerk.example"));
+    assert!(contact.phone.is_some() && contact.support_hours.is_some());
+    let bolt_token = s.login("BOLT", "buyer").await;
+    let bolt: Me = s.get_json(&bolt_token, "/me").await;
+    assert_eq!(bolt.supplier.unwrap().sales_contact.as_deref(), Some("Pieter de Vries"), "each company its own");
+
+    // Without a contact on file, `me` has no `supplier` key at all.
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    conn.execute("DELETE FROM supplier_contacts WHERE company_id = (SELECT id FROM companies WHERE code = 'BOLT')", [])
+        .unwrap();
+    let raw: serde_json::Value = s.get_json(&bolt_token, "/me").await;
+    assert!(raw.get("supplier").is_none(), "{raw}");
+    assert_eq!(raw["company"]["code"], "BOLT");
+}

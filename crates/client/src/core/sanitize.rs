@@ -95,6 +95,12 @@ impl Clean for api::Me {
             c(&mut m.id);
             c(&mut m.name);
         }
+        if let Some(s) = &mut self.supplier {
+            c(&mut s.name);
+            for f in [&mut s.sales_contact, &mut s.phone, &mut s.email, &mut s.support_hours] {
+                co(f);
+            }
+        }
     }
 }
 

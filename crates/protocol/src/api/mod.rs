@@ -89,6 +89,22 @@ pub struct Company {
 pub struct Me {
     pub user: User,
     pub company: Company,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplier: Option<SupplierContact>,
+}
+
+/// The supplier's contact for this company, as `me` gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplierContact {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sales_contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_hours: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -48,6 +48,8 @@ pub struct RegionInfo {
     pub currency: String,
     /// The country whose taxes the catalog shows (the region's first).
     pub country: Option<String>,
+    /// The store's contact, from the region's metadata (see [`supplier`]).
+    pub supplier: Option<api::SupplierContact>,
 }
 
 impl RegionInfo {
@@ -56,8 +58,33 @@ impl RegionInfo {
             name: r.name.clone(),
             currency: r.currency_code.to_uppercase(),
             country: r.countries.first().map(|c| c.iso_2.to_lowercase()),
+            supplier: supplier(&r.metadata),
         }
     }
+}
+
+/// Region metadata keys a store sets to show buyers whom to call.
+pub mod supplier_key {
+    pub const NAME: &str = "supplier_name";
+    pub const SALES_CONTACT: &str = "sales_contact";
+    pub const PHONE: &str = "support_phone";
+    pub const EMAIL: &str = "support_email";
+    pub const HOURS: &str = "support_hours";
+}
+
+/// Medusa's store API does not show the store's own details to customers;
+/// what a store offers is its region's metadata. No key set: no contact.
+pub fn supplier(m: &wire::Metadata) -> Option<api::SupplierContact> {
+    use supplier_key::*;
+    let get = |k: &str| meta(m, k).map(|v| v.into_owned());
+    let contact = api::SupplierContact {
+        name: get(NAME).unwrap_or_default(),
+        sales_contact: get(SALES_CONTACT),
+        phone: get(PHONE),
+        email: get(EMAIL),
+        support_hours: get(HOURS),
+    };
+    (contact != api::SupplierContact::default()).then_some(contact)
 }
 
 /// One orderable variant: the part, its price, and what ordering it needs.
@@ -288,6 +315,7 @@ pub fn me(c: &wire::Customer, region: &RegionInfo, shipping: &[wire::ShippingOpt
             ship_to,
             shipping_methods: shipping.iter().map(shipping_method).collect(),
         },
+        supplier: region.supplier.clone(),
     }
 }
 
@@ -571,7 +599,8 @@ mod tests {
                 {"id":"cuaddr_1","address_name":"Werk 1","is_default_shipping":true,"company":"Müller GmbH",
                  "address_1":"Industriestraße 12","city":"Hamburg","postal_code":"20097","country_code":"de"}]}"#,
         );
-        let region = RegionInfo { name: "Deutschland".into(), currency: "EUR".into(), country: Some("de".into()) };
+        let region =
+            RegionInfo { name: "Deutschland".into(), currency: "EUR".into(), country: Some("de".into()), supplier: None };
         let opts: Vec<wire::ShippingOption> = parse(
             r#"[{"id":"so_1","name":"Standard","amount":9.9,"calculated_price":{"calculated_amount":9.9,"raw_calculated_amount":{"value":"9.90"}}}]"#,
         );
@@ -589,5 +618,30 @@ mod tests {
         assert_eq!(me.company.name, "x@y.test");
         assert_eq!(me.company.ship_to[0].id, REGION_ADDRESS_ID);
         assert_eq!(me.company.ship_to[0].country, "DE");
+    }
+
+    #[test]
+    fn the_stores_contact_comes_from_the_region_metadata() {
+        let r: wire::Region = parse(
+            r#"{"name":"Deutschland","currency_code":"eur","countries":[{"iso_2":"de"}],
+              "metadata":{"supplier_name":"Müller Technik","sales_contact":"Eva Klein","support_phone":"+49 40 123",
+                          "support_email":"vertrieb@mueller.test","support_hours":"Mo–Fr 8–17","other":"x"}}"#,
+        );
+        let info = RegionInfo::from_wire(&r);
+        let want = api::SupplierContact {
+            name: "Müller Technik".into(),
+            sales_contact: Some("Eva Klein".into()),
+            phone: Some("+49 40 123".into()),
+            email: Some("vertrieb@mueller.test".into()),
+            support_hours: Some("Mo–Fr 8–17".into()),
+        };
+        assert_eq!(info.supplier.as_ref(), Some(&want));
+        let c: wire::Customer = parse(r#"{"id":"cus_1","email":"x@y.test","addresses":[]}"#);
+        assert_eq!(me(&c, &info, &[]).supplier, Some(want));
+        // A region without those keys: no contact rather than an empty one.
+        let bare: wire::Region = parse(r#"{"name":"EU","currency_code":"eur","metadata":{"other":"x"}}"#);
+        assert_eq!(RegionInfo::from_wire(&bare).supplier, None);
+        let none: wire::Region = parse(r#"{"name":"EU","currency_code":"eur"}"#);
+        assert_eq!(RegionInfo::from_wire(&none).supplier, None);
     }
 }

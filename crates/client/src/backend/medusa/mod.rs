@@ -219,7 +219,7 @@ impl MedusaShop {
             return Ok(r);
         }
         let path = format!("/store/regions/{}", self.settings.region_id);
-        let body: wire::RegionBody = match self.get(&path, &[("fields", "id,name,currency_code,*countries")]).await {
+        let body: wire::RegionBody = match self.get(&path, &[("fields", "id,name,currency_code,metadata,*countries")]).await {
             Ok(b) => b,
             Err(BackendError::NotFound(_)) => {
                 return Err(BackendError::Misconfigured(format!(

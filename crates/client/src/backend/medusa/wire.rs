@@ -139,6 +139,8 @@ pub struct Region {
     pub currency_code: String,
     #[serde(default)]
     pub countries: Vec<Country>,
+    #[serde(default)]
+    pub metadata: Metadata,
 }
 
 #[derive(Debug, Clone, Deserialize)]

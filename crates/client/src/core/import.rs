@@ -1,6 +1,9 @@
-//! Parsing `sku,qty` lists as pasted from a spreadsheet: header optional;
-//! comma, semicolon or tab separated. Each line is kept with its line number
-//! so problems can be reported where they are.
+//! Parsing `sku,qty` lists as pasted or saved from a spreadsheet: header
+//! optional (columns then found by their names, in English, German or
+//! Dutch); comma, semicolon or tab separated; UTF-8, UTF-16 with BOM or
+//! Windows-1252 (what Excel writes as "CSV"); `1.000` and `10,00` read as the
+//! file's own locale writes them. Each line is kept with its line number so
+//! problems can be reported where they are.
 
 use crate::core::quantity::parse_quantity;
 
@@ -20,8 +23,73 @@ pub struct ImportProblem {
     pub reason: String,
 }
 
-const SKU_HEADERS: &[&str] = &["sku", "article", "part", "item", "artikel", "type", "mpn", "part number", "partnumber"];
-const QTY_HEADERS: &[&str] = &["qty", "quantity", "menge", "amount", "count", "anzahl"];
+/// Header names, compared without case, spaces or punctuation
+/// ("Part No.", "part_number" and "Artikel-Nr." all match).
+const SKU_HEADERS: &[&str] = &[
+    "sku",
+    "article",
+    "articlenumber",
+    "part",
+    "partnumber",
+    "partno",
+    "item",
+    "itemnumber",
+    "itemno",
+    "type",
+    "typenumber",
+    "mpn",
+    "artikel",
+    "artikelnummer",
+    "artikelnr",
+    "artnr",
+    "materialnummer",
+    "bestellnummer",
+    "typnummer",
+    "onderdeelnummer",
+    "bestelnummer",
+];
+const QTY_HEADERS: &[&str] =
+    &["qty", "quantity", "menge", "anzahl", "stuck", "stueck", "aantal", "hoeveelheid", "amount", "count", "pcs"];
+const NOTE_HEADERS: &[&str] = &[
+    "note",
+    "notes",
+    "comment",
+    "costcentre",
+    "costcenter",
+    "bemerkung",
+    "notiz",
+    "kommentar",
+    "kostenstelle",
+    "opmerking",
+    "kostenplaats",
+];
+
+fn header_key(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'ü' => 'u',
+            'ö' => 'o',
+            'ä' => 'a',
+            c => c,
+        })
+        .collect()
+}
+
+/// Text of a file as a spreadsheet saved it: a BOM decides (UTF-8, UTF-16);
+/// without one, UTF-8 if it is valid, else Windows-1252 (a superset of
+/// Latin-1's printable characters, and what Excel writes in Western Europe).
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return text.into_owned();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+    }
+}
 
 fn delimiter(text: &str) -> u8 {
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
@@ -34,19 +102,125 @@ fn delimiter(text: &str) -> u8 {
     }
 }
 
-fn is_header(fields: &[String]) -> bool {
-    let f0 = fields.first().map(|s| s.trim().to_lowercase()).unwrap_or_default();
-    let f1 = fields.get(1).map(|s| s.trim().to_lowercase()).unwrap_or_default();
-    parse_quantity(&f1).is_err() && (SKU_HEADERS.contains(&f0.as_str()) || QTY_HEADERS.contains(&f1.as_str()))
+/// How the file writes numbers, as far as its delimiter tells: Excel writes
+/// `;` where the decimal mark is a comma, `,` where it is a point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NumberStyle {
+    /// `1.000,5`: semicolon-separated files.
+    DecimalComma,
+    /// `1,000.5`: comma-separated files.
+    DecimalPoint,
+    /// Tab-separated or typed: `1.000` and `1,000` are ambiguous.
+    Unknown,
 }
 
-/// Parses the list. Blank lines are skipped; a third column, if any, is a line note.
+/// A quantity as a spreadsheet writes it, as a whole number: `1.000` (a
+/// thousand where the decimal mark is a comma), `1.000,00`, `10,00`,
+/// `1 000`. A text that reads as different numbers in different locales is
+/// refused rather than guessed.
+pub fn parse_quantity_text(text: &str, style: NumberStyle) -> Result<u32, String> {
+    let t: String = text.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'')).collect();
+    if t.is_empty() || t.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') {
+        return parse_quantity(&t);
+    }
+    let bad = || format!("quantity must be a positive whole number, got {:?}", text.trim());
+    if !t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+        return Err(bad());
+    }
+    // The last mark is the decimal mark when both appear: 1.000,00 / 1,000.00.
+    let (thousands, decimal) = match (t.rfind('.'), t.rfind(',')) {
+        (Some(d), Some(c)) if c > d => ('.', Some(',')),
+        (Some(_), Some(_)) => (',', Some('.')),
+        (Some(_), None) | (None, Some(_)) => {
+            let mark = if t.contains('.') { '.' } else { ',' };
+            let groups: Vec<&str> = t.split(mark).collect();
+            let grouped = groups.len() > 1
+                && (1..=3).contains(&groups[0].len())
+                && groups[1..].iter().all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()));
+            let locale_thousands = match style {
+                NumberStyle::DecimalComma => Some('.'),
+                NumberStyle::DecimalPoint => Some(','),
+                NumberStyle::Unknown => None,
+            };
+            if grouped {
+                if locale_thousands == Some(mark) {
+                    (mark, None)
+                } else {
+                    return Err(format!(
+                        "quantity {:?} is ambiguous (a thousand or one?): write it without separators",
+                        text.trim()
+                    ));
+                }
+            } else if groups.len() == 2 {
+                (if mark == '.' { ',' } else { '.' }, Some(mark))
+            } else {
+                return Err(bad());
+            }
+        }
+        (None, None) => return Err(bad()),
+    };
+    let (whole, fraction) = match decimal {
+        Some(d) => t.rsplit_once(d).unwrap_or((&t, "")),
+        None => (t.as_str(), ""),
+    };
+    if !fraction.chars().all(|c| c == '0') || fraction.contains(thousands) {
+        return Err(format!("quantity must be a positive whole number, got {:?}", text.trim()));
+    }
+    let mut groups = whole.split(thousands);
+    let first = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    let well_grouped = !first.is_empty()
+        && (rest.is_empty() || first.len() <= 3)
+        && rest.iter().all(|g| g.len() == 3)
+        && whole.chars().all(|c| c.is_ascii_digit() || c == thousands);
+    if !well_grouped {
+        return Err(bad());
+    }
+    parse_quantity(&whole.replace(thousands, ""))
+}
+
+/// Which column holds what.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    sku: usize,
+    qty: usize,
+    note: Option<usize>,
+}
+
+const POSITIONAL: Columns = Columns { sku: 0, qty: 1, note: Some(2) };
+
+/// The columns a header row names, if it is one.
+fn header(fields: &[String]) -> Option<Result<Columns, String>> {
+    let keys: Vec<String> = fields.iter().map(|f| header_key(f)).collect();
+    let find = |names: &[&str]| keys.iter().position(|k| names.contains(&k.as_str()));
+    let (sku, qty, note) = (find(SKU_HEADERS), find(QTY_HEADERS), find(NOTE_HEADERS));
+    if sku.is_none() && qty.is_none() && note.is_none() {
+        return None;
+    }
+    // A first line with a whole number in its second column is data ("part 5").
+    if fields.get(1).is_some_and(|f| parse_quantity(f).is_ok()) && qty.is_none() {
+        return None;
+    }
+    Some(match (sku, qty) {
+        (Some(sku), Some(qty)) => Ok(Columns { sku, qty, note }),
+        (None, _) => Err("the header names no SKU column (sku, part number, artikel, …)".to_string()),
+        (_, None) => Err("the header names no quantity column (qty, quantity, menge, aantal, …)".to_string()),
+    })
+}
+
+/// Parses the list. Blank lines are skipped; without a header the columns
+/// are SKU, quantity and an optional note.
 pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
     let text = text.trim_start_matches('\u{feff}');
     let delim = delimiter(text);
+    let style = match delim {
+        b';' => NumberStyle::DecimalComma,
+        b',' => NumberStyle::DecimalPoint,
+        _ => NumberStyle::Unknown,
+    };
     let mut lines = Vec::new();
     let mut problems = Vec::new();
-    let mut first = true;
+    let mut columns: Option<Columns> = None;
     // Line by line, so the numbers are the ones a person sees in the file.
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
@@ -78,21 +252,34 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
         if fields.iter().all(|f| f.is_empty()) {
             continue;
         }
-        if std::mem::take(&mut first) && is_header(&fields) {
-            continue;
-        }
-        let sku = fields[0].clone();
+        let cols = match columns {
+            Some(c) => c,
+            None => match header(&fields) {
+                Some(Ok(c)) => {
+                    columns = Some(c);
+                    continue;
+                }
+                Some(Err(reason)) => {
+                    // Nothing below can be read without knowing the columns.
+                    problems.push(ImportProblem { line, sku: String::new(), reason });
+                    return (lines, problems);
+                }
+                None => *columns.insert(POSITIONAL),
+            },
+        };
+        let field = |i: usize| fields.get(i).map(String::as_str).unwrap_or("");
+        let sku = field(cols.sku).to_string();
         if sku.is_empty() {
             problems.push(ImportProblem { line, sku, reason: "the SKU is missing".into() });
             continue;
         }
-        let Some(qty_text) = fields.get(1) else {
+        if field(cols.qty).is_empty() {
             problems.push(ImportProblem { line, sku, reason: "the quantity is missing".into() });
             continue;
-        };
-        match parse_quantity(qty_text) {
+        }
+        match parse_quantity_text(field(cols.qty), style) {
             Ok(qty) => {
-                let note = fields.get(2).filter(|n| !n.is_empty()).cloned();
+                let note = cols.note.map(field).filter(|n| !n.is_empty()).map(str::to_string);
                 lines.push(ImportLine { line, sku, qty, note })
             }
             Err(reason) => problems.push(ImportProblem { line, sku, reason }),
@@ -136,5 +323,66 @@ mod tests {
         let lines: Vec<usize> = p.iter().map(|x| x.line).collect();
         assert_eq!(lines, vec![2, 3, 4, 5, 6]);
         assert!(p[1].reason.contains("missing"));
+    }
+
+    #[test]
+    fn columns_are_found_by_their_names_in_any_order() {
+        let text = "Omschrijving;Aantal;Opmerking;Artikelnummer\nKogellager;4;KP-100;T-BRG-1\nBout;200;;T-SCR-1\n";
+        let (l, p) = parse_lines(text);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(l[0], ImportLine { line: 2, sku: "T-BRG-1".into(), qty: 4, note: Some("KP-100".into()) });
+        assert_eq!((l[1].sku.as_str(), l[1].qty, l[1].note.as_deref()), ("T-SCR-1", 200, None));
+        let (l, _) = parse_lines("Part No.,Description,Quantity,Comment\nT-CON-1,Contactor,2,urgent\n");
+        assert_eq!((l[0].sku.as_str(), l[0].qty, l[0].note.as_deref()), ("T-CON-1", 2, Some("urgent")));
+        let (l, _) = parse_lines("Artikel-Nr.;Stück;Kostenstelle\nA-1;3;4711\n");
+        assert_eq!((l[0].sku.as_str(), l[0].qty, l[0].note.as_deref()), ("A-1", 3, Some("4711")));
+        // A header that names parts but no quantity cannot be guessed.
+        let (l, p) = parse_lines("sku;name\nA-1;Bolt\n");
+        assert!(l.is_empty());
+        assert_eq!(p[0].line, 1);
+        assert!(p[0].reason.contains("quantity column"), "{p:?}");
+    }
+
+    #[test]
+    fn numbers_as_the_files_locale_writes_them() {
+        use NumberStyle::*;
+        assert_eq!(parse_quantity_text("1.000", DecimalComma), Ok(1000));
+        assert_eq!(parse_quantity_text("12.500", DecimalComma), Ok(12500));
+        assert_eq!(parse_quantity_text("10,00", DecimalComma), Ok(10));
+        assert_eq!(parse_quantity_text("1.000,00", DecimalComma), Ok(1000));
+        assert_eq!(parse_quantity_text("1,000", DecimalPoint), Ok(1000));
+        assert_eq!(parse_quantity_text("10.00", DecimalPoint), Ok(10));
+        assert_eq!(parse_quantity_text("1,000.00", Unknown), Ok(1000), "both marks: unambiguous");
+        assert_eq!(parse_quantity_text("10,00", Unknown), Ok(10));
+        assert_eq!(parse_quantity_text("1 000", Unknown), Ok(1000));
+        // One or a thousand? Not guessed.
+        assert!(parse_quantity_text("1.000", Unknown).unwrap_err().contains("ambiguous"));
+        assert!(parse_quantity_text("1.000", DecimalPoint).unwrap_err().contains("ambiguous"));
+        assert!(parse_quantity_text("1,000", DecimalComma).unwrap_err().contains("ambiguous"));
+        for bad in ["2,5", "1.5", "1.00.0", "1,2,3", "10,000,0", "12.34.567", "1.000,5", "abc", "-1", "0"] {
+            assert!(parse_quantity_text(bad, DecimalComma).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn files_as_excel_saves_them() {
+        // Windows-1252, `;`, CRLF, a decimal comma: "CSV (Trennzeichen-getrennt)".
+        let mut bytes = b"Artikelnummer;Bezeichnung;Menge;Bemerkung\r\n".to_vec();
+        bytes.extend(b"T-SCR-1;Sechskantschraube \xd8 8;1.000;Halle 3 \x96 T\xfcr 2\r\n");
+        bytes.extend(b"T-BRG-1;Rillenkugellager;10,00;\r\n\r\n;;;\r\nT-CON-1;Sch\xfctz;2,5;\r\n");
+        let text = decode(&bytes);
+        assert!(text.contains("Ø 8") && text.contains("Halle 3 – Tür 2"), "{text}");
+        let (l, p) = parse_lines(&text);
+        assert_eq!(l[0], ImportLine { line: 2, sku: "T-SCR-1".into(), qty: 1000, note: Some("Halle 3 – Tür 2".into()) });
+        assert_eq!((l[1].line, l[1].qty), (3, 10));
+        assert_eq!(p, vec![ImportProblem { line: 6, sku: "T-CON-1".into(), reason: p[0].reason.clone() }]);
+        assert!(p[0].reason.contains("whole number"), "{p:?}");
+        // UTF-8 with a BOM, and UTF-16 ("Unicode text").
+        let (l, _) = parse_lines(&decode("\u{feff}sku,qty\r\nT-BRG-1,\"1,000\"\r\n".as_bytes()));
+        assert_eq!((l[0].sku.as_str(), l[0].qty), ("T-BRG-1", 1000));
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend("Artikel\tMenge\r\nTür-1\t3\r\n".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let (l, _) = parse_lines(&decode(&utf16));
+        assert_eq!((l[0].sku.as_str(), l[0].qty), ("Tür-1", 3));
     }
 }

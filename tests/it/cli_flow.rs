@@ -181,7 +181,7 @@ fn csv_import_adds_good_lines_and_reports_bad_ones() {
     let lines = b["lines"].as_array().unwrap();
     assert_eq!(lines.len(), 2, "{b}");
     assert_eq!(lines[0]["sku"], "T-BRG-1");
-    assert_eq!(lines[1]["qty"], 200);
+    assert_eq!(lines[1]["quantity"], 200);
 
     // JSON report for scripts.
     let r = home.run(&["--json", "basket", "import", "imp", file.to_str().unwrap()]).fails_with(5);

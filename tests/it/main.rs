@@ -8,6 +8,7 @@
 
 mod common;
 
+mod cli_conventions;
 mod cli_flow;
 mod group_decisions;
 mod medusa_backend;

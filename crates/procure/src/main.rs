@@ -3,5 +3,8 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    procure::cli::run(procure::cli::Cli::parse())
+    match procure::cli::Cli::try_parse() {
+        Ok(cli) => procure::cli::run(cli),
+        Err(e) => procure::cli::argument_error(e),
+    }
 }

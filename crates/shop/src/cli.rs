@@ -65,6 +65,9 @@ pub enum ShopCommand {
         /// Contract prices CSV: columns company, sku, min_qty, unit_price.
         #[arg(long)]
         prices: Option<PathBuf>,
+        /// Print the report as JSON on stdout (counts and each refused line).
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -283,16 +286,28 @@ pub fn run(cmd: ShopCommand) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             })
         }
-        ShopCommand::Import { db, catalog, prices } => {
+        ShopCommand::Import { db, catalog, prices, json } => {
             let report = shop::import(&db, &catalog, prices.as_deref())?;
             let mut out = std::io::stdout().lock();
-            for e in &report.errors {
-                writeln!(out, "rejected: {e}")?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&ImportJson { schema_version: 1, report: &report })?)?;
+            } else {
+                for e in &report.errors {
+                    writeln!(out, "rejected: {e}")?;
+                }
+                writeln!(out, "{}", report.summary())?;
             }
-            writeln!(out, "{}", report.summary())?;
             Ok(if report.rejected > 0 { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
         }
     }
+}
+
+/// `shop import --json`: the report with the version of its shape.
+#[derive(serde::Serialize)]
+struct ImportJson<'a> {
+    schema_version: u32,
+    #[serde(flatten)]
+    report: &'a crate::ImportReport,
 }
 
 /// `procure-shop`: the reference shop's own command line.

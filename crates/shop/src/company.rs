@@ -95,7 +95,11 @@ pub fn user(conn: &Connection, user_id: i64) -> Result<User, ShopError> {
 }
 
 pub fn me(conn: &Connection, company_id: i64, user_id: i64) -> Result<Me, ShopError> {
-    Ok(Me { user: user(conn, user_id)?, company: load(conn, company_id)?.company, supplier: supplier(conn, company_id)? })
+    Ok(Me {
+        user: user(conn, user_id)?,
+        company: load(conn, company_id)?.company,
+        supplier: supplier(conn, company_id)?,
+    })
 }
 
 /// The supplier's contact for this company, if the supplier set one.

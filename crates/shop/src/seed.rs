@@ -361,8 +361,7 @@ pub fn seed_demo_with(db_path: &Path, opts: &SeedOptions) -> anyhow::Result<Seed
             "INSERT OR REPLACE INTO company_credit (company_id, credit_limit) VALUES (?1, ?2)",
             params![company_id, c.credit_limit.to_string()],
         )?;
-        super::company::set_supplier(&tx, company_id, Some(&demo_supplier(c)))
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        super::company::set_supplier(&tx, company_id, Some(&demo_supplier(c))).map_err(|e| anyhow::anyhow!("{e}"))?;
         for (username, name, role, limit) in &c.users {
             let hash = hashes.next().context("one password hash per demo user")?;
             tx.execute(

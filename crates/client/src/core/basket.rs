@@ -190,6 +190,8 @@ pub trait PartLookup {
 pub struct PricedBasketLine {
     pub sku: String,
     pub name: String,
+    /// `quantity` in JSON, as on the wire.
+    #[serde(rename = "quantity")]
     pub qty: u32,
     pub note: Option<String>,
     pub unit_price: Option<Decimal>,

@@ -373,7 +373,10 @@ mod tests {
         let text = decode(&bytes);
         assert!(text.contains("Ø 8") && text.contains("Halle 3 – Tür 2"), "{text}");
         let (l, p) = parse_lines(&text);
-        assert_eq!(l[0], ImportLine { line: 2, sku: "T-SCR-1".into(), qty: 1000, note: Some("Halle 3 – Tür 2".into()) });
+        assert_eq!(
+            l[0],
+            ImportLine { line: 2, sku: "T-SCR-1".into(), qty: 1000, note: Some("Halle 3 – Tür 2".into()) }
+        );
         assert_eq!((l[1].line, l[1].qty), (3, 10));
         assert_eq!(p, vec![ImportProblem { line: 6, sku: "T-CON-1".into(), reason: p[0].reason.clone() }]);
         assert!(p[0].reason.contains("whole number"), "{p:?}");

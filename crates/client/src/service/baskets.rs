@@ -63,8 +63,25 @@ pub fn note(ctx: &Context, name: &str, sku: &str, note: Option<String>) -> Resul
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
-    pub added: Vec<(usize, String, u32)>,
+    pub added: Vec<AddedLine>,
+    /// Each line not added, with its line number in the file and why.
     pub problems: Vec<ImportProblem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AddedLine {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// The part's SKU (a type number in the file is resolved to it).
+    pub sku: String,
+    /// The quantity the line added.
+    pub quantity: u32,
+}
+
+/// [`import_text`] for a file's bytes in whatever encoding a spreadsheet
+/// saved them (see [`crate::core::import::decode`]).
+pub fn import_bytes(ctx: &Context, name: &str, bytes: &[u8]) -> Result<ImportReport> {
+    import_text(ctx, name, &crate::core::import::decode(bytes))
 }
 
 /// Adds every good line of a `sku,qty` list; each bad line is reported with
@@ -93,7 +110,7 @@ pub fn apply_lines(b: &mut Basket, cache: &CatalogCache, index: &SearchIndex, te
             Ok((p.sku, q))
         });
         match outcome {
-            Ok((sku, _)) => added.push((l.line, sku, l.qty)),
+            Ok((sku, _)) => added.push(AddedLine { line: l.line, sku, quantity: l.qty }),
             Err(e) => problems.push(ImportProblem { line: l.line, sku: l.sku.clone(), reason: reason(&e) }),
         }
     }
@@ -108,14 +125,51 @@ fn reason(e: &BasketError) -> String {
     }
 }
 
-/// `sku,qty,note` as CSV.
-pub fn export_csv(b: &Basket) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// How a CSV export is written. `Default` is plain CSV (`,`, decimal
+/// point, no BOM); [`CsvStyle::excel_de`] is what Excel opens directly
+/// where the decimal mark is a comma.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvStyle {
+    pub delimiter: u8,
+    pub decimal_comma: bool,
+    /// Starts with a UTF-8 byte order mark, so Excel reads the file as UTF-8.
+    pub bom: bool,
+}
+
+impl Default for CsvStyle {
+    fn default() -> Self {
+        CsvStyle { delimiter: b',', decimal_comma: false, bom: false }
+    }
+}
+
+/// The columns of a CSV export; `basket import` reads them back by name.
+pub const CSV_COLUMNS: [&str; 6] = ["sku", "name", "qty", "unit_price", "line_total", "note"];
+
+/// The basket priced as CSV: sku, name, qty, unit price, line total, note.
+/// A part without a price has empty price cells.
+pub fn export_csv(b: &PricedBasket, style: CsvStyle) -> Result<String> {
+    if style.decimal_comma && style.delimiter == b',' {
+        return Err(Error::Usage("a decimal comma needs another delimiter than ',' (e.g. ';')".into()));
+    }
+    let mut w = csv::WriterBuilder::new().delimiter(style.delimiter).from_writer(Vec::new());
     let io = |e: csv::Error| Error::Internal(e.to_string());
-    w.write_record(["sku", "qty", "note"]).map_err(io)?;
+    let amount = |d: Option<rust_decimal::Decimal>| {
+        let text = d.map(crate::core::money::format_amount).unwrap_or_default();
+        if style.decimal_comma { text.replace('.', ",") } else { text }
+    };
+    w.write_record(CSV_COLUMNS).map_err(io)?;
     for l in &b.lines {
-        w.write_record([l.sku.as_str(), &l.qty.to_string(), l.note.as_deref().unwrap_or("")]).map_err(io)?;
+        w.write_record([
+            l.sku.as_str(),
+            &l.name,
+            &l.qty.to_string(),
+            &amount(l.unit_price),
+            &amount(l.line_total),
+            l.note.as_deref().unwrap_or(""),
+        ])
+        .map_err(io)?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Internal(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))
+    let text = String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(if style.bom { format!("\u{feff}{text}") } else { text })
 }

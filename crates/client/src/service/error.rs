@@ -20,7 +20,19 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The documented exit codes (README, `procure --help`).
+    /// Every kind, in the order of its exit code.
+    pub const ALL: [ErrorKind; 7] = [
+        ErrorKind::Internal,
+        ErrorKind::Usage,
+        ErrorKind::AuthNeeded,
+        ErrorKind::Unreachable,
+        ErrorKind::Rejected,
+        ErrorKind::PriceChanged,
+        ErrorKind::LocalData,
+    ];
+
+    /// The documented exit codes: `procure --help` and the README table are
+    /// made from these and [`ErrorKind::meaning`].
     pub fn exit_code(self) -> u8 {
         match self {
             ErrorKind::Internal => 1,
@@ -32,6 +44,30 @@ impl ErrorKind {
             ErrorKind::LocalData => 7,
         }
     }
+
+    /// What the exit code means, in a user's words.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            // As grep's 1: a search without a match is not an error, but says so.
+            ErrorKind::Internal => "internal error; for `search`: nothing matched",
+            ErrorKind::Usage => "usage error (bad arguments, insecure shop address)",
+            ErrorKind::AuthNeeded => "login needed (no profile yet, not logged in, session expired, wrong password)",
+            ErrorKind::Unreachable => "shop unreachable (down, timed out, or sent an unreadable answer)",
+            ErrorKind::Rejected => "rejected input (unknown SKU, bad quantity, bad file lines, refused by the shop)",
+            ErrorKind::PriceChanged => "price changed (nothing ordered; review, then --yes)",
+            ErrorKind::LocalData => {
+                "local data problem (a config, basket or cache file cannot be read; it is left untouched)"
+            }
+        }
+    }
+}
+
+/// Every exit code with its meaning, 0 first, as `procure --help` and the
+/// README list them.
+pub fn exit_codes() -> Vec<(u8, &'static str)> {
+    let mut all = vec![(0, "success")];
+    all.extend(ErrorKind::ALL.iter().map(|k| (k.exit_code(), k.meaning())));
+    all
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +123,7 @@ impl Error {
                 StoreError::Corrupt { .. } | StoreError::Cache { .. } => ErrorKind::LocalData,
                 StoreError::Io { .. } => ErrorKind::Internal,
                 StoreError::NotFound(_) | StoreError::Invalid(_) => ErrorKind::Rejected,
+                StoreError::NoProfile(_) => ErrorKind::AuthNeeded,
             },
             Error::Basket(_) | Error::Rejected(_) | Error::RejectedWith { .. } => ErrorKind::Rejected,
             Error::Usage(_) => ErrorKind::Usage,

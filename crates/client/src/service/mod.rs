@@ -2,14 +2,16 @@
 //! baskets, preview and submit orders. The CLI and the TUI call these; they
 //! never talk HTTP or touch files themselves.
 
+pub mod account;
 pub mod approvals;
 pub mod baskets;
 pub mod context;
 pub mod error;
+pub mod history;
 pub mod ordering;
 pub mod quotes;
 pub mod search;
 pub mod sync;
 
 pub use context::Context;
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Result, exit_codes};

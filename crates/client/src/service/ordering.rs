@@ -28,16 +28,30 @@ fn price_basket(ctx: &Context, basket_name: &str) -> Result<PricedBasket> {
     }
     let priced = basket::price(&b, &cache);
     if !priced.orderable {
-        let problems: Vec<String> = priced
+        // One entry per problem, with the basket line it is on: scripts read
+        // `error.details`, people read one line each.
+        let details: Vec<crate::api::LineError> = priced
             .lines
             .iter()
-            .filter(|l| !l.warnings.is_empty())
-            .map(|l| format!("{}: {}", l.sku, l.warnings.join("; ")))
+            .enumerate()
+            .flat_map(|(i, l)| {
+                l.warnings.iter().map(move |w| crate::api::LineError {
+                    line: i,
+                    sku: l.sku.clone(),
+                    code: codes::INVALID_ORDER.into(),
+                    message: w.clone(),
+                    current_unit_price: None,
+                    suggested_quantity: None,
+                })
+            })
             .collect();
-        return Err(Error::Rejected(format!(
-            "basket {basket_name:?} cannot be ordered as it is: {}",
-            problems.join(" | ")
-        )));
+        let mut skus: Vec<&str> = details.iter().map(|d| d.sku.as_str()).collect();
+        skus.dedup();
+        let message = format!("basket {basket_name:?} cannot be ordered as it is: {}", skus.join(", "));
+        return Err(Error::RejectedWith {
+            message: message.clone(),
+            details: crate::api::ApiError { code: codes::INVALID_ORDER.into(), message, details },
+        });
     }
     Ok(priced)
 }
@@ -183,6 +197,7 @@ pub struct ReorderLine {
     pub ordered_sku: String,
     /// The part now in the basket: the same, or the successor of a discontinued part.
     pub sku: String,
+    #[serde(rename = "quantity")]
     pub qty: u32,
     pub replaced: bool,
     pub old_unit_price: rust_decimal::Decimal,

@@ -136,7 +136,7 @@ impl Config {
             None if !self.default_profile.is_empty() => self.default_profile.clone(),
             None if self.profiles.len() == 1 => self.profiles.keys().next().cloned().unwrap_or_default(),
             None if self.profiles.is_empty() => {
-                return Err(StoreError::NotFound(
+                return Err(StoreError::NoProfile(
                     "no profile yet: run `procure login --shop URL --company C --user U` or `procure demo`".into(),
                 ));
             }
@@ -148,7 +148,7 @@ impl Config {
             }
         };
         let profile = self.profiles.get(&name).cloned().ok_or_else(|| {
-            StoreError::NotFound(format!(
+            StoreError::NoProfile(format!(
                 "no profile named {name:?} in config.toml; run `procure login --profile {name} …`"
             ))
         })?;

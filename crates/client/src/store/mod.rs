@@ -19,6 +19,9 @@ pub enum StoreError {
     Io { path: std::path::PathBuf, source: std::io::Error },
     #[error("{0}")]
     NotFound(String),
+    /// No profile to work on: a login makes one.
+    #[error("{0}")]
+    NoProfile(String),
     #[error("{0}")]
     Invalid(String),
     #[error("catalog cache {path}: {source}")]

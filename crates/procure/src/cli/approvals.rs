@@ -12,16 +12,25 @@ use std::process::ExitCode;
 #[derive(Debug, Subcommand)]
 pub enum ApprovalsCommand {
     /// Orders of your company waiting for an approver.
+    #[command(after_help = "Examples:\n  procure approvals list\n  procure --json approvals list")]
     List,
     /// Approve an order (not your own).
+    #[command(
+        after_help = "Examples:\n  procure approvals approve SO-100007\n  procure approvals approve SO-100007 --reason \"budget Q1\""
+    )]
     Approve {
+        /// The order number. Example: SO-100007
         number: String,
+        /// A note for the buyer. Example: --reason "budget Q1"
         #[arg(long)]
         reason: Option<String>,
     },
     /// Reject an order; the buyer sees the reason.
+    #[command(after_help = "Examples:\n  procure approvals reject SO-100008 --reason \"split it per quarter\"")]
     Reject {
+        /// The order number. Example: SO-100008
         number: String,
+        /// Why, for the buyer (required). Example: --reason "split it per quarter"
         #[arg(long)]
         reason: String,
     },

@@ -15,43 +15,116 @@ use std::process::ExitCode;
 #[derive(Debug, Subcommand)]
 pub enum BasketCommand {
     /// Create an empty basket.
-    New { name: String },
+    #[command(after_help = "Examples:\n  procure basket new weekly")]
+    New {
+        /// The basket's name (letters, digits, - and _). Example: weekly
+        name: String,
+    },
     /// List baskets with their line count and last order.
+    #[command(after_help = "Examples:\n  procure basket list\n  procure --json basket list")]
     List,
     /// Show a basket priced with your current prices.
-    Show { name: String },
-    /// Add a quantity of a part (SKU or a type number naming one part).
-    Add {
+    #[command(after_help = "Examples:\n  procure basket show weekly\n  procure --json basket show weekly")]
+    Show {
+        /// The basket. Example: weekly
         name: String,
+    },
+    /// Add a quantity of a part (SKU or a type number naming one part).
+    #[command(
+        after_help = "Examples:\n  procure basket add weekly 6205-2RSH/C3 10\n  procure basket add weekly P-100233 200"
+    )]
+    Add {
+        /// The basket. Example: weekly
+        name: String,
+        /// SKU, GTIN or a type number naming exactly one part. Example: 6205-2RSH/C3
         sku: String,
+        /// How many to add (a whole number; the part's pack size and minimum apply). Example: 10
         #[arg(allow_hyphen_values = true)]
         qty: String,
     },
     /// Set the quantity of a part.
+    #[command(after_help = "Examples:\n  procure basket set weekly P-100233 400")]
     Set {
+        /// The basket. Example: weekly
         name: String,
+        /// SKU, GTIN or a type number naming exactly one part. Example: P-100233
         sku: String,
+        /// The new quantity (a whole number). Example: 400
         #[arg(allow_hyphen_values = true)]
         qty: String,
     },
     /// Remove a part.
-    Remove { name: String, sku: String },
-    /// Set or clear a line note (cost centre, …); no text clears it.
-    Note { name: String, sku: String, text: Option<String> },
-    /// Rename a basket.
-    Rename { old: String, new: String },
-    /// Delete a basket.
-    Delete { name: String },
-    /// Add `sku,qty` lines from a CSV file ("-" for stdin); header optional; , ; or tab.
-    Import { name: String, file: PathBuf },
-    /// Write a basket as CSV (sku,qty,note) or JSON.
-    Export {
+    #[command(after_help = "Examples:\n  procure basket remove weekly P-100233")]
+    Remove {
+        /// The basket. Example: weekly
         name: String,
+        /// The SKU of the line. Example: P-100233
+        sku: String,
+    },
+    /// Set or clear a line note (cost centre, …); no text clears it.
+    #[command(
+        after_help = "Examples:\n  procure basket note weekly P-100233 CC-4711\n  procure basket note weekly P-100233"
+    )]
+    Note {
+        /// The basket. Example: weekly
+        name: String,
+        /// The SKU of the line. Example: P-100233
+        sku: String,
+        /// The note; leave it out to clear the note. Example: CC-4711
+        text: Option<String>,
+    },
+    /// Rename a basket.
+    #[command(after_help = "Examples:\n  procure basket rename weekly weekly-hall3")]
+    Rename {
+        /// The basket's current name. Example: weekly
+        old: String,
+        /// Its new name. Example: weekly-hall3
+        new: String,
+    },
+    /// Delete a basket.
+    #[command(after_help = "Examples:\n  procure basket delete weekly")]
+    Delete {
+        /// The basket. Example: weekly
+        name: String,
+    },
+    /// Add lines from a spreadsheet's CSV ("-" for stdin): columns by header name (sku/artikel/part number, qty/quantity/menge/aantal, note) or else SKU, quantity, note; `,` `;` or tab; UTF-8 or Windows-1252.
+    #[command(after_help = "Examples:
+  procure basket import weekly list.csv
+  procure --json basket import weekly Bestellung.csv
+  printf 'P-100233 200\\n6205-2RSH/C3 10\\n' | procure basket import weekly -")]
+    Import {
+        /// The basket to add to. Example: weekly
+        name: String,
+        /// The file, or - for stdin. Example: list.csv
+        file: PathBuf,
+    },
+    /// Write a basket as CSV (sku, name, qty, unit price, line total, note) or JSON.
+    #[command(after_help = "Examples:
+  procure basket export weekly -o weekly.csv
+  procure basket export weekly --excel -o weekly.csv      # ; decimal comma, BOM: opens in Excel
+  procure basket export weekly --delimiter ';' --decimal-comma
+  procure --json basket export weekly")]
+    Export {
+        /// The basket. Example: weekly
+        name: String,
+        /// csv or json (`--json` means json). Example: --format json
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
-        /// Write to this file instead of stdout.
+        /// Write to this file instead of stdout. Example: -o weekly.csv
         #[arg(long, short = 'o')]
         output: Option<PathBuf>,
+        /// CSV field delimiter: ',', ';' or 'tab'. Example: --delimiter ';'
+        #[arg(long, value_parser = parse_delimiter)]
+        delimiter: Option<u8>,
+        /// Write amounts with a decimal comma (12,50), as Excel reads them in German or Dutch. Example: --decimal-comma
+        #[arg(long)]
+        decimal_comma: bool,
+        /// Start the file with a UTF-8 byte order mark, so Excel reads umlauts right. Example: --bom
+        #[arg(long)]
+        bom: bool,
+        /// Excel in Germany or the Netherlands: the same as --delimiter ';' --decimal-comma --bom. Example: --excel
+        #[arg(long)]
+        excel: bool,
     },
 }
 
@@ -59,6 +132,15 @@ pub enum BasketCommand {
 pub enum Format {
     Csv,
     Json,
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," => Ok(b','),
+        ";" => Ok(b';'),
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        other => Err(format!("{other:?} is not a delimiter: use ',', ';' or tab")),
+    }
 }
 
 fn qty(text: &str) -> Result<u32, Error> {
@@ -118,7 +200,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
         BasketCommand::Add { name, sku, qty: q } => {
             let (sku, total) = baskets::change(&ctx, &name, &sku, Change::Add(qty(&q)?))?;
             if out.json {
-                out.data(&serde_json::json!({ "basket": name, "sku": sku, "qty": total }));
+                out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total }));
             } else {
                 out.note(format!("{sku}: {total} in basket {name:?}."));
             }
@@ -126,7 +208,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
         BasketCommand::Set { name, sku, qty: q } => {
             let (sku, total) = baskets::change(&ctx, &name, &sku, Change::Set(qty(&q)?))?;
             if out.json {
-                out.data(&serde_json::json!({ "basket": name, "sku": sku, "qty": total }));
+                out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total }));
             } else {
                 out.note(format!("{sku}: {total} in basket {name:?}."));
             }
@@ -162,8 +244,8 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             }
         }
         BasketCommand::Import { name, file } => {
-            let text = read_input(&file)?;
-            let report = baskets::import_text(&ctx, &name, &text)?;
+            let bytes = read_input(&file)?;
+            let report = baskets::import_bytes(&ctx, &name, &bytes)?;
             if out.json {
                 out.data(&report);
             } else {
@@ -179,11 +261,20 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
                 return Ok(exit(ErrorKind::Rejected));
             }
         }
-        BasketCommand::Export { name, format, output } => {
+        BasketCommand::Export { name, format, output, delimiter, decimal_comma, bom, excel } => {
+            let priced = baskets::priced(&ctx, &name)?;
             let text = match format {
-                Format::Csv => baskets::export_csv(&ctx.baskets().load(&name)?)?,
-                Format::Json => {
-                    serde_json::to_string_pretty(&baskets::priced(&ctx, &name)?)
+                Format::Csv if !out.json => {
+                    let style = baskets::CsvStyle {
+                        delimiter: delimiter.unwrap_or(if excel { b';' } else { b',' }),
+                        decimal_comma: decimal_comma || excel,
+                        bom: bom || excel,
+                    };
+                    baskets::export_csv(&priced, style)?
+                }
+                _ => {
+                    let value = serde_json::to_value(&priced).map_err(|e| Error::Internal(e.to_string()))?;
+                    serde_json::to_string_pretty(&super::output::versioned(value))
                         .map_err(|e| Error::Internal(e.to_string()))?
                         + "\n"
                 }
@@ -200,14 +291,14 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_input(file: &PathBuf) -> Result<String, Error> {
-    let mut text = String::new();
+fn read_input(file: &PathBuf) -> Result<Vec<u8>, Error> {
+    let mut bytes = Vec::new();
     if file.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text).map_err(|e| Error::Rejected(format!("cannot read stdin: {e}")))?;
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::Rejected(format!("cannot read stdin: {e}")))?;
     } else {
-        text = std::fs::read_to_string(file).map_err(|e| Error::Rejected(format!("{}: {e}", file.display())))?;
+        bytes = std::fs::read(file).map_err(|e| Error::Rejected(format!("{}: {e}", file.display())))?;
     }
-    Ok(text)
+    Ok(bytes)
 }
 
 pub fn print_basket(out: &Out, b: &procure_client::core::basket::PricedBasket) {

@@ -15,16 +15,16 @@ use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// How many parts the demo shop has (used when it is first created).
+    /// How many parts the demo shop has (used when it is first created). Example: --products 5000
     #[arg(long, default_value_t = 50_000)]
     pub products: usize,
-    /// Port of the demo shop on 127.0.0.1 (default: 8450, or any free one).
+    /// Port of the demo shop on 127.0.0.1 (default: 8450, or any free one). Example: --port 8451
     #[arg(long)]
     pub port: Option<u16>,
-    /// Set everything up, print the tour and exit.
+    /// Set everything up, print the tour and exit. Example: --no-wait
     #[arg(long)]
     pub no_wait: bool,
-    /// Serve the demo shop until Ctrl-C instead of opening the app (use the CLI in another terminal).
+    /// Serve the demo shop until Ctrl-C instead of opening the app (use the CLI in another terminal). Example: --serve
     #[arg(long)]
     pub serve: bool,
 }

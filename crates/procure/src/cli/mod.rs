@@ -2,10 +2,12 @@
 //! Data goes to stdout (text or `--json`), messages to stderr. No prompt is
 //! shown when stdin is not a terminal.
 
+mod account;
 mod approvals;
 mod basket;
 #[cfg(feature = "demo")]
 mod demo;
+mod meta;
 mod order;
 mod output;
 mod parts;
@@ -18,27 +20,34 @@ use procure_client::service::{Error, ErrorKind};
 use procure_client::store::Paths;
 use std::process::ExitCode;
 
-pub const EXIT_CODES: &str = "Exit codes:
-  0  success
-  1  internal error
-  2  usage error (bad arguments, insecure shop address)
-  3  login needed (not logged in, session expired, wrong password)
-  4  shop unreachable (down, timed out, or sent an unreadable answer)
-  5  rejected input (unknown SKU, bad quantity, bad file lines, refused by the shop)
-  6  price changed (the order was not placed; review and use --yes)
-  7  local data problem (a config, basket or cache file cannot be read; it is left untouched)";
+/// The exit codes for `--help`, made from the one definition ([`ErrorKind`]).
+pub fn exit_codes_help() -> String {
+    let mut text = String::from("Exit codes:");
+    for (code, meaning) in procure_client::service::exit_codes() {
+        text.push_str(&format!("\n  {code}  {meaning}"));
+    }
+    text
+}
+
+const GLOBAL: &str = "Global options";
 
 #[derive(Debug, Parser)]
-#[command(name = "procure", version, about = "Fast reordering from your suppliers' shops, from the terminal.", after_help = EXIT_CODES)]
+#[command(
+    name = "procure",
+    version,
+    about = "Fast reordering from your suppliers' shops, from the terminal.",
+    after_help = exit_codes_help(),
+    after_long_help = format!("Examples:\n  procure demo\n  procure search 6205 2rs\n  procure --json order list --status shipped\n\n{}\n\nJSON output: docs/json.md.", exit_codes_help())
+)]
 pub struct Cli {
-    /// The profile (supplier account) to use; default: `default_profile` in config.toml.
-    #[arg(long, global = true, env = "PROCURE_PROFILE")]
+    /// The profile (supplier account) to use; default: `default_profile` in config.toml. Example: --profile parts
+    #[arg(long, global = true, env = "PROCURE_PROFILE", help_heading = GLOBAL)]
     pub profile: Option<String>,
-    /// Print machine-readable JSON on stdout.
-    #[arg(long, global = true)]
+    /// Print machine-readable JSON on stdout (errors as JSON on stderr); see docs/json.md.
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
-    /// Colours in the terminal app: auto (honours NO_COLOR), always or never.
-    #[arg(long, global = true, value_parser = ["auto", "always", "never"])]
+    /// Colours of the terminal app only (the command line prints plain text): auto (honours NO_COLOR), always or never.
+    #[arg(long, global = true, value_parser = ["auto", "always", "never"], help_heading = GLOBAL)]
     pub color: Option<String>,
     /// Without a command: open the terminal app on the profile.
     #[command(subcommand)]
@@ -48,40 +57,78 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Log in to a shop as a company user and remember the profile.
+    #[command(after_help = "Examples:
+  procure login --shop https://shop.supplier.example --company ACME --user buyer
+  echo \"$PASSWORD\" | procure login --profile parts --user einkauf@example.com --password-stdin")]
     Login(session::LoginArgs),
     /// End the session and forget the token.
+    #[command(after_help = "Examples:\n  procure logout\n  procure --profile parts logout")]
     Logout,
     /// Pull the catalog and your price list into the local cache.
+    #[command(after_help = "Examples:\n  procure sync\n  procure --json sync")]
     Sync,
-    /// Find parts by type number, SKU, GTIN, manufacturer or name (offline).
+    /// Find parts by type number, SKU, GTIN, manufacturer or name (offline). Exits 1 when nothing matches.
+    #[command(
+        after_help = "Examples:\n  procure search 6205 2rs\n  procure search --qty 250 m8x25\n  procure --json search -n 5 3RT2015"
+    )]
     Search(parts::SearchArgs),
     /// Everything about one part, with its tier prices (offline).
+    #[command(
+        after_help = "Examples:\n  procure show P-100233\n  procure show 6205-2RSH/C3\n  procure --json show 7316572352042"
+    )]
     Show(parts::ShowArgs),
     /// Saved baskets: reorder templates kept across sessions.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  procure basket new weekly\n  procure basket add weekly 6205-2RSH/C3 10\n  procure basket show weekly"
+    )]
     Basket(basket::BasketCommand),
     /// Preview, submit and look up orders.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  procure order preview --basket weekly --po PO-4711\n  procure order list --status shipped"
+    )]
     Order(order::OrderCommand),
     /// Quote requests: ask for an offer, accept or decline it.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  procure quote request --basket yearly --target P-100233=5.50\n  procure quote list"
+    )]
     Quote(quote::QuoteCommand),
     /// Orders waiting for an approver (approvers only).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Examples:\n  procure approvals list\n  procure approvals approve SO-100007")]
     Approvals(approvals::ApprovalsCommand),
     /// Your company's credit limit, open balance and what is available.
+    #[command(after_help = "Examples:\n  procure credit\n  procure --json credit")]
     Credit,
+    /// Your account at the supplier: company, user, role and order limit, payment terms, credit, ship-to addresses and the supplier's contact.
+    #[command(after_help = "Examples:\n  procure account\n  procure --json account")]
+    Account,
+    /// Shell completions, generated from procure's own definition.
+    Completions(meta::CompletionsArgs),
+    /// The manual page (roff), generated from procure's own definition.
+    Man(meta::ManArgs),
     /// Start the demo shop on loopback, log in as the demo buyer and open the app.
     #[cfg(feature = "demo")]
+    #[command(after_help = "Examples:\n  procure demo\n  procure demo --serve")]
     Demo(demo::DemoArgs),
     /// The reference shop (same as `procure-shop`): serve it, import a supplier's catalog, answer quotes.
     #[cfg(feature = "demo")]
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  procure shop serve --db shop.db --seed demo\n  procure shop import --db shop.db catalog.csv --prices prices.csv"
+    )]
     Shop(procure_shop::cli::ShopCommand),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
     let out = Out::new(cli.json);
+    // Generated text needs no profile, log or runtime.
+    match cli.command {
+        Some(Command::Completions(args)) => return meta::completions(args).unwrap_or_else(|e| out.fail(&e)),
+        Some(Command::Man(args)) => return meta::man(args).unwrap_or_else(|e| out.fail(&e)),
+        _ => {}
+    }
     #[cfg(feature = "demo")]
     if let Some(Command::Shop(cmd)) = cli.command {
         // The shop is its own program: it logs and answers on its own terms.
@@ -110,6 +157,8 @@ pub fn run(cli: Cli) -> ExitCode {
             Some(Command::Quote(cmd)) => quote::run(&out, paths, profile, cmd).await,
             Some(Command::Approvals(cmd)) => approvals::run(&out, paths, profile, cmd).await,
             Some(Command::Credit) => approvals::credit(&out, paths, profile).await,
+            Some(Command::Account) => account::account(&out, paths, profile).await,
+            Some(Command::Completions(_) | Command::Man(_)) => Ok(ExitCode::SUCCESS),
             #[cfg(feature = "demo")]
             Some(Command::Demo(args)) => demo::demo(&out, paths, args, cli.color).await,
             #[cfg(feature = "demo")]
@@ -144,6 +193,102 @@ pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 /// something (e.g. an import with rejected lines), or an error.
 pub type CmdResult = Result<ExitCode, Error>;
 
+/// An argument error: clap's own text, or with `--json` the error as JSON on
+/// stderr; `--help` and `--version` print as usual. Exit code 2 either way.
+pub fn argument_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind as K;
+    let json = std::env::args_os().skip(1).take_while(|a| a != "--").any(|a| a == "--json");
+    if !json || matches!(e.kind(), K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    let message = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("bad arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    let usage = text.lines().find_map(|l| l.trim().strip_prefix("Usage: ")).map(str::to_string);
+    output::Out::new(true).fail_usage(&message, usage.as_deref())
+}
+
 pub fn exit(kind: ErrorKind) -> ExitCode {
     ExitCode::from(kind.exit_code())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// The README's exit-code table is the one definition, row by row.
+    #[test]
+    fn readme_exit_codes_are_the_definition() {
+        let readme = include_str!("../../../../README.md");
+        let section = readme.split("### Exit codes").nth(1).expect("README has an exit-code section");
+        let rows: Vec<(u8, String)> = section
+            .lines()
+            .skip_while(|l| !l.starts_with("| code"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| {
+                let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+                (cells[0].parse().expect("a code"), cells[1].to_string())
+            })
+            .collect();
+        let want: Vec<(u8, String)> =
+            procure_client::service::exit_codes().into_iter().map(|(c, m)| (c, m.to_string())).collect();
+        assert_eq!(rows, want, "README table vs ErrorKind");
+        let help = Cli::command().render_help().to_string();
+        for (code, meaning) in &want {
+            assert!(help.contains(&format!("  {code}  {meaning}")), "--help lacks {code}: {help}");
+        }
+    }
+
+    fn walk(cmd: &clap::Command, path: &str, found: &mut Vec<String>) {
+        for sub in cmd.get_subcommands() {
+            let name = format!("{path} {}", sub.get_name());
+            // The shop has its own command line (procure-shop).
+            if sub.get_name() == "help" || name == "procure shop" {
+                continue;
+            }
+            let examples = sub.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+            if !examples.contains("Examples:\n  procure ") {
+                found.push(format!("{name}: no examples"));
+            }
+            for arg in sub.get_arguments() {
+                let id = arg.get_id().as_str();
+                if arg.is_global_set() || matches!(id, "help" | "version" | "profile" | "json" | "color") {
+                    continue;
+                }
+                if arg.get_help().is_none_or(|h| h.to_string().trim().is_empty()) {
+                    found.push(format!("{name}: {id} undescribed"));
+                }
+            }
+            walk(sub, &name, found);
+        }
+    }
+
+    #[test]
+    fn every_command_has_examples_and_describes_its_arguments() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "procure", &mut missing);
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    /// Global options are listed once, under their own heading, not among
+    /// a command's own options.
+    #[test]
+    fn global_options_have_their_own_heading() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let add = cmd.find_subcommand_mut("basket").unwrap().find_subcommand_mut("add").unwrap();
+        let help = add.render_help().to_string();
+        let (own, global) = help.split_once("Global options:").expect("a global heading");
+        for flag in ["--profile", "--json", "--color"] {
+            assert!(!own.contains(flag) && global.contains(flag), "{flag}:\n{help}");
+        }
+    }
 }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use procure_client::core::money::format_amount;
 use procure_client::core::order::CheckoutOptions;
+use procure_client::service::history::{self, OrderFilter};
 use procure_client::service::ordering::{self, Checkout};
 use procure_client::service::{Context, Error};
 use procure_client::store::Paths;
@@ -15,46 +16,75 @@ use std::process::ExitCode;
 #[derive(Debug, Subcommand)]
 pub enum OrderCommand {
     /// Let the shop price and check a basket as an order, without placing it.
+    #[command(after_help = "Examples:
+  procure order preview --basket weekly --po PO-4711
+  procure order preview --basket weekly --po PO-4711 --deliver-on 2026-12-15 --ship-complete --ship-to plant-2")]
     Preview(CheckoutArgs),
     /// Place a basket as an order (previews first; stops on a price change unless --yes).
+    #[command(after_help = "Examples:
+  procure order submit --basket weekly --po PO-4711 --deliver-on 2026-12-15
+  procure --json order submit --basket weekly --po PO-4711 --yes")]
     Submit(SubmitArgs),
-    /// Your company's orders, newest first.
-    List {
-        #[arg(long, short = 'n', default_value_t = 50)]
-        limit: usize,
-    },
+    /// Your company's orders, newest first; the options narrow the list.
+    #[command(after_help = "Examples:
+  procure order list --status shipped
+  procure order list --po 4711 --since 2026-11-01
+  procure --json order list -n 10")]
+    List(ListArgs),
     /// One order with its lines.
-    Show { number: String },
-    /// Copy a past order into a basket (discontinued parts become their successors).
-    Reorder {
+    #[command(after_help = "Examples:\n  procure order show SO-100001\n  procure --json order show SO-100001")]
+    Show {
+        /// The order number, as `order list` shows it. Example: SO-100001
         number: String,
-        /// The basket to fill (created when missing, otherwise added to).
+    },
+    /// Copy a past order into a basket (discontinued parts become their successors).
+    #[command(after_help = "Examples:\n  procure order reorder SO-100001 --into weekly")]
+    Reorder {
+        /// The order to copy. Example: SO-100001
+        number: String,
+        /// The basket to fill (created when missing, otherwise added to). Example: --into weekly
         #[arg(long)]
         into: String,
     },
 }
 
 #[derive(Debug, Args)]
+pub struct ListArgs {
+    /// At most this many orders. Example: -n 10
+    #[arg(long, short = 'n', default_value_t = 50)]
+    pub limit: usize,
+    /// Only orders in this state: placed, pending_approval, confirmed, shipped, delivered or cancelled. Example: --status shipped
+    #[arg(long, value_parser = history::parse_status)]
+    pub status: Option<procure_client::api::OrderStatus>,
+    /// Only orders whose PO number contains this text (case ignored). Example: --po 4711
+    #[arg(long)]
+    pub po: Option<String>,
+    /// Only orders placed on or after this day (YYYY-MM-DD). Example: --since 2026-11-01
+    #[arg(long, value_parser = super::parse_date)]
+    pub since: Option<NaiveDate>,
+}
+
+#[derive(Debug, Args)]
 pub struct CheckoutArgs {
-    /// The basket to order.
+    /// The basket to order. Example: --basket weekly
     #[arg(long)]
     pub basket: String,
-    /// Your purchase order number.
+    /// Your purchase order number. Example: --po PO-4711
     #[arg(long)]
     pub po: String,
-    /// Requested delivery date (YYYY-MM-DD).
+    /// Requested delivery date (YYYY-MM-DD). Example: --deliver-on 2026-12-15
     #[arg(long, value_parser = super::parse_date)]
     pub deliver_on: Option<NaiveDate>,
-    /// Ship-to address id (see `procure order preview`; default: the company's first).
+    /// Ship-to address id (see `procure account`; default: the company's first). Example: --ship-to plant-2
     #[arg(long)]
     pub ship_to: Option<String>,
-    /// Deliver only complete (no partial deliveries).
+    /// Deliver only complete (no partial deliveries). Example: --ship-complete
     #[arg(long)]
     pub ship_complete: bool,
-    /// Shipping method id (default: the company's first).
+    /// Shipping method id (see `procure order preview`; default: the company's first). Example: --shipping express
     #[arg(long)]
     pub shipping: Option<String>,
-    /// A comment for the supplier.
+    /// A comment for the supplier. Example: --comment "gate 3, ask for Mr Weber"
     #[arg(long)]
     pub comment: Option<String>,
 }
@@ -63,7 +93,7 @@ pub struct CheckoutArgs {
 pub struct SubmitArgs {
     #[command(flatten)]
     pub checkout: CheckoutArgs,
-    /// Place the order even if prices changed since the basket was priced.
+    /// Place the order even if prices changed since the basket was priced. Example: --yes
     #[arg(long)]
     pub yes: bool,
 }
@@ -128,8 +158,9 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
                 ));
             }
         }
-        OrderCommand::List { limit } => {
-            let orders = ordering::list(&ctx, limit).await?;
+        OrderCommand::List(args) => {
+            let filter = OrderFilter { status: args.status, po: args.po, since: args.since };
+            let orders = history::orders(&ctx, args.limit, &filter).await?;
             if out.json {
                 out.data(&orders);
             } else if orders.is_empty() {

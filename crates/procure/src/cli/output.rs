@@ -9,6 +9,24 @@ pub struct Out {
     pub json: bool,
 }
 
+/// The version of the JSON shapes documented in docs/json.md. Every JSON
+/// object procure prints at the top level carries it; lists are arrays of
+/// such shapes and carry none.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `value` with `schema_version` first, if it is an object.
+pub fn versioned(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(fields) => {
+            let mut out = serde_json::Map::new();
+            out.insert("schema_version".into(), SCHEMA_VERSION.into());
+            out.extend(fields.into_iter().filter(|(k, _)| k != "schema_version"));
+            serde_json::Value::Object(out)
+        }
+        other => other,
+    }
+}
+
 impl Out {
     pub fn new(json: bool) -> Self {
         Out { json }
@@ -16,7 +34,7 @@ impl Out {
 
     pub fn data<T: Serialize>(&self, value: &T) {
         let mut stdout = std::io::stdout().lock();
-        match serde_json::to_string_pretty(value) {
+        match serde_json::to_value(value).and_then(|v| serde_json::to_string_pretty(&versioned(v))) {
             Ok(s) => {
                 let _ = writeln!(stdout, "{s}");
             }
@@ -37,11 +55,23 @@ impl Out {
         !self.json && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
     }
 
+    /// Bad arguments, as JSON on stderr (clap prints its own without `--json`).
+    pub fn fail_usage(&self, message: &str, usage: Option<&str>) -> ExitCode {
+        let kind = ErrorKind::Usage;
+        let body = serde_json::json!({
+            "schema_version": SCHEMA_VERSION,
+            "error": { "kind": kind, "exit_code": kind.exit_code(), "message": message, "usage": usage },
+        });
+        let _ = writeln!(std::io::stderr().lock(), "{body:#}");
+        ExitCode::from(kind.exit_code())
+    }
+
     pub fn fail(&self, e: &Error) -> ExitCode {
         let kind = e.kind();
         if self.json {
             #[derive(Serialize)]
             struct Body<'a> {
+                schema_version: u32,
                 error: ErrBody<'a>,
             }
             #[derive(Serialize)]
@@ -59,6 +89,7 @@ impl Out {
                 _ => None,
             };
             let body = Body {
+                schema_version: SCHEMA_VERSION,
                 error: ErrBody {
                     kind,
                     exit_code: kind.exit_code(),

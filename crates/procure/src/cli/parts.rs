@@ -12,20 +12,20 @@ use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Type number, SKU, GTIN, manufacturer or words of the name.
+    /// Type number, SKU, GTIN, manufacturer or words of the name; several words must all match. Example: 6205 2rs
     #[arg(required = true, num_args = 1..)]
     pub query: Vec<String>,
-    /// How many results (default: `search.limit` in config.toml).
+    /// How many results (default: `search.limit` in config.toml). Example: -n 5
     #[arg(long, short = 'n')]
     pub limit: Option<usize>,
-    /// Show the unit price for this quantity (default: each part's smallest valid quantity).
+    /// Show the unit price for this quantity (default: each part's smallest valid quantity). Example: --qty 250
     #[arg(long, short = 'q')]
     pub qty: Option<u32>,
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// SKU, or a type number / GTIN that names exactly one part.
+    /// SKU, or a type number / GTIN that names exactly one part. Example: 6205-2RSH/C3
     pub sku: String,
 }
 
@@ -39,13 +39,15 @@ pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) ->
         return Err(Error::Usage("--qty must be a positive whole number".into()));
     }
     let (rows, total) = find(&cache, &index, &query, limit, args.qty)?;
+    // As grep and ripgrep: no match is exit 1, so scripts can test for it.
+    let code = if rows.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS };
     if out.json {
         out.data(&serde_json::json!({ "query": query, "total": total, "results": rows }));
-        return Ok(ExitCode::SUCCESS);
+        return Ok(code);
     }
     if rows.is_empty() {
         out.note(format!("No part matches {query:?}."));
-        return Ok(ExitCode::SUCCESS);
+        return Ok(code);
     }
     out.line(format!(
         "{} {} {} {:>10} {:>6} {:>7}  {}",

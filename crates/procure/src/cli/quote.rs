@@ -15,46 +15,75 @@ use std::process::ExitCode;
 #[derive(Debug, Subcommand)]
 pub enum QuoteCommand {
     /// Ask the supplier for a quote on a basket.
+    #[command(after_help = "Examples:
+  procure quote request --basket yearly
+  procure quote request --basket yearly --target P-100233=5.50 --target P-100240=0.07 --deliver-on 2027-01-15")]
     Request {
+        /// The basket to ask a quote for. Example: --basket yearly
         #[arg(long)]
         basket: String,
-        /// Target unit price for a line: SKU=PRICE (repeatable).
+        /// Target unit price for a line: SKU=PRICE (repeatable). Example: --target P-100233=5.50
         #[arg(long = "target", value_parser = procure_protocol::money::parse_sku_price)]
         targets: Vec<(String, Decimal)>,
-        /// Requested delivery date (YYYY-MM-DD).
+        /// Requested delivery date (YYYY-MM-DD). Example: --deliver-on 2027-01-15
         #[arg(long, value_parser = super::parse_date)]
         deliver_on: Option<NaiveDate>,
+        /// A comment for the supplier. Example: --comment "yearly demand, delivery in 4 lots"
         #[arg(long)]
         comment: Option<String>,
     },
     /// Your company's quote requests.
+    #[command(after_help = "Examples:\n  procure quote list\n  procure --json quote list")]
     List,
     /// A quote with offered prices beside your targets, and its messages.
-    Show { number: String },
-    /// Accept an offer: it becomes an order at the offered prices.
-    Accept {
+    #[command(after_help = "Examples:\n  procure quote show Q-100001")]
+    Show {
+        /// The quote number. Example: Q-100001
         number: String,
+    },
+    /// Accept an offer: it becomes an order at the offered prices.
+    #[command(
+        after_help = "Examples:\n  procure quote accept Q-100001 --po PO-4712\n  procure quote accept Q-100001 --po PO-4712 --ship-to plant-2 --ship-complete"
+    )]
+    Accept {
+        /// The quote number. Example: Q-100001
+        number: String,
+        /// Your purchase order number. Example: --po PO-4712
         #[arg(long)]
         po: String,
+        /// Ship-to address id (see `procure account`). Example: --ship-to plant-2
         #[arg(long)]
         ship_to: Option<String>,
+        /// Shipping method id. Example: --shipping freight
         #[arg(long)]
         shipping: Option<String>,
+        /// Deliver only complete (no partial deliveries). Example: --ship-complete
         #[arg(long)]
         ship_complete: bool,
+        /// Requested delivery date (YYYY-MM-DD). Example: --deliver-on 2027-01-15
         #[arg(long, value_parser = super::parse_date)]
         deliver_on: Option<NaiveDate>,
+        /// A comment for the supplier. Example: --comment "call before delivery"
         #[arg(long)]
         comment: Option<String>,
     },
     /// Decline an offer.
+    #[command(after_help = "Examples:\n  procure quote decline Q-100001 --reason \"too expensive\"")]
     Decline {
+        /// The quote number. Example: Q-100001
         number: String,
+        /// Why, for the supplier. Example: --reason "too expensive"
         #[arg(long)]
         reason: Option<String>,
     },
     /// Add a message to the quote's thread.
-    Message { number: String, text: String },
+    #[command(after_help = "Examples:\n  procure quote message Q-100001 \"Can you do 4 weeks?\"")]
+    Message {
+        /// The quote number. Example: Q-100001
+        number: String,
+        /// The message. Example: "Can you do 4 weeks?"
+        text: String,
+    },
 }
 
 pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: QuoteCommand) -> CmdResult {

@@ -11,19 +11,19 @@ use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// The shop's address, e.g. https://shop.supplier.example
+    /// The shop's address. Example: --shop https://shop.supplier.example
     #[arg(long)]
     pub shop: Option<String>,
-    /// Your company's account code at the supplier (not used by Medusa stores).
+    /// Your company's account code at the supplier (not used by Medusa stores). Example: --company ACME
     #[arg(long)]
     pub company: Option<String>,
-    /// Your user name (for a Medusa store: your e-mail address).
+    /// Your user name (for a Medusa store: your e-mail address). Example: --user buyer
     #[arg(long)]
     pub user: Option<String>,
-    /// Read the password from the first line of stdin (for scripts).
+    /// Read the password from the first line of stdin (for scripts; or set PROCURE_PASSWORD). Example: --password-stdin
     #[arg(long)]
     pub password_stdin: bool,
-    /// Allow plain http to a non-loopback address (passwords travel unencrypted).
+    /// Allow plain http to a non-loopback address (passwords travel unencrypted). Example: --allow-insecure-http
     #[arg(long)]
     pub allow_insecure_http: bool,
 }

@@ -599,8 +599,12 @@ mod tests {
                 {"id":"cuaddr_1","address_name":"Werk 1","is_default_shipping":true,"company":"Müller GmbH",
                  "address_1":"Industriestraße 12","city":"Hamburg","postal_code":"20097","country_code":"de"}]}"#,
         );
-        let region =
-            RegionInfo { name: "Deutschland".into(), currency: "EUR".into(), country: Some("de".into()), supplier: None };
+        let region = RegionInfo {
+            name: "Deutschland".into(),
+            currency: "EUR".into(),
+            country: Some("de".into()),
+            supplier: None,
+        };
         let opts: Vec<wire::ShippingOption> = parse(
             r#"[{"id":"so_1","name":"Standard","amount":9.9,"calculated_price":{"calculated_amount":9.9,"raw_calculated_amount":{"value":"9.90"}}}]"#,
         );

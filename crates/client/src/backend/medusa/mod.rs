@@ -219,16 +219,17 @@ impl MedusaShop {
             return Ok(r);
         }
         let path = format!("/store/regions/{}", self.settings.region_id);
-        let body: wire::RegionBody = match self.get(&path, &[("fields", "id,name,currency_code,metadata,*countries")]).await {
-            Ok(b) => b,
-            Err(BackendError::NotFound(_)) => {
-                return Err(BackendError::Misconfigured(format!(
-                    "the store has no region {:?}; check `region_id` in config.toml",
-                    self.settings.region_id
-                )));
-            }
-            Err(e) => return Err(e),
-        };
+        let body: wire::RegionBody =
+            match self.get(&path, &[("fields", "id,name,currency_code,metadata,*countries")]).await {
+                Ok(b) => b,
+                Err(BackendError::NotFound(_)) => {
+                    return Err(BackendError::Misconfigured(format!(
+                        "the store has no region {:?}; check `region_id` in config.toml",
+                        self.settings.region_id
+                    )));
+                }
+                Err(e) => return Err(e),
+            };
         let info = RegionInfo::from_wire(&body.region);
         *lock(&self.region) = Some(info.clone());
         Ok(info)

@@ -1,0 +1,69 @@
+//! account: who you are at the supplier, and whom to call there.
+
+use super::CmdResult;
+use super::output::Out;
+use procure_client::core::money::format_amount;
+use procure_client::service::{Context, account};
+use procure_client::store::Paths;
+use std::process::ExitCode;
+
+pub async fn account(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
+    let ctx = Context::open(paths, asked)?;
+    let a = account::account(&ctx).await?;
+    if out.json {
+        out.data(&a);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if a.offline {
+        out.note("The shop is unreachable: this is the account as of the last sync.");
+    }
+    let (u, c) = (&a.user, &a.company);
+    out.line(format!("{} ({})", c.name, c.code));
+    out.line(format!("  Profile       {} at {}", a.profile, a.shop));
+    let limit = match u.order_limit {
+        Some(l) => format!("order limit {} {} net", format_amount(l), c.currency),
+        None => "no order limit".into(),
+    };
+    out.line(format!("  User          {} ({}), {}, {limit}", u.name, u.username, u.role.as_str()));
+    out.line(format!("  Payment       {}", c.payment_terms));
+    match &a.credit {
+        Some(cr) => match (cr.limit, cr.available) {
+            (Some(l), Some(av)) => out.line(format!(
+                "  Credit        available {} {cur} of {} (open {})",
+                format_amount(av),
+                format_amount(l),
+                format_amount(cr.open_balance),
+                cur = cr.currency
+            )),
+            _ => {
+                out.line(format!("  Credit        no limit (open {} {})", format_amount(cr.open_balance), cr.currency))
+            }
+        },
+        None => out.line("  Credit        not shown by this shop"),
+    }
+    let b = &c.billing_address;
+    out.line(format!("  Billing       {}, {}, {} {}, {}", b.name, b.street, b.postal_code, b.city, b.country));
+    for s in &c.ship_to {
+        out.line(format!(
+            "  Ship-to {:<6}{}: {}, {}, {} {}, {}",
+            s.id, s.label, s.name, s.street, s.postal_code, s.city, s.country
+        ));
+    }
+    match &a.supplier {
+        Some(s) => {
+            out.line(format!("  Supplier      {}", if s.name.is_empty() { "(unnamed)" } else { &s.name }));
+            for (what, v) in [
+                ("Sales contact", &s.sales_contact),
+                ("Phone", &s.phone),
+                ("E-mail", &s.email),
+                ("Support hours", &s.support_hours),
+            ] {
+                if let Some(v) = v {
+                    out.line(format!("    {what:<14}{v}"));
+                }
+            }
+        }
+        None => out.line("  Supplier      no contact given by the shop"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,254 @@
+//! The command line as scripts and clerks meet it: exit codes, JSON errors,
+//! generated completions and man page, the account, order filters, and
+//! spreadsheets as Excel writes and reads them.
+
+use crate::common::*;
+
+fn logged_in_synced(shop: &Shop, company: &str) -> Home {
+    let home = Home::new();
+    home.login(&shop.url, company, "buyer");
+    home.run(&["sync"]).ok();
+    home
+}
+
+#[test]
+fn no_profile_yet_is_login_needed() {
+    let home = Home::new();
+    for args in [&["sync"][..], &["basket", "list"], &["--json", "account"], &["--profile", "nope", "order", "list"]] {
+        let r = home.run(args).fails_with(3);
+        assert!(r.stderr().contains("procure login"), "{args:?}: {}", r.stderr());
+    }
+    let r = home.run(&["--json", "sync"]).fails_with(3);
+    let err: serde_json::Value = serde_json::from_str(&r.stderr()).unwrap();
+    assert_eq!(err["error"]["kind"], "auth_needed");
+    assert_eq!(err["error"]["exit_code"], 3);
+    assert_eq!(err["schema_version"], 1);
+}
+
+#[test]
+fn argument_errors_with_json_are_json_on_stderr() {
+    let home = Home::new();
+    let r = home.run(&["--json", "order", "list", "--since", "yesterday"]).fails_with(2);
+    assert!(r.stdout().is_empty());
+    let err: serde_json::Value = serde_json::from_str(&r.stderr()).unwrap_or_else(|e| panic!("{e}: {}", r.stderr()));
+    assert_eq!(err["schema_version"], 1);
+    assert_eq!(err["error"]["kind"], "usage");
+    assert_eq!(err["error"]["exit_code"], 2);
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(message.contains("--since") && message.contains("2026-12-24"), "{message}");
+    let r = home.run(&["basket", "frobnicate", "--json"]).fails_with(2);
+    let err: serde_json::Value = serde_json::from_str(&r.stderr()).unwrap();
+    assert!(err["error"]["message"].as_str().unwrap().contains("frobnicate"), "{err}");
+    // Without --json, clap's own words; help is still help.
+    let r = home.run(&["order", "list", "--status", "lost"]).fails_with(2);
+    assert!(r.stderr().contains("pending_approval") && !r.stderr().trim_start().starts_with('{'), "{}", r.stderr());
+    let r = home.run(&["--json", "basket", "--help"]).ok();
+    assert!(r.stdout().contains("Examples:"), "{}", r.stdout());
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_definition() {
+    let home = Home::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = home.run(&["completions", shell]).ok().stdout();
+        for word in ["basket", "reorder", "--deliver-on", "--decimal-comma"] {
+            assert!(out.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    home.run(&["completions", "tcsh"]).fails_with(2);
+    let man = home.run(&["man"]).ok().stdout();
+    assert!(man.starts_with(".ie") || man.contains(".TH procure"), "{}", &man[..200.min(man.len())]);
+    assert!(man.contains("EXIT") || man.contains("Exit codes"), "the exit codes are in the page");
+    let dir = home.path().join("man1");
+    home.run(&["man", "--dir", dir.to_str().unwrap()]).ok();
+    let page = std::fs::read_to_string(dir.join("procure-basket-import.1")).unwrap();
+    assert!(page.contains("aantal"), "{page}");
+}
+
+#[test]
+fn search_without_a_match_exits_1() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "ACME");
+    let r = home.run(&["search", "zzqx-no-such-part"]).fails_with(1);
+    assert!(r.stdout().is_empty() && r.stderr().contains("No part matches"), "{}", r.stderr());
+    let r = home.run(&["--json", "search", "zzqx-no-such-part"]).fails_with(1);
+    assert_eq!(r.json()["total"], 0);
+    assert_eq!(r.json()["results"].as_array().unwrap().len(), 0);
+    home.run(&["search", "62052rsh"]).ok();
+}
+
+#[test]
+fn account_shows_company_terms_credit_addresses_and_the_suppliers_contact() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "ACME");
+    let a = home.run(&["--json", "account"]).ok().json();
+    assert_eq!(a["schema_version"], 1);
+    assert_eq!(a["company"]["code"], "ACME");
+    assert_eq!(a["user"]["role"], "buyer");
+    assert_eq!(a["user"]["order_limit"], "5000");
+    assert_eq!(a["company"]["payment_terms"], "invoice, 30 days end of month");
+    assert_eq!(a["credit"]["limit"], "100000.00");
+    assert_eq!(a["company"]["ship_to"][1]["id"], "plant-2");
+    assert_eq!(a["supplier"]["sales_contact"], "Jana Hoffmann");
+    assert_eq!(a["supplier"]["email"], "j.hoffmann@nordwerk.example");
+    assert_eq!(a["offline"], false);
+    let text = home.run(&["account"]).ok().stdout();
+    for want in
+        ["Acme Maschinenbau GmbH (ACME)", "order limit 5000.00 EUR", "Plant 2 Esslingen", "Jana Hoffmann", "+49 711"]
+    {
+        assert!(text.contains(want), "{want} missing:\n{text}");
+    }
+    // BOLT's buyer sees BOLT's contact, not ACME's.
+    let bolt = logged_in_synced(&shop, "BOLT");
+    assert_eq!(bolt.run(&["--json", "account"]).ok().json()["supplier"]["sales_contact"], "Pieter de Vries");
+}
+
+#[test]
+fn order_list_narrows_by_status_po_and_date() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "ACME");
+    home.run(&["basket", "new", "b"]).ok();
+    home.run(&["basket", "add", "b", "T-CON-1", "1"]).ok();
+    let placed = home.run(&["--json", "order", "submit", "--basket", "b", "--po", "PO-FILTER-4711"]).ok().json();
+    let number = placed["order"]["number"].as_str().unwrap().to_string();
+
+    let all = home.run(&["--json", "order", "list", "-n", "200"]).ok().json();
+    let all = all.as_array().unwrap();
+    assert!(all.len() > 1, "the demo seed has a history: {}", all.len());
+    let by_po = home.run(&["--json", "order", "list", "--po", "filter-4711"]).ok().json();
+    let by_po: Vec<&str> = by_po.as_array().unwrap().iter().map(|o| o["number"].as_str().unwrap()).collect();
+    assert_eq!(by_po, vec![number.as_str()]);
+
+    let delivered = home.run(&["--json", "order", "list", "--status", "delivered", "-n", "200"]).ok().json();
+    let delivered = delivered.as_array().unwrap();
+    let want = all.iter().filter(|o| o["status"] == "delivered").count();
+    assert!(want > 0 && delivered.len() == want, "{} of {want}", delivered.len());
+    assert!(delivered.iter().all(|o| o["status"] == "delivered"));
+
+    let today = chrono::Utc::now().date_naive().to_string();
+    let recent = home.run(&["--json", "order", "list", "--since", &today, "-n", "200"]).ok().json();
+    let recent = recent.as_array().unwrap();
+    assert!(recent.iter().any(|o| o["number"] == number.as_str()));
+    let older = all.iter().filter(|o| o["created_at"].as_str().unwrap() < today.as_str()).count();
+    assert_eq!(recent.len(), all.len() - older, "the demo's delivered history is older than today");
+    assert!(older > 0);
+    let text = home.run(&["order", "list", "--po", "FILTER"]).ok().stdout();
+    assert!(text.contains(&number) && text.lines().count() == 2, "{text}");
+}
+
+/// Windows-1252, `;`, CRLF, thousands with a dot and a decimal comma: what
+/// Excel writes as "CSV (Trennzeichen-getrennt)" in Germany.
+fn excel_de_file() -> Vec<u8> {
+    let mut f = b"Artikelnummer;Bezeichnung;Menge;Bemerkung\r\n".to_vec();
+    f.extend(b"T-SCR-1;Sechskantschraube M8;1.000;Halle 3 \x96 T\xfcr 2\r\n");
+    f.extend(b"T-BRG-1;Rillenkugellager;10,00;\r\n");
+    f.extend(b"\r\n");
+    f.extend(b"T-CON-1;Sch\xfctz;2,5;\r\n");
+    f.extend(b"T-NOPE;Unbekannt;3;\r\n");
+    f
+}
+
+#[test]
+fn basket_import_reads_excel_files_by_header_and_reports_lines() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "ACME");
+    home.run(&["basket", "new", "xl"]).ok();
+    let file = home.path().join("Bestellung.csv");
+    std::fs::write(&file, excel_de_file()).unwrap();
+    let r = home.run(&["--json", "basket", "import", "xl", file.to_str().unwrap()]).fails_with(5);
+    let report = r.json();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["added"][0], serde_json::json!({"line": 2, "sku": "T-SCR-1", "quantity": 1000}));
+    assert_eq!(report["added"][1], serde_json::json!({"line": 3, "sku": "T-BRG-1", "quantity": 10}));
+    let problems = report["problems"].as_array().unwrap();
+    let lines: Vec<u64> = problems.iter().map(|p| p["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, vec![5, 6], "file line numbers, counting the blank line: {report}");
+    assert!(problems[0]["reason"].as_str().unwrap().contains("whole number"), "{report}");
+    let b = home.run(&["--json", "basket", "show", "xl"]).ok().json();
+    assert_eq!(b["lines"][0]["note"], "Halle 3 – Tür 2", "cp1252 decoded: {b}");
+    assert_eq!(b["lines"][0]["quantity"], 1000);
+    // Text: file:line for each.
+    home.run(&["basket", "new", "xl2"]).ok();
+    let r = home.run(&["basket", "import", "xl2", file.to_str().unwrap()]).fails_with(5);
+    assert!(r.stderr().contains("Bestellung.csv:5: T-CON-1") && r.stderr().contains(":6: T-NOPE"), "{}", r.stderr());
+}
+
+#[test]
+fn basket_export_writes_what_excel_opens_and_import_reads_back() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "ACME");
+    home.run(&["basket", "new", "w"]).ok();
+    home.run(&["basket", "add", "w", "T-BRG-1", "12"]).ok();
+    home.run(&["basket", "add", "w", "T-SCR-1", "200"]).ok();
+    home.run(&["basket", "note", "w", "T-BRG-1", "KST 4711; Tür 2"]).ok();
+
+    let plain = home.run(&["basket", "export", "w"]).ok().stdout();
+    let mut rows = plain.lines();
+    assert_eq!(rows.next(), Some("sku,name,qty,unit_price,line_total,note"));
+    assert_eq!(rows.next(), Some("T-BRG-1,Deep groove ball bearing 6205-2RSH/C3,12,6.10,73.20,KST 4711; Tür 2"));
+
+    let file = home.path().join("w.csv");
+    home.run(&["basket", "export", "w", "--excel", "-o", file.to_str().unwrap()]).ok();
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"\xef\xbb\xbfsku;name;qty;unit_price;line_total;note\n"), "{bytes:?}");
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("T-BRG-1;Deep groove ball bearing 6205-2RSH/C3;12;6,10;73,20;\"KST 4711; Tür 2\""), "{text}");
+    assert!(text.contains("T-SCR-1;Hex head screw DIN 933 M8x25 A2-70;200;0,0834;16,68;"), "{text}");
+    let tab = home.run(&["basket", "export", "w", "--delimiter", "tab", "--decimal-comma"]).ok().stdout();
+    assert!(tab.contains("T-BRG-1\tDeep groove ball bearing 6205-2RSH/C3\t12\t6,10\t73,20"), "{tab}");
+    home.run(&["basket", "export", "w", "--decimal-comma"]).fails_with(2);
+
+    // What was exported imports back the same.
+    home.run(&["basket", "new", "back"]).ok();
+    home.run(&["basket", "import", "back", file.to_str().unwrap()]).ok();
+    let a = home.run(&["--json", "basket", "show", "w"]).ok().json();
+    let b = home.run(&["--json", "basket", "show", "back"]).ok().json();
+    assert_eq!(a["lines"], b["lines"]);
+
+    // --json means JSON.
+    let j = home.run(&["--json", "basket", "export", "w"]).ok().json();
+    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["totals"]["net"], "89.88");
+}
+
+#[test]
+fn basket_problems_are_a_list_per_line() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "ACME");
+    home.run(&["basket", "new", "p"]).ok();
+    home.run(&["basket", "add", "p", "T-BRG-1", "2"]).ok();
+    home.run(&["basket", "add", "p", "T-SCR-1", "100"]).ok();
+    // Lines that break the rules, as an edited file may have them.
+    let path = home.basket_file("default", "p");
+    let text = std::fs::read_to_string(&path).unwrap().replace("qty = 100", "qty = 150");
+    std::fs::write(&path, text + "\n[[lines]]\nsku = \"T-GONE\"\nqty = 1\n").unwrap();
+    let r = home.run(&["--json", "order", "preview", "--basket", "p", "--po", "X"]).fails_with(5);
+    let err: serde_json::Value = serde_json::from_str(&r.stderr()).unwrap();
+    let details = err["error"]["details"]["details"].as_array().unwrap_or_else(|| panic!("{err}"));
+    let got: Vec<(u64, &str)> =
+        details.iter().map(|d| (d["line"].as_u64().unwrap(), d["sku"].as_str().unwrap())).collect();
+    assert_eq!(got, vec![(1, "T-SCR-1"), (2, "T-GONE")], "{err}");
+    let r = home.run(&["order", "preview", "--basket", "p", "--po", "X"]).fails_with(5);
+    assert!(r.stderr().contains("line 2: T-SCR-1") && r.stderr().contains("line 3: T-GONE"), "{}", r.stderr());
+}
+
+#[test]
+fn shop_import_reports_as_json() {
+    let shop = Shop::start(50);
+    let dir = tempfile::tempdir().unwrap();
+    let cat = dir.path().join("c.csv");
+    std::fs::write(&cat, "sku,name,list_price\nN-1,New part,1.50\nN-2,,2.00\n").unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["shop", "import", "--json", "--db"])
+        .arg(&shop.db)
+        .arg(&cat)
+        .env("PROCURE_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["loaded"], 1);
+    assert_eq!(v["rejected"], 1);
+    assert_eq!(v["errors"][0]["line"], 3);
+}

@@ -209,8 +209,19 @@ pub struct ReorderReport {
     pub order: String,
     pub basket: String,
     pub lines: Vec<ReorderLine>,
-    /// Lines that could not be carried over, with the reason.
+    /// Lines that could not be carried over, with the reason; in JSON
+    /// `{"sku", "reason"}` objects.
+    #[serde(serialize_with = "sku_reasons")]
     pub skipped: Vec<(String, String)>,
+}
+
+fn sku_reasons<S: serde::Serializer>(items: &[(String, String)], s: S) -> std::result::Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Skipped<'a> {
+        sku: &'a str,
+        reason: &'a str,
+    }
+    s.collect_seq(items.iter().map(|(sku, reason)| Skipped { sku, reason }))
 }
 
 /// Copies a past order into a basket (created when missing, otherwise added

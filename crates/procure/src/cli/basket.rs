@@ -151,9 +151,10 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
     let ctx = Context::open(paths, asked)?;
     match cmd {
         BasketCommand::New { name } => {
-            let b = baskets::create(&ctx, &name)?;
+            baskets::create(&ctx, &name)?;
             if out.json {
-                out.data(&b);
+                // The same shape as `basket show`.
+                out.data(&baskets::priced(&ctx, &name)?);
             } else {
                 out.note(format!("Created basket {name:?}. Add parts: procure basket add {name} SKU QTY"));
             }
@@ -164,7 +165,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
                 let items: Vec<_> = all
                     .iter()
                     .map(|(name, b)| match b {
-                        Ok(b) => serde_json::json!({ "name": name, "lines": b.lines.len(), "orders": b.orders, "pending": b.pending.is_some() }),
+                        Ok(b) => serde_json::json!({ "name": name, "line_count": b.lines.len(), "orders": b.orders, "pending": b.pending.is_some() }),
                         Err(e) => serde_json::json!({ "name": name, "error": e.to_string() }),
                     })
                     .collect();

@@ -14,7 +14,7 @@ pub struct Out {
 /// such shapes and carry none.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// `value` with `schema_version` first, if it is an object.
+/// `value` with `schema_version`, if it is an object.
 pub fn versioned(value: serde_json::Value) -> serde_json::Value {
     match value {
         serde_json::Value::Object(fields) => {

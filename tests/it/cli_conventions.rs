@@ -251,4 +251,14 @@ fn shop_import_reports_as_json() {
     assert_eq!(v["loaded"], 1);
     assert_eq!(v["rejected"], 1);
     assert_eq!(v["errors"][0]["line"], 3);
+    // The global flag before the command works the same.
+    let out = std::process::Command::new(BIN)
+        .args(["--json", "shop", "import", "--db"])
+        .arg(&shop.db)
+        .arg(&cat)
+        .env("PROCURE_HOME", dir.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["unchanged"].as_u64(), v["rejected"].as_u64()), (Some(1), Some(1)), "{v}");
 }

@@ -24,6 +24,9 @@ pub enum Seed {
 #[derive(Debug, clap::Subcommand)]
 pub enum ShopCommand {
     /// Serve the reference shop (procure's protocol) from a SQLite database.
+    #[command(after_help = "Examples:
+  procure-shop serve --db shop.db --seed demo
+  procure-shop serve --db shop.db --addr 127.0.0.1:0 --auto-offer-secs 5")]
     Serve {
         /// The shop database (created when missing).
         #[arg(long)]
@@ -50,9 +53,17 @@ pub enum ShopCommand {
         auto_offer_secs: Option<u64>,
     },
     /// The supplier's side of quote requests.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  procure-shop quote list --db shop.db --status requested
+  procure-shop quote offer --db shop.db Q-100001 --discount 5"
+    )]
     Quote(QuoteCommand),
     /// Import a catalog CSV (and contract prices) into a shop database.
+    #[command(after_help = "Examples:
+  procure-shop import --db shop.db catalog.csv
+  procure-shop import --db shop.db catalog.csv --prices prices.csv --json")]
     Import {
         /// The shop database (created when missing).
         #[arg(long)]
@@ -74,20 +85,28 @@ pub enum ShopCommand {
 #[derive(Debug, clap::Subcommand)]
 pub enum QuoteCommand {
     /// Quote requests of all companies, newest first.
+    #[command(after_help = "Examples:\n  procure-shop quote list --db shop.db --status requested --json")]
     List {
+        /// The shop database.
         #[arg(long)]
         db: PathBuf,
         /// Only quotes in this state.
         #[arg(long, value_enum)]
         status: Option<QuoteState>,
+        /// Print the quotes as JSON (each with its `company`).
         #[arg(long)]
         json: bool,
     },
     /// Offer prices on a requested quote.
     #[command(group(clap::ArgGroup::new("pricing").required(true).args(["prices", "discount"])))]
+    #[command(after_help = "Examples:
+  procure-shop quote offer --db shop.db Q-100001 --price P-100233=5.80 --valid-days 30
+  procure-shop quote offer --db shop.db Q-100001 --discount 5 --message \"5 % for the yearly volume\"")]
     Offer {
+        /// The shop database.
         #[arg(long)]
         db: PathBuf,
+        /// The quote number.
         number: String,
         /// Unit price for a line: SKU=PRICE (repeatable; every line needs one).
         #[arg(long = "price", value_parser = procure_protocol::money::parse_sku_price)]
@@ -104,17 +123,37 @@ pub enum QuoteCommand {
         /// A message for the buyer.
         #[arg(long)]
         message: Option<String>,
+        /// Print the offered quote as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Decline a quote request.
+    #[command(
+        after_help = "Examples:\n  procure-shop quote decline --db shop.db Q-100001 --message \"not in our range\""
+    )]
     Decline {
+        /// The shop database.
         #[arg(long)]
         db: PathBuf,
+        /// The quote number.
         number: String,
+        /// Why, for the buyer.
         #[arg(long)]
         message: Option<String>,
     },
+}
+
+impl ShopCommand {
+    /// The command with JSON output switched on where it has any (for
+    /// `procure --json shop …`, where the flag comes before the command).
+    pub fn with_json(mut self, on: bool) -> Self {
+        match &mut self {
+            ShopCommand::Import { json, .. }
+            | ShopCommand::Quote(QuoteCommand::List { json, .. } | QuoteCommand::Offer { json, .. }) => *json |= on,
+            ShopCommand::Serve { .. } | ShopCommand::Quote(QuoteCommand::Decline { .. }) => {}
+        }
+        self
+    }
 }
 
 /// A quote's state, as `--status` takes it.

@@ -132,7 +132,7 @@ pub fn run(cli: Cli) -> ExitCode {
     #[cfg(feature = "demo")]
     if let Some(Command::Shop(cmd)) = cli.command {
         // The shop is its own program: it logs and answers on its own terms.
-        return procure_shop::cli::run_main(cmd);
+        return procure_shop::cli::run_main(cmd.with_json(cli.json));
     }
     let paths = match Paths::resolve() {
         Ok(p) => p,
@@ -248,12 +248,11 @@ mod tests {
     fn walk(cmd: &clap::Command, path: &str, found: &mut Vec<String>) {
         for sub in cmd.get_subcommands() {
             let name = format!("{path} {}", sub.get_name());
-            // The shop has its own command line (procure-shop).
-            if sub.get_name() == "help" || name == "procure shop" {
+            if sub.get_name() == "help" {
                 continue;
             }
             let examples = sub.get_after_help().map(|h| h.to_string()).unwrap_or_default();
-            if !examples.contains("Examples:\n  procure ") {
+            if !examples.contains("Examples:\n  procure") {
                 found.push(format!("{name}: no examples"));
             }
             for arg in sub.get_arguments() {

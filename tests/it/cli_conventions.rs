@@ -74,7 +74,24 @@ fn search_without_a_match_exits_1() {
     let r = home.run(&["--json", "search", "zzqx-no-such-part"]).fails_with(1);
     assert_eq!(r.json()["total"], 0);
     assert_eq!(r.json()["results"].as_array().unwrap().len(), 0);
-    home.run(&["search", "62052rsh"]).ok();
+    let plain = home.run(&["search", "62052rsh"]).ok().stdout();
+    assert!(plain.contains("6205-2RSH/C3") && !plain.contains('\x1b'), "not a terminal: no colour\n{plain}");
+}
+
+#[test]
+fn color_marks_the_matched_characters_in_search() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "ACME");
+    let out = home.run(&["--color", "always", "search", "62052rsh"]).ok().stdout();
+    // The type number's matched characters, not the separator between them.
+    assert!(out.contains("\x1b[1;33m6205\x1b[0m-\x1b[1;33m2RSH\x1b[0m/C3"), "{out:?}");
+    assert!(out.contains("T-BRG-1"), "{out:?}");
+    let words = home.run(&["--color", "always", "search", "contactor"]).ok().stdout();
+    assert!(words.contains("\x1b[1;33mContactor\x1b[0m 3RT2015"), "{words:?}");
+    let never = home.run(&["--color", "never", "search", "62052rsh"]).ok().stdout();
+    assert!(!never.contains('\x1b'), "{never:?}");
+    let json = home.run(&["--json", "--color", "always", "search", "62052rsh"]).ok().stdout();
+    assert!(!json.contains('\x1b'), "{json}");
 }
 
 #[test]

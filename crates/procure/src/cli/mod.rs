@@ -46,7 +46,7 @@ pub struct Cli {
     /// Print machine-readable JSON on stdout (errors as JSON on stderr); see docs/json.md.
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
-    /// Colours of the terminal app only (the command line prints plain text): auto (honours NO_COLOR), always or never.
+    /// Colours: the terminal app's, and matches marked in `search` results: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, global = true, value_parser = ["auto", "always", "never"], help_heading = GLOBAL)]
     pub color: Option<String>,
     /// Without a command: open the terminal app on the profile.
@@ -122,7 +122,7 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    let out = Out::new(cli.json);
+    let out = Out::new(cli.json).with_color(cli.color.as_deref());
     // Generated text needs no profile, log or runtime.
     match cli.command {
         Some(Command::Completions(args)) => return meta::completions(args).unwrap_or_else(|e| out.fail(&e)),

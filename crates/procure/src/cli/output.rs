@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 pub struct Out {
     pub json: bool,
+    /// Mark matches in text output (`--color`; never with `--json`).
+    pub color: bool,
 }
 
 /// The version of the JSON shapes documented in docs/json.md. Every JSON
@@ -29,7 +31,20 @@ pub fn versioned(value: serde_json::Value) -> serde_json::Value {
 
 impl Out {
     pub fn new(json: bool) -> Self {
-        Out { json }
+        Out { json, color: false }
+    }
+
+    /// `--color`: `always`, `never`, or `auto` (the default): when stdout
+    /// is a terminal and NO_COLOR is not set.
+    pub fn with_color(mut self, mode: Option<&str>) -> Self {
+        let auto = || std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        self.color = !self.json
+            && match mode {
+                Some("always") => true,
+                Some("never") => false,
+                _ => auto(),
+            };
+        self
     }
 
     pub fn data<T: Serialize>(&self, value: &T) {
@@ -118,6 +133,24 @@ impl Out {
         tracing::warn!(kind = ?kind, error = %e, "command failed");
         ExitCode::from(kind.exit_code())
     }
+}
+
+/// `text` with the characters at `marks` (char indices) in bold yellow.
+pub fn marked(text: &str, marks: &[usize]) -> String {
+    let mut out = String::with_capacity(text.len() + marks.len() * 8);
+    let mut on = false;
+    for (i, c) in text.chars().enumerate() {
+        let want = marks.contains(&i) && !c.is_whitespace();
+        if want != on {
+            out.push_str(if want { "\x1b[1;33m" } else { "\x1b[0m" });
+            on = want;
+        }
+        out.push(c);
+    }
+    if on {
+        out.push_str("\x1b[0m");
+    }
+    out
 }
 
 /// Cuts text to `width` characters, marking the cut with '…'.

@@ -60,24 +60,31 @@ pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) ->
         "NAME"
     ));
     for r in &rows {
+        let marks = if out.color { index.find_sku(&r.sku).map(|id| index.highlight(id, &query)) } else { None };
+        let mark = |text: String, m: fn(&procure_search::Highlights) -> &Vec<usize>| match &marks {
+            Some(h) => super::output::marked(&text, m(h)),
+            None => text,
+        };
         let price = r.unit_price.map(format_amount).unwrap_or_else(|| "-".into());
         let stock = if r.stock > 0 { r.stock.to_string() } else { format!("{}d", r.lead_time_days) };
-        let mut name = r.name.clone();
-        if r.discontinued {
-            name = format!("[discontinued → {}] {name}", r.replaced_by.as_deref().unwrap_or("?"));
-        }
+        let mut prefix = String::new();
         if r.ordered_before {
-            name = format!("★ {name}");
+            prefix.push_str("★ ");
         }
+        if r.discontinued {
+            prefix = format!("{prefix}[discontinued → {}] ", r.replaced_by.as_deref().unwrap_or("?"));
+        }
+        // The name's marks count from its own start, after the prefix.
+        let name = fit(&r.name, 60usize.saturating_sub(prefix.chars().count()).max(1)).trim_end().to_string();
         out.line(format!(
-            "{} {} {} {:>10} {:>6} {:>7}  {}",
-            fit(&r.sku, 12),
-            fit(&r.mpn, 24),
+            "{} {} {} {:>10} {:>6} {:>7}  {prefix}{}",
+            mark(fit(&r.sku, 12), |h| &h.sku),
+            mark(fit(&r.mpn, 24), |h| &h.mpn),
             fit(&r.manufacturer, 12),
             price,
             r.quantity,
             stock,
-            fit(&name, 60).trim_end()
+            mark(name, |h| &h.name)
         ));
     }
     if total > rows.len() {

@@ -45,7 +45,7 @@ pub async fn account(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult 
     out.line(format!("  Billing       {}, {}, {} {}, {}", b.name, b.street, b.postal_code, b.city, b.country));
     for s in &c.ship_to {
         out.line(format!(
-            "  Ship-to {:<6}{}: {}, {}, {} {}, {}",
+            "  Ship-to       {} ({}): {}, {}, {} {}, {}",
             s.id, s.label, s.name, s.street, s.postal_code, s.city, s.country
         ));
     }

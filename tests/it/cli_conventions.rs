@@ -188,6 +188,11 @@ fn basket_import_reads_excel_files_by_header_and_reports_lines() {
     home.run(&["basket", "new", "xl2"]).ok();
     let r = home.run(&["basket", "import", "xl2", file.to_str().unwrap()]).fails_with(5);
     assert!(r.stderr().contains("Bestellung.csv:5: T-CON-1") && r.stderr().contains(":6: T-NOPE"), "{}", r.stderr());
+    // The workbook itself instead of its CSV: one clear sentence, nothing added.
+    let xlsx = home.path().join("Bestellung.xlsx");
+    std::fs::write(&xlsx, b"PK\x03\x04\x14\x00\x06\x00rest of a zip").unwrap();
+    let r = home.run(&["basket", "import", "xl2", xlsx.to_str().unwrap()]).fails_with(5);
+    assert!(r.stderr().contains("save it as CSV") && r.stderr().lines().count() == 1, "{}", r.stderr());
 }
 
 #[test]

@@ -81,6 +81,12 @@ pub struct AddedLine {
 /// [`import_text`] for a file's bytes in whatever encoding a spreadsheet
 /// saved them (see [`crate::core::import::decode`]).
 pub fn import_bytes(ctx: &Context, name: &str, bytes: &[u8]) -> Result<ImportReport> {
+    // A workbook itself, not its CSV: say so instead of reporting every line.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xd0\xcf\x11\xe0") {
+        return Err(Error::Rejected(
+            "this is a spreadsheet workbook (.xlsx/.xls), not CSV: save it as CSV (\"CSV UTF-8\" or \"CSV (semicolon separated)\") and import that".into(),
+        ));
+    }
     import_text(ctx, name, &crate::core::import::decode(bytes))
 }
 

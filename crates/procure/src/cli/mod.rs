@@ -221,12 +221,10 @@ mod tests {
     use super::*;
     use clap::CommandFactory;
 
-    /// The README's exit-code table is the one definition, row by row.
-    #[test]
-    fn readme_exit_codes_are_the_definition() {
-        let readme = include_str!("../../../../README.md");
-        let section = readme.split("### Exit codes").nth(1).expect("README has an exit-code section");
-        let rows: Vec<(u8, String)> = section
+    /// The rows of the table under a document's "### Exit codes".
+    fn exit_table(doc: &str) -> Vec<(u8, String)> {
+        let section = doc.split("### Exit codes").nth(1).expect("an exit-code section");
+        section
             .lines()
             .skip_while(|l| !l.starts_with("| code"))
             .skip(2)
@@ -235,10 +233,17 @@ mod tests {
                 let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
                 (cells[0].parse().expect("a code"), cells[1].to_string())
             })
-            .collect();
+            .collect()
+    }
+
+    /// The README's and docs/json.md's exit-code tables and `--help` are
+    /// the one definition, row by row.
+    #[test]
+    fn documented_exit_codes_are_the_definition() {
         let want: Vec<(u8, String)> =
             procure_client::service::exit_codes().into_iter().map(|(c, m)| (c, m.to_string())).collect();
-        assert_eq!(rows, want, "README table vs ErrorKind");
+        assert_eq!(exit_table(include_str!("../../../../README.md")), want, "README vs ErrorKind");
+        assert_eq!(exit_table(include_str!("../../../../docs/json.md")), want, "docs/json.md vs ErrorKind");
         let help = Cli::command().render_help().to_string();
         for (code, meaning) in &want {
             assert!(help.contains(&format!("  {code}  {meaning}")), "--help lacks {code}: {help}");

@@ -118,6 +118,16 @@ fn account_shows_company_terms_credit_addresses_and_the_suppliers_contact() {
     // BOLT's buyer sees BOLT's contact, not ACME's.
     let bolt = logged_in_synced(&shop, "BOLT");
     assert_eq!(bolt.run(&["--json", "account"]).ok().json()["supplier"]["sales_contact"], "Pieter de Vries");
+
+    // Shop down: the account as the last sync saw it, and it says so.
+    let mut shop = shop;
+    shop.stop();
+    let r = home.run(&["--json", "account"]).ok();
+    let a = r.json();
+    assert_eq!((a["offline"].as_bool(), a["credit"].is_null()), (Some(true), true), "{a}");
+    assert_eq!(a["supplier"]["sales_contact"], "Jana Hoffmann");
+    let text = home.run(&["account"]).ok();
+    assert!(text.stderr().contains("unreachable") && text.stdout().contains("Jana Hoffmann"), "{}", text.stderr());
 }
 
 #[test]

@@ -3,8 +3,15 @@
 
 use crate::common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use procure::tui::app::{App, Overlay, Tab};
+use procure::tui::app::App;
 use procure::tui::engine::{Engine, Msg};
+use procure::tui::screens::approvals::Approvals;
+use procure::tui::screens::baskets::{self, Baskets};
+use procure::tui::screens::checkout::CheckoutForm;
+use procure::tui::screens::orders::{self, Orders};
+use procure::tui::screens::prompt::Prompt;
+use procure::tui::screens::quotes::{QuoteDetail, Quotes};
+use procure::tui::screens::search::Search;
 use procure_client::service::Context;
 use procure_client::store::Paths;
 use ratatui::Terminal;
@@ -79,8 +86,28 @@ impl Harness {
     }
 }
 
+fn search_state(a: &App) -> &Search {
+    a.screen::<Search>().unwrap()
+}
+
+fn baskets_state(a: &App) -> &Baskets {
+    a.screen::<Baskets>().unwrap()
+}
+
+fn orders_state(a: &App) -> &Orders {
+    a.screen::<Orders>().unwrap()
+}
+
+fn quotes_state(a: &App) -> &Quotes {
+    a.screen::<Quotes>().unwrap()
+}
+
+fn approvals_state(a: &App) -> &Approvals {
+    a.screen::<Approvals>().unwrap()
+}
+
 fn status(app: &App) -> String {
-    app.status.as_ref().map(|s| s.1.clone()).unwrap_or_default()
+    app.cx.status.as_ref().map(|s| s.1.clone()).unwrap_or_default()
 }
 
 #[test]
@@ -92,17 +119,17 @@ fn search_add_basket_checkout_places_an_order() {
     home.run(&["basket", "new", "weekly"]).ok();
 
     let mut h = Harness::new(&home);
-    h.wait("the index", |a| a.indexed.is_some() && !a.syncing);
+    h.wait("the index", |a| a.cx.indexed.is_some() && !a.cx.syncing);
 
     // Search by a half-remembered type number.
     h.type_text("62052rsh");
-    h.wait("results", |a| a.search.rows.first().is_some_and(|r| r.sku == "T-BRG-1"));
+    h.wait("results", |a| search_state(a).rows.first().is_some_and(|r| r.sku == "T-BRG-1"));
     let screen = h.screen();
     assert!(screen.contains("6205-2RSH/C3") && screen.contains("6.90"), "{screen}");
 
     // Add 12: the prompt shows the tier price.
     h.ctrl('a');
-    h.wait("the quantity prompt", |a| matches!(a.overlays.last(), Some(Overlay::Prompt(_))));
+    h.wait("the quantity prompt", |a| a.dialog::<Prompt>().is_some());
     h.ctrl('u');
     h.type_text("12");
     let screen = h.screen();
@@ -112,30 +139,22 @@ fn search_add_basket_checkout_places_an_order() {
 
     // The basket, priced.
     h.key(KeyCode::F(3), KeyModifiers::NONE);
-    assert_eq!(h.app.tab, Tab::Baskets);
-    h.wait("the priced basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.lines.len() == 1));
+    assert_eq!(h.app.screen_id(), baskets::ID);
+    h.wait("the priced basket", |a| baskets_state(a).priced.as_ref().is_some_and(|p| p.lines.len() == 1));
     assert!(h.screen().contains("73.20"));
 
     // Checkout: PO, preview, place.
     h.press('c');
-    assert!(matches!(h.app.overlays.last(), Some(Overlay::Checkout(_))));
+    assert!(h.app.dialog::<CheckoutForm>().is_some());
     h.type_text("TUI-1");
     h.ctrl('s');
-    h.wait(
-        "the preview",
-        |a| matches!(a.overlays.last(), Some(Overlay::Checkout(f)) if f.preview.is_some() || f.error.is_some()),
-    );
+    h.wait("the preview", |a| a.dialog::<CheckoutForm>().is_some_and(|f| f.preview.is_some() || f.error.is_some()));
     let screen = h.screen();
     assert!(screen.contains("invoice") && screen.contains("earliest delivery"), "{screen}");
     h.ctrl('s');
-    h.wait(
-        "the order",
-        |a| matches!(a.overlays.last(), Some(Overlay::Checkout(f)) if f.placed.is_some() || f.error.is_some()),
-    );
-    let number = match h.app.overlays.last() {
-        Some(Overlay::Checkout(f)) => f.placed.as_ref().map(|p| p.order.number.clone()).expect("placed"),
-        _ => unreachable!(),
-    };
+    h.wait("the order", |a| a.dialog::<CheckoutForm>().is_some_and(|f| f.placed.is_some() || f.error.is_some()));
+    let form = h.app.dialog::<CheckoutForm>().expect("the checkout");
+    let number = form.placed.as_ref().map(|p| p.order.number.clone()).expect("placed");
     assert!(h.screen().contains(&number));
 
     // The order is on the shop, with the PO number typed in the app.
@@ -146,13 +165,15 @@ fn search_add_basket_checkout_places_an_order() {
     // Orders screen shows it; reorder it into a new basket.
     h.key(KeyCode::Esc, KeyModifiers::NONE);
     h.key(KeyCode::F(4), KeyModifiers::NONE);
-    assert_eq!(h.app.tab, Tab::Orders);
-    h.wait("the order list", |a| a.orders.list.iter().any(|o| o.number == number));
+    assert_eq!(h.app.screen_id(), orders::ID);
+    h.wait("the order list", |a| orders_state(a).orders.list.iter().any(|o| o.number == number));
     h.press('r');
     h.ctrl('u');
     h.type_text("again");
     h.key(KeyCode::Enter, KeyModifiers::NONE);
-    h.wait("the reorder", |a| a.baskets.priced.as_ref().is_some_and(|p| p.name == "again" && p.lines.len() == 1));
+    h.wait("the reorder", |a| {
+        baskets_state(a).priced.as_ref().is_some_and(|p| p.name == "again" && p.lines.len() == 1)
+    });
 }
 
 #[test]
@@ -162,13 +183,13 @@ fn superseded_searches_never_reach_the_screen() {
     home.login(&shop.url, "ACME", "buyer");
     home.run(&["sync"]).ok();
     let mut h = Harness::new(&home);
-    h.wait("the index", |a| a.indexed.is_some());
+    h.wait("the index", |a| a.cx.indexed.is_some());
     // Type fast: every keystroke supersedes the previous search.
     h.type_text("3rt2015");
-    let last = h.app.search.seq;
-    h.wait("the last search", |a| a.search.shown_seq == last);
-    assert!(h.app.search.rows.iter().any(|r| r.sku == "T-CON-1"));
-    assert_eq!(h.app.search.shown_seq, h.app.search.seq, "only the newest query's results are shown");
+    let last = search_state(&h.app).seq;
+    h.wait("the last search", |a| search_state(a).shown_seq == last);
+    assert!(search_state(&h.app).rows.iter().any(|r| r.sku == "T-CON-1"));
+    assert_eq!(search_state(&h.app).shown_seq, search_state(&h.app).seq, "only the newest query's results are shown");
 }
 
 #[test]
@@ -179,9 +200,9 @@ fn offline_the_app_still_searches_and_marks_it() {
     home.run(&["sync"]).ok();
     shop.stop();
     let mut h = Harness::new(&home);
-    h.wait("the offline marker", |a| a.online == Some(false));
+    h.wait("the offline marker", |a| a.cx.online == Some(false));
     h.type_text("m8x25");
-    h.wait("results from the cache", |a| a.search.rows.iter().any(|r| r.sku == "T-SCR-1"));
+    h.wait("results from the cache", |a| search_state(a).rows.iter().any(|r| r.sku == "T-SCR-1"));
     assert!(h.screen().contains("OFFLINE"));
 }
 
@@ -201,9 +222,9 @@ fn a_quote_and_an_approval_in_two_apps() {
 
     // The buyer asks for a quote on the basket.
     let mut buyer = Harness::new(&buyer_home);
-    buyer.wait("the index", |a| a.indexed.is_some() && !a.syncing);
+    buyer.wait("the index", |a| a.cx.indexed.is_some() && !a.cx.syncing);
     buyer.key(KeyCode::F(3), KeyModifiers::NONE);
-    buyer.wait("the basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.name == "yearly"));
+    buyer.wait("the basket", |a| baskets_state(a).priced.as_ref().is_some_and(|p| p.name == "yearly"));
     buyer.press('Q');
     buyer.type_text("yearly need");
     buyer.key(KeyCode::Enter, KeyModifiers::NONE);
@@ -221,10 +242,10 @@ fn a_quote_and_an_approval_in_two_apps() {
     // The buyer sees the offer beside the list price and accepts it.
     buyer.key(KeyCode::F(6), KeyModifiers::NONE);
     buyer.wait("the offered quote", |a| {
-        a.quotes.list.iter().any(|q| q.number == number && q.status.as_str() == "offered")
+        quotes_state(a).list.iter().any(|q| q.number == number && q.status.as_str() == "offered")
     });
     buyer.key(KeyCode::Enter, KeyModifiers::NONE);
-    buyer.wait("the quote detail", |a| matches!(a.overlays.last(), Some(Overlay::Quote(_))));
+    buyer.wait("the quote detail", |a| a.dialog::<QuoteDetail>().is_some());
     let screen = buyer.screen();
     assert!(screen.contains("100.00") && screen.contains("95.00"), "{screen}");
     buyer.press('a');
@@ -240,9 +261,9 @@ fn a_quote_and_an_approval_in_two_apps() {
 
     // The approver, in the other app, approves it.
     let mut approver = Harness::new(&approver_home);
-    approver.wait("the approver's app", |a| a.me.is_some() && !a.syncing);
+    approver.wait("the approver's app", |a| a.cx.me.is_some() && !a.cx.syncing);
     approver.key(KeyCode::F(7), KeyModifiers::NONE);
-    approver.wait("the queue", |a| a.approvals.list.iter().any(|o| o.number == order));
+    approver.wait("the queue", |a| approvals_state(a).queue.list.iter().any(|o| o.number == order));
     approver.press('y');
     approver.wait("the approval", |a| status(a).contains("approved"));
 
@@ -260,9 +281,9 @@ fn quick_entry_takes_a_pasted_list_and_keeps_the_bad_lines() {
     home.run(&["sync"]).ok();
     home.run(&["basket", "new", "paste"]).ok();
     let mut h = Harness::new(&home);
-    h.wait("the index", |a| a.indexed.is_some() && !a.syncing);
+    h.wait("the index", |a| a.cx.indexed.is_some() && !a.cx.syncing);
     h.key(KeyCode::F(3), KeyModifiers::NONE);
-    h.wait("the basket", |a| a.baskets.priced.is_some());
+    h.wait("the basket", |a| baskets_state(a).priced.is_some());
     h.press('i');
     h.event(Event::Paste("T-BRG-1 4\nT-BRG-X 2\nT-SCR-1 150\n4011209780106\t1\n".into()));
     h.ctrl('s');
@@ -270,7 +291,7 @@ fn quick_entry_takes_a_pasted_list_and_keeps_the_bad_lines() {
     let screen = h.screen();
     assert!(screen.contains("T-BRG-X") && screen.contains("did you mean"), "{screen}");
     assert!(screen.contains("sold in packs of 100") && screen.contains("next valid quantity"), "{screen}");
-    h.wait("the priced basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.lines.len() == 2));
+    h.wait("the priced basket", |a| baskets_state(a).priced.as_ref().is_some_and(|p| p.lines.len() == 2));
     let b = home.run(&["--json", "basket", "show", "paste"]).ok().json();
     let skus: Vec<_> = b["lines"].as_array().unwrap().iter().map(|l| l["sku"].as_str().unwrap().to_string()).collect();
     assert_eq!(skus, vec!["T-BRG-1", "T-CON-1"]);

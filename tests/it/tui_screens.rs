@@ -3,8 +3,19 @@
 //! so these snapshots change only when the drawing does.
 
 use chrono::{TimeZone, Utc};
-use procure::tui::app::{App, CheckoutForm, Focus, Overlay, Prompt, PromptKind, QuickEntry, Tab};
+use procure::tui::app::App;
+use procure::tui::component::Focus;
 use procure::tui::keymap::Keymap;
+use procure::tui::screens::approvals::{self, Approvals};
+use procure::tui::screens::baskets::{self, Baskets};
+use procure::tui::screens::checkout::CheckoutForm;
+use procure::tui::screens::detail::Detail;
+use procure::tui::screens::help::Help;
+use procure::tui::screens::orders::{self, OrderDetail, Orders};
+use procure::tui::screens::prompt::{Prompt, PromptKind};
+use procure::tui::screens::quick_entry::QuickEntry;
+use procure::tui::screens::quotes::{self, QuoteDetail, Quotes};
+use procure::tui::screens::search::Search;
 use procure::tui::theme::Theme;
 use procure::tui::widgets::input::Input;
 use procure_client::api::*;
@@ -103,10 +114,30 @@ fn row(sku: &str, mpn: &str, name: &str, price: rust_decimal::Decimal, stock: u3
 
 fn app(color: bool) -> App {
     let mut a = App::new(Keymap::default(), Theme { color }, "demo", "http://127.0.0.1:8450", Some(me()), true);
-    a.online = Some(true);
-    a.indexed = Some(50_000);
-    a.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    a.cx.online = Some(true);
+    a.cx.indexed = Some(50_000);
+    a.cx.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
     a
+}
+
+fn search(a: &mut App) -> &mut Search {
+    a.screen_mut::<Search>().unwrap()
+}
+
+fn baskets_of(a: &mut App) -> &mut Baskets {
+    a.screen_mut::<Baskets>().unwrap()
+}
+
+fn orders_of(a: &mut App) -> &mut Orders {
+    a.screen_mut::<Orders>().unwrap()
+}
+
+fn quotes_of(a: &mut App) -> &mut Quotes {
+    a.screen_mut::<Quotes>().unwrap()
+}
+
+fn approvals_of(a: &mut App) -> &mut Approvals {
+    a.screen_mut::<Approvals>().unwrap()
 }
 
 fn render(a: &mut App) -> String {
@@ -121,18 +152,18 @@ fn render_at(a: &mut App, w: u16, h: u16) -> String {
 
 fn search_app() -> App {
     let mut a = app(true);
-    a.search.input = Input::new("62052rs");
-    a.search.seq = 7;
-    a.search.shown_seq = 7;
+    search(&mut a).input = Input::new("62052rs");
+    search(&mut a).seq = 7;
+    search(&mut a).shown_seq = 7;
     let mut ordered =
         row("P-100233", "6205-2RSH/C3", "Deep groove ball bearing 6205-2RSH/C3 25x52x15", dec!(6.90), 120);
     ordered.ordered_before = true;
     let mut disc = row("P-100411", "6205-2RS1", "Deep groove ball bearing 6205-2RS1", dec!(5.80), 0);
     disc.discontinued = true;
-    a.search.rows =
+    search(&mut a).rows =
         vec![ordered, disc, row("P-100234", "6205-2RSH", "Deep groove ball bearing 6205-2RSH", dec!(6.40), 48)];
-    a.search.total = 3;
-    a.search.highlights = vec![
+    search(&mut a).total = 3;
+    search(&mut a).highlights = vec![
         Highlights { sku: vec![], mpn: vec![0, 1, 2, 3, 5, 6, 7], name: vec![] },
         Highlights { sku: vec![], mpn: vec![0, 1, 2, 3, 5, 6, 7], name: vec![] },
         Highlights { sku: vec![], mpn: vec![0, 1, 2, 3, 5, 6, 7], name: vec![] },
@@ -148,9 +179,9 @@ fn search_screen() {
 #[test]
 fn search_screen_without_colour_keeps_the_selection_visible() {
     let mut a = search_app();
-    a.theme = Theme { color: false };
-    a.focus = Focus::List;
-    a.search.selected = 1;
+    a.cx.theme = Theme { color: false };
+    search(&mut a).focus = Focus::List;
+    search(&mut a).selected = 1;
     let screen = render(&mut a);
     assert!(screen.contains("▶ P-100411"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -159,7 +190,7 @@ fn search_screen_without_colour_keeps_the_selection_visible() {
 #[test]
 fn offline_marker() {
     let mut a = search_app();
-    a.online = Some(false);
+    a.cx.online = Some(false);
     let screen = render(&mut a);
     assert!(screen.contains("OFFLINE"), "{screen}");
 }
@@ -173,7 +204,7 @@ fn part_detail() {
     let mut succ = product();
     succ.sku = "P-100234".into();
     succ.name = "Deep groove ball bearing 6205-2RSH".into();
-    a.overlays.push(Overlay::Detail(Box::new(PartDetail {
+    a.open(Detail::new(Box::new(PartDetail {
         product: p,
         prices: Some(PriceEntry {
             sku: "P-100233".into(),
@@ -189,8 +220,8 @@ fn part_detail() {
 #[test]
 fn add_prompt_shows_tier_and_next_tier() {
     let mut a = search_app();
-    a.baskets.current = Some("weekly".into());
-    a.overlays.push(Overlay::Prompt(Prompt {
+    a.cx.basket = Some("weekly".into());
+    a.open(Prompt {
         kind: PromptKind::AddQty {
             sku: "P-100233".into(),
             rules: procure_client::core::quantity::QuantityRules::new(1, 1, 1),
@@ -200,7 +231,7 @@ fn add_prompt_shows_tier_and_next_tier() {
         title: "Add P-100233 to basket weekly".into(),
         input: Input::new("8"),
         error: None,
-    }));
+    });
     let screen = render(&mut a);
     assert!(screen.contains("8 × 6.90 = 55.20 EUR"), "{screen}");
     assert!(screen.contains("next tier from 10: 6.10 each"), "{screen}");
@@ -209,14 +240,15 @@ fn add_prompt_shows_tier_and_next_tier() {
 
 fn basket_app() -> App {
     let mut a = app(true);
-    a.tab = Tab::Baskets;
-    a.focus = Focus::Lines;
+    a.show(baskets::ID);
+    baskets_of(&mut a).focus = Focus::Lines;
+    a.cx.baskets = vec!["weekly".into()];
     let now = Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap();
     let mut b = Basket::new("weekly", now);
     b.lines.push(BasketLine { sku: "P-100233".into(), qty: 12, note: Some("CC-4711".into()) });
-    a.baskets.list = vec![("weekly".into(), Ok(b)), ("broken".into(), Err("broken.toml: line 3".into()))];
-    a.baskets.current = Some("weekly".into());
-    a.baskets.priced = Some(PricedBasket {
+    baskets_of(&mut a).list = vec![("weekly".into(), Ok(b)), ("broken".into(), Err("broken.toml: line 3".into()))];
+    a.cx.basket = Some("weekly".into());
+    baskets_of(&mut a).priced = Some(PricedBasket {
         name: "weekly".into(),
         lines: vec![
             PricedBasketLine {
@@ -264,7 +296,7 @@ fn baskets_screen() {
 #[test]
 fn quick_entry_with_problems() {
     let mut a = basket_app();
-    a.overlays.push(Overlay::QuickEntry(QuickEntry {
+    a.open(QuickEntry {
         basket: "weekly".into(),
         text: "P-10023 4\nP-200100 150".into(),
         problems: vec![
@@ -277,7 +309,7 @@ fn quick_entry_with_problems() {
         ],
         added: 3,
         busy: false,
-    }));
+    });
     insta::assert_snapshot!(render(&mut a));
 }
 
@@ -306,11 +338,12 @@ fn checkout_with_a_price_change() {
         earliest_delivery: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
         credit: None,
     };
+    let priced = baskets_of(&mut a).priced.clone().unwrap();
     let draft = procure_client::core::order::draft_from(
-        a.baskets.priced.as_ref().unwrap(),
+        &priced,
         &CheckoutOptions { po_number: "PO-4711".into(), ..Default::default() },
     );
-    a.overlays.push(Overlay::Checkout(Box::new(CheckoutForm {
+    a.open(CheckoutForm {
         basket: "weekly".into(),
         field: 0,
         po: Input::new("PO-4711"),
@@ -320,7 +353,7 @@ fn checkout_with_a_price_change() {
         shipping: 0,
         comment: Input::new("gate 3"),
         preview: Some(Checkout {
-            basket: a.baskets.priced.clone().unwrap(),
+            basket: priced,
             draft,
             preview,
             price_changes: vec![PriceChange {
@@ -334,7 +367,7 @@ fn checkout_with_a_price_change() {
         error: None,
         placed: None,
         queued: None,
-    })));
+    });
     let screen = render(&mut a);
     assert!(screen.contains("(was 6.10)"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -343,8 +376,8 @@ fn checkout_with_a_price_change() {
 #[test]
 fn orders_screen_and_detail() {
     let mut a = app(true);
-    a.tab = Tab::Orders;
-    a.orders.loaded = true;
+    a.show(orders::ID);
+    orders_of(&mut a).orders.loaded = true;
     let created = Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap();
     let totals = Totals {
         currency: "EUR".into(),
@@ -353,7 +386,7 @@ fn orders_screen_and_detail() {
         vat: dec!(27.57),
         gross: dec!(172.67),
     };
-    a.orders.list = vec![
+    orders_of(&mut a).orders.list = vec![
         OrderSummary {
             number: "SO-100002".into(),
             status: OrderStatus::PendingApproval,
@@ -374,38 +407,41 @@ fn orders_screen_and_detail() {
         },
     ];
     insta::assert_snapshot!("orders_list", render(&mut a));
-    a.overlays.push(Overlay::Order(Box::new(Order {
-        number: "SO-100001".into(),
-        status: OrderStatus::Placed,
-        created_at: created,
-        placed_by: "buyer".into(),
-        po_number: "PO-4711".into(),
-        lines: vec![PricedLine {
-            sku: "P-100233".into(),
-            name: "Deep groove ball bearing".into(),
-            quantity: 12,
-            unit_price: dec!(6.10),
-            line_total: dec!(73.20),
-            vat_rate: dec!(19),
-            note: Some("CC-4711".into()),
-        }],
-        totals,
-        ship_to: addr("main", "Main plant"),
-        requested_delivery_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 15),
-        ship_complete: true,
-        payment_terms: "invoice, 30 days end of month".into(),
-        shipping_method: ShippingMethod { id: "std".into(), name: "Standard parcel".into(), price: dec!(9.90) },
-        comment: Some("gate 3".into()),
-        approval: None,
-        quote_number: None,
-    })));
+    a.open(OrderDetail {
+        approval: false,
+        order: Box::new(Order {
+            number: "SO-100001".into(),
+            status: OrderStatus::Placed,
+            created_at: created,
+            placed_by: "buyer".into(),
+            po_number: "PO-4711".into(),
+            lines: vec![PricedLine {
+                sku: "P-100233".into(),
+                name: "Deep groove ball bearing".into(),
+                quantity: 12,
+                unit_price: dec!(6.10),
+                line_total: dec!(73.20),
+                vat_rate: dec!(19),
+                note: Some("CC-4711".into()),
+            }],
+            totals,
+            ship_to: addr("main", "Main plant"),
+            requested_delivery_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 15),
+            ship_complete: true,
+            payment_terms: "invoice, 30 days end of month".into(),
+            shipping_method: ShippingMethod { id: "std".into(), name: "Standard parcel".into(), price: dec!(9.90) },
+            comment: Some("gate 3".into()),
+            approval: None,
+            quote_number: None,
+        }),
+    });
     insta::assert_snapshot!("order_detail", render(&mut a));
 }
 
 #[test]
 fn help_overlay_lists_the_keymap() {
     let mut a = search_app();
-    a.overlays.push(Overlay::Help);
+    a.open(Help);
     let screen = render_at(&mut a, 110, 52);
     assert!(screen.contains("Quit procure") && screen.contains("quick_entry"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -415,7 +451,7 @@ fn help_overlay_lists_the_keymap() {
 fn login_prompt_masks_the_password() {
     let mut a = App::new(Keymap::default(), Theme { color: true }, "demo", "http://127.0.0.1:8450", None, false);
     a.start();
-    if let Some(Overlay::Prompt(p)) = a.overlays.last_mut() {
+    if let Some(p) = a.dialog_mut::<Prompt>() {
         p.input.insert_str("secret");
     }
     let screen = render(&mut a);
@@ -437,11 +473,11 @@ fn resize_redraws_cleanly() {
 #[test]
 fn quotes_and_approvals_screens() {
     let mut a = app(true);
-    a.me.as_mut().unwrap().user.role = Role::Approver;
-    a.tab = Tab::Quotes;
-    a.quotes.loaded = true;
+    a.cx.me.as_mut().unwrap().user.role = Role::Approver;
+    a.show(quotes::ID);
+    quotes_of(&mut a).loaded = true;
     let created = Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap();
-    a.quotes.list = vec![QuoteSummary {
+    quotes_of(&mut a).list = vec![QuoteSummary {
         number: "Q-100001".into(),
         status: QuoteStatus::Offered,
         created_at: created,
@@ -450,41 +486,43 @@ fn quotes_and_approvals_screens() {
         valid_until: chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
         order_number: None,
     }];
-    a.overlays.push(Overlay::Quote(Box::new(Quote {
-        number: "Q-100001".into(),
-        status: QuoteStatus::Offered,
-        created_at: created,
-        requested_by: "buyer".into(),
-        lines: vec![QuoteLine {
-            sku: "P-100233".into(),
-            name: "Deep groove ball bearing".into(),
-            quantity: 400,
-            target_unit_price: Some(dec!(5.50)),
-            offered_unit_price: Some(dec!(5.80)),
-            list_unit_price: Some(dec!(6.10)),
-            note: None,
-        }],
-        requested_delivery_date: None,
-        comment: Some("yearly volume".into()),
-        valid_until: chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
-        offer_totals: None,
-        order_number: None,
-        messages: vec![QuoteMessage {
-            at: created,
-            side: "supplier".into(),
-            author: "Sales".into(),
-            text: "best we can do".into(),
-        }],
-    })));
+    a.open(QuoteDetail {
+        quote: Box::new(Quote {
+            number: "Q-100001".into(),
+            status: QuoteStatus::Offered,
+            created_at: created,
+            requested_by: "buyer".into(),
+            lines: vec![QuoteLine {
+                sku: "P-100233".into(),
+                name: "Deep groove ball bearing".into(),
+                quantity: 400,
+                target_unit_price: Some(dec!(5.50)),
+                offered_unit_price: Some(dec!(5.80)),
+                list_unit_price: Some(dec!(6.10)),
+                note: None,
+            }],
+            requested_delivery_date: None,
+            comment: Some("yearly volume".into()),
+            valid_until: chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
+            offer_totals: None,
+            order_number: None,
+            messages: vec![QuoteMessage {
+                at: created,
+                side: "supplier".into(),
+                author: "Sales".into(),
+                text: "best we can do".into(),
+            }],
+        }),
+    });
     let screen = render(&mut a);
     assert!(screen.contains("Approvals"), "approvers get the approvals screen: {screen}");
     assert!(screen.contains("5.50") && screen.contains("5.80"), "{screen}");
     insta::assert_snapshot!("quote_detail", screen);
 
-    a.overlays.clear();
-    a.tab = Tab::Approvals;
-    a.approvals.loaded = true;
-    a.approvals.list = vec![OrderSummary {
+    a.close_dialogs();
+    a.show(approvals::ID);
+    approvals_of(&mut a).queue.loaded = true;
+    approvals_of(&mut a).queue.list = vec![OrderSummary {
         number: "SO-100009".into(),
         status: OrderStatus::PendingApproval,
         created_at: created,
@@ -512,7 +550,7 @@ fn buyers_have_no_approvals_screen() {
 #[test]
 fn what_a_shop_lacks_is_hidden_or_marked() {
     let mut a = basket_app();
-    a.caps = Some(procure_client::backend::Capabilities {
+    a.cx.caps = Some(procure_client::backend::Capabilities {
         company_accounts: false,
         po_number: true,
         requested_delivery_date: false,
@@ -525,7 +563,7 @@ fn what_a_shop_lacks_is_hidden_or_marked() {
         approvals: false,
         credit: false,
     });
-    a.overlays.push(Overlay::Checkout(Box::new(CheckoutForm {
+    a.open(CheckoutForm {
         basket: "weekly".into(),
         field: 0,
         po: Input::new("PO-1"),
@@ -539,15 +577,11 @@ fn what_a_shop_lacks_is_hidden_or_marked() {
         error: None,
         placed: None,
         queued: None,
-    })));
+    });
     let screen = render(&mut a);
     assert!(!screen.contains("Quotes"), "no quotes screen for a shop without quote requests: {screen}");
     assert!(screen.contains("not supported by this shop"), "{screen}");
-    let form = match a.overlays.last() {
-        Some(Overlay::Checkout(f)) => (**f).clone(),
-        _ => unreachable!(),
-    };
-    let opts = a.checkout_options(&form).unwrap();
+    let opts = a.dialog::<CheckoutForm>().unwrap().options(&a.cx).unwrap();
     assert_eq!(opts.requested_delivery_date, None);
     assert!(!opts.ship_complete);
 }
@@ -557,7 +591,8 @@ fn mouse_selects_rows_and_scrolls() {
     use crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
     let mut a = search_app();
     render(&mut a); // records where the list is
-    let list = a.areas.list;
+    let list = search(&mut a).list_area;
+    let offset = search(&mut a).list_offset;
     let click = |row: u16| {
         Event::Mouse(MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
@@ -567,24 +602,26 @@ fn mouse_selects_rows_and_scrolls() {
         })
     };
     // Third data row: border + header above the first one.
-    a.handle(click(list.y + a.areas.list_offset + 2));
-    assert_eq!(a.search.selected, 2);
-    assert_eq!(a.focus, Focus::List);
+    a.handle(click(list.y + offset + 2));
+    assert_eq!(search(&mut a).selected, 2);
+    assert_eq!(search(&mut a).focus, Focus::List);
     let scroll =
         |kind| Event::Mouse(MouseEvent { kind, column: list.x + 5, row: list.y + 3, modifiers: KeyModifiers::NONE });
     a.handle(scroll(MouseEventKind::ScrollUp));
-    assert_eq!(a.search.selected, 1);
+    assert_eq!(search(&mut a).selected, 1);
     a.handle(scroll(MouseEventKind::ScrollDown));
     a.handle(scroll(MouseEventKind::ScrollDown));
-    assert_eq!(a.search.selected, 2, "stops at the last row");
+    assert_eq!(search(&mut a).selected, 2, "stops at the last row");
     // A click on the tab bar switches screens.
-    let tabs = a.areas.tabs;
-    let x = render(&mut a).lines().nth(1).unwrap().find("Baskets").unwrap() as u16 - 1; // - the quote
+    // Where "Baskets" is on screen (the first character is the quote).
+    let screen = render(&mut a);
+    let bar = screen.lines().nth(1).unwrap();
+    let x = bar[..bar.find("Baskets").unwrap()].chars().count() as u16 - 1;
     a.handle(Event::Mouse(MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
-        column: tabs.x + x,
-        row: tabs.y,
+        column: x,
+        row: 1,
         modifiers: KeyModifiers::NONE,
     }));
-    assert_eq!(a.tab, Tab::Baskets);
+    assert_eq!(a.screen_id(), baskets::ID);
 }

@@ -34,6 +34,10 @@ const QUERIES: &[&str] = &[
     "screw a2-70",
 ];
 
+fn search(app: &procure::tui::app::App) -> &procure::tui::screens::search::Search {
+    app.screen().expect("the search screen")
+}
+
 fn pct(v: &mut [Duration], p: f64) -> f64 {
     v.sort();
     let i = ((v.len() as f64 - 1.0) * p).round() as usize;
@@ -83,7 +87,7 @@ fn main() {
     let engine = Engine::start(ctx, tx, rt.handle().clone());
     let mut term = Terminal::new(TestBackend::new(140, 40)).expect("terminal");
     let t0 = Instant::now();
-    while app.indexed.is_none() {
+    while app.cx.indexed.is_none() {
         if let Some(m) = rt.block_on(rx.recv()) {
             let _ = app.on_msg(m);
         }
@@ -103,8 +107,8 @@ fn main() {
                 if round > 0 {
                     to_frame.push(start.elapsed());
                 }
-                let want = app.search.seq;
-                while app.search.shown_seq != want {
+                let want = search(&app).seq;
+                while search(&app).shown_seq != want {
                     match rt.block_on(rx.recv()) {
                         Some(Msg::Searched { seq, .. }) if seq != want => {}
                         Some(m) => {

@@ -99,16 +99,77 @@ pub enum Msg {
     Approvals(Vec<OrderSummary>),
     Decided(Box<Order>),
     Failed {
-        what: &'static str,
+        what: Failure,
         message: String,
         kind: ErrorKind,
     },
 }
 
+/// What failed, as the app tells the user ("sync: …") and reacts to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    Login,
+    Sync,
+    Catalog,
+    Search,
+    Detail,
+    Baskets,
+    Basket,
+    Orders,
+    Order,
+    Reorder,
+    Preview,
+    Submit,
+    Quotes,
+    Quote,
+    Approvals,
+    Approval,
+}
+
+impl Failure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Failure::Login => "login",
+            Failure::Sync => "sync",
+            Failure::Catalog => "catalog",
+            Failure::Search => "search",
+            Failure::Detail => "detail",
+            Failure::Baskets => "baskets",
+            Failure::Basket => "basket",
+            Failure::Orders => "orders",
+            Failure::Order => "order",
+            Failure::Reorder => "reorder",
+            Failure::Preview => "preview",
+            Failure::Submit => "order",
+            Failure::Quotes => "quotes",
+            Failure::Quote => "quote",
+            Failure::Approvals => "approvals",
+            Failure::Approval => "approval",
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Work for the local worker thread (cache, index, basket files).
+#[derive(Debug)]
+enum Job {
+    Detail { sku: String },
+    Baskets,
+    Price { basket: String },
+    Basket(BasketOp),
+    Reindex,
+    Search { seq: u64, query: String, qty: Option<u32> },
+}
+
 #[derive(Default)]
 struct Queue {
     search: Option<(u64, String, Option<u32>)>,
-    jobs: VecDeque<Effect>,
+    jobs: VecDeque<Job>,
     stop: bool,
 }
 
@@ -120,7 +181,7 @@ pub struct Engine {
     worker: Option<std::thread::JoinHandle<()>>,
 }
 
-fn fail(what: &'static str, e: &Error) -> Msg {
+fn fail(what: Failure, e: &Error) -> Msg {
     Msg::Failed { what, message: e.to_string(), kind: e.kind() }
 }
 
@@ -142,15 +203,30 @@ impl Engine {
         self.ctx.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone())
     }
 
+    /// Every effect is named here: a new one does not compile until it is
+    /// given to the local worker or to the network.
     pub fn run(&self, effect: Effect) {
         match effect {
             Effect::Search { seq, query, qty } => self.local(|q| q.search = Some((seq, query, qty))),
-            e @ (Effect::Detail { .. }
-            | Effect::Baskets
-            | Effect::Price { .. }
-            | Effect::Basket(_)
-            | Effect::Reindex) => self.local(|q| q.jobs.push_back(e)),
-            net => self.net(net),
+            Effect::Detail { sku } => self.local(|q| q.jobs.push_back(Job::Detail { sku })),
+            Effect::Baskets => self.local(|q| q.jobs.push_back(Job::Baskets)),
+            Effect::Price { basket } => self.local(|q| q.jobs.push_back(Job::Price { basket })),
+            Effect::Basket(op) => self.local(|q| q.jobs.push_back(Job::Basket(op))),
+            Effect::Reindex => self.local(|q| q.jobs.push_back(Job::Reindex)),
+            net @ (Effect::Login { .. }
+            | Effect::Sync
+            | Effect::Orders
+            | Effect::Order { .. }
+            | Effect::Reorder { .. }
+            | Effect::Preview { .. }
+            | Effect::Submit { .. }
+            | Effect::Quotes
+            | Effect::Quote { .. }
+            | Effect::RequestQuote { .. }
+            | Effect::AcceptQuote { .. }
+            | Effect::DeclineQuote { .. }
+            | Effect::Approvals
+            | Effect::Decide { .. }) => self.net(net),
         }
     }
 
@@ -184,12 +260,12 @@ impl Engine {
                             online(&tx, None);
                             match me {
                                 Ok(me) => Msg::LoggedIn(Box::new(me)),
-                                Err(e) => fail("login", &e.into()),
+                                Err(e) => fail(Failure::Login, &e.into()),
                             }
                         }
                         Err(e) => {
                             online(&tx, Some(&e));
-                            fail("login", &e)
+                            fail(Failure::Login, &e)
                         }
                     }
                 }
@@ -206,7 +282,7 @@ impl Engine {
                             if !r.not_modified {
                                 let (lock, cv) = &*queue;
                                 if let Ok(mut q) = lock.lock() {
-                                    q.jobs.push_back(Effect::Reindex);
+                                    q.jobs.push_back(Job::Reindex);
                                     cv.notify_one();
                                 }
                             }
@@ -217,7 +293,7 @@ impl Engine {
                             };
                             Msg::Synced { summary }
                         }
-                        Err(e) => fail("sync", &e),
+                        Err(e) => fail(Failure::Sync, &e),
                     }
                 }
                 Effect::Orders => {
@@ -225,7 +301,7 @@ impl Engine {
                     online(&tx, r.as_ref().err());
                     match r {
                         Ok(list) => Msg::Orders(list),
-                        Err(e) => fail("orders", &e),
+                        Err(e) => fail(Failure::Orders, &e),
                     }
                 }
                 Effect::Order { number } => {
@@ -233,7 +309,7 @@ impl Engine {
                     online(&tx, r.as_ref().err());
                     match r {
                         Ok(o) => Msg::Order(Box::new(o)),
-                        Err(e) => fail("order", &e),
+                        Err(e) => fail(Failure::Order, &e),
                     }
                 }
                 Effect::Reorder { number, into } => {
@@ -241,7 +317,7 @@ impl Engine {
                     online(&tx, r.as_ref().err());
                     match r {
                         Ok(rep) => Msg::Reordered(rep),
-                        Err(e) => fail("reorder", &e),
+                        Err(e) => fail(Failure::Reorder, &e),
                     }
                 }
                 Effect::Preview { basket, opts } => {
@@ -249,7 +325,7 @@ impl Engine {
                     online(&tx, r.as_ref().err());
                     match r {
                         Ok(c) => Msg::Previewed(Box::new(c)),
-                        Err(e) => fail("preview", &e),
+                        Err(e) => fail(Failure::Preview, &e),
                     }
                 }
                 Effect::Submit { basket, opts, accepted } => {
@@ -269,24 +345,24 @@ impl Engine {
                         Err(e) if e.kind() == ErrorKind::Unreachable => {
                             Msg::SubmitQueued { basket, reason: e.to_string() }
                         }
-                        Err(e) => fail("order", &e),
+                        Err(e) => fail(Failure::Submit, &e),
                     }
                 }
                 Effect::Quotes => {
                     let r = service::quotes::list(&ctx).await;
                     online(&tx, r.as_ref().err());
-                    r.map(Msg::Quotes).unwrap_or_else(|e| fail("quotes", &e))
+                    r.map(Msg::Quotes).unwrap_or_else(|e| fail(Failure::Quotes, &e))
                 }
                 Effect::Quote { number } => {
                     let r = service::quotes::show(&ctx, &number).await;
                     online(&tx, r.as_ref().err());
-                    r.map(|q| Msg::Quote(Box::new(q))).unwrap_or_else(|e| fail("quote", &e))
+                    r.map(|q| Msg::Quote(Box::new(q))).unwrap_or_else(|e| fail(Failure::Quote, &e))
                 }
                 Effect::RequestQuote { basket, comment } => {
                     let r = service::quotes::request(&ctx, &basket, &Default::default(), None, comment).await;
                     online(&tx, r.as_ref().err());
                     r.map(|q| Msg::QuoteDone { message: format!("quote request {} sent for {basket}", q.number) })
-                        .unwrap_or_else(|e| fail("quote", &e))
+                        .unwrap_or_else(|e| fail(Failure::Quote, &e))
                 }
                 Effect::AcceptQuote { number, po } => {
                     let accept = AcceptQuote {
@@ -306,25 +382,31 @@ impl Engine {
                             a.order.status.as_str()
                         ),
                     })
-                    .unwrap_or_else(|e| fail("quote", &e))
+                    .unwrap_or_else(|e| fail(Failure::Quote, &e))
                 }
                 Effect::DeclineQuote { number, reason } => {
                     let r = service::quotes::decline(&ctx, &number, reason).await;
                     online(&tx, r.as_ref().err());
                     r.map(|_| Msg::QuoteDone { message: format!("quote {number} declined") })
-                        .unwrap_or_else(|e| fail("quote", &e))
+                        .unwrap_or_else(|e| fail(Failure::Quote, &e))
                 }
                 Effect::Approvals => {
                     let r = service::approvals::queue(&ctx).await;
                     online(&tx, r.as_ref().err());
-                    r.map(Msg::Approvals).unwrap_or_else(|e| fail("approvals", &e))
+                    r.map(Msg::Approvals).unwrap_or_else(|e| fail(Failure::Approvals, &e))
                 }
                 Effect::Decide { number, decision, reason } => {
                     let r = service::approvals::decide(&ctx, &number, decision, reason).await;
                     online(&tx, r.as_ref().err());
-                    r.map(|o| Msg::Decided(Box::new(o))).unwrap_or_else(|e| fail("approval", &e))
+                    r.map(|o| Msg::Decided(Box::new(o))).unwrap_or_else(|e| fail(Failure::Approval, &e))
                 }
-                _ => return,
+                // `run` gives these to the local worker; they never come here.
+                Effect::Search { .. }
+                | Effect::Detail { .. }
+                | Effect::Baskets
+                | Effect::Price { .. }
+                | Effect::Basket(_)
+                | Effect::Reindex => return,
             };
             let _ = tx.send(msg);
         });
@@ -362,7 +444,7 @@ fn local_worker(
             local.index = Some(idx);
         }
         Err(e) => {
-            let _ = tx.send(fail("catalog", &e));
+            let _ = tx.send(fail(Failure::Catalog, &e));
         }
     };
     reindex(&mut local);
@@ -378,7 +460,7 @@ fn local_worker(
                     break j;
                 }
                 if let Some((seq, query, qty)) = q.search.take() {
-                    break Effect::Search { seq, query, qty };
+                    break Job::Search { seq, query, qty };
                 }
                 q = match cv.wait(q) {
                     Ok(q) => q,
@@ -387,11 +469,11 @@ fn local_worker(
             }
         };
         let msg = match job {
-            Effect::Reindex => {
+            Job::Reindex => {
                 reindex(&mut local);
                 continue;
             }
-            Effect::Search { seq, query, qty } => {
+            Job::Search { seq, query, qty } => {
                 let (Some(cache), Some(index)) = (&local.cache, &local.index) else {
                     continue;
                 };
@@ -407,35 +489,34 @@ fn local_worker(
                         let suggestions = if rows.is_empty() { index.suggest(&query, 3) } else { vec![] };
                         Msg::Searched { seq, rows, highlights, total, took: started.elapsed(), suggestions }
                     }
-                    Err(e) => fail("search", &e),
+                    Err(e) => fail(Failure::Search, &e),
                 }
             }
-            Effect::Detail { sku } => {
+            Job::Detail { sku } => {
                 let Some(cache) = &local.cache else { continue };
                 match cache.get_product(&sku).map_err(Error::from) {
                     Ok(Some(p)) => match service::search::detail(cache, p) {
                         Ok(d) => Msg::Detail(Box::new(d)),
-                        Err(e) => fail("detail", &e),
+                        Err(e) => fail(Failure::Detail, &e),
                     },
                     Ok(None) => Msg::Failed {
-                        what: "detail",
+                        what: Failure::Detail,
                         message: format!("{sku} is not in the catalog"),
                         kind: ErrorKind::Rejected,
                     },
-                    Err(e) => fail("detail", &e),
+                    Err(e) => fail(Failure::Detail, &e),
                 }
             }
-            Effect::Baskets => match store.list() {
+            Job::Baskets => match store.list() {
                 Ok(list) => Msg::Baskets(list.into_iter().map(|(n, b)| (n, b.map_err(|e| e.to_string()))).collect()),
-                Err(e) => fail("baskets", &e.into()),
+                Err(e) => fail(Failure::Baskets, &e.into()),
             },
-            Effect::Price { basket: name } => match (store.load(&name), &local.cache) {
+            Job::Price { basket: name } => match (store.load(&name), &local.cache) {
                 (Ok(b), Some(cache)) => Msg::Priced(basket::price(&b, cache)),
-                (Err(e), _) => fail("basket", &e.into()),
+                (Err(e), _) => fail(Failure::Basket, &e.into()),
                 (Ok(_), None) => continue,
             },
-            Effect::Basket(op) => basket_op(&store, &local, op),
-            _ => continue,
+            Job::Basket(op) => basket_op(&store, &local, op),
         };
         let _ = tx.send(msg);
     }
@@ -495,5 +576,5 @@ fn basket_op(store: &procure_client::store::baskets::BasketStore, local: &Local,
             }
         }
     })();
-    result.unwrap_or_else(|e| fail("basket", &e))
+    result.unwrap_or_else(|e| fail(Failure::Basket, &e))
 }

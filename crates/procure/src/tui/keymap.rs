@@ -1,6 +1,7 @@
 //! Key bindings as data. The help overlay and the status-bar hints are both
 //! generated from this table, and config.toml `[keys]` overrides it.
 
+use super::component::ScreenId;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -39,11 +40,8 @@ pub enum Action {
     Approve,
     Reject,
     RequestQuote,
-    ScreenSearch,
-    ScreenBaskets,
-    ScreenOrders,
-    ScreenQuotes,
-    ScreenApprovals,
+    /// Show a screen; its binding comes from the screen's registration.
+    Screen(ScreenId),
 }
 
 impl Action {
@@ -81,11 +79,7 @@ impl Action {
             Action::Approve => "approve",
             Action::Reject => "reject",
             Action::RequestQuote => "request_quote",
-            Action::ScreenSearch => "screen_search",
-            Action::ScreenBaskets => "screen_baskets",
-            Action::ScreenOrders => "screen_orders",
-            Action::ScreenQuotes => "screen_quotes",
-            Action::ScreenApprovals => "screen_approvals",
+            Action::Screen(id) => super::screens::registration(id).map(|r| r.action).unwrap_or("screen"),
         }
     }
 }
@@ -259,11 +253,11 @@ impl Default for Keymap {
                 b(Global, Quit, &["q", "ctrl-c"], "quit", "Quit procure"),
                 b(Global, Help, &["?", "f1"], "help", "Show or hide this help"),
                 b(Global, Search, &["/"], "search", "Go to the search field"),
-                b(Global, ScreenSearch, &["f2"], "", "Search screen"),
-                b(Global, ScreenBaskets, &["f3"], "", "Baskets screen"),
-                b(Global, ScreenOrders, &["f4"], "", "Orders screen"),
-                b(Global, ScreenQuotes, &["f6"], "", "Quotes screen"),
-                b(Global, ScreenApprovals, &["f7"], "", "Approvals screen (approvers)"),
+                // One binding per registered screen, from its registration.
+            ]
+            .into_iter()
+            .chain(super::screens::SCREENS.iter().map(|r| b(Global, Screen(r.id), r.keys, "", r.help)))
+            .chain([
                 b(Global, NextTab, &["ctrl-right", "]"], "", "Next screen"),
                 b(Global, PrevTab, &["ctrl-left", "["], "", "Previous screen"),
                 b(Global, FocusNext, &["tab"], "pane", "Move between panes"),
@@ -311,7 +305,8 @@ impl Default for Keymap {
                 b(CHECKOUT_SCOPE, Toggle, &["space"], "", "Toggle ship complete"),
                 b(CHECKOUT_SCOPE, Apply, &["ctrl-s", "f5"], "preview", "Preview on the shop / confirm the order"),
                 b(Prompt, Apply, &["enter"], "ok", "Confirm"),
-            ],
+            ])
+            .collect(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! app state after each batch of events, never while waiting.
 
 pub mod app;
+pub mod component;
 pub mod engine;
 pub mod keymap;
 pub mod screens;
@@ -30,7 +31,7 @@ pub fn build(ctx: &Context, color: Option<&str>) -> Result<App, Error> {
     let theme = Theme::from_setting(color.unwrap_or(&ctx.config.ui.color));
     let me = ctx.cache().ok().and_then(|c| c.me().ok().flatten());
     let mut app = App::new(keymap, theme, &ctx.profile_name, &ctx.profile.shop, me, ctx.logged_in);
-    app.caps = Some(ctx.shop.capabilities());
+    app.cx.caps = Some(ctx.shop.capabilities());
     Ok(app)
 }
 
@@ -114,8 +115,6 @@ async fn event_loop<B: Backend>(
 }
 
 pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), Error> {
-    let mut areas = app.areas;
-    terminal.draw(|f| areas = screens::draw(f, app)).map_err(|e| Error::Internal(format!("cannot draw: {e}")))?;
-    app.areas = areas;
+    terminal.draw(|f| app.draw(f)).map_err(|e| Error::Internal(format!("cannot draw: {e}")))?;
     Ok(())
 }

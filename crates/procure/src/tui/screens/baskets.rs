@@ -1,23 +1,253 @@
-//! Baskets: the list, the lines of the selected one, quick entry.
+//! Baskets: the list, the lines of the selected one, and what is done to
+//! them (quantities, notes, quick entry, checkout, a quote request).
 
-use super::super::app::{App, Areas, Focus, QuickEntry};
-use super::centered;
+use super::checkout::CheckoutForm;
+use super::prompt::{Prompt, PromptKind};
+use super::quick_entry::{self, QuickEntry};
+use crate::tui::component::{
+    Cmd, Component, Cx, Focus, Level, Registration, Screen, ScreenId, inside, movement, run, step,
+};
+use crate::tui::engine::{BasketOp, Effect, Msg};
+use crate::tui::keymap::{Action, Scope};
+use crossterm::event::{MouseButton, MouseEventKind};
+use procure_client::core::basket::{Basket, PricedBasket};
 use procure_client::core::money::format_amount;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Clear, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Cell, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap};
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
-    let t = &app.theme;
-    let b = &app.baskets;
+pub const ID: ScreenId = ScreenId("baskets");
+
+pub const REGISTRATION: Registration = Registration {
+    id: ID,
+    title: "Baskets",
+    action: "screen_baskets",
+    keys: &["f3"],
+    help: "Baskets screen",
+    make: || Box::new(Baskets::default()),
+};
+
+#[derive(Debug, Default)]
+pub struct Baskets {
+    pub list: Vec<(String, Result<Basket, String>)>,
+    pub selected: usize,
+    pub priced: Option<PricedBasket>,
+    pub line: usize,
+    pub focus: Focus,
+    pub list_area: Rect,
+    pub lines_area: Rect,
+}
+
+impl Baskets {
+    fn select_basket(&mut self, cx: &mut Cx, idx: usize) -> Vec<Cmd> {
+        let n = self.list.len();
+        if n == 0 {
+            return vec![];
+        }
+        self.selected = idx.min(n - 1);
+        self.line = 0;
+        let name = self.list[self.selected].0.clone();
+        cx.basket = Some(name.clone());
+        run(Effect::Price { basket: name })
+    }
+
+    /// The basket on screen, else the one adds go to.
+    fn shown(&self, cx: &Cx) -> Option<String> {
+        self.priced.as_ref().map(|p| p.name.clone()).or_else(|| cx.current_basket())
+    }
+
+    fn line_action(&mut self, action: Action) -> Vec<Cmd> {
+        let Some(p) = self.priced.as_ref() else { return vec![] };
+        let Some(line) = p.lines.get(self.line).cloned() else { return vec![] };
+        let basket = p.name.clone();
+        match action {
+            Action::Remove => run(Effect::Basket(BasketOp::Remove { basket, sku: line.sku })),
+            Action::Edit => vec![Cmd::Open(Box::new(Prompt::new(
+                PromptKind::EditQty { basket, sku: line.sku.clone() },
+                format!("Quantity of {}", line.sku),
+                &line.qty.to_string(),
+            )))],
+            _ => vec![Cmd::Open(Box::new(Prompt::new(
+                PromptKind::Note { basket, sku: line.sku.clone() },
+                format!("Line note / cost centre for {}", line.sku),
+                line.note.as_deref().unwrap_or(""),
+            )))],
+        }
+    }
+}
+
+impl Component for Baskets {
+    fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
+        match self.focus {
+            Focus::Lines => (vec![Scope::BasketLines, Scope::Lists], false),
+            _ => (vec![Scope::Baskets, Scope::Lists], false),
+        }
+    }
+
+    fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        if let Some((delta, to_end)) = movement(action) {
+            return Some(if self.focus == Focus::Lines {
+                let n = self.priced.as_ref().map(|p| p.lines.len()).unwrap_or(0);
+                self.line = step(self.line, n, delta, to_end);
+                vec![]
+            } else {
+                let i = step(self.selected, self.list.len(), delta, to_end);
+                self.select_basket(cx, i)
+            });
+        }
+        Some(match action {
+            Action::Open => {
+                if self.focus == Focus::Lines {
+                    return Some(vec![]);
+                }
+                self.focus = Focus::Lines;
+                let idx = self.selected;
+                self.select_basket(cx, idx)
+            }
+            Action::FocusNext => {
+                self.focus = if self.focus == Focus::Lines { Focus::List } else { Focus::Lines };
+                vec![]
+            }
+            Action::Back if self.focus == Focus::Lines => {
+                self.focus = Focus::List;
+                vec![]
+            }
+            Action::Edit | Action::Note | Action::Remove => self.line_action(action),
+            Action::NewBasket => {
+                vec![Cmd::Open(Box::new(Prompt::new(PromptKind::NewBasket, "New basket — name", "")))]
+            }
+            Action::QuickEntry => match cx.current_basket() {
+                Some(b) => vec![Cmd::Open(Box::new(QuickEntry::new(&b, "")))],
+                None => {
+                    cx.say(Level::Warn, "create a basket first (n)");
+                    vec![]
+                }
+            },
+            Action::Checkout => match self.shown(cx) {
+                Some(basket) => vec![Cmd::Open(Box::new(CheckoutForm::new(&basket)))],
+                None => {
+                    cx.say(Level::Warn, "no basket to check out");
+                    vec![]
+                }
+            },
+            Action::RequestQuote if !cx.quote_requests() => {
+                cx.say(Level::Warn, "this shop does not take quote requests");
+                vec![]
+            }
+            Action::RequestQuote => match self.shown(cx) {
+                Some(basket) => vec![Cmd::Open(Box::new(Prompt::new(
+                    PromptKind::RequestQuote { basket: basket.clone() },
+                    format!("Request a quote for {basket} — comment (optional)"),
+                    "",
+                )))],
+                None => vec![],
+            },
+            _ => return None,
+        })
+    }
+
+    fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+        match msg {
+            Msg::Baskets(list) => {
+                self.list = list;
+                cx.baskets = self.list.iter().filter(|(_, b)| b.is_ok()).map(|(n, _)| n.clone()).collect();
+                if cx.basket.is_none() {
+                    cx.basket = cx.baskets.first().cloned();
+                }
+                if let Some(cur) = cx.basket.clone()
+                    && let Some(i) = self.list.iter().position(|(n, _)| *n == cur)
+                {
+                    self.selected = i;
+                    out.extend(run(Effect::Price { basket: cur }));
+                }
+            }
+            Msg::Priced(p) => {
+                self.line = self.line.min(p.lines.len().saturating_sub(1));
+                self.priced = Some(p);
+            }
+            Msg::BasketDone { basket, message } => {
+                cx.say(Level::Ok, message);
+                cx.basket = Some(basket);
+                out.extend(run(Effect::Baskets));
+            }
+            Msg::QuickEntryDone { basket, report } => {
+                quick_entry::report(cx, &basket, report.added.len(), report.problems.len());
+                cx.basket = Some(basket);
+                out.extend(run(Effect::Baskets));
+            }
+            Msg::Reordered(r) => {
+                let replaced: Vec<String> =
+                    r.lines.iter().filter(|l| l.replaced).map(|l| format!("{} → {}", l.ordered_sku, l.sku)).collect();
+                let changed =
+                    r.lines.iter().filter(|l| l.new_unit_price.is_some_and(|p| p != l.old_unit_price)).count();
+                let mut text = format!("{} lines into {}", r.lines.len(), r.basket);
+                if !replaced.is_empty() {
+                    text += &format!("; replaced (discontinued): {}", replaced.join(", "));
+                }
+                if changed > 0 {
+                    text += &format!("; {changed} prices changed since");
+                }
+                if !r.skipped.is_empty() {
+                    text += &format!(
+                        "; not added: {}",
+                        r.skipped.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(", ")
+                    );
+                }
+                cx.say(if replaced.is_empty() && r.skipped.is_empty() { Level::Ok } else { Level::Warn }, text);
+                cx.basket = Some(r.basket);
+                self.focus = Focus::Lines;
+                out.extend([Cmd::CloseAll, Cmd::Show(ID), Cmd::Run(Effect::Baskets)]);
+            }
+            // Placed by a retry after the checkout was closed.
+            Msg::Submitted(s) => out.extend(super::checkout::placed(cx, &s)),
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
+        draw(f, cx, self, area)
+    }
+}
+
+impl Screen for Baskets {
+    fn id(&self) -> ScreenId {
+        ID
+    }
+
+    fn enter(&mut self, _cx: &mut Cx) -> Vec<Cmd> {
+        self.focus = Focus::List;
+        run(Effect::Baskets)
+    }
+
+    fn mouse(&mut self, cx: &mut Cx, kind: MouseEventKind, col: u16, row: u16) -> Vec<Cmd> {
+        if kind != MouseEventKind::Down(MouseButton::Left) {
+            return vec![];
+        }
+        // Border + header above the first line; border only above the first basket.
+        if inside(self.list_area, col, row) && row > self.list_area.y {
+            self.focus = Focus::List;
+            return self.select_basket(cx, (row - self.list_area.y - 1) as usize);
+        }
+        if inside(self.lines_area, col, row) && row > self.lines_area.y + 1 {
+            self.focus = Focus::Lines;
+            let n = self.priced.as_ref().map(|p| p.lines.len()).unwrap_or(0);
+            self.line = ((row - self.lines_area.y - 2) as usize).min(n.saturating_sub(1));
+        }
+        vec![]
+    }
+}
+
+fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
+    let t = &cx.theme;
     let [left, right] = Layout::horizontal([Constraint::Length(30), Constraint::Min(40)]).areas(area);
     let items: Vec<ListItem> = b
         .list
         .iter()
         .map(|(name, basket)| match basket {
             Ok(bk) => {
-                let current = if Some(name) == app.baskets.current.as_ref() { "● " } else { "  " };
+                let current = if Some(name) == cx.basket.as_ref() { "● " } else { "  " };
                 let pending = if bk.pending.is_some() { " ⧗" } else { "" };
                 ListItem::new(Line::from(vec![
                     Span::raw(format!("{current}{name}")),
@@ -27,7 +257,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
             Err(_) => ListItem::new(Line::styled(format!("  {name}  (unreadable)"), t.error())),
         })
         .collect();
-    let list_focused = app.focus == Focus::List && app.overlays.is_empty();
+    let list_focused = b.focus == Focus::List && !cx.covered;
     let mut state = ListState::default().with_selected(Some(b.selected));
     let empty = b.list.is_empty();
     f.render_stateful_widget(
@@ -39,11 +269,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
         left,
         &mut state,
     );
-    areas.list = left;
-    areas.list_offset = 1;
-    areas.lines = right;
+    b.list_area = left;
+    b.lines_area = right;
 
-    let lines_focused = app.focus == Focus::Lines && app.overlays.is_empty();
+    let lines_focused = b.focus == Focus::Lines && !cx.covered;
     let block = |title: String| {
         Block::bordered().title(title).border_style(if lines_focused { t.focus_border() } else { t.dim() })
     };
@@ -140,37 +369,5 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
         ])
         .block(Block::bordered()),
         totals,
-    );
-}
-
-pub fn quick_entry(f: &mut Frame, app: &App, q: &QuickEntry, area: Rect) {
-    let t = &app.theme;
-    let mut lines: Vec<Line> = Vec::new();
-    lines.push(Line::styled("One part per line: SKU or type number, then the quantity (paste works).", t.dim()));
-    lines.push(Line::raw(""));
-    for (i, l) in q.text.split('\n').enumerate() {
-        let problem = q.problems.iter().find(|p| p.line == i + 1);
-        let style = if problem.is_some() { t.warn() } else { t.base() };
-        lines.push(Line::styled(format!("{:>3} {l}", i + 1), style));
-    }
-    if let Some(last) = lines.last_mut() {
-        last.spans.push(Span::styled("▏", t.key()));
-    }
-    if !q.problems.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(format!("{} added; these lines were not:", q.added), t.warn()));
-        for p in &q.problems {
-            lines.push(Line::styled(format!("  line {}: {}: {}", p.line, p.sku, p.reason), t.warn()));
-        }
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(if q.busy { "adding…" } else { "^S add the lines · Esc close" }, t.dim()));
-    let r = centered(area, 90, (lines.len() as u16 + 2).max(12));
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(format!(" Quick entry into {} ", q.basket))),
-        r,
     );
 }

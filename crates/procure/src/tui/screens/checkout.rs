@@ -1,16 +1,264 @@
 //! Checkout: order header, the shop's preview with price changes, confirm.
 
-use super::super::app::{App, CheckoutForm, Field};
 use super::centered;
+use crate::tui::component::{Cmd, Component, Cx, Level, movement, step};
+use crate::tui::engine::{Effect, Failure, Msg};
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::widgets::input::Input;
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
 use procure_client::core::money::format_amount;
+use procure_client::core::order::{CheckoutOptions, PriceChange};
+use procure_client::service::ordering::{Checkout, Submitted};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use std::time::{Duration, Instant};
 
-pub fn draw(f: &mut Frame, app: &App, c: &CheckoutForm, area: Rect) {
-    let t = &app.theme;
-    let company = app.me.as_ref().map(|m| &m.company);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Po,
+    Date,
+    ShipTo,
+    Complete,
+    Shipping,
+    Comment,
+}
+
+impl Field {
+    pub const ALL: [Field; 6] =
+        [Field::Po, Field::Date, Field::ShipTo, Field::Complete, Field::Shipping, Field::Comment];
+}
+
+/// Whether the shop can carry a checkout field.
+pub fn supports(cx: &Cx, field: Field) -> bool {
+    match (field, cx.caps) {
+        (Field::Date, Some(c)) => c.requested_delivery_date,
+        (Field::Complete, Some(c)) => c.ship_complete,
+        _ => true,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckoutForm {
+    pub basket: String,
+    pub field: usize,
+    pub po: Input,
+    pub date: Input,
+    pub ship_to: usize,
+    pub complete: bool,
+    pub shipping: usize,
+    pub comment: Input,
+    pub preview: Option<Checkout>,
+    pub busy: bool,
+    pub error: Option<String>,
+    pub placed: Option<Submitted>,
+    pub queued: Option<String>,
+}
+
+impl CheckoutForm {
+    pub fn new(basket: &str) -> CheckoutForm {
+        CheckoutForm {
+            basket: basket.to_string(),
+            field: 0,
+            po: Input::default(),
+            date: Input::default(),
+            ship_to: 0,
+            complete: false,
+            shipping: 0,
+            comment: Input::default(),
+            preview: None,
+            busy: false,
+            error: None,
+            placed: None,
+            queued: None,
+        }
+    }
+
+    pub fn options(&self, cx: &Cx) -> Result<CheckoutOptions, String> {
+        let f = self;
+        let date = match f.date.text().trim() {
+            "" => None,
+            t => Some(
+                NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| format!("{t:?} is not a date like 2026-12-24"))?,
+            ),
+        };
+        let company = cx.me.as_ref().map(|m| &m.company);
+        let opts = CheckoutOptions {
+            po_number: f.po.text().trim().to_string(),
+            ship_to: company.and_then(|c| c.ship_to.get(f.ship_to)).map(|a| a.id.clone()),
+            requested_delivery_date: date.filter(|_| supports(cx, Field::Date)),
+            ship_complete: f.complete && supports(cx, Field::Complete),
+            shipping_method: company.and_then(|c| c.shipping_methods.get(f.shipping)).map(|m| m.id.clone()),
+            comment: Some(f.comment.text().to_string()).filter(|c| !c.trim().is_empty()),
+        };
+        procure_client::core::order::validate_options(&opts, cx.today)?;
+        Ok(opts)
+    }
+
+    fn apply(&mut self, cx: &mut Cx) -> Vec<Cmd> {
+        if self.busy || self.placed.is_some() {
+            return if self.placed.is_some() { vec![Cmd::Close] } else { vec![] };
+        }
+        let opts = match self.options(cx) {
+            Ok(o) => o,
+            Err(e) => {
+                self.error = Some(e);
+                return vec![];
+            }
+        };
+        let effect = match &self.preview {
+            None => Effect::Preview { basket: self.basket.clone(), opts },
+            Some(c) => Effect::Submit { basket: self.basket.clone(), opts, accepted: c.price_changes.clone() },
+        };
+        self.busy = true;
+        self.error = None;
+        vec![Cmd::Run(effect)]
+    }
+
+    fn choose(&mut self, cx: &Cx, d: isize) {
+        let f = self;
+        let (n_ship, n_meth) =
+            cx.me.as_ref().map(|m| (m.company.ship_to.len(), m.company.shipping_methods.len())).unwrap_or((0, 0));
+        let cycle = |cur: usize, n: usize| {
+            if n == 0 { 0 } else { (cur as isize + d).rem_euclid(n as isize) as usize }
+        };
+        match Field::ALL[f.field] {
+            Field::ShipTo => f.ship_to = cycle(f.ship_to, n_ship),
+            Field::Shipping => f.shipping = cycle(f.shipping, n_meth),
+            Field::Complete => f.complete = !f.complete,
+            Field::Po => {
+                if d > 0 {
+                    f.po.right()
+                } else {
+                    f.po.left()
+                }
+            }
+            Field::Date => {
+                if d > 0 {
+                    f.date.right()
+                } else {
+                    f.date.left()
+                }
+            }
+            Field::Comment => {
+                if d > 0 {
+                    f.comment.right()
+                } else {
+                    f.comment.left()
+                }
+            }
+        }
+        f.preview = None;
+    }
+}
+
+/// An order was placed (from the form or by a retry of a waiting one).
+pub fn placed(cx: &mut Cx, s: &Submitted) -> Vec<Cmd> {
+    cx.outbox = None;
+    cx.say(Level::Ok, format!("order {} placed", s.order.number));
+    vec![Cmd::Run(Effect::Baskets), Cmd::Run(Effect::Orders)]
+}
+
+/// Sends a waiting order again: on a tick every few seconds, or at once
+/// when the shop is back.
+pub fn retry_outbox(cx: &mut Cx, accepted: Vec<PriceChange>, now: bool) -> Vec<Effect> {
+    let Some((opts, basket, since)) = &cx.outbox else {
+        return vec![];
+    };
+    if !now && since.elapsed() < Duration::from_secs(5) {
+        return vec![];
+    }
+    let effect = Effect::Submit { basket: basket.clone(), opts: opts.clone(), accepted };
+    cx.outbox = cx.outbox.take().map(|(o, b, _)| (o, b, Instant::now()));
+    vec![effect]
+}
+
+impl Component for CheckoutForm {
+    fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
+        let text = matches!(Field::ALL[self.field], Field::Po | Field::Date | Field::Comment);
+        (vec![Scope::Checkout], text)
+    }
+
+    fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        if let Some((delta, to_end)) = movement(action) {
+            self.field = step(self.field, Field::ALL.len(), delta, to_end);
+            return Some(vec![]);
+        }
+        Some(match action {
+            Action::FocusNext => {
+                self.field = step(self.field, Field::ALL.len(), 1, None);
+                vec![]
+            }
+            Action::Left | Action::Right => {
+                self.choose(cx, if action == Action::Right { 1 } else { -1 });
+                vec![]
+            }
+            Action::Toggle => {
+                if Field::ALL[self.field] == Field::Complete {
+                    self.complete = !self.complete;
+                    self.preview = None;
+                }
+                vec![]
+            }
+            Action::Apply => self.apply(cx),
+            _ => return None,
+        })
+    }
+
+    fn key(&mut self, _cx: &mut Cx, key: &KeyEvent) -> Vec<Cmd> {
+        match Field::ALL[self.field] {
+            Field::Po => self.po.handle(key),
+            Field::Date => self.date.handle(key),
+            Field::Comment => self.comment.handle(key),
+            _ => false,
+        };
+        self.preview = None;
+        vec![]
+    }
+
+    fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+        match msg {
+            Msg::Previewed(c) | Msg::PricesChanged(c) => {
+                self.busy = false;
+                self.queued = None;
+                self.preview = Some(*c);
+            }
+            Msg::Submitted(s) => {
+                out.extend(placed(cx, &s));
+                self.busy = false;
+                self.queued = None;
+                self.placed = Some(*s);
+            }
+            Msg::SubmitQueued { basket, reason } => {
+                self.busy = false;
+                self.queued = Some(reason);
+                if let Ok(o) = self.options(cx) {
+                    cx.outbox = Some((o, basket, Instant::now()));
+                }
+                cx.say(Level::Warn, "shop unreachable: the order waits and is sent when the shop answers");
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn failed(&mut self, _cx: &mut Cx, what: Failure, message: &str) {
+        if matches!(what, Failure::Preview | Failure::Submit) {
+            self.busy = false;
+            self.error = Some(message.to_string());
+        }
+    }
+
+    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
+        draw(f, cx, self, area)
+    }
+}
+
+fn draw(f: &mut Frame, cx: &Cx, c: &CheckoutForm, area: Rect) {
+    let t = &cx.theme;
+    let company = cx.me.as_ref().map(|m| &m.company);
     let field = Field::ALL[c.field];
     let row = |label: &str, value: String, this: Field| {
         let selected = this == field;
@@ -31,7 +279,7 @@ pub fn draw(f: &mut Frame, app: &App, c: &CheckoutForm, area: Rect) {
     };
     let mut lines = vec![
         row("PO number", cursor(c.po.text(), Field::Po), Field::Po),
-        if app.supports(Field::Date) {
+        if supports(cx, Field::Date) {
             row(
                 "Deliver on",
                 cursor(c.date.text(), Field::Date) + "  (YYYY-MM-DD, empty: as soon as possible)",
@@ -43,7 +291,7 @@ pub fn draw(f: &mut Frame, app: &App, c: &CheckoutForm, area: Rect) {
         row("Ship to", ship_to, Field::ShipTo),
         row(
             "Delivery",
-            if !app.supports(Field::Complete) {
+            if !supports(cx, Field::Complete) {
                 "partial deliveries (this shop cannot promise complete-only)"
             } else if c.complete {
                 "[x] complete only (Space toggles)"

@@ -1,7 +1,10 @@
 //! Part detail: tiers, quantity rules, stock, attributes, documents, successor.
 
-use super::super::app::App;
 use super::centered;
+use super::prompt::Prompt;
+use crate::tui::component::{Cmd, Component, Cx, Level, run};
+use crate::tui::engine::Effect;
+use crate::tui::keymap::{Action, Scope};
 use procure_client::core::money::{format_amount, line_total};
 use procure_client::core::quantity::QuantityRules;
 use procure_client::service::search::PartDetail;
@@ -10,8 +13,47 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-pub fn draw(f: &mut Frame, app: &App, d: &PartDetail, area: Rect) {
-    let t = &app.theme;
+/// A part's detail, over the screen that opened it.
+#[derive(Debug)]
+pub struct Detail {
+    pub part: Box<PartDetail>,
+}
+
+impl Detail {
+    pub fn new(part: Box<PartDetail>) -> Detail {
+        Detail { part }
+    }
+}
+
+impl Component for Detail {
+    fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
+        (vec![Scope::Detail], false)
+    }
+
+    fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        match action {
+            Action::Add => {
+                if cx.current_basket().is_none() {
+                    cx.say(Level::Warn, "no basket yet: create one in Baskets with n");
+                    return Some(vec![]);
+                }
+                Some(vec![Cmd::Open(Box::new(Prompt::add_qty(cx, &self.part)))])
+            }
+            Action::Open => Some(match self.part.product.replaced_by.clone() {
+                Some(s) => run(Effect::Detail { sku: s }),
+                None => vec![],
+            }),
+            _ => None,
+        }
+    }
+
+    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
+        draw(f, cx, &self.part, area)
+    }
+}
+
+fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect) {
+    let t = &cx.theme;
     let p = &d.product;
     let rules = QuantityRules::of(p);
     let mut lines = vec![

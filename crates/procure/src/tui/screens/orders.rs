@@ -1,7 +1,12 @@
-//! Order history and order detail.
+//! Order history and order detail; reorder into a basket.
 
-use super::super::app::{App, Areas, OrdersState};
 use super::centered;
+use super::prompt::{Prompt, PromptKind};
+use crate::tui::component::{Cmd, Component, Cx, Level, Registration, Screen, ScreenId, inside, movement, run, step};
+use crate::tui::engine::{Effect, Msg};
+use crate::tui::keymap::{Action, Scope};
+use crossterm::event::{MouseButton, MouseEventKind};
+use procure_client::api::OrderSummary;
 use procure_client::api::{Order, OrderStatus};
 use procure_client::core::money::format_amount;
 use ratatui::Frame;
@@ -9,11 +14,177 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, TableState, Wrap};
 
+pub const ID: ScreenId = ScreenId("orders");
+
+pub const REGISTRATION: Registration = Registration {
+    id: ID,
+    title: "Orders",
+    action: "screen_orders",
+    keys: &["f4"],
+    help: "Orders screen",
+    make: || Box::new(Orders::default()),
+};
+
+/// A list of orders: the history here, the approval queue in approvals.rs.
+#[derive(Debug, Default)]
+pub struct OrderList {
+    pub list: Vec<OrderSummary>,
+    pub selected: usize,
+    pub loaded: bool,
+    pub area: Rect,
+}
+
+impl OrderList {
+    pub fn set(&mut self, list: Vec<OrderSummary>) {
+        self.list = list;
+        self.loaded = true;
+        self.selected = self.selected.min(self.list.len().saturating_sub(1));
+    }
+
+    /// Moves the selection; false when the action is not a movement.
+    pub fn movement(&mut self, action: Action) -> bool {
+        match movement(action) {
+            Some((delta, to_end)) => {
+                self.selected = step(self.selected, self.list.len(), delta, to_end);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn selected_number(&self) -> Option<String> {
+        self.list.get(self.selected).map(|o| o.number.clone())
+    }
+
+    pub fn click(&mut self, kind: MouseEventKind, col: u16, row: u16) {
+        // Border and header above the first row.
+        if kind == MouseEventKind::Down(MouseButton::Left) && inside(self.area, col, row) && row >= self.area.y + 2 {
+            self.selected = ((row - self.area.y - 2) as usize).min(self.list.len().saturating_sub(1));
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Orders {
+    pub orders: OrderList,
+}
+
+/// The prompt that reorders an order into a new basket.
+fn reorder_prompt(number: &str) -> Cmd {
+    Cmd::Open(Box::new(Prompt::new(
+        PromptKind::ReorderInto { number: number.to_string() },
+        format!("Reorder {number} into basket"),
+        &format!("reorder-{}", number.to_lowercase().replace(['#', ' '], "")),
+    )))
+}
+
+impl Component for Orders {
+    fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
+        (vec![Scope::Orders, Scope::Lists], false)
+    }
+
+    fn action(&mut self, _cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        if self.orders.movement(action) {
+            return Some(vec![]);
+        }
+        Some(match action {
+            Action::Open => match self.orders.selected_number() {
+                Some(number) => run(Effect::Order { number }),
+                None => vec![],
+            },
+            Action::Reorder => self.orders.selected_number().map(|n| reorder_prompt(&n)).into_iter().collect(),
+            _ => return None,
+        })
+    }
+
+    fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+        match msg {
+            Msg::Orders(list) => self.orders.set(list),
+            Msg::Order(o) => out.push(Cmd::Open(Box::new(OrderDetail { order: o, approval: false }))),
+            // An order changed elsewhere: load the history again when shown
+            // (and let the screen that asked report it).
+            Msg::Decided(_) | Msg::QuoteDone { .. } => {
+                self.orders.loaded = false;
+                return Some(msg);
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
+        draw_list(f, cx, &mut self.orders, " Orders — Enter detail · r reorder into a basket ", area)
+    }
+}
+
+impl Screen for Orders {
+    fn id(&self) -> ScreenId {
+        ID
+    }
+
+    fn enter(&mut self, _cx: &mut Cx) -> Vec<Cmd> {
+        if self.orders.loaded { vec![] } else { run(Effect::Orders) }
+    }
+
+    fn mouse(&mut self, _cx: &mut Cx, kind: MouseEventKind, col: u16, row: u16) -> Vec<Cmd> {
+        self.orders.click(kind, col, row);
+        vec![]
+    }
+}
+
+/// One order, over the history or the approval queue.
+#[derive(Debug)]
+pub struct OrderDetail {
+    pub order: Box<Order>,
+    /// Opened from the approval queue: approve or reject it.
+    pub approval: bool,
+}
+
+impl Component for OrderDetail {
+    fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
+        (vec![if self.approval { Scope::Approvals } else { Scope::Orders }], false)
+    }
+
+    fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        let number = self.order.number.clone();
+        Some(match action {
+            Action::Open => vec![],
+            Action::Reorder if !self.approval => vec![reorder_prompt(&number)],
+            Action::Approve | Action::Reject if self.approval => decide(cx, action, number),
+            _ => return None,
+        })
+    }
+
+    fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+        if matches!(msg, Msg::Decided(_)) {
+            out.push(Cmd::Close);
+        }
+        Some(msg)
+    }
+
+    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
+        detail(f, cx, &self.order, self.approval, area)
+    }
+}
+
+/// Approve at once, or ask the reason for a rejection.
+pub fn decide(cx: &mut Cx, action: Action, number: String) -> Vec<Cmd> {
+    if action == Action::Approve {
+        cx.say(Level::Info, format!("approving {number}…"));
+        run(Effect::Decide { number, decision: procure_client::api::Decision::Approved, reason: None })
+    } else {
+        vec![Cmd::Open(Box::new(Prompt::new(
+            PromptKind::RejectOrder { number: number.clone() },
+            format!("Reject {number} — reason for the buyer"),
+            "",
+        )))]
+    }
+}
+
 /// An order list: the history, or the approval queue.
-pub fn draw(f: &mut Frame, app: &App, o: &OrdersState, title: &str, area: Rect, areas: &mut Areas) {
-    let t = &app.theme;
-    areas.list = area;
-    areas.list_offset = 2;
+pub fn draw_list(f: &mut Frame, cx: &Cx, o: &mut OrderList, title: &str, area: Rect) {
+    let t = &cx.theme;
+    o.area = area;
     if o.list.is_empty() {
         let text = if o.loaded { "Nothing here." } else { "Loading…" };
         f.render_widget(
@@ -61,16 +232,14 @@ pub fn draw(f: &mut Frame, app: &App, o: &OrdersState, title: &str, area: Rect, 
         .header(Row::new(vec!["Order", "Date", "Status", "PO", "Lines", "Net", "By"]).style(t.dim()))
         .row_highlight_style(t.selected())
         .highlight_symbol("▶ ")
-        .block(
-            Block::bordered().title(" Orders — Enter detail · r reorder into a basket ").border_style(t.focus_border()),
-        ),
+        .block(Block::bordered().title(title.to_string()).border_style(t.focus_border())),
         area,
         &mut state,
     );
 }
 
-pub fn detail(f: &mut Frame, app: &App, o: &Order, area: Rect) {
-    let t = &app.theme;
+fn detail(f: &mut Frame, cx: &Cx, o: &Order, approval: bool, area: Rect) {
+    let t = &cx.theme;
     let mut lines = vec![
         Line::styled(format!("Order {} — {}", o.number, o.status.as_str()), t.title()),
         Line::raw(format!("PO {} · placed {} by {}", o.po_number, o.created_at.date_naive(), o.placed_by)),
@@ -123,11 +292,7 @@ pub fn detail(f: &mut Frame, app: &App, o: &Order, area: Rect) {
         format_amount(tt.gross),
         tt.currency
     )));
-    let keys = if app.tab == super::super::app::Tab::Approvals {
-        "y approve · n reject · Esc back"
-    } else {
-        "r reorder into a basket · Esc back"
-    };
+    let keys = if approval { "y approve · n reject · Esc back" } else { "r reorder into a basket · Esc back" };
     lines.push(Line::styled(keys, t.dim()));
     let r = centered(area, 110, lines.len() as u16 + 2);
     f.render_widget(Clear, r);

@@ -1,7 +1,12 @@
 //! Quote requests: status, offered prices beside target prices, accept/decline.
 
-use super::super::app::{App, Areas};
 use super::centered;
+use super::prompt::{Prompt, PromptKind};
+use crate::tui::component::{Cmd, Component, Cx, Level, Registration, Screen, ScreenId, inside, movement, run, step};
+use crate::tui::engine::{Effect, Msg};
+use crate::tui::keymap::{Action, Scope};
+use crossterm::event::{MouseButton, MouseEventKind};
+use procure_client::api::QuoteSummary;
 use procure_client::api::{Quote, QuoteStatus};
 use procure_client::core::money::format_amount;
 use ratatui::Frame;
@@ -9,11 +14,137 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
-    let t = &app.theme;
-    let q = &app.quotes;
-    areas.list = area;
-    areas.list_offset = 2;
+pub const ID: ScreenId = ScreenId("quotes");
+
+pub const REGISTRATION: Registration = Registration {
+    id: ID,
+    title: "Quotes",
+    action: "screen_quotes",
+    keys: &["f6"],
+    help: "Quotes screen",
+    make: || Box::new(Quotes::default()),
+};
+
+#[derive(Debug, Default)]
+pub struct Quotes {
+    pub list: Vec<QuoteSummary>,
+    pub selected: usize,
+    pub loaded: bool,
+    pub area: Rect,
+}
+
+/// Accept (asks the PO number) or decline (asks an optional reason).
+fn answer(action: Action, number: String) -> Vec<Cmd> {
+    let prompt = if action == Action::Accept {
+        Prompt::new(PromptKind::AcceptQuote { number: number.clone() }, format!("Accept {number} — your PO number"), "")
+    } else {
+        Prompt::new(
+            PromptKind::DeclineQuote { number: number.clone() },
+            format!("Decline {number} — reason (optional)"),
+            "",
+        )
+    };
+    vec![Cmd::Open(Box::new(prompt))]
+}
+
+impl Component for Quotes {
+    fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
+        (vec![Scope::Quotes, Scope::Lists], false)
+    }
+
+    fn action(&mut self, _cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        if let Some((delta, to_end)) = movement(action) {
+            self.selected = step(self.selected, self.list.len(), delta, to_end);
+            return Some(vec![]);
+        }
+        let number = self.list.get(self.selected).map(|q| q.number.clone());
+        Some(match (action, number) {
+            (Action::Open, Some(number)) => run(Effect::Quote { number }),
+            (Action::Accept | Action::Decline, Some(number)) => answer(action, number),
+            (Action::Open | Action::Accept | Action::Decline, None) => vec![],
+            _ => return None,
+        })
+    }
+
+    fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+        match msg {
+            Msg::Quotes(list) => {
+                self.list = list;
+                self.loaded = true;
+                self.selected = self.selected.min(self.list.len().saturating_sub(1));
+            }
+            Msg::Quote(q) => out.push(Cmd::Replace(Box::new(QuoteDetail { quote: q }))),
+            Msg::QuoteDone { message } => {
+                cx.say(Level::Ok, message.clone());
+                out.extend([Cmd::Run(Effect::Quotes), Cmd::Run(Effect::Baskets)]);
+                // An accepted quote is a new order in the history.
+                return Some(Msg::QuoteDone { message });
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
+        draw(f, cx, self, area)
+    }
+}
+
+impl Screen for Quotes {
+    fn id(&self) -> ScreenId {
+        ID
+    }
+
+    fn available(&self, cx: &Cx) -> bool {
+        cx.quote_requests()
+    }
+
+    fn enter(&mut self, _cx: &mut Cx) -> Vec<Cmd> {
+        run(Effect::Quotes)
+    }
+
+    fn mouse(&mut self, _cx: &mut Cx, kind: MouseEventKind, col: u16, row: u16) -> Vec<Cmd> {
+        if kind == MouseEventKind::Down(MouseButton::Left) && inside(self.area, col, row) && row >= self.area.y + 2 {
+            self.selected = ((row - self.area.y - 2) as usize).min(self.list.len().saturating_sub(1));
+        }
+        vec![]
+    }
+}
+
+/// One quote: offered beside target prices; accept or decline it.
+#[derive(Debug)]
+pub struct QuoteDetail {
+    pub quote: Box<Quote>,
+}
+
+impl Component for QuoteDetail {
+    fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
+        (vec![Scope::Quotes], false)
+    }
+
+    fn action(&mut self, _cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        Some(match action {
+            Action::Open => vec![],
+            Action::Accept | Action::Decline => answer(action, self.quote.number.clone()),
+            _ => return None,
+        })
+    }
+
+    fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+        if matches!(msg, Msg::QuoteDone { .. }) {
+            out.push(Cmd::Close);
+        }
+        Some(msg)
+    }
+
+    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
+        detail(f, cx, &self.quote, area)
+    }
+}
+
+fn draw(f: &mut Frame, cx: &Cx, q: &mut Quotes, area: Rect) {
+    let t = &cx.theme;
+    q.area = area;
     if q.list.is_empty() {
         let text = if q.loaded {
             "No quote requests yet: in Baskets, Q asks the supplier for a quote on a basket."
@@ -71,8 +202,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
     );
 }
 
-pub fn detail(f: &mut Frame, app: &App, q: &Quote, area: Rect) {
-    let t = &app.theme;
+fn detail(f: &mut Frame, cx: &Cx, q: &Quote, area: Rect) {
+    let t = &cx.theme;
     let mut lines = vec![Line::styled(format!("Quote {} — {}", q.number, q.status.as_str()), t.title())];
     lines.push(Line::raw(format!(
         "requested {} by {}{}",

@@ -1,12 +1,24 @@
 //! The search screen: a query field and live results.
 
-use super::super::app::{App, Areas, Focus};
+use super::detail::Detail;
+use super::prompt::Prompt;
+use super::quick_entry::QuickEntry;
+use crate::tui::component::{
+    Cmd, Component, Cx, Focus, Level, Registration, Screen, ScreenId, inside, movement, run, step,
+};
+use crate::tui::engine::{Effect, Msg};
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::widgets::input::Input;
+use crossterm::event::{KeyEvent, MouseButton, MouseEventKind};
 use procure_client::core::money::format_amount;
+use procure_client::search::Highlights;
+use procure_client::service::search::SearchRow;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use std::time::Duration;
 
 /// Text with the matched characters emphasised.
 pub fn marked(text: &str, hits: &[usize], base: Style, mark: Style) -> Line<'static> {
@@ -30,11 +42,190 @@ pub fn marked(text: &str, hits: &[usize], base: Style, mark: Style) -> Line<'sta
     Line::from(spans)
 }
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
-    let t = &app.theme;
-    let s = &app.search;
+pub const ID: ScreenId = ScreenId("search");
+
+pub const REGISTRATION: Registration = Registration {
+    id: ID,
+    title: "Search",
+    action: "screen_search",
+    keys: &["f2"],
+    help: "Search screen",
+    make: || Box::new(Search::default()),
+};
+
+#[derive(Debug, Default)]
+pub struct Search {
+    pub input: Input,
+    pub rows: Vec<SearchRow>,
+    pub highlights: Vec<Highlights>,
+    pub total: usize,
+    pub selected: usize,
+    pub seq: u64,
+    pub shown_seq: u64,
+    pub took: Option<Duration>,
+    pub suggestions: Vec<String>,
+    pub focus: Focus,
+    /// An add was asked for before the part's detail was loaded.
+    pub pending_add: bool,
+    /// Where the results were drawn, and the rows above the first one.
+    pub list_area: Rect,
+    pub list_offset: u16,
+}
+
+impl Search {
+    fn run_search(&mut self) -> Vec<Cmd> {
+        self.seq += 1;
+        let query = self.input.text().to_string();
+        if query.trim().is_empty() {
+            self.rows.clear();
+            self.highlights.clear();
+            self.total = 0;
+            self.shown_seq = self.seq;
+            return vec![];
+        }
+        run(Effect::Search { seq: self.seq, query, qty: None })
+    }
+
+    fn selected_sku(&self) -> Option<String> {
+        self.rows.get(self.selected).map(|r| r.sku.clone())
+    }
+}
+
+impl Component for Search {
+    fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
+        match self.focus {
+            Focus::Input => (vec![Scope::SearchInput], true),
+            _ => (vec![Scope::Results, Scope::Lists], false),
+        }
+    }
+
+    fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        if let Some((delta, to_end)) = movement(action) {
+            self.selected = step(self.selected, self.rows.len(), delta, to_end);
+            return Some(vec![]);
+        }
+        Some(match action {
+            Action::Open => match self.selected_sku() {
+                Some(sku) => run(Effect::Detail { sku }),
+                None => vec![],
+            },
+            Action::Add => {
+                if cx.current_basket().is_none() {
+                    cx.say(Level::Warn, "no basket yet: create one in Baskets with n");
+                    return Some(vec![]);
+                }
+                match self.selected_sku() {
+                    Some(sku) => {
+                        // Load the detail first; the prompt opens when it arrives.
+                        self.pending_add = true;
+                        run(Effect::Detail { sku })
+                    }
+                    None => vec![],
+                }
+            }
+            Action::FocusNext => {
+                self.focus = if self.focus == Focus::Input { Focus::List } else { Focus::Input };
+                vec![]
+            }
+            Action::Back => match self.focus {
+                Focus::Input if !self.input.text().is_empty() => {
+                    self.input.clear();
+                    self.run_search()
+                }
+                Focus::Input => return None,
+                _ => {
+                    self.focus = Focus::Input;
+                    vec![]
+                }
+            },
+            _ => return None,
+        })
+    }
+
+    fn key(&mut self, _cx: &mut Cx, key: &KeyEvent) -> Vec<Cmd> {
+        if self.focus == Focus::Input && self.input.handle(key) { self.run_search() } else { vec![] }
+    }
+
+    fn paste(&mut self, cx: &mut Cx, text: &str) -> Vec<Cmd> {
+        if text.contains('\n') {
+            // Many lines pasted into search: that is a quick entry.
+            match cx.current_basket() {
+                Some(b) => vec![Cmd::Open(Box::new(QuickEntry::new(&b, text)))],
+                None => {
+                    cx.say(Level::Warn, "create a basket first (Baskets, n)");
+                    vec![]
+                }
+            }
+        } else {
+            self.focus = Focus::Input;
+            self.input.insert_str(text);
+            self.run_search()
+        }
+    }
+
+    fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+        match msg {
+            Msg::Indexed { .. } => {
+                // Re-run the query against the fresh index.
+                if !self.input.text().trim().is_empty() {
+                    out.extend(self.run_search());
+                }
+            }
+            Msg::Searched { seq, rows, highlights, total, took, suggestions } => {
+                // A superseded search never reaches the screen.
+                if seq == self.seq {
+                    self.suggestions = suggestions;
+                    self.rows = rows;
+                    self.highlights = highlights;
+                    self.total = total;
+                    self.shown_seq = seq;
+                    self.took = Some(took);
+                    self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+                }
+            }
+            Msg::Detail(d) => {
+                if std::mem::take(&mut self.pending_add) {
+                    out.push(Cmd::Open(Box::new(Prompt::add_qty(cx, &d))));
+                } else {
+                    out.push(Cmd::Replace(Box::new(Detail::new(d))));
+                }
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
+        draw(f, cx, self, area)
+    }
+}
+
+impl Screen for Search {
+    fn id(&self) -> ScreenId {
+        ID
+    }
+
+    fn enter(&mut self, _cx: &mut Cx) -> Vec<Cmd> {
+        self.focus = Focus::Input;
+        vec![]
+    }
+
+    fn mouse(&mut self, _cx: &mut Cx, kind: MouseEventKind, col: u16, row: u16) -> Vec<Cmd> {
+        let area = self.list_area;
+        if kind == MouseEventKind::Down(MouseButton::Left) && inside(area, col, row) && row >= area.y + self.list_offset
+        {
+            self.focus = Focus::List;
+            let idx = (row - area.y - self.list_offset) as usize;
+            self.selected = idx.min(self.rows.len().saturating_sub(1));
+        }
+        vec![]
+    }
+}
+
+fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
+    let t = &cx.theme;
     let [input, results] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
-    let focused = app.focus == Focus::Input && app.overlays.is_empty();
+    let focused = s.focus == Focus::Input && !cx.covered;
     let counter = if s.input.text().trim().is_empty() {
         String::new()
     } else {
@@ -53,7 +244,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
         input,
     );
     if s.rows.is_empty() {
-        let hint = if app.indexed.is_none() {
+        let hint = if cx.indexed.is_none() {
             "Loading the catalog…".to_string()
         } else if s.input.text().trim().is_empty() {
             "Start typing a type number: 6205-2rs, m8x25, 3rt2015 … (separators don't matter)".to_string()
@@ -65,7 +256,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
             "Searching…".to_string()
         };
         f.render_widget(Paragraph::new(Line::styled(hint, t.dim())).block(Block::bordered()), results);
-        areas.list = results;
+        s.list_area = results;
         return;
     }
     let mark = t.matched();
@@ -98,7 +289,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
         })
         .collect();
     let mut state = TableState::default().with_selected(Some(s.selected));
-    let list_focused = app.focus == Focus::List && app.overlays.is_empty();
+    let list_focused = s.focus == Focus::List && !cx.covered;
     let table =
         Table::new(
             rows,
@@ -121,6 +312,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, areas: &mut Areas) {
                 .border_style(if list_focused { t.focus_border() } else { t.dim() }),
         );
     f.render_stateful_widget(table, results, &mut state);
-    areas.list = results;
-    areas.list_offset = 2;
+    s.list_area = results;
+    s.list_offset = 2;
 }

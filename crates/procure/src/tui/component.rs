@@ -1,0 +1,200 @@
+//! What a screen or dialog of the terminal app is. Each one owns its state,
+//! names the key scopes that apply while it has the focus, turns actions,
+//! typed keys, pastes and engine results into commands, and draws itself.
+//! `App` only routes between them (see app.rs).
+
+use super::engine::{Effect, Failure, Msg};
+use super::keymap::{Action, Keymap, Scope};
+use super::theme::Theme;
+use chrono::NaiveDate;
+use crossterm::event::{KeyEvent, MouseEventKind};
+use procure_client::api::Me;
+use procure_client::backend::Capabilities;
+use procure_client::core::order::CheckoutOptions;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use std::any::Any;
+use std::time::Instant;
+
+/// A top-level screen, by the name it is registered under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ScreenId(pub &'static str);
+
+/// Which part of a screen has the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Input,
+    List,
+    Lines,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Ok,
+    Warn,
+    Error,
+}
+
+/// What the whole app shares: who is logged in, the shop's state, the
+/// status line, and the basket that "add" puts parts into. Screens read it
+/// and change only these few things.
+pub struct Cx {
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub profile: String,
+    pub shop: String,
+    pub me: Option<Me>,
+    pub logged_in: bool,
+    pub online: Option<bool>,
+    pub indexed: Option<usize>,
+    pub syncing: bool,
+    pub status: Option<(Level, String, Instant)>,
+    /// An order waiting for the shop to answer: options, basket, last try.
+    pub outbox: Option<(CheckoutOptions, String, Instant)>,
+    pub today: NaiveDate,
+    /// What the profile's shop supports; screens and fields it lacks are hidden or marked.
+    pub caps: Option<Capabilities>,
+    /// The basket that "add" puts parts into.
+    pub basket: Option<String>,
+    /// The readable baskets, as last listed.
+    pub baskets: Vec<String>,
+    /// A dialog covers the screen being drawn (it has the keys).
+    pub covered: bool,
+}
+
+impl Cx {
+    pub fn say(&mut self, level: Level, text: impl Into<String>) {
+        // Status texts may quote a shop's words.
+        self.status = Some((level, procure_client::core::sanitize::clean(&text.into()), Instant::now()));
+    }
+
+    /// The basket adds go to: the chosen one, else the first readable one.
+    pub fn current_basket(&self) -> Option<String> {
+        self.basket.clone().or_else(|| self.baskets.first().cloned())
+    }
+
+    pub fn quote_requests(&self) -> bool {
+        self.caps.is_none_or(|c| c.quote_requests)
+    }
+}
+
+/// What a component asks of the app besides its own state changes.
+pub enum Cmd {
+    /// Work for the engine.
+    Run(Effect),
+    /// Open a dialog on top.
+    Open(Box<dyn Component>),
+    /// Open a dialog, replacing the top one if it is of the same kind.
+    Replace(Box<dyn Component>),
+    /// Close the dialog that asks (the top one).
+    Close,
+    /// Close every dialog.
+    CloseAll,
+    /// Go to a screen (it loads what it shows).
+    Go(ScreenId),
+    /// Show a screen as it is, without reloading it.
+    Show(ScreenId),
+    Quit,
+}
+
+pub fn run(effect: Effect) -> Vec<Cmd> {
+    vec![Cmd::Run(effect)]
+}
+
+/// A screen or a dialog.
+pub trait Component: Any {
+    /// The scopes whose bindings apply, most specific first, and whether a
+    /// text field has the focus (plain letters then type).
+    fn scopes(&self, cx: &Cx) -> (Vec<Scope>, bool);
+
+    /// A bound key's action. `None`: not this component's; the app's own
+    /// handling applies (quit, help, screens, back, sync).
+    fn action(&mut self, _cx: &mut Cx, _action: Action) -> Option<Vec<Cmd>> {
+        None
+    }
+
+    /// A key no binding took: text for a focused field.
+    fn key(&mut self, _cx: &mut Cx, _key: &KeyEvent) -> Vec<Cmd> {
+        vec![]
+    }
+
+    fn paste(&mut self, _cx: &mut Cx, _text: &str) -> Vec<Cmd> {
+        vec![]
+    }
+
+    /// A result from the engine. Return it to pass it on to the next
+    /// component (dialogs top first, then the current screen, then the others).
+    fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, _out: &mut Vec<Cmd>) -> Option<Msg> {
+        Some(msg)
+    }
+
+    /// Something the engine did failed (the app has already said so).
+    fn failed(&mut self, _cx: &mut Cx, _what: Failure, _message: &str) {}
+
+    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect);
+}
+
+/// A top-level screen, shown in the tab bar.
+pub trait Screen: Component {
+    fn id(&self) -> ScreenId;
+
+    /// Whether this user and shop have the screen.
+    fn available(&self, _cx: &Cx) -> bool {
+        true
+    }
+
+    /// The screen is shown: what to load.
+    fn enter(&mut self, _cx: &mut Cx) -> Vec<Cmd> {
+        vec![]
+    }
+
+    /// A mouse event inside the body (rows were recorded when drawn).
+    fn mouse(&mut self, _cx: &mut Cx, _kind: MouseEventKind, _col: u16, _row: u16) -> Vec<Cmd> {
+        vec![]
+    }
+}
+
+/// How a screen is registered: its name, tab title, keys and constructor.
+pub struct Registration {
+    pub id: ScreenId,
+    pub title: &'static str,
+    /// The `[keys]` name of the binding that shows it.
+    pub action: &'static str,
+    pub keys: &'static [&'static str],
+    pub help: &'static str,
+    pub make: fn() -> Box<dyn Screen>,
+}
+
+/// Whether a point is inside a rectangle.
+pub fn inside(r: Rect, col: u16, row: u16) -> bool {
+    col >= r.x && col < r.x + r.width && row >= r.y && row < r.y + r.height
+}
+
+/// A list selection moved by a step or to an end.
+pub fn step(cur: usize, len: usize, delta: isize, to_end: Option<bool>) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    match to_end {
+        Some(true) => len - 1,
+        Some(false) => 0,
+        None => (cur as isize + delta).clamp(0, len as isize - 1) as usize,
+    }
+}
+
+pub const PAGE: usize = 10;
+
+/// The list movement an action asks for, if it is one.
+pub fn movement(action: Action) -> Option<(isize, Option<bool>)> {
+    match action {
+        Action::Up => Some((-1, None)),
+        Action::Down => Some((1, None)),
+        Action::PageUp => Some((-(PAGE as isize), None)),
+        Action::PageDown => Some((PAGE as isize, None)),
+        Action::Top => Some((0, Some(false))),
+        Action::Bottom => Some((0, Some(true))),
+        _ => None,
+    }
+}

@@ -1,0 +1,229 @@
+//! One-line prompts: log in, a quantity, a note, a basket name, a PO number,
+//! a reason. What Enter does depends on what was asked.
+
+use super::centered;
+use crate::tui::component::{Cmd, Component, Cx, Level, run};
+use crate::tui::engine::{BasketOp, Effect, Failure, Msg};
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::widgets::input::Input;
+use crossterm::event::KeyEvent;
+use procure_client::core::money;
+use procure_client::core::quantity::{QuantityRules, parse_quantity};
+use procure_client::service::search::PartDetail;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptKind {
+    AddQty { sku: String, rules: QuantityRules, tiers: Vec<procure_client::api::Tier>, currency: String },
+    EditQty { basket: String, sku: String },
+    Note { basket: String, sku: String },
+    NewBasket,
+    ReorderInto { number: String },
+    Password,
+    RequestQuote { basket: String },
+    AcceptQuote { number: String },
+    DeclineQuote { number: String },
+    RejectOrder { number: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub title: String,
+    pub input: Input,
+    pub error: Option<String>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, title: impl Into<String>, text: &str) -> Prompt {
+        Prompt { kind, title: title.into(), input: Input::new(text), error: None }
+    }
+
+    pub fn password(shop: &str) -> Prompt {
+        Prompt {
+            kind: PromptKind::Password,
+            title: format!("Log in to {shop} — password"),
+            input: Input::masked(),
+            error: None,
+        }
+    }
+
+    /// The quantity prompt for adding a part to the current basket.
+    pub fn add_qty(cx: &Cx, d: &PartDetail) -> Prompt {
+        let rules = QuantityRules::of(&d.product);
+        Prompt {
+            title: format!("Add {} to basket {}", d.product.sku, cx.current_basket().unwrap_or_else(|| "(new)".into())),
+            input: Input::new(&rules.smallest().to_string()),
+            error: None,
+            kind: PromptKind::AddQty {
+                sku: d.product.sku.clone(),
+                rules,
+                tiers: d.prices.as_ref().map(|p| p.tiers.clone()).unwrap_or_default(),
+                currency: d.currency.clone(),
+            },
+        }
+    }
+
+    fn fail(&mut self, e: String) -> Vec<Cmd> {
+        self.error = Some(e);
+        vec![]
+    }
+
+    fn apply(&mut self, cx: &mut Cx) -> Vec<Cmd> {
+        let text = self.input.text().trim().to_string();
+        let close = |mut cmds: Vec<Cmd>| {
+            cmds.insert(0, Cmd::Close);
+            cmds
+        };
+        match self.kind.clone() {
+            PromptKind::Password => {
+                if text.is_empty() {
+                    return self.fail("type your password".into());
+                }
+                let password = self.input.text().to_string();
+                self.error = Some("logging in…".into());
+                run(Effect::Login { password })
+            }
+            PromptKind::AddQty { sku, rules, .. } => match parse_quantity(&text) {
+                Err(e) => self.fail(e),
+                Ok(q) => match rules.check(q) {
+                    Err(e) => self.fail(e.to_string()),
+                    Ok(()) => match cx.current_basket() {
+                        Some(basket) => close(run(Effect::Basket(BasketOp::Add { basket, sku, qty: q }))),
+                        None => close(vec![]),
+                    },
+                },
+            },
+            PromptKind::EditQty { basket, sku } => match parse_quantity(&text) {
+                Err(e) => self.fail(e),
+                Ok(q) => close(run(Effect::Basket(BasketOp::Set { basket, sku, qty: q }))),
+            },
+            PromptKind::Note { basket, sku } => {
+                close(run(Effect::Basket(BasketOp::Note { basket, sku, note: Some(text).filter(|t| !t.is_empty()) })))
+            }
+            PromptKind::NewBasket => match procure_client::core::basket::validate_name(&text) {
+                Err(e) => self.fail(e),
+                Ok(()) => {
+                    cx.basket = Some(text.clone());
+                    close(run(Effect::Basket(BasketOp::New { name: text })))
+                }
+            },
+            PromptKind::RequestQuote { basket } => {
+                cx.say(Level::Info, format!("requesting a quote for {basket}…"));
+                close(run(Effect::RequestQuote { basket, comment: Some(text).filter(|t| !t.is_empty()) }))
+            }
+            PromptKind::AcceptQuote { number } => {
+                if text.is_empty() {
+                    return self.fail("a PO number is required".into());
+                }
+                close(run(Effect::AcceptQuote { number, po: text }))
+            }
+            PromptKind::DeclineQuote { number } => {
+                close(run(Effect::DeclineQuote { number, reason: Some(text).filter(|t| !t.is_empty()) }))
+            }
+            PromptKind::RejectOrder { number } => {
+                if text.is_empty() {
+                    return self.fail("the buyer needs a reason".into());
+                }
+                close(run(Effect::Decide {
+                    number,
+                    decision: procure_client::api::Decision::Rejected,
+                    reason: Some(text),
+                }))
+            }
+            PromptKind::ReorderInto { number } => match procure_client::core::basket::validate_name(&text) {
+                Err(e) => self.fail(e),
+                Ok(()) => {
+                    cx.say(Level::Info, format!("reordering {number}…"));
+                    close(run(Effect::Reorder { number, into: text }))
+                }
+            },
+        }
+    }
+}
+
+/// Unit price for a quantity, and what the next tier would cost.
+pub fn tier_hint(tiers: &[procure_client::api::Tier], qty: u32) -> (Option<String>, Option<String>) {
+    let now = money::unit_price_for(tiers, qty).map(|u| {
+        format!("{} × {} = {}", qty, money::format_amount(u), money::format_amount(money::line_total(u, qty)))
+    });
+    let next = money::next_tier(tiers, qty)
+        .map(|t| format!("from {}: {} each", t.min_qty, money::format_amount(t.unit_price)));
+    (now, next)
+}
+
+impl Component for Prompt {
+    fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
+        (vec![Scope::Prompt], true)
+    }
+
+    fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        match action {
+            Action::Apply => Some(self.apply(cx)),
+            _ => None,
+        }
+    }
+
+    fn key(&mut self, _cx: &mut Cx, key: &KeyEvent) -> Vec<Cmd> {
+        self.input.handle(key);
+        self.error = None;
+        vec![]
+    }
+
+    fn paste(&mut self, _cx: &mut Cx, text: &str) -> Vec<Cmd> {
+        self.input.insert_str(text.lines().next().unwrap_or(""));
+        vec![]
+    }
+
+    fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+        if matches!(msg, Msg::LoggedIn(_)) && self.kind == PromptKind::Password {
+            out.push(Cmd::Close);
+        }
+        Some(msg)
+    }
+
+    fn failed(&mut self, _cx: &mut Cx, what: Failure, message: &str) {
+        if what == Failure::Login {
+            self.error = Some(message.to_string());
+        }
+    }
+
+    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
+        let t = &cx.theme;
+        let p = self;
+        let mut lines =
+            vec![Line::from(vec![Span::raw("› "), Span::raw(p.input.display()), Span::styled("▏", t.key())])];
+        if let PromptKind::AddQty { rules, tiers, currency, .. } = &p.kind {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                format!("pack {} · minimum {} · step {}", rules.pack_size, rules.min_qty, rules.order_step),
+                t.dim(),
+            ));
+            if let Ok(q) = parse_quantity(p.input.text()) {
+                let (now, next) = tier_hint(tiers, q);
+                if let Some(now) = now {
+                    lines.push(Line::raw(format!("{now} {currency}")));
+                }
+                if let Some(next) = next {
+                    lines.push(Line::styled(format!("next tier {next}"), t.dim()));
+                }
+                if let Err(e) = rules.check(q) {
+                    lines.push(Line::styled(e.to_string(), t.warn()));
+                }
+            }
+        }
+        if let Some(e) = &p.error {
+            lines.push(Line::styled(e.clone(), t.error()));
+        }
+        lines.push(Line::styled("Enter ok · Esc cancel", t.dim()));
+        let r = centered(area, 64, lines.len() as u16 + 2);
+        f.render_widget(Clear, r);
+        f.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(format!(" {} ", p.title))),
+            r,
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! Quick entry: many `sku qty` lines typed or pasted into a basket at once.
+//! Lines that could not be added stay, with the reason, to be fixed.
+
+use super::centered;
+use crate::tui::component::{Cmd, Component, Cx, Level, run};
+use crate::tui::engine::{BasketOp, Effect, Failure, Msg};
+use crate::tui::keymap::{Action, Scope};
+use crossterm::event::{KeyCode, KeyEvent};
+use procure_client::core::import::ImportProblem;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+#[derive(Debug, Clone)]
+pub struct QuickEntry {
+    pub basket: String,
+    pub text: String,
+    pub problems: Vec<ImportProblem>,
+    pub added: usize,
+    pub busy: bool,
+}
+
+impl QuickEntry {
+    pub fn new(basket: &str, text: &str) -> QuickEntry {
+        QuickEntry { basket: basket.to_string(), text: text.to_string(), problems: vec![], added: 0, busy: false }
+    }
+}
+
+impl Component for QuickEntry {
+    fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
+        (vec![Scope::QuickEntry], true)
+    }
+
+    fn action(&mut self, _cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        match action {
+            Action::Apply => {
+                if self.busy || self.text.trim().is_empty() {
+                    return Some(vec![]);
+                }
+                self.busy = true;
+                Some(run(Effect::Basket(BasketOp::QuickEntry { basket: self.basket.clone(), text: self.text.clone() })))
+            }
+            _ => None,
+        }
+    }
+
+    fn key(&mut self, _cx: &mut Cx, key: &KeyEvent) -> Vec<Cmd> {
+        match key.code {
+            KeyCode::Char(c) => self.text.push(c),
+            KeyCode::Enter => self.text.push('\n'),
+            KeyCode::Backspace => {
+                self.text.pop();
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn paste(&mut self, _cx: &mut Cx, text: &str) -> Vec<Cmd> {
+        self.text.push_str(&text.replace("\r\n", "\n").replace('\r', "\n"));
+        vec![]
+    }
+
+    fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+        if let Msg::QuickEntryDone { report, .. } = &msg {
+            self.busy = false;
+            self.added += report.added.len();
+            // Keep only the lines that failed, so they can be fixed and retried.
+            let bad: std::collections::HashSet<usize> = report.problems.iter().map(|p| p.line).collect();
+            self.text = self
+                .text
+                .lines()
+                .enumerate()
+                .filter(|(i, _)| bad.contains(&(i + 1)))
+                .map(|(_, l)| l)
+                .collect::<Vec<_>>()
+                .join("\n");
+            self.problems =
+                report.problems.iter().enumerate().map(|(i, p)| ImportProblem { line: i + 1, ..p.clone() }).collect();
+            if self.problems.is_empty() {
+                out.push(Cmd::Close);
+            }
+        }
+        // The baskets screen reports it and reloads.
+        Some(msg)
+    }
+
+    fn failed(&mut self, _cx: &mut Cx, _what: Failure, _message: &str) {
+        self.busy = false;
+    }
+
+    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
+        draw(f, cx, self, area)
+    }
+}
+
+/// What the baskets screen says when a quick entry is done.
+pub fn report(cx: &mut Cx, basket: &str, added: usize, problems: usize) {
+    cx.say(
+        if problems == 0 { Level::Ok } else { Level::Warn },
+        format!("{added} lines added to {basket}, {problems} not added"),
+    );
+}
+
+fn draw(f: &mut Frame, cx: &Cx, q: &QuickEntry, area: Rect) {
+    let t = &cx.theme;
+    let mut lines: Vec<Line> = Vec::new();
+    lines.push(Line::styled("One part per line: SKU or type number, then the quantity (paste works).", t.dim()));
+    lines.push(Line::raw(""));
+    for (i, l) in q.text.split('\n').enumerate() {
+        let problem = q.problems.iter().find(|p| p.line == i + 1);
+        let style = if problem.is_some() { t.warn() } else { t.base() };
+        lines.push(Line::styled(format!("{:>3} {l}", i + 1), style));
+    }
+    if let Some(last) = lines.last_mut() {
+        last.spans.push(Span::styled("▏", t.key()));
+    }
+    if !q.problems.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!("{} added; these lines were not:", q.added), t.warn()));
+        for p in &q.problems {
+            lines.push(Line::styled(format!("  line {}: {}: {}", p.line, p.sku, p.reason), t.warn()));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(if q.busy { "adding…" } else { "^S add the lines · Esc close" }, t.dim()));
+    let r = centered(area, 90, (lines.len() as u16 + 2).max(12));
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(format!(" Quick entry into {} ", q.basket))),
+        r,
+    );
+}

@@ -225,9 +225,12 @@ fn a_quote_and_an_approval_in_two_apps() {
     buyer.wait("the index", |a| a.cx.indexed.is_some() && !a.cx.syncing);
     buyer.key(KeyCode::F(3), KeyModifiers::NONE);
     buyer.wait("the basket", |a| baskets_state(a).priced.as_ref().is_some_and(|p| p.name == "yearly"));
+    // A target price for the line, and a comment.
     buyer.press('Q');
+    buyer.type_text("90");
+    buyer.key(KeyCode::Down, KeyModifiers::NONE);
     buyer.type_text("yearly need");
-    buyer.key(KeyCode::Enter, KeyModifiers::NONE);
+    buyer.ctrl('s');
     buyer.wait("the request", |a| status(a).contains("quote request"));
     let number = status(&buyer.app).split_whitespace().nth(2).unwrap().to_string();
 
@@ -248,6 +251,7 @@ fn a_quote_and_an_approval_in_two_apps() {
     buyer.wait("the quote detail", |a| a.dialog::<QuoteDetail>().is_some());
     let screen = buyer.screen();
     assert!(screen.contains("100.00") && screen.contains("95.00"), "{screen}");
+    assert!(screen.contains("90.00"), "the target price typed in the request: {screen}");
     buyer.press('a');
     buyer.type_text("Q-PO-7");
     buyer.key(KeyCode::Enter, KeyModifiers::NONE);

@@ -6,6 +6,7 @@ use chrono::{TimeZone, Utc};
 use procure::tui::app::App;
 use procure::tui::component::Focus;
 use procure::tui::keymap::Keymap;
+use procure::tui::screens::account::{self, Account};
 use procure::tui::screens::approvals::{self, Approvals};
 use procure::tui::screens::baskets::{self, Baskets};
 use procure::tui::screens::checkout::CheckoutForm;
@@ -61,7 +62,13 @@ fn me() -> Me {
                 ShippingMethod { id: "exp".into(), name: "Express".into(), price: dec!(24.90) },
             ],
         },
-        supplier: None,
+        supplier: Some(SupplierContact {
+            name: "Nordwerk Industriebedarf GmbH".into(),
+            sales_contact: Some("Jonas Weber".into()),
+            phone: Some("+49 711 123456-0".into()),
+            email: Some("service@nordwerk.example".into()),
+            support_hours: Some("Mon–Fri 7:00–17:00".into()),
+        }),
     }
 }
 
@@ -140,6 +147,15 @@ fn approvals_of(a: &mut App) -> &mut Approvals {
     a.screen_mut::<Approvals>().unwrap()
 }
 
+/// The screen at 80×24 and at 140×40, each against its snapshot; returns
+/// the small one for assertions.
+fn sizes(name: &str, a: &mut App) -> String {
+    let small = render_at(a, 80, 24);
+    insta::assert_snapshot!(format!("{name}_80x24"), small);
+    insta::assert_snapshot!(format!("{name}_140x40"), render_at(a, 140, 40));
+    small
+}
+
 fn render(a: &mut App) -> String {
     render_at(a, 110, 30)
 }
@@ -174,6 +190,10 @@ fn search_app() -> App {
 #[test]
 fn search_screen() {
     insta::assert_snapshot!(render(&mut search_app()));
+    let small = sizes("search", &mut search_app());
+    for whole in ["P-100233", "6205-2RSH/C3", "6.90 ×1", "5.80 ×1", "6.40 ×1"] {
+        assert!(small.contains(whole), "{whole} is cut at 80×24:\n{small}");
+    }
 }
 
 #[test]
@@ -185,6 +205,7 @@ fn search_screen_without_colour_keeps_the_selection_visible() {
     let screen = render(&mut a);
     assert!(screen.contains("▶ P-100411"), "{screen}");
     insta::assert_snapshot!(screen);
+    sizes("search_without_colour", &mut a);
 }
 
 #[test]
@@ -215,6 +236,7 @@ fn part_detail() {
         successor: Some(succ),
     })));
     insta::assert_snapshot!(render(&mut a));
+    sizes("part_detail", &mut a);
 }
 
 #[test]
@@ -224,6 +246,7 @@ fn add_prompt_shows_tier_and_next_tier() {
     a.open(Prompt {
         kind: PromptKind::AddQty {
             sku: "P-100233".into(),
+            basket: "weekly".into(),
             rules: procure_client::core::quantity::QuantityRules::new(1, 1, 1),
             tiers: vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
             currency: "EUR".into(),
@@ -236,6 +259,8 @@ fn add_prompt_shows_tier_and_next_tier() {
     assert!(screen.contains("8 × 6.90 = 55.20 EUR"), "{screen}");
     assert!(screen.contains("next tier from 10: 6.10 each"), "{screen}");
     insta::assert_snapshot!(screen);
+    let small = sizes("add_prompt", &mut a);
+    assert!(small.contains("into basket weekly"), "{small}");
 }
 
 fn basket_app() -> App {
@@ -291,6 +316,10 @@ fn basket_app() -> App {
 #[test]
 fn baskets_screen() {
     insta::assert_snapshot!(render(&mut basket_app()));
+    let small = sizes("baskets", &mut basket_app());
+    for whole in ["P-100233", "P-200100", "6.10", "73.20", "0.0834", "12.51", "101.99 EUR", "85.71 EUR"] {
+        assert!(small.contains(whole), "{whole} is cut at 80×24:\n{small}");
+    }
 }
 
 #[test]
@@ -311,6 +340,7 @@ fn quick_entry_with_problems() {
         busy: false,
     });
     insta::assert_snapshot!(render(&mut a));
+    sizes("quick_entry", &mut a);
 }
 
 #[test]
@@ -367,10 +397,15 @@ fn checkout_with_a_price_change() {
         error: None,
         placed: None,
         queued: None,
+        scroll: 0,
+        page: 0,
     });
     let screen = render(&mut a);
     assert!(screen.contains("(was 6.10)"), "{screen}");
     insta::assert_snapshot!(screen);
+    let small = sizes("checkout_previewed", &mut a);
+    assert!(small.contains("101.75 EUR") && small.contains("^S place the order"), "{small}");
+    assert!(small.contains("place order"), "the hint says what ^S does now: {small}");
 }
 
 #[test]
@@ -407,9 +442,10 @@ fn orders_screen_and_detail() {
         },
     ];
     insta::assert_snapshot!("orders_list", render(&mut a));
-    a.open(OrderDetail {
-        approval: false,
-        order: Box::new(Order {
+    let small = sizes("orders_list", &mut a);
+    assert!(small.contains("SO-100002") && small.contains("135.20 EUR") && small.contains("PO-4712"), "{small}");
+    a.open(OrderDetail::new(
+        Box::new(Order {
             number: "SO-100001".into(),
             status: OrderStatus::Placed,
             created_at: created,
@@ -434,17 +470,23 @@ fn orders_screen_and_detail() {
             approval: None,
             quote_number: None,
         }),
-    });
+        false,
+    ));
     insta::assert_snapshot!("order_detail", render(&mut a));
+    let small = sizes("order_detail", &mut a);
+    assert!(small.contains("172.67 EUR") && small.contains("73.20"), "{small}");
 }
 
 #[test]
 fn help_overlay_lists_the_keymap() {
     let mut a = search_app();
-    a.open(Help);
+    a.open(Help::default());
     let screen = render_at(&mut a, 110, 52);
     assert!(screen.contains("Quit procure") && screen.contains("quick_entry"), "{screen}");
     insta::assert_snapshot!(screen);
+    let mut a = search_app();
+    a.open(Help::default());
+    sizes("help", &mut a);
 }
 
 #[test]
@@ -457,6 +499,7 @@ fn login_prompt_masks_the_password() {
     let screen = render(&mut a);
     assert!(screen.contains("••••••") && !screen.contains("secret"), "{screen}");
     insta::assert_snapshot!(screen);
+    sizes("login", &mut a);
 }
 
 #[test]
@@ -487,6 +530,7 @@ fn quotes_and_approvals_screens() {
         order_number: None,
     }];
     a.open(QuoteDetail {
+        scroll: Default::default(),
         quote: Box::new(Quote {
             number: "Q-100001".into(),
             status: QuoteStatus::Offered,
@@ -518,6 +562,8 @@ fn quotes_and_approvals_screens() {
     assert!(screen.contains("Approvals"), "approvers get the approvals screen: {screen}");
     assert!(screen.contains("5.50") && screen.contains("5.80"), "{screen}");
     insta::assert_snapshot!("quote_detail", screen);
+    let small = sizes("quote_detail", &mut a);
+    assert!(small.contains("5.50") && small.contains("5.80") && small.contains("6.10"), "{small}");
 
     a.close_dialogs();
     a.show(approvals::ID);
@@ -538,6 +584,7 @@ fn quotes_and_approvals_screens() {
         },
     }];
     insta::assert_snapshot!("approvals_list", render(&mut a));
+    sizes("approvals_list", &mut a);
 }
 
 #[test]
@@ -577,6 +624,8 @@ fn what_a_shop_lacks_is_hidden_or_marked() {
         error: None,
         placed: None,
         queued: None,
+        scroll: 0,
+        page: 0,
     });
     let screen = render(&mut a);
     assert!(!screen.contains("Quotes"), "no quotes screen for a shop without quote requests: {screen}");
@@ -624,4 +673,283 @@ fn mouse_selects_rows_and_scrolls() {
         modifiers: KeyModifiers::NONE,
     }));
     assert_eq!(a.screen_id(), baskets::ID);
+}
+
+#[test]
+fn account_screen_shows_company_limits_addresses_and_the_supplier() {
+    let mut a = app(true);
+    a.show(account::ID);
+    a.screen_mut::<Account>().unwrap().credit = Some(Credit {
+        currency: "EUR".into(),
+        limit: Some(dec!(20000)),
+        open_balance: dec!(5961.79),
+        available: Some(dec!(14038.21)),
+    });
+    let small = sizes("account", &mut a);
+    for want in [
+        "Acme Maschinenbau GmbH",
+        "Anna Buyer",
+        "5000.00 EUR net",
+        "invoice, 30 days end of month",
+        "14038.21 EUR available of 20000.00",
+        "Hall 3",
+        "Jonas Weber",
+        "+49 711 123456-0",
+        "service@nordwerk.example",
+    ] {
+        assert!(small.contains(want), "{want} at 80×24:\n{small}");
+    }
+}
+
+#[test]
+fn account_screen_says_when_the_shop_gives_no_supplier_contact() {
+    let mut a = app(true);
+    a.cx.me.as_mut().unwrap().supplier = None;
+    a.show(account::ID);
+    let screen = render_at(&mut a, 80, 24);
+    assert!(screen.contains("not given by this shop") && screen.contains("loading…"), "{screen}");
+}
+
+fn long_checkout(lines: usize) -> App {
+    let mut a = basket_app();
+    let priced = baskets_of(&mut a).priced.clone().unwrap();
+    let line = |i: usize| PricedLine {
+        sku: format!("P-{:06}", 200000 + i),
+        name: format!("Hex head screw DIN 933 M8x{} A2-70, long name that does not fit", 10 + i),
+        quantity: 100,
+        unit_price: dec!(0.0834),
+        line_total: dec!(8.34),
+        vat_rate: dec!(19),
+        note: None,
+    };
+    let preview = Preview {
+        lines: (0..lines).map(line).collect(),
+        totals: Totals {
+            currency: "EUR".into(),
+            net: dec!(1668.00),
+            shipping: dec!(9.90),
+            vat: dec!(318.80),
+            gross: dec!(1996.70),
+        },
+        errors: vec![],
+        needs_approval: false,
+        earliest_delivery: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        credit: Some(Credit {
+            currency: "EUR".into(),
+            limit: Some(dec!(20000)),
+            open_balance: dec!(100),
+            available: Some(dec!(19900)),
+        }),
+    };
+    let draft = procure_client::core::order::draft_from(&priced, &CheckoutOptions::default());
+    let mut form = CheckoutForm::new("weekly");
+    form.po = Input::new("PO-77");
+    form.preview = Some(Checkout { basket: priced, draft, preview, price_changes: vec![] });
+    a.open(form);
+    a
+}
+
+#[test]
+fn a_long_checkout_scrolls_its_lines_and_keeps_the_totals_and_the_action() {
+    let mut a = long_checkout(200);
+    let small = sizes("checkout_200_lines", &mut a);
+    for want in ["1996.70 EUR", "earliest delivery 2026-12-01", "credit available", "^S place the order", "of 200"] {
+        assert!(small.contains(want), "{want} at 80×24:\n{small}");
+    }
+    assert!(small.contains("P-200000") && !small.contains("P-200199"), "{small}");
+    a.action(procure::tui::keymap::Action::Bottom);
+    a.action(procure::tui::keymap::Action::PageDown);
+    for _ in 0..100 {
+        a.action(procure::tui::keymap::Action::PageDown);
+    }
+    let end = render_at(&mut a, 80, 24);
+    assert!(end.contains("P-200199") && end.contains("1996.70 EUR"), "the last line and the totals:\n{end}");
+}
+
+#[test]
+fn three_lines_at_80x24_show_delivery_credit_and_the_place_line() {
+    let mut a = long_checkout(3);
+    let small = render_at(&mut a, 80, 24);
+    for want in ["earliest delivery", "credit available", "^S place the order", "P-200002"] {
+        assert!(small.contains(want), "{want}:\n{small}");
+    }
+}
+
+#[test]
+fn the_help_scrolls_and_q_closes_it() {
+    let mut a = search_app();
+    search(&mut a).focus = Focus::List;
+    a.action(procure::tui::keymap::Action::Help);
+    let first = render_at(&mut a, 80, 24);
+    assert!(first.contains("Quit procure") && first.contains("of "), "{first}");
+    a.action(procure::tui::keymap::Action::Bottom);
+    let last = render_at(&mut a, 80, 24);
+    assert!(last.contains("Close the help"), "the last rows: {last}");
+    let q = crossterm::event::Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('q'),
+        crossterm::event::KeyModifiers::NONE,
+    ));
+    a.handle(q.clone());
+    assert_eq!(a.dialogs(), 0, "q closes the help");
+    assert!(!a.quit);
+    a.handle(q);
+    assert!(a.quit, "q quits outside a text field");
+}
+
+#[test]
+fn quote_request_asks_a_target_price_per_line() {
+    let mut a = basket_app();
+    a.action(procure::tui::keymap::Action::RequestQuote);
+    let small = sizes("quote_request", &mut a);
+    assert!(small.contains("P-100233") && small.contains("P-200100") && small.contains("Target"), "{small}");
+}
+
+#[test]
+fn quick_entry_follows_the_cursor_after_a_long_paste() {
+    let mut a = basket_app();
+    let text: String = (1..=60).map(|i| format!("P-{:06} {i}\n", 100000 + i)).collect();
+    a.open(QuickEntry::new("weekly", text.trim_end()));
+    let small = sizes("quick_entry_long", &mut a);
+    assert!(small.contains("P-100060 60") && small.contains("lines above"), "{small}");
+}
+
+// Keys, driven through the app's own event path (no shop needed: the
+// effects the app asks for are checked instead).
+
+fn key(code: crossterm::event::KeyCode) -> crossterm::event::Event {
+    crossterm::event::Event::Key(crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> crossterm::event::Event {
+    key(crossterm::event::KeyCode::Char(c))
+}
+
+fn esc() -> crossterm::event::Event {
+    key(crossterm::event::KeyCode::Esc)
+}
+
+#[test]
+fn esc_goes_back_everywhere() {
+    let mut a = search_app();
+    a.handle(esc());
+    assert_eq!(search(&mut a).input.text(), "", "Esc clears a filled search field");
+    a.handle(esc());
+    assert_eq!(search(&mut a).focus, Focus::List, "on an empty field Esc goes to the results");
+    a.handle(ch('q'));
+    assert!(a.quit, "q quits from the results");
+    let mut a = basket_app();
+    baskets_of(&mut a).focus = Focus::List;
+    a.handle(esc());
+    assert_eq!(a.screen_id(), procure::tui::screens::search::ID, "Esc on a screen returns to Search");
+    a.show(orders::ID);
+    a.handle(esc());
+    assert_eq!(a.screen_id(), procure::tui::screens::search::ID);
+}
+
+#[test]
+fn q_types_in_the_search_field() {
+    let mut a = app(true);
+    a.handle(ch('q'));
+    assert!(!a.quit);
+    assert_eq!(search(&mut a).input.text(), "q");
+}
+
+#[test]
+fn typed_digits_replace_the_suggested_quantity_and_tab_picks_the_basket() {
+    let mut a = search_app();
+    a.cx.baskets = vec!["weekly".into(), "yearly".into()];
+    a.cx.basket = Some("weekly".into());
+    let mut p = product();
+    p.min_qty = 2;
+    let detail = PartDetail { product: p, prices: None, currency: "EUR".into(), successor: None };
+    a.open(Prompt::add_qty(&a.cx, &detail));
+    assert_eq!(a.dialog::<Prompt>().unwrap().input.text(), "2", "the smallest valid quantity is suggested");
+    a.handle(ch('1'));
+    a.handle(ch('0'));
+    assert_eq!(a.dialog::<Prompt>().unwrap().input.text(), "10", "typing replaces the suggestion");
+    a.handle(key(crossterm::event::KeyCode::Tab));
+    assert!(render_at(&mut a, 80, 24).contains("into basket yearly"));
+    let fx = a.handle(key(crossterm::event::KeyCode::Enter));
+    assert_eq!(
+        fx,
+        vec![procure::tui::engine::Effect::Basket(procure::tui::engine::BasketOp::Add {
+            basket: "yearly".into(),
+            sku: "P-100233".into(),
+            qty: 10
+        })]
+    );
+    assert_eq!(a.cx.basket.as_deref(), Some("yearly"), "the next add goes to the basket used last");
+}
+
+#[test]
+fn a_paste_with_cr_line_ends_opens_quick_entry() {
+    let mut a = app(true);
+    a.cx.baskets = vec!["weekly".into()];
+    a.handle(crossterm::event::Event::Paste("T-BRG-1 4\rT-SCR-1 200\r".into()));
+    let q = a.dialog::<QuickEntry>().expect("quick entry opens");
+    assert_eq!(q.text, "T-BRG-1 4\nT-SCR-1 200\n");
+}
+
+#[test]
+fn esc_or_q_never_throw_away_a_filled_checkout_without_asking() {
+    let mut a = basket_app();
+    a.open(CheckoutForm::new("weekly"));
+    for c in "PO-9".chars() {
+        a.handle(ch(c));
+    }
+    a.handle(esc());
+    assert!(render_at(&mut a, 80, 24).contains("Throw away the checkout form?"));
+    a.handle(ch('n'));
+    assert_eq!(a.dialog::<CheckoutForm>().unwrap().po.text(), "PO-9", "n keeps the form");
+    // On a field that is not text, q asks too.
+    a.handle(key(crossterm::event::KeyCode::Down));
+    a.handle(key(crossterm::event::KeyCode::Down));
+    a.handle(ch('q'));
+    assert!(!a.quit && render_at(&mut a, 80, 24).contains("Quit and lose the checkout form?"));
+    a.handle(esc());
+    a.handle(esc());
+    a.handle(ch('y'));
+    assert_eq!(a.dialogs(), 0, "y throws it away");
+    // An empty form closes at once.
+    a.open(CheckoutForm::new("weekly"));
+    a.handle(esc());
+    assert_eq!(a.dialogs(), 0);
+}
+
+#[test]
+fn the_delivery_toggle_reads_the_same_way_in_both_states() {
+    let mut a = basket_app();
+    a.open(CheckoutForm::new("weekly"));
+    for _ in 0..3 {
+        a.handle(key(crossterm::event::KeyCode::Down));
+    }
+    assert!(render_at(&mut a, 140, 40).contains("[ ] ship complete only"));
+    a.handle(ch(' '));
+    assert!(render_at(&mut a, 140, 40).contains("[x] ship complete only"));
+}
+
+#[test]
+fn only_a_discontinued_part_offers_its_successor() {
+    let mut a = search_app();
+    let detail = |p: Product| {
+        Detail::new(Box::new(PartDetail { product: p, prices: None, currency: "EUR".into(), successor: None }))
+    };
+    a.open(detail(product()));
+    assert!(!render_at(&mut a, 140, 40).contains("successor"));
+    let mut p = product();
+    p.discontinued = true;
+    p.replaced_by = Some("P-100234".into());
+    a.open(detail(p));
+    let fx = a.handle(key(crossterm::event::KeyCode::Enter));
+    assert_eq!(fx, vec![procure::tui::engine::Effect::Detail { sku: "P-100234".into() }]);
+    assert!(render_at(&mut a, 140, 40).contains("Enter successor"));
+}
+
+#[test]
+fn typing_a_baskets_first_letters_selects_it() {
+    let mut a = basket_app();
+    baskets_of(&mut a).focus = Focus::List;
+    let fx = a.handle(ch('b'));
+    assert_eq!(baskets_of(&mut a).selected, 1);
+    assert_eq!(fx, vec![procure::tui::engine::Effect::Price { basket: "broken".into() }]);
 }

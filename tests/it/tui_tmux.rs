@@ -12,7 +12,7 @@ struct Tmux {
 
 impl Tmux {
     fn start(home: &Home, width: u16, height: u16) -> Tmux {
-        let session = format!("procure-test-{}", std::process::id());
+        let session = format!("procure-test-{}-{width}x{height}", std::process::id());
         let cmd = format!("env PROCURE_HOME={} TERM=xterm-256color {}", home.path().display(), BIN);
         let st = Command::new("tmux")
             .args(["new-session", "-d", "-s", &session, "-x", &width.to_string(), "-y", &height.to_string(), &cmd])
@@ -36,6 +36,19 @@ impl Tmux {
         let st = Command::new("tmux").args(["send-keys", "-t", &self.session, "-l", text]).status().unwrap();
         assert!(st.success());
         std::thread::sleep(Duration::from_millis(60));
+    }
+
+    /// A bracketed paste as tmux makes it: line ends become CR.
+    fn paste(&self, text: &str) {
+        let buffer = format!("{}-paste", self.session);
+        let st = Command::new("tmux").args(["set-buffer", "-b", &buffer, text]).status().unwrap();
+        assert!(st.success());
+        let st = Command::new("tmux")
+            .args(["paste-buffer", "-p", "-d", "-b", &buffer, "-t", &self.session])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        std::thread::sleep(Duration::from_millis(200));
     }
 
     fn screen(&self) -> String {
@@ -104,4 +117,60 @@ fn reorder_a_saved_basket_in_a_real_terminal() {
     let found = found.unwrap_or_else(|| panic!("order {number} not on the shop: {list}"));
     assert_eq!(found["po_number"], "TMUX-7");
     assert_eq!(found["line_count"], 2);
+}
+
+/// The same clerk on an 80×24 terminal: adds a known part by type number
+/// (type it, ^A, 10, Enter), pastes two more lines as tmux pastes them,
+/// then checks out with F3 c PO ^S ^S.
+#[test]
+fn add_paste_and_order_at_80x24() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "weekly"]).ok();
+
+    let t = Tmux::start(&home, 80, 24);
+    t.wait_for("Type number, SKU");
+    t.wait_for("catalog up to date");
+    t.literal("62052rsh");
+    t.wait_for("6205-2RSH/C3");
+    t.keys(&["C-a"]);
+    t.wait_for("Add T-BRG-1 to basket weekly");
+    t.literal("10");
+    t.keys(&["Enter"]);
+    t.wait_for("10 × T-BRG-1 added to weekly");
+
+    t.paste("T-SCR-1 200\n4011209780106 1\n");
+    t.wait_for("Quick entry into weekly");
+    t.keys(&["C-s"]);
+    t.wait_for("2 lines added to weekly");
+
+    t.keys(&["F3"]);
+    t.wait_for("weekly — 3 lines");
+    t.keys(&["c"]);
+    t.wait_for("Checkout — basket weekly");
+    t.literal("TMUX-80");
+    t.keys(&["C-s"]);
+    let preview = t.wait_for("earliest delivery");
+    assert!(preview.contains("^S place the order"), "the form says what ^S does next:\n{preview}");
+    t.keys(&["C-s"]);
+    let screen = t.wait_for(" placed");
+    let number = screen
+        .find("Order ")
+        .and_then(|at| screen[at + 6..].split_whitespace().next())
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("order number on screen:\n{screen}"));
+    t.keys(&["Escape", "q"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while t.alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!t.alive(), "q quits the app");
+
+    let list = home.run(&["--json", "order", "list"]).ok().json();
+    let found = list.as_array().unwrap().iter().find(|o| o["number"] == number.as_str()).cloned();
+    let found = found.unwrap_or_else(|| panic!("order {number} not on the shop: {list}"));
+    assert_eq!(found["po_number"], "TMUX-80");
+    assert_eq!(found["line_count"], 3);
 }

@@ -6,6 +6,7 @@
 use super::component::{Cmd, Component, Cx, Level, Screen, ScreenId, inside};
 use super::engine::{Effect, Failure, Msg};
 use super::keymap::{Action, Key, Keymap, Scope};
+use super::screens::confirm::{Confirm, Then};
 use super::screens::{self, SCREENS, checkout, prompt::Prompt};
 use super::theme::Theme;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
@@ -191,10 +192,27 @@ impl App {
         if let Some(cmds) = taken {
             return cmds;
         }
+        let unsaved = self.dialogs.last().and_then(|d| d.unsaved());
         match action {
-            Action::Quit => vec![Cmd::Quit],
-            Action::Help => vec![Cmd::Open(Box::new(screens::help::Help))],
-            Action::Back if !self.dialogs.is_empty() => vec![Cmd::Close],
+            Action::Quit => match self.dialogs.iter().find_map(|d| d.unsaved()) {
+                Some(what) => vec![Cmd::Open(Box::new(Confirm::new(format!("Quit and lose {what}?"), Then::Quit)))],
+                None => vec![Cmd::Quit],
+            },
+            Action::Help => vec![Cmd::Open(Box::new(screens::help::Help::default()))],
+            Action::Back => match (unsaved, self.dialogs.is_empty()) {
+                (Some(what), _) => {
+                    vec![Cmd::Open(Box::new(Confirm::new(format!("Throw away {what}?"), Then::Discard)))]
+                }
+                (None, false) => vec![Cmd::Close],
+                // On a screen: back to Search.
+                (None, true) if self.screen_id() != screens::search::ID => vec![Cmd::Go(screens::search::ID)],
+                (None, true) => vec![],
+            },
+            // Leaving a screen closes its dialogs: not over what would be lost.
+            Action::Search | Action::NextTab | Action::PrevTab | Action::Screen(_) if unsaved.is_some() => {
+                self.cx.say(Level::Warn, "finish or close the open dialog first (Esc)");
+                vec![]
+            }
             Action::Search => vec![Cmd::Go(screens::search::ID)],
             Action::NextTab | Action::PrevTab => {
                 let tabs = self.tabs();
@@ -331,9 +349,18 @@ impl App {
 
     /// One frame, drawn from the state alone.
     pub fn draw(&mut self, f: &mut Frame) {
-        let [top, tabs, body, status] =
-            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)])
-                .areas(f.area());
+        // A long message wraps onto up to three rows instead of being cut.
+        let status_h = match &self.cx.status {
+            Some((_, text, _)) => (text.chars().count() as u16 + 1).div_ceil(f.area().width.max(1)).clamp(1, 3),
+            None => 1,
+        };
+        let [top, tabs, body, status] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(status_h),
+        ])
+        .areas(f.area());
         screens::header(f, &self.cx, top);
         let ids = self.tabs();
         self.areas = Areas { tabs: screens::tab_bar(f, &self.cx, &ids, self.screen_id(), tabs), body };

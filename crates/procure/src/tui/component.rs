@@ -130,6 +130,11 @@ pub trait Component: Any {
         Some(msg)
     }
 
+    /// Whether closing it would throw away something the user typed.
+    fn unsaved(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Something the engine did failed (the app has already said so).
     fn failed(&mut self, _cx: &mut Cx, _what: Failure, _message: &str) {}
 

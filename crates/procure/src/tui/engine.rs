@@ -3,7 +3,7 @@
 //! thread; a search superseded by a newer one is dropped unseen. Network work
 //! runs as tokio tasks.
 
-use procure_client::api::{AcceptQuote, Decision, Me, Order, OrderSummary, Quote, QuoteSummary};
+use procure_client::api::{AcceptQuote, Credit, Decision, Me, Order, OrderSummary, Quote, QuoteSummary};
 use procure_client::core::basket::{self, Basket, PricedBasket};
 use procure_client::core::order::{CheckoutOptions, PriceChange};
 use procure_client::search::{Highlights, SearchIndex};
@@ -29,26 +29,66 @@ pub enum BasketOp {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Search { seq: u64, query: String, qty: Option<u32> },
-    Detail { sku: String },
+    Search {
+        seq: u64,
+        query: String,
+        qty: Option<u32>,
+    },
+    Detail {
+        sku: String,
+    },
     Baskets,
-    Price { basket: String },
+    Price {
+        basket: String,
+    },
     Basket(BasketOp),
     Reindex,
-    Login { password: String },
+    Login {
+        password: String,
+    },
     Sync,
     Orders,
-    Order { number: String },
-    Reorder { number: String, into: String },
-    Preview { basket: String, opts: CheckoutOptions },
-    Submit { basket: String, opts: CheckoutOptions, accepted: Vec<PriceChange> },
+    Order {
+        number: String,
+    },
+    Reorder {
+        number: String,
+        into: String,
+    },
+    Preview {
+        basket: String,
+        opts: CheckoutOptions,
+    },
+    Submit {
+        basket: String,
+        opts: CheckoutOptions,
+        accepted: Vec<PriceChange>,
+    },
     Quotes,
-    Quote { number: String },
-    RequestQuote { basket: String, comment: Option<String> },
-    AcceptQuote { number: String, po: String },
-    DeclineQuote { number: String, reason: Option<String> },
+    Quote {
+        number: String,
+    },
+    RequestQuote {
+        basket: String,
+        targets: std::collections::BTreeMap<String, rust_decimal::Decimal>,
+        comment: Option<String>,
+    },
+    AcceptQuote {
+        number: String,
+        po: String,
+    },
+    DeclineQuote {
+        number: String,
+        reason: Option<String>,
+    },
     Approvals,
-    Decide { number: String, decision: Decision, reason: Option<String> },
+    Decide {
+        number: String,
+        decision: Decision,
+        reason: Option<String>,
+    },
+    /// The company's credit line, for the account screen.
+    Credit,
 }
 
 #[derive(Debug)]
@@ -98,6 +138,7 @@ pub enum Msg {
     },
     Approvals(Vec<OrderSummary>),
     Decided(Box<Order>),
+    Credit(Credit),
     Failed {
         what: Failure,
         message: String,
@@ -124,6 +165,7 @@ pub enum Failure {
     Quote,
     Approvals,
     Approval,
+    Credit,
 }
 
 impl Failure {
@@ -145,6 +187,7 @@ impl Failure {
             Failure::Quote => "quote",
             Failure::Approvals => "approvals",
             Failure::Approval => "approval",
+            Failure::Credit => "credit",
         }
     }
 }
@@ -226,7 +269,8 @@ impl Engine {
             | Effect::AcceptQuote { .. }
             | Effect::DeclineQuote { .. }
             | Effect::Approvals
-            | Effect::Decide { .. }) => self.net(net),
+            | Effect::Decide { .. }
+            | Effect::Credit) => self.net(net),
         }
     }
 
@@ -358,8 +402,8 @@ impl Engine {
                     online(&tx, r.as_ref().err());
                     r.map(|q| Msg::Quote(Box::new(q))).unwrap_or_else(|e| fail(Failure::Quote, &e))
                 }
-                Effect::RequestQuote { basket, comment } => {
-                    let r = service::quotes::request(&ctx, &basket, &Default::default(), None, comment).await;
+                Effect::RequestQuote { basket, targets, comment } => {
+                    let r = service::quotes::request(&ctx, &basket, &targets, None, comment).await;
                     online(&tx, r.as_ref().err());
                     r.map(|q| Msg::QuoteDone { message: format!("quote request {} sent for {basket}", q.number) })
                         .unwrap_or_else(|e| fail(Failure::Quote, &e))
@@ -399,6 +443,11 @@ impl Engine {
                     let r = service::approvals::decide(&ctx, &number, decision, reason).await;
                     online(&tx, r.as_ref().err());
                     r.map(|o| Msg::Decided(Box::new(o))).unwrap_or_else(|e| fail(Failure::Approval, &e))
+                }
+                Effect::Credit => {
+                    let r = service::approvals::credit(&ctx).await;
+                    online(&tx, r.as_ref().err());
+                    r.map(Msg::Credit).unwrap_or_else(|e| fail(Failure::Credit, &e))
                 }
                 // `run` gives these to the local worker; they never come here.
                 Effect::Search { .. }

@@ -100,7 +100,13 @@ pub enum Scope {
     Approvals,
     QuickEntry,
     Checkout,
+    CheckoutPreviewed,
     Prompt,
+    AddQty,
+    Confirm,
+    Help,
+    Successor,
+    QuoteRequest,
 }
 
 impl Scope {
@@ -118,7 +124,13 @@ impl Scope {
             Scope::Approvals => "Approvals",
             Scope::QuickEntry => "Quick entry",
             Scope::Checkout => "Checkout",
+            Scope::CheckoutPreviewed => "Checkout, previewed",
             Scope::Prompt => "Prompts",
+            Scope::AddQty => "Quantity prompt",
+            Scope::Confirm => "Questions",
+            Scope::Help => "This help",
+            Scope::Successor => "Discontinued part",
+            Scope::QuoteRequest => "Quote request",
         }
     }
 }
@@ -248,6 +260,7 @@ impl Default for Keymap {
         };
         const CHECKOUT_SCOPE: Scope = Scope::Checkout;
         const QUICK_SCOPE: Scope = Scope::QuickEntry;
+        const HELP_SCOPE: Scope = Scope::Help;
         Keymap {
             bindings: vec![
                 b(Global, Quit, &["q", "ctrl-c"], "quit", "Quit procure"),
@@ -277,7 +290,7 @@ impl Default for Keymap {
                 b(Results, Open, &["enter", "l"], "detail", "Open the selected part"),
                 b(Results, Add, &["a", "+"], "add", "Add the selected part to the basket"),
                 b(Detail, Add, &["a", "+"], "add", "Add this part to the basket"),
-                b(Detail, Open, &["enter"], "successor", "Open the successor of a discontinued part"),
+                b(Scope::Successor, Open, &["enter"], "successor", "Open the successor of a discontinued part"),
                 b(Baskets, Open, &["enter", "l"], "open", "Open the basket's lines"),
                 b(Baskets, NewBasket, &["n"], "new", "New basket"),
                 b(Baskets, Checkout, &["c"], "checkout", "Check out the basket"),
@@ -303,8 +316,24 @@ impl Default for Keymap {
                 b(CHECKOUT_SCOPE, Left, &["left"], "", "Previous choice"),
                 b(CHECKOUT_SCOPE, Right, &["right"], "", "Next choice"),
                 b(CHECKOUT_SCOPE, Toggle, &["space"], "", "Toggle ship complete"),
-                b(CHECKOUT_SCOPE, Apply, &["ctrl-s", "f5"], "preview", "Preview on the shop / confirm the order"),
+                b(CHECKOUT_SCOPE, PageUp, &["pageup"], "", "Scroll the order lines up"),
+                b(CHECKOUT_SCOPE, PageDown, &["pagedown"], "", "Scroll the order lines down"),
+                b(
+                    CHECKOUT_SCOPE,
+                    Apply,
+                    &["ctrl-s", "f5"],
+                    "preview",
+                    "Preview on the shop (prices, delivery, checks)",
+                ),
+                b(Scope::CheckoutPreviewed, Apply, &["ctrl-s", "f5"], "place order", "Place the order as previewed"),
                 b(Prompt, Apply, &["enter"], "ok", "Confirm"),
+                b(Scope::AddQty, FocusNext, &["tab"], "other basket", "Put the part into the next basket"),
+                b(Scope::Confirm, Apply, &["y", "enter"], "yes", "Yes, do it"),
+                b(Scope::Confirm, Back, &["n", "esc"], "no", "No, keep what is there"),
+                b(Scope::QuoteRequest, Up, &["up", "backtab"], "", "Previous line"),
+                b(Scope::QuoteRequest, Down, &["down"], "", "Next line"),
+                b(Scope::QuoteRequest, Apply, &["ctrl-s", "f5"], "send", "Send the quote request"),
+                b(HELP_SCOPE, Back, &["esc", "q", "?", "f1"], "close", "Close the help"),
             ])
             .collect(),
         }
@@ -350,34 +379,45 @@ impl Keymap {
     /// binding's other keys.
     pub fn hints(&self, scopes: &[Scope], text_focus: bool) -> Vec<(String, &'static str)> {
         let mut out = Vec::new();
+        // A key a more specific scope binds does not do the general thing here.
+        let mut taken: Vec<Key> = Vec::new();
         for scope in scopes.iter().chain(std::iter::once(&Scope::Global)) {
-            for bnd in self.bindings.iter().filter(|b| b.scope == *scope && !b.hint.is_empty()) {
-                let usable = bnd
-                    .keys
-                    .iter()
-                    .find(|k| !(text_focus && k.is_text() && !matches!(scope, Scope::Prompt | Scope::SearchInput)));
+            for bnd in self.bindings.iter().filter(|b| b.scope == *scope) {
+                // Typing goes into the field: a plain letter does not act there.
+                let types = |k: &Key| text_focus && k.is_text() && !matches!(scope, Scope::Prompt | Scope::SearchInput);
+                let usable = bnd.keys.iter().find(|k| !taken.contains(k) && !types(k));
                 if let Some(k) = usable
+                    && !bnd.hint.is_empty()
                     && !out.iter().any(|(_, h)| *h == bnd.hint)
                 {
                     out.push((k.to_string(), bnd.hint));
                 }
             }
+            taken.extend(self.bindings.iter().filter(|b| b.scope == *scope).flat_map(|b| b.keys.iter().copied()));
         }
         out
     }
 
-    /// Help overlay rows: (scope title, keys, action name, description).
+    /// Help overlay rows: (where, keys, action name, description). A global
+    /// binding's plain letters do not act in a text field (they type there),
+    /// so they get a row of their own that says so.
     pub fn help_rows(&self) -> Vec<(&'static str, String, &'static str, &'static str)> {
-        let mut rows: Vec<_> = self
-            .bindings
-            .iter()
-            .map(|b| {
-                let keys = b.keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(" ");
-                (b.scope, keys, b.action.name(), b.help)
-            })
-            .collect();
+        let join = |keys: &[&Key]| keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(" ");
+        let mut rows = Vec::new();
+        for b in &self.bindings {
+            let (text, other): (Vec<&Key>, Vec<&Key>) = b.keys.iter().partition(|k| k.is_text());
+            if b.scope == Scope::Global && !text.is_empty() {
+                if !other.is_empty() {
+                    rows.push(((b.scope, 0), "Everywhere", join(&other), b.action.name(), b.help));
+                }
+                rows.push(((b.scope, 1), "Not in text fields", join(&text), b.action.name(), b.help));
+            } else {
+                let keys: Vec<&Key> = b.keys.iter().collect();
+                rows.push(((b.scope, 0), b.scope.title(), join(&keys), b.action.name(), b.help));
+            }
+        }
         rows.sort_by_key(|r| r.0);
-        rows.into_iter().map(|(s, k, n, h)| (s.title(), k, n, h)).collect()
+        rows.into_iter().map(|(_, w, k, n, h)| (w, k, n, h)).collect()
     }
 }
 

@@ -50,7 +50,7 @@ impl Component for Approvals {
     fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
         match msg {
             Msg::Approvals(list) => self.queue.set(list),
-            Msg::Order(o) => out.push(Cmd::Open(Box::new(OrderDetail { order: o, approval: true }))),
+            Msg::Order(o) => out.push(Cmd::Open(Box::new(OrderDetail::new(o, true)))),
             Msg::Decided(o) => {
                 let text = match &o.approval {
                     Some(a) => format!(

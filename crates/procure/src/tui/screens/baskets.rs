@@ -4,12 +4,14 @@
 use super::checkout::CheckoutForm;
 use super::prompt::{Prompt, PromptKind};
 use super::quick_entry::{self, QuickEntry};
+use super::quote_request::QuoteRequest;
 use crate::tui::component::{
     Cmd, Component, Cx, Focus, Level, Registration, Screen, ScreenId, inside, movement, run, step,
 };
 use crate::tui::engine::{BasketOp, Effect, Msg};
 use crate::tui::keymap::{Action, Scope};
-use crossterm::event::{MouseButton, MouseEventKind};
+use crate::tui::widgets::columns::{self, Col};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
 use procure_client::core::basket::{Basket, PricedBasket};
 use procure_client::core::money::format_amount;
 use ratatui::Frame;
@@ -37,6 +39,9 @@ pub struct Baskets {
     pub focus: Focus,
     pub list_area: Rect,
     pub lines_area: Rect,
+    /// Letters typed in the list: the basket whose name starts with them is selected.
+    typed: String,
+    typed_at: Option<std::time::Instant>,
 }
 
 impl Baskets {
@@ -135,16 +140,32 @@ impl Component for Baskets {
                 cx.say(Level::Warn, "this shop does not take quote requests");
                 vec![]
             }
-            Action::RequestQuote => match self.shown(cx) {
-                Some(basket) => vec![Cmd::Open(Box::new(Prompt::new(
-                    PromptKind::RequestQuote { basket: basket.clone() },
-                    format!("Request a quote for {basket} — comment (optional)"),
-                    "",
-                )))],
-                None => vec![],
+            Action::RequestQuote => match &self.priced {
+                Some(p) if !p.lines.is_empty() => vec![Cmd::Open(Box::new(QuoteRequest::new(p)))],
+                _ => {
+                    cx.say(Level::Warn, "open a basket with lines to ask for a quote");
+                    vec![]
+                }
             },
             _ => return None,
         })
+    }
+
+    /// Letters no binding took jump to the basket whose name starts with them.
+    fn key(&mut self, cx: &mut Cx, key: &KeyEvent) -> Vec<Cmd> {
+        let KeyCode::Char(c) = key.code else { return vec![] };
+        if self.focus != Focus::List || !key.modifiers.difference(KeyModifiers::SHIFT).is_empty() {
+            return vec![];
+        }
+        if self.typed_at.is_none_or(|at| at.elapsed() > std::time::Duration::from_secs(1)) {
+            self.typed.clear();
+        }
+        self.typed.push(c.to_ascii_lowercase());
+        self.typed_at = Some(std::time::Instant::now());
+        match self.list.iter().position(|(n, _)| n.to_lowercase().starts_with(&self.typed)) {
+            Some(i) => self.select_basket(cx, i),
+            None => vec![],
+        }
     }
 
     fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
@@ -241,7 +262,9 @@ impl Screen for Baskets {
 
 fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
     let t = &cx.theme;
-    let [left, right] = Layout::horizontal([Constraint::Length(30), Constraint::Min(40)]).areas(area);
+    // The names narrow first: the lines carry the money.
+    let list_w = (area.width / 4).clamp(18, 30);
+    let [left, right] = Layout::horizontal([Constraint::Length(list_w), Constraint::Min(40)]).areas(area);
     let items: Vec<ListItem> = b
         .list
         .iter()
@@ -249,12 +272,21 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
             Ok(bk) => {
                 let current = if Some(name) == cx.basket.as_ref() { "● " } else { "  " };
                 let pending = if bk.pending.is_some() { " ⧗" } else { "" };
+                let count = if list_w >= 26 {
+                    format!("  {} lines{pending}", bk.lines.len())
+                } else {
+                    format!("  {}{pending}", bk.lines.len())
+                };
+                let room = (list_w as usize).saturating_sub(3 + 2 + Span::raw(count.as_str()).width());
                 ListItem::new(Line::from(vec![
-                    Span::raw(format!("{current}{name}")),
-                    Span::styled(format!("  {} lines{pending}", bk.lines.len()), t.dim()),
+                    Span::raw(format!("{current}{}", super::ellipsize(name, room))),
+                    Span::styled(count, t.dim()),
                 ]))
             }
-            Err(_) => ListItem::new(Line::styled(format!("  {name}  (unreadable)"), t.error())),
+            Err(_) => ListItem::new(Line::styled(
+                super::ellipsize(&format!("  {name}  (unreadable)"), (list_w as usize).saturating_sub(3)),
+                t.error(),
+            )),
         })
         .collect();
     let list_focused = b.focus == Focus::List && !cx.covered;
@@ -293,7 +325,33 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
         f.render_widget(Paragraph::new(Line::styled(hint, t.dim())).block(block(" Basket ".into())), right);
         return;
     };
-    let [table_area, totals] = Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(right);
+    let tt = &p.totals;
+    let mut total_lines = vec![Line::raw(format!(
+        "net {} {}   VAT {}   total {} {}",
+        format_amount(tt.net),
+        tt.currency,
+        format_amount(tt.vat),
+        format_amount(tt.gross),
+        tt.currency
+    ))];
+    if !p.orderable && !p.lines.is_empty() {
+        total_lines.push(Line::styled("fix the marked lines before checkout", t.warn()));
+    }
+    total_lines.push(Line::styled("shipping is added at checkout · c checkout", t.dim()));
+    let totals_h = super::wrapped_height(&total_lines, right.width.saturating_sub(2)) + 2;
+    let [table_area, totals] = Layout::vertical([Constraint::Min(3), Constraint::Length(totals_h)]).areas(right);
+    let amount = |a: Option<rust_decimal::Decimal>| a.map(format_amount).unwrap_or_else(|| "–".into());
+    let len = |t: &str| t.chars().count();
+    let titles = ["SKU", "Qty", "Unit", "Total", "Name"];
+    let cols = [
+        Col::keep(titles[0], p.lines.iter().map(|l| len(&l.sku))),
+        Col::keep(titles[1], p.lines.iter().map(|l| len(&l.qty.to_string()))),
+        Col::keep(titles[2], p.lines.iter().map(|l| len(&amount(l.unit_price)))),
+        Col::keep(titles[3], p.lines.iter().map(|l| len(&amount(l.line_total)))),
+        Col::flex(10),
+    ];
+    let widths = columns::fit(&cols, table_area.width.saturating_sub(4));
+    let name_w = widths[4].unwrap_or(0) as usize;
     let rows: Vec<Row> = p
         .lines
         .iter()
@@ -303,17 +361,23 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
                 name.push(Span::styled(format!("  [{n}]"), t.key()));
             }
             let mut height = 1;
-            let mut cells = vec![
+            let cells = vec![
                 Cell::from(l.sku.clone()),
                 Cell::from(Line::from(l.qty.to_string()).right_aligned()),
-                Cell::from(Line::from(l.unit_price.map(format_amount).unwrap_or_else(|| "–".into())).right_aligned()),
-                Cell::from(Line::from(l.line_total.map(format_amount).unwrap_or_else(|| "–".into())).right_aligned()),
+                Cell::from(Line::from(amount(l.unit_price)).right_aligned()),
+                Cell::from(Line::from(amount(l.line_total)).right_aligned()),
             ];
-            let mut name_lines = vec![Line::from(name)];
+            let mut name_lines = vec![super::ellipsize_line(Line::from(name), name_w)];
             for w in &l.warnings {
-                name_lines.push(Line::styled(format!("! {w}"), t.warn()));
-                height += 1;
+                // A warning is read in full: it wraps within the name column.
+                let text = format!("! {w}");
+                let chars: Vec<char> = text.chars().collect();
+                for chunk in chars.chunks(name_w.max(1)) {
+                    name_lines.push(Line::styled(chunk.iter().collect::<String>(), t.warn()));
+                    height += 1;
+                }
             }
+            let mut cells = cells;
             cells.push(Cell::from(name_lines));
             Row::new(cells).height(height)
         })
@@ -323,51 +387,20 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
     if p.lines.is_empty() {
         f.render_widget(
             Paragraph::new(Line::styled("Empty: add parts from Search (a) or paste lines with i.", t.dim()))
+                .wrap(Wrap { trim: false })
                 .block(block(title)),
             table_area,
         );
     } else {
         f.render_stateful_widget(
-            Table::new(
-                rows,
-                [
-                    Constraint::Length(12),
-                    Constraint::Length(7),
-                    Constraint::Length(10),
-                    Constraint::Length(11),
-                    Constraint::Min(20),
-                ],
-            )
-            .header(Row::new(vec!["SKU", "Qty", "Unit", "Total", "Name"]).style(t.dim()))
-            .row_highlight_style(t.selected())
-            .highlight_symbol("▶ ")
-            .block(block(title)),
+            Table::new(rows, super::constraints(&widths))
+                .header(Row::new(titles.to_vec()).style(t.dim()))
+                .row_highlight_style(t.selected())
+                .highlight_symbol("▶ ")
+                .block(block(title)),
             table_area,
             &mut state,
         );
     }
-    let tt = &p.totals;
-    let orderable = if p.orderable || p.lines.is_empty() {
-        Span::raw("")
-    } else {
-        Span::styled("  fix the marked lines before checkout", t.warn())
-    };
-    f.render_widget(
-        Paragraph::new(vec![
-            Line::from(vec![
-                Span::raw(format!(
-                    "net {} {}   VAT {}   total {} {}",
-                    format_amount(tt.net),
-                    tt.currency,
-                    format_amount(tt.vat),
-                    format_amount(tt.gross),
-                    tt.currency
-                )),
-                orderable,
-            ]),
-            Line::styled("shipping is added at checkout · c checkout", t.dim()),
-        ])
-        .block(Block::bordered()),
-        totals,
-    );
+    f.render_widget(Paragraph::new(total_lines).wrap(Wrap { trim: false }).block(Block::bordered()), totals);
 }

@@ -11,7 +11,7 @@ use procure_client::core::money::format_amount;
 use procure_client::core::order::{CheckoutOptions, PriceChange};
 use procure_client::service::ordering::{Checkout, Submitted};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use std::time::{Duration, Instant};
@@ -55,6 +55,9 @@ pub struct CheckoutForm {
     pub error: Option<String>,
     pub placed: Option<Submitted>,
     pub queued: Option<String>,
+    /// The first order line shown, and how many fit.
+    pub scroll: usize,
+    pub page: usize,
 }
 
 impl CheckoutForm {
@@ -73,6 +76,8 @@ impl CheckoutForm {
             error: None,
             placed: None,
             queued: None,
+            scroll: 0,
+            page: 0,
         }
     }
 
@@ -178,10 +183,25 @@ pub fn retry_outbox(cx: &mut Cx, accepted: Vec<PriceChange>, now: bool) -> Vec<E
 impl Component for CheckoutForm {
     fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
         let text = matches!(Field::ALL[self.field], Field::Po | Field::Date | Field::Comment);
-        (vec![Scope::Checkout], text)
+        if self.preview.is_some() && self.placed.is_none() {
+            (vec![Scope::CheckoutPreviewed, Scope::Checkout], text)
+        } else {
+            (vec![Scope::Checkout], text)
+        }
+    }
+
+    fn unsaved(&self) -> Option<&'static str> {
+        let typed = [&self.po, &self.date, &self.comment].iter().any(|i| !i.text().trim().is_empty());
+        (self.placed.is_none() && (typed || self.preview.is_some())).then_some("the checkout form")
     }
 
     fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        if matches!(action, Action::PageUp | Action::PageDown) {
+            // Drawing keeps it within the lines.
+            let page = self.page.max(1);
+            self.scroll = if action == Action::PageUp { self.scroll.saturating_sub(page) } else { self.scroll + page };
+            return Some(vec![]);
+        }
         if let Some((delta, to_end)) = movement(action) {
             self.field = step(self.field, Field::ALL.len(), delta, to_end);
             return Some(vec![]);
@@ -256,15 +276,21 @@ impl Component for CheckoutForm {
     }
 }
 
-fn draw(f: &mut Frame, cx: &Cx, c: &CheckoutForm, area: Rect) {
+fn draw(f: &mut Frame, cx: &Cx, c: &mut CheckoutForm, area: Rect) {
     let t = &cx.theme;
     let company = cx.me.as_ref().map(|m| &m.company);
     let field = Field::ALL[c.field];
+    let narrow = area.width < 100;
+    let label_w = if narrow { 12 } else { 20 };
     let row = |label: &str, value: String, this: Field| {
         let selected = this == field;
         let marker = if selected { "▶ " } else { "  " };
         let style = if selected { t.selected() } else { t.base() };
-        Line::from(vec![Span::raw(marker), Span::styled(format!("{label:<20}"), t.dim()), Span::styled(value, style)])
+        Line::from(vec![
+            Span::raw(marker),
+            Span::styled(format!("{label:<label_w$}"), t.dim()),
+            Span::styled(value, style),
+        ])
     };
     let ship_to = company
         .and_then(|co| co.ship_to.get(c.ship_to))
@@ -277,26 +303,24 @@ fn draw(f: &mut Frame, cx: &Cx, c: &CheckoutForm, area: Rect) {
     let cursor = |s: &str, this: Field| {
         if this == field { format!("{s}▏") } else { s.to_string() }
     };
-    let mut lines = vec![
+    let date_hint = if narrow { "  (YYYY-MM-DD or empty)" } else { "  (YYYY-MM-DD, empty: as soon as possible)" };
+    let head = vec![
         row("PO number", cursor(c.po.text(), Field::Po), Field::Po),
         if supports(cx, Field::Date) {
-            row(
-                "Deliver on",
-                cursor(c.date.text(), Field::Date) + "  (YYYY-MM-DD, empty: as soon as possible)",
-                Field::Date,
-            )
+            row("Deliver on", cursor(c.date.text(), Field::Date) + date_hint, Field::Date)
         } else {
             row("Deliver on", "not supported by this shop".into(), Field::Date)
         },
         row("Ship to", ship_to, Field::ShipTo),
         row(
             "Delivery",
+            // Both states name the same thing, so the box reads one way.
             if !supports(cx, Field::Complete) {
                 "partial deliveries (this shop cannot promise complete-only)"
             } else if c.complete {
-                "[x] complete only (Space toggles)"
+                "[x] ship complete only — Space: allow partial deliveries"
             } else {
-                "[ ] partial deliveries allowed (Space toggles)"
+                "[ ] ship complete only — partial deliveries allowed (Space)"
             }
             .into(),
             Field::Complete,
@@ -305,13 +329,16 @@ fn draw(f: &mut Frame, cx: &Cx, c: &CheckoutForm, area: Rect) {
         row("Comment", cursor(c.comment.text(), Field::Comment), Field::Comment),
         Line::from(vec![
             Span::raw("  "),
-            Span::styled(format!("{:<20}", "Payment"), t.dim()),
+            Span::styled(format!("{:<label_w$}", "Payment"), t.dim()),
             Span::raw(company.map(|co| co.payment_terms.clone()).unwrap_or_default()),
         ]),
-        Line::raw(""),
     ];
+    // The order lines scroll; totals and what the next key does stay.
+    let mut body: Vec<Line> = Vec::new();
+    let mut foot: Vec<Line> = Vec::new();
+    let width = 110.min(area.width);
     if let Some(p) = &c.placed {
-        lines.push(Line::styled(
+        foot.push(Line::styled(
             format!(
                 "Order {} {} — {} {} gross{}",
                 p.order.number,
@@ -326,29 +353,28 @@ fn draw(f: &mut Frame, cx: &Cx, c: &CheckoutForm, area: Rect) {
             ),
             t.ok(),
         ));
-        lines.push(Line::styled("The basket stays as a reorder template. Enter or Esc closes.", t.dim()));
+        foot.push(Line::styled("The basket stays as a reorder template. Enter or Esc closes.", t.dim()));
     } else if let Some(pv) = &c.preview {
         let changes = &pv.price_changes;
+        let sku_w = pv.preview.lines.iter().map(|l| l.sku.chars().count()).max().unwrap_or(3).max(3);
         for l in &pv.preview.lines {
             let change = changes.iter().find(|ch| ch.sku == l.sku);
             let style = if change.is_some() { t.warn() } else { t.base() };
             let was = change
                 .map(|ch| format!("  (was {})", ch.seen.map(format_amount).unwrap_or_else(|| "–".into())))
                 .unwrap_or_default();
-            lines.push(Line::styled(
-                format!(
-                    "  {:<12} {:>7} × {:>10} = {:>11}  {}{was}",
-                    l.sku,
-                    l.quantity,
-                    format_amount(l.unit_price),
-                    format_amount(l.line_total),
-                    l.name
-                ),
-                style,
-            ));
+            let figures = format!(
+                "  {:<sku_w$} {:>6} × {:>9} = {:>10}{was}",
+                l.sku,
+                l.quantity,
+                format_amount(l.unit_price),
+                format_amount(l.line_total),
+            );
+            let room = (width as usize).saturating_sub(2 + Span::raw(figures.as_str()).width() + 2);
+            body.push(Line::styled(format!("{figures}  {}", super::ellipsize(&l.name, room)), style));
         }
         let tt = &pv.preview.totals;
-        lines.push(Line::raw(format!(
+        foot.push(Line::raw(format!(
             "  net {}  shipping {}  VAT {}  total {} {}",
             format_amount(tt.net),
             format_amount(tt.shipping),
@@ -356,7 +382,7 @@ fn draw(f: &mut Frame, cx: &Cx, c: &CheckoutForm, area: Rect) {
             format_amount(tt.gross),
             tt.currency
         )));
-        lines.push(Line::styled(format!("  earliest delivery {}", pv.preview.earliest_delivery), t.dim()));
+        foot.push(Line::styled(format!("  earliest delivery {}", pv.preview.earliest_delivery), t.dim()));
         if let Some(cr) = &pv.preview.credit {
             let text = match (cr.available, cr.limit) {
                 (Some(a), Some(l)) => format!(
@@ -369,9 +395,9 @@ fn draw(f: &mut Frame, cx: &Cx, c: &CheckoutForm, area: Rect) {
                 _ => format!("  no credit limit (open balance {} {})", format_amount(cr.open_balance), cr.currency),
             };
             let short = cr.available.is_some_and(|a| a < tt.gross);
-            lines.push(Line::styled(text, if short { t.error() } else { t.dim() }));
+            foot.push(Line::styled(text, if short { t.error() } else { t.dim() }));
             if let Some(a) = cr.available.filter(|a| *a < tt.gross) {
-                lines.push(Line::styled(
+                foot.push(Line::styled(
                     format!(
                         "  this order exceeds your available credit by {} {}",
                         format_amount(tt.gross - a),
@@ -382,34 +408,60 @@ fn draw(f: &mut Frame, cx: &Cx, c: &CheckoutForm, area: Rect) {
             }
         }
         if pv.preview.needs_approval {
-            lines.push(Line::styled("  above your order limit: an approver must sign off", t.warn()));
+            foot.push(Line::styled("  above your order limit: an approver must sign off", t.warn()));
         }
         if !changes.is_empty() {
-            lines.push(Line::styled(
+            foot.push(Line::styled(
                 format!("  {} price(s) changed since the basket was priced (marked) — ^S accepts them", changes.len()),
                 t.warn(),
             ));
         }
-        lines.push(Line::styled("^S place the order · editing a field previews again", t.key()));
+        foot.push(Line::styled("^S place the order · editing a field previews again", t.key()));
     } else {
-        lines.push(Line::styled("^S preview on the shop (prices, delivery date, checks)", t.key()));
+        foot.push(Line::styled("^S preview on the shop (prices, delivery date, checks)", t.key()));
     }
     if c.busy {
-        lines.push(Line::styled("talking to the shop…", t.dim()));
+        foot.push(Line::styled("talking to the shop…", t.dim()));
     }
     if let Some(q) = &c.queued {
-        lines.push(Line::styled(format!("waiting for the shop, retrying: {q}"), t.warn()));
+        foot.push(Line::styled(format!("waiting for the shop, retrying: {q}"), t.warn()));
     }
     if let Some(e) = &c.error {
-        lines.push(Line::styled(e.clone(), t.error()));
+        foot.push(Line::styled(e.clone(), t.error()));
     }
-    lines.push(Line::styled("↑/↓ field · ←/→ choose · Esc cancel", t.dim()));
-    let r = centered(area, 110, lines.len() as u16 + 2);
+    foot.push(Line::styled("↑/↓ field · ←/→ choose · PgUp/PgDn lines · Esc cancel", t.dim()));
+
+    let inner = width.saturating_sub(2);
+    let head_h = super::wrapped_height(&head, inner);
+    let foot_h = super::wrapped_height(&foot, inner);
+    let want = head_h + 1 + body.len() as u16 + foot_h + 2;
+    let r = centered(area, width, want.min(area.height));
     f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(format!(" Checkout — basket {} ", c.basket))),
-        r,
-    );
+    let block = Block::bordered().title(format!(" Checkout — basket {} ", c.basket));
+    let inside = block.inner(r);
+    f.render_widget(block, r);
+    // Fields first; the lines get what is left above the footer.
+    let head_h = head_h.min(inside.height.saturating_sub(foot_h.min(inside.height)));
+    let foot_h = foot_h.min(inside.height - head_h);
+    let body_h = inside.height - head_h - foot_h;
+    let [head_area, body_area, foot_area] =
+        Layout::vertical([Constraint::Length(head_h), Constraint::Length(body_h), Constraint::Length(foot_h)])
+            .areas(inside);
+    f.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), head_area);
+    // One blank row between the fields and the lines when there is room.
+    let rows = body_h.saturating_sub(1) as usize;
+    c.page = rows;
+    let max = body.len().saturating_sub(rows);
+    c.scroll = c.scroll.min(max);
+    if rows > 0 && !body.is_empty() {
+        let more = if max > 0 {
+            format!("  lines {}–{} of {} (PgUp/PgDn)", c.scroll + 1, (c.scroll + rows).min(body.len()), body.len())
+        } else {
+            String::new()
+        };
+        let shown: Vec<Line> =
+            std::iter::once(Line::styled(more, t.dim())).chain(body.into_iter().skip(c.scroll).take(rows)).collect();
+        f.render_widget(Paragraph::new(shown), body_area);
+    }
+    f.render_widget(Paragraph::new(foot).wrap(Wrap { trim: false }), foot_area);
 }

@@ -1,36 +1,49 @@
 //! Part detail: tiers, quantity rules, stock, attributes, documents, successor.
 
-use super::centered;
 use super::prompt::Prompt;
 use crate::tui::component::{Cmd, Component, Cx, Level, run};
 use crate::tui::engine::Effect;
 use crate::tui::keymap::{Action, Scope};
+use crate::tui::widgets::scroll::{self, Scroll};
 use procure_client::core::money::{format_amount, line_total};
 use procure_client::core::quantity::QuantityRules;
 use procure_client::service::search::PartDetail;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::Block;
 
 /// A part's detail, over the screen that opened it.
 #[derive(Debug)]
 pub struct Detail {
     pub part: Box<PartDetail>,
+    pub scroll: Scroll,
 }
 
 impl Detail {
     pub fn new(part: Box<PartDetail>) -> Detail {
-        Detail { part }
+        Detail { part, scroll: Scroll::default() }
+    }
+
+    /// Enter opens a successor: only a discontinued part has one.
+    fn has_successor(&self) -> bool {
+        self.part.product.discontinued && self.part.product.replaced_by.is_some()
     }
 }
 
 impl Component for Detail {
     fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
-        (vec![Scope::Detail], false)
+        if self.has_successor() {
+            (vec![Scope::Successor, Scope::Detail, Scope::Lists], false)
+        } else {
+            (vec![Scope::Detail, Scope::Lists], false)
+        }
     }
 
     fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        if self.scroll.apply(action) {
+            return Some(vec![]);
+        }
         match action {
             Action::Add => {
                 if cx.current_basket().is_none() {
@@ -40,19 +53,19 @@ impl Component for Detail {
                 Some(vec![Cmd::Open(Box::new(Prompt::add_qty(cx, &self.part)))])
             }
             Action::Open => Some(match self.part.product.replaced_by.clone() {
-                Some(s) => run(Effect::Detail { sku: s }),
-                None => vec![],
+                Some(s) if self.has_successor() => run(Effect::Detail { sku: s }),
+                _ => vec![],
             }),
             _ => None,
         }
     }
 
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
-        draw(f, cx, &self.part, area)
+        draw(f, cx, &self.part, area, &mut self.scroll)
     }
 }
 
-fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect) {
+fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect, scroll: &mut Scroll) {
     let t = &cx.theme;
     let p = &d.product;
     let rules = QuantityRules::of(p);
@@ -134,12 +147,11 @@ fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect) {
         lines.push(Line::raw(""));
         lines.push(Line::raw(p.description.clone()));
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("a add to basket · Esc back", t.dim()));
-    let r = centered(area, 110, lines.len() as u16 + 2);
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(format!(" {} ", p.sku))),
-        r,
-    );
+    let keys = if p.discontinued && d.successor.is_some() {
+        "a add to basket · Enter successor · Esc back"
+    } else {
+        "a add to basket · Esc back"
+    };
+    let block = Block::bordered().title(format!(" {} ", p.sku));
+    scroll::dialog(f, area, 110, block, lines, Line::styled(keys, t.dim()), scroll);
 }

@@ -1,38 +1,51 @@
 //! The help overlay: every binding of the keymap, by where it works.
 
 use super::centered;
-use crate::tui::component::{Cmd, Component, Cx};
+use crate::tui::component::{Cmd, Component, Cx, movement, step};
 use crate::tui::keymap::{Action, Scope};
-use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Row, Table};
 
+/// The keys, scrolled to `top`.
 #[derive(Debug, Default)]
-pub struct Help;
+pub struct Help {
+    pub top: usize,
+    rows: usize,
+    page: usize,
+}
 
 impl Component for Help {
     fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
-        (vec![], false)
+        (vec![Scope::Help, Scope::Lists], false)
     }
 
-    /// Any key closes the help.
-    fn action(&mut self, _cx: &mut Cx, _action: Action) -> Option<Vec<Cmd>> {
-        Some(vec![Cmd::Close])
-    }
-
-    fn key(&mut self, _cx: &mut Cx, _key: &KeyEvent) -> Vec<Cmd> {
-        vec![Cmd::Close]
+    fn action(&mut self, _cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        if let Some((delta, to_end)) = movement(action) {
+            let delta = if delta.abs() > 1 { delta.signum() * self.page.max(1) as isize } else { delta };
+            self.top = step(self.top, self.rows.saturating_sub(self.page) + 1, delta, to_end);
+            return Some(vec![]);
+        }
+        Some(match action {
+            Action::Back => vec![Cmd::Close],
+            // Other keys do nothing while the help is open.
+            _ => vec![],
+        })
     }
 
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
         let t = &cx.theme;
-        let rows: Vec<Row> = cx
-            .keymap
-            .help_rows()
+        let all = cx.keymap.help_rows();
+        // Borders and the header row.
+        self.page = area.height.saturating_sub(3) as usize;
+        self.rows = all.len();
+        self.top = self.top.min(self.rows.saturating_sub(self.page));
+        let shown = format!(" {}–{} of {} ", self.top + 1, (self.top + self.page).min(self.rows), self.rows);
+        let rows: Vec<Row> = all
             .into_iter()
+            .skip(self.top)
             .map(|(scope, keys, name, help)| {
                 Row::new(vec![
                     Span::styled(scope, t.dim()),
@@ -42,18 +55,24 @@ impl Component for Help {
                 ])
             })
             .collect();
-        let r = centered(area, 100, area.height);
+        let r = centered(area, 110, area.height);
+        // The action name (for config.toml) goes first when narrow.
+        let widths = if r.width >= 100 {
+            vec![Constraint::Length(19), Constraint::Length(16), Constraint::Min(30), Constraint::Length(16)]
+        } else {
+            vec![Constraint::Length(19), Constraint::Length(14), Constraint::Min(20)]
+        };
+        let header =
+            if r.width >= 100 { vec!["Where", "Keys", "Does", "[keys] name"] } else { vec!["Where", "Keys", "Does"] };
         f.render_widget(Clear, r);
         f.render_widget(
-            Table::new(
-                rows,
-                [Constraint::Length(15), Constraint::Length(16), Constraint::Min(30), Constraint::Length(12)],
-            )
-            .header(
-                Row::new(vec!["Where", "Keys", "Does", "[keys] name"])
-                    .style(Style::default().add_modifier(Modifier::BOLD)),
-            )
-            .block(Block::bordered().title(" Help — any key closes · override keys in config.toml [keys] ")),
+            Table::new(rows, widths)
+                .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
+                .block(
+                    Block::bordered()
+                        .title(" Help — Esc/q close · ↑↓ PgUp PgDn scroll · keys: config.toml [keys] ")
+                        .title_bottom(Line::from(shown).right_aligned()),
+                ),
             r,
         );
     }

@@ -4,14 +4,17 @@
 //! A new screen is a module with a `Screen` and its `REGISTRATION`, plus one
 //! line in `SCREENS`.
 
+pub mod account;
 pub mod approvals;
 pub mod baskets;
 pub mod checkout;
+pub mod confirm;
 pub mod detail;
 pub mod help;
 pub mod orders;
 pub mod prompt;
 pub mod quick_entry;
+pub mod quote_request;
 pub mod quotes;
 pub mod search;
 
@@ -23,8 +26,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 /// Every top-level screen, in tab order.
-pub const SCREENS: &[Registration] =
-    &[search::REGISTRATION, baskets::REGISTRATION, orders::REGISTRATION, quotes::REGISTRATION, approvals::REGISTRATION];
+#[rustfmt::skip]
+pub const SCREENS: &[Registration] = &[
+    search::REGISTRATION,
+    baskets::REGISTRATION,
+    orders::REGISTRATION,
+    quotes::REGISTRATION,
+    approvals::REGISTRATION,
+    account::REGISTRATION,
+];
 
 pub fn registration(id: ScreenId) -> Option<&'static Registration> {
     SCREENS.iter().find(|r| r.id == id)
@@ -76,12 +86,20 @@ pub fn tab_bar(f: &mut Frame, cx: &Cx, tabs: &[ScreenId], current: ScreenId, are
     let mut spans = vec![];
     let mut hits = vec![];
     let mut x = area.x;
+    let help = " F1 help";
+    // Narrow terminals get the tabs without the spacing.
+    let wide: usize = tabs
+        .iter()
+        .map(|&tab| key_label(cx, tab).chars().count() + registration(tab).map_or(0, |r| r.title.len()) + 4)
+        .sum::<usize>()
+        + help.len();
+    let compact = wide > area.width as usize;
     for &tab in tabs {
         let title = registration(tab).map(|r| r.title).unwrap_or(tab.0);
         let style = if tab == current { t.selected() } else { t.dim() };
         let marker = if tab == current { "▶" } else { " " };
-        let key = format!("{} ", key_label(cx, tab));
-        let label = format!("{marker}{title} ");
+        let key = if compact { key_label(cx, tab) } else { format!("{} ", key_label(cx, tab)) };
+        let label = format!("{marker}{title}{}", if compact { "" } else { " " });
         let width = (Span::raw(key.as_str()).width() + Span::raw(label.as_str()).width() + 1) as u16;
         let end = (x + width).min(area.x + area.width);
         if end > x {
@@ -92,7 +110,7 @@ pub fn tab_bar(f: &mut Frame, cx: &Cx, tabs: &[ScreenId], current: ScreenId, are
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled(" F1 help", t.dim()));
+    spans.push(Span::styled(help, t.dim()));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
     hits
 }
@@ -106,7 +124,10 @@ pub fn status_bar(f: &mut Frame, cx: &Cx, scopes: &[Scope], text_focus: bool, ar
             Level::Warn => t.warn(),
             Level::Error => t.error(),
         };
-        f.render_widget(Paragraph::new(Span::styled(format!(" {text}"), style)), area);
+        f.render_widget(
+            Paragraph::new(Span::styled(format!(" {text}"), style)).wrap(ratatui::widgets::Wrap { trim: false }),
+            area,
+        );
         return;
     }
     let mut spans = vec![Span::raw(" ")];
@@ -115,6 +136,66 @@ pub fn status_bar(f: &mut Frame, cx: &Cx, scopes: &[Scope], text_focus: bool, ar
         spans.push(Span::raw(format!(" {hint}  ")));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Rows the lines take when wrapped at a width.
+pub fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let w = width.max(1) as usize;
+    lines.iter().map(|l| l.width().max(1).div_ceil(w) as u16).sum()
+}
+
+/// A text cut to a width, ending in `…` when it was longer.
+pub fn ellipsize(text: &str, width: usize) -> String {
+    if Span::raw(text).width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = Span::raw(c.to_string()).width();
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// A styled line cut to a width, ending in `…` when it was longer.
+pub fn ellipsize_line(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for span in line.spans {
+        let room = width.saturating_sub(used + 1);
+        let w = span.width();
+        if w <= room {
+            used += w;
+            spans.push(span);
+            continue;
+        }
+        let cut = ellipsize(&span.content, room + 1);
+        spans.push(Span::styled(cut.trim_end_matches('…').to_string(), span.style));
+        break;
+    }
+    spans.push(Span::raw("…"));
+    Line::from(spans)
+}
+
+/// Only the cells of the columns that are shown.
+pub fn shown<T>(cells: Vec<T>, widths: &[Option<u16>]) -> Vec<T> {
+    cells.into_iter().zip(widths).filter(|(_, w)| w.is_some()).map(|(c, _)| c).collect()
+}
+
+/// The constraints of the shown columns.
+pub fn constraints(widths: &[Option<u16>]) -> Vec<ratatui::layout::Constraint> {
+    widths.iter().flatten().map(|w| ratatui::layout::Constraint::Length(*w)).collect()
 }
 
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {

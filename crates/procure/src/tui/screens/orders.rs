@@ -1,18 +1,19 @@
 //! Order history and order detail; reorder into a basket.
 
-use super::centered;
 use super::prompt::{Prompt, PromptKind};
 use crate::tui::component::{Cmd, Component, Cx, Level, Registration, Screen, ScreenId, inside, movement, run, step};
 use crate::tui::engine::{Effect, Msg};
 use crate::tui::keymap::{Action, Scope};
+use crate::tui::widgets::columns::{self, Col};
+use crate::tui::widgets::scroll::{self, Scroll};
 use crossterm::event::{MouseButton, MouseEventKind};
 use procure_client::api::OrderSummary;
 use procure_client::api::{Order, OrderStatus};
 use procure_client::core::money::format_amount;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 pub const ID: ScreenId = ScreenId("orders");
 
@@ -100,7 +101,7 @@ impl Component for Orders {
     fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
         match msg {
             Msg::Orders(list) => self.orders.set(list),
-            Msg::Order(o) => out.push(Cmd::Open(Box::new(OrderDetail { order: o, approval: false }))),
+            Msg::Order(o) => out.push(Cmd::Open(Box::new(OrderDetail::new(o, false)))),
             // An order changed elsewhere: load the history again when shown
             // (and let the screen that asked report it).
             Msg::Decided(_) | Msg::QuoteDone { .. } => {
@@ -138,14 +139,24 @@ pub struct OrderDetail {
     pub order: Box<Order>,
     /// Opened from the approval queue: approve or reject it.
     pub approval: bool,
+    pub scroll: Scroll,
+}
+
+impl OrderDetail {
+    pub fn new(order: Box<Order>, approval: bool) -> OrderDetail {
+        OrderDetail { order, approval, scroll: Scroll::default() }
+    }
 }
 
 impl Component for OrderDetail {
     fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
-        (vec![if self.approval { Scope::Approvals } else { Scope::Orders }], false)
+        (vec![if self.approval { Scope::Approvals } else { Scope::Orders }, Scope::Lists], false)
     }
 
     fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        if self.scroll.apply(action) {
+            return Some(vec![]);
+        }
         let number = self.order.number.clone();
         Some(match action {
             Action::Open => vec![],
@@ -163,7 +174,7 @@ impl Component for OrderDetail {
     }
 
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
-        detail(f, cx, &self.order, self.approval, area)
+        detail(f, cx, &self.order, self.approval, area, &mut self.scroll)
     }
 }
 
@@ -193,52 +204,54 @@ pub fn draw_list(f: &mut Frame, cx: &Cx, o: &mut OrderList, title: &str, area: R
         );
         return;
     }
+    let net = |s: &OrderSummary| format!("{} {}", format_amount(s.totals.net), s.totals.currency);
+    let len = |t: &str| t.chars().count();
+    let titles = ["Order", "Date", "Status", "PO", "Lines", "Net", "By"];
+    let cols = [
+        Col::keep(titles[0], o.list.iter().map(|s| len(&s.number))),
+        Col::keep(titles[1], [10]),
+        Col::keep(titles[2], o.list.iter().map(|s| len(s.status.as_str()))),
+        Col::flex(8),
+        Col::optional(titles[4], [5], 5, 1),
+        Col::keep(titles[5], o.list.iter().map(|s| len(&net(s)))),
+        Col::optional(titles[6], o.list.iter().map(|s| len(&s.placed_by)), 16, 2),
+    ];
+    let widths = columns::fit(&cols, area.width.saturating_sub(4));
+    let po_w = widths[3].unwrap_or(0) as usize;
     let rows: Vec<Row> = o
         .list
         .iter()
         .map(|s| {
             let status = match s.status {
-                OrderStatus::PendingApproval => ratatui::text::Span::styled(s.status.as_str(), t.warn()),
-                OrderStatus::Cancelled => ratatui::text::Span::styled(s.status.as_str(), t.error()),
-                _ => ratatui::text::Span::raw(s.status.as_str()),
+                OrderStatus::PendingApproval => Span::styled(s.status.as_str(), t.warn()),
+                OrderStatus::Cancelled => Span::styled(s.status.as_str(), t.error()),
+                _ => Span::raw(s.status.as_str()),
             };
-            Row::new(vec![
-                ratatui::widgets::Cell::from(s.number.clone()),
-                ratatui::widgets::Cell::from(s.created_at.date_naive().to_string()),
-                ratatui::widgets::Cell::from(status),
-                ratatui::widgets::Cell::from(s.po_number.clone()),
-                ratatui::widgets::Cell::from(s.line_count.to_string()),
-                ratatui::widgets::Cell::from(
-                    Line::from(format!("{} {}", format_amount(s.totals.net), s.totals.currency)).right_aligned(),
-                ),
-                ratatui::widgets::Cell::from(s.placed_by.clone()),
-            ])
+            let cells = vec![
+                Cell::from(s.number.clone()),
+                Cell::from(s.created_at.date_naive().to_string()),
+                Cell::from(status),
+                Cell::from(super::ellipsize(&s.po_number, po_w)),
+                Cell::from(Line::from(s.line_count.to_string()).right_aligned()),
+                Cell::from(Line::from(net(s)).right_aligned()),
+                Cell::from(s.placed_by.clone()),
+            ];
+            Row::new(super::shown(cells, &widths))
         })
         .collect();
     let mut state = TableState::default().with_selected(Some(o.selected));
     f.render_stateful_widget(
-        Table::new(
-            rows,
-            [
-                Constraint::Length(14),
-                Constraint::Length(11),
-                Constraint::Length(17),
-                Constraint::Length(16),
-                Constraint::Length(6),
-                Constraint::Length(16),
-                Constraint::Min(8),
-            ],
-        )
-        .header(Row::new(vec!["Order", "Date", "Status", "PO", "Lines", "Net", "By"]).style(t.dim()))
-        .row_highlight_style(t.selected())
-        .highlight_symbol("▶ ")
-        .block(Block::bordered().title(title.to_string()).border_style(t.focus_border())),
+        Table::new(rows, super::constraints(&widths))
+            .header(Row::new(super::shown(titles.to_vec(), &widths)).style(t.dim()))
+            .row_highlight_style(t.selected())
+            .highlight_symbol("▶ ")
+            .block(Block::bordered().title(title.to_string()).border_style(t.focus_border())),
         area,
         &mut state,
     );
 }
 
-fn detail(f: &mut Frame, cx: &Cx, o: &Order, approval: bool, area: Rect) {
+fn detail(f: &mut Frame, cx: &Cx, o: &Order, approval: bool, area: Rect, scroll: &mut Scroll) {
     let t = &cx.theme;
     let mut lines = vec![
         Line::styled(format!("Order {} — {}", o.number, o.status.as_str()), t.title()),
@@ -271,16 +284,19 @@ fn detail(f: &mut Frame, cx: &Cx, o: &Order, approval: bool, area: Rect) {
         ));
     }
     lines.push(Line::raw(""));
+    let sku_w = o.lines.iter().map(|l| l.sku.chars().count()).max().unwrap_or(3);
+    let room = 110.min(area.width).saturating_sub(2) as usize;
     for l in &o.lines {
-        lines.push(Line::raw(format!(
-            "{:<12} {:>7} × {:>10} = {:>11}  {}{}",
+        let figures = format!(
+            "{:<sku_w$} {:>6} × {:>9} = {:>10}  ",
             l.sku,
             l.quantity,
             format_amount(l.unit_price),
-            format_amount(l.line_total),
-            l.name,
-            l.note.as_ref().map(|n| format!("  [{n}]")).unwrap_or_default()
-        )));
+            format_amount(l.line_total)
+        );
+        let text = format!("{}{}", l.name, l.note.as_ref().map(|n| format!("  [{n}]")).unwrap_or_default());
+        let name = super::ellipsize(&text, room.saturating_sub(figures.chars().count()));
+        lines.push(Line::raw(format!("{figures}{name}")));
     }
     let tt = &o.totals;
     lines.push(Line::raw(""));
@@ -293,8 +309,5 @@ fn detail(f: &mut Frame, cx: &Cx, o: &Order, approval: bool, area: Rect) {
         tt.currency
     )));
     let keys = if approval { "y approve · n reject · Esc back" } else { "r reorder into a basket · Esc back" };
-    lines.push(Line::styled(keys, t.dim()));
-    let r = centered(area, 110, lines.len() as u16 + 2);
-    f.render_widget(Clear, r);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), r);
+    scroll::dialog(f, area, 110, Block::bordered(), lines, Line::styled(keys, t.dim()), scroll);
 }

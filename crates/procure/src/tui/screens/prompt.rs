@@ -17,16 +17,36 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptKind {
-    AddQty { sku: String, rules: QuantityRules, tiers: Vec<procure_client::api::Tier>, currency: String },
-    EditQty { basket: String, sku: String },
-    Note { basket: String, sku: String },
+    AddQty {
+        sku: String,
+        /// The basket the part goes into; Tab picks another one.
+        basket: String,
+        rules: QuantityRules,
+        tiers: Vec<procure_client::api::Tier>,
+        currency: String,
+    },
+    EditQty {
+        basket: String,
+        sku: String,
+    },
+    Note {
+        basket: String,
+        sku: String,
+    },
     NewBasket,
-    ReorderInto { number: String },
+    ReorderInto {
+        number: String,
+    },
     Password,
-    RequestQuote { basket: String },
-    AcceptQuote { number: String },
-    DeclineQuote { number: String },
-    RejectOrder { number: String },
+    AcceptQuote {
+        number: String,
+    },
+    DeclineQuote {
+        number: String,
+    },
+    RejectOrder {
+        number: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +59,7 @@ pub struct Prompt {
 
 impl Prompt {
     pub fn new(kind: PromptKind, title: impl Into<String>, text: &str) -> Prompt {
-        Prompt { kind, title: title.into(), input: Input::new(text), error: None }
+        Prompt { kind, title: title.into(), input: Input::suggested(text), error: None }
     }
 
     pub fn password(shop: &str) -> Prompt {
@@ -51,15 +71,18 @@ impl Prompt {
         }
     }
 
-    /// The quantity prompt for adding a part to the current basket.
+    /// The quantity prompt for adding a part to the current basket. The
+    /// smallest valid quantity is suggested: typing replaces it.
     pub fn add_qty(cx: &Cx, d: &PartDetail) -> Prompt {
         let rules = QuantityRules::of(&d.product);
+        let basket = cx.current_basket().unwrap_or_else(|| "(new)".into());
         Prompt {
-            title: format!("Add {} to basket {}", d.product.sku, cx.current_basket().unwrap_or_else(|| "(new)".into())),
-            input: Input::new(&rules.smallest().to_string()),
+            title: format!("Add {} to basket {basket}", d.product.sku),
+            input: Input::suggested(&rules.smallest().to_string()),
             error: None,
             kind: PromptKind::AddQty {
                 sku: d.product.sku.clone(),
+                basket,
                 rules,
                 tiers: d.prices.as_ref().map(|p| p.tiers.clone()).unwrap_or_default(),
                 currency: d.currency.clone(),
@@ -87,14 +110,16 @@ impl Prompt {
                 self.error = Some("logging in…".into());
                 run(Effect::Login { password })
             }
-            PromptKind::AddQty { sku, rules, .. } => match parse_quantity(&text) {
+            PromptKind::AddQty { sku, basket, rules, .. } => match parse_quantity(&text) {
                 Err(e) => self.fail(e),
                 Ok(q) => match rules.check(q) {
                     Err(e) => self.fail(e.to_string()),
-                    Ok(()) => match cx.current_basket() {
-                        Some(basket) => close(run(Effect::Basket(BasketOp::Add { basket, sku, qty: q }))),
-                        None => close(vec![]),
-                    },
+                    Ok(()) if cx.baskets.contains(&basket) => {
+                        // The next add goes to the same basket.
+                        cx.basket = Some(basket.clone());
+                        close(run(Effect::Basket(BasketOp::Add { basket, sku, qty: q })))
+                    }
+                    Ok(()) => close(vec![]),
                 },
             },
             PromptKind::EditQty { basket, sku } => match parse_quantity(&text) {
@@ -111,10 +136,6 @@ impl Prompt {
                     close(run(Effect::Basket(BasketOp::New { name: text })))
                 }
             },
-            PromptKind::RequestQuote { basket } => {
-                cx.say(Level::Info, format!("requesting a quote for {basket}…"));
-                close(run(Effect::RequestQuote { basket, comment: Some(text).filter(|t| !t.is_empty()) }))
-            }
             PromptKind::AcceptQuote { number } => {
                 if text.is_empty() {
                     return self.fail("a PO number is required".into());
@@ -157,12 +178,25 @@ pub fn tier_hint(tiers: &[procure_client::api::Tier], qty: u32) -> (Option<Strin
 
 impl Component for Prompt {
     fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
-        (vec![Scope::Prompt], true)
+        match self.kind {
+            PromptKind::AddQty { .. } => (vec![Scope::AddQty, Scope::Prompt], true),
+            _ => (vec![Scope::Prompt], true),
+        }
     }
 
     fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
         match action {
             Action::Apply => Some(self.apply(cx)),
+            Action::FocusNext => {
+                if let PromptKind::AddQty { sku, basket, .. } = &mut self.kind
+                    && !cx.baskets.is_empty()
+                {
+                    let i = cx.baskets.iter().position(|b| b == basket).map_or(0, |i| (i + 1) % cx.baskets.len());
+                    *basket = cx.baskets[i].clone();
+                    self.title = format!("Add {sku} to basket {basket}");
+                }
+                Some(vec![])
+            }
             _ => None,
         }
     }
@@ -194,9 +228,17 @@ impl Component for Prompt {
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
         let t = &cx.theme;
         let p = self;
-        let mut lines =
-            vec![Line::from(vec![Span::raw("› "), Span::raw(p.input.display()), Span::styled("▏", t.key())])];
-        if let PromptKind::AddQty { rules, tiers, currency, .. } = &p.kind {
+        let text =
+            if p.input.selected { Span::styled(p.input.display(), t.selected()) } else { Span::raw(p.input.display()) };
+        let mut lines = vec![Line::from(vec![Span::raw("› "), text, Span::styled("▏", t.key())])];
+        if let PromptKind::AddQty { rules, tiers, currency, basket, .. } = &p.kind {
+            let others = cx.baskets.len().saturating_sub(1);
+            let choose = if others > 0 { format!(" · Tab: another basket ({others} more)") } else { String::new() };
+            lines.push(Line::from(vec![
+                Span::styled("into basket ", t.dim()),
+                Span::styled(basket.clone(), t.key()),
+                Span::styled(choose, t.dim()),
+            ]));
             lines.push(Line::raw(""));
             lines.push(Line::styled(
                 format!("pack {} · minimum {} · step {}", rules.pack_size, rules.min_qty, rules.order_step),
@@ -219,7 +261,9 @@ impl Component for Prompt {
             lines.push(Line::styled(e.clone(), t.error()));
         }
         lines.push(Line::styled("Enter ok · Esc cancel", t.dim()));
-        let r = centered(area, 64, lines.len() as u16 + 2);
+        let width = 64.min(area.width);
+        let height = super::wrapped_height(&lines, width.saturating_sub(2)) + 2;
+        let r = centered(area, width, height);
         f.render_widget(Clear, r);
         f.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(format!(" {} ", p.title))),

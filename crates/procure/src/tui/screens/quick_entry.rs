@@ -8,7 +8,7 @@ use crate::tui::keymap::{Action, Scope};
 use crossterm::event::{KeyCode, KeyEvent};
 use procure_client::core::import::ImportProblem;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
@@ -86,6 +86,10 @@ impl Component for QuickEntry {
         Some(msg)
     }
 
+    fn unsaved(&self) -> Option<&'static str> {
+        (!self.text.trim().is_empty()).then_some("the lines typed or pasted")
+    }
+
     fn failed(&mut self, _cx: &mut Cx, _what: Failure, _message: &str) {
         self.busy = false;
     }
@@ -105,32 +109,53 @@ pub fn report(cx: &mut Cx, basket: &str, added: usize, problems: usize) {
 
 fn draw(f: &mut Frame, cx: &Cx, q: &QuickEntry, area: Rect) {
     let t = &cx.theme;
-    let mut lines: Vec<Line> = Vec::new();
-    lines.push(Line::styled("One part per line: SKU or type number, then the quantity (paste works).", t.dim()));
-    lines.push(Line::raw(""));
+    let head = Line::styled("One part per line: SKU or type number, then the quantity (paste works).", t.dim());
+    let mut text: Vec<Line> = Vec::new();
     for (i, l) in q.text.split('\n').enumerate() {
         let problem = q.problems.iter().find(|p| p.line == i + 1);
         let style = if problem.is_some() { t.warn() } else { t.base() };
-        lines.push(Line::styled(format!("{:>3} {l}", i + 1), style));
+        text.push(Line::styled(format!("{:>3} {l}", i + 1), style));
     }
-    if let Some(last) = lines.last_mut() {
+    if let Some(last) = text.last_mut() {
         last.spans.push(Span::styled("▏", t.key()));
     }
+    let mut problems: Vec<Line> = Vec::new();
     if !q.problems.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(format!("{} added; these lines were not:", q.added), t.warn()));
+        problems.push(Line::styled(format!("{} added; these lines were not:", q.added), t.warn()));
         for p in &q.problems {
-            lines.push(Line::styled(format!("  line {}: {}: {}", p.line, p.sku, p.reason), t.warn()));
+            problems.push(Line::styled(format!("  line {}: {}: {}", p.line, p.sku, p.reason), t.warn()));
         }
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(if q.busy { "adding…" } else { "^S add the lines · Esc close" }, t.dim()));
-    let r = centered(area, 90, (lines.len() as u16 + 2).max(12));
+    let foot = Line::styled(if q.busy { "adding…" } else { "^S add the lines · Esc close" }, t.dim());
+    let width = 90.min(area.width);
+    let inner_w = width.saturating_sub(2);
+    let want = 1 + text.len() as u16 + super::wrapped_height(&problems, inner_w) + 2 + 2;
+    let r = centered(area, width, want.clamp(12, area.height.max(1)).min(area.height));
     f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(format!(" Quick entry into {} ", q.basket))),
-        r,
-    );
+    let block = Block::bordered().title(format!(" Quick entry into {} ", q.basket));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    // The problems get at most a third; the typed lines follow the cursor.
+    let fixed = 2u16.min(inner.height);
+    let room = inner.height - fixed;
+    let problems_h = super::wrapped_height(&problems, inner_w).min(room / 3 + 1).min(room);
+    let text_h = room - problems_h;
+    let [head_area, text_area, problems_area, foot_area] = Layout::vertical([
+        Constraint::Length(1.min(fixed)),
+        Constraint::Length(text_h),
+        Constraint::Length(problems_h),
+        Constraint::Length(fixed.saturating_sub(1)),
+    ])
+    .areas(inner);
+    f.render_widget(Paragraph::new(head), head_area);
+    let skip = text.len().saturating_sub(text_h as usize);
+    let mut shown: Vec<Line> = text.into_iter().skip(skip).collect();
+    if skip > 0
+        && let Some(first) = shown.first_mut()
+    {
+        *first = Line::styled(format!("  … {} lines above", skip + 1), t.dim());
+    }
+    f.render_widget(Paragraph::new(shown), text_area);
+    f.render_widget(Paragraph::new(problems).wrap(Wrap { trim: false }), problems_area);
+    f.render_widget(Paragraph::new(foot), foot_area);
 }

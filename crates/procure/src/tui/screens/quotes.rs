@@ -1,18 +1,19 @@
 //! Quote requests: status, offered prices beside target prices, accept/decline.
 
-use super::centered;
 use super::prompt::{Prompt, PromptKind};
 use crate::tui::component::{Cmd, Component, Cx, Level, Registration, Screen, ScreenId, inside, movement, run, step};
 use crate::tui::engine::{Effect, Msg};
 use crate::tui::keymap::{Action, Scope};
+use crate::tui::widgets::columns::{self, Col};
+use crate::tui::widgets::scroll::{self, Scroll};
 use crossterm::event::{MouseButton, MouseEventKind};
 use procure_client::api::QuoteSummary;
 use procure_client::api::{Quote, QuoteStatus};
 use procure_client::core::money::format_amount;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 pub const ID: ScreenId = ScreenId("quotes");
 
@@ -73,7 +74,7 @@ impl Component for Quotes {
                 self.loaded = true;
                 self.selected = self.selected.min(self.list.len().saturating_sub(1));
             }
-            Msg::Quote(q) => out.push(Cmd::Replace(Box::new(QuoteDetail { quote: q }))),
+            Msg::Quote(q) => out.push(Cmd::Replace(Box::new(QuoteDetail { quote: q, scroll: Scroll::default() }))),
             Msg::QuoteDone { message } => {
                 cx.say(Level::Ok, message.clone());
                 out.extend([Cmd::Run(Effect::Quotes), Cmd::Run(Effect::Baskets)]);
@@ -115,14 +116,18 @@ impl Screen for Quotes {
 #[derive(Debug)]
 pub struct QuoteDetail {
     pub quote: Box<Quote>,
+    pub scroll: Scroll,
 }
 
 impl Component for QuoteDetail {
     fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
-        (vec![Scope::Quotes], false)
+        (vec![Scope::Quotes, Scope::Lists], false)
     }
 
     fn action(&mut self, _cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        if self.scroll.apply(action) {
+            return Some(vec![]);
+        }
         Some(match action {
             Action::Open => vec![],
             Action::Accept | Action::Decline => answer(action, self.quote.number.clone()),
@@ -138,7 +143,7 @@ impl Component for QuoteDetail {
     }
 
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
-        detail(f, cx, &self.quote, area)
+        detail(f, cx, &self.quote, area, &mut self.scroll)
     }
 }
 
@@ -154,6 +159,17 @@ fn draw(f: &mut Frame, cx: &Cx, q: &mut Quotes, area: Rect) {
         f.render_widget(Paragraph::new(Line::styled(text, t.dim())).block(Block::bordered().title(" Quotes ")), area);
         return;
     }
+    let len = |t: &str| t.chars().count();
+    let titles = ["Quote", "Date", "Status", "Lines", "By", ""];
+    let cols = [
+        Col::keep(titles[0], q.list.iter().map(|s| len(&s.number))),
+        Col::keep(titles[1], [10]),
+        Col::keep(titles[2], q.list.iter().map(|s| len(s.status.as_str()))),
+        Col::optional(titles[3], [5], 5, 1),
+        Col::optional(titles[4], q.list.iter().map(|s| len(&s.requested_by)), 14, 2),
+        Col::flex(22),
+    ];
+    let widths = columns::fit(&cols, area.width.saturating_sub(4));
     let rows: Vec<Row> = q
         .list
         .iter()
@@ -168,41 +184,34 @@ fn draw(f: &mut Frame, cx: &Cx, q: &mut Quotes, area: Rect) {
                 (None, Some(d)) => format!("valid until {d}"),
                 _ => String::new(),
             };
-            Row::new(vec![
+            let cells = vec![
                 Cell::from(s.number.clone()),
                 Cell::from(s.created_at.date_naive().to_string()),
                 Cell::from(status),
-                Cell::from(s.line_count.to_string()),
+                Cell::from(Line::from(s.line_count.to_string()).right_aligned()),
                 Cell::from(s.requested_by.clone()),
                 Cell::from(tail),
-            ])
+            ];
+            Row::new(super::shown(cells, &widths))
         })
         .collect();
     let mut state = TableState::default().with_selected(Some(q.selected));
     f.render_stateful_widget(
-        Table::new(
-            rows,
-            [
-                Constraint::Length(12),
-                Constraint::Length(11),
-                Constraint::Length(10),
-                Constraint::Length(6),
-                Constraint::Length(12),
-                Constraint::Min(20),
-            ],
-        )
-        .header(Row::new(vec!["Quote", "Date", "Status", "Lines", "By", ""]).style(t.dim()))
-        .row_highlight_style(t.selected())
-        .highlight_symbol("▶ ")
-        .block(
-            Block::bordered().title(" Quotes — Enter detail · a accept · x decline ").border_style(t.focus_border()),
-        ),
+        Table::new(rows, super::constraints(&widths))
+            .header(Row::new(super::shown(titles.to_vec(), &widths)).style(t.dim()))
+            .row_highlight_style(t.selected())
+            .highlight_symbol("▶ ")
+            .block(
+                Block::bordered()
+                    .title(" Quotes — Enter detail · a accept · x decline ")
+                    .border_style(t.focus_border()),
+            ),
         area,
         &mut state,
     );
 }
 
-fn detail(f: &mut Frame, cx: &Cx, q: &Quote, area: Rect) {
+fn detail(f: &mut Frame, cx: &Cx, q: &Quote, area: Rect, scroll: &mut Scroll) {
     let t = &cx.theme;
     let mut lines = vec![Line::styled(format!("Quote {} — {}", q.number, q.status.as_str()), t.title())];
     lines.push(Line::raw(format!(
@@ -224,6 +233,7 @@ fn detail(f: &mut Frame, cx: &Cx, q: &Quote, area: Rect) {
         t.dim(),
     ));
     let dash = || "–".to_string();
+    let room = 110.min(area.width).saturating_sub(2 + 12 + 8 + 11 * 3 + 2) as usize;
     for l in &q.lines {
         let better = match (l.offered_unit_price, l.target_unit_price) {
             (Some(o), Some(tg)) if o <= tg => t.ok(),
@@ -238,7 +248,7 @@ fn detail(f: &mut Frame, cx: &Cx, q: &Quote, area: Rect) {
                 l.target_unit_price.map(format_amount).unwrap_or_else(dash)
             )),
             Span::styled(format!("{:>10}", l.offered_unit_price.map(format_amount).unwrap_or_else(dash)), better),
-            Span::raw(format!("  {}", l.name)),
+            Span::raw(format!("  {}", super::ellipsize(&l.name, room))),
         ]));
     }
     if let Some(tt) = &q.offer_totals {
@@ -261,8 +271,5 @@ fn detail(f: &mut Frame, cx: &Cx, q: &Quote, area: Rect) {
     }
     lines.push(Line::raw(""));
     let keys = if q.status == QuoteStatus::Offered { "a accept · x decline · Esc back" } else { "Esc back" };
-    lines.push(Line::styled(keys, t.dim()));
-    let r = centered(area, 110, lines.len() as u16 + 2);
-    f.render_widget(Clear, r);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), r);
+    scroll::dialog(f, area, 110, Block::bordered(), lines, Line::styled(keys, t.dim()), scroll);
 }

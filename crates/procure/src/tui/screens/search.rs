@@ -8,6 +8,7 @@ use crate::tui::component::{
 };
 use crate::tui::engine::{Effect, Msg};
 use crate::tui::keymap::{Action, Scope};
+use crate::tui::widgets::columns::{self, Col};
 use crate::tui::widgets::input::Input;
 use crossterm::event::{KeyEvent, MouseButton, MouseEventKind};
 use procure_client::core::money::format_amount;
@@ -132,7 +133,11 @@ impl Component for Search {
                     self.input.clear();
                     self.run_search()
                 }
-                Focus::Input => return None,
+                // An empty field: Esc goes to the results.
+                Focus::Input => {
+                    self.focus = Focus::List;
+                    vec![]
+                }
                 _ => {
                     self.focus = Focus::Input;
                     vec![]
@@ -147,10 +152,12 @@ impl Component for Search {
     }
 
     fn paste(&mut self, cx: &mut Cx, text: &str) -> Vec<Cmd> {
-        if text.contains('\n') {
+        // tmux pastes with CR line ends.
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if text.trim_end().contains('\n') {
             // Many lines pasted into search: that is a quick entry.
             match cx.current_basket() {
-                Some(b) => vec![Cmd::Open(Box::new(QuickEntry::new(&b, text)))],
+                Some(b) => vec![Cmd::Open(Box::new(QuickEntry::new(&b, &text)))],
                 None => {
                     cx.say(Level::Warn, "create a basket first (Baskets, n)");
                     vec![]
@@ -158,7 +165,7 @@ impl Component for Search {
             }
         } else {
             self.focus = Focus::Input;
-            self.input.insert_str(text);
+            self.input.insert_str(text.trim_end());
             self.run_search()
         }
     }
@@ -260,6 +267,23 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
         return;
     }
     let mark = t.matched();
+    let price_of =
+        |r: &SearchRow| format!("{} ×{}", r.unit_price.map(format_amount).unwrap_or_else(|| "–".into()), r.quantity);
+    let len = |t: &str| t.chars().count();
+    let titles = ["SKU", "Type number", "Maker", "Name", "Your price", "Stock", "Lead"];
+    let cols = [
+        Col::keep(titles[0], s.rows.iter().map(|r| len(&r.sku))),
+        Col::keep(titles[1], s.rows.iter().map(|r| len(&r.mpn))),
+        Col::optional(titles[2], s.rows.iter().map(|r| len(&r.manufacturer)), 14, 3),
+        Col::flex(16),
+        Col::keep(titles[4], s.rows.iter().map(|r| len(&price_of(r)))),
+        Col::optional(titles[5], s.rows.iter().map(|r| len(&r.stock.to_string())), 6, 1),
+        Col::optional(titles[6], s.rows.iter().map(|r| len(&format!("{}d", r.lead_time_days))), 5, 2),
+    ];
+    // Borders and the selection marker.
+    let widths = columns::fit(&cols, results.width.saturating_sub(4));
+    let name_w = widths[3].unwrap_or(0) as usize;
+    let maker_w = widths[2].unwrap_or(0) as usize;
     let rows: Vec<Row> = s
         .rows
         .iter()
@@ -275,40 +299,30 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
             if r.ordered_before {
                 name.spans.insert(0, Span::styled("★ ", t.key()));
             }
-            let price = r.unit_price.map(format_amount).unwrap_or_else(|| "–".into());
             let stock = if r.stock > 0 { Span::raw(format!("{}", r.stock)) } else { Span::styled("0", t.warn()) };
-            Row::new(vec![
+            let cells = vec![
                 Cell::from(marked(&r.sku, hs, Style::default(), mark)),
                 Cell::from(marked(&r.mpn, hm, Style::default(), mark)),
-                Cell::from(r.manufacturer.clone()),
-                Cell::from(name),
-                Cell::from(Line::from(format!("{price} ×{}", r.quantity)).right_aligned()),
+                Cell::from(super::ellipsize(&r.manufacturer, maker_w)),
+                Cell::from(super::ellipsize_line(name, name_w)),
+                Cell::from(Line::from(price_of(r)).right_aligned()),
                 Cell::from(Line::from(stock).right_aligned()),
                 Cell::from(Line::from(format!("{}d", r.lead_time_days)).right_aligned()),
-            ])
+            ];
+            Row::new(super::shown(cells, &widths))
         })
         .collect();
     let mut state = TableState::default().with_selected(Some(s.selected));
     let list_focused = s.focus == Focus::List && !cx.covered;
-    let table =
-        Table::new(
-            rows,
-            [
-                Constraint::Length(12),
-                Constraint::Length(22),
-                Constraint::Length(12),
-                Constraint::Min(20),
-                Constraint::Length(14),
-                Constraint::Length(6),
-                Constraint::Length(5),
-            ],
-        )
-        .header(Row::new(vec!["SKU", "Type number", "Maker", "Name", "Your price", "Stock", "Lead"]).style(t.dim()))
+    let legend = if s.rows.iter().any(|r| r.ordered_before) { " ★ ordered before " } else { "" };
+    let table = Table::new(rows, super::constraints(&widths))
+        .header(Row::new(super::shown(titles.to_vec(), &widths)).style(t.dim()))
         .row_highlight_style(t.selected())
         .highlight_symbol("▶ ")
         .block(
             Block::bordered()
                 .title(" Results — Enter detail · a add (Tab to the list) ")
+                .title_bottom(Line::styled(legend, t.dim()))
                 .border_style(if list_focused { t.focus_border() } else { t.dim() }),
         );
     f.render_stateful_widget(table, results, &mut state);

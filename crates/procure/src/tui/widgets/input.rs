@@ -6,11 +6,19 @@ pub struct Input {
     /// Cursor position in characters.
     cursor: usize,
     pub masked: bool,
+    /// The text was filled in for the user and is selected: typing replaces it.
+    pub selected: bool,
 }
 
 impl Input {
     pub fn new(text: &str) -> Input {
-        Input { text: text.to_string(), cursor: text.chars().count(), masked: false }
+        Input { text: text.to_string(), cursor: text.chars().count(), masked: false, selected: false }
+    }
+
+    /// A suggestion: shown selected, replaced by what is typed, kept by Enter
+    /// or by moving the cursor.
+    pub fn suggested(text: &str) -> Input {
+        Input { selected: !text.is_empty(), ..Input::new(text) }
     }
 
     pub fn masked() -> Input {
@@ -34,6 +42,9 @@ impl Input {
     }
 
     pub fn insert(&mut self, c: char) {
+        if std::mem::take(&mut self.selected) {
+            self.clear();
+        }
         let at = self.byte_at(self.cursor);
         self.text.insert(at, c);
         self.cursor += 1;
@@ -46,6 +57,10 @@ impl Input {
     }
 
     pub fn backspace(&mut self) {
+        if std::mem::take(&mut self.selected) {
+            self.clear();
+            return;
+        }
         if self.cursor > 0 {
             self.cursor -= 1;
             let at = self.byte_at(self.cursor);
@@ -70,18 +85,22 @@ impl Input {
     }
 
     pub fn left(&mut self) {
+        self.selected = false;
         self.cursor = self.cursor.saturating_sub(1);
     }
 
     pub fn right(&mut self) {
+        self.selected = false;
         self.cursor = (self.cursor + 1).min(self.text.chars().count());
     }
 
     pub fn home(&mut self) {
+        self.selected = false;
         self.cursor = 0;
     }
 
     pub fn end(&mut self) {
+        self.selected = false;
         self.cursor = self.text.chars().count();
     }
 
@@ -138,5 +157,20 @@ mod tests {
         assert_eq!(i.text(), "xÖLFLX 3G1,5");
         i.delete_word();
         assert_eq!(i.text(), "xÖLFLX ");
+    }
+
+    #[test]
+    fn typing_replaces_a_suggestion_unless_the_cursor_moved() {
+        let mut i = Input::suggested("1");
+        i.insert('1');
+        i.insert('0');
+        assert_eq!(i.text(), "10");
+        let mut i = Input::suggested("100");
+        i.end();
+        i.insert('0');
+        assert_eq!(i.text(), "1000");
+        let mut i = Input::suggested("reorder-so-1");
+        i.backspace();
+        assert_eq!(i.text(), "");
     }
 }

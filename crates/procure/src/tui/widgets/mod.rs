@@ -1,3 +1,5 @@
 //! Small widgets of the terminal app.
 
+pub mod columns;
 pub mod input;
+pub mod scroll;

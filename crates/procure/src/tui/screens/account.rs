@@ -1,0 +1,149 @@
+//! Your account: the company, you and your order limit, payment terms,
+//! credit, ship-to addresses and the supplier's contact.
+
+use crate::tui::component::{Cmd, Component, Cx, Registration, Screen, ScreenId, run};
+use crate::tui::engine::{Effect, Failure, Msg};
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::widgets::scroll::{self, Scroll};
+use procure_client::api::Credit;
+use procure_client::core::money::format_amount;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+pub const ID: ScreenId = ScreenId("account");
+
+pub const REGISTRATION: Registration = Registration {
+    id: ID,
+    title: "Account",
+    action: "screen_account",
+    keys: &["f8"],
+    help: "Account screen: company, limits, credit, addresses, supplier contact",
+    make: || Box::new(Account::default()),
+};
+
+#[derive(Debug, Default)]
+pub struct Account {
+    pub credit: Option<Credit>,
+    /// Why the credit is not shown, when it could not be loaded.
+    pub credit_error: Option<String>,
+    pub scroll: Scroll,
+}
+
+impl Component for Account {
+    fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
+        (vec![Scope::Lists], false)
+    }
+
+    fn action(&mut self, _cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+        self.scroll.apply(action).then(Vec::new)
+    }
+
+    fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, _out: &mut Vec<Cmd>) -> Option<Msg> {
+        match msg {
+            Msg::Credit(c) => {
+                self.credit = Some(c);
+                self.credit_error = None;
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn failed(&mut self, _cx: &mut Cx, what: Failure, message: &str) {
+        if what == Failure::Credit {
+            self.credit_error = Some(message.to_string());
+        }
+    }
+
+    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
+        let t = &cx.theme;
+        let Some(me) = &cx.me else {
+            let text = "Not logged in: the account shows once the shop has said who you are.";
+            f.render_widget(
+                Paragraph::new(Line::styled(text, t.dim())).wrap(Wrap { trim: false }).block(Block::bordered()),
+                area,
+            );
+            return;
+        };
+        let label = |l: &str| Span::styled(format!("{l:<16}"), t.dim());
+        let co = &me.company;
+        let u = &me.user;
+        let mut lines = vec![
+            Line::from(vec![
+                label("Company"),
+                Span::raw(format!("{} ({}) · prices in {}", co.name, co.code, co.currency)),
+            ]),
+            Line::from(vec![
+                label("You"),
+                Span::raw(format!("{} ({}) · role {}", u.name, u.username, u.role.as_str())),
+            ]),
+            Line::from(vec![
+                label("Order limit"),
+                Span::raw(match u.order_limit {
+                    Some(l) => format!("{} {} net; above it an approver signs off", format_amount(l), co.currency),
+                    None => "none: your orders need no approval".to_string(),
+                }),
+            ]),
+            Line::from(vec![label("Payment terms"), Span::raw(co.payment_terms.clone())]),
+        ];
+        let credit = if cx.caps.is_some_and(|c| !c.credit) {
+            Span::styled("not offered by this shop", t.dim())
+        } else {
+            match (&self.credit, &self.credit_error) {
+                (Some(c), _) => Span::raw(match (c.available, c.limit) {
+                    (Some(a), Some(l)) => format!(
+                        "{} {} available of {} (open balance {})",
+                        format_amount(a),
+                        c.currency,
+                        format_amount(l),
+                        format_amount(c.open_balance)
+                    ),
+                    _ => format!("no credit limit (open balance {} {})", format_amount(c.open_balance), c.currency),
+                }),
+                (None, Some(e)) => Span::styled(format!("cannot be loaded: {e}"), t.warn()),
+                (None, None) => Span::styled("loading…", t.dim()),
+            }
+        };
+        lines.push(Line::from(vec![label("Credit"), credit]));
+        let address = |a: &procure_client::api::Address| {
+            format!("{}, {}, {} {}, {}", a.name, a.street, a.postal_code, a.city, a.country)
+        };
+        lines.push(Line::from(vec![label("Invoice to"), Span::raw(address(&co.billing_address))]));
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Ship-to addresses", t.title()));
+        if co.ship_to.is_empty() {
+            lines.push(Line::styled("  none given by this shop", t.dim()));
+        }
+        for a in &co.ship_to {
+            lines.push(Line::from(vec![Span::styled(format!("  {:<13}", a.label), t.key()), Span::raw(address(a))]));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Your supplier", t.title()));
+        match &me.supplier {
+            None => lines.push(Line::styled("  not given by this shop", t.dim())),
+            Some(s) => {
+                let given = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+                lines.push(Line::from(vec![label("  Supplier"), Span::raw(s.name.clone())]));
+                lines.push(Line::from(vec![label("  Sales contact"), Span::raw(given(&s.sales_contact))]));
+                lines.push(Line::from(vec![label("  Phone"), Span::raw(given(&s.phone))]));
+                lines.push(Line::from(vec![label("  E-mail"), Span::raw(given(&s.email))]));
+                lines.push(Line::from(vec![label("  Support hours"), Span::raw(given(&s.support_hours))]));
+            }
+        }
+        let block = Block::bordered().title(" Account ").border_style(t.focus_border());
+        let keys = Line::styled("↑/↓ scroll · Esc back to Search", t.dim());
+        scroll::fill(f, area, block, lines, keys, &mut self.scroll);
+    }
+}
+
+impl Screen for Account {
+    fn id(&self) -> ScreenId {
+        ID
+    }
+
+    fn enter(&mut self, cx: &mut Cx) -> Vec<Cmd> {
+        if cx.logged_in && cx.caps.is_none_or(|c| c.credit) { run(Effect::Credit) } else { vec![] }
+    }
+}

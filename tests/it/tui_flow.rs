@@ -300,3 +300,25 @@ fn quick_entry_takes_a_pasted_list_and_keeps_the_bad_lines() {
     let skus: Vec<_> = b["lines"].as_array().unwrap().iter().map(|l| l["sku"].as_str().unwrap().to_string()).collect();
     assert_eq!(skus, vec!["T-BRG-1", "T-CON-1"]);
 }
+
+#[test]
+fn the_basket_used_last_comes_first_in_the_next_session() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "alpha"]).ok();
+    home.run(&["basket", "new", "zeta"]).ok();
+    {
+        let mut h = Harness::new(&home);
+        h.wait("the index", |a| a.cx.indexed.is_some() && !a.cx.syncing);
+        h.key(KeyCode::F(3), KeyModifiers::NONE);
+        h.wait("the first basket", |a| baskets_state(a).priced.as_ref().is_some_and(|p| p.name == "alpha"));
+        h.key(KeyCode::Down, KeyModifiers::NONE);
+        h.wait("zeta", |a| baskets_state(a).priced.as_ref().is_some_and(|p| p.name == "zeta"));
+    }
+    let mut h = Harness::new(&home);
+    h.wait("the baskets", |a| !baskets_state(a).list.is_empty());
+    assert_eq!(baskets_state(&h.app).list[0].0, "zeta", "sorted by last use");
+    assert_eq!(h.app.cx.current_basket().as_deref(), Some("zeta"), "adds go to the basket used last");
+}

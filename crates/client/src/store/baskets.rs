@@ -83,6 +83,40 @@ impl BasketStore {
         Ok(out)
     }
 
+    /// Where the order of last use is kept: basket names, most recent first.
+    fn use_file(&self) -> PathBuf {
+        self.dir.join(".last-used")
+    }
+
+    /// Basket names by last use, most recent first (names only; a name whose
+    /// file is gone is skipped when listing).
+    pub fn last_used(&self) -> Vec<String> {
+        let text = std::fs::read_to_string(self.use_file()).unwrap_or_default();
+        text.lines().map(str::trim).filter(|n| validate_name(n).is_ok()).map(str::to_string).collect()
+    }
+
+    /// Records that a basket was used now: it lists first from now on.
+    pub fn mark_used(&self, name: &str) -> Result<(), StoreError> {
+        validate_name(name).map_err(StoreError::Invalid)?;
+        let mut order = self.last_used();
+        if order.first().is_some_and(|n| n == name) {
+            return Ok(());
+        }
+        order.retain(|n| n != name && self.exists(n));
+        order.insert(0, name.to_string());
+        std::fs::create_dir_all(&self.dir).map_err(io_err(&self.dir))?;
+        atomic::write(&self.use_file(), (order.join("\n") + "\n").as_bytes())
+    }
+
+    /// Every basket file as `list` gives them, the most recently used first;
+    /// baskets never used follow by name.
+    pub fn list_by_use(&self) -> Result<Vec<Listed>, StoreError> {
+        let order = self.last_used();
+        let mut listed = self.list()?;
+        listed.sort_by_key(|(name, _)| order.iter().position(|n| n == name).unwrap_or(usize::MAX));
+        Ok(listed)
+    }
+
     pub fn rename(&self, old: &str, new: &str) -> Result<(), StoreError> {
         validate_name(new).map_err(StoreError::Invalid)?;
         let mut basket = self.load(old)?;
@@ -142,6 +176,24 @@ mod tests {
         assert_eq!(store.load("monthly").unwrap().lines, b.lines);
         store.delete("monthly").unwrap();
         assert!(matches!(store.load("monthly"), Err(StoreError::NotFound(_))));
+    }
+
+    #[test]
+    fn baskets_list_by_last_use_across_store_instances() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BasketStore::new(dir.path().join("b"));
+        for name in ["alpha", "beta", "gamma"] {
+            store.create(&Basket::new(name, Utc::now())).unwrap();
+        }
+        let names = |s: &BasketStore| s.list_by_use().unwrap().into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        assert_eq!(names(&store), ["alpha", "beta", "gamma"], "never used: by name");
+        store.mark_used("gamma").unwrap();
+        store.mark_used("beta").unwrap();
+        // A new session (a new store over the same folder) remembers it.
+        let again = BasketStore::new(dir.path().join("b"));
+        assert_eq!(names(&again), ["beta", "gamma", "alpha"]);
+        assert_eq!(store.list().unwrap()[0].0, "alpha", "list stays by name");
+        assert!(store.mark_used("../x").is_err());
     }
 
     #[test]

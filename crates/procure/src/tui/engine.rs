@@ -556,12 +556,17 @@ fn local_worker(
                     Err(e) => fail(Failure::Detail, &e),
                 }
             }
-            Job::Baskets => match store.list() {
+            // The most recently used basket first: the one adds go to next time.
+            Job::Baskets => match store.list_by_use() {
                 Ok(list) => Msg::Baskets(list.into_iter().map(|(n, b)| (n, b.map_err(|e| e.to_string()))).collect()),
                 Err(e) => fail(Failure::Baskets, &e.into()),
             },
             Job::Price { basket: name } => match (store.load(&name), &local.cache) {
-                (Ok(b), Some(cache)) => Msg::Priced(basket::price(&b, cache)),
+                (Ok(b), Some(cache)) => {
+                    // A basket shown is a basket used.
+                    let _ = store.mark_used(&name);
+                    Msg::Priced(basket::price(&b, cache))
+                }
                 (Err(e), _) => fail(Failure::Basket, &e.into()),
                 (Ok(_), None) => continue,
             },

@@ -116,8 +116,11 @@ impl Component for Account {
         if co.ship_to.is_empty() {
             lines.push(Line::styled("  none given by this shop", t.dim()));
         }
+        let label_w = co.ship_to.iter().map(|a| a.label.chars().count()).max().unwrap_or(0).clamp(12, 24);
         for a in &co.ship_to {
-            lines.push(Line::from(vec![Span::styled(format!("  {:<13}", a.label), t.key()), Span::raw(address(a))]));
+            let label = super::ellipsize(&a.label, label_w);
+            lines
+                .push(Line::from(vec![Span::styled(format!("  {label:<label_w$}  "), t.key()), Span::raw(address(a))]));
         }
         lines.push(Line::raw(""));
         lines.push(Line::styled("Your supplier", t.title()));

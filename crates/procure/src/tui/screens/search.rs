@@ -262,7 +262,12 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
         } else {
             "Searching…".to_string()
         };
-        f.render_widget(Paragraph::new(Line::styled(hint, t.dim())).block(Block::bordered()), results);
+        f.render_widget(
+            Paragraph::new(Line::styled(hint, t.dim()))
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .block(Block::bordered()),
+            results,
+        );
         s.list_area = results;
         return;
     }

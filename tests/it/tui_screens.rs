@@ -566,6 +566,8 @@ fn quotes_and_approvals_screens() {
     assert!(small.contains("5.50") && small.contains("5.80") && small.contains("6.10"), "{small}");
 
     a.close_dialogs();
+    let list = sizes("quotes_list", &mut a);
+    assert!(list.contains("Q-100001") && list.contains("valid until 2026-12-05"), "{list}");
     a.show(approvals::ID);
     approvals_of(&mut a).queue.loaded = true;
     approvals_of(&mut a).queue.list = vec![OrderSummary {
@@ -708,6 +710,13 @@ fn account_screen_says_when_the_shop_gives_no_supplier_contact() {
     a.show(account::ID);
     let screen = render_at(&mut a, 80, 24);
     assert!(screen.contains("not given by this shop") && screen.contains("loading…"), "{screen}");
+    a.on_msg(procure::tui::engine::Msg::Failed {
+        what: procure::tui::engine::Failure::Credit,
+        message: "the shop is not reachable".into(),
+        kind: procure_client::service::ErrorKind::Unreachable,
+    });
+    let screen = render_at(&mut a, 80, 24);
+    assert!(screen.contains("cannot be loaded: the shop is not reachable"), "{screen}");
 }
 
 fn long_checkout(lines: usize) -> App {

@@ -304,6 +304,7 @@ impl App {
                 if let Some(d) = self.dialogs.last_mut() {
                     d.failed(&mut self.cx, what, message);
                 }
+                self.screens[self.current].failed(&mut self.cx, what, message);
                 if what == Failure::Sync {
                     self.cx.syncing = false;
                 }

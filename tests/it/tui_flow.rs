@@ -5,6 +5,7 @@ use crate::common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use procure::tui::app::App;
 use procure::tui::engine::{Engine, Msg};
+use procure::tui::screens::account::Account;
 use procure::tui::screens::approvals::Approvals;
 use procure::tui::screens::baskets::{self, Baskets};
 use procure::tui::screens::checkout::CheckoutForm;
@@ -321,4 +322,22 @@ fn the_basket_used_last_comes_first_in_the_next_session() {
     h.wait("the baskets", |a| !baskets_state(a).list.is_empty());
     assert_eq!(baskets_state(&h.app).list[0].0, "zeta", "sorted by last use");
     assert_eq!(h.app.cx.current_basket().as_deref(), Some("zeta"), "adds go to the basket used last");
+}
+
+#[test]
+fn the_account_screen_asks_the_shop() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    let mut h = Harness::new(&home);
+    h.wait("the app", |a| a.cx.me.is_some() && !a.cx.syncing);
+    h.key(KeyCode::F(8), KeyModifiers::NONE);
+    h.wait("the account", |a| a.screen::<Account>().is_some_and(|s| s.account.is_some() || s.error.is_some()));
+    let account = h.app.screen::<Account>().unwrap().account.clone().expect("the account");
+    assert!(!account.offline);
+    let screen = h.screen();
+    assert!(screen.contains(&account.company.name) && screen.contains("available of"), "{screen}");
+    let cli = home.run(&["--json", "account"]).ok().json();
+    assert_eq!(cli["company"]["name"], account.company.name.as_str(), "the same account as the command line");
 }

@@ -6,7 +6,7 @@ use chrono::{TimeZone, Utc};
 use procure::tui::app::App;
 use procure::tui::component::Focus;
 use procure::tui::keymap::Keymap;
-use procure::tui::screens::account::{self, Account};
+use procure::tui::screens::account;
 use procure::tui::screens::approvals::{self, Approvals};
 use procure::tui::screens::baskets::{self, Baskets};
 use procure::tui::screens::checkout::CheckoutForm;
@@ -681,12 +681,25 @@ fn mouse_selects_rows_and_scrolls() {
 fn account_screen_shows_company_limits_addresses_and_the_supplier() {
     let mut a = app(true);
     a.show(account::ID);
-    a.screen_mut::<Account>().unwrap().credit = Some(Credit {
-        currency: "EUR".into(),
-        limit: Some(dec!(20000)),
-        open_balance: dec!(5961.79),
-        available: Some(dec!(14038.21)),
-    });
+    let me = me();
+    let account = procure_client::service::account::Account {
+        profile: "demo".into(),
+        shop: "http://127.0.0.1:8450".into(),
+        user: me.user,
+        company: me.company,
+        supplier: me.supplier,
+        credit: Some(Credit {
+            currency: "EUR".into(),
+            limit: Some(dec!(20000)),
+            open_balance: dec!(5961.79),
+            available: Some(dec!(14038.21)),
+        }),
+        offline: false,
+    };
+    // What the engine reports for the screen's request.
+    let fx = a.action(procure::tui::keymap::Action::Screen(account::ID));
+    assert_eq!(fx, vec![procure::tui::engine::Effect::Account]);
+    a.on_msg(procure::tui::engine::Msg::Account(Box::new(account)));
     let small = sizes("account", &mut a);
     for want in [
         "Acme Maschinenbau GmbH",
@@ -711,7 +724,7 @@ fn account_screen_says_when_the_shop_gives_no_supplier_contact() {
     let screen = render_at(&mut a, 80, 24);
     assert!(screen.contains("not given by this shop") && screen.contains("loading…"), "{screen}");
     a.on_msg(procure::tui::engine::Msg::Failed {
-        what: procure::tui::engine::Failure::Credit,
+        what: procure::tui::engine::Failure::Account,
         message: "the shop is not reachable".into(),
         kind: procure_client::service::ErrorKind::Unreachable,
     });

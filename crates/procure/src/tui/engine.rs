@@ -3,7 +3,7 @@
 //! thread; a search superseded by a newer one is dropped unseen. Network work
 //! runs as tokio tasks.
 
-use procure_client::api::{AcceptQuote, Credit, Decision, Me, Order, OrderSummary, Quote, QuoteSummary};
+use procure_client::api::{AcceptQuote, Decision, Me, Order, OrderSummary, Quote, QuoteSummary};
 use procure_client::core::basket::{self, Basket, PricedBasket};
 use procure_client::core::order::{CheckoutOptions, PriceChange};
 use procure_client::search::{Highlights, SearchIndex};
@@ -87,8 +87,8 @@ pub enum Effect {
         decision: Decision,
         reason: Option<String>,
     },
-    /// The company's credit line, for the account screen.
-    Credit,
+    /// Who the buyer is at the supplier, for the account screen.
+    Account,
 }
 
 #[derive(Debug)]
@@ -138,7 +138,7 @@ pub enum Msg {
     },
     Approvals(Vec<OrderSummary>),
     Decided(Box<Order>),
-    Credit(Credit),
+    Account(Box<service::account::Account>),
     Failed {
         what: Failure,
         message: String,
@@ -165,7 +165,7 @@ pub enum Failure {
     Quote,
     Approvals,
     Approval,
-    Credit,
+    Account,
 }
 
 impl Failure {
@@ -187,7 +187,7 @@ impl Failure {
             Failure::Quote => "quote",
             Failure::Approvals => "approvals",
             Failure::Approval => "approval",
-            Failure::Credit => "credit",
+            Failure::Account => "account",
         }
     }
 }
@@ -270,7 +270,7 @@ impl Engine {
             | Effect::DeclineQuote { .. }
             | Effect::Approvals
             | Effect::Decide { .. }
-            | Effect::Credit) => self.net(net),
+            | Effect::Account) => self.net(net),
         }
     }
 
@@ -444,10 +444,10 @@ impl Engine {
                     online(&tx, r.as_ref().err());
                     r.map(|o| Msg::Decided(Box::new(o))).unwrap_or_else(|e| fail(Failure::Approval, &e))
                 }
-                Effect::Credit => {
-                    let r = service::approvals::credit(&ctx).await;
+                Effect::Account => {
+                    let r = service::account::account(&ctx).await;
                     online(&tx, r.as_ref().err());
-                    r.map(Msg::Credit).unwrap_or_else(|e| fail(Failure::Credit, &e))
+                    r.map(|a| Msg::Account(Box::new(a))).unwrap_or_else(|e| fail(Failure::Account, &e))
                 }
                 // `run` gives these to the local worker; they never come here.
                 Effect::Search { .. }

@@ -5,7 +5,6 @@ use crate::tui::component::{Cmd, Component, Cx, Registration, Screen, ScreenId, 
 use crate::tui::engine::{Effect, Failure, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::scroll::{self, Scroll};
-use procure_client::api::Credit;
 use procure_client::core::money::format_amount;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -25,9 +24,10 @@ pub const REGISTRATION: Registration = Registration {
 
 #[derive(Debug, Default)]
 pub struct Account {
-    pub credit: Option<Credit>,
-    /// Why the credit is not shown, when it could not be loaded.
-    pub credit_error: Option<String>,
+    /// As the shop answered; until then what the last login or sync saw.
+    pub account: Option<Box<procure_client::service::account::Account>>,
+    /// Why it could not be loaded.
+    pub error: Option<String>,
     pub scroll: Scroll,
 }
 
@@ -42,9 +42,9 @@ impl Component for Account {
 
     fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, _out: &mut Vec<Cmd>) -> Option<Msg> {
         match msg {
-            Msg::Credit(c) => {
-                self.credit = Some(c);
-                self.credit_error = None;
+            Msg::Account(a) => {
+                self.account = Some(a);
+                self.error = None;
                 None
             }
             other => Some(other),
@@ -52,14 +52,20 @@ impl Component for Account {
     }
 
     fn failed(&mut self, _cx: &mut Cx, what: Failure, message: &str) {
-        if what == Failure::Credit {
-            self.credit_error = Some(message.to_string());
+        if what == Failure::Account {
+            self.error = Some(message.to_string());
         }
     }
 
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
         let t = &cx.theme;
-        let Some(me) = &cx.me else {
+        let fresh = self.account.as_deref();
+        let me = match (fresh, &cx.me) {
+            (Some(a), _) => Some((&a.user, &a.company, &a.supplier)),
+            (None, Some(m)) => Some((&m.user, &m.company, &m.supplier)),
+            (None, None) => None,
+        };
+        let Some((u, co, supplier)) = me else {
             let text = "Not logged in: the account shows once the shop has said who you are.";
             f.render_widget(
                 Paragraph::new(Line::styled(text, t.dim())).wrap(Wrap { trim: false }).block(Block::bordered()),
@@ -68,8 +74,6 @@ impl Component for Account {
             return;
         };
         let label = |l: &str| Span::styled(format!("{l:<16}"), t.dim());
-        let co = &me.company;
-        let u = &me.user;
         let mut lines = vec![
             Line::from(vec![
                 label("Company"),
@@ -91,8 +95,8 @@ impl Component for Account {
         let credit = if cx.caps.is_some_and(|c| !c.credit) {
             Span::styled("not offered by this shop", t.dim())
         } else {
-            match (&self.credit, &self.credit_error) {
-                (Some(c), _) => Span::raw(match (c.available, c.limit) {
+            match (fresh.map(|a| &a.credit), &self.error) {
+                (Some(Some(c)), _) => Span::raw(match (c.available, c.limit) {
                     (Some(a), Some(l)) => format!(
                         "{} {} available of {} (open balance {})",
                         format_amount(a),
@@ -102,6 +106,10 @@ impl Component for Account {
                     ),
                     _ => format!("no credit limit (open balance {} {})", format_amount(c.open_balance), c.currency),
                 }),
+                (Some(None), _) if fresh.is_some_and(|a| a.offline) => {
+                    Span::styled("not known offline (shown from the last sync)", t.warn())
+                }
+                (Some(None), _) => Span::styled("not given by this shop", t.dim()),
                 (None, Some(e)) => Span::styled(format!("cannot be loaded: {e}"), t.warn()),
                 (None, None) => Span::styled("loading…", t.dim()),
             }
@@ -124,7 +132,7 @@ impl Component for Account {
         }
         lines.push(Line::raw(""));
         lines.push(Line::styled("Your supplier", t.title()));
-        match &me.supplier {
+        match supplier {
             None => lines.push(Line::styled("  not given by this shop", t.dim())),
             Some(s) => {
                 let given = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
@@ -147,6 +155,6 @@ impl Screen for Account {
     }
 
     fn enter(&mut self, cx: &mut Cx) -> Vec<Cmd> {
-        if cx.logged_in && cx.caps.is_none_or(|c| c.credit) { run(Effect::Credit) } else { vec![] }
+        if cx.logged_in { run(Effect::Account) } else { vec![] }
     }
 }

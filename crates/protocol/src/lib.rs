@@ -1,9 +1,11 @@
 //! procure's protocol: the wire types both sides of the shop API speak
 //! (`api`), and the rules both sides must agree on so a price computed by the
 //! client is the price the shop charges: money and rounding (`money`), tier
-//! prices and quantity rules (`quantity`). Pure: no IO.
+//! prices and quantity rules (`quantity`), and the sane ranges of every number
+//! (`limits`). Pure: no IO.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod api;
+pub mod limits;
 pub mod money;
 pub mod quantity;

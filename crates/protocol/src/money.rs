@@ -20,8 +20,16 @@ pub fn round_cents(amount: Decimal) -> Decimal {
     cents
 }
 
+/// `unit_price × quantity` rounded to cents; `None` when it does not fit a
+/// `Decimal` (values within `crate::limits` always fit).
+pub fn checked_line_total(unit_price: Decimal, quantity: u32) -> Option<Decimal> {
+    unit_price.checked_mul(Decimal::from(quantity)).map(round_cents)
+}
+
+/// For display: a line total that does not fit shows as `Decimal::MAX`
+/// instead of panicking. Rules that price an order use `checked_line_total`.
 pub fn line_total(unit_price: Decimal, quantity: u32) -> Decimal {
-    round_cents(unit_price * Decimal::from(quantity))
+    checked_line_total(unit_price, quantity).unwrap_or(Decimal::MAX)
 }
 
 /// The tier that applies to `quantity`: the one with the largest `min_qty`
@@ -45,25 +53,56 @@ pub fn next_tier(tiers: &[Tier], quantity: u32) -> Option<&Tier> {
 
 /// Sums lines `(line_total, vat_rate)` into totals. Shipping is taxed at the
 /// highest rate among the lines (the standard rate in practice).
-pub fn totals(currency: &str, lines: impl IntoIterator<Item = (Decimal, Decimal)>, shipping: Decimal) -> Totals {
+/// Panics never: totals that do not fit a `Decimal` are `None`.
+pub fn checked_totals(
+    currency: &str,
+    lines: impl IntoIterator<Item = (Decimal, Decimal)>,
+    shipping: Decimal,
+) -> Option<Totals> {
     let mut by_rate: BTreeMap<Decimal, Decimal> = BTreeMap::new();
     for (amount, rate) in lines {
-        *by_rate.entry(rate.normalize()).or_default() += amount;
+        let sum = by_rate.entry(rate.normalize()).or_default();
+        *sum = sum.checked_add(amount)?;
     }
-    let net: Decimal = by_rate.values().copied().sum();
+    let mut net = Decimal::ZERO;
+    for v in by_rate.values() {
+        net = net.checked_add(*v)?;
+    }
     let shipping = round_cents(shipping);
     if shipping > Decimal::ZERO {
         let top = by_rate.keys().next_back().copied().unwrap_or_default();
-        *by_rate.entry(top).or_default() += shipping;
+        let sum = by_rate.entry(top).or_default();
+        *sum = sum.checked_add(shipping)?;
     }
-    let vat: Decimal = by_rate.iter().map(|(rate, amount)| round_cents(*amount * *rate / Decimal::ONE_HUNDRED)).sum();
-    Totals { currency: currency.to_string(), net, shipping, vat, gross: net + shipping + vat }
+    let mut vat = Decimal::ZERO;
+    for (rate, amount) in &by_rate {
+        vat = vat.checked_add(round_cents(amount.checked_mul(*rate)? / Decimal::ONE_HUNDRED))?;
+    }
+    let gross = net.checked_add(shipping)?.checked_add(vat)?;
+    Some(Totals { currency: currency.to_string(), net, shipping, vat, gross })
+}
+
+/// Totals for display; amounts that do not fit show as zero totals instead
+/// of panicking (pricing rules use `checked_totals`).
+pub fn totals(currency: &str, lines: impl IntoIterator<Item = (Decimal, Decimal)>, shipping: Decimal) -> Totals {
+    checked_totals(currency, lines, shipping).unwrap_or_else(|| Totals {
+        currency: currency.to_string(),
+        net: Decimal::ZERO,
+        shipping: Decimal::ZERO,
+        vat: Decimal::ZERO,
+        gross: Decimal::ZERO,
+    })
 }
 
 /// A unit price less a discount in percent, rounded to four decimals half
 /// away from zero, as price lists carry it (100.00 less 5 % → 95.0000).
 pub fn less_percent(unit_price: Decimal, percent: Decimal) -> Decimal {
-    (unit_price * (Decimal::ONE_HUNDRED - percent) / Decimal::ONE_HUNDRED)
+    // Within the limits (price ≤ 10^7, percent 0..100) this cannot overflow;
+    // outside them the price stays as it is rather than panicking.
+    (Decimal::ONE_HUNDRED - percent)
+        .checked_mul(unit_price)
+        .map(|d| d / Decimal::ONE_HUNDRED)
+        .unwrap_or(unit_price)
         .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
 }
 
@@ -149,6 +188,15 @@ mod tests {
         // 19% of (10.05 + 5.95) = 3.04; 7% of 3.33 = 0.2331 → 0.23
         assert_eq!(t.vat, dec!(3.27));
         assert_eq!(t.gross, dec!(22.60));
+    }
+
+    #[test]
+    fn overflow_is_none_not_a_panic() {
+        assert_eq!(checked_line_total(Decimal::MAX, 2), None);
+        assert_eq!(checked_line_total(dec!(100000000000000000000), 1_000_000_000), None);
+        assert!(checked_totals("EUR", [(Decimal::MAX, dec!(19)), (Decimal::MAX, dec!(19))], dec!(0)).is_none());
+        assert!(checked_totals("EUR", [(Decimal::MAX, dec!(19))], dec!(0)).is_none(), "VAT overflows");
+        assert_eq!(totals("EUR", [(Decimal::MAX, dec!(19))], dec!(0)).gross, dec!(0));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! A valid quantity is a positive whole number that is at least the minimum,
 //! a multiple of the pack size, and reaches from the minimum in whole steps.
 
+use crate::limits::MAX_QUANTITY;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +38,9 @@ impl QuantityRules {
     pub fn next_valid(&self, qty: u32) -> u32 {
         let mut q = qty.max(self.min_qty).max(1);
         // Bounded: the pattern of valid quantities repeats every lcm(pack, step).
-        let limit = q.saturating_add(self.pack_size.saturating_mul(self.order_step).max(1) * 2);
+        // Also bounded in work: rules far outside `crate::limits` fall back below.
+        let period = self.pack_size.saturating_mul(self.order_step).max(1).saturating_mul(2).min(1 << 20);
+        let limit = q.saturating_add(period);
         while q < limit {
             if self.is_valid(q) {
                 return q;
@@ -45,10 +48,14 @@ impl QuantityRules {
             q += 1;
         }
         // Rules without a common valid quantity near here; fall back to packs.
-        qty.div_ceil(self.pack_size).max(1) * self.pack_size
+        qty.div_ceil(self.pack_size).max(1).saturating_mul(self.pack_size)
     }
 
     pub fn check(&self, qty: u32) -> Result<(), QuantityError> {
+        if qty > MAX_QUANTITY {
+            let suggested = MAX_QUANTITY / self.pack_size * self.pack_size;
+            return Err(QuantityError { qty, suggested, rules: *self });
+        }
         if qty == 0 {
             return Err(QuantityError { qty, suggested: self.smallest(), rules: *self });
         }
@@ -70,6 +77,9 @@ pub struct QuantityError {
 impl fmt::Display for QuantityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = &self.rules;
+        if self.qty > MAX_QUANTITY {
+            return write!(f, "quantity {} is too large: the most is {MAX_QUANTITY}", self.qty);
+        }
         let mut why = Vec::new();
         if self.qty < r.min_qty {
             why.push(format!("minimum order quantity is {}", r.min_qty));
@@ -93,10 +103,20 @@ pub fn parse_quantity(text: &str) -> Result<u32, String> {
     if t.is_empty() {
         return Err("quantity is missing".into());
     }
+    let digits = t.strip_prefix('+').unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        // Any length of digits: a number too big for u64 is still "too large".
+        return match digits.parse::<u64>() {
+            Ok(0) => Err(format!("quantity must be a positive whole number, got {t}")),
+            Ok(n) if n <= u64::from(MAX_QUANTITY) => Ok(n as u32),
+            _ => Err(format!("quantity {t} is too large: the most is {MAX_QUANTITY}")),
+        };
+    }
     match t.parse::<i64>() {
-        Ok(n) if n <= 0 => Err(format!("quantity must be a positive whole number, got {t}")),
-        Ok(n) if n > u32::MAX as i64 => Err(format!("quantity {t} is too large")),
-        Ok(n) => Ok(n as u32),
+        Ok(_) => Err(format!("quantity must be a positive whole number, got {t}")),
+        Err(_) if t.starts_with('-') && t[1..].bytes().all(|b| b.is_ascii_digit()) => {
+            Err(format!("quantity must be a positive whole number, got {t}"))
+        }
         Err(_) => Err(format!("quantity must be a positive whole number, got {t:?}")),
     }
 }
@@ -142,5 +162,18 @@ mod tests {
         assert!(parse_quantity("2.5").is_err());
         assert!(parse_quantity("abc").is_err());
         assert!(parse_quantity("").is_err());
+        let e = parse_quantity("99999999999999999999999").unwrap_err();
+        assert!(e.contains("too large") && e.contains("1000000000"), "{e}");
+        assert!(parse_quantity("1000000001").unwrap_err().contains("too large"));
+        assert_eq!(parse_quantity("1000000000"), Ok(MAX_QUANTITY));
+    }
+
+    #[test]
+    fn too_large_says_the_maximum() {
+        let e = QuantityRules::new(1, 1, 1).check(u32::MAX).unwrap_err();
+        assert!(e.to_string().contains("too large: the most is 1000000000"), "{e}");
+        // Rules at the edge of u32 finish and do not overflow.
+        let r = QuantityRules::new(u32::MAX, u32::MAX, u32::MAX);
+        let _ = r.next_valid(u32::MAX - 1);
     }
 }

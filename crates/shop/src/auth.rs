@@ -3,6 +3,7 @@
 
 use super::db;
 use super::error::ShopError;
+use super::guard::LoginGuard;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -11,6 +12,7 @@ use procure_protocol::api::{LoginRequest, LoginResponse};
 use rand::TryRng;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
+use std::net::IpAddr;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -73,14 +75,25 @@ fn find_account(conn: &Connection, company: &str, user: &str) -> rusqlite::Resul
 }
 
 /// Checks the credentials and issues a token valid for `ttl`.
-pub async fn login(db: &db::Db, req: LoginRequest, ttl: Duration) -> Result<LoginResponse, ShopError> {
+pub async fn login(
+    db: &db::Db,
+    guard: &LoginGuard,
+    peer: Option<IpAddr>,
+    req: LoginRequest,
+    ttl: Duration,
+) -> Result<LoginResponse, ShopError> {
+    // Limits first: a refused attempt costs no database query and no hash.
+    guard.admit(peer, &req.company, &req.user)?;
     let (company, user) = (req.company.clone(), req.user.clone());
     let account = db.run(move |conn| Ok(find_account(conn, &company, &user)?)).await?;
     let password = req.password;
     let stored = account.as_ref().map(|a| a.password_hash.clone());
-    // Argon2 is deliberately slow: verify off the database lock and off the
-    // async threads. Unknown accounts verify against a dummy hash.
+    // Argon2 is deliberately slow and takes memory: verify off the database
+    // lock and off the async threads, at most one check per core at a time.
+    // Unknown accounts verify against a dummy hash.
+    let permit = guard.password_check().await?;
     let ok = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         password.len() <= MAX_PASSWORD_LEN
             && password_matches(&password, stored.as_deref().unwrap_or_else(|| dummy_hash()))
     })

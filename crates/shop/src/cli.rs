@@ -302,6 +302,7 @@ pub fn run(cmd: ShopCommand) -> anyhow::Result<ExitCode> {
             let opts = ShopOptions {
                 token_ttl: Duration::from_secs(token_ttl_secs.max(1)),
                 auto_offer: auto_offer_secs.map(Duration::from_secs),
+                ..ShopOptions::default()
             };
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

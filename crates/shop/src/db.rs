@@ -192,7 +192,18 @@ impl Db {
     {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().map_err(|_| anyhow::anyhow!("the database lock was poisoned"))?;
+            // A request that panicked (a 500 for that request alone) left the
+            // lock poisoned; its transaction rolled back when it unwound, so
+            // the connection is sound: take it back rather than failing
+            // every later request of every company.
+            let mut guard = conn.lock().unwrap_or_else(|poisoned| {
+                conn.clear_poison();
+                poisoned.into_inner()
+            });
+            if !guard.is_autocommit() {
+                tracing::warn!("a failed request left a transaction open; rolling it back");
+                guard.execute_batch("ROLLBACK")?;
+            }
             f(&mut guard)
         })
         .await

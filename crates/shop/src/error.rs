@@ -31,6 +31,11 @@ pub enum ShopError {
     /// A business rule refuses it (422).
     #[error("{message}")]
     Refused { code: &'static str, message: String },
+    /// Too many attempts: wait `retry_after` seconds (429 with `Retry-After`).
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -64,6 +69,8 @@ impl ShopError {
             ShopError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
             ShopError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             ShopError::Refused { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
+            ShopError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_REQUESTS),
+            ShopError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE),
             ShopError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }
@@ -79,12 +86,19 @@ impl IntoResponse for ShopError {
             }
             other => other.to_string(),
         };
+        let retry_after = match &self {
+            ShopError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
         let details = match self {
             ShopError::InvalidOrder { details, .. } | ShopError::PriceChanged { details, .. } => details,
             _ => vec![],
         };
         let body = ErrorBody { error: ApiError { code: code.to_string(), message, details } };
         let mut resp = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }

@@ -5,6 +5,7 @@
 use super::db;
 use anyhow::Context as _;
 use procure_protocol::api::{Attribute, Document, DocumentKind, Product, Tier};
+use procure_protocol::limits;
 use rusqlite::{OptionalExtension, Transaction, params};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -91,10 +92,11 @@ impl Table {
             .map(str::to_string)
             .collect();
         let mut rows = Vec::new();
+        let mut lines = LineCounter::new(bytes);
         for record in reader.records() {
             match record {
                 Ok(r) => {
-                    let line = r.position().map(|p| p.line()).unwrap_or_default();
+                    let line = r.position().map(|p| lines.line_at(p.byte())).unwrap_or_default();
                     if r.iter().all(str::is_empty) {
                         continue;
                     }
@@ -108,7 +110,7 @@ impl Table {
                     rows.push(Ok((line, r.iter().map(str::to_string).collect())));
                 }
                 Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or_default();
+                    let line = e.position().map(|p| lines.line_at(p.byte())).unwrap_or_default();
                     rows.push(Err((line, format!("unreadable row: {e}"))));
                 }
             }
@@ -121,6 +123,38 @@ impl Table {
     fn column(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h.eq_ignore_ascii_case(name))
     }
+}
+
+/// The file's own line numbers from byte offsets: a record starts on the
+/// line after the newlines before it (LF or CRLF), blank lines skipped, and
+/// a quoted field's newlines count. Offsets only grow, so this is linear.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter { bytes, offset: 0, line: 1 }
+    }
+
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut at = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
+        // The reader may place a record's start before the blank lines it skipped.
+        while at < self.bytes.len() && matches!(self.bytes[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        if at > self.offset {
+            self.line += memchr_count(&self.bytes[self.offset..at]);
+            self.offset = at;
+        }
+        self.line
+    }
+}
+
+fn memchr_count(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|b| **b == b'\n').count() as u64
 }
 
 const KNOWN: [&str; 18] = [
@@ -311,14 +345,17 @@ fn product_from_row(row: &Row<'_>, existing: Option<&Existing>) -> Result<(Produ
             })
             .collect();
     }
+    limits::check_product(&p)?;
     match row.amount("list_price")? {
         Some(price) => {
+            limits::check_unit_price(price).map_err(|why| format!("list_{why}"))?;
             tiers = serde_json::to_string(&[Tier { min_qty: 1, unit_price: price }]).map_err(|e| e.to_string())?;
         }
         None if existing.is_none() => return Err("missing list_price".into()),
         None => {}
     }
     if let Some(v) = row.amount("vat_rate")? {
+        limits::check_vat_rate(v)?;
         vat = v.normalize().to_string();
     }
     Ok((p, tiers, vat))
@@ -467,12 +504,18 @@ fn price_row(tx: &Transaction<'_>, row: &Row<'_>, code: &str, sku: &str) -> anyh
         return Ok(Err(format!("unknown sku {sku:?}")));
     };
     let min_qty = match row.number("min_qty", 0) {
+        Ok(Some(n)) if n > limits::MAX_QUANTITY => {
+            return Ok(Err(format!("min_qty {n} is too large (the most is {})", limits::MAX_QUANTITY)));
+        }
         Ok(Some(n)) if n >= 1 => n,
         Ok(_) => return Ok(Err("min_qty must be at least 1".into())),
         Err(e) => return Ok(Err(e)),
     };
     let unit_price = match row.amount("unit_price") {
-        Ok(Some(p)) => p,
+        Ok(Some(p)) => match limits::check_unit_price(p) {
+            Ok(()) => p,
+            Err(why) => return Ok(Err(format!("unit_{why}"))),
+        },
         Ok(None) => return Ok(Err("missing unit_price".into())),
         Err(e) => return Ok(Err(e)),
     };

@@ -17,6 +17,7 @@ mod catalog;
 mod company;
 mod db;
 mod error;
+mod guard;
 pub use procure_generate as generate;
 pub mod cli;
 pub mod import;
@@ -26,6 +27,7 @@ mod routes;
 pub mod seed;
 mod sync;
 
+pub use guard::LoginLimits;
 pub use import::{ImportReport, import};
 pub use seed::{SeedOptions, SeedReport, seed_demo, seed_demo_with};
 
@@ -37,6 +39,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(12 * 60 * 60);
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// The demo supplier's automatic offer: this many percent under list.
 pub const AUTO_OFFER_PERCENT: rust_decimal::Decimal = rust_decimal::Decimal::from_parts(5, 0, 0, false, 0);
 
@@ -47,6 +50,10 @@ pub struct ShopOptions {
     /// Answer quote requests older than this with an offer 5 % under list
     /// (the demo's supplier); `None`: the supplier answers by hand.
     pub auto_offer: Option<Duration>,
+    /// Login attempts per client address and per company+user.
+    pub login_limits: LoginLimits,
+    /// A connection that has not sent a request's headers within this is closed.
+    pub header_timeout: Duration,
 }
 
 /// An error's text, for the shop's own command line.
@@ -59,7 +66,12 @@ pub fn open_db(path: &std::path::Path) -> anyhow::Result<rusqlite::Connection> {
 
 impl Default for ShopOptions {
     fn default() -> Self {
-        ShopOptions { token_ttl: DEFAULT_TOKEN_TTL, auto_offer: None }
+        ShopOptions {
+            token_ttl: DEFAULT_TOKEN_TTL,
+            auto_offer: None,
+            login_limits: LoginLimits::default(),
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+        }
     }
 }
 
@@ -141,17 +153,33 @@ pub async fn spawn(db: PathBuf, addr: SocketAddr, opts: ShopOptions) -> anyhow::
     } else {
         None
     };
-    let state = routes::AppState { db, token_ttl: opts.token_ttl };
+    let guard = std::sync::Arc::new(guard::LoginGuard::new(opts.login_limits));
+    let state = routes::AppState { db, token_ttl: opts.token_ttl, guard: guard.clone() };
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = routes::router(state);
+    let header_timeout = opts.header_timeout;
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
+        // The limiters forget addresses and accounts that are back to full.
+        let tidy = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                guard.tidy();
+            }
+        });
+        let served = guard::serve(
+            listener,
+            app,
+            async move {
                 let _ = stopped.await;
-            })
-            .await
+            },
+            header_timeout,
+        )
+        .await;
+        tidy.abort();
+        served
     });
     tracing::info!(%addr, "reference shop listening");
     Ok(RunningShop { addr, stop: Some(stop), task, auto_offer })

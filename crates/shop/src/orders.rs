@@ -7,8 +7,8 @@ use procure_protocol::api::{
     Address, Approval, Credit, Decision, DraftLine, LineError, Order, OrderDraft, OrderList, OrderStatus, OrderSummary,
     Preview, PricedLine, Role, ShippingMethod, codes,
 };
-use procure_protocol::money;
 use procure_protocol::quantity::QuantityRules;
+use procure_protocol::{limits, money};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -46,7 +46,11 @@ pub fn earliest_delivery(today: NaiveDate, lines: &[(u32, u32, u32)]) -> NaiveDa
     let lead = lines.iter().filter(|(stock, qty, _)| stock < qty).map(|(_, _, lead)| *lead).max();
     match lead {
         None => next,
-        Some(days) => on_working_day(today + Duration::days(i64::from(days))).max(next),
+        // Saturates: a lead time past the calendar's end is its last day.
+        Some(days) => on_working_day(
+            today.checked_add_signed(Duration::days(i64::from(days))).unwrap_or(NaiveDate::MAX - Duration::days(7)),
+        )
+        .max(next),
     }
 }
 
@@ -177,18 +181,38 @@ pub fn price_draft_with(
             ));
             continue;
         };
+        let line_total = match money::checked_line_total(unit_price, line.quantity) {
+            Some(t) if line.quantity <= limits::MAX_QUANTITY => t,
+            _ => {
+                errors.push(line_error(
+                    i,
+                    line,
+                    codes::AMOUNT_TOO_LARGE,
+                    format!(
+                        "{} × {} is more than this shop can price (at most {} per unit and {} units)",
+                        line.quantity,
+                        money::format_amount(unit_price),
+                        limits::MAX_UNIT_PRICE,
+                        limits::MAX_QUANTITY
+                    ),
+                ));
+                continue;
+            }
+        };
         availability.push((product.stock, line.quantity, product.lead_time_days));
         lines.push(PricedLine {
             sku: product.sku,
             name: product.name,
             quantity: line.quantity,
             unit_price,
-            line_total: money::line_total(unit_price, line.quantity),
+            line_total,
             vat_rate,
             note: line.note.as_ref().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
         });
     }
-    let totals = money::totals(&c.currency, lines.iter().map(|l| (l.line_total, l.vat_rate)), shipping_method.price);
+    let totals =
+        money::checked_totals(&c.currency, lines.iter().map(|l| (l.line_total, l.vat_rate)), shipping_method.price)
+            .ok_or_else(|| ShopError::invalid_order("the order's total is more than this shop can price"))?;
     let earliest = earliest_delivery(today, &availability);
     if let Some(requested) = draft.requested_delivery_date
         && requested < earliest
@@ -220,7 +244,7 @@ fn order_by_id(conn: &Connection, order_id: i64) -> Result<Order, ShopError> {
 /// Stores an order of a company and records its parts for ordered-skus.
 pub fn insert_order(tx: &Transaction<'_>, company_id: i64, user_id: i64, order: &mut Order) -> Result<i64, ShopError> {
     let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM orders", [], |r| r.get(0))?;
-    order.number = format!("SO-{}", 100_000 + id);
+    order.number = company_number(tx, "SO", "orders", company_id)?;
     tx.execute(
         "INSERT INTO orders (id, company_id, number, user_id, data) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, company_id, order.number, user_id, serde_json::to_string(&order)?],
@@ -235,6 +259,20 @@ pub fn insert_order(tx: &Transaction<'_>, company_id: i64, user_id: i64, order: 
     let seq = super::db::next_seq(tx)?;
     tx.execute("UPDATE companies SET orders_seq = ?1 WHERE id = ?2", params![seq, company_id])?;
     Ok(id)
+}
+
+/// The next number of a company's orders or quotes, e.g. `SO-ACME-1001`:
+/// counted per company, so one company learns nothing of another's volume
+/// from the gaps, and short enough to read out on the phone.
+pub fn company_number(tx: &Transaction<'_>, prefix: &str, table: &str, company_id: i64) -> Result<String, ShopError> {
+    let (code, count): (String, i64) = tx.query_row(
+        &format!(
+            "SELECT c.code, (SELECT COUNT(*) FROM {table} WHERE company_id = c.id) FROM companies c WHERE c.id = ?1"
+        ),
+        [company_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(format!("{prefix}-{}-{}", code.to_uppercase(), 1001 + count))
 }
 
 /// Places an order once per idempotency key: a repeat of the same draft gets

@@ -10,8 +10,8 @@ use procure_protocol::api::{
     AcceptQuote, AcceptedQuote, DraftLine, LineError, OrderDraft, Quote, QuoteLine, QuoteList, QuoteMessage,
     QuoteRequest, QuoteStatus, QuoteSummary, Totals, codes,
 };
-use procure_protocol::money;
 use procure_protocol::quantity::QuantityRules;
+use procure_protocol::{limits, money};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashSet};
@@ -131,6 +131,10 @@ pub fn create(
             errors.push(err(codes::INVALID_REQUEST, "a target price must be above zero".into(), None));
             continue;
         }
+        if let Some(Err(why)) = l.target_unit_price.map(limits::check_unit_price) {
+            errors.push(err(codes::AMOUNT_TOO_LARGE, format!("target {why}"), None));
+            continue;
+        }
         lines.push(QuoteLine {
             sku: product.sku.clone(),
             name: product.name.clone(),
@@ -154,7 +158,7 @@ pub fn create(
         messages.push(QuoteMessage { at: now, side: "buyer".into(), author: user.username.clone(), text: c.clone() });
     }
     let quote = Quote {
-        number: format!("Q-{}", 100_000 + id),
+        number: orders::company_number(&tx, "Q", "quotes", company_id)?,
         status: QuoteStatus::Requested,
         created_at: now,
         requested_by: user.username,
@@ -393,6 +397,7 @@ pub fn offer(
         if price <= Decimal::ZERO {
             return Err(ShopError::InvalidRequest(format!("the price for {} must be above zero", l.sku)));
         }
+        limits::check_unit_price(price).map_err(|why| ShopError::InvalidRequest(format!("{}: {why}", l.sku)))?;
         l.offered_unit_price = Some(price);
     }
     if let Pricing::Prices(p) = pricing
@@ -425,9 +430,13 @@ fn offer_totals(conn: &Connection, company_id: i64, q: &Quote) -> Result<Totals,
         let rate: String = stmt.query_row([&l.sku], |r| r.get(0))?;
         let rate = Decimal::from_str(&rate)
             .map_err(|e| ShopError::Internal(anyhow::anyhow!("stored VAT rate of {}: {e}", l.sku)))?;
-        lines.push((money::line_total(price, l.quantity), rate));
+        let total = money::checked_line_total(price, l.quantity).ok_or_else(|| {
+            ShopError::InvalidRequest(format!("{} × {} is more than this shop can price", l.quantity, l.sku))
+        })?;
+        lines.push((total, rate));
     }
-    Ok(money::totals(&company.currency, lines, shipping))
+    money::checked_totals(&company.currency, lines, shipping)
+        .ok_or_else(|| ShopError::InvalidRequest("the offer's total is more than this shop can price".into()))
 }
 
 /// Offers every request older than `age` at `percent` under list (the demo's

@@ -10,24 +10,30 @@ use super::quotes;
 use super::sync::PageParams;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use procure_protocol::api::{self, LoginRequest, OrderDraft};
 use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub token_ttl: Duration,
+    pub guard: std::sync::Arc<super::guard::LoginGuard>,
 }
+
+/// The largest request body; a login's is far smaller.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+const MAX_LOGIN_BODY_BYTES: usize = 16 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/auth/login", post(login))
+        .route("/auth/login", post(login).layer(DefaultBodyLimit::max(MAX_LOGIN_BODY_BYTES)))
         .route("/auth/logout", post(logout))
         .route("/me", get(me))
         .route("/catalog", get(catalog))
@@ -49,6 +55,8 @@ pub fn router(state: AppState) -> Router {
         .nest(api::API_PREFIX, api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::map_response(protocol_shape))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -67,6 +75,24 @@ async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) 
         ms = started.elapsed().as_millis() as u64,
         "request"
     );
+    resp
+}
+
+/// Answers the framework gives on its own (a body over the limit) in the
+/// protocol's error shape.
+async fn protocol_shape(resp: Response) -> Response {
+    let json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if resp.status() == StatusCode::PAYLOAD_TOO_LARGE && !json {
+        return ShopError::PayloadTooLarge(format!(
+            "the request body is larger than the shop accepts ({} bytes; a login {} bytes)",
+            MAX_BODY_BYTES, MAX_LOGIN_BODY_BYTES
+        ))
+        .into_response();
+    }
     resp
 }
 
@@ -131,9 +157,14 @@ fn with_etag<T: serde::Serialize>(answer: Answer<T>) -> Response {
     resp
 }
 
-async fn login(State(state): State<AppState>, body: Bytes) -> Result<Response, ShopError> {
+async fn login(
+    State(state): State<AppState>,
+    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    body: Bytes,
+) -> Result<Response, ShopError> {
     let req: LoginRequest = json_body(&body)?;
-    let resp = auth::login(&state.db, req, state.token_ttl).await?;
+    let peer = peer.map(|axum::Extension(ConnectInfo(a))| a.ip());
+    let resp = auth::login(&state.db, &state.guard, peer, req, state.token_ttl).await?;
     Ok(axum::Json(resp).into_response())
 }
 

@@ -178,7 +178,8 @@ async fn login_works_and_failures_look_alike() {
 
 #[tokio::test]
 async fn token_required_logout_revokes_and_tokens_expire() {
-    let s = start_with(ShopOptions { token_ttl: Duration::from_secs(2), auto_offer: None }).await;
+    let s =
+        start_with(ShopOptions { token_ttl: Duration::from_secs(2), auto_offer: None, ..ShopOptions::default() }).await;
     for path in ["/me", "/catalog", "/price-list", "/ordered-skus", "/orders"] {
         let (status, err) = error_of(s.http.get(s.url(path)).send().await.unwrap()).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");

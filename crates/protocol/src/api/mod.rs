@@ -422,9 +422,15 @@ pub mod codes {
     pub const QUOTE_NOT_OPEN: &str = "quote_not_open";
     pub const OWN_ORDER: &str = "own_order";
     pub const NOT_PENDING: &str = "not_pending";
+    /// Too many requests or failed logins: wait for `Retry-After` seconds.
+    pub const TOO_MANY_REQUESTS: &str = "too_many_requests";
+    /// The request body is larger than the shop accepts.
+    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     // Codes of a `LineError`.
     pub const UNKNOWN_SKU: &str = "unknown_sku";
     pub const INVALID_QUANTITY: &str = "invalid_quantity";
     pub const DISCONTINUED: &str = "discontinued";
+    /// A line's amount is outside the protocol's limits (`limits`).
+    pub const AMOUNT_TOO_LARGE: &str = "amount_too_large";
     pub const INTERNAL: &str = "internal";
 }

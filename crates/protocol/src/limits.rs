@@ -1,0 +1,86 @@
+//! Sane ranges for what a part and an order line may say. The shop refuses
+//! values outside them on import and on every write; the client refuses
+//! them when it syncs. Within them money arithmetic cannot overflow: the
+//! largest line (price × quantity) is 10^16, the largest order of
+//! `MAX_LINES` such lines 10^19, far below `Decimal::MAX` (about 7.9 × 10^28).
+
+use crate::api::{Product, Tier};
+use rust_decimal::Decimal;
+
+/// The highest unit price (excluding VAT) of a part: ten million.
+pub const MAX_UNIT_PRICE: Decimal = Decimal::from_parts(10_000_000, 0, 0, false, 0);
+/// The largest quantity of one line.
+pub const MAX_QUANTITY: u32 = 1_000_000_000;
+/// The largest pack size, minimum order quantity and order step.
+pub const MAX_PACK_SIZE: u32 = 1_000_000;
+/// The longest lead time: ten years.
+pub const MAX_LEAD_TIME_DAYS: u32 = 3650;
+/// The highest VAT rate in percent.
+pub const MAX_VAT_RATE: Decimal = Decimal::ONE_HUNDRED;
+/// The most tiers of one price.
+pub const MAX_TIERS: usize = 100;
+
+/// A unit price: not negative, at most `MAX_UNIT_PRICE`.
+pub fn check_unit_price(price: Decimal) -> Result<(), String> {
+    if price.is_sign_negative() && !price.is_zero() {
+        return Err(format!("price {price} is negative"));
+    }
+    if price > MAX_UNIT_PRICE {
+        return Err(format!("price {price} is too large (the most is {MAX_UNIT_PRICE})"));
+    }
+    Ok(())
+}
+
+pub fn check_vat_rate(rate: Decimal) -> Result<(), String> {
+    if rate.is_sign_negative() && !rate.is_zero() || rate > MAX_VAT_RATE {
+        return Err(format!("VAT rate {rate} is not between 0 and {MAX_VAT_RATE}"));
+    }
+    Ok(())
+}
+
+/// Tier prices as a price list carries them.
+pub fn check_tiers(tiers: &[Tier]) -> Result<(), String> {
+    if tiers.len() > MAX_TIERS {
+        return Err(format!("{} tiers (the most is {MAX_TIERS})", tiers.len()));
+    }
+    for t in tiers {
+        check_unit_price(t.unit_price)?;
+        if t.min_qty > MAX_QUANTITY {
+            return Err(format!("tier from {} is too large (the most is {MAX_QUANTITY})", t.min_qty));
+        }
+    }
+    Ok(())
+}
+
+/// The numbers of a part: pack size, minimum, step and lead time.
+pub fn check_product(p: &Product) -> Result<(), String> {
+    for (what, n) in [("pack size", p.pack_size), ("minimum order quantity", p.min_qty), ("order step", p.order_step)] {
+        if n > MAX_PACK_SIZE {
+            return Err(format!("{what} {n} is too large (the most is {MAX_PACK_SIZE})"));
+        }
+    }
+    if p.lead_time_days > MAX_LEAD_TIME_DAYS {
+        return Err(format!("lead time of {} days is too long (the most is {MAX_LEAD_TIME_DAYS})", p.lead_time_days));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn the_largest_order_cannot_overflow() {
+        let line = MAX_UNIT_PRICE.checked_mul(Decimal::from(MAX_QUANTITY)).unwrap();
+        assert!(line.checked_mul(Decimal::from(1000)).unwrap().checked_mul(MAX_VAT_RATE).is_some());
+    }
+
+    #[test]
+    fn prices_in_range() {
+        assert!(check_unit_price(dec!(0)).is_ok());
+        assert!(check_unit_price(dec!(10000000)).is_ok());
+        assert!(check_unit_price(dec!(-0.01)).unwrap_err().contains("negative"));
+        assert!(check_unit_price(Decimal::MAX).unwrap_err().contains("too large"));
+    }
+}

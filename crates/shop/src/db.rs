@@ -143,8 +143,30 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 
 /// Opens (creating when missing) a shop database and brings its schema up.
 pub fn open(path: &Path) -> anyhow::Result<Connection> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
         std::fs::create_dir_all(dir).with_context(|| format!("creating the directory {}", dir.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    // Password hashes and contract prices: the file (and SQLite's -wal and
+    // -shm files, which take its mode) readable by the shop's user alone.
+    {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            opts.mode(0o600);
+            opts.open(path).with_context(|| format!("opening the shop database {}", path.display()))?;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
+        #[cfg(not(unix))]
+        opts.open(path).with_context(|| format!("opening the shop database {}", path.display()))?;
     }
     let mut conn = Connection::open(path).with_context(|| format!("opening the shop database {}", path.display()))?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;

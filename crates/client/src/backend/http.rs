@@ -40,8 +40,63 @@ pub fn client(timeouts: &Timeouts) -> Result<reqwest::Client, BackendError> {
         .connect_timeout(timeouts.connect)
         .timeout(timeouts.total)
         .user_agent(concat!("procure/", env!("CARGO_PKG_VERSION")))
+        // Every request carries a password, a token or an order: none may
+        // follow a redirect to wherever a shop points (see `redirect_error`).
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| BackendError::Unreachable { url: String::new(), reason: e.to_string() })
+}
+
+/// The largest answer procure reads from a shop (a catalog or price-list
+/// page, an order list, …): 32 MiB. A larger one is refused, not buffered.
+pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// A redirect is never followed: say where it pointed and that nothing was sent there.
+pub fn redirect_error(resp: &reqwest::Response) -> Option<BackendError> {
+    if !resp.status().is_redirection() {
+        return None;
+    }
+    let to = resp
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(crate::core::sanitize::clean)
+        .unwrap_or_else(|| "an unnamed address".into());
+    Some(BackendError::Protocol(format!(
+        "the shop answered HTTP {} and points to {to}; procure follows no redirects, so nothing (no password, \
+         token or order) was sent there: check the shop address of this profile",
+        resp.status().as_u16()
+    )))
+}
+
+/// The body of an answer, at most `MAX_RESPONSE_BYTES`.
+pub async fn body(
+    mut resp: reqwest::Response,
+    base: &reqwest::Url,
+    timeouts: &Timeouts,
+) -> Result<Vec<u8>, BackendError> {
+    let too_large = || {
+        BackendError::Protocol(format!(
+            "the answer is larger than {} MiB, the most procure accepts from a shop",
+            MAX_RESPONSE_BYTES / (1024 * 1024)
+        ))
+    };
+    if resp.content_length().is_some_and(|n| n > MAX_RESPONSE_BYTES as u64) {
+        return Err(too_large());
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(base, e, timeouts))? {
+        if out.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(too_large());
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+/// Decodes a shop's JSON answer with every text cleaned (`Untrusted`).
+pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    serde_json::from_slice::<crate::core::sanitize::Untrusted<T>>(bytes).map(|u| u.0)
 }
 
 /// Maps a transport failure to what the user needs to know.

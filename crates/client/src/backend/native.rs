@@ -1,6 +1,6 @@
 //! The client of procure's own shop protocol (docs/shop-api.md).
 
-use super::http::{client, transport_error};
+use super::http::{body, client, decode, redirect_error, transport_error};
 use super::{BackendError, Capabilities, Created, Fetched, Result, Shop, Timeouts};
 use crate::api::{
     self, AcceptQuote, AcceptedQuote, ApiError, CatalogPage, Credit, Decision, ErrorBody, LoginRequest, LoginResponse,
@@ -43,12 +43,16 @@ impl NativeShop {
         rb.send().await.map_err(|e| transport_error(&self.base, e, &self.timeouts))
     }
 
+    /// The one way an answer is read: bounded, and decoded with every text
+    /// cleaned, whatever the type.
     async fn json<T: DeserializeOwned>(&self, resp: Response) -> Result<T> {
+        if let Some(e) = redirect_error(&resp) {
+            return Err(e);
+        }
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| transport_error(&self.base, e, &self.timeouts))?;
+        let bytes = body(resp, &self.base, &self.timeouts).await?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes)
-                .map_err(|e| BackendError::Protocol(format!("HTTP {status}, unexpected body: {e}")));
+            return decode(&bytes).map_err(|e| BackendError::Protocol(format!("HTTP {status}, unexpected body: {e}")));
         }
         Err(error_from(status, &bytes))
     }
@@ -98,11 +102,7 @@ impl NativeShop {
 
 /// Turns an error answer into a `BackendError`, whatever the body holds.
 fn error_from(status: StatusCode, body: &[u8]) -> BackendError {
-    let parsed: Option<ApiError> = serde_json::from_slice::<ErrorBody>(body).ok().map(|b| {
-        let mut e = b.error;
-        crate::core::sanitize::Clean::clean(&mut e);
-        e
-    });
+    let parsed: Option<ApiError> = decode::<ErrorBody>(body).ok().map(|b| b.error);
     let api =
         parsed.unwrap_or_else(|| ApiError { code: String::new(), message: format!("HTTP {status}"), details: vec![] });
     match status {
@@ -161,8 +161,11 @@ impl Shop for NativeShop {
         if resp.status().is_success() || resp.status() == StatusCode::UNAUTHORIZED {
             return Ok(());
         }
+        if let Some(e) = redirect_error(&resp) {
+            return Err(e);
+        }
         let status = resp.status();
-        let bytes = resp.bytes().await.unwrap_or_default();
+        let bytes = body(resp, &self.base, &self.timeouts).await.unwrap_or_default();
         Err(error_from(status, &bytes))
     }
 

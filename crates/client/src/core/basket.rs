@@ -239,8 +239,12 @@ pub fn price(basket: &Basket, lookup: &impl PartLookup) -> PricedBasket {
         if product.is_some() && unit_price.is_none() {
             warnings.push("no price in your price list".to_string());
         }
+        let line_total = unit_price.and_then(|u| money::checked_line_total(u, l.qty));
+        if unit_price.is_some() && line_total.is_none() {
+            warnings.push("price × quantity is too large to total".to_string());
+        }
         let hard = product.is_none()
-            || unit_price.is_none()
+            || line_total.is_none()
             || product.as_ref().is_some_and(|p| QuantityRules::of(p).check(l.qty).is_err());
         if hard {
             orderable = false;
@@ -251,18 +255,23 @@ pub fn price(basket: &Basket, lookup: &impl PartLookup) -> PricedBasket {
             qty: l.qty,
             note: l.note.clone(),
             unit_price,
-            line_total: unit_price.map(|u| money::line_total(u, l.qty)),
+            line_total,
             vat_rate: prices.as_ref().map(|e| e.vat_rate),
             stock: product.as_ref().map(|p| p.stock),
             lead_time_days: product.as_ref().map(|p| p.lead_time_days),
             warnings,
         });
     }
-    let totals = money::totals(
-        &lookup.currency(),
+    let currency = lookup.currency();
+    let totals = money::checked_totals(
+        &currency,
         lines.iter().filter_map(|l| Some((l.line_total?, l.vat_rate?))),
         Decimal::ZERO,
-    );
+    )
+    .unwrap_or_else(|| {
+        orderable = false;
+        money::totals(&currency, [], Decimal::ZERO)
+    });
     PricedBasket { name: basket.name.clone(), lines, totals, orderable }
 }
 

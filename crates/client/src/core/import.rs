@@ -23,6 +23,9 @@ pub struct ImportProblem {
     pub reason: String,
 }
 
+/// The longest line a list may have, in characters.
+pub const MAX_LINE_LEN: usize = 1024;
+
 /// Header names, compared without case, spaces or punctuation
 /// ("Part No.", "part_number" and "Artikel-Nr." all match).
 const SKU_HEADERS: &[&str] = &[
@@ -224,6 +227,17 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
     // Line by line, so the numbers are the ones a person sees in the file.
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
+        if raw.len() > MAX_LINE_LEN {
+            // Refused before any parsing or matching: a SKU, a quantity and a
+            // note never need this much, and later steps (suggestions for an
+            // unknown SKU) grow with the length of what they compare.
+            problems.push(ImportProblem {
+                line,
+                sku: String::new(),
+                reason: format!("the line has {} characters; the most is {MAX_LINE_LEN}", raw.chars().count()),
+            });
+            continue;
+        }
         if raw.trim().is_empty() {
             continue;
         }
@@ -313,6 +327,17 @@ mod tests {
         assert_eq!(got, vec![("6205-2RSH/C3", 10), ("DIN 933 M8x25 A2-70", 200), ("P-1", 3)]);
         let (_, p) = parse_lines("P-1 many\n");
         assert_eq!(p[0].line, 1);
+    }
+
+    #[test]
+    fn overlong_lines_are_refused_with_their_number() {
+        let long = "A".repeat(MAX_LINE_LEN + 1);
+        let ok = "B".repeat(MAX_LINE_LEN - 2);
+        let (l, p) = parse_lines(&format!("X-1,1\n{long},2\n{ok},3\n"));
+        assert_eq!(l.len(), 2, "{p:?}");
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].line, 2);
+        assert!(p[0].reason.contains("the most is 1024"), "{}", p[0].reason);
     }
 
     #[test]

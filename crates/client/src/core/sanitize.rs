@@ -1,10 +1,31 @@
-//! Text that comes from a shop is untrusted: before it reaches a terminal it
-//! loses escape sequences and control characters.
+//! Text that comes from a shop (or from another user, through a shop) is
+//! untrusted: before it reaches a terminal it loses escape sequences,
+//! control characters (C0 and C1) and bidirectional overrides.
+//!
+//! Cleaning is done by construction, not per call site: every answer of a
+//! shop is decoded as [`Untrusted<T>`] (`backend::http::decode`), which
+//! cleans every string of any type — every field, map key and error text —
+//! before the value exists. Values built from it (the catalog cache, orders,
+//! quotes, the user record) are clean wherever they are shown.
 
-/// Strips terminal escape sequences (CSI, OSC, …) and every other control
-/// character; tabs and newlines become spaces.
+use serde::de::{Deserialize, DeserializeOwned, Deserializer};
+
+/// Bidirectional formatting characters: they reorder what a terminal shows
+/// (U+202E makes "exe.txt" read "txt.exe").
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A character that must not reach a terminal as it is.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// Strips terminal escape sequences (CSI, OSC, …), every other control
+/// character (C0 and C1, e.g. U+009B) and bidirectional overrides; tabs and
+/// newlines become spaces.
 pub fn clean(text: &str) -> String {
-    if !text.chars().any(|c| c.is_control()) {
+    if !text.chars().any(is_unsafe) {
         return text.to_string();
     }
     let stripped = strip_ansi_escapes::strip_str(text);
@@ -12,160 +33,69 @@ pub fn clean(text: &str) -> String {
         .chars()
         .filter_map(|c| match c {
             '\t' | '\n' | '\r' => Some(' '),
-            c if c.is_control() => None,
+            c if is_unsafe(c) => None,
             c => Some(c),
         })
         .collect()
 }
 
-/// Cleans every text field of a value that came from a shop.
-pub trait Clean {
-    fn clean(&mut self);
-}
+/// A value decoded from a shop's JSON with every string in it cleaned.
+pub struct Untrusted<T>(pub T);
 
-fn c(s: &mut String) {
-    if s.chars().any(|ch| ch.is_control()) {
-        *s = clean(s);
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Untrusted<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut value = serde_json::Value::deserialize(d)?;
+        clean_value(&mut value);
+        T::deserialize(value).map(Untrusted).map_err(serde::de::Error::custom)
     }
 }
 
-fn co(s: &mut Option<String>) {
-    if let Some(s) = s {
-        c(s);
-    }
-}
-
-use crate::api;
-
-impl Clean for api::Product {
-    fn clean(&mut self) {
-        for s in [
-            &mut self.sku,
-            &mut self.mpn,
-            &mut self.manufacturer,
-            &mut self.gtin,
-            &mut self.name,
-            &mut self.description,
-            &mut self.category,
-            &mut self.unit,
-        ] {
-            c(s);
-        }
-        for a in &mut self.attributes {
-            c(&mut a.name);
-            c(&mut a.value);
-        }
-        for d in &mut self.documents {
-            c(&mut d.title);
-            c(&mut d.url);
-        }
-        co(&mut self.replaced_by);
-    }
-}
-
-impl Clean for api::Address {
-    fn clean(&mut self) {
-        for s in [
-            &mut self.id,
-            &mut self.label,
-            &mut self.name,
-            &mut self.street,
-            &mut self.postal_code,
-            &mut self.city,
-            &mut self.country,
-        ] {
-            c(s);
-        }
-    }
-}
-
-impl Clean for api::Me {
-    fn clean(&mut self) {
-        c(&mut self.user.username);
-        c(&mut self.user.name);
-        let co_ = &mut self.company;
-        for s in [&mut co_.code, &mut co_.name, &mut co_.currency, &mut co_.payment_terms] {
-            c(s);
-        }
-        co_.billing_address.clean();
-        for a in &mut co_.ship_to {
-            a.clean();
-        }
-        for m in &mut co_.shipping_methods {
-            c(&mut m.id);
-            c(&mut m.name);
-        }
-        if let Some(s) = &mut self.supplier {
-            c(&mut s.name);
-            for f in [&mut s.sales_contact, &mut s.phone, &mut s.email, &mut s.support_hours] {
-                co(f);
+fn clean_value(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => {
+            if s.chars().any(is_unsafe) {
+                *s = clean(s);
             }
         }
-    }
-}
-
-impl Clean for api::PricedLine {
-    fn clean(&mut self) {
-        c(&mut self.sku);
-        c(&mut self.name);
-        co(&mut self.note);
-    }
-}
-
-impl Clean for api::LineError {
-    fn clean(&mut self) {
-        c(&mut self.sku);
-        c(&mut self.code);
-        c(&mut self.message);
-    }
-}
-
-impl Clean for api::ApiError {
-    fn clean(&mut self) {
-        c(&mut self.code);
-        c(&mut self.message);
-        self.details.iter_mut().for_each(Clean::clean);
-    }
-}
-
-impl Clean for api::Preview {
-    fn clean(&mut self) {
-        self.lines.iter_mut().for_each(Clean::clean);
-        self.errors.iter_mut().for_each(Clean::clean);
-    }
-}
-
-impl Clean for api::Order {
-    fn clean(&mut self) {
-        for s in [&mut self.number, &mut self.placed_by, &mut self.po_number, &mut self.payment_terms] {
-            c(s);
+        Value::Array(items) => items.iter_mut().for_each(clean_value),
+        Value::Object(map) => {
+            if map.keys().any(|k| k.chars().any(is_unsafe)) {
+                let old = std::mem::take(map);
+                for (k, mut item) in old {
+                    clean_value(&mut item);
+                    map.insert(clean(&k), item);
+                }
+            } else {
+                map.values_mut().for_each(clean_value);
+            }
         }
-        self.lines.iter_mut().for_each(Clean::clean);
-        self.ship_to.clean();
-        c(&mut self.shipping_method.id);
-        c(&mut self.shipping_method.name);
-        co(&mut self.comment);
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 
-impl Clean for api::OrderSummary {
-    fn clean(&mut self) {
-        c(&mut self.number);
-        c(&mut self.po_number);
-        c(&mut self.placed_by);
+/// JSON for a terminal or a script: characters JSON may carry raw but a
+/// terminal would act on (C1 controls, bidirectional overrides) written as
+/// `\uXXXX` escapes. They can only occur inside strings, so this stays valid
+/// JSON with the same meaning.
+pub fn escape_json(json: String) -> String {
+    if !json.chars().any(is_unsafe) {
+        return json;
     }
-}
-
-impl Clean for api::PriceListHeader {
-    fn clean(&mut self) {
-        c(&mut self.currency);
-        co(&mut self.contract_ref);
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_unsafe(c) && c != '\n' {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::*;
 
     #[test]
     fn strips_escapes_and_controls() {
@@ -174,5 +104,30 @@ mod tests {
         assert_eq!(clean("title\x1b]0;owned\x07 ok"), "title ok");
         assert_eq!(clean("a\u{0}b\u{7}c\u{9b}d"), "abcd");
         assert_eq!(clean("line1\nline2"), "line1 line2");
+        assert_eq!(clean("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(clean("\u{2066}x\u{2069}\u{200F}"), "x");
+    }
+
+    #[test]
+    fn every_string_of_any_type_is_cleaned() {
+        #[derive(serde::Deserialize)]
+        struct Deep {
+            name: String,
+            list: Vec<Option<String>>,
+            map: std::collections::BTreeMap<String, String>,
+        }
+        let json = r#"{"name":"a\u001b[2Jb","list":[null,"\u009b31m"],"map":{"k\u202e":"v\u0007"}}"#;
+        let Untrusted(d) = serde_json::from_str::<Untrusted<Deep>>(json).unwrap();
+        assert_eq!(d.name, "ab");
+        assert_eq!(d.list, vec![None, Some("31m".to_string())]);
+        assert_eq!(d.map.get("k").map(String::as_str), Some("v"));
+    }
+
+    #[test]
+    fn json_output_escapes_what_a_terminal_would_act_on() {
+        let s = serde_json::to_string(&"a\u{9b}b\u{202e}c").unwrap();
+        let e = escape_json(s);
+        assert_eq!(e, r#""a\u009bb\u202ec""#);
+        assert_eq!(serde_json::from_str::<String>(&e).unwrap(), "a\u{9b}b\u{202e}c");
     }
 }

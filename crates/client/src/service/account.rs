@@ -4,7 +4,6 @@
 use super::{Context, Result};
 use crate::api::{Company, Credit, SupplierContact, User};
 use crate::backend::BackendError;
-use crate::core::sanitize::Clean;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -24,7 +23,7 @@ pub struct Account {
 /// The account as the shop sees it now; offline, as the last sync saw it.
 pub async fn account(ctx: &Context) -> Result<Account> {
     ctx.require_login()?;
-    let (mut me, offline) = match ctx.shop.me().await {
+    let (me, offline) = match ctx.shop.me().await {
         Ok(me) => (me, false),
         Err(e @ (BackendError::Unreachable { .. } | BackendError::Timeout { .. })) => {
             match ctx.cache().ok().and_then(|c| c.me().ok().flatten()) {
@@ -34,7 +33,6 @@ pub async fn account(ctx: &Context) -> Result<Account> {
         }
         Err(e) => return Err(e.into()),
     };
-    me.clean();
     let credit = if ctx.shop.capabilities().credit && !offline {
         match ctx.shop.credit().await {
             Ok(c) => Some(c),

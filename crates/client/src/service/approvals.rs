@@ -2,19 +2,11 @@
 
 use super::{Context, Error, Result};
 use crate::api::{Credit, Decision, Order, OrderSummary, Reason};
-use crate::core::sanitize::Clean;
 
 pub async fn queue(ctx: &Context) -> Result<Vec<OrderSummary>> {
     ctx.require_login()?;
     let list = ctx.shop.approvals().await?;
-    Ok(list
-        .items
-        .into_iter()
-        .map(|mut o| {
-            o.clean();
-            o
-        })
-        .collect())
+    Ok(list.items)
 }
 
 pub async fn decide(ctx: &Context, number: &str, decision: Decision, reason: Option<String>) -> Result<Order> {
@@ -23,9 +15,7 @@ pub async fn decide(ctx: &Context, number: &str, decision: Decision, reason: Opt
     if decision == Decision::Rejected && reason.is_none() {
         return Err(Error::Rejected("a rejection needs a reason (--reason) for the buyer".into()));
     }
-    let mut o = ctx.shop.decide(number, decision, &Reason { reason }).await?;
-    o.clean();
-    Ok(o)
+    Ok(ctx.shop.decide(number, decision, &Reason { reason }).await?)
 }
 
 pub async fn credit(ctx: &Context) -> Result<Credit> {

@@ -70,6 +70,7 @@ impl Context {
 
 /// Logs in and keeps the token (0600). The password is used once and never stored.
 pub async fn login(paths: &Paths, name: &str, profile: Profile, password: &str) -> Result<Context> {
+    crate::store::config::validate_profile_name(name)?;
     let config = Config::load(&paths.config_file)?;
     let shop = backend::for_profile(&profile, &timeouts(&config), None, &paths.profile_dir(name))?;
     if shop.capabilities().company_accounts && profile.company.trim().is_empty() {

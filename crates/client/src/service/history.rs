@@ -2,7 +2,6 @@
 
 use super::{Context, Result};
 use crate::api::{OrderStatus, OrderSummary};
-use crate::core::sanitize::Clean;
 use chrono::NaiveDate;
 
 /// Which orders to list; every field narrows, `Default` lists all.
@@ -51,13 +50,12 @@ pub async fn orders(ctx: &Context, limit: usize, filter: &OrderFilter) -> Result
     loop {
         let page = ctx.shop.orders(cursor.as_deref()).await?;
         let mut older = false;
-        for mut o in page.items {
+        for o in page.items {
             if filter.since.is_some_and(|d| o.created_at.date_naive() < d) {
                 older = true;
                 continue;
             }
             if filter.matches(&o) {
-                o.clean();
                 out.push(o);
             }
         }

@@ -5,7 +5,6 @@ use crate::api::{Order, OrderDraft, Preview, codes};
 use crate::backend::{BackendError, Capabilities};
 use crate::core::basket::{self, PendingSubmission, PlacedOrder, PricedBasket};
 use crate::core::order::{self, CheckoutOptions, PriceChange};
-use crate::core::sanitize::Clean;
 use chrono::Utc;
 use serde::Serialize;
 
@@ -63,8 +62,7 @@ pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -
     let priced = price_basket(ctx, basket_name)?;
     order::validate_options(opts, Utc::now().date_naive()).map_err(Error::Rejected)?;
     let draft = order::draft_from(&priced, opts);
-    let mut preview = ctx.shop.preview(&draft).await?;
-    preview.clean();
+    let preview = ctx.shop.preview(&draft).await?;
     if !preview.errors.is_empty() {
         let message = preview.errors.iter().map(|e| format!("{}: {}", e.sku, e.message)).collect::<Vec<_>>().join("; ");
         return Err(Error::RejectedWith {
@@ -126,8 +124,7 @@ pub async fn submit(ctx: &Context, basket_name: &str, checkout: &Checkout, accep
     tracing::info!(basket = basket_name, po = %draft.po_number, "submitting order");
     match ctx.shop.create_order(&draft, &key).await {
         Ok(created) => {
-            let mut order = created.order;
-            order.clean();
+            let order = created.order;
             let mut b = store.load(basket_name)?;
             b.pending = None;
             if !b.orders.iter().any(|o| o.number == order.number) {
@@ -171,10 +168,7 @@ pub async fn list(ctx: &Context, limit: usize) -> Result<Vec<crate::api::OrderSu
     let mut cursor: Option<String> = None;
     loop {
         let page = ctx.shop.orders(cursor.as_deref()).await?;
-        out.extend(page.items.into_iter().map(|mut o| {
-            o.clean();
-            o
-        }));
+        out.extend(page.items);
         match page.next_cursor {
             Some(c) if out.len() < limit => cursor = Some(c),
             _ => break,
@@ -186,9 +180,7 @@ pub async fn list(ctx: &Context, limit: usize) -> Result<Vec<crate::api::OrderSu
 
 pub async fn show(ctx: &Context, number: &str) -> Result<Order> {
     ctx.require_login()?;
-    let mut o = ctx.shop.order(number).await?;
-    o.clean();
-    Ok(o)
+    Ok(ctx.shop.order(number).await?)
 }
 
 #[derive(Debug, Clone, Serialize)]

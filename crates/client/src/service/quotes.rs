@@ -4,25 +4,9 @@ use super::{Context, Error, Result};
 use crate::api::{AcceptQuote, AcceptedQuote, Quote, QuoteRequest, QuoteRequestLine, QuoteSummary, Reason};
 use crate::backend::BackendError;
 use crate::core::basket::{PendingSubmission, PlacedOrder};
-use crate::core::sanitize::Clean;
 use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-
-fn clean_quote(mut q: Quote) -> Quote {
-    for l in &mut q.lines {
-        for s in [&mut l.sku, &mut l.name] {
-            *s = crate::core::sanitize::clean(s);
-        }
-        l.note = l.note.as_deref().map(crate::core::sanitize::clean);
-    }
-    for m in &mut q.messages {
-        m.author = crate::core::sanitize::clean(&m.author);
-        m.text = crate::core::sanitize::clean(&m.text);
-    }
-    q.comment = q.comment.as_deref().map(crate::core::sanitize::clean);
-    q
-}
 
 /// Sends a basket as a quote request. `targets`: target unit prices per SKU.
 /// The idempotency key is kept with the basket until the shop confirms.
@@ -80,7 +64,7 @@ pub async fn request(
             key
         }
     };
-    let quote = clean_quote(ctx.shop.request_quote(&request, &key).await?);
+    let quote = ctx.shop.request_quote(&request, &key).await?;
     let mut b = store.load(basket_name)?;
     b.pending_quote = None;
     if !b.quotes.iter().any(|q| q.number == quote.number) {
@@ -100,11 +84,7 @@ pub async fn list(ctx: &Context) -> Result<Vec<QuoteSummary>> {
     let mut cursor: Option<String> = None;
     loop {
         let page = ctx.shop.quotes(cursor.as_deref()).await?;
-        out.extend(page.items.into_iter().map(|mut q| {
-            q.number = crate::core::sanitize::clean(&q.number);
-            q.requested_by = crate::core::sanitize::clean(&q.requested_by);
-            q
-        }));
+        out.extend(page.items);
         match page.next_cursor {
             Some(c) if out.len() < 1000 => cursor = Some(c),
             _ => break,
@@ -115,7 +95,7 @@ pub async fn list(ctx: &Context) -> Result<Vec<QuoteSummary>> {
 
 pub async fn show(ctx: &Context, number: &str) -> Result<Quote> {
     ctx.require_login()?;
-    Ok(clean_quote(ctx.shop.quote(number).await?))
+    Ok(ctx.shop.quote(number).await?)
 }
 
 pub async fn accept(ctx: &Context, number: &str, accept: &AcceptQuote) -> Result<AcceptedQuote> {
@@ -123,15 +103,12 @@ pub async fn accept(ctx: &Context, number: &str, accept: &AcceptQuote) -> Result
     if accept.po_number.trim().is_empty() {
         return Err(Error::Rejected("a PO number is required to accept an offer".into()));
     }
-    let mut a = ctx.shop.accept_quote(number, accept).await?;
-    a.quote = clean_quote(a.quote);
-    a.order.clean();
-    Ok(a)
+    Ok(ctx.shop.accept_quote(number, accept).await?)
 }
 
 pub async fn decline(ctx: &Context, number: &str, reason: Option<String>) -> Result<Quote> {
     ctx.require_login()?;
-    Ok(clean_quote(ctx.shop.decline_quote(number, &Reason { reason }).await?))
+    Ok(ctx.shop.decline_quote(number, &Reason { reason }).await?)
 }
 
 pub async fn message(ctx: &Context, number: &str, text: &str) -> Result<Quote> {
@@ -139,5 +116,5 @@ pub async fn message(ctx: &Context, number: &str, text: &str) -> Result<Quote> {
     if text.trim().is_empty() {
         return Err(Error::Rejected("the message is empty".into()));
     }
-    Ok(clean_quote(ctx.shop.quote_message(number, text).await?))
+    Ok(ctx.shop.quote_message(number, text).await?)
 }

@@ -61,3 +61,34 @@ mod tests {
         assert_eq!(mode, 0o600);
     }
 }
+
+/// A folder only its owner may enter (0700 on Unix), created when missing.
+pub fn private_dir(dir: &Path) -> Result<(), StoreError> {
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io_err(dir))?;
+    }
+    Ok(())
+}
+
+/// Makes `path` a file only its owner may read (0600 on Unix), creating it
+/// empty when missing, before a database or log opens it: SQLite gives its
+/// -wal and -shm files the mode of the database file.
+pub fn private_file(path: &Path) -> Result<(), StoreError> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path).map_err(io_err(path))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io_err(path))?;
+    }
+    Ok(())
+}

@@ -2,7 +2,7 @@
 //! parts it ordered before, in one SQLite file. A sync is applied in one
 //! transaction, so an interrupted sync leaves the previous cache intact.
 
-use super::{StoreError, io_err};
+use super::StoreError;
 use crate::api::{Me, OrderedSku, PriceEntry, PriceListHeader, Product};
 use crate::core::basket::PartLookup;
 use crate::search::SearchDoc;
@@ -32,11 +32,16 @@ CREATE TABLE IF NOT EXISTS ordered (sku TEXT PRIMARY KEY, times INTEGER NOT NULL
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ";
 
+/// How long a sync waits for another sync of the same profile to finish.
+pub const SYNC_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
 impl CatalogCache {
     pub fn open(path: &Path) -> Result<CatalogCache, StoreError> {
+        // Contract prices: readable by the user alone.
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            super::atomic::private_dir(dir)?;
         }
+        super::atomic::private_file(path)?;
         let err = |source| StoreError::Cache { path: path.to_path_buf(), source };
         let conn = Connection::open(path).map_err(err)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
@@ -62,12 +67,14 @@ impl CatalogCache {
         })
     }
 
+    /// Cleaned on reading as well: a cache written by an older procure may
+    /// hold a shop's text as it came.
     pub fn me(&self) -> Result<Option<Me>, StoreError> {
-        Ok(self.meta("me")?.and_then(|t| serde_json::from_str(&t).ok()))
+        Ok(self.meta("me")?.and_then(|t| crate::backend::http::decode(t.as_bytes()).ok()))
     }
 
     pub fn price_header(&self) -> Result<Option<PriceListHeader>, StoreError> {
-        Ok(self.meta("price_header")?.and_then(|t| serde_json::from_str(&t).ok()))
+        Ok(self.meta("price_header")?.and_then(|t| crate::backend::http::decode(t.as_bytes()).ok()))
     }
 
     pub fn product_count(&self) -> Result<usize, StoreError> {
@@ -123,8 +130,21 @@ impl CatalogCache {
 
     /// Starts a sync: everything written until `commit_sync` lands together,
     /// or not at all (`rollback_sync`, or the process dying).
+    /// Starts a sync's write transaction. Another sync of the same profile
+    /// holds it: wait for that one (up to `SYNC_WAIT`) instead of failing.
     pub fn begin_sync(&mut self) -> Result<(), StoreError> {
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(self.err())
+        let _ = self.conn.busy_timeout(SYNC_WAIT);
+        let begun = self.conn.execute_batch("BEGIN IMMEDIATE");
+        let _ = self.conn.busy_timeout(std::time::Duration::from_secs(5));
+        match begun {
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DatabaseBusy => {
+                Err(StoreError::Invalid(format!(
+                    "another `procure sync` of this profile has been running for over {} minutes; try again when it ends",
+                    SYNC_WAIT.as_secs() / 60
+                )))
+            }
+            other => other.map_err(self.err()),
+        }
     }
 
     pub fn commit_sync(&mut self) -> Result<(), StoreError> {

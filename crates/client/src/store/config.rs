@@ -147,6 +147,7 @@ impl Config {
                 )));
             }
         };
+        validate_profile_name(&name)?;
         let profile = self.profiles.get(&name).cloned().ok_or_else(|| {
             StoreError::NoProfile(format!(
                 "no profile named {name:?} in config.toml; run `procure login --profile {name} …`"
@@ -167,9 +168,17 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
     }
 }
 
+/// A profile name names folders (token, baskets, cache): the rules of basket
+/// names, so it can never point outside them (`../`, `/`, an absolute path).
+pub fn validate_profile_name(name: &str) -> Result<(), StoreError> {
+    crate::core::basket::validate_name(name)
+        .map_err(|why| StoreError::Invalid(why.replace("basket name", "profile name").replace("a basket", "a profile")))
+}
+
 /// Adds or replaces a profile in the user's file, keeping everything else as
 /// written. Makes it the default when there is no default yet.
 pub fn save_profile(path: &Path, name: &str, profile: &Profile) -> Result<(), StoreError> {
+    validate_profile_name(name)?;
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

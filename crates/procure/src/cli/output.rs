@@ -51,7 +51,7 @@ impl Out {
         let mut stdout = std::io::stdout().lock();
         match serde_json::to_value(value).and_then(|v| serde_json::to_string_pretty(&versioned(v))) {
             Ok(s) => {
-                let _ = writeln!(stdout, "{s}");
+                let _ = writeln!(stdout, "{}", procure_client::core::sanitize::escape_json(s));
             }
             Err(e) => eprintln!("error: cannot encode JSON: {e}"),
         }
@@ -114,7 +114,7 @@ impl Out {
                 },
             };
             if let Ok(s) = serde_json::to_string_pretty(&body) {
-                let _ = writeln!(std::io::stderr().lock(), "{s}");
+                let _ = writeln!(std::io::stderr().lock(), "{}", procure_client::core::sanitize::escape_json(s));
             }
         } else {
             let mut err = std::io::stderr().lock();

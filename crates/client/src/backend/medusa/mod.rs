@@ -194,13 +194,18 @@ impl MedusaShop {
         rb.send().await.map_err(|e| transport_error(&self.base, e, &self.timeouts))
     }
 
+    /// The one way an answer is read: bounded, and decoded with every text
+    /// cleaned, whatever the type.
     async fn read<T: DeserializeOwned>(&self, resp: Response) -> Result<T> {
+        if let Some(e) = super::http::redirect_error(&resp) {
+            return Err(e);
+        }
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| transport_error(&self.base, e, &self.timeouts))?;
+        let bytes = super::http::body(resp, &self.base, &self.timeouts).await?;
         if !status.is_success() {
             return Err(error_from(status, &bytes));
         }
-        serde_json::from_slice(&wire::exact_numbers(&bytes))
+        super::http::decode(&wire::exact_numbers(&bytes))
             .map_err(|e| BackendError::Protocol(format!("HTTP {status}, not the answer of a Medusa store: {e}")))
     }
 

@@ -9,16 +9,13 @@
 //! Orders made here stay on the server; every test uses its own PO numbers,
 //! so the tests run in parallel and on a server seeded once.
 
+use crate::common::faults::{self, Fault, Relay};
 use crate::common::*;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 /// The KEY=value lines setup.sh writes.
 struct Env(HashMap<String, String>);
@@ -189,20 +186,6 @@ impl Admin {
     }
 }
 
-/// A TCP relay between procure and Medusa that can fail on purpose.
-struct Relay {
-    url: String,
-    mode: Arc<AtomicU8>,
-}
-
-const PASS: u8 = 0;
-/// Forward the cart completion, then drop its answer: the order exists, the buyer never hears.
-const LOSE_COMPLETION_ANSWER: u8 = 1;
-/// Stop at the payment collection: that request and all later ones never arrive.
-const DIE_AT_PAYMENT: u8 = 2;
-/// Medusa is gone: every connection is closed at once.
-const DOWN: u8 = 3;
-
 fn is_completion(request: &[u8]) -> bool {
     let line = request.split(|b| *b == b'\n').next().unwrap_or_default();
     let line = String::from_utf8_lossy(line);
@@ -213,73 +196,10 @@ fn is_payment(request: &[u8]) -> bool {
     request.starts_with(b"POST /store/payment-collections")
 }
 
+/// The relay of these tests: loses the answer to the cart completion, dies
+/// at the payment collection.
 fn relay(upstream: &str) -> Relay {
-    let target = upstream.trim_start_matches("http://").to_string();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let mode = Arc::new(AtomicU8::new(PASS));
-    let m = mode.clone();
-    std::thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            if m.load(Ordering::SeqCst) == DOWN {
-                let _ = client.shutdown(Shutdown::Both);
-                continue;
-            }
-            let Ok(server) = TcpStream::connect(&target) else {
-                continue;
-            };
-            let doomed = Arc::new(AtomicU8::new(0));
-            let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-            let (d1, m1) = (doomed.clone(), m.clone());
-            let c_kill = client.try_clone().unwrap();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 65536];
-                while let Ok(n) = c_read.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    let chunk = &buf[..n];
-                    match m1.load(Ordering::SeqCst) {
-                        LOSE_COMPLETION_ANSWER if is_completion(chunk) => d1.store(1, Ordering::SeqCst),
-                        DIE_AT_PAYMENT if is_payment(chunk) => {
-                            m1.store(DOWN, Ordering::SeqCst);
-                        }
-                        _ => {}
-                    }
-                    if m1.load(Ordering::SeqCst) == DOWN {
-                        let _ = c_kill.shutdown(Shutdown::Both);
-                        let _ = s_write.shutdown(Shutdown::Both);
-                        return;
-                    }
-                    if s_write.write_all(chunk).is_err() {
-                        break;
-                    }
-                }
-                let _ = s_write.shutdown(Shutdown::Write);
-            });
-            let (mut s_read, mut c_write) = (server, client);
-            let m2 = m.clone();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 65536];
-                while let Ok(n) = s_read.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    if doomed.load(Ordering::SeqCst) == 1 || m2.load(Ordering::SeqCst) == DOWN {
-                        // Medusa has answered; the buyer never hears it.
-                        let _ = c_write.shutdown(Shutdown::Both);
-                        let _ = s_read.shutdown(Shutdown::Both);
-                        return;
-                    }
-                    if c_write.write_all(&buf[..n]).is_err() {
-                        break;
-                    }
-                }
-                let _ = c_write.shutdown(Shutdown::Write);
-            });
-        }
-    });
-    Relay { url, mode }
+    faults::relay(upstream, is_completion, is_payment)
 }
 
 #[test]
@@ -508,14 +428,14 @@ fn a_lost_answer_is_retried_into_one_order() {
     basket_for_retry(&home, &env, "r");
     let po = unique("RETRY");
 
-    relay.mode.store(LOSE_COMPLETION_ANSWER, Ordering::SeqCst);
+    relay.set(Fault::LoseAnswer);
     let first = home.run(&["order", "submit", "--basket", "r", "--po", &po]).fails_with(4);
     assert!(first.stderr().contains("run the same command again"), "{}", first.stderr());
     let text = std::fs::read_to_string(home.basket_file("m", "r")).unwrap();
     assert!(text.contains("idempotency_key"), "key kept for the retry: {text}");
     assert_eq!(admin.orders_with_po(&env, &po).len(), 1, "Medusa made the order; only its answer was lost");
 
-    relay.mode.store(PASS, Ordering::SeqCst);
+    relay.set(Fault::Pass);
     let second = home.run(&["--json", "order", "submit", "--basket", "r", "--po", &po]).ok().json();
     assert_eq!(second["replayed"], true, "{second}");
     let orders = admin.orders_with_po(&env, &po);
@@ -538,11 +458,11 @@ fn a_lost_answer_and_a_lost_state_file_still_make_one_order() {
     let home = env.home(&relay.url);
     basket_for_retry(&home, &env, "s");
     let po = unique("STATE");
-    relay.mode.store(LOSE_COMPLETION_ANSWER, Ordering::SeqCst);
+    relay.set(Fault::LoseAnswer);
     home.run(&["order", "submit", "--basket", "s", "--po", &po]).fails_with(4);
     // The record of the cart is gone; the basket still has its key.
     std::fs::remove_file(home.path().join("data/profiles/m/medusa-state.json")).unwrap();
-    relay.mode.store(PASS, Ordering::SeqCst);
+    relay.set(Fault::Pass);
     let second = home.run(&["--json", "order", "submit", "--basket", "s", "--po", &po]).ok().json();
     assert_eq!(second["replayed"], true, "found by its key on the store: {second}");
     assert_eq!(admin.orders_with_po(&env, &po).len(), 1);
@@ -559,7 +479,7 @@ fn medusa_gone_mid_way_keeps_the_cache_the_basket_and_the_pending_key() {
     let po = unique("GONE");
 
     // Medusa stops answering in the middle of placing the order.
-    relay.mode.store(DIE_AT_PAYMENT, Ordering::SeqCst);
+    relay.set(Fault::DieAt);
     let r = home.run(&["order", "submit", "--basket", "g", "--po", &po]).fails_with(4);
     assert!(r.stderr().contains("run the same command again"), "{}", r.stderr());
     let text = std::fs::read_to_string(home.basket_file("m", "g")).unwrap();
@@ -568,14 +488,14 @@ fn medusa_gone_mid_way_keeps_the_cache_the_basket_and_the_pending_key() {
     assert!(admin.orders_with_po(&env, &po).is_empty(), "no order yet");
 
     // While it is down: sync fails clearly, the cache still answers offline.
-    assert_eq!(relay.mode.load(Ordering::SeqCst), DOWN);
+    assert_eq!(relay.fault(), Fault::Down);
     let r = home.run(&["sync"]).fails_with(4);
     assert!(r.stderr().contains("reach") || r.stderr().contains("answer"), "{}", r.stderr());
     let found = home.run(&["--json", "search", "6204"]).ok().json();
     assert_eq!(found["results"][0]["sku"], env.get("MEDUSA_SKU_2"));
 
     // Back up: the same command places exactly one order.
-    relay.mode.store(PASS, Ordering::SeqCst);
+    relay.set(Fault::Pass);
     let done = home.run(&["--json", "order", "submit", "--basket", "g", "--po", &po]).ok().json();
     assert_eq!(done["order"]["po_number"], po.as_str());
     assert_eq!(admin.orders_with_po(&env, &po).len(), 1);

@@ -4,9 +4,11 @@
 use super::db;
 use super::error::ShopError;
 use super::guard::LoginGuard;
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::PasswordHasher;
+#[cfg(test)]
+use argon2::password_hash::PasswordVerifier;
+use argon2::password_hash::phc::{Output, PasswordHash};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use chrono::{DateTime, Utc};
 use procure_protocol::api::{LoginRequest, LoginResponse};
 use rand::TryRng;
@@ -30,11 +32,43 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("hashing a password failed: {e}"))
 }
 
+#[cfg(test)]
 fn password_matches(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
         Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
+}
+
+/// The most argon2 memory one check may take (in 1 KiB blocks): what this
+/// shop's own hashes need (19 MiB). A stored hash asking for more is refused.
+pub const MAX_CHECK_BLOCKS: usize = 19 * 1024;
+
+/// Verifies `password` against a stored PHC hash, computing in `memory`:
+/// a buffer kept and reused by the caller, so password checks never churn
+/// the allocator (fresh 19 MiB allocations per check grew the shop by
+/// gigabytes under load, never given back).
+pub fn password_matches_in(password: &str, stored: &str, memory: &mut Vec<Block>) -> bool {
+    let Ok(hash) = PasswordHash::new(stored) else { return false };
+    let (Some(salt), Some(expected)) = (&hash.salt, &hash.hash) else { return false };
+    let Ok(algorithm) = Algorithm::try_from(hash.algorithm.as_str()) else { return false };
+    let Ok(version) = hash.version.map(Version::try_from).transpose() else { return false };
+    let Ok(params) = Params::try_from(&hash) else { return false };
+    let blocks = params.block_count();
+    if blocks > MAX_CHECK_BLOCKS {
+        return false;
+    }
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    let argon2 = Argon2::new(algorithm, version.unwrap_or_default(), params);
+    let mut buf = [0u8; Output::MAX_LENGTH];
+    let Some(out) = buf.get_mut(..expected.len()) else { return false };
+    if argon2.hash_password_into_with_memory(password.as_bytes(), salt, out, &mut memory[..blocks]).is_err() {
+        return false;
+    }
+    // `Output`'s equality is constant-time.
+    Output::new(out).is_ok_and(|computed| &computed == expected)
 }
 
 /// A hash to verify against when the company or user does not exist, so a
@@ -91,11 +125,10 @@ pub async fn login(
     // Argon2 is deliberately slow and takes memory: verify off the database
     // lock and off the async threads, at most one check per core at a time.
     // Unknown accounts verify against a dummy hash.
-    let permit = guard.password_check().await?;
+    let mut check = guard.password_check().await?;
     let ok = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
         password.len() <= MAX_PASSWORD_LEN
-            && password_matches(&password, stored.as_deref().unwrap_or_else(|| dummy_hash()))
+            && password_matches_in(&password, stored.as_deref().unwrap_or_else(|| dummy_hash()), check.memory())
     })
     .await
     .map_err(|e| anyhow::anyhow!("password check failed: {e}"))?;
@@ -162,6 +195,11 @@ mod tests {
         assert!(password_matches("demo", &a));
         assert!(!password_matches("Demo", &a));
         assert!(!password_matches("demo", "not a hash"));
+        let mut memory = Vec::new();
+        assert!(password_matches_in("demo", &a, &mut memory));
+        assert!(!password_matches_in("Demo", &a, &mut memory));
+        assert!(!password_matches_in("demo", "not a hash", &mut memory));
+        assert_eq!(memory.len(), MAX_CHECK_BLOCKS, "one buffer, reused");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use axum::extract::ConnectInfo;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock, clock::DefaultClock};
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -46,8 +46,30 @@ fn quota(burst: u32, every: Duration) -> Quota {
         .allow_burst(burst)
 }
 
+/// A turn at a password check, with the check's memory: one buffer per
+/// core, allocated once and handed back when the check ends.
+pub struct PasswordCheck {
+    _permit: OwnedSemaphorePermit,
+    memory: Vec<argon2::Block>,
+    pool: Arc<Mutex<Vec<Vec<argon2::Block>>>>,
+}
+
+impl PasswordCheck {
+    pub fn memory(&mut self) -> &mut Vec<argon2::Block> {
+        &mut self.memory
+    }
+}
+
+impl Drop for PasswordCheck {
+    fn drop(&mut self) {
+        let memory = std::mem::take(&mut self.memory);
+        self.pool.lock().unwrap_or_else(|p| p.into_inner()).push(memory);
+    }
+}
+
 pub struct LoginGuard {
     checks: Arc<Semaphore>,
+    memory: Arc<Mutex<Vec<Vec<argon2::Block>>>>,
     by_address: DefaultKeyedRateLimiter<IpAddr>,
     by_account: DefaultKeyedRateLimiter<(String, String)>,
     clock: DefaultClock,
@@ -58,6 +80,7 @@ impl LoginGuard {
         let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
         LoginGuard {
             checks: Arc::new(Semaphore::new(cores)),
+            memory: Arc::new(Mutex::new((0..cores).map(|_| Vec::new()).collect())),
             by_address: RateLimiter::keyed(quota(limits.per_address_burst, limits.per_address_every)),
             by_account: RateLimiter::keyed(quota(limits.per_account_burst, limits.per_account_every)),
             clock: DefaultClock::default(),
@@ -94,8 +117,11 @@ impl LoginGuard {
 
     /// A permit to run one password check; as many run at once as there
     /// are cores, the rest wait their turn.
-    pub async fn password_check(&self) -> Result<OwnedSemaphorePermit, ShopError> {
-        self.checks.clone().acquire_owned().await.map_err(|e| ShopError::Internal(anyhow::anyhow!("{e}")))
+    pub async fn password_check(&self) -> Result<PasswordCheck, ShopError> {
+        let permit =
+            self.checks.clone().acquire_owned().await.map_err(|e| ShopError::Internal(anyhow::anyhow!("{e}")))?;
+        let memory = self.memory.lock().unwrap_or_else(|p| p.into_inner()).pop().unwrap_or_default();
+        Ok(PasswordCheck { _permit: permit, memory, pool: self.memory.clone() })
     }
 
     /// Forgets the state of keys that are back to a full burst.

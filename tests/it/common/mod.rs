@@ -1,6 +1,8 @@
 //! Test harness: the real `procure` binary, the real reference shop on an
 //! ephemeral loopback port, real files under a temporary PROCURE_HOME.
 
+pub mod faults;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -70,6 +72,11 @@ impl Shop {
             cmd.arg("--prices").arg(&pp);
         }
         cmd.env("PROCURE_HOME", dir.path()).output().unwrap()
+    }
+
+    /// The shop's process id (its memory is in /proc/PID/status).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn stop(&mut self) {
@@ -151,6 +158,16 @@ impl Run {
     }
     pub fn ok(self) -> Run {
         assert_eq!(self.code(), 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
+        self
+    }
+    /// Fails with any documented error (not a crash: a panic is 101).
+    pub fn fails_with_any(self) -> Run {
+        assert!(
+            (1..=7).contains(&self.code()),
+            "expected a failure\nstdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
         self
     }
     pub fn fails_with(self, code: i32) -> Run {

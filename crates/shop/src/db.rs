@@ -266,3 +266,30 @@ pub fn visible_families(conn: &Connection, company_id: i64) -> rusqlite::Result<
     let rows = stmt.query_map([company_id], |r| r.get(0))?;
     rows.collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request that panics (inside a transaction, even) fails alone: the
+    /// next request of anyone gets a working connection.
+    #[tokio::test]
+    async fn a_panic_in_one_request_does_not_poison_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::new(open(&dir.path().join("shop.db")).unwrap());
+        let failed = db
+            .run(|conn| -> Result<(), ShopError> {
+                let tx = conn.transaction()?;
+                tx.execute("INSERT INTO meta (key, value) VALUES ('half', 'done')", [])?;
+                panic!("a bug in one handler");
+            })
+            .await;
+        assert!(matches!(failed, Err(ShopError::Internal(_))));
+        let half: Option<String> = db
+            .run(|conn| Ok(conn.query_row("SELECT value FROM meta WHERE key = 'half'", [], |r| r.get(0)).optional()?))
+            .await
+            .unwrap();
+        assert_eq!(half, None, "the panicking request's writes were rolled back");
+        assert!(db.run(|conn| Ok(current_seq(conn)?)).await.is_ok());
+    }
+}

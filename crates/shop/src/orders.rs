@@ -630,4 +630,11 @@ mod tests {
         // A zero lead time still means the next working day.
         assert_eq!(earliest_delivery(day("2026-11-24"), &[(0, 5, 0)]), day("2026-11-25"));
     }
+
+    #[test]
+    fn a_lead_time_past_the_calendar_saturates() {
+        let d = earliest_delivery(day("2026-11-24"), &[(0, 5, u32::MAX)]);
+        assert!(d > day("2026-11-25"));
+        assert!(!matches!(d.weekday(), Weekday::Sat | Weekday::Sun));
+    }
 }

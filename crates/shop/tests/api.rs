@@ -1166,3 +1166,43 @@ async fn me_names_the_suppliers_contact_of_each_company() {
     assert!(raw.get("supplier").is_none(), "{raw}");
     assert_eq!(raw["company"]["code"], "BOLT");
 }
+
+/// A database written before the limits (or by hand) holds a price and a
+/// lead time beyond them: the preview names the line, the order is refused
+/// for it, and the shop keeps serving every company.
+#[tokio::test]
+async fn an_out_of_range_stored_value_is_a_line_error_not_an_outage() {
+    let s = start().await;
+    let report =
+        s.import("sku,name,lead_time_days,stock,list_price\nX-HUGE,Huge,3,0,1.00\nX-LATE,Late,3,0,1.00\n", None);
+    assert_eq!(report.loaded, 2);
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    conn.execute(
+        "UPDATE products SET list_tiers = '[{\"min_qty\":1,\"unit_price\":\"100000000000000000000\"}]' WHERE sku = 'X-HUGE'",
+        [],
+    )
+    .unwrap();
+    let data: String = conn.query_row("SELECT data FROM products WHERE sku = 'X-LATE'", [], |r| r.get(0)).unwrap();
+    let mut late: Value = serde_json::from_str(&data).unwrap();
+    late["lead_time_days"] = json!(4_000_000_000u32);
+    conn.execute("UPDATE products SET data = ?1 WHERE sku = 'X-LATE'", [late.to_string()]).unwrap();
+    drop(conn);
+
+    let token = s.login("ACME", "buyer").await;
+    let resp = s.preview(&token, &draft("PO-BIG", &[("X-HUGE", 1_000_000_000), ("X-LATE", 1)])).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let p: Preview = resp.json().await.unwrap();
+    assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+    assert_eq!((p.errors[0].line, p.errors[0].code.as_str()), (0, codes::AMOUNT_TOO_LARGE));
+    assert!(p.earliest_delivery > chrono::Utc::now().date_naive(), "a far delivery, not a panic");
+    let resp = s.create(&token, Some("k-big"), &draft("PO-BIG", &[("X-HUGE", 1_000_000_000)])).await;
+    let (status, err) = error_of(resp).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["details"][0]["code"], codes::AMOUNT_TOO_LARGE, "{err}");
+    // Everyone else is still served.
+    let other = s.login("BOLT", "buyer").await;
+    let me: Me = s.get_json(&other, "/me").await;
+    assert_eq!(me.company.code, "BOLT");
+    let resp = s.preview(&token, &draft("PO-OK", &[("X-LATE", 1)])).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+}

@@ -227,7 +227,7 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
     // Line by line, so the numbers are the ones a person sees in the file.
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
-        if raw.len() > MAX_LINE_LEN {
+        if raw.len() > MAX_LINE_LEN && raw.chars().count() > MAX_LINE_LEN {
             // Refused before any parsing or matching: a SKU, a quantity and a
             // note never need this much, and later steps (suggestions for an
             // unknown SKU) grow with the length of what they compare.

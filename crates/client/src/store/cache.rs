@@ -44,6 +44,7 @@ impl CatalogCache {
         super::atomic::private_file(path)?;
         let err = |source| StoreError::Cache { path: path.to_path_buf(), source };
         let conn = Connection::open(path).map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(err)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;

@@ -375,6 +375,36 @@ fn an_oversized_answer_or_an_endless_cursor_stops_sync_and_keeps_the_cache() {
     assert_eq!(parts(&home), before, "the old cache is kept");
 }
 
+/// A catalog whose every page names a new next page.
+struct EndlessPages;
+
+impl Rule for EndlessPages {
+    fn answer(&self, req: &Request) -> Option<Answer> {
+        if req.path() != "/api/v1/catalog" {
+            return None;
+        }
+        let n: u64 = req.target.split("cursor=p").nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let page =
+            json!({"items": [], "removed": [], "next_cursor": format!("p{}", n + 1), "sync_token": "t", "full": false});
+        Some(Answer::json(200, &page))
+    }
+}
+
+#[test]
+fn a_sync_past_the_page_ceiling_stops_and_keeps_the_cache() {
+    let shop = shop_with_catalog();
+    let proxy = Hostile::start(&shop.url);
+    let home = synced_home(&proxy.url);
+    let before = home.run(&["--json", "search", "bearing"]).ok().json();
+    proxy.set(EndlessPages);
+    let started = proxy.requests().len();
+    let r = home.run(&["sync"]).fails_with(4);
+    assert!(r.stderr().contains("more than 10000 pages"), "{}", r.stderr());
+    let pages = proxy.requests()[started..].iter().filter(|q| q.path() == "/api/v1/catalog").count();
+    assert_eq!(pages, 10_000, "the ceiling, then no further request");
+    assert_eq!(home.run(&["--json", "search", "bearing"]).ok().json(), before, "the old cache is kept");
+}
+
 // ---- 5. Text from anyone is cleaned before a terminal sees it ----
 
 /// Hostile text in the user record, the company and the credit's currency.

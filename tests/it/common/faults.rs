@@ -250,6 +250,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
 /// Sends a request to the shop on a fresh connection and reads its answer.
 fn forward(upstream: SocketAddr, req: &Request) -> Answer {
     let mut s = TcpStream::connect(upstream).unwrap();
+    let _ = s.set_nodelay(true);
     let mut head = format!("{} {} HTTP/1.1\r\n", req.method, req.target);
     for (k, v) in &req.headers {
         if !matches!(k.as_str(), "connection" | "content-length" | "if-none-match") {
@@ -291,8 +292,11 @@ fn write_answer(conn: &mut TcpStream, answer: &Answer) -> std::io::Result<()> {
     match &answer.body {
         Body::Bytes(b) => {
             head.push_str(&format!("content-length: {}\r\nconnection: keep-alive\r\n\r\n", b.len()));
-            conn.write_all(head.as_bytes())?;
-            conn.write_all(b)
+            // One write: a head and a body in two small segments would wait
+            // on the peer's delayed ACK.
+            let mut all = head.into_bytes();
+            all.extend_from_slice(b);
+            conn.write_all(&all)
         }
         Body::Endless(n) => {
             head.push_str("content-type: application/json\r\nconnection: close\r\n\r\n");
@@ -311,6 +315,7 @@ fn write_answer(conn: &mut TcpStream, answer: &Answer) -> std::io::Result<()> {
 }
 
 fn serve_one(conn: TcpStream, upstream: SocketAddr, rule: Arc<Mutex<Arc<dyn Rule>>>, seen: Arc<Mutex<Vec<Request>>>) {
+    let _ = conn.set_nodelay(true);
     let mut writer = conn.try_clone().unwrap();
     let mut reader = BufReader::new(conn);
     while let Some(req) = read_request(&mut reader) {

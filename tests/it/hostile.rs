@@ -585,7 +585,7 @@ fn a_quantity_beyond_the_maximum_says_too_large_with_the_maximum() {
     let r = home.run(&["basket", "add", "q", "T-BRG-1", "2"]).fails_with_any();
     assert!(r.stderr().contains("too large: the most is 1000000000"), "{}", r.stderr());
     let shown = home.run(&["--json", "basket", "show", "q"]).ok().json();
-    assert_eq!(shown["lines"][0]["qty"], 999999999, "unchanged, not capped: {shown}");
+    assert_eq!(shown["lines"][0]["quantity"], 999999999, "unchanged, not capped: {shown}");
 }
 
 // ---- 8. Less to learn about other companies ----

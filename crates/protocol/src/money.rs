@@ -197,6 +197,8 @@ mod tests {
         assert!(checked_totals("EUR", [(Decimal::MAX, dec!(19)), (Decimal::MAX, dec!(19))], dec!(0)).is_none());
         assert!(checked_totals("EUR", [(Decimal::MAX, dec!(19))], dec!(0)).is_none(), "VAT overflows");
         assert_eq!(totals("EUR", [(Decimal::MAX, dec!(19))], dec!(0)).gross, dec!(0));
+        assert_eq!(round_cents(Decimal::MAX), Decimal::MAX, "no panic at the edge");
+        assert_eq!(line_total(Decimal::MAX, 3), Decimal::MAX);
     }
 
     #[test]

@@ -380,7 +380,8 @@ fn priced_lines(o: &wire::Order) -> Vec<api::PricedLine> {
                     .tax_lines
                     .iter()
                     .map(|t| t.raw_rate.as_ref().map(|r| r.value.0).unwrap_or(t.rate.0))
-                    .sum::<Decimal>()
+                    .try_fold(Decimal::ZERO, |a, r| a.checked_add(r))
+                    .unwrap_or(Decimal::MAX)
                     .normalize(),
                 note: meta(&i.metadata, keys::NOTE).map(|s| s.into_owned()),
             }
@@ -391,11 +392,16 @@ fn priced_lines(o: &wire::Order) -> Vec<api::PricedLine> {
 /// Medusa's totals, each rounded to cents (half away from zero); gross is
 /// their sum, as in procure's own totals.
 fn totals(o: &wire::Order, lines: &[api::PricedLine]) -> api::Totals {
-    let net = o.item_subtotal.map(|a| a.0).unwrap_or_else(|| lines.iter().map(|l| l.line_total).sum());
+    // Sums that do not fit show as the largest amount rather than panicking
+    // (a store's numbers are not trusted to be sane).
+    let net = o.item_subtotal.map(|a| a.0).unwrap_or_else(|| {
+        lines.iter().try_fold(Decimal::ZERO, |a, l| a.checked_add(l.line_total)).unwrap_or(Decimal::MAX)
+    });
     let net = money::round_cents(net);
     let shipping = money::round_cents(o.shipping_subtotal.map(|a| a.0).unwrap_or_default());
     let vat = money::round_cents(o.tax_total.map(|a| a.0).unwrap_or_default());
-    api::Totals { currency: o.currency_code.to_uppercase(), net, shipping, vat, gross: net + shipping + vat }
+    let gross = net.checked_add(shipping).and_then(|g| g.checked_add(vat)).unwrap_or(Decimal::MAX);
+    api::Totals { currency: o.currency_code.to_uppercase(), net, shipping, vat, gross }
 }
 
 pub fn order(o: &wire::Order) -> api::Order {

@@ -58,7 +58,7 @@ fn login_sync_search_basket_preview_submit_list() {
     // The basket stays as a template and remembers the order.
     let text = std::fs::read_to_string(home.basket_file("default", "weekly")).unwrap();
     assert!(text.contains(&number), "{text}");
-    assert!(!text.contains("idempotency_key"), "pending submission cleared: {text}");
+    assert!(!text.contains("[pending"), "pending submission cleared: {text}");
 
     let list = home.run(&["--json", "order", "list"]).ok().json();
     assert_eq!(list[0]["number"], number.as_str());
@@ -184,7 +184,7 @@ fn csv_import_adds_good_lines_and_reports_bad_ones() {
     assert_eq!(lines[1]["quantity"], 200);
 
     // JSON report for scripts.
-    let r = home.run(&["--json", "basket", "import", "imp", file.to_str().unwrap()]).fails_with(5);
+    let r = home.run(&["--json", "basket", "import", "imp", file.to_str().unwrap(), "--add"]).fails_with(5);
     assert_eq!(r.json()["problems"].as_array().unwrap().len(), 3);
 }
 
@@ -306,4 +306,23 @@ fn plain_http_to_a_remote_host_is_refused() {
         )
         .fails_with(2);
     assert!(r.stderr().contains("allow_insecure_http"), "{}", r.stderr());
+}
+
+#[test]
+fn preview_shows_by_how_much_an_order_exceeds_the_credit() {
+    let shop = shop_with_catalog();
+    let home = logged_in_synced(&shop, "CRANE"); // credit limit 10,000
+    home.run(&["basket", "new", "big"]).ok();
+    home.run(&["basket", "add", "big", "T-CON-1", "300"]).ok();
+    let json = home.run(&["--json", "order", "preview", "--basket", "big", "--po", "C-1"]).ok().json();
+    let gross: rust_decimal::Decimal = json["preview"]["totals"]["gross"].as_str().unwrap().parse().unwrap();
+    let available: rust_decimal::Decimal = json["preview"]["credit"]["available"].as_str().unwrap().parse().unwrap();
+    let short: rust_decimal::Decimal = json["credit_shortfall"].as_str().unwrap().parse().unwrap();
+    assert_eq!(short, gross - available, "{json}");
+    let text = home.run(&["order", "preview", "--basket", "big", "--po", "C-1"]).ok();
+    assert!(text.stdout().contains(&format!("exceeds your available credit by {short} EUR")), "{}", text.stdout());
+    // Within the credit, nothing is said.
+    home.run(&["basket", "set", "big", "T-CON-1", "1"]).ok();
+    let json = home.run(&["--json", "order", "preview", "--basket", "big", "--po", "C-1"]).ok().json();
+    assert!(json["credit_shortfall"].is_null(), "{json}");
 }

@@ -15,6 +15,7 @@ mod hostile;
 mod json_doc;
 mod medusa_backend;
 mod retry;
+mod safety;
 mod tui_flow;
 mod tui_screens;
 mod tui_tmux;

@@ -270,13 +270,14 @@ fn basket_app() -> App {
     a.cx.baskets = vec!["weekly".into()];
     let now = Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap();
     let mut b = Basket::new("weekly", now);
-    b.lines.push(BasketLine { sku: "P-100233".into(), qty: 12, note: Some("CC-4711".into()) });
+    b.lines.push(BasketLine { sku: "P-100233".into(), qty: 12, note: Some("CC-4711".into()), agreed_price: None });
     baskets_of(&mut a).list = vec![("weekly".into(), Ok(b)), ("broken".into(), Err("broken.toml: line 3".into()))];
     a.cx.basket = Some("weekly".into());
     baskets_of(&mut a).priced = Some(PricedBasket {
         name: "weekly".into(),
         lines: vec![
             PricedBasketLine {
+                agreed_price: None,
                 sku: "P-100233".into(),
                 name: "Deep groove ball bearing 6205-2RSH/C3".into(),
                 qty: 12,
@@ -289,6 +290,7 @@ fn basket_app() -> App {
                 warnings: vec![],
             },
             PricedBasketLine {
+                agreed_price: None,
                 sku: "P-200100".into(),
                 name: "Hex head screw DIN 933 M8x25 A2-70".into(),
                 qty: 150,
@@ -386,17 +388,14 @@ fn checkout_with_a_price_change() {
             basket: priced,
             draft,
             preview,
-            price_changes: vec![PriceChange {
-                sku: "P-100233".into(),
-                quantity: 12,
-                seen: Some(dec!(6.10)),
-                now: dec!(6.30),
-            }],
+            price_changes: vec![PriceChange::new("P-100233", 12, Some(dec!(6.10)), dec!(6.30))],
+            credit_shortfall: None,
         }),
         busy: false,
         error: None,
         placed: None,
         queued: None,
+        allow_duplicate_po: false,
         scroll: 0,
         page: 0,
     });
@@ -626,6 +625,7 @@ fn what_a_shop_lacks_is_hidden_or_marked() {
         error: None,
         placed: None,
         queued: None,
+        allow_duplicate_po: false,
         scroll: 0,
         page: 0,
     });
@@ -766,7 +766,7 @@ fn long_checkout(lines: usize) -> App {
     let draft = procure_client::core::order::draft_from(&priced, &CheckoutOptions::default());
     let mut form = CheckoutForm::new("weekly");
     form.po = Input::new("PO-77");
-    form.preview = Some(Checkout { basket: priced, draft, preview, price_changes: vec![] });
+    form.preview = Some(Checkout { basket: priced, draft, preview, price_changes: vec![], credit_shortfall: None });
     a.open(form);
     a
 }

@@ -351,7 +351,8 @@ fn product_from_row(row: &Row<'_>, existing: Option<&Existing>) -> Result<(Produ
             limits::check_unit_price(price).map_err(|why| format!("list_{why}"))?;
             tiers = serde_json::to_string(&[Tier { min_qty: 1, unit_price: price }]).map_err(|e| e.to_string())?;
         }
-        None if existing.is_none() => return Err("missing list_price".into()),
+        // A new part without a price is price on request: listed, quotable, not orderable.
+        None if existing.is_none() => tiers = "[]".to_string(),
         None => {}
     }
     if let Some(v) = row.amount("vat_rate")? {

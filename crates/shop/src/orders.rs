@@ -176,8 +176,8 @@ pub fn price_draft_with(
             errors.push(line_error(
                 i,
                 line,
-                codes::UNKNOWN_SKU,
-                format!("{} has no price for this company", product.sku),
+                codes::PRICE_ON_REQUEST,
+                format!("{} is price on request — request a quote", product.sku),
             ));
             continue;
         };
@@ -306,6 +306,9 @@ pub fn create(
         )));
     }
 
+    if !draft.allow_duplicate_po {
+        check_po_unused(&tx, company_id, draft.po_number.trim())?;
+    }
     let priced = price_draft(&tx, company_id, user_id, draft, now.date_naive())?;
     if !priced.preview.errors.is_empty() {
         let message = priced
@@ -356,6 +359,30 @@ pub fn create(
     tx.commit()?;
     tracing::info!(order = %order.number, company_id, status = order.status.as_str(), "order placed");
     Ok(Created::New(order))
+}
+
+/// A company's PO number names one order: refused when another order of the
+/// company that is not cancelled carries it.
+fn check_po_unused(conn: &Connection, company_id: i64, po: &str) -> Result<(), ShopError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT data FROM orders WHERE company_id = ?1 AND json_extract(data, '$.po_number') = ?2 ORDER BY id",
+    )?;
+    let mut rows = stmt.query(params![company_id, po])?;
+    while let Some(row) = rows.next()? {
+        let o: Order = serde_json::from_str(&row.get::<_, String>(0)?)?;
+        if o.status != OrderStatus::Cancelled {
+            return Err(ShopError::Conflict {
+                code: codes::DUPLICATE_PO,
+                message: format!(
+                    "PO number {po} is already used by order {} of {}; a new order needs another PO number \
+                     (or allow_duplicate_po)",
+                    o.number,
+                    o.created_at.date_naive()
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Stores a priced order after the last checks: no line problems and enough

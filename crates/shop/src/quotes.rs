@@ -297,6 +297,7 @@ pub fn accept(
         ship_complete: accept.ship_complete,
         shipping_method: accept.shipping_method.clone(),
         comment: accept.comment.clone(),
+        allow_duplicate_po: false,
     };
     let priced = orders::price_draft_with(&tx, company_id, user_id, &draft, now.date_naive(), Some(&agreed))?;
     let (_, order) = orders::place(&tx, company_id, user_id, &draft, priced, now, Some(q.number.clone()))?;

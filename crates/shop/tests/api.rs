@@ -553,6 +553,8 @@ async fn above_the_order_limit_an_order_waits_for_approval() {
     assert_eq!(order.status, procure_protocol::api::OrderStatus::PendingApproval);
     assert_eq!(order.placed_by, "buyer");
 
+    // Another order needs its own PO number.
+    let body = draft("PO-BIG-2", &[(&p.sku, qty)]);
     let resp = s.create(&admin, Some("big-2"), &body).await;
     let order: Order = resp.json().await.unwrap();
     assert_eq!(order.status, procure_protocol::api::OrderStatus::Placed, "the admin has no limit");
@@ -568,7 +570,7 @@ T-1,Good part one,MPN-1,1,7.80,10,Steel
 T-3,Bad pack size,MPN-3,many,1.00,1,
 T-4,,MPN-4,1,1.00,1,
 T-5,Good part two,MPN-5,10,\"0,0834\",500,
-T-6,Missing price,MPN-6,1,,1,
+T-6,Price on request,MPN-6,1,,1,
 ";
     let prices = "\
 company,sku,min_qty,unit_price
@@ -579,8 +581,8 @@ ACME,T-99,1,5.00
 BOLT,T-5,1,abc
 ";
     let report = s.import(catalog, Some(prices));
-    assert_eq!(report.loaded, 2, "{report:?}");
-    assert_eq!(report.rejected, 7, "{report:?}");
+    assert_eq!(report.loaded, 3, "{report:?}");
+    assert_eq!(report.rejected, 6, "{report:?}");
     let lines: Vec<(String, u64)> = report.errors.iter().map(|e| (e.file.clone(), e.line)).collect();
     assert_eq!(
         lines,
@@ -588,7 +590,6 @@ BOLT,T-5,1,abc
             ("catalog.csv".to_string(), 3),
             ("catalog.csv".to_string(), 4),
             ("catalog.csv".to_string(), 5),
-            ("catalog.csv".to_string(), 7),
             ("prices.csv".to_string(), 4),
             ("prices.csv".to_string(), 5),
             ("prices.csv".to_string(), 6),
@@ -598,11 +599,10 @@ BOLT,T-5,1,abc
     assert!(reasons[0].contains("missing sku"));
     assert!(reasons[1].contains("pack_size"), "{}", reasons[1]);
     assert!(reasons[2].contains("missing name"));
-    assert!(reasons[3].contains("list_price"));
-    assert!(reasons[4].contains("unknown company"));
-    assert!(reasons[5].contains("unknown sku"));
-    assert!(reasons[6].contains("unit_price"));
-    assert!(report.summary().starts_with("loaded 2, updated 0, rejected 7"));
+    assert!(reasons[3].contains("unknown company"));
+    assert!(reasons[4].contains("unknown sku"));
+    assert!(reasons[5].contains("unit_price"));
+    assert!(report.summary().starts_with("loaded 3, updated 0, rejected 6"));
 
     // Every company sees the good parts: ACME at its contract, BOLT at list.
     let acme = s.login("ACME", "buyer").await;
@@ -619,6 +619,39 @@ BOLT,T-5,1,abc
     assert_eq!(t1.attributes[0].name, "Material");
     let t5 = items.iter().find(|p| p.sku == "T-5").unwrap();
     assert_eq!((t5.pack_size, t5.stock), (10, 500));
+    // A part without a list price is listed, price on request: no tiers.
+    assert!(items.iter().any(|p| p.sku == "T-6"));
+    assert!(bolt_prices.get("T-6").is_none_or(|e| e.tiers.is_empty()), "{:?}", bolt_prices.get("T-6"));
+}
+
+#[tokio::test]
+async fn a_po_number_names_one_order_unless_a_duplicate_is_allowed() {
+    let s = start().await;
+    let buyer = s.login("ACME", "buyer").await;
+    let (items, _) = s.catalog(&buyer, None, 5000).await;
+    let p = plain_part(&items);
+    let body = draft("PO-ONCE", &[(&p.sku, 1)]);
+    let first: Order = s.create(&buyer, Some("once-1"), &body).await.json().await.unwrap();
+    // The same key and draft again is a replay, not a duplicate.
+    let again = s.create(&buyer, Some("once-1"), &body).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    // Another key with the same PO number is refused, naming the order.
+    let dup = s.create(&buyer, Some("once-2"), &body).await;
+    assert_eq!(dup.status(), StatusCode::CONFLICT);
+    let err: serde_json::Value = dup.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "duplicate_po");
+    assert!(err["error"]["message"].as_str().unwrap().contains(&first.number), "{err}");
+    // Unless the draft allows it.
+    let mut allowed = body.clone();
+    allowed["allow_duplicate_po"] = json!(true);
+    let second = s.create(&buyer, Some("once-3"), &allowed).await;
+    assert_eq!(second.status(), StatusCode::CREATED);
+    // Another company may use the same PO number.
+    let bolt = s.login("BOLT", "buyer").await;
+    let (bolt_items, _) = s.catalog(&bolt, None, 5000).await;
+    let bp = plain_part(&bolt_items);
+    let resp = s.create(&bolt, Some("once-1"), &draft("PO-ONCE", &[(&bp.sku, 1)])).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
 }
 
 #[tokio::test]

@@ -30,6 +30,14 @@ pub struct Basket {
     /// Quote requests made from this basket (number and date), newest last.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quotes: Vec<PlacedOrder>,
+    /// The last order placed from this basket with its key and draft: the
+    /// same submission again (a rerun, a second process) is a replay of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_submission: Option<Submission>,
+    /// The `name` written inside the file when it differs from the file's
+    /// name (a copied file): the file's name wins, this is only reported.
+    #[serde(skip)]
+    pub name_in_file: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -39,6 +47,11 @@ pub struct BasketLine {
     /// A line note such as a cost centre.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The unit price the buyer agreed to: seen and accepted (adding the
+    /// part, a priced basket shown at a terminal) or paid on the last order.
+    /// A submission at another price stops unless that change is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreed_price: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -46,6 +59,17 @@ pub struct PendingSubmission {
     pub idempotency_key: String,
     pub po_number: String,
     pub started_at: DateTime<Utc>,
+    /// The order as it is sent, with the prices the buyer accepted: a
+    /// waiting submission is resumed with exactly this and the same key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft: Option<crate::api::OrderDraft>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Submission {
+    pub idempotency_key: String,
+    pub order: String,
+    pub draft: crate::api::OrderDraft,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -125,6 +149,15 @@ impl Basket {
             orders: vec![],
             pending_quote: None,
             quotes: vec![],
+            last_submission: None,
+            name_in_file: None,
+        }
+    }
+
+    /// Records the unit price the buyer agreed to for a line.
+    pub fn agree(&mut self, sku: &str, price: Option<Decimal>) {
+        if let Some(l) = self.lines.iter_mut().find(|l| l.sku == sku) {
+            l.agreed_price = price;
         }
     }
 
@@ -140,7 +173,9 @@ impl Basket {
         check_qty(product, total)?;
         match self.lines.iter_mut().find(|l| l.sku == product.sku) {
             Some(l) => l.qty = total,
-            None => self.lines.push(BasketLine { sku: product.sku.clone(), qty: total, note: None }),
+            None => {
+                self.lines.push(BasketLine { sku: product.sku.clone(), qty: total, note: None, agreed_price: None })
+            }
         }
         Ok(total)
     }
@@ -150,7 +185,7 @@ impl Basket {
         check_qty(product, qty)?;
         match self.lines.iter_mut().find(|l| l.sku == product.sku) {
             Some(l) => l.qty = qty,
-            None => self.lines.push(BasketLine { sku: product.sku.clone(), qty, note: None }),
+            None => self.lines.push(BasketLine { sku: product.sku.clone(), qty, note: None, agreed_price: None }),
         }
         Ok(())
     }
@@ -179,6 +214,9 @@ pub fn check_qty(product: &Product, qty: u32) -> Result<(), BasketError> {
     QuantityRules::of(product).check(qty).map_err(|error| BasketError::Quantity { sku: product.sku.clone(), error })
 }
 
+/// The warning of a part without a price in the buyer's price list.
+pub const PRICE_ON_REQUEST: &str = "price on request — request a quote";
+
 /// Read access to the parts and prices a basket is priced against.
 pub trait PartLookup {
     fn product(&self, sku: &str) -> Option<Product>;
@@ -195,6 +233,9 @@ pub struct PricedBasketLine {
     pub qty: u32,
     pub note: Option<String>,
     pub unit_price: Option<Decimal>,
+    /// The price the buyer agreed to, when known; it differs from
+    /// `unit_price` when the price list changed since.
+    pub agreed_price: Option<Decimal>,
     pub line_total: Option<Decimal>,
     pub vat_rate: Option<Decimal>,
     pub stock: Option<u32>,
@@ -237,7 +278,7 @@ pub fn price(basket: &Basket, lookup: &impl PartLookup) -> PricedBasket {
         }
         let unit_price = prices.as_ref().and_then(|e| money::unit_price_for(&e.tiers, l.qty));
         if product.is_some() && unit_price.is_none() {
-            warnings.push("no price in your price list".to_string());
+            warnings.push(PRICE_ON_REQUEST.to_string());
         }
         let line_total = unit_price.and_then(|u| money::checked_line_total(u, l.qty));
         if unit_price.is_some() && line_total.is_none() {
@@ -255,6 +296,7 @@ pub fn price(basket: &Basket, lookup: &impl PartLookup) -> PricedBasket {
             qty: l.qty,
             note: l.note.clone(),
             unit_price,
+            agreed_price: l.agreed_price,
             line_total,
             vat_rate: prices.as_ref().map(|e| e.vat_rate),
             stock: product.as_ref().map(|p| p.stock),
@@ -342,7 +384,7 @@ pub(crate) mod tests {
         let lookup = Lookup(HashMap::from([("A".to_string(), (p.clone(), entry))]));
         let mut b = Basket::new("x", Utc::now());
         b.set(&p, 12).unwrap();
-        b.lines.push(BasketLine { sku: "GONE".into(), qty: 1, note: None });
+        b.lines.push(BasketLine { sku: "GONE".into(), qty: 1, note: None, agreed_price: None });
         let priced = price(&b, &lookup);
         assert_eq!(priced.lines[0].unit_price, Some(dec!(1.50)));
         assert_eq!(priced.lines[0].line_total, Some(dec!(18.00)));

@@ -16,6 +16,19 @@ pub struct CheckoutOptions {
     pub ship_complete: bool,
     pub shipping_method: Option<String>,
     pub comment: Option<String>,
+    /// Place the order even if the PO number is on another open order.
+    pub allow_duplicate_po: bool,
+}
+
+/// A date as buyers type it: YYYY-MM-DD.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| format!("{t:?} is not a date like 2026-12-24"))
+}
+
+/// An optional date field: empty means none.
+pub fn parse_optional_date(text: &str) -> Result<Option<NaiveDate>, String> {
+    if text.trim().is_empty() { Ok(None) } else { parse_date(text).map(Some) }
 }
 
 /// Validates the order header a buyer typed.
@@ -35,7 +48,8 @@ pub fn validate_options(opts: &CheckoutOptions, today: NaiveDate) -> Result<(), 
     Ok(())
 }
 
-/// The draft sent to the shop: each line carries the unit price the buyer saw.
+/// The draft sent to the shop: each line carries the unit price the buyer
+/// agreed to (or, for a line without one, the price the basket shows now).
 pub fn draft_from(priced: &PricedBasket, opts: &CheckoutOptions) -> OrderDraft {
     OrderDraft {
         po_number: opts.po_number.trim().to_string(),
@@ -45,7 +59,7 @@ pub fn draft_from(priced: &PricedBasket, opts: &CheckoutOptions) -> OrderDraft {
             .map(|l| DraftLine {
                 sku: l.sku.clone(),
                 quantity: l.qty,
-                expected_unit_price: l.unit_price,
+                expected_unit_price: l.agreed_price.or(l.unit_price),
                 note: l.note.clone(),
             })
             .collect(),
@@ -54,6 +68,7 @@ pub fn draft_from(priced: &PricedBasket, opts: &CheckoutOptions) -> OrderDraft {
         ship_complete: opts.ship_complete,
         shipping_method: opts.shipping_method.clone(),
         comment: opts.comment.clone().filter(|c| !c.trim().is_empty()),
+        allow_duplicate_po: opts.allow_duplicate_po,
     }
 }
 
@@ -61,8 +76,40 @@ pub fn draft_from(priced: &PricedBasket, opts: &CheckoutOptions) -> OrderDraft {
 pub struct PriceChange {
     pub sku: String,
     pub quantity: u32,
+    /// The agreed (or shown) unit price; `None` when the buyer never saw one.
     pub seen: Option<Decimal>,
     pub now: Decimal,
+    /// The change in percent of `seen`, one decimal (+500.0 for 6×).
+    pub percent: Option<Decimal>,
+}
+
+impl PriceChange {
+    pub fn new(sku: &str, quantity: u32, seen: Option<Decimal>, now: Decimal) -> PriceChange {
+        let percent = seen.filter(|s| !s.is_zero()).map(|s| {
+            ((now - s) * Decimal::ONE_HUNDRED / s)
+                .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        });
+        PriceChange { sku: sku.to_string(), quantity, seen, now, percent }
+    }
+
+    pub fn percent(&self) -> Option<Decimal> {
+        self.percent
+    }
+
+    /// A price that went up, or one nobody saw before.
+    pub fn is_increase(&self) -> bool {
+        self.seen.is_none_or(|s| self.now > s)
+    }
+
+    /// "6.90 → 41.40 (+500.0 %)"
+    pub fn describe(&self) -> String {
+        let seen = self.seen.map(crate::core::money::format_amount).unwrap_or_else(|| "no price".into());
+        let pct = self
+            .percent()
+            .map(|p| format!(" ({}{p:.1} %)", if p > Decimal::ZERO { "+" } else { "" }))
+            .unwrap_or_default();
+        format!("{seen} → {}{pct}", crate::core::money::format_amount(self.now))
+    }
 }
 
 /// The shop's priced line for each draft line, matched by SKU and quantity
@@ -81,16 +128,18 @@ fn matched<'a>(draft: &'a OrderDraft, preview: &'a Preview) -> Vec<(usize, &'a c
     out
 }
 
-/// Lines whose unit price on the shop differs from what the draft showed.
+/// Lines whose unit price on the shop differs from the one in the draft.
 pub fn price_changes(draft: &OrderDraft, preview: &Preview) -> Vec<PriceChange> {
     matched(draft, preview)
         .into_iter()
         .filter(|(i, p)| draft.lines[*i].expected_unit_price != Some(p.unit_price))
-        .map(|(i, p)| PriceChange {
-            sku: draft.lines[i].sku.clone(),
-            quantity: draft.lines[i].quantity,
-            seen: draft.lines[i].expected_unit_price,
-            now: p.unit_price,
+        .map(|(i, p)| {
+            PriceChange::new(
+                &draft.lines[i].sku,
+                draft.lines[i].quantity,
+                draft.lines[i].expected_unit_price,
+                p.unit_price,
+            )
         })
         .collect()
 }
@@ -145,12 +194,17 @@ mod tests {
             ship_complete: false,
             shipping_method: None,
             comment: None,
+            allow_duplicate_po: false,
         };
         let pv = preview(&[("A", dec!(1.00)), ("B", dec!(2.10))]);
         let changes = price_changes(&draft, &pv);
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].sku, "B");
         assert_eq!(changes[0].now, dec!(2.10));
+        assert_eq!(changes[0].percent, Some(dec!(5.0)));
+        assert_eq!(changes[0].describe(), "2.00 → 2.10 (+5.0 %)");
+        assert_eq!(PriceChange::new("S", 1, Some(dec!(6.90)), dec!(41.40)).percent, Some(dec!(500.0)));
+        assert!(!PriceChange::new("S", 1, Some(dec!(2)), dec!(1.5)).is_increase());
         let accepted = accept_prices(&draft, &pv);
         assert!(price_changes(&accepted, &pv).is_empty());
         // A shop that leaves out a line it cannot price does not shift the others.
@@ -158,6 +212,14 @@ mod tests {
         let changes = price_changes(&draft, &pv);
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].sku, "B");
+    }
+
+    #[test]
+    fn dates_as_typed() {
+        assert_eq!(parse_date(" 2026-12-24 ").unwrap(), NaiveDate::from_ymd_opt(2026, 12, 24).unwrap());
+        assert!(parse_date("24.12.2026").unwrap_err().contains("not a date like"));
+        assert_eq!(parse_optional_date("  ").unwrap(), None);
+        assert!(parse_optional_date("2026-13-01").is_err());
     }
 
     #[test]

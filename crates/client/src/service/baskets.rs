@@ -1,11 +1,13 @@
 //! Changing baskets by SKU or type number, importing and exporting lists.
+//! Every change reads the basket file, changes it and writes it back in one
+//! step, so a face never writes a basket it read earlier.
 
+use super::catalog::Catalog;
 use super::{Context, Error, Result};
 use crate::core::basket::{self, Basket, BasketError, PricedBasket};
 use crate::core::import::{ImportProblem, parse_lines};
-use crate::search::SearchIndex;
-use crate::service::search::{load_index, resolve};
-use crate::store::cache::CatalogCache;
+use crate::core::quantity::QuantityRules;
+use crate::store::baskets::Listed;
 use chrono::Utc;
 use serde::Serialize;
 
@@ -16,10 +18,44 @@ pub fn create(ctx: &Context, name: &str) -> Result<Basket> {
     Ok(b)
 }
 
+/// Every basket file, each loaded or with the reason it cannot be.
+pub fn list(ctx: &Context) -> Result<Vec<Listed>> {
+    Ok(ctx.baskets().list()?)
+}
+
+/// As `list`, the most recently used basket first.
+pub fn list_by_use(ctx: &Context) -> Result<Vec<Listed>> {
+    Ok(ctx.baskets().list_by_use()?)
+}
+
+/// Records that a basket was used now (shown, added to): it lists first.
+pub fn mark_used(ctx: &Context, name: &str) -> Result<()> {
+    Ok(ctx.baskets().mark_used(name)?)
+}
+
+pub fn load(ctx: &Context, name: &str) -> Result<Basket> {
+    Ok(ctx.baskets().load(name)?)
+}
+
+pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<()> {
+    Ok(ctx.baskets().rename(old, new)?)
+}
+
+pub fn delete(ctx: &Context, name: &str) -> Result<()> {
+    Ok(ctx.baskets().delete(name)?)
+}
+
+/// The basket priced from the cache.
 pub fn priced(ctx: &Context, name: &str) -> Result<PricedBasket> {
     let b = ctx.baskets().load(name)?;
     let cache = ctx.cache()?;
     Ok(basket::price(&b, &cache))
+}
+
+/// The basket priced from an open catalog.
+pub fn priced_in(ctx: &Context, catalog: &Catalog, name: &str) -> Result<PricedBasket> {
+    let b = ctx.baskets().load(name)?;
+    Ok(basket::price(&b, catalog.cache()))
 }
 
 pub enum Change {
@@ -27,38 +63,103 @@ pub enum Change {
     Set(u32),
 }
 
-/// Adds to or sets a line; returns the line's quantity afterwards.
-pub fn change(ctx: &Context, name: &str, part: &str, change: Change) -> Result<(String, u32)> {
-    let store = ctx.baskets();
-    let mut b = store.load(name)?;
-    let cache = ctx.synced_cache()?;
-    let index = load_index(&cache)?;
-    let product = resolve(&cache, &index, part)?;
-    let qty = match change {
-        Change::Add(q) => b.add(&product, q)?,
-        Change::Set(q) => {
-            b.set(&product, q)?;
-            q
+/// Adds to or sets a line; returns the part's SKU and the line's quantity
+/// afterwards. The price for that quantity, which the buyer is shown, is the
+/// line's agreed price from then on.
+pub fn change(ctx: &Context, catalog: &Catalog, name: &str, part: &str, change: Change) -> Result<(String, u32)> {
+    let product = catalog.resolve(part)?;
+    let sku = product.sku.clone();
+    let qty = edit(ctx, name, |b| {
+        let qty = match change {
+            Change::Add(q) => b.add(&product, q)?,
+            Change::Set(q) => {
+                b.set(&product, q)?;
+                q
+            }
+        };
+        b.agree(&product.sku, catalog.unit_price(&product.sku, qty));
+        Ok(qty)
+    })?;
+    Ok((sku, qty))
+}
+
+/// Records prices the buyer was shown and accepted as the agreed ones
+/// (`(sku, unit price)`); lines not named keep theirs.
+pub fn agree(ctx: &Context, name: &str, prices: &[(String, rust_decimal::Decimal)]) -> Result<()> {
+    edit(ctx, name, |b| {
+        for (sku, p) in prices {
+            b.agree(sku, Some(*p));
         }
-    };
-    store.save(&b)?;
-    Ok((product.sku, qty))
+        Ok(())
+    })
+}
+
+/// After a priced basket was shown: lines that had no agreed price yet get
+/// the one shown (nothing is written when every line has one).
+pub fn agree_missing(ctx: &Context, priced: &PricedBasket) -> Result<()> {
+    let missing: Vec<(String, rust_decimal::Decimal)> = priced
+        .lines
+        .iter()
+        .filter(|l| l.agreed_price.is_none())
+        .filter_map(|l| Some((l.sku.clone(), l.unit_price?)))
+        .collect();
+    if missing.is_empty() { Ok(()) } else { agree(ctx, &priced.name, &missing) }
+}
+
+/// Lines whose price list price differs from the agreed price.
+pub fn changed_since_agreed(priced: &PricedBasket) -> Vec<crate::core::order::PriceChange> {
+    priced
+        .lines
+        .iter()
+        .filter_map(|l| {
+            let (agreed, now) = (l.agreed_price?, l.unit_price?);
+            (agreed != now).then(|| crate::core::order::PriceChange::new(&l.sku, l.qty, Some(agreed), now))
+        })
+        .collect()
+}
+
+/// How lines go into a basket that has lines already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Merge {
+    /// Refuse: the buyer must say which (a new or empty basket needs neither).
+    #[default]
+    Ask,
+    /// Sum the quantities with what is there.
+    Add,
+    /// The basket becomes the file or order.
+    Replace,
+}
+
+/// Applies `merge` to a basket about to receive lines.
+pub(crate) fn prepare_merge(b: &mut Basket, merge: Merge, what: &str) -> Result<()> {
+    match merge {
+        _ if b.lines.is_empty() => Ok(()),
+        Merge::Ask => Err(Error::Rejected(format!(
+            "basket {:?} already has {} lines: --add adds the quantities of {what} to them, --replace makes the \
+             basket {what}",
+            b.name,
+            b.lines.len()
+        ))),
+        Merge::Add => Ok(()),
+        Merge::Replace => {
+            b.lines.clear();
+            Ok(())
+        }
+    }
 }
 
 pub fn remove(ctx: &Context, name: &str, sku: &str) -> Result<()> {
-    let store = ctx.baskets();
-    let mut b = store.load(name)?;
-    b.remove(sku)?;
-    store.save(&b)?;
-    Ok(())
+    edit(ctx, name, |b| Ok(b.remove(sku)?))
 }
 
 pub fn note(ctx: &Context, name: &str, sku: &str, note: Option<String>) -> Result<()> {
-    let store = ctx.baskets();
-    let mut b = store.load(name)?;
-    b.set_note(sku, note)?;
-    store.save(&b)?;
-    Ok(())
+    edit(ctx, name, |b| Ok(b.set_note(sku, note)?))
+}
+
+/// Reads, changes and writes one basket under its lock; nothing is written
+/// when `f` fails.
+fn edit<T>(ctx: &Context, name: &str, f: impl FnOnce(&mut Basket) -> Result<T>) -> Result<T> {
+    ctx.baskets().update(name, f)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,36 +181,38 @@ pub struct AddedLine {
 
 /// [`import_text`] for a file's bytes in whatever encoding a spreadsheet
 /// saved them (see [`crate::core::import::decode`]).
-pub fn import_bytes(ctx: &Context, name: &str, bytes: &[u8]) -> Result<ImportReport> {
+pub fn import_bytes(ctx: &Context, catalog: &Catalog, name: &str, bytes: &[u8], merge: Merge) -> Result<ImportReport> {
     // A workbook itself, not its CSV: say so instead of reporting every line.
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xd0\xcf\x11\xe0") {
         return Err(Error::Rejected(
             "this is a spreadsheet workbook (.xlsx/.xls), not CSV: save it as CSV (\"CSV UTF-8\" or \"CSV (semicolon separated)\") and import that".into(),
         ));
     }
-    import_text(ctx, name, &crate::core::import::decode(bytes))
+    import_text(ctx, catalog, name, &crate::core::import::decode(bytes), merge)
 }
 
 /// Adds every good line of a `sku,qty` list; each bad line is reported with
-/// its number and reason. Nothing is saved twice: one write at the end.
-pub fn import_text(ctx: &Context, name: &str, text: &str) -> Result<ImportReport> {
+/// its number and reason. One write at the end, none when nothing was added.
+/// Into a basket with lines, `merge` says whether to add or replace.
+pub fn import_text(ctx: &Context, catalog: &Catalog, name: &str, text: &str, merge: Merge) -> Result<ImportReport> {
     let store = ctx.baskets();
+    let _lock = store.lock(name)?;
     let mut b = store.load(name)?;
-    let cache = ctx.synced_cache()?;
-    let index = load_index(&cache)?;
-    let report = apply_lines(&mut b, &cache, &index, text);
-    if !report.added.is_empty() {
+    prepare_merge(&mut b, merge, "the file")?;
+    let report = apply_lines(&mut b, catalog, text);
+    if !report.added.is_empty() || merge == Merge::Replace {
         store.save(&b)?;
     }
     Ok(report)
 }
 
-pub fn apply_lines(b: &mut Basket, cache: &CatalogCache, index: &SearchIndex, text: &str) -> ImportReport {
+fn apply_lines(b: &mut Basket, catalog: &Catalog, text: &str) -> ImportReport {
     let (lines, mut problems) = parse_lines(text);
     let mut added = Vec::new();
     for l in lines {
-        let outcome = resolve(cache, index, &l.sku).and_then(|p| {
+        let outcome = catalog.resolve(&l.sku).and_then(|p| {
             let q = b.add(&p, l.qty)?;
+            b.agree(&p.sku, catalog.unit_price(&p.sku, q));
             if l.note.is_some() {
                 b.set_note(&p.sku, l.note.clone())?;
             }
@@ -129,6 +232,31 @@ fn reason(e: &BasketError) -> String {
         BasketError::Quantity { error, .. } => error.to_string(),
         other => other.to_string(),
     }
+}
+
+/// Creates basket `name` from the first hit of each query, a few of each
+/// part (a valid quantity), unless it exists. Returns whether it was created.
+pub fn create_sample(ctx: &Context, catalog: &Catalog, name: &str, queries: &[&str]) -> Result<bool> {
+    let store = ctx.baskets();
+    if store.exists(name) {
+        return Ok(false);
+    }
+    basket::validate_name(name).map_err(Error::Rejected)?;
+    let mut b = Basket::new(name, Utc::now());
+    for q in queries {
+        let (rows, _) = catalog.search(q, 1, None)?;
+        if let Some(r) = rows.first()
+            && let Some(p) = catalog.cache().get_product(&r.sku)?
+        {
+            let rules = QuantityRules::of(&p);
+            let qty = rules.smallest() * if p.pack_size > 1 { 1 } else { 4 };
+            if let Ok(q) = b.add(&p, rules.next_valid(qty)) {
+                b.agree(&p.sku, catalog.unit_price(&p.sku, q));
+            }
+        }
+    }
+    store.create(&b)?;
+    Ok(true)
 }
 
 /// How a CSV export is written. `Default` is plain CSV (`,`, decimal

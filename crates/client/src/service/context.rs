@@ -9,13 +9,15 @@ use crate::store::{Paths, credentials};
 use chrono::Utc;
 use std::time::Duration;
 
+/// Its fields are private: a face reads settings through the accessors and
+/// does everything else through the services, never the shop or the files.
 pub struct Context {
-    pub paths: Paths,
-    pub config: Config,
-    pub profile_name: String,
-    pub profile: Profile,
-    pub shop: Box<dyn Shop>,
-    pub logged_in: bool,
+    pub(crate) paths: Paths,
+    pub(crate) config: Config,
+    pub(crate) profile_name: String,
+    pub(crate) profile: Profile,
+    pub(crate) shop: Box<dyn Shop>,
+    pub(crate) logged_in: bool,
 }
 
 pub fn timeouts(config: &Config) -> Timeouts {
@@ -36,6 +38,28 @@ impl Context {
         Ok(Context { paths, config, profile_name, profile, shop, logged_in })
     }
 
+    pub fn profile_name(&self) -> &str {
+        &self.profile_name
+    }
+
+    /// The shop's address as configured.
+    pub fn shop_url(&self) -> &str {
+        &self.profile.shop
+    }
+
+    /// The settings of config.toml (keys, colours, search limit, …).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn capabilities(&self) -> crate::backend::Capabilities {
+        self.shop.capabilities()
+    }
+
+    pub fn logged_in(&self) -> bool {
+        self.logged_in
+    }
+
     pub fn require_login(&self) -> Result<()> {
         if self.logged_in {
             Ok(())
@@ -47,12 +71,12 @@ impl Context {
         }
     }
 
-    pub fn cache(&self) -> Result<CatalogCache> {
+    pub(crate) fn cache(&self) -> Result<CatalogCache> {
         Ok(CatalogCache::open(&self.paths.cache_db(&self.profile_name))?)
     }
 
     /// The cache, failing with a hint when nothing was synced yet.
-    pub fn synced_cache(&self) -> Result<CatalogCache> {
+    pub(crate) fn synced_cache(&self) -> Result<CatalogCache> {
         let cache = self.cache()?;
         if cache.marks()?.synced_at.is_none() {
             return Err(Error::Rejected(format!(
@@ -63,9 +87,49 @@ impl Context {
         Ok(cache)
     }
 
-    pub fn baskets(&self) -> BasketStore {
+    pub(crate) fn baskets(&self) -> BasketStore {
         BasketStore::new(self.paths.baskets_dir(&self.profile_name))
     }
+}
+
+/// What a buyer gives at login; what is missing comes from the existing profile.
+#[derive(Debug, Clone, Default)]
+pub struct LoginFields {
+    pub shop: Option<String>,
+    pub company: Option<String>,
+    pub user: Option<String>,
+    pub allow_insecure_http: bool,
+}
+
+/// The profile name and settings a login will use: the asked (or default)
+/// profile, with what was not given filled from it, so a re-login is short.
+/// The shop's address is checked (TLS, or plain http only to loopback).
+pub fn login_profile(paths: &Paths, asked: Option<&str>, given: &LoginFields) -> Result<(String, Profile)> {
+    let config = Config::load(&paths.config_file)?;
+    let existing = config.pick_profile(asked).ok();
+    let name = asked
+        .map(str::to_string)
+        .or_else(|| existing.as_ref().map(|(n, _)| n.clone()))
+        .unwrap_or_else(|| "default".into());
+    let old = existing.filter(|(n, _)| *n == name).map(|(_, p)| p);
+    let pick = |given: &Option<String>, old: Option<&String>, what: &str| {
+        given.clone().or_else(|| old.cloned()).ok_or_else(|| Error::Usage(format!("--{what} is required")))
+    };
+    let base = old.clone().unwrap_or_default();
+    let profile = Profile {
+        backend: old.as_ref().map(|p| p.backend).unwrap_or(config::BackendKind::Procure),
+        shop: pick(&given.shop, old.as_ref().map(|p| &p.shop), "shop")?,
+        // Whether the shop needs a company is the backend's to say (at login).
+        company: given.company.clone().unwrap_or(base.company),
+        user: pick(&given.user, old.as_ref().map(|p| &p.user), "user")?,
+        allow_insecure_http: given.allow_insecure_http || base.allow_insecure_http,
+        // Backend settings (e.g. Medusa's publishable key) come from config.toml.
+        publishable_key: base.publishable_key,
+        region_id: base.region_id,
+        payment_provider: base.payment_provider,
+    };
+    crate::backend::http::checked_base_url(&profile.shop, profile.allow_insecure_http)?;
+    Ok((name, profile))
 }
 
 /// Logs in and keeps the token (0600). The password is used once and never stored.
@@ -88,6 +152,11 @@ pub async fn login(paths: &Paths, name: &str, profile: Profile, password: &str) 
     Context::open(paths.clone(), Some(name))
 }
 
+/// Logs in again on the context's profile (after a session expired).
+pub async fn relogin(ctx: &Context, password: &str) -> Result<Context> {
+    login(&ctx.paths, &ctx.profile_name, ctx.profile.clone(), password).await
+}
+
 /// Ends the session on the shop (best effort) and forgets the token.
 pub async fn logout(ctx: &Context) -> Result<bool> {
     if ctx.logged_in
@@ -96,4 +165,15 @@ pub async fn logout(ctx: &Context) -> Result<bool> {
         tracing::warn!(error = %e, "logout on the shop failed; forgetting the token anyway");
     }
     Ok(credentials::remove(&ctx.paths.token_file(&ctx.profile_name))?)
+}
+
+/// Who is logged in, as the shop says now (its text is cleaned as it is read).
+pub async fn me(ctx: &Context) -> Result<crate::api::Me> {
+    ctx.require_login()?;
+    Ok(ctx.shop.me().await?)
+}
+
+/// Who was logged in at the last sync (offline), if anyone.
+pub fn cached_me(ctx: &Context) -> Option<crate::api::Me> {
+    ctx.cache().ok()?.me().ok()?
 }

@@ -3,7 +3,6 @@
 use crate::api::ApiError;
 use crate::backend::BackendError;
 use crate::core::basket::BasketError;
-use crate::core::money::format_amount;
 use crate::core::order::PriceChange;
 use crate::store::StoreError;
 
@@ -88,19 +87,18 @@ pub enum Error {
     AuthNeeded(String),
     #[error("{0}")]
     Internal(String),
-    #[error("prices changed since the basket was priced: {}", describe_changes(.0))]
+    #[error(
+        "prices changed since you agreed to them: {}; nothing was ordered (review, then --yes or --max-increase PCT)",
+        describe_changes(.0)
+    )]
     PricesChanged(Vec<PriceChange>),
+    /// The PO number is on another open order; the message names it.
+    #[error("{0}")]
+    DuplicatePo(String),
 }
 
 fn describe_changes(changes: &[PriceChange]) -> String {
-    changes
-        .iter()
-        .map(|c| {
-            let seen = c.seen.map(format_amount).unwrap_or_else(|| "no price".into());
-            format!("{} {} → {}", c.sku, seen, format_amount(c.now))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    changes.iter().map(|c| format!("{} {}", c.sku, c.describe())).collect::<Vec<_>>().join(", ")
 }
 
 impl Error {
@@ -125,7 +123,9 @@ impl Error {
                 StoreError::NotFound(_) | StoreError::Invalid(_) => ErrorKind::Rejected,
                 StoreError::NoProfile(_) => ErrorKind::AuthNeeded,
             },
-            Error::Basket(_) | Error::Rejected(_) | Error::RejectedWith { .. } => ErrorKind::Rejected,
+            Error::Basket(_) | Error::Rejected(_) | Error::RejectedWith { .. } | Error::DuplicatePo(_) => {
+                ErrorKind::Rejected
+            }
             Error::Usage(_) => ErrorKind::Usage,
             Error::AuthNeeded(_) => ErrorKind::AuthNeeded,
             Error::Internal(_) => ErrorKind::Internal,

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod approvals;
 pub mod baskets;
+pub mod catalog;
 pub mod context;
 pub mod error;
 pub mod history;

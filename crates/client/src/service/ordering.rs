@@ -1,9 +1,10 @@
 //! Previewing and submitting orders without losing or doubling one.
 
+use super::baskets::{Merge, prepare_merge};
 use super::{Context, Error, Result};
 use crate::api::{Order, OrderDraft, Preview, codes};
 use crate::backend::{BackendError, Capabilities};
-use crate::core::basket::{self, PendingSubmission, PlacedOrder, PricedBasket};
+use crate::core::basket::{self, Basket, PendingSubmission, PlacedOrder, PricedBasket, Submission as LastSubmission};
 use crate::core::order::{self, CheckoutOptions, PriceChange};
 use chrono::Utc;
 use serde::Serialize;
@@ -15,17 +16,53 @@ pub struct Checkout {
     pub preview: Preview,
     /// Lines whose price on the shop differs from what the basket showed.
     pub price_changes: Vec<PriceChange>,
+    /// How much the order's gross total is above the available credit (the
+    /// shop refuses such an order); `None` when it fits or there is no limit.
+    pub credit_shortfall: Option<rust_decimal::Decimal>,
+}
+
+/// Which price changes may pass at submit. Decreases always pass.
+#[derive(Debug, Clone, Default)]
+pub struct PriceGuard {
+    /// Every change passes (`--yes`).
+    pub accept_all: bool,
+    /// Increases up to this many percent pass (`--max-increase`).
+    pub max_increase: Option<rust_decimal::Decimal>,
+    /// Changes the buyer was shown and accepted: these pass.
+    pub seen: Vec<PriceChange>,
+}
+
+impl PriceGuard {
+    pub fn passes(&self, c: &PriceChange) -> bool {
+        self.accept_all
+            || !c.is_increase()
+            || self.seen.contains(c)
+            || self.max_increase.is_some_and(|m| c.percent().is_some_and(|p| p <= m))
+    }
+
+    /// The changes that stop the order.
+    pub fn blocked(&self, changes: &[PriceChange]) -> Vec<PriceChange> {
+        changes.iter().filter(|c| !self.passes(c)).cloned().collect()
+    }
+}
+
+/// What became of a submission.
+#[derive(Debug)]
+pub enum Submission {
+    Placed(Box<Submitted>),
+    /// Prices changed that the guard does not let pass: nothing was sent.
+    /// The checkout shows them; submit again with them seen to accept.
+    PricesChanged(Box<Checkout>),
 }
 
 /// The basket priced from the cache; an error naming every line that
 /// cannot be ordered as it is.
-fn price_basket(ctx: &Context, basket_name: &str) -> Result<PricedBasket> {
+fn price_basket(ctx: &Context, b: &Basket) -> Result<PricedBasket> {
     let cache = ctx.synced_cache()?;
-    let b = ctx.baskets().load(basket_name)?;
     if b.lines.is_empty() {
-        return Err(Error::Rejected(format!("basket {basket_name:?} is empty")));
+        return Err(Error::Rejected(format!("basket {:?} is empty", b.name)));
     }
-    let priced = basket::price(&b, &cache);
+    let priced = basket::price(b, &cache);
     if !priced.orderable {
         // One entry per problem, with the basket line it is on: scripts read
         // `error.details`, people read one line each.
@@ -46,7 +83,7 @@ fn price_basket(ctx: &Context, basket_name: &str) -> Result<PricedBasket> {
             .collect();
         let mut skus: Vec<&str> = details.iter().map(|d| d.sku.as_str()).collect();
         skus.dedup();
-        let message = format!("basket {basket_name:?} cannot be ordered as it is: {}", skus.join(", "));
+        let message = format!("basket {:?} cannot be ordered as it is: {}", b.name, skus.join(", "));
         return Err(Error::RejectedWith {
             message: message.clone(),
             details: crate::api::ApiError { code: codes::INVALID_ORDER.into(), message, details },
@@ -55,11 +92,17 @@ fn price_basket(ctx: &Context, basket_name: &str) -> Result<PricedBasket> {
     Ok(priced)
 }
 
-/// Prices the basket locally, then asks the shop to price and check the order.
+/// Prices the basket locally, then asks the shop to price and check the
+/// order. `price_changes` compares the shop's prices with the agreed ones.
 pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -> Result<Checkout> {
+    let b = ctx.baskets().load(basket_name)?;
+    preview_basket(ctx, &b, opts).await
+}
+
+async fn preview_basket(ctx: &Context, b: &Basket, opts: &CheckoutOptions) -> Result<Checkout> {
     ctx.require_login()?;
     check_supported(ctx.shop.capabilities(), opts)?;
-    let priced = price_basket(ctx, basket_name)?;
+    let priced = price_basket(ctx, b)?;
     order::validate_options(opts, Utc::now().date_naive()).map_err(Error::Rejected)?;
     let draft = order::draft_from(&priced, opts);
     let preview = ctx.shop.preview(&draft).await?;
@@ -75,7 +118,14 @@ pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -
         });
     }
     let price_changes = order::price_changes(&draft, &preview);
-    Ok(Checkout { basket: priced, draft, preview, price_changes })
+    let credit_shortfall = credit_shortfall(&preview);
+    Ok(Checkout { basket: priced, draft, preview, price_changes, credit_shortfall })
+}
+
+fn credit_shortfall(preview: &Preview) -> Option<rust_decimal::Decimal> {
+    let available = preview.credit.as_ref()?.available?;
+    let gross = preview.totals.gross;
+    (gross > available).then(|| gross - available)
 }
 
 /// Refuses, before anything is sent, an option the shop cannot carry: the
@@ -93,40 +143,137 @@ fn check_supported(caps: Capabilities, opts: &CheckoutOptions) -> Result<()> {
 #[derive(Debug, Clone, Serialize)]
 pub struct Submitted {
     pub order: Order,
-    /// The shop had this submission already (a retry): no second order was made.
+    /// The shop had this submission already (a retry, a rerun, another
+    /// process submitting the same basket): no second order was made.
     pub replayed: bool,
+    /// Price changes that passed: accepted, within `--max-increase`, or decreases.
     pub accepted_price_changes: Vec<PriceChange>,
+    /// This was an order that waited (shop unreachable) and was now sent.
+    pub resumed: bool,
 }
 
-/// Places the order previewed in `checkout`. Price changes stop it unless
-/// `accept_changes`. The idempotency key is saved with the basket before the
-/// first send and reused on every retry until the shop confirms.
-pub async fn submit(ctx: &Context, basket_name: &str, checkout: &Checkout, accept_changes: bool) -> Result<Submitted> {
-    if !checkout.price_changes.is_empty() && !accept_changes {
-        return Err(Error::PricesChanged(checkout.price_changes.clone()));
-    }
-    let draft = order::accept_prices(&checkout.draft, &checkout.preview);
+/// Waits for a basket's lock without blocking the async runtime.
+async fn lock_basket(ctx: &Context, name: &str) -> Result<crate::store::lock::FileLock> {
+    let store = ctx.baskets();
+    let name = name.to_string();
+    tokio::task::spawn_blocking(move || store.lock(&name))
+        .await
+        .map_err(|e| Error::Internal(format!("waiting for the basket lock: {e}")))?
+        .map_err(Error::from)
+}
+
+/// Previews the basket on the shop and places it when no price change stops
+/// it. The basket stays locked for the whole submission, so concurrent
+/// submissions of one basket make one order and edits wait for it.
+///
+/// - A waiting submission (written before an earlier send that got no
+///   answer) is resumed first: the same draft with the same key.
+/// - The same order as the last one placed from this basket (a rerun of a
+///   script, a second process) reuses its key: the shop replays that order.
+/// - The draft and its key are written to the basket before the first send.
+pub async fn submit(
+    ctx: &Context,
+    basket_name: &str,
+    opts: &CheckoutOptions,
+    guard: &PriceGuard,
+) -> Result<Submission> {
+    ctx.require_login()?;
+    let _lock = lock_basket(ctx, basket_name).await?;
     let store = ctx.baskets();
     let mut b = store.load(basket_name)?;
-    let key = match &b.pending {
-        Some(p) => p.idempotency_key.clone(),
-        None => {
-            let key = uuid::Uuid::new_v4().to_string();
+    if let Some(p) = &b.pending
+        && let Some(draft) = p.draft.clone()
+    {
+        let po = opts.po_number.trim();
+        if !po.is_empty() && po != p.po_number {
+            return Err(Error::Rejected(format!(
+                "basket {basket_name:?} has an order waiting to be sent (PO {}, since {}): send it with \
+                 `procure order submit --basket {basket_name}` or drop it with `procure order discard-pending \
+                 {basket_name}`",
+                p.po_number,
+                p.started_at.format("%Y-%m-%d %H:%M UTC")
+            )));
+        }
+        let key = p.idempotency_key.clone();
+        tracing::info!(basket = basket_name, po = %draft.po_number, "resuming a waiting submission");
+        return send(ctx, basket_name, draft, &key, vec![], true).await.map(|s| Submission::Placed(Box::new(s)));
+    }
+    let checkout = match preview_basket(ctx, &b, opts).await {
+        Ok(c) => c,
+        Err(e) if e.kind() == super::ErrorKind::Unreachable => {
+            // The shop cannot be asked now: the order waits, at the prices the
+            // buyer agreed to (or accepted on the screen); the shop refuses it
+            // later if a price is not that any more.
+            let priced = price_basket(ctx, &b)?;
+            let mut draft = order::draft_from(&priced, opts);
+            for l in &mut draft.lines {
+                if let Some(c) = guard.seen.iter().find(|c| c.sku == l.sku && c.quantity == l.quantity) {
+                    l.expected_unit_price = Some(c.now);
+                }
+            }
+            let key = b.pending.as_ref().map(|p| p.idempotency_key.clone()).unwrap_or_else(new_key);
             b.pending = Some(PendingSubmission {
-                idempotency_key: key.clone(),
+                idempotency_key: key,
                 po_number: draft.po_number.clone(),
                 started_at: Utc::now(),
+                draft: Some(draft),
             });
             store.save(&b)?;
-            key
+            return Err(waits(ctx, basket_name, &e));
         }
+        Err(e) => return Err(e),
     };
+    if !guard.blocked(&checkout.price_changes).is_empty() {
+        return Ok(Submission::PricesChanged(Box::new(checkout)));
+    }
+    let draft = order::accept_prices(&checkout.draft, &checkout.preview);
+    let key = match (&b.pending, &b.last_submission) {
+        (Some(p), _) => p.idempotency_key.clone(),
+        (None, Some(last)) if last.draft == draft && !draft.allow_duplicate_po => last.idempotency_key.clone(),
+        _ => new_key(),
+    };
+    b.pending = Some(PendingSubmission {
+        idempotency_key: key.clone(),
+        po_number: draft.po_number.clone(),
+        started_at: Utc::now(),
+        draft: Some(draft.clone()),
+    });
+    store.save(&b)?;
+    send(ctx, basket_name, draft, &key, checkout.price_changes.clone(), false)
+        .await
+        .map(|s| Submission::Placed(Box::new(s)))
+}
+
+/// Sends a draft whose submission is written to the basket; the caller holds
+/// the basket's lock. What is kept afterwards depends on whether the order
+/// may have reached the shop: only then does the submission keep waiting.
+async fn send(
+    ctx: &Context,
+    basket_name: &str,
+    draft: OrderDraft,
+    key: &str,
+    accepted: Vec<PriceChange>,
+    resumed: bool,
+) -> Result<Submitted> {
+    let store = ctx.baskets();
     tracing::info!(basket = basket_name, po = %draft.po_number, "submitting order");
-    match ctx.shop.create_order(&draft, &key).await {
+    let result = ctx.shop.create_order(&draft, key).await;
+    let mut b = store.load(basket_name)?;
+    let waiting = matches!(
+        &result,
+        Err(BackendError::Unreachable { .. }
+            | BackendError::Timeout { .. }
+            | BackendError::Server(_)
+            | BackendError::Protocol(_)
+            | BackendError::Auth(_)
+            | BackendError::LocalState(_))
+    );
+    if !waiting {
+        b.pending = None;
+    }
+    match result {
         Ok(created) => {
             let order = created.order;
-            let mut b = store.load(basket_name)?;
-            b.pending = None;
             if !b.orders.iter().any(|o| o.number == order.number) {
                 b.orders.push(PlacedOrder {
                     number: order.number.clone(),
@@ -134,14 +281,18 @@ pub async fn submit(ctx: &Context, basket_name: &str, checkout: &Checkout, accep
                     po_number: order.po_number.clone(),
                 });
             }
+            // What was paid is what was agreed, until the buyer accepts another price.
+            for l in &order.lines {
+                b.agree(&l.sku, Some(l.unit_price));
+            }
+            b.last_submission =
+                Some(LastSubmission { idempotency_key: key.to_string(), order: order.number.clone(), draft });
             store.save(&b)?;
             tracing::info!(order = %order.number, replayed = created.replayed, "order placed");
-            Ok(Submitted { order, replayed: created.replayed, accepted_price_changes: checkout.price_changes.clone() })
+            Ok(Submitted { order, replayed: created.replayed, accepted_price_changes: accepted, resumed })
         }
         Err(BackendError::Rejected(e)) if e.code == codes::IDEMPOTENCY_MISMATCH => {
             // The earlier submission did reach the shop, with other content.
-            let mut b = store.load(basket_name)?;
-            b.pending = None;
             store.save(&b)?;
             Err(Error::Rejected(format!(
                 "an earlier submission of this basket was already placed ({}); the basket changed since. \
@@ -149,17 +300,100 @@ pub async fn submit(ctx: &Context, basket_name: &str, checkout: &Checkout, accep
                 e.message
             )))
         }
-        Err(e @ (BackendError::Unreachable { .. } | BackendError::Timeout { .. } | BackendError::Server(_))) => {
-            Err(Error::Backend(BackendError::Unreachable {
-                url: ctx.profile.shop.clone(),
-                reason: format!(
-                    "{e}. The order may or may not have reached the shop: run the same command again — \
-                     it reuses this submission's key, so the order cannot be placed twice"
-                ),
-            }))
+        Err(BackendError::Rejected(e)) if e.code == codes::DUPLICATE_PO => {
+            store.save(&b)?;
+            Err(Error::DuplicatePo(crate::core::sanitize::clean(&e.message)))
         }
-        Err(e) => Err(e.into()),
+        Err(e) if waiting => {
+            store.save(&b)?;
+            Err(waits(ctx, basket_name, &e))
+        }
+        Err(e) => {
+            store.save(&b)?;
+            Err(e.into())
+        }
     }
+}
+
+fn new_key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// The error of a submission that was written to the basket and waits.
+fn waits(ctx: &Context, basket_name: &str, e: &dyn std::fmt::Display) -> Error {
+    Error::Backend(BackendError::Unreachable {
+        url: ctx.profile.shop.clone(),
+        reason: format!(
+            "{e}. The order may or may not have reached the shop; it waits with basket {basket_name:?}: run the \
+             same command again (or `procure order submit --basket {basket_name}`, or start the terminal app) — it \
+             is sent with the same key, so it cannot be placed twice"
+        ),
+    })
+}
+
+/// A submission that waits to be sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Waiting {
+    pub basket: String,
+    pub po_number: String,
+    pub started_at: chrono::DateTime<Utc>,
+    pub lines: usize,
+    /// The draft was written with it, so it can be sent as it was.
+    pub resumable: bool,
+}
+
+/// Every basket with a submission that waits for the shop.
+pub fn pending(ctx: &Context) -> Result<Vec<Waiting>> {
+    Ok(ctx
+        .baskets()
+        .list()?
+        .into_iter()
+        .filter_map(|(name, b)| {
+            let p = b.ok()?.pending?;
+            Some(Waiting {
+                basket: name,
+                po_number: p.po_number,
+                started_at: p.started_at,
+                lines: p.draft.as_ref().map(|d| d.lines.len()).unwrap_or(0),
+                resumable: p.draft.is_some(),
+            })
+        })
+        .collect())
+}
+
+/// Sends every waiting submission (the terminal app does this at start).
+pub async fn resume_all(ctx: &Context) -> Result<Vec<(String, Result<Submitted>)>> {
+    let mut out = Vec::new();
+    for w in pending(ctx)?.into_iter().filter(|w| w.resumable) {
+        let r =
+            submit(ctx, &w.basket, &CheckoutOptions::default(), &PriceGuard::default()).await.and_then(|s| match s {
+                Submission::Placed(s) => Ok(*s),
+                Submission::PricesChanged(c) => {
+                    Err(Error::PricesChanged(PriceGuard::default().blocked(&c.price_changes)))
+                }
+            });
+        out.push((w.basket, r));
+    }
+    Ok(out)
+}
+
+/// Drops a waiting submission. If it did reach the shop, the order stays
+/// there (see `procure order list`); nothing is cancelled.
+pub async fn discard_pending(ctx: &Context, basket_name: &str) -> Result<Waiting> {
+    let _lock = lock_basket(ctx, basket_name).await?;
+    let store = ctx.baskets();
+    let mut b = store.load(basket_name)?;
+    let Some(p) = b.pending.take() else {
+        return Err(Error::Rejected(format!("basket {basket_name:?} has no order waiting to be sent")));
+    };
+    store.save(&b)?;
+    Ok(Waiting {
+        basket: basket_name.to_string(),
+        po_number: p.po_number,
+        started_at: p.started_at,
+        lines: p.draft.as_ref().map(|d| d.lines.len()).unwrap_or(0),
+        resumable: p.draft.is_some(),
+    })
 }
 
 pub async fn list(ctx: &Context, limit: usize) -> Result<Vec<crate::api::OrderSummary>> {
@@ -176,6 +410,52 @@ pub async fn list(ctx: &Context, limit: usize) -> Result<Vec<crate::api::OrderSu
     }
     out.truncate(limit);
     Ok(out)
+}
+
+/// The order history, from the shop or, when it cannot be reached, as last seen.
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    pub orders: Vec<crate::api::OrderSummary>,
+    /// Set when the shop was unreachable: the list is the one seen then.
+    pub cached_at: Option<chrono::DateTime<Utc>>,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+struct SeenOrders {
+    at: chrono::DateTime<Utc>,
+    orders: Vec<crate::api::OrderSummary>,
+}
+
+fn seen_orders_file(ctx: &Context) -> std::path::PathBuf {
+    ctx.paths.profile_dir(&ctx.profile_name).join("orders-seen.json")
+}
+
+/// The order list; each answer of the shop is kept, and shown (marked as
+/// such) while the shop cannot be reached.
+pub async fn history(ctx: &Context, limit: usize) -> Result<History> {
+    match list(ctx, limit).await {
+        Ok(orders) => {
+            let seen = SeenOrders { at: Utc::now(), orders };
+            match serde_json::to_vec(&seen) {
+                Ok(bytes) => {
+                    if let Err(e) = crate::store::atomic::write(&seen_orders_file(ctx), &bytes) {
+                        tracing::warn!(error = %e, "cannot keep the order list for offline use");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot encode the order list"),
+            }
+            Ok(History { orders: seen.orders, cached_at: None })
+        }
+        Err(e) if e.kind() == super::ErrorKind::Unreachable => {
+            let kept =
+                std::fs::read(seen_orders_file(ctx)).ok().and_then(|b| serde_json::from_slice::<SeenOrders>(&b).ok());
+            match kept {
+                Some(s) => Ok(History { orders: s.orders, cached_at: Some(s.at) }),
+                None => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn show(ctx: &Context, number: &str) -> Result<Order> {
@@ -219,16 +499,20 @@ fn sku_reasons<S: serde::Serializer>(items: &[(String, String)], s: S) -> std::r
 /// Copies a past order into a basket (created when missing, otherwise added
 /// to). Discontinued parts are replaced by their successor — reported, never
 /// silently — and price changes since that order are shown.
-pub async fn reorder(ctx: &Context, number: &str, into: &str) -> Result<ReorderReport> {
+/// Into a basket with lines, `merge` says whether to add or replace.
+pub async fn reorder(ctx: &Context, number: &str, into: &str, merge: Merge) -> Result<ReorderReport> {
+    ctx.require_login()?;
+    basket::validate_name(into).map_err(Error::Rejected)?;
     let order = show(ctx, number).await?;
-    reorder_into(ctx, order, into)
+    let _lock = lock_basket(ctx, into).await?;
+    reorder_into(ctx, order, into, merge)
 }
 
-fn reorder_into(ctx: &Context, order: Order, into: &str) -> Result<ReorderReport> {
+fn reorder_into(ctx: &Context, order: Order, into: &str, merge: Merge) -> Result<ReorderReport> {
     let cache = ctx.synced_cache()?;
     let store = ctx.baskets();
-    basket::validate_name(into).map_err(Error::Rejected)?;
     let mut b = if store.exists(into) { store.load(into)? } else { basket::Basket::new(into, Utc::now()) };
+    prepare_merge(&mut b, merge, &format!("order {}", order.number))?;
     let mut lines = Vec::new();
     let mut skipped = Vec::new();
     for l in &order.lines {
@@ -265,6 +549,8 @@ fn reorder_into(ctx: &Context, order: Order, into: &str) -> Result<ReorderReport
         }
         let new_unit_price =
             cache.get_prices(&product.sku)?.and_then(|e| crate::core::money::unit_price_for(&e.tiers, qty));
+        // The report shows this price: it is the agreed one.
+        b.agree(&product.sku, new_unit_price);
         lines.push(ReorderLine {
             ordered_sku: l.sku.clone(),
             sku: product.sku.clone(),
@@ -274,17 +560,76 @@ fn reorder_into(ctx: &Context, order: Order, into: &str) -> Result<ReorderReport
             new_unit_price,
         });
     }
-    if store.exists(into) {
-        store.save(&b)?;
-    } else {
-        store.create(&b)?;
-    }
+    // The basket's lock is held: a plain save, also for a new basket.
+    store.save(&b)?;
     Ok(ReorderReport { order: order.number, basket: into.to_string(), lines, skipped })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal_macros::dec;
+
+    fn change(sku: &str, seen: rust_decimal::Decimal, now: rust_decimal::Decimal) -> PriceChange {
+        PriceChange::new(sku, 1, Some(seen), now)
+    }
+
+    #[test]
+    fn decreases_pass_and_increases_within_the_limit() {
+        let up5 = change("A", dec!(100), dec!(105));
+        let up20 = change("B", dec!(100), dec!(120));
+        let down = change("C", dec!(100), dec!(90));
+        let none = PriceGuard::default();
+        assert_eq!(none.blocked(&[up5.clone(), up20.clone(), down.clone()]), vec![up5.clone(), up20.clone()]);
+        let ten = PriceGuard { max_increase: Some(dec!(10)), ..Default::default() };
+        assert_eq!(ten.blocked(&[up5.clone(), up20.clone(), down]), vec![up20]);
+        let exact = PriceGuard { max_increase: Some(dec!(5)), ..Default::default() };
+        assert!(exact.blocked(&[up5]).is_empty(), "an increase of exactly the limit passes");
+        let unseen = PriceChange::new("D", 1, None, dec!(1));
+        assert_eq!(ten.blocked(std::slice::from_ref(&unseen)).len(), 1, "a price nobody saw never passes by percent");
+    }
+
+    #[test]
+    fn only_changes_the_buyer_saw_pass() {
+        let a = change("A", dec!(1.00), dec!(1.10));
+        let b = change("B", dec!(2.00), dec!(2.50));
+        let guard = PriceGuard { seen: vec![a.clone()], ..Default::default() };
+        assert_eq!(guard.blocked(&[a.clone(), b.clone()]), vec![b.clone()]);
+        assert!(guard.blocked(std::slice::from_ref(&a)).is_empty());
+        // The same line at yet another price was not seen.
+        let a2 = change("A", dec!(1.00), dec!(1.20));
+        assert_eq!(guard.blocked(std::slice::from_ref(&a2)).len(), 1);
+        let yes = PriceGuard { accept_all: true, ..Default::default() };
+        assert!(yes.blocked(&[a, b]).is_empty());
+    }
+
+    #[test]
+    fn credit_shortfall_is_gross_above_available() {
+        let mut p = Preview {
+            lines: vec![],
+            totals: crate::api::Totals {
+                currency: "EUR".into(),
+                net: dec!(9000),
+                shipping: dec!(0),
+                vat: dec!(1710),
+                gross: dec!(10710),
+            },
+            errors: vec![],
+            needs_approval: false,
+            earliest_delivery: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            credit: Some(crate::api::Credit {
+                currency: "EUR".into(),
+                limit: Some(dec!(10000)),
+                open_balance: dec!(0),
+                available: Some(dec!(10000)),
+            }),
+        };
+        assert_eq!(credit_shortfall(&p), Some(dec!(710)));
+        p.totals.gross = dec!(10000);
+        assert_eq!(credit_shortfall(&p), None, "exactly the available credit fits");
+        p.credit.as_mut().unwrap().available = None;
+        assert_eq!(credit_shortfall(&p), None, "no limit");
+    }
 
     #[test]
     fn options_a_shop_cannot_carry_are_refused_up_front() {

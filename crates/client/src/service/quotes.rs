@@ -59,6 +59,7 @@ pub async fn request(
                 idempotency_key: key.clone(),
                 po_number: String::new(),
                 started_at: Utc::now(),
+                draft: None,
             });
             store.save(&b)?;
             key
@@ -98,12 +99,40 @@ pub async fn show(ctx: &Context, number: &str) -> Result<Quote> {
     Ok(ctx.shop.quote(number).await?)
 }
 
-pub async fn accept(ctx: &Context, number: &str, accept: &AcceptQuote) -> Result<AcceptedQuote> {
+/// An accepted offer and its order.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Accepted {
+    pub quote: Quote,
+    pub order: crate::api::Order,
+    /// The acceptance had gone through already (a retry after a lost
+    /// answer): this is the order it made, no second one.
+    pub replayed: bool,
+}
+
+/// Accepts an offer. A retry after a lost answer is a replay: when the
+/// quote is already accepted with an order of this PO number, that order is
+/// the answer.
+pub async fn accept(ctx: &Context, number: &str, accept: &AcceptQuote) -> Result<Accepted> {
     ctx.require_login()?;
     if accept.po_number.trim().is_empty() {
         return Err(Error::Rejected("a PO number is required to accept an offer".into()));
     }
-    Ok(ctx.shop.accept_quote(number, accept).await?)
+    match ctx.shop.accept_quote(number, accept).await {
+        Ok(AcceptedQuote { quote, order }) => Ok(Accepted { quote, order, replayed: false }),
+        Err(BackendError::Rejected(e)) if e.code == crate::api::codes::QUOTE_NOT_OPEN => {
+            let quote = ctx.shop.quote(number).await?;
+            if quote.status == crate::api::QuoteStatus::Accepted
+                && let Some(order_number) = quote.order_number.clone()
+            {
+                let order = ctx.shop.order(&order_number).await?;
+                if order.po_number.trim() == accept.po_number.trim() {
+                    return Ok(Accepted { quote, order, replayed: true });
+                }
+            }
+            Err(BackendError::Rejected(e).into())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn decline(ctx: &Context, number: &str, reason: Option<String>) -> Result<Quote> {

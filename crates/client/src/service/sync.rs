@@ -82,6 +82,13 @@ fn refused(sku: &str, why: &str) -> super::Error {
 /// Progress for a face to show: (what, items so far).
 pub type Progress<'a> = dyn FnMut(&str, usize) + Send + 'a;
 
+/// Syncs the profile's catalog and prices into its cache.
+pub async fn sync_profile(ctx: &super::Context, progress: &mut Progress<'_>) -> Result<SyncReport> {
+    ctx.require_login()?;
+    let mut cache = ctx.cache()?;
+    sync(ctx.shop.as_ref(), &mut cache, progress).await
+}
+
 pub async fn sync(shop: &dyn Shop, cache: &mut CatalogCache, progress: &mut Progress<'_>) -> Result<SyncReport> {
     // One sync of a profile at a time: a second one waits here for the
     // first, then reads the marks it left (and usually gets a 304).

@@ -1,6 +1,7 @@
 //! Basket files: one human-readable TOML file per basket under
 //! `<data>/profiles/<profile>/baskets/<name>.toml`.
 
+use super::lock::FileLock;
 use super::{StoreError, atomic, io_err};
 use crate::core::basket::{Basket, validate_name};
 use std::path::{Path, PathBuf};
@@ -26,6 +27,27 @@ impl BasketStore {
         self.path(name).exists()
     }
 
+    /// Waits for the exclusive lock of one basket: hold it across a load,
+    /// a change and the save (or a whole submission).
+    pub fn lock(&self, name: &str) -> Result<FileLock, StoreError> {
+        validate_name(name).map_err(StoreError::Invalid)?;
+        FileLock::exclusive(&self.path(name))
+    }
+
+    /// Loads, changes and saves one basket under its lock; nothing is
+    /// written when `f` fails.
+    pub fn update<T, E: From<StoreError>>(
+        &self,
+        name: &str,
+        f: impl FnOnce(&mut Basket) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let _lock = self.lock(name)?;
+        let mut b = self.load(name)?;
+        let out = f(&mut b)?;
+        self.save(&b)?;
+        Ok(out)
+    }
+
     /// Loads a basket. A file that does not parse is reported with its path
     /// and the parser's message (with line and column) and left as it is.
     pub fn load(&self, name: &str) -> Result<Basket, StoreError> {
@@ -40,7 +62,13 @@ impl BasketStore {
             }
             Err(e) => return Err(io_err(&path)(e)),
         };
-        parse(&path, &text)
+        let mut basket = parse(&path, &text)?;
+        // The file is the basket: a copied file keeps its own name.
+        if basket.name != name {
+            tracing::warn!(file = %path.display(), inside = %basket.name, "basket file names another basket");
+            basket.name_in_file = Some(std::mem::replace(&mut basket.name, name.to_string()));
+        }
+        Ok(basket)
     }
 
     pub fn save(&self, basket: &Basket) -> Result<(), StoreError> {
@@ -51,6 +79,7 @@ impl BasketStore {
     }
 
     pub fn create(&self, basket: &Basket) -> Result<(), StoreError> {
+        let _lock = self.lock(&basket.name)?;
         if self.exists(&basket.name) {
             return Err(StoreError::Invalid(format!("a basket named {:?} exists already", basket.name)));
         }
@@ -76,7 +105,13 @@ impl BasketStore {
             else {
                 continue;
             };
-            let loaded = std::fs::read_to_string(&path).map_err(io_err(&path)).and_then(|t| parse(&path, &t));
+            let loaded =
+                std::fs::read_to_string(&path).map_err(io_err(&path)).and_then(|t| parse(&path, &t)).map(|mut b| {
+                    if b.name != name {
+                        b.name_in_file = Some(std::mem::replace(&mut b.name, name.to_string()));
+                    }
+                    b
+                });
             out.push((name.to_string(), loaded));
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -119,18 +154,23 @@ impl BasketStore {
 
     pub fn rename(&self, old: &str, new: &str) -> Result<(), StoreError> {
         validate_name(new).map_err(StoreError::Invalid)?;
+        // Both locks, always in the same order, so two renames cannot wait on each other.
+        let (first, second) = if old <= new { (old, new) } else { (new, old) };
+        let _a = self.lock(first)?;
+        let _b = self.lock(second)?;
         let mut basket = self.load(old)?;
         if self.exists(new) {
             return Err(StoreError::Invalid(format!("a basket named {new:?} exists already")));
         }
         basket.name = new.to_string();
+        basket.name_in_file = None;
         self.save(&basket)?;
         let old_path = self.path(old);
         std::fs::remove_file(&old_path).map_err(io_err(&old_path))
     }
 
     pub fn delete(&self, name: &str) -> Result<(), StoreError> {
-        validate_name(name).map_err(StoreError::Invalid)?;
+        let _lock = self.lock(name)?;
         let path = self.path(name);
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(()),
@@ -167,7 +207,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = BasketStore::new(dir.path().join("b"));
         let mut b = Basket::new("weekly", Utc::now());
-        b.lines.push(BasketLine { sku: "P-1".into(), qty: 3, note: Some("CC-1".into()) });
+        b.lines.push(BasketLine { sku: "P-1".into(), qty: 3, note: Some("CC-1".into()), agreed_price: None });
         store.create(&b).unwrap();
         assert!(store.create(&b).is_err());
         assert_eq!(store.load("weekly").unwrap(), b);
@@ -194,6 +234,27 @@ mod tests {
         assert_eq!(names(&again), ["beta", "gamma", "alpha"]);
         assert_eq!(store.list().unwrap()[0].0, "alpha", "list stays by name");
         assert!(store.mark_used("../x").is_err());
+    }
+
+    #[test]
+    fn a_copied_file_is_its_own_basket() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BasketStore::new(dir.path().to_path_buf());
+        let mut b = Basket::new("weekly", Utc::now());
+        b.lines.push(BasketLine { sku: "P-1".into(), qty: 3, note: None, agreed_price: None });
+        store.create(&b).unwrap();
+        std::fs::copy(store.path("weekly"), store.path("weekly2")).unwrap();
+        store
+            .update("weekly2", |b| {
+                b.lines.clear();
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        assert_eq!(store.load("weekly").unwrap().lines.len(), 1, "the original is untouched");
+        let copy = store.load("weekly2").unwrap();
+        assert_eq!(copy.name, "weekly2");
+        assert!(copy.lines.is_empty());
+        assert_eq!(copy.name_in_file, None, "saving wrote the file's own name");
     }
 
     #[test]

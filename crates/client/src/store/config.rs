@@ -179,6 +179,8 @@ pub fn validate_profile_name(name: &str) -> Result<(), StoreError> {
 /// written. Makes it the default when there is no default yet.
 pub fn save_profile(path: &Path, name: &str, profile: &Profile) -> Result<(), StoreError> {
     validate_profile_name(name)?;
+    // Two logins at once each keep their profile: the read-modify-write is locked.
+    let _lock = super::lock::FileLock::exclusive(path)?;
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

@@ -32,10 +32,12 @@ pub fn load(path: &Path) -> Result<Option<Credentials>, StoreError> {
 
 pub fn save(path: &Path, creds: &Credentials) -> Result<(), StoreError> {
     let json = serde_json::to_vec_pretty(creds).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let _lock = super::lock::FileLock::exclusive(path)?;
     atomic::write_private(path, &json)
 }
 
 pub fn remove(path: &Path) -> Result<bool, StoreError> {
+    let _lock = super::lock::FileLock::exclusive(path)?;
     match std::fs::remove_file(path) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),

@@ -6,6 +6,7 @@ pub mod baskets;
 pub mod cache;
 pub mod config;
 pub mod credentials;
+pub mod lock;
 pub mod paths;
 
 pub use paths::Paths;

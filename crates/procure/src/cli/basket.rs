@@ -6,6 +6,7 @@ use clap::{Subcommand, ValueEnum};
 use procure_client::core::money::format_amount;
 use procure_client::core::quantity::parse_quantity;
 use procure_client::service::baskets::{self, Change};
+use procure_client::service::catalog::Catalog;
 use procure_client::service::{Context, Error, ErrorKind};
 use procure_client::store::Paths;
 use std::io::Read;
@@ -97,6 +98,9 @@ pub enum BasketCommand {
         name: String,
         /// The file, or - for stdin. Example: list.csv
         file: PathBuf,
+        /// Into a basket with lines: --add sums the quantities, --replace makes the basket the file.
+        #[command(flatten)]
+        merge: super::order::MergeArgs,
     },
     /// Write a basket as CSV (sku, name, qty, unit price, line total, note) or JSON.
     #[command(after_help = "Examples:
@@ -160,7 +164,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             }
         }
         BasketCommand::List => {
-            let all = ctx.baskets().list()?;
+            let all = baskets::list(&ctx)?;
             if out.json {
                 let items: Vec<_> = all
                     .iter()
@@ -197,9 +201,26 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             } else {
                 print_basket(out, &priced);
             }
+            note_name_in_file(out, &ctx, &name);
+            // At a terminal the buyer sees these prices: they become the agreed ones,
+            // a changed one only when the buyer says so.
+            if out.interactive() {
+                let changed = baskets::changed_since_agreed(&priced);
+                if !changed.is_empty() {
+                    out.note("Prices changed since you agreed to them:");
+                    for c in &changed {
+                        out.note(format!("  {} × {}: {}", c.sku, c.quantity, c.describe()));
+                    }
+                    if super::order::ask("Accept the new prices? [y/N] ") {
+                        let prices: Vec<_> = changed.iter().map(|c| (c.sku.clone(), c.now)).collect();
+                        baskets::agree(&ctx, &name, &prices)?;
+                    }
+                }
+                baskets::agree_missing(&ctx, &priced)?;
+            }
         }
         BasketCommand::Add { name, sku, qty: q } => {
-            let (sku, total) = baskets::change(&ctx, &name, &sku, Change::Add(qty(&q)?))?;
+            let (sku, total) = baskets::change(&ctx, &Catalog::open_synced(&ctx)?, &name, &sku, Change::Add(qty(&q)?))?;
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total }));
             } else {
@@ -207,7 +228,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             }
         }
         BasketCommand::Set { name, sku, qty: q } => {
-            let (sku, total) = baskets::change(&ctx, &name, &sku, Change::Set(qty(&q)?))?;
+            let (sku, total) = baskets::change(&ctx, &Catalog::open_synced(&ctx)?, &name, &sku, Change::Set(qty(&q)?))?;
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total }));
             } else {
@@ -215,6 +236,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             }
         }
         BasketCommand::Remove { name, sku } => {
+            note_name_in_file(out, &ctx, &name);
             baskets::remove(&ctx, &name, &sku)?;
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "removed": sku }));
@@ -229,7 +251,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             }
         }
         BasketCommand::Rename { old, new } => {
-            ctx.baskets().rename(&old, &new)?;
+            baskets::rename(&ctx, &old, &new)?;
             if out.json {
                 out.data(&serde_json::json!({ "renamed": old, "to": new }));
             } else {
@@ -237,16 +259,16 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             }
         }
         BasketCommand::Delete { name } => {
-            ctx.baskets().delete(&name)?;
+            baskets::delete(&ctx, &name)?;
             if out.json {
                 out.data(&serde_json::json!({ "deleted": name }));
             } else {
                 out.note(format!("Deleted basket {name:?}."));
             }
         }
-        BasketCommand::Import { name, file } => {
+        BasketCommand::Import { name, file, merge } => {
             let bytes = read_input(&file)?;
-            let report = baskets::import_bytes(&ctx, &name, &bytes)?;
+            let report = baskets::import_bytes(&ctx, &Catalog::open_synced(&ctx)?, &name, &bytes, merge.merge())?;
             if out.json {
                 out.data(&report);
             } else {
@@ -290,6 +312,18 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A copied basket file names another basket inside: the file's name wins; say so.
+fn note_name_in_file(out: &Out, ctx: &Context, name: &str) {
+    if let Ok(b) = baskets::load(ctx, name)
+        && let Some(inside) = &b.name_in_file
+    {
+        out.note(format!(
+            "note: the file {name}.toml says name = {inside:?}; it is basket {name:?} (the file's name), and the next \
+             change writes that name into it"
+        ));
+    }
 }
 
 fn read_input(file: &PathBuf) -> Result<Vec<u8>, Error> {

@@ -4,8 +4,6 @@
 use super::CmdResult;
 use super::output::Out;
 use clap::Args;
-use procure_client::core::basket::Basket;
-use procure_client::core::quantity::QuantityRules;
 use procure_client::service::{self, Context, Error};
 use procure_client::store::Paths;
 use procure_client::store::config::{BackendKind, Profile};
@@ -88,33 +86,19 @@ pub async fn prepare_profile(out: &Out, paths: &Paths, shop_url: &str) -> Result
     let approver = Profile { user: "approver".into(), ..profile.clone() };
     let ctx = service::context::login(paths, DEMO_PROFILE, profile, DEMO_PASSWORD).await?;
     service::context::login(paths, "demo-approver", approver, DEMO_PASSWORD).await?;
-    let mut cache = ctx.cache()?;
     let show = std::io::stderr().is_terminal();
     let mut progress = move |what: &str, n: usize| {
         if show {
             eprint!("\r\x1b[2KSyncing {what}: {n}");
         }
     };
-    let report = service::sync::sync(ctx.shop.as_ref(), &mut cache, &mut progress).await?;
+    let report = service::sync::sync_profile(&ctx, &mut progress).await?;
     if show {
         eprint!("\r\x1b[2K");
     }
     out.note(format!("Synced: {} parts in the local catalog.", report.products_total));
-    let store = ctx.baskets();
-    if !store.exists("weekly") {
-        let index = service::search::load_index(&cache)?;
-        let mut b = Basket::new("weekly", chrono::Utc::now());
-        for q in ["6205-2RSH/C3", "din 933 m8x25", "3RT2015"] {
-            let (rows, _) = service::search::search(&cache, &index, q, 1, None)?;
-            if let Some(r) = rows.first()
-                && let Ok(Some(p)) = cache.get_product(&r.sku)
-            {
-                let qty = QuantityRules::of(&p).smallest() * if p.pack_size > 1 { 1 } else { 4 };
-                let _ = b.add(&p, QuantityRules::of(&p).next_valid(qty));
-            }
-        }
-        store.create(&b)?;
-    }
+    let catalog = service::catalog::Catalog::open(&ctx)?;
+    service::baskets::create_sample(&ctx, &catalog, "weekly", &["6205-2RSH/C3", "din 933 m8x25", "3RT2015"])?;
     Ok(ctx)
 }
 

@@ -186,7 +186,7 @@ pub async fn open_app(paths: Paths, profile: Option<&str>, color: Option<String>
 
 /// A date argument: YYYY-MM-DD.
 pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date like 2026-12-24"))
+    procure_client::core::order::parse_date(s)
 }
 
 /// Result of a command: an exit code on success paths that still signal

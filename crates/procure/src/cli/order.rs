@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use procure_client::core::money::format_amount;
 use procure_client::core::order::CheckoutOptions;
+use procure_client::service::baskets::{self, Merge};
 use procure_client::service::history::{self, OrderFilter};
-use procure_client::service::ordering::{self, Checkout};
+use procure_client::service::ordering::{self, Checkout, PriceGuard, Submission};
 use procure_client::service::{Context, Error};
 use procure_client::store::Paths;
 use std::io::BufRead;
@@ -15,16 +16,29 @@ use std::process::ExitCode;
 
 #[derive(Debug, Subcommand)]
 pub enum OrderCommand {
-    /// Let the shop price and check a basket as an order, without placing it.
+    /// Let the shop price and check a basket as an order, without placing it (exit 6 where submit would stop on a price change).
     #[command(after_help = "Examples:
   procure order preview --basket weekly --po PO-4711
   procure order preview --basket weekly --po PO-4711 --deliver-on 2026-12-15 --ship-complete --ship-to plant-2")]
-    Preview(CheckoutArgs),
-    /// Place a basket as an order (previews first; stops on a price change unless --yes).
+    Preview(PreviewArgs),
+    /// Place a basket as an order (previews first; stops on a price change unless --yes); sends a waiting one.
     #[command(after_help = "Examples:
   procure order submit --basket weekly --po PO-4711 --deliver-on 2026-12-15
-  procure --json order submit --basket weekly --po PO-4711 --yes")]
+  procure --json order submit --basket weekly --po PO-4711 --max-increase 3
+  procure order submit --basket weekly            # send the order that waits for the shop")]
     Submit(SubmitArgs),
+    /// Submissions that wait for the shop (it was unreachable when they were sent).
+    #[command(after_help = "Examples:\n  procure order pending\n  procure --json order pending")]
+    Pending,
+    /// Drop a waiting submission of a basket (asks first at a terminal).
+    #[command(after_help = "Examples:\n  procure order discard-pending weekly")]
+    DiscardPending {
+        /// The basket. Example: weekly
+        basket: String,
+        /// Do not ask. Example: --yes
+        #[arg(long)]
+        yes: bool,
+    },
     /// Your company's orders, newest first; the options narrow the list.
     #[command(after_help = "Examples:
   procure order list --status shipped
@@ -42,10 +56,69 @@ pub enum OrderCommand {
     Reorder {
         /// The order to copy. Example: SO-100001
         number: String,
-        /// The basket to fill (created when missing, otherwise added to). Example: --into weekly
+        /// The basket to fill (created when missing; one with lines needs --add or --replace). Example: --into weekly
         #[arg(long)]
         into: String,
+        #[command(flatten)]
+        merge: MergeArgs,
     },
+}
+
+/// Into a basket that has lines: add to them or replace them.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Add the quantities to the basket's lines. Example: --add
+    #[arg(long, conflicts_with = "replace")]
+    pub add: bool,
+    /// Make the basket exactly the new lines. Example: --replace
+    #[arg(long)]
+    pub replace: bool,
+}
+
+impl MergeArgs {
+    pub fn merge(&self) -> Merge {
+        if self.add {
+            Merge::Add
+        } else if self.replace {
+            Merge::Replace
+        } else {
+            Merge::Ask
+        }
+    }
+}
+
+/// Which price changes since the buyer agreed may pass.
+#[derive(Debug, Args)]
+pub struct GuardArgs {
+    /// Accept every price change (the order is placed at the shop's prices). Example: --yes
+    #[arg(long)]
+    pub yes: bool,
+    /// Accept price increases up to this many percent (decreases always pass). Example: --max-increase 3
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub max_increase: Option<rust_decimal::Decimal>,
+}
+
+impl GuardArgs {
+    fn guard(&self) -> PriceGuard {
+        PriceGuard { accept_all: self.yes, max_increase: self.max_increase, seen: vec![] }
+    }
+}
+
+fn parse_percent(s: &str) -> Result<rust_decimal::Decimal, String> {
+    let p: rust_decimal::Decimal =
+        s.trim().trim_end_matches('%').parse().map_err(|_| format!("{s:?} is not a percentage like 10 or 2.5"))?;
+    if p < rust_decimal::Decimal::ZERO {
+        return Err("--max-increase cannot be negative".into());
+    }
+    Ok(p)
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub checkout: CheckoutArgs,
+    #[command(flatten)]
+    pub guard: GuardArgs,
 }
 
 #[derive(Debug, Args)]
@@ -69,9 +142,9 @@ pub struct CheckoutArgs {
     /// The basket to order. Example: --basket weekly
     #[arg(long)]
     pub basket: String,
-    /// Your purchase order number. Example: --po PO-4711
+    /// Your purchase order number (not needed to send a waiting submission). Example: --po PO-4711
     #[arg(long)]
-    pub po: String,
+    pub po: Option<String>,
     /// Requested delivery date (YYYY-MM-DD). Example: --deliver-on 2026-12-15
     #[arg(long, value_parser = super::parse_date)]
     pub deliver_on: Option<NaiveDate>,
@@ -87,26 +160,32 @@ pub struct CheckoutArgs {
     /// A comment for the supplier. Example: --comment "gate 3, ask for Mr Weber"
     #[arg(long)]
     pub comment: Option<String>,
+    /// Place the order even if another open order has this PO number. Example: --allow-duplicate-po
+    #[arg(long)]
+    pub allow_duplicate_po: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct SubmitArgs {
     #[command(flatten)]
     pub checkout: CheckoutArgs,
-    /// Place the order even if prices changed since the basket was priced. Example: --yes
+    #[command(flatten)]
+    pub guard: GuardArgs,
+    /// Check everything and place nothing: the same as `order preview`, with its exit code. Example: --dry-run
     #[arg(long)]
-    pub yes: bool,
+    pub dry_run: bool,
 }
 
 impl CheckoutArgs {
     fn options(&self) -> CheckoutOptions {
         CheckoutOptions {
-            po_number: self.po.clone(),
+            po_number: self.po.clone().unwrap_or_default(),
             ship_to: self.ship_to.clone(),
             requested_delivery_date: self.deliver_on,
             ship_complete: self.ship_complete,
             shipping_method: self.shipping.clone(),
             comment: self.comment.clone(),
+            allow_duplicate_po: self.allow_duplicate_po,
         }
     }
 }
@@ -114,38 +193,85 @@ impl CheckoutArgs {
 pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand) -> CmdResult {
     let ctx = Context::open(paths, asked)?;
     match cmd {
-        OrderCommand::Preview(args) => {
-            let checkout = ordering::preview(&ctx, &args.basket, &args.options()).await?;
+        OrderCommand::Preview(args) => return preview(out, &ctx, &args.checkout, &args.guard).await,
+        OrderCommand::Submit(args) if args.dry_run => return preview(out, &ctx, &args.checkout, &args.guard).await,
+        OrderCommand::Pending => {
+            let waiting = ordering::pending(&ctx)?;
             if out.json {
-                out.data(&checkout);
+                out.data(&waiting);
+            } else if waiting.is_empty() {
+                out.note("No submission waits for the shop.");
             } else {
-                print_checkout(out, &ctx, &checkout);
+                for w in &waiting {
+                    out.line(format!(
+                        "{} PO {}  {} lines  waiting since {}  → procure order submit --basket {}",
+                        fit(&w.basket, 20),
+                        w.po_number,
+                        w.lines,
+                        w.started_at.format("%Y-%m-%d %H:%M UTC"),
+                        w.basket
+                    ));
+                }
+            }
+        }
+        OrderCommand::DiscardPending { basket, yes } => {
+            if !yes && out.interactive() {
+                let w = ordering::pending(&ctx)?.into_iter().find(|w| w.basket == basket);
+                if let Some(w) = w
+                    && !ask(&format!(
+                        "Drop the waiting order of basket {basket} (PO {})? If it reached the shop it stays there. [y/N] ",
+                        w.po_number
+                    ))
+                {
+                    out.note("Kept.");
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+            let w = ordering::discard_pending(&ctx, &basket).await?;
+            if out.json {
+                out.data(&w);
+            } else {
+                out.note(format!(
+                    "Dropped the waiting submission of {basket} (PO {}). Check `procure order list`: if it had reached \
+                     the shop, the order is there.",
+                    w.po_number
+                ));
             }
         }
         OrderCommand::Submit(args) => {
-            let checkout = ordering::preview(&ctx, &args.checkout.basket, &args.checkout.options()).await?;
-            let mut accept = args.yes;
-            if !checkout.price_changes.is_empty() && !accept {
-                print_changes(out, &checkout);
-                if out.interactive() {
-                    out.note("Place the order at the new prices? [y/N] ");
-                    let mut line = String::new();
-                    let _ = std::io::stdin().lock().read_line(&mut line);
-                    accept = matches!(line.trim(), "y" | "Y" | "yes");
+            let opts = args.checkout.options();
+            let mut guard = args.guard.guard();
+            let done = loop {
+                match ordering::submit(&ctx, &args.checkout.basket, &opts, &guard).await? {
+                    Submission::Placed(done) => break done,
+                    Submission::PricesChanged(checkout) => {
+                        print_changes(out, &checkout);
+                        // Only the changes shown here can be accepted; the shop is asked again.
+                        if out.interactive() && ask("Place the order at the new prices? [y/N] ") {
+                            guard.seen = checkout.price_changes.clone();
+                            continue;
+                        }
+                        return Err(Error::PricesChanged(guard.blocked(&checkout.price_changes)));
+                    }
                 }
-                if !accept {
-                    return Err(Error::PricesChanged(checkout.price_changes.clone()));
-                }
-            }
-            let done = ordering::submit(&ctx, &args.checkout.basket, &checkout, accept).await?;
+            };
             if out.json {
                 out.data(&done);
             } else {
                 let o = &done.order;
+                for c in &done.accepted_price_changes {
+                    out.note(format!("  price accepted: {} × {}: {}", c.sku, c.quantity, c.describe()));
+                }
                 out.line(format!(
                     "Order {} {} — PO {}, {} lines, {} {} gross{}",
                     o.number,
-                    if done.replayed { "was already placed" } else { "placed" },
+                    if done.replayed {
+                        "was already placed"
+                    } else if done.resumed {
+                        "placed (it was waiting for the shop)"
+                    } else {
+                        "placed"
+                    },
                     o.po_number,
                     o.lines.len(),
                     format_amount(o.totals.gross),
@@ -159,6 +285,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
             }
         }
         OrderCommand::List(args) => {
+            note_waiting(out, &ctx);
             let filter = OrderFilter { status: args.status, po: args.po, since: args.since };
             let orders = history::orders(&ctx, args.limit, &filter).await?;
             if out.json {
@@ -223,8 +350,8 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
                 print_lines(out, &o.lines, &o.totals);
             }
         }
-        OrderCommand::Reorder { number, into } => {
-            let r = ordering::reorder(&ctx, &number, &into).await?;
+        OrderCommand::Reorder { number, into, merge } => {
+            let r = ordering::reorder(&ctx, &number, &into, merge.merge()).await?;
             if out.json {
                 out.data(&r);
             } else {
@@ -258,19 +385,62 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
     Ok(ExitCode::SUCCESS)
 }
 
+/// `order preview` and `order submit --dry-run`: exit 6 where submit would
+/// stop on a price change. At a terminal the buyer may accept the new
+/// prices, which then count as agreed.
+async fn preview(out: &Out, ctx: &Context, args: &CheckoutArgs, guard: &GuardArgs) -> CmdResult {
+    note_waiting(out, ctx);
+    let checkout = ordering::preview(ctx, &args.basket, &args.options()).await?;
+    if out.json {
+        out.data(&checkout);
+    } else {
+        print_checkout(out, ctx, &checkout);
+    }
+    let blocked = guard.guard().blocked(&checkout.price_changes);
+    if blocked.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if out.interactive() && ask("Accept the new prices for this basket? [y/N] ") {
+        let prices: Vec<_> = checkout.price_changes.iter().map(|c| (c.sku.clone(), c.now)).collect();
+        baskets::agree(ctx, &args.basket, &prices)?;
+        out.note("Accepted: the basket's agreed prices are the new ones.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    out.note(format!(
+        "{} price(s) changed since you agreed to them: submit would stop (exit 6); accept with --yes or --max-increase PCT.",
+        blocked.len()
+    ));
+    Ok(super::exit(procure_client::service::ErrorKind::PriceChanged))
+}
+
+/// Says on stderr which baskets have an order waiting for the shop.
+fn note_waiting(out: &Out, ctx: &Context) {
+    for w in ordering::pending(ctx).unwrap_or_default() {
+        out.note(format!(
+            "Basket {} has an order waiting for the shop (PO {}, since {}): send it with `procure order submit \
+             --basket {}`.",
+            w.basket,
+            w.po_number,
+            w.started_at.format("%Y-%m-%d %H:%M UTC"),
+            w.basket
+        ));
+    }
+}
+
+pub(super) fn ask(question: &str) -> bool {
+    eprint!("{question}");
+    let mut line = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut line);
+    matches!(line.trim(), "y" | "Y" | "yes")
+}
+
 fn print_changes(out: &Out, c: &Checkout) {
     if out.json {
         return;
     }
-    out.note("Prices changed since the basket was priced:");
+    out.note("Prices changed since you agreed to them:");
     for ch in &c.price_changes {
-        out.note(format!(
-            "  {} × {}: {} → {}",
-            ch.sku,
-            ch.quantity,
-            ch.seen.map(format_amount).unwrap_or_else(|| "-".into()),
-            format_amount(ch.now)
-        ));
+        out.note(format!("  {} × {}: {}", ch.sku, ch.quantity, ch.describe()));
     }
 }
 
@@ -316,7 +486,14 @@ fn print_checkout(out: &Out, ctx: &Context, c: &Checkout) {
             None => out.line(format!("  credit: no limit (open {} {})", format_amount(c.open_balance), c.currency)),
         }
     }
-    if let Ok(Some(me)) = ctx.cache().and_then(|c| Ok(c.me()?)) {
+    if let (Some(short), Some(cr)) = (c.credit_shortfall, &p.credit) {
+        out.line(format!(
+            "  this order exceeds your available credit by {} {}: the shop will refuse it",
+            format_amount(short),
+            cr.currency
+        ));
+    }
+    if let Some(me) = procure_client::service::context::cached_me(ctx) {
         out.line(format!("  payment {}", me.company.payment_terms));
         for a in &me.company.ship_to {
             out.line(format!("  ship-to {:<10} {}, {}, {} {}", a.id, a.name, a.street, a.postal_code, a.city));

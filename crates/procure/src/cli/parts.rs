@@ -5,7 +5,7 @@ use super::output::{Out, fit};
 use clap::Args;
 use procure_client::core::money::{self, format_amount};
 use procure_client::core::quantity::QuantityRules;
-use procure_client::service::search::{detail, load_index, resolve, search as find};
+use procure_client::service::catalog::Catalog;
 use procure_client::service::{Context, Error};
 use procure_client::store::Paths;
 use std::process::ExitCode;
@@ -31,14 +31,13 @@ pub struct ShowArgs {
 
 pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) -> CmdResult {
     let ctx = Context::open(paths, asked)?;
-    let cache = ctx.synced_cache()?;
-    let index = load_index(&cache)?;
+    let catalog = Catalog::open_synced(&ctx)?;
     let query = args.query.join(" ");
-    let limit = args.limit.unwrap_or(ctx.config.search.limit).max(1);
+    let limit = args.limit.unwrap_or(ctx.config().search.limit).max(1);
     if args.qty == Some(0) {
         return Err(Error::Usage("--qty must be a positive whole number".into()));
     }
-    let (rows, total) = find(&cache, &index, &query, limit, args.qty)?;
+    let (rows, total) = catalog.search(&query, limit, args.qty)?;
     // As grep and ripgrep: no match is exit 1, so scripts can test for it.
     let code = if rows.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS };
     if out.json {
@@ -60,7 +59,7 @@ pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) ->
         "NAME"
     ));
     for r in &rows {
-        let marks = if out.color { index.find_sku(&r.sku).map(|id| index.highlight(id, &query)) } else { None };
+        let marks = if out.color { catalog.highlight(&r.sku, &query) } else { None };
         let mark = |text: String, m: fn(&procure_search::Highlights) -> &Vec<usize>| match &marks {
             Some(h) => super::output::marked(&text, m(h)),
             None => text,
@@ -95,10 +94,7 @@ pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) ->
 
 pub fn show(out: &Out, paths: Paths, asked: Option<&str>, args: ShowArgs) -> CmdResult {
     let ctx = Context::open(paths, asked)?;
-    let cache = ctx.synced_cache()?;
-    let index = load_index(&cache)?;
-    let product = resolve(&cache, &index, &args.sku)?;
-    let d = detail(&cache, product)?;
+    let d = Catalog::open_synced(&ctx)?.detail(&args.sku)?;
     if out.json {
         out.data(&d);
         return Ok(ExitCode::SUCCESS);

@@ -155,8 +155,9 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: QuoteCommand
                 out.data(&a);
             } else {
                 out.line(format!(
-                    "Quote {} accepted: order {} ({}) — {} {} gross at the offered prices",
+                    "Quote {} {}: order {} ({}) — {} {} gross at the offered prices",
                     a.quote.number,
+                    if a.replayed { "was already accepted" } else { "accepted" },
                     a.order.number,
                     a.order.status.as_str(),
                     format_amount(a.order.totals.gross),

@@ -5,7 +5,6 @@ use super::output::Out;
 use clap::Args;
 use procure_client::service::{self, Context, Error};
 use procure_client::store::Paths;
-use procure_client::store::config::{BackendKind, Config, Profile};
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -51,44 +50,26 @@ fn read_password(args: &LoginArgs) -> Result<String, Error> {
 }
 
 pub async fn login(out: &Out, paths: Paths, asked: Option<&str>, args: LoginArgs) -> CmdResult {
-    let config = Config::load(&paths.config_file)?;
-    // Fill what was not given from the existing profile, so a re-login is short.
-    let existing = config.pick_profile(asked).ok();
-    let name = asked
-        .map(str::to_string)
-        .or_else(|| existing.as_ref().map(|(n, _)| n.clone()))
-        .unwrap_or_else(|| "default".into());
-    let old = existing.filter(|(n, _)| *n == name).map(|(_, p)| p);
-    let pick = |given: &Option<String>, old: Option<&String>, what: &str| {
-        given.clone().or_else(|| old.cloned()).ok_or_else(|| Error::Usage(format!("--{what} is required")))
+    let given = service::context::LoginFields {
+        shop: args.shop.clone(),
+        company: args.company.clone(),
+        user: args.user.clone(),
+        allow_insecure_http: args.allow_insecure_http,
     };
-    let base = old.clone().unwrap_or_default();
-    let profile = Profile {
-        backend: old.as_ref().map(|p| p.backend).unwrap_or(BackendKind::Procure),
-        shop: pick(&args.shop, old.as_ref().map(|p| &p.shop), "shop")?,
-        // Whether the shop needs a company is the backend's to say (at login).
-        company: args.company.clone().unwrap_or(base.company),
-        user: pick(&args.user, old.as_ref().map(|p| &p.user), "user")?,
-        allow_insecure_http: args.allow_insecure_http || base.allow_insecure_http,
-        // Backend settings (e.g. Medusa's publishable key) come from config.toml.
-        publishable_key: base.publishable_key,
-        region_id: base.region_id,
-        payment_provider: base.payment_provider,
-    };
-    procure_client::backend::http::checked_base_url(&profile.shop, profile.allow_insecure_http)?;
+    let (name, profile) = service::context::login_profile(&paths, asked, &given)?;
     let password = read_password(&args)?;
     let ctx = service::context::login(&paths, &name, profile, &password).await?;
-    let me = ctx.shop.me().await.ok();
+    let me = service::context::me(&ctx).await.ok();
     if out.json {
-        out.data(&serde_json::json!({ "profile": name, "shop": ctx.profile.shop, "me": me }));
+        out.data(&serde_json::json!({ "profile": name, "shop": ctx.shop_url(), "me": me }));
     } else {
         match me {
             Some(me) => out.note(format!(
                 "Logged in to {} as {} ({}, {}) for {} — profile {name:?}. Next: procure sync",
-                ctx.profile.shop,
-                procure_client::core::sanitize::clean(&me.user.name),
+                ctx.shop_url(),
+                me.user.name,
                 me.user.role.as_str(),
-                procure_client::core::sanitize::clean(&me.company.name),
+                me.company.name,
                 me.company.code
             )),
             None => out.note(format!("Logged in — profile {name:?}. Next: procure sync")),
@@ -101,19 +82,17 @@ pub async fn logout(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
     let ctx = Context::open(paths, asked)?;
     let had = service::context::logout(&ctx).await?;
     if out.json {
-        out.data(&serde_json::json!({ "profile": ctx.profile_name, "logged_out": had }));
+        out.data(&serde_json::json!({ "profile": ctx.profile_name(), "logged_out": had }));
     } else if had {
-        out.note(format!("Logged out of profile {:?}.", ctx.profile_name));
+        out.note(format!("Logged out of profile {:?}.", ctx.profile_name()));
     } else {
-        out.note(format!("Profile {:?} was not logged in.", ctx.profile_name));
+        out.note(format!("Profile {:?} was not logged in.", ctx.profile_name()));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn sync(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
     let ctx = Context::open(paths, asked)?;
-    ctx.require_login()?;
-    let mut cache = ctx.cache()?;
     let show = !out.json && std::io::stderr().is_terminal();
     let mut progress = move |what: &str, n: usize| {
         if show {
@@ -122,7 +101,7 @@ pub async fn sync(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
             let _ = e.flush();
         }
     };
-    let report = service::sync::sync(ctx.shop.as_ref(), &mut cache, &mut progress).await;
+    let report = service::sync::sync_profile(&ctx, &mut progress).await;
     if show {
         eprint!("\r\x1b[2K");
     }

@@ -15,7 +15,7 @@ use procure_client::service::ErrorKind;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use std::any::Any;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Where things were drawn in the last frame, for mouse hits.
 #[derive(Debug, Default, Clone)]
@@ -31,6 +31,8 @@ pub struct App {
     dialogs: Vec<Box<dyn Component>>,
     pub areas: Areas,
     pub quit: bool,
+    /// When the baskets were last read from disk.
+    pub reloaded: Instant,
 }
 
 impl App {
@@ -53,12 +55,14 @@ impl App {
                 basket: None,
                 baskets: vec![],
                 covered: false,
+                waiting: vec![],
             },
             screens: SCREENS.iter().map(|r| (r.make)()).collect(),
             current: 0,
             dialogs: vec![],
             areas: Areas::default(),
             quit: false,
+            reloaded: Instant::now(),
         }
     }
 
@@ -67,6 +71,8 @@ impl App {
         let mut fx = vec![Effect::Baskets];
         if self.cx.logged_in {
             self.cx.syncing = true;
+            // An order that waited when the app last ran is sent first, with its key.
+            fx.push(Effect::ResumePending);
             fx.push(Effect::Sync);
         } else {
             self.dialogs.push(Box::new(Prompt::password(&self.cx.shop)));
@@ -194,9 +200,15 @@ impl App {
         }
         let unsaved = self.dialogs.last().and_then(|d| d.unsaved());
         match action {
-            Action::Quit => match self.dialogs.iter().find_map(|d| d.unsaved()) {
-                Some(what) => vec![Cmd::Open(Box::new(Confirm::new(format!("Quit and lose {what}?"), Then::Quit)))],
-                None => vec![Cmd::Quit],
+            Action::Quit => match (self.dialogs.iter().find_map(|d| d.unsaved()), self.waiting_orders()) {
+                (Some(what), _) => {
+                    vec![Cmd::Open(Box::new(Confirm::new(format!("Quit and lose {what}?"), Then::Quit)))]
+                }
+                (None, Some(what)) => vec![Cmd::Open(Box::new(Confirm::new(
+                    format!("{what} waits for the shop: it is kept and sent when procure next starts. Quit?"),
+                    Then::Quit,
+                )))],
+                (None, None) => vec![Cmd::Quit],
             },
             Action::Help => vec![Cmd::Open(Box::new(screens::help::Help::default()))],
             Action::Back => match (unsaved, self.dialogs.is_empty()) {
@@ -287,6 +299,7 @@ impl App {
                 self.cx.me = Some((**me).clone());
                 self.cx.say(Level::Ok, "logged in");
                 self.cx.syncing = true;
+                out.push(Cmd::Run(Effect::ResumePending));
                 out.push(Cmd::Run(Effect::Sync));
             }
             Msg::Synced { summary } => {
@@ -297,6 +310,19 @@ impl App {
             }
             Msg::Online(up) => {
                 self.cx.online = Some(*up);
+                return vec![];
+            }
+            Msg::Baskets(list) => {
+                self.cx.waiting = list
+                    .iter()
+                    .filter(|(_, b)| b.as_ref().is_ok_and(|b| b.pending.as_ref().is_some_and(|p| p.draft.is_some())))
+                    .map(|(n, _)| n.clone())
+                    .collect();
+            }
+            // A waiting order resumed at start, with no checkout open: it keeps waiting.
+            Msg::SubmitQueued { basket, .. } if self.dialog::<checkout::CheckoutForm>().is_none() => {
+                self.cx.outbox = Some((Default::default(), basket.clone(), Instant::now()));
+                self.cx.say(Level::Warn, "shop unreachable: the order waits and is sent when the shop answers");
                 return vec![];
             }
             Msg::Failed { what, message, kind } => {
@@ -339,7 +365,32 @@ impl App {
             self.cx.status = None;
         }
         let accepted = self.accepted();
-        checkout::retry_outbox(&mut self.cx, accepted, false)
+        let mut fx = checkout::retry_outbox(&mut self.cx, accepted, false);
+        // Another procure may change a basket file: the baskets are read again
+        // every few seconds (every change is made on the file as it is then).
+        if self.screen_id() == screens::baskets::ID
+            && self.dialogs.is_empty()
+            && self.reloaded.elapsed() > Duration::from_secs(3)
+        {
+            self.reloaded = Instant::now();
+            fx.push(Effect::Baskets);
+        }
+        fx
+    }
+
+    /// The orders that wait for the shop, in words, if any.
+    pub fn waiting_orders(&self) -> Option<String> {
+        let mut baskets = self.cx.waiting.clone();
+        if let Some((_, b, _)) = &self.cx.outbox
+            && !baskets.contains(b)
+        {
+            baskets.push(b.clone());
+        }
+        match baskets.len() {
+            0 => None,
+            1 => Some(format!("An order of basket {}", baskets[0])),
+            n => Some(format!("{n} orders ({})", baskets.join(", "))),
+        }
     }
 
     /// The price changes the buyer saw in an open checkout.

@@ -62,6 +62,8 @@ pub struct Cx {
     pub baskets: Vec<String>,
     /// A dialog covers the screen being drawn (it has the keys).
     pub covered: bool,
+    /// Baskets with an order that waits for the shop, as last listed.
+    pub waiting: Vec<String>,
 }
 
 impl Cx {

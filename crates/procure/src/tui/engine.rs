@@ -4,14 +4,14 @@
 //! runs as tokio tasks.
 
 use procure_client::api::{AcceptQuote, Decision, Me, Order, OrderSummary, Quote, QuoteSummary};
-use procure_client::core::basket::{self, Basket, PricedBasket};
+use procure_client::core::basket::{Basket, PricedBasket};
 use procure_client::core::order::{CheckoutOptions, PriceChange};
-use procure_client::search::{Highlights, SearchIndex};
+use procure_client::search::Highlights;
 use procure_client::service::baskets::ImportReport;
-use procure_client::service::ordering::{self, Checkout, ReorderReport, Submitted};
+use procure_client::service::catalog::Catalog;
+use procure_client::service::ordering::{self, Checkout, PriceGuard, ReorderReport, Submission, Submitted};
 use procure_client::service::search::{PartDetail, SearchRow};
 use procure_client::service::{self, Context, Error, ErrorKind};
-use procure_client::store::cache::CatalogCache;
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -54,7 +54,10 @@ pub enum Effect {
     Reorder {
         number: String,
         into: String,
+        merge: service::baskets::Merge,
     },
+    /// Send the submissions that wait for the shop (at start).
+    ResumePending,
     Preview {
         basket: String,
         opts: CheckoutOptions,
@@ -121,7 +124,11 @@ pub enum Msg {
         summary: String,
     },
     Online(bool),
-    Orders(Vec<OrderSummary>),
+    Orders {
+        list: Vec<OrderSummary>,
+        /// Set when the shop was unreachable: the list as last seen then.
+        cached_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
     Order(Box<Order>),
     Reordered(ReorderReport),
     Previewed(Box<Checkout>),
@@ -130,6 +137,10 @@ pub enum Msg {
     SubmitQueued {
         basket: String,
         reason: String,
+    },
+    /// The PO number is on another order of the company.
+    DuplicatePo {
+        message: String,
     },
     Quotes(Vec<QuoteSummary>),
     Quote(Box<Quote>),
@@ -224,6 +235,10 @@ pub struct Engine {
     worker: Option<std::thread::JoinHandle<()>>,
 }
 
+fn current(slot: &RwLock<Arc<Context>>) -> Arc<Context> {
+    slot.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone())
+}
+
 fn fail(what: Failure, e: &Error) -> Msg {
     Msg::Failed { what, message: e.to_string(), kind: e.kind() }
 }
@@ -231,19 +246,15 @@ fn fail(what: Failure, e: &Error) -> Msg {
 impl Engine {
     pub fn start(ctx: Context, tx: UnboundedSender<Msg>, rt: tokio::runtime::Handle) -> Engine {
         let queue: Arc<(Mutex<Queue>, Condvar)> = Arc::default();
-        let cache_path = ctx.paths.cache_db(&ctx.profile_name);
-        let baskets = ctx.baskets();
         let ctx = Arc::new(RwLock::new(Arc::new(ctx)));
-        let (q, wtx) = (queue.clone(), tx.clone());
-        let worker = std::thread::Builder::new()
-            .name("procure-local".into())
-            .spawn(move || local_worker(q, wtx, cache_path, baskets))
-            .ok();
+        let (q, wtx, wctx) = (queue.clone(), tx.clone(), ctx.clone());
+        let worker =
+            std::thread::Builder::new().name("procure-local".into()).spawn(move || local_worker(q, wtx, wctx)).ok();
         Engine { queue, ctx, tx, rt, worker }
     }
 
     pub fn context(&self) -> Arc<Context> {
-        self.ctx.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone())
+        current(&self.ctx)
     }
 
     /// Every effect is named here: a new one does not compile until it is
@@ -261,6 +272,7 @@ impl Engine {
             | Effect::Orders
             | Effect::Order { .. }
             | Effect::Reorder { .. }
+            | Effect::ResumePending
             | Effect::Preview { .. }
             | Effect::Submit { .. }
             | Effect::Quotes
@@ -293,33 +305,26 @@ impl Engine {
                 let _ = tx.send(Msg::Online(up));
             };
             let msg = match effect {
-                Effect::Login { password } => {
-                    let profile = ctx.profile.clone();
-                    match service::context::login(&ctx.paths, &ctx.profile_name, profile, &password).await {
-                        Ok(new_ctx) => {
-                            let me = new_ctx.shop.me().await;
-                            if let Ok(mut s) = slot.write() {
-                                *s = Arc::new(new_ctx);
-                            }
-                            online(&tx, None);
-                            match me {
-                                Ok(me) => Msg::LoggedIn(Box::new(me)),
-                                Err(e) => fail(Failure::Login, &e.into()),
-                            }
+                Effect::Login { password } => match service::context::relogin(&ctx, &password).await {
+                    Ok(new_ctx) => {
+                        let me = service::context::me(&new_ctx).await;
+                        if let Ok(mut s) = slot.write() {
+                            *s = Arc::new(new_ctx);
                         }
-                        Err(e) => {
-                            online(&tx, Some(&e));
-                            fail(Failure::Login, &e)
+                        online(&tx, None);
+                        match me {
+                            Ok(me) => Msg::LoggedIn(Box::new(me)),
+                            Err(e) => fail(Failure::Login, &e),
                         }
                     }
-                }
+                    Err(e) => {
+                        online(&tx, Some(&e));
+                        fail(Failure::Login, &e)
+                    }
+                },
                 Effect::Sync => {
-                    let result = async {
-                        let mut cache = ctx.cache()?;
-                        let mut progress = |_: &str, _: usize| {};
-                        service::sync::sync(ctx.shop.as_ref(), &mut cache, &mut progress).await
-                    }
-                    .await;
+                    let mut progress = |_: &str, _: usize| {};
+                    let result = service::sync::sync_profile(&ctx, &mut progress).await;
                     online(&tx, result.as_ref().err());
                     match result {
                         Ok(r) => {
@@ -341,10 +346,15 @@ impl Engine {
                     }
                 }
                 Effect::Orders => {
-                    let r = ordering::list(&ctx, 200).await;
+                    let r = ordering::history(&ctx, 200).await;
                     online(&tx, r.as_ref().err());
                     match r {
-                        Ok(list) => Msg::Orders(list),
+                        Ok(h) => {
+                            if h.cached_at.is_some() {
+                                let _ = tx.send(Msg::Online(false));
+                            }
+                            Msg::Orders { list: h.orders, cached_at: h.cached_at }
+                        }
                         Err(e) => fail(Failure::Orders, &e),
                     }
                 }
@@ -356,8 +366,25 @@ impl Engine {
                         Err(e) => fail(Failure::Order, &e),
                     }
                 }
-                Effect::Reorder { number, into } => {
-                    let r = ordering::reorder(&ctx, &number, &into).await;
+                Effect::ResumePending => match ordering::resume_all(&ctx).await {
+                    Ok(results) => {
+                        for (basket, r) in results {
+                            online(&tx, r.as_ref().err());
+                            let msg = match r {
+                                Ok(s) => Msg::Submitted(Box::new(s)),
+                                Err(e) if e.kind() == ErrorKind::Unreachable => {
+                                    Msg::SubmitQueued { basket, reason: e.to_string() }
+                                }
+                                Err(e) => fail(Failure::Submit, &e),
+                            };
+                            let _ = tx.send(msg);
+                        }
+                        return;
+                    }
+                    Err(e) => fail(Failure::Submit, &e),
+                },
+                Effect::Reorder { number, into, merge } => {
+                    let r = ordering::reorder(&ctx, &number, &into, merge).await;
                     online(&tx, r.as_ref().err());
                     match r {
                         Ok(rep) => Msg::Reordered(rep),
@@ -373,22 +400,17 @@ impl Engine {
                     }
                 }
                 Effect::Submit { basket, opts, accepted } => {
-                    let r = async {
-                        let checkout = ordering::preview(&ctx, &basket, &opts).await?;
-                        // Only the changes the buyer saw and accepted may pass.
-                        if checkout.price_changes.iter().any(|c| !accepted.contains(c)) {
-                            return Ok(Err(checkout));
-                        }
-                        ordering::submit(&ctx, &basket, &checkout, true).await.map(Ok)
-                    }
-                    .await;
+                    // Only the changes the buyer saw and accepted may pass.
+                    let guard = PriceGuard { seen: accepted, ..Default::default() };
+                    let r = ordering::submit(&ctx, &basket, &opts, &guard).await;
                     online(&tx, r.as_ref().err());
                     match r {
-                        Ok(Ok(s)) => Msg::Submitted(Box::new(s)),
-                        Ok(Err(checkout)) => Msg::PricesChanged(Box::new(checkout)),
+                        Ok(Submission::Placed(s)) => Msg::Submitted(s),
+                        Ok(Submission::PricesChanged(checkout)) => Msg::PricesChanged(checkout),
                         Err(e) if e.kind() == ErrorKind::Unreachable => {
                             Msg::SubmitQueued { basket, reason: e.to_string() }
                         }
+                        Err(Error::DuplicatePo(message)) => Msg::DuplicatePo { message },
                         Err(e) => fail(Failure::Submit, &e),
                     }
                 }
@@ -421,7 +443,8 @@ impl Engine {
                     online(&tx, r.as_ref().err());
                     r.map(|a| Msg::QuoteDone {
                         message: format!(
-                            "quote {number} accepted: order {} ({})",
+                            "quote {number} {}: order {} ({})",
+                            if a.replayed { "was already accepted" } else { "accepted" },
                             a.order.number,
                             a.order.status.as_str()
                         ),
@@ -471,32 +494,18 @@ impl Drop for Engine {
     }
 }
 
-struct Local {
-    cache: Option<CatalogCache>,
-    index: Option<SearchIndex>,
-}
-
-fn local_worker(
-    queue: Arc<(Mutex<Queue>, Condvar)>,
-    tx: UnboundedSender<Msg>,
-    cache_path: std::path::PathBuf,
-    store: procure_client::store::baskets::BasketStore,
-) {
-    let mut local = Local { cache: None, index: None };
-    let reindex = |local: &mut Local| match CatalogCache::open(&cache_path).map_err(Error::from).and_then(|c| {
-        let idx = service::search::load_index(&c)?;
-        Ok((c, idx))
-    }) {
-        Ok((c, idx)) => {
-            let _ = tx.send(Msg::Indexed { parts: idx.len() });
-            local.cache = Some(c);
-            local.index = Some(idx);
+fn local_worker(queue: Arc<(Mutex<Queue>, Condvar)>, tx: UnboundedSender<Msg>, slot: Arc<RwLock<Arc<Context>>>) {
+    let mut catalog: Option<Catalog> = None;
+    let reindex = |catalog: &mut Option<Catalog>| match Catalog::open(&current(&slot)) {
+        Ok(c) => {
+            let _ = tx.send(Msg::Indexed { parts: c.len() });
+            *catalog = Some(c);
         }
         Err(e) => {
             let _ = tx.send(fail(Failure::Catalog, &e));
         }
     };
-    reindex(&mut local);
+    reindex(&mut catalog);
     loop {
         let job = {
             let (lock, cv) = &*queue;
@@ -517,37 +526,29 @@ fn local_worker(
                 };
             }
         };
+        let ctx = current(&slot);
         let msg = match job {
             Job::Reindex => {
-                reindex(&mut local);
+                reindex(&mut catalog);
                 continue;
             }
             Job::Search { seq, query, qty } => {
-                let (Some(cache), Some(index)) = (&local.cache, &local.index) else {
-                    continue;
-                };
+                let Some(cat) = &catalog else { continue };
                 let started = Instant::now();
-                match service::search::search(cache, index, &query, 200, qty) {
+                match cat.search(&query, 200, qty) {
                     Ok((rows, total)) => {
                         // Highlights only for the rows a screen can show.
-                        let highlights = rows
-                            .iter()
-                            .take(60)
-                            .map(|r| index.find_sku(&r.sku).map(|id| index.highlight(id, &query)).unwrap_or_default())
-                            .collect();
-                        let suggestions = if rows.is_empty() { index.suggest(&query, 3) } else { vec![] };
+                        let highlights = cat.highlights(&rows, &query, 60);
+                        let suggestions = if rows.is_empty() { cat.suggest(&query, 3) } else { vec![] };
                         Msg::Searched { seq, rows, highlights, total, took: started.elapsed(), suggestions }
                     }
                     Err(e) => fail(Failure::Search, &e),
                 }
             }
             Job::Detail { sku } => {
-                let Some(cache) = &local.cache else { continue };
-                match cache.get_product(&sku).map_err(Error::from) {
-                    Ok(Some(p)) => match service::search::detail(cache, p) {
-                        Ok(d) => Msg::Detail(Box::new(d)),
-                        Err(e) => fail(Failure::Detail, &e),
-                    },
+                let Some(cat) = &catalog else { continue };
+                match cat.detail_of(&sku) {
+                    Ok(Some(d)) => Msg::Detail(Box::new(d)),
                     Ok(None) => Msg::Failed {
                         what: Failure::Detail,
                         message: format!("{sku} is not in the catalog"),
@@ -557,75 +558,59 @@ fn local_worker(
                 }
             }
             // The most recently used basket first: the one adds go to next time.
-            Job::Baskets => match store.list_by_use() {
+            Job::Baskets => match service::baskets::list_by_use(&ctx) {
                 Ok(list) => Msg::Baskets(list.into_iter().map(|(n, b)| (n, b.map_err(|e| e.to_string()))).collect()),
-                Err(e) => fail(Failure::Baskets, &e.into()),
+                Err(e) => fail(Failure::Baskets, &e),
             },
-            Job::Price { basket: name } => match (store.load(&name), &local.cache) {
-                (Ok(b), Some(cache)) => {
-                    // A basket shown is a basket used.
-                    let _ = store.mark_used(&name);
-                    Msg::Priced(basket::price(&b, cache))
-                }
-                (Err(e), _) => fail(Failure::Basket, &e.into()),
-                (Ok(_), None) => continue,
+            Job::Price { basket: name } => match &catalog {
+                Some(cat) => match service::baskets::priced_in(&ctx, cat, &name) {
+                    Ok(p) => {
+                        // A basket shown is a basket used; lines without an agreed price get the one shown.
+                        let _ = service::baskets::mark_used(&ctx, &name);
+                        if let Err(e) = service::baskets::agree_missing(&ctx, &p) {
+                            let _ = tx.send(fail(Failure::Basket, &e));
+                        }
+                        Msg::Priced(p)
+                    }
+                    Err(e) => fail(Failure::Basket, &e),
+                },
+                None => continue,
             },
-            Job::Basket(op) => basket_op(&store, &local, op),
+            Job::Basket(op) => basket_op(&ctx, catalog.as_ref(), op),
         };
         let _ = tx.send(msg);
     }
 }
 
-fn basket_op(store: &procure_client::store::baskets::BasketStore, local: &Local, op: BasketOp) -> Msg {
-    let loaded = || match (&local.cache, &local.index) {
-        (Some(c), Some(i)) => Ok((c, i)),
-        _ => Err(Error::Rejected("the catalog is not loaded yet".into())),
-    };
-    let lookup = |sku: &str| -> Result<procure_client::api::Product, Error> {
-        let (cache, index) = loaded()?;
-        Ok(service::search::resolve(cache, index, sku)?)
-    };
+fn basket_op(ctx: &Context, catalog: Option<&Catalog>, op: BasketOp) -> Msg {
+    use service::baskets::{self, Change};
+    let loaded = || catalog.ok_or_else(|| Error::Rejected("the catalog is not loaded yet".into()));
     let result: Result<Msg, Error> = (|| {
         let done = |basket: &str, message: String| Msg::BasketDone { basket: basket.to_string(), message };
         match op {
             BasketOp::New { name } => {
-                basket::validate_name(&name).map_err(Error::Rejected)?;
-                store.create(&Basket::new(&name, chrono::Utc::now()))?;
+                baskets::create(ctx, &name)?;
                 Ok(done(&name, format!("created basket {name}")))
             }
             BasketOp::Add { basket, sku, qty } => {
-                let mut b = store.load(&basket)?;
-                let p = lookup(&sku)?;
-                let total = b.add(&p, qty)?;
-                store.save(&b)?;
-                Ok(done(&basket, format!("{qty} × {} added to {basket} (now {total})", p.sku)))
+                let (sku, total) = baskets::change(ctx, loaded()?, &basket, &sku, Change::Add(qty))?;
+                Ok(done(&basket, format!("{qty} × {sku} added to {basket} (now {total})")))
             }
             BasketOp::Set { basket, sku, qty } => {
-                let mut b = store.load(&basket)?;
-                let p = lookup(&sku)?;
-                b.set(&p, qty)?;
-                store.save(&b)?;
-                Ok(done(&basket, format!("{}: quantity {qty}", p.sku)))
+                let (sku, _) = baskets::change(ctx, loaded()?, &basket, &sku, Change::Set(qty))?;
+                Ok(done(&basket, format!("{sku}: quantity {qty}")))
             }
             BasketOp::Remove { basket, sku } => {
-                let mut b = store.load(&basket)?;
-                b.remove(&sku)?;
-                store.save(&b)?;
+                baskets::remove(ctx, &basket, &sku)?;
                 Ok(done(&basket, format!("removed {sku}")))
             }
             BasketOp::Note { basket, sku, note } => {
-                let mut b = store.load(&basket)?;
-                b.set_note(&sku, note)?;
-                store.save(&b)?;
+                baskets::note(ctx, &basket, &sku, note)?;
                 Ok(done(&basket, format!("note saved for {sku}")))
             }
             BasketOp::QuickEntry { basket, text } => {
-                let (cache, index) = loaded()?;
-                let mut b = store.load(&basket)?;
-                let report = service::baskets::apply_lines(&mut b, cache, index, &text);
-                if !report.added.is_empty() {
-                    store.save(&b)?;
-                }
+                // Quick entry adds what is typed to the basket.
+                let report = baskets::import_text(ctx, loaded()?, &basket, &text, baskets::Merge::Add)?;
                 Ok(Msg::QuickEntryDone { basket, report })
             }
         }

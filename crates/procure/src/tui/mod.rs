@@ -27,11 +27,11 @@ pub struct Options {
 
 /// Builds the app for a context (also used by headless tests and the benchmark).
 pub fn build(ctx: &Context, color: Option<&str>) -> Result<App, Error> {
-    let keymap = Keymap::with_overrides(&ctx.config.keys).map_err(|e| Error::Usage(format!("config.toml {e}")))?;
-    let theme = Theme::from_setting(color.unwrap_or(&ctx.config.ui.color));
-    let me = ctx.cache().ok().and_then(|c| c.me().ok().flatten());
-    let mut app = App::new(keymap, theme, &ctx.profile_name, &ctx.profile.shop, me, ctx.logged_in);
-    app.cx.caps = Some(ctx.shop.capabilities());
+    let keymap = Keymap::with_overrides(&ctx.config().keys).map_err(|e| Error::Usage(format!("config.toml {e}")))?;
+    let theme = Theme::from_setting(color.unwrap_or(&ctx.config().ui.color));
+    let me = procure_client::service::context::cached_me(ctx);
+    let mut app = App::new(keymap, theme, ctx.profile_name(), ctx.shop_url(), me, ctx.logged_in());
+    app.cx.caps = Some(ctx.capabilities());
     Ok(app)
 }
 
@@ -44,7 +44,7 @@ fn restore() {
 /// exit path, including a panic.
 pub async fn run(ctx: Context, opts: Options) -> Result<(), Error> {
     let mut app = build(&ctx, opts.color.as_deref())?;
-    let mouse = ctx.config.ui.mouse;
+    let mouse = ctx.config().ui.mouse;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let engine = Engine::start(ctx, tx, tokio::runtime::Handle::current());
 

@@ -276,6 +276,9 @@ pub struct OrderDraft {
     pub shipping_method: Option<String>,
     #[serde(default)]
     pub comment: Option<String>,
+    /// Place the order even if another open order of the company has this PO number.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_duplicate_po: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -417,6 +420,7 @@ pub mod codes {
     pub const INVALID_ORDER: &str = "invalid_order";
     pub const PRICE_CHANGED: &str = "price_changed";
     pub const IDEMPOTENCY_MISMATCH: &str = "idempotency_mismatch";
+    pub const DUPLICATE_PO: &str = "duplicate_po";
     pub const CREDIT_LIMIT_EXCEEDED: &str = "credit_limit_exceeded";
     pub const QUOTE_EXPIRED: &str = "quote_expired";
     pub const QUOTE_NOT_OPEN: &str = "quote_not_open";
@@ -432,5 +436,7 @@ pub mod codes {
     pub const DISCONTINUED: &str = "discontinued";
     /// A line's amount is outside the protocol's limits (`limits`).
     pub const AMOUNT_TOO_LARGE: &str = "amount_too_large";
+    /// A part without a price for the company: ask for a quote.
+    pub const PRICE_ON_REQUEST: &str = "price_on_request";
     pub const INTERNAL: &str = "internal";
 }

@@ -265,8 +265,41 @@ impl MedusaShop {
         }
     }
 
+    /// The customer's order (not canceled) that carries this PO number in its
+    /// metadata, if any: Medusa has no such rule, procure keeps it.
+    pub(super) async fn order_with_po(&self, po: &str) -> Result<Option<wire::Order>> {
+        let mut offset = 0;
+        loop {
+            let page = self.orders_page(offset, 100, "id,display_id,status,created_at,metadata").await?;
+            if let Some(o) = page.orders.iter().find(|o| {
+                o.status != "canceled" && wire::meta(&o.metadata, keys::PO_NUMBER).is_some_and(|p| p.trim() == po)
+            }) {
+                return Ok(Some(o.clone()));
+            }
+            offset += page.orders.len();
+            if page.orders.is_empty() || offset >= page.count.as_u32() as usize {
+                return Ok(None);
+            }
+        }
+    }
+
     /// A new cart for the draft, completed into an order.
     pub(super) async fn place(&self, draft: &OrderDraft, key: &str, fingerprint: &str) -> Result<Created> {
+        let po = draft.po_number.trim();
+        if !draft.allow_duplicate_po
+            && let Some(o) = self.order_with_po(po).await?
+        {
+            let number = o.display_id.map(|d| d.0.to_string()).unwrap_or_else(|| o.id.clone());
+            return Err(rejected(
+                codes::DUPLICATE_PO,
+                format!(
+                    "PO number {po} is already used by order {number} of {}; a new order needs another PO number \
+                     (or --allow-duplicate-po)",
+                    o.created_at.date_naive()
+                ),
+                vec![],
+            ));
+        }
         let skus: Vec<&str> = draft.lines.iter().map(|l| l.sku.as_str()).collect();
         let parts = self.parts_by_sku(&skus).await?;
         let errors = check_lines(draft, &parts, &self.settings.region_id);
@@ -423,6 +456,7 @@ mod tests {
             ship_complete: false,
             shipping_method: None,
             comment: None,
+            allow_duplicate_po: false,
         }
     }
 

@@ -100,6 +100,7 @@ mod tests {
             ship_complete: false,
             shipping_method: None,
             comment: None,
+            allow_duplicate_po: false,
         }
     }
 

@@ -5,7 +5,6 @@ use crate::tui::component::{Cmd, Component, Cx, Level, movement, step};
 use crate::tui::engine::{Effect, Failure, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::input::Input;
-use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use procure_client::core::money::format_amount;
 use procure_client::core::order::{CheckoutOptions, PriceChange};
@@ -55,6 +54,8 @@ pub struct CheckoutForm {
     pub error: Option<String>,
     pub placed: Option<Submitted>,
     pub queued: Option<String>,
+    /// The buyer was told the PO number is on another order; the next ^S places one more.
+    pub allow_duplicate_po: bool,
     /// The first order line shown, and how many fit.
     pub scroll: usize,
     pub page: usize,
@@ -76,6 +77,7 @@ impl CheckoutForm {
             error: None,
             placed: None,
             queued: None,
+            allow_duplicate_po: false,
             scroll: 0,
             page: 0,
         }
@@ -83,12 +85,7 @@ impl CheckoutForm {
 
     pub fn options(&self, cx: &Cx) -> Result<CheckoutOptions, String> {
         let f = self;
-        let date = match f.date.text().trim() {
-            "" => None,
-            t => Some(
-                NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| format!("{t:?} is not a date like 2026-12-24"))?,
-            ),
-        };
+        let date = procure_client::core::order::parse_optional_date(f.date.text())?;
         let company = cx.me.as_ref().map(|m| &m.company);
         let opts = CheckoutOptions {
             po_number: f.po.text().trim().to_string(),
@@ -97,6 +94,7 @@ impl CheckoutForm {
             ship_complete: f.complete && supports(cx, Field::Complete),
             shipping_method: company.and_then(|c| c.shipping_methods.get(f.shipping)).map(|m| m.id.clone()),
             comment: Some(f.comment.text().to_string()).filter(|c| !c.trim().is_empty()),
+            allow_duplicate_po: f.allow_duplicate_po,
         };
         procure_client::core::order::validate_options(&opts, cx.today)?;
         Ok(opts)
@@ -162,7 +160,14 @@ impl CheckoutForm {
 /// An order was placed (from the form or by a retry of a waiting one).
 pub fn placed(cx: &mut Cx, s: &Submitted) -> Vec<Cmd> {
     cx.outbox = None;
-    cx.say(Level::Ok, format!("order {} placed", s.order.number));
+    if s.resumed {
+        cx.say(
+            Level::Ok,
+            format!("order {} placed: it was waiting for the shop (PO {})", s.order.number, s.order.po_number),
+        );
+    } else {
+        cx.say(Level::Ok, format!("order {} placed", s.order.number));
+    }
     vec![Cmd::Run(Effect::Baskets), Cmd::Run(Effect::Orders)]
 }
 
@@ -235,6 +240,7 @@ impl Component for CheckoutForm {
             _ => false,
         };
         self.preview = None;
+        self.allow_duplicate_po = false;
         vec![]
     }
 
@@ -254,10 +260,17 @@ impl Component for CheckoutForm {
             Msg::SubmitQueued { basket, reason } => {
                 self.busy = false;
                 self.queued = Some(reason);
-                if let Ok(o) = self.options(cx) {
-                    cx.outbox = Some((o, basket, Instant::now()));
-                }
+                // The submission is written with the basket; a retry sends it as it was.
+                cx.outbox = Some((self.options(cx).unwrap_or_default(), basket, Instant::now()));
                 cx.say(Level::Warn, "shop unreachable: the order waits and is sent when the shop answers");
+            }
+            Msg::DuplicatePo { message } => {
+                // The buyer decides: ^S again places another order with this PO number.
+                self.busy = false;
+                self.allow_duplicate_po = true;
+                self.error = Some(format!(
+                    "{message} — ^S places another order with this PO number; change the PO number otherwise"
+                ));
             }
             other => return Some(other),
         }
@@ -394,15 +407,10 @@ fn draw(f: &mut Frame, cx: &Cx, c: &mut CheckoutForm, area: Rect) {
                 ),
                 _ => format!("  no credit limit (open balance {} {})", format_amount(cr.open_balance), cr.currency),
             };
-            let short = cr.available.is_some_and(|a| a < tt.gross);
-            foot.push(Line::styled(text, if short { t.error() } else { t.dim() }));
-            if let Some(a) = cr.available.filter(|a| *a < tt.gross) {
+            foot.push(Line::styled(text, if pv.credit_shortfall.is_some() { t.error() } else { t.dim() }));
+            if let Some(short) = pv.credit_shortfall {
                 foot.push(Line::styled(
-                    format!(
-                        "  this order exceeds your available credit by {} {}",
-                        format_amount(tt.gross - a),
-                        cr.currency
-                    ),
+                    format!("  this order exceeds your available credit by {} {}", format_amount(short), cr.currency),
                     t.error(),
                 ));
             }

@@ -2,7 +2,7 @@
 
 use super::prompt::{Prompt, PromptKind};
 use crate::tui::component::{Cmd, Component, Cx, Level, Registration, Screen, ScreenId, inside, movement, run, step};
-use crate::tui::engine::{Effect, Msg};
+use crate::tui::engine::{Effect, Failure, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::columns::{self, Col};
 use crate::tui::widgets::scroll::{self, Scroll};
@@ -33,6 +33,8 @@ pub struct OrderList {
     pub selected: usize,
     pub loaded: bool,
     pub area: Rect,
+    /// Shown beside the title: e.g. that the list is the one last seen (offline).
+    pub note: Option<String>,
 }
 
 impl OrderList {
@@ -100,7 +102,11 @@ impl Component for Orders {
 
     fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
         match msg {
-            Msg::Orders(list) => self.orders.set(list),
+            Msg::Orders { list, cached_at } => {
+                self.orders.set(list);
+                self.orders.note =
+                    cached_at.map(|at| format!("OFFLINE: as last seen {} ", at.format("%Y-%m-%d %H:%M UTC")));
+            }
             Msg::Order(o) => out.push(Cmd::Open(Box::new(OrderDetail::new(o, false)))),
             // An order changed elsewhere: load the history again when shown
             // (and let the screen that asked report it).
@@ -111,6 +117,14 @@ impl Component for Orders {
             other => return Some(other),
         }
         None
+    }
+
+    fn failed(&mut self, _cx: &mut Cx, what: Failure, message: &str) {
+        // Not "Loading…" for ever: say why there is nothing.
+        if what == Failure::Orders {
+            self.orders.loaded = true;
+            self.orders.note = Some(format!("cannot load: {message} "));
+        }
     }
 
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
@@ -196,6 +210,11 @@ pub fn decide(cx: &mut Cx, action: Action, number: String) -> Vec<Cmd> {
 pub fn draw_list(f: &mut Frame, cx: &Cx, o: &mut OrderList, title: &str, area: Rect) {
     let t = &cx.theme;
     o.area = area;
+    let title = match &o.note {
+        Some(n) => format!("{title}— {n}"),
+        None => title.to_string(),
+    };
+    let title = title.as_str();
     if o.list.is_empty() {
         let text = if o.loaded { "Nothing here." } else { "Loading…" };
         f.render_widget(

@@ -9,6 +9,7 @@ use crate::tui::widgets::input::Input;
 use crossterm::event::KeyEvent;
 use procure_client::core::money;
 use procure_client::core::quantity::{QuantityRules, parse_quantity};
+use procure_client::service::baskets::Merge;
 use procure_client::service::search::PartDetail;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -36,6 +37,11 @@ pub enum PromptKind {
     NewBasket,
     ReorderInto {
         number: String,
+    },
+    /// Into a basket that exists: add to its lines or replace them.
+    ReorderMerge {
+        number: String,
+        into: String,
     },
     Password,
     AcceptQuote {
@@ -157,11 +163,28 @@ impl Prompt {
             }
             PromptKind::ReorderInto { number } => match procure_client::core::basket::validate_name(&text) {
                 Err(e) => self.fail(e),
+                Ok(()) if cx.baskets.contains(&text) => {
+                    // Adding is not replacing: the buyer says which.
+                    self.title = format!("Basket {text} exists: type add (add the quantities) or replace");
+                    self.kind = PromptKind::ReorderMerge { number, into: text };
+                    self.input = Input::new("add");
+                    self.error = None;
+                    vec![]
+                }
                 Ok(()) => {
                     cx.say(Level::Info, format!("reordering {number}…"));
-                    close(run(Effect::Reorder { number, into: text }))
+                    close(run(Effect::Reorder { number, into: text, merge: Merge::Ask }))
                 }
             },
+            PromptKind::ReorderMerge { number, into } => {
+                let merge = match text.to_lowercase().as_str() {
+                    "a" | "add" => Merge::Add,
+                    "r" | "replace" => Merge::Replace,
+                    _ => return self.fail("type add or replace".into()),
+                };
+                cx.say(Level::Info, format!("reordering {number}…"));
+                close(run(Effect::Reorder { number, into, merge }))
+            }
         }
     }
 }

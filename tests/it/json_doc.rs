@@ -134,7 +134,10 @@ fn every_documented_command_prints_the_documented_json() {
     seen.out("procure basket note", run(&["basket", "note", "weekly", "T-BRG-1", "CC-4711"]).ok());
     let file = home.path().join("list.csv");
     std::fs::write(&file, "sku;qty\nT-SCR-1;200\nT-NOPE;1\n").unwrap();
-    seen.out("procure basket import", run(&["basket", "import", "weekly", file.to_str().unwrap()]).fails_with(5));
+    seen.out(
+        "procure basket import",
+        run(&["basket", "import", "weekly", file.to_str().unwrap(), "--add"]).fails_with(5),
+    );
     seen.out("procure basket show", run(&["basket", "show", "weekly"]).ok());
     seen.out("procure basket export", run(&["basket", "export", "weekly"]).ok());
     seen.out("procure basket remove", run(&["basket", "remove", "weekly", "T-SCR-1"]).ok());

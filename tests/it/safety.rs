@@ -292,7 +292,7 @@ fn reorder_and_import_into_a_basket_with_lines_ask_add_or_replace() {
     let number = done["order"]["number"].as_str().unwrap().to_string();
     let qty = |name: &str| -> Vec<u64> {
         let b = home.run(&["--json", "basket", "show", name]).ok().json();
-        b["lines"].as_array().unwrap().iter().map(|l| l["qty"].as_u64().unwrap()).collect()
+        b["lines"].as_array().unwrap().iter().map(|l| l["quantity"].as_u64().unwrap()).collect()
     };
 
     home.run(&["order", "reorder", &number, "--into", "again"]).ok(); // a new basket needs no flag

@@ -341,3 +341,64 @@ fn the_account_screen_asks_the_shop() {
     let cli = home.run(&["--json", "account"]).ok().json();
     assert_eq!(cli["company"]["name"], account.company.name.as_str(), "the same account as the command line");
 }
+
+#[test]
+fn a_po_number_already_used_is_asked_about_and_reorder_asks_add_or_replace() {
+    use procure::tui::screens::prompt::PromptKind;
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "weekly"]).ok();
+    home.run(&["basket", "add", "weekly", "T-BRG-1", "2"]).ok();
+    home.run(&["order", "submit", "--basket", "weekly", "--po", "TUI-DUP"]).ok();
+    home.run(&["basket", "add", "weekly", "T-CON-1", "1"]).ok();
+
+    let mut h = Harness::new(&home);
+    h.wait("the index", |a| a.cx.indexed.is_some() && !a.cx.syncing);
+    h.key(KeyCode::F(3), KeyModifiers::NONE);
+    h.wait("the priced basket", |a| baskets_state(a).priced.as_ref().is_some_and(|p| p.lines.len() == 2));
+    h.press('c');
+    h.type_text("TUI-DUP");
+    h.ctrl('s');
+    h.wait("the preview", |a| a.dialog::<CheckoutForm>().is_some_and(|f| f.preview.is_some()));
+    h.ctrl('s');
+    h.wait("the question", |a| a.dialog::<CheckoutForm>().is_some_and(|f| f.allow_duplicate_po));
+    assert!(h.screen().contains("already used by order"), "{}", h.screen());
+    assert_eq!(home.run(&["--json", "order", "list"]).ok().json()[0]["po_number"], "TUI-DUP");
+    h.ctrl('s');
+    h.wait("the second order", |a| a.dialog::<CheckoutForm>().is_some_and(|f| f.placed.is_some() || f.busy));
+    h.wait("the second order", |a| a.dialog::<CheckoutForm>().is_some_and(|f| f.placed.is_some()));
+    let list = home.run(&["--json", "order", "list"]).ok().json();
+    let with_po: Vec<_> = list.as_array().unwrap().iter().filter(|o| o["po_number"] == "TUI-DUP").collect();
+    assert_eq!(with_po.len(), 2, "asked, then placed once more: {list}");
+    let number = with_po[0]["number"].as_str().unwrap().to_string();
+
+    // Reorder into the basket (it exists): the app asks add or replace.
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    h.key(KeyCode::F(4), KeyModifiers::NONE);
+    h.wait("the orders", |a| orders_state(a).orders.list.iter().any(|o| o.number == number));
+    let i = orders_state(&h.app).orders.list.iter().position(|o| o.number == number).unwrap();
+    h.app.screen_mut::<Orders>().unwrap().orders.selected = i;
+    h.press('r');
+    h.ctrl('u');
+    h.type_text("weekly");
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(
+        h.app.dialog::<Prompt>().is_some_and(|p| matches!(p.kind, PromptKind::ReorderMerge { .. })),
+        "{}",
+        h.screen()
+    );
+    h.ctrl('u');
+    h.type_text("replace");
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    h.wait("the reorder", |a| status(a).contains("lines into weekly"));
+    let b = home.run(&["--json", "basket", "show", "weekly"]).ok().json();
+    let lines: Vec<(String, u64)> = b["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["sku"].as_str().unwrap().to_string(), l["quantity"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(lines, vec![("T-BRG-1".into(), 2), ("T-CON-1".into(), 1)], "the order's lines, not added on top: {b}");
+}

@@ -402,3 +402,31 @@ fn a_po_number_already_used_is_asked_about_and_reorder_asks_add_or_replace() {
         .collect();
     assert_eq!(lines, vec![("T-BRG-1".into(), 2), ("T-CON-1".into(), 1)], "the order's lines, not added on top: {b}");
 }
+
+#[test]
+fn the_basket_screen_reads_a_basket_another_process_changed() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "weekly"]).ok();
+    home.run(&["basket", "add", "weekly", "T-BRG-1", "2"]).ok();
+
+    let mut h = Harness::new(&home);
+    h.wait("the index", |a| a.indexed.is_some() && !a.syncing);
+    h.key(KeyCode::F(3), KeyModifiers::NONE);
+    h.wait("the priced basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.lines.len() == 1));
+    // Another procure adds a line while the app shows the basket.
+    home.run(&["basket", "add", "weekly", "T-CON-1", "1"]).ok();
+    h.app.reloaded = Instant::now() - Duration::from_secs(10);
+    for fx in h.app.tick() {
+        h.engine.run(fx);
+    }
+    h.wait("the reloaded basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.lines.len() == 2));
+    // An edit in the app now keeps the other process's line.
+    h.key(KeyCode::Tab, KeyModifiers::NONE);
+    h.press('d');
+    h.wait("the removal", |a| status(a).contains("removed"));
+    let b = home.run(&["--json", "basket", "show", "weekly"]).ok().json();
+    assert_eq!(b["lines"].as_array().unwrap().len(), 1, "{b}");
+}

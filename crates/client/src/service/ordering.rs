@@ -153,7 +153,7 @@ pub struct Submitted {
 }
 
 /// Waits for a basket's lock without blocking the async runtime.
-async fn lock_basket(ctx: &Context, name: &str) -> Result<crate::store::lock::FileLock> {
+pub(crate) async fn lock_basket(ctx: &Context, name: &str) -> Result<crate::store::lock::FileLock> {
     let store = ctx.baskets();
     let name = name.to_string();
     tokio::task::spawn_blocking(move || store.lock(&name))

@@ -21,6 +21,8 @@ pub async fn request(
     if !ctx.shop.capabilities().quote_requests {
         return Err(BackendError::Unsupported("quote requests").into());
     }
+    // Locked like a submission: concurrent requests of one basket share one key.
+    let _lock = super::ordering::lock_basket(ctx, basket_name).await?;
     let store = ctx.baskets();
     let mut b = store.load(basket_name)?;
     if b.lines.is_empty() {

@@ -413,16 +413,16 @@ fn the_basket_screen_reads_a_basket_another_process_changed() {
     home.run(&["basket", "add", "weekly", "T-BRG-1", "2"]).ok();
 
     let mut h = Harness::new(&home);
-    h.wait("the index", |a| a.indexed.is_some() && !a.syncing);
+    h.wait("the index", |a| a.cx.indexed.is_some() && !a.cx.syncing);
     h.key(KeyCode::F(3), KeyModifiers::NONE);
-    h.wait("the priced basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.lines.len() == 1));
+    h.wait("the priced basket", |a| baskets_state(a).priced.as_ref().is_some_and(|p| p.lines.len() == 1));
     // Another procure adds a line while the app shows the basket.
     home.run(&["basket", "add", "weekly", "T-CON-1", "1"]).ok();
     h.app.reloaded = Instant::now() - Duration::from_secs(10);
     for fx in h.app.tick() {
         h.engine.run(fx);
     }
-    h.wait("the reloaded basket", |a| a.baskets.priced.as_ref().is_some_and(|p| p.lines.len() == 2));
+    h.wait("the reloaded basket", |a| baskets_state(a).priced.as_ref().is_some_and(|p| p.lines.len() == 2));
     // An edit in the app now keeps the other process's line.
     h.key(KeyCode::Tab, KeyModifiers::NONE);
     h.press('d');

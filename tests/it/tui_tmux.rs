@@ -3,6 +3,7 @@
 //! saved basket; the order is then found on the shop.
 
 use crate::common::*;
+use crate::safety::orders_with_po;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -12,7 +13,9 @@ struct Tmux {
 
 impl Tmux {
     fn start(home: &Home, width: u16, height: u16) -> Tmux {
-        let session = format!("procure-test-{}-{width}x{height}", std::process::id());
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let session = format!("procure-test-{}-{width}x{height}-{n}", std::process::id());
         let cmd = format!("env PROCURE_HOME={} TERM=xterm-256color {}", home.path().display(), BIN);
         let st = Command::new("tmux")
             .args(["new-session", "-d", "-s", &session, "-x", &width.to_string(), "-y", &height.to_string(), &cmd])
@@ -173,4 +176,74 @@ fn add_paste_and_order_at_80x24() {
     let found = found.unwrap_or_else(|| panic!("order {number} not on the shop: {list}"));
     assert_eq!(found["po_number"], "TMUX-80");
     assert_eq!(found["line_count"], 3);
+}
+
+fn wait_gone(t: &Tmux) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while t.alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!t.alive(), "the app quit; screen:\n{}", t.screen());
+}
+
+#[test]
+fn a_waiting_order_survives_quit_and_is_sent_on_the_next_start() {
+    use std::sync::atomic::Ordering;
+    let shop = shop_with_catalog();
+    let relay = crate::safety::relay(&shop.url);
+    let home = Home::new();
+    home.login(&relay.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "weekly"]).ok();
+    home.run(&["basket", "add", "weekly", "T-BRG-1", "10"]).ok();
+
+    // Online: the order history is seen once, the order previewed; then the shop goes away.
+    let t = Tmux::start(&home, 120, 36);
+    t.wait_for("Type number, SKU");
+    t.keys(&["F4"]);
+    t.wait_for("SO-");
+    t.keys(&["F3"]);
+    t.wait_for("T-BRG-1");
+    t.keys(&["c"]);
+    t.wait_for("Checkout — basket weekly");
+    t.literal("TMUX-W1");
+    t.keys(&["C-s"]);
+    t.wait_for("earliest delivery");
+    relay.down.store(true, Ordering::SeqCst);
+    t.keys(&["C-s"]);
+    t.wait_for("the order waits");
+    let text = std::fs::read_to_string(home.basket_file("default", "weekly")).unwrap();
+    assert!(text.contains("[pending.draft]") && text.contains("TMUX-W1"), "written before it says so: {text}");
+    // Quitting asks first.
+    t.keys(&["Escape", "q"]);
+    let screen = t.wait_for("y yes");
+    assert!(screen.contains("waits for the"), "{screen}");
+    t.keys(&["Enter"]);
+    wait_gone(&t);
+
+    // Still offline: the history is the one last seen, marked; quitting asks again.
+    let t = Tmux::start(&home, 120, 36);
+    t.wait_for("Type number, SKU");
+    t.keys(&["F4"]);
+    t.wait_for("OFFLINE: as last seen");
+    t.keys(&["q"]);
+    let screen = t.wait_for("y yes");
+    assert!(screen.contains("waits for the"), "{screen}");
+    t.keys(&["Enter"]);
+    wait_gone(&t);
+
+    // The shop is back: the next start sends it, with the same key.
+    relay.down.store(false, Ordering::SeqCst);
+    let t = Tmux::start(&home, 120, 36);
+    t.wait_for("Type number, SKU");
+    t.keys(&["F4"]);
+    // The order history shows it (the status line says so too, for a few seconds).
+    t.wait_for("TMUX-W1");
+    t.keys(&["q"]);
+    wait_gone(&t);
+    let orders = orders_with_po(&home, "TMUX-W1");
+    assert_eq!(orders.len(), 1, "exactly one order on the shop: {orders:?}");
+    assert_eq!(orders[0]["line_count"], 1);
+    let text = std::fs::read_to_string(home.basket_file("default", "weekly")).unwrap();
+    assert!(!text.contains("[pending"), "nothing waits any more: {text}");
 }

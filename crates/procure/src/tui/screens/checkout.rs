@@ -197,7 +197,9 @@ impl Component for CheckoutForm {
 
     fn unsaved(&self) -> Option<&'static str> {
         let typed = [&self.po, &self.date, &self.comment].iter().any(|i| !i.text().trim().is_empty());
-        (self.placed.is_none() && (typed || self.preview.is_some())).then_some("the checkout form")
+        // An order that waits for the shop is written with its basket: closing loses nothing.
+        (self.placed.is_none() && self.queued.is_none() && (typed || self.preview.is_some()))
+            .then_some("the checkout form")
     }
 
     fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {

@@ -564,7 +564,7 @@ fn an_overlong_basket_import_line_is_refused_at_once_with_its_number() {
 
     let one = write_file(home.path(), "one.csv", &format!("{longest_ok}\n"));
     let started_one = Instant::now();
-    home.run(&["basket", "import", "big", one.to_str().unwrap()]).ok();
+    home.run(&["basket", "import", "big", one.to_str().unwrap(), "--add"]).ok();
     eprintln!(
         "basket import: a 50 MB file with overlong lines in {:.2} s; the longest accepted line (1024 characters) in {:.3} s",
         took.as_secs_f64(),
@@ -593,20 +593,21 @@ fn a_quantity_beyond_the_maximum_says_too_large_with_the_maximum() {
 #[test]
 fn order_and_quote_numbers_count_per_company() {
     let shop = shop_with_catalog();
-    let place = |company: &str| {
+    // Each order its own PO number: a PO number names one order of a company.
+    let place = |company: &str, po: &str| {
         let home = synced_home_as(&shop.url, company);
         home.run(&["basket", "new", "n"]).ok();
         home.run(&["basket", "add", "n", "T-BRG-1", "1"]).ok();
-        let o = home.run(&["--json", "order", "submit", "--basket", "n", "--po", "N-1"]).ok().json();
+        let o = home.run(&["--json", "order", "submit", "--basket", "n", "--po", po]).ok().json();
         (home, o["order"]["number"].as_str().unwrap().to_string())
     };
     let count = |number: &str, company: &str| -> u32 {
         let rest = number.strip_prefix(&format!("SO-{company}-")).unwrap_or_else(|| panic!("{number}"));
         rest.parse().unwrap()
     };
-    let (_, a1) = place("ACME");
-    let (bolt, b1) = place("BOLT");
-    let (_, a2) = place("ACME");
+    let (_, a1) = place("ACME", "N-1");
+    let (bolt, b1) = place("BOLT", "N-2");
+    let (_, a2) = place("ACME", "N-3");
     assert_eq!(count(&a2, "ACME"), count(&a1, "ACME") + 1, "BOLT's order leaves no gap in ACME's: {a1} {b1} {a2}");
     assert!(count(&b1, "BOLT") >= 1001 && a1.len() <= 14, "short and readable: {a1} {b1}");
     let q1 = bolt.run(&["--json", "quote", "request", "--basket", "n"]).ok().json();

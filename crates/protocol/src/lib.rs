@@ -8,4 +8,5 @@
 pub mod api;
 pub mod limits;
 pub mod money;
+pub mod peppol;
 pub mod quantity;

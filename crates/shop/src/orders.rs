@@ -438,6 +438,7 @@ pub fn place(
         shipping_method: priced.shipping_method,
         approval: None,
         quote_number,
+        events: vec![],
         comment: draft.comment.as_ref().map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
     };
     let order_id = insert_order(tx, company_id, user_id, &mut order)?;

@@ -471,6 +471,7 @@ fn past_orders(
             comment: None,
             approval: None,
             quote_number: None,
+            events: vec![],
         };
         orders::insert_order(tx, company_id, buyer_id, &mut order)?;
         placed += 1;

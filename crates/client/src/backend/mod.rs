@@ -5,6 +5,7 @@
 pub mod http;
 pub mod medusa;
 pub mod native;
+pub mod peppol;
 
 use crate::api::{
     AcceptQuote, AcceptedQuote, ApiError, CatalogPage, Credit, Decision, LoginResponse, Me, Order, OrderDraft,
@@ -87,10 +88,53 @@ pub struct Created {
     pub replayed: bool,
 }
 
+/// What reading the inbox of a document-based backend (Peppol) did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct InboxReport {
+    pub applied: Vec<InboxEntry>,
+    /// Documents read before: they changed nothing.
+    pub unchanged: usize,
+    /// Files that could not be applied; they are left where they are.
+    pub problems: Vec<InboxProblem>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InboxEntry {
+    pub file: String,
+    /// E.g. `T76 OR-7`.
+    pub document: String,
+    pub order: String,
+    pub status: crate::api::OrderStatus,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InboxProblem {
+    pub file: String,
+    pub reason: String,
+}
+
+/// Why a profile needs no `procure login`, for the backends that have none.
+pub fn login_not_needed(profile: &Profile) -> Option<String> {
+    (profile.backend == BackendKind::Peppol).then(|| {
+        "a Peppol profile needs no login: procure reads the supplier's catalogue and answers from files \
+         (`catalogue`, `inbox`) and writes orders to `outbox`, as set in config.toml. Next: procure sync"
+            .to_string()
+    })
+}
+
 #[async_trait]
 pub trait Shop: Send + Sync {
     fn kind(&self) -> BackendKind;
     fn capabilities(&self) -> Capabilities;
+    /// Whether calls need a session from `login` (a file-based backend has none).
+    fn needs_login(&self) -> bool {
+        true
+    }
+    /// Reads supplier documents that arrived (order responses, despatch
+    /// advices) into the orders; a backend without an inbox has nothing.
+    async fn receive(&self) -> Result<InboxReport> {
+        Ok(InboxReport::default())
+    }
     /// Replaces the session token used for the calls that need one.
     fn set_token(&mut self, token: Option<String>);
 
@@ -155,12 +199,13 @@ pub fn for_profile(
     token: Option<String>,
     state_dir: &Path,
 ) -> Result<Box<dyn Shop>> {
-    let base = http::checked_base_url(&profile.shop, profile.allow_insecure_http)?;
+    let base = || http::checked_base_url(&profile.shop, profile.allow_insecure_http);
     let mut shop: Box<dyn Shop> = match profile.backend {
-        BackendKind::Procure => Box::new(native::NativeShop::new(base, timeouts)?),
+        BackendKind::Procure => Box::new(native::NativeShop::new(base()?, timeouts)?),
         BackendKind::Medusa => {
-            Box::new(medusa::MedusaShop::new(base, medusa::Settings::from_profile(profile)?, timeouts, state_dir)?)
+            Box::new(medusa::MedusaShop::new(base()?, medusa::Settings::from_profile(profile)?, timeouts, state_dir)?)
         }
+        BackendKind::Peppol => Box::new(peppol::PeppolShop::new(peppol::Settings::from_profile(profile)?, state_dir)),
     };
     shop.set_token(token);
     Ok(shop)

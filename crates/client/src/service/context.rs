@@ -33,8 +33,9 @@ impl Context {
         let (profile_name, profile) = config.pick_profile(asked)?;
         let creds = credentials::load(&paths.token_file(&profile_name))?;
         let token = creds.filter(|c| c.is_valid_for(&profile.shop, Utc::now())).map(|c| c.token);
-        let logged_in = token.is_some();
+        let has_token = token.is_some();
         let shop = backend::for_profile(&profile, &timeouts(&config), token, &paths.profile_dir(&profile_name))?;
+        let logged_in = has_token || !shop.needs_login();
         Ok(Context { paths, config, profile_name, profile, shop, logged_in })
     }
 
@@ -135,6 +136,9 @@ pub fn login_profile(paths: &Paths, asked: Option<&str>, given: &LoginFields) ->
 /// Logs in and keeps the token (0600). The password is used once and never stored.
 pub async fn login(paths: &Paths, name: &str, profile: Profile, password: &str) -> Result<Context> {
     crate::store::config::validate_profile_name(name)?;
+    if let Some(why) = backend::login_not_needed(&profile) {
+        return Err(Error::Usage(why));
+    }
     let config = Config::load(&paths.config_file)?;
     let shop = backend::for_profile(&profile, &timeouts(&config), None, &paths.profile_dir(name))?;
     if shop.capabilities().company_accounts && profile.company.trim().is_empty() {

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod context;
 pub mod error;
 pub mod history;
+pub mod inbox;
 pub mod ordering;
 pub mod quotes;
 pub mod search;

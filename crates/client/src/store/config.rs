@@ -75,6 +75,8 @@ pub enum BackendKind {
     Procure,
     /// A Medusa v2 store API.
     Medusa,
+    /// A supplier on Peppol: BIS documents through files (outbox, inbox, catalogue).
+    Peppol,
 }
 
 impl BackendKind {
@@ -82,6 +84,7 @@ impl BackendKind {
         match self {
             BackendKind::Procure => "procure",
             BackendKind::Medusa => "medusa",
+            BackendKind::Peppol => "peppol",
         }
     }
 }
@@ -91,11 +94,14 @@ impl BackendKind {
 pub struct Profile {
     #[serde(default)]
     pub backend: BackendKind,
+    /// The shop's address (not used by Peppol profiles).
+    #[serde(default)]
     pub shop: String,
     /// The company's account code; shops without company accounts (Medusa) ignore it.
     #[serde(default)]
     pub company: String,
-    /// The user name; for Medusa the customer's e-mail address.
+    /// The user name; for Medusa the customer's e-mail address (not used by Peppol profiles).
+    #[serde(default)]
     pub user: String,
     #[serde(default)]
     pub allow_insecure_http: bool,
@@ -108,6 +114,42 @@ pub struct Profile {
     /// Medusa: the payment provider for orders on account (default `pp_system_default`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_provider: Option<String>,
+    // Peppol (backend = "peppol"): the supplier's document folders and our own
+    // party; config.example.toml documents each key, the backend checks them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbox: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_street: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_street: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_country: Option<String>,
 }
 
 impl Config {

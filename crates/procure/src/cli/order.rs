@@ -286,6 +286,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
         }
         OrderCommand::List(args) => {
             note_waiting(out, &ctx);
+            report_inbox(out, &ctx).await?;
             let filter = OrderFilter { status: args.status, po: args.po, since: args.since };
             let orders = history::orders(&ctx, args.limit, &filter).await?;
             if out.json {
@@ -316,6 +317,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
             }
         }
         OrderCommand::Show { number } => {
+            report_inbox(out, &ctx).await?;
             let o = ordering::show(&ctx, &number).await?;
             if out.json {
                 out.data(&o);
@@ -348,6 +350,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
                     out.line(format!("  Comment {c}"));
                 }
                 print_lines(out, &o.lines, &o.totals);
+                print_events(out, &o.events);
             }
         }
         OrderCommand::Reorder { number, into, merge } => {
@@ -432,6 +435,46 @@ pub(super) fn ask(question: &str) -> bool {
     let mut line = String::new();
     let _ = std::io::stdin().lock().read_line(&mut line);
     matches!(line.trim(), "y" | "Y" | "yes")
+}
+
+/// What arrived in a document inbox (Peppol): applied answers and the files left in place, on stderr.
+pub async fn report_inbox(out: &Out, ctx: &Context) -> Result<(), Error> {
+    let r = procure_client::service::inbox::receive(ctx).await?;
+    for a in &r.applied {
+        out.note(format!("Received {} for order {}: {} ({})", a.document, a.order, a.status.as_str(), a.file));
+    }
+    for p in &r.problems {
+        out.note(format!("Not applied: {}: {}", p.file, p.reason));
+    }
+    Ok(())
+}
+
+/// The supplier's answers to an order, with every changed line.
+fn print_events(out: &Out, events: &[procure_client::api::OrderEvent]) {
+    for e in events {
+        let mut head = format!("  {} {} ({})", e.date, e.kind.replace('_', " "), e.document);
+        if let Some(d) = e.promised_delivery {
+            head.push_str(&format!(", delivery {d}"));
+        }
+        if let Some(n) = &e.note {
+            head.push_str(&format!(": {n}"));
+        }
+        out.line(head);
+        for c in &e.changes {
+            let what = match c.what.as_str() {
+                "quantity" => format!("CHANGED quantity {} → {}", c.from, c.to),
+                "unit_price" => format!("CHANGED price {} → {}", c.from, c.to),
+                "delivery_date" => {
+                    format!("CHANGED delivery {} → {}", if c.from.is_empty() { "-" } else { &c.from }, c.to)
+                }
+                "not_accepted" => format!("NOT ACCEPTED (quantity {} → 0)", c.from),
+                "substituted" => format!("SUBSTITUTED by {}", c.to),
+                "shipped" => format!("shipped {}", c.to),
+                other => format!("{other} {} → {}", c.from, c.to),
+            };
+            out.line(format!("    line {} {}: {what}", c.line, c.sku));
+        }
+    }
 }
 
 fn print_changes(out: &Out, c: &Checkout) {

@@ -50,6 +50,14 @@ fn read_password(args: &LoginArgs) -> Result<String, Error> {
 }
 
 pub async fn login(out: &Out, paths: Paths, asked: Option<&str>, args: LoginArgs) -> CmdResult {
+    // A profile without a session (Peppol) says so instead of asking for a shop and user.
+    let config = procure_client::store::config::Config::load(&paths.config_file)?;
+    if let Ok((name, p)) = config.pick_profile(asked)
+        && let Some(why) = procure_client::backend::login_not_needed(&p)
+    {
+        out.note(format!("Profile {name:?}: {why}"));
+        return Ok(ExitCode::SUCCESS);
+    }
     let given = service::context::LoginFields {
         shop: args.shop.clone(),
         company: args.company.clone(),
@@ -106,6 +114,7 @@ pub async fn sync(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
         eprint!("\r\x1b[2K");
     }
     let report = report?;
+    super::order::report_inbox(out, &ctx).await?;
     if out.json {
         out.data(&report);
     } else if report.not_modified {

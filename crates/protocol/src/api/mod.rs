@@ -325,6 +325,16 @@ pub enum OrderStatus {
     Shipped,
     Delivered,
     Cancelled,
+    /// Peppol: the Order document is in the outbox; no response yet.
+    Sent,
+    /// Peppol: the supplier accepted the order as sent.
+    Accepted,
+    /// Peppol: the supplier accepted with changes to lines (quantity, price, date).
+    AcceptedWithChanges,
+    /// Peppol: the supplier rejected the order.
+    Rejected,
+    /// Peppol: a despatch advice covers part of the order.
+    PartlyShipped,
 }
 
 impl OrderStatus {
@@ -336,6 +346,11 @@ impl OrderStatus {
             OrderStatus::Shipped => "shipped",
             OrderStatus::Delivered => "delivered",
             OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Sent => "sent",
+            OrderStatus::Accepted => "accepted",
+            OrderStatus::AcceptedWithChanges => "accepted_with_changes",
+            OrderStatus::Rejected => "rejected",
+            OrderStatus::PartlyShipped => "partly_shipped",
         }
     }
 }
@@ -361,6 +376,39 @@ pub struct Order {
     /// The quote this order was accepted from.
     #[serde(default)]
     pub quote_number: Option<String>,
+    /// What the supplier answered since the order was placed (Peppol order
+    /// responses and despatch advices), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<OrderEvent>,
+}
+
+/// A supplier's answer to an order: accepted, rejected, changed, shipped.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OrderEvent {
+    pub date: NaiveDate,
+    /// `acknowledged`, `accepted`, `accepted_with_changes`, `rejected`, `shipped` or `partly_shipped`.
+    pub kind: String,
+    /// The document it came from, e.g. `T76 OR-1`.
+    pub document: String,
+    /// The supplier's note; for a rejection its reason.
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub promised_delivery: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<LineChange>,
+}
+
+/// One line's change in an `OrderEvent`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LineChange {
+    /// One-based line number on the order.
+    pub line: usize,
+    pub sku: String,
+    /// `quantity`, `unit_price`, `delivery_date`, `not_accepted`, `substituted` or `shipped`.
+    pub what: String,
+    pub from: String,
+    pub to: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

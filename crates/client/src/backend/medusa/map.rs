@@ -438,6 +438,7 @@ pub fn order(o: &wire::Order) -> api::Order {
         comment: meta(&o.metadata, keys::COMMENT).map(|s| s.into_owned()),
         approval: None,
         quote_number: None,
+        events: vec![],
     }
 }
 

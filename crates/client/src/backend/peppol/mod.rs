@@ -1,0 +1,222 @@
+//! A supplier on Peppol (BIS Ordering 3, UBL 2.1), through files, the way
+//! access-point software picks documents up and drops them off
+//! (docs/peppol.md maps each field):
+//!
+//! - Catalogue: the T19 document(s) at `catalogue` are the catalog and the
+//!   price list; every sync reads them in full.
+//! - Orders: one T01 document per submission, written atomically into
+//!   `outbox` as `<document id>.xml`; the document id is the submission's
+//!   idempotency key, and a retry writes nothing new.
+//! - Answers: T76 order responses and T16 despatch advices in `inbox` update
+//!   the orders; a file that cannot be applied is reported and left there.
+//! - No login, no approvals, no credit, no quotes; the preview is priced
+//!   locally from the catalogue.
+
+mod catalogue;
+mod orders;
+
+use super::{BackendError, Capabilities, Created, Fetched, InboxReport, Result, Shop};
+use crate::api::{
+    Address, CatalogPage, LoginResponse, Me, Order, OrderDraft, OrderList, OrderedSkus, Preview, PriceListHeader,
+    PriceListPage, Role, User,
+};
+use crate::store::config::{BackendKind, Profile};
+use async_trait::async_trait;
+use chrono::Utc;
+use procure_protocol::peppol::{Contact, Id, Party, PostalAddress};
+use std::path::{Path, PathBuf};
+
+pub(crate) const SHIPPING_ID: &str = "peppol";
+const DELIVERY_ID: &str = "delivery";
+
+/// The profile settings a Peppol supplier needs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub catalogue: PathBuf,
+    pub outbox: PathBuf,
+    pub inbox: PathBuf,
+    pub buyer: Party,
+    pub delivery_name: String,
+    pub delivery: PostalAddress,
+}
+
+fn opt(v: &Option<String>) -> String {
+    v.as_deref().map(str::trim).unwrap_or("").to_string()
+}
+
+impl Settings {
+    pub fn from_profile(p: &Profile) -> Result<Settings> {
+        let need = |v: &Option<String>, key: &str, what: &str| {
+            v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).ok_or_else(|| {
+                BackendError::Misconfigured(format!("this Peppol profile has no `{key}` in config.toml ({what})"))
+            })
+        };
+        let endpoint = need(&p.buyer_endpoint, "buyer_endpoint", "your Peppol participant id, scheme:id")?;
+        let endpoint = Id::parse(&endpoint).map_err(|e| BackendError::Misconfigured(format!("buyer_endpoint: {e}")))?;
+        let name = need(&p.buyer_name, "buyer_name", "your company's name")?;
+        let address = PostalAddress {
+            street: opt(&p.buyer_street),
+            city: opt(&p.buyer_city),
+            postal_code: opt(&p.buyer_postal_code),
+            country: opt(&p.buyer_country).to_ascii_uppercase(),
+            ..Default::default()
+        };
+        let contact = Contact { name: opt(&p.buyer_contact), email: opt(&p.buyer_email), phone: opt(&p.buyer_phone) };
+        let delivery = PostalAddress {
+            street: opt(&p.delivery_street),
+            city: opt(&p.delivery_city),
+            postal_code: opt(&p.delivery_postal_code),
+            country: opt(&p.delivery_country).to_ascii_uppercase(),
+            ..Default::default()
+        };
+        let delivery = if delivery == PostalAddress::default() { address.clone() } else { delivery };
+        Ok(Settings {
+            catalogue: need(&p.catalogue, "catalogue", "the supplier's T19 catalogue file or folder")?.into(),
+            outbox: need(&p.outbox, "outbox", "the folder procure writes Order documents to")?.into(),
+            inbox: need(&p.inbox, "inbox", "the folder order responses and despatch advices arrive in")?.into(),
+            delivery_name: { if opt(&p.delivery_name).is_empty() { name.clone() } else { opt(&p.delivery_name) } },
+            buyer: Party {
+                endpoint: Some(endpoint.clone()),
+                id: Some(endpoint),
+                name: name.clone(),
+                legal_name: name,
+                address: (address != PostalAddress::default()).then_some(address),
+                contact: (contact != Contact::default()).then_some(contact),
+            },
+            delivery,
+        })
+    }
+
+    fn ship_to(&self) -> Address {
+        catalogue::address(DELIVERY_ID, "delivery address", &self.delivery_name, &self.delivery)
+    }
+}
+
+pub struct PeppolShop {
+    settings: Settings,
+    state: orders::StateFile,
+}
+
+impl PeppolShop {
+    pub fn new(settings: Settings, state_dir: &Path) -> PeppolShop {
+        PeppolShop { settings, state: orders::StateFile::new(state_dir) }
+    }
+
+    fn load(&self) -> Result<catalogue::Loaded> {
+        catalogue::load(&self.settings.catalogue, Utc::now().date_naive())
+    }
+}
+
+#[async_trait]
+impl Shop for PeppolShop {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Peppol
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            company_accounts: false,
+            po_number: true,
+            requested_delivery_date: true,
+            ship_complete: true,
+            tier_prices: true,
+            documents: true,
+            incremental_sync: false,
+            order_preview: true,
+            quote_requests: false,
+            approvals: false,
+            credit: false,
+        }
+    }
+
+    fn set_token(&mut self, _token: Option<String>) {}
+
+    fn needs_login(&self) -> bool {
+        false
+    }
+
+    async fn login(&self, _company: &str, _user: &str, _password: &str) -> Result<LoginResponse> {
+        Err(BackendError::Unsupported("logging in (a Peppol profile needs no login)"))
+    }
+
+    async fn logout(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn me(&self) -> Result<Me> {
+        let loaded = self.load()?;
+        let b = &self.settings.buyer;
+        Ok(Me {
+            user: User {
+                username: b.endpoint.as_ref().map(|e| e.to_string()).unwrap_or_default(),
+                name: b.contact.as_ref().map(|c| c.name.clone()).filter(|n| !n.is_empty()).unwrap_or(b.name.clone()),
+                role: Role::Buyer,
+                order_limit: None,
+            },
+            company: catalogue::company(&loaded, self.settings.ship_to()),
+        })
+    }
+
+    async fn catalog_page(
+        &self,
+        _since: Option<&str>,
+        _cursor: Option<&str>,
+        _etag: Option<&str>,
+    ) -> Result<Fetched<CatalogPage>> {
+        let loaded = self.load()?;
+        Ok(Fetched::Page {
+            page: CatalogPage {
+                items: loaded.parts.into_values().map(|p| p.product).collect(),
+                removed: vec![],
+                next_cursor: None,
+                sync_token: String::new(),
+                full: true,
+            },
+            etag: None,
+        })
+    }
+
+    async fn price_list_page(&self, _since: Option<&str>, _cursor: Option<&str>) -> Result<PriceListPage> {
+        let loaded = self.load()?;
+        Ok(PriceListPage {
+            header: PriceListHeader {
+                currency: loaded.currency.clone(),
+                valid_from: loaded.valid_from.unwrap_or_else(|| Utc::now().date_naive()),
+                valid_to: loaded.valid_to,
+                contract_ref: loaded.contract_ref.clone(),
+            },
+            items: loaded.parts.into_values().map(|p| p.prices).filter(|p| !p.tiers.is_empty()).collect(),
+            removed: vec![],
+            next_cursor: None,
+            sync_token: String::new(),
+            full: true,
+        })
+    }
+
+    async fn ordered_skus(&self) -> Result<OrderedSkus> {
+        self.state.ordered_skus()
+    }
+
+    async fn preview(&self, draft: &OrderDraft) -> Result<Preview> {
+        let loaded = self.load()?;
+        Ok(orders::price(&loaded, draft, Utc::now().date_naive()).preview)
+    }
+
+    async fn create_order(&self, draft: &OrderDraft, idempotency_key: &str) -> Result<Created> {
+        orders::create(&self.state, &self.settings, || self.load(), draft, idempotency_key)
+    }
+
+    async fn orders(&self, cursor: Option<&str>) -> Result<OrderList> {
+        let _ = self.receive().await?;
+        self.state.list(cursor)
+    }
+
+    async fn order(&self, number: &str) -> Result<Order> {
+        let _ = self.receive().await?;
+        self.state.get(number)
+    }
+
+    async fn receive(&self) -> Result<InboxReport> {
+        orders::receive(&self.state, &self.settings.inbox)
+    }
+}

@@ -60,6 +60,9 @@ pub enum ShopCommand {
   procure-shop quote offer --db shop.db Q-100001 --discount 5"
     )]
     Quote(QuoteCommand),
+    /// The supplier on Peppol (BIS Ordering 3): catalogue out, orders in, answers out.
+    #[command(subcommand)]
+    Peppol(PeppolCommand),
     /// Import a catalog CSV (and contract prices) into a shop database.
     #[command(after_help = "Examples:
   procure-shop import --db shop.db catalog.csv
@@ -80,6 +83,145 @@ pub enum ShopCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The shop's Peppol party, common to its Peppol commands.
+#[derive(Debug, clap::Args)]
+pub struct PeppolParty {
+    #[arg(long)]
+    pub db: PathBuf,
+    /// The company (account code) the documents are exchanged with.
+    #[arg(long)]
+    pub company: String,
+    /// The shop's own Peppol participant id (scheme:id).
+    #[arg(long, default_value = "0088:5790000435975")]
+    pub seller_endpoint: String,
+    /// The shop's name in the documents.
+    #[arg(long, default_value = "procure reference shop")]
+    pub seller_name: String,
+    /// The shop's postal address (street, postal code, city, country), which Peppol orders carry.
+    #[arg(long, default_value = "Lagerstraße 5")]
+    pub seller_street: String,
+    #[arg(long, default_value = "20095")]
+    pub seller_postal_code: String,
+    #[arg(long, default_value = "Hamburg")]
+    pub seller_city: String,
+    #[arg(long, default_value = "DE")]
+    pub seller_country: String,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum PeppolCommand {
+    /// Write the company's catalogue with its contract prices as a T19 document.
+    Catalogue {
+        #[command(flatten)]
+        party: PeppolParty,
+        /// The company's Peppol participant id (scheme:id), as the catalogue's receiver.
+        #[arg(long)]
+        buyer_endpoint: Option<String>,
+        /// The file to write (atomically).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Answer every T01 order in an inbox not answered yet with a T76 response.
+    Orders {
+        #[command(flatten)]
+        party: PeppolParty,
+        /// The folder the company's orders arrive in (files are left there).
+        #[arg(long)]
+        inbox: PathBuf,
+        /// The folder the responses go to.
+        #[arg(long)]
+        outbox: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ship an answered order and write a T16 despatch advice.
+    Ship {
+        #[command(flatten)]
+        party: PeppolParty,
+        /// The buyer's order document id or the shop's order number (SO-…).
+        order: String,
+        /// Ship only this much of a part: SKU=QTY (repeatable; default: everything left).
+        #[arg(long = "line", value_parser = parse_sku_qty)]
+        lines: Vec<(String, u32)>,
+        #[arg(long)]
+        outbox: PathBuf,
+    },
+}
+
+fn parse_sku_qty(s: &str) -> Result<(String, u32), String> {
+    let (sku, qty) = s.split_once('=').ok_or_else(|| format!("{s:?} is not SKU=QTY"))?;
+    let qty: u32 = qty.trim().parse().map_err(|_| format!("{qty:?} is not a whole quantity"))?;
+    Ok((sku.trim().to_string(), qty))
+}
+
+fn peppol_command(cmd: PeppolCommand) -> anyhow::Result<ExitCode> {
+    use crate::peppol::{self as pp, Supplier};
+    let supplier = |p: &PeppolParty| -> anyhow::Result<Supplier> {
+        Ok(Supplier {
+            endpoint: procure_protocol::peppol::Id::parse(&p.seller_endpoint).map_err(|e| anyhow::anyhow!(e))?,
+            name: p.seller_name.clone(),
+            address: procure_protocol::peppol::PostalAddress {
+                street: p.seller_street.clone(),
+                postal_code: p.seller_postal_code.clone(),
+                city: p.seller_city.clone(),
+                country: p.seller_country.clone(),
+                ..Default::default()
+            },
+        })
+    };
+    let now = chrono::Utc::now();
+    match cmd {
+        PeppolCommand::Catalogue { party, buyer_endpoint, out } => {
+            let conn = shop::open_db(&party.db)?;
+            let buyer = buyer_endpoint
+                .as_deref()
+                .map(procure_protocol::peppol::Id::parse)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!(e))?;
+            let (bytes, n) = pp::export_catalogue(&conn, &party.company, &supplier(&party)?, buyer, now)?;
+            let tmp = out.with_extension("xml.tmp");
+            std::fs::write(&tmp, &bytes).with_context(|| format!("writing {}", tmp.display()))?;
+            std::fs::rename(&tmp, &out).with_context(|| format!("writing {}", out.display()))?;
+            println!("Wrote the catalogue of {} ({n} parts) to {}.", party.company, out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        PeppolCommand::Orders { party, inbox, outbox, json } => {
+            let mut conn = shop::open_db(&party.db)?;
+            let run = pp::process_orders(&mut conn, &party.company, &inbox, &outbox, &supplier(&party)?, now)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&run)?);
+            } else {
+                for a in &run.answered {
+                    println!(
+                        "{} {}: {}{}",
+                        a.file,
+                        a.order_id,
+                        a.outcome,
+                        a.sales_order.as_ref().map(|s| format!(" as {s}")).unwrap_or_default()
+                    );
+                }
+            }
+            for p in &run.problems {
+                eprintln!("not answered: {}: {}", p.file, p.reason);
+            }
+            Ok(if run.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_REJECTED) })
+        }
+        PeppolCommand::Ship { party, order, lines, outbox } => {
+            let mut conn = shop::open_db(&party.db)?;
+            match pp::ship(&mut conn, &party.company, &order, &lines, &outbox, &supplier(&party)?, now) {
+                Ok(path) => {
+                    println!("Wrote the despatch advice {}.", path.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    Ok(ExitCode::from(EXIT_REJECTED))
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -278,6 +420,7 @@ fn quote_command(cmd: QuoteCommand) -> anyhow::Result<ExitCode> {
 pub fn run(cmd: ShopCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         ShopCommand::Quote(q) => quote_command(q),
+        ShopCommand::Peppol(p) => peppol_command(p),
         ShopCommand::Serve { db, addr, seed, seed_products, token_ttl_secs, public, auto_offer_secs } => {
             if !addr.ip().is_loopback() && !public {
                 anyhow::bail!(

@@ -10,6 +10,7 @@
 //! - `routes`, `error`: the HTTP face and the one error shape
 //! - `seed`, `generate`, `import`, `admin`: demo data, supplier catalogs and
 //!   other supplier-side changes
+//! - `peppol`: the supplier on Peppol: T19 catalogue out, T01 orders in, T76/T16 out
 
 pub mod admin;
 mod auth;
@@ -22,6 +23,7 @@ pub use procure_generate as generate;
 pub mod cli;
 pub mod import;
 mod orders;
+pub mod peppol;
 pub mod quotes;
 mod routes;
 pub mod seed;

@@ -243,9 +243,9 @@ pub fn write_catalogue(c: &Catalogue) -> Vec<u8> {
     if let Some(r) = &c.contract_ref {
         w.start("cac:ReferencedContract", &[]).leaf("cbc:ID", &[], r).end();
     }
-    c.provider.write(&mut w, "cac:ProviderParty", true);
-    c.receiver.write(&mut w, "cac:ReceiverParty", true);
-    c.seller.write_in(&mut w, "cac:SellerSupplierParty", false);
+    c.provider.write(&mut w, "cac:ProviderParty", false, true);
+    c.receiver.write(&mut w, "cac:ReceiverParty", false, true);
+    c.seller.write_in(&mut w, "cac:SellerSupplierParty", true, false);
     if let Some(terms) = &c.trading_terms {
         w.start("cac:TradingTerms", &[]).leaf("cbc:Information", &[], terms).end();
     }

@@ -84,8 +84,8 @@ pub fn write_despatch_advice(d: &DespatchAdvice) -> Vec<u8> {
     if let Some(o) = &d.order_ref {
         w.start("cac:OrderReference", &[]).leaf("cbc:ID", &[], o).end();
     }
-    d.supplier.write_in(&mut w, "cac:DespatchSupplierParty", true);
-    d.customer.write_in(&mut w, "cac:DeliveryCustomerParty", true);
+    d.supplier.write_in(&mut w, "cac:DespatchSupplierParty", false, true);
+    d.customer.write_in(&mut w, "cac:DeliveryCustomerParty", false, true);
     w.start("cac:Shipment", &[]).leaf("cbc:ID", &[], d.shipment_id.as_deref().unwrap_or("NA"));
     if d.despatch_date.is_some() || d.estimated_delivery.is_some() {
         w.start("cac:Delivery", &[]);

@@ -58,7 +58,7 @@ pub(crate) fn from_node(root: &Node) -> Result<Order, String> {
         let q = l.child("Quantity").ok_or_else(|| ctx("cbc:Quantity is missing".into()))?;
         lines.push(OrderLine {
             id: required(l, "ID").map_err(ctx)?,
-            note: l.text_at("Note"),
+            note: ol.text_at("Note").or_else(|| l.text_at("Note")),
             quantity: dec_at(l, "Quantity").map_err(ctx)?.unwrap_or_default(),
             unit: q.attr("unitCode").unwrap_or("").into(),
             line_amount: dec_at(l, "LineExtensionAmount").map_err(ctx)?.unwrap_or_default(),
@@ -111,8 +111,8 @@ pub fn write_order(o: &Order) -> Vec<u8> {
     w.opt("cbc:Note", o.note.as_deref());
     w.leaf("cbc:DocumentCurrencyCode", &[], &o.currency);
     w.opt("cbc:CustomerReference", Some(&o.customer_reference));
-    o.buyer.write_in(&mut w, "cac:BuyerCustomerParty", true);
-    o.seller.write_in(&mut w, "cac:SellerSupplierParty", true);
+    o.buyer.write_in(&mut w, "cac:BuyerCustomerParty", true, true);
+    o.seller.write_in(&mut w, "cac:SellerSupplierParty", true, true);
     if let Some(d) = &o.delivery {
         w.start("cac:Delivery", &[]);
         if let Some(a) = &d.address {
@@ -140,9 +140,10 @@ pub fn write_order(o: &Order) -> Vec<u8> {
         .leaf("cbc:PayableAmount", &cur, &amount(o.payable))
         .end();
     for l in &o.lines {
-        w.start("cac:OrderLine", &[]).start("cac:LineItem", &[]);
-        w.leaf("cbc:ID", &[], &l.id);
+        w.start("cac:OrderLine", &[]);
         w.opt("cbc:Note", l.note.as_deref());
+        w.start("cac:LineItem", &[]);
+        w.leaf("cbc:ID", &[], &l.id);
         w.leaf("cbc:Quantity", &[("unitCode", &l.unit), ("unitCodeListID", "UNECERec20")], &num(l.quantity));
         w.leaf("cbc:LineExtensionAmount", &cur, &amount(l.line_amount));
         if let Some(p) = l.partial_delivery {

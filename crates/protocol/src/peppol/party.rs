@@ -146,14 +146,14 @@ impl Party {
     }
 
     /// `<wrapper><cac:Party>…</cac:Party></wrapper>`, as in `cac:BuyerCustomerParty`.
-    pub(crate) fn write_in(&self, w: &mut XmlOut, wrapper: &str, with_legal: bool) {
+    pub(crate) fn write_in(&self, w: &mut XmlOut, wrapper: &str, with_name: bool, with_legal: bool) {
         w.start(wrapper, &[]);
-        self.write(w, "cac:Party", with_legal);
+        self.write(w, "cac:Party", with_name, with_legal);
         w.end();
     }
 
     /// Writes the party as element `name` (`cac:Party`, `cac:ProviderParty` …), in schema order.
-    pub(crate) fn write(&self, w: &mut XmlOut, name: &str, with_legal: bool) {
+    pub(crate) fn write(&self, w: &mut XmlOut, name: &str, with_name: bool, with_legal: bool) {
         w.start(name, &[]);
         if let Some(e) = &self.endpoint {
             e.write(w, "cbc:EndpointID");
@@ -163,7 +163,7 @@ impl Party {
             id.write(w, "cbc:ID");
             w.end();
         }
-        if !self.name.trim().is_empty() {
+        if with_name && !self.name.trim().is_empty() {
             w.start("cac:PartyName", &[]).leaf("cbc:Name", &[], self.name.trim()).end();
         }
         if let Some(a) = &self.address {

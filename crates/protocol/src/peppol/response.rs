@@ -120,8 +120,8 @@ pub fn write_order_response(r: &OrderResponse) -> Vec<u8> {
     w.opt("cbc:DocumentCurrencyCode", Some(&r.currency));
     w.opt("cbc:CustomerReference", r.customer_reference.as_deref());
     w.start("cac:OrderReference", &[]).leaf("cbc:ID", &[], &r.order_ref).end();
-    r.seller.write_in(&mut w, "cac:SellerSupplierParty", true);
-    r.buyer.write_in(&mut w, "cac:BuyerCustomerParty", true);
+    r.seller.write_in(&mut w, "cac:SellerSupplierParty", false, true);
+    r.buyer.write_in(&mut w, "cac:BuyerCustomerParty", false, true);
     if let Some(d) = r.promised_delivery {
         w.start("cac:Delivery", &[]).start("cac:PromisedDeliveryPeriod", &[]);
         w.leaf("cbc:EndDate", &[], &d.to_string()).end().end();

@@ -100,6 +100,9 @@ pub fn load(path: &Path, today: NaiveDate) -> Result<Loaded> {
             if s.endpoint.is_none() {
                 s.endpoint = cat.provider.endpoint.clone();
             }
+            if s.address.is_none() {
+                s.address = cat.provider.address.clone();
+            }
             s
         } else {
             cat.provider.clone()

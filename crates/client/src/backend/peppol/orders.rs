@@ -288,6 +288,13 @@ pub fn create(
                 settings.catalogue.display()
             )));
         }
+        if seller.address.as_ref().is_none_or(|a| a.country.is_empty()) {
+            return Err(BackendError::Misconfigured(format!(
+                "the catalogue at {} gives no postal address with a country for the seller, which a Peppol order \
+                 must carry: ask the supplier for a catalogue with it",
+                settings.catalogue.display()
+            )));
+        }
         let ship_to = settings.ship_to();
         let doc = peppol::Order {
             id: key.to_string(),

@@ -78,7 +78,7 @@ pub fn load(path: &Path, today: NaiveDate) -> Result<Loaded> {
             "update" if catalogues.contains_key(&doc.id) => {
                 let Some(cat) = catalogues.get_mut(&doc.id) else { continue };
                 for line in doc.lines.iter() {
-                    cat.lines.retain(|l| l.item.seller_id != line.item.seller_id);
+                    cat.lines.retain(|l| !same_item(l, line));
                     if !line.action.eq_ignore_ascii_case("delete") {
                         cat.lines.push(line.clone());
                     }
@@ -127,6 +127,19 @@ pub fn load(path: &Path, today: NaiveDate) -> Result<Loaded> {
         out.currency = "EUR".into();
     }
     Ok(out)
+}
+
+/// Two lines name the same item: by the seller's item id, else (as a
+/// deletion may) by the standard item id (GTIN).
+fn same_item(a: &CatalogueLine, b: &CatalogueLine) -> bool {
+    let (x, y) = (&a.item, &b.item);
+    if !x.seller_id.is_empty() && !y.seller_id.is_empty() {
+        return x.seller_id == y.seller_id;
+    }
+    match (&x.standard_id, &y.standard_id) {
+        (Some(g), Some(h)) => g.id == h.id,
+        _ => a.id == b.id,
+    }
 }
 
 fn whole(d: Option<Decimal>) -> Option<u32> {

@@ -565,7 +565,11 @@ fn apply_response(r: &OrderResponse, s: &mut Sent) -> std::result::Result<(), St
                             let base = l.base_qty.filter(|b| !b.is_zero()).unwrap_or(Decimal::ONE);
                             let p = (p / base).round_dp(4).normalize();
                             if p != line.unit_price {
-                                event.changes.push(change("unit_price", line.unit_price.to_string(), p.to_string()));
+                                event.changes.push(change(
+                                    "unit_price",
+                                    money::format_amount(line.unit_price),
+                                    money::format_amount(p),
+                                ));
                                 line.unit_price = p;
                             }
                         }
@@ -643,4 +647,256 @@ fn apply_despatch(d: &DespatchAdvice, s: &mut Sent) -> std::result::Result<(), S
     event.kind = s.order.status.as_str().into();
     s.order.events.push(event);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every official T76 and T16 example applied to an order it answers.
+    use super::*;
+    use crate::api::Address;
+    use rust_decimal_macros::dec;
+
+    fn examples(kind: &str) -> PathBuf {
+        let dir = std::env::var_os("PROCURE_PEPPOL_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/peppol"));
+        let dir = dir.join("examples").join(kind);
+        assert!(dir.is_dir(), "no Peppol examples at {} (set PROCURE_PEPPOL_DIR)", dir.display());
+        dir
+    }
+
+    /// A state file with one order `key` of `lines` (sku, quantity, unit price).
+    fn with_order(key: &str, lines: &[(&str, u32, Decimal)]) -> (tempfile::TempDir, StateFile) {
+        let dir = tempfile::tempdir().unwrap();
+        let state = StateFile::new(dir.path());
+        let lines: Vec<PricedLine> = lines
+            .iter()
+            .map(|(sku, q, p)| PricedLine {
+                sku: sku.to_string(),
+                name: sku.to_string(),
+                quantity: *q,
+                unit_price: *p,
+                line_total: money::line_total(*p, *q),
+                vat_rate: dec!(25),
+                note: None,
+            })
+            .collect();
+        let totals = money::totals("EUR", lines.iter().map(|l| (l.line_total, l.vat_rate)), Decimal::ZERO);
+        let address = Address {
+            id: "delivery".into(),
+            label: String::new(),
+            name: String::new(),
+            street: String::new(),
+            postal_code: String::new(),
+            city: String::new(),
+            country: String::new(),
+        };
+        let order = Order {
+            number: key.into(),
+            status: OrderStatus::Sent,
+            created_at: Utc::now(),
+            placed_by: "buyer".into(),
+            po_number: "PO-1".into(),
+            lines,
+            totals,
+            ship_to: address,
+            requested_delivery_date: NaiveDate::from_ymd_opt(2013, 7, 10),
+            ship_complete: false,
+            payment_terms: String::new(),
+            shipping_method: ShippingMethod { id: "peppol".into(), name: String::new(), price: Decimal::ZERO },
+            comment: None,
+            approval: None,
+            quote_number: None,
+            events: vec![],
+        };
+        let n = order.lines.len();
+        let sent = Sent {
+            key: key.into(),
+            draft: OrderDraft {
+                po_number: "PO-1".into(),
+                lines: vec![],
+                ship_to: None,
+                requested_delivery_date: None,
+                ship_complete: false,
+                shipping_method: None,
+                comment: None,
+            },
+            document: String::new(),
+            file: format!("{key}.xml"),
+            written: true,
+            order,
+            shipped: vec![Decimal::ZERO; n],
+            applied: vec![],
+        };
+        state.write(&State { orders: vec![sent] }).unwrap();
+        (dir, state)
+    }
+
+    /// Copies one example into a fresh inbox and reads it (twice: the second changes nothing).
+    fn receive_example(state: &StateFile, kind: &str, name: &str) -> Order {
+        let inbox = tempfile::tempdir().unwrap();
+        std::fs::copy(examples(kind).join(name), inbox.path().join(name)).unwrap();
+        let r = receive(state, inbox.path()).unwrap();
+        assert!(r.problems.is_empty(), "{name}: {:?}", r.problems);
+        assert_eq!(r.applied.len(), 1, "{name}");
+        let first = state.read().unwrap().orders[0].order.clone();
+        let again = receive(state, inbox.path()).unwrap();
+        assert_eq!((again.applied.len(), again.unchanged), (0, 1), "{name} read twice");
+        assert_eq!(state.read().unwrap().orders[0].order, first, "{name}: a second read changes nothing");
+        assert!(inbox.path().join(name).exists(), "the file stays in the inbox");
+        first
+    }
+
+    fn change<'a>(o: &'a Order, line: usize, what: &str) -> Option<&'a LineChange> {
+        o.events.iter().flat_map(|e| &e.changes).find(|c| c.line == line && c.what == what)
+    }
+
+    #[test]
+    fn t76_example_changes_quantity_price_and_date() {
+        let (_d, st) = with_order("11233", &[("SN-33", 12, dec!(1.60)), ("SN-34", 5, dec!(2)), ("SN-35", 3, dec!(3))]);
+        let o = receive_example(&st, "order-response", "OrderResponse_Example.xml");
+        assert_eq!(o.status, OrderStatus::AcceptedWithChanges);
+        assert_eq!((o.lines[0].quantity, o.lines[0].unit_price), (10, dec!(1.50)));
+        assert_eq!(o.lines[0].line_total, dec!(15.00));
+        let q = change(&o, 1, "quantity").unwrap();
+        assert_eq!((q.from.as_str(), q.to.as_str()), ("12", "10"));
+        assert_eq!(change(&o, 1, "unit_price").unwrap().to, "1.50");
+        assert_eq!(change(&o, 1, "delivery_date").unwrap().to, "2018-08-12");
+        assert_eq!(change(&o, 3, "substituted").unwrap().to, "SN-36");
+        assert_eq!(o.events[0].promised_delivery, NaiveDate::from_ymd_opt(2013, 7, 16));
+        assert_eq!(o.totals.net, dec!(15.00) + dec!(10.00) + dec!(9.00));
+    }
+
+    #[test]
+    fn t76_uc1_refuses_a_line() {
+        let (_d, st) = with_order("1", &[("SN-33", 10, dec!(4)), ("SN-34", 5, dec!(6)), ("SN-35", 15, dec!(3))]);
+        let o = receive_example(&st, "order-response", "UC1_Order_response.xml");
+        assert_eq!(o.status, OrderStatus::AcceptedWithChanges);
+        assert_eq!(o.lines[1].quantity, 0);
+        assert!(change(&o, 2, "not_accepted").is_some());
+        assert_eq!(o.totals.net, dec!(85.00), "10 × 4 + 15 × 3");
+        assert_eq!(o.events[0].note.as_deref(), Some("Response message with amendments in the details"));
+    }
+
+    #[test]
+    fn t76_uc2_accepts_every_line_unchanged() {
+        let (_d, st) = with_order("1", &[("4545423", 2, dec!(4)), ("64534543", 3, dec!(6))]);
+        let o = receive_example(&st, "order-response", "UC2_Order_response.xml");
+        assert_eq!(o.status, OrderStatus::AcceptedWithChanges, "code CA");
+        assert!(o.events[0].changes.is_empty());
+        assert_eq!(o.totals.net, dec!(26.00));
+    }
+
+    #[test]
+    fn t76_uc3_rejects() {
+        let (_d, st) = with_order("5", &[("SN-33", 10, dec!(4))]);
+        let o = receive_example(&st, "order-response", "UC3_Order_response.xml");
+        assert_eq!(o.status, OrderStatus::Rejected);
+        assert_eq!(o.events[0].kind, "rejected");
+        assert_eq!(o.events[0].note.as_deref(), Some("No available translators"));
+    }
+
+    #[test]
+    fn t76_uc4_changes_the_price_per_ten() {
+        let (_d, st) = with_order("5", &[("SN-33", 500, dec!(0.1))]);
+        let o = receive_example(&st, "order-response", "UC4_Order_response.xml");
+        assert_eq!(o.status, OrderStatus::AcceptedWithChanges);
+        assert_eq!(o.lines[0].unit_price, dec!(0.09), "0.9 per 10");
+        assert_eq!(o.lines[0].line_total, dec!(45.00));
+        assert!(change(&o, 1, "quantity").is_none(), "500 as ordered");
+    }
+
+    #[test]
+    fn t76_uc5_accepts() {
+        let (_d, st) = with_order("5", &[("X", 1, dec!(1))]);
+        let o = receive_example(&st, "order-response", "UC5_Order_response.xml");
+        assert_eq!(o.status, OrderStatus::Accepted);
+        assert_eq!(o.events[0].document, "T76 101");
+    }
+
+    fn tens(n: usize) -> Vec<(&'static str, u32, Decimal)> {
+        ["A", "B", "C", "D", "E"].iter().take(n).map(|s| (*s, 10, dec!(1))).collect()
+    }
+
+    #[test]
+    fn t16_uc1_ships_everything() {
+        let (_d, st) = with_order("4321", &tens(2));
+        let o = receive_example(&st, "despatch-advice", "DespatchAdvice-BIS3_UseCase1.xml");
+        assert_eq!(o.status, OrderStatus::Shipped);
+        assert_eq!(o.events[0].date, NaiveDate::from_ymd_opt(2019, 3, 13).unwrap());
+        assert_eq!(change(&o, 2, "shipped").unwrap().to, "10 of 10");
+    }
+
+    #[test]
+    fn t16_uc2_leaves_quantities_outstanding() {
+        let (_d, st) = with_order("4321", &tens(5));
+        let o = receive_example(&st, "despatch-advice", "DespatchAdvice-BIS3_UseCase2.xml");
+        assert_eq!(o.status, OrderStatus::PartlyShipped);
+        assert_eq!(change(&o, 2, "shipped").unwrap().to, "6 of 10, 4 to follow");
+        assert_eq!(change(&o, 5, "shipped").unwrap().to, "12 of 10");
+    }
+
+    #[test]
+    fn t16_uc3_ships_everything_in_one_shipment() {
+        let (_d, st) =
+            with_order("4321", &[("A", 10, dec!(1)), ("B", 23, dec!(1)), ("C", 500, dec!(1)), ("D", 12, dec!(1))]);
+        let o = receive_example(&st, "despatch-advice", "DespatchAdvice-BIS3_UseCase3.xml");
+        assert_eq!(o.status, OrderStatus::Shipped);
+    }
+
+    #[test]
+    fn t16_uc4_ships_weights_and_misses_a_line() {
+        let (_d, st) = with_order(
+            "4321",
+            &[("A", 4, dec!(1)), ("B", 6, dec!(1)), ("C", 8, dec!(1)), ("D", 2, dec!(1)), ("E", 3, dec!(1))],
+        );
+        let o = receive_example(&st, "despatch-advice", "DespatchAdvice-BIS3_UseCase4.xml");
+        assert_eq!(o.status, OrderStatus::PartlyShipped, "line 4 not in it, line 2 5.97 of 6");
+        assert_eq!(change(&o, 1, "shipped").unwrap().to, "4.25 of 4");
+    }
+
+    #[test]
+    fn t16_uc5_adds_up_split_lines() {
+        let (_d, st) = with_order(
+            "4321",
+            &[("A", 23, dec!(1)), ("B", 6, dec!(1)), ("C", 4, dec!(1)), ("D", 1, dec!(1)), ("E", 3, dec!(1))],
+        );
+        let o = receive_example(&st, "despatch-advice", "DespatchAdvice-BIS3_UseCase5.xml");
+        assert_eq!(o.status, OrderStatus::PartlyShipped);
+        let three: Vec<&str> = o.events[0].changes.iter().filter(|c| c.line == 3).map(|c| c.to.as_str()).collect();
+        assert_eq!(three, ["3 of 4", "3.975 of 4"]);
+    }
+
+    #[test]
+    fn t16_example_ships_part_of_a_line() {
+        let (_d, st) = with_order("AEG012345", &[("17589683", 12, dec!(1))]);
+        let o = receive_example(&st, "despatch-advice", "DespatchAdvice_Example.xml");
+        assert_eq!(o.status, OrderStatus::PartlyShipped);
+        assert_eq!(change(&o, 1, "shipped").unwrap().to, "10 of 12, 2 to follow");
+    }
+
+    #[test]
+    fn a_bad_or_unknown_document_is_reported_and_nothing_is_half_applied() {
+        let (_d, st) = with_order("4321", &tens(2));
+        let before = st.read().unwrap().orders[0].order.clone();
+        let inbox = tempfile::tempdir().unwrap();
+        std::fs::write(inbox.path().join("broken.xml"), "<DespatchAdvice><cbc:ID>").unwrap();
+        // UC2 names lines 3 to 5, which this two-line order lacks: not one line is applied.
+        std::fs::copy(
+            examples("despatch-advice").join("DespatchAdvice-BIS3_UseCase2.xml"),
+            inbox.path().join("uc2.xml"),
+        )
+        .unwrap();
+        std::fs::copy(examples("order-response").join("UC3_Order_response.xml"), inbox.path().join("other.xml"))
+            .unwrap();
+        let r = receive(&st, inbox.path()).unwrap();
+        assert!(r.applied.is_empty(), "{:?}", r.applied);
+        let reasons: Vec<String> = r.problems.iter().map(|p| format!("{}: {}", p.file, p.reason)).collect();
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert!(reasons.iter().any(|p| p.contains("broken.xml") && p.contains("not well-formed")), "{reasons:?}");
+        assert!(reasons.iter().any(|p| p.contains("uc2.xml") && p.contains("line \"3\"")), "{reasons:?}");
+        assert!(reasons.iter().any(|p| p.contains("other.xml") && p.contains("refers to no order")), "{reasons:?}");
+        assert_eq!(st.read().unwrap().orders[0].order, before);
+        assert_eq!(std::fs::read_dir(inbox.path()).unwrap().count(), 3, "every file left in place");
+    }
 }

@@ -14,6 +14,7 @@ mod group_decisions;
 mod hostile;
 mod json_doc;
 mod medusa_backend;
+mod peppol;
 mod retry;
 mod safety;
 mod tui_flow;

@@ -468,6 +468,7 @@ fn orders_screen_and_detail() {
             comment: Some("gate 3".into()),
             approval: None,
             quote_number: None,
+            events: vec![],
         }),
         false,
     ));

@@ -145,7 +145,11 @@ pub fn parse(bytes: &[u8]) -> Result<Node, String> {
         }
     }
     if !stack.is_empty() {
-        return Err(format!("not well-formed XML: the document ends inside <{}>", stack[stack.len() - 1].0.name));
+        return Err(format!(
+            "not well-formed XML at line {}: the document ends inside <{}>",
+            text.lines().count().max(1),
+            stack[stack.len() - 1].0.name
+        ));
     }
     root.ok_or_else(|| "not XML: no root element".to_string())
 }

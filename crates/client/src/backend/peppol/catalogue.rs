@@ -52,8 +52,8 @@ fn xml_files(path: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Reads the catalogue file, or every `*.xml` of the folder. Documents apply
-/// in the order of their issue date: `Add`/`Replace` set a catalogue (by its
-/// id), `Update` changes its lines (line action `Delete` removes one),
+/// in the order of their issue date: `Add`/`Replace` set the catalogue of a
+/// provider for a receiver, `Update` changes its lines (line action `Delete` removes one),
 /// `Delete` drops it. A file that is not a readable T19 fails the whole read.
 pub fn load(path: &Path, today: NaiveDate) -> Result<Loaded> {
     let mut docs = Vec::new();
@@ -62,21 +62,22 @@ pub fn load(path: &Path, today: NaiveDate) -> Result<Loaded> {
         let doc = match peppol::read(&bytes) {
             Ok(peppol::Document::Catalogue(c)) => c,
             Ok(_) => {
-                return Err(BackendError::Protocol(format!("{}: not a catalogue document (T19)", file.display())));
+                return Err(BackendError::LocalState(format!("{}: not a catalogue document (T19)", file.display())));
             }
-            Err(e) => return Err(BackendError::Protocol(format!("{}: {e}", file.display()))),
+            Err(e) => return Err(BackendError::LocalState(format!("{}: {e}", file.display()))),
         };
         docs.push((file, doc));
     }
     docs.sort_by(|(fa, a), (fb, b)| (a.issue_date, &a.version, fa).cmp(&(b.issue_date, &b.version, fb)));
     let mut catalogues: BTreeMap<String, Catalogue> = BTreeMap::new();
     for (_, doc) in docs {
+        let key = catalogue_key(&doc);
         match doc.action.to_ascii_lowercase().as_str() {
             "delete" => {
-                catalogues.remove(&doc.id);
+                catalogues.remove(&key);
             }
-            "update" if catalogues.contains_key(&doc.id) => {
-                let Some(cat) = catalogues.get_mut(&doc.id) else { continue };
+            "update" if catalogues.contains_key(&key) => {
+                let Some(cat) = catalogues.get_mut(&key) else { continue };
                 for line in doc.lines.iter() {
                     cat.lines.retain(|l| !same_item(l, line));
                     if !line.action.eq_ignore_ascii_case("delete") {
@@ -89,7 +90,7 @@ pub fn load(path: &Path, today: NaiveDate) -> Result<Loaded> {
             _ => {
                 let mut doc = doc;
                 doc.lines.retain(|l| !l.action.eq_ignore_ascii_case("delete"));
-                catalogues.insert(doc.id.clone(), doc);
+                catalogues.insert(key, doc);
             }
         }
     }
@@ -129,6 +130,13 @@ pub fn load(path: &Path, today: NaiveDate) -> Result<Loaded> {
     Ok(out)
 }
 
+/// A catalogue is the provider's for one receiver: its versions (each a
+/// document with its own id) update, replace or delete it.
+fn catalogue_key(c: &Catalogue) -> String {
+    let who = |p: &Party| p.endpoint.as_ref().map(|e| e.to_string()).unwrap_or_else(|| p.display_name().to_string());
+    format!("{} → {}", who(&c.provider), who(&c.receiver))
+}
+
 /// Two lines name the same item: by the seller's item id, else (as a
 /// deletion may) by the standard item id (GTIN).
 fn same_item(a: &CatalogueLine, b: &CatalogueLine) -> bool {
@@ -138,7 +146,7 @@ fn same_item(a: &CatalogueLine, b: &CatalogueLine) -> bool {
     }
     match (&x.standard_id, &y.standard_id) {
         (Some(g), Some(h)) => g.id == h.id,
-        _ => a.id == b.id,
+        _ => false,
     }
 }
 

@@ -2,6 +2,7 @@
 //! baskets and order drafts. Pure: no IO, no printing.
 
 pub mod basket;
+pub mod events;
 pub mod import;
 pub mod order;
 pub mod sanitize;

@@ -451,28 +451,11 @@ pub async fn report_inbox(out: &Out, ctx: &Context) -> Result<(), Error> {
 
 /// The supplier's answers to an order, with every changed line.
 fn print_events(out: &Out, events: &[procure_client::api::OrderEvent]) {
+    use procure_client::core::events::{describe_change, describe_event};
     for e in events {
-        let mut head = format!("  {} {} ({})", e.date, e.kind.replace('_', " "), e.document);
-        if let Some(d) = e.promised_delivery {
-            head.push_str(&format!(", delivery {d}"));
-        }
-        if let Some(n) = &e.note {
-            head.push_str(&format!(": {n}"));
-        }
-        out.line(head);
+        out.line(format!("  {}", describe_event(e)));
         for c in &e.changes {
-            let what = match c.what.as_str() {
-                "quantity" => format!("CHANGED quantity {} → {}", c.from, c.to),
-                "unit_price" => format!("CHANGED price {} → {}", c.from, c.to),
-                "delivery_date" => {
-                    format!("CHANGED delivery {} → {}", if c.from.is_empty() { "-" } else { &c.from }, c.to)
-                }
-                "not_accepted" => format!("NOT ACCEPTED (quantity {} → 0)", c.from),
-                "substituted" => format!("SUBSTITUTED by {}", c.to),
-                "shipped" => format!("shipped {}", c.to),
-                other => format!("{other} {} → {}", c.from, c.to),
-            };
-            out.line(format!("    line {} {}: {what}", c.line, c.sku));
+            out.line(format!("    {}", describe_change(c)));
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::tui::widgets::scroll::{self, Scroll};
 use crossterm::event::{MouseButton, MouseEventKind};
 use procure_client::api::OrderSummary;
 use procure_client::api::{Order, OrderStatus};
+use procure_client::core::events;
 use procure_client::core::money::format_amount;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -243,7 +244,10 @@ pub fn draw_list(f: &mut Frame, cx: &Cx, o: &mut OrderList, title: &str, area: R
         .map(|s| {
             let status = match s.status {
                 OrderStatus::PendingApproval => Span::styled(s.status.as_str(), t.warn()),
-                OrderStatus::Cancelled => Span::styled(s.status.as_str(), t.error()),
+                OrderStatus::Cancelled | OrderStatus::Rejected => Span::styled(s.status.as_str(), t.error()),
+                OrderStatus::AcceptedWithChanges | OrderStatus::PartlyShipped => {
+                    Span::styled(s.status.as_str(), t.warn())
+                }
                 _ => Span::raw(s.status.as_str()),
             };
             let cells = vec![
@@ -305,17 +309,28 @@ fn detail(f: &mut Frame, cx: &Cx, o: &Order, approval: bool, area: Rect, scroll:
     lines.push(Line::raw(""));
     let sku_w = o.lines.iter().map(|l| l.sku.chars().count()).max().unwrap_or(3);
     let room = 110.min(area.width).saturating_sub(2) as usize;
-    for l in &o.lines {
+    for (i, l) in o.lines.iter().enumerate() {
+        // A line the supplier changed (Peppol order response) is marked and highlighted.
+        let changed = events::line_changed(&o.events, i + 1);
         let figures = format!(
-            "{:<sku_w$} {:>6} × {:>9} = {:>10}  ",
+            "{:<sku_w$} {:>6} × {:>9} = {:>10}  {}",
             l.sku,
             l.quantity,
             format_amount(l.unit_price),
-            format_amount(l.line_total)
+            format_amount(l.line_total),
+            if changed { "CHANGED " } else { "" }
         );
         let text = format!("{}{}", l.name, l.note.as_ref().map(|n| format!("  [{n}]")).unwrap_or_default());
         let name = super::ellipsize(&text, room.saturating_sub(figures.chars().count()));
-        lines.push(Line::raw(format!("{figures}{name}")));
+        let row = format!("{figures}{name}");
+        lines.push(if changed { Line::styled(row, t.warn()) } else { Line::raw(row) });
+    }
+    // The supplier's answers: order responses and despatch advices.
+    for e in &o.events {
+        lines.push(Line::styled(super::ellipsize(&events::describe_event(e), room), t.title()));
+        for c in &e.changes {
+            lines.push(Line::raw(super::ellipsize(&format!("  {}", events::describe_change(c)), room)));
+        }
     }
     let tt = &o.totals;
     lines.push(Line::raw(""));

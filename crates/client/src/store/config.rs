@@ -351,6 +351,24 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_peppol_profile_parses() {
+        // The example in config.example.toml, uncommented.
+        let start = EXAMPLE.find("# [profiles.acme-peppol]").unwrap();
+        let text: String = EXAMPLE[start..]
+            .lines()
+            .filter(|l| !l.starts_with("# #") && l.starts_with("# "))
+            .map(|l| format!("{}\n", &l[2..]))
+            .collect();
+        let c = Config::parse(&text).unwrap();
+        let p = &c.profiles["acme-peppol"];
+        assert_eq!(p.backend, BackendKind::Peppol);
+        assert_eq!(p.shop, "");
+        assert_eq!(p.buyer_endpoint.as_deref(), Some("0106:12345678"));
+        assert_eq!(p.delivery_city.as_deref(), Some("Düsseldorf"));
+        assert!(Config::parse("[profiles.x]\nbackend = \"peppol\"\nbuyer_endpont = \"1:2\"\n").is_err(), "typos are refused");
+    }
+
+    #[test]
     fn broken_file_is_never_overwritten() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("config.toml");

@@ -56,10 +56,7 @@ fn main() {
             shop: "http://127.0.0.1:9".into(),
             company: "ACME".into(),
             user: "buyer".into(),
-            allow_insecure_http: false,
-            publishable_key: None,
-            region_id: None,
-            payment_provider: None,
+            ..Default::default()
         },
     )
     .expect("config");

@@ -365,7 +365,10 @@ mod tests {
         assert_eq!(p.shop, "");
         assert_eq!(p.buyer_endpoint.as_deref(), Some("0106:12345678"));
         assert_eq!(p.delivery_city.as_deref(), Some("Düsseldorf"));
-        assert!(Config::parse("[profiles.x]\nbackend = \"peppol\"\nbuyer_endpont = \"1:2\"\n").is_err(), "typos are refused");
+        assert!(
+            Config::parse("[profiles.x]\nbackend = \"peppol\"\nbuyer_endpont = \"1:2\"\n").is_err(),
+            "typos are refused"
+        );
     }
 
     #[test]

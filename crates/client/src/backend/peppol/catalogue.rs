@@ -196,7 +196,7 @@ fn part(line: &CatalogueLine, today: NaiveDate) -> Part {
         attr("brand", item.brand.clone());
     }
     for c in &item.classifications {
-        attr(&format!("classification {}", c.list).trim().to_string(), c.code.clone());
+        attr(format!("classification {}", c.list).trim(), c.code.clone());
     }
     for (k, v) in &item.properties {
         attr(k, v.clone());

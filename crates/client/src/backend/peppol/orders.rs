@@ -112,7 +112,7 @@ impl StateFile {
                 totals: s.order.totals.clone(),
             })
             .collect();
-        items.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        items.sort_by_key(|s| std::cmp::Reverse(s.created_at));
         Ok(OrderList { items, next_cursor: None })
     }
 

@@ -426,6 +426,12 @@ fn round_trip_many_lines_changed_then_partly_shipped_then_shipped() {
 fn a_one_line_order_is_accepted() {
     let pp = Peppol::new("Acme GmbH");
     pp.basket("one", &[("T-BRG-1", "2")]);
+    // A Peppol order goes to the profile's delivery address, as agreed: nothing else is taken silently.
+    let r = pp.home.run(&["order", "preview", "--basket", "one", "--po", "PO-1", "--ship-to", "hq"]).fails_with(5);
+    assert!(r.stderr().contains("unknown ship-to address \"hq\""), "{}", r.stderr());
+    let preview = pp.home.run(&["order", "preview", "--basket", "one", "--po", "PO-1"]).ok().stdout();
+    assert!(preview.contains("ship-to delivery") && preview.contains("Werk Süd"), "{preview}");
+    assert!(preview.contains("contact") || preview.contains("payment"), "{preview}");
     let done = pp.home.run(&["--json", "order", "submit", "--basket", "one", "--po", "PO-1"]).ok().json();
     let number = done["order"]["number"].as_str().unwrap().to_string();
     validate("T01", &xml_files(&pp.orders));

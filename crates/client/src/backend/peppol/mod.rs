@@ -27,7 +27,7 @@ use procure_protocol::peppol::{Contact, Id, Party, PostalAddress};
 use std::path::{Path, PathBuf};
 
 pub(crate) const SHIPPING_ID: &str = "peppol";
-const DELIVERY_ID: &str = "delivery";
+pub(crate) const DELIVERY_ID: &str = "delivery";
 
 /// The profile settings a Peppol supplier needs.
 #[derive(Debug, Clone)]
@@ -198,6 +198,7 @@ impl Shop for PeppolShop {
     }
 
     async fn preview(&self, draft: &OrderDraft) -> Result<Preview> {
+        orders::check_options(draft)?;
         let loaded = self.load()?;
         Ok(orders::price(&loaded, draft, Utc::now().date_naive()).preview)
     }

@@ -159,6 +159,33 @@ pub struct Priced {
     parts: Vec<Option<super::catalogue::Part>>,
 }
 
+/// Refuses what a Peppol order cannot carry: another ship-to than the
+/// profile's delivery address, another shipping method than "as agreed".
+pub fn check_options(draft: &OrderDraft) -> Result<()> {
+    if let Some(id) = draft.ship_to.as_deref().filter(|id| *id != super::DELIVERY_ID) {
+        return Err(rejected(
+            codes::INVALID_ORDER,
+            format!(
+                "unknown ship-to address {id:?}: a Peppol profile ships to its one delivery address \
+                 (`{}`, the delivery_* keys in config.toml)",
+                super::DELIVERY_ID
+            ),
+            vec![],
+        ));
+    }
+    if let Some(m) = draft.shipping_method.as_deref().filter(|m| *m != super::SHIPPING_ID) {
+        return Err(rejected(
+            codes::INVALID_ORDER,
+            format!(
+                "unknown shipping method {m:?}: on Peppol delivery is as agreed with the supplier (`{}`)",
+                super::SHIPPING_ID
+            ),
+            vec![],
+        ));
+    }
+    Ok(())
+}
+
 /// Prices and checks a draft against the catalogue: unknown or discontinued
 /// parts, quantity rules, parts without a valid price.
 pub fn price(loaded: &Loaded, draft: &OrderDraft, today: NaiveDate) -> Priced {
@@ -231,6 +258,7 @@ pub fn create(
     draft: &OrderDraft,
     key: &str,
 ) -> Result<Created> {
+    check_options(draft)?;
     let file = format!("{key}.xml");
     let target = settings.outbox.join(&file);
     state.locked(|st| {

@@ -135,6 +135,17 @@ fn catalogue_example_syncs_with_identifiers_rules_documents_and_validity() {
     assert!(p["product"]["category"].as_str().unwrap().contains("20101601"), "{p}");
     // Its only price was valid October to December 2018: none today.
     assert!(p["prices"].is_null(), "{p}");
+    // The seller party on the account screen: name, endpoint, address, contact.
+    let account = home.run(&["account"]).ok().stdout();
+    for needle in [
+        "Medical (Peppol 0192:987654325)",
+        "Storgt. 12, 4. etasje, 0585 Oslo, NO",
+        "Nils Nilsen",
+        "post@medical.no",
+        "Net within 30 days",
+    ] {
+        assert!(account.contains(needle), "account lacks {needle}:\n{account}");
+    }
     let p = show(&home, "MNTR012");
     assert_eq!(p["prices"]["tiers"][0]["unit_price"], "90.00");
     assert_eq!(p["prices"]["vat_rate"], "18");

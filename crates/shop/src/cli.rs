@@ -291,8 +291,11 @@ impl ShopCommand {
     pub fn with_json(mut self, on: bool) -> Self {
         match &mut self {
             ShopCommand::Import { json, .. }
-            | ShopCommand::Quote(QuoteCommand::List { json, .. } | QuoteCommand::Offer { json, .. }) => *json |= on,
-            ShopCommand::Serve { .. } | ShopCommand::Quote(QuoteCommand::Decline { .. }) => {}
+            | ShopCommand::Quote(QuoteCommand::List { json, .. } | QuoteCommand::Offer { json, .. })
+            | ShopCommand::Peppol(PeppolCommand::Orders { json, .. }) => *json |= on,
+            ShopCommand::Serve { .. }
+            | ShopCommand::Quote(QuoteCommand::Decline { .. })
+            | ShopCommand::Peppol(PeppolCommand::Catalogue { .. } | PeppolCommand::Ship { .. }) => {}
         }
         self
     }

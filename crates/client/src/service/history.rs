@@ -23,13 +23,19 @@ impl OrderFilter {
 }
 
 /// Order states by their names on the wire (`placed`, `pending_approval`, …).
-pub const STATUSES: [OrderStatus; 6] = [
+pub const STATUSES: [OrderStatus; 11] = [
     OrderStatus::Placed,
     OrderStatus::PendingApproval,
     OrderStatus::Confirmed,
     OrderStatus::Shipped,
     OrderStatus::Delivered,
     OrderStatus::Cancelled,
+    // From a Peppol supplier's documents.
+    OrderStatus::Sent,
+    OrderStatus::Accepted,
+    OrderStatus::AcceptedWithChanges,
+    OrderStatus::Rejected,
+    OrderStatus::PartlyShipped,
 ];
 
 pub fn parse_status(text: &str) -> std::result::Result<OrderStatus, String> {

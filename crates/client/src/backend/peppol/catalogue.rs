@@ -263,23 +263,50 @@ pub fn address(id: &str, label: &str, name: &str, a: &peppol::PostalAddress) -> 
     }
 }
 
-/// The seller as the account the buyer deals with: its name, endpoint,
-/// address and contact; our delivery address as the one ship-to.
-pub fn company(loaded: &Loaded, ship_to: Address) -> Company {
+/// The seller from the catalogue, for the account screen: name, Peppol
+/// endpoint, postal address and contact.
+pub fn supplier(loaded: &Loaded) -> crate::api::SupplierContact {
     let s = &loaded.seller;
-    let mut terms: Vec<String> = loaded.trading_terms.iter().cloned().collect();
-    if let Some(c) = &s.contact {
-        let contact = [&c.name, &c.email, &c.phone].into_iter().filter(|x| !x.is_empty()).cloned().collect::<Vec<_>>();
-        if !contact.is_empty() {
-            terms.push(format!("contact: {}", contact.join(", ")));
+    let c = s.contact.clone().unwrap_or_default();
+    let some = |v: String| Some(v).filter(|v| !v.is_empty());
+    let mut name = s.display_name().to_string();
+    if let Some(e) = &s.endpoint {
+        name.push_str(&format!(" (Peppol {e})"));
+    }
+    if let Some(a) = &s.address {
+        let a = address("", "", "", a);
+        let parts: Vec<String> = [a.street, format!("{} {}", a.postal_code, a.city).trim().to_string(), a.country]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect();
+        if !parts.is_empty() {
+            name.push_str(&format!(", {}", parts.join(", ")));
         }
     }
+    crate::api::SupplierContact {
+        name,
+        sales_contact: some(c.name),
+        phone: some(c.phone),
+        email: some(c.email),
+        support_hours: None,
+    }
+}
+
+/// The buyer's own company as the account: its endpoint and name, its
+/// postal address for billing, the delivery address as the one ship-to, the
+/// supplier's trading terms as payment terms.
+pub fn company(loaded: &Loaded, buyer: &Party, ship_to: Address) -> Company {
     Company {
-        code: s.endpoint.as_ref().map(|e| e.to_string()).unwrap_or_default(),
-        name: s.display_name().to_string(),
+        code: buyer.endpoint.as_ref().map(|e| e.to_string()).unwrap_or_default(),
+        name: buyer.display_name().to_string(),
         currency: loaded.currency.clone(),
-        payment_terms: terms.join("; "),
-        billing_address: address("seller", "supplier", s.display_name(), &s.address.clone().unwrap_or_default()),
+        payment_terms: loaded.trading_terms.clone().unwrap_or_default(),
+        billing_address: address(
+            "billing",
+            "postal address",
+            buyer.display_name(),
+            &buyer.address.clone().unwrap_or_default(),
+        ),
         ship_to: vec![ship_to],
         shipping_methods: vec![crate::api::ShippingMethod {
             id: super::SHIPPING_ID.into(),

@@ -153,7 +153,8 @@ impl Shop for PeppolShop {
                 role: Role::Buyer,
                 order_limit: None,
             },
-            company: catalogue::company(&loaded, self.settings.ship_to()),
+            supplier: Some(catalogue::supplier(&loaded)),
+            company: catalogue::company(&loaded, b, self.settings.ship_to()),
         })
     }
 

@@ -61,7 +61,13 @@ pub enum ShopCommand {
     )]
     Quote(QuoteCommand),
     /// The supplier on Peppol (BIS Ordering 3): catalogue out, orders in, answers out.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  procure-shop peppol catalogue --db shop.db --company ACME --out acme-catalogue.xml
+  procure-shop peppol orders --db shop.db --company ACME --inbox in --outbox out
+  procure-shop peppol ship --db shop.db --company ACME SO-100013 --outbox out"
+    )]
     Peppol(PeppolCommand),
     /// Import a catalog CSV (and contract prices) into a shop database.
     #[command(after_help = "Examples:
@@ -88,6 +94,7 @@ pub enum ShopCommand {
 /// The shop's Peppol party, common to its Peppol commands.
 #[derive(Debug, clap::Args)]
 pub struct PeppolParty {
+    /// The shop database.
     #[arg(long)]
     pub db: PathBuf,
     /// The company (account code) the documents are exchanged with.
@@ -99,13 +106,16 @@ pub struct PeppolParty {
     /// The shop's name in the documents.
     #[arg(long, default_value = "procure reference shop")]
     pub seller_name: String,
-    /// The shop's postal address (street, postal code, city, country), which Peppol orders carry.
+    /// The shop's street (Peppol orders must carry the seller's postal address).
     #[arg(long, default_value = "Lagerstraße 5")]
     pub seller_street: String,
+    /// The shop's postal code.
     #[arg(long, default_value = "20095")]
     pub seller_postal_code: String,
+    /// The shop's city.
     #[arg(long, default_value = "Hamburg")]
     pub seller_city: String,
+    /// The shop's country (ISO 3166-1 alpha-2).
     #[arg(long, default_value = "DE")]
     pub seller_country: String,
 }
@@ -113,6 +123,8 @@ pub struct PeppolParty {
 #[derive(Debug, clap::Subcommand)]
 pub enum PeppolCommand {
     /// Write the company's catalogue with its contract prices as a T19 document.
+    #[command(after_help = "Examples:
+  procure-shop peppol catalogue --db shop.db --company ACME --buyer-endpoint 0106:12345678 --out acme.xml")]
     Catalogue {
         #[command(flatten)]
         party: PeppolParty,
@@ -124,6 +136,8 @@ pub enum PeppolCommand {
         out: PathBuf,
     },
     /// Answer every T01 order in an inbox not answered yet with a T76 response.
+    #[command(after_help = "Examples:
+  procure-shop peppol orders --db shop.db --company ACME --inbox /srv/peppol/in --outbox /srv/peppol/out")]
     Orders {
         #[command(flatten)]
         party: PeppolParty,
@@ -133,10 +147,14 @@ pub enum PeppolCommand {
         /// The folder the responses go to.
         #[arg(long)]
         outbox: PathBuf,
+        /// Print what was answered as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Ship an answered order and write a T16 despatch advice.
+    #[command(after_help = "Examples:
+  procure-shop peppol ship --db shop.db --company ACME SO-100013 --outbox out
+  procure-shop peppol ship --db shop.db --company ACME SO-100013 --line T-BRG-1=5 --outbox out")]
     Ship {
         #[command(flatten)]
         party: PeppolParty,
@@ -145,6 +163,7 @@ pub enum PeppolCommand {
         /// Ship only this much of a part: SKU=QTY (repeatable; default: everything left).
         #[arg(long = "line", value_parser = parse_sku_qty)]
         lines: Vec<(String, u32)>,
+        /// The folder the despatch advice goes to.
         #[arg(long)]
         outbox: PathBuf,
     },

@@ -417,6 +417,8 @@ fn round_trip_many_lines_changed_then_partly_shipped_then_shipped() {
     assert_eq!(dates[0]["sku"], "T-CON-1");
     let text = pp.home.run(&["order", "show", &number[..8]]).ok().stdout();
     assert!(text.contains("accepted with changes") && text.contains("CHANGED delivery"), "{text}");
+    let filtered = pp.home.run(&["--json", "order", "list", "--status", "accepted_with_changes"]).ok().json();
+    assert_eq!(filtered.as_array().unwrap().len(), 1, "{filtered}");
 
     // A partial despatch, then the rest.
     pp.ship(&number, &["T-BRG-1=5"]);
@@ -618,4 +620,25 @@ fn the_app_shows_a_changed_peppol_order() {
     let screen = wait_for("CHANGED price 6.90 → 7.25");
     assert!(screen.contains("accepted with changes (T76 R-"), "{screen}");
     assert!(screen.contains("21.75"), "{screen}");
+}
+
+/// The shop reads every official T01 example and answers each document id
+/// once with a valid T76: none of their parts is in its catalogue, so each is
+/// rejected. The seven examples use three ids (34, 1, 5): the repeats are
+/// already answered.
+#[test]
+fn the_shop_answers_every_official_order_example() {
+    let pp = Peppol::new("Acme GmbH");
+    let examples = xml_files(&peppol_dir().join("examples").join("order"));
+    for f in &examples {
+        std::fs::copy(f, pp.orders.join(name(f))).unwrap();
+    }
+    let out = pp.answer().stdout();
+    assert_eq!(examples.len(), 7);
+    assert_eq!(out.matches(": rejected").count(), 3, "{out}");
+    assert_eq!(out.matches(": already_answered").count(), 4, "{out}");
+    assert_eq!(xml_files(&pp.answers).len(), 3);
+    let uc1 = std::fs::read_to_string(pp.answers.join("R-1.xml")).unwrap();
+    assert!(uc1.contains("<cbc:OrderResponseCode>RE</cbc:OrderResponseCode>"), "{uc1}");
+    assert!(uc1.contains("SN-33 is not supplied"), "{uc1}");
 }

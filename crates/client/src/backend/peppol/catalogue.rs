@@ -51,6 +51,23 @@ fn xml_files(path: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// What the catalogue was read from: each file with its size and change
+/// time, and the day (prices depend on it).
+pub type Fingerprint = (Vec<(PathBuf, u64, Option<std::time::SystemTime>)>, NaiveDate);
+
+pub fn fingerprint(path: &Path, today: NaiveDate) -> Result<Fingerprint> {
+    let files = xml_files(path)?
+        .into_iter()
+        .map(|f| {
+            let m = std::fs::metadata(&f).ok();
+            let len = m.as_ref().map(|m| m.len()).unwrap_or(0);
+            let modified = m.and_then(|m| m.modified().ok());
+            (f, len, modified)
+        })
+        .collect();
+    Ok((files, today))
+}
+
 /// Reads the catalogue file, or every `*.xml` of the folder. Documents apply
 /// in the order of their issue date: `Add`/`Replace` set the catalogue of a
 /// provider for a receiver, `Update` changes its lines (line action `Delete` removes one),

@@ -25,6 +25,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use procure_protocol::peppol::{Contact, Id, Party, PostalAddress};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 pub(crate) const SHIPPING_ID: &str = "peppol";
 pub(crate) const DELIVERY_ID: &str = "delivery";
@@ -95,15 +96,29 @@ impl Settings {
 pub struct PeppolShop {
     settings: Settings,
     state: orders::StateFile,
+    /// The catalogue as last read, with the files it came from: a sync asks
+    /// for catalog, account and prices, and each would otherwise parse it again.
+    loaded: Mutex<Option<(catalogue::Fingerprint, Arc<catalogue::Loaded>)>>,
 }
 
 impl PeppolShop {
     pub fn new(settings: Settings, state_dir: &Path) -> PeppolShop {
-        PeppolShop { settings, state: orders::StateFile::new(state_dir) }
+        PeppolShop { settings, state: orders::StateFile::new(state_dir), loaded: Mutex::new(None) }
     }
 
-    fn load(&self) -> Result<catalogue::Loaded> {
-        catalogue::load(&self.settings.catalogue, Utc::now().date_naive())
+    /// The catalogue, read again only when one of its files changed (or the day did).
+    fn load(&self) -> Result<Arc<catalogue::Loaded>> {
+        let today = Utc::now().date_naive();
+        let print = catalogue::fingerprint(&self.settings.catalogue, today)?;
+        let mut cached = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((p, l)) = cached.as_ref()
+            && *p == print
+        {
+            return Ok(l.clone());
+        }
+        let l = Arc::new(catalogue::load(&self.settings.catalogue, today)?);
+        *cached = Some((print, l.clone()));
+        Ok(l)
     }
 }
 
@@ -167,7 +182,7 @@ impl Shop for PeppolShop {
         let loaded = self.load()?;
         Ok(Fetched::Page {
             page: CatalogPage {
-                items: loaded.parts.into_values().map(|p| p.product).collect(),
+                items: loaded.parts.values().map(|p| p.product.clone()).collect(),
                 removed: vec![],
                 next_cursor: None,
                 sync_token: String::new(),
@@ -186,7 +201,7 @@ impl Shop for PeppolShop {
                 valid_to: loaded.valid_to,
                 contract_ref: loaded.contract_ref.clone(),
             },
-            items: loaded.parts.into_values().map(|p| p.prices).filter(|p| !p.tiers.is_empty()).collect(),
+            items: loaded.parts.values().filter(|p| !p.prices.tiers.is_empty()).map(|p| p.prices.clone()).collect(),
             removed: vec![],
             next_cursor: None,
             sync_token: String::new(),

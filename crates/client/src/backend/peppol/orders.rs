@@ -254,7 +254,7 @@ fn rejected(code: &str, message: String, details: Vec<LineError>) -> BackendErro
 pub fn create(
     state: &StateFile,
     settings: &Settings,
-    load: impl FnOnce() -> Result<Loaded>,
+    load: impl FnOnce() -> Result<std::sync::Arc<Loaded>>,
     draft: &OrderDraft,
     key: &str,
 ) -> Result<Created> {

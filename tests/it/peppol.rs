@@ -386,6 +386,12 @@ fn round_trip_many_lines_changed_then_partly_shipped_then_shipped() {
     assert_eq!(done["order"]["status"], "sent");
     let written = xml_files(&pp.orders);
     assert_eq!(written, [pp.orders.join(format!("{number}.xml"))], "one document, named after the order");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&written[0]).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "the access point may run as another user");
+    }
     validate("T01", &written);
     let t01 = std::fs::read_to_string(&written[0]).unwrap();
     for needle in [

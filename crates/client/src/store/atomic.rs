@@ -9,6 +9,12 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     write_with_mode(path, bytes, None)
 }
 
+/// Writes a file others may read (0644): documents another program picks up,
+/// such as Peppol orders for an access point running as another user.
+pub fn write_readable(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    write_with_mode(path, bytes, Some(0o644))
+}
+
 /// Writes a file readable only by its owner (0600): tokens.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     write_with_mode(path, bytes, Some(0o600))

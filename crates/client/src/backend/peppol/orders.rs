@@ -273,7 +273,7 @@ pub fn create(
             if !st.orders[i].written {
                 // Recorded, but the document may not have reached the outbox.
                 if !target.exists() {
-                    atomic::write(&target, st.orders[i].document.as_bytes()).map_err(|e| local(&target, e))?;
+                    atomic::write_readable(&target, st.orders[i].document.as_bytes()).map_err(|e| local(&target, e))?;
                 }
                 st.orders[i].written = true;
                 state.write(st)?;
@@ -404,7 +404,7 @@ pub fn create(
         // between is completed by the retry, never doubled.
         state.write(st)?;
         let sent = st.orders.last_mut().ok_or_else(|| local(&state.path, "lost the order just recorded"))?;
-        atomic::write(&target, sent.document.as_bytes()).map_err(|e| local(&target, e))?;
+        atomic::write_readable(&target, sent.document.as_bytes()).map_err(|e| local(&target, e))?;
         sent.written = true;
         state.write(st)?;
         tracing::info!(order = key, file = %target.display(), "Peppol order written");

@@ -144,7 +144,39 @@ pub fn load(path: &Path, today: NaiveDate) -> Result<Loaded> {
     if out.currency.is_empty() {
         out.currency = "EUR".into();
     }
-    Ok(out)
+    Ok(cleaned(out))
+}
+
+/// A value from a supplier's document with every string cleaned, as the
+/// JSON backends' answers are at decoding (`core::sanitize`).
+pub fn untrusted<T: serde::Serialize + serde::de::DeserializeOwned>(v: T) -> T {
+    match serde_json::to_value(&v).map(serde_json::from_value::<crate::core::sanitize::Untrusted<T>>) {
+        Ok(Ok(u)) => u.0,
+        _ => v,
+    }
+}
+
+/// Everything a catalogue says, before it reaches the cache or a document.
+fn cleaned(mut l: Loaded) -> Loaded {
+    use crate::core::sanitize::clean;
+    let parts = std::mem::take(&mut l.parts);
+    l.parts = parts
+        .into_values()
+        .map(|p| {
+            let part = Part {
+                product: untrusted(p.product),
+                prices: untrusted(p.prices),
+                vat_category: clean(&p.vat_category),
+                gtin: p.gtin.map(untrusted),
+            };
+            (part.product.sku.clone(), part)
+        })
+        .collect();
+    l.seller = untrusted(l.seller);
+    l.currency = clean(&l.currency);
+    l.contract_ref = l.contract_ref.map(|c| clean(&c));
+    l.trading_terms = l.trading_terms.map(|t| clean(&t));
+    l
 }
 
 /// A catalogue is the provider's for one receiver: its versions (each a

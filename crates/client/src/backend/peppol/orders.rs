@@ -474,6 +474,8 @@ pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
             let mut next = sent.clone();
             match answer.apply(&mut next) {
                 Ok(()) => {
+                    // What the supplier wrote is shown in terminals: cleaned like any shop's text.
+                    next.order = super::catalogue::untrusted(next.order);
                     next.applied.push(answer.label());
                     report.applied.push(InboxEntry {
                         file,
@@ -901,6 +903,26 @@ mod tests {
         let o = receive_example(&st, "despatch-advice", "DespatchAdvice_Example.xml");
         assert_eq!(o.status, OrderStatus::PartlyShipped);
         assert_eq!(change(&o, 1, "shipped").unwrap().to, "10 of 12, 2 to follow");
+    }
+
+    #[test]
+    fn what_a_supplier_writes_is_cleaned_before_it_is_kept() {
+        let (_d, st) = with_order("K-1", &[("A", 1, dec!(1))]);
+        let inbox = tempfile::tempdir().unwrap();
+        let r = OrderResponse {
+            id: "R\u{202E}1".into(),
+            issue_date: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+            code: "RE".into(),
+            note: Some("invoice\u{202E}fdp.exe \u{9b}31m".into()),
+            order_ref: "K-1".into(),
+            ..Default::default()
+        };
+        std::fs::write(inbox.path().join("r.xml"), peppol::write_order_response(&r)).unwrap();
+        let report = receive(&st, inbox.path()).unwrap();
+        assert_eq!(report.applied.len(), 1, "{:?}", report.problems);
+        let o = &st.read().unwrap().orders[0].order;
+        assert_eq!(o.events[0].note.as_deref(), Some("invoicefdp.exe 31m"));
+        assert_eq!(o.events[0].document, "T76 R1");
     }
 
     #[test]

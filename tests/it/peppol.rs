@@ -459,6 +459,11 @@ fn a_one_line_order_is_accepted() {
     assert_eq!(o["status"], "accepted", "{o}");
     assert_eq!(o["events"][0]["kind"], "accepted");
     assert_eq!(o["totals"]["net"], "13.80");
+    // The same PO number again is refused, as with any shop, and writes nothing.
+    pp.basket("two", &[("T-BRG-1", "1")]);
+    let r = pp.home.run(&["order", "submit", "--basket", "two", "--po", "PO-1"]).fails_with(5);
+    assert!(r.stderr().contains("already used by order"), "{}", r.stderr());
+    assert_eq!(xml_files(&pp.orders).len(), 1);
 }
 
 #[test]

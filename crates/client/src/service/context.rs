@@ -128,6 +128,7 @@ pub fn login_profile(paths: &Paths, asked: Option<&str>, given: &LoginFields) ->
         publishable_key: base.publishable_key,
         region_id: base.region_id,
         payment_provider: base.payment_provider,
+        ..base
     };
     crate::backend::http::checked_base_url(&profile.shop, profile.allow_insecure_http)?;
     Ok((name, profile))

@@ -452,6 +452,9 @@ fn answer(
         ship_complete: order.lines.iter().any(|l| l.partial_delivery == Some(false)),
         shipping_method: None,
         comment: order.note.clone(),
+        // The document id makes each Peppol order one of its own; the T01
+        // has no way to say a PO number is reused on purpose.
+        allow_duplicate_po: true,
     };
     let created = match orders::create(conn, cid, user, &format!("peppol:{}", order.id), &draft, now) {
         Ok(orders::Created::New(o) | orders::Created::Replayed(o)) => o,

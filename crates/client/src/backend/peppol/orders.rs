@@ -280,6 +280,25 @@ pub fn create(
             }
             return Ok(Created { order: st.orders[i].order.clone(), replayed: true });
         }
+        let po = draft.po_number.trim();
+        if !draft.allow_duplicate_po
+            && let Some(o) = st
+                .orders
+                .iter()
+                .map(|s| &s.order)
+                .find(|o| o.po_number.trim() == po && o.status != OrderStatus::Rejected)
+        {
+            return Err(rejected(
+                codes::DUPLICATE_PO,
+                format!(
+                    "PO number {po} is already used by order {} of {}; a new order needs another PO number \
+                     (or --allow-duplicate-po)",
+                    o.number,
+                    o.created_at.date_naive()
+                ),
+                vec![],
+            ));
+        }
         let loaded = load()?;
         let now = Utc::now();
         let priced = price(&loaded, draft, now.date_naive());
@@ -750,6 +769,7 @@ mod tests {
                 ship_complete: false,
                 shipping_method: None,
                 comment: None,
+                allow_duplicate_po: false,
             },
             document: String::new(),
             file: format!("{key}.xml"),

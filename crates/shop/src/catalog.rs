@@ -45,12 +45,24 @@ pub fn catalog_page(
         Resolved::NotModified(etag) => return Ok(Answer::NotModified(etag)),
         Resolved::Page(plan) => plan,
     };
-    let sql = format!(
-        "SELECT p.id, p.data FROM products p
-         WHERE p.deleted = 0 AND p.id > :after AND (:since IS NULL OR p.seq > :since) AND {}
-         ORDER BY p.id LIMIT :limit",
-        db::VISIBLE
-    );
+    // Walks the products by id from the cursor (a full answer), or only the
+    // rows changed since the token (found through the seq index), so a page
+    // costs the same wherever it is in the catalog.
+    let sql = match plan.since {
+        None => format!(
+            "SELECT p.id, p.data FROM products p
+             WHERE p.deleted = 0 AND p.id > :after AND :since IS NULL AND {}
+             ORDER BY p.id LIMIT :limit",
+            db::VISIBLE_BY_ID
+        ),
+        Some(_) => format!(
+            "SELECT p.id, p.data FROM products p
+             WHERE p.id IN (SELECT id FROM products WHERE seq > :since AND id > :after)
+               AND p.deleted = 0 AND p.id > :after AND {}
+             ORDER BY p.id LIMIT :limit",
+            db::VISIBLE_BY_ID
+        ),
+    };
     let mut items = Vec::new();
     let mut last_id = None;
     let mut more = false;
@@ -81,8 +93,26 @@ pub fn catalog_page(
         },
         sync_token: plan.sync_token(),
         full: plan.full,
+        total: if plan.first_page { Some(answer_size(&tx, company_id, plan.since)?) } else { None },
     };
     Ok(Answer::Page { body, etag: plan.etag })
+}
+
+/// How many parts a catalog answer holds over all its pages: the visible
+/// ones (counted in the family index), or those changed since the token.
+fn answer_size(conn: &Connection, company_id: i64, since: Option<i64>) -> Result<u64, ShopError> {
+    let sql = match since {
+        None => format!("SELECT count(*) FROM products p WHERE p.deleted = 0 AND {}", db::VISIBLE),
+        Some(_) => {
+            format!("SELECT count(*) FROM products p WHERE p.seq > :since AND p.deleted = 0 AND {}", db::VISIBLE_BY_ID)
+        }
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let n: i64 = match since {
+        None => stmt.query_row(named_params! {":company": company_id}, |r| r.get(0))?,
+        Some(s) => stmt.query_row(named_params! {":company": company_id, ":since": s}, |r| r.get(0))?,
+    };
+    Ok(n.max(0) as u64)
 }
 
 pub fn price_list_page(
@@ -105,14 +135,27 @@ pub fn price_list_page(
         Resolved::Page(plan) => plan,
     };
     let discounts = company::discounts(&tx, company_id)?;
-    let sql = format!(
-        "SELECT p.id, p.sku, p.list_tiers, p.family, p.vat_rate, cp.tiers FROM products p
-         LEFT JOIN contract_prices cp ON cp.company_id = :company AND cp.product_id = p.id
-         WHERE p.deleted = 0 AND p.id > :after
-           AND (:since IS NULL OR p.seq > :since OR cp.seq > :since) AND {}
-         ORDER BY p.id LIMIT :limit",
-        db::VISIBLE
-    );
+    // As for the catalog: by id from the cursor, or only the parts whose
+    // product row or contract tiers changed since the token.
+    let sql = match plan.since {
+        None => format!(
+            "SELECT p.id, p.sku, p.list_tiers, p.family, p.vat_rate, cp.tiers FROM products p
+             LEFT JOIN contract_prices cp ON cp.company_id = :company AND cp.product_id = p.id
+             WHERE p.deleted = 0 AND p.id > :after AND :since IS NULL AND {}
+             ORDER BY p.id LIMIT :limit",
+            db::VISIBLE_BY_ID
+        ),
+        Some(_) => format!(
+            "SELECT p.id, p.sku, p.list_tiers, p.family, p.vat_rate, cp.tiers FROM products p
+             LEFT JOIN contract_prices cp ON cp.company_id = :company AND cp.product_id = p.id
+             WHERE p.id IN (SELECT id FROM products WHERE seq > :since AND id > :after
+                            UNION SELECT product_id FROM contract_prices
+                            WHERE company_id = :company AND seq > :since AND product_id > :after)
+               AND p.deleted = 0 AND p.id > :after AND {}
+             ORDER BY p.id LIMIT :limit",
+            db::VISIBLE_BY_ID
+        ),
+    };
     let mut items = Vec::new();
     let mut last_id = None;
     let mut more = false;

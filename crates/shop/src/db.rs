@@ -82,6 +82,10 @@ CREATE TABLE IF NOT EXISTS products (
     deleted    INTEGER NOT NULL DEFAULT 0   -- a tombstone for `removed`
 );
 CREATE INDEX IF NOT EXISTS products_family_seq ON products(family, seq);
+-- What changed since a sync token, in any family.
+CREATE INDEX IF NOT EXISTS products_seq ON products(seq);
+-- Counting a company's visible parts without reading them.
+CREATE INDEX IF NOT EXISTS products_family_deleted ON products(family, deleted);
 CREATE TABLE IF NOT EXISTS contract_prices (
     company_id INTEGER NOT NULL REFERENCES companies(id),
     product_id INTEGER NOT NULL REFERENCES products(id),
@@ -256,6 +260,12 @@ pub fn instance(conn: &Connection) -> rusqlite::Result<String> {
 
 /// SQL condition: product `p` is visible to company `?company`.
 pub const VISIBLE: &str = "p.family IN (SELECT family FROM company_families WHERE company_id = :company \
+     UNION SELECT name FROM families WHERE public = 1)";
+
+/// `VISIBLE` for queries that walk the products by id: the unary `+` keeps
+/// SQLite from answering through the family index, which would read and
+/// sort every visible product for each page.
+pub const VISIBLE_BY_ID: &str = "+p.family IN (SELECT family FROM company_families WHERE company_id = :company \
      UNION SELECT name FROM families WHERE public = 1)";
 
 /// The families a company sees.

@@ -420,6 +420,9 @@ pub fn import(db_path: &Path, catalog: &Path, prices: Option<&Path>) -> anyhow::
     }
 
     let mut conn = db::open(db_path)?;
+    // A large import touches every page of the product table and its
+    // indices: keep them in memory (64 MiB) until the one commit.
+    conn.pragma_update(None, "cache_size", -65_536)?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut seq = LazySeq(None);
     let mut report = ImportReport::default();
@@ -457,18 +460,18 @@ pub fn import(db_path: &Path, catalog: &Path, prices: Option<&Path>) -> anyhow::
             }
             Some(b) => {
                 let s = seq.get(&tx)?;
-                tx.execute(
+                tx.prepare_cached(
                     "UPDATE products SET data = ?1, list_tiers = ?2, vat_rate = ?3, seq = ?4, deleted = 0 WHERE id = ?5",
-                    params![data, tiers, vat, s, b.id],
-                )?;
+                )?
+                .execute(params![data, tiers, vat, s, b.id])?;
                 report.updated += 1;
             }
             None => {
                 let s = seq.get(&tx)?;
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO products (sku, family, data, list_tiers, vat_rate, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![sku, IMPORTED_FAMILY, data, tiers, vat, s],
-                )?;
+                )?
+                .execute(params![sku, IMPORTED_FAMILY, data, tiers, vat, s])?;
                 report.loaded += 1;
             }
         }
@@ -581,11 +584,11 @@ fn import_prices(
             continue;
         }
         let s = seq.get(tx)?;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO contract_prices (company_id, product_id, tiers, seq) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (company_id, product_id) DO UPDATE SET tiers = excluded.tiers, seq = excluded.seq",
-            params![company, product, json, s],
-        )?;
+        )?
+        .execute(params![company, product, json, s])?;
         report.contract_prices += 1;
     }
     Ok(())

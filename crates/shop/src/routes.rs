@@ -58,6 +58,9 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(protocol_shape))
         .layer(axum::middleware::from_fn(log_request))
+        // zstd or gzip when the client asks (Accept-Encoding); the fastest
+        // level, as a full sync is bound by the shop's CPU, not the wire.
+        .layer(tower_http::compression::CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .with_state(state)
 }
 

@@ -200,6 +200,10 @@ pub struct CatalogPage {
     /// what it had (e.g. the company's visibility changed).
     #[serde(default)]
     pub full: bool,
+    /// How many items the whole answer (all its pages) holds, on its first
+    /// page, for a progress display; shops may leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

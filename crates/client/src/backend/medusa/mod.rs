@@ -419,6 +419,7 @@ impl Shop for MedusaShop {
                 next_cursor,
                 sync_token: String::new(),
                 full: true,
+                total: None,
             },
             etag: None,
         })

@@ -41,11 +41,18 @@ impl SearchIndex {
     /// name. A word that occurs in some field is marked where it occurs; a
     /// word that only matched fuzzily is marked in the field it fits best.
     pub fn highlight(&self, id: u32, query: &str) -> Highlights {
-        let q = Query::parse(query);
-        let Some(doc) = self.docs.get(id as usize) else {
+        if id as usize >= self.len() {
             return Highlights::default();
-        };
-        let fields = [Mapped::new(&doc.sku), Mapped::new(&doc.mpn), Mapped::new(&doc.name)];
+        }
+        let doc = self.doc_ref(id);
+        self.highlight_texts(doc.sku, doc.mpn, doc.name, query)
+    }
+
+    /// `highlight` for a part's sku, mpn and name given as they are shown
+    /// (an index read from its file keeps only the skus).
+    pub fn highlight_texts(&self, sku: &str, mpn: &str, name: &str, query: &str) -> Highlights {
+        let q = Query::parse(query);
+        let fields = [Mapped::new(sku), Mapped::new(mpn), Mapped::new(name)];
         let mut marks: [Vec<usize>; 3] = Default::default();
 
         // The whole query as exact or prefix type number.

@@ -3,6 +3,7 @@
 //! sorted arrays (binary search), and character masks per part (fuzzy
 //! prefilter).
 
+use super::docs::{DocList, DocRef};
 use super::masks::PartMasks;
 use super::{SearchDoc, normalize, push_normalized};
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -24,7 +25,8 @@ pub(crate) enum Field {
 }
 
 pub struct SearchIndex {
-    pub(crate) docs: Vec<SearchDoc>,
+    /// The parts as the shop spelled them.
+    pub(crate) docs: DocList,
     /// `sku␁mpn␁manufacturer␁name␁` of every part, normalised, in id order.
     pub(crate) hay: String,
     /// Where each part starts in `hay`; one extra entry for the end.
@@ -34,12 +36,12 @@ pub struct SearchIndex {
     /// Per part, which bytes and byte pairs occur in it: the fuzzy prefilter.
     pub(crate) masks: Vec<PartMasks>,
     /// Normalised gtins, concatenated; `gtin_starts` has an extra end entry.
-    gtins: String,
-    gtin_starts: Vec<usize>,
+    pub(crate) gtins: String,
+    pub(crate) gtin_starts: Vec<usize>,
     /// Ids of parts with a gtin, sorted by normalised gtin.
-    gtin_order: Vec<u32>,
+    pub(crate) gtin_order: Vec<u32>,
     /// Ids sorted by normalised sku (then id).
-    sku_order: Vec<u32>,
+    pub(crate) sku_order: Vec<u32>,
     /// Position of each part in `sku_order`: the final tie-breaker.
     pub(crate) sku_rank: Vec<u32>,
     /// Times the company ordered each part.
@@ -49,46 +51,76 @@ pub struct SearchIndex {
 
 /// The normalised form of a run of parts, built on one thread.
 #[derive(Default)]
-struct Chunk {
-    hay: String,
+pub(crate) struct Chunk {
+    pub(crate) hay: String,
     /// Part starts relative to this chunk's `hay`.
-    starts: Vec<usize>,
-    lens: Vec<[u16; 3]>,
-    masks: Vec<PartMasks>,
-    gtins: String,
-    gtin_starts: Vec<usize>,
+    pub(crate) starts: Vec<usize>,
+    pub(crate) lens: Vec<[u16; 3]>,
+    pub(crate) masks: Vec<PartMasks>,
+    pub(crate) gtins: String,
+    pub(crate) gtin_starts: Vec<usize>,
 }
 
 impl Chunk {
-    fn build(docs: &[SearchDoc]) -> Chunk {
-        let bytes: usize =
-            docs.iter().map(|d| d.sku.len() + d.mpn.len() + d.manufacturer.len() + d.name.len() + 4).sum();
-        let mut c = Chunk {
+    pub(crate) fn with_capacity(parts: usize, bytes: usize) -> Chunk {
+        Chunk {
             hay: String::with_capacity(bytes),
-            starts: Vec::with_capacity(docs.len()),
-            lens: Vec::with_capacity(docs.len()),
-            masks: Vec::with_capacity(docs.len()),
-            gtins: String::with_capacity(docs.len() * 14),
-            gtin_starts: Vec::with_capacity(docs.len()),
-        };
-        for d in docs {
-            let start = c.hay.len();
-            c.starts.push(start);
-            let mut field_lens = [0u16; 3];
-            for (i, text) in [&d.sku, &d.mpn, &d.manufacturer, &d.name].into_iter().enumerate() {
-                let before = c.hay.len();
-                push_normalized(&mut c.hay, text, MAX_FIELD);
-                if let Some(slot) = field_lens.get_mut(i) {
-                    *slot = (c.hay.len() - before) as u16;
-                }
-                c.hay.push(char::from(SEP));
-            }
-            c.lens.push(field_lens);
-            c.masks.push(PartMasks::of(&c.hay.as_bytes()[start..], usize::from(field_lens[0]) + 1));
-            c.gtin_starts.push(c.gtins.len());
-            push_normalized(&mut c.gtins, &d.gtin, MAX_FIELD);
+            starts: Vec::with_capacity(parts + 1),
+            lens: Vec::with_capacity(parts),
+            masks: Vec::with_capacity(parts),
+            gtins: String::with_capacity(parts * 14),
+            gtin_starts: Vec::with_capacity(parts + 1),
+        }
+    }
+
+    fn build(docs: &DocList, range: std::ops::Range<usize>) -> Chunk {
+        let bytes = docs.starts[range.end] - docs.starts[range.start] + 4 * range.len();
+        let mut c = Chunk::with_capacity(range.len(), bytes);
+        for i in range {
+            c.push(docs.get(i));
         }
         c
+    }
+
+    /// Appends one part, normalising it.
+    pub(crate) fn push(&mut self, d: DocRef<'_>) {
+        let c = self;
+        let start = c.hay.len();
+        c.starts.push(start);
+        let mut field_lens = [0u16; 3];
+        for (i, text) in [d.sku, d.mpn, d.manufacturer, d.name].into_iter().enumerate() {
+            let before = c.hay.len();
+            push_normalized(&mut c.hay, text, MAX_FIELD);
+            if let Some(slot) = field_lens.get_mut(i) {
+                *slot = (c.hay.len() - before) as u16;
+            }
+            c.hay.push(char::from(SEP));
+        }
+        c.lens.push(field_lens);
+        c.masks.push(PartMasks::of(&c.hay.as_bytes()[start..], usize::from(field_lens[0]) + 1));
+        c.gtin_starts.push(c.gtins.len());
+        push_normalized(&mut c.gtins, d.gtin, MAX_FIELD);
+    }
+
+    /// Appends the parts of another chunk.
+    pub(crate) fn append(&mut self, c: Chunk) {
+        let (base, gtin_base) = (self.hay.len(), self.gtins.len());
+        self.starts.extend(c.starts.iter().map(|s| s + base));
+        self.gtin_starts.extend(c.gtin_starts.iter().map(|s| s + gtin_base));
+        self.hay.push_str(&c.hay);
+        self.gtins.push_str(&c.gtins);
+        self.lens.extend(c.lens);
+        self.masks.extend(c.masks);
+    }
+
+    /// Appends part `i` of `index` as it is there, without normalising again.
+    pub(crate) fn push_from(&mut self, index: &SearchIndex, i: usize) {
+        self.starts.push(self.hay.len());
+        self.hay.push_str(index.hay.get(index.starts[i]..index.starts[i + 1]).unwrap_or(""));
+        self.lens.push(index.lens[i]);
+        self.masks.push(index.masks[i]);
+        self.gtin_starts.push(self.gtins.len());
+        self.gtins.push_str(index.gtin(i as u32));
     }
 }
 
@@ -127,24 +159,74 @@ fn sort_by_key_text<'a>(ids: impl Iterator<Item = u32>, key: impl Fn(u32) -> &'a
 
 impl SearchIndex {
     pub fn new(docs: Vec<SearchDoc>) -> Self {
+        Self::from_list(DocList::from(&docs[..]))
+    }
+
+    /// The index over a packed list of parts (ids are positions in it).
+    pub fn from_list(docs: DocList) -> Self {
         let threads = if docs.len() < PARALLEL_BUILD_MIN {
             1
         } else {
             std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, 8)
         };
-        Self::build(docs, threads)
+        Self::build_list(docs, threads)
+    }
+
+    /// The index over parts that arrive in batches (each a packed list, in
+    /// id order), normalising each batch on several threads and keeping of
+    /// the texts only the skus: a catalog never needs to be in memory whole.
+    pub fn from_batches(batches: impl IntoIterator<Item = DocList>) -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, 8);
+        let mut docs = DocList::new();
+        let mut all = Chunk::default();
+        for batch in batches {
+            let n = batch.len();
+            let per = n.div_ceil(threads).max(1);
+            let batch = &batch;
+            let chunks: Vec<Chunk> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..n)
+                    .step_by(per)
+                    .map(|from| s.spawn(move || Chunk::build(batch, from..(from + per).min(n))))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| match h.join() {
+                        Ok(c) => c,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    })
+                    .collect()
+            });
+            for c in chunks {
+                all.append(c);
+            }
+            for i in 0..n {
+                docs.push(DocRef { sku: batch.sku(i), mpn: "", gtin: "", manufacturer: "", name: "" });
+            }
+        }
+        Self::assemble(docs, all)
     }
 
     /// The index, normalising on `threads` threads.
+    #[cfg(test)]
     pub(crate) fn build(docs: Vec<SearchDoc>, threads: usize) -> Self {
+        let list = DocList::from(&docs[..]);
+        drop(docs);
+        Self::build_list(list, threads)
+    }
+
+    fn build_list(docs: DocList, threads: usize) -> Self {
         let n = docs.len();
         let threads = threads.clamp(1, n.max(1));
         let chunks: Vec<Chunk> = if threads == 1 {
-            vec![Chunk::build(&docs)]
+            vec![Chunk::build(&docs, 0..n)]
         } else {
+            let docs = &docs;
+            let per = n.div_ceil(threads);
             std::thread::scope(|s| {
-                let handles: Vec<_> =
-                    docs.chunks(n.div_ceil(threads)).map(|part| s.spawn(move || Chunk::build(part))).collect();
+                let handles: Vec<_> = (0..n)
+                    .step_by(per)
+                    .map(|from| s.spawn(move || Chunk::build(docs, from..(from + per).min(n))))
+                    .collect();
                 handles
                     .into_iter()
                     .map(|h| match h.join() {
@@ -154,7 +236,7 @@ impl SearchIndex {
                     .collect()
             })
         };
-        let mut all = if chunks.len() == 1 {
+        let all = if chunks.len() == 1 {
             chunks.into_iter().next().unwrap_or_default()
         } else {
             let mut all = Chunk {
@@ -176,6 +258,12 @@ impl SearchIndex {
             }
             all
         };
+        Self::assemble(docs, all)
+    }
+
+    /// The index from the normalised parts: sorts, ranks.
+    pub(crate) fn assemble(docs: DocList, mut all: Chunk) -> Self {
+        let n = docs.len();
         all.starts.push(all.hay.len());
         all.gtin_starts.push(all.gtins.len());
 
@@ -194,14 +282,19 @@ impl SearchIndex {
             matcher: SkimMatcherV2::default().ignore_case(),
         };
         let sku_order = sort_by_key_text(0..n as u32, |id| index.field(id, Field::Sku).as_bytes());
-        let gtin_order =
-            sort_by_key_text((0..n as u32).filter(|&id| !index.gtin(id).is_empty()), |id| index.gtin(id).as_bytes());
         for (rank, &id) in sku_order.iter().enumerate() {
             index.sku_rank[id as usize] = rank as u32;
         }
         index.sku_order = sku_order;
-        index.gtin_order = gtin_order;
+        index.sort_gtins();
         index
+    }
+
+    /// Orders the parts with a gtin by it.
+    pub(crate) fn sort_gtins(&mut self) {
+        let n = self.len() as u32;
+        self.gtin_order =
+            sort_by_key_text((0..n).filter(|&id| !self.gtin(id).is_empty()), |id| self.gtin(id).as_bytes());
     }
 
     /// Parts the company ordered before rank first within their match
@@ -215,9 +308,25 @@ impl SearchIndex {
         }
     }
 
-    /// The part with this id. Panics on an id not from this index.
-    pub fn doc(&self, id: u32) -> &SearchDoc {
-        &self.docs[id as usize]
+    /// The part with this id. Panics on an id not from this index. An index
+    /// read from its file (or built `from_batches`) knows only the skus.
+    pub fn doc(&self, id: u32) -> SearchDoc {
+        self.docs.get(id as usize).to_doc()
+    }
+
+    /// The part with this id, borrowed. Panics on an id not from this index.
+    pub fn doc_ref(&self, id: u32) -> DocRef<'_> {
+        self.docs.get(id as usize)
+    }
+
+    /// The sku of the part with this id. Panics on an id not from this index.
+    pub fn sku(&self, id: u32) -> &str {
+        self.docs.sku(id as usize)
+    }
+
+    /// The parts, in id order.
+    pub fn docs(&self) -> &DocList {
+        &self.docs
     }
 
     pub fn len(&self) -> usize {
@@ -241,8 +350,8 @@ impl SearchIndex {
         let wanted = sku.trim();
         same.iter()
             .copied()
-            .find(|&id| self.docs[id as usize].sku == wanted)
-            .or_else(|| same.iter().copied().find(|&id| self.docs[id as usize].sku.eq_ignore_ascii_case(wanted)))
+            .find(|&id| self.sku(id) == wanted)
+            .or_else(|| same.iter().copied().find(|&id| self.sku(id).eq_ignore_ascii_case(wanted)))
             .or_else(|| same.first().copied())
     }
 

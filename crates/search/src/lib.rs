@@ -11,6 +11,8 @@
 //! `benches/search.rs` measures build time and per-keystroke latency on
 //! generated catalogs of 50,000 and 1,000,000 parts.
 
+mod docs;
+mod file;
 mod fuzzy;
 mod highlight;
 mod index;
@@ -18,10 +20,13 @@ mod masks;
 mod query;
 mod suggest;
 mod topk;
+mod update;
 
 #[cfg(test)]
 mod tests;
 
+pub use docs::{DocList, DocRef};
+pub use file::IndexFileError;
 pub use index::SearchIndex;
 
 /// Lowercase alphanumerics only, unicode-aware: separators, spaces and

@@ -2,7 +2,8 @@
 //! few ANDs tell that a word cannot match, before any string is touched.
 
 /// The masks of one part.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub(crate) struct PartMasks {
     /// Bytes of the mpn, manufacturer and name (where fuzzy matches live).
     pub(crate) text: u64,

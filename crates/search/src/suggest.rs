@@ -121,6 +121,6 @@ impl SearchIndex {
                 }
             }
         }
-        out.into_iter().map(|id| self.doc(id).sku.clone()).collect()
+        out.into_iter().map(|id| self.sku(id).to_string()).collect()
     }
 }

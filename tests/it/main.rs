@@ -17,6 +17,7 @@ mod medusa_backend;
 mod peppol;
 mod retry;
 mod safety;
+mod search_index;
 mod tui_flow;
 mod tui_screens;
 mod tui_tmux;

@@ -1,8 +1,10 @@
 //! The local catalog a face searches and fills baskets from: the cache and
 //! its type-number index, opened once and kept (the terminal app keeps one
-//! for its whole run; a command opens one per run).
+//! for its whole run; a command opens one per run). The index is read from
+//! its file the first time something needs it: a part named by its SKU is
+//! one row of the cache.
 
-use super::search::{self, PartDetail, SearchRow};
+use super::search::{self, IndexSource, OpenedIndex, PartDetail, SearchRow};
 use super::{Context, Result};
 use crate::api::Product;
 use crate::core::basket::BasketError;
@@ -11,7 +13,22 @@ use crate::store::cache::CatalogCache;
 
 pub struct Catalog {
     cache: CatalogCache,
-    index: SearchIndex,
+    index: std::cell::OnceCell<Option<OpenedIndex>>,
+}
+
+impl IndexSource for Catalog {
+    fn index(&self) -> Option<&SearchIndex> {
+        self.index
+            .get_or_init(|| match search::open_index(&self.cache) {
+                Ok(o) => Some(o),
+                Err(e) => {
+                    tracing::warn!(error = %e, "search index not available");
+                    None
+                }
+            })
+            .as_ref()
+            .map(|o| &o.index)
+    }
 }
 
 impl Catalog {
@@ -26,45 +43,56 @@ impl Catalog {
     }
 
     fn from_cache(cache: CatalogCache) -> Result<Catalog> {
-        let index = search::load_index(&cache)?;
-        Ok(Catalog { cache, index })
+        Ok(Catalog { cache, index: std::cell::OnceCell::new() })
+    }
+
+    /// The index, opened now if it was not yet (an error is kept and told).
+    fn opened(&self) -> Result<&SearchIndex> {
+        self.index().ok_or_else(|| super::Error::Internal("the search index could not be opened (see the log)".into()))
+    }
+
+    /// Why the index file was not used as it was, if it was opened and had
+    /// to be rebuilt: for the face to tell.
+    pub fn index_note(&self) -> Option<&str> {
+        self.index.get().and_then(|o| o.as_ref()).and_then(|o| o.note.as_deref())
     }
 
     /// Parts in the index.
     pub fn len(&self) -> usize {
-        self.index.len()
+        self.index().map_or(0, SearchIndex::len)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.index.len() == 0
+        self.len() == 0
     }
 
     /// Searches and prices the hits for `qty` (default: each part's smallest valid quantity).
     pub fn search(&self, query: &str, limit: usize, qty: Option<u32>) -> Result<(Vec<SearchRow>, usize)> {
-        search::search(&self.cache, &self.index, query, limit, qty)
+        search::search(&self.cache, self.opened()?, query, limit, qty)
     }
 
     /// The matched characters of each row, for the first `n` rows.
     pub fn highlights(&self, rows: &[SearchRow], query: &str, n: usize) -> Vec<Highlights> {
-        rows.iter()
-            .take(n)
-            .map(|r| self.index.find_sku(&r.sku).map(|id| self.index.highlight(id, query)).unwrap_or_default())
-            .collect()
+        let Some(index) = self.index() else {
+            return vec![Highlights::default(); rows.len().min(n)];
+        };
+        rows.iter().take(n).map(|r| index.highlight_texts(&r.sku, &r.mpn, &r.name, query)).collect()
     }
 
     /// The matched characters of one part's fields.
     pub fn highlight(&self, sku: &str, query: &str) -> Option<Highlights> {
-        self.index.find_sku(sku).map(|id| self.index.highlight(id, query))
+        let p = self.cache.get_product(sku).ok()??;
+        Some(self.index()?.highlight_texts(&p.sku, &p.mpn, &p.name, query))
     }
 
     /// "Did you mean" SKUs for a query that found nothing.
     pub fn suggest(&self, query: &str, n: usize) -> Vec<String> {
-        self.index.suggest(query, n)
+        self.index().map(|i| i.suggest(query, n)).unwrap_or_default()
     }
 
     /// One part by SKU, or by a type number / GTIN naming exactly one part.
     pub fn resolve(&self, text: &str) -> std::result::Result<Product, BasketError> {
-        search::resolve(&self.cache, &self.index, text)
+        search::resolve(&self.cache, self, text)
     }
 
     /// Everything about one part, found as `resolve` finds it.

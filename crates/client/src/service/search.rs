@@ -5,16 +5,105 @@ use crate::api::{PriceEntry, Product};
 use crate::core::basket::BasketError;
 use crate::core::money;
 use crate::core::quantity::QuantityRules;
-use crate::search::{MatchKind, SearchIndex, normalize};
+use crate::search::{IndexFileError, MatchKind, SearchIndex, normalize};
 use crate::store::cache::CatalogCache;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// The search index over the cache, with this company's order history as boost.
-pub fn load_index(cache: &CatalogCache) -> Result<SearchIndex> {
-    let mut index = SearchIndex::new(cache.search_docs()?);
+/// The search index of the cache, opened from its file, with a note for
+/// the buyer when it had to be rebuilt.
+pub struct OpenedIndex {
+    pub index: SearchIndex,
+    /// Why the index file was not used as it was (rebuilt from the cache).
+    pub note: Option<String>,
+}
+
+/// The search index over the cache, with this company's order history as
+/// boost. Read from the index file next to the cache when it carries the
+/// cache's sync tag; otherwise (missing, stale, damaged) rebuilt from the
+/// cache and written again, with a note saying why.
+pub fn open_index(cache: &CatalogCache) -> Result<OpenedIndex> {
+    let tag = cache.index_tag()?;
+    let path = cache.index_path();
+    let note = match read_index(&path) {
+        Ok((index, found)) if Some(&found) == tag.as_ref() => {
+            let mut index = index;
+            index.set_boosts(cache.ordered()?);
+            return Ok(OpenedIndex { index, note: None });
+        }
+        Ok(_) => "the search index was older than the catalog; rebuilt it".to_string(),
+        Err(IndexFileError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            "the search index was missing; built it".to_string()
+        }
+        Err(e) => format!("the search index {} could not be used ({e}); rebuilt it", path.display()),
+    };
+    tracing::warn!(path = %path.display(), note, "search index rebuilt");
+    let mut index = cache.build_search_index()?;
+    let note = match (&tag, write_index(&path, &index, tag.as_deref().unwrap_or(""))) {
+        (None, _) => None,
+        (Some(_), Ok(())) => Some(note),
+        (Some(_), Err(e)) => Some(format!("{note}, but could not save it: {e}")),
+    };
     index.set_boosts(cache.ordered()?);
-    Ok(index)
+    Ok(OpenedIndex { index, note })
+}
+
+/// An index file and its tag.
+pub fn read_index(path: &std::path::Path) -> std::result::Result<(SearchIndex, String), IndexFileError> {
+    let file = std::fs::File::open(path).map_err(IndexFileError::Io)?;
+    let len = file.metadata().map_err(IndexFileError::Io)?.len();
+    let mut input = std::io::BufReader::with_capacity(1 << 16, file);
+    SearchIndex::read_from(&mut input, len)
+}
+
+/// Writes an index file; the old one stays until the new one is whole.
+pub fn write_index(path: &std::path::Path, index: &SearchIndex, tag: &str) -> Result<()> {
+    Ok(crate::store::atomic::write_streamed(path, |w| index.write_to(w, tag))?)
+}
+
+/// Where `resolve` gets the index from when the SKU alone does not name a
+/// part: an index at hand, or one opened only when needed.
+pub trait IndexSource {
+    fn index(&self) -> Option<&SearchIndex>;
+}
+
+impl IndexSource for SearchIndex {
+    fn index(&self) -> Option<&SearchIndex> {
+        Some(self)
+    }
+}
+
+/// The cache's index, opened the first time it is asked for: a command that
+/// names parts by their SKU reads those rows and never the index.
+pub struct LazyIndex<'a> {
+    cache: &'a CatalogCache,
+    cell: std::cell::OnceCell<Option<OpenedIndex>>,
+}
+
+impl<'a> LazyIndex<'a> {
+    pub fn new(cache: &'a CatalogCache) -> Self {
+        LazyIndex { cache, cell: std::cell::OnceCell::new() }
+    }
+
+    /// The note of the index, if it was opened and had to be rebuilt.
+    pub fn note(&self) -> Option<&str> {
+        self.cell.get().and_then(|o| o.as_ref()).and_then(|o| o.note.as_deref())
+    }
+}
+
+impl IndexSource for LazyIndex<'_> {
+    fn index(&self) -> Option<&SearchIndex> {
+        self.cell
+            .get_or_init(|| match open_index(self.cache) {
+                Ok(o) => Some(o),
+                Err(e) => {
+                    tracing::warn!(error = %e, "search index not available");
+                    None
+                }
+            })
+            .as_ref()
+            .map(|o| &o.index)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,7 +145,7 @@ pub fn search(
     let ordered: std::collections::HashSet<String> = cache.ordered()?.into_iter().map(|(s, _)| s).collect();
     let mut rows = Vec::with_capacity(result.hits.len());
     for hit in result.hits {
-        let sku = &index.doc(hit.id).sku;
+        let sku = index.sku(hit.id);
         let Some(p) = cache.get_product(sku)? else {
             continue;
         };
@@ -90,35 +179,35 @@ pub struct PartDetail {
 }
 
 /// Finds one part by SKU, or by a type number (mpn / gtin) that names exactly
-/// one part. Unknown: an error with "did you mean" suggestions.
-pub fn resolve(cache: &CatalogCache, index: &SearchIndex, text: &str) -> std::result::Result<Product, BasketError> {
+/// one part. Unknown: an error with "did you mean" suggestions. The index is
+/// only consulted when the text is not a SKU as the cache has it.
+pub fn resolve(cache: &CatalogCache, index: &dyn IndexSource, text: &str) -> std::result::Result<Product, BasketError> {
     let text = text.trim();
     if let Ok(Some(p)) = cache.get_product(text) {
         return Ok(p);
     }
+    let Some(index) = index.index() else {
+        return Err(BasketError::UnknownSku { sku: text.to_string(), suggestions: vec![] });
+    };
     if let Some(id) = index.find_sku(text)
-        && let Ok(Some(p)) = cache.get_product(&index.doc(id).sku)
+        && let Ok(Some(p)) = cache.get_product(index.sku(id))
     {
         return Ok(p);
     }
     let n = normalize(text);
-    let exact: Vec<_> = index
+    let mut exact: Vec<Product> = index
         .search(text, 5)
         .hits
         .into_iter()
         .filter(|h| h.kind == MatchKind::Exact)
-        .filter(|h| {
-            let d = index.doc(h.id);
-            normalize(&d.mpn) == n || normalize(&d.gtin) == n
-        })
+        .filter_map(|h| cache.get_product(index.sku(h.id)).ok().flatten())
+        .filter(|p| normalize(&p.mpn) == n || normalize(&p.gtin) == n)
         .collect();
-    if exact.len() == 1
-        && let Ok(Some(p)) = cache.get_product(&index.doc(exact[0].id).sku)
-    {
-        return Ok(p);
+    if exact.len() == 1 {
+        return Ok(exact.remove(0));
     }
     if exact.len() > 1 {
-        let mut skus: Vec<String> = exact.iter().map(|h| index.doc(h.id).sku.clone()).collect();
+        let mut skus: Vec<String> = exact.into_iter().map(|p| p.sku).collect();
         skus.sort();
         return Err(BasketError::Ambiguous { text: text.to_string(), skus });
     }

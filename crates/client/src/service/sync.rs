@@ -4,11 +4,14 @@
 
 use super::Result;
 use crate::backend::{BackendError, Fetched, Shop};
+use crate::search::SearchDoc;
+use crate::service::search::{read_index, write_index};
 use crate::store::cache::{CatalogCache, SyncMarks};
 use chrono::Utc;
 use procure_protocol::limits;
 use serde::Serialize;
 use std::collections::HashSet;
+use std::task::Poll;
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct SyncReport {
@@ -20,6 +23,10 @@ pub struct SyncReport {
     pub prices_changed: usize,
     pub products_total: usize,
     pub requests: usize,
+    /// The search index could not be brought up to date (it is rebuilt
+    /// when next opened); why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_problem: Option<String>,
 }
 
 /// The most pages one sync follows per feed (catalog, price list): far more
@@ -79,8 +86,21 @@ fn refused(sku: &str, why: &str) -> super::Error {
     BackendError::Protocol(format!("{sku}: {why}; the sync stopped and the old cache is kept")).into()
 }
 
-/// Progress for a face to show: (what, items so far).
-pub type Progress<'a> = dyn FnMut(&str, usize) + Send + 'a;
+/// Where a sync is, for a face to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncStep<'a> {
+    /// "catalog", "prices" or "index".
+    pub what: &'a str,
+    pub done: usize,
+    /// How many there are in all, when the shop said.
+    pub total: Option<usize>,
+}
+
+pub type Progress<'a> = dyn FnMut(SyncStep<'_>) + Send + 'a;
+
+/// Above this share of the catalog changed, the index is rebuilt rather
+/// than updated (an update holds the changed parts in memory).
+const UPDATE_MAX_SHARE: usize = 4;
 
 /// Syncs the profile's catalog and prices into its cache.
 pub async fn sync_profile(ctx: &super::Context, progress: &mut Progress<'_>) -> Result<SyncReport> {
@@ -93,10 +113,25 @@ pub async fn sync(shop: &dyn Shop, cache: &mut CatalogCache, progress: &mut Prog
     // One sync of a profile at a time: a second one waits here for the
     // first, then reads the marks it left (and usually gets a 304).
     cache.begin_sync()?;
-    let result = sync_locked(shop, cache, progress).await;
+    let old_tag = match cache.index_tag() {
+        Ok(tag) => tag,
+        Err(e) => {
+            cache.rollback_sync();
+            return Err(e.into());
+        }
+    };
+    let mut changes = Changes::default();
+    let result = sync_locked(shop, cache, progress, &mut changes).await;
     match result {
-        Ok(report) => {
+        Ok(mut report) => {
             cache.commit_sync()?;
+            if !report.not_modified {
+                progress(SyncStep { what: "index", done: 0, total: Some(report.products_total) });
+                if let Err(e) = update_index(cache, old_tag.as_deref(), report.full, changes) {
+                    tracing::warn!(error = %e, "search index not updated");
+                    report.index_problem = Some(e.to_string());
+                }
+            }
             tracing::info!(?report, "sync done");
             Ok(report)
         }
@@ -107,7 +142,12 @@ pub async fn sync(shop: &dyn Shop, cache: &mut CatalogCache, progress: &mut Prog
     }
 }
 
-async fn sync_locked(shop: &dyn Shop, cache: &mut CatalogCache, progress: &mut Progress<'_>) -> Result<SyncReport> {
+async fn sync_locked(
+    shop: &dyn Shop,
+    cache: &mut CatalogCache,
+    progress: &mut Progress<'_>,
+    changes: &mut Changes,
+) -> Result<SyncReport> {
     let marks = cache.marks()?;
     // A shop without change feeds sends everything every time.
     let incremental =
@@ -127,7 +167,7 @@ async fn sync_locked(shop: &dyn Shop, cache: &mut CatalogCache, progress: &mut P
         }
         Fetched::Page { page, etag } => (page, etag),
     };
-    apply(shop, cache, page, new_etag, &marks, incremental, since, &mut report, progress).await?;
+    apply(shop, cache, page, new_etag, &marks, incremental, since, &mut report, changes, progress).await?;
     Ok(report)
 }
 
@@ -142,6 +182,7 @@ async fn apply(
     incremental: bool,
     since: Option<&str>,
     report: &mut SyncReport,
+    changes: &mut Changes,
     progress: &mut Progress<'_>,
 ) -> Result<()> {
     {
@@ -149,20 +190,39 @@ async fn apply(
         if report.full {
             cache.clear_products()?;
         }
+        let total = page.total.and_then(|t| usize::try_from(t).ok());
         let catalog_token;
         let mut catalog_pages = Paging::new("catalog");
         loop {
             check_products(&page.items)?;
+            let next_cursor = page.next_cursor.take();
+            if let Some(cursor) = &next_cursor {
+                catalog_pages.next(cursor)?;
+            }
+            let fetch = async {
+                match &next_cursor {
+                    Some(cursor) => Some(shop.catalog_page(since, Some(cursor), None).await),
+                    None => None,
+                }
+            };
+            let mut fetch = std::pin::pin!(fetch);
+            let early = poll_once(fetch.as_mut()).await;
             cache.put_products(&page.items)?;
             cache.remove_products(&page.removed)?;
+            let next = match early {
+                Poll::Ready(next) => next,
+                Poll::Pending => fetch.await,
+            };
             report.products_changed += page.items.len();
             report.products_removed += page.removed.len();
-            progress("catalog", report.products_changed);
-            match page.next_cursor.take() {
-                Some(cursor) => {
-                    catalog_pages.next(&cursor)?;
+            if !report.full {
+                changes.keep(&page.items, &page.removed);
+            }
+            progress(SyncStep { what: "catalog", done: report.products_changed, total });
+            match next {
+                Some(fetched) => {
                     report.requests += 1;
-                    page = match shop.catalog_page(since, Some(&cursor), None).await? {
+                    page = match fetched? {
                         Fetched::Page { page, .. } => page,
                         Fetched::NotModified => {
                             return Err(crate::backend::BackendError::Protocol(
@@ -184,28 +244,41 @@ async fn apply(
         cache.set_me(&me)?;
 
         let prices_since = if report.full { None } else { marks.prices_since.clone() };
-        let mut cursor: Option<String> = None;
-        let mut first_price_page = true;
         let mut price_pages = Paging::new("price list");
+        report.requests += 1;
+        let mut p = shop.price_list_page(prices_since.as_deref(), None).await?;
+        if p.full || prices_since.is_none() {
+            cache.clear_prices()?;
+        }
+        cache.set_price_header(&p.header)?;
         let prices_token = loop {
-            report.requests += 1;
-            let p = shop.price_list_page(prices_since.as_deref(), cursor.as_deref()).await?;
             check_prices(&p.items)?;
-            if first_price_page {
-                if p.full || prices_since.is_none() {
-                    cache.clear_prices()?;
-                }
-                cache.set_price_header(&p.header)?;
-                first_price_page = false;
+            let next_cursor = p.next_cursor.take();
+            if let Some(cursor) = &next_cursor {
+                price_pages.next(cursor)?;
             }
+            let fetch = async {
+                match &next_cursor {
+                    Some(cursor) => Some(shop.price_list_page(prices_since.as_deref(), Some(cursor)).await),
+                    None => None,
+                }
+            };
+            let mut fetch = std::pin::pin!(fetch);
+            let early = poll_once(fetch.as_mut()).await;
             cache.put_prices(&p.items)?;
             cache.remove_prices(&p.removed)?;
+            let next = match early {
+                Poll::Ready(next) => next,
+                Poll::Pending => fetch.await,
+            };
             report.prices_changed += p.items.len();
-            progress("prices", report.prices_changed);
-            match p.next_cursor {
-                Some(c) => {
-                    price_pages.next(&c)?;
-                    cursor = Some(c);
+            // A full price list has a line per visible part.
+            let total = if report.full { total } else { None };
+            progress(SyncStep { what: "prices", done: report.prices_changed, total });
+            match next {
+                Some(fetched) => {
+                    report.requests += 1;
+                    p = fetched?;
                 }
                 None => break p.sync_token,
             }
@@ -224,4 +297,72 @@ async fn apply(
         report.products_total = cache.product_count()?;
         Ok(())
     }
+}
+
+/// Polls `fetch` once, which sends its request: the next page is asked for
+/// before this one is written, so the shop prepares it while the cache
+/// stores this one.
+async fn poll_once<F: Future>(mut fetch: std::pin::Pin<&mut F>) -> Poll<F::Output> {
+    std::future::poll_fn(|cx| Poll::Ready(fetch.as_mut().poll(cx))).await
+}
+
+/// The catalog changes of an incremental sync, for the search index.
+#[derive(Default)]
+struct Changes {
+    upserts: Vec<SearchDoc>,
+    removed: Vec<String>,
+    /// Too many to hold: rebuild the index instead.
+    overflow: bool,
+}
+
+impl Changes {
+    const MAX: usize = 250_000;
+
+    fn keep(&mut self, items: &[crate::api::Product], removed: &[String]) {
+        if self.overflow {
+            return;
+        }
+        self.upserts.extend(items.iter().map(|p| SearchDoc {
+            sku: p.sku.clone(),
+            mpn: p.mpn.clone(),
+            gtin: p.gtin.clone(),
+            manufacturer: p.manufacturer.clone(),
+            name: p.name.clone(),
+        }));
+        self.removed.extend(removed.iter().cloned());
+        if self.upserts.len() + self.removed.len() > Self::MAX {
+            self.overflow = true;
+            self.upserts = Vec::new();
+            self.removed = Vec::new();
+        }
+    }
+}
+
+/// Brings the index file up to the cache just committed: the previous index
+/// with this sync's changes when it described the cache before the sync and
+/// the changes are few, else a full build from the cache.
+fn update_index(cache: &CatalogCache, old_tag: Option<&str>, full: bool, changes: Changes) -> Result<()> {
+    let Some(tag) = cache.index_tag()? else {
+        return Ok(());
+    };
+    let path = cache.index_path();
+    let total = cache.product_count()?;
+    let small = !changes.overflow && (changes.upserts.len() + changes.removed.len()) * UPDATE_MAX_SHARE <= total;
+    let updated = if full || !small {
+        None
+    } else {
+        match read_index(&path) {
+            Ok((old, found)) if Some(found.as_str()) == old_tag => {
+                let index = old.apply_changes(changes.upserts, &changes.removed);
+                // The cache decides: an update that disagrees with it is not kept.
+                (index.len() == total).then_some(index)
+            }
+            _ => None,
+        }
+    };
+    let index = match updated {
+        Some(index) => index,
+        None => cache.build_search_index()?,
+    };
+    write_index(&path, &index, &tag)
 }

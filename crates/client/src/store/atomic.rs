@@ -72,6 +72,22 @@ pub fn private_file(path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Writes a large file that is checked whenever it is read (the search
+/// index: tagged and checksummed) by streaming it: `fill` writes the content
+/// into a buffered temp file, which then replaces `path` by a rename. Not
+/// flushed to disk first: a crash may leave a torn file, which its reader
+/// refuses and rebuilds, but never a mix of old and new.
+pub fn write_streamed(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), StoreError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let tmp = tempfile::Builder::new().prefix(".procure-").suffix(".tmp").tempfile_in(dir).map_err(io_err(dir))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp);
+    fill(&mut out).map_err(io_err(path))?;
+    let tmp = out.into_inner().map_err(|e| StoreError::Io { path: path.to_path_buf(), source: e.into_error() })?;
+    tmp.persist(path).map_err(|e| StoreError::Io { path: path.to_path_buf(), source: e.error })?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

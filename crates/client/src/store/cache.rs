@@ -5,7 +5,7 @@
 use super::StoreError;
 use crate::api::{Me, OrderedSku, PriceEntry, PriceListHeader, Product};
 use crate::core::basket::PartLookup;
-use crate::search::SearchDoc;
+use crate::search::{DocList, DocRef, SearchIndex};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 
@@ -118,24 +118,61 @@ impl CatalogCache {
         Ok(data.and_then(|d| serde_json::from_str(&d).ok()))
     }
 
-    /// What the search index is built from.
-    pub fn search_docs(&self) -> Result<Vec<SearchDoc>, StoreError> {
+    /// The search index file of this cache: next to it, `catalog.idx`.
+    pub fn index_path(&self) -> PathBuf {
+        self.path.with_extension("idx")
+    }
+
+    /// What an index file must be tagged with to describe this cache as it
+    /// is: the catalog's sync token and the time of the sync that stored
+    /// it (a shop without change tokens still gets a new tag every sync).
+    /// `None` before the first sync.
+    pub fn index_tag(&self) -> Result<Option<String>, StoreError> {
+        let marks = self.marks()?;
+        Ok(marks.synced_at.map(|at| format!("{} {at}", marks.catalog_since.unwrap_or_default())))
+    }
+
+    /// The search index over every part, in sku order. Parts are read and
+    /// normalised in batches, so the catalog's texts are never all in memory.
+    pub fn build_search_index(&self) -> Result<SearchIndex, StoreError> {
+        const BATCH: usize = 65_536;
         let mut stmt = self
             .conn
             .prepare("SELECT sku, mpn, gtin, manufacturer, name FROM products ORDER BY sku")
             .map_err(self.err())?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(SearchDoc {
-                    sku: r.get(0)?,
-                    mpn: r.get(1)?,
-                    gtin: r.get(2)?,
-                    manufacturer: r.get(3)?,
-                    name: r.get(4)?,
-                })
-            })
-            .map_err(self.err())?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
+        let mut rows = stmt.query([]).map_err(self.err())?;
+        let mut failed = None;
+        let batches = std::iter::from_fn(|| {
+            let mut list = DocList::with_capacity(BATCH, BATCH * 96);
+            loop {
+                match rows.next() {
+                    Ok(Some(r)) => {
+                        let get = |i| r.get_ref(i).ok().and_then(|v| v.as_str().ok()).unwrap_or("");
+                        list.push(DocRef {
+                            sku: get(0),
+                            mpn: get(1),
+                            gtin: get(2),
+                            manufacturer: get(3),
+                            name: get(4),
+                        });
+                        if list.len() == BATCH {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            (!list.is_empty()).then_some(list)
+        });
+        let index = SearchIndex::from_batches(batches);
+        match failed {
+            Some(e) => Err(StoreError::Cache { path: self.path.clone(), source: e }),
+            None => Ok(index),
+        }
     }
 
     pub fn ordered(&self) -> Result<Vec<(String, u32)>, StoreError> {

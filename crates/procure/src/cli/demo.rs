@@ -86,16 +86,10 @@ pub async fn prepare_profile(out: &Out, paths: &Paths, shop_url: &str) -> Result
     let approver = Profile { user: "approver".into(), ..profile.clone() };
     let ctx = service::context::login(paths, DEMO_PROFILE, profile, DEMO_PASSWORD).await?;
     service::context::login(paths, "demo-approver", approver, DEMO_PASSWORD).await?;
-    let show = std::io::stderr().is_terminal();
-    let mut progress = move |what: &str, n: usize| {
-        if show {
-            eprint!("\r\x1b[2KSyncing {what}: {n}");
-        }
-    };
-    let report = service::sync::sync_profile(&ctx, &mut progress).await?;
-    if show {
-        eprint!("\r\x1b[2K");
-    }
+    let mut line = super::progress::SyncLine::new(std::io::stderr().is_terminal());
+    let report = service::sync::sync_profile(&ctx, &mut |step| line.update(step)).await;
+    line.clear();
+    let report = report?;
     out.note(format!("Synced: {} parts in the local catalog.", report.products_total));
     let catalog = service::catalog::Catalog::open(&ctx)?;
     service::baskets::create_sample(&ctx, &catalog, "weekly", &["6205-2RSH/C3", "din 933 m8x25", "3RT2015"])?;

@@ -11,6 +11,7 @@ mod meta;
 mod order;
 mod output;
 mod parts;
+mod progress;
 mod quote;
 mod session;
 

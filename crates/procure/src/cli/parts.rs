@@ -38,6 +38,9 @@ pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) ->
         return Err(Error::Usage("--qty must be a positive whole number".into()));
     }
     let (rows, total) = catalog.search(&query, limit, args.qty)?;
+    if let Some(note) = catalog.index_note() {
+        out.note(format!("Note: {note}."));
+    }
     // As grep and ripgrep: no match is exit 1, so scripts can test for it.
     let code = if rows.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS };
     if out.json {
@@ -59,7 +62,7 @@ pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) ->
         "NAME"
     ));
     for r in &rows {
-        let marks = if out.color { catalog.highlight(&r.sku, &query) } else { None };
+        let marks = out.color.then(|| catalog.highlights(std::slice::from_ref(r), &query, 1).remove(0));
         let mark = |text: String, m: fn(&procure_search::Highlights) -> &Vec<usize>| match &marks {
             Some(h) => super::output::marked(&text, m(h)),
             None => text,
@@ -94,7 +97,12 @@ pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) ->
 
 pub fn show(out: &Out, paths: Paths, asked: Option<&str>, args: ShowArgs) -> CmdResult {
     let ctx = Context::open(paths, asked)?;
-    let d = Catalog::open_synced(&ctx)?.detail(&args.sku)?;
+    let catalog = Catalog::open_synced(&ctx)?;
+    let d = catalog.detail(&args.sku);
+    if let Some(note) = catalog.index_note() {
+        out.note(format!("Note: {note}."));
+    }
+    let d = d?;
     if out.json {
         out.data(&d);
         return Ok(ExitCode::SUCCESS);

@@ -5,7 +5,7 @@ use super::output::Out;
 use clap::Args;
 use procure_client::service::{self, Context, Error};
 use procure_client::store::Paths;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
@@ -101,18 +101,9 @@ pub async fn logout(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
 
 pub async fn sync(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
     let ctx = Context::open(paths, asked)?;
-    let show = !out.json && std::io::stderr().is_terminal();
-    let mut progress = move |what: &str, n: usize| {
-        if show {
-            let mut e = std::io::stderr().lock();
-            let _ = write!(e, "\r\x1b[2Ksyncing {what}: {n}");
-            let _ = e.flush();
-        }
-    };
-    let report = service::sync::sync_profile(&ctx, &mut progress).await;
-    if show {
-        eprint!("\r\x1b[2K");
-    }
+    let mut line = super::progress::SyncLine::new(!out.json && std::io::stderr().is_terminal());
+    let report = service::sync::sync_profile(&ctx, &mut |step| line.update(step)).await;
+    line.clear();
     let report = report?;
     super::order::report_inbox(out, &ctx).await?;
     if out.json {
@@ -129,6 +120,9 @@ pub async fn sync(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
             report.products_total,
             report.requests
         ));
+    }
+    if let Some(problem) = &report.index_problem {
+        out.note(format!("The search index could not be saved ({problem}); it is rebuilt when next needed."));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -323,7 +323,7 @@ impl Engine {
                     }
                 },
                 Effect::Sync => {
-                    let mut progress = |_: &str, _: usize| {};
+                    let mut progress = |_: service::sync::SyncStep<'_>| {};
                     let result = service::sync::sync_profile(&ctx, &mut progress).await;
                     online(&tx, result.as_ref().err());
                     match result {

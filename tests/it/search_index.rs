@@ -1,0 +1,114 @@
+//! The search index file next to the catalog cache: written by a sync,
+//! trusted only while it carries the cache's sync token, rebuilt (with a
+//! note) when stale or damaged, and updated by an incremental sync to the
+//! very index a full rebuild gives.
+
+use crate::common::*;
+use std::path::PathBuf;
+
+fn synced(shop: &Shop) -> Home {
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home
+}
+
+fn index_file(home: &Home) -> PathBuf {
+    home.path().join("cache/default/catalog.idx")
+}
+
+fn skus(run: &Run) -> Vec<String> {
+    run.json()["results"].as_array().unwrap().iter().map(|r| r["sku"].as_str().unwrap().to_string()).collect()
+}
+
+/// The 3 kW contactor exists only after this change.
+fn rename_contactor(shop: &Shop) {
+    let changed = CATALOG.replace("Contactor 3RT2015-1BB41 24V DC", "\"Contactor 3RT2015-1BB41 24 V DC, 3 kW\"")
+        + "T-NEW-1,Grooved coupling 3 kW test part,GC-77-3KW,Victaulic,,Couplings,pc,1,1,4,8,19.90,,\n";
+    assert!(shop.import(&changed, None).status.success());
+}
+
+#[test]
+fn a_sync_writes_the_index_and_searches_use_it_as_it_is() {
+    let shop = shop_with_catalog();
+    let home = synced(&shop);
+    let file = index_file(&home);
+    let written = std::fs::read(&file).expect("the sync wrote the index");
+    let r = home.run(&["--json", "search", "62052rs"]).ok();
+    assert_eq!(skus(&r).first().map(String::as_str), Some("T-BRG-1"));
+    assert!(!r.stderr().contains("Note:"), "{}", r.stderr());
+    assert_eq!(std::fs::read(&file).unwrap(), written, "a search only reads the index");
+}
+
+#[test]
+fn a_stale_index_is_rebuilt_with_a_note() {
+    let shop = shop_with_catalog();
+    let home = synced(&shop);
+    let file = index_file(&home);
+    let old = std::fs::read(&file).unwrap();
+    rename_contactor(&shop);
+    let delta = home.run(&["--json", "sync"]).ok().json();
+    assert_eq!(delta["full"], false, "{delta}");
+    // The index of the previous sync comes back (a copy restored, a crash
+    // between cache and index): its token no longer matches the cache.
+    std::fs::write(&file, &old).unwrap();
+    let r = home.run(&["--json", "search", "3 kw"]).ok();
+    assert!(r.stderr().contains("older than the catalog; rebuilt it"), "{}", r.stderr());
+    assert!(skus(&r).contains(&"T-CON-1".to_string()), "the rebuilt index knows the new name: {:?}", skus(&r));
+    let again = home.run(&["--json", "search", "3 kw"]).ok();
+    assert!(!again.stderr().contains("Note:"), "rebuilt once, then used: {}", again.stderr());
+    assert_eq!(skus(&again), skus(&r));
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt_with_a_note() {
+    let shop = shop_with_catalog();
+    let home = synced(&shop);
+    let file = index_file(&home);
+    let good = std::fs::read(&file).unwrap();
+    let expected = skus(&home.run(&["--json", "search", "din 933 m8"]).ok());
+    assert!(expected.contains(&"T-SCR-1".to_string()), "{expected:?}");
+
+    for damage in ["flipped", "cut"] {
+        let mut bad = good.clone();
+        if damage == "flipped" {
+            let at = bad.len() / 2;
+            bad[at] ^= 0x55;
+        } else {
+            bad.truncate(bad.len() / 3);
+        }
+        std::fs::write(&file, &bad).unwrap();
+        // A part named by its SKU is one row of the cache: the index is not opened.
+        let show = home.run(&["show", "T-SCR-1"]).ok();
+        assert!(!show.stderr().contains("Note:"), "{}", show.stderr());
+        assert_eq!(std::fs::read(&file).unwrap(), bad, "show left the index alone");
+
+        let r = home.run(&["--json", "search", "din 933 m8"]).ok();
+        assert!(r.stderr().contains("could not be used (damaged"), "{damage}: {}", r.stderr());
+        assert!(r.stderr().contains("rebuilt it"), "{}", r.stderr());
+        assert_eq!(skus(&r), expected, "{damage}");
+        assert_eq!(std::fs::read(&file).unwrap(), good, "{damage}: the rebuilt index is the one the sync wrote");
+    }
+}
+
+#[test]
+fn an_incremental_sync_gives_the_index_a_full_rebuild_gives() {
+    let shop = shop_with_catalog();
+    let home = synced(&shop);
+    rename_contactor(&shop);
+    let delta = home.run(&["--json", "sync"]).ok().json();
+    assert_eq!(delta["full"], false, "{delta}");
+    assert_eq!(delta["products_changed"], 2, "{delta}");
+    let file = index_file(&home);
+    let updated = std::fs::read(&file).unwrap();
+    let queries = ["3 kw", "coupling", "62052rs", "contactor", "gc77"];
+    let before: Vec<Vec<String>> = queries.iter().map(|q| skus(&home.run(&["--json", "search", q]).ok())).collect();
+    assert!(before[1].contains(&"T-NEW-1".to_string()), "{before:?}");
+
+    std::fs::remove_file(&file).unwrap();
+    let r = home.run(&["--json", "search", "3 kw"]).ok();
+    assert!(r.stderr().contains("missing; built it"), "{}", r.stderr());
+    assert_eq!(std::fs::read(&file).unwrap(), updated, "the updated index is byte for byte a full rebuild");
+    let after: Vec<Vec<String>> = queries.iter().map(|q| skus(&home.run(&["--json", "search", q]).ok())).collect();
+    assert_eq!(after, before);
+}

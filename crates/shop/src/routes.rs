@@ -19,6 +19,7 @@ use procure_protocol::api::{self, LoginRequest, OrderDraft};
 use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
 use std::time::Duration;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -58,9 +59,15 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(protocol_shape))
         .layer(axum::middleware::from_fn(log_request))
-        // zstd or gzip when the client asks (Accept-Encoding); the fastest
-        // level, as a full sync is bound by the shop's CPU, not the wire.
-        .layer(tower_http::compression::CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
+        // zstd or gzip when the client asks (Accept-Encoding), for answers
+        // above 8 KiB (catalog and price-list pages; a short answer, such as
+        // an error sent before a large request body is read, stays plain);
+        // the fastest level, as a full sync is bound by the shop's CPU.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Fastest)
+                .compress_when(DefaultPredicate::new().and(SizeAbove::new(8 * 1024))),
+        )
         .with_state(state)
 }
 

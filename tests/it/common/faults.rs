@@ -253,7 +253,8 @@ fn forward(upstream: SocketAddr, req: &Request) -> Answer {
     let _ = s.set_nodelay(true);
     let mut head = format!("{} {} HTTP/1.1\r\n", req.method, req.target);
     for (k, v) in &req.headers {
-        if !matches!(k.as_str(), "connection" | "content-length" | "if-none-match") {
+        // Answers come back uncompressed, so rules can read and rewrite them.
+        if !matches!(k.as_str(), "connection" | "content-length" | "if-none-match" | "accept-encoding") {
             head.push_str(&format!("{k}: {v}\r\n"));
         }
     }

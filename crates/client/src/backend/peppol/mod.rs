@@ -187,6 +187,7 @@ impl Shop for PeppolShop {
                 next_cursor: None,
                 sync_token: String::new(),
                 full: true,
+                total: Some(loaded.parts.len() as u64),
             },
             etag: None,
         })

@@ -143,6 +143,7 @@ fn catalogue_example_syncs_with_identifiers_rules_documents_and_validity() {
         "Nils Nilsen",
         "post@medical.no",
         "Net within 30 days",
+        "Peppol, orders to ",
     ] {
         assert!(account.contains(needle), "account lacks {needle}:\n{account}");
     }

@@ -46,11 +46,20 @@ pub async fn account(ctx: &Context) -> Result<Account> {
     };
     Ok(Account {
         profile: ctx.profile_name.clone(),
-        shop: ctx.profile.shop.clone(),
+        shop: shop_label(&ctx.profile),
         user: me.user,
         company: me.company,
         supplier: me.supplier,
         credit,
         offline,
     })
+}
+
+/// Where the profile orders: the shop's address, or for a document backend
+/// without one (Peppol) the folder its orders go to.
+fn shop_label(profile: &crate::store::config::Profile) -> String {
+    match (&profile.backend, profile.shop.is_empty(), &profile.outbox) {
+        (crate::store::config::BackendKind::Peppol, _, Some(outbox)) => format!("Peppol, orders to {outbox}"),
+        _ => profile.shop.clone(),
+    }
 }

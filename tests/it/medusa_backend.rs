@@ -92,12 +92,9 @@ struct Admin {
 impl Admin {
     fn login(env: &Env) -> Admin {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        // procure's client installs the TLS provider reqwest needs.
-        procure_client::backend::http::client(&procure_client::backend::Timeouts {
-            connect: std::time::Duration::from_secs(5),
-            total: std::time::Duration::from_secs(30),
-        })
-        .unwrap();
+        // The TLS provider reqwest needs, as procure's client installs it
+        // (ignored when one is installed already).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         // No idle connections: Node closes them after 5 s, and a request
         // racing that close would fail the test for nothing.
         let http = reqwest::Client::builder()

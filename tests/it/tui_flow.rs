@@ -14,7 +14,7 @@ use procure::tui::screens::prompt::Prompt;
 use procure::tui::screens::quotes::{QuoteDetail, Quotes};
 use procure::tui::screens::search::Search;
 use procure_client::service::Context;
-use procure_client::store::Paths;
+use procure_client::service::Paths;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};

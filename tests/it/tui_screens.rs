@@ -247,8 +247,10 @@ fn add_prompt_shows_tier_and_next_tier() {
         kind: PromptKind::AddQty {
             sku: "P-100233".into(),
             basket: "weekly".into(),
-            rules: procure_client::core::quantity::QuantityRules::new(1, 1, 1),
-            tiers: vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
+            entry: procure_client::core::pricing::QuantityEntry::new(
+                procure_client::core::quantity::QuantityRules::new(1, 1, 1),
+                vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
+            ),
             currency: "EUR".into(),
         },
         title: "Add P-100233 to basket weekly".into(),
@@ -599,7 +601,7 @@ fn buyers_have_no_approvals_screen() {
 #[test]
 fn what_a_shop_lacks_is_hidden_or_marked() {
     let mut a = basket_app();
-    a.cx.caps = Some(procure_client::backend::Capabilities {
+    a.cx.caps = Some(procure_client::service::Capabilities {
         company_accounts: false,
         po_number: true,
         requested_delivery_date: false,

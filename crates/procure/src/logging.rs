@@ -4,10 +4,7 @@
 use std::path::Path;
 
 pub fn init(log_dir: &Path) -> Option<()> {
-    let path = log_dir.join("procure.log");
-    procure_client::store::atomic::private_dir(log_dir).ok()?;
-    procure_client::store::atomic::private_file(&path).ok()?;
-    let file = std::fs::OpenOptions::new().append(true).open(path).ok()?;
+    let file = procure_client::service::files::open_log(log_dir).ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("PROCURE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()

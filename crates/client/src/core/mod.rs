@@ -5,6 +5,7 @@ pub mod basket;
 pub mod events;
 pub mod import;
 pub mod order;
+pub mod pricing;
 pub mod sanitize;
 
 pub use procure_protocol::{money, quantity};

@@ -11,6 +11,9 @@ use crate::store::baskets::Listed;
 use chrono::Utc;
 use serde::Serialize;
 
+/// Whether `name` can name a basket (it becomes a file name).
+pub use crate::core::basket::validate_name;
+
 pub fn create(ctx: &Context, name: &str) -> Result<Basket> {
     basket::validate_name(name).map_err(Error::Rejected)?;
     let b = Basket::new(name, Utc::now());

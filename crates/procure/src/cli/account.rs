@@ -3,8 +3,8 @@
 use super::CmdResult;
 use super::output::Out;
 use procure_client::core::money::format_amount;
+use procure_client::service::Paths;
 use procure_client::service::{Context, account};
-use procure_client::store::Paths;
 use std::process::ExitCode;
 
 pub async fn account(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {

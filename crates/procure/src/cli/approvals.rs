@@ -5,8 +5,8 @@ use super::output::{Out, fit};
 use clap::Subcommand;
 use procure_client::api::Decision;
 use procure_client::core::money::format_amount;
+use procure_client::service::Paths;
 use procure_client::service::{Context, approvals};
-use procure_client::store::Paths;
 use std::process::ExitCode;
 
 #[derive(Debug, Subcommand)]

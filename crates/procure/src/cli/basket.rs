@@ -5,10 +5,10 @@ use super::{CmdResult, exit};
 use clap::{Subcommand, ValueEnum};
 use procure_client::core::money::format_amount;
 use procure_client::core::quantity::parse_quantity;
+use procure_client::service::Paths;
 use procure_client::service::baskets::{self, Change};
 use procure_client::service::catalog::Catalog;
-use procure_client::service::{Context, Error, ErrorKind};
-use procure_client::store::Paths;
+use procure_client::service::{self, Context, Error, ErrorKind};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -304,7 +304,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             };
             match output {
                 Some(path) => {
-                    procure_client::store::atomic::write(&path, text.as_bytes())?;
+                    service::files::write_export(&path, &text)?;
                     out.note(format!("Wrote {}.", path.display()));
                 }
                 None => print!("{text}"),

@@ -4,9 +4,8 @@
 use super::CmdResult;
 use super::output::Out;
 use clap::Args;
-use procure_client::service::{self, Context, Error};
-use procure_client::store::Paths;
-use procure_client::store::config::{BackendKind, Profile};
+use procure_client::service::demo::COMPANY;
+use procure_client::service::{self, Context, Error, Paths};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -26,11 +25,6 @@ pub struct DemoArgs {
     #[arg(long)]
     pub serve: bool,
 }
-
-pub const DEMO_PROFILE: &str = "demo";
-pub const DEMO_COMPANY: &str = "ACME";
-pub const DEMO_USER: &str = "buyer";
-pub const DEMO_PASSWORD: &str = "demo";
 
 pub async fn start_shop(out: &Out, paths: &Paths, args: &DemoArgs) -> Result<procure_shop::RunningShop, Error> {
     let db = paths.demo_shop_db();
@@ -72,27 +66,13 @@ pub async fn start_shop(out: &Out, paths: &Paths, args: &DemoArgs) -> Result<pro
     Err(Error::Internal(format!("cannot start the demo shop: {:#}", last.map(|e| e.to_string()).unwrap_or_default())))
 }
 
-/// Logs the demo profile in, syncs, and makes sure a demo basket exists.
+/// Logs the demo profiles in, syncs, and makes sure a demo basket exists.
 pub async fn prepare_profile(out: &Out, paths: &Paths, shop_url: &str) -> Result<Context, Error> {
-    let profile = Profile {
-        backend: BackendKind::Procure,
-        shop: shop_url.to_string(),
-        company: DEMO_COMPANY.into(),
-        user: DEMO_USER.into(),
-        ..Default::default()
-    };
-    // The approver of the same company, for a second terminal. The buyer logs
-    // in first so "demo" becomes the default profile.
-    let approver = Profile { user: "approver".into(), ..profile.clone() };
-    let ctx = service::context::login(paths, DEMO_PROFILE, profile, DEMO_PASSWORD).await?;
-    service::context::login(paths, "demo-approver", approver, DEMO_PASSWORD).await?;
     let mut line = super::progress::SyncLine::new(std::io::stderr().is_terminal());
-    let report = service::sync::sync_profile(&ctx, &mut |step| line.update(step)).await;
+    let prepared = service::demo::prepare(paths, shop_url, &mut |step| line.update(step)).await;
     line.clear();
-    let report = report?;
+    let (ctx, report) = prepared?;
     out.note(format!("Synced: {} parts in the local catalog.", report.products_total));
-    let catalog = service::catalog::Catalog::open(&ctx)?;
-    service::baskets::create_sample(&ctx, &catalog, "weekly", &["6205-2RSH/C3", "din 933 m8x25", "3RT2015"])?;
     Ok(ctx)
 }
 
@@ -108,7 +88,7 @@ pub async fn demo(out: &Out, paths: Paths, args: DemoArgs, color: Option<String>
         return Ok(ExitCode::SUCCESS);
     }
     out.note(format!(
-        "\nThe demo shop runs at {url}; profile \"demo\" is logged in as the buyer of {DEMO_COMPANY}.
+        "\nThe demo shop runs at {url}; profile \"demo\" is logged in as the buyer of {COMPANY}.
 Try, in another terminal:
   procure search 6205-2rsh            find a part by type number (separators don't matter)
   procure search m8x25                screws by thread and length

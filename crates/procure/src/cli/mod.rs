@@ -17,8 +17,8 @@ mod session;
 
 use clap::{Parser, Subcommand};
 use output::Out;
+use procure_client::service::Paths;
 use procure_client::service::{Error, ErrorKind};
-use procure_client::store::Paths;
 use std::process::ExitCode;
 
 /// The exit codes for `--help`, made from the one definition ([`ErrorKind`]).

@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use procure_client::core::money::format_amount;
 use procure_client::core::order::CheckoutOptions;
+use procure_client::service::Paths;
 use procure_client::service::baskets::{self, Merge};
 use procure_client::service::history::{self, OrderFilter};
 use procure_client::service::ordering::{self, Checkout, PriceGuard, Submission};
 use procure_client::service::{Context, Error};
-use procure_client::store::Paths;
 use std::io::BufRead;
 use std::process::ExitCode;
 

@@ -3,11 +3,10 @@
 use super::CmdResult;
 use super::output::{Out, fit};
 use clap::Args;
-use procure_client::core::money::{self, format_amount};
-use procure_client::core::quantity::QuantityRules;
+use procure_client::core::money::format_amount;
+use procure_client::service::Paths;
 use procure_client::service::catalog::Catalog;
 use procure_client::service::{Context, Error};
-use procure_client::store::Paths;
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
@@ -121,32 +120,21 @@ pub fn show(out: &Out, paths: Paths, asked: Option<&str>, args: ShowArgs) -> Cmd
         out.line(format!("  GTIN          {}", p.gtin));
     }
     out.line(format!("  Category      {}", p.category));
-    let rules = QuantityRules::of(p);
+    let pricing = d.pricing();
     out.line(format!(
         "  Quantities    unit {}, pack of {}, minimum {}, step {} (smallest order: {})",
-        p.unit,
-        p.pack_size,
-        p.min_qty,
-        p.order_step,
-        rules.smallest()
+        p.unit, p.pack_size, p.min_qty, p.order_step, pricing.smallest
     ));
     let availability = if p.stock > 0 { format!("{} in stock", p.stock) } else { "not in stock".to_string() };
     out.line(format!("  Availability  {availability}; lead time {} days", p.lead_time_days));
     match &d.prices {
         Some(e) => {
             out.line(format!("  Your prices   ({} per {}, excl. {}% VAT)", d.currency, p.unit, e.vat_rate.normalize()));
-            let mut tiers = e.tiers.clone();
-            tiers.sort_by_key(|t| t.min_qty);
-            for t in &tiers {
+            for t in &pricing.tiers {
                 out.line(format!("    from {:>6}  {:>10}", t.min_qty, format_amount(t.unit_price)));
             }
-            if let Some(u) = money::unit_price_for(&e.tiers, rules.smallest()) {
-                out.line(format!(
-                    "    {} × {} = {}",
-                    rules.smallest(),
-                    format_amount(u),
-                    format_amount(money::line_total(u, rules.smallest()))
-                ));
+            if let Some(l) = pricing.smallest_order {
+                out.line(format!("    {} × {} = {}", l.qty, format_amount(l.unit_price), format_amount(l.total)));
             }
         }
         None => out.line("  Your prices   none in your price list"),

@@ -3,8 +3,8 @@
 use super::CmdResult;
 use super::output::Out;
 use clap::Args;
+use procure_client::service::Paths;
 use procure_client::service::{self, Context, Error};
-use procure_client::store::Paths;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 

@@ -5,8 +5,7 @@ use crate::tui::component::{Cmd, Component, Cx, Level, run};
 use crate::tui::engine::Effect;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::scroll::{self, Scroll};
-use procure_client::core::money::{format_amount, line_total};
-use procure_client::core::quantity::QuantityRules;
+use procure_client::core::money::format_amount;
 use procure_client::service::search::PartDetail;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -68,7 +67,7 @@ impl Component for Detail {
 fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect, scroll: &mut Scroll) {
     let t = &cx.theme;
     let p = &d.product;
-    let rules = QuantityRules::of(p);
+    let pricing = d.pricing();
     let mut lines = vec![
         Line::styled(p.name.clone(), t.title()),
         Line::from(vec![Span::styled("Type number  ", t.dim()), Span::raw(format!("{}  ({})", p.mpn, p.manufacturer))]),
@@ -86,11 +85,7 @@ fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect, scroll: &mut Scroll)
         Span::styled("Quantities   ", t.dim()),
         Span::raw(format!(
             "unit {} · pack {} · minimum {} · step {} · smallest order {}",
-            p.unit,
-            p.pack_size,
-            p.min_qty,
-            p.order_step,
-            rules.smallest()
+            p.unit, p.pack_size, p.min_qty, p.order_step, pricing.smallest
         )),
     ]));
     let stock = if p.stock > 0 {
@@ -110,16 +105,13 @@ fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect, scroll: &mut Scroll)
                 format!("Your prices ({} per {}, excl. {}% VAT)", d.currency, p.unit, e.vat_rate.normalize()),
                 t.title(),
             ));
-            let mut tiers = e.tiers.clone();
-            tiers.sort_by_key(|t| t.min_qty);
-            for tier in &tiers {
-                let q = rules.next_valid(tier.min_qty);
+            for tier in &pricing.tiers {
                 lines.push(Line::raw(format!(
                     "  from {:>6}  {:>10}    e.g. {} × = {}",
                     tier.min_qty,
                     format_amount(tier.unit_price),
-                    q,
-                    format_amount(line_total(tier.unit_price, q))
+                    tier.example.qty,
+                    format_amount(tier.example.total)
                 )));
             }
         }

@@ -7,9 +7,10 @@ use crate::tui::engine::{BasketOp, Effect, Failure, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::input::Input;
 use crossterm::event::KeyEvent;
-use procure_client::core::money;
-use procure_client::core::quantity::{QuantityRules, parse_quantity};
-use procure_client::service::baskets::Merge;
+use procure_client::core::money::format_amount;
+use procure_client::core::pricing::{PriceHint, QuantityEntry};
+use procure_client::core::quantity::parse_quantity;
+use procure_client::service::baskets::{Merge, validate_name};
 use procure_client::service::search::PartDetail;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -22,8 +23,7 @@ pub enum PromptKind {
         sku: String,
         /// The basket the part goes into; Tab picks another one.
         basket: String,
-        rules: QuantityRules,
-        tiers: Vec<procure_client::api::Tier>,
+        entry: QuantityEntry,
         currency: String,
     },
     EditQty {
@@ -80,19 +80,13 @@ impl Prompt {
     /// The quantity prompt for adding a part to the current basket. The
     /// smallest valid quantity is suggested: typing replaces it.
     pub fn add_qty(cx: &Cx, d: &PartDetail) -> Prompt {
-        let rules = QuantityRules::of(&d.product);
+        let entry = d.quantity_entry();
         let basket = cx.current_basket().unwrap_or_else(|| "(new)".into());
         Prompt {
             title: format!("Add {} to basket {basket}", d.product.sku),
-            input: Input::suggested(&rules.smallest().to_string()),
+            input: Input::suggested(&entry.suggested().to_string()),
             error: None,
-            kind: PromptKind::AddQty {
-                sku: d.product.sku.clone(),
-                basket,
-                rules,
-                tiers: d.prices.as_ref().map(|p| p.tiers.clone()).unwrap_or_default(),
-                currency: d.currency.clone(),
-            },
+            kind: PromptKind::AddQty { sku: d.product.sku.clone(), basket, entry, currency: d.currency.clone() },
         }
     }
 
@@ -116,16 +110,16 @@ impl Prompt {
                 self.error = Some("logging in…".into());
                 run(Effect::Login { password })
             }
-            PromptKind::AddQty { sku, basket, rules, .. } => match parse_quantity(&text) {
+            PromptKind::AddQty { sku, basket, entry, .. } => match entry.check(&text) {
                 Err(e) => self.fail(e),
-                Ok(q) => match rules.check(q) {
+                Ok(c) => match c.orderable() {
                     Err(e) => self.fail(e.to_string()),
-                    Ok(()) if cx.baskets.contains(&basket) => {
+                    Ok(q) if cx.baskets.contains(&basket) => {
                         // The next add goes to the same basket.
                         cx.basket = Some(basket.clone());
                         close(run(Effect::Basket(BasketOp::Add { basket, sku, qty: q })))
                     }
-                    Ok(()) => close(vec![]),
+                    Ok(_) => close(vec![]),
                 },
             },
             PromptKind::EditQty { basket, sku } => match parse_quantity(&text) {
@@ -135,7 +129,7 @@ impl Prompt {
             PromptKind::Note { basket, sku } => {
                 close(run(Effect::Basket(BasketOp::Note { basket, sku, note: Some(text).filter(|t| !t.is_empty()) })))
             }
-            PromptKind::NewBasket => match procure_client::core::basket::validate_name(&text) {
+            PromptKind::NewBasket => match validate_name(&text) {
                 Err(e) => self.fail(e),
                 Ok(()) => {
                     cx.basket = Some(text.clone());
@@ -161,7 +155,7 @@ impl Prompt {
                     reason: Some(text),
                 }))
             }
-            PromptKind::ReorderInto { number } => match procure_client::core::basket::validate_name(&text) {
+            PromptKind::ReorderInto { number } => match validate_name(&text) {
                 Err(e) => self.fail(e),
                 Ok(()) if cx.baskets.contains(&text) => {
                     // Adding is not replacing: the buyer says which.
@@ -189,13 +183,10 @@ impl Prompt {
     }
 }
 
-/// Unit price for a quantity, and what the next tier would cost.
-pub fn tier_hint(tiers: &[procure_client::api::Tier], qty: u32) -> (Option<String>, Option<String>) {
-    let now = money::unit_price_for(tiers, qty).map(|u| {
-        format!("{} × {} = {}", qty, money::format_amount(u), money::format_amount(money::line_total(u, qty)))
-    });
-    let next = money::next_tier(tiers, qty)
-        .map(|t| format!("from {}: {} each", t.min_qty, money::format_amount(t.unit_price)));
+/// Unit price for a quantity, and what the next tier would cost, as text.
+pub fn tier_hint(hint: &PriceHint) -> (Option<String>, Option<String>) {
+    let now = hint.now.map(|l| format!("{} × {} = {}", l.qty, format_amount(l.unit_price), format_amount(l.total)));
+    let next = hint.next.map(|t| format!("from {}: {} each", t.min_qty, format_amount(t.unit_price)));
     (now, next)
 }
 
@@ -254,7 +245,8 @@ impl Component for Prompt {
         let text =
             if p.input.selected { Span::styled(p.input.display(), t.selected()) } else { Span::raw(p.input.display()) };
         let mut lines = vec![Line::from(vec![Span::raw("› "), text, Span::styled("▏", t.key())])];
-        if let PromptKind::AddQty { rules, tiers, currency, basket, .. } = &p.kind {
+        if let PromptKind::AddQty { entry, currency, basket, .. } = &p.kind {
+            let rules = &entry.rules;
             let others = cx.baskets.len().saturating_sub(1);
             let choose = if others > 0 { format!(" · Tab: another basket ({others} more)") } else { String::new() };
             lines.push(Line::from(vec![
@@ -267,15 +259,15 @@ impl Component for Prompt {
                 format!("pack {} · minimum {} · step {}", rules.pack_size, rules.min_qty, rules.order_step),
                 t.dim(),
             ));
-            if let Ok(q) = parse_quantity(p.input.text()) {
-                let (now, next) = tier_hint(tiers, q);
+            if let Ok(c) = entry.check(p.input.text()) {
+                let (now, next) = tier_hint(&c.hint);
                 if let Some(now) = now {
                     lines.push(Line::raw(format!("{now} {currency}")));
                 }
                 if let Some(next) = next {
                     lines.push(Line::styled(format!("next tier {next}"), t.dim()));
                 }
-                if let Err(e) = rules.check(q) {
+                if let Err(e) = c.orderable() {
                     lines.push(Line::styled(e.to_string(), t.warn()));
                 }
             }

@@ -326,3 +326,33 @@ fn preview_shows_by_how_much_an_order_exceeds_the_credit() {
     let json = home.run(&["--json", "order", "preview", "--basket", "big", "--po", "C-1"]).ok().json();
     assert!(json["credit_shortfall"].is_null(), "{json}");
 }
+
+#[test]
+fn demo_sets_up_buyer_and_approver_a_synced_catalog_and_the_sample_basket() {
+    let home = Home::new();
+    let demo = home.run(&["demo", "--no-wait", "--products", "300", "--port", "0"]).ok();
+    let synced = demo
+        .stderr()
+        .lines()
+        .find_map(|l| l.strip_prefix("Synced: ")?.strip_suffix(" parts in the local catalog."))
+        .map(|n| n.parse::<usize>().unwrap());
+    assert!(synced.is_some_and(|n| n > 0), "{}", demo.stderr());
+    let config = std::fs::read_to_string(home.path().join("config.toml")).unwrap();
+    assert!(config.contains("default_profile = \"demo\""), "{config}");
+    assert!(config.contains("[profiles.demo-approver]") && config.contains("user = \"approver\""), "{config}");
+    for profile in ["demo", "demo-approver"] {
+        assert!(home.path().join("data/profiles").join(profile).join("token.json").exists(), "{profile} logged in");
+    }
+    // The sample basket holds the parts of the demo catalog it names, priced offline.
+    let basket = home.run(&["--json", "basket", "show", "weekly"]).ok().json();
+    let skus: Vec<&str> = basket["lines"].as_array().unwrap().iter().map(|l| l["sku"].as_str().unwrap()).collect();
+    assert!(skus.len() >= 2, "{basket}");
+    assert!(basket["lines"].as_array().unwrap().iter().all(|l| l["unit_price"].is_string()), "{basket}");
+    // The log the run wrote is the owner's only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let log = std::fs::metadata(home.path().join("logs/procure.log")).unwrap();
+        assert_eq!(log.permissions().mode() & 0o777, 0o600);
+    }
+}

@@ -2,7 +2,8 @@
 //! the local store (`store`: profiles, token, catalog cache, baskets), the
 //! shop backends (`backend`: one trait, each backend declares what it
 //! supports) and the services (`service`: what a buyer does). The faces call
-//! the service layer; they never talk HTTP or touch files themselves.
+//! the service layer; they never talk HTTP or touch files themselves (the
+//! compiler holds this: `backend` and `store` are private to this crate).
 //!
 //! Data flows one way: shop → backend → store → service → faces.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
@@ -10,7 +11,10 @@
 pub use procure_protocol::api;
 pub use procure_search as search;
 
-pub mod backend;
 pub mod core;
 pub mod service;
-pub mod store;
+
+// The shop seam and the local files are the client's own: a face cannot name
+// them. The model types a face needs are re-exported by `service`.
+pub(crate) mod backend;
+pub(crate) mod store;

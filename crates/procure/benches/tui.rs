@@ -7,11 +7,7 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use procure::tui::engine::{Engine, Msg};
-use procure_client::api::PriceEntry;
-use procure_client::service::Context;
-use procure_client::store::Paths;
-use procure_client::store::cache::{CatalogCache, SyncMarks};
-use procure_client::store::config::{BackendKind, Profile, save_profile};
+use procure_client::service::{self, Context, Paths};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};
@@ -48,37 +44,26 @@ fn main() {
     let n = std::env::var("PROCURE_BENCH_PARTS").ok().and_then(|s| s.parse().ok()).unwrap_or(50_000);
     let dir = tempfile::tempdir().expect("tempdir");
     let paths = Paths::under(dir.path().to_path_buf());
-    save_profile(
-        &paths.config_file,
-        "bench",
-        &Profile {
-            backend: BackendKind::Procure,
-            shop: "http://127.0.0.1:9".into(),
-            company: "ACME".into(),
-            user: "buyer".into(),
-            ..Default::default()
-        },
-    )
-    .expect("config");
-    let started = Instant::now();
-    {
-        let mut cache = CatalogCache::open(&paths.cache_db("bench")).expect("cache");
-        let generated = procure_generate::products(n, 42);
-        cache.begin_sync().expect("begin");
-        let products: Vec<_> = generated.iter().map(|g| g.product.clone()).collect();
-        let prices: Vec<_> = generated
-            .iter()
-            .map(|g| PriceEntry { sku: g.product.sku.clone(), tiers: g.list_tiers.clone(), vat_rate: g.vat_rate })
-            .collect();
-        cache.put_products(&products).expect("products");
-        cache.put_prices(&prices).expect("prices");
-        cache.set_marks(&SyncMarks { synced_at: Some("bench".into()), ..Default::default() }).expect("marks");
-        cache.commit_sync().expect("commit");
-    }
-    println!("catalog: {n} parts written to the cache in {:.1} s", started.elapsed().as_secs_f64());
-
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
-    let ctx = Context::open(paths, Some("bench")).expect("context");
+    // The demo's way in: the reference shop with n parts on loopback, the
+    // demo buyer logged in and synced. The shop stops before the keys are
+    // timed, so the app works offline from its cache, as on a train.
+    let started = Instant::now();
+    let db = dir.path().join("shop.db");
+    procure_shop::seed_demo(&db, n).expect("seed the shop");
+    let shop = rt
+        .block_on(procure_shop::spawn(db, ([127, 0, 0, 1], 0).into(), procure_shop::ShopOptions::default()))
+        .expect("shop");
+    let url = format!("http://{}", shop.addr);
+    let (_, report) = rt.block_on(service::demo::prepare(&paths, &url, &mut |_| {})).expect("demo profile");
+    rt.block_on(shop.shutdown());
+    println!(
+        "catalog: {} parts synced into the cache in {:.1} s",
+        report.products_total,
+        started.elapsed().as_secs_f64()
+    );
+
+    let ctx = Context::open(paths, Some(service::demo::PROFILE)).expect("context");
     let mut app = procure::tui::build(&ctx, Some("never")).expect("app");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let engine = Engine::start(ctx, tx, rt.handle().clone());

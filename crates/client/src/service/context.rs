@@ -102,6 +102,13 @@ pub struct LoginFields {
     pub allow_insecure_http: bool,
 }
 
+/// The asked (or default) profile and why it needs no `procure login`, when
+/// its backend has no sessions (Peppol reads and writes files).
+pub fn login_not_needed(paths: &Paths, asked: Option<&str>) -> Result<Option<(String, String)>> {
+    let config = Config::load(&paths.config_file)?;
+    Ok(config.pick_profile(asked).ok().and_then(|(name, p)| backend::login_not_needed(&p).map(|why| (name, why))))
+}
+
 /// The profile name and settings a login will use: the asked (or default)
 /// profile, with what was not given filled from it, so a re-login is short.
 /// The shop's address is checked (TLS, or plain http only to loopback).

@@ -51,10 +51,7 @@ fn read_password(args: &LoginArgs) -> Result<String, Error> {
 
 pub async fn login(out: &Out, paths: Paths, asked: Option<&str>, args: LoginArgs) -> CmdResult {
     // A profile without a session (Peppol) says so instead of asking for a shop and user.
-    let config = procure_client::store::config::Config::load(&paths.config_file)?;
-    if let Ok((name, p)) = config.pick_profile(asked)
-        && let Some(why) = procure_client::backend::login_not_needed(&p)
-    {
+    if let Some((name, why)) = service::context::login_not_needed(&paths, asked)? {
         out.note(format!("Profile {name:?}: {why}"));
         return Ok(ExitCode::SUCCESS);
     }

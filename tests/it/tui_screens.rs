@@ -248,7 +248,7 @@ fn add_prompt_shows_tier_and_next_tier() {
             sku: "P-100233".into(),
             basket: "weekly".into(),
             entry: procure_client::core::pricing::QuantityEntry::new(
-                procure_client::core::quantity::QuantityRules::new(1, 1, 1),
+                procure_client::core::pricing::QuantityRules::new(1, 1, 1),
                 vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
             ),
             currency: "EUR".into(),

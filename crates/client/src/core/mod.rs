@@ -8,4 +8,13 @@ pub mod order;
 pub mod pricing;
 pub mod sanitize;
 
-pub use procure_protocol::{money, quantity};
+// The money and quantity rules, for the client's own use: a face gets prices
+// and checks through `pricing` and the services, and `text` to read and print.
+pub(crate) use procure_protocol::{money, quantity};
+
+/// Reading and printing amounts and quantities: all a face needs of the money
+/// and quantity rules.
+pub mod text {
+    pub use procure_protocol::money::{format_amount, parse_sku_price};
+    pub use procure_protocol::quantity::parse_quantity;
+}

@@ -5,7 +5,8 @@
 
 use crate::api::{Product, Tier};
 use crate::core::money;
-use crate::core::quantity::{QuantityError, QuantityRules, parse_quantity};
+use crate::core::quantity::parse_quantity;
+pub use crate::core::quantity::{QuantityError, QuantityRules};
 use rust_decimal::Decimal;
 
 /// A quantity at a unit price, and what that line costs.

@@ -2,7 +2,7 @@
 
 use super::CmdResult;
 use super::output::Out;
-use procure_client::core::money::format_amount;
+use procure_client::core::text::format_amount;
 use procure_client::service::Paths;
 use procure_client::service::{Context, account};
 use std::process::ExitCode;

@@ -4,7 +4,7 @@ use super::CmdResult;
 use super::output::{Out, fit};
 use clap::Subcommand;
 use procure_client::api::Decision;
-use procure_client::core::money::format_amount;
+use procure_client::core::text::format_amount;
 use procure_client::service::Paths;
 use procure_client::service::{Context, approvals};
 use std::process::ExitCode;

@@ -3,8 +3,8 @@
 use super::output::{Out, fit};
 use super::{CmdResult, exit};
 use clap::{Subcommand, ValueEnum};
-use procure_client::core::money::format_amount;
-use procure_client::core::quantity::parse_quantity;
+use procure_client::core::text::format_amount;
+use procure_client::core::text::parse_quantity;
 use procure_client::service::Paths;
 use procure_client::service::baskets::{self, Change};
 use procure_client::service::catalog::Catalog;

@@ -3,7 +3,7 @@
 use super::CmdResult;
 use super::output::{Out, fit};
 use clap::Args;
-use procure_client::core::money::format_amount;
+use procure_client::core::text::format_amount;
 use procure_client::service::Paths;
 use procure_client::service::catalog::Catalog;
 use procure_client::service::{Context, Error};

@@ -5,7 +5,7 @@ use super::output::{Out, fit};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use procure_client::api::{AcceptQuote, Quote};
-use procure_client::core::money::format_amount;
+use procure_client::core::text::format_amount;
 use procure_client::service::Paths;
 use procure_client::service::{Context, quotes};
 use rust_decimal::Decimal;
@@ -23,7 +23,7 @@ pub enum QuoteCommand {
         #[arg(long)]
         basket: String,
         /// Target unit price for a line: SKU=PRICE (repeatable). Example: --target P-100233=5.50
-        #[arg(long = "target", value_parser = procure_protocol::money::parse_sku_price)]
+        #[arg(long = "target", value_parser = procure_client::core::text::parse_sku_price)]
         targets: Vec<(String, Decimal)>,
         /// Requested delivery date (YYYY-MM-DD). Example: --deliver-on 2027-01-15
         #[arg(long, value_parser = super::parse_date)]

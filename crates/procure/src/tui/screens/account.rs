@@ -5,7 +5,7 @@ use crate::tui::component::{Cmd, Component, Cx, Registration, Screen, ScreenId, 
 use crate::tui::engine::{Effect, Failure, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::scroll::{self, Scroll};
-use procure_client::core::money::format_amount;
+use procure_client::core::text::format_amount;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

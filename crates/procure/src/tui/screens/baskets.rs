@@ -13,7 +13,7 @@ use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::columns::{self, Col};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
 use procure_client::core::basket::{Basket, PricedBasket};
-use procure_client::core::money::format_amount;
+use procure_client::core::text::format_amount;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

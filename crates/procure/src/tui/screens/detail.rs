@@ -5,7 +5,7 @@ use crate::tui::component::{Cmd, Component, Cx, Level, run};
 use crate::tui::engine::Effect;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::scroll::{self, Scroll};
-use procure_client::core::money::format_amount;
+use procure_client::core::text::format_amount;
 use procure_client::service::search::PartDetail;
 use ratatui::Frame;
 use ratatui::layout::Rect;

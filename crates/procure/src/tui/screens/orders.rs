@@ -10,7 +10,7 @@ use crossterm::event::{MouseButton, MouseEventKind};
 use procure_client::api::OrderSummary;
 use procure_client::api::{Order, OrderStatus};
 use procure_client::core::events;
-use procure_client::core::money::format_amount;
+use procure_client::core::text::format_amount;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

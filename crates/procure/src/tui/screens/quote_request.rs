@@ -8,7 +8,7 @@ use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::input::Input;
 use crossterm::event::KeyEvent;
 use procure_client::core::basket::PricedBasket;
-use procure_client::core::money::format_amount;
+use procure_client::core::text::format_amount;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -62,7 +62,7 @@ impl QuoteRequest {
             if text.is_empty() {
                 continue;
             }
-            match procure_protocol::money::parse_sku_price(&format!("{}={text}", l.sku)) {
+            match procure_client::core::text::parse_sku_price(&format!("{}={text}", l.sku)) {
                 Ok((sku, price)) => {
                     targets.insert(sku, price);
                 }

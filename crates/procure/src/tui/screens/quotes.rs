@@ -9,7 +9,7 @@ use crate::tui::widgets::scroll::{self, Scroll};
 use crossterm::event::{MouseButton, MouseEventKind};
 use procure_client::api::QuoteSummary;
 use procure_client::api::{Quote, QuoteStatus};
-use procure_client::core::money::format_amount;
+use procure_client::core::text::format_amount;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

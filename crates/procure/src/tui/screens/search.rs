@@ -11,7 +11,7 @@ use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::columns::{self, Col};
 use crate::tui::widgets::input::Input;
 use crossterm::event::{KeyEvent, MouseButton, MouseEventKind};
-use procure_client::core::money::format_amount;
+use procure_client::core::text::format_amount;
 use procure_client::search::Highlights;
 use procure_client::service::search::SearchRow;
 use ratatui::Frame;

@@ -16,11 +16,15 @@ pub struct ImportLine {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ImportProblem {
     pub line: usize,
     pub sku: String,
     pub reason: String,
+    /// The SKUs of the parts a type number names when it names several:
+    /// the buyer chooses one (absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
 }
 
 /// The longest line a list may have, in characters.
@@ -233,8 +237,8 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
             // unknown SKU) grow with the length of what they compare.
             problems.push(ImportProblem {
                 line,
-                sku: String::new(),
                 reason: format!("the line has {} characters; the most is {MAX_LINE_LEN}", raw.chars().count()),
+                ..Default::default()
             });
             continue;
         }
@@ -250,7 +254,7 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
         let rec = match reader.records().next() {
             Some(Ok(r)) => r,
             Some(Err(e)) => {
-                problems.push(ImportProblem { line, sku: String::new(), reason: format!("unreadable line: {e}") });
+                problems.push(ImportProblem { line, reason: format!("unreadable line: {e}"), ..Default::default() });
                 continue;
             }
             None => continue,
@@ -275,7 +279,7 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
                 }
                 Some(Err(reason)) => {
                     // Nothing below can be read without knowing the columns.
-                    problems.push(ImportProblem { line, sku: String::new(), reason });
+                    problems.push(ImportProblem { line, reason, ..Default::default() });
                     return (lines, problems);
                 }
                 None => *columns.insert(POSITIONAL),
@@ -284,11 +288,11 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
         let field = |i: usize| fields.get(i).map(String::as_str).unwrap_or("");
         let sku = field(cols.sku).to_string();
         if sku.is_empty() {
-            problems.push(ImportProblem { line, sku, reason: "the SKU is missing".into() });
+            problems.push(ImportProblem { line, sku, reason: "the SKU is missing".into(), ..Default::default() });
             continue;
         }
         if field(cols.qty).is_empty() {
-            problems.push(ImportProblem { line, sku, reason: "the quantity is missing".into() });
+            problems.push(ImportProblem { line, sku, reason: "the quantity is missing".into(), ..Default::default() });
             continue;
         }
         match parse_quantity_text(field(cols.qty), style) {
@@ -296,7 +300,7 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
                 let note = cols.note.map(field).filter(|n| !n.is_empty()).map(str::to_string);
                 lines.push(ImportLine { line, sku, qty, note })
             }
-            Err(reason) => problems.push(ImportProblem { line, sku, reason }),
+            Err(reason) => problems.push(ImportProblem { line, sku, reason, ..Default::default() }),
         }
     }
     (lines, problems)
@@ -403,7 +407,10 @@ mod tests {
             ImportLine { line: 2, sku: "T-SCR-1".into(), qty: 1000, note: Some("Halle 3 – Tür 2".into()) }
         );
         assert_eq!((l[1].line, l[1].qty), (3, 10));
-        assert_eq!(p, vec![ImportProblem { line: 6, sku: "T-CON-1".into(), reason: p[0].reason.clone() }]);
+        assert_eq!(
+            p,
+            vec![ImportProblem { line: 6, sku: "T-CON-1".into(), reason: p[0].reason.clone(), ..Default::default() }]
+        );
         assert!(p[0].reason.contains("whole number"), "{p:?}");
         // UTF-8 with a BOM, and UTF-16 ("Unicode text").
         let (l, _) = parse_lines(&decode("\u{feff}sku,qty\r\nT-BRG-1,\"1,000\"\r\n".as_bytes()));

@@ -223,11 +223,81 @@ fn apply_lines(b: &mut Basket, catalog: &Catalog, text: &str) -> ImportReport {
         });
         match outcome {
             Ok((sku, _)) => added.push(AddedLine { line: l.line, sku, quantity: l.qty }),
-            Err(e) => problems.push(ImportProblem { line: l.line, sku: l.sku.clone(), reason: reason(&e) }),
+            Err(e) => problems.push(ImportProblem {
+                line: l.line,
+                sku: l.sku.clone(),
+                reason: reason(&e),
+                choices: match e {
+                    BasketError::Ambiguous { skus, .. } => skus,
+                    _ => vec![],
+                },
+            }),
         }
     }
     problems.sort_by_key(|p| p.line);
     ImportReport { added, problems }
+}
+
+/// A part that a line's type number may mean, priced for the line's quantity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    pub sku: String,
+    pub mpn: String,
+    pub manufacturer: String,
+    pub name: String,
+    /// The buyer's unit price at the line's quantity; `None` without a price.
+    pub unit_price: Option<rust_decimal::Decimal>,
+    /// The line as it reads with this part: the SKU in place of the type
+    /// number, the quantity and note as typed.
+    pub line: String,
+}
+
+/// The parts a list line's type number names, when it names several.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineChoices {
+    /// The type number as typed.
+    pub typed: String,
+    /// The quantity as typed.
+    pub qty: u32,
+    pub currency: String,
+    /// Empty when the line names one part or none: nothing to choose.
+    pub parts: Vec<Candidate>,
+}
+
+/// The candidates for one line of a quick entry or list (read as
+/// [`import_text`] reads it): every part its type number names, by SKU.
+pub fn line_choices(catalog: &Catalog, line: &str) -> Result<LineChoices> {
+    let (lines, problems) = parse_lines(line);
+    let Some(l) = lines.into_iter().next() else {
+        let why = problems.into_iter().next().map(|p| p.reason).unwrap_or_else(|| "the line is empty".into());
+        return Err(Error::Rejected(why));
+    };
+    let skus = match catalog.resolve(&l.sku) {
+        Err(BasketError::Ambiguous { skus, .. }) => skus,
+        _ => vec![],
+    };
+    let mut parts = Vec::new();
+    for sku in skus {
+        let Some(p) = catalog.cache().get_product(&sku)? else { continue };
+        parts.push(Candidate {
+            unit_price: catalog.unit_price(&p.sku, l.qty),
+            line: with_part(line, &l.sku, &p.sku, l.qty),
+            sku: p.sku,
+            mpn: p.mpn,
+            manufacturer: p.manufacturer,
+            name: p.name,
+        });
+    }
+    let currency = crate::core::basket::PartLookup::currency(catalog.cache());
+    Ok(LineChoices { typed: l.sku, qty: l.qty, currency, parts })
+}
+
+/// The line with `sku` where it names `typed`; the rest of it as it was.
+fn with_part(line: &str, typed: &str, sku: &str, qty: u32) -> String {
+    match line.find(typed) {
+        Some(at) => format!("{}{sku}{}", &line[..at], &line[at + typed.len()..]),
+        None => format!("{sku} {qty}"),
+    }
 }
 
 fn reason(e: &BasketError) -> String {
@@ -309,4 +379,16 @@ pub fn export_csv(b: &PricedBasket, style: CsvStyle) -> Result<String> {
     let bytes = w.into_inner().map_err(|e| Error::Internal(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))?;
     Ok(if style.bom { format!("\u{feff}{text}") } else { text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_part;
+
+    #[test]
+    fn a_chosen_part_keeps_the_quantity_and_note_as_typed() {
+        assert_eq!(with_part("3RT2015-1BB41 2", "3RT2015-1BB41", "T-CON-1", 2), "T-CON-1 2");
+        assert_eq!(with_part("3RT2015-1BB41;1.000;Halle 3", "3RT2015-1BB41", "T-CON-1", 1000), "T-CON-1;1.000;Halle 3");
+        assert_eq!(with_part(" \"3RT2015-1BB41\"\t2", "3RT2015-1BB41", "T-CON-1", 2), " \"T-CON-1\"\t2");
+    }
 }

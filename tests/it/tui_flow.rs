@@ -5,12 +5,15 @@ use crate::common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use procure::tui::app::App;
 use procure::tui::engine::{Engine, Msg};
+use procure::tui::keymap::Action;
 use procure::tui::screens::account::Account;
 use procure::tui::screens::approvals::Approvals;
 use procure::tui::screens::baskets::{self, Baskets};
 use procure::tui::screens::checkout::CheckoutForm;
+use procure::tui::screens::choose_part::ChoosePart;
 use procure::tui::screens::orders::{self, Orders};
 use procure::tui::screens::prompt::Prompt;
+use procure::tui::screens::quick_entry::QuickEntry;
 use procure::tui::screens::quotes::{QuoteDetail, Quotes};
 use procure::tui::screens::search::Search;
 use procure_client::service::Context;
@@ -300,6 +303,98 @@ fn quick_entry_takes_a_pasted_list_and_keeps_the_bad_lines() {
     let b = home.run(&["--json", "basket", "show", "paste"]).ok().json();
     let skus: Vec<_> = b["lines"].as_array().unwrap().iter().map(|l| l["sku"].as_str().unwrap().to_string()).collect();
     assert_eq!(skus, vec!["T-BRG-1", "T-CON-1"]);
+}
+
+#[test]
+fn quick_entry_lets_the_buyer_choose_among_the_parts_of_a_type_number() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    // The demo catalog has a second part with T-CON-1's type number;
+    // `basket import` names both, as quick entry will.
+    home.run(&["basket", "new", "probe"]).ok();
+    let file = home.path().join("list.csv");
+    std::fs::write(&file, "T-BRG-1;4\n3RT2015-1BB41 2\n").unwrap();
+    let report = home.run(&["--json", "basket", "import", "probe", file.to_str().unwrap()]).fails_with(5).json();
+    assert_eq!(report["added"][0], serde_json::json!({"line": 1, "sku": "T-BRG-1", "quantity": 4}));
+    let choices = report["problems"][0]["choices"].as_array().expect("the candidates").clone();
+    assert!(choices.len() >= 2 && choices.contains(&"T-CON-1".into()), "{report}");
+    home.run(&["basket", "new", "pick"]).ok();
+    let mut h = Harness::new(&home);
+    h.wait("the index", |a| a.cx.indexed.is_some() && !a.cx.syncing);
+    h.key(KeyCode::F(3), KeyModifiers::NONE);
+    h.wait("the basket", |a| baskets_state(a).priced.is_some());
+    h.press('i');
+    // `;`, `SKU QTY` and tab lines, as `basket import` reads them.
+    h.event(Event::Paste("T-BRG-1;4\n3RT2015-1BB41 2\nT-BRG-X 1\r\n".into()));
+    // A typed tab separates as a pasted one does.
+    h.type_text("T-SCR-1");
+    h.key(KeyCode::Tab, KeyModifiers::NONE);
+    h.type_text("200");
+    assert!(h.app.dialog::<QuickEntry>().unwrap().text.ends_with("T-SCR-1\t200"));
+    h.ctrl('s');
+    h.wait("the quick entry", |a| status(a).contains("lines added"));
+    // The quantities as typed, not the line's total afterwards.
+    assert!(
+        status(&h.app).contains("2 lines added to pick (4 × T-BRG-1, 200 × T-SCR-1), 2 not added"),
+        "{}",
+        status(&h.app)
+    );
+    let q = h.app.dialog::<QuickEntry>().unwrap();
+    assert_eq!(q.text, "3RT2015-1BB41 2\nT-BRG-X 1");
+    assert!(q.problems[0].choices.len() >= 2 && q.problems[0].choices.contains(&"T-CON-1".to_string()), "{q:?}");
+    assert!(q.problems[1].choices.is_empty());
+    let named = q.problems[0].choices.clone();
+    // The key is shown on the problem line and in the hints, from the keymap.
+    let key = h.app.cx.keymap.bindings.iter().find(|b| b.action == Action::ChoosePart).unwrap().keys[0].to_string();
+    h.app.cx.status = None;
+    let screen = h.screen();
+    assert!(screen.contains(&format!("{key} to choose")) && screen.contains(&format!("{key} choose part")), "{screen}");
+
+    h.ctrl('o');
+    h.wait("the candidates", |a| a.dialog::<ChoosePart>().is_some());
+    let chooser = h.app.dialog::<ChoosePart>().unwrap().clone();
+    assert_eq!((chooser.line, chooser.choices.qty, chooser.choices.typed.as_str()), (1, 2, "3RT2015-1BB41"));
+    let skus: Vec<&str> = chooser.choices.parts.iter().map(|p| p.sku.as_str()).collect();
+    assert_eq!(skus, named, "the list names the parts the problem named");
+    assert_eq!(choices, named, "as `basket import` names them");
+    let at = skus.iter().position(|s| *s == "T-CON-1").unwrap();
+    let con = &chooser.choices.parts[at];
+    assert_eq!((con.mpn.as_str(), con.manufacturer.as_str()), ("3RT2015-1BB41", "Siemens"));
+    assert_eq!(con.unit_price, Some(rust_decimal_macros::dec!(31.00)), "ACME's price for 2");
+    let screen = h.screen();
+    assert!(screen.contains("Choose the part") && screen.contains("Siemens") && screen.contains("31.00"), "{screen}");
+
+    // Esc leaves the line as it was.
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    assert!(h.app.dialog::<ChoosePart>().is_none());
+    assert_eq!(h.app.dialog::<QuickEntry>().unwrap().text, "3RT2015-1BB41 2\nT-BRG-X 1");
+
+    h.ctrl('o');
+    h.wait("the candidates again", |a| a.dialog::<ChoosePart>().is_some());
+    for _ in 0..at {
+        h.key(KeyCode::Down, KeyModifiers::NONE);
+    }
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    let q = h.app.dialog::<QuickEntry>().expect("back in the quick entry");
+    assert_eq!(q.text, "T-CON-1 2\nT-BRG-X 1", "the chosen SKU, the quantity as typed, the other line untouched");
+    assert_eq!(q.problems.len(), 1);
+    assert_eq!(q.problems[0].sku, "T-BRG-X");
+    assert_eq!(q.choosable(), None);
+
+    h.app.cx.status = None;
+    h.ctrl('s');
+    h.wait("the second run", |a| status(a).contains("added to"));
+    assert!(status(&h.app).contains("1 line added to pick (2 × T-CON-1), 1 not added"), "{}", status(&h.app));
+    let b = home.run(&["--json", "basket", "show", "pick"]).ok().json();
+    let lines: Vec<(String, u64)> = b["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["sku"].as_str().unwrap().to_string(), l["quantity"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(lines, vec![("T-BRG-1".into(), 4), ("T-SCR-1".into(), 200), ("T-CON-1".into(), 2)]);
 }
 
 #[test]

@@ -10,6 +10,7 @@ use procure::tui::screens::account;
 use procure::tui::screens::approvals::{self, Approvals};
 use procure::tui::screens::baskets::{self, Baskets};
 use procure::tui::screens::checkout::CheckoutForm;
+use procure::tui::screens::choose_part::ChoosePart;
 use procure::tui::screens::detail::Detail;
 use procure::tui::screens::help::Help;
 use procure::tui::screens::orders::{self, OrderDetail, Orders};
@@ -337,14 +338,92 @@ fn quick_entry_with_problems() {
                 line: 1,
                 sku: "P-10023".into(),
                 reason: "unknown SKU \"P-10023\" (did you mean P-100233?)".into(),
+                ..Default::default()
             },
-            ImportProblem { line: 2, sku: "P-200100".into(), reason: "next valid quantity is 200".into() },
+            ImportProblem {
+                line: 2,
+                sku: "P-200100".into(),
+                reason: "next valid quantity is 200".into(),
+                ..Default::default()
+            },
         ],
         added: 3,
         busy: false,
     });
     insta::assert_snapshot!(render(&mut a));
     sizes("quick_entry", &mut a);
+}
+
+fn ambiguous_quick_entry() -> App {
+    let mut a = basket_app();
+    a.open(QuickEntry {
+        basket: "weekly".into(),
+        text: "3RT2015-1BB41;1.000\nP-10023 4".into(),
+        problems: vec![
+            ImportProblem {
+                line: 1,
+                sku: "3RT2015-1BB41".into(),
+                reason: "type number \"3RT2015-1BB41\" matches several parts: P-300417, P-300418; use the SKU".into(),
+                choices: vec!["P-300417".into(), "P-300418".into()],
+            },
+            ImportProblem {
+                line: 2,
+                sku: "P-10023".into(),
+                reason: "unknown SKU \"P-10023\" (did you mean P-100233?)".into(),
+                ..Default::default()
+            },
+        ],
+        added: 1,
+        busy: false,
+    });
+    a
+}
+
+#[test]
+fn quick_entry_offers_the_choice_of_part() {
+    let mut a = ambiguous_quick_entry();
+    let small = sizes("quick_entry_ambiguous", &mut a);
+    // On the problem line and in the hints, with the key the keymap has.
+    assert!(small.contains("^o to choose") && small.contains("^o choose part"), "{small}");
+    let mut plain = basket_app();
+    plain.open(QuickEntry::new("weekly", "P-100233 4"));
+    assert!(!render_at(&mut plain, 80, 24).contains("choose part"), "no hint without a choice to make");
+}
+
+#[test]
+fn part_chooser() {
+    use procure_client::service::baskets::{Candidate, LineChoices};
+    let mut a = ambiguous_quick_entry();
+    let part = |sku: &str, maker: &str, name: &str, price| Candidate {
+        sku: sku.into(),
+        mpn: "3RT2015-1BB41".into(),
+        manufacturer: maker.into(),
+        name: name.into(),
+        unit_price: price,
+        line: format!("{sku};1.000"),
+    };
+    a.open(ChoosePart {
+        line: 1,
+        choices: LineChoices {
+            typed: "3RT2015-1BB41".into(),
+            qty: 1000,
+            currency: "EUR".into(),
+            parts: vec![
+                part(
+                    "P-300417",
+                    "Siemens",
+                    "Contactor SIRIUS 3RT2015-1BB41, 3 kW, 24 V DC, screw terminals, 1 NO auxiliary contact",
+                    Some(dec!(31.0000)),
+                ),
+                part("P-300418", "Siemens Industry Automation", "Contactor 3RT2015-1BB41 (spare)", None),
+            ],
+        },
+        selected: 1,
+    });
+    let small = sizes("part_chooser", &mut a);
+    for whole in ["P-300417", "P-300418", "3RT2015-1BB41", "31.00", "EUR ×1000", "Enter take it", "Esc leave it"] {
+        assert!(small.contains(whole), "{whole} is cut at 80×24:\n{small}");
+    }
 }
 
 #[test]

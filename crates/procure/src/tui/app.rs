@@ -275,6 +275,7 @@ impl App {
                     self.dialogs.pop();
                 }
                 Cmd::CloseAll => self.dialogs.clear(),
+                Cmd::Pass(msg) => fx.extend(self.on_msg(msg)),
                 Cmd::Go(id) => {
                     self.dialogs.clear();
                     self.show(id);

@@ -92,6 +92,9 @@ pub enum Cmd {
     Replace(Box<dyn Component>),
     /// Close the dialog that asks (the top one).
     Close,
+    /// Hand a message to the components as an engine result is (dialogs
+    /// top first): how a dialog tells the one under it what was chosen.
+    Pass(Msg),
     /// Close every dialog.
     CloseAll,
     /// Go to a screen (it loads what it shows).

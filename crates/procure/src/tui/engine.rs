@@ -7,7 +7,7 @@ use procure_client::api::{AcceptQuote, Decision, Me, Order, OrderSummary, Quote,
 use procure_client::core::basket::{Basket, PricedBasket};
 use procure_client::core::order::{CheckoutOptions, PriceChange};
 use procure_client::search::Highlights;
-use procure_client::service::baskets::ImportReport;
+use procure_client::service::baskets::{ImportReport, LineChoices};
 use procure_client::service::catalog::Catalog;
 use procure_client::service::ordering::{self, Checkout, PriceGuard, ReorderReport, Submission, Submitted};
 use procure_client::service::search::{PartDetail, SearchRow};
@@ -36,6 +36,11 @@ pub enum Effect {
     },
     Detail {
         sku: String,
+    },
+    /// The parts a quick-entry line's type number names (line `line` of the text).
+    LineChoices {
+        line: usize,
+        text: String,
     },
     Baskets,
     Price {
@@ -109,6 +114,15 @@ pub enum Msg {
         suggestions: Vec<String>,
     },
     Detail(Box<PartDetail>),
+    LineChoices {
+        line: usize,
+        choices: LineChoices,
+    },
+    /// A part chosen for a quick-entry line: the line as it now reads.
+    PartChosen {
+        line: usize,
+        text: String,
+    },
     Baskets(Vec<(String, Result<Basket, String>)>),
     Priced(PricedBasket),
     BasketDone {
@@ -213,6 +227,7 @@ impl std::fmt::Display for Failure {
 #[derive(Debug)]
 enum Job {
     Detail { sku: String },
+    LineChoices { line: usize, text: String },
     Baskets,
     Price { basket: String },
     Basket(BasketOp),
@@ -263,6 +278,7 @@ impl Engine {
         match effect {
             Effect::Search { seq, query, qty } => self.local(|q| q.search = Some((seq, query, qty))),
             Effect::Detail { sku } => self.local(|q| q.jobs.push_back(Job::Detail { sku })),
+            Effect::LineChoices { line, text } => self.local(|q| q.jobs.push_back(Job::LineChoices { line, text })),
             Effect::Baskets => self.local(|q| q.jobs.push_back(Job::Baskets)),
             Effect::Price { basket } => self.local(|q| q.jobs.push_back(Job::Price { basket })),
             Effect::Basket(op) => self.local(|q| q.jobs.push_back(Job::Basket(op))),
@@ -475,6 +491,7 @@ impl Engine {
                 // `run` gives these to the local worker; they never come here.
                 Effect::Search { .. }
                 | Effect::Detail { .. }
+                | Effect::LineChoices { .. }
                 | Effect::Baskets
                 | Effect::Price { .. }
                 | Effect::Basket(_)
@@ -555,6 +572,13 @@ fn local_worker(queue: Arc<(Mutex<Queue>, Condvar)>, tx: UnboundedSender<Msg>, s
                         kind: ErrorKind::Rejected,
                     },
                     Err(e) => fail(Failure::Detail, &e),
+                }
+            }
+            Job::LineChoices { line, text } => {
+                let Some(cat) = &catalog else { continue };
+                match service::baskets::line_choices(cat, &text) {
+                    Ok(choices) => Msg::LineChoices { line, choices },
+                    Err(e) => fail(Failure::Basket, &e),
                 }
             }
             // The most recently used basket first: the one adds go to next time.

@@ -40,6 +40,8 @@ pub enum Action {
     Approve,
     Reject,
     RequestQuote,
+    /// Choose among the parts a quick-entry line's type number names.
+    ChoosePart,
     /// Show a screen; its binding comes from the screen's registration.
     Screen(ScreenId),
 }
@@ -79,6 +81,7 @@ impl Action {
             Action::Approve => "approve",
             Action::Reject => "reject",
             Action::RequestQuote => "request_quote",
+            Action::ChoosePart => "choose_part",
             Action::Screen(id) => super::screens::registration(id).map(|r| r.action).unwrap_or("screen"),
         }
     }
@@ -107,6 +110,9 @@ pub enum Scope {
     Help,
     Successor,
     QuoteRequest,
+    /// Quick entry with a type number that names several parts.
+    QuickChoice,
+    PartChooser,
 }
 
 impl Scope {
@@ -131,6 +137,8 @@ impl Scope {
             Scope::Help => "This help",
             Scope::Successor => "Discontinued part",
             Scope::QuoteRequest => "Quote request",
+            Scope::QuickChoice => "Quick entry, a type number names several parts",
+            Scope::PartChooser => "Choosing the part of a type number",
         }
     }
 }
@@ -311,6 +319,22 @@ impl Default for Keymap {
                 b(Approvals, Approve, &["y"], "approve", "Approve the order"),
                 b(Approvals, Reject, &["n"], "reject", "Reject the order with a reason"),
                 b(QUICK_SCOPE, Apply, &["ctrl-s", "alt-enter"], "add lines", "Add the lines to the basket"),
+                b(
+                    QUICK_SCOPE,
+                    FocusNext,
+                    &["tab"],
+                    "",
+                    "Type a tab (tab-separated lines, as a spreadsheet copies them)",
+                ),
+                b(
+                    Scope::QuickChoice,
+                    ChoosePart,
+                    &["ctrl-o"],
+                    "choose part",
+                    "List the parts a line's type number names, to choose one",
+                ),
+                b(Scope::PartChooser, Apply, &["enter"], "take it", "The line gets this part, the quantity as typed"),
+                b(Scope::PartChooser, Back, &["esc"], "leave it", "Leave the line as it is"),
                 b(CHECKOUT_SCOPE, Up, &["up", "backtab"], "", "Previous field"),
                 b(CHECKOUT_SCOPE, Down, &["down"], "", "Next field"),
                 b(CHECKOUT_SCOPE, Left, &["left"], "", "Previous choice"),

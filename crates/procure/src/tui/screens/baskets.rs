@@ -193,7 +193,7 @@ impl Component for Baskets {
                 out.extend(run(Effect::Baskets));
             }
             Msg::QuickEntryDone { basket, report } => {
-                quick_entry::report(cx, &basket, report.added.len(), report.problems.len());
+                quick_entry::report(cx, &basket, &report);
                 cx.basket = Some(basket);
                 out.extend(run(Effect::Baskets));
             }

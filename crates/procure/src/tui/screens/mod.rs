@@ -8,6 +8,7 @@ pub mod account;
 pub mod approvals;
 pub mod baskets;
 pub mod checkout;
+pub mod choose_part;
 pub mod confirm;
 pub mod detail;
 pub mod help;

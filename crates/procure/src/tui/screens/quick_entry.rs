@@ -2,11 +2,13 @@
 //! Lines that could not be added stay, with the reason, to be fixed.
 
 use super::centered;
+use super::choose_part::ChoosePart;
 use crate::tui::component::{Cmd, Component, Cx, Level, run};
 use crate::tui::engine::{BasketOp, Effect, Failure, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crossterm::event::{KeyCode, KeyEvent};
 use procure_client::core::import::ImportProblem;
+use procure_client::service::baskets::ImportReport;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -27,13 +29,34 @@ impl QuickEntry {
     }
 }
 
+impl QuickEntry {
+    /// The first line whose type number names several parts, if any.
+    pub fn choosable(&self) -> Option<usize> {
+        self.problems.iter().find(|p| !p.choices.is_empty()).map(|p| p.line)
+    }
+}
+
 impl Component for QuickEntry {
     fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
-        (vec![Scope::QuickEntry], true)
+        if self.choosable().is_some() {
+            (vec![Scope::QuickChoice, Scope::QuickEntry], true)
+        } else {
+            (vec![Scope::QuickEntry], true)
+        }
     }
 
     fn action(&mut self, _cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
         match action {
+            // Typed as well as pasted: tab-separated lines.
+            Action::FocusNext => {
+                self.text.push('\t');
+                Some(vec![])
+            }
+            Action::ChoosePart => {
+                let Some(line) = self.choosable() else { return Some(vec![]) };
+                let text = self.text.split('\n').nth(line - 1).unwrap_or_default().to_string();
+                Some(run(Effect::LineChoices { line, text }))
+            }
             Action::Apply => {
                 if self.busy || self.text.trim().is_empty() {
                     return Some(vec![]);
@@ -62,7 +85,28 @@ impl Component for QuickEntry {
         vec![]
     }
 
-    fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+    fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+        match msg {
+            Msg::LineChoices { line, choices } => {
+                if choices.parts.is_empty() {
+                    cx.say(Level::Info, format!("line {line} names one part or none now: nothing to choose"));
+                    self.problems.retain(|p| p.line != line || p.choices.is_empty());
+                } else {
+                    out.push(Cmd::Open(Box::new(ChoosePart::new(line, choices))));
+                }
+                return None;
+            }
+            Msg::PartChosen { line, text } => {
+                let mut lines: Vec<&str> = self.text.split('\n').collect();
+                if let Some(l) = lines.get_mut(line - 1) {
+                    *l = &text;
+                }
+                self.text = lines.join("\n");
+                self.problems.retain(|p| p.line != line);
+                return None;
+            }
+            _ => {}
+        }
         if let Msg::QuickEntryDone { report, .. } = &msg {
             self.busy = false;
             self.added += report.added.len();
@@ -99,11 +143,20 @@ impl Component for QuickEntry {
     }
 }
 
-/// What the baskets screen says when a quick entry is done.
-pub fn report(cx: &mut Cx, basket: &str, added: usize, problems: usize) {
+/// What the baskets screen says when a quick entry is done: the lines
+/// added with their quantities as typed (the first few), and how many not.
+pub fn report(cx: &mut Cx, basket: &str, report: &ImportReport) {
+    const NAMED: usize = 3;
+    let (added, problems) = (report.added.len(), report.problems.len());
+    let mut named: Vec<String> =
+        report.added.iter().take(NAMED).map(|l| format!("{} × {}", l.quantity, l.sku)).collect();
+    if added > NAMED {
+        named.push("…".into());
+    }
+    let named = if named.is_empty() { String::new() } else { format!(" ({})", named.join(", ")) };
     cx.say(
         if problems == 0 { Level::Ok } else { Level::Warn },
-        format!("{added} lines added to {basket}, {problems} not added"),
+        format!("{added} {} added to {basket}{named}, {problems} not added", if added == 1 { "line" } else { "lines" }),
     );
 }
 
@@ -114,7 +167,8 @@ fn draw(f: &mut Frame, cx: &Cx, q: &QuickEntry, area: Rect) {
     for (i, l) in q.text.split('\n').enumerate() {
         let problem = q.problems.iter().find(|p| p.line == i + 1);
         let style = if problem.is_some() { t.warn() } else { t.base() };
-        text.push(Line::styled(format!("{:>3} {l}", i + 1), style));
+        // A tab shows as one mark, so the columns a spreadsheet copied read as such.
+        text.push(Line::styled(format!("{:>3} {}", i + 1, l.replace('\t', "⇥")), style));
     }
     if let Some(last) = text.last_mut() {
         last.spans.push(Span::styled("▏", t.key()));
@@ -122,8 +176,21 @@ fn draw(f: &mut Frame, cx: &Cx, q: &QuickEntry, area: Rect) {
     let mut problems: Vec<Line> = Vec::new();
     if !q.problems.is_empty() {
         problems.push(Line::styled(format!("{} added; these lines were not:", q.added), t.warn()));
+        let choose = cx
+            .keymap
+            .bindings
+            .iter()
+            .find(|b| b.action == Action::ChoosePart)
+            .and_then(|b| b.keys.first())
+            .map(|k| k.to_string());
         for p in &q.problems {
-            problems.push(Line::styled(format!("  line {}: {}: {}", p.line, p.sku, p.reason), t.warn()));
+            let mut line = Line::styled(format!("  line {}: {}: {}", p.line, p.sku, p.reason), t.warn());
+            if let (false, Some(key)) = (p.choices.is_empty(), &choose) {
+                line.spans.push(Span::raw(" — "));
+                line.spans.push(Span::styled(key.clone(), t.key()));
+                line.spans.push(Span::raw(" to choose"));
+            }
+            problems.push(line);
         }
     }
     let foot = Line::styled(if q.busy { "adding…" } else { "^S add the lines · Esc close" }, t.dim());

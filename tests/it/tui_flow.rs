@@ -398,6 +398,36 @@ fn quick_entry_lets_the_buyer_choose_among_the_parts_of_a_type_number() {
 }
 
 #[test]
+fn quick_entry_keeps_the_header_over_the_lines_left_to_fix() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "hdr"]).ok();
+    let mut h = Harness::new(&home);
+    h.wait("the index", |a| a.cx.indexed.is_some() && !a.cx.syncing);
+    h.key(KeyCode::F(3), KeyModifiers::NONE);
+    h.wait("the basket", |a| baskets_state(a).priced.is_some());
+    h.press('i');
+    // Columns in a spreadsheet's order, quantity first.
+    h.event(Event::Paste("Menge;Artikel\n4;T-BRG-1\n2;T-BRG-X\n".into()));
+    h.ctrl('s');
+    h.wait("the quick entry", |a| status(a).contains("added to"));
+    let q = h.app.dialog::<QuickEntry>().unwrap();
+    assert_eq!(q.text, "Menge;Artikel\n2;T-BRG-X", "the header still says which column is which");
+    assert_eq!((q.problems.len(), q.problems[0].line, q.problems[0].sku.as_str()), (1, 2, "T-BRG-X"));
+    // Fixed in place and sent again: read with the same columns.
+    h.key(KeyCode::Backspace, KeyModifiers::NONE);
+    h.type_text("1");
+    h.app.cx.status = None;
+    h.ctrl('s');
+    h.wait("the second run", |a| status(a).contains("added to"));
+    assert!(status(&h.app).contains("1 line added to hdr (2 × T-BRG-1), 0 not added"), "{}", status(&h.app));
+    let b = home.run(&["--json", "basket", "show", "hdr"]).ok().json();
+    assert_eq!(b["lines"][0]["quantity"], 6, "{b}");
+}
+
+#[test]
 fn the_basket_used_last_comes_first_in_the_next_session() {
     let shop = shop_with_catalog();
     let home = Home::new();

@@ -218,6 +218,13 @@ fn header(fields: &[String]) -> Option<Result<Columns, String>> {
 /// Parses the list. Blank lines are skipped; without a header the columns
 /// are SKU, quantity and an optional note.
 pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
+    let (lines, problems, _) = parse_list(text);
+    (lines, problems)
+}
+
+/// As [`parse_lines`], with the line number of the header row, if the list
+/// has one (a list cut down to some of its lines keeps it, to read alike).
+pub fn parse_list(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>, Option<usize>) {
     let text = text.trim_start_matches('\u{feff}');
     let delim = delimiter(text);
     let style = match delim {
@@ -228,6 +235,7 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
     let mut lines = Vec::new();
     let mut problems = Vec::new();
     let mut columns: Option<Columns> = None;
+    let mut header_at = None;
     // Line by line, so the numbers are the ones a person sees in the file.
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
@@ -275,12 +283,13 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
             None => match header(&fields) {
                 Some(Ok(c)) => {
                     columns = Some(c);
+                    header_at = Some(line);
                     continue;
                 }
                 Some(Err(reason)) => {
                     // Nothing below can be read without knowing the columns.
                     problems.push(ImportProblem { line, reason, ..Default::default() });
-                    return (lines, problems);
+                    return (lines, problems, None);
                 }
                 None => *columns.insert(POSITIONAL),
             },
@@ -303,7 +312,7 @@ pub fn parse_lines(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>) {
             Err(reason) => problems.push(ImportProblem { line, sku, reason, ..Default::default() }),
         }
     }
-    (lines, problems)
+    (lines, problems, header_at)
 }
 
 #[cfg(test)]
@@ -363,8 +372,10 @@ mod tests {
         assert_eq!((l[1].sku.as_str(), l[1].qty, l[1].note.as_deref()), ("T-SCR-1", 200, None));
         let (l, _) = parse_lines("Part No.,Description,Quantity,Comment\nT-CON-1,Contactor,2,urgent\n");
         assert_eq!((l[0].sku.as_str(), l[0].qty, l[0].note.as_deref()), ("T-CON-1", 2, Some("urgent")));
-        let (l, _) = parse_lines("Artikel-Nr.;Stück;Kostenstelle\nA-1;3;4711\n");
+        let (l, _, header) = parse_list("\nArtikel-Nr.;Stück;Kostenstelle\nA-1;3;4711\n");
         assert_eq!((l[0].sku.as_str(), l[0].qty, l[0].note.as_deref()), ("A-1", 3, Some("4711")));
+        assert_eq!(header, Some(2));
+        assert_eq!(parse_list("A-1;3\n").2, None);
         // A header that names parts but no quantity cannot be guessed.
         let (l, p) = parse_lines("sku;name\nA-1;Bolt\n");
         assert!(l.is_empty());

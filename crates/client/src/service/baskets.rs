@@ -5,7 +5,7 @@
 use super::catalog::Catalog;
 use super::{Context, Error, Result};
 use crate::core::basket::{self, Basket, BasketError, PricedBasket};
-use crate::core::import::{ImportProblem, parse_lines};
+use crate::core::import::{ImportProblem, parse_lines, parse_list};
 use crate::core::quantity::QuantityRules;
 use crate::store::baskets::Listed;
 use chrono::Utc;
@@ -170,6 +170,9 @@ pub struct ImportReport {
     pub added: Vec<AddedLine>,
     /// Each line not added, with its line number in the file and why.
     pub problems: Vec<ImportProblem>,
+    /// The line number of the list's header row, if it has one.
+    #[serde(skip)]
+    pub header: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -210,7 +213,7 @@ pub fn import_text(ctx: &Context, catalog: &Catalog, name: &str, text: &str, mer
 }
 
 fn apply_lines(b: &mut Basket, catalog: &Catalog, text: &str) -> ImportReport {
-    let (lines, mut problems) = parse_lines(text);
+    let (lines, mut problems, header) = parse_list(text);
     let mut added = Vec::new();
     for l in lines {
         let outcome = catalog.resolve(&l.sku).and_then(|p| {
@@ -235,7 +238,7 @@ fn apply_lines(b: &mut Basket, catalog: &Catalog, text: &str) -> ImportReport {
         }
     }
     problems.sort_by_key(|p| p.line);
-    ImportReport { added, problems }
+    ImportReport { added, problems, header }
 }
 
 /// A part that a line's type number may mean, priced for the line's quantity.

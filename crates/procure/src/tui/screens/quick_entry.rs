@@ -110,18 +110,20 @@ impl Component for QuickEntry {
         if let Msg::QuickEntryDone { report, .. } = &msg {
             self.busy = false;
             self.added += report.added.len();
-            // Keep only the lines that failed, so they can be fixed and retried.
-            let bad: std::collections::HashSet<usize> = report.problems.iter().map(|p| p.line).collect();
+            // Keep only the lines that failed, so they can be fixed and
+            // retried, under the header if there was one (it says the columns).
+            let kept: Vec<usize> = report.header.into_iter().chain(report.problems.iter().map(|p| p.line)).collect();
             self.text = self
                 .text
                 .lines()
                 .enumerate()
-                .filter(|(i, _)| bad.contains(&(i + 1)))
+                .filter(|(i, _)| kept.contains(&(i + 1)))
                 .map(|(_, l)| l)
                 .collect::<Vec<_>>()
                 .join("\n");
+            let renumbered = |old: usize| kept.iter().filter(|&&k| k <= old).count();
             self.problems =
-                report.problems.iter().enumerate().map(|(i, p)| ImportProblem { line: i + 1, ..p.clone() }).collect();
+                report.problems.iter().map(|p| ImportProblem { line: renumbered(p.line), ..p.clone() }).collect();
             if self.problems.is_empty() {
                 out.push(Cmd::Close);
             }

@@ -5,13 +5,29 @@ use super::db;
 use super::error::ShopError;
 use super::sync::{self, PageParams, Plan, Resolved};
 use chrono::NaiveDate;
-use procure_protocol::api::{CatalogPage, OrderedSku, OrderedSkus, PriceEntry, PriceListPage};
+use procure_protocol::api::{OrderedSku, OrderedSkus, PriceEntry, PriceListPage};
 use rusqlite::{Connection, named_params};
+use serde::Serialize;
+use serde_json::value::RawValue;
 
 /// A page, or "not modified" with the current ETag.
 pub enum Answer<T> {
     NotModified(String),
     Page { body: T, etag: String },
+}
+
+/// `api::CatalogPage` as the shop writes it: each item is the product's
+/// stored JSON (an `api::Product`, written by the import or the seed),
+/// passed through as it lies rather than parsed and written again.
+#[derive(Debug, Serialize)]
+pub struct CatalogPageOut {
+    pub items: Vec<Box<RawValue>>,
+    pub removed: Vec<String>,
+    pub next_cursor: Option<String>,
+    pub sync_token: String,
+    pub full: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
 }
 
 /// Skus deleted since `since` among the families the company sees.
@@ -37,7 +53,7 @@ pub fn catalog_page(
     company_id: i64,
     params: &PageParams,
     if_none_match: Option<&str>,
-) -> Result<Answer<CatalogPage>, ShopError> {
+) -> Result<Answer<CatalogPageOut>, ShopError> {
     // One read transaction: the ETag, the snapshot and the rows agree.
     let tx = conn.transaction()?;
     let record = company::load(&tx, company_id)?;
@@ -81,10 +97,11 @@ pub fn catalog_page(
                 break;
             }
             last_id = Some(row.get::<_, i64>(0)?);
-            items.push(serde_json::from_str(&row.get::<_, String>(1)?)?);
+            // Checked to be one JSON value (a scan, no allocation per field).
+            items.push(RawValue::from_string(row.get::<_, String>(1)?)?);
         }
     }
-    let body = CatalogPage {
+    let body = CatalogPageOut {
         removed: removed(&tx, company_id, &plan)?,
         items,
         next_cursor: match (more, last_id) {
@@ -226,4 +243,39 @@ pub fn ordered_skus(
         }
     }
     Ok(Answer::Page { body: OrderedSkus { items }, etag })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use procure_protocol::api::{CatalogPage, Product};
+
+    /// A page of stored JSON passed through reads on the wire exactly as
+    /// the same page of parsed products written again.
+    #[test]
+    fn passed_through_page_is_the_parsed_page() {
+        let products: Vec<Product> = procure_generate::products(5, 7).into_iter().map(|g| g.product).collect();
+        assert_eq!(products.len(), 5);
+        let stored: Vec<String> = products.iter().map(|p| serde_json::to_string(p).unwrap()).collect();
+        let out = CatalogPageOut {
+            items: stored.iter().map(|s| RawValue::from_string(s.clone()).unwrap()).collect(),
+            removed: vec!["GONE-1".into()],
+            next_cursor: Some("c1".into()),
+            sync_token: "t1".into(),
+            full: true,
+            total: Some(5),
+        };
+        let parsed = CatalogPage {
+            items: stored.iter().map(|s| serde_json::from_str(s).unwrap()).collect(),
+            removed: vec!["GONE-1".into()],
+            next_cursor: Some("c1".into()),
+            sync_token: "t1".into(),
+            full: true,
+            total: Some(5),
+        };
+        assert_eq!(serde_json::to_string(&out).unwrap(), serde_json::to_string(&parsed).unwrap());
+        let later = CatalogPageOut { total: None, next_cursor: None, ..out };
+        let later_parsed = CatalogPage { total: None, next_cursor: None, ..parsed };
+        assert_eq!(serde_json::to_string(&later).unwrap(), serde_json::to_string(&later_parsed).unwrap());
+    }
 }

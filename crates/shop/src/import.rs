@@ -8,9 +8,13 @@ use procure_protocol::api::{Attribute, Document, DocumentKind, Product, Tier};
 use procure_protocol::limits;
 use rusqlite::{OptionalExtension, Transaction, params};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::rc::Rc;
 use std::str::FromStr;
 
 /// Family of imported parts; every company sees it.
@@ -69,92 +73,160 @@ impl ImportReport {
 /// A record with its line, or the line and why it is unreadable.
 type Record = Result<(u64, Vec<String>), (u64, String)>;
 
-/// A CSV file read whole: headers and records with their line numbers.
+/// A CSV file's header row; its records are read one at a time
+/// (`Records`), so a file of any size is never held in memory.
 struct Table {
     name: String,
     headers: Vec<String>,
-    rows: Vec<Record>,
+    /// Each header, ASCII-lowercased, to its first column.
+    columns: HashMap<String, usize>,
+    /// Columns that are not a known field: the part's attributes.
+    attributes: Vec<usize>,
 }
 
 impl Table {
-    fn read(path: &Path) -> anyhow::Result<Table> {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    fn open(path: &Path) -> anyhow::Result<(Table, Records)> {
+        let reading = || format!("reading {}", path.display());
+        let mut file = std::io::BufReader::with_capacity(1 << 16, File::open(path).with_context(reading)?);
+        let mut first_line = Vec::new();
+        file.read_until(b'\n', &mut first_line).with_context(reading)?;
+        let bom = first_line.starts_with(b"\xEF\xBB\xBF");
+        let first_line = if bom { &first_line[3..] } else { &first_line[..] };
         // Spreadsheet exports in many locales separate with `;`.
         let delimiter = if !first_line.contains(&b',') && first_line.contains(&b';') { b';' } else { b',' };
+        file.seek(SeekFrom::Start(if bom { 3 } else { 0 })).with_context(reading)?;
+        let window = Rc::new(RefCell::new(Window::default()));
+        let tap = Tap { inner: file, window: Rc::clone(&window) };
         let mut reader =
-            csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).trim(csv::Trim::All).from_reader(bytes);
+            csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).trim(csv::Trim::All).from_reader(tap);
         let headers: Vec<String> = reader
             .headers()
             .with_context(|| format!("{}: reading the header row", path.display()))?
             .iter()
             .map(str::to_string)
             .collect();
-        let mut rows = Vec::new();
-        let mut lines = LineCounter::new(bytes);
-        for record in reader.records() {
-            match record {
-                Ok(r) => {
-                    let line = r.position().map(|p| lines.line_at(p.byte())).unwrap_or_default();
-                    if r.iter().all(str::is_empty) {
-                        continue;
-                    }
-                    if r.len() > headers.len() {
-                        rows.push(Err((
-                            line,
-                            format!("{} cells, but the header has {} columns", r.len(), headers.len()),
-                        )));
-                        continue;
-                    }
-                    rows.push(Ok((line, r.iter().map(str::to_string).collect())));
-                }
-                Err(e) => {
-                    let line = e.position().map(|p| lines.line_at(p.byte())).unwrap_or_default();
-                    rows.push(Err((line, format!("unreadable row: {e}"))));
-                }
-            }
+        let mut columns = HashMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            columns.entry(h.to_ascii_lowercase()).or_insert(i);
         }
+        let attributes = (0..headers.len())
+            .filter(|i| {
+                let h = &headers[*i];
+                !KNOWN.iter().any(|k| h.eq_ignore_ascii_case(k)) && !h.is_empty()
+            })
+            .collect();
         let name =
             path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-        Ok(Table { name, headers, rows })
+        let records = Records {
+            reader,
+            lines: LineCounter { window, line: 1 },
+            record: csv::StringRecord::new(),
+            columns: headers.len(),
+            path: path.display().to_string(),
+        };
+        Ok((Table { name, headers, columns, attributes }, records))
     }
 
     fn column(&self, name: &str) -> Option<usize> {
-        self.headers.iter().position(|h| h.eq_ignore_ascii_case(name))
+        match self.columns.get(name) {
+            Some(i) => Some(*i),
+            None if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+                self.columns.get(&name.to_ascii_lowercase()).copied()
+            }
+            None => None,
+        }
+    }
+}
+
+/// A CSV file's records, in order, with their lines; blank rows skipped.
+struct Records {
+    reader: csv::Reader<Tap>,
+    lines: LineCounter,
+    record: csv::StringRecord,
+    columns: usize,
+    path: String,
+}
+
+impl Records {
+    /// The next record; an error only when the file itself cannot be read.
+    fn next_record(&mut self) -> anyhow::Result<Option<Record>> {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {
+                    let r = &self.record;
+                    let line = r.position().map(|p| self.lines.line_at(p.byte())).unwrap_or_default();
+                    if r.iter().all(str::is_empty) {
+                        continue;
+                    }
+                    if r.len() > self.columns {
+                        return Ok(Some(Err((
+                            line,
+                            format!("{} cells, but the header has {} columns", r.len(), self.columns),
+                        ))));
+                    }
+                    return Ok(Some(Ok((line, r.iter().map(str::to_string).collect()))));
+                }
+                Err(e) => {
+                    if let csv::ErrorKind::Io(_) = e.kind() {
+                        return Err(anyhow::Error::new(e).context(format!("reading {}", self.path)));
+                    }
+                    let line = e.position().map(|p| self.lines.line_at(p.byte())).unwrap_or_default();
+                    return Ok(Some(Err((line, format!("unreadable row: {e}")))));
+                }
+            }
+        }
+    }
+}
+
+/// The bytes read from the file that the line count has not passed yet:
+/// from `offset` (bytes since the start, after a BOM) on.
+#[derive(Default)]
+struct Window {
+    bytes: VecDeque<u8>,
+    offset: u64,
+}
+
+/// The file as the CSV reader reads it, keeping what it reads in the
+/// window until the line count has passed it (the reader reads ahead by
+/// its buffer only, so the window stays small).
+struct Tap {
+    inner: std::io::BufReader<File>,
+    window: Rc<RefCell<Window>>,
+}
+
+impl Read for Tap {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.window.borrow_mut().bytes.extend(&buf[..n]);
+        Ok(n)
     }
 }
 
 /// The file's own line numbers from byte offsets: a record starts on the
 /// line after the newlines before it (LF or CRLF), blank lines skipped, and
 /// a quoted field's newlines count. Offsets only grow, so this is linear.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    offset: usize,
+struct LineCounter {
+    window: Rc<RefCell<Window>>,
     line: u64,
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        LineCounter { bytes, offset: 0, line: 1 }
-    }
-
+impl LineCounter {
     fn line_at(&mut self, byte: u64) -> u64 {
-        let mut at = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
-        // The reader may place a record's start before the blank lines it skipped.
-        while at < self.bytes.len() && matches!(self.bytes[at], b'\r' | b'\n') {
-            at += 1;
+        let mut w = self.window.borrow_mut();
+        if byte > w.offset {
+            let n = usize::try_from(byte - w.offset).unwrap_or(usize::MAX).min(w.bytes.len());
+            self.line += w.bytes.drain(..n).filter(|b| *b == b'\n').count() as u64;
+            w.offset += n as u64;
         }
-        if at > self.offset {
-            self.line += memchr_count(&self.bytes[self.offset..at]);
-            self.offset = at;
+        // The reader may place a record's start before the blank lines it skipped.
+        while let Some(b @ (b'\r' | b'\n')) = w.bytes.front().copied() {
+            self.line += u64::from(b == b'\n');
+            w.bytes.pop_front();
+            w.offset += 1;
         }
         self.line
     }
-}
-
-fn memchr_count(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|b| **b == b'\n').count() as u64
 }
 
 const KNOWN: [&str; 18] = [
@@ -329,19 +401,14 @@ fn product_from_row(row: &Row<'_>, existing: Option<&Existing>) -> Result<(Produ
                 .insert(0, Document { kind: DocumentKind::Datasheet, title: "Datasheet".into(), url: url.to_string() });
         }
     }
-    let attribute_columns: Vec<(usize, &String)> = row
-        .table
-        .headers
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| !KNOWN.iter().any(|k| h.eq_ignore_ascii_case(k)) && !h.is_empty())
-        .collect();
-    if !attribute_columns.is_empty() {
-        p.attributes = attribute_columns
+    if !row.table.attributes.is_empty() {
+        p.attributes = row
+            .table
+            .attributes
             .iter()
-            .filter_map(|(i, h)| {
+            .filter_map(|i| {
                 let v = row.cells.get(*i).map(String::as_str).unwrap_or("");
-                (!v.is_empty()).then(|| Attribute { name: (*h).clone(), value: v.to_string() })
+                (!v.is_empty()).then(|| Attribute { name: row.table.headers[*i].clone(), value: v.to_string() })
             })
             .collect();
     }
@@ -396,7 +463,7 @@ impl LazySeq {
 /// database, creating it when missing. One transaction: a running shop sees
 /// all of the import or none of it.
 pub fn import(db_path: &Path, catalog: &Path, prices: Option<&Path>) -> anyhow::Result<ImportReport> {
-    let catalog_table = Table::read(catalog)?;
+    let (catalog_table, mut catalog_rows) = Table::open(catalog)?;
     for required in ["sku", "name"] {
         if catalog_table.column(required).is_none() {
             anyhow::bail!(
@@ -406,8 +473,8 @@ pub fn import(db_path: &Path, catalog: &Path, prices: Option<&Path>) -> anyhow::
             );
         }
     }
-    let price_table = prices.map(Table::read).transpose()?;
-    if let (Some(t), Some(path)) = (&price_table, prices) {
+    let mut price_table = prices.map(Table::open).transpose()?;
+    if let (Some((t, _)), Some(path)) = (&price_table, prices) {
         for required in ["company", "sku", "min_qty", "unit_price"] {
             if t.column(required).is_none() {
                 anyhow::bail!(
@@ -429,15 +496,15 @@ pub fn import(db_path: &Path, catalog: &Path, prices: Option<&Path>) -> anyhow::
     tx.execute("INSERT INTO families (name, public) VALUES (?1, 1) ON CONFLICT (name) DO NOTHING", [IMPORTED_FAMILY])?;
 
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for row in &catalog_table.rows {
+    while let Some(row) = catalog_rows.next_record()? {
         let (line, cells) = match row {
-            Ok((line, cells)) => (*line, cells),
+            Ok((line, cells)) => (line, cells),
             Err((line, why)) => {
-                report.reject(&catalog_table.name, *line, why.clone());
+                report.reject(&catalog_table.name, line, why);
                 continue;
             }
         };
-        let row = Row { table: &catalog_table, cells };
+        let row = Row { table: &catalog_table, cells: &cells };
         let sku = row.get("sku").unwrap_or("").to_string();
         if let Some(first) = seen.get(&sku) {
             report.reject(&catalog_table.name, line, format!("sku {sku:?} already appeared on line {first}"));
@@ -477,8 +544,8 @@ pub fn import(db_path: &Path, catalog: &Path, prices: Option<&Path>) -> anyhow::
         }
     }
 
-    if let Some(table) = &price_table {
-        import_prices(&tx, table, &mut seq, &mut report)?;
+    if let Some((table, rows)) = &mut price_table {
+        import_prices(&tx, table, rows, &mut seq, &mut report)?;
     }
     tx.commit()?;
     tracing::info!(summary = %report.summary(), "import done");
@@ -532,21 +599,22 @@ fn price_row(tx: &Transaction<'_>, row: &Row<'_>, code: &str, sku: &str) -> anyh
 fn import_prices(
     tx: &Transaction<'_>,
     table: &Table,
+    rows: &mut Records,
     seq: &mut LazySeq,
     report: &mut ImportReport,
 ) -> anyhow::Result<()> {
     // (company id, product id) → (company code, sku, tiers with their lines)
     type Group = (String, String, Vec<(u64, Tier)>);
     let mut groups: BTreeMap<(i64, i64), Group> = BTreeMap::new();
-    for row in &table.rows {
+    while let Some(row) = rows.next_record()? {
         let (line, cells) = match row {
-            Ok((line, cells)) => (*line, cells),
+            Ok((line, cells)) => (line, cells),
             Err((line, why)) => {
-                report.reject(&table.name, *line, why.clone());
+                report.reject(&table.name, line, why);
                 continue;
             }
         };
-        let row = Row { table, cells };
+        let row = Row { table, cells: &cells };
         let code = row.get("company").unwrap_or("");
         let sku = row.get("sku").unwrap_or("");
         let parsed = price_row(tx, &row, code, sku)?;
@@ -598,6 +666,46 @@ fn import_prices(
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    /// Far beyond the reader's buffers, with blank lines, CRLF, a BOM and
+    /// quoted newlines spread over it, every record keeps its own line.
+    #[test]
+    fn streamed_records_keep_their_lines_across_buffers() {
+        let mut text = String::from("\u{feff}sku,name,description\r\n");
+        let mut line = 2u64;
+        let mut expected = Vec::new();
+        for i in 0..40_000u64 {
+            match i % 7 {
+                0 => {
+                    text.push_str("\n\r\n");
+                    line += 2;
+                }
+                3 => {
+                    expected.push((line, format!("S-{i}")));
+                    text.push_str(&format!("S-{i},Part {i},\"one\ntwo\r\nthree\"\r\n"));
+                    line += 3;
+                    continue;
+                }
+                _ => {}
+            }
+            expected.push((line, format!("S-{i}")));
+            text.push_str(&format!("S-{i},Part {i},plain\n"));
+            line += 1;
+        }
+        assert!(text.len() > 1 << 20);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalog.csv");
+        std::fs::write(&path, &text).unwrap();
+        let (table, mut records) = Table::open(&path).unwrap();
+        assert_eq!(table.headers, ["sku", "name", "description"]);
+        let mut got = Vec::new();
+        while let Some(r) = records.next_record().unwrap() {
+            let (line, cells) = r.unwrap();
+            got.push((line, cells[0].clone()));
+        }
+        assert_eq!(got.len(), expected.len());
+        assert_eq!(got, expected);
+    }
 
     #[test]
     fn amounts_from_spreadsheets() {

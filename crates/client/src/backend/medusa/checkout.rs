@@ -388,13 +388,21 @@ impl MedusaShop {
         // The payment session last: any later change to the cart would drop it.
         let pc: wire::PaymentCollectionBody =
             self.post("/store/payment-collections", &[("fields", "id")], &json!({ "cart_id": cart.id })).await?;
-        let _: wire::PaymentCollectionBody = self
-            .post(
-                &format!("/store/payment-collections/{}/payment-sessions", pc.payment_collection.id),
-                &[("fields", "id")],
-                &json!({ "provider_id": self.settings.payment_provider }),
-            )
-            .await?;
+        let session_path = format!("/store/payment-collections/{}/payment-sessions", pc.payment_collection.id);
+        let session = json!({ "provider_id": self.settings.payment_provider });
+        let created: Result<wire::PaymentCollectionBody> =
+            self.post(&session_path, &[("fields", "id")], &session).await;
+        if let Err(e) = created {
+            // Medusa creates the customer's payment account holder on their
+            // first payment session; two first checkouts of one customer at
+            // once make one of them fail with "… already exists". The holder
+            // is there now, so the same request, once more, succeeds.
+            if !is_account_holder_race(&e) {
+                return Err(e);
+            }
+            tracing::info!("payment account holder created concurrently; asking for the payment session again");
+            let _: wire::PaymentCollectionBody = self.post(&session_path, &[("fields", "id")], &session).await?;
+        }
         let order_id = self.complete(&cart.id).await?;
         self.remember_order(key, &order_id)?;
         let order = map::order(&self.order_by_id(&order_id).await?);
@@ -402,11 +410,29 @@ impl MedusaShop {
     }
 }
 
+/// Medusa's answer when another request created the customer's payment
+/// account holder a moment earlier.
+fn is_account_holder_race(e: &BackendError) -> bool {
+    e.api_error().is_some_and(|a| a.message.contains("Account holder") && a.message.contains("already exists"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::api;
     use crate::api::PriceEntry;
+
+    #[test]
+    fn only_the_account_holder_race_is_asked_again() {
+        let rejected = |message: &str| {
+            BackendError::Rejected(ApiError { code: "invalid_data".into(), message: message.into(), details: vec![] })
+        };
+        assert!(is_account_holder_race(&rejected(
+            "Account holder with provider_id: pp_system_default, external_id: cus_01, already exists."
+        )));
+        assert!(!is_account_holder_race(&rejected("Cart is already completed")));
+        assert!(!is_account_holder_race(&BackendError::Unreachable { url: "u".into(), reason: "r".into() }));
+    }
 
     fn part(sku: &str, stock: u32, limited: bool) -> Part {
         Part {

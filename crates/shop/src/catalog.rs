@@ -79,35 +79,13 @@ pub fn catalog_page(
             db::VISIBLE_BY_ID
         ),
     };
-    let mut items = Vec::new();
-    let mut last_id = None;
-    let mut more = false;
-    {
-        let mut stmt = tx.prepare_cached(&sql)?;
-        // One row beyond the page tells whether another page follows.
-        let mut rows = stmt.query(named_params! {
-            ":company": company_id,
-            ":after": plan.after,
-            ":since": plan.since,
-            ":limit": plan.limit + 1,
-        })?;
-        while let Some(row) = rows.next()? {
-            if items.len() == plan.limit as usize {
-                more = true;
-                break;
-            }
-            last_id = Some(row.get::<_, i64>(0)?);
-            // Checked to be one JSON value (a scan, no allocation per field).
-            items.push(RawValue::from_string(row.get::<_, String>(1)?)?);
-        }
-    }
+    // Checked to be one JSON value (a scan, no allocation per field).
+    let (items, next_cursor) =
+        page_rows(&tx, &sql, company_id, &plan, |row| Ok(RawValue::from_string(row.get::<_, String>(1)?)?))?;
     let body = CatalogPageOut {
         removed: removed(&tx, company_id, &plan)?,
         items,
-        next_cursor: match (more, last_id) {
-            (true, Some(id)) => Some(plan.next_cursor(id)),
-            _ => None,
-        },
+        next_cursor,
         sync_token: plan.sync_token(),
         full: plan.full,
         total: if plan.first_page { Some(answer_size(&tx, company_id, plan.since)?) } else { None },
@@ -173,46 +151,55 @@ pub fn price_list_page(
             db::VISIBLE_BY_ID
         ),
     };
-    let mut items = Vec::new();
-    let mut last_id = None;
-    let mut more = false;
-    {
-        let mut stmt = tx.prepare_cached(&sql)?;
-        let mut rows = stmt.query(named_params! {
-            ":company": company_id,
-            ":after": plan.after,
-            ":since": plan.since,
-            ":limit": plan.limit + 1,
-        })?;
-        while let Some(row) = rows.next()? {
-            if items.len() == plan.limit as usize {
-                more = true;
-                break;
-            }
-            last_id = Some(row.get::<_, i64>(0)?);
-            let list: String = row.get(2)?;
-            let family: String = row.get(3)?;
-            let vat: String = row.get(4)?;
-            let contract: Option<String> = row.get(5)?;
-            items.push(PriceEntry {
-                sku: row.get(1)?,
-                tiers: company_tiers(contract.as_deref(), &list, &family, &discounts)?,
-                vat_rate: decimal(&vat)?,
-            });
-        }
-    }
+    let (items, next_cursor) = page_rows(&tx, &sql, company_id, &plan, |row| {
+        let list: String = row.get(2)?;
+        let family: String = row.get(3)?;
+        let vat: String = row.get(4)?;
+        let contract: Option<String> = row.get(5)?;
+        Ok(PriceEntry {
+            sku: row.get(1)?,
+            tiers: company_tiers(contract.as_deref(), &list, &family, &discounts)?,
+            vat_rate: decimal(&vat)?,
+        })
+    })?;
     let body = PriceListPage {
         header: record.header,
         removed: removed(&tx, company_id, &plan)?,
         items,
-        next_cursor: match (more, last_id) {
-            (true, Some(id)) => Some(plan.next_cursor(id)),
-            _ => None,
-        },
+        next_cursor,
         sync_token: plan.sync_token(),
         full: plan.full,
     };
     Ok(Answer::Page { body, etag: plan.etag })
+}
+
+/// Runs a page query (`:company`, `:after`, `:since`, `:limit`; the first
+/// column the product id) and maps each row. One row beyond the page tells
+/// whether another page follows, and so the cursor.
+fn page_rows<T>(
+    conn: &Connection,
+    sql: &str,
+    company_id: i64,
+    plan: &Plan,
+    mut item: impl FnMut(&rusqlite::Row<'_>) -> Result<T, ShopError>,
+) -> Result<(Vec<T>, Option<String>), ShopError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(named_params! {
+        ":company": company_id,
+        ":after": plan.after,
+        ":since": plan.since,
+        ":limit": plan.limit + 1,
+    })?;
+    let mut items = Vec::new();
+    let mut last_id = None;
+    while let Some(row) = rows.next()? {
+        if items.len() == plan.limit as usize {
+            return Ok((items, last_id.map(|id| plan.next_cursor(id))));
+        }
+        last_id = Some(row.get::<_, i64>(0)?);
+        items.push(item(row)?);
+    }
+    Ok((items, None))
 }
 
 pub fn ordered_skus(

@@ -231,6 +231,7 @@ impl SearchIndex {
             sku_rank,
             boosts: vec![0; n],
             matcher: SkimMatcherV2::default().ignore_case(),
+            pool: Default::default(),
         };
         Ok((index, tag))
     }

@@ -47,6 +47,8 @@ pub struct SearchIndex {
     /// Times the company ordered each part.
     pub(crate) boosts: Vec<u32>,
     pub(crate) matcher: SkimMatcherV2,
+    /// What the last fuzzy query left possible, for the next keystroke.
+    pub(crate) pool: std::sync::Mutex<Option<super::refine::Pool>>,
 }
 
 /// The normalised form of a run of parts, built on one thread.
@@ -280,6 +282,7 @@ impl SearchIndex {
             sku_rank: vec![0; n],
             boosts: vec![0; n],
             matcher: SkimMatcherV2::default().ignore_case(),
+            pool: Default::default(),
         };
         let sku_order = sort_by_key_text(0..n as u32, |id| index.field(id, Field::Sku).as_bytes());
         for (rank, &id) in sku_order.iter().enumerate() {

@@ -18,6 +18,7 @@ mod highlight;
 mod index;
 mod masks;
 mod query;
+mod refine;
 mod suggest;
 mod topk;
 mod update;

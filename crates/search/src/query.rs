@@ -19,6 +19,9 @@ const SAMPLE_CHUNK_BYTES: usize = 16 * 1024;
 /// Above this many parts the scan is split over two threads.
 pub(crate) const PARALLEL_MIN_PARTS: usize = 200_000;
 
+/// A part whose gtin matched: id, class, closeness.
+pub(crate) type GtinHit = (u32, MatchKind, u16);
+
 pub(crate) struct Query {
     /// Normalised words, empty ones dropped.
     pub(crate) words: Vec<String>,
@@ -42,6 +45,10 @@ pub(crate) fn rank(kind: MatchKind, boost: u32, closeness: u16, sku_rank: u32) -
         | (u64::from(BOOST_MAX - boost.min(BOOST_MAX)) << 48)
         | (u64::from(closeness) << 32)
         | u64::from(sku_rank)
+}
+
+fn result_of(ranked: Vec<(u64, u32)>, total: usize) -> SearchResult {
+    SearchResult { hits: ranked.into_iter().map(|(r, id)| hit_of(r, id)).collect(), total }
 }
 
 fn hit_of(rank: u64, id: u32) -> Hit {
@@ -70,15 +77,20 @@ impl SearchIndex {
             return SearchResult::default();
         }
         let gtin_hits = self.gtin_hits(&q.joined);
+        // A keystroke that extends the query before it looks only at what
+        // that one left possible.
+        if let Some((ranked, total)) = self.refined(&q, limit, &gtin_hits) {
+            return result_of(ranked, total);
+        }
         let lead = self.rarest_word(&q);
 
-        let (mut top, mut total, mut matched) = if split {
+        let (mut top, mut total) = if split {
             let mid = self.len() / 2;
             std::thread::scope(|s| {
                 let upper = s.spawn(|| self.scan_range(&q, lead, &gtin_hits, limit, mid..self.len()));
                 let lower = self.scan_range(&q, lead, &gtin_hits, limit, 0..mid);
                 match upper.join() {
-                    Ok(upper) => lower.merge(upper, limit),
+                    Ok(upper) => lower.merge(upper),
                     // A scan does not panic; if it did, say so where it happened.
                     Err(panic) => std::panic::resume_unwind(panic),
                 }
@@ -94,21 +106,18 @@ impl SearchIndex {
             if !self.contains_all(id as usize, &q) {
                 total += 1;
                 top.push(self.rank_of(id, kind, closeness), id);
-                if matched.len() <= limit {
-                    matched.push(id);
-                }
             }
         }
 
-        let mut ranked = top.into_sorted();
         if total < limit && q.joined.chars().count() >= FUZZY_MIN_CHARS {
-            matched.sort_unstable();
-            let (fuzzy, count) = self.fuzzy(&q, &matched, limit - ranked.len(), split);
-            total += count;
-            ranked.extend(fuzzy);
+            // Too few plain hits: one pass over every part's masks for
+            // fuzzy ones, which also keeps what it saw for the next keystroke.
+            let (ranked, total) = self.scan_keeping_pool(&q, limit, &gtin_hits);
+            return result_of(ranked, total);
         }
+        let mut ranked = top.into_sorted();
         ranked.truncate(limit);
-        SearchResult { hits: ranked.into_iter().map(|(r, id)| hit_of(r, id)).collect(), total }
+        result_of(ranked, total)
     }
 
     #[inline]
@@ -119,9 +128,9 @@ impl SearchIndex {
 
     /// Parts whose gtin is the query (exact), or starts with a query of at
     /// least `GTIN_PREFIX_MIN` characters; sorted by id.
-    fn gtin_hits(&self, key: &str) -> Vec<(u32, MatchKind, u16)> {
+    fn gtin_hits(&self, key: &str) -> Vec<GtinHit> {
         let ids = self.gtins_starting_with(key);
-        let mut hits: Vec<(u32, MatchKind, u16)> = if key.len() >= GTIN_PREFIX_MIN {
+        let mut hits: Vec<GtinHit> = if key.len() >= GTIN_PREFIX_MIN {
             ids.iter()
                 .map(|&id| {
                     let len = self.gtin(id).len();
@@ -143,7 +152,7 @@ impl SearchIndex {
         hits
     }
 
-    fn contains_all(&self, i: usize, q: &Query) -> bool {
+    pub(crate) fn contains_all(&self, i: usize, q: &Query) -> bool {
         let bytes = self.doc_bytes(i);
         q.words.iter().all(|w| memchr::memmem::find(bytes, w.as_bytes()).is_some())
     }
@@ -151,7 +160,7 @@ impl SearchIndex {
     /// Class and closeness of a part that contains every word; `offset` is
     /// where the scanned word first occurs in the part's slice.
     #[inline]
-    fn classify(&self, id: u32, q: &Query, offset: usize) -> (MatchKind, u16) {
+    pub(crate) fn classify(&self, id: u32, q: &Query, offset: usize) -> (MatchKind, u16) {
         let key = q.joined.as_str();
         let sku = self.field(id, Field::Sku);
         let mpn = self.field(id, Field::Mpn);
@@ -174,7 +183,7 @@ impl SearchIndex {
 
     /// The query word that occurs least often in a sample of the buffer
     /// (ties: the longer): the one to scan for.
-    fn rarest_word(&self, q: &Query) -> usize {
+    pub(crate) fn rarest_word(&self, q: &Query) -> usize {
         if q.words.len() < 2 {
             return 0;
         }
@@ -201,11 +210,11 @@ impl SearchIndex {
         &self,
         q: &Query,
         lead: usize,
-        gtin_hits: &[(u32, MatchKind, u16)],
+        gtin_hits: &[GtinHit],
         limit: usize,
         range: std::ops::Range<usize>,
     ) -> Scan {
-        let mut out = Scan { top: TopK::new(limit), total: 0, matched: Vec::new() };
+        let mut out = Scan { top: TopK::new(limit), total: 0 };
         if range.is_empty() {
             return out;
         }
@@ -235,9 +244,6 @@ impl SearchIndex {
                 }
                 out.total += 1;
                 out.top.push(self.rank_of(id, kind, closeness), id);
-                if out.matched.len() <= limit {
-                    out.matched.push(id);
-                }
             }
             pos = to;
         }
@@ -275,23 +281,18 @@ impl SearchIndex {
 struct Scan {
     top: TopK,
     total: usize,
-    /// Ids found, kept while there are at most `limit + 1` (enough to tell
-    /// fuzzy matching which parts already matched).
-    matched: Vec<u32>,
 }
 
 impl Scan {
-    fn merge(mut self, other: Scan, limit: usize) -> Scan {
+    fn merge(mut self, other: Scan) -> Scan {
         for (r, id) in other.top.into_sorted() {
             self.top.push(r, id);
         }
         self.total += other.total;
-        self.matched.extend(other.matched);
-        self.matched.truncate(limit + 1);
         self
     }
 
-    fn into_parts(self) -> (TopK, usize, Vec<u32>) {
-        (self.top, self.total, self.matched)
+    fn into_parts(self) -> (TopK, usize) {
+        (self.top, self.total)
     }
 }

@@ -456,3 +456,117 @@ fn the_index_can_move_to_a_search_thread() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<SearchIndex>();
 }
+
+impl SearchIndex {
+    /// `search` from the whole index, as if no query came before.
+    fn search_cold(&self, query: &str, limit: usize) -> SearchResult {
+        *self.pool.lock().unwrap() = None;
+        let r = self.search(query, limit);
+        *self.pool.lock().unwrap() = None;
+        r
+    }
+}
+
+/// Queries typed a character at a time, with backspaces, changed words and
+/// gtins: every keystroke answered from the previous one's pool gives what
+/// a scan of the whole index gives.
+#[test]
+fn typing_refines_to_the_same_results_as_a_fresh_search() {
+    let (items, mut index) = generated(30_000, 3);
+    let (_, mut fresh) = generated(30_000, 3);
+    let boosts = [(items[7].product.sku.clone(), 3), (items[20_000].product.sku.clone(), 9)];
+    index.set_boosts(boosts.clone());
+    fresh.set_boosts(boosts);
+    let gtin = items[1_234].product.gtin.clone();
+    let sku = items[4_321].product.sku.clone();
+    let typed = [
+        "deep grove bearing 6205",
+        "deep groove ball bearnig",
+        "contacter 24v",
+        "contactr 3rt 24 v dc",
+        "cntactor",
+        "inductve sensr m12",
+        "hexgon screw din 933 m8",
+        "o-rng 25x2",
+        "ölflx clasic 110",
+        "a b c d e",
+        "62052rhs",
+        "sknfg 6205",
+        gtin.as_str(),
+        sku.as_str(),
+        "bearing bearing bearing",
+        "xyzzy grove",
+    ];
+    let (mut checked, mut refined) = (0, 0);
+    for text in typed {
+        let chars: Vec<char> = text.chars().collect();
+        let mut prefixes: Vec<String> = (1..=chars.len()).map(|k| chars[..k].iter().collect()).collect();
+        // Then back again, and a changed last word.
+        prefixes.extend((1..chars.len()).rev().step_by(3).map(|k| chars[..k].iter().collect::<String>()));
+        prefixes.push(format!("{text}x"));
+        prefixes.push(format!("{text} 2"));
+        for limit in [50, 5] {
+            for p in &prefixes {
+                let typed = index.search(p, limit);
+                assert_eq!(typed, fresh.search_cold(p, limit), "{p:?} after the keystroke before, limit {limit}");
+                checked += 1;
+                refined += usize::from(index.pool.lock().unwrap().as_ref().is_some_and(|p| p.refinements > 0));
+            }
+        }
+    }
+    assert!(checked > 500);
+    assert!(refined > 200, "{refined} of {checked} keystrokes refined the one before");
+}
+
+/// Random edits of random words from the catalog's own texts.
+#[test]
+fn random_typing_refines_to_the_same_results() {
+    let (items, index) = generated(20_000, 9);
+    let (_, fresh) = generated(20_000, 9);
+    let words: Vec<String> = items
+        .iter()
+        .step_by(97)
+        .flat_map(|g| g.product.name.split_whitespace().map(|w| w.to_lowercase()).collect::<Vec<_>>())
+        .collect();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut query = String::new();
+    let (mut fuzzy_seen, mut refined) = (0, 0);
+    for _ in 0..1_500 {
+        match next(10) {
+            // Backspace.
+            0 => {
+                query.pop();
+            }
+            // A new word, misspelt: one character left out.
+            1 | 2 => {
+                let mut w: Vec<char> = words[next(words.len())].chars().collect();
+                if w.len() > 3 {
+                    w.remove(next(w.len()));
+                }
+                if !query.is_empty() {
+                    query.push(' ');
+                }
+                query.extend(w.iter().take(1 + next(w.len())));
+            }
+            // Start over.
+            3 if query.len() > 25 => query.clear(),
+            // One more character of some word.
+            _ => {
+                let w = &words[next(words.len())];
+                query.push(w.chars().nth(next(w.chars().count())).unwrap_or('e'));
+            }
+        }
+        let typed = index.search(&query, 20);
+        fuzzy_seen += usize::from(typed.hits.iter().any(|h| h.kind == MatchKind::Fuzzy));
+        assert_eq!(typed, fresh.search_cold(&query, 20), "{query:?}");
+        refined += usize::from(index.pool.lock().unwrap().as_ref().is_some_and(|p| p.refinements > 0));
+    }
+    assert!(fuzzy_seen > 20, "{fuzzy_seen} fuzzy answers");
+    assert!(refined > 300, "{refined} keystrokes refined the one before");
+}

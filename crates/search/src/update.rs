@@ -15,6 +15,7 @@ impl SearchIndex {
     /// the changed parts are normalised again — which needs a fraction of
     /// the memory and time of building a new one. The result is the same.
     pub fn apply_changes(mut self, upserts: Vec<SearchDoc>, removed: &[String]) -> SearchIndex {
+        self.forget_pool();
         let mut changed: Vec<Option<usize>> = Vec::new();
         if removed.is_empty() {
             changed = vec![None; self.len()];

@@ -165,22 +165,30 @@ enum Base<'a> {
 impl SearchIndex {
     /// The pool's answer to `q`, if `q` extends the pool's query; the pool
     /// is then replaced by `q`'s own.
-    pub(crate) fn refined(&self, q: &Query, limit: usize, gtin_hits: &[GtinHit]) -> Option<(Vec<(u64, u32)>, usize)> {
-        let mut slot = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        let pool = slot.as_ref()?;
-        let how = reuse(pool, &q.words)?;
+    pub(crate) fn refined(&self, q: &Query, limit: usize, gtin_hits: &[GtinHit]) -> Option<Answer> {
+        // The pool is taken out while it is used: a search on another
+        // thread meanwhile scans the whole index instead of waiting.
+        let pool = self.pool.lock().unwrap_or_else(|e| e.into_inner()).take()?;
+        let Some(how) = reuse(&pool, &q.words) else {
+            self.keep_pool(pool);
+            return None;
+        };
         let (result, members) = self.pass(q, limit, gtin_hits, Base::Pool(&pool.members, &how), how.slack);
         let refinements = pool.refinements + 1;
-        *slot = Some(Pool { words: q.words.clone(), slack: how.slack, members, refinements });
+        drop(pool);
+        self.keep_pool(Pool { words: q.words.clone(), slack: how.slack, members, refinements });
         Some(result)
+    }
+
+    fn keep_pool(&self, pool: Pool) {
+        *self.pool.lock().unwrap_or_else(|e| e.into_inner()) = Some(pool);
     }
 
     /// A pass over the whole index for `q` (which needs fuzzy matches),
     /// keeping its pool for the next keystroke.
-    pub(crate) fn scan_keeping_pool(&self, q: &Query, limit: usize, gtin_hits: &[GtinHit]) -> (Vec<(u64, u32)>, usize) {
+    pub(crate) fn scan_keeping_pool(&self, q: &Query, limit: usize, gtin_hits: &[GtinHit]) -> Answer {
         let (result, members) = self.pass(q, limit, gtin_hits, Base::All, SLACK);
-        let mut slot = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        *slot = Some(Pool { words: q.words.clone(), slack: SLACK, members, refinements: 0 });
+        self.keep_pool(Pool { words: q.words.clone(), slack: SLACK, members, refinements: 0 });
         result
     }
 

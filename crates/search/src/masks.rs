@@ -67,15 +67,32 @@ impl WordMasks {
         }
     }
 
+    /// Whether at least `enough` of the word's pairs are in the part; stops
+    /// as soon as the answer is known either way.
     fn pairs_present(&self, m: &PartMasks, enough: usize) -> bool {
+        if enough == 0 {
+            return true;
+        }
+        let mut may_miss = self.pairs.len().saturating_sub(enough);
         let mut found = 0;
         for &(w, bit) in &self.pairs {
-            if found >= enough {
-                return true;
+            if m.pairs[w] & bit != 0 {
+                found += 1;
+                if found >= enough {
+                    return true;
+                }
+            } else if may_miss == 0 {
+                return false;
+            } else {
+                may_miss -= 1;
             }
-            found += usize::from(m.pairs[w] & bit != 0);
         }
-        found >= enough
+        false
+    }
+
+    /// The word's characters: a part lacking one cannot match it at all.
+    pub(crate) fn chars(&self) -> u64 {
+        self.chars
     }
 
     /// Could the word occur in the part as a substring?

@@ -224,6 +224,8 @@ impl SearchIndex {
             })
             .collect();
         let lead = Finder::new(q.words[self.rarest_word(q)].as_bytes());
+        // Every character of every word must be in a part for it to match.
+        let chars = words.iter().fold(0, |c, w| c | w.tight.chars());
         let fuzzy_keep = limit.saturating_mul(3).max(24);
         let run = |base: &Base<'_>, from: usize, to: usize| -> Found {
             let mut found =
@@ -235,7 +237,8 @@ impl SearchIndex {
                 Base::All => {
                     let mut batch = Vec::with_capacity(BATCH);
                     for i in from..to {
-                        if words.iter().all(|w| self.may_match(&self.masks[i], w)) {
+                        let m = &self.masks[i];
+                        if m.all & chars == chars && words.iter().all(|w| self.may_match(m, w)) {
                             batch.push(i as u32);
                             if batch.len() == BATCH {
                                 self.touch(batch.iter().copied());

@@ -222,6 +222,7 @@ impl SearchIndex {
         let others: Vec<Finder> =
             q.words.iter().enumerate().filter(|&(i, _)| i != lead).map(|(_, w)| Finder::new(w.as_bytes())).collect();
         let hay = self.hay.as_bytes();
+        let key0 = q.joined.as_bytes().first().copied().unwrap_or(0);
         let end = self.starts[range.end];
         let mut pos = self.starts[range.start];
         let mut part = range.start;
@@ -235,6 +236,11 @@ impl SearchIndex {
             let bytes = &hay[from..to];
             if others.iter().all(|f| f.find(bytes).is_some()) {
                 let id = part as u32;
+                out.total += 1;
+                if gtin_hits.is_empty() && self.cannot_rank_above(part, key0, out.top.threshold()) {
+                    pos = to;
+                    continue;
+                }
                 let (mut kind, mut closeness) = self.classify(id, q, at - from);
                 if !gtin_hits.is_empty()
                     && let Ok(k) = gtin_hits.binary_search_by_key(&id, |h| h.0)
@@ -242,12 +248,26 @@ impl SearchIndex {
                 {
                     (kind, closeness) = (gtin_hits[k].1, gtin_hits[k].2);
                 }
-                out.total += 1;
                 out.top.push(self.rank_of(id, kind, closeness), id);
             }
             pos = to;
         }
         out
+    }
+
+    /// Whether part `i`, which contains every word, ranks no better than
+    /// `threshold` whatever its class turns out to be: without a sku or mpn
+    /// that starts like the query it is at best a plain match, ranked first
+    /// by its boost. Saves classifying the many parts of a short query.
+    #[inline]
+    fn cannot_rank_above(&self, i: usize, key0: u8, threshold: u64) -> bool {
+        if threshold == u64::MAX {
+            return false;
+        }
+        let hay = self.hay.as_bytes();
+        let s = self.starts[i];
+        let mpn = s + usize::from(self.lens[i][0]) + 1;
+        hay[s] != key0 && hay[mpn] != key0 && rank(MatchKind::Contains, self.boosts[i], 0, 0) >= threshold
     }
 
     /// The part whose slice contains byte `at`, searching from part `from`

@@ -24,6 +24,12 @@ impl TopK {
         }
     }
 
+    /// Ranks at or above this are not kept (`u64::MAX` until the first cut).
+    #[inline]
+    pub(crate) fn threshold(&self) -> u64 {
+        self.threshold
+    }
+
     fn cut(&mut self) {
         if self.buf.len() > self.k {
             self.buf.select_nth_unstable(self.k - 1);

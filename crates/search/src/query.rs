@@ -84,7 +84,7 @@ impl SearchIndex {
         }
         let lead = self.rarest_word(&q);
 
-        let (mut top, mut total) = if split {
+        let (mut top, mut total, lead_seen) = if split {
             let mid = self.len() / 2;
             std::thread::scope(|s| {
                 let upper = s.spawn(|| self.scan_range(&q, lead, &gtin_hits, limit, mid..self.len()));
@@ -112,7 +112,9 @@ impl SearchIndex {
         if total < limit && q.joined.chars().count() >= FUZZY_MIN_CHARS {
             // Too few plain hits: one pass over every part's masks for
             // fuzzy ones, which also keeps what it saw for the next keystroke.
-            let (ranked, total) = self.scan_keeping_pool(&q, limit, &gtin_hits);
+            // A scanned word found nowhere need not be looked for again.
+            let absent = (!lead_seen).then_some(lead);
+            let (ranked, total) = self.scan_keeping_pool(&q, limit, &gtin_hits, absent);
             return result_of(ranked, total);
         }
         let mut ranked = top.into_sorted();
@@ -214,7 +216,7 @@ impl SearchIndex {
         limit: usize,
         range: std::ops::Range<usize>,
     ) -> Scan {
-        let mut out = Scan { top: TopK::new(limit), total: 0 };
+        let mut out = Scan { top: TopK::new(limit), total: 0, seen: false };
         if range.is_empty() {
             return out;
         }
@@ -231,6 +233,7 @@ impl SearchIndex {
                 break;
             };
             let at = pos + off;
+            out.seen = true;
             part = self.part_at(part, at);
             let (from, to) = (self.starts[part], self.starts[part + 1]);
             let bytes = &hay[from..to];
@@ -301,6 +304,8 @@ impl SearchIndex {
 struct Scan {
     top: TopK,
     total: usize,
+    /// Whether the scanned word occurs anywhere at all.
+    seen: bool,
 }
 
 impl Scan {
@@ -309,10 +314,11 @@ impl Scan {
             self.top.push(r, id);
         }
         self.total += other.total;
+        self.seen |= other.seen;
         self
     }
 
-    fn into_parts(self) -> (TopK, usize) {
-        (self.top, self.total)
+    fn into_parts(self) -> (TopK, usize, bool) {
+        (self.top, self.total, self.seen)
     }
 }

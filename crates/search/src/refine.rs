@@ -69,6 +69,8 @@ pub(crate) struct Pool {
     words: Vec<String>,
     /// Extra gaps of the last word's `Loose` members.
     slack: usize,
+    /// A word known to occur in no part (an extension of it occurs nowhere either).
+    absent: Option<usize>,
     /// Sorted by id.
     members: Vec<Member>,
     /// How many keystrokes in a row were answered from a pool (0: this
@@ -122,6 +124,8 @@ struct Word<'a> {
     /// For the last word: the masks with the slack's extra gaps, short words included.
     loose: Option<WordMasks>,
     gaps: usize,
+    /// Known to occur in no part: never searched for.
+    absent: bool,
 }
 
 /// What one pass found.
@@ -173,10 +177,11 @@ impl SearchIndex {
             self.keep_pool(pool);
             return None;
         };
-        let (result, members) = self.pass(q, limit, gtin_hits, Base::Pool(&pool.members, &how), how.slack);
+        let (result, members) = self.pass(q, limit, gtin_hits, Base::Pool(&pool.members, &how), how.slack, pool.absent);
         let refinements = pool.refinements + 1;
+        let absent = pool.absent;
         drop(pool);
-        self.keep_pool(Pool { words: q.words.clone(), slack: how.slack, members, refinements });
+        self.keep_pool(Pool { words: q.words.clone(), slack: how.slack, absent, members, refinements });
         Some(result)
     }
 
@@ -186,9 +191,16 @@ impl SearchIndex {
 
     /// A pass over the whole index for `q` (which needs fuzzy matches),
     /// keeping its pool for the next keystroke.
-    pub(crate) fn scan_keeping_pool(&self, q: &Query, limit: usize, gtin_hits: &[GtinHit]) -> Answer {
-        let (result, members) = self.pass(q, limit, gtin_hits, Base::All, SLACK);
-        self.keep_pool(Pool { words: q.words.clone(), slack: SLACK, members, refinements: 0 });
+    /// Word `absent`, if given, occurs in no part.
+    pub(crate) fn scan_keeping_pool(
+        &self,
+        q: &Query,
+        limit: usize,
+        gtin_hits: &[GtinHit],
+        absent: Option<usize>,
+    ) -> Answer {
+        let (result, members) = self.pass(q, limit, gtin_hits, Base::All, SLACK, absent);
+        self.keep_pool(Pool { words: q.words.clone(), slack: SLACK, absent, members, refinements: 0 });
         result
     }
 
@@ -206,6 +218,7 @@ impl SearchIndex {
         gtin_hits: &[GtinHit],
         base: Base<'_>,
         slack: usize,
+        absent: Option<usize>,
     ) -> (Answer, Vec<Member>) {
         let last = q.words.len() - 1;
         let words: Vec<Word> = q
@@ -220,6 +233,7 @@ impl SearchIndex {
                     tight: WordMasks::new(w.as_bytes(), gaps, w.len() >= FUZZY_WORD_MIN),
                     loose: (k == last).then(|| WordMasks::new(w.as_bytes(), gaps + slack, true)),
                     gaps,
+                    absent: absent == Some(k),
                 }
             })
             .collect();
@@ -319,7 +333,7 @@ impl SearchIndex {
     /// word: within the slack).
     #[inline]
     fn may_match(&self, m: &PartMasks, w: &Word<'_>) -> bool {
-        w.tight.may_occur(m) || w.loose.as_ref().unwrap_or(&w.tight).may_fit(m)
+        (!w.absent && w.tight.may_occur(m)) || w.loose.as_ref().unwrap_or(&w.tight).may_fit(m)
     }
 
     /// Checks part `id` against the words not known yet, and records what
@@ -413,7 +427,7 @@ impl SearchIndex {
     /// How word `w` stands in part `i`; `slack` extra gaps make `Loose`.
     #[inline]
     fn verdict(&self, i: usize, masks: &PartMasks, bytes: &[u8], w: &Word<'_>, slack: usize) -> Verdict {
-        if w.tight.may_occur(masks) && w.finder.find(bytes).is_some() {
+        if !w.absent && w.tight.may_occur(masks) && w.finder.find(bytes).is_some() {
             return Verdict::Occurs;
         }
         if !w.tight.may_fit(masks) {

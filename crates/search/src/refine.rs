@@ -240,34 +240,47 @@ impl SearchIndex {
         let lead = Finder::new(q.words[self.rarest_word(q)].as_bytes());
         // Every character of every word must be in a part for it to match.
         let chars = words.iter().fold(0, |c, w| c | w.tight.chars());
+        let single = words.len() == 1;
         let fuzzy_keep = limit.saturating_mul(3).max(24);
         let run = |base: &Base<'_>, from: usize, to: usize| -> Found {
             let mut found =
                 Found { top: Some(TopK::new(limit)), fuzzy: Some(TopK::new(fuzzy_keep)), ..Found::default() };
-            let mut visit = |id: u32, prior: Option<(&Member, &Reuse)>| {
-                self.visit(id, prior, q, &words, &lead, gtin_hits, slack, &mut found);
+            let visit = |id: u32, prior: Option<(&Member, &Reuse)>, found: &mut Found| {
+                self.visit(id, prior, q, &words, &lead, gtin_hits, slack, found);
             };
             match base {
                 Base::All => {
-                    let mut batch = Vec::with_capacity(BATCH);
+                    // Parts to check, in id order, and whether one is only a
+                    // possible extension, as far as the masks tell (one word
+                    // that can neither occur nor fit): a pool member without
+                    // reading its bytes.
+                    let mut batch: Vec<(u32, bool)> = Vec::with_capacity(BATCH);
+                    let flush = |batch: &mut Vec<(u32, bool)>, found: &mut Found| {
+                        self.touch(batch.iter().filter(|b| !b.1).map(|b| b.0));
+                        for (id, loose) in batch.drain(..) {
+                            if loose {
+                                found.members.push(Member { id, done_cost: 0, done_occur: true, last: Verdict::Loose });
+                            } else {
+                                visit(id, None, found);
+                            }
+                        }
+                    };
                     for i in from..to {
                         let m = &self.masks[i];
                         if m.all & chars == chars && words.iter().all(|w| self.may_match(m, w)) {
-                            batch.push(i as u32);
+                            batch.push((i as u32, single && !self.may_match_tightly(m, &words[0])));
                             if batch.len() == BATCH {
-                                self.touch(batch.iter().copied());
-                                batch.drain(..).for_each(|id| visit(id, None));
+                                flush(&mut batch, &mut found);
                             }
                         }
                     }
-                    self.touch(batch.iter().copied());
-                    batch.drain(..).for_each(|id| visit(id, None));
+                    flush(&mut batch, &mut found);
                 }
                 Base::Pool(members, how) => {
                     for chunk in members[from..to].chunks(BATCH) {
                         self.touch(chunk.iter().map(|m| m.id));
                         for m in chunk {
-                            visit(m.id, Some((m, how)));
+                            visit(m.id, Some((m, how)), &mut found);
                         }
                     }
                 }
@@ -312,6 +325,13 @@ impl SearchIndex {
         }
         ranked.truncate(limit);
         ((ranked, total), found.members)
+    }
+
+    /// Whether the masks let word `w` occur in a part, or fit within the
+    /// gaps a match allows.
+    #[inline]
+    fn may_match_tightly(&self, m: &PartMasks, w: &Word<'_>) -> bool {
+        (!w.absent && w.tight.may_occur(m)) || w.tight.may_fit(m)
     }
 
     /// Reads a byte at each end of each part's slice and its masks: the

@@ -96,7 +96,7 @@ pub async fn body(
 
 /// Decodes a shop's JSON answer with every text cleaned (`Untrusted`).
 pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
-    serde_json::from_slice::<crate::core::sanitize::Untrusted<T>>(bytes).map(|u| u.0)
+    crate::core::sanitize::decode_clean(bytes)
 }
 
 /// Maps a transport failure to what the user needs to know.

@@ -42,6 +42,54 @@ pub fn clean(text: &str) -> String {
 /// A value decoded from a shop's JSON with every string in it cleaned.
 pub struct Untrusted<T>(pub T);
 
+/// Decodes a shop's JSON answer with every string in it cleaned. An answer
+/// in which no string can hold anything to clean (`nothing_to_clean`) is
+/// decoded straight into `T`; any other goes through [`Untrusted`].
+pub fn decode_clean<T: DeserializeOwned>(json: &[u8]) -> serde_json::Result<T> {
+    if nothing_to_clean(json) {
+        serde_json::from_slice(json)
+    } else {
+        serde_json::from_slice::<Untrusted<T>>(json).map(|u| u.0)
+    }
+}
+
+/// Whether no string of this JSON text can decode to a character
+/// [`clean`] would change: no escape other than `\"`, `\\` and `\/` (a
+/// control character inside a JSON string is always escaped), no DEL, and
+/// none of the UTF-8 forms of the C1 controls (C2 80–C2 9F) or of the
+/// bidirectional controls (U+061C, U+200E/F, U+202A–E, U+2066–9). A false
+/// "no" only costs the slower, cleaning decode.
+pub fn nothing_to_clean(json: &[u8]) -> bool {
+    if memchr::memchr(0x7F, json).is_some() {
+        return false;
+    }
+    let next = |i: usize| json.get(i + 1).copied().unwrap_or(0);
+    let mut at = 0;
+    while let Some(found) = memchr::memchr3(b'\\', 0xC2, 0xE2, &json[at..]) {
+        let i = at + found;
+        at = i + 1;
+        let ok = match json[i] {
+            b'\\' => {
+                // The escaped character is passed over: `\\u` is a
+                // backslash and a "u", not an escape.
+                at = (i + 2).min(json.len());
+                matches!(next(i), b'"' | b'\\' | b'/')
+            }
+            0xC2 => !(0x80..=0x9F).contains(&next(i)),
+            // E2 80 8E/8F/AA–AE, E2 81 A6–A9
+            _ => match (next(i), json.get(i + 2).copied().unwrap_or(0)) {
+                (0x80, b) => !matches!(b, 0x8E | 0x8F | 0xAA..=0xAE),
+                (0x81, b) => !(0xA6..=0xA9).contains(&b),
+                _ => true,
+            },
+        };
+        if !ok {
+            return false;
+        }
+    }
+    memchr::memchr_iter(0xD8, json).all(|i| next(i) != 0x9C)
+}
+
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Untrusted<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut value = serde_json::Value::deserialize(d)?;
@@ -121,6 +169,37 @@ mod tests {
         assert_eq!(d.name, "ab");
         assert_eq!(d.list, vec![None, Some("31m".to_string())]);
         assert_eq!(d.map.get("k").map(String::as_str), Some("v"));
+    }
+
+    /// Every character `clean` acts on, raw or escaped, in a string or a
+    /// key, sends the text down the cleaning decode, and comes out cleaned.
+    #[test]
+    fn fast_decode_only_when_nothing_to_clean() {
+        #[derive(serde::Deserialize)]
+        struct Item {
+            name: String,
+            map: std::collections::BTreeMap<String, String>,
+        }
+        let plain = r#"{"name":"Rillenkugellager \"6205\" Ø25 µm – 2RS \\u001b a\/b","map":{"k":"v"}}"#;
+        assert!(nothing_to_clean(plain.as_bytes()));
+        assert!(!nothing_to_clean(br#"{"name":"a\"#), "a text that ends in a backslash");
+        let d: Item = decode_clean(plain.as_bytes()).unwrap();
+        assert_eq!(d.name, "Rillenkugellager \"6205\" Ø25 µm – 2RS \\u001b a/b");
+        let unsafe_chars = (0u32..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_unsafe(c));
+        for c in unsafe_chars {
+            let raw = serde_json::to_string(&format!("a{c}b")).unwrap();
+            let escaped = format!("\"a\\u{:04x}b\"", c as u32);
+            for text in [raw, escaped] {
+                for json in
+                    [format!(r#"{{"name":{text},"map":{{}}}}"#), format!(r#"{{"name":"x","map":{{{text}:"v"}}}}"#)]
+                {
+                    assert!(!nothing_to_clean(json.as_bytes()), "{c:?} in {json}");
+                    let d: Item = decode_clean(json.as_bytes()).unwrap();
+                    assert!(!d.name.chars().any(is_unsafe), "{c:?}");
+                    assert!(d.map.keys().all(|k| !k.chars().any(is_unsafe)), "{c:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub struct Context {
     pub(crate) config: Config,
     pub(crate) profile_name: String,
     pub(crate) profile: Profile,
-    pub(crate) shop: Box<dyn Shop>,
+    pub(crate) shop: std::sync::Arc<dyn Shop>,
     pub(crate) logged_in: bool,
 }
 
@@ -36,7 +36,7 @@ impl Context {
         let has_token = token.is_some();
         let shop = backend::for_profile(&profile, &timeouts(&config), token, &paths.profile_dir(&profile_name))?;
         let logged_in = has_token || !shop.needs_login();
-        Ok(Context { paths, config, profile_name, profile, shop, logged_in })
+        Ok(Context { paths, config, profile_name, profile, shop: shop.into(), logged_in })
     }
 
     pub fn profile_name(&self) -> &str {

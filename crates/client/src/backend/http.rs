@@ -31,12 +31,17 @@ pub fn is_loopback(url: &reqwest::Url) -> bool {
 
 static PROVIDER: Once = Once::new();
 
-pub fn client(timeouts: &Timeouts) -> Result<reqwest::Client, BackendError> {
+/// The HTTP client for a shop at `base`. It asks for compressed answers
+/// (zstd, gzip) except from a shop on this machine, where compressing and
+/// unpacking a million-part catalog costs more time than moving it does.
+pub fn client(timeouts: &Timeouts, base: &reqwest::Url) -> Result<reqwest::Client, BackendError> {
     PROVIDER.call_once(|| {
         // Ignored when a provider is installed already.
         let _ = rustls::crypto::ring::default_provider().install_default();
     });
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder();
+    let builder = if is_loopback(base) { builder.no_zstd().no_gzip() } else { builder };
+    builder
         .connect_timeout(timeouts.connect)
         .timeout(timeouts.total)
         .user_agent(concat!("procure/", env!("CARGO_PKG_VERSION")))
@@ -137,5 +142,30 @@ mod tests {
         assert!(checked_base_url("http://shop.example.com", true).is_ok());
         assert!(checked_base_url("ftp://x", true).is_err());
         assert!(checked_base_url("not a url", true).is_err());
+    }
+
+    /// A shop on this machine is not asked to compress its answers.
+    #[tokio::test]
+    async fn no_compression_asked_of_a_loopback_shop() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = reqwest::Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap() == 1 {
+                head.push(byte[0]);
+            }
+            conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
+            String::from_utf8_lossy(&head).to_lowercase()
+        });
+        let timeouts =
+            Timeouts { connect: std::time::Duration::from_secs(5), total: std::time::Duration::from_secs(5) };
+        let resp = client(&timeouts, &base).unwrap().get(base.clone()).send().await.unwrap();
+        assert!(resp.status().is_success());
+        let head = server.join().unwrap();
+        assert!(head.starts_with("get / http/1.1"), "{head}");
+        assert!(!head.contains("accept-encoding"), "{head}");
     }
 }

@@ -25,7 +25,7 @@ pub struct NativeShop {
 
 impl NativeShop {
     pub fn new(base: Url, timeouts: &Timeouts) -> Result<Self> {
-        Ok(NativeShop { http: client(timeouts)?, base, timeouts: timeouts.clone(), token: None })
+        Ok(NativeShop { http: client(timeouts, &base)?, base, timeouts: timeouts.clone(), token: None })
     }
 
     fn url(&self, path: &str) -> Url {

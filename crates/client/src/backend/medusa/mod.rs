@@ -162,7 +162,7 @@ fn error_from(status: StatusCode, body: &[u8]) -> BackendError {
 impl MedusaShop {
     pub fn new(base: Url, settings: Settings, timeouts: &Timeouts, state_dir: &Path) -> Result<Self> {
         Ok(MedusaShop {
-            http: client(timeouts)?,
+            http: client(timeouts, &base)?,
             base,
             timeouts: timeouts.clone(),
             token: None,

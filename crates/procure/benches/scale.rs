@@ -9,6 +9,8 @@
 //!
 //! cargo bench -p procure --bench scale
 //! PROCURE_SCALE_PARTS=50000 cargo bench -p procure --bench scale   # smaller
+//! PROCURE_SCALE_ONLY=sync cargo bench -p procure --bench scale      # stop after the syncs
+//! PROCURE_SCALE_DIR=/tmp/scale cargo bench -p procure --bench scale # keep the files there
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
@@ -279,6 +281,14 @@ fn main() {
     let delta = b.procure(&["sync", "--json"], None);
     let delta_json = json(&delta.stdout);
     let shop_peak = peak_of(shop.id());
+    if std::env::var("PROCURE_SCALE_ONLY").is_ok_and(|v| v == "sync") {
+        let _ = shop.kill();
+        let _ = shop.wait();
+        println!("\n{:<52} measured", "what");
+        sync_rows(&import, &sync, &full, &again, &again_json, &delta, &delta_json);
+        println!("{:<52} {}", "shop peak memory (import excluded)", mib(shop_peak));
+        return;
+    }
 
     println!("\nquery                      procure   fzf --filter   ratio   found");
     let mut ratios = Vec::new();
@@ -333,6 +343,36 @@ fn main() {
 
     println!("\n{:<52} measured", "what");
     let row = |what: &str, value: String| println!("{what:<52} {value}");
+    sync_rows(&import, &sync, &full, &again, &again_json, &delta, &delta_json);
+    if ratios.is_empty() {
+        row("procure search --limit 20 vs fzf --filter", "fzf not installed".into());
+    } else {
+        row("procure search --limit 20 / fzf --filter, median", format!("{:.2}×", median(ratios)));
+    }
+    row("procure search, peak memory", mib(search_peak));
+    row(&format!("procure show {sku}"), format!("{}, peak {}", ms(show.secs), mib(show.peak_mib)));
+    row(&format!("procure basket add bench {sku} 1"), format!("{}, peak {}", ms(add.secs), mib(add.peak_mib)));
+    match tui {
+        Some((frame, results)) => row(
+            &format!("terminal app: start → first frame / → results of {:?}", QUERIES[0]),
+            format!("{} / {}", ms(frame), ms(results)),
+        ),
+        None => row("terminal app start", "tmux not installed (or no frame)".into()),
+    }
+    row("shop peak memory (import excluded)", mib(shop_peak));
+}
+
+/// The rows of the import and the three syncs.
+fn sync_rows(
+    import: &Run,
+    sync: &Run,
+    full: &serde_json::Value,
+    again: &Run,
+    again_json: &serde_json::Value,
+    delta: &Run,
+    delta_json: &serde_json::Value,
+) {
+    let row = |what: &str, value: String| println!("{what:<52} {value}");
     row("shop import of the catalog", format!("{:.1} s, peak {}", import.secs, mib(import.peak_mib)));
     row(
         "first full sync (whole process)",
@@ -355,22 +395,6 @@ fn main() {
             mib(delta.peak_mib)
         ),
     );
-    if ratios.is_empty() {
-        row("procure search --limit 20 vs fzf --filter", "fzf not installed".into());
-    } else {
-        row("procure search --limit 20 / fzf --filter, median", format!("{:.2}×", median(ratios)));
-    }
-    row("procure search, peak memory", mib(search_peak));
-    row(&format!("procure show {sku}"), format!("{}, peak {}", ms(show.secs), mib(show.peak_mib)));
-    row(&format!("procure basket add bench {sku} 1"), format!("{}, peak {}", ms(add.secs), mib(add.peak_mib)));
-    match tui {
-        Some((frame, results)) => row(
-            &format!("terminal app: start → first frame / → results of {:?}", QUERIES[0]),
-            format!("{} / {}", ms(frame), ms(results)),
-        ),
-        None => row("terminal app start", "tmux not installed (or no frame)".into()),
-    }
-    row("shop peak memory (import excluded)", mib(shop_peak));
 }
 
 fn cores() -> usize {

@@ -356,3 +356,24 @@ fn demo_sets_up_buyer_and_approver_a_synced_catalog_and_the_sample_basket() {
         assert_eq!(log.permissions().mode() & 0o777, 0o600);
     }
 }
+
+/// A catalog of several pages, each fetched while the one before is
+/// stored: every part and every price arrives once, and a re-sync with
+/// nothing changed is one request.
+#[test]
+fn a_catalog_of_several_pages_arrives_whole_and_once() {
+    let shop = Shop::start(12_000);
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    let sync = home.run(&["--json", "sync"]).ok().json();
+    let parts = sync["products_total"].as_u64().unwrap();
+    assert!(parts > 10_000, "{sync}");
+    assert_eq!(sync["products_changed"], parts, "no part twice: {sync}");
+    assert_eq!(sync["prices_changed"], parts, "a price for every part: {sync}");
+    // Pages of 5,000 for the catalog and the price list, /me and /ordered-skus.
+    assert_eq!(sync["requests"], 2 * parts.div_ceil(5_000) + 2, "{sync}");
+    let again = home.run(&["--json", "sync"]).ok().json();
+    assert_eq!(again["not_modified"], true, "{again}");
+    assert_eq!(again["requests"], 1, "{again}");
+    assert_eq!(again["products_total"], parts, "{again}");
+}

@@ -8,7 +8,7 @@ use super::search::{self, IndexSource, OpenedIndex, PartDetail, SearchRow};
 use super::{Context, Result};
 use crate::api::Product;
 use crate::core::basket::BasketError;
-use crate::search::{Highlights, SearchIndex};
+use crate::search::{Highlights, Hit, SearchIndex, SearchResult};
 use crate::store::cache::CatalogCache;
 
 pub struct Catalog {
@@ -69,6 +69,18 @@ impl Catalog {
     /// Searches and prices the hits for `qty` (default: each part's smallest valid quantity).
     pub fn search(&self, query: &str, limit: usize, qty: Option<u32>) -> Result<(Vec<SearchRow>, usize)> {
         search::search(&self.cache, self.opened()?, query, limit, qty)
+    }
+
+    /// The best `limit` hits for `query`, unpriced: with [`Catalog::rows`], a
+    /// face can show the first screenful before the rest is read.
+    pub fn search_hits(&self, query: &str, limit: usize) -> Result<SearchResult> {
+        Ok(self.opened()?.search(query, limit))
+    }
+
+    /// The rows of hits from [`Catalog::search_hits`], priced for `qty`
+    /// (default: each part's smallest valid quantity).
+    pub fn rows(&self, hits: &[Hit], qty: Option<u32>) -> Result<Vec<SearchRow>> {
+        search::rows_of(&self.cache, self.opened()?, hits, qty)
     }
 
     /// The matched characters of each row, for the first `n` rows.

@@ -5,7 +5,7 @@ use crate::api::{PriceEntry, Product};
 use crate::core::basket::BasketError;
 use crate::core::money;
 use crate::core::quantity::QuantityRules;
-use crate::search::{IndexFileError, MatchKind, SearchIndex, normalize};
+use crate::search::{Hit, IndexFileError, MatchKind, SearchIndex, normalize};
 use crate::store::cache::CatalogCache;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -142,9 +142,15 @@ pub fn search(
     qty: Option<u32>,
 ) -> Result<(Vec<SearchRow>, usize)> {
     let result = index.search(query, limit);
+    Ok((rows_of(cache, index, &result.hits, qty)?, result.total))
+}
+
+/// The rows of `hits`, priced for `qty` (default: each part's smallest
+/// valid quantity); a hit whose part left the cache is left out.
+pub fn rows_of(cache: &CatalogCache, index: &SearchIndex, hits: &[Hit], qty: Option<u32>) -> Result<Vec<SearchRow>> {
     let ordered: std::collections::HashSet<String> = cache.ordered()?.into_iter().map(|(s, _)| s).collect();
-    let mut rows = Vec::with_capacity(result.hits.len());
-    for hit in result.hits {
+    let mut rows = Vec::with_capacity(hits.len());
+    for hit in hits {
         let sku = index.sku(hit.id);
         let Some(p) = cache.get_product(sku)? else {
             continue;
@@ -167,7 +173,7 @@ pub fn search(
             replaced_by: p.replaced_by,
         });
     }
-    Ok((rows, result.total))
+    Ok(rows)
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -511,6 +511,10 @@ impl Drop for Engine {
     }
 }
 
+/// Rows a search asks for, and how many of them come first.
+const SEARCH_ROWS: usize = 200;
+const FIRST_ROWS: usize = 60;
+
 fn local_worker(queue: Arc<(Mutex<Queue>, Condvar)>, tx: UnboundedSender<Msg>, slot: Arc<RwLock<Arc<Context>>>) {
     let mut catalog: Option<Catalog> = None;
     let reindex = |catalog: &mut Option<Catalog>| match Catalog::open(&current(&slot)) {
@@ -552,13 +556,47 @@ fn local_worker(queue: Arc<(Mutex<Queue>, Condvar)>, tx: UnboundedSender<Msg>, s
             Job::Search { seq, query, qty } => {
                 let Some(cat) = &catalog else { continue };
                 let started = Instant::now();
-                match cat.search(&query, 200, qty) {
-                    Ok((rows, total)) => {
-                        // Highlights only for the rows a screen can show.
-                        let highlights = cat.highlights(&rows, &query, 60);
-                        let suggestions = if rows.is_empty() { cat.suggest(&query, 3) } else { vec![] };
-                        Msg::Searched { seq, rows, highlights, total, took: started.elapsed(), suggestions }
+                let result = match cat.search_hits(&query, SEARCH_ROWS) {
+                    Ok(result) => result,
+                    Err(e) => {
+                        let _ = tx.send(fail(Failure::Search, &e));
+                        continue;
                     }
+                };
+                // A screenful first: reading and pricing the rest of the
+                // rows takes longer than the search itself.
+                let first = result.hits.len().min(FIRST_ROWS);
+                let rows = match cat.rows(&result.hits[..first], qty) {
+                    Ok(rows) => rows,
+                    Err(e) => {
+                        let _ = tx.send(fail(Failure::Search, &e));
+                        continue;
+                    }
+                };
+                // Highlights only for the rows a screen can show.
+                let highlights = cat.highlights(&rows, &query, FIRST_ROWS);
+                let suggestions = if result.hits.is_empty() { cat.suggest(&query, 3) } else { vec![] };
+                let more = first < result.hits.len();
+                let searched = |rows| Msg::Searched {
+                    seq,
+                    rows,
+                    highlights: highlights.clone(),
+                    total: result.total,
+                    took: started.elapsed(),
+                    suggestions: suggestions.clone(),
+                };
+                if !more {
+                    let _ = tx.send(searched(rows));
+                    continue;
+                }
+                let _ = tx.send(searched(rows.clone()));
+                // The rest, unless a newer search already waits.
+                let superseded = queue.0.lock().map_or(true, |q| q.search.is_some() || q.stop);
+                if superseded {
+                    continue;
+                }
+                match cat.rows(&result.hits[first..], qty) {
+                    Ok(rest) => searched(rows.into_iter().chain(rest).collect()),
                     Err(e) => fail(Failure::Search, &e),
                 }
             }

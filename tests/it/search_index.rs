@@ -112,3 +112,73 @@ fn an_incremental_sync_gives_the_index_a_full_rebuild_gives() {
     let after: Vec<Vec<String>> = queries.iter().map(|q| skus(&home.run(&["--json", "search", q]).ok())).collect();
     assert_eq!(after, before);
 }
+
+fn delta_file(home: &Home) -> PathBuf {
+    home.path().join("cache/default/catalog.idx-delta")
+}
+
+/// Renames the contactor only: no part comes or goes.
+fn rename_only(shop: &Shop, name: &str) {
+    let changed = CATALOG.replace("Contactor 3RT2015-1BB41 24V DC", name);
+    assert!(shop.import(&changed, None).status.success());
+}
+
+#[test]
+fn a_resync_that_renames_parts_writes_a_delta_beside_the_index() {
+    let shop = shop_with_catalog();
+    let home = synced(&shop);
+    let file = index_file(&home);
+    let written = std::fs::read(&file).unwrap();
+    let queries = ["3 kw", "62052rs", "contactor", "m8x25", "safety relay 5kw"];
+
+    rename_only(&shop, "\"Contactor 3RT2015-1BB41 24 V DC, 3 kW\"");
+    let r = home.run(&["--json", "sync"]).ok().json();
+    assert_eq!(r["full"], false, "{r}");
+    assert_eq!(std::fs::read(&file).unwrap(), written, "the index file stays as it was");
+    assert!(delta_file(&home).exists(), "the changes are in the delta file");
+    let found = skus(&home.run(&["--json", "search", "3 kw"]).ok());
+    assert!(found.contains(&"T-CON-1".to_string()), "{found:?}");
+
+    // A second re-sync adds to the delta.
+    rename_only(&shop, "\"Safety relay 3RT2015-1BB41 24 V DC, 5 kW\"");
+    home.run(&["--json", "sync"]).ok();
+    assert_eq!(std::fs::read(&file).unwrap(), written);
+    let with_delta: Vec<Vec<String>> = queries
+        .iter()
+        .map(|q| {
+            // No match is a result too (with its own exit code).
+            let r = home.run(&["--json", "search", q]);
+            assert!(!r.stderr().contains("Note:"), "{}", r.stderr());
+            skus(&r)
+        })
+        .collect();
+    assert!(with_delta[4].contains(&"T-CON-1".to_string()), "{with_delta:?}");
+    assert!(!with_delta[0].contains(&"T-CON-1".to_string()), "the last name counts: {with_delta:?}");
+
+    // The same results as an index built from the cache.
+    std::fs::remove_file(&file).unwrap();
+    let r = home.run(&["--json", "search", "62052rs"]).ok();
+    assert!(r.stderr().contains("missing; built it"), "{}", r.stderr());
+    assert!(!delta_file(&home).exists(), "a rebuilt index has no delta");
+    let rebuilt: Vec<Vec<String>> = queries.iter().map(|q| skus(&home.run(&["--json", "search", q]))).collect();
+    assert_eq!(rebuilt, with_delta);
+}
+
+#[test]
+fn a_damaged_delta_is_rebuilt_with_a_note() {
+    let shop = shop_with_catalog();
+    let home = synced(&shop);
+    rename_only(&shop, "\"Contactor 3RT2015-1BB41 24 V DC, 3 kW\"");
+    home.run(&["--json", "sync"]).ok();
+    let delta = delta_file(&home);
+    let mut bad = std::fs::read(&delta).unwrap();
+    let at = bad.len() / 2;
+    bad[at] ^= 0x55;
+    std::fs::write(&delta, &bad).unwrap();
+    let r = home.run(&["--json", "search", "3 kw"]).ok();
+    assert!(r.stderr().contains("could not be used (damaged"), "{}", r.stderr());
+    assert!(skus(&r).contains(&"T-CON-1".to_string()), "{:?}", skus(&r));
+    assert!(!delta.exists(), "the rebuilt index replaced the delta");
+    let again = home.run(&["--json", "search", "3 kw"]).ok();
+    assert!(!again.stderr().contains("Note:"), "{}", again.stderr());
+}

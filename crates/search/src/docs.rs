@@ -111,6 +111,21 @@ impl DocList {
         self.text.get(s..s + usize::from(self.lens[i][0])).unwrap_or("")
     }
 
+    /// Where the part with exactly this sku is, in a list in sku order
+    /// (as the catalog lists its parts).
+    pub fn position(&self, sku: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.sku(mid).cmp(sku) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
     /// The skus alone, in the same order: what an index file keeps (the
     /// other texts live in the catalog).
     pub(crate) fn skus_only(&self) -> DocList {

@@ -2,23 +2,64 @@
 //! memory, so opening it is a few large reads, no parsing and no
 //! normalising. Of the parts' own texts only the skus are kept: an index
 //! read back answers searches and names its hits by sku; the rest of a part
-//! (its mpn, name, …) is the catalog's to tell. A header names the format, the machine's word size and
-//! byte order, the part count and a tag the caller chooses (the catalog
-//! cache's sync token); a CRC-32 of everything ends the file. A file that
-//! is cut short, altered or written by another kind of machine is refused
-//! as damaged, never half trusted.
+//! (its mpn, name, …) is the catalog's to tell.
+//!
+//! A header names the format, the machine's word size and byte order, the
+//! part count, a tag the caller chooses (the catalog cache's sync token)
+//! and a table of the sections (the arrays) with where each lies, its size
+//! and its CRC-32; a CRC-32 of the header ends it. Each section is checked
+//! when it is read. Opening reads the sections every search needs; the
+//! fuzzy masks (a quarter of the file, for fuzzy matching only) are read
+//! the first time a search needs them. A file that is cut short, altered or
+//! written by another kind of machine is refused as damaged, never half
+//! trusted; a mask section found altered only when it is read is rebuilt
+//! in memory from the parts' texts.
+//!
+//! A delta file ([`IndexDelta`]) beside it holds the parts a re-sync
+//! changed, for the index file it names: a re-sync of a few parts writes
+//! that instead of the whole index.
 
+use super::SearchDoc;
 use super::docs::DocList;
 use super::index::SearchIndex;
+use super::lazy::Lazy;
+use super::masks::PartMasks;
 use bytemuck::Pod;
 use fuzzy_matcher::skim::SkimMatcherV2;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
+use std::sync::{Arc, Mutex};
 
-const MAGIC: &[u8; 8] = b"PROCIDX\x01";
-const VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"PROCIDX\x02";
+const VERSION: u32 = 2;
 /// Written in native byte order: reads back differently on a machine of
 /// the other order.
 const BYTE_ORDER: u32 = 0x0102_0304;
+/// Longest tag read back.
+const TAG_MAX: u64 = 4096;
+
+/// The sections, in file order.
+#[derive(Debug, Clone, Copy)]
+enum Sec {
+    SkuText,
+    SkuStarts,
+    Hay,
+    Starts,
+    Lens,
+    Masks,
+    Gtins,
+    GtinStarts,
+    GtinOrder,
+    SkuOrder,
+    SkuRank,
+}
+const SECTIONS: usize = 11;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Section {
+    offset: u64,
+    bytes: u64,
+    crc: u32,
+}
 
 /// Why an index file cannot be used.
 #[derive(Debug)]
@@ -53,73 +94,34 @@ fn damaged(why: &str) -> IndexFileError {
     IndexFileError::Damaged(why.to_string())
 }
 
-struct Writer<'a, W: Write + ?Sized> {
-    w: &'a mut W,
-    crc: crc32fast::Hasher,
+/// Where an index file's bytes are read from, at any offset: the open file
+/// (kept open, so a file replaced meanwhile is still the one read), or
+/// bytes in memory.
+trait Source: Send + Sync {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()>;
 }
 
-impl<W: Write + ?Sized> Writer<'_, W> {
-    fn bytes(&mut self, b: &[u8]) -> io::Result<()> {
-        self.crc.update(b);
-        self.w.write_all(b)
-    }
-
-    fn u64(&mut self, v: u64) -> io::Result<()> {
-        self.bytes(&v.to_le_bytes())
-    }
-
-    /// An array: its length, then its elements as they lie in memory.
-    fn array<T: Pod>(&mut self, v: &[T]) -> io::Result<()> {
-        self.u64(v.len() as u64)?;
-        self.bytes(bytemuck::cast_slice(v))
+impl Source for Mutex<std::fs::File> {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+        let mut file = self.lock().map_err(|_| io::Error::other("index file lock poisoned"))?;
+        file.seek(io::SeekFrom::Start(offset))?;
+        file.read_exact(buf)
     }
 }
 
-struct Reader<'a, R: Read + ?Sized> {
-    r: &'a mut R,
-    crc: crc32fast::Hasher,
-    /// Bytes the file still has: no length read from it may ask for more.
-    left: u64,
-}
-
-impl<R: Read + ?Sized> Reader<'_, R> {
-    fn fill(&mut self, buf: &mut [u8]) -> Result<(), IndexFileError> {
-        if buf.len() as u64 > self.left {
-            return Err(damaged("the file ends early"));
-        }
-        self.r.read_exact(buf)?;
-        self.left -= buf.len() as u64;
-        self.crc.update(buf);
+impl Source for Vec<u8> {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+        let from = usize::try_from(offset).unwrap_or(usize::MAX);
+        let bytes = from.checked_add(buf.len()).and_then(|to| self.get(from..to));
+        buf.copy_from_slice(bytes.ok_or(io::ErrorKind::UnexpectedEof)?);
         Ok(())
     }
-
-    fn u64(&mut self) -> Result<u64, IndexFileError> {
-        let mut b = [0u8; 8];
-        self.fill(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn u32(&mut self) -> Result<u32, IndexFileError> {
-        let mut b = [0u8; 4];
-        self.fill(&mut b)?;
-        Ok(u32::from_ne_bytes(b))
-    }
-
-    fn array<T: Pod>(&mut self) -> Result<Vec<T>, IndexFileError> {
-        let len = self.u64()?;
-        let size = std::mem::size_of::<T>() as u64;
-        if len.saturating_mul(size) > self.left {
-            return Err(damaged("an array is longer than the file"));
-        }
-        let mut v = vec![T::zeroed(); len as usize];
-        self.fill(bytemuck::cast_slice_mut(&mut v))?;
-        Ok(v)
-    }
-
-    fn string(&mut self) -> Result<String, IndexFileError> {
-        String::from_utf8(self.array::<u8>()?).map_err(|_| damaged("text that is not UTF-8"))
-    }
 }
+
+/// The bytes of the header up to its table: magic, version, word size,
+/// byte order, part count, tag length.
+const FIXED: usize = 8 + 4 + 4 + 4 + 8 + 8;
+const ENTRY: usize = 8 + 8 + 4;
 
 /// Offsets that start at 0, never go back and end at `end`.
 fn offsets_fit(starts: &[usize], parts: usize, end: usize) -> bool {
@@ -129,85 +131,217 @@ fn offsets_fit(starts: &[usize], parts: usize, end: usize) -> bool {
         && starts.windows(2).all(|w| w[0] <= w[1])
 }
 
+fn text(bytes: Vec<u8>) -> Result<String, IndexFileError> {
+    String::from_utf8(bytes).map_err(|_| damaged("text that is not UTF-8"))
+}
+
 impl SearchIndex {
-    /// Writes the index with `tag` (read back by [`SearchIndex::read_from`]).
-    /// Boosts are not part of it: they change with every order.
+    /// Writes the index with `tag` (read back by [`IndexFile`]). Boosts are
+    /// not part of it: they change with every order.
     pub fn write_to<W: Write + ?Sized>(&self, w: &mut W, tag: &str) -> io::Result<()> {
-        let mut out = Writer { w, crc: crc32fast::Hasher::new() };
-        out.bytes(MAGIC)?;
-        out.bytes(&VERSION.to_ne_bytes())?;
-        out.bytes(&(std::mem::size_of::<usize>() as u32).to_ne_bytes())?;
-        out.bytes(&BYTE_ORDER.to_ne_bytes())?;
-        out.u64(self.len() as u64)?;
-        out.array(tag.as_bytes())?;
         let skus = self.docs.skus_only();
-        out.array(skus.text.as_bytes())?;
-        out.array(&skus.starts)?;
-        drop(skus);
-        out.array(self.hay.as_bytes())?;
-        out.array(&self.starts)?;
-        out.array(&self.lens)?;
-        out.array(&self.masks)?;
-        out.array(self.gtins.as_bytes())?;
-        out.array(&self.gtin_starts)?;
-        out.array(&self.gtin_order)?;
-        out.array(&self.sku_order)?;
-        out.array(&self.sku_rank)?;
-        let crc = out.crc.finalize();
-        out.w.write_all(&crc.to_le_bytes())
+        let sections: [&[u8]; SECTIONS] = [
+            skus.text.as_bytes(),
+            bytemuck::cast_slice(&skus.starts),
+            self.hay.as_bytes(),
+            bytemuck::cast_slice(&self.starts),
+            bytemuck::cast_slice(&self.lens),
+            bytemuck::cast_slice(&self.masks),
+            self.gtins.as_bytes(),
+            bytemuck::cast_slice(&self.gtin_starts),
+            bytemuck::cast_slice(&self.gtin_order),
+            bytemuck::cast_slice(&self.sku_order),
+            bytemuck::cast_slice(&self.sku_rank),
+        ];
+        let mut head = Vec::with_capacity(FIXED + tag.len() + SECTIONS * ENTRY + 4);
+        head.extend_from_slice(MAGIC);
+        head.extend_from_slice(&VERSION.to_ne_bytes());
+        head.extend_from_slice(&(std::mem::size_of::<usize>() as u32).to_ne_bytes());
+        head.extend_from_slice(&BYTE_ORDER.to_ne_bytes());
+        head.extend_from_slice(&(self.len() as u64).to_le_bytes());
+        head.extend_from_slice(&(tag.len() as u64).to_le_bytes());
+        head.extend_from_slice(tag.as_bytes());
+        let mut offset = (head.len() + SECTIONS * ENTRY + 4) as u64;
+        for bytes in sections {
+            head.extend_from_slice(&offset.to_le_bytes());
+            head.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            head.extend_from_slice(&crc32fast::hash(bytes).to_le_bytes());
+            offset += bytes.len() as u64;
+        }
+        let crc = crc32fast::hash(&head);
+        head.extend_from_slice(&crc.to_le_bytes());
+        w.write_all(&head)?;
+        for bytes in sections {
+            w.write_all(bytes)?;
+        }
+        Ok(())
+    }
+}
+
+/// An index file, opened: its header read and checked, its sections read
+/// when asked for.
+pub struct IndexFile {
+    source: Arc<dyn Source>,
+    parts: usize,
+    tag: String,
+    /// The header's CRC: names this file's contents (a delta is for it only).
+    id: u32,
+    table: [Section; SECTIONS],
+}
+
+impl IndexFile {
+    /// Opens an index file and reads its header.
+    pub fn open(path: &std::path::Path) -> Result<IndexFile, IndexFileError> {
+        let file = std::fs::File::open(path).map_err(IndexFileError::Io)?;
+        let len = file.metadata().map_err(IndexFileError::Io)?.len();
+        Self::from_source(Arc::new(Mutex::new(file)), len)
     }
 
-    /// Reads an index written by [`SearchIndex::write_to`] from `r`, which
-    /// holds `len` bytes; returns it with its tag.
-    pub fn read_from<R: Read + ?Sized>(r: &mut R, len: u64) -> Result<(SearchIndex, String), IndexFileError> {
-        let mut input = Reader { r, crc: crc32fast::Hasher::new(), left: len.saturating_sub(4) };
-        let mut magic = [0u8; 8];
-        input.fill(&mut magic)?;
-        if &magic != MAGIC {
-            return Err(damaged("not a procure search index"));
+    /// An index file held in memory.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<IndexFile, IndexFileError> {
+        let len = bytes.len() as u64;
+        Self::from_source(Arc::new(bytes), len)
+    }
+
+    fn from_source(source: Arc<dyn Source>, len: u64) -> Result<IndexFile, IndexFileError> {
+        let mut fixed = [0u8; FIXED];
+        if len < FIXED as u64 {
+            return Err(damaged("the file ends early"));
         }
-        if input.u32()? != VERSION {
+        source.read_at(&mut fixed, 0)?;
+        if &fixed[..8] != MAGIC {
+            return Err(damaged("not a procure search index of this version"));
+        }
+        let u32_at = |at: usize| u32::from_ne_bytes([fixed[at], fixed[at + 1], fixed[at + 2], fixed[at + 3]]);
+        let u64_at = |b: &[u8], at: usize| {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(&b[at..at + 8]);
+            u64::from_le_bytes(x)
+        };
+        if u32_at(8) != VERSION {
             return Err(damaged("another version of the index format"));
         }
-        if input.u32()? != std::mem::size_of::<usize>() as u32 || input.u32()? != BYTE_ORDER {
+        if u32_at(12) != std::mem::size_of::<usize>() as u32 || u32_at(16) != BYTE_ORDER {
             return Err(damaged("written on another kind of machine"));
         }
-        let n = usize::try_from(input.u64()?).map_err(|_| damaged("part count out of range"))?;
-        let tag = input.string()?;
-        let text = input.string()?;
-        let starts_of_skus: Vec<usize> = input.array()?;
-        let lens =
-            starts_of_skus.windows(2).map(|w| [w[1].saturating_sub(w[0]).min(usize::from(u16::MAX)) as u16, 0, 0, 0]);
-        let docs = DocList { lens: lens.collect(), text, starts: starts_of_skus };
-        let hay = input.string()?;
-        let starts: Vec<usize> = input.array()?;
-        let lens: Vec<[u16; 3]> = input.array()?;
-        let masks = input.array()?;
-        let gtins = input.string()?;
-        let gtin_starts: Vec<usize> = input.array()?;
-        let gtin_order: Vec<u32> = input.array()?;
-        let sku_order: Vec<u32> = input.array()?;
-        let sku_rank: Vec<u32> = input.array()?;
-        let computed = input.crc.clone().finalize();
-        let mut stored = [0u8; 4];
-        input.r.read_exact(&mut stored)?;
-        if u32::from_le_bytes(stored) != computed {
+        let parts = usize::try_from(u64_at(&fixed, 20)).map_err(|_| damaged("part count out of range"))?;
+        let tag_len = u64_at(&fixed, 28);
+        if tag_len > TAG_MAX {
+            return Err(damaged("a tag longer than any written"));
+        }
+        let head_len = FIXED + tag_len as usize + SECTIONS * ENTRY + 4;
+        if len < head_len as u64 {
+            return Err(damaged("the file ends early"));
+        }
+        let mut head = vec![0u8; head_len];
+        source.read_at(&mut head, 0)?;
+        let (body, stored) = head.split_at(head_len - 4);
+        let id = crc32fast::hash(body);
+        if stored != id.to_le_bytes() {
             return Err(damaged("checksum mismatch"));
         }
+        let tag = text(body[FIXED..FIXED + tag_len as usize].to_vec())?;
+        let mut table = [Section::default(); SECTIONS];
+        let mut end = head_len as u64;
+        for (k, slot) in table.iter_mut().enumerate() {
+            let at = FIXED + tag_len as usize + k * ENTRY;
+            let crc = u32::from_le_bytes([body[at + 16], body[at + 17], body[at + 18], body[at + 19]]);
+            *slot = Section { offset: u64_at(body, at), bytes: u64_at(body, at + 8), crc };
+            // Back to back, all within the file.
+            if slot.offset != end || slot.offset.checked_add(slot.bytes).is_none_or(|e| e > len) {
+                return Err(damaged("the file ends early"));
+            }
+            end = slot.offset + slot.bytes;
+        }
+        if end != len {
+            return Err(damaged("the file is longer than its sections"));
+        }
+        Ok(IndexFile { source, parts, tag, id, table })
+    }
 
-        // With a good checksum these hold unless the writer was wrong; they
+    /// The tag it was written with.
+    pub fn tag(&self) -> &str {
+        &self.tag
+    }
+
+    /// What names this file's contents: a delta written for it carries it.
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// Parts in it.
+    pub fn len(&self) -> usize {
+        self.parts
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts == 0
+    }
+
+    fn section<T: Pod>(&self, which: Sec) -> Result<Vec<T>, IndexFileError> {
+        read_section(&*self.source, self.table[which as usize])
+    }
+
+    /// The parts' skus, in id order (the catalog's sku order).
+    pub fn skus(&self) -> Result<DocList, IndexFileError> {
+        let text = text(self.section(Sec::SkuText)?)?;
+        let starts: Vec<usize> = self.section(Sec::SkuStarts)?;
+        let lens = starts.windows(2).map(|w| [w[1].saturating_sub(w[0]).min(usize::from(u16::MAX)) as u16, 0, 0, 0]);
+        let docs = DocList { lens: lens.collect(), text, starts };
+        if docs.len() != self.parts || !docs.is_consistent() {
+            return Err(damaged("offsets that do not fit"));
+        }
+        Ok(docs)
+    }
+
+    /// The index, with the fuzzy masks read when first needed.
+    pub fn index(&self) -> Result<SearchIndex, IndexFileError> {
+        let (source, section, n) = (self.source.clone(), self.table[Sec::Masks as usize], self.parts);
+        if section.bytes != (n * std::mem::size_of::<PartMasks>()) as u64 {
+            return Err(damaged("offsets that do not fit"));
+        }
+        self.assemble(Lazy::later(move || {
+            // Masks only rule parts out before they are compared: masks that
+            // rule nothing out give the same results, more slowly.
+            read_section(&*source, section).ok().filter(|m: &Vec<PartMasks>| m.len() == n).unwrap_or_else(|| {
+                let mut all = vec![PartMasks::default(); n];
+                bytemuck::cast_slice_mut::<PartMasks, u8>(&mut all).fill(0xFF);
+                all
+            })
+        }))
+    }
+
+    /// The index, every section read and checked now.
+    pub fn index_checked(&self) -> Result<SearchIndex, IndexFileError> {
+        let masks: Vec<PartMasks> = self.section(Sec::Masks)?;
+        if masks.len() != self.parts {
+            return Err(damaged("offsets that do not fit"));
+        }
+        self.assemble(masks.into())
+    }
+
+    fn assemble(&self, masks: Lazy<PartMasks>) -> Result<SearchIndex, IndexFileError> {
+        let n = self.parts;
+        let docs = self.skus()?;
+        let hay = text(self.section(Sec::Hay)?)?;
+        let starts: Vec<usize> = self.section(Sec::Starts)?;
+        let lens: Vec<[u16; 3]> = self.section(Sec::Lens)?;
+        let gtins = text(self.section(Sec::Gtins)?)?;
+        let gtin_starts: Vec<usize> = self.section(Sec::GtinStarts)?;
+        let gtin_order: Vec<u32> = self.section(Sec::GtinOrder)?;
+        let sku_order: Vec<u32> = self.section(Sec::SkuOrder)?;
+        let sku_rank: Vec<u32> = self.section(Sec::SkuRank)?;
+
+        // With good checksums these hold unless the writer was wrong; they
         // are checked anyway, as every lookup relies on them.
         let in_range = |ids: &[u32]| ids.iter().all(|&id| (id as usize) < n);
         let parts_fit = starts.windows(2).zip(&lens).all(|(w, l)| {
             let fields: usize = l.iter().map(|&x| usize::from(x)).sum();
             fields + 4 <= w[1] - w[0]
         });
-        let consistent = docs.len() == n
-            && docs.is_consistent()
-            && offsets_fit(&starts, n, hay.len())
+        let consistent = offsets_fit(&starts, n, hay.len())
             && parts_fit
             && lens.len() == n
-            && masks.len() == n
             && offsets_fit(&gtin_starts, n, gtins.len())
             && gtin_order.len() <= n
             && in_range(&gtin_order)
@@ -218,7 +352,7 @@ impl SearchIndex {
         if !consistent {
             return Err(damaged("offsets that do not fit"));
         }
-        let index = SearchIndex {
+        Ok(SearchIndex {
             docs,
             hay,
             starts,
@@ -232,8 +366,126 @@ impl SearchIndex {
             boosts: vec![0; n],
             matcher: SkimMatcherV2::default().ignore_case(),
             pool: Default::default(),
+        })
+    }
+}
+
+/// A section's elements, checked against its CRC.
+fn read_section<T: Pod>(source: &dyn Source, s: Section) -> Result<Vec<T>, IndexFileError> {
+    let size = std::mem::size_of::<T>() as u64;
+    if !s.bytes.is_multiple_of(size) {
+        return Err(damaged("offsets that do not fit"));
+    }
+    let len = usize::try_from(s.bytes / size).map_err(|_| damaged("an array is longer than the file"))?;
+    let mut v = vec![T::zeroed(); len];
+    let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut v);
+    source.read_at(bytes, s.offset)?;
+    if crc32fast::hash(bytes) != s.crc {
+        return Err(damaged("checksum mismatch"));
+    }
+    Ok(v)
+}
+
+/// Reads a delta's fields in turn.
+struct Cursor<'a> {
+    body: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: u64) -> Result<&'a [u8], IndexFileError> {
+        let n = usize::try_from(n).map_err(|_| damaged("the file ends early"))?;
+        let end =
+            self.at.checked_add(n).filter(|&e| e <= self.body.len()).ok_or_else(|| damaged("the file ends early"))?;
+        let piece = &self.body[self.at..end];
+        self.at = end;
+        Ok(piece)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], IndexFileError> {
+        self.take(N as u64)?.try_into().map_err(|_| damaged("the file ends early"))
+    }
+
+    fn u64(&mut self) -> Result<u64, IndexFileError> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+
+    fn string(&mut self) -> Result<String, IndexFileError> {
+        let n = self.u64()?;
+        text(self.take(n)?.to_vec())
+    }
+}
+
+const DELTA_MAGIC: &[u8; 8] = b"PROCIDD\x01";
+
+/// The parts a re-sync changed, for one index file: applied to it
+/// ([`SearchIndex::apply_changes`]) they give the index of the catalog as
+/// `tag` describes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexDelta {
+    /// The [`IndexFile::id`] of the index file it is for.
+    pub base: u32,
+    pub tag: String,
+    pub upserts: Vec<SearchDoc>,
+    pub removed: Vec<String>,
+}
+
+impl IndexDelta {
+    pub fn write_to<W: Write + ?Sized>(&self, w: &mut W) -> io::Result<()> {
+        let mut out = Vec::with_capacity(64 + self.upserts.len() * 128);
+        let string = |out: &mut Vec<u8>, s: &str| {
+            out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
         };
-        Ok((index, tag))
+        out.extend_from_slice(DELTA_MAGIC);
+        out.extend_from_slice(&self.base.to_le_bytes());
+        string(&mut out, &self.tag);
+        out.extend_from_slice(&(self.upserts.len() as u64).to_le_bytes());
+        for d in &self.upserts {
+            for f in [&d.sku, &d.mpn, &d.gtin, &d.manufacturer, &d.name] {
+                string(&mut out, f);
+            }
+        }
+        out.extend_from_slice(&(self.removed.len() as u64).to_le_bytes());
+        for s in &self.removed {
+            string(&mut out, s);
+        }
+        let crc = crc32fast::hash(&out);
+        out.extend_from_slice(&crc.to_le_bytes());
+        w.write_all(&out)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<IndexDelta, IndexFileError> {
+        let Some((body, stored)) = bytes.split_last_chunk::<4>() else {
+            return Err(damaged("the file ends early"));
+        };
+        if !body.starts_with(DELTA_MAGIC) {
+            return Err(damaged("not a procure search index delta"));
+        }
+        if crc32fast::hash(body) != u32::from_le_bytes(*stored) {
+            return Err(damaged("checksum mismatch"));
+        }
+        let mut c = Cursor { body, at: DELTA_MAGIC.len() };
+        let base = u32::from_le_bytes(c.array()?);
+        let tag = c.string()?;
+        let mut upserts = Vec::new();
+        for _ in 0..c.u64()? {
+            upserts.push(SearchDoc {
+                sku: c.string()?,
+                mpn: c.string()?,
+                gtin: c.string()?,
+                manufacturer: c.string()?,
+                name: c.string()?,
+            });
+        }
+        let mut removed = Vec::new();
+        for _ in 0..c.u64()? {
+            removed.push(c.string()?);
+        }
+        if c.at != body.len() {
+            return Err(damaged("the file is longer than its parts"));
+        }
+        Ok(IndexDelta { base, tag, upserts, removed })
     }
 }
 
@@ -263,7 +515,8 @@ mod tests {
     }
 
     fn read(bytes: &[u8]) -> Result<(SearchIndex, String), IndexFileError> {
-        SearchIndex::read_from(&mut &bytes[..], bytes.len() as u64)
+        let file = IndexFile::from_bytes(bytes.to_vec())?;
+        Ok((file.index_checked()?, file.tag().to_string()))
     }
 
     #[test]
@@ -316,5 +569,66 @@ mod tests {
             assert!(matches!(r, Err(IndexFileError::Damaged(_))), "byte {at}: {:?}", r.err());
         }
         assert!(read(&bytes).is_ok());
+    }
+
+    #[test]
+    fn the_masks_are_read_when_a_search_first_needs_them() {
+        let index = catalog(2_000);
+        let bytes = written(&index, "t");
+        let file = IndexFile::from_bytes(bytes.clone()).unwrap();
+        let lazy = file.index().unwrap();
+        assert!(!lazy.is_loaded());
+        // A search with enough exact hits needs no fuzzy matching.
+        assert_eq!(lazy.search("skf", 5), index.search("skf", 5));
+        assert!(!lazy.is_loaded());
+        for q in ["deep grove bearing", "contctor 24v", "62052rs", "m8x25"] {
+            assert_eq!(lazy.search(q, 50), index.search(q, 50), "{q}");
+        }
+        assert!(lazy.is_loaded());
+        assert_eq!(lazy.masks, index.masks);
+    }
+
+    #[test]
+    fn altered_masks_found_late_cost_speed_never_results() {
+        let index = catalog(2_000);
+        let mut bytes = written(&index, "t");
+        let file = IndexFile::from_bytes(bytes.clone()).unwrap();
+        let masks = file.table[Sec::Masks as usize];
+        bytes[masks.offset as usize + 17] ^= 0x40;
+        // The header and the other sections are whole: it opens, and only
+        // the checked read refuses it.
+        let file = IndexFile::from_bytes(bytes).unwrap();
+        assert!(matches!(file.index_checked(), Err(IndexFileError::Damaged(_))));
+        let lazy = file.index().unwrap();
+        for q in ["deep grove bearing", "contctor 24v", "grooved couplng", "62052rs", "skf 6205", "bearng c3"] {
+            assert_eq!(lazy.search(q, 50), index.search(q, 50), "{q}");
+        }
+    }
+
+    #[test]
+    fn a_delta_reads_back_as_written_and_refuses_damage() {
+        let delta = IndexDelta {
+            base: 0xDEAD_BEEF,
+            tag: "abc 2026-12-01".into(),
+            upserts: vec![SearchDoc {
+                sku: "P-1".into(),
+                mpn: "6205-2RS".into(),
+                gtin: "4012345678901".into(),
+                manufacturer: "SKF".into(),
+                name: "Rillenkugellager ÖL".into(),
+            }],
+            removed: vec!["P-2".into(), "Q-3".into()],
+        };
+        let mut bytes = Vec::new();
+        delta.write_to(&mut bytes).unwrap();
+        assert_eq!(IndexDelta::from_bytes(&bytes).unwrap(), delta);
+        for cut in [0, 3, 12, bytes.len() / 2, bytes.len() - 1] {
+            assert!(matches!(IndexDelta::from_bytes(&bytes[..cut]), Err(IndexFileError::Damaged(_))), "cut at {cut}");
+        }
+        for at in [0, 9, bytes.len() / 2, bytes.len() - 2] {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x10;
+            assert!(matches!(IndexDelta::from_bytes(&bad), Err(IndexFileError::Damaged(_))), "byte {at}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! prefilter).
 
 use super::docs::{DocList, DocRef};
+use super::lazy::Lazy;
 use super::masks::PartMasks;
 use super::{SearchDoc, normalize, push_normalized};
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -33,8 +34,9 @@ pub struct SearchIndex {
     pub(crate) starts: Vec<usize>,
     /// Lengths of the normalised sku, mpn and manufacturer of each part.
     pub(crate) lens: Vec<[u16; 3]>,
-    /// Per part, which bytes and byte pairs occur in it: the fuzzy prefilter.
-    pub(crate) masks: Vec<PartMasks>,
+    /// Per part, which bytes and byte pairs occur in it: the fuzzy
+    /// prefilter (read from the index file when first needed).
+    pub(crate) masks: Lazy<PartMasks>,
     /// Normalised gtins, concatenated; `gtin_starts` has an extra end entry.
     pub(crate) gtins: String,
     pub(crate) gtin_starts: Vec<usize>,
@@ -274,7 +276,7 @@ impl SearchIndex {
             hay: all.hay,
             starts: all.starts,
             lens: all.lens,
-            masks: all.masks,
+            masks: all.masks.into(),
             gtins: all.gtins,
             gtin_starts: all.gtin_starts,
             gtin_order: Vec::new(),
@@ -309,6 +311,18 @@ impl SearchIndex {
                 self.boosts[id as usize] = times;
             }
         }
+    }
+
+    /// Reads now what an index opened from its file reads only when a
+    /// search first needs it (the fuzzy masks): for a terminal app that
+    /// has a moment while the buyer types.
+    pub fn preload(&self) {
+        self.masks.get();
+    }
+
+    /// Whether everything is in memory (see [`SearchIndex::preload`]).
+    pub fn is_loaded(&self) -> bool {
+        self.masks.is_loaded()
     }
 
     /// The part with this id. Panics on an id not from this index. An index

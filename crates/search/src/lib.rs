@@ -16,6 +16,7 @@ mod file;
 mod fuzzy;
 mod highlight;
 mod index;
+mod lazy;
 mod masks;
 mod query;
 mod refine;
@@ -27,7 +28,7 @@ mod update;
 mod tests;
 
 pub use docs::{DocList, DocRef};
-pub use file::IndexFileError;
+pub use file::{IndexDelta, IndexFile, IndexFileError};
 pub use index::SearchIndex;
 
 /// Lowercase alphanumerics only, unicode-aware: separators, spaces and

@@ -16,19 +16,36 @@ impl SearchIndex {
     /// the memory and time of building a new one. The result is the same.
     pub fn apply_changes(mut self, upserts: Vec<SearchDoc>, removed: &[String]) -> SearchIndex {
         self.forget_pool();
-        let mut changed: Vec<Option<usize>> = Vec::new();
-        if removed.is_empty() {
-            changed = vec![None; self.len()];
-            for (k, d) in upserts.iter().enumerate() {
-                match self.find_sku(&d.sku).filter(|&id| self.sku(id) == d.sku) {
-                    // The last change of a sku wins.
-                    Some(id) => changed[id as usize] = Some(k),
-                    None => return self.with_changes(upserts, removed),
-                }
+        if !removed.is_empty() {
+            return self.with_changes(upserts, removed);
+        }
+        // Per part, its new normalised form, if it changed; the last change
+        // of a sku wins.
+        let mut changed: Vec<Option<Chunk>> = Vec::new();
+        for d in &upserts {
+            let Some(id) = self.find_sku(&d.sku).filter(|&id| self.sku(id) == d.sku) else {
+                return self.with_changes(upserts, removed);
+            };
+            let mut piece = Chunk::default();
+            piece.push(crate::DocRef {
+                sku: &d.sku,
+                mpn: &d.mpn,
+                gtin: &d.gtin,
+                manufacturer: &d.manufacturer,
+                name: &d.name,
+            });
+            let i = id as usize;
+            // A change the index does not see (stock, price, …): nothing to do.
+            let same = piece.hay.as_bytes() == self.doc_bytes(i) && piece.gtins == self.gtin(id);
+            if changed.is_empty() && !same {
+                changed = (0..self.len()).map(|_| None).collect();
+            }
+            if let Some(slot) = changed.get_mut(i) {
+                *slot = (!same).then_some(piece);
             }
         }
-        if changed.is_empty() {
-            return self.with_changes(upserts, removed);
+        if changed.iter().all(Option::is_none) {
+            return self;
         }
         let mut hay = String::with_capacity(self.hay.len() + 1024);
         let mut starts = Vec::with_capacity(self.starts.len());
@@ -36,17 +53,8 @@ impl SearchIndex {
         let mut gtin_starts = Vec::with_capacity(self.gtin_starts.len());
         let mut gtins_changed = false;
         for (i, change) in changed.iter().enumerate() {
-            let mut piece = Chunk::default();
             match change {
-                Some(k) => {
-                    let d = &upserts[*k];
-                    piece.push(crate::DocRef {
-                        sku: &d.sku,
-                        mpn: &d.mpn,
-                        gtin: &d.gtin,
-                        manufacturer: &d.manufacturer,
-                        name: &d.name,
-                    });
+                Some(piece) => {
                     gtins_changed |= piece.gtins != self.gtin(i as u32);
                     self.lens[i] = piece.lens[0];
                     self.masks[i] = piece.masks[0];
@@ -223,5 +231,48 @@ mod patch_tests {
         for q in ["coupling 3 kw", "newmpn1", "6205"] {
             assert_eq!(patched.search(q, 30), full.search(q, 30), "{q}");
         }
+    }
+}
+
+#[cfg(test)]
+mod unchanged_tests {
+    use super::*;
+    use crate::IndexFile;
+
+    #[test]
+    fn changes_the_index_does_not_see_leave_it_as_it_is() {
+        let mut docs: Vec<SearchDoc> = procure_generate::products(1_500, 3)
+            .into_iter()
+            .map(|g| SearchDoc {
+                sku: g.product.sku,
+                mpn: g.product.mpn,
+                gtin: g.product.gtin,
+                manufacturer: g.product.manufacturer,
+                name: g.product.name,
+            })
+            .collect();
+        docs.sort_by(|a, b| a.sku.cmp(&b.sku));
+        let index = SearchIndex::new(docs.clone());
+        let mut bytes = Vec::new();
+        index.write_to(&mut bytes, "t").unwrap();
+        let opened = IndexFile::from_bytes(bytes.clone()).unwrap().index().unwrap();
+        // Every 10th part sent again as it was (its stock changed, say).
+        let same: Vec<SearchDoc> = docs.iter().step_by(10).cloned().collect();
+        let patched = opened.apply_changes(same, &[]);
+        assert!(!patched.is_loaded(), "nothing was patched, so the masks were not read");
+        let mut again = Vec::new();
+        patched.write_to(&mut again, "t").unwrap();
+        assert_eq!(again, bytes);
+
+        // One of them renamed after all, the same sku sent unchanged before.
+        let mut renamed = docs[30].clone();
+        renamed.name = "Grooved coupling 3 kW".into();
+        let patched = SearchIndex::new(docs.clone()).apply_changes(vec![docs[30].clone(), renamed.clone()], &[]);
+        let mut after = docs.clone();
+        after[30] = renamed;
+        let full = SearchIndex::new(after);
+        assert_eq!(patched.hay, full.hay);
+        assert_eq!(patched.masks, full.masks);
+        assert_eq!(patched.search("coupling 3 kw", 10), full.search("coupling 3 kw", 10));
     }
 }

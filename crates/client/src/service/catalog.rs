@@ -71,6 +71,13 @@ impl Catalog {
         search::search(&self.cache, self.opened()?, query, limit, qty)
     }
 
+    /// Reads the rest of the index now (see [`SearchIndex::preload`]).
+    pub fn preload(&self) {
+        if let Some(index) = self.index() {
+            index.preload();
+        }
+    }
+
     /// The best `limit` hits for `query`, unpriced: with [`Catalog::rows`], a
     /// face can show the first screenful before the rest is read.
     pub fn search_hits(&self, query: &str, limit: usize) -> Result<SearchResult> {

@@ -5,7 +5,7 @@ use crate::api::{PriceEntry, Product};
 use crate::core::basket::BasketError;
 use crate::core::money;
 use crate::core::quantity::QuantityRules;
-use crate::search::{Hit, IndexFileError, MatchKind, SearchIndex, normalize};
+use crate::search::{Hit, IndexDelta, IndexFile, IndexFileError, MatchKind, SearchIndex, normalize};
 use crate::store::cache::CatalogCache;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -19,19 +19,19 @@ pub struct OpenedIndex {
 }
 
 /// The search index over the cache, with this company's order history as
-/// boost. Read from the index file next to the cache when it carries the
-/// cache's sync tag; otherwise (missing, stale, damaged) rebuilt from the
-/// cache and written again, with a note saying why.
+/// boost. Read from the index file next to the cache (with the delta file
+/// of the re-syncs since it was written) when it carries the cache's sync
+/// tag; otherwise (missing, stale, damaged) rebuilt from the cache and
+/// written again, with a note saying why.
 pub fn open_index(cache: &CatalogCache) -> Result<OpenedIndex> {
     let tag = cache.index_tag()?;
     let path = cache.index_path();
-    let note = match read_index(&path) {
-        Ok((index, found)) if Some(&found) == tag.as_ref() => {
-            let mut index = index;
+    let note = match read_current(&path, &cache.index_delta_path(), tag.as_deref()) {
+        Ok(Some(mut index)) => {
             index.set_boosts(cache.ordered()?);
             return Ok(OpenedIndex { index, note: None });
         }
-        Ok(_) => "the search index was older than the catalog; rebuilt it".to_string(),
+        Ok(None) => "the search index was older than the catalog; rebuilt it".to_string(),
         Err(IndexFileError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             "the search index was missing; built it".to_string()
         }
@@ -39,7 +39,7 @@ pub fn open_index(cache: &CatalogCache) -> Result<OpenedIndex> {
     };
     tracing::warn!(path = %path.display(), note, "search index rebuilt");
     let mut index = cache.build_search_index()?;
-    let note = match (&tag, write_index(&path, &index, tag.as_deref().unwrap_or(""))) {
+    let note = match (&tag, write_index(cache, &index, tag.as_deref().unwrap_or(""))) {
         (None, _) => None,
         (Some(_), Ok(())) => Some(note),
         (Some(_), Err(e)) => Some(format!("{note}, but could not save it: {e}")),
@@ -48,17 +48,55 @@ pub fn open_index(cache: &CatalogCache) -> Result<OpenedIndex> {
     Ok(OpenedIndex { index, note })
 }
 
-/// An index file and its tag.
-pub fn read_index(path: &std::path::Path) -> std::result::Result<(SearchIndex, String), IndexFileError> {
-    let file = std::fs::File::open(path).map_err(IndexFileError::Io)?;
-    let len = file.metadata().map_err(IndexFileError::Io)?.len();
-    let mut input = std::io::BufReader::with_capacity(1 << 16, file);
-    SearchIndex::read_from(&mut input, len)
+/// The index the files at `path` and `delta` give for `tag`: the index file
+/// with its delta when the delta is for that file and carries `tag`, the
+/// index file alone when it carries `tag`; `None` when they are older.
+/// The fuzzy masks are read when a search first needs them.
+pub fn read_current(
+    path: &std::path::Path,
+    delta: &std::path::Path,
+    tag: Option<&str>,
+) -> std::result::Result<Option<SearchIndex>, IndexFileError> {
+    let file = IndexFile::open(path)?;
+    match read_delta(delta) {
+        Ok(Some(d)) if d.base == file.id() && Some(d.tag.as_str()) == tag => {
+            return Ok(Some(file.index()?.apply_changes(d.upserts, &d.removed)));
+        }
+        // A damaged delta matters only when the index file alone is stale.
+        Err(e) if Some(file.tag()) != tag => return Err(e),
+        _ => {}
+    }
+    if Some(file.tag()) == tag { Ok(Some(file.index()?)) } else { Ok(None) }
 }
 
-/// Writes an index file; the old one stays until the new one is whole.
-pub fn write_index(path: &std::path::Path, index: &SearchIndex, tag: &str) -> Result<()> {
-    Ok(crate::store::atomic::write_streamed(path, |w| index.write_to(w, tag))?)
+/// The delta file, if there is one.
+pub fn read_delta(path: &std::path::Path) -> std::result::Result<Option<IndexDelta>, IndexFileError> {
+    match std::fs::read(path) {
+        Ok(bytes) => IndexDelta::from_bytes(&bytes).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(IndexFileError::Io(e)),
+    }
+}
+
+/// Writes the cache's index file; the old one stays until the new one is
+/// whole. The delta file of the old one goes.
+pub fn write_index(cache: &CatalogCache, index: &SearchIndex, tag: &str) -> Result<()> {
+    crate::store::atomic::write_streamed(&cache.index_path(), |w| index.write_to(w, tag))?;
+    match std::fs::remove_file(cache.index_delta_path()) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            // Harmless: a delta names the file it is for, and this is another.
+            tracing::warn!(error = %e, "old search index delta not removed");
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Writes the delta file (small: written whole and flushed, then renamed).
+pub fn write_delta(cache: &CatalogCache, delta: &IndexDelta) -> Result<()> {
+    let mut bytes = Vec::new();
+    delta.write_to(&mut bytes).map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
+    Ok(crate::store::atomic::write_private(&cache.index_delta_path(), &bytes)?)
 }
 
 /// Where `resolve` gets the index from when the SKU alone does not name a

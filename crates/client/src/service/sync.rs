@@ -5,7 +5,8 @@
 use super::Result;
 use crate::backend::{BackendError, Fetched, Shop};
 use crate::search::SearchDoc;
-use crate::service::search::{read_index, write_index};
+use crate::search::{IndexDelta, IndexFile};
+use crate::service::search::{read_current, read_delta, write_delta, write_index};
 use crate::store::cache::{CatalogCache, SyncMarks};
 use chrono::Utc;
 use procure_protocol::limits;
@@ -371,9 +372,12 @@ impl Changes {
     }
 }
 
-/// Brings the index file up to the cache just committed: the previous index
-/// with this sync's changes when it described the cache before the sync and
-/// the changes are few, else a full build from the cache.
+/// Brings the index up to the cache just committed. Few changed parts that
+/// the index already has: a delta file beside the index file (the index
+/// file stays as it is; the changes are applied when it is opened). Else
+/// the previous index with this sync's changes (and its delta) when it
+/// described the cache before the sync and the changes are few, else a
+/// full build from the cache, written whole.
 fn update_index(cache: &CatalogCache, old_tag: Option<&str>, full: bool, changes: Changes) -> Result<()> {
     let Some(tag) = cache.index_tag()? else {
         return Ok(());
@@ -381,11 +385,17 @@ fn update_index(cache: &CatalogCache, old_tag: Option<&str>, full: bool, changes
     let path = cache.index_path();
     let total = cache.product_count()?;
     let small = !changes.overflow && (changes.upserts.len() + changes.removed.len()) * UPDATE_MAX_SHARE <= total;
+    if !full
+        && small
+        && let Some(delta) = delta_for(cache, old_tag, &tag, &changes)
+    {
+        return write_delta(cache, &delta);
+    }
     let updated = if full || !small {
         None
     } else {
-        match read_index(&path) {
-            Ok((old, found)) if Some(found.as_str()) == old_tag => {
+        match read_current(&path, &cache.index_delta_path(), old_tag) {
+            Ok(Some(old)) => {
                 let index = old.apply_changes(changes.upserts, &changes.removed);
                 // The cache decides: an update that disagrees with it is not kept.
                 (index.len() == total).then_some(index)
@@ -397,5 +407,39 @@ fn update_index(cache: &CatalogCache, old_tag: Option<&str>, full: bool, changes
         Some(index) => index,
         None => cache.build_search_index()?,
     };
-    write_index(&path, &index, &tag)
+    write_index(cache, &index, &tag)
+}
+
+/// Above this share of the parts in the delta file, the index file is
+/// written whole (every open applies the delta).
+const DELTA_MAX_SHARE: usize = 32;
+
+/// The delta that brings the index files from `old_tag` to `tag`: the delta
+/// so far with these changes, when they only replace parts the index file
+/// has and stay few. `None`: write the index whole.
+fn delta_for(cache: &CatalogCache, old_tag: Option<&str>, tag: &str, changes: &Changes) -> Option<IndexDelta> {
+    if changes.overflow || !changes.removed.is_empty() {
+        return None;
+    }
+    let file = IndexFile::open(&cache.index_path()).ok()?;
+    let mut upserts = match read_delta(&cache.index_delta_path()) {
+        Ok(Some(d)) if d.base == file.id() && Some(d.tag.as_str()) == old_tag && d.removed.is_empty() => d.upserts,
+        _ if Some(file.tag()) == old_tag => Vec::new(),
+        _ => return None,
+    };
+    // A new part changes every id after it: the index is written whole.
+    let skus = file.skus().ok()?;
+    if !changes.upserts.iter().all(|d| skus.position(&d.sku).is_some()) {
+        return None;
+    }
+    upserts.extend(changes.upserts.iter().cloned());
+    // The last change of a sku is the one kept.
+    upserts.reverse();
+    let mut seen = std::collections::HashSet::new();
+    upserts.retain(|d| seen.insert(d.sku.clone()));
+    upserts.reverse();
+    if upserts.len() * DELTA_MAX_SHARE > file.len() {
+        return None;
+    }
+    Some(IndexDelta { base: file.id(), tag: tag.to_string(), upserts, removed: Vec::new() })
 }

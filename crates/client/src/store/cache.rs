@@ -131,6 +131,12 @@ impl CatalogCache {
         self.path.with_extension("idx")
     }
 
+    /// The delta file of the index (the parts re-syncs changed since the
+    /// index file was written): `catalog.idx-delta`.
+    pub fn index_delta_path(&self) -> PathBuf {
+        self.path.with_extension("idx-delta")
+    }
+
     /// What an index file must be tagged with to describe this cache as it
     /// is: the catalog's sync token and the time of the sync that stored
     /// it (a shop without change tokens still gets a new tag every sync).

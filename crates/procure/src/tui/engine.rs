@@ -226,13 +226,26 @@ impl std::fmt::Display for Failure {
 /// Work for the local worker thread (cache, index, basket files).
 #[derive(Debug)]
 enum Job {
-    Detail { sku: String },
-    LineChoices { line: usize, text: String },
+    Detail {
+        sku: String,
+    },
+    LineChoices {
+        line: usize,
+        text: String,
+    },
     Baskets,
-    Price { basket: String },
+    Price {
+        basket: String,
+    },
     Basket(BasketOp),
     Reindex,
-    Search { seq: u64, query: String, qty: Option<u32> },
+    Search {
+        seq: u64,
+        query: String,
+        qty: Option<u32>,
+    },
+    /// Nothing else to do: read the rest of the index.
+    Preload,
 }
 
 #[derive(Default)]
@@ -514,6 +527,8 @@ impl Drop for Engine {
 /// Rows a search asks for, and how many of them come first.
 const SEARCH_ROWS: usize = 200;
 const FIRST_ROWS: usize = 60;
+/// Idle this long, the worker reads the rest of the index.
+const PRELOAD_AFTER: Duration = Duration::from_millis(150);
 
 fn local_worker(queue: Arc<(Mutex<Queue>, Condvar)>, tx: UnboundedSender<Msg>, slot: Arc<RwLock<Arc<Context>>>) {
     let mut catalog: Option<Catalog> = None;
@@ -527,6 +542,7 @@ fn local_worker(queue: Arc<(Mutex<Queue>, Condvar)>, tx: UnboundedSender<Msg>, s
         }
     };
     reindex(&mut catalog);
+    let mut preloaded = false;
     loop {
         let job = {
             let (lock, cv) = &*queue;
@@ -541,6 +557,19 @@ fn local_worker(queue: Arc<(Mutex<Queue>, Condvar)>, tx: UnboundedSender<Msg>, s
                 if let Some((seq, query, qty)) = q.search.take() {
                     break Job::Search { seq, query, qty };
                 }
+                if !preloaded {
+                    // After a moment without work: a query typed at once
+                    // runs first.
+                    let (next, waited) = match cv.wait_timeout(q, PRELOAD_AFTER) {
+                        Ok(r) => r,
+                        Err(_) => return,
+                    };
+                    q = next;
+                    if waited.timed_out() && q.jobs.is_empty() && q.search.is_none() && !q.stop {
+                        break Job::Preload;
+                    }
+                    continue;
+                }
                 q = match cv.wait(q) {
                     Ok(q) => q,
                     Err(_) => return,
@@ -551,6 +580,14 @@ fn local_worker(queue: Arc<(Mutex<Queue>, Condvar)>, tx: UnboundedSender<Msg>, s
         let msg = match job {
             Job::Reindex => {
                 reindex(&mut catalog);
+                preloaded = false;
+                continue;
+            }
+            Job::Preload => {
+                if let Some(cat) = &catalog {
+                    cat.preload();
+                }
+                preloaded = true;
                 continue;
             }
             Job::Search { seq, query, qty } => {

@@ -182,3 +182,23 @@ fn a_damaged_delta_is_rebuilt_with_a_note() {
     let again = home.run(&["--json", "search", "3 kw"]).ok();
     assert!(!again.stderr().contains("Note:"), "{}", again.stderr());
 }
+
+#[test]
+fn a_resync_of_stock_changes_leaves_the_index_as_it_is() {
+    let shop = shop_with_catalog();
+    let home = synced(&shop);
+    let file = index_file(&home);
+    let written = std::fs::read(&file).unwrap();
+    let before = skus(&home.run(&["--json", "search", "62052rs"]).ok());
+    let changed = CATALOG.replace(",3,120,7.80,", ",3,97,7.80,");
+    assert_ne!(changed, CATALOG);
+    assert!(shop.import(&changed, None).status.success());
+    let r = home.run(&["--json", "sync"]).ok().json();
+    assert_eq!(r["full"], false, "{r}");
+    assert!(r["products_changed"].as_u64().unwrap() >= 1, "{r}");
+    assert_eq!(std::fs::read(&file).unwrap(), written, "the index file stays as it was");
+    let found = home.run(&["--json", "search", "62052rs"]).ok();
+    assert!(!found.stderr().contains("Note:"), "the new sync token is in the delta: {}", found.stderr());
+    assert_eq!(skus(&found), before);
+    assert_eq!(found.json()["results"][0]["stock"], 97, "the stock comes from the cache");
+}

@@ -9,6 +9,23 @@ use super::index::{Chunk, SearchIndex};
 use std::collections::HashSet;
 
 impl SearchIndex {
+    /// Whether the index has this part, and exactly as `d` describes it
+    /// (a change of its stock or price, say, is none the index sees).
+    pub fn sees_no_change(&self, d: &SearchDoc) -> bool {
+        let Some(id) = self.find_sku(&d.sku).filter(|&id| self.sku(id) == d.sku) else {
+            return false;
+        };
+        let mut piece = Chunk::default();
+        piece.push(crate::DocRef {
+            sku: &d.sku,
+            mpn: &d.mpn,
+            gtin: &d.gtin,
+            manufacturer: &d.manufacturer,
+            name: &d.name,
+        });
+        piece.hay.as_bytes() == self.doc_bytes(id as usize) && piece.gtins == self.gtin(id)
+    }
+
     /// `with_changes`, consuming the index: when the changes only replace
     /// parts it has (no part added or removed, as in most re-syncs), the
     /// index is patched where it stands — ids and the sku order stay, only

@@ -383,14 +383,11 @@ fn update_index(cache: &CatalogCache, old_tag: Option<&str>, full: bool, changes
         return Ok(());
     };
     let path = cache.index_path();
-    let total = cache.product_count()?;
-    let small = !changes.overflow && (changes.upserts.len() + changes.removed.len()) * UPDATE_MAX_SHARE <= total;
-    if !full
-        && small
-        && let Some(delta) = delta_for(cache, old_tag, &tag, &changes)
-    {
+    if !full && let Some(delta) = delta_for(cache, old_tag, &tag, &changes) {
         return write_delta(cache, &delta);
     }
+    let total = cache.product_count()?;
+    let small = !changes.overflow && (changes.upserts.len() + changes.removed.len()) * UPDATE_MAX_SHARE <= total;
     let updated = if full || !small {
         None
     } else {
@@ -422,24 +419,29 @@ fn delta_for(cache: &CatalogCache, old_tag: Option<&str>, tag: &str, changes: &C
         return None;
     }
     let file = IndexFile::open(&cache.index_path()).ok()?;
-    let mut upserts = match read_delta(&cache.index_delta_path()) {
+    let earlier = match read_delta(&cache.index_delta_path()) {
         Ok(Some(d)) if d.base == file.id() && Some(d.tag.as_str()) == old_tag && d.removed.is_empty() => d.upserts,
         _ if Some(file.tag()) == old_tag => Vec::new(),
         _ => return None,
     };
-    // A new part changes every id after it: the index is written whole.
-    let skus = file.skus().ok()?;
-    if !changes.upserts.iter().all(|d| skus.position(&d.sku).is_some()) {
+    if (earlier.len() + changes.upserts.len()) * DELTA_MAX_SHARE > file.len() {
         return None;
     }
-    upserts.extend(changes.upserts.iter().cloned());
-    // The last change of a sku is the one kept.
-    upserts.reverse();
-    let mut seen = std::collections::HashSet::new();
-    upserts.retain(|d| seen.insert(d.sku.clone()));
-    upserts.reverse();
-    if upserts.len() * DELTA_MAX_SHARE > file.len() {
-        return None;
+    // The index file without its fuzzy masks: enough to tell whether a
+    // change is one the index sees.
+    let index = file.index().ok()?;
+    let mut upserts: std::collections::BTreeMap<String, SearchDoc> =
+        earlier.into_iter().map(|d| (d.sku.clone(), d)).collect();
+    for d in &changes.upserts {
+        // A new part changes every id after it: the index is written whole.
+        index.docs().position(&d.sku)?;
+        // The last change of a sku is the one kept; none if the part is
+        // again as the index file has it (only its stock changed, say).
+        upserts.remove(&d.sku);
+        if !index.sees_no_change(d) {
+            upserts.insert(d.sku.clone(), d.clone());
+        }
     }
+    let upserts = upserts.into_values().collect();
     Some(IndexDelta { base: file.id(), tag: tag.to_string(), upserts, removed: Vec::new() })
 }

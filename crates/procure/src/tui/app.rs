@@ -33,6 +33,9 @@ pub struct App {
     pub quit: bool,
     /// When the baskets were last read from disk.
     pub reloaded: Instant,
+    /// The sync at start waits for the catalog to open: the first query's
+    /// results come first.
+    sync_when_open: bool,
 }
 
 impl App {
@@ -63,6 +66,7 @@ impl App {
             areas: Areas::default(),
             quit: false,
             reloaded: Instant::now(),
+            sync_when_open: false,
         }
     }
 
@@ -73,7 +77,7 @@ impl App {
             self.cx.syncing = true;
             // An order that waited when the app last ran is sent first, with its key.
             fx.push(Effect::ResumePending);
-            fx.push(Effect::Sync);
+            self.sync_when_open = true;
         } else {
             self.dialogs.push(Box::new(Prompt::password(&self.cx.shop)));
         }
@@ -294,7 +298,12 @@ impl App {
     pub fn on_msg(&mut self, msg: Msg) -> Vec<Effect> {
         let mut out = vec![];
         match &msg {
-            Msg::Indexed { parts } => self.cx.indexed = Some(*parts),
+            Msg::Indexed { parts } => {
+                self.cx.indexed = Some(*parts);
+                if std::mem::take(&mut self.sync_when_open) {
+                    out.push(Cmd::Run(Effect::Sync));
+                }
+            }
             Msg::LoggedIn(me) => {
                 self.cx.logged_in = true;
                 self.cx.me = Some((**me).clone());
@@ -334,6 +343,9 @@ impl App {
                 self.screens[self.current].failed(&mut self.cx, what, message);
                 if what == Failure::Sync {
                     self.cx.syncing = false;
+                }
+                if what == Failure::Catalog && std::mem::take(&mut self.sync_when_open) {
+                    out.push(Cmd::Run(Effect::Sync));
                 }
                 if kind == ErrorKind::AuthNeeded && what != Failure::Login {
                     self.cx.logged_in = false;

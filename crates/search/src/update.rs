@@ -36,9 +36,9 @@ impl SearchIndex {
         if !removed.is_empty() {
             return self.with_changes(upserts, removed);
         }
-        // Per part, its new normalised form, if it changed; the last change
-        // of a sku wins.
-        let mut changed: Vec<Option<Chunk>> = Vec::new();
+        // The parts that changed, by id, with their new normalised form; the
+        // last change of a sku wins.
+        let mut changed: std::collections::BTreeMap<usize, Chunk> = std::collections::BTreeMap::new();
         for d in &upserts {
             let Some(id) = self.find_sku(&d.sku).filter(|&id| self.sku(id) == d.sku) else {
                 return self.with_changes(upserts, removed);
@@ -51,17 +51,14 @@ impl SearchIndex {
                 manufacturer: &d.manufacturer,
                 name: &d.name,
             });
-            let i = id as usize;
             // A change the index does not see (stock, price, …): nothing to do.
-            let same = piece.hay.as_bytes() == self.doc_bytes(i) && piece.gtins == self.gtin(id);
-            if changed.is_empty() && !same {
-                changed = (0..self.len()).map(|_| None).collect();
-            }
-            if let Some(slot) = changed.get_mut(i) {
-                *slot = (!same).then_some(piece);
+            if piece.hay.as_bytes() == self.doc_bytes(id as usize) && piece.gtins == self.gtin(id) {
+                changed.remove(&(id as usize));
+            } else {
+                changed.insert(id as usize, piece);
             }
         }
-        if changed.iter().all(Option::is_none) {
+        if changed.is_empty() {
             return self;
         }
         let mut hay = String::with_capacity(self.hay.len() + 1024);
@@ -69,9 +66,10 @@ impl SearchIndex {
         let mut gtins = String::with_capacity(self.gtins.len() + 64);
         let mut gtin_starts = Vec::with_capacity(self.gtin_starts.len());
         let mut gtins_changed = false;
-        for (i, change) in changed.iter().enumerate() {
-            match change {
-                Some(piece) => {
+        let mut next = changed.into_iter().peekable();
+        for i in 0..self.len() {
+            match next.next_if(|(id, _)| *id == i) {
+                Some((_, piece)) => {
                     gtins_changed |= piece.gtins != self.gtin(i as u32);
                     self.lens[i] = piece.lens[0];
                     self.masks[i] = piece.masks[0];
@@ -287,9 +285,14 @@ mod unchanged_tests {
         let patched = SearchIndex::new(docs.clone()).apply_changes(vec![docs[30].clone(), renamed.clone()], &[]);
         let mut after = docs.clone();
         after[30] = renamed;
-        let full = SearchIndex::new(after);
+        let full = SearchIndex::new(after.clone());
         assert_eq!(patched.hay, full.hay);
         assert_eq!(patched.masks, full.masks);
         assert_eq!(patched.search("coupling 3 kw", 10), full.search("coupling 3 kw", 10));
+
+        // Renamed, then back as it was: the last change counts.
+        let reverted = SearchIndex::new(docs.clone()).apply_changes(vec![after[30].clone(), docs[30].clone()], &[]);
+        assert!(reverted.search("coupling 3 kw", 10).hits.iter().all(|h| reverted.sku(h.id) != docs[30].sku));
+        assert_eq!(reverted.hay, SearchIndex::new(docs).hay);
     }
 }

@@ -131,7 +131,10 @@ pub async fn sync(shop: &Arc<dyn Shop>, cache: &mut CatalogCache, progress: &mut
             let committed = started.elapsed();
             if !report.not_modified {
                 progress(SyncStep { what: "index", done: 0, total: Some(report.products_total) });
-                if let Err(e) = update_index(cache, old_tag.as_deref(), report.full, changes) {
+                let started = std::time::Instant::now();
+                let updated = update_index(cache, old_tag.as_deref(), report.full, changes);
+                tracing::debug!(took_ms = started.elapsed().as_millis() as u64, "search index brought up to date");
+                if let Err(e) = updated {
                     tracing::warn!(error = %e, "search index not updated");
                     report.index_problem = Some(e.to_string());
                 }

@@ -551,7 +551,12 @@ fn local_worker(queue: Arc<(Mutex<Queue>, Condvar)>, tx: UnboundedSender<Msg>, s
                 if q.stop {
                     return;
                 }
-                if let Some(j) = q.jobs.pop_front() {
+                // A query waits only for work it depends on: the basket
+                // list and prices for the status line come after it.
+                let display_only = matches!(q.jobs.front(), Some(Job::Baskets | Job::Price { .. }));
+                if !(display_only && q.search.is_some())
+                    && let Some(j) = q.jobs.pop_front()
+                {
                     break j;
                 }
                 if let Some((seq, query, qty)) = q.search.take() {

@@ -375,9 +375,9 @@ impl Changes {
     }
 }
 
-/// Brings the index up to the cache just committed. Few changed parts that
-/// the index already has: a delta file beside the index file (the index
-/// file stays as it is; the changes are applied when it is opened). Else
+/// Brings the index up to the cache just committed. Changes the index does
+/// not see (stock, prices): a delta file beside the index file with the new
+/// tag (the index file stays as it is). Else
 /// the previous index with this sync's changes (and its delta) when it
 /// described the cache before the sync and the changes are few, else a
 /// full build from the cache, written whole.
@@ -416,7 +416,7 @@ const DELTA_MAX_SHARE: usize = 32;
 
 /// The delta that brings the index files from `old_tag` to `tag`: the delta
 /// so far with these changes, when they only replace parts the index file
-/// has and stay few. `None`: write the index whole.
+/// has and the index sees none of them. `None`: write the index whole.
 fn delta_for(cache: &CatalogCache, old_tag: Option<&str>, tag: &str, changes: &Changes) -> Option<IndexDelta> {
     if changes.overflow || !changes.removed.is_empty() {
         return None;
@@ -444,6 +444,12 @@ fn delta_for(cache: &CatalogCache, old_tag: Option<&str>, tag: &str, changes: &C
         if !index.sees_no_change(d) {
             upserts.insert(d.sku.clone(), d.clone());
         }
+    }
+    // A part the index sees changed makes every open copy the index to
+    // patch it (at a million parts: 0.27 s and 290 MiB a search instead of
+    // 0.11 s and 150 MiB): written whole once instead.
+    if !upserts.is_empty() {
+        return None;
     }
     let upserts = upserts.into_values().collect();
     Some(IndexDelta { base: file.id(), tag: tag.to_string(), upserts, removed: Vec::new() })

@@ -61,35 +61,38 @@ impl SearchIndex {
         if changed.is_empty() {
             return self;
         }
+        // The normalised texts first, then (only if a gtin changed) the
+        // gtins: the old and new copies of one are in memory at a time.
+        let gtins_changed = changed.iter().any(|(&i, piece)| piece.gtins != self.gtin(i as u32));
         let mut hay = String::with_capacity(self.hay.len() + 1024);
         let mut starts = Vec::with_capacity(self.starts.len());
-        let mut gtins = String::with_capacity(self.gtins.len() + 64);
-        let mut gtin_starts = Vec::with_capacity(self.gtin_starts.len());
-        let mut gtins_changed = false;
-        let mut next = changed.into_iter().peekable();
+        let mut next = changed.iter().peekable();
         for i in 0..self.len() {
-            match next.next_if(|(id, _)| *id == i) {
+            starts.push(hay.len());
+            match next.next_if(|(id, _)| **id == i) {
                 Some((_, piece)) => {
-                    gtins_changed |= piece.gtins != self.gtin(i as u32);
                     self.lens[i] = piece.lens[0];
                     self.masks[i] = piece.masks[0];
-                    starts.push(hay.len());
                     hay.push_str(&piece.hay);
-                    gtin_starts.push(gtins.len());
-                    gtins.push_str(&piece.gtins);
                 }
-                None => {
-                    starts.push(hay.len());
-                    hay.push_str(self.hay.get(self.starts[i]..self.starts[i + 1]).unwrap_or(""));
-                    gtin_starts.push(gtins.len());
-                    gtins.push_str(self.gtin(i as u32));
-                }
+                None => hay.push_str(self.hay.get(self.starts[i]..self.starts[i + 1]).unwrap_or("")),
             }
         }
         starts.push(hay.len());
-        gtin_starts.push(gtins.len());
-        (self.hay, self.starts, self.gtins, self.gtin_starts) = (hay, starts, gtins, gtin_starts);
+        (self.hay, self.starts) = (hay, starts);
         if gtins_changed {
+            let mut gtins = String::with_capacity(self.gtins.len() + 64);
+            let mut gtin_starts = Vec::with_capacity(self.gtin_starts.len());
+            let mut next = changed.iter().peekable();
+            for i in 0..self.len() {
+                gtin_starts.push(gtins.len());
+                match next.next_if(|(id, _)| **id == i) {
+                    Some((_, piece)) => gtins.push_str(&piece.gtins),
+                    None => gtins.push_str(self.gtin(i as u32)),
+                }
+            }
+            gtin_starts.push(gtins.len());
+            (self.gtins, self.gtin_starts) = (gtins, gtin_starts);
             self.sort_gtins();
         }
         self
@@ -287,7 +290,12 @@ mod unchanged_tests {
         after[30] = renamed;
         let full = SearchIndex::new(after.clone());
         assert_eq!(patched.hay, full.hay);
+        assert_eq!(patched.starts, full.starts);
         assert_eq!(patched.masks, full.masks);
+        assert_eq!(
+            (&patched.gtins, &patched.gtin_starts, &patched.gtin_order),
+            (&full.gtins, &full.gtin_starts, &full.gtin_order)
+        );
         assert_eq!(patched.search("coupling 3 kw", 10), full.search("coupling 3 kw", 10));
 
         // Renamed, then back as it was: the last change counts.

@@ -15,9 +15,9 @@
 //! trusted; a mask section found altered only when it is read is rebuilt
 //! in memory from the parts' texts.
 //!
-//! A delta file ([`IndexDelta`]) beside it holds the parts a re-sync
-//! changed, for the index file it names: a re-sync of a few parts writes
-//! that instead of the whole index.
+//! A delta file ([`IndexDelta`]) beside it holds, for the index file it
+//! names, a newer tag and the parts changed since: a re-sync whose changes
+//! the index does not see writes that instead of the whole index.
 
 use super::SearchDoc;
 use super::docs::DocList;
@@ -339,7 +339,7 @@ impl IndexFile {
 
     fn assemble(&self, masks: Lazy<PartMasks>) -> Result<SearchIndex, IndexFileError> {
         // The largest section on a thread of its own, the rest meanwhile
-        // (on 2 cores: 49 ms instead of 80 for a million parts).
+        // (a million parts on 2 cores: 49 ms instead of 80).
         let (hay, rest) = std::thread::scope(|s| {
             let hay = s.spawn(|| text(self.section(Sec::Hay)?));
             let rest = self.rest();

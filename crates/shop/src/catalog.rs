@@ -140,14 +140,17 @@ pub fn price_list_page(
              ORDER BY p.id LIMIT :limit",
             db::VISIBLE_BY_ID
         ),
+        // The changed ids drive the join (CROSS JOIN keeps that order), so
+        // a page reads the changed rows only, never the whole catalog.
         Some(_) => format!(
-            "SELECT p.id, p.sku, p.list_tiers, p.family, p.vat_rate, cp.tiers FROM products p
+            "WITH changed(id) AS (SELECT id FROM products WHERE seq > :since AND id > :after
+                                  UNION SELECT product_id FROM contract_prices
+                                  WHERE company_id = :company AND seq > :since AND product_id > :after)
+             SELECT p.id, p.sku, p.list_tiers, p.family, p.vat_rate, cp.tiers FROM changed c
+             CROSS JOIN products p ON p.id = c.id
              LEFT JOIN contract_prices cp ON cp.company_id = :company AND cp.product_id = p.id
-             WHERE p.id IN (SELECT id FROM products WHERE seq > :since AND id > :after
-                            UNION SELECT product_id FROM contract_prices
-                            WHERE company_id = :company AND seq > :since AND product_id > :after)
-               AND p.deleted = 0 AND p.id > :after AND {}
-             ORDER BY p.id LIMIT :limit",
+             WHERE p.deleted = 0 AND {}
+             ORDER BY c.id LIMIT :limit",
             db::VISIBLE_BY_ID
         ),
     };

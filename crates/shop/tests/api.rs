@@ -1239,3 +1239,44 @@ async fn an_out_of_range_stored_value_is_a_line_error_not_an_outage() {
     let resp = s.preview(&token, &draft("PO-OK", &[("X-LATE", 1)])).await;
     assert_eq!(resp.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_price_delta_pages_changed_parts_and_changed_contracts_once_each_in_order() {
+    let s = start().await;
+    let acme = s.login("ACME", "buyer").await;
+    let (items, _) = s.catalog(&acme, None, 5000).await;
+    let first: PriceListPage = s.get_json(&acme, "/price-list?limit=5000").await;
+    assert!(first.next_cursor.is_none());
+    // Three new parts, and contract prices for two parts ACME already has:
+    // the one changes product rows, the other only contract rows.
+    let (a, b) = (items[5].sku.clone(), items[40].sku.clone());
+    let report = s.import(
+        "sku,name,list_price\nX-D-1,Delta part,10.00\nX-D-2,Delta part,11.00\nX-D-3,Delta part,12.00\n",
+        Some(&format!("company,sku,min_qty,unit_price\nACME,{a},1,0.50\nACME,{b},1,0.75\n")),
+    );
+    assert_eq!(report.loaded, 3, "{report:?}");
+    let (now, _) = s.catalog(&acme, None, 5000).await;
+    let mut want = vec![a.clone(), b.clone()];
+    want.extend(now.iter().map(|p| p.sku.clone()).filter(|sku| sku.starts_with("X-D-")));
+    assert!(want.len() > 2, "the new parts are visible to ACME");
+
+    let mut got = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/price-list?since={}&limit=2", first.sync_token);
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page: PriceListPage = s.get_json(&acme, &path).await;
+        assert!(!page.full);
+        got.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let skus: Vec<&str> = got.iter().map(|e| e.sku.as_str()).collect();
+    assert_eq!(skus, want.iter().map(String::as_str).collect::<Vec<_>>(), "each once, in catalog order");
+    assert_eq!(got[0].tiers.len(), 1);
+    assert_eq!(got[0].tiers[0].unit_price, "0.50".parse().unwrap());
+}

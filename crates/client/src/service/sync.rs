@@ -224,13 +224,15 @@ async fn apply(
                 }
                 None => None,
             };
+            if !report.full {
+                // What the search index sees of the changes, told by the
+                // rows they replace.
+                changes.keep(&cache.search_changes(&page.items)?, &page.removed);
+            }
             cache.put_products(&page.items)?;
             cache.remove_products(&page.removed)?;
             report.products_changed += page.items.len();
             report.products_removed += page.removed.len();
-            if !report.full {
-                changes.keep(&page.items, &page.removed);
-            }
             progress(SyncStep { what: "catalog", done: report.products_changed, total });
             match next {
                 Some(fetch) => {
@@ -355,7 +357,7 @@ struct Changes {
 impl Changes {
     const MAX: usize = 250_000;
 
-    fn keep(&mut self, items: &[crate::api::Product], removed: &[String]) {
+    fn keep(&mut self, items: &[&crate::api::Product], removed: &[String]) {
         if self.overflow {
             return;
         }
@@ -430,11 +432,21 @@ fn delta_for(cache: &CatalogCache, old_tag: Option<&str>, tag: &str, changes: &C
     if (earlier.len() + changes.upserts.len()) * DELTA_MAX_SHARE > file.len() {
         return None;
     }
+    let mut upserts: std::collections::BTreeMap<String, SearchDoc> =
+        earlier.into_iter().map(|d| (d.sku.clone(), d)).collect();
+    // The changes kept are already those the cache's rows tell the index
+    // would see; with none, the index file need not be read at all.
+    if changes.upserts.is_empty() {
+        return upserts.is_empty().then(|| IndexDelta {
+            base: file.id(),
+            tag: tag.to_string(),
+            upserts: Vec::new(),
+            removed: Vec::new(),
+        });
+    }
     // The index file without its fuzzy masks: enough to tell whether a
     // change is one the index sees.
     let index = file.index().ok()?;
-    let mut upserts: std::collections::BTreeMap<String, SearchDoc> =
-        earlier.into_iter().map(|d| (d.sku.clone(), d)).collect();
     for d in &changes.upserts {
         // A new part changes every id after it: the index is written whole.
         index.docs().position(&d.sku)?;

@@ -265,8 +265,9 @@ impl SearchIndex {
                             }
                         }
                     };
+                    let masks = self.masks.get();
                     for i in from..to {
-                        let m = &self.masks[i];
+                        let m = &masks[i];
                         if m.all & chars == chars && words.iter().all(|w| self.may_match(m, w)) {
                             batch.push((i as u32, single && !self.may_match_tightly(m, &words[0])));
                             if batch.len() == BATCH {
@@ -340,11 +341,12 @@ impl SearchIndex {
     #[inline]
     fn touch(&self, ids: impl Iterator<Item = u32>) {
         let hay = self.hay.as_bytes();
+        let masks = self.masks.get();
         let mut acc = 0u64;
         for id in ids {
             let i = id as usize;
             let (from, to) = (self.starts[i], self.starts[i + 1]);
-            acc ^= u64::from(hay[from]) ^ u64::from(hay[to - 1]) ^ self.masks[i].all;
+            acc ^= u64::from(hay[from]) ^ u64::from(hay[to - 1]) ^ masks[i].all;
         }
         std::hint::black_box(acc);
     }

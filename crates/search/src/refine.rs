@@ -265,9 +265,7 @@ impl SearchIndex {
                             }
                         }
                     };
-                    let masks = self.masks.get();
-                    for i in from..to {
-                        let m = &masks[i];
+                    for (i, m) in self.masks.get().iter().enumerate().take(to).skip(from) {
                         if m.all & chars == chars && words.iter().all(|w| self.may_match(m, w)) {
                             batch.push((i as u32, single && !self.may_match_tightly(m, &words[0])));
                             if batch.len() == BATCH {

@@ -224,7 +224,7 @@ async fn apply(
                 }
                 None => None,
             };
-            if !report.full {
+            if !report.full && !changes.overflow {
                 // What the search index sees of the changes, told by the
                 // rows they replace.
                 changes.keep(&cache.search_changes(&page.items)?, &page.removed);

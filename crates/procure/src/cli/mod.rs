@@ -123,6 +123,7 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    crate::started();
     let out = Out::new(cli.json).with_color(cli.color.as_deref());
     // Generated text needs no profile, log or runtime.
     match cli.command {

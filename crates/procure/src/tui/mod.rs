@@ -85,8 +85,16 @@ async fn event_loop<B: Backend>(
         engine.run(fx);
     }
     let mut tick = tokio::time::interval(Duration::from_millis(500));
+    // The first frame with search results, timed from the start (for the
+    // scale bench, in the log at `procure::timing=debug`).
+    let (mut results_due, mut results_timed) = (false, false);
     loop {
         draw(terminal, app)?;
+        if results_due && !results_timed {
+            results_timed = true;
+            let ms = crate::started().elapsed().as_secs_f64() * 1e3;
+            tracing::debug!(target: "procure::timing", ms, "first search results drawn");
+        }
         if app.quit {
             return Ok(());
         }
@@ -100,8 +108,10 @@ async fn event_loop<B: Backend>(
                 fx
             }
             Some(m) = msgs.recv() => {
+                results_due |= matches!(m, engine::Msg::Searched { .. });
                 let mut fx = app.on_msg(m);
                 while let Ok(m) = msgs.try_recv() {
+                    results_due |= matches!(m, engine::Msg::Searched { .. });
                     fx.extend(app.on_msg(m));
                 }
                 fx

@@ -1057,3 +1057,35 @@ fn typing_a_baskets_first_letters_selects_it() {
     assert_eq!(baskets_of(&mut a).selected, 1);
     assert_eq!(fx, vec![procure::tui::engine::Effect::Price { basket: "broken".into() }]);
 }
+
+/// A buyer who adds a part the moment it shows up, before the app has
+/// listed the baskets, is not told there is none: the part's detail is
+/// read after the list, and the quantity prompt opens then. Once listed
+/// with none, the add says how to make one.
+#[test]
+fn an_add_before_the_baskets_are_listed_waits_for_the_list() {
+    let ctrl_a = crossterm::event::Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('a'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    let mut a = search_app();
+    assert!(a.cx.baskets.is_empty() && !a.cx.baskets_listed);
+    let fx = a.handle(ctrl_a.clone());
+    let sku = search(&mut a).rows[0].sku.clone();
+    assert_eq!(fx, vec![procure::tui::engine::Effect::Detail { sku }]);
+    assert!(a.cx.status.is_none(), "{:?}", a.cx.status);
+
+    // The list arrives (with a basket), then the detail.
+    a.cx.baskets = vec!["weekly".into()];
+    a.cx.baskets_listed = true;
+    let detail = PartDetail { product: product(), prices: None, currency: "EUR".into(), successor: None };
+    a.on_msg(procure::tui::engine::Msg::Detail(Box::new(detail.clone())));
+    assert!(render_at(&mut a, 80, 24).contains("weekly"), "{}", render_at(&mut a, 80, 24));
+    assert!(a.dialog::<Prompt>().is_some());
+
+    // Listed, and none there: the hint, and no detail asked for.
+    let mut b = search_app();
+    b.cx.baskets_listed = true;
+    assert!(b.handle(ctrl_a).is_empty());
+    assert!(b.cx.status.as_ref().is_some_and(|s| s.1.contains("no basket yet")), "{:?}", b.cx.status);
+}

@@ -57,6 +57,7 @@ impl App {
                 caps: None,
                 basket: None,
                 baskets: vec![],
+                baskets_listed: false,
                 covered: false,
                 waiting: vec![],
             },
@@ -323,6 +324,7 @@ impl App {
                 return vec![];
             }
             Msg::Baskets(list) => {
+                self.cx.baskets_listed = true;
                 self.cx.waiting = list
                     .iter()
                     .filter(|(_, b)| b.as_ref().is_ok_and(|b| b.pending.as_ref().is_some_and(|p| p.draft.is_some())))

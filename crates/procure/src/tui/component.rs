@@ -60,6 +60,9 @@ pub struct Cx {
     pub basket: Option<String>,
     /// The readable baskets, as last listed.
     pub baskets: Vec<String>,
+    /// Whether the baskets were listed yet (before that, none known is not
+    /// "none there").
+    pub baskets_listed: bool,
     /// A dialog covers the screen being drawn (it has the keys).
     pub covered: bool,
     /// Baskets with an order that waits for the shop, as last listed.
@@ -75,6 +78,16 @@ impl Cx {
     /// The basket adds go to: the chosen one, else the first readable one.
     pub fn current_basket(&self) -> Option<String> {
         self.basket.clone().or_else(|| self.baskets.first().cloned())
+    }
+
+    /// There is no basket to add to, as far as is known: says so and how
+    /// to make one. Before the baskets are listed this is not known yet.
+    pub fn no_basket(&mut self) -> bool {
+        let none = self.baskets_listed && self.current_basket().is_none();
+        if none {
+            self.say(Level::Warn, "no basket yet: create one in Baskets with n");
+        }
+        none
     }
 
     pub fn quote_requests(&self) -> bool {

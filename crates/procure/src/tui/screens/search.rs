@@ -111,8 +111,10 @@ impl Component for Search {
                 None => vec![],
             },
             Action::Add => {
-                if cx.current_basket().is_none() {
-                    cx.say(Level::Warn, "no basket yet: create one in Baskets with n");
+                // Typed fast, the part may be added before the baskets are
+                // listed: its detail comes after the list, and the prompt
+                // then knows.
+                if cx.no_basket() {
                     return Some(vec![]);
                 }
                 match self.selected_sku() {
@@ -193,7 +195,9 @@ impl Component for Search {
             }
             Msg::Detail(d) => {
                 if std::mem::take(&mut self.pending_add) {
-                    out.push(Cmd::Open(Box::new(Prompt::add_qty(cx, &d))));
+                    if !cx.no_basket() {
+                        out.push(Cmd::Open(Box::new(Prompt::add_qty(cx, &d))));
+                    }
                 } else {
                     out.push(Cmd::Replace(Box::new(Detail::new(d))));
                 }

@@ -86,6 +86,29 @@ impl Chunk {
         c
     }
 
+    /// The normalised form of all of `docs`, in runs built on `threads`
+    /// threads (one run on one thread), in order.
+    fn build_on(docs: &DocList, threads: usize) -> Vec<Chunk> {
+        let n = docs.len();
+        if threads <= 1 {
+            return vec![Chunk::build(docs, 0..n)];
+        }
+        let per = n.div_ceil(threads).max(1);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..n)
+                .step_by(per)
+                .map(|from| s.spawn(move || Chunk::build(docs, from..(from + per).min(n))))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| match h.join() {
+                    Ok(c) => c,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        })
+    }
+
     /// Appends one part, normalising it.
     pub(crate) fn push(&mut self, d: DocRef<'_>) {
         let c = self;
@@ -185,21 +208,7 @@ impl SearchIndex {
         let mut all = Chunk::default();
         for batch in batches {
             let n = batch.len();
-            let per = n.div_ceil(threads).max(1);
-            let batch = &batch;
-            let chunks: Vec<Chunk> = std::thread::scope(|s| {
-                let handles: Vec<_> = (0..n)
-                    .step_by(per)
-                    .map(|from| s.spawn(move || Chunk::build(batch, from..(from + per).min(n))))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| match h.join() {
-                        Ok(c) => c,
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    })
-                    .collect()
-            });
+            let chunks = Chunk::build_on(&batch, threads);
             for c in chunks {
                 all.append(c);
             }
@@ -220,45 +229,17 @@ impl SearchIndex {
 
     fn build_list(docs: DocList, threads: usize) -> Self {
         let n = docs.len();
-        let threads = threads.clamp(1, n.max(1));
-        let chunks: Vec<Chunk> = if threads == 1 {
-            vec![Chunk::build(&docs, 0..n)]
-        } else {
-            let docs = &docs;
-            let per = n.div_ceil(threads);
-            std::thread::scope(|s| {
-                let handles: Vec<_> = (0..n)
-                    .step_by(per)
-                    .map(|from| s.spawn(move || Chunk::build(docs, from..(from + per).min(n))))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| match h.join() {
-                        Ok(c) => c,
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    })
-                    .collect()
-            })
-        };
+        let chunks = Chunk::build_on(&docs, threads.clamp(1, n.max(1)));
         let all = if chunks.len() == 1 {
             chunks.into_iter().next().unwrap_or_default()
         } else {
             let mut all = Chunk {
                 hay: String::with_capacity(chunks.iter().map(|c| c.hay.len()).sum()),
                 gtins: String::with_capacity(chunks.iter().map(|c| c.gtins.len()).sum()),
-                starts: Vec::with_capacity(n + 1),
-                gtin_starts: Vec::with_capacity(n + 1),
-                lens: Vec::with_capacity(n),
-                masks: Vec::with_capacity(n),
+                ..Chunk::with_capacity(n, 0)
             };
             for c in chunks {
-                let (base, gtin_base) = (all.hay.len(), all.gtins.len());
-                all.starts.extend(c.starts.iter().map(|s| s + base));
-                all.gtin_starts.extend(c.gtin_starts.iter().map(|s| s + gtin_base));
-                all.hay.push_str(&c.hay);
-                all.gtins.push_str(&c.gtins);
-                all.lens.extend(c.lens);
-                all.masks.extend(c.masks);
+                all.append(c);
             }
             all
         };

@@ -536,16 +536,7 @@ mod tests {
     use crate::SearchDoc;
 
     fn catalog(n: usize) -> SearchIndex {
-        let docs: Vec<SearchDoc> = procure_generate::products(n, 11)
-            .into_iter()
-            .map(|g| SearchDoc {
-                sku: g.product.sku,
-                mpn: g.product.mpn,
-                gtin: g.product.gtin,
-                manufacturer: g.product.manufacturer,
-                name: g.product.name,
-            })
-            .collect();
+        let docs: Vec<SearchDoc> = crate::tests::generated_docs(n, 11);
         SearchIndex::new(docs)
     }
 

@@ -294,6 +294,12 @@ fn highlights_point_at_the_matched_characters() {
     assert_eq!(index.highlight(99, "x"), Highlights::default());
 }
 
+/// The parts of a generated catalog, as the index sees them, in the
+/// generator's order.
+pub(crate) fn generated_docs(n: usize, seed: u64) -> Vec<SearchDoc> {
+    generate::products(n, seed).iter().map(|g| to_doc(&g.product)).collect()
+}
+
 fn to_doc(p: &procure_protocol::api::Product) -> SearchDoc {
     SearchDoc {
         sku: p.sku.clone(),

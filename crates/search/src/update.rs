@@ -141,16 +141,7 @@ mod tests {
     use super::*;
 
     fn docs(n: usize) -> Vec<SearchDoc> {
-        let mut docs: Vec<SearchDoc> = procure_generate::products(n, 5)
-            .into_iter()
-            .map(|g| SearchDoc {
-                sku: g.product.sku,
-                mpn: g.product.mpn,
-                gtin: g.product.gtin,
-                manufacturer: g.product.manufacturer,
-                name: g.product.name,
-            })
-            .collect();
+        let mut docs: Vec<SearchDoc> = crate::tests::generated_docs(n, 5);
         docs.sort_by(|a, b| a.sku.cmp(&b.sku));
         docs
     }
@@ -212,16 +203,7 @@ mod patch_tests {
 
     #[test]
     fn patching_in_place_gives_the_index_a_full_build_gives() {
-        let mut before: Vec<SearchDoc> = procure_generate::products(2_000, 9)
-            .into_iter()
-            .map(|g| SearchDoc {
-                sku: g.product.sku,
-                mpn: g.product.mpn,
-                gtin: g.product.gtin,
-                manufacturer: g.product.manufacturer,
-                name: g.product.name,
-            })
-            .collect();
+        let mut before: Vec<SearchDoc> = crate::tests::generated_docs(2_000, 9);
         before.sort_by(|a, b| a.sku.cmp(&b.sku));
         let mut upserts: Vec<SearchDoc> = before
             .iter()
@@ -259,16 +241,7 @@ mod unchanged_tests {
 
     #[test]
     fn changes_the_index_does_not_see_leave_it_as_it_is() {
-        let mut docs: Vec<SearchDoc> = procure_generate::products(1_500, 3)
-            .into_iter()
-            .map(|g| SearchDoc {
-                sku: g.product.sku,
-                mpn: g.product.mpn,
-                gtin: g.product.gtin,
-                manufacturer: g.product.manufacturer,
-                name: g.product.name,
-            })
-            .collect();
+        let mut docs: Vec<SearchDoc> = crate::tests::generated_docs(1_500, 3);
         docs.sort_by(|a, b| a.sku.cmp(&b.sku));
         let index = SearchIndex::new(docs.clone());
         let mut bytes = Vec::new();

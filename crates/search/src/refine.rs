@@ -129,27 +129,26 @@ struct Word<'a> {
 }
 
 /// What one pass found.
-#[derive(Default)]
 struct Found {
-    top: Option<TopK>,
+    top: TopK,
     total: usize,
     /// Fuzzy matches, the best few, and how many in all.
-    fuzzy: Option<TopK>,
+    fuzzy: TopK,
     fuzzy_count: usize,
     members: Vec<Member>,
 }
 
 impl Found {
+    fn new(limit: usize, fuzzy_keep: usize) -> Found {
+        Found { top: TopK::new(limit), total: 0, fuzzy: TopK::new(fuzzy_keep), fuzzy_count: 0, members: Vec::new() }
+    }
+
     fn merge(mut self, other: Found) -> Found {
-        if let (Some(top), Some(more)) = (self.top.as_mut(), other.top) {
-            for (r, id) in more.into_sorted() {
-                top.push(r, id);
-            }
+        for (r, id) in other.top.into_sorted() {
+            self.top.push(r, id);
         }
-        if let (Some(fuzzy), Some(more)) = (self.fuzzy.as_mut(), other.fuzzy) {
-            for (r, id) in more.into_sorted() {
-                fuzzy.push(r, id);
-            }
+        for (r, id) in other.fuzzy.into_sorted() {
+            self.fuzzy.push(r, id);
         }
         self.total += other.total;
         self.fuzzy_count += other.fuzzy_count;
@@ -243,8 +242,7 @@ impl SearchIndex {
         let single = words.len() == 1;
         let fuzzy_keep = limit.saturating_mul(3).max(24);
         let run = |base: &Base<'_>, from: usize, to: usize| -> Found {
-            let mut found =
-                Found { top: Some(TopK::new(limit)), fuzzy: Some(TopK::new(fuzzy_keep)), ..Found::default() };
+            let mut found = Found::new(limit, fuzzy_keep);
             let visit = |id: u32, prior: Option<(&Member, &Reuse)>, found: &mut Found| {
                 self.visit(id, prior, q, &words, &lead, gtin_hits, slack, found);
             };
@@ -305,7 +303,7 @@ impl SearchIndex {
         };
 
         // Parts found only by their gtin.
-        let mut top = found.top.unwrap_or_else(|| TopK::new(limit));
+        let mut top = found.top;
         let mut total = found.total;
         for &(id, kind, closeness) in gtin_hits {
             if !self.contains_all(id as usize, q) {
@@ -317,7 +315,7 @@ impl SearchIndex {
         if total < limit && q.joined.chars().count() >= super::query::FUZZY_MIN_CHARS {
             let want = limit - ranked.len();
             let keep = want.saturating_mul(3).max(24);
-            let mut pre = found.fuzzy.map(TopK::into_sorted).unwrap_or_default();
+            let mut pre = found.fuzzy.into_sorted();
             pre.truncate(keep);
             total += found.fuzzy_count;
             ranked.extend(self.rescore(q, pre, want));
@@ -420,9 +418,7 @@ impl SearchIndex {
                 // A part matched by its gtin counts as that, not as fuzzy.
                 if gtin_hits.binary_search_by_key(&id, |h| h.0).is_err() {
                     found.fuzzy_count += 1;
-                    if let Some(top) = found.fuzzy.as_mut() {
-                        top.push(self.rank_of(id, MatchKind::Fuzzy, total_cost.min(0xFFFF) as u16), id);
-                    }
+                    found.fuzzy.push(self.rank_of(id, MatchKind::Fuzzy, total_cost.min(0xFFFF) as u16), id);
                 }
             }
         }
@@ -439,9 +435,7 @@ impl SearchIndex {
             (kind, closeness) = (gtin_hits[k].1, gtin_hits[k].2);
         }
         found.total += 1;
-        if let Some(top) = found.top.as_mut() {
-            top.push(self.rank_of(id, kind, closeness), id);
-        }
+        found.top.push(self.rank_of(id, kind, closeness), id);
     }
 
     /// How word `w` stands in part `i`; `slack` extra gaps make `Loose`.

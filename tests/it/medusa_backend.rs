@@ -23,7 +23,7 @@ struct Env(HashMap<String, String>);
 fn env() -> Env {
     let path = std::env::var_os("PROCURE_MEDUSA_ENV")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/medusa/.run/env"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/medusa/.run/env"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "no Medusa test server: cannot read {} ({e}).\n\

@@ -13,7 +13,7 @@ use std::process::Command;
 fn peppol_dir() -> PathBuf {
     let dir = std::env::var_os("PROCURE_PEPPOL_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/peppol"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/peppol"));
     assert!(
         dir.join("validate.py").is_file(),
         "the Peppol validator is not at {} (set PROCURE_PEPPOL_DIR to the shared/peppol folder)",

@@ -1,5 +1,6 @@
 //! config.toml: settings and profiles. The compiled-in defaults are
-//! config.example.toml itself; the user's file is laid over them. Updates
+//! config.example.toml itself (the crate's copy of the one at the top of the
+//! tree; a test holds the two equal); the user's file is laid over them. Updates
 //! go through toml_edit so the user's comments and order survive.
 
 use super::{StoreError, atomic, io_err};
@@ -7,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub const EXAMPLE: &str = include_str!("../../../../config.example.toml");
+pub const EXAMPLE: &str = include_str!("../../config.example.toml");
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -244,12 +244,24 @@ mod tests {
     fn documented_exit_codes_are_the_definition() {
         let want: Vec<(u8, String)> =
             procure_client::service::exit_codes().into_iter().map(|(c, m)| (c, m.to_string())).collect();
-        assert_eq!(exit_table(include_str!("../../../../README.md")), want, "README vs ErrorKind");
-        assert_eq!(exit_table(include_str!("../../../../docs/json.md")), want, "docs/json.md vs ErrorKind");
+        assert_eq!(exit_table(include_str!("../../README.md")), want, "README vs ErrorKind");
+        assert_eq!(exit_table(include_str!("../../docs/json.md")), want, "docs/json.md vs ErrorKind");
         let help = Cli::command().render_help().to_string();
         for (code, meaning) in &want {
             assert!(help.contains(&format!("  {code}  {meaning}")), "--help lacks {code}: {help}");
         }
+    }
+
+    /// The example at the top of the tree is the one the client compiles in
+    /// as its defaults (the client crate keeps its own copy so that it
+    /// packages on its own).
+    #[test]
+    fn the_config_example_is_the_one_compiled_in() {
+        assert_eq!(
+            include_str!("../../config.example.toml"),
+            include_str!("../../crates/client/config.example.toml"),
+            "config.example.toml and crates/client/config.example.toml differ: copy the first over the second"
+        );
     }
 
     fn walk(cmd: &clap::Command, path: &str, found: &mut Vec<String>) {

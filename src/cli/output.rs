@@ -128,10 +128,25 @@ impl Out {
                     }
                     let _ = writeln!(err, "{line}");
                 }
+                if let Some(hint) = hint(&api.code) {
+                    let _ = writeln!(err, "hint: {hint}");
+                }
             }
         }
         tracing::warn!(kind = ?kind, error = %e, "command failed");
         ExitCode::from(kind.exit_code())
+    }
+}
+
+/// What the command line adds to an error with this code: how to act on
+/// it here. The error's message names the problem only, the same from every
+/// backend and in the terminal app (which names its own key).
+fn hint(code: &str) -> Option<&'static str> {
+    match code {
+        procure_client::api::codes::DUPLICATE_PO => {
+            Some("--allow-duplicate-po places another order with this PO number")
+        }
+        _ => None,
     }
 }
 

@@ -439,7 +439,7 @@ impl Engine {
                         Err(e) if e.kind() == ErrorKind::Unreachable => {
                             Msg::SubmitQueued { basket, reason: e.to_string() }
                         }
-                        Err(Error::DuplicatePo(message)) => Msg::DuplicatePo { message },
+                        Err(Error::DuplicatePo(e)) => Msg::DuplicatePo { message: e.message },
                         Err(e) => fail(Failure::Submit, &e),
                     }
                 }

@@ -19,6 +19,23 @@ pub const MAX_LEAD_TIME_DAYS: u32 = 3650;
 pub const MAX_VAT_RATE: Decimal = Decimal::ONE_HUNDRED;
 /// The most tiers of one price.
 pub const MAX_TIERS: usize = 100;
+/// The longest PO number, in characters (not bytes: "Ä" is one).
+pub const MAX_PO_NUMBER_CHARS: usize = 64;
+
+/// A PO number as an order carries it (trimmed): required, and at most
+/// `MAX_PO_NUMBER_CHARS` characters. The client checks it before it sends
+/// an order, the reference shop when it prices or places one.
+pub fn check_po_number(po: &str) -> Result<(), String> {
+    let po = po.trim();
+    if po.is_empty() {
+        return Err("a PO number is required".into());
+    }
+    let chars = po.chars().count();
+    if chars > MAX_PO_NUMBER_CHARS {
+        return Err(format!("the PO number has {chars} characters; the most is {MAX_PO_NUMBER_CHARS}"));
+    }
+    Ok(())
+}
 
 /// A unit price: not negative, at most `MAX_UNIT_PRICE`.
 pub fn check_unit_price(price: Decimal) -> Result<(), String> {
@@ -74,6 +91,18 @@ mod tests {
     fn the_largest_order_cannot_overflow() {
         let line = MAX_UNIT_PRICE.checked_mul(Decimal::from(MAX_QUANTITY)).unwrap();
         assert!(line.checked_mul(Decimal::from(1000)).unwrap().checked_mul(MAX_VAT_RATE).is_some());
+    }
+
+    /// Characters, not bytes: 64 umlauts (128 bytes) are a valid PO number, 65 are not.
+    #[test]
+    fn po_numbers_are_counted_in_characters() {
+        let at_limit = "Ä".repeat(MAX_PO_NUMBER_CHARS);
+        assert_eq!(at_limit.len(), 2 * MAX_PO_NUMBER_CHARS);
+        assert!(check_po_number(&at_limit).is_ok());
+        assert!(check_po_number(&format!("  {at_limit}  ")).is_ok(), "trimmed");
+        let over = check_po_number(&format!("{at_limit}Ö")).unwrap_err();
+        assert_eq!(over, "the PO number has 65 characters; the most is 64");
+        assert_eq!(check_po_number("  ").unwrap_err(), "a PO number is required");
     }
 
     #[test]

@@ -4,8 +4,8 @@ use super::company::{self, VisibleProduct};
 use super::error::ShopError;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use procure_protocol::api::{
-    Address, Approval, Credit, Decision, DraftLine, LineError, Order, OrderDraft, OrderList, OrderStatus, OrderSummary,
-    Preview, PricedLine, Role, ShippingMethod, codes,
+    Address, ApiError, Approval, Credit, Decision, DraftLine, LineError, Order, OrderDraft, OrderList, OrderStatus,
+    OrderSummary, Preview, PricedLine, Role, ShippingMethod, codes, po_number_taken,
 };
 use procure_protocol::quantity::QuantityRules;
 use procure_protocol::{limits, money};
@@ -15,7 +15,6 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 pub const MAX_LINES: usize = 1000;
-pub const MAX_PO_LEN: usize = 64;
 pub const MAX_KEY_LEN: usize = 200;
 pub const DEFAULT_ORDERS_LIMIT: u32 = 50;
 pub const MAX_ORDERS_LIMIT: u32 = 200;
@@ -98,13 +97,7 @@ pub fn price_draft_with(
     today: NaiveDate,
     agreed: Option<&Agreed>,
 ) -> Result<Priced, ShopError> {
-    let po = draft.po_number.trim();
-    if po.is_empty() {
-        return Err(ShopError::invalid_order("a PO number is required"));
-    }
-    if po.chars().count() > MAX_PO_LEN {
-        return Err(ShopError::invalid_order(format!("the PO number has more than {MAX_PO_LEN} characters")));
-    }
+    limits::check_po_number(&draft.po_number).map_err(ShopError::invalid_order)?;
     if draft.lines.is_empty() {
         return Err(ShopError::invalid_order("an order needs at least one line"));
     }
@@ -362,7 +355,8 @@ pub fn create(
 }
 
 /// A company's PO number names one order: refused when another order of the
-/// company that is not cancelled carries it.
+/// company holds it (`api::po_number_taken`, the rule every backend applies).
+/// Orders are stored with their PO number trimmed.
 fn check_po_unused(conn: &Connection, company_id: i64, po: &str) -> Result<(), ShopError> {
     let mut stmt = conn.prepare_cached(
         "SELECT data FROM orders WHERE company_id = ?1 AND json_extract(data, '$.po_number') = ?2 ORDER BY id",
@@ -370,16 +364,9 @@ fn check_po_unused(conn: &Connection, company_id: i64, po: &str) -> Result<(), S
     let mut rows = stmt.query(params![company_id, po])?;
     while let Some(row) = rows.next()? {
         let o: Order = serde_json::from_str(&row.get::<_, String>(0)?)?;
-        if o.status != OrderStatus::Cancelled {
-            return Err(ShopError::Conflict {
-                code: codes::DUPLICATE_PO,
-                message: format!(
-                    "PO number {po} is already used by order {} of {}; a new order needs another PO number \
-                     (or allow_duplicate_po)",
-                    o.number,
-                    o.created_at.date_naive()
-                ),
-            });
+        if po_number_taken(po, &o.po_number, o.status) {
+            let e = ApiError::duplicate_po(po, &o.number, o.created_at.date_naive());
+            return Err(ShopError::Conflict { code: codes::DUPLICATE_PO, message: e.message });
         }
     }
     Ok(())

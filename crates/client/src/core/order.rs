@@ -33,13 +33,7 @@ pub fn parse_optional_date(text: &str) -> Result<Option<NaiveDate>, String> {
 
 /// Validates the order header a buyer typed.
 pub fn validate_options(opts: &CheckoutOptions, today: NaiveDate) -> Result<(), String> {
-    let po = opts.po_number.trim();
-    if po.is_empty() {
-        return Err("a PO number is required".into());
-    }
-    if po.len() > 64 {
-        return Err("the PO number has more than 64 characters".into());
-    }
+    procure_protocol::limits::check_po_number(&opts.po_number)?;
     if let Some(d) = opts.requested_delivery_date
         && d < today
     {
@@ -231,5 +225,15 @@ mod tests {
         assert!(validate_options(&o, today).is_ok());
         o.requested_delivery_date = NaiveDate::from_ymd_opt(2026, 11, 27);
         assert!(validate_options(&o, today).unwrap_err().contains("past"));
+    }
+
+    /// The shop's limit, in characters: 64 umlauts pass, 65 do not.
+    #[test]
+    fn po_number_length_is_counted_in_characters() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let mut o = CheckoutOptions { po_number: "Ä".repeat(64), ..Default::default() };
+        assert_eq!(validate_options(&o, today), Ok(()));
+        o.po_number.push('Ü');
+        assert!(validate_options(&o, today).unwrap_err().contains("65 characters"));
     }
 }

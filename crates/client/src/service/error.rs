@@ -92,9 +92,11 @@ pub enum Error {
         describe_changes(.0)
     )]
     PricesChanged(Vec<PriceChange>),
-    /// The PO number is on another open order; the message names it.
-    #[error("{0}")]
-    DuplicatePo(String),
+    /// The PO number is on another order (`duplicate_po`); the message names
+    /// it. A face says how to place one more anyway (a draft's
+    /// `allow_duplicate_po`): the CLI its flag, the app its key.
+    #[error("{}", .0.message)]
+    DuplicatePo(ApiError),
 }
 
 fn describe_changes(changes: &[PriceChange]) -> String {
@@ -137,7 +139,7 @@ impl Error {
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Backend(b) => b.api_error(),
-            Error::RejectedWith { details, .. } => Some(details),
+            Error::RejectedWith { details, .. } | Error::DuplicatePo(details) => Some(details),
             _ => None,
         }
     }

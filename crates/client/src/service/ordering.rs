@@ -302,7 +302,7 @@ async fn send(
         }
         Err(BackendError::Rejected(e)) if e.code == codes::DUPLICATE_PO => {
             store.save(&b)?;
-            Err(Error::DuplicatePo(crate::core::sanitize::clean(&e.message)))
+            Err(Error::DuplicatePo(e))
         }
         Err(e) if waiting => {
             store.save(&b)?;

@@ -116,9 +116,8 @@ pub struct Accepted {
 /// the answer.
 pub async fn accept(ctx: &Context, number: &str, accept: &AcceptQuote) -> Result<Accepted> {
     ctx.require_login()?;
-    if accept.po_number.trim().is_empty() {
-        return Err(Error::Rejected("a PO number is required to accept an offer".into()));
-    }
+    procure_protocol::limits::check_po_number(&accept.po_number)
+        .map_err(|why| Error::Rejected(format!("cannot accept the offer: {why}")))?;
     match ctx.shop.accept_quote(number, accept).await {
         Ok(AcceptedQuote { quote, order }) => Ok(Accepted { quote, order, replayed: false }),
         Err(BackendError::Rejected(e)) if e.code == crate::api::codes::QUOTE_NOT_OPEN => {

@@ -357,6 +357,22 @@ impl OrderStatus {
             OrderStatus::PartlyShipped => "partly_shipped",
         }
     }
+
+    /// Whether an order in this status keeps its PO number from another
+    /// order of the company. A cancelled order (by the buyer, the supplier
+    /// or an approver) and one the supplier rejected (Peppol) free it; every
+    /// other status holds it. The reference shop and every backend decide
+    /// "one PO number, one order" by this, through [`po_number_taken`].
+    pub fn holds_po_number(self) -> bool {
+        !matches!(self, OrderStatus::Cancelled | OrderStatus::Rejected)
+    }
+}
+
+/// One PO number, one order: whether an order that carries `held` and is
+/// in `status` keeps a new order from using `po` (compared trimmed, as
+/// orders carry them).
+pub fn po_number_taken(po: &str, held: &str, status: OrderStatus) -> bool {
+    status.holds_po_number() && held.trim() == po.trim()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -457,6 +473,22 @@ pub struct ApiError {
     pub details: Vec<LineError>,
 }
 
+impl ApiError {
+    /// `duplicate_po`: `po` is taken by `order`, placed on `placed`. The
+    /// message names the problem, not how a face overrides it (a draft's
+    /// `allow_duplicate_po`): each face says that in its own words.
+    pub fn duplicate_po(po: &str, order: &str, placed: NaiveDate) -> ApiError {
+        ApiError {
+            code: codes::DUPLICATE_PO.into(),
+            message: format!(
+                "PO number {} is already used by order {order} of {placed}; a new order needs another PO number",
+                po.trim()
+            ),
+            details: vec![],
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: ApiError,
@@ -490,5 +522,47 @@ pub mod codes {
     pub const AMOUNT_TOO_LARGE: &str = "amount_too_large";
     /// A part without a price for the company: ask for a quote.
     pub const PRICE_ON_REQUEST: &str = "price_on_request";
+    /// More than the supplier has in stock, and it takes no backorders for
+    /// the part (a Medusa store; the reference shop takes backorders).
+    pub const INSUFFICIENT_STOCK: &str = "insufficient_stock";
     pub const INTERNAL: &str = "internal";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one rule of which orders keep a PO number, for every status.
+    #[test]
+    fn cancelled_and_rejected_orders_free_their_po_number() {
+        use OrderStatus::*;
+        let all = [
+            Placed,
+            PendingApproval,
+            Confirmed,
+            Shipped,
+            Delivered,
+            Cancelled,
+            Sent,
+            Accepted,
+            AcceptedWithChanges,
+            Rejected,
+            PartlyShipped,
+        ];
+        let free: Vec<OrderStatus> = all.into_iter().filter(|s| !s.holds_po_number()).collect();
+        assert_eq!(free, [Cancelled, Rejected]);
+        assert!(po_number_taken("PO-1", " PO-1 ", Delivered), "compared trimmed");
+        assert!(!po_number_taken("PO-1", "PO-1", Rejected));
+        assert!(!po_number_taken("PO-1", "po-1", Placed), "case counts");
+    }
+
+    #[test]
+    fn a_duplicate_po_names_the_order_and_no_override() {
+        let e = ApiError::duplicate_po(" PO-7 ", "SO-ACME-1001", NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
+        assert_eq!(e.code, codes::DUPLICATE_PO);
+        assert_eq!(
+            e.message,
+            "PO number PO-7 is already used by order SO-ACME-1001 of 2026-11-28; a new order needs another PO number"
+        );
+    }
 }

@@ -6,11 +6,10 @@
 use super::map::{self, Part, keys};
 use super::wire;
 use super::{MedusaShop, local, state};
-use crate::api::{ApiError, LineError, OrderDraft, codes};
+use crate::api::{ApiError, LineError, OrderDraft, codes, po_number_taken};
 use crate::backend::{BackendError, Created, Result};
 use crate::core::money;
 use crate::core::quantity::QuantityRules;
-use crate::core::sanitize::clean;
 use chrono::Utc;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -112,17 +111,22 @@ pub(super) fn check_lines(draft: &OrderDraft, parts: &HashMap<String, Part>, reg
             errors.push(line_error(
                 i,
                 &l.sku,
-                "unknown_sku",
+                codes::UNKNOWN_SKU,
                 format!("{} is not (or no longer) sold to you by this store", l.sku),
             ));
             continue;
         };
         if part.price.is_none() {
-            errors.push(line_error(i, &l.sku, "no_price", format!("{} has no price in region {region}", l.sku)));
+            errors.push(line_error(
+                i,
+                &l.sku,
+                codes::PRICE_ON_REQUEST,
+                format!("{} has no price in region {region}", l.sku),
+            ));
             continue;
         }
         if let Err(e) = QuantityRules::of(&part.product).check(l.quantity) {
-            let mut err = line_error(i, &l.sku, "invalid_quantity", e.to_string());
+            let mut err = line_error(i, &l.sku, codes::INVALID_QUANTITY, e.to_string());
             err.suggested_quantity = Some(e.suggested);
             errors.push(err);
             continue;
@@ -131,7 +135,7 @@ pub(super) fn check_lines(draft: &OrderDraft, parts: &HashMap<String, Part>, reg
             let mut err = line_error(
                 i,
                 &l.sku,
-                "insufficient_stock",
+                codes::INSUFFICIENT_STOCK,
                 format!("only {} of {} in stock, and this store takes no backorders for it", part.product.stock, l.sku),
             );
             err.suggested_quantity = Some(part.product.stock).filter(|s| *s > 0);
@@ -188,10 +192,10 @@ impl MedusaShop {
         match (done.kind.as_str(), done.order) {
             ("order", Some(o)) => Ok(o.id),
             _ => Err(rejected(
-                "not_completed",
+                codes::INVALID_ORDER,
                 format!(
                     "the store did not place the order: {}",
-                    done.error.and_then(|e| e.message).map(|m| clean(&m)).unwrap_or_else(|| "no reason given".into())
+                    done.error.and_then(|e| e.message).unwrap_or_else(|| "no reason given".into())
                 ),
                 vec![],
             )),
@@ -265,14 +269,16 @@ impl MedusaShop {
         }
     }
 
-    /// The customer's order (not canceled) that carries this PO number in its
-    /// metadata, if any: Medusa has no such rule, procure keeps it.
+    /// The customer's order that holds this PO number (in its metadata), if
+    /// any: Medusa has no such rule, procure keeps the protocol's
+    /// (`api::po_number_taken`).
     pub(super) async fn order_with_po(&self, po: &str) -> Result<Option<wire::Order>> {
         let mut offset = 0;
         loop {
-            let page = self.orders_page(offset, 100, "id,display_id,status,created_at,metadata").await?;
+            let page =
+                self.orders_page(offset, 100, "id,display_id,status,fulfillment_status,created_at,metadata").await?;
             if let Some(o) = page.orders.iter().find(|o| {
-                o.status != "canceled" && wire::meta(&o.metadata, keys::PO_NUMBER).is_some_and(|p| p.trim() == po)
+                wire::meta(&o.metadata, keys::PO_NUMBER).is_some_and(|held| po_number_taken(po, &held, map::status(o)))
             }) {
                 return Ok(Some(o.clone()));
             }
@@ -285,20 +291,15 @@ impl MedusaShop {
 
     /// A new cart for the draft, completed into an order.
     pub(super) async fn place(&self, draft: &OrderDraft, key: &str, fingerprint: &str) -> Result<Created> {
-        let po = draft.po_number.trim();
         if !draft.allow_duplicate_po
-            && let Some(o) = self.order_with_po(po).await?
+            && let Some(o) = self.order_with_po(&draft.po_number).await?
         {
             let number = o.display_id.map(|d| d.0.to_string()).unwrap_or_else(|| o.id.clone());
-            return Err(rejected(
-                codes::DUPLICATE_PO,
-                format!(
-                    "PO number {po} is already used by order {number} of {}; a new order needs another PO number \
-                     (or --allow-duplicate-po)",
-                    o.created_at.date_naive()
-                ),
-                vec![],
-            ));
+            return Err(BackendError::Rejected(ApiError::duplicate_po(
+                &draft.po_number,
+                &number,
+                o.created_at.date_naive(),
+            )));
         }
         let skus: Vec<&str> = draft.lines.iter().map(|l| l.sku.as_str()).collect();
         let parts = self.parts_by_sku(&skus).await?;
@@ -491,9 +492,15 @@ mod tests {
         let parts: HashMap<String, Part> =
             [part("A", 3, true), part("B", 0, false)].into_iter().map(|p| (p.product.sku.clone(), p)).collect();
         let errors = check_lines(&draft(&[("A", 2), ("A", 4), ("B", 100), ("X", 1), ("A", 0)]), &parts, "DE");
-        let codes: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.code.as_str())).collect();
-        assert_eq!(codes, vec![(1, "insufficient_stock"), (3, "unknown_sku"), (4, "invalid_quantity")]);
+        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.code.as_str())).collect();
+        assert_eq!(found, vec![(1, "insufficient_stock"), (3, "unknown_sku"), (4, "invalid_quantity")]);
         assert_eq!(errors[0].suggested_quantity, Some(3));
+        // A part without a price is what the reference shop calls it.
+        let mut unpriced = part("C", 10, false);
+        unpriced.price = None;
+        let parts: HashMap<String, Part> = [("C".to_string(), unpriced)].into();
+        let errors = check_lines(&draft(&[("C", 1)]), &parts, "DE");
+        assert_eq!(errors[0].code, codes::PRICE_ON_REQUEST);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::Settings;
 use super::catalogue::Loaded;
 use crate::api::{
     ApiError, LineChange, LineError, Order, OrderDraft, OrderEvent, OrderList, OrderStatus, OrderSummary, OrderedSku,
-    OrderedSkus, Preview, PricedLine, ShippingMethod, codes,
+    OrderedSkus, Preview, PricedLine, ShippingMethod, codes, po_number_taken,
 };
 use crate::core::money;
 use crate::store::atomic;
@@ -218,7 +218,7 @@ pub fn price(loaded: &Loaded, draft: &OrderDraft, today: NaiveDate) -> Priced {
             errors.push(e2);
         }
         let Some(unit_price) = money::unit_price_for(&part.prices.tiers, l.quantity) else {
-            errors.push(err(codes::INVALID_ORDER, format!("{} has no price valid today in the catalogue", l.sku)));
+            errors.push(err(codes::PRICE_ON_REQUEST, format!("{} has no price valid today in the catalogue", l.sku)));
             continue;
         };
         lead = lead.max(part.product.lead_time_days);
@@ -280,24 +280,15 @@ pub fn create(
             }
             return Ok(Created { order: st.orders[i].order.clone(), replayed: true });
         }
-        let po = draft.po_number.trim();
         if !draft.allow_duplicate_po
-            && let Some(o) = st
-                .orders
-                .iter()
-                .map(|s| &s.order)
-                .find(|o| o.po_number.trim() == po && o.status != OrderStatus::Rejected)
+            && let Some(o) =
+                st.orders.iter().map(|s| &s.order).find(|o| po_number_taken(&draft.po_number, &o.po_number, o.status))
         {
-            return Err(rejected(
-                codes::DUPLICATE_PO,
-                format!(
-                    "PO number {po} is already used by order {} of {}; a new order needs another PO number \
-                     (or --allow-duplicate-po)",
-                    o.number,
-                    o.created_at.date_naive()
-                ),
-                vec![],
-            ));
+            return Err(BackendError::Rejected(ApiError::duplicate_po(
+                &draft.po_number,
+                &o.number,
+                o.created_at.date_naive(),
+            )));
         }
         let loaded = load()?;
         let now = Utc::now();
@@ -923,6 +914,47 @@ mod tests {
         let o = receive_example(&st, "despatch-advice", "DespatchAdvice_Example.xml");
         assert_eq!(o.status, OrderStatus::PartlyShipped);
         assert_eq!(change(&o, 1, "shipped").unwrap().to, "10 of 12, 2 to follow");
+    }
+
+    /// The same problem has the same code as at the reference shop: a part
+    /// the catalogue gives no price for today is `price_on_request`.
+    #[test]
+    fn a_part_without_a_price_today_is_price_on_request() {
+        let product = crate::api::Product {
+            sku: "A".into(),
+            mpn: "A".into(),
+            manufacturer: String::new(),
+            gtin: String::new(),
+            name: "A".into(),
+            description: String::new(),
+            category: String::new(),
+            unit: "C62".into(),
+            pack_size: 1,
+            min_qty: 1,
+            order_step: 1,
+            stock: 0,
+            lead_time_days: 0,
+            attributes: vec![],
+            documents: vec![],
+            replaced_by: None,
+            discontinued: false,
+        };
+        let prices = crate::api::PriceEntry { sku: "A".into(), tiers: vec![], vat_rate: dec!(19) };
+        let part = super::super::catalogue::Part { product, prices, vat_category: "S".into(), gtin: None };
+        let loaded = Loaded { parts: [("A".to_string(), part)].into(), ..Default::default() };
+        let draft = OrderDraft {
+            po_number: "PO-1".into(),
+            lines: vec![crate::api::DraftLine { sku: "A".into(), quantity: 1, expected_unit_price: None, note: None }],
+            ship_to: None,
+            requested_delivery_date: None,
+            ship_complete: false,
+            shipping_method: None,
+            comment: None,
+            allow_duplicate_po: false,
+        };
+        let priced = price(&loaded, &draft, NaiveDate::from_ymd_opt(2026, 1, 2).unwrap());
+        let found: Vec<&str> = priced.preview.errors.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(found, [codes::PRICE_ON_REQUEST]);
     }
 
     #[test]

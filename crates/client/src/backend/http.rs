@@ -1,9 +1,140 @@
-//! HTTP plumbing shared by backends: TLS by default (rustls), plain http only
-//! to loopback unless the profile allows it, timeouts, error mapping.
+//! The one JSON-over-HTTP client every HTTP backend uses: TLS by default
+//! (rustls), plain http only to loopback unless the profile allows it,
+//! timeouts, no redirects followed, bounded answers, every answer — error
+//! bodies too — decoded through the cleaning decode (`Untrusted`), and
+//! transport failures mapped to `BackendError`. What differs between shops
+//! (the shape of an error body, what it means) is a backend's [`Dialect`].
 
 use super::{BackendError, Timeouts};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use std::borrow::Cow;
+use std::marker::PhantomData;
 use std::net::IpAddr;
 use std::sync::Once;
+
+/// How one kind of HTTP shop speaks, beyond JSON over HTTP.
+pub trait Dialect: Send + Sync + 'static {
+    /// The JSON of the shop's error answers.
+    type ErrorBody: DeserializeOwned;
+    /// The shop's answers in a sentence: "HTTP 200, not {ANSWERS}: …".
+    const ANSWERS: &'static str;
+    /// An answer's bytes as they are decoded (by default as they came).
+    fn prepare(body: &[u8]) -> Cow<'_, [u8]> {
+        Cow::Borrowed(body)
+    }
+    /// An error answer: its status, and its body when it is `ErrorBody`
+    /// (decoded and cleaned like every answer).
+    fn error(status: StatusCode, body: Option<Self::ErrorBody>) -> BackendError;
+}
+
+/// A shop's HTTP API at `base`: the session (bearer token, fixed headers)
+/// and the one way requests are sent and answers read.
+pub struct HttpClient<D: Dialect> {
+    base: Url,
+    http: reqwest::Client,
+    timeouts: Timeouts,
+    token: Option<String>,
+    /// Sent with every request of the session (e.g. a store's API key).
+    headers: HeaderMap,
+    dialect: PhantomData<fn() -> D>,
+}
+
+impl<D: Dialect> HttpClient<D> {
+    /// `base`: the address every path is appended to (its own path kept).
+    pub fn new(base: Url, timeouts: &Timeouts, headers: HeaderMap) -> Result<Self, BackendError> {
+        Ok(HttpClient {
+            http: client(timeouts, &base)?,
+            base,
+            timeouts: timeouts.clone(),
+            token: None,
+            headers,
+            dialect: PhantomData,
+        })
+    }
+
+    pub fn set_token(&mut self, token: Option<String>) {
+        self.token = token;
+    }
+
+    /// `base` with `path` appended to its path.
+    pub fn url(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        let prefix = self.base.path().trim_end_matches('/');
+        url.set_path(&format!("{prefix}{path}"));
+        url
+    }
+
+    /// `path` followed by `segments`, each escaped: for ids that come from
+    /// a user or a shop.
+    pub fn item_url(&self, path: &str, segments: &[&str]) -> Result<Url, BackendError> {
+        let mut url = self.url(path);
+        url.path_segments_mut()
+            .map_err(|_| BackendError::Protocol(format!("{} cannot take a path", self.base)))?
+            .extend(segments);
+        Ok(url)
+    }
+
+    /// A request of the session: its headers and, when logged in, its token.
+    pub fn request(&self, method: Method, url: Url) -> RequestBuilder {
+        let rb = self.http.request(method, url).headers(self.headers.clone());
+        match &self.token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    /// A request outside the session (a login): no token, no session headers.
+    pub fn anonymous(&self, method: Method, url: Url) -> RequestBuilder {
+        self.http.request(method, url)
+    }
+
+    pub async fn send(&self, rb: RequestBuilder) -> Result<Response, BackendError> {
+        rb.send().await.map_err(|e| transport_error(&self.base, e, &self.timeouts))
+    }
+
+    /// The one way an answer is read: a redirect refused, the body bounded,
+    /// and decoded with every text cleaned, whatever the type; an error
+    /// answer becomes the dialect's `BackendError`.
+    pub async fn read<T: DeserializeOwned>(&self, resp: Response) -> Result<T, BackendError> {
+        if let Some(e) = redirect_error(&resp) {
+            return Err(e);
+        }
+        let status = resp.status();
+        let bytes = body(resp, &self.base, &self.timeouts).await?;
+        if !status.is_success() {
+            return Err(error_answer::<D>(status, &bytes));
+        }
+        decode(&D::prepare(&bytes))
+            .map_err(|e| BackendError::Protocol(format!("HTTP {status}, not {}: {e}", D::ANSWERS)))
+    }
+
+    /// The error of an answer that is not the one asked for.
+    pub async fn refusal(&self, resp: Response) -> BackendError {
+        if let Some(e) = redirect_error(&resp) {
+            return e;
+        }
+        let status = resp.status();
+        let bytes = body(resp, &self.base, &self.timeouts).await.unwrap_or_default();
+        error_answer::<D>(status, &bytes)
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T, BackendError> {
+        let resp = self.send(self.request(Method::GET, self.url(path)).query(query)).await?;
+        self.read(resp).await
+    }
+
+    pub async fn post<B: serde::Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        body: &B,
+    ) -> Result<T, BackendError> {
+        let resp = self.send(self.request(Method::POST, self.url(path)).query(query).json(body)).await?;
+        self.read(resp).await
+    }
+}
 
 /// Parses a shop address and applies the transport policy.
 pub fn checked_base_url(raw: &str, allow_insecure_http: bool) -> Result<reqwest::Url, BackendError> {
@@ -34,7 +165,7 @@ static PROVIDER: Once = Once::new();
 /// The HTTP client for a shop at `base`. It asks for compressed answers
 /// (zstd, gzip) except from a shop on this machine, where compressing and
 /// unpacking a million-part catalog costs more time than moving it does.
-pub fn client(timeouts: &Timeouts, base: &reqwest::Url) -> Result<reqwest::Client, BackendError> {
+fn client(timeouts: &Timeouts, base: &reqwest::Url) -> Result<reqwest::Client, BackendError> {
     PROVIDER.call_once(|| {
         // Ignored when a provider is installed already.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -52,12 +183,18 @@ pub fn client(timeouts: &Timeouts, base: &reqwest::Url) -> Result<reqwest::Clien
         .map_err(|e| BackendError::Unreachable { url: String::new(), reason: e.to_string() })
 }
 
+/// An error answer of a `D` shop as a `BackendError`: its body decoded and
+/// cleaned like every answer, whatever it holds.
+pub fn error_answer<D: Dialect>(status: StatusCode, bytes: &[u8]) -> BackendError {
+    D::error(status, decode::<D::ErrorBody>(&D::prepare(bytes)).ok())
+}
+
 /// The largest answer procure reads from a shop (a catalog or price-list
 /// page, an order list, …): 32 MiB. A larger one is refused, not buffered.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
 /// A redirect is never followed: say where it pointed and that nothing was sent there.
-pub fn redirect_error(resp: &reqwest::Response) -> Option<BackendError> {
+fn redirect_error(resp: &reqwest::Response) -> Option<BackendError> {
     if !resp.status().is_redirection() {
         return None;
     }
@@ -75,11 +212,7 @@ pub fn redirect_error(resp: &reqwest::Response) -> Option<BackendError> {
 }
 
 /// The body of an answer, at most `MAX_RESPONSE_BYTES`.
-pub async fn body(
-    mut resp: reqwest::Response,
-    base: &reqwest::Url,
-    timeouts: &Timeouts,
-) -> Result<Vec<u8>, BackendError> {
+async fn body(mut resp: reqwest::Response, base: &reqwest::Url, timeouts: &Timeouts) -> Result<Vec<u8>, BackendError> {
     let too_large = || {
         BackendError::Protocol(format!(
             "the answer is larger than {} MiB, the most procure accepts from a shop",
@@ -105,7 +238,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> serde_json::Resul
 }
 
 /// Maps a transport failure to what the user needs to know.
-pub fn transport_error(url: &reqwest::Url, e: reqwest::Error, timeouts: &Timeouts) -> BackendError {
+fn transport_error(url: &reqwest::Url, e: reqwest::Error, timeouts: &Timeouts) -> BackendError {
     let base = format!("{}://{}", url.scheme(), url.host_str().unwrap_or("?"))
         + &url.port().map(|p| format!(":{p}")).unwrap_or_default();
     if e.is_timeout() {
@@ -128,8 +261,35 @@ fn root_cause(e: &dyn std::error::Error) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use std::io::{Read, Write};
+
+    /// A server on this machine that answers one request with `status` and
+    /// `body` (JSON), and hands back the head of the request it got.
+    pub(crate) fn answer_once(status: &str, body: &str) -> (Url, std::thread::JoinHandle<String>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+        let answer = format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap() == 1 {
+                head.push(byte[0]);
+            }
+            conn.write_all(answer.as_bytes()).unwrap();
+            String::from_utf8_lossy(&head).to_lowercase()
+        });
+        (base, server)
+    }
+
+    pub(crate) fn timeouts() -> Timeouts {
+        Timeouts { connect: std::time::Duration::from_secs(5), total: std::time::Duration::from_secs(5) }
+    }
 
     #[test]
     fn https_always_http_only_to_loopback() {
@@ -147,22 +307,8 @@ mod tests {
     /// A shop on this machine is not asked to compress its answers.
     #[tokio::test]
     async fn no_compression_asked_of_a_loopback_shop() {
-        use std::io::{Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = reqwest::Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
-        let server = std::thread::spawn(move || {
-            let (mut conn, _) = listener.accept().unwrap();
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap() == 1 {
-                head.push(byte[0]);
-            }
-            conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
-            String::from_utf8_lossy(&head).to_lowercase()
-        });
-        let timeouts =
-            Timeouts { connect: std::time::Duration::from_secs(5), total: std::time::Duration::from_secs(5) };
-        let resp = client(&timeouts, &base).unwrap().get(base.clone()).send().await.unwrap();
+        let (base, server) = answer_once("200 OK", "");
+        let resp = client(&timeouts(), &base).unwrap().get(base.clone()).send().await.unwrap();
         assert!(resp.status().is_success());
         let head = server.join().unwrap();
         assert!(head.starts_with("get / http/1.1"), "{head}");

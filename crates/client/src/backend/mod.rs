@@ -1,6 +1,7 @@
-//! The shop seam: one trait, one implementation per kind of shop. Each
-//! backend declares what it supports so the faces can hide or explain what
-//! a shop lacks instead of failing late.
+//! The shop seam: one trait (`Backend`), one implementation per kind of
+//! shop. Each backend declares what it supports so the faces can hide or
+//! explain what a shop lacks instead of failing late. The HTTP backends
+//! speak through the one client of `http`.
 
 pub mod http;
 pub mod medusa;
@@ -113,7 +114,10 @@ pub struct InboxProblem {
     pub reason: String,
 }
 
-/// Why a profile needs no `procure login`, for the backends that have none.
+/// Why a profile needs no `procure login`, for the backends that have no
+/// sessions; `None`: its calls need one. The one answer to "does this
+/// backend need a login", asked before a backend is made (a profile that
+/// lacks a setting still says it needs no login).
 pub fn login_not_needed(profile: &Profile) -> Option<String> {
     (profile.backend == BackendKind::Peppol).then(|| {
         "a Peppol profile needs no login: procure reads the supplier's catalogue and answers from files \
@@ -122,20 +126,18 @@ pub fn login_not_needed(profile: &Profile) -> Option<String> {
     })
 }
 
+/// A kind of shop as procure orders from it.
 #[async_trait]
-pub trait Shop: Send + Sync {
+pub trait Backend: Send + Sync {
     fn kind(&self) -> BackendKind;
     fn capabilities(&self) -> Capabilities;
-    /// Whether calls need a session from `login` (a file-based backend has none).
-    fn needs_login(&self) -> bool {
-        true
-    }
     /// Reads supplier documents that arrived (order responses, despatch
     /// advices) into the orders; a backend without an inbox has nothing.
     async fn receive(&self) -> Result<InboxReport> {
         Ok(InboxReport::default())
     }
-    /// Replaces the session token used for the calls that need one.
+    /// Replaces the session token used for the calls that need one (see
+    /// [`login_not_needed`] for the backends without sessions).
     fn set_token(&mut self, token: Option<String>);
 
     async fn login(&self, company: &str, user: &str, password: &str) -> Result<LoginResponse>;
@@ -198,15 +200,20 @@ pub fn for_profile(
     timeouts: &Timeouts,
     token: Option<String>,
     state_dir: &Path,
-) -> Result<Box<dyn Shop>> {
+) -> Result<Box<dyn Backend>> {
     let base = || http::checked_base_url(&profile.shop, profile.allow_insecure_http);
-    let mut shop: Box<dyn Shop> = match profile.backend {
-        BackendKind::Procure => Box::new(native::NativeShop::new(base()?, timeouts)?),
-        BackendKind::Medusa => {
-            Box::new(medusa::MedusaShop::new(base()?, medusa::Settings::from_profile(profile)?, timeouts, state_dir)?)
+    let mut backend: Box<dyn Backend> = match profile.backend {
+        BackendKind::Procure => Box::new(native::NativeBackend::new(base()?, timeouts)?),
+        BackendKind::Medusa => Box::new(medusa::MedusaBackend::new(
+            base()?,
+            medusa::Settings::from_profile(profile)?,
+            timeouts,
+            state_dir,
+        )?),
+        BackendKind::Peppol => {
+            Box::new(peppol::PeppolBackend::new(peppol::Settings::from_profile(profile)?, state_dir))
         }
-        BackendKind::Peppol => Box::new(peppol::PeppolShop::new(peppol::Settings::from_profile(profile)?, state_dir)),
     };
-    shop.set_token(token);
-    Ok(shop)
+    backend.set_token(token);
+    Ok(backend)
 }

@@ -1,7 +1,7 @@
 //! The profile a command works on: its settings, token, shop and files.
 
 use super::{Error, Result};
-use crate::backend::{self, Shop, Timeouts};
+use crate::backend::{self, Backend, Timeouts};
 use crate::store::baskets::BasketStore;
 use crate::store::cache::CatalogCache;
 use crate::store::config::{self, Config, Profile};
@@ -16,7 +16,7 @@ pub struct Context {
     pub(crate) config: Config,
     pub(crate) profile_name: String,
     pub(crate) profile: Profile,
-    pub(crate) shop: std::sync::Arc<dyn Shop>,
+    pub(crate) shop: std::sync::Arc<dyn Backend>,
     pub(crate) logged_in: bool,
 }
 
@@ -35,7 +35,7 @@ impl Context {
         let token = creds.filter(|c| c.is_valid_for(&profile.shop, Utc::now())).map(|c| c.token);
         let has_token = token.is_some();
         let shop = backend::for_profile(&profile, &timeouts(&config), token, &paths.profile_dir(&profile_name))?;
-        let logged_in = has_token || !shop.needs_login();
+        let logged_in = has_token || backend::login_not_needed(&profile).is_some();
         Ok(Context { paths, config, profile_name, profile, shop: shop.into(), logged_in })
     }
 

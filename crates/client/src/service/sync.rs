@@ -3,7 +3,7 @@
 //! The whole sync lands in one transaction: a failure keeps the old cache.
 
 use super::Result;
-use crate::backend::{BackendError, Fetched, Shop};
+use crate::backend::{Backend, BackendError, Fetched};
 use crate::search::SearchDoc;
 use crate::search::{IndexDelta, IndexFile};
 use crate::service::search::{read_current, read_delta, write_delta, write_index};
@@ -110,7 +110,11 @@ pub async fn sync_profile(ctx: &super::Context, progress: &mut Progress<'_>) -> 
     sync(&ctx.shop, &mut cache, progress).await
 }
 
-pub async fn sync(shop: &Arc<dyn Shop>, cache: &mut CatalogCache, progress: &mut Progress<'_>) -> Result<SyncReport> {
+pub async fn sync(
+    shop: &Arc<dyn Backend>,
+    cache: &mut CatalogCache,
+    progress: &mut Progress<'_>,
+) -> Result<SyncReport> {
     // One sync of a profile at a time: a second one waits here for the
     // first, then reads the marks it left (and usually gets a 304).
     cache.begin_sync()?;
@@ -157,7 +161,7 @@ pub async fn sync(shop: &Arc<dyn Shop>, cache: &mut CatalogCache, progress: &mut
 }
 
 async fn sync_locked(
-    shop: &Arc<dyn Shop>,
+    shop: &Arc<dyn Backend>,
     cache: &mut CatalogCache,
     progress: &mut Progress<'_>,
     changes: &mut Changes,
@@ -188,7 +192,7 @@ async fn sync_locked(
 /// Everything after the first page, inside the sync transaction.
 #[allow(clippy::too_many_arguments)]
 async fn apply(
-    shop: &Arc<dyn Shop>,
+    shop: &Arc<dyn Backend>,
     cache: &mut CatalogCache,
     mut page: crate::api::CatalogPage,
     new_etag: Option<String>,

@@ -5,7 +5,7 @@
 
 use super::map::{self, Part, keys};
 use super::wire;
-use super::{MedusaShop, local, state};
+use super::{MedusaBackend, local, state};
 use crate::api::{ApiError, LineError, OrderDraft, codes, po_number_taken};
 use crate::backend::{BackendError, Created, Result};
 use crate::core::money;
@@ -179,7 +179,7 @@ fn price_changes(draft: &OrderDraft, items: &[wire::LineItem]) -> Result<Vec<Lin
     Ok(changes)
 }
 
-impl MedusaShop {
+impl MedusaBackend {
     async fn get_cart(&self, id: &str) -> Result<wire::Cart> {
         let body: wire::CartBody = self.get(&format!("/store/carts/{id}"), &[("fields", "id,completed_at")]).await?;
         Ok(body.cart)

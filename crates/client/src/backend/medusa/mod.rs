@@ -19,20 +19,20 @@ mod map;
 mod state;
 mod wire;
 
-use super::http::{client, transport_error};
-use super::{BackendError, Capabilities, Created, Fetched, Result, Shop, Timeouts};
+use super::http::{Dialect, HttpClient};
+use super::{Backend, BackendError, Capabilities, Created, Fetched, Result, Timeouts};
 use crate::api::{
     self, ApiError, CatalogPage, LoginResponse, Me, Order, OrderDraft, OrderList, OrderedSku, OrderedSkus, Preview,
     PriceEntry, PriceListHeader, PriceListPage, codes,
 };
 use crate::core::money;
-use crate::core::sanitize::clean;
 use crate::store::config::{BackendKind, Profile};
 use async_trait::async_trait;
 use checkout::{check_lines, pick_address, pick_shipping};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use map::{Part, RegionInfo};
-use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
@@ -94,11 +94,8 @@ impl Settings {
     }
 }
 
-pub struct MedusaShop {
-    base: Url,
-    http: reqwest::Client,
-    timeouts: Timeouts,
-    token: Option<String>,
+pub struct MedusaBackend {
+    http: HttpClient<Medusa>,
     settings: Settings,
     state: state::StateFile,
     region: Mutex<Option<RegionInfo>>,
@@ -131,41 +128,61 @@ fn jwt_expiry(token: &str) -> Option<DateTime<Utc>> {
     Utc.timestamp_opt(exp, 0).single()
 }
 
-/// Turns an error answer into a `BackendError`, whatever the body holds.
-fn error_from(status: StatusCode, body: &[u8]) -> BackendError {
-    let parsed: Option<wire::ErrorBody> = serde_json::from_slice(body).ok();
-    let message =
-        parsed.as_ref().and_then(|b| b.message.as_deref()).map(clean).unwrap_or_else(|| format!("HTTP {status}"));
-    let code = parsed.as_ref().and_then(|b| b.code.clone().or_else(|| b.kind.clone())).unwrap_or_default();
-    let api = |code: &str| ApiError { code: code.to_string(), message: message.clone(), details: vec![] };
-    match status {
-        StatusCode::UNAUTHORIZED => {
-            BackendError::Auth("not logged in to the Medusa store, or the session expired: run `procure login`".into())
+/// Medusa's store API: amounts as JSON numbers, its own error body, and
+/// Medusa's error types and codes in place of procure's.
+pub struct Medusa;
+
+impl Dialect for Medusa {
+    type ErrorBody = wire::ErrorBody;
+    const ANSWERS: &'static str = "the answer of a Medusa store";
+
+    fn prepare(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+        wire::exact_numbers(body).into()
+    }
+
+    fn error(status: StatusCode, body: Option<wire::ErrorBody>) -> BackendError {
+        let message = body.as_ref().and_then(|b| b.message.clone()).unwrap_or_else(|| format!("HTTP {status}"));
+        let api = |code: &str| ApiError { code: code.to_string(), message: message.clone(), details: vec![] };
+        match status {
+            StatusCode::UNAUTHORIZED => BackendError::Auth(
+                "not logged in to the Medusa store, or the session expired: run `procure login`".into(),
+            ),
+            StatusCode::NOT_FOUND if body.is_some() => BackendError::NotFound(api(codes::NOT_FOUND)),
+            StatusCode::NOT_FOUND => BackendError::Protocol(format!(
+                "HTTP {status} without a Medusa error (an HTML page?): is the profile's `shop` the address of the Medusa server?"
+            )),
+            // A completion of this cart is still running: the outcome is not known yet.
+            StatusCode::CONFLICT => BackendError::Server(format!("HTTP {status}: {message}")),
+            s if s.is_client_error() && message.contains("ublishable") => BackendError::Misconfigured(format!(
+                "the store refuses this profile's publishable key ({message}); check `publishable_key` in config.toml"
+            )),
+            s if s.is_client_error() => match body {
+                Some(b) => BackendError::Rejected(api(code_of(&b))),
+                None => BackendError::Protocol(format!("HTTP {s} without an error body")),
+            },
+            s => BackendError::Server(format!("HTTP {s}: {message}")),
         }
-        StatusCode::NOT_FOUND if parsed.is_some() => BackendError::NotFound(api(codes::NOT_FOUND)),
-        StatusCode::NOT_FOUND => BackendError::Protocol(format!(
-            "HTTP {status} without a Medusa error (an HTML page?): is the profile's `shop` the address of the Medusa server?"
-        )),
-        // A completion of this cart is still running: the outcome is not known yet.
-        StatusCode::CONFLICT => BackendError::Server(format!("HTTP {status}: {message}")),
-        s if s.is_client_error() && message.contains("ublishable") => BackendError::Misconfigured(format!(
-            "the store refuses this profile's publishable key ({message}); check `publishable_key` in config.toml"
-        )),
-        s if s.is_client_error() && parsed.is_some() => {
-            BackendError::Rejected(api(if code.is_empty() { codes::INVALID_REQUEST } else { &code }))
-        }
-        s if s.is_client_error() => BackendError::Protocol(format!("HTTP {s} without an error body")),
-        s => BackendError::Server(format!("HTTP {s}: {message}")),
     }
 }
 
-impl MedusaShop {
+/// The protocol's code for a refusal of the store: Medusa's own codes and
+/// types (`invalid_data`, `not_allowed`, …) are its words, not procure's.
+fn code_of(body: &wire::ErrorBody) -> &'static str {
+    match body.code.as_deref() {
+        Some("insufficient_inventory") => codes::INSUFFICIENT_STOCK,
+        _ => codes::INVALID_REQUEST,
+    }
+}
+
+impl MedusaBackend {
     pub fn new(base: Url, settings: Settings, timeouts: &Timeouts, state_dir: &Path) -> Result<Self> {
-        Ok(MedusaShop {
-            http: client(timeouts, &base)?,
-            base,
-            timeouts: timeouts.clone(),
-            token: None,
+        let mut headers = HeaderMap::new();
+        let key = HeaderValue::from_str(&settings.publishable_key).map_err(|_| {
+            BackendError::Misconfigured("`publishable_key` in config.toml is not a valid header value".into())
+        })?;
+        headers.insert("x-publishable-api-key", key);
+        Ok(MedusaBackend {
+            http: HttpClient::new(base, timeouts, headers)?,
             settings,
             state: state::StateFile::new(state_dir),
             region: Mutex::new(None),
@@ -173,50 +190,13 @@ impl MedusaShop {
         })
     }
 
-    fn url(&self, path: &str) -> Url {
-        let mut url = self.base.clone();
-        let prefix = self.base.path().trim_end_matches('/');
-        url.set_path(&format!("{prefix}{path}"));
-        url
-    }
-
     /// A `/store` request: the publishable key always, the token when logged in.
-    fn store(&self, method: Method, path: &str) -> RequestBuilder {
-        let rb =
-            self.http.request(method, self.url(path)).header("x-publishable-api-key", &self.settings.publishable_key);
-        match &self.token {
-            Some(t) => rb.bearer_auth(t),
-            None => rb,
-        }
-    }
-
-    async fn send(&self, rb: RequestBuilder) -> Result<Response> {
-        rb.send().await.map_err(|e| transport_error(&self.base, e, &self.timeouts))
-    }
-
-    /// The one way an answer is read: bounded, and decoded with every text
-    /// cleaned, whatever the type.
-    async fn read<T: DeserializeOwned>(&self, resp: Response) -> Result<T> {
-        if let Some(e) = super::http::redirect_error(&resp) {
-            return Err(e);
-        }
-        let status = resp.status();
-        let bytes = super::http::body(resp, &self.base, &self.timeouts).await?;
-        if !status.is_success() {
-            return Err(error_from(status, &bytes));
-        }
-        super::http::decode(&wire::exact_numbers(&bytes))
-            .map_err(|e| BackendError::Protocol(format!("HTTP {status}, not the answer of a Medusa store: {e}")))
-    }
-
     async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T> {
-        let resp = self.send(self.store(Method::GET, path).query(query)).await?;
-        self.read(resp).await
+        self.http.get(path, query).await
     }
 
     async fn post<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)], body: &Value) -> Result<T> {
-        let resp = self.send(self.store(Method::POST, path).query(query).json(body)).await?;
-        self.read(resp).await
+        self.http.post(path, query, body).await
     }
 
     async fn region(&self) -> Result<RegionInfo> {
@@ -342,7 +322,7 @@ impl MedusaShop {
 }
 
 #[async_trait]
-impl Shop for MedusaShop {
+impl Backend for MedusaBackend {
     fn kind(&self) -> BackendKind {
         BackendKind::Medusa
     }
@@ -367,24 +347,22 @@ impl Shop for MedusaShop {
     }
 
     fn set_token(&mut self, token: Option<String>) {
-        self.token = token;
+        self.http.set_token(token);
     }
 
     async fn login(&self, _company: &str, user: &str, password: &str) -> Result<LoginResponse> {
-        let resp = self
-            .send(
-                self.http
-                    .post(self.url("/auth/customer/emailpass"))
-                    .json(&json!({ "email": user, "password": password })),
-            )
-            .await?;
+        let rb = self
+            .http
+            .anonymous(Method::POST, self.http.url("/auth/customer/emailpass"))
+            .json(&json!({ "email": user, "password": password }));
+        let resp = self.http.send(rb).await?;
         if resp.status() == StatusCode::UNAUTHORIZED {
             return Err(BackendError::Auth(
                 "login failed: wrong e-mail or password (a Medusa store logs customers in with their e-mail address)"
                     .into(),
             ));
         }
-        let body: wire::TokenBody = self.read(resp).await?;
+        let body: wire::TokenBody = self.http.read(resp).await?;
         // Check the profile's store settings now, not at the first sync.
         self.region().await?;
         let expires_at = jwt_expiry(&body.token).unwrap_or_else(|| Utc::now() + Duration::hours(ASSUMED_TOKEN_HOURS));
@@ -593,6 +571,7 @@ mod tests {
 
     #[test]
     fn error_answers_become_backend_errors() {
+        let error_from = crate::backend::http::error_answer::<Medusa>;
         let e = error_from(StatusCode::UNAUTHORIZED, br#"{"message":"Unauthorized"}"#);
         assert!(matches!(e, BackendError::Auth(_)), "{e:?}");
         let e =
@@ -605,7 +584,7 @@ mod tests {
             br#"{"code":"insufficient_inventory","type":"not_allowed","message":"Some variant does not have the required inventory"}"#,
         );
         match e {
-            BackendError::Rejected(a) => assert_eq!(a.code, "insufficient_inventory"),
+            BackendError::Rejected(a) => assert_eq!(a.code, codes::INSUFFICIENT_STOCK),
             other => panic!("{other:?}"),
         }
         let e = error_from(
@@ -617,6 +596,37 @@ mod tests {
         assert!(matches!(e, BackendError::Server(_)), "{e:?}");
         let e = error_from(StatusCode::INTERNAL_SERVER_ERROR, b"{}");
         assert!(matches!(e, BackendError::Server(_)), "{e:?}");
+    }
+
+    /// A store's error answer is shop text like any other answer: decoded
+    /// through the cleaning decode, so nothing in the error it becomes can
+    /// steer a terminal, and its code is procure's, not the store's.
+    #[tokio::test]
+    async fn an_error_body_with_escape_sequences_arrives_cleaned() {
+        use crate::backend::http::tests::{answer_once, timeouts};
+        use crate::core::sanitize::is_unsafe;
+        let body = r#"{"type":"not_allowed\u001b[2J","code":"x\u009b31m\u001b]0;owned\u0007",
+            "message":"Cart \u001b]0;owned\u0007is \u001b[31mbroken\u001b[0m\u202e!\u0085"}"#;
+        let (base, server) = answer_once("400 Bad Request", body);
+        let settings = Settings {
+            publishable_key: "pk_1".into(),
+            region_id: "reg_1".into(),
+            payment_provider: DEFAULT_PAYMENT_PROVIDER.into(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut medusa = MedusaBackend::new(base, settings, &timeouts(), dir.path()).unwrap();
+        medusa.set_token(Some("t".into()));
+        let e = medusa.order("order_1").await.unwrap_err();
+        let head = server.join().unwrap();
+        assert!(head.contains("x-publishable-api-key: pk_1") && head.contains("authorization: bearer t"), "{head}");
+        match &e {
+            BackendError::Rejected(a) => {
+                assert_eq!(a.code, codes::INVALID_REQUEST);
+                assert_eq!(a.message, "Cart is broken!");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!e.to_string().chars().any(is_unsafe), "{e:?}");
     }
 
     #[test]

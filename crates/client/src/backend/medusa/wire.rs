@@ -112,10 +112,10 @@ pub fn meta<'a>(m: &'a Metadata, key: &str) -> Option<std::borrow::Cow<'a, str>>
     }
 }
 
+/// Medusa's error answer (its `type`, e.g. `invalid_data`, is not read:
+/// procure says what a refusal is in its own codes).
 #[derive(Debug, Clone, Deserialize)]
 pub struct ErrorBody {
-    #[serde(default, rename = "type")]
-    pub kind: Option<String>,
     #[serde(default)]
     pub code: Option<String>,
     #[serde(default)]

@@ -15,7 +15,7 @@
 mod catalogue;
 mod orders;
 
-use super::{BackendError, Capabilities, Created, Fetched, InboxReport, Result, Shop};
+use super::{Backend, BackendError, Capabilities, Created, Fetched, InboxReport, Result};
 use crate::api::{
     Address, CatalogPage, LoginResponse, Me, Order, OrderDraft, OrderList, OrderedSkus, Preview, PriceListHeader,
     PriceListPage, Role, User,
@@ -93,7 +93,7 @@ impl Settings {
     }
 }
 
-pub struct PeppolShop {
+pub struct PeppolBackend {
     settings: Settings,
     state: orders::StateFile,
     /// The catalogue as last read, with the files it came from: a sync asks
@@ -101,9 +101,9 @@ pub struct PeppolShop {
     loaded: Mutex<Option<(catalogue::Fingerprint, Arc<catalogue::Loaded>)>>,
 }
 
-impl PeppolShop {
-    pub fn new(settings: Settings, state_dir: &Path) -> PeppolShop {
-        PeppolShop { settings, state: orders::StateFile::new(state_dir), loaded: Mutex::new(None) }
+impl PeppolBackend {
+    pub fn new(settings: Settings, state_dir: &Path) -> PeppolBackend {
+        PeppolBackend { settings, state: orders::StateFile::new(state_dir), loaded: Mutex::new(None) }
     }
 
     /// The catalogue, read again only when one of its files changed (or the day did).
@@ -123,7 +123,7 @@ impl PeppolShop {
 }
 
 #[async_trait]
-impl Shop for PeppolShop {
+impl Backend for PeppolBackend {
     fn kind(&self) -> BackendKind {
         BackendKind::Peppol
     }
@@ -145,10 +145,6 @@ impl Shop for PeppolShop {
     }
 
     fn set_token(&mut self, _token: Option<String>) {}
-
-    fn needs_login(&self) -> bool {
-        false
-    }
 
     async fn login(&self, _company: &str, _user: &str, _password: &str) -> Result<LoginResponse> {
         Err(BackendError::Unsupported("logging in (a Peppol profile needs no login)"))

@@ -98,6 +98,15 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Untrusted<T> {
     }
 }
 
+/// A value that did not come as JSON (a supplier's XML document) with every
+/// string in it cleaned, as [`decode_clean`] cleans a JSON answer: through
+/// the value's JSON form. A value that cannot take that way is an error;
+/// it is never handed back as it came.
+pub fn clean_all<T: serde::Serialize + DeserializeOwned>(v: &T) -> serde_json::Result<T> {
+    let value = serde_json::to_value(v)?;
+    serde_json::from_value::<Untrusted<T>>(value).map(|u| u.0)
+}
+
 fn clean_value(v: &mut serde_json::Value) {
     use serde_json::Value;
     match v {
@@ -200,6 +209,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_value_is_cleaned_whole_or_is_an_error() {
+        #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        struct Line {
+            note: String,
+            tags: Vec<String>,
+        }
+        let raw = Line { note: "a\u{1b}[2Jb\u{202e}".into(), tags: vec!["\u{9b}31mx".into()] };
+        assert_eq!(clean_all(&raw).unwrap(), Line { note: "ab".into(), tags: vec!["31mx".into()] });
+        // A value whose cleaned form is no longer a value of its type (here a
+        // lone escape character, cleaned to nothing) is refused, not kept raw.
+        #[derive(Debug, serde::Serialize, serde::Deserialize)]
+        struct Mark {
+            mark: char,
+        }
+        assert!(clean_all(&Mark { mark: '\u{1b}' }).is_err());
+        assert_eq!(clean_all(&Mark { mark: 'x' }).unwrap().mark, 'x');
     }
 
     #[test]

@@ -144,39 +144,40 @@ pub fn load(path: &Path, today: NaiveDate) -> Result<Loaded> {
     if out.currency.is_empty() {
         out.currency = "EUR".into();
     }
-    Ok(cleaned(out))
+    cleaned(out)
 }
 
 /// A value from a supplier's document with every string cleaned, as the
-/// JSON backends' answers are at decoding (`core::sanitize`).
-pub fn untrusted<T: serde::Serialize + serde::de::DeserializeOwned>(v: T) -> T {
-    match serde_json::to_value(&v).map(serde_json::from_value::<crate::core::sanitize::Untrusted<T>>) {
-        Ok(Ok(u)) => u.0,
-        _ => v,
-    }
+/// JSON backends' answers are at decoding (`core::sanitize`); a text that
+/// cannot be cleaned is an error, never kept as it came.
+pub fn untrusted<T: serde::Serialize + serde::de::DeserializeOwned>(v: &T) -> std::result::Result<T, String> {
+    crate::core::sanitize::clean_all(v).map_err(|e| format!("it holds text procure cannot clean ({e})"))
 }
 
 /// Everything a catalogue says, before it reaches the cache or a document.
-fn cleaned(mut l: Loaded) -> Loaded {
+fn cleaned(mut l: Loaded) -> Result<Loaded> {
     use crate::core::sanitize::clean;
+    let refused = |sku: &str, why: String| BackendError::LocalState(format!("the catalogue's part {sku:?}: {why}"));
     let parts = std::mem::take(&mut l.parts);
     l.parts = parts
         .into_values()
         .map(|p| {
+            let sku = clean(&p.product.sku);
             let part = Part {
-                product: untrusted(p.product),
-                prices: untrusted(p.prices),
+                product: untrusted(&p.product).map_err(|why| refused(&sku, why))?,
+                prices: untrusted(&p.prices).map_err(|why| refused(&sku, why))?,
                 vat_category: clean(&p.vat_category),
-                gtin: p.gtin.map(untrusted),
+                gtin: p.gtin.as_ref().map(untrusted).transpose().map_err(|why| refused(&sku, why))?,
             };
-            (part.product.sku.clone(), part)
+            Ok((part.product.sku.clone(), part))
         })
-        .collect();
-    l.seller = untrusted(l.seller);
+        .collect::<Result<_>>()?;
+    l.seller =
+        untrusted(&l.seller).map_err(|why| BackendError::LocalState(format!("the catalogue's seller: {why}")))?;
     l.currency = clean(&l.currency);
     l.contract_ref = l.contract_ref.map(|c| clean(&c));
     l.trading_terms = l.trading_terms.map(|t| clean(&t));
-    l
+    Ok(l)
 }
 
 /// A catalogue is the provider's for one receiver: its versions (each a

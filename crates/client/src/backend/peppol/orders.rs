@@ -482,10 +482,11 @@ pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
             }
             // Everything is checked on a copy; only a complete success is kept.
             let mut next = sent.clone();
-            match answer.apply(&mut next) {
-                Ok(()) => {
-                    // What the supplier wrote is shown in terminals: cleaned like any shop's text.
-                    next.order = super::catalogue::untrusted(next.order);
+            // What the supplier wrote is shown in terminals: cleaned like any shop's text.
+            let applied = answer.apply(&mut next).and_then(|()| super::catalogue::untrusted(&next.order));
+            match applied {
+                Ok(order) => {
+                    next.order = order;
                     next.applied.push(answer.label());
                     report.applied.push(InboxEntry {
                         file,

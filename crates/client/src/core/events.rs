@@ -1,10 +1,10 @@
 //! A supplier's answers to an order (`OrderEvent`) as text both faces show.
 
-use crate::api::{LineChange, OrderEvent};
+use crate::api::{LineChange, LineChangeKind, OrderEvent};
 
 /// `2026-12-01 accepted with changes (T76 R-1), delivery 2026-12-07: note`.
 pub fn describe_event(e: &OrderEvent) -> String {
-    let mut s = format!("{} {} ({})", e.date, e.kind.replace('_', " "), e.document);
+    let mut s = format!("{} {} ({})", e.date, e.kind.as_str().replace('_', " "), e.document);
     if let Some(d) = e.promised_delivery {
         s.push_str(&format!(", delivery {d}"));
     }
@@ -16,25 +16,22 @@ pub fn describe_event(e: &OrderEvent) -> String {
 
 /// `line 2 T-BRG-1: CHANGED price 6.90 → 7.25`.
 pub fn describe_change(c: &LineChange) -> String {
-    let what = match c.what.as_str() {
-        "quantity" => format!("CHANGED quantity {} → {}", c.from, c.to),
-        "unit_price" => format!("CHANGED price {} → {}", c.from, c.to),
-        "delivery_date" => {
+    let what = match c.what {
+        LineChangeKind::Quantity => format!("CHANGED quantity {} → {}", c.from, c.to),
+        LineChangeKind::UnitPrice => format!("CHANGED price {} → {}", c.from, c.to),
+        LineChangeKind::DeliveryDate => {
             format!("CHANGED delivery {} → {}", if c.from.is_empty() { "-" } else { &c.from }, c.to)
         }
-        "not_accepted" => format!("NOT ACCEPTED (quantity {} → 0)", c.from),
-        "substituted" => format!("SUBSTITUTED by {}", c.to),
-        "shipped" => format!("shipped {}", c.to),
-        other => format!("{other} {} → {}", c.from, c.to),
+        LineChangeKind::NotAccepted => format!("NOT ACCEPTED (quantity {} → 0)", c.from),
+        LineChangeKind::Substituted => format!("SUBSTITUTED by {}", c.to),
+        LineChangeKind::Shipped => format!("shipped {}", c.to),
     };
     format!("line {} {}: {what}", c.line, c.sku)
 }
 
 /// Whether the supplier changed what a line costs or holds (quantity, price, refusal).
 pub fn line_changed(events: &[OrderEvent], line: usize) -> bool {
-    events.iter().flat_map(|e| &e.changes).any(|c| {
-        c.line == line && matches!(c.what.as_str(), "quantity" | "unit_price" | "not_accepted" | "substituted")
-    })
+    events.iter().flat_map(|e| &e.changes).any(|c| c.line == line && c.what.alters_line())
 }
 
 #[cfg(test)]
@@ -43,12 +40,17 @@ mod tests {
 
     #[test]
     fn changes_read_as_such() {
-        let c =
-            LineChange { line: 2, sku: "A".into(), what: "unit_price".into(), from: "6.90".into(), to: "7.25".into() };
+        let c = LineChange {
+            line: 2,
+            sku: "A".into(),
+            what: LineChangeKind::UnitPrice,
+            from: "6.90".into(),
+            to: "7.25".into(),
+        };
         assert_eq!(describe_change(&c), "line 2 A: CHANGED price 6.90 → 7.25");
         let e = OrderEvent {
             date: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-            kind: "accepted_with_changes".into(),
+            kind: crate::api::OrderEventKind::AcceptedWithChanges,
             document: "T76 R-1".into(),
             note: Some("see lines".into()),
             promised_delivery: None,

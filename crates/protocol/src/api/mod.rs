@@ -406,8 +406,7 @@ pub struct Order {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct OrderEvent {
     pub date: NaiveDate,
-    /// `acknowledged`, `accepted`, `accepted_with_changes`, `rejected`, `shipped` or `partly_shipped`.
-    pub kind: String,
+    pub kind: OrderEventKind,
     /// The document it came from, e.g. `T76 OR-1`.
     pub document: String,
     /// The supplier's note; for a rejection its reason.
@@ -419,16 +418,72 @@ pub struct OrderEvent {
     pub changes: Vec<LineChange>,
 }
 
+/// What a supplier's answer says of an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderEventKind {
+    /// Received; nothing decided yet (the status stays).
+    Acknowledged,
+    Accepted,
+    /// Accepted with changes to lines (quantity, price, date, substitute).
+    AcceptedWithChanges,
+    Rejected,
+    /// The last of the order is shipped.
+    Shipped,
+    /// Part of the order is shipped.
+    PartlyShipped,
+}
+
+impl OrderEventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderEventKind::Acknowledged => "acknowledged",
+            OrderEventKind::Accepted => "accepted",
+            OrderEventKind::AcceptedWithChanges => "accepted_with_changes",
+            OrderEventKind::Rejected => "rejected",
+            OrderEventKind::Shipped => "shipped",
+            OrderEventKind::PartlyShipped => "partly_shipped",
+        }
+    }
+}
+
 /// One line's change in an `OrderEvent`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LineChange {
     /// One-based line number on the order.
     pub line: usize,
     pub sku: String,
-    /// `quantity`, `unit_price`, `delivery_date`, `not_accepted`, `substituted` or `shipped`.
-    pub what: String,
+    pub what: LineChangeKind,
     pub from: String,
     pub to: String,
+}
+
+/// What changed on a line: `from` and `to` say how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineChangeKind {
+    Quantity,
+    UnitPrice,
+    DeliveryDate,
+    /// Refused: the quantity becomes 0.
+    NotAccepted,
+    /// Replaced by another part (`to` is its SKU).
+    Substituted,
+    /// Shipped so far (`to`: "5 of 12, 7 to follow").
+    Shipped,
+}
+
+impl LineChangeKind {
+    /// Whether the change alters what the line costs or holds.
+    pub fn alters_line(self) -> bool {
+        matches!(
+            self,
+            LineChangeKind::Quantity
+                | LineChangeKind::UnitPrice
+                | LineChangeKind::NotAccepted
+                | LineChangeKind::Substituted
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -554,6 +609,25 @@ mod tests {
         assert!(po_number_taken("PO-1", " PO-1 ", Delivered), "compared trimmed");
         assert!(!po_number_taken("PO-1", "PO-1", Rejected));
         assert!(!po_number_taken("PO-1", "po-1", Placed), "case counts");
+    }
+
+    /// The wire strings of an event's kind and a line change's `what`, as
+    /// docs/json.md and docs/peppol.md name them.
+    #[test]
+    fn event_kinds_keep_their_wire_strings() {
+        use OrderEventKind::*;
+        for k in [Acknowledged, Accepted, AcceptedWithChanges, Rejected, Shipped, PartlyShipped] {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        let change: LineChange =
+            serde_json::from_str(r#"{"line":1,"sku":"A","what":"unit_price","from":"6.90","to":"7.25"}"#).unwrap();
+        assert_eq!(change.what, LineChangeKind::UnitPrice);
+        let whats = ["quantity", "unit_price", "delivery_date", "not_accepted", "substituted", "shipped"];
+        for w in whats {
+            let k: LineChangeKind = serde_json::from_value(serde_json::Value::from(w)).unwrap();
+            assert_eq!(serde_json::to_value(k).unwrap(), w);
+        }
+        assert!(serde_json::from_str::<OrderEventKind>(r#""lost""#).is_err());
     }
 
     #[test]

@@ -10,8 +10,8 @@ use super::super::{BackendError, Created, InboxEntry, InboxProblem, InboxReport,
 use super::Settings;
 use super::catalogue::Loaded;
 use crate::api::{
-    ApiError, LineChange, LineError, Order, OrderDraft, OrderEvent, OrderList, OrderStatus, OrderSummary, OrderedSku,
-    OrderedSkus, Preview, PricedLine, ShippingMethod, codes, po_number_taken,
+    ApiError, LineChange, LineChangeKind, LineError, Order, OrderDraft, OrderEvent, OrderEventKind, OrderList,
+    OrderStatus, OrderSummary, OrderedSku, OrderedSkus, Preview, PricedLine, ShippingMethod, codes, po_number_taken,
 };
 use crate::core::money;
 use crate::store::atomic;
@@ -566,39 +566,51 @@ fn line_index(s: &Sent, line_ref: &str) -> std::result::Result<usize, String> {
 }
 
 fn apply_response(r: &OrderResponse, s: &mut Sent) -> std::result::Result<(), String> {
+    let kind = match r.code.as_str() {
+        response_code::REJECTED => OrderEventKind::Rejected,
+        response_code::ACCEPTED => OrderEventKind::Accepted,
+        response_code::ACKNOWLEDGED => OrderEventKind::Acknowledged,
+        response_code::ACCEPTED_WITH_CHANGES => OrderEventKind::AcceptedWithChanges,
+        other => return Err(format!("order response code {other:?} is not one of AB, AP, RE, CA")),
+    };
     let mut event = OrderEvent {
         date: r.issue_date,
-        kind: String::new(),
+        kind,
         document: format!("T76 {}", r.id),
         note: r.note.clone(),
         promised_delivery: r.promised_delivery,
         changes: vec![],
     };
-    let status = match r.code.as_str() {
-        response_code::REJECTED => OrderStatus::Rejected,
-        response_code::ACCEPTED => OrderStatus::Accepted,
-        response_code::ACKNOWLEDGED => s.order.status,
-        response_code::ACCEPTED_WITH_CHANGES => {
+    let status = match kind {
+        OrderEventKind::Rejected => OrderStatus::Rejected,
+        OrderEventKind::Accepted => OrderStatus::Accepted,
+        OrderEventKind::Acknowledged => s.order.status,
+        // Accepted with changes (the codes above allow nothing else).
+        _ => {
             for l in &r.lines {
                 let i = line_index(s, &l.line_ref)?;
                 let line = &mut s.order.lines[i];
-                let change = |what: &str, from: String, to: String| LineChange {
+                let change = |what: LineChangeKind, from: String, to: String| LineChange {
                     line: i + 1,
                     sku: line.sku.clone(),
-                    what: what.into(),
+                    what,
                     from,
                     to,
                 };
                 match l.status.as_str() {
                     line_status::NOT_ACCEPTED => {
-                        event.changes.push(change("not_accepted", line.quantity.to_string(), "0".into()));
+                        event.changes.push(change(LineChangeKind::NotAccepted, line.quantity.to_string(), "0".into()));
                         line.quantity = 0;
                     }
                     line_status::CHANGED => {
                         if let Some(q) = l.quantity {
                             let q = whole(q, "quantity")?;
                             if q != line.quantity {
-                                event.changes.push(change("quantity", line.quantity.to_string(), q.to_string()));
+                                event.changes.push(change(
+                                    LineChangeKind::Quantity,
+                                    line.quantity.to_string(),
+                                    q.to_string(),
+                                ));
                                 line.quantity = q;
                             }
                         }
@@ -607,7 +619,7 @@ fn apply_response(r: &OrderResponse, s: &mut Sent) -> std::result::Result<(), St
                             let p = (p / base).round_dp(4).normalize();
                             if p != line.unit_price {
                                 event.changes.push(change(
-                                    "unit_price",
+                                    LineChangeKind::UnitPrice,
                                     money::format_amount(line.unit_price),
                                     money::format_amount(p),
                                 ));
@@ -616,10 +628,10 @@ fn apply_response(r: &OrderResponse, s: &mut Sent) -> std::result::Result<(), St
                         }
                         if let Some(d) = l.promised_delivery {
                             let from = s.order.requested_delivery_date.map(|d| d.to_string()).unwrap_or_default();
-                            event.changes.push(change("delivery_date", from, d.to_string()));
+                            event.changes.push(change(LineChangeKind::DeliveryDate, from, d.to_string()));
                         }
                         if let Some(sub) = &l.substitute_id {
-                            event.changes.push(change("substituted", line.sku.clone(), sub.clone()));
+                            event.changes.push(change(LineChangeKind::Substituted, line.sku.clone(), sub.clone()));
                         }
                     }
                     _ => {}
@@ -627,15 +639,7 @@ fn apply_response(r: &OrderResponse, s: &mut Sent) -> std::result::Result<(), St
             }
             OrderStatus::AcceptedWithChanges
         }
-        other => return Err(format!("order response code {other:?} is not one of AB, AP, RE, CA")),
     };
-    event.kind = match r.code.as_str() {
-        response_code::REJECTED => "rejected",
-        response_code::ACCEPTED => "accepted",
-        response_code::ACKNOWLEDGED => "acknowledged",
-        _ => "accepted_with_changes",
-    }
-    .into();
     // A late acknowledgement or response never undoes a despatch.
     if !matches!(s.order.status, OrderStatus::Shipped | OrderStatus::PartlyShipped) {
         s.order.status = status;
@@ -651,7 +655,7 @@ fn apply_despatch(d: &DespatchAdvice, s: &mut Sent) -> std::result::Result<(), S
     }
     let mut event = OrderEvent {
         date: d.despatch_date.unwrap_or(d.issue_date),
-        kind: String::new(),
+        kind: OrderEventKind::PartlyShipped,
         document: format!("T16 {}", d.id),
         note: d.note.clone(),
         promised_delivery: d.estimated_delivery,
@@ -677,15 +681,18 @@ fn apply_despatch(d: &DespatchAdvice, s: &mut Sent) -> std::result::Result<(), S
         event.changes.push(LineChange {
             line: i + 1,
             sku: line.sku.clone(),
-            what: "shipped".into(),
+            what: LineChangeKind::Shipped,
             from: peppol::num(s.shipped[i] - l.delivered),
             to,
         });
     }
     let complete =
         s.order.lines.iter().enumerate().all(|(i, l)| closed[i] || s.shipped[i] >= Decimal::from(l.quantity));
-    s.order.status = if complete { OrderStatus::Shipped } else { OrderStatus::PartlyShipped };
-    event.kind = s.order.status.as_str().into();
+    (s.order.status, event.kind) = if complete {
+        (OrderStatus::Shipped, OrderEventKind::Shipped)
+    } else {
+        (OrderStatus::PartlyShipped, OrderEventKind::PartlyShipped)
+    };
     s.order.events.push(event);
     Ok(())
 }
@@ -789,7 +796,7 @@ mod tests {
         first
     }
 
-    fn change<'a>(o: &'a Order, line: usize, what: &str) -> Option<&'a LineChange> {
+    fn change(o: &Order, line: usize, what: LineChangeKind) -> Option<&LineChange> {
         o.events.iter().flat_map(|e| &e.changes).find(|c| c.line == line && c.what == what)
     }
 
@@ -800,11 +807,11 @@ mod tests {
         assert_eq!(o.status, OrderStatus::AcceptedWithChanges);
         assert_eq!((o.lines[0].quantity, o.lines[0].unit_price), (10, dec!(1.50)));
         assert_eq!(o.lines[0].line_total, dec!(15.00));
-        let q = change(&o, 1, "quantity").unwrap();
+        let q = change(&o, 1, LineChangeKind::Quantity).unwrap();
         assert_eq!((q.from.as_str(), q.to.as_str()), ("12", "10"));
-        assert_eq!(change(&o, 1, "unit_price").unwrap().to, "1.50");
-        assert_eq!(change(&o, 1, "delivery_date").unwrap().to, "2018-08-12");
-        assert_eq!(change(&o, 3, "substituted").unwrap().to, "SN-36");
+        assert_eq!(change(&o, 1, LineChangeKind::UnitPrice).unwrap().to, "1.50");
+        assert_eq!(change(&o, 1, LineChangeKind::DeliveryDate).unwrap().to, "2018-08-12");
+        assert_eq!(change(&o, 3, LineChangeKind::Substituted).unwrap().to, "SN-36");
         assert_eq!(o.events[0].promised_delivery, NaiveDate::from_ymd_opt(2013, 7, 16));
         assert_eq!(o.totals.net, dec!(15.00) + dec!(10.00) + dec!(9.00));
     }
@@ -815,7 +822,7 @@ mod tests {
         let o = receive_example(&st, "order-response", "UC1_Order_response.xml");
         assert_eq!(o.status, OrderStatus::AcceptedWithChanges);
         assert_eq!(o.lines[1].quantity, 0);
-        assert!(change(&o, 2, "not_accepted").is_some());
+        assert!(change(&o, 2, LineChangeKind::NotAccepted).is_some());
         assert_eq!(o.totals.net, dec!(85.00), "10 × 4 + 15 × 3");
         assert_eq!(o.events[0].note.as_deref(), Some("Response message with amendments in the details"));
     }
@@ -834,7 +841,7 @@ mod tests {
         let (_d, st) = with_order("5", &[("SN-33", 10, dec!(4))]);
         let o = receive_example(&st, "order-response", "UC3_Order_response.xml");
         assert_eq!(o.status, OrderStatus::Rejected);
-        assert_eq!(o.events[0].kind, "rejected");
+        assert_eq!(o.events[0].kind, OrderEventKind::Rejected);
         assert_eq!(o.events[0].note.as_deref(), Some("No available translators"));
     }
 
@@ -845,7 +852,7 @@ mod tests {
         assert_eq!(o.status, OrderStatus::AcceptedWithChanges);
         assert_eq!(o.lines[0].unit_price, dec!(0.09), "0.9 per 10");
         assert_eq!(o.lines[0].line_total, dec!(45.00));
-        assert!(change(&o, 1, "quantity").is_none(), "500 as ordered");
+        assert!(change(&o, 1, LineChangeKind::Quantity).is_none(), "500 as ordered");
     }
 
     #[test]
@@ -866,7 +873,7 @@ mod tests {
         let o = receive_example(&st, "despatch-advice", "DespatchAdvice-BIS3_UseCase1.xml");
         assert_eq!(o.status, OrderStatus::Shipped);
         assert_eq!(o.events[0].date, NaiveDate::from_ymd_opt(2019, 3, 13).unwrap());
-        assert_eq!(change(&o, 2, "shipped").unwrap().to, "10 of 10");
+        assert_eq!(change(&o, 2, LineChangeKind::Shipped).unwrap().to, "10 of 10");
     }
 
     #[test]
@@ -874,8 +881,8 @@ mod tests {
         let (_d, st) = with_order("4321", &tens(5));
         let o = receive_example(&st, "despatch-advice", "DespatchAdvice-BIS3_UseCase2.xml");
         assert_eq!(o.status, OrderStatus::PartlyShipped);
-        assert_eq!(change(&o, 2, "shipped").unwrap().to, "6 of 10, 4 to follow");
-        assert_eq!(change(&o, 5, "shipped").unwrap().to, "12 of 10");
+        assert_eq!(change(&o, 2, LineChangeKind::Shipped).unwrap().to, "6 of 10, 4 to follow");
+        assert_eq!(change(&o, 5, LineChangeKind::Shipped).unwrap().to, "12 of 10");
     }
 
     #[test]
@@ -894,7 +901,7 @@ mod tests {
         );
         let o = receive_example(&st, "despatch-advice", "DespatchAdvice-BIS3_UseCase4.xml");
         assert_eq!(o.status, OrderStatus::PartlyShipped, "line 4 not in it, line 2 5.97 of 6");
-        assert_eq!(change(&o, 1, "shipped").unwrap().to, "4.25 of 4");
+        assert_eq!(change(&o, 1, LineChangeKind::Shipped).unwrap().to, "4.25 of 4");
     }
 
     #[test]
@@ -914,7 +921,7 @@ mod tests {
         let (_d, st) = with_order("AEG012345", &[("17589683", 12, dec!(1))]);
         let o = receive_example(&st, "despatch-advice", "DespatchAdvice_Example.xml");
         assert_eq!(o.status, OrderStatus::PartlyShipped);
-        assert_eq!(change(&o, 1, "shipped").unwrap().to, "10 of 12, 2 to follow");
+        assert_eq!(change(&o, 1, LineChangeKind::Shipped).unwrap().to, "10 of 12, 2 to follow");
     }
 
     /// The same problem has the same code as at the reference shop: a part

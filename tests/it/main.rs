@@ -14,6 +14,7 @@ mod group_decisions;
 mod hostile;
 mod json_doc;
 mod medusa_backend;
+mod order_rules;
 mod peppol;
 mod retry;
 mod safety;

@@ -325,6 +325,16 @@ fn search_by_type_number_and_baskets() {
     home.run(&["basket", "add", "b", env.get("MEDUSA_OUT_OF_STOCK_SKU"), "1"]).ok();
     let r = home.run(&["order", "submit", "--basket", "b", "--po", "P-2"]).fails_with(5);
     assert!(r.stderr().contains("in stock"), "{}", r.stderr());
+    // With the protocol's code, as a script reads it.
+    let r = home.run(&["--json", "order", "submit", "--basket", "b", "--po", "P-2"]).fails_with(5);
+    let e: Value = serde_json::from_str(&r.stderr()).unwrap();
+    let lines = e["error"]["details"]["details"].as_array().unwrap_or_else(|| panic!("{e}"));
+    assert_eq!(lines.len(), 1, "{e}");
+    assert_eq!(
+        (lines[0]["sku"].as_str(), lines[0]["code"].as_str()),
+        (Some(env.get("MEDUSA_OUT_OF_STOCK_SKU")), Some("insufficient_stock")),
+        "{e}"
+    );
 }
 
 #[test]
@@ -543,12 +553,28 @@ fn a_po_number_already_on_an_order_is_refused_unless_allowed() {
     // The same basket again is a replay of that order, not a second one.
     let again = home.run(&["--json", "order", "submit", "--basket", "po", "--po", &po]).ok().json();
     assert_eq!(again["replayed"], true, "{again}");
-    // Another basket with the same PO number is refused before a cart is made.
+    // Another basket with the same PO number is refused before a cart is made,
+    // with the code and words of every backend; the CLI names its override.
     let r = home.run(&["order", "submit", "--basket", "po2", "--po", &po]).fails_with(5);
     assert!(r.stderr().contains(&po) && r.stderr().contains(&number), "{}", r.stderr());
+    assert!(r.stderr().contains("hint: --allow-duplicate-po"), "{}", r.stderr());
+    let r = home.run(&["--json", "order", "submit", "--basket", "po2", "--po", &po]).fails_with(5);
+    let e: Value = serde_json::from_str(&r.stderr()).unwrap();
+    assert_eq!(e["error"]["details"]["code"], "duplicate_po", "{e}");
+    assert!(!e["error"]["message"].as_str().unwrap().contains("allow"), "{e}");
     assert_eq!(admin.orders_with_po(&env, &po).len(), 1);
     let second =
         home.run(&["--json", "order", "submit", "--basket", "po2", "--po", &po, "--allow-duplicate-po"]).ok().json();
     assert_ne!(second["order"]["number"], first["order"]["number"]);
     assert_eq!(admin.orders_with_po(&env, &po).len(), 2);
+
+    // Canceled at the store, the orders free the PO number (the protocol's rule).
+    for o in admin.orders_with_po(&env, &po) {
+        admin.post(&format!("/admin/orders/{}/cancel", o["id"].as_str().unwrap()), &serde_json::json!({}));
+    }
+    home.run(&["basket", "new", "po3"]).ok();
+    home.run(&["basket", "add", "po3", env.get("MEDUSA_SKU_3"), "8"]).ok();
+    let third = home.run(&["--json", "order", "submit", "--basket", "po3", "--po", &po]).ok().json();
+    assert_eq!(third["order"]["po_number"], po.as_str(), "{third}");
+    assert_eq!(admin.orders_with_po(&env, &po).len(), 3);
 }

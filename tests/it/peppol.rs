@@ -68,7 +68,7 @@ fn validate(tx: &str, files: &[PathBuf]) {
     assert!(text.contains(&format!("{} passed, 0 failed", files.len())), "{text}");
 }
 
-fn xml_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn xml_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| {
             d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "xml")).collect()
@@ -257,19 +257,22 @@ fn a_peppol_profile_needs_no_login_and_names_a_missing_key() {
 
 // ---- the reference shop as the supplier ----
 
-struct Peppol {
-    shop: Shop,
-    home: Home,
+/// The reference shop as a Peppol supplier of ACME, and a buyer's Peppol
+/// profile that reads its catalogue and sends it orders (also used by
+/// order_rules.rs, next to the same shop's HTTP API).
+pub(crate) struct Peppol {
+    pub(crate) shop: Shop,
+    pub(crate) home: Home,
     /// The catalogue the shop exports and procure reads.
     catalogue: PathBuf,
     /// procure's outbox = the shop's inbox.
-    orders: PathBuf,
+    pub(crate) orders: PathBuf,
     /// the shop's outbox = procure's inbox.
     answers: PathBuf,
 }
 
 impl Peppol {
-    fn new(buyer: &str) -> Peppol {
+    pub(crate) fn new(buyer: &str) -> Peppol {
         let shop = shop_with_catalog();
         let home = Home::new();
         let p = home.path().to_path_buf();
@@ -292,14 +295,14 @@ impl Peppol {
     }
 
     /// The shop writes ACME's catalogue with its contract prices; it passes the rules.
-    fn export(&self) {
+    pub(crate) fn export(&self) {
         let out = self.catalogue.display().to_string();
         self.shop(&["catalogue", "--buyer-endpoint", "0106:12345678", "--out", &out]).ok();
         validate("T19", std::slice::from_ref(&self.catalogue));
     }
 
     /// The shop answers the orders in its inbox; every response passes the rules.
-    fn answer(&self) -> Run {
+    pub(crate) fn answer(&self) -> Run {
         let (i, o) = (self.orders.display().to_string(), self.answers.display().to_string());
         let r = self.shop(&["orders", "--inbox", &i, "--outbox", &o]).ok();
         validate(
@@ -322,7 +325,7 @@ impl Peppol {
         );
     }
 
-    fn basket(&self, name: &str, lines: &[(&str, &str)]) {
+    pub(crate) fn basket(&self, name: &str, lines: &[(&str, &str)]) {
         self.home.run(&["basket", "new", name]).ok();
         for (sku, qty) in lines {
             self.home.run(&["basket", "add", name, sku, qty]).ok();

@@ -123,7 +123,11 @@ pub fn show(out: &Out, paths: Paths, asked: Option<&str>, args: ShowArgs) -> Cmd
     let pricing = d.pricing();
     out.line(format!(
         "  Quantities    unit {}, pack of {}, minimum {}, step {} (smallest order: {})",
-        p.unit, p.pack_size, p.min_qty, p.order_step, pricing.smallest
+        p.unit,
+        p.pack_size,
+        pricing.rules.minimum(),
+        p.order_step,
+        pricing.smallest
     ));
     let availability = if p.stock > 0 { format!("{} in stock", p.stock) } else { "not in stock".to_string() };
     out.line(format!("  Availability  {availability}; lead time {} days", p.lead_time_days));

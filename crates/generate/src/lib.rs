@@ -1323,7 +1323,7 @@ mod tests {
     fn quantity_rules_are_consistent() {
         for g in products(10_000, 11) {
             let p = &g.product;
-            let rules = procure_protocol::quantity::QuantityRules::of(p);
+            let rules = procure_protocol::quantity::QuantityRules::of(p, &g.list_tiers);
             assert!(rules.is_valid(p.min_qty), "{} {}", p.sku, p.mpn);
             if g.family == "fasteners" {
                 assert!([100, 200, 500].contains(&p.pack_size));

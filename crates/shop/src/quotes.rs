@@ -123,7 +123,7 @@ pub fn create(
             errors.push(err(codes::DISCONTINUED, message, None));
             continue;
         }
-        if let Err(e) = QuantityRules::of(&product).check(l.quantity) {
+        if let Err(e) = QuantityRules::of(&product, &tiers).check(l.quantity) {
             errors.push(err(codes::INVALID_QUANTITY, e.to_string(), Some(e.suggested)));
             continue;
         }

@@ -432,8 +432,8 @@ fn past_orders(
         for j in 0..3usize {
             let i = regulars[(k + j * 2) % regulars.len()];
             let p = &generated[i].product;
-            let qty = QuantityRules::of(p).smallest() * (1 + (j as u32 % 2));
-            let qty = QuantityRules::of(p).next_valid(qty);
+            let rules = QuantityRules::of(p, &prices[&i]);
+            let qty = rules.next_valid(rules.smallest() * (1 + (j as u32 % 2)));
             let Some(unit) = money::unit_price_for(&prices[&i], qty) else {
                 continue;
             };

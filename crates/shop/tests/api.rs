@@ -139,7 +139,7 @@ async fn error_of(resp: reqwest::Response) -> (StatusCode, Value) {
 fn plain_part(items: &[Product]) -> &Product {
     items
         .iter()
-        .find(|p| !p.discontinued && QuantityRules::of(p).smallest() == 1 && p.stock >= 10)
+        .find(|p| !p.discontinued && QuantityRules::of(p, &[]).smallest() == 1 && p.stock >= 10)
         .expect("a plain part in the catalog")
 }
 
@@ -254,7 +254,7 @@ async fn companies_never_see_each_others_parts_prices_or_orders() {
     // Not in ACME's price list, and unknown to ACME's orders.
     let acme_prices = s.prices(&acme).await;
     assert!(!acme_prices.contains_key(&hidden.sku));
-    let qty = QuantityRules::of(hidden).smallest();
+    let qty = QuantityRules::of(hidden, &[]).smallest();
     let resp = s.preview(&acme, &draft("X", &[(&hidden.sku, qty)])).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let preview: Preview = resp.json().await.unwrap();
@@ -268,7 +268,7 @@ async fn companies_never_see_each_others_parts_prices_or_orders() {
     assert_ne!(acme_prices[&shared.sku].tiers, bolt_prices[&shared.sku].tiers, "12% and 5% discounts");
 
     // BOLT's order is invisible to ACME.
-    let qty = QuantityRules::of(hidden).smallest();
+    let qty = QuantityRules::of(hidden, &[]).smallest();
     let resp = s.create(&bolt, Some("k-1"), &draft("B-1", &[(&hidden.sku, qty)])).await;
     assert_eq!(resp.status(), StatusCode::CREATED);
     let order: Order = resp.json().await.unwrap();
@@ -375,9 +375,9 @@ async fn preview_prices_lines_and_reports_problems_per_line() {
     let plain = plain_part(&items);
     let packed = items
         .iter()
-        .find(|p| !p.discontinued && QuantityRules::of(p).smallest() > 1)
+        .find(|p| !p.discontinued && QuantityRules::of(p, &[]).smallest() > 1)
         .expect("a part with a pack size or minimum");
-    let rules = QuantityRules::of(packed);
+    let rules = QuantityRules::of(packed, prices.get(&packed.sku).map_or(&[][..], |e| &e.tiers));
     let bad_qty = rules.smallest() + 1;
     let old =
         items.iter().find(|p| p.discontinued && p.replaced_by.is_some()).expect("a discontinued part with a successor");
@@ -385,7 +385,12 @@ async fn preview_prices_lines_and_reports_problems_per_line() {
 
     let body = draft(
         "PO-7",
-        &[(&plain.sku, 3), ("NO-SUCH-PART", 1), (&packed.sku, bad_qty), (&old.sku, QuantityRules::of(old).smallest())],
+        &[
+            (&plain.sku, 3),
+            ("NO-SUCH-PART", 1),
+            (&packed.sku, bad_qty),
+            (&old.sku, QuantityRules::of(old, &[]).smallest()),
+        ],
     );
     let resp = s.preview(&token, &body).await;
     assert_eq!(resp.status(), StatusCode::OK);

@@ -85,7 +85,11 @@ fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect, scroll: &mut Scroll)
         Span::styled("Quantities   ", t.dim()),
         Span::raw(format!(
             "unit {} · pack {} · minimum {} · step {} · smallest order {}",
-            p.unit, p.pack_size, p.min_qty, p.order_step, pricing.smallest
+            p.unit,
+            p.pack_size,
+            pricing.rules.minimum(),
+            p.order_step,
+            pricing.smallest
         )),
     ]));
     let stock = if p.stock > 0 {

@@ -256,7 +256,7 @@ impl Component for Prompt {
             ]));
             lines.push(Line::raw(""));
             lines.push(Line::styled(
-                format!("pack {} · minimum {} · step {}", rules.pack_size, rules.min_qty, rules.order_step),
+                format!("pack {} · minimum {} · step {}", rules.pack_size, rules.minimum(), rules.order_step),
                 t.dim(),
             ));
             if let Ok(c) = entry.check(p.input.text()) {

@@ -3,7 +3,7 @@
 //! A basket is plain data (serialised as TOML by the store). Everything that
 //! changes or prices a basket lives here, free of IO.
 
-use crate::api::{PriceEntry, Product, Totals};
+use crate::api::{PriceEntry, Product, Tier, Totals};
 use crate::core::money;
 use crate::core::quantity::{QuantityError, QuantityRules};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -165,12 +165,12 @@ impl Basket {
         self.lines.iter().find(|l| l.sku == sku)
     }
 
-    /// Adds `qty` of a part; an existing line grows. The resulting quantity
-    /// must satisfy the part's rules.
-    pub fn add(&mut self, product: &Product, qty: u32) -> Result<u32, BasketError> {
+    /// Adds `qty` of a part priced with `tiers`; an existing line grows. The
+    /// resulting quantity must satisfy the part's rules.
+    pub fn add(&mut self, product: &Product, tiers: &[Tier], qty: u32) -> Result<u32, BasketError> {
         let current = self.line(&product.sku).map(|l| l.qty).unwrap_or(0);
         let total = current.saturating_add(qty);
-        check_qty(product, total)?;
+        check_qty(product, tiers, total)?;
         match self.lines.iter_mut().find(|l| l.sku == product.sku) {
             Some(l) => l.qty = total,
             None => {
@@ -180,9 +180,9 @@ impl Basket {
         Ok(total)
     }
 
-    /// Sets the quantity of a part, adding the line if needed.
-    pub fn set(&mut self, product: &Product, qty: u32) -> Result<(), BasketError> {
-        check_qty(product, qty)?;
+    /// Sets the quantity of a part priced with `tiers`, adding the line if needed.
+    pub fn set(&mut self, product: &Product, tiers: &[Tier], qty: u32) -> Result<(), BasketError> {
+        check_qty(product, tiers, qty)?;
         match self.lines.iter_mut().find(|l| l.sku == product.sku) {
             Some(l) => l.qty = qty,
             None => self.lines.push(BasketLine { sku: product.sku.clone(), qty, note: None, agreed_price: None }),
@@ -210,8 +210,12 @@ impl Basket {
     }
 }
 
-pub fn check_qty(product: &Product, qty: u32) -> Result<(), BasketError> {
-    QuantityRules::of(product).check(qty).map_err(|error| BasketError::Quantity { sku: product.sku.clone(), error })
+/// `qty` against the rules of a part priced with `tiers` (below the first
+/// tier is below the minimum).
+pub fn check_qty(product: &Product, tiers: &[Tier], qty: u32) -> Result<(), BasketError> {
+    QuantityRules::of(product, tiers)
+        .check(qty)
+        .map_err(|error| BasketError::Quantity { sku: product.sku.clone(), error })
 }
 
 /// The warning of a part without a price in the buyer's price list.
@@ -262,10 +266,12 @@ pub fn price(basket: &Basket, lookup: &impl PartLookup) -> PricedBasket {
         let mut warnings = Vec::new();
         let product = lookup.product(&l.sku);
         let prices = lookup.prices(&l.sku);
+        let tiers = prices.as_ref().map_or(&[][..], |e| &e.tiers);
+        let quantity_ok = product.as_ref().map(|p| QuantityRules::of(p, tiers).check(l.qty));
         match &product {
             None => warnings.push("no longer in the catalog".to_string()),
             Some(p) => {
-                if let Err(e) = QuantityRules::of(p).check(l.qty) {
+                if let Some(Err(e)) = &quantity_ok {
                     warnings.push(e.to_string());
                 }
                 if p.discontinued {
@@ -284,9 +290,7 @@ pub fn price(basket: &Basket, lookup: &impl PartLookup) -> PricedBasket {
         if unit_price.is_some() && line_total.is_none() {
             warnings.push("price × quantity is too large to total".to_string());
         }
-        let hard = product.is_none()
-            || line_total.is_none()
-            || product.as_ref().is_some_and(|p| QuantityRules::of(p).check(l.qty).is_err());
+        let hard = product.is_none() || line_total.is_none() || quantity_ok.is_some_and(|r| r.is_err());
         if hard {
             orderable = false;
         }
@@ -363,10 +367,10 @@ pub(crate) mod tests {
     fn add_merges_and_checks_rules() {
         let p = product("A", 10, 10, 10);
         let mut b = Basket::new("x", Utc::now());
-        assert_eq!(b.add(&p, 10).unwrap(), 10);
-        assert_eq!(b.add(&p, 20).unwrap(), 30);
+        assert_eq!(b.add(&p, &[], 10).unwrap(), 10);
+        assert_eq!(b.add(&p, &[], 20).unwrap(), 30);
         assert_eq!(b.lines.len(), 1);
-        let err = b.add(&p, 5).unwrap_err();
+        let err = b.add(&p, &[], 5).unwrap_err();
         assert!(err.to_string().contains("next valid quantity is 40"), "{err}");
         assert_eq!(b.line("A").unwrap().qty, 30, "a rejected add changes nothing");
         b.remove("A").unwrap();
@@ -383,7 +387,7 @@ pub(crate) mod tests {
         };
         let lookup = Lookup(HashMap::from([("A".to_string(), (p.clone(), entry))]));
         let mut b = Basket::new("x", Utc::now());
-        b.set(&p, 12).unwrap();
+        b.set(&p, &[], 12).unwrap();
         b.lines.push(BasketLine { sku: "GONE".into(), qty: 1, note: None, agreed_price: None });
         let priced = price(&b, &lookup);
         assert_eq!(priced.lines[0].unit_price, Some(dec!(1.50)));
@@ -391,6 +395,29 @@ pub(crate) mod tests {
         assert_eq!(priced.totals.net, dec!(18.00));
         assert_eq!(priced.totals.vat, dec!(3.42));
         assert!(priced.lines[1].warnings.iter().any(|w| w.contains("no longer in the catalog")));
+        assert!(!priced.orderable);
+    }
+
+    /// A resistor reel: price breaks from 4,000 at five decimals.
+    #[test]
+    fn a_reel_is_priced_exactly_and_not_below_its_first_tier() {
+        let p = product("R", 1, 1, 1);
+        let tiers = vec![Tier::new(4000, dec!(0.00868)), Tier::new(20000, dec!(0.00791))];
+        let entry = PriceEntry { sku: "R".into(), tiers: tiers.clone(), vat_rate: dec!(19) };
+        let lookup = Lookup(HashMap::from([("R".to_string(), (p.clone(), entry))]));
+        let mut b = Basket::new("x", Utc::now());
+        let err = b.add(&p, &tiers, 1000).unwrap_err();
+        assert!(err.to_string().contains("minimum order quantity is 4000"), "{err}");
+        assert!(err.to_string().contains("next valid quantity is 4000"), "{err}");
+        assert_eq!(b.add(&p, &tiers, 10_000).unwrap(), 10_000);
+        let priced = price(&b, &lookup);
+        assert_eq!(priced.lines[0].unit_price, Some(dec!(0.00868)));
+        assert_eq!(priced.lines[0].line_total.map(|t| t.to_string()), Some("86.80".into()));
+        assert!(priced.orderable);
+        // A line below the first tier (written by hand, or the tiers moved) is flagged.
+        b.lines[0].qty = 1000;
+        let priced = price(&b, &lookup);
+        assert!(priced.lines[0].warnings.iter().any(|w| w.contains("minimum order quantity is 4000")));
         assert!(!priced.orderable);
     }
 

@@ -71,7 +71,7 @@ pub struct PartPricing {
 }
 
 pub fn part_pricing(product: &Product, tiers: &[Tier]) -> PartPricing {
-    let rules = QuantityRules::of(product);
+    let rules = QuantityRules::of(product, tiers);
     let smallest = rules.smallest();
     let mut sorted = tiers.to_vec();
     sorted.sort_by_key(|t| t.min_qty);
@@ -118,7 +118,7 @@ impl QuantityEntry {
     }
 
     pub fn of(product: &Product, tiers: &[Tier]) -> QuantityEntry {
-        QuantityEntry::new(QuantityRules::of(product), tiers.to_vec())
+        QuantityEntry::new(QuantityRules::of(product, tiers), tiers.to_vec())
     }
 
     /// The quantity to suggest: the smallest valid one.

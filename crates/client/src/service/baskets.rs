@@ -71,12 +71,13 @@ pub enum Change {
 /// line's agreed price from then on.
 pub fn change(ctx: &Context, catalog: &Catalog, name: &str, part: &str, change: Change) -> Result<(String, u32)> {
     let product = catalog.resolve(part)?;
+    let tiers = catalog.tiers(&product.sku)?;
     let sku = product.sku.clone();
     let qty = edit(ctx, name, |b| {
         let qty = match change {
-            Change::Add(q) => b.add(&product, q)?,
+            Change::Add(q) => b.add(&product, &tiers, q)?,
             Change::Set(q) => {
-                b.set(&product, q)?;
+                b.set(&product, &tiers, q)?;
                 q
             }
         };
@@ -217,7 +218,8 @@ fn apply_lines(b: &mut Basket, catalog: &Catalog, text: &str) -> ImportReport {
     let mut added = Vec::new();
     for l in lines {
         let outcome = catalog.resolve(&l.sku).and_then(|p| {
-            let q = b.add(&p, l.qty)?;
+            let tiers = catalog.tiers(&p.sku).unwrap_or_default();
+            let q = b.add(&p, &tiers, l.qty)?;
             b.agree(&p.sku, catalog.unit_price(&p.sku, q));
             if l.note.is_some() {
                 b.set_note(&p.sku, l.note.clone())?;
@@ -324,9 +326,10 @@ pub fn create_sample(ctx: &Context, catalog: &Catalog, name: &str, queries: &[&s
         if let Some(r) = rows.first()
             && let Some(p) = catalog.cache().get_product(&r.sku)?
         {
-            let rules = QuantityRules::of(&p);
+            let tiers = catalog.tiers(&p.sku)?;
+            let rules = QuantityRules::of(&p, &tiers);
             let qty = rules.smallest() * if p.pack_size > 1 { 1 } else { 4 };
-            if let Ok(q) = b.add(&p, rules.next_valid(qty)) {
+            if let Ok(q) = b.add(&p, &tiers, rules.next_valid(qty)) {
                 b.agree(&p.sku, catalog.unit_price(&p.sku, q));
             }
         }

@@ -538,17 +538,17 @@ fn reorder_into(ctx: &Context, order: Order, into: &str, merge: Merge) -> Result
             skipped.push((l.sku.clone(), "discontinued without a successor".to_string()));
             continue;
         }
-        let rules = crate::core::quantity::QuantityRules::of(&product);
+        let tiers = cache.get_prices(&product.sku)?.map(|e| e.tiers).unwrap_or_default();
+        let rules = crate::core::quantity::QuantityRules::of(&product, &tiers);
         let qty = rules.next_valid(l.quantity);
-        if let Err(e) = b.add(&product, qty) {
+        if let Err(e) = b.add(&product, &tiers, qty) {
             skipped.push((l.sku.clone(), e.to_string()));
             continue;
         }
         if l.note.is_some() {
             let _ = b.set_note(&product.sku, l.note.clone());
         }
-        let new_unit_price =
-            cache.get_prices(&product.sku)?.and_then(|e| crate::core::money::unit_price_for(&e.tiers, qty));
+        let new_unit_price = crate::core::money::unit_price_for(&tiers, qty);
         // The report shows this price: it is the agreed one.
         b.agree(&product.sku, new_unit_price);
         lines.push(ReorderLine {

@@ -194,9 +194,10 @@ pub fn rows_of(cache: &CatalogCache, index: &SearchIndex, hits: &[Hit], qty: Opt
             continue;
         };
         let prices = cache.get_prices(sku)?;
-        let quantity = qty.unwrap_or_else(|| QuantityRules::of(&p).smallest());
+        let tiers = prices.as_ref().map_or(&[][..], |e| &e.tiers);
+        let quantity = qty.unwrap_or_else(|| QuantityRules::of(&p, tiers).smallest());
         rows.push(SearchRow {
-            unit_price: prices.as_ref().and_then(|e| money::unit_price_for(&e.tiers, quantity)),
+            unit_price: money::unit_price_for(tiers, quantity),
             kind: kind_str(hit.kind),
             ordered_before: ordered.contains(&p.sku),
             quantity,

@@ -213,6 +213,12 @@ pub struct Tier {
     pub unit_price: Decimal,
 }
 
+impl Tier {
+    pub fn new(min_qty: u32, unit_price: Decimal) -> Tier {
+        Tier { min_qty, unit_price }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PriceEntry {
     pub sku: String,

@@ -375,7 +375,7 @@ fn answer(
             changed = true;
             continue;
         };
-        let rules = QuantityRules::of(&vp.product);
+        let rules = QuantityRules::of(&vp.product, &vp.tiers);
         let asked = l.quantity.ceil().to_u32().unwrap_or(0);
         let qty = if asked >= 1 && rules.is_valid(asked) && l.quantity.fract().is_zero() {
             asked

@@ -211,7 +211,7 @@ pub fn price(loaded: &Loaded, draft: &OrderDraft, today: NaiveDate) -> Priced {
         if part.product.discontinued {
             errors.push(err(codes::DISCONTINUED, format!("{} is not orderable in the catalogue", l.sku)));
         }
-        let rules = QuantityRules::of(&part.product);
+        let rules = QuantityRules::of(&part.product, &part.prices.tiers);
         if let Err(e) = rules.check(l.quantity) {
             let mut e2 = err(codes::INVALID_QUANTITY, format!("{}: {e}", l.sku));
             e2.suggested_quantity = Some(rules.next_valid(l.quantity));

@@ -50,9 +50,11 @@ pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) ->
         out.note(format!("No part matches {query:?}."));
         return Ok(code);
     }
+    // A SKU is never cut (distributors' run to 20 characters and more): it is what `basket add` takes.
+    let sku_w = rows.iter().map(|r| r.sku.chars().count()).max().unwrap_or(0).max(12);
     out.line(format!(
         "{} {} {} {:>10} {:>6} {:>7}  {}",
-        fit("SKU", 12),
+        fit("SKU", sku_w),
         fit("TYPE NUMBER", 24),
         fit("MANUFACTURER", 12),
         "PRICE",
@@ -79,7 +81,7 @@ pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) ->
         let name = fit(&r.name, 60usize.saturating_sub(prefix.chars().count()).max(1)).trim_end().to_string();
         out.line(format!(
             "{} {} {} {:>10} {:>6} {:>7}  {prefix}{}",
-            mark(fit(&r.sku, 12), |h| &h.sku),
+            mark(fit(&r.sku, sku_w), |h| &h.sku),
             mark(fit(&r.mpn, 24), |h| &h.mpn),
             fit(&r.manufacturer, 12),
             price,

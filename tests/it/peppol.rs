@@ -50,7 +50,7 @@ fn validator_python() -> Option<PathBuf> {
 }
 
 /// Runs OpenPEPPOL's rules on the files; every one must pass.
-fn validate(tx: &str, files: &[PathBuf]) {
+pub(crate) fn validate(tx: &str, files: &[PathBuf]) {
     assert!(!files.is_empty(), "no {tx} document to validate");
     let Some(python) = validator_python() else { return };
     let out = Command::new(python)

@@ -1089,3 +1089,67 @@ fn an_add_before_the_baskets_are_listed_waits_for_the_list() {
     assert!(b.handle(ctrl_a).is_empty());
     assert!(b.cx.status.as_ref().is_some_and(|s| s.1.contains("no basket yet")), "{:?}", b.cx.status);
 }
+
+/// Distributors' parts at 80×24: SKUs of 16 to 20 characters, prices with
+/// five and six decimals at reel quantities. Every price is shown whole,
+/// with every decimal it has, on the search, basket and detail screens.
+#[test]
+fn distributor_prices_stay_whole_at_80x24() {
+    let mut a = app(true);
+    search(&mut a).input = Input::new("rc0603fr");
+    search(&mut a).seq = 1;
+    search(&mut a).shown_seq = 1;
+    let reel = |sku: &str, price, quantity| SearchRow {
+        quantity,
+        manufacturer: "YAGEO".into(),
+        ..row(sku, "RC0603FR-0710KL", "RES 10K OHM 1% 1/10W 0603 (reel)", price, 1_250_000)
+    };
+    search(&mut a).rows = vec![
+        reel("311-10.0KHRTR-ND", dec!(0.00868), 10_000),
+        reel("603-RC0603FR-0710KL", dec!(0.001475), 100_000),
+        reel("RC0402FR-0710KL-ARW", dec!(0.00198), 10_000),
+    ];
+    search(&mut a).total = 3;
+    let screen = render_at(&mut a, 80, 24);
+    for whole in ["311-10.0KHRTR-ND", "603-RC0603FR-0710KL", "0.00868 ×10000", "0.001475 ×100000", "0.00198 ×10000"]
+    {
+        assert!(screen.contains(whole), "{whole} is cut at 80×24:\n{screen}");
+    }
+
+    let mut a = basket_app();
+    let priced = baskets_of(&mut a).priced.as_mut().unwrap();
+    priced.lines[0].sku = "603-RC0603FR-0710KL".into();
+    (priced.lines[0].qty, priced.lines[0].unit_price, priced.lines[0].line_total) =
+        (100_000, Some(dec!(0.001475)), Some(dec!(147.50)));
+    priced.lines[1].sku = "311-10.0KHRTR-ND".into();
+    (priced.lines[1].qty, priced.lines[1].unit_price, priced.lines[1].line_total) =
+        (10_000, Some(dec!(0.00868)), Some(dec!(86.80)));
+    let screen = render_at(&mut a, 80, 24);
+    for whole in ["603-RC0603FR-0710KL", "100000", "0.001475", "147.50", "311-10.0KHRTR-ND", "0.00868", "86.80"] {
+        assert!(screen.contains(whole), "{whole} is cut at 80×24:\n{screen}");
+    }
+
+    let mut a = search_app();
+    let mut p = product();
+    (p.sku, p.pack_size, p.min_qty) = ("311-10.0KHRTR-ND".into(), 5000, 5000);
+    a.open(Detail::new(Box::new(PartDetail {
+        product: p,
+        prices: Some(PriceEntry {
+            sku: "311-10.0KHRTR-ND".into(),
+            tiers: vec![
+                Tier::new(5000, dec!(0.00912)),
+                Tier::new(10_000, dec!(0.00868)),
+                Tier::new(50_000, dec!(0.007351)),
+            ],
+            vat_rate: dec!(19),
+        }),
+        currency: "EUR".into(),
+        successor: None,
+    })));
+    let screen = render_at(&mut a, 80, 24);
+    for whole in
+        ["from   5000     0.00912", "from  10000     0.00868", "from  50000    0.007351", "= 45.60", "= 367.55"]
+    {
+        assert!(screen.contains(whole), "{whole} is cut at 80×24:\n{screen}");
+    }
+}

@@ -1,9 +1,13 @@
 //! Money rules. All amounts are `rust_decimal::Decimal`, never floats.
 //!
-//! - Unit prices are kept exactly as the price list gives them (up to four
-//!   decimals for cheap parts such as screws).
+//! - Unit prices are kept exactly as the price list gives them, up to six
+//!   decimals (`limits::MAX_PRICE_DECIMALS`): screws are priced at 0.0834,
+//!   a resistor off a reel at 0.00868. They are never rounded, not even for
+//!   display.
 //! - A line total is `unit_price × quantity`, rounded to cents half away from
-//!   zero (0.005 → 0.01, −0.005 → −0.01).
+//!   zero (0.005 → 0.01, −0.005 → −0.01), once, after multiplying.
+//! - A discount (`less_percent`) rounds the price to six decimals, half away
+//!   from zero.
 //! - VAT is computed per VAT rate on the sum of the line totals of that rate
 //!   (plus shipping at the standard rate), rounded to cents half away from zero.
 //! - Gross = net + shipping + VAT.
@@ -94,8 +98,10 @@ pub fn totals(currency: &str, lines: impl IntoIterator<Item = (Decimal, Decimal)
     })
 }
 
-/// A unit price less a discount in percent, rounded to four decimals half
-/// away from zero, as price lists carry it (100.00 less 5 % → 95.0000).
+/// A unit price less a discount in percent, rounded to six decimals half
+/// away from zero, the most a price list carries (100.00 less 5 % →
+/// 95.000000; 0.0834 less 12 % → 0.073392, exact: a whole percent of a price
+/// with four decimals never needs rounding).
 pub fn less_percent(unit_price: Decimal, percent: Decimal) -> Decimal {
     // Within the limits (price ≤ 10^7, percent 0..100) this cannot overflow;
     // outside them the price stays as it is rather than panicking.
@@ -103,11 +109,11 @@ pub fn less_percent(unit_price: Decimal, percent: Decimal) -> Decimal {
         .checked_mul(unit_price)
         .map(|d| d / Decimal::ONE_HUNDRED)
         .unwrap_or(unit_price)
-        .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+        .round_dp_with_strategy(crate::limits::MAX_PRICE_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// A computed unit price as a price list would write it: no trailing zeros
-/// beyond the cents (95.0000 → 95.00, 0.08340 → 0.0834).
+/// beyond the cents (95.000000 → 95.00, 0.08340 → 0.0834).
 pub fn tidy_price(amount: Decimal) -> Decimal {
     let mut n = amount.normalize();
     if n.scale() < 2 {
@@ -116,7 +122,8 @@ pub fn tidy_price(amount: Decimal) -> Decimal {
     n
 }
 
-/// Formats an amount with at least two decimals: 12.5 → "12.50", 0.0834 → "0.0834".
+/// Formats an amount with at least two decimals and every decimal it has,
+/// never rounded: 12.5 → "12.50", 0.0834 → "0.0834", 0.00868 → "0.00868".
 pub fn format_amount(amount: Decimal) -> String {
     let n = amount.normalize();
     if n.scale() < 2 { format!("{:.2}", n) } else { n.to_string() }
@@ -143,12 +150,16 @@ mod tests {
     }
 
     #[test]
-    fn a_discount_rounds_to_four_decimals() {
+    fn a_discount_rounds_to_six_decimals() {
         assert_eq!(tidy_price(less_percent(dec!(100.00), dec!(5))).to_string(), "95.00");
-        // 0.0834 less 12 % = 0.073392 → 0.0734
-        assert_eq!(less_percent(dec!(0.0834), dec!(12)).normalize(), dec!(0.0734));
-        // 0.00005 rounds away from zero
-        assert_eq!(less_percent(dec!(0.0001), dec!(50)), dec!(0.0001));
+        // 0.0834 less 12 % = 0.073392, kept whole
+        assert_eq!(less_percent(dec!(0.0834), dec!(12)).normalize(), dec!(0.073392));
+        // 0.00868 less 12 % = 0.0076384 → 0.007638; 0.34146 less 7.5 % = 0.3158505 → 0.315851 (half away from zero)
+        assert_eq!(less_percent(dec!(0.00868), dec!(12)), dec!(0.007638));
+        assert_eq!(less_percent(dec!(0.34146), dec!(7.5)), dec!(0.315851));
+        // 0.0000005 rounds away from zero
+        assert_eq!(less_percent(dec!(0.000001), dec!(50)), dec!(0.000001));
+        assert_eq!(tidy_price(less_percent(dec!(0.000001), dec!(50))).to_string(), "0.000001");
     }
 
     #[test]
@@ -166,6 +177,28 @@ mod tests {
         // 0.0834 × 7 = 0.5838 → 0.58 (rounding the unit price first would give 0.56)
         assert_eq!(line_total(dec!(0.0834), 7), dec!(0.58));
         assert_eq!(line_total(dec!(0.0125), 2), dec!(0.03));
+    }
+
+    /// Five and six decimals, as distributors price passives: the product is
+    /// exact, then rounded once to cents, half away from zero.
+    #[test]
+    fn six_decimal_prices_times_quantities() {
+        // A resistor at 0.00868 off a reel of 10,000.
+        assert_eq!(line_total(dec!(0.00868), 10_000).to_string(), "86.80");
+        // 0.34146 × 3 = 1.02438 → 1.02; × 25 = 8.5365 → 8.54
+        assert_eq!(line_total(dec!(0.34146), 3), dec!(1.02));
+        assert_eq!(line_total(dec!(0.34146), 25), dec!(8.54));
+        // 0.000005 × 1,000 = 0.005: the half rounds away from zero, up to a cent.
+        assert_eq!(line_total(dec!(0.000005), 1000), dec!(0.01));
+        assert_eq!(line_total(dec!(0.000005), 999), dec!(0.00));
+        assert_eq!(round_cents(dec!(-0.005000)), dec!(-0.01));
+        // 0.123456 × 1,000,000,000 (the largest quantity) is exact: 123,456,000.00.
+        assert_eq!(line_total(dec!(0.123456), 1_000_000_000).to_string(), "123456000.00");
+        // 0.000999 × 5 = 0.004995 → 0.00, never rounding the price to 0.001 first (0.01).
+        assert_eq!(line_total(dec!(0.000999), 5), dec!(0.00));
+        // Totals of such lines: 86.80 + 8.54 at 19 % = 18.1146 → 18.11.
+        let t = totals("USD", [(dec!(86.80), dec!(19)), (dec!(8.54), dec!(19))], dec!(0));
+        assert_eq!((t.net, t.vat, t.gross), (dec!(95.34), dec!(18.11), dec!(113.45)));
     }
 
     #[test]
@@ -213,5 +246,10 @@ mod tests {
         assert_eq!(format_amount(dec!(12.5)), "12.50");
         assert_eq!(format_amount(dec!(0.0834)), "0.0834");
         assert_eq!(format_amount(dec!(3)), "3.00");
+        // Every decimal a price has, none added or taken away.
+        assert_eq!(format_amount(dec!(0.00868)), "0.00868");
+        assert_eq!(format_amount(dec!(0.341460)), "0.34146");
+        assert_eq!(format_amount(dec!(0.000001)), "0.000001");
+        assert_eq!(format_amount(dec!(10000000.123456)), "10000000.123456");
     }
 }

@@ -4,14 +4,16 @@
 //! (screens/), the app only the frame around them.
 
 use super::component::{Cmd, Component, Cx, Level, Screen, ScreenId, inside};
+use super::dialogs::confirm::{Confirm, Then};
+use super::dialogs::{self, checkout, prompt::Prompt};
 use super::engine::{Effect, Failure, Msg};
+use super::frame;
 use super::keymap::{Action, Key, Keymap, Scope};
-use super::screens::confirm::{Confirm, Then};
-use super::screens::{self, SCREENS, checkout, prompt::Prompt};
+use super::screens::{self, SCREENS};
 use super::theme::Theme;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 use procure_client::api::Me;
-use procure_client::service::ErrorKind;
+use procure_client::service::{Clock, ErrorKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use std::any::Any;
@@ -39,12 +41,14 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(keymap: Keymap, theme: Theme, profile: &str, shop: &str, me: Option<Me>, logged_in: bool) -> App {
+    /// The app for `supplier` (its profile's name) at `shop`. Its clock is
+    /// the system's until `tui::build` gives it the workspace's.
+    pub fn new(keymap: Keymap, theme: Theme, supplier: &str, shop: &str, me: Option<Me>, logged_in: bool) -> App {
         App {
             cx: Cx {
                 keymap,
                 theme,
-                profile: profile.to_string(),
+                supplier: supplier.to_string(),
                 shop: shop.to_string(),
                 me,
                 logged_in,
@@ -52,8 +56,9 @@ impl App {
                 indexed: None,
                 syncing: false,
                 status: None,
-                outbox: None,
-                today: chrono::Local::now().date_naive(),
+                pending_submission: None,
+                clock: Clock::system(),
+                screen: screens::search::ID,
                 caps: None,
                 basket: None,
                 baskets: vec![],
@@ -73,11 +78,12 @@ impl App {
 
     /// What to do first: load baskets; log in or sync.
     pub fn start(&mut self) -> Vec<Effect> {
-        let mut fx = vec![Effect::Baskets];
+        let supplier = self.cx.supplier.clone();
+        let mut fx = vec![Effect::Baskets { supplier: supplier.clone() }];
         if self.cx.logged_in {
             self.cx.syncing = true;
             // An order that waited when the app last ran is sent first, with its key.
-            fx.push(Effect::ResumePending);
+            fx.push(Effect::ResumePending { supplier });
             self.sync_when_open = true;
         } else {
             self.dialogs.push(Box::new(Prompt::password(&self.cx.shop)));
@@ -130,6 +136,7 @@ impl App {
     pub fn show(&mut self, id: ScreenId) {
         if let Some(i) = self.screens.iter().position(|s| s.id() == id) {
             self.current = i;
+            self.cx.screen = id;
         }
     }
 
@@ -215,7 +222,7 @@ impl App {
                 )))],
                 (None, None) => vec![Cmd::Quit],
             },
-            Action::Help => vec![Cmd::Open(Box::new(screens::help::Help::default()))],
+            Action::Help => vec![Cmd::Open(Box::new(dialogs::help::Help::default()))],
             Action::Back => match (unsaved, self.dialogs.is_empty()) {
                 (Some(what), _) => {
                     vec![Cmd::Open(Box::new(Confirm::new(format!("Throw away {what}?"), Then::Discard)))]
@@ -250,7 +257,7 @@ impl App {
                 if self.cx.logged_in && !self.cx.syncing {
                     self.cx.syncing = true;
                     self.cx.say(Level::Info, "syncing…");
-                    vec![Cmd::Run(Effect::Sync)]
+                    vec![Cmd::Run(Effect::Sync { supplier: self.cx.supplier.clone() })]
                 } else {
                     vec![]
                 }
@@ -299,28 +306,32 @@ impl App {
     pub fn on_msg(&mut self, msg: Msg) -> Vec<Effect> {
         let mut out = vec![];
         match &msg {
-            Msg::Indexed { parts } => {
+            // What concerns the supplier on show; another's catalog or
+            // shop does not change the header.
+            Msg::Indexed { supplier, parts } if *supplier == self.cx.supplier => {
                 self.cx.indexed = Some(*parts);
                 if std::mem::take(&mut self.sync_when_open) {
-                    out.push(Cmd::Run(Effect::Sync));
+                    out.push(Cmd::Run(Effect::Sync { supplier: supplier.clone() }));
                 }
             }
-            Msg::LoggedIn(me) => {
+            Msg::LoggedIn { supplier, me } if *supplier == self.cx.supplier => {
                 self.cx.logged_in = true;
                 self.cx.me = Some((**me).clone());
                 self.cx.say(Level::Ok, "logged in");
                 self.cx.syncing = true;
-                out.push(Cmd::Run(Effect::ResumePending));
-                out.push(Cmd::Run(Effect::Sync));
+                out.push(Cmd::Run(Effect::ResumePending { supplier: supplier.clone() }));
+                out.push(Cmd::Run(Effect::Sync { supplier: supplier.clone() }));
             }
-            Msg::Synced { summary } => {
+            Msg::Synced { supplier, summary } if *supplier == self.cx.supplier => {
                 self.cx.syncing = false;
                 self.cx.say(Level::Ok, summary.clone());
                 let accepted = self.accepted();
-                return checkout::retry_outbox(&mut self.cx, accepted, true);
+                return checkout::retry_pending(&mut self.cx, accepted, true);
             }
-            Msg::Online(up) => {
-                self.cx.online = Some(*up);
+            Msg::Online { supplier, up } => {
+                if *supplier == self.cx.supplier {
+                    self.cx.online = Some(*up);
+                }
                 return vec![];
             }
             Msg::Baskets(list) => {
@@ -333,7 +344,7 @@ impl App {
             }
             // A waiting order resumed at start, with no checkout open: it keeps waiting.
             Msg::SubmitQueued { basket, .. } if self.dialog::<checkout::CheckoutForm>().is_none() => {
-                self.cx.outbox = Some((Default::default(), basket.clone(), Instant::now()));
+                self.cx.pending_submission = Some((Default::default(), basket.clone(), Instant::now()));
                 self.cx.say(Level::Warn, "shop unreachable: the order waits and is sent when the shop answers");
                 return vec![];
             }
@@ -347,7 +358,7 @@ impl App {
                     self.cx.syncing = false;
                 }
                 if what == Failure::Catalog && std::mem::take(&mut self.sync_when_open) {
-                    out.push(Cmd::Run(Effect::Sync));
+                    out.push(Cmd::Run(Effect::Sync { supplier: self.cx.supplier.clone() }));
                 }
                 if kind == ErrorKind::AuthNeeded && what != Failure::Login {
                     self.cx.logged_in = false;
@@ -380,7 +391,7 @@ impl App {
             self.cx.status = None;
         }
         let accepted = self.accepted();
-        let mut fx = checkout::retry_outbox(&mut self.cx, accepted, false);
+        let mut fx = checkout::retry_pending(&mut self.cx, accepted, false);
         // Another procure may change a basket file: the baskets are read again
         // every few seconds (every change is made on the file as it is then).
         if self.screen_id() == screens::baskets::ID
@@ -388,7 +399,7 @@ impl App {
             && self.reloaded.elapsed() > Duration::from_secs(3)
         {
             self.reloaded = Instant::now();
-            fx.push(Effect::Baskets);
+            fx.push(Effect::Baskets { supplier: self.cx.supplier.clone() });
         }
         fx
     }
@@ -396,7 +407,7 @@ impl App {
     /// The orders that wait for the shop, in words, if any.
     pub fn waiting_orders(&self) -> Option<String> {
         let mut baskets = self.cx.waiting.clone();
-        if let Some((_, b, _)) = &self.cx.outbox
+        if let Some((_, b, _)) = &self.cx.pending_submission
             && !baskets.contains(b)
         {
             baskets.push(b.clone());
@@ -428,15 +439,15 @@ impl App {
             Constraint::Length(status_h),
         ])
         .areas(f.area());
-        screens::header(f, &self.cx, top);
+        frame::header(f, &self.cx, top);
         let ids = self.tabs();
-        self.areas = Areas { tabs: screens::tab_bar(f, &self.cx, &ids, self.screen_id(), tabs), body };
+        self.areas = Areas { tabs: frame::tab_bar(f, &self.cx, &ids, self.screen_id(), tabs), body };
         self.cx.covered = !self.dialogs.is_empty();
         self.screens[self.current].draw(f, &self.cx, body);
         for d in &mut self.dialogs {
             d.draw(f, &self.cx, body);
         }
         let (scopes, text_focus) = self.scopes();
-        screens::status_bar(f, &self.cx, &scopes, text_focus, status);
+        frame::status_bar(f, &self.cx, &scopes, text_focus, status);
     }
 }

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyEvent, MouseEventKind};
 use procure_client::api::Me;
 use procure_client::core::order::CheckoutOptions;
-use procure_client::service::Capabilities;
+use procure_client::service::{Capabilities, Clock};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use std::any::Any;
@@ -37,13 +37,14 @@ pub enum Level {
     Error,
 }
 
-/// What the whole app shares: who is logged in, the shop's state, the
-/// status line, and the basket that "add" puts parts into. Screens read it
-/// and change only these few things.
+/// What the whole app shares: the supplier it works with, who is logged in,
+/// the shop's state, the status line, and the basket that "add" puts parts
+/// into. Screens read it and change only these few things.
 pub struct Cx {
     pub keymap: Keymap,
     pub theme: Theme,
-    pub profile: String,
+    /// The supplier (profile) the screens show and every effect is for.
+    pub supplier: String,
     pub shop: String,
     pub me: Option<Me>,
     pub logged_in: bool,
@@ -51,9 +52,13 @@ pub struct Cx {
     pub indexed: Option<usize>,
     pub syncing: bool,
     pub status: Option<(Level, String, Instant)>,
-    /// An order waiting for the shop to answer: options, basket, last try.
-    pub outbox: Option<(CheckoutOptions, String, Instant)>,
-    pub today: NaiveDate,
+    /// A submission waiting for the shop to answer: options, basket, last try.
+    pub pending_submission: Option<(CheckoutOptions, String, Instant)>,
+    /// Where "today" comes from: the service's clock (the buyer's local
+    /// date, read each time, so the app has the new date after midnight).
+    pub clock: Clock,
+    /// The screen on show.
+    pub screen: ScreenId,
     /// What the profile's shop supports; screens and fields it lacks are hidden or marked.
     pub caps: Option<Capabilities>,
     /// The basket that "add" puts parts into.
@@ -70,6 +75,11 @@ pub struct Cx {
 }
 
 impl Cx {
+    /// The buyer's local date, now.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
     pub fn say(&mut self, level: Level, text: impl Into<String>) {
         // Status texts may quote a shop's words.
         self.status = Some((level, procure_client::core::sanitize::clean(&text.into()), Instant::now()));

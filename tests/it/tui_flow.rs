@@ -4,20 +4,20 @@
 use crate::common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use procure::tui::app::App;
+use procure::tui::dialogs::checkout::CheckoutForm;
+use procure::tui::dialogs::choose_part::ChoosePart;
+use procure::tui::dialogs::prompt::Prompt;
+use procure::tui::dialogs::quick_entry::QuickEntry;
+use procure::tui::dialogs::quote_detail::QuoteDetail;
 use procure::tui::engine::{Engine, Msg};
 use procure::tui::keymap::Action;
 use procure::tui::screens::account::Account;
 use procure::tui::screens::approvals::Approvals;
 use procure::tui::screens::baskets::{self, Baskets};
-use procure::tui::screens::checkout::CheckoutForm;
-use procure::tui::screens::choose_part::ChoosePart;
 use procure::tui::screens::orders::{self, Orders};
-use procure::tui::screens::prompt::Prompt;
-use procure::tui::screens::quick_entry::QuickEntry;
-use procure::tui::screens::quotes::{QuoteDetail, Quotes};
+use procure::tui::screens::quotes::Quotes;
 use procure::tui::screens::search::Search;
-use procure_client::service::Context;
-use procure_client::service::Paths;
+use procure_client::service::{Paths, Workspace};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};
@@ -34,10 +34,11 @@ struct Harness {
 impl Harness {
     fn new(home: &Home) -> Harness {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let ctx = Context::open(Paths::under(home.path().to_path_buf()), None).unwrap();
-        let mut app = procure::tui::build(&ctx, Some("never")).unwrap();
+        let ws = Workspace::open(Paths::under(home.path().to_path_buf())).unwrap();
+        let sup = ws.supplier(None).unwrap();
+        let mut app = procure::tui::build(&ws, &sup, Some("never")).unwrap();
         let (tx, rx) = mpsc::unbounded_channel();
-        let engine = Engine::start(ctx, tx, rt.handle().clone());
+        let engine = Engine::start(ws, sup, tx, rt.handle().clone());
         for fx in app.start() {
             engine.run(fx);
         }
@@ -469,7 +470,7 @@ fn the_account_screen_asks_the_shop() {
 
 #[test]
 fn a_po_number_already_used_is_asked_about_and_reorder_asks_add_or_replace() {
-    use procure::tui::screens::prompt::PromptKind;
+    use procure::tui::dialogs::prompt::PromptKind;
     let shop = shop_with_catalog();
     let home = Home::new();
     home.login(&shop.url, "ACME", "buyer");

@@ -5,6 +5,7 @@ use crate::tui::component::{Cmd, Component, Cx, Registration, Screen, ScreenId, 
 use crate::tui::engine::{Effect, Failure, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::scroll::{self, Scroll};
+use crate::tui::widgets::text;
 use procure_client::core::text::format_amount;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -126,7 +127,7 @@ impl Component for Account {
         }
         let label_w = co.ship_to.iter().map(|a| a.label.chars().count()).max().unwrap_or(0).clamp(12, 24);
         for a in &co.ship_to {
-            let label = super::ellipsize(&a.label, label_w);
+            let label = text::ellipsize(&a.label, label_w);
             lines
                 .push(Line::from(vec![Span::styled(format!("  {label:<label_w$}  "), t.key()), Span::raw(address(a))]));
         }
@@ -155,6 +156,6 @@ impl Screen for Account {
     }
 
     fn enter(&mut self, cx: &mut Cx) -> Vec<Cmd> {
-        if cx.logged_in { run(Effect::Account) } else { vec![] }
+        if cx.logged_in { run(Effect::Account { supplier: cx.supplier.clone() }) } else { vec![] }
     }
 }

@@ -77,6 +77,16 @@ pub fn fit(cols: &[Col], avail: u16) -> Vec<Option<u16>> {
         .collect()
 }
 
+/// Only the cells of the columns that are shown.
+pub fn shown<T>(cells: Vec<T>, widths: &[Option<u16>]) -> Vec<T> {
+    cells.into_iter().zip(widths).filter(|(_, w)| w.is_some()).map(|(c, _)| c).collect()
+}
+
+/// The constraints of the shown columns.
+pub fn constraints(widths: &[Option<u16>]) -> Vec<ratatui::layout::Constraint> {
+    widths.iter().flatten().map(|w| ratatui::layout::Constraint::Length(*w)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

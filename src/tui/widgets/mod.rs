@@ -3,3 +3,13 @@
 pub mod columns;
 pub mod input;
 pub mod scroll;
+pub mod text;
+
+use ratatui::layout::Rect;
+
+/// A box of at most `width` × `height` in the middle of `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}

@@ -47,7 +47,7 @@ pub fn dialog(f: &mut Frame, area: Rect, width: u16, block: Block, lines: Vec<Li
     let width = width.min(area.width);
     let total = rows(&lines, width.saturating_sub(2));
     let height = (total + 1 + 2).min(area.height);
-    let r = super::super::screens::centered(area, width, height);
+    let r = super::centered(area, width, height);
     f.render_widget(Clear, r);
     fill(f, r, block, lines, keys, s);
 }

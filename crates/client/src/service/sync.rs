@@ -103,14 +103,18 @@ pub type Progress<'a> = dyn FnMut(SyncStep<'_>) + Send + 'a;
 /// than updated (an update holds the changed parts in memory).
 const UPDATE_MAX_SHARE: usize = 4;
 
-/// Syncs the profile's catalog and prices into its cache.
-pub async fn sync_profile(ctx: &super::Context, progress: &mut Progress<'_>) -> Result<SyncReport> {
-    ctx.require_login()?;
-    let mut cache = ctx.cache()?;
-    sync(&ctx.shop, &mut cache, progress).await
+/// Syncs the supplier's catalog and prices into its cache.
+pub async fn sync_supplier(sup: &super::Supplier, progress: &mut Progress<'_>) -> Result<SyncReport> {
+    sup.require_login()?;
+    let mut cache = sup.cache()?;
+    sync_cache(&sup.backend, &mut cache, progress).await
 }
 
-pub async fn sync(shop: &Arc<dyn Shop>, cache: &mut CatalogCache, progress: &mut Progress<'_>) -> Result<SyncReport> {
+pub(crate) async fn sync_cache(
+    shop: &Arc<dyn Shop>,
+    cache: &mut CatalogCache,
+    progress: &mut Progress<'_>,
+) -> Result<SyncReport> {
     // One sync of a profile at a time: a second one waits here for the
     // first, then reads the marks it left (and usually gets a 304).
     cache.begin_sync()?;

@@ -1095,3 +1095,56 @@ fn an_add_before_the_baskets_are_listed_waits_for_the_list() {
     assert!(b.handle(ctrl_a).is_empty());
     assert!(b.cx.status.as_ref().is_some_and(|s| s.1.contains("no basket yet")), "{:?}", b.cx.status);
 }
+
+/// The checkout checks the delivery date against the service's clock, read
+/// when the form is sent: an app left open past midnight has the new date.
+#[test]
+fn an_app_open_past_midnight_has_the_new_date() {
+    let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap();
+    let mut a = basket_app();
+    let clock = Clock::fixed(at("2026-11-28T23:59:00+01:00"));
+    a.cx.clock = clock.clone();
+    let mut form = CheckoutForm::new("weekly");
+    form.po = Input::new("PO-1");
+    form.date = Input::new("2026-11-28");
+    a.open(form);
+    let options = |a: &App| a.dialog::<CheckoutForm>().unwrap().options(&a.cx);
+    assert!(options(&a).is_ok(), "today, a minute before midnight: {:?}", options(&a));
+    clock.set(at("2026-11-29T00:01:00+01:00"));
+    let e = options(&a).unwrap_err();
+    assert!(e.contains("2026-11-28 is in the past"), "{e}");
+}
+
+fn shown(changed: Vec<PriceChange>) -> Msg {
+    let mut a = basket_app();
+    let basket = baskets_of(&mut a).priced.clone().unwrap();
+    Msg::Priced(Box::new(procure_client::service::baskets::Shown { basket, changed }))
+}
+
+/// A basket shown with prices changed since the buyer agreed to them asks
+/// whether to take the new ones (once per change), when the baskets screen
+/// is on show; a yes asks the engine to record them.
+#[test]
+fn a_basket_shown_asks_about_changed_prices_once() {
+    use super::dialogs::confirm::Confirm;
+    let change = PriceChange::new("P-100233", 12, Some(dec!(6.10)), dec!(6.30));
+    let mut a = basket_app();
+    a.show(search::ID);
+    a.on_msg(shown(vec![change.clone()]));
+    assert!(a.dialog::<Confirm>().is_none(), "not over another screen");
+    a.show(baskets::ID);
+    a.on_msg(shown(vec![change.clone()]));
+    let screen = render_at(&mut a, 80, 24);
+    assert!(screen.contains("P-100233 × 12: 6.10 → 6.30") && screen.contains("y yes"), "{screen}");
+    let fx = a.handle(ch('y'));
+    let op = BasketOp::AcceptPrices { basket: "weekly".into(), changes: vec![change.clone()] };
+    assert_eq!(fx, vec![Effect::Basket { supplier: "demo".into(), op }]);
+    assert!(a.dialog::<Confirm>().is_none());
+    a.on_msg(shown(vec![change.clone()]));
+    assert!(a.dialog::<Confirm>().is_none(), "asked once");
+    let other = PriceChange::new("P-100233", 12, Some(dec!(6.10)), dec!(6.50));
+    a.on_msg(shown(vec![other]));
+    assert!(a.dialog::<Confirm>().is_some(), "another change is asked about");
+    a.handle(ch('n'));
+    assert!(a.dialog::<Confirm>().is_none(), "n keeps the agreed prices");
+}

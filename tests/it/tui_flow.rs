@@ -556,3 +556,33 @@ fn the_basket_screen_reads_a_basket_another_process_changed() {
     let b = home.run(&["--json", "basket", "show", "weekly"]).ok().json();
     assert_eq!(b["lines"].as_array().unwrap().len(), 1, "{b}");
 }
+
+/// A basket shown in the app is a basket agreed to, as in `basket show`:
+/// a price changed since the buyer agreed to it is asked about, and a yes
+/// makes it the agreed price.
+#[test]
+fn the_app_asks_about_prices_changed_since_a_basket_was_agreed() {
+    use procure::tui::dialogs::confirm::Confirm;
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "weekly"]).ok();
+    home.run(&["basket", "add", "weekly", "T-BRG-1", "2"]).ok();
+    // ACME's price of the part goes up after it was agreed.
+    let out = shop.import(CATALOG, Some("company,sku,min_qty,unit_price\nACME,T-BRG-1,1,7.20\n"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    home.run(&["sync"]).ok();
+
+    let mut h = Harness::new(&home);
+    h.wait("the index", |a| a.cx.indexed.is_some() && !a.cx.syncing);
+    assert!(h.app.dialog::<Confirm>().is_none(), "not asked on the search screen");
+    h.key(KeyCode::F(3), KeyModifiers::NONE);
+    h.wait("the question", |a| a.dialog::<Confirm>().is_some());
+    let screen = h.screen();
+    assert!(screen.contains("T-BRG-1 × 2: 6.90 → 7.20") && screen.contains("Accept the new"), "{screen}");
+    h.press('y');
+    h.wait("the new price agreed", |a| status(a).contains("new prices accepted for weekly"));
+    let b = home.run(&["--json", "basket", "show", "weekly"]).ok().json();
+    assert_eq!(b["lines"][0]["agreed_price"], "7.20", "{b}");
+}

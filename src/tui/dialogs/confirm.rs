@@ -53,9 +53,14 @@ impl Component for Confirm {
 
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
         let t = &cx.theme;
-        let lines = vec![Line::styled(self.question.clone(), t.warn()), Line::styled("y yes · n / Esc no", t.dim())];
+        let keys = "y yes · n / Esc no";
         let width = 60.min(area.width);
-        let r = centered(area, width, text::wrapped_height(&lines, width.saturating_sub(2)) + 2);
+        // Rows as the words wrap: the keys line is never pushed out.
+        let inner = width.saturating_sub(2);
+        let height = text::word_wrapped_height(&self.question, inner) + text::word_wrapped_height(keys, inner);
+        let mut lines: Vec<Line> = self.question.split('\n').map(|l| Line::styled(l.to_string(), t.warn())).collect();
+        lines.push(Line::styled(keys, t.dim()));
+        let r = centered(area, width, height + 2);
         f.render_widget(Clear, r);
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), r);
     }

@@ -74,16 +74,15 @@ impl Baskets {
         }
         let changes = std::mem::take(&mut self.unasked);
         self.asked.extend(changes.iter().map(|c| (p.name.clone(), c.clone())));
-        let mut lines: Vec<String> =
-            changes.iter().take(3).map(|c| format!("{} × {}: {}", c.sku, c.quantity, c.describe())).collect();
-        if changes.len() > 3 {
-            lines.push(format!("and {} more", changes.len() - 3));
+        // As `basket show` asks it, one change a line.
+        let mut question = format!("Prices in {} changed since you agreed to them:", p.name);
+        for c in changes.iter().take(5) {
+            question += &format!("\n  {} × {}: {}", c.sku, c.quantity, c.describe());
         }
-        let question = format!(
-            "Prices in {} changed since you agreed to them: {}. Accept the new prices?",
-            p.name,
-            lines.join("; ")
-        );
+        if changes.len() > 5 {
+            question += &format!("\n  and {} more", changes.len() - 5);
+        }
+        question += "\nAccept the new prices?";
         let accept = BasketOp::AcceptPrices { basket: p.name.clone(), changes };
         let then = Then::Run(Effect::Basket { supplier: cx.supplier.clone(), op: accept });
         vec![Cmd::Open(Box::new(Confirm::new(question, then)))]

@@ -8,6 +8,34 @@ pub fn wrapped_height(lines: &[Line], width: u16) -> u16 {
     lines.iter().map(|l| l.width().max(1).div_ceil(w) as u16).sum()
 }
 
+/// Rows a text takes when wrapped at word boundaries (as a `Paragraph` with
+/// `Wrap` wraps it, near enough: a word wider than the row is cut). Never
+/// fewer than [`wrapped_height`] gives.
+pub fn word_wrapped_height(text: &str, width: u16) -> u16 {
+    let w = width.max(1) as usize;
+    let mut rows = 0;
+    for line in text.split('\n') {
+        let (mut lines, mut used) = (1, 0);
+        for word in line.split(' ') {
+            let len = Span::raw(word).width();
+            if used == 0 {
+                used = len;
+            } else if used + 1 + len <= w {
+                used += 1 + len;
+            } else {
+                lines += 1;
+                used = len;
+            }
+            while used > w {
+                lines += 1;
+                used -= w;
+            }
+        }
+        rows += lines;
+    }
+    rows
+}
+
 /// A text cut to a width, ending in `…` when it was longer.
 pub fn ellipsize(text: &str, width: usize) -> String {
     if Span::raw(text).width() <= width {
@@ -50,4 +78,22 @@ pub fn ellipsize_line(line: Line<'static>, width: usize) -> Line<'static> {
     }
     spans.push(Span::raw("…"));
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_wrap_whole() {
+        // "aaa bbb" fits 7; at 5 "bbb" goes to the next row.
+        assert_eq!(word_wrapped_height("aaa bbb", 7), 1);
+        assert_eq!(word_wrapped_height("aaa bbb", 5), 2);
+        assert_eq!(word_wrapped_height("aaaaaaaaaa", 4), 3, "a long word is cut");
+        assert_eq!(word_wrapped_height("a\nb", 10), 2);
+        // Characters alone would say 2 rows; words take 3.
+        let text = "aaaaaaa bbbbbbb ccc";
+        assert_eq!(wrapped_height(&[Line::raw(text)], 10), 2);
+        assert_eq!(word_wrapped_height(text, 10), 3);
+    }
 }

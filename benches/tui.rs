@@ -31,7 +31,7 @@ const QUERIES: &[&str] = &[
 ];
 
 fn search(app: &procure::tui::app::App) -> &procure::tui::screens::search::Search {
-    app.screen().expect("the search screen")
+    app.search().expect("the search screen")
 }
 
 fn pct(v: &mut [Duration], p: f64) -> f64 {
@@ -69,7 +69,7 @@ fn main() {
     let engine = Engine::start(ws, sup, tx, rt.handle().clone());
     let mut term = Terminal::new(TestBackend::new(140, 40)).expect("terminal");
     let t0 = Instant::now();
-    while app.cx.indexed.is_none() {
+    while app.indexed().is_none() {
         if let Some(m) = rt.block_on(rx.recv()) {
             let _ = app.on_msg(m);
         }
@@ -89,8 +89,8 @@ fn main() {
                 if round > 0 {
                     to_frame.push(start.elapsed());
                 }
-                let want = search(&app).seq;
-                while search(&app).shown_seq != want {
+                let want = search(&app).seq();
+                while search(&app).shown_seq() != want {
                     match rt.block_on(rx.recv()) {
                         Some(Msg::Searched { seq, .. }) if seq != want => {}
                         Some(m) => {

@@ -21,20 +21,20 @@ use std::time::{Duration, Instant};
 
 /// Where things were drawn in the last frame, for mouse hits.
 #[derive(Debug, Default, Clone)]
-pub struct Areas {
-    pub tabs: Vec<(ScreenId, Rect)>,
-    pub body: Rect,
+pub(crate) struct Areas {
+    pub(crate) tabs: Vec<(ScreenId, Rect)>,
+    pub(crate) body: Rect,
 }
 
 pub struct App {
-    pub cx: Cx,
+    pub(crate) cx: Cx,
     screens: Vec<Box<dyn Screen>>,
     current: usize,
     dialogs: Vec<Box<dyn Component>>,
-    pub areas: Areas,
-    pub quit: bool,
+    pub(crate) areas: Areas,
+    pub(crate) quit: bool,
     /// When the baskets were last read from disk.
-    pub reloaded: Instant,
+    pub(crate) reloaded: Instant,
     /// The sync at start waits for the catalog to open: the first query's
     /// results come first.
     sync_when_open: bool,
@@ -43,7 +43,14 @@ pub struct App {
 impl App {
     /// The app for `supplier` (its profile's name) at `shop`. Its clock is
     /// the system's until `tui::build` gives it the workspace's.
-    pub fn new(keymap: Keymap, theme: Theme, supplier: &str, shop: &str, me: Option<Me>, logged_in: bool) -> App {
+    pub(crate) fn new(
+        keymap: Keymap,
+        theme: Theme,
+        supplier: &str,
+        shop: &str,
+        me: Option<Me>,
+        logged_in: bool,
+    ) -> App {
         App {
             cx: Cx {
                 keymap,
@@ -92,7 +99,7 @@ impl App {
     }
 
     /// The screens this user and shop have, in tab order.
-    pub fn tabs(&self) -> Vec<ScreenId> {
+    pub(crate) fn tabs(&self) -> Vec<ScreenId> {
         self.screens.iter().filter(|s| s.available(&self.cx)).map(|s| s.id()).collect()
     }
 
@@ -102,38 +109,43 @@ impl App {
     }
 
     /// A screen's state, by its type.
-    pub fn screen<T: Screen>(&self) -> Option<&T> {
+    pub(crate) fn screen<T: Screen>(&self) -> Option<&T> {
         self.screens.iter().find_map(|s| (&**s as &dyn Any).downcast_ref::<T>())
     }
 
-    pub fn screen_mut<T: Screen>(&mut self) -> Option<&mut T> {
+    #[cfg(test)]
+    pub(crate) fn screen_mut<T: Screen>(&mut self) -> Option<&mut T> {
         self.screens.iter_mut().find_map(|s| (&mut **s as &mut dyn Any).downcast_mut::<T>())
     }
 
     /// The top dialog, if it is a `T`.
-    pub fn dialog<T: Component>(&self) -> Option<&T> {
+    pub(crate) fn dialog<T: Component>(&self) -> Option<&T> {
         self.dialogs.last().and_then(|d| (&**d as &dyn Any).downcast_ref::<T>())
     }
 
-    pub fn dialog_mut<T: Component>(&mut self) -> Option<&mut T> {
+    #[cfg(test)]
+    pub(crate) fn dialog_mut<T: Component>(&mut self) -> Option<&mut T> {
         self.dialogs.last_mut().and_then(|d| (&mut **d as &mut dyn Any).downcast_mut::<T>())
     }
 
-    pub fn dialogs(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn dialogs(&self) -> usize {
         self.dialogs.len()
     }
 
     /// Opens a dialog on top (as a screen would).
-    pub fn open(&mut self, dialog: impl Component) {
+    #[cfg(test)]
+    pub(crate) fn open(&mut self, dialog: impl Component) {
         self.dialogs.push(Box::new(dialog));
     }
 
-    pub fn close_dialogs(&mut self) {
+    #[cfg(test)]
+    pub(crate) fn close_dialogs(&mut self) {
         self.dialogs.clear();
     }
 
     /// Shows a screen as it is, without loading anything.
-    pub fn show(&mut self, id: ScreenId) {
+    pub(crate) fn show(&mut self, id: ScreenId) {
         if let Some(i) = self.screens.iter().position(|s| s.id() == id) {
             self.current = i;
             self.cx.screen = id;
@@ -141,7 +153,7 @@ impl App {
     }
 
     /// The scopes whose bindings apply now, most specific first.
-    pub fn scopes(&self) -> (Vec<Scope>, bool) {
+    pub(crate) fn scopes(&self) -> (Vec<Scope>, bool) {
         match self.dialogs.last() {
             Some(d) => d.scopes(&self.cx),
             None => self.screens[self.current].scopes(&self.cx),
@@ -196,7 +208,8 @@ impl App {
     }
 
     /// An action, as if its key was pressed.
-    pub fn action(&mut self, action: Action) -> Vec<Effect> {
+    #[cfg(test)]
+    pub(crate) fn action(&mut self, action: Action) -> Vec<Effect> {
         let cmds = self.route(action);
         self.apply(cmds)
     }
@@ -405,7 +418,7 @@ impl App {
     }
 
     /// The orders that wait for the shop, in words, if any.
-    pub fn waiting_orders(&self) -> Option<String> {
+    pub(crate) fn waiting_orders(&self) -> Option<String> {
         let mut baskets = self.cx.waiting.clone();
         if let Some((_, b, _)) = &self.cx.pending_submission
             && !baskets.contains(b)
@@ -426,7 +439,7 @@ impl App {
     }
 
     /// One frame, drawn from the state alone.
-    pub fn draw(&mut self, f: &mut Frame) {
+    pub(crate) fn draw(&mut self, f: &mut Frame) {
         // A long message wraps onto up to three rows instead of being cut.
         let status_h = match &self.cx.status {
             Some((_, text, _)) => (text.chars().count() as u16 + 1).div_ceil(f.area().width.max(1)).clamp(1, 3),
@@ -449,5 +462,98 @@ impl App {
         }
         let (scopes, text_focus) = self.scopes();
         frame::status_bar(f, &self.cx, &scopes, text_focus, status);
+    }
+}
+
+/// What a driver without a terminal (the end-to-end tests, the benchmark)
+/// reads of the app: its state, and each screen and dialog by name.
+impl App {
+    /// Parts in the catalog of the supplier on show, once it is open.
+    pub fn indexed(&self) -> Option<usize> {
+        self.cx.indexed
+    }
+
+    pub fn syncing(&self) -> bool {
+        self.cx.syncing
+    }
+
+    /// Whether the shop answered the last call (`None`: not asked yet).
+    pub fn online(&self) -> Option<bool> {
+        self.cx.online
+    }
+
+    /// Who is logged in, as the shop last said.
+    pub fn me(&self) -> Option<&Me> {
+        self.cx.me.as_ref()
+    }
+
+    /// The status line's text, if one is shown.
+    pub fn status(&self) -> Option<&str> {
+        self.cx.status.as_ref().map(|(_, text, _)| text.as_str())
+    }
+
+    /// Clears the status line (the key hints show again).
+    pub fn clear_status(&mut self) {
+        self.cx.status = None;
+    }
+
+    /// The basket adds go to.
+    pub fn current_basket(&self) -> Option<String> {
+        self.cx.current_basket()
+    }
+
+    /// The first key bound to an action, as the keymap shows it.
+    pub fn key_label(&self, action: Action) -> Option<String> {
+        self.cx.keymap.bindings.iter().find(|b| b.action == action).and_then(|b| b.keys.first()).map(Key::to_string)
+    }
+
+    /// A screen's state (each is made at start, `SCREENS`).
+    pub fn search(&self) -> Option<&screens::search::Search> {
+        self.screen()
+    }
+
+    pub fn baskets(&self) -> Option<&screens::baskets::Baskets> {
+        self.screen()
+    }
+
+    pub fn orders(&self) -> Option<&screens::orders::Orders> {
+        self.screen()
+    }
+
+    pub fn quotes(&self) -> Option<&screens::quotes::Quotes> {
+        self.screen()
+    }
+
+    pub fn approvals(&self) -> Option<&screens::approvals::Approvals> {
+        self.screen()
+    }
+
+    pub fn account(&self) -> Option<&screens::account::Account> {
+        self.screen()
+    }
+
+    /// The top dialog, if it is a checkout form.
+    pub fn checkout(&self) -> Option<&checkout::CheckoutForm> {
+        self.dialog()
+    }
+
+    pub fn quick_entry(&self) -> Option<&dialogs::quick_entry::QuickEntry> {
+        self.dialog()
+    }
+
+    pub fn choose_part(&self) -> Option<&dialogs::choose_part::ChoosePart> {
+        self.dialog()
+    }
+
+    pub fn prompt(&self) -> Option<&Prompt> {
+        self.dialog()
+    }
+
+    pub fn confirm(&self) -> Option<&Confirm> {
+        self.dialog()
+    }
+
+    pub fn quote_detail(&self) -> Option<&dialogs::quote_detail::QuoteDetail> {
+        self.dialog()
     }
 }

@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn header(f: &mut Frame, cx: &Cx, area: Rect) {
+pub(crate) fn header(f: &mut Frame, cx: &Cx, area: Rect) {
     let t = &cx.theme;
     let who = match &cx.me {
         Some(me) => format!("{} · {} ({})", me.company.name, me.user.name, me.user.role.as_str()),
@@ -39,7 +39,13 @@ pub fn header(f: &mut Frame, cx: &Cx, area: Rect) {
 }
 
 /// Draws the tabs and returns where each one is, for mouse hits.
-pub fn tab_bar(f: &mut Frame, cx: &Cx, tabs: &[ScreenId], current: ScreenId, area: Rect) -> Vec<(ScreenId, Rect)> {
+pub(crate) fn tab_bar(
+    f: &mut Frame,
+    cx: &Cx,
+    tabs: &[ScreenId],
+    current: ScreenId,
+    area: Rect,
+) -> Vec<(ScreenId, Rect)> {
     let t = &cx.theme;
     let mut spans = vec![];
     let mut hits = vec![];
@@ -73,7 +79,7 @@ pub fn tab_bar(f: &mut Frame, cx: &Cx, tabs: &[ScreenId], current: ScreenId, are
     hits
 }
 
-pub fn status_bar(f: &mut Frame, cx: &Cx, scopes: &[Scope], text_focus: bool, area: Rect) {
+pub(crate) fn status_bar(f: &mut Frame, cx: &Cx, scopes: &[Scope], text_focus: bool, area: Rect) {
     let t = &cx.theme;
     if let Some((level, text, _)) = &cx.status {
         let style = match level {

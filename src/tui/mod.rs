@@ -3,17 +3,20 @@
 //! app state after each batch of events, never while waiting.
 
 pub mod app;
-pub mod component;
+pub(crate) mod component;
 pub mod dialogs;
 pub mod engine;
 mod frame;
 pub mod keymap;
 pub mod screens;
-pub mod theme;
-pub mod widgets;
+pub(crate) mod theme;
+pub(crate) mod widgets;
 
 #[cfg(test)]
 mod tests;
+
+/// A screen by its registered name (`screens::*::ID`).
+pub use component::ScreenId;
 
 use app::App;
 use crossterm::event::{self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};

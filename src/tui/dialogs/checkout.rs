@@ -17,7 +17,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
+pub(crate) enum Field {
     Po,
     Date,
     ShipTo,
@@ -27,12 +27,12 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 6] =
+    pub(crate) const ALL: [Field; 6] =
         [Field::Po, Field::Date, Field::ShipTo, Field::Complete, Field::Shipping, Field::Comment];
 }
 
 /// Whether the shop can carry a checkout field.
-pub fn supports(cx: &Cx, field: Field) -> bool {
+pub(crate) fn supports(cx: &Cx, field: Field) -> bool {
     match (field, cx.caps) {
         (Field::Date, Some(c)) => c.requested_delivery_date,
         (Field::Complete, Some(c)) => c.ship_complete,
@@ -42,28 +42,53 @@ pub fn supports(cx: &Cx, field: Field) -> bool {
 
 #[derive(Debug, Clone)]
 pub struct CheckoutForm {
-    pub basket: String,
-    pub field: usize,
-    pub po: Input,
-    pub date: Input,
-    pub ship_to: usize,
-    pub complete: bool,
-    pub shipping: usize,
-    pub comment: Input,
-    pub preview: Option<Checkout>,
-    pub busy: bool,
-    pub error: Option<String>,
-    pub placed: Option<Submitted>,
-    pub queued: Option<String>,
+    pub(crate) basket: String,
+    pub(crate) field: usize,
+    pub(crate) po: Input,
+    pub(crate) date: Input,
+    pub(crate) ship_to: usize,
+    pub(crate) complete: bool,
+    pub(crate) shipping: usize,
+    pub(crate) comment: Input,
+    pub(crate) preview: Option<Checkout>,
+    pub(crate) busy: bool,
+    pub(crate) error: Option<String>,
+    pub(crate) placed: Option<Submitted>,
+    pub(crate) queued: Option<String>,
     /// The buyer was told the PO number is on another order; the next ^S places one more.
-    pub allow_duplicate_po: bool,
+    pub(crate) allow_duplicate_po: bool,
     /// The first order line shown, and how many fit.
-    pub scroll: usize,
-    pub page: usize,
+    pub(crate) scroll: usize,
+    pub(crate) page: usize,
 }
 
 impl CheckoutForm {
-    pub fn new(basket: &str) -> CheckoutForm {
+    /// The shop's preview of the order, once asked for.
+    pub fn preview(&self) -> Option<&Checkout> {
+        self.preview.as_ref()
+    }
+
+    /// The order placed.
+    pub fn placed(&self) -> Option<&Submitted> {
+        self.placed.as_ref()
+    }
+
+    /// What went wrong last, in words.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// Waiting for the shop's answer.
+    pub fn busy(&self) -> bool {
+        self.busy
+    }
+
+    /// The buyer was told the PO number is on another order: ^S places one more.
+    pub fn allows_duplicate_po(&self) -> bool {
+        self.allow_duplicate_po
+    }
+
+    pub(crate) fn new(basket: &str) -> CheckoutForm {
         CheckoutForm {
             basket: basket.to_string(),
             field: 0,
@@ -84,7 +109,7 @@ impl CheckoutForm {
         }
     }
 
-    pub fn options(&self, cx: &Cx) -> Result<CheckoutOptions, String> {
+    pub(crate) fn options(&self, cx: &Cx) -> Result<CheckoutOptions, String> {
         let f = self;
         let date = procure_client::core::order::parse_optional_date(f.date.text())?;
         let company = cx.me.as_ref().map(|m| &m.company);
@@ -164,7 +189,7 @@ impl CheckoutForm {
 }
 
 /// An order was placed (from the form or by a retry of a waiting one).
-pub fn placed(cx: &mut Cx, s: &Submitted) -> Vec<Cmd> {
+pub(crate) fn placed(cx: &mut Cx, s: &Submitted) -> Vec<Cmd> {
     cx.pending_submission = None;
     if s.resumed {
         cx.say(
@@ -180,7 +205,7 @@ pub fn placed(cx: &mut Cx, s: &Submitted) -> Vec<Cmd> {
 
 /// Sends a waiting submission again: on a tick every few seconds, or at
 /// once when the shop is back.
-pub fn retry_pending(cx: &mut Cx, accepted: Vec<PriceChange>, now: bool) -> Vec<Effect> {
+pub(crate) fn retry_pending(cx: &mut Cx, accepted: Vec<PriceChange>, now: bool) -> Vec<Effect> {
     let Some((opts, basket, since)) = &cx.pending_submission else {
         return vec![];
     };

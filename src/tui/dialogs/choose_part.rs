@@ -17,13 +17,23 @@ use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, TableState};
 #[derive(Debug, Clone)]
 pub struct ChoosePart {
     /// The quick-entry line (1-based) the choice is for.
-    pub line: usize,
-    pub choices: LineChoices,
-    pub selected: usize,
+    pub(crate) line: usize,
+    pub(crate) choices: LineChoices,
+    pub(crate) selected: usize,
 }
 
 impl ChoosePart {
-    pub fn new(line: usize, choices: LineChoices) -> ChoosePart {
+    /// The quick-entry line the parts are for.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The parts the line's type number names.
+    pub fn choices(&self) -> &LineChoices {
+        &self.choices
+    }
+
+    pub(crate) fn new(line: usize, choices: LineChoices) -> ChoosePart {
         ChoosePart { line, choices, selected: 0 }
     }
 }

@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 /// What a yes does.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Then {
+pub(crate) enum Then {
     /// Close the dialog under the question.
     Discard,
     Quit,
@@ -23,12 +23,12 @@ pub enum Then {
 
 #[derive(Debug)]
 pub struct Confirm {
-    pub question: String,
-    pub then: Then,
+    pub(crate) question: String,
+    pub(crate) then: Then,
 }
 
 impl Confirm {
-    pub fn new(question: impl Into<String>, then: Then) -> Confirm {
+    pub(crate) fn new(question: impl Into<String>, then: Then) -> Confirm {
         Confirm { question: question.into(), then }
     }
 }

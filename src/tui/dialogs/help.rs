@@ -11,8 +11,8 @@ use ratatui::widgets::{Block, Clear, Row, Table};
 
 /// The keys, scrolled to `top`.
 #[derive(Debug, Default)]
-pub struct Help {
-    pub top: usize,
+pub(crate) struct Help {
+    pub(crate) top: usize,
     rows: usize,
     page: usize,
 }

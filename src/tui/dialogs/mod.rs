@@ -4,10 +4,10 @@
 pub mod checkout;
 pub mod choose_part;
 pub mod confirm;
-pub mod help;
-pub mod order_detail;
-pub mod part_detail;
+pub(crate) mod help;
+pub(crate) mod order_detail;
+pub(crate) mod part_detail;
 pub mod prompt;
 pub mod quick_entry;
 pub mod quote_detail;
-pub mod quote_request;
+pub(crate) mod quote_request;

@@ -16,7 +16,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Block;
 
 /// The prompt that reorders an order into a new basket.
-pub fn reorder_prompt(number: &str) -> Cmd {
+pub(crate) fn reorder_prompt(number: &str) -> Cmd {
     Cmd::Open(Box::new(Prompt::new(
         PromptKind::ReorderInto { number: number.to_string() },
         format!("Reorder {number} into basket"),
@@ -26,15 +26,15 @@ pub fn reorder_prompt(number: &str) -> Cmd {
 
 /// One order, over the history or the approval queue.
 #[derive(Debug)]
-pub struct OrderDetail {
-    pub order: Box<Order>,
+pub(crate) struct OrderDetail {
+    pub(crate) order: Box<Order>,
     /// Opened from the approval queue: approve or reject it.
-    pub approval: bool,
-    pub scroll: Scroll,
+    pub(crate) approval: bool,
+    pub(crate) scroll: Scroll,
 }
 
 impl OrderDetail {
-    pub fn new(order: Box<Order>, approval: bool) -> OrderDetail {
+    pub(crate) fn new(order: Box<Order>, approval: bool) -> OrderDetail {
         OrderDetail { order, approval, scroll: Scroll::default() }
     }
 }
@@ -70,7 +70,7 @@ impl Component for OrderDetail {
 }
 
 /// Approve at once, or ask the reason for a rejection.
-pub fn decide(cx: &mut Cx, action: Action, number: String) -> Vec<Cmd> {
+pub(crate) fn decide(cx: &mut Cx, action: Action, number: String) -> Vec<Cmd> {
     if action == Action::Approve {
         cx.say(Level::Info, format!("approving {number}…"));
         let supplier = cx.supplier.clone();

@@ -14,13 +14,13 @@ use ratatui::widgets::Block;
 
 /// A part's detail, over the screen that opened it.
 #[derive(Debug)]
-pub struct Detail {
-    pub part: Box<PartDetail>,
-    pub scroll: Scroll,
+pub(crate) struct Detail {
+    pub(crate) part: Box<PartDetail>,
+    pub(crate) scroll: Scroll,
 }
 
 impl Detail {
-    pub fn new(part: Box<PartDetail>) -> Detail {
+    pub(crate) fn new(part: Box<PartDetail>) -> Detail {
         Detail { part, scroll: Scroll::default() }
     }
 

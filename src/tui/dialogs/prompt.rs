@@ -58,18 +58,23 @@ pub enum PromptKind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prompt {
-    pub kind: PromptKind,
-    pub title: String,
-    pub input: Input,
-    pub error: Option<String>,
+    pub(crate) kind: PromptKind,
+    pub(crate) title: String,
+    pub(crate) input: Input,
+    pub(crate) error: Option<String>,
 }
 
 impl Prompt {
-    pub fn new(kind: PromptKind, title: impl Into<String>, text: &str) -> Prompt {
+    /// What is asked.
+    pub fn kind(&self) -> &PromptKind {
+        &self.kind
+    }
+
+    pub(crate) fn new(kind: PromptKind, title: impl Into<String>, text: &str) -> Prompt {
         Prompt { kind, title: title.into(), input: Input::suggested(text), error: None }
     }
 
-    pub fn password(shop: &str) -> Prompt {
+    pub(crate) fn password(shop: &str) -> Prompt {
         Prompt {
             kind: PromptKind::Password,
             title: format!("Log in to {shop} — password"),
@@ -80,7 +85,7 @@ impl Prompt {
 
     /// The quantity prompt for adding a part to the current basket. The
     /// smallest valid quantity is suggested: typing replaces it.
-    pub fn add_qty(cx: &Cx, d: &PartDetail) -> Prompt {
+    pub(crate) fn add_qty(cx: &Cx, d: &PartDetail) -> Prompt {
         let entry = d.quantity_entry();
         let basket = cx.current_basket().unwrap_or_else(|| "(new)".into());
         Prompt {
@@ -188,7 +193,7 @@ impl Prompt {
 }
 
 /// Unit price for a quantity, and what the next tier would cost, as text.
-pub fn tier_hint(hint: &PriceHint) -> (Option<String>, Option<String>) {
+pub(crate) fn tier_hint(hint: &PriceHint) -> (Option<String>, Option<String>) {
     let now = hint.now.map(|l| format!("{} × {} = {}", l.qty, format_amount(l.unit_price), format_amount(l.total)));
     let next = hint.next.map(|t| format!("from {}: {} each", t.min_qty, format_amount(t.unit_price)));
     (now, next)

@@ -17,20 +17,30 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 #[derive(Debug, Clone)]
 pub struct QuickEntry {
-    pub basket: String,
-    pub text: String,
-    pub problems: Vec<ImportProblem>,
-    pub added: usize,
-    pub busy: bool,
+    pub(crate) basket: String,
+    pub(crate) text: String,
+    pub(crate) problems: Vec<ImportProblem>,
+    pub(crate) added: usize,
+    pub(crate) busy: bool,
 }
 
 impl QuickEntry {
-    pub fn new(basket: &str, text: &str) -> QuickEntry {
+    pub(crate) fn new(basket: &str, text: &str) -> QuickEntry {
         QuickEntry { basket: basket.to_string(), text: text.to_string(), problems: vec![], added: 0, busy: false }
     }
 }
 
 impl QuickEntry {
+    /// The lines typed or pasted (after a run: those not added).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Why the lines left were not added.
+    pub fn problems(&self) -> &[ImportProblem] {
+        &self.problems
+    }
+
     /// The first line whose type number names several parts, if any.
     pub fn choosable(&self) -> Option<usize> {
         self.problems.iter().find(|p| !p.choices.is_empty()).map(|p| p.line)
@@ -149,7 +159,7 @@ impl Component for QuickEntry {
 
 /// What the baskets screen says when a quick entry is done: the lines
 /// added with their quantities as typed (the first few), and how many not.
-pub fn report(cx: &mut Cx, basket: &str, report: &ImportReport) {
+pub(crate) fn report(cx: &mut Cx, basket: &str, report: &ImportReport) {
     const NAMED: usize = 3;
     let (added, problems) = (report.added.len(), report.problems.len());
     let mut named: Vec<String> =

@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
 /// Accept (asks the PO number) or decline (asks an optional reason).
-pub fn answer(action: Action, number: String) -> Vec<Cmd> {
+pub(crate) fn answer(action: Action, number: String) -> Vec<Cmd> {
     let prompt = if action == Action::Accept {
         Prompt::new(PromptKind::AcceptQuote { number: number.clone() }, format!("Accept {number} — your PO number"), "")
     } else {
@@ -30,12 +30,12 @@ pub fn answer(action: Action, number: String) -> Vec<Cmd> {
 /// One quote: offered beside target prices; accept or decline it.
 #[derive(Debug)]
 pub struct QuoteDetail {
-    pub quote: Box<Quote>,
-    pub scroll: Scroll,
+    pub(crate) quote: Box<Quote>,
+    pub(crate) scroll: Scroll,
 }
 
 impl QuoteDetail {
-    pub fn new(quote: Box<Quote>) -> QuoteDetail {
+    pub(crate) fn new(quote: Box<Quote>) -> QuoteDetail {
         QuoteDetail { quote, scroll: Scroll::default() }
     }
 }

@@ -16,25 +16,25 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use std::collections::BTreeMap;
 
 #[derive(Debug)]
-pub struct QuoteLine {
-    pub sku: String,
-    pub qty: u32,
-    pub price: Option<rust_decimal::Decimal>,
-    pub target: Input,
+pub(crate) struct QuoteLine {
+    pub(crate) sku: String,
+    pub(crate) qty: u32,
+    pub(crate) price: Option<rust_decimal::Decimal>,
+    pub(crate) target: Input,
 }
 
 #[derive(Debug)]
-pub struct QuoteRequest {
-    pub basket: String,
-    pub lines: Vec<QuoteLine>,
-    pub comment: Input,
+pub(crate) struct QuoteRequest {
+    pub(crate) basket: String,
+    pub(crate) lines: Vec<QuoteLine>,
+    pub(crate) comment: Input,
     /// The field with the cursor: a line's target, or the comment after the last line.
-    pub field: usize,
-    pub error: Option<String>,
+    pub(crate) field: usize,
+    pub(crate) error: Option<String>,
 }
 
 impl QuoteRequest {
-    pub fn new(b: &PricedBasket) -> QuoteRequest {
+    pub(crate) fn new(b: &PricedBasket) -> QuoteRequest {
         QuoteRequest {
             basket: b.name.clone(),
             lines: b

@@ -16,10 +16,10 @@ use tokio::sync::mpsc::UnboundedSender;
 /// The newest search; an older one waiting is replaced.
 #[derive(Debug)]
 pub(super) struct SearchJob {
-    pub supplier: String,
-    pub seq: u64,
-    pub query: String,
-    pub qty: Option<u32>,
+    pub(crate) supplier: String,
+    pub(crate) seq: u64,
+    pub(crate) query: String,
+    pub(crate) qty: Option<u32>,
 }
 
 /// Work for the local worker thread (cache, index, basket files).
@@ -55,9 +55,9 @@ pub(super) enum Job {
 
 #[derive(Default)]
 pub(super) struct Queue {
-    pub search: Option<SearchJob>,
-    pub jobs: VecDeque<Job>,
-    pub stop: bool,
+    pub(crate) search: Option<SearchJob>,
+    pub(crate) jobs: VecDeque<Job>,
+    pub(crate) stop: bool,
 }
 
 pub(super) fn push(queue: &(Mutex<Queue>, Condvar), f: impl FnOnce(&mut Queue)) {

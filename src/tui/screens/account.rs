@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 pub const ID: ScreenId = ScreenId("account");
 
-pub const REGISTRATION: Registration = Registration {
+pub(crate) const REGISTRATION: Registration = Registration {
     id: ID,
     title: "Account",
     action: "screen_account",
@@ -26,10 +26,22 @@ pub const REGISTRATION: Registration = Registration {
 #[derive(Debug, Default)]
 pub struct Account {
     /// As the shop answered; until then what the last login or sync saw.
-    pub account: Option<Box<procure_client::service::account::Account>>,
+    pub(crate) account: Option<Box<procure_client::service::account::Account>>,
     /// Why it could not be loaded.
-    pub error: Option<String>,
-    pub scroll: Scroll,
+    pub(crate) error: Option<String>,
+    pub(crate) scroll: Scroll,
+}
+
+impl Account {
+    /// The account as the shop last answered.
+    pub fn account(&self) -> Option<&procure_client::service::account::Account> {
+        self.account.as_deref()
+    }
+
+    /// Why it could not be loaded.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
 }
 
 impl Component for Account {

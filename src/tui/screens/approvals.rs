@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 
 pub const ID: ScreenId = ScreenId("approvals");
 
-pub const REGISTRATION: Registration = Registration {
+pub(crate) const REGISTRATION: Registration = Registration {
     id: ID,
     title: "Approvals",
     action: "screen_approvals",
@@ -23,7 +23,14 @@ pub const REGISTRATION: Registration = Registration {
 
 #[derive(Debug, Default)]
 pub struct Approvals {
-    pub queue: OrderList,
+    pub(crate) queue: OrderList,
+}
+
+impl Approvals {
+    /// The orders waiting for approval, as last loaded.
+    pub fn list(&self) -> &[procure_client::api::OrderSummary] {
+        &self.queue.list
+    }
 }
 
 impl Component for Approvals {

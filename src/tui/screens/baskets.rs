@@ -24,7 +24,7 @@ use ratatui::widgets::{Block, Cell, List, ListItem, ListState, Paragraph, Row, T
 
 pub const ID: ScreenId = ScreenId("baskets");
 
-pub const REGISTRATION: Registration = Registration {
+pub(crate) const REGISTRATION: Registration = Registration {
     id: ID,
     title: "Baskets",
     action: "screen_baskets",
@@ -35,13 +35,13 @@ pub const REGISTRATION: Registration = Registration {
 
 #[derive(Debug, Default)]
 pub struct Baskets {
-    pub list: Vec<(String, Result<Basket, String>)>,
-    pub selected: usize,
-    pub priced: Option<PricedBasket>,
-    pub line: usize,
-    pub focus: Focus,
-    pub list_area: Rect,
-    pub lines_area: Rect,
+    pub(crate) list: Vec<(String, Result<Basket, String>)>,
+    pub(crate) selected: usize,
+    pub(crate) priced: Option<PricedBasket>,
+    pub(crate) line: usize,
+    pub(crate) focus: Focus,
+    pub(crate) list_area: Rect,
+    pub(crate) lines_area: Rect,
     /// Letters typed in the list: the basket whose name starts with them is selected.
     typed: String,
     typed_at: Option<std::time::Instant>,
@@ -53,6 +53,16 @@ pub struct Baskets {
 }
 
 impl Baskets {
+    /// The baskets as last listed, each read or with why it cannot be.
+    pub fn list(&self) -> &[(String, Result<Basket, String>)] {
+        &self.list
+    }
+
+    /// The basket shown, priced.
+    pub fn priced(&self) -> Option<&PricedBasket> {
+        self.priced.as_ref()
+    }
+
     fn select_basket(&mut self, cx: &mut Cx, idx: usize) -> Vec<Cmd> {
         let n = self.list.len();
         if n == 0 {

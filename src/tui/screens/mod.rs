@@ -16,7 +16,7 @@ use super::keymap::Key;
 
 /// Every top-level screen, in tab order.
 #[rustfmt::skip]
-pub const SCREENS: &[Registration] = &[
+pub(crate) const SCREENS: &[Registration] = &[
     search::REGISTRATION,
     baskets::REGISTRATION,
     orders::REGISTRATION,
@@ -25,12 +25,12 @@ pub const SCREENS: &[Registration] = &[
     account::REGISTRATION,
 ];
 
-pub fn registration(id: ScreenId) -> Option<&'static Registration> {
+pub(crate) fn registration(id: ScreenId) -> Option<&'static Registration> {
     SCREENS.iter().find(|r| r.id == id)
 }
 
 /// The label of the key that shows a screen, as the keymap has it.
-pub fn key_label(cx: &Cx, id: ScreenId) -> String {
+pub(crate) fn key_label(cx: &Cx, id: ScreenId) -> String {
     cx.keymap
         .bindings
         .iter()

@@ -17,7 +17,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 pub const ID: ScreenId = ScreenId("orders");
 
-pub const REGISTRATION: Registration = Registration {
+pub(crate) const REGISTRATION: Registration = Registration {
     id: ID,
     title: "Orders",
     action: "screen_orders",
@@ -28,24 +28,24 @@ pub const REGISTRATION: Registration = Registration {
 
 /// A list of orders: the history here, the approval queue in approvals.rs.
 #[derive(Debug, Default)]
-pub struct OrderList {
-    pub list: Vec<OrderSummary>,
-    pub selected: usize,
-    pub loaded: bool,
-    pub area: Rect,
+pub(crate) struct OrderList {
+    pub(crate) list: Vec<OrderSummary>,
+    pub(crate) selected: usize,
+    pub(crate) loaded: bool,
+    pub(crate) area: Rect,
     /// Shown beside the title: e.g. that the list is the one last seen (offline).
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 impl OrderList {
-    pub fn set(&mut self, list: Vec<OrderSummary>) {
+    pub(crate) fn set(&mut self, list: Vec<OrderSummary>) {
         self.list = list;
         self.loaded = true;
         self.selected = self.selected.min(self.list.len().saturating_sub(1));
     }
 
     /// Moves the selection; false when the action is not a movement.
-    pub fn movement(&mut self, action: Action) -> bool {
+    pub(crate) fn movement(&mut self, action: Action) -> bool {
         match movement(action) {
             Some((delta, to_end)) => {
                 self.selected = step(self.selected, self.list.len(), delta, to_end);
@@ -55,11 +55,11 @@ impl OrderList {
         }
     }
 
-    pub fn selected_number(&self) -> Option<String> {
+    pub(crate) fn selected_number(&self) -> Option<String> {
         self.list.get(self.selected).map(|o| o.number.clone())
     }
 
-    pub fn click(&mut self, kind: MouseEventKind, col: u16, row: u16) {
+    pub(crate) fn click(&mut self, kind: MouseEventKind, col: u16, row: u16) {
         // Border and header above the first row.
         if kind == MouseEventKind::Down(MouseButton::Left) && inside(self.area, col, row) && row >= self.area.y + 2 {
             self.selected = ((row - self.area.y - 2) as usize).min(self.list.len().saturating_sub(1));
@@ -69,7 +69,14 @@ impl OrderList {
 
 #[derive(Debug, Default)]
 pub struct Orders {
-    pub orders: OrderList,
+    pub(crate) orders: OrderList,
+}
+
+impl Orders {
+    /// The order history as last loaded.
+    pub fn list(&self) -> &[OrderSummary] {
+        &self.orders.list
+    }
 }
 
 impl Component for Orders {
@@ -139,7 +146,7 @@ impl Screen for Orders {
 }
 
 /// An order list: the history, or the approval queue.
-pub fn draw_list(f: &mut Frame, cx: &Cx, o: &mut OrderList, title: &str, area: Rect) {
+pub(crate) fn draw_list(f: &mut Frame, cx: &Cx, o: &mut OrderList, title: &str, area: Rect) {
     let t = &cx.theme;
     o.area = area;
     let title = match &o.note {

@@ -15,7 +15,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 pub const ID: ScreenId = ScreenId("quotes");
 
-pub const REGISTRATION: Registration = Registration {
+pub(crate) const REGISTRATION: Registration = Registration {
     id: ID,
     title: "Quotes",
     action: "screen_quotes",
@@ -26,10 +26,17 @@ pub const REGISTRATION: Registration = Registration {
 
 #[derive(Debug, Default)]
 pub struct Quotes {
-    pub list: Vec<QuoteSummary>,
-    pub selected: usize,
-    pub loaded: bool,
-    pub area: Rect,
+    pub(crate) list: Vec<QuoteSummary>,
+    pub(crate) selected: usize,
+    pub(crate) loaded: bool,
+    pub(crate) area: Rect,
+}
+
+impl Quotes {
+    /// The quote requests as last loaded.
+    pub fn list(&self) -> &[QuoteSummary] {
+        &self.list
+    }
 }
 
 impl Component for Quotes {

@@ -23,7 +23,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 use std::time::Duration;
 
 /// Text with the matched characters emphasised.
-pub fn marked(text: &str, hits: &[usize], base: Style, mark: Style) -> Line<'static> {
+pub(crate) fn marked(text: &str, hits: &[usize], base: Style, mark: Style) -> Line<'static> {
     if hits.is_empty() {
         return Line::styled(text.to_string(), base);
     }
@@ -46,7 +46,7 @@ pub fn marked(text: &str, hits: &[usize], base: Style, mark: Style) -> Line<'sta
 
 pub const ID: ScreenId = ScreenId("search");
 
-pub const REGISTRATION: Registration = Registration {
+pub(crate) const REGISTRATION: Registration = Registration {
     id: ID,
     title: "Search",
     action: "screen_search",
@@ -57,24 +57,38 @@ pub const REGISTRATION: Registration = Registration {
 
 #[derive(Debug, Default)]
 pub struct Search {
-    pub input: Input,
-    pub rows: Vec<SearchRow>,
-    pub highlights: Vec<Highlights>,
-    pub total: usize,
-    pub selected: usize,
-    pub seq: u64,
-    pub shown_seq: u64,
-    pub took: Option<Duration>,
-    pub suggestions: Vec<String>,
-    pub focus: Focus,
+    pub(crate) input: Input,
+    pub(crate) rows: Vec<SearchRow>,
+    pub(crate) highlights: Vec<Highlights>,
+    pub(crate) total: usize,
+    pub(crate) selected: usize,
+    pub(crate) seq: u64,
+    pub(crate) shown_seq: u64,
+    pub(crate) took: Option<Duration>,
+    pub(crate) suggestions: Vec<String>,
+    pub(crate) focus: Focus,
     /// An add was asked for before the part's detail was loaded.
-    pub pending_add: bool,
+    pub(crate) pending_add: bool,
     /// Where the results were drawn, and the rows above the first one.
-    pub list_area: Rect,
-    pub list_offset: u16,
+    pub(crate) list_area: Rect,
+    pub(crate) list_offset: u16,
 }
 
 impl Search {
+    /// The rows of the newest search shown.
+    pub fn rows(&self) -> &[SearchRow] {
+        &self.rows
+    }
+
+    /// The number of the newest search asked for, and of the one shown.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    pub fn shown_seq(&self) -> u64 {
+        self.shown_seq
+    }
+
     fn run_search(&mut self, cx: &Cx) -> Vec<Cmd> {
         self.seq += 1;
         let query = self.input.text().to_string();

@@ -3,7 +3,7 @@
 use ratatui::text::{Line, Span};
 
 /// Rows the lines take when wrapped at a width.
-pub fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+pub(crate) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
     let w = width.max(1) as usize;
     lines.iter().map(|l| l.width().max(1).div_ceil(w) as u16).sum()
 }
@@ -11,7 +11,7 @@ pub fn wrapped_height(lines: &[Line], width: u16) -> u16 {
 /// Rows a text takes when wrapped at word boundaries (as a `Paragraph` with
 /// `Wrap` wraps it, near enough: a word wider than the row is cut). Never
 /// fewer than [`wrapped_height`] gives.
-pub fn word_wrapped_height(text: &str, width: u16) -> u16 {
+pub(crate) fn word_wrapped_height(text: &str, width: u16) -> u16 {
     let w = width.max(1) as usize;
     let mut rows = 0;
     for line in text.split('\n') {
@@ -37,7 +37,7 @@ pub fn word_wrapped_height(text: &str, width: u16) -> u16 {
 }
 
 /// A text cut to a width, ending in `…` when it was longer.
-pub fn ellipsize(text: &str, width: usize) -> String {
+pub(crate) fn ellipsize(text: &str, width: usize) -> String {
     if Span::raw(text).width() <= width {
         return text.to_string();
     }
@@ -58,7 +58,7 @@ pub fn ellipsize(text: &str, width: usize) -> String {
 }
 
 /// A styled line cut to a width, ending in `…` when it was longer.
-pub fn ellipsize_line(line: Line<'static>, width: usize) -> Line<'static> {
+pub(crate) fn ellipsize_line(line: Line<'static>, width: usize) -> Line<'static> {
     if line.width() <= width {
         return line;
     }

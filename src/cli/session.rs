@@ -50,7 +50,7 @@ fn read_password(args: &LoginArgs) -> Result<String, Error> {
 
 pub async fn login(out: &Out, ws: &mut Workspace, asked: Option<&str>, args: LoginArgs) -> CmdResult {
     // A profile without a session (Peppol) says so instead of asking for a shop and user.
-    if let Some((name, why)) = service::session::login_not_needed(ws, asked)? {
+    if let Some((name, why)) = service::session::login_not_needed(ws, asked) {
         out.note(format!("Profile {name:?}: {why}"));
         return Ok(ExitCode::SUCCESS);
     }

@@ -189,7 +189,7 @@ impl Component for Search {
 
     fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
         match msg {
-            Msg::Indexed { .. } => {
+            Msg::Indexed { supplier, .. } if supplier == cx.supplier => {
                 // Re-run the query against the fresh index, unless its
                 // search is still to come (it runs on the fresh index then).
                 if !self.input.text().trim().is_empty() && self.shown_seq == self.seq {

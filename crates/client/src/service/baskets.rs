@@ -70,27 +70,32 @@ pub struct Shown {
 pub fn shown(sup: &Supplier, catalog: &Catalog, name: &str, accept: &[PriceChange]) -> Result<Shown> {
     let cache = catalog.of(sup)?.cache();
     let store = sup.baskets();
-    let priced = {
-        let _lock = store.lock(name)?;
-        let mut b = store.load(name)?;
-        let priced = basket::price(&b, cache);
-        let mut agreed = false;
-        for l in &priced.lines {
-            let Some(now) = l.unit_price else { continue };
-            let seen = PriceChange::new(&l.sku, l.qty, l.agreed_price, now);
-            if l.agreed_price.is_none() || (l.agreed_price != Some(now) && accept.contains(&seen)) {
-                b.agree(&l.sku, Some(now));
-                agreed = true;
+    let mut priced = basket::price(&store.load(name)?, cache);
+    let agree: Vec<(String, rust_decimal::Decimal)> = priced
+        .lines
+        .iter()
+        .filter_map(|l| {
+            let now = l.unit_price?;
+            let accepted =
+                l.agreed_price != Some(now) && accept.contains(&PriceChange::new(&l.sku, l.qty, l.agreed_price, now));
+            (l.agreed_price.is_none() || accepted).then(|| (l.sku.clone(), now))
+        })
+        .collect();
+    // Written only when something is new (a showing does not wait for the
+    // basket's lock otherwise): under the lock, on the file as it is then.
+    if !agree.is_empty() {
+        let b = edit(sup, name, |b| {
+            for (sku, p) in &agree {
+                b.agree(sku, Some(*p));
             }
-        }
-        if agreed {
-            store.save(&b)?;
-            basket::price(&b, cache)
-        } else {
-            priced
-        }
-    };
-    store.mark_used(name)?;
+            Ok(b.clone())
+        })?;
+        priced = basket::price(&b, cache);
+    }
+    // Which basket lists first is a convenience: the showing does not fail for it.
+    if let Err(e) = store.mark_used(name) {
+        tracing::warn!(basket = name, error = %e, "the basket's use was not recorded");
+    }
     let changed = changed_since_agreed(&priced);
     Ok(Shown { basket: priced, changed })
 }

@@ -17,9 +17,9 @@ pub struct LoginFields {
 
 /// The asked (or default) supplier and why it needs no `procure login`,
 /// when its backend has no sessions (Peppol reads and writes files).
-pub fn login_not_needed(ws: &Workspace, asked: Option<&str>) -> Result<Option<(String, String)>> {
-    let picked = ws.config().pick_profile(asked).ok();
-    Ok(picked.and_then(|(name, p)| backend::login_not_needed(&p).map(|why| (name, why))))
+pub fn login_not_needed(ws: &Workspace, asked: Option<&str>) -> Option<(String, String)> {
+    let (name, profile) = ws.config().pick_profile(asked).ok()?;
+    backend::login_not_needed(&profile).map(|why| (name, why))
 }
 
 /// The profile name and settings a login will use: the asked (or default)

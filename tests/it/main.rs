@@ -20,5 +20,4 @@ mod retry;
 mod safety;
 mod search_index;
 mod tui_flow;
-mod tui_screens;
 mod tui_tmux;

@@ -13,10 +13,15 @@ struct Tmux {
 
 impl Tmux {
     fn start(home: &Home, width: u16, height: u16) -> Tmux {
+        Tmux::run(home, width, height, "")
+    }
+
+    /// `procure ARGS` in a terminal of its own (no ARGS: the app).
+    fn run(home: &Home, width: u16, height: u16, args: &str) -> Tmux {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let session = format!("procure-test-{}-{width}x{height}-{n}", std::process::id());
-        let cmd = format!("env PROCURE_HOME={} TERM=xterm-256color {}", home.path().display(), BIN);
+        let cmd = format!("env PROCURE_HOME={} TERM=xterm-256color {} {args}", home.path().display(), BIN);
         let st = Command::new("tmux")
             .args(["new-session", "-d", "-s", &session, "-x", &width.to_string(), "-y", &height.to_string(), &cmd])
             .status()
@@ -246,4 +251,35 @@ fn a_waiting_order_survives_quit_and_is_sent_on_the_next_start() {
     assert_eq!(orders[0]["line_count"], 1);
     let text = std::fs::read_to_string(home.basket_file("default", "weekly")).unwrap();
     assert!(!text.contains("[pending"), "nothing waits any more: {text}");
+}
+
+/// `basket show` at a terminal shows the basket to a person: it is the
+/// basket used last from then on, and a price changed since it was agreed
+/// is asked about (a yes makes it the agreed one).
+#[test]
+fn basket_show_at_a_terminal_marks_it_used_and_asks_about_changed_prices() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "alpha"]).ok();
+    home.run(&["basket", "new", "weekly"]).ok();
+    home.run(&["basket", "add", "weekly", "T-BRG-1", "2"]).ok();
+    // ACME's price of the part goes up after it was agreed.
+    let out = shop.import(CATALOG, Some("company,sku,min_qty,unit_price\nACME,T-BRG-1,1,7.20\n"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    home.run(&["sync"]).ok();
+
+    let t = Tmux::run(&home, 120, 36, "basket show weekly");
+    let screen = t.wait_for("Accept the new prices? [y/N]");
+    assert!(screen.contains("T-BRG-1 × 2: 6.90 → 7.20"), "{screen}");
+    t.literal("y");
+    t.keys(&["Enter"]);
+    wait_gone(&t);
+
+    let b = home.run(&["--json", "basket", "show", "weekly"]).ok().json();
+    assert_eq!(b["lines"][0]["agreed_price"], "7.20", "{b}");
+    let used = std::fs::read_to_string(home.path().join("data/profiles/default/baskets/.last-used"))
+        .expect("the basket is marked used");
+    assert_eq!(used.lines().next(), Some("weekly"));
 }

@@ -102,7 +102,7 @@ fn account_shows_company_terms_credit_addresses_and_the_suppliers_contact() {
     assert_eq!(a["schema_version"], 1);
     assert_eq!(a["company"]["code"], "ACME");
     assert_eq!(a["user"]["role"], "buyer");
-    assert_eq!(a["user"]["order_limit"], "5000");
+    assert_eq!(a["user"]["order_limit"], "5000.00");
     assert_eq!(a["company"]["payment_terms"], "invoice, 30 days end of month");
     assert_eq!(a["credit"]["limit"], "100000.00");
     assert_eq!(a["company"]["ship_to"][1]["id"], "plant-2");

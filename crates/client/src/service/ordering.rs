@@ -322,6 +322,8 @@ pub struct Waiting {
     pub basket: String,
     pub po_number: String,
     pub started_at: chrono::DateTime<Utc>,
+    /// `line_count` in JSON, as in the other lists.
+    #[serde(rename = "line_count")]
     pub lines: usize,
     /// The draft was written with it, so it can be sent as it was.
     pub resumable: bool,

@@ -592,9 +592,7 @@ fn run_everything() -> Seen {
 
     // A submission that waits for a shop that went away.
     let relay = relay(&shop.url, |_| false, |_| false);
-    let away = Home::new();
-    away.login(&relay.url, "ACME", "buyer");
-    away.run(&["sync"]).ok();
+    let away = Home::synced(&relay.url, "ACME", "buyer");
     away.run(&["basket", "new", "spares"]).ok();
     away.run(&["basket", "add", "spares", "T-BRG-1", "2"]).ok();
     let wrun = |args: &[&str]| away.run(&j(args).iter().map(String::as_str).collect::<Vec<_>>());

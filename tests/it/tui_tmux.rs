@@ -2,8 +2,8 @@
 //! send-keys and the screen is read with capture-pane. A clerk reorders a
 //! saved basket; the order is then found on the shop.
 
+use crate::common::faults::{self, Fault};
 use crate::common::*;
-use crate::safety::orders_with_po;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -85,9 +85,7 @@ impl Drop for Tmux {
 #[test]
 fn reorder_a_saved_basket_in_a_real_terminal() {
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "weekly"]).ok();
     home.run(&["basket", "add", "weekly", "T-BRG-1", "10"]).ok();
     home.run(&["basket", "add", "weekly", "T-SCR-1", "200"]).ok();
@@ -128,9 +126,7 @@ fn reorder_a_saved_basket_in_a_real_terminal() {
 #[test]
 fn add_paste_and_order_at_80x24() {
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "weekly"]).ok();
 
     let t = Tmux::start(&home, 80, 24);
@@ -188,12 +184,9 @@ fn wait_gone(t: &Tmux) {
 
 #[test]
 fn a_waiting_order_survives_quit_and_is_sent_on_the_next_start() {
-    use std::sync::atomic::Ordering;
     let shop = shop_with_catalog();
-    let relay = crate::safety::relay(&shop.url);
-    let home = Home::new();
-    home.login(&relay.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let relay = faults::relay(&shop.url, |_| false, |_| false);
+    let home = Home::synced(&relay.url, "ACME", "buyer");
     home.run(&["basket", "new", "weekly"]).ok();
     home.run(&["basket", "add", "weekly", "T-BRG-1", "10"]).ok();
 
@@ -209,7 +202,7 @@ fn a_waiting_order_survives_quit_and_is_sent_on_the_next_start() {
     t.literal("TMUX-W1");
     t.keys(&["C-s"]);
     t.wait_for("earliest delivery");
-    relay.down.store(true, Ordering::SeqCst);
+    relay.set(Fault::Down);
     t.keys(&["C-s"]);
     t.wait_for("the order waits");
     let text = std::fs::read_to_string(home.basket_file("default", "weekly")).unwrap();
@@ -233,7 +226,7 @@ fn a_waiting_order_survives_quit_and_is_sent_on_the_next_start() {
     wait_gone(&t);
 
     // The shop is back: the next start sends it, with the same key.
-    relay.down.store(false, Ordering::SeqCst);
+    relay.set(Fault::Pass);
     let t = Tmux::start(&home, 120, 36);
     t.wait_for("Type number, SKU");
     t.keys(&["F4"]);

@@ -21,12 +21,6 @@ fn shop() -> Shop {
     shop
 }
 
-fn supplier(shop: &Shop, args: &[&str]) -> Run {
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.args(["shop", "quote"]).args(args).arg("--db").arg(&shop.db);
-    Run(cmd.output().unwrap())
-}
-
 fn basket(home: &Home, name: &str, lines: &[(&str, &str)]) {
     home.run(&["basket", "new", name]).ok();
     for (sku, qty) in lines {
@@ -62,23 +56,21 @@ fn request_offer_accept_becomes_an_order_at_the_offered_prices() {
     let number = quote_number(&q);
     assert_eq!(q.json()["status"], "requested");
 
-    let listed = supplier(&shop, &["list", "--json"]).ok().json();
+    let listed = shop.supplier(&["quote", "list", "--json"]).ok().json();
     assert!(listed.as_array().unwrap().iter().any(|x| x["number"] == number.as_str()), "{listed}");
-    supplier(
-        &shop,
-        &[
-            "offer",
-            &number,
-            "--price",
-            "T-BRG-1=5.80",
-            "--price",
-            "T-HUN-1=95.00",
-            "--valid-days",
-            "14",
-            "--message",
-            "best we can do",
-        ],
-    )
+    shop.supplier(&[
+        "quote",
+        "offer",
+        &number,
+        "--price",
+        "T-BRG-1=5.80",
+        "--price",
+        "T-HUN-1=95.00",
+        "--valid-days",
+        "14",
+        "--message",
+        "best we can do",
+    ])
     .ok();
 
     let shown = buyer.run(&["--json", "quote", "show", &number]).ok().json();
@@ -118,7 +110,7 @@ fn an_expired_offer_cannot_be_accepted() {
     basket(&buyer, "rfq", &[("T-HUN-1", "2")]);
     let number = quote_number(&buyer.run(&["--json", "quote", "request", "--basket", "rfq"]).ok());
     let yesterday = (Utc::now().date_naive() - Duration::days(1)).to_string();
-    supplier(&shop, &["offer", &number, "--price", "T-HUN-1=90.00", "--valid-until", &yesterday]).ok();
+    shop.supplier(&["quote", "offer", &number, "--price", "T-HUN-1=90.00", "--valid-until", &yesterday]).ok();
     let r = buyer.run(&["quote", "accept", &number, "--po", "LATE-1"]).fails_with(5);
     assert!(r.stderr().contains("expired"), "{}", r.stderr());
     let shown = buyer.run(&["--json", "quote", "show", &number]).ok().json();
@@ -131,7 +123,7 @@ fn another_companys_quote_cannot_be_accepted_and_declined_stays_declined() {
     let acme = Home::synced(&shop.url, "ACME", "buyer");
     basket(&acme, "rfq", &[("T-HUN-1", "2")]);
     let number = quote_number(&acme.run(&["--json", "quote", "request", "--basket", "rfq"]).ok());
-    supplier(&shop, &["offer", &number, "--discount", "5", "--valid-days", "3"]).ok();
+    shop.supplier(&["quote", "offer", &number, "--discount", "5", "--valid-days", "3"]).ok();
     let shown = acme.run(&["--json", "quote", "show", &number]).ok().json();
     assert_eq!(shown["lines"][0]["offered_unit_price"], "95.00", "5% under 100.00: {shown}");
 

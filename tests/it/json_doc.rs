@@ -434,13 +434,6 @@ fn in_days(n: i64) -> String {
     (chrono::Utc::now().date_naive() + chrono::Duration::days(n)).to_string()
 }
 
-fn shop_cmd(shop: &Shop, home: &Home, args: &[&str]) -> Run {
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.arg("--json").arg("shop").args(&args[..args.len().min(2)]).arg("--db").arg(&shop.db);
-    cmd.args(&args[args.len().min(2)..]).env("PROCURE_HOME", home.path().join("shop-home"));
-    Run(cmd.output().unwrap())
-}
-
 /// Runs every documented command the way a buyer would, and records what
 /// each printed.
 fn run_everything() -> Seen {
@@ -545,16 +538,16 @@ fn run_everything() -> Seen {
     let qn = q["number"].as_str().unwrap().to_string();
     seen.out(
         "procure shop quote offer",
-        shop_cmd(&shop, &home, &["quote", "offer", &qn, "--discount", "5", "--message", "5 % for the volume"]).ok(),
+        shop.supplier(&["quote", "offer", &qn, "--discount", "5", "--message", "5 % for the volume", "--json"]).ok(),
     );
     seen.out("procure quote message", run(&["quote", "message", &qn, "4 weeks?"]).ok());
     seen.out("procure quote list", run(&["quote", "list"]).ok());
-    seen.out("procure shop quote list", shop_cmd(&shop, &home, &["quote", "list"]).ok());
+    seen.out("procure shop quote list", shop.supplier(&["quote", "list", "--json"]).ok());
     seen.out("procure quote show", run(&["quote", "show", &qn]).ok());
     seen.out("procure quote accept", run(&["quote", "accept", &qn, "--po", "PO-2"]).ok());
     let q2 = run(&["quote", "request", "--basket", "weekly"]).ok().json();
     let q2 = q2["number"].as_str().unwrap().to_string();
-    shop_cmd(&shop, &home, &["quote", "offer", &q2, "--discount", "2"]).ok();
+    shop.supplier(&["quote", "offer", &q2, "--discount", "2", "--json"]).ok();
     seen.out("procure quote decline", run(&["quote", "decline", &q2, "--reason", "too late"]).ok());
 
     // Approvals: two orders above the buyer's limit; the approver decides.
@@ -624,21 +617,16 @@ fn peppol(shop: &Shop, seen: &mut Seen) {
     let (catalogue, orders, answers) = (p.join("catalogue.xml"), p.join("orders"), p.join("answers"));
     std::fs::create_dir_all(&orders).unwrap();
     std::fs::create_dir_all(&answers).unwrap();
-    let party = |cmd: &str| -> std::process::Command {
-        let mut c = std::process::Command::new(BIN);
-        c.args(["--json", "shop", "peppol", cmd, "--db"]).arg(&shop.db).args(["--company", "ACME"]);
-        c.env("PROCURE_HOME", p.join("shop-home"));
-        c
-    };
-    Run(party("catalogue").args(["--buyer-endpoint", "0106:12345678", "--out"]).arg(&catalogue).output().unwrap()).ok();
+    let (catalogue_, orders_, answers_) =
+        (catalogue.to_str().unwrap(), orders.to_str().unwrap(), answers.to_str().unwrap());
+    let party = |cmd: &str, args: &[&str]| shop.supplier(&[&["peppol", cmd, "--company", "ACME"][..], args].concat());
+    party("catalogue", &["--buyer-endpoint", "0106:12345678", "--out", catalogue_]).ok();
     home.write_config(&format!(
         "default_profile = \"acme-peppol\"\n\n[profiles.acme-peppol]\nbackend = \"peppol\"\ncatalogue = {:?}\n\
          outbox = {:?}\ninbox = {:?}\nbuyer_endpoint = \"0106:12345678\"\nbuyer_name = \"Acme\"\n\
          buyer_street = \"Hauptstraße 1\"\nbuyer_postal_code = \"50667\"\nbuyer_city = \"Köln\"\nbuyer_country = \"DE\"\n\
          buyer_contact = \"Jörg Einkäufer\"\nbuyer_email = \"einkauf@acme.example\"\n",
-        catalogue.display().to_string(),
-        orders.display().to_string(),
-        answers.display().to_string()
+        catalogue_, orders_, answers_
     ));
     home.run(&["sync"]).ok();
     home.run(&["basket", "new", "p"]).ok();
@@ -649,7 +637,7 @@ fn peppol(shop: &Shop, seen: &mut Seen) {
     let done = seen.also("procure order submit", home.run(&submit).ok());
     let number = done["order"]["number"].as_str().unwrap().to_string();
     std::fs::write(orders.join("scan.xml"), "<Invoice/>").unwrap();
-    let answered = Run(party("orders").arg("--inbox").arg(&orders).arg("--outbox").arg(&answers).output().unwrap());
+    let answered = party("orders", &["--inbox", orders_, "--outbox", answers_, "--json"]);
     seen.out("procure shop peppol orders", answered.fails_with(5));
     seen.also("procure order show", home.run(&["--json", "order", "show", &number]).ok());
 }

@@ -320,17 +320,6 @@ fn a_copied_basket_file_is_its_own_basket() {
     assert!(text.contains("name = \"weekly2\""), "{text}");
 }
 
-fn offer(shop: &Shop, args: &[&str]) {
-    let out = std::process::Command::new(BIN)
-        .args(["shop", "quote", "offer", "--db"])
-        .arg(&shop.db)
-        .args(args)
-        .env("PROCURE_HOME", shop.db.parent().unwrap())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-}
-
 /// A quote's acceptance: its answer is the one to lose.
 fn is_quote_acceptance(request: &[u8]) -> bool {
     let line = request.split(|b| *b == b'\n').next().unwrap_or_default();
@@ -346,7 +335,7 @@ fn a_retried_quote_acceptance_is_a_replay() {
     home.run(&["basket", "add", "q", "T-BRG-1", "20"]).ok();
     let q = home.run(&["--json", "quote", "request", "--basket", "q"]).ok().json();
     let number = q["number"].as_str().unwrap().to_string();
-    offer(&shop, &[&number, "--discount", "5"]);
+    shop.supplier(&["quote", "offer", &number, "--discount", "5"]).ok();
 
     relay.set(Fault::LoseAnswer);
     home.run(&["quote", "accept", &number, "--po", "QA-1"]).fails_with(4);
@@ -375,7 +364,7 @@ fn price_on_request_parts_are_listed_and_quoted_but_not_ordered() {
     assert!(r.stderr().contains("price on request — request a quote"), "{}", r.stderr());
     let q = home.run(&["--json", "quote", "request", "--basket", "por"]).ok().json();
     let number = q["number"].as_str().unwrap().to_string();
-    offer(&shop, &[&number, "--price", "T-POR-1=480.00"]);
+    shop.supplier(&["quote", "offer", &number, "--price", "T-POR-1=480.00"]).ok();
     let a = home.run(&["--json", "quote", "accept", &number, "--po", "POR-1"]).ok().json();
     assert_eq!(a["order"]["lines"][0]["unit_price"], "480.00", "{a}");
 }

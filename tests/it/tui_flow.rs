@@ -229,12 +229,7 @@ fn a_quote_and_an_approval_in_two_apps() {
     let number = status(&buyer.app).split_whitespace().nth(2).unwrap().to_string();
 
     // The supplier offers 5 % under list.
-    let out = std::process::Command::new(BIN)
-        .args(["shop", "quote", "offer", &number, "--discount", "5", "--db"])
-        .arg(&shop.db)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    shop.supplier(&["quote", "offer", &number, "--discount", "5"]).ok();
 
     // The buyer sees the offer beside the list price and accepts it.
     buyer.key(KeyCode::F(6), KeyModifiers::NONE);

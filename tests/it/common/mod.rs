@@ -74,6 +74,20 @@ impl Shop {
         cmd.env("PROCURE_HOME", dir.path()).output().unwrap()
     }
 
+    /// The supplier at work: `procure shop ARGS --db DB` on this shop's
+    /// database (`quote offer …`, `peppol orders …`).
+    pub fn supplier(&self, args: &[&str]) -> Run {
+        let home = self.db.with_file_name("supplier-home");
+        Run(Command::new(BIN)
+            .arg("shop")
+            .args(args)
+            .arg("--db")
+            .arg(&self.db)
+            .env("PROCURE_HOME", home)
+            .output()
+            .unwrap())
+    }
+
     /// The shop's process id (its memory is in /proc/PID/status).
     pub fn pid(&self) -> u32 {
         self.child.id()

@@ -3,84 +3,9 @@
 //! saved basket; the order is then found on the shop.
 
 use crate::common::faults::{self, Fault};
+use crate::common::tmux::Tmux;
 use crate::common::*;
-use std::process::Command;
 use std::time::{Duration, Instant};
-
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    fn start(home: &Home, width: u16, height: u16) -> Tmux {
-        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let session = format!("procure-test-{}-{width}x{height}-{n}", std::process::id());
-        let cmd = format!("env PROCURE_HOME={} TERM=xterm-256color {}", home.path().display(), BIN);
-        let st = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &session, "-x", &width.to_string(), "-y", &height.to_string(), &cmd])
-            .status()
-            .expect("tmux must be installed (tests/run.sh installs it)");
-        assert!(st.success());
-        Tmux { session }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let st = Command::new("tmux").args(["send-keys", "-t", &self.session, k]).status().unwrap();
-            assert!(st.success());
-            // A lone Escape must not merge with the next key into Alt+key.
-            let pause = if *k == "Escape" { 600 } else { 60 };
-            std::thread::sleep(Duration::from_millis(pause));
-        }
-    }
-
-    fn literal(&self, text: &str) {
-        let st = Command::new("tmux").args(["send-keys", "-t", &self.session, "-l", text]).status().unwrap();
-        assert!(st.success());
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    /// A bracketed paste as tmux makes it: line ends become CR.
-    fn paste(&self, text: &str) {
-        let buffer = format!("{}-paste", self.session);
-        let st = Command::new("tmux").args(["set-buffer", "-b", &buffer, text]).status().unwrap();
-        assert!(st.success());
-        let st = Command::new("tmux")
-            .args(["paste-buffer", "-p", "-d", "-b", &buffer, "-t", &self.session])
-            .status()
-            .unwrap();
-        assert!(st.success());
-        std::thread::sleep(Duration::from_millis(200));
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux").args(["capture-pane", "-p", "-t", &self.session]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {text:?}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn alive(&self) -> bool {
-        Command::new("tmux").args(["has-session", "-t", &self.session]).status().map(|s| s.success()).unwrap_or(false)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).status();
-    }
-}
 
 #[test]
 fn reorder_a_saved_basket_in_a_real_terminal() {

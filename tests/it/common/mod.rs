@@ -2,6 +2,7 @@
 //! ephemeral loopback port, real files under a temporary PROCURE_HOME.
 
 pub mod faults;
+pub mod tmux;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

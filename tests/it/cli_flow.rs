@@ -197,6 +197,22 @@ fn bad_quantities_are_rejected_with_a_suggestion() {
     assert!(b["lines"].as_array().unwrap().is_empty(), "nothing was added: {b}");
 }
 
+/// A basket file edited to a quantity that is not a whole pack: ordering it
+/// names the line once, with its suggestion once.
+#[test]
+fn a_basket_line_that_cannot_be_ordered_is_named_once_with_its_suggestion() {
+    let shop = shop_with_catalog();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
+    home.run(&["basket", "new", "q"]).ok();
+    home.run(&["basket", "add", "q", "T-SCR-1", "100"]).ok();
+    let path = home.basket_file("default", "q");
+    std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("qty = 100", "qty = 150")).unwrap();
+    let r = home.run(&["order", "preview", "--basket", "q", "--po", "Q-1"]).fails_with(5);
+    let err = r.stderr();
+    assert!(err.contains("line 1: T-SCR-1: quantity 150 is not valid (sold in packs of 100)"), "{err}");
+    assert_eq!(err.matches("200").count(), 1, "the next valid quantity once: {err}");
+}
+
 #[test]
 fn corrupt_basket_is_reported_and_kept() {
     let shop = shop_with_catalog();

@@ -235,8 +235,30 @@ pub fn argument_error(e: clap::Error) -> ExitCode {
         .unwrap_or("bad arguments")
         .trim_start_matches("error: ")
         .to_string();
-    let usage = text.lines().find_map(|l| l.trim().strip_prefix("Usage: ")).map(str::to_string);
+    let usage = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .map(str::to_string)
+        .or_else(|| usage_line(&std::env::args().collect::<Vec<_>>()));
     output::Out::new(true).fail_usage(&message, usage.as_deref())
+}
+
+/// The usage line of the command `args` name (`procure order list
+/// [OPTIONS]`): clap's error text has it for some errors only.
+fn usage_line(args: &[String]) -> Option<String> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    cmd.build();
+    // Down the subcommands the words name; any other word is an argument
+    // or an option's value.
+    let mut at: &clap::Command = &cmd;
+    for a in args.iter().skip(1).take_while(|a| *a != "--") {
+        if let Some(sub) = at.find_subcommand(a) {
+            at = sub;
+        }
+    }
+    let text = at.clone().render_usage().to_string();
+    text.lines().next()?.trim().strip_prefix("Usage: ").map(str::to_string)
 }
 
 pub fn exit(kind: ErrorKind) -> ExitCode {
@@ -319,6 +341,19 @@ mod tests {
         let mut missing = Vec::new();
         walk(&cmd, "procure", &mut missing);
         assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    /// A usage error names the usage line of the command it is about.
+    #[test]
+    fn the_usage_line_is_the_commands() {
+        let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            usage_line(&args("procure --json order list --since soon")).as_deref(),
+            Some("procure order list [OPTIONS]")
+        );
+        let add = usage_line(&args("procure basket add --profile basket weekly P-1 x")).unwrap_or_default();
+        assert!(add.starts_with("procure basket add"), "{add}");
+        assert!(usage_line(&args("procure --json")).is_some_and(|u| u.starts_with("procure ")));
     }
 
     /// Global options are listed once, under their own heading, not among

@@ -112,9 +112,7 @@ fn status(app: &App) -> String {
 #[test]
 fn search_add_basket_checkout_places_an_order() {
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "weekly"]).ok();
 
     let mut h = Harness::new(&home);
@@ -176,9 +174,7 @@ fn search_add_basket_checkout_places_an_order() {
 #[test]
 fn superseded_searches_never_reach_the_screen() {
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let mut h = Harness::new(&home);
     h.wait("the index", |a| a.indexed().is_some());
     // Type fast: every keystroke supersedes the previous search.
@@ -196,9 +192,7 @@ fn superseded_searches_never_reach_the_screen() {
 #[test]
 fn offline_the_app_still_searches_and_marks_it() {
     let mut shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     shop.stop();
     let mut h = Harness::new(&home);
     h.wait("the offline marker", |a| a.online() == Some(false));
@@ -212,14 +206,10 @@ fn a_quote_and_an_approval_in_two_apps() {
     let shop = shop_with_catalog();
     let more = "sku,name,mpn,manufacturer,unit,pack_size,min_qty,lead_time_days,stock,list_price\nT-HUN-1,Gear motor 100,GM-100,Acme Drives,pc,1,1,5,500,100.00\n";
     assert!(shop.import(more, None).status.success());
-    let buyer_home = Home::new();
-    buyer_home.login(&shop.url, "ACME", "buyer");
-    buyer_home.run(&["sync"]).ok();
+    let buyer_home = Home::synced(&shop.url, "ACME", "buyer");
     buyer_home.run(&["basket", "new", "yearly"]).ok();
     buyer_home.run(&["basket", "add", "yearly", "T-HUN-1", "60"]).ok();
-    let approver_home = Home::new();
-    approver_home.login(&shop.url, "ACME", "approver");
-    approver_home.run(&["sync"]).ok();
+    let approver_home = Home::synced(&shop.url, "ACME", "approver");
 
     // The buyer asks for a quote on the basket.
     let mut buyer = Harness::new(&buyer_home);
@@ -236,12 +226,7 @@ fn a_quote_and_an_approval_in_two_apps() {
     let number = status(&buyer.app).split_whitespace().nth(2).unwrap().to_string();
 
     // The supplier offers 5 % under list.
-    let out = std::process::Command::new(BIN)
-        .args(["shop", "quote", "offer", &number, "--discount", "5", "--db"])
-        .arg(&shop.db)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    shop.supplier(&["quote", "offer", &number, "--discount", "5"]).ok();
 
     // The buyer sees the offer beside the list price and accepts it.
     buyer.key(KeyCode::F(6), KeyModifiers::NONE);
@@ -281,9 +266,7 @@ fn a_quote_and_an_approval_in_two_apps() {
 #[test]
 fn quick_entry_takes_a_pasted_list_and_keeps_the_bad_lines() {
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "paste"]).ok();
     let mut h = Harness::new(&home);
     h.wait("the index", |a| a.indexed().is_some() && !a.syncing());
@@ -305,9 +288,7 @@ fn quick_entry_takes_a_pasted_list_and_keeps_the_bad_lines() {
 #[test]
 fn quick_entry_lets_the_buyer_choose_among_the_parts_of_a_type_number() {
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     // The demo catalog has a second part with T-CON-1's type number;
     // `basket import` names both, as quick entry will.
     home.run(&["basket", "new", "probe"]).ok();
@@ -397,9 +378,7 @@ fn quick_entry_lets_the_buyer_choose_among_the_parts_of_a_type_number() {
 #[test]
 fn quick_entry_keeps_the_header_over_the_lines_left_to_fix() {
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "hdr"]).ok();
     let mut h = Harness::new(&home);
     h.wait("the index", |a| a.indexed().is_some() && !a.syncing());
@@ -427,9 +406,7 @@ fn quick_entry_keeps_the_header_over_the_lines_left_to_fix() {
 #[test]
 fn the_basket_used_last_comes_first_in_the_next_session() {
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "alpha"]).ok();
     home.run(&["basket", "new", "zeta"]).ok();
     {
@@ -449,9 +426,7 @@ fn the_basket_used_last_comes_first_in_the_next_session() {
 #[test]
 fn the_account_screen_asks_the_shop() {
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let mut h = Harness::new(&home);
     h.wait("the app", |a| a.me().is_some() && !a.syncing());
     h.key(KeyCode::F(8), KeyModifiers::NONE);
@@ -468,9 +443,7 @@ fn the_account_screen_asks_the_shop() {
 fn a_po_number_already_used_is_asked_about_and_reorder_asks_add_or_replace() {
     use procure::tui::dialogs::prompt::PromptKind;
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "weekly"]).ok();
     home.run(&["basket", "add", "weekly", "T-BRG-1", "2"]).ok();
     home.run(&["order", "submit", "--basket", "weekly", "--po", "TUI-DUP"]).ok();
@@ -526,9 +499,7 @@ fn a_po_number_already_used_is_asked_about_and_reorder_asks_add_or_replace() {
 #[test]
 fn the_basket_screen_reads_a_basket_another_process_changed() {
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "weekly"]).ok();
     home.run(&["basket", "add", "weekly", "T-BRG-1", "2"]).ok();
 

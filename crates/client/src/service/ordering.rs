@@ -62,25 +62,10 @@ fn price_basket(sup: &Supplier, b: &Basket) -> Result<PricedBasket> {
     if b.lines.is_empty() {
         return Err(Error::Rejected(format!("basket {:?} is empty", b.name)));
     }
-    let priced = basket::price(b, &cache);
+    let (priced, details) = basket::checked(b, &cache);
     if !priced.orderable {
         // One entry per problem, with the basket line it is on: scripts read
         // `error.details`, people read one line each.
-        let details: Vec<crate::api::LineError> = priced
-            .lines
-            .iter()
-            .enumerate()
-            .flat_map(|(i, l)| {
-                l.warnings.iter().map(move |w| crate::api::LineError {
-                    line: i,
-                    sku: l.sku.clone(),
-                    code: codes::INVALID_ORDER.into(),
-                    message: w.clone(),
-                    current_unit_price: None,
-                    suggested_quantity: None,
-                })
-            })
-            .collect();
         let mut skus: Vec<&str> = details.iter().map(|d| d.sku.as_str()).collect();
         skus.dedup();
         let message = format!("basket {:?} cannot be ordered as it is: {}", b.name, skus.join(", "));
@@ -337,6 +322,8 @@ pub struct Waiting {
     pub basket: String,
     pub po_number: String,
     pub started_at: chrono::DateTime<Utc>,
+    /// `line_count` in JSON, as in the other lists.
+    #[serde(rename = "line_count")]
     pub lines: usize,
     /// The draft was written with it, so it can be sent as it was.
     pub resumable: bool,

@@ -51,6 +51,7 @@ pub struct User {
     pub name: String,
     pub role: Role,
     /// Orders above this net total need an approver. `None`: no limit.
+    #[serde(serialize_with = "crate::money::amount::serialize_option")]
     pub order_limit: Option<Decimal>,
 }
 
@@ -70,6 +71,7 @@ pub struct ShippingMethod {
     pub id: String,
     pub name: String,
     /// Net price of the shipping method.
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub price: Decimal,
 }
 
@@ -291,18 +293,24 @@ pub struct PricedLine {
     pub name: String,
     pub quantity: u32,
     pub unit_price: Decimal,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub line_total: Decimal,
     pub vat_rate: Decimal,
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// Amounts, written with two decimals (`money::amount`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Totals {
     pub currency: String,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub net: Decimal,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub shipping: Decimal,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub vat: Decimal,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub gross: Decimal,
 }
 

@@ -1,7 +1,9 @@
 //! Wire types of the procure shop protocol (`/api/v1`), shared by the
 //! native client and the reference shop. docs/shop-api.md describes them.
 
+mod after;
 mod quotes;
+pub use after::*;
 pub use quotes::*;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -67,6 +67,7 @@ fn me() -> Me {
                 ShippingMethod { id: "std".into(), name: "Standard parcel".into(), price: dec!(9.90) },
                 ShippingMethod { id: "exp".into(), name: "Express".into(), price: dec!(24.90) },
             ],
+            terms: None,
         },
         supplier: Some(SupplierContact {
             name: "Nordwerk Industriebedarf GmbH".into(),
@@ -445,6 +446,9 @@ fn checkout_with_a_price_change() {
             line_total: dec!(75.60),
             vat_rate: dec!(19),
             note: None,
+            promised_delivery: None,
+            shipped: 0,
+            invoiced: 0,
         }],
         totals: Totals {
             currency: "EUR".into(),
@@ -546,6 +550,9 @@ fn orders_screen_and_detail() {
                 line_total: dec!(73.20),
                 vat_rate: dec!(19),
                 note: Some("CC-4711".into()),
+                promised_delivery: None,
+                shipped: 0,
+                invoiced: 0,
             }],
             totals,
             ship_to: addr("main", "Main plant"),
@@ -557,6 +564,9 @@ fn orders_screen_and_detail() {
             approval: None,
             quote_number: None,
             events: vec![],
+            earliest_delivery: None,
+            confirmed_at: None,
+            shipments: vec![],
         }),
         false,
     ));
@@ -832,6 +842,9 @@ fn long_checkout(lines: usize) -> App {
         line_total: dec!(8.34),
         vat_rate: dec!(19),
         note: None,
+        promised_delivery: None,
+        shipped: 0,
+        invoiced: 0,
     };
     let preview = Preview {
         lines: (0..lines).map(line).collect(),

@@ -41,8 +41,10 @@ pub struct EarlyPayment {
     pub until: NaiveDate,
     pub percent: Decimal,
     /// The discount in money, on the gross amount.
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub discount: Decimal,
     /// What to pay until then: gross − discount.
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub amount: Decimal,
 }
 

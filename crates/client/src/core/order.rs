@@ -167,6 +167,9 @@ mod tests {
                     line_total: *p,
                     vat_rate: dec!(19),
                     note: None,
+                    promised_delivery: None,
+                    shipped: 0,
+                    invoiced: 0,
                 })
                 .collect(),
             totals: Totals { currency: "EUR".into(), net: dec!(0), shipping: dec!(0), vat: dec!(0), gross: dec!(0) },

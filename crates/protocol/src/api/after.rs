@@ -113,6 +113,7 @@ pub struct InvoiceLine {
     pub name: String,
     pub quantity: u32,
     pub unit_price: Decimal,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub line_total: Decimal,
     pub vat_rate: Decimal,
 }
@@ -120,6 +121,7 @@ pub struct InvoiceLine {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Payment {
     pub date: NaiveDate,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub amount: Decimal,
     #[serde(default)]
     pub reference: Option<String>,
@@ -156,8 +158,10 @@ pub struct Invoice {
     pub lines: Vec<InvoiceLine>,
     /// Net is the lines' sum; `shipping` the charge billed with it.
     pub totals: Totals,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub paid: Decimal,
     /// `totals.gross − paid`.
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub open: Decimal,
     pub status: PaymentStatus,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -87,6 +87,10 @@ pub struct Company {
     pub billing_address: Address,
     pub ship_to: Vec<Address>,
     pub shipping_methods: Vec<ShippingMethod>,
+    /// `payment_terms` as procure computes with them (due dates, early
+    /// payment); `None` when the shop does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<crate::terms::PaymentTerms>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -300,6 +304,20 @@ pub struct PricedLine {
     pub vat_rate: Decimal,
     #[serde(default)]
     pub note: Option<String>,
+    /// On an order: the date the supplier promised for this line (it may
+    /// differ from the requested one); `None` until it is confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promised_delivery: Option<NaiveDate>,
+    /// On an order: how many the supplier has shipped so far.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub shipped: u32,
+    /// On an order: how many the supplier has invoiced so far.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub invoiced: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Amounts, written with two decimals (`money::amount`).
@@ -410,6 +428,15 @@ pub struct Order {
     /// responses and despatch advices), oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<OrderEvent>,
+    /// The earliest delivery the shop computed when the order was placed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earliest_delivery: Option<NaiveDate>,
+    /// When the supplier confirmed the order (and promised its dates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// What the supplier shipped so far, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shipments: Vec<Shipment>,
 }
 
 /// A supplier's answer to an order: accepted, rejected, changed, shipped.

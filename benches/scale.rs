@@ -12,8 +12,7 @@
 //! PROCURE_SCALE_ONLY=sync cargo bench -p procure --bench scale      # stop after the syncs
 //! PROCURE_SCALE_DIR=/tmp/scale cargo bench -p procure --bench scale # keep the files there
 
-use std::io::Write;
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -159,23 +158,30 @@ fn write_catalog(path: &Path, items: &[procure_generate::GeneratedProduct], step
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
-
-fn serve(db: &Path, port: u16, seed: bool) -> Child {
+/// Serves the shop on a port it picks itself (`--addr 127.0.0.1:0`: no port
+/// is chosen here and bound later, which another process could take in
+/// between) and returns it with the address it says it listens on.
+fn serve(db: &Path, seed: bool) -> (Child, String) {
     let mut cmd = Command::new(BIN);
-    cmd.args(["shop", "serve", "--db"]).arg(db).args(["--addr", &format!("127.0.0.1:{port}")]);
+    cmd.args(["shop", "serve", "--db"]).arg(db).args(["--addr", "127.0.0.1:0"]);
     if seed {
         cmd.args(["--seed", "demo", "--seed-products", "1000"]);
     }
-    let child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("the shop starts");
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("the shop starts");
+    let mut out = BufReader::new(child.stdout.take().expect("the shop's stdout"));
     let deadline = Instant::now() + Duration::from_secs(120);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+    let mut line = String::new();
+    let url = loop {
+        line.clear();
+        assert!(out.read_line(&mut line).expect("the shop's stdout") > 0, "the shop exited before listening");
+        if let Some(url) = line.trim().strip_prefix("procure shop listening on ") {
+            break url.to_string();
+        }
         assert!(Instant::now() < deadline, "the shop did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child
+    };
+    // Keep reading, so the shop never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    (child, url)
 }
 
 /// Peak resident memory of a running process, from /proc.
@@ -284,14 +290,12 @@ fn main() {
     // A shop with the demo's companies and users, then the catalog imported.
     let db = dir.join("shop.db");
     let _ = std::fs::remove_file(&db);
-    let port = free_port();
-    let mut seeded = serve(&db, port, true);
+    let (mut seeded, _) = serve(&db, true);
     let _ = seeded.kill();
     let _ = seeded.wait();
     let import = b.procure(&["shop", "import", "--db", &db.to_string_lossy(), &catalog.to_string_lossy()], None);
     println!("imported in {:.1} s", import.secs);
-    let mut shop = serve(&db, port, false);
-    let url = format!("http://127.0.0.1:{port}");
+    let (mut shop, url) = serve(&db, false);
     b.procure(&["login", "--shop", &url, "--company", "ACME", "--user", "buyer", "--password-stdin"], Some("demo\n"));
 
     let sync = b.procure(&["sync", "--json"], None);

@@ -7,7 +7,7 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use procure::tui::engine::{Engine, Msg};
-use procure_client::service::{self, Context, Paths};
+use procure_client::service::{self, Paths, Workspace};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};
@@ -31,7 +31,7 @@ const QUERIES: &[&str] = &[
 ];
 
 fn search(app: &procure::tui::app::App) -> &procure::tui::screens::search::Search {
-    app.screen().expect("the search screen")
+    app.search().expect("the search screen")
 }
 
 fn pct(v: &mut [Duration], p: f64) -> f64 {
@@ -55,7 +55,8 @@ fn main() {
         .block_on(procure_shop::spawn(db, ([127, 0, 0, 1], 0).into(), procure_shop::ShopOptions::default()))
         .expect("shop");
     let url = format!("http://{}", shop.addr);
-    let (_, report) = rt.block_on(service::demo::prepare(&paths, &url, &mut |_| {})).expect("demo profile");
+    let mut ws = Workspace::open(paths).expect("workspace");
+    let (sup, report) = rt.block_on(service::demo::prepare(&mut ws, &url, &mut |_| {})).expect("demo profile");
     rt.block_on(shop.shutdown());
     println!(
         "catalog: {} parts synced into the cache in {:.1} s",
@@ -63,13 +64,12 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    let ctx = Context::open(paths, Some(service::demo::PROFILE)).expect("context");
-    let mut app = procure::tui::build(&ctx, Some("never")).expect("app");
+    let mut app = procure::tui::build(&ws, &sup, Some("never")).expect("app");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let engine = Engine::start(ctx, tx, rt.handle().clone());
+    let engine = Engine::start(ws, sup, tx, rt.handle().clone());
     let mut term = Terminal::new(TestBackend::new(140, 40)).expect("terminal");
     let t0 = Instant::now();
-    while app.cx.indexed.is_none() {
+    while app.indexed().is_none() {
         if let Some(m) = rt.block_on(rx.recv()) {
             let _ = app.on_msg(m);
         }
@@ -89,8 +89,8 @@ fn main() {
                 if round > 0 {
                     to_frame.push(start.elapsed());
                 }
-                let want = search(&app).seq;
-                while search(&app).shown_seq != want {
+                let want = search(&app).seq();
+                while search(&app).shown_seq() != want {
                     match rt.block_on(rx.recv()) {
                         Some(Msg::Searched { seq, .. }) if seq != want => {}
                         Some(m) => {

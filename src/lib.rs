@@ -13,5 +13,5 @@ pub(crate) fn started() -> std::time::Instant {
 }
 
 pub mod cli;
-pub mod logging;
+mod logging;
 pub mod tui;

@@ -3,13 +3,11 @@
 use super::CmdResult;
 use super::output::Out;
 use procure_client::core::text::format_amount;
-use procure_client::service::Paths;
-use procure_client::service::{Context, account};
+use procure_client::service::{Supplier, account};
 use std::process::ExitCode;
 
-pub async fn account(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
-    let ctx = Context::open(paths, asked)?;
-    let a = account::account(&ctx).await?;
+pub async fn account(out: &Out, sup: &Supplier) -> CmdResult {
+    let a = account::account(sup).await?;
     if out.json {
         out.data(&a);
         return Ok(ExitCode::SUCCESS);

@@ -5,8 +5,7 @@ use super::output::{Out, fit};
 use clap::Subcommand;
 use procure_client::api::Decision;
 use procure_client::core::text::format_amount;
-use procure_client::service::Paths;
-use procure_client::service::{Context, approvals};
+use procure_client::service::{Supplier, approvals};
 use std::process::ExitCode;
 
 #[derive(Debug, Subcommand)]
@@ -36,11 +35,10 @@ pub enum ApprovalsCommand {
     },
 }
 
-pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: ApprovalsCommand) -> CmdResult {
-    let ctx = Context::open(paths, asked)?;
+pub async fn run(out: &Out, sup: &Supplier, cmd: ApprovalsCommand) -> CmdResult {
     match cmd {
         ApprovalsCommand::List => {
-            let list = approvals::queue(&ctx).await?;
+            let list = approvals::queue(sup).await?;
             if out.json {
                 out.data(&list);
             } else if list.is_empty() {
@@ -60,7 +58,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: ApprovalsCom
             }
         }
         ApprovalsCommand::Approve { number, reason } => {
-            let o = approvals::decide(&ctx, &number, Decision::Approved, reason).await?;
+            let o = approvals::decide(sup, &number, Decision::Approved, reason).await?;
             if out.json {
                 out.data(&o);
             } else {
@@ -68,7 +66,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: ApprovalsCom
             }
         }
         ApprovalsCommand::Reject { number, reason } => {
-            let o = approvals::decide(&ctx, &number, Decision::Rejected, Some(reason)).await?;
+            let o = approvals::decide(sup, &number, Decision::Rejected, Some(reason)).await?;
             if out.json {
                 out.data(&o);
             } else {
@@ -79,9 +77,8 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: ApprovalsCom
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn credit(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
-    let ctx = Context::open(paths, asked)?;
-    let c = approvals::credit(&ctx).await?;
+pub async fn credit(out: &Out, sup: &Supplier) -> CmdResult {
+    let c = approvals::credit(sup).await?;
     if out.json {
         out.data(&c);
     } else {

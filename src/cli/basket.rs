@@ -5,10 +5,9 @@ use super::{CmdResult, exit};
 use clap::{Subcommand, ValueEnum};
 use procure_client::core::text::format_amount;
 use procure_client::core::text::parse_quantity;
-use procure_client::service::Paths;
 use procure_client::service::baskets::{self, Change};
 use procure_client::service::catalog::Catalog;
-use procure_client::service::{self, Context, Error, ErrorKind};
+use procure_client::service::{self, Error, ErrorKind, Supplier};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -151,20 +150,19 @@ fn qty(text: &str) -> Result<u32, Error> {
     parse_quantity(text).map_err(Error::Rejected)
 }
 
-pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> CmdResult {
-    let ctx = Context::open(paths, asked)?;
+pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
     match cmd {
         BasketCommand::New { name } => {
-            baskets::create(&ctx, &name)?;
+            baskets::create(sup, &name)?;
             if out.json {
                 // The same shape as `basket show`.
-                out.data(&baskets::priced(&ctx, &name)?);
+                out.data(&baskets::priced(sup, &name)?);
             } else {
                 out.note(format!("Created basket {name:?}. Add parts: procure basket add {name} SKU QTY"));
             }
         }
         BasketCommand::List => {
-            let all = baskets::list(&ctx)?;
+            let all = baskets::list(sup)?;
             if out.json {
                 let items: Vec<_> = all
                     .iter()
@@ -194,33 +192,35 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
                 }
             }
         }
+        BasketCommand::Show { name } if out.interactive() => {
+            // At a terminal the buyer sees the basket: it is used, its prices
+            // are the agreed ones, a changed one when the buyer says so.
+            let catalog = Catalog::open(sup)?;
+            let shown = baskets::shown(sup, &catalog, &name, &[])?;
+            print_basket(out, &shown.basket);
+            note_name_in_file(out, sup, &name);
+            if !shown.changed.is_empty() {
+                out.note("Prices changed since you agreed to them:");
+                for c in &shown.changed {
+                    out.note(format!("  {} × {}: {}", c.sku, c.quantity, c.describe()));
+                }
+                if super::order::ask("Accept the new prices? [y/N] ") {
+                    baskets::shown(sup, &catalog, &name, &shown.changed)?;
+                }
+            }
+        }
         BasketCommand::Show { name } => {
-            let priced = baskets::priced(&ctx, &name)?;
+            // Read by a script: shown to nobody, so nothing is agreed.
+            let priced = baskets::priced(sup, &name)?;
             if out.json {
                 out.data(&priced);
             } else {
                 print_basket(out, &priced);
             }
-            note_name_in_file(out, &ctx, &name);
-            // At a terminal the buyer sees these prices: they become the agreed ones,
-            // a changed one only when the buyer says so.
-            if out.interactive() {
-                let changed = baskets::changed_since_agreed(&priced);
-                if !changed.is_empty() {
-                    out.note("Prices changed since you agreed to them:");
-                    for c in &changed {
-                        out.note(format!("  {} × {}: {}", c.sku, c.quantity, c.describe()));
-                    }
-                    if super::order::ask("Accept the new prices? [y/N] ") {
-                        let prices: Vec<_> = changed.iter().map(|c| (c.sku.clone(), c.now)).collect();
-                        baskets::agree(&ctx, &name, &prices)?;
-                    }
-                }
-                baskets::agree_missing(&ctx, &priced)?;
-            }
+            note_name_in_file(out, sup, &name);
         }
         BasketCommand::Add { name, sku, qty: q } => {
-            let (sku, total) = baskets::change(&ctx, &Catalog::open_synced(&ctx)?, &name, &sku, Change::Add(qty(&q)?))?;
+            let (sku, total) = baskets::change(sup, &Catalog::open_synced(sup)?, &name, &sku, Change::Add(qty(&q)?))?;
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total }));
             } else {
@@ -228,7 +228,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             }
         }
         BasketCommand::Set { name, sku, qty: q } => {
-            let (sku, total) = baskets::change(&ctx, &Catalog::open_synced(&ctx)?, &name, &sku, Change::Set(qty(&q)?))?;
+            let (sku, total) = baskets::change(sup, &Catalog::open_synced(sup)?, &name, &sku, Change::Set(qty(&q)?))?;
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total }));
             } else {
@@ -236,8 +236,8 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             }
         }
         BasketCommand::Remove { name, sku } => {
-            note_name_in_file(out, &ctx, &name);
-            baskets::remove(&ctx, &name, &sku)?;
+            note_name_in_file(out, sup, &name);
+            baskets::remove(sup, &name, &sku)?;
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "removed": sku }));
             } else {
@@ -245,13 +245,13 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             }
         }
         BasketCommand::Note { name, sku, text } => {
-            baskets::note(&ctx, &name, &sku, text.clone())?;
+            baskets::note(sup, &name, &sku, text.clone())?;
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "sku": sku, "note": text }));
             }
         }
         BasketCommand::Rename { old, new } => {
-            baskets::rename(&ctx, &old, &new)?;
+            baskets::rename(sup, &old, &new)?;
             if out.json {
                 out.data(&serde_json::json!({ "renamed": old, "to": new }));
             } else {
@@ -259,7 +259,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             }
         }
         BasketCommand::Delete { name } => {
-            baskets::delete(&ctx, &name)?;
+            baskets::delete(sup, &name)?;
             if out.json {
                 out.data(&serde_json::json!({ "deleted": name }));
             } else {
@@ -268,7 +268,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
         }
         BasketCommand::Import { name, file, merge } => {
             let bytes = read_input(&file)?;
-            let report = baskets::import_bytes(&ctx, &Catalog::open_synced(&ctx)?, &name, &bytes, merge.merge())?;
+            let report = baskets::import_bytes(sup, &Catalog::open_synced(sup)?, &name, &bytes, merge.merge())?;
             if out.json {
                 out.data(&report);
             } else {
@@ -285,7 +285,7 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
             }
         }
         BasketCommand::Export { name, format, output, delimiter, decimal_comma, bom, excel } => {
-            let priced = baskets::priced(&ctx, &name)?;
+            let priced = baskets::priced(sup, &name)?;
             let text = match format {
                 Format::Csv if !out.json => {
                     let style = baskets::CsvStyle {
@@ -315,8 +315,8 @@ pub fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: BasketCommand) -> 
 }
 
 /// A copied basket file names another basket inside: the file's name wins; say so.
-fn note_name_in_file(out: &Out, ctx: &Context, name: &str) {
-    if let Ok(b) = baskets::load(ctx, name)
+fn note_name_in_file(out: &Out, sup: &Supplier, name: &str) {
+    if let Ok(b) = baskets::load(sup, name)
         && let Some(inside) = &b.name_in_file
     {
         out.note(format!(

@@ -5,7 +5,7 @@ use super::CmdResult;
 use super::output::Out;
 use clap::Args;
 use procure_client::service::demo::COMPANY;
-use procure_client::service::{self, Context, Error, Paths};
+use procure_client::service::{self, Error, Paths, Supplier, Workspace};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -67,22 +67,22 @@ pub async fn start_shop(out: &Out, paths: &Paths, args: &DemoArgs) -> Result<pro
 }
 
 /// Logs the demo profiles in, syncs, and makes sure a demo basket exists.
-pub async fn prepare_profile(out: &Out, paths: &Paths, shop_url: &str) -> Result<Context, Error> {
+pub async fn prepare_profile(out: &Out, ws: &mut Workspace, shop_url: &str) -> Result<Supplier, Error> {
     let mut line = super::progress::SyncLine::new(std::io::stderr().is_terminal());
-    let prepared = service::demo::prepare(paths, shop_url, &mut |step| line.update(step)).await;
+    let prepared = service::demo::prepare(ws, shop_url, &mut |step| line.update(step)).await;
     line.clear();
-    let (ctx, report) = prepared?;
+    let (sup, report) = prepared?;
     out.note(format!("Synced: {} parts in the local catalog.", report.products_total));
-    Ok(ctx)
+    Ok(sup)
 }
 
-pub async fn demo(out: &Out, paths: Paths, args: DemoArgs, color: Option<String>) -> CmdResult {
-    let shop = start_shop(out, &paths, &args).await?;
+pub async fn demo(out: &Out, mut ws: Workspace, args: DemoArgs, color: Option<String>) -> CmdResult {
+    let shop = start_shop(out, ws.paths(), &args).await?;
     let url = format!("http://{}", shop.addr);
-    let ctx = prepare_profile(out, &paths, &url).await?;
+    let sup = prepare_profile(out, &mut ws, &url).await?;
     let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     if terminal && !args.no_wait && !args.serve {
-        let result = crate::tui::run(ctx, crate::tui::Options { color }).await;
+        let result = crate::tui::run(ws, sup, crate::tui::Options { color }).await;
         shop.shutdown().await;
         result?;
         return Ok(ExitCode::SUCCESS);

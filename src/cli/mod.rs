@@ -17,8 +17,7 @@ mod session;
 
 use clap::{Parser, Subcommand};
 use output::Out;
-use procure_client::service::Paths;
-use procure_client::service::{Error, ErrorKind};
+use procure_client::service::{Error, ErrorKind, Paths, Workspace};
 use std::process::ExitCode;
 
 /// The exit codes for `--help`, made from the one definition ([`ErrorKind`]).
@@ -145,45 +144,71 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return out.fail(&Error::Internal(e.to_string())),
     };
-    let profile = cli.profile.as_deref();
-    let result = rt.block_on(async {
-        match cli.command {
-            None => open_app(paths, profile, cli.color).await,
-            Some(Command::Login(args)) => session::login(&out, paths, profile, args).await,
-            Some(Command::Logout) => session::logout(&out, paths, profile).await,
-            Some(Command::Sync) => session::sync(&out, paths, profile).await,
-            Some(Command::Search(args)) => parts::search(&out, paths, profile, args),
-            Some(Command::Show(args)) => parts::show(&out, paths, profile, args),
-            Some(Command::Basket(cmd)) => basket::run(&out, paths, profile, cmd),
-            Some(Command::Order(cmd)) => order::run(&out, paths, profile, cmd).await,
-            Some(Command::Quote(cmd)) => quote::run(&out, paths, profile, cmd).await,
-            Some(Command::Approvals(cmd)) => approvals::run(&out, paths, profile, cmd).await,
-            Some(Command::Credit) => approvals::credit(&out, paths, profile).await,
-            Some(Command::Account) => account::account(&out, paths, profile).await,
-            Some(Command::Completions(_) | Command::Man(_)) => Ok(ExitCode::SUCCESS),
-            #[cfg(feature = "demo")]
-            Some(Command::Demo(args)) => demo::demo(&out, paths, args, cli.color).await,
-            #[cfg(feature = "demo")]
-            Some(Command::Shop(_)) => Ok(ExitCode::SUCCESS),
-        }
-    });
+    let result = rt.block_on(dispatch(&out, paths, cli.profile.as_deref(), cli.color, cli.command));
     match result {
         Ok(code) => code,
         Err(e) => out.fail(&e),
     }
 }
 
-/// The terminal app on a profile; it needs a terminal.
-pub async fn open_app(paths: Paths, profile: Option<&str>, color: Option<String>) -> CmdResult {
+/// Opens the workspace, and for every command that works on a supplier the
+/// one `--profile` names (or the default), then runs the command.
+async fn dispatch(
+    out: &Out,
+    paths: Paths,
+    profile: Option<&str>,
+    color: Option<String>,
+    command: Option<Command>,
+) -> CmdResult {
+    let mut ws = Workspace::open(paths)?;
+    // What works on the workspace alone, or on no supplier yet.
+    let command = match command {
+        Some(Command::Login(args)) => return session::login(out, &mut ws, profile, args).await,
+        #[cfg(feature = "demo")]
+        Some(Command::Demo(args)) => return demo::demo(out, ws, args, color).await,
+        #[cfg(feature = "demo")]
+        Some(Command::Shop(_)) => return Ok(ExitCode::SUCCESS),
+        Some(Command::Completions(_) | Command::Man(_)) => return Ok(ExitCode::SUCCESS),
+        None => {
+            needs_terminal()?;
+            None
+        }
+        Some(command) => Some(command),
+    };
+    // Every other command, and the app, work on one supplier.
+    let sup = ws.supplier(profile)?;
+    let Some(command) = command else {
+        crate::tui::run(ws, sup, crate::tui::Options { color }).await?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let sup = &sup;
+    match command {
+        Command::Logout => session::logout(out, sup).await,
+        Command::Sync => session::sync(out, sup).await,
+        Command::Search(args) => parts::search(out, &ws, sup, args),
+        Command::Show(args) => parts::show(out, sup, args),
+        Command::Basket(cmd) => basket::run(out, sup, cmd),
+        Command::Order(cmd) => order::run(out, sup, cmd).await,
+        Command::Quote(cmd) => quote::run(out, sup, cmd).await,
+        Command::Approvals(cmd) => approvals::run(out, sup, cmd).await,
+        Command::Credit => approvals::credit(out, sup).await,
+        Command::Account => account::account(out, sup).await,
+        // Handled above.
+        Command::Login(_) | Command::Completions(_) | Command::Man(_) => Ok(ExitCode::SUCCESS),
+        #[cfg(feature = "demo")]
+        Command::Demo(_) | Command::Shop(_) => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The terminal app needs a terminal.
+fn needs_terminal() -> Result<(), Error> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Error::Usage(
             "the terminal app needs a terminal; for scripts use the commands (procure --help)".into(),
         ));
     }
-    let ctx = procure_client::service::Context::open(paths, profile)?;
-    crate::tui::run(ctx, crate::tui::Options { color }).await?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// A date argument: YYYY-MM-DD.
@@ -210,8 +235,30 @@ pub fn argument_error(e: clap::Error) -> ExitCode {
         .unwrap_or("bad arguments")
         .trim_start_matches("error: ")
         .to_string();
-    let usage = text.lines().find_map(|l| l.trim().strip_prefix("Usage: ")).map(str::to_string);
+    let usage = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .map(str::to_string)
+        .or_else(|| usage_line(&std::env::args().collect::<Vec<_>>()));
     output::Out::new(true).fail_usage(&message, usage.as_deref())
+}
+
+/// The usage line of the command `args` name (`procure order list
+/// [OPTIONS]`): clap's error text has it for some errors only.
+fn usage_line(args: &[String]) -> Option<String> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    cmd.build();
+    // Down the subcommands the words name; any other word is an argument
+    // or an option's value.
+    let mut at: &clap::Command = &cmd;
+    for a in args.iter().skip(1).take_while(|a| *a != "--") {
+        if let Some(sub) = at.find_subcommand(a) {
+            at = sub;
+        }
+    }
+    let text = at.clone().render_usage().to_string();
+    text.lines().next()?.trim().strip_prefix("Usage: ").map(str::to_string)
 }
 
 pub fn exit(kind: ErrorKind) -> ExitCode {
@@ -294,6 +341,19 @@ mod tests {
         let mut missing = Vec::new();
         walk(&cmd, "procure", &mut missing);
         assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    /// A usage error names the usage line of the command it is about.
+    #[test]
+    fn the_usage_line_is_the_commands() {
+        let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            usage_line(&args("procure --json order list --since soon")).as_deref(),
+            Some("procure order list [OPTIONS]")
+        );
+        let add = usage_line(&args("procure basket add --profile basket weekly P-1 x")).unwrap_or_default();
+        assert!(add.starts_with("procure basket add"), "{add}");
+        assert!(usage_line(&args("procure --json")).is_some_and(|u| u.starts_with("procure ")));
     }
 
     /// Global options are listed once, under their own heading, not among

@@ -6,11 +6,10 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use procure_client::core::order::CheckoutOptions;
 use procure_client::core::text::format_amount;
-use procure_client::service::Paths;
 use procure_client::service::baskets::{self, Merge};
 use procure_client::service::history::{self, OrderFilter};
 use procure_client::service::ordering::{self, Checkout, PriceGuard, Submission};
-use procure_client::service::{Context, Error};
+use procure_client::service::{Error, Supplier};
 use std::io::BufRead;
 use std::process::ExitCode;
 
@@ -190,13 +189,12 @@ impl CheckoutArgs {
     }
 }
 
-pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand) -> CmdResult {
-    let ctx = Context::open(paths, asked)?;
+pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
     match cmd {
-        OrderCommand::Preview(args) => return preview(out, &ctx, &args.checkout, &args.guard).await,
-        OrderCommand::Submit(args) if args.dry_run => return preview(out, &ctx, &args.checkout, &args.guard).await,
+        OrderCommand::Preview(args) => return preview(out, sup, &args.checkout, &args.guard).await,
+        OrderCommand::Submit(args) if args.dry_run => return preview(out, sup, &args.checkout, &args.guard).await,
         OrderCommand::Pending => {
-            let waiting = ordering::pending(&ctx)?;
+            let waiting = ordering::pending(sup)?;
             if out.json {
                 out.data(&waiting);
             } else if waiting.is_empty() {
@@ -216,7 +214,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
         }
         OrderCommand::DiscardPending { basket, yes } => {
             if !yes && out.interactive() {
-                let w = ordering::pending(&ctx)?.into_iter().find(|w| w.basket == basket);
+                let w = ordering::pending(sup)?.into_iter().find(|w| w.basket == basket);
                 if let Some(w) = w
                     && !ask(&format!(
                         "Drop the waiting order of basket {basket} (PO {})? If it reached the shop it stays there. [y/N] ",
@@ -227,7 +225,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
                     return Ok(ExitCode::SUCCESS);
                 }
             }
-            let w = ordering::discard_pending(&ctx, &basket).await?;
+            let w = ordering::discard_pending(sup, &basket).await?;
             if out.json {
                 out.data(&w);
             } else {
@@ -242,7 +240,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
             let opts = args.checkout.options();
             let mut guard = args.guard.guard();
             let done = loop {
-                match ordering::submit(&ctx, &args.checkout.basket, &opts, &guard).await? {
+                match ordering::submit(sup, &args.checkout.basket, &opts, &guard).await? {
                     Submission::Placed(done) => break done,
                     Submission::PricesChanged(checkout) => {
                         print_changes(out, &checkout);
@@ -285,10 +283,10 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
             }
         }
         OrderCommand::List(args) => {
-            note_waiting(out, &ctx);
-            report_inbox(out, &ctx).await?;
+            note_waiting(out, sup);
+            report_inbox(out, sup).await?;
             let filter = OrderFilter { status: args.status, po: args.po, since: args.since };
-            let orders = history::orders(&ctx, args.limit, &filter).await?;
+            let orders = history::orders(sup, args.limit, &filter).await?;
             if out.json {
                 out.data(&orders);
             } else if orders.is_empty() {
@@ -317,8 +315,8 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
             }
         }
         OrderCommand::Show { number } => {
-            report_inbox(out, &ctx).await?;
-            let o = ordering::show(&ctx, &number).await?;
+            report_inbox(out, sup).await?;
+            let o = history::order(sup, &number).await?;
             if out.json {
                 out.data(&o);
             } else {
@@ -354,7 +352,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
             }
         }
         OrderCommand::Reorder { number, into, merge } => {
-            let r = ordering::reorder(&ctx, &number, &into, merge.merge()).await?;
+            let r = ordering::reorder(sup, &number, &into, merge.merge()).await?;
             if out.json {
                 out.data(&r);
             } else {
@@ -391,13 +389,13 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: OrderCommand
 /// `order preview` and `order submit --dry-run`: exit 6 where submit would
 /// stop on a price change. At a terminal the buyer may accept the new
 /// prices, which then count as agreed.
-async fn preview(out: &Out, ctx: &Context, args: &CheckoutArgs, guard: &GuardArgs) -> CmdResult {
-    note_waiting(out, ctx);
-    let checkout = ordering::preview(ctx, &args.basket, &args.options()).await?;
+async fn preview(out: &Out, sup: &Supplier, args: &CheckoutArgs, guard: &GuardArgs) -> CmdResult {
+    note_waiting(out, sup);
+    let checkout = ordering::preview(sup, &args.basket, &args.options()).await?;
     if out.json {
         out.data(&checkout);
     } else {
-        print_checkout(out, ctx, &checkout);
+        print_checkout(out, sup, &checkout);
     }
     let blocked = guard.guard().blocked(&checkout.price_changes);
     if blocked.is_empty() {
@@ -405,7 +403,7 @@ async fn preview(out: &Out, ctx: &Context, args: &CheckoutArgs, guard: &GuardArg
     }
     if out.interactive() && ask("Accept the new prices for this basket? [y/N] ") {
         let prices: Vec<_> = checkout.price_changes.iter().map(|c| (c.sku.clone(), c.now)).collect();
-        baskets::agree(ctx, &args.basket, &prices)?;
+        baskets::agree(sup, &args.basket, &prices)?;
         out.note("Accepted: the basket's agreed prices are the new ones.");
         return Ok(ExitCode::SUCCESS);
     }
@@ -417,8 +415,8 @@ async fn preview(out: &Out, ctx: &Context, args: &CheckoutArgs, guard: &GuardArg
 }
 
 /// Says on stderr which baskets have an order waiting for the shop.
-fn note_waiting(out: &Out, ctx: &Context) {
-    for w in ordering::pending(ctx).unwrap_or_default() {
+fn note_waiting(out: &Out, sup: &Supplier) {
+    for w in ordering::pending(sup).unwrap_or_default() {
         out.note(format!(
             "Basket {} has an order waiting for the shop (PO {}, since {}): send it with `procure order submit \
              --basket {}`.",
@@ -438,8 +436,8 @@ pub(super) fn ask(question: &str) -> bool {
 }
 
 /// What arrived in a document inbox (Peppol): applied answers and the files left in place, on stderr.
-pub async fn report_inbox(out: &Out, ctx: &Context) -> Result<(), Error> {
-    let r = procure_client::service::inbox::receive(ctx).await?;
+pub async fn report_inbox(out: &Out, sup: &Supplier) -> Result<(), Error> {
+    let r = procure_client::service::inbox::receive(sup).await?;
     for a in &r.applied {
         out.note(format!("Received {} for order {}: {} ({})", a.document, a.order, a.status.as_str(), a.file));
     }
@@ -492,7 +490,7 @@ fn print_lines(out: &Out, lines: &[procure_client::api::PricedLine], t: &procure
     ));
 }
 
-fn print_checkout(out: &Out, ctx: &Context, c: &Checkout) {
+fn print_checkout(out: &Out, sup: &Supplier, c: &Checkout) {
     let p = &c.preview;
     out.line(format!("Order preview for basket {} (PO {})", c.basket.name, c.draft.po_number));
     print_lines(out, &p.lines, &p.totals);
@@ -519,7 +517,7 @@ fn print_checkout(out: &Out, ctx: &Context, c: &Checkout) {
             cr.currency
         ));
     }
-    if let Some(me) = procure_client::service::context::cached_me(ctx) {
+    if let Some(me) = procure_client::service::session::cached_me(sup) {
         out.line(format!("  payment {}", me.company.payment_terms));
         for a in &me.company.ship_to {
             out.line(format!("  ship-to {:<10} {}, {}, {} {}", a.id, a.name, a.street, a.postal_code, a.city));

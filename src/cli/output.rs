@@ -123,7 +123,10 @@ impl Out {
             if let Some(api) = e.api_error() {
                 for d in &api.details {
                     let mut line = format!("  line {}: {}: {}", d.line + 1, d.sku, d.message);
-                    if let Some(q) = d.suggested_quantity {
+                    // The protocol's message usually says it already.
+                    if let Some(q) = d.suggested_quantity
+                        && !d.message.contains(&format!("next valid quantity is {q}"))
+                    {
                         line += &format!(" (next valid quantity: {q})");
                     }
                     let _ = writeln!(err, "{line}");

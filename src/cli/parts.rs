@@ -4,9 +4,8 @@ use super::CmdResult;
 use super::output::{Out, fit};
 use clap::Args;
 use procure_client::core::text::format_amount;
-use procure_client::service::Paths;
 use procure_client::service::catalog::Catalog;
-use procure_client::service::{Context, Error};
+use procure_client::service::{Error, Supplier, Workspace};
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
@@ -28,11 +27,10 @@ pub struct ShowArgs {
     pub sku: String,
 }
 
-pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) -> CmdResult {
-    let ctx = Context::open(paths, asked)?;
-    let catalog = Catalog::open_synced(&ctx)?;
+pub fn search(out: &Out, ws: &Workspace, sup: &Supplier, args: SearchArgs) -> CmdResult {
+    let catalog = Catalog::open_synced(sup)?;
     let query = args.query.join(" ");
-    let limit = args.limit.unwrap_or(ctx.config().search.limit).max(1);
+    let limit = args.limit.unwrap_or(ws.config().search.limit).max(1);
     if args.qty == Some(0) {
         return Err(Error::Usage("--qty must be a positive whole number".into()));
     }
@@ -96,9 +94,8 @@ pub fn search(out: &Out, paths: Paths, asked: Option<&str>, args: SearchArgs) ->
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn show(out: &Out, paths: Paths, asked: Option<&str>, args: ShowArgs) -> CmdResult {
-    let ctx = Context::open(paths, asked)?;
-    let catalog = Catalog::open_synced(&ctx)?;
+pub fn show(out: &Out, sup: &Supplier, args: ShowArgs) -> CmdResult {
+    let catalog = Catalog::open_synced(sup)?;
     let d = catalog.detail(&args.sku);
     if let Some(note) = catalog.index_note() {
         out.note(format!("Note: {note}."));

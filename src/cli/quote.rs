@@ -6,8 +6,7 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use procure_client::api::{AcceptQuote, Quote};
 use procure_client::core::text::format_amount;
-use procure_client::service::Paths;
-use procure_client::service::{Context, quotes};
+use procure_client::service::{Supplier, quotes};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -86,12 +85,11 @@ pub enum QuoteCommand {
     },
 }
 
-pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: QuoteCommand) -> CmdResult {
-    let ctx = Context::open(paths, asked)?;
+pub async fn run(out: &Out, sup: &Supplier, cmd: QuoteCommand) -> CmdResult {
     match cmd {
         QuoteCommand::Request { basket, targets, deliver_on, comment } => {
             let targets: BTreeMap<String, Decimal> = targets.into_iter().collect();
-            let q = quotes::request(&ctx, &basket, &targets, deliver_on, comment).await?;
+            let q = quotes::request(sup, &basket, &targets, deliver_on, comment).await?;
             if out.json {
                 out.data(&q);
             } else {
@@ -103,7 +101,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: QuoteCommand
             }
         }
         QuoteCommand::List => {
-            let list = quotes::list(&ctx).await?;
+            let list = quotes::list(sup).await?;
             if out.json {
                 out.data(&list);
             } else if list.is_empty() {
@@ -134,7 +132,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: QuoteCommand
             }
         }
         QuoteCommand::Show { number } => {
-            let q = quotes::show(&ctx, &number).await?;
+            let q = quotes::show(sup, &number).await?;
             if out.json {
                 out.data(&q);
             } else {
@@ -150,7 +148,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: QuoteCommand
                 requested_delivery_date: deliver_on,
                 comment,
             };
-            let a = quotes::accept(&ctx, &number, &accept).await?;
+            let a = quotes::accept(sup, &number, &accept).await?;
             if out.json {
                 out.data(&a);
             } else {
@@ -166,7 +164,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: QuoteCommand
             }
         }
         QuoteCommand::Decline { number, reason } => {
-            let q = quotes::decline(&ctx, &number, reason).await?;
+            let q = quotes::decline(sup, &number, reason).await?;
             if out.json {
                 out.data(&q);
             } else {
@@ -174,7 +172,7 @@ pub async fn run(out: &Out, paths: Paths, asked: Option<&str>, cmd: QuoteCommand
             }
         }
         QuoteCommand::Message { number, text } => {
-            let q = quotes::message(&ctx, &number, &text).await?;
+            let q = quotes::message(sup, &number, &text).await?;
             if out.json {
                 out.data(&q);
             } else {

@@ -3,8 +3,7 @@
 use super::CmdResult;
 use super::output::Out;
 use clap::Args;
-use procure_client::service::Paths;
-use procure_client::service::{self, Context, Error};
+use procure_client::service::{self, Error, Supplier, Workspace};
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
@@ -49,29 +48,29 @@ fn read_password(args: &LoginArgs) -> Result<String, Error> {
     Err(Error::Usage("no password: use --password-stdin or set PROCURE_PASSWORD (stdin is not a terminal)".into()))
 }
 
-pub async fn login(out: &Out, paths: Paths, asked: Option<&str>, args: LoginArgs) -> CmdResult {
+pub async fn login(out: &Out, ws: &mut Workspace, asked: Option<&str>, args: LoginArgs) -> CmdResult {
     // A profile without a session (Peppol) says so instead of asking for a shop and user.
-    if let Some((name, why)) = service::context::login_not_needed(&paths, asked)? {
+    if let Some((name, why)) = service::session::login_not_needed(ws, asked) {
         out.note(format!("Profile {name:?}: {why}"));
         return Ok(ExitCode::SUCCESS);
     }
-    let given = service::context::LoginFields {
+    let given = service::session::LoginFields {
         shop: args.shop.clone(),
         company: args.company.clone(),
         user: args.user.clone(),
         allow_insecure_http: args.allow_insecure_http,
     };
-    let (name, profile) = service::context::login_profile(&paths, asked, &given)?;
+    let (name, profile) = service::session::login_profile(ws, asked, &given)?;
     let password = read_password(&args)?;
-    let ctx = service::context::login(&paths, &name, profile, &password).await?;
-    let me = service::context::me(&ctx).await.ok();
+    let sup = service::session::login(ws, &name, profile, &password).await?;
+    let me = service::session::me(&sup).await.ok();
     if out.json {
-        out.data(&serde_json::json!({ "profile": name, "shop": ctx.shop_url(), "me": me }));
+        out.data(&serde_json::json!({ "profile": name, "shop": sup.shop_url(), "me": me }));
     } else {
         match me {
             Some(me) => out.note(format!(
                 "Logged in to {} as {} ({}, {}) for {} — profile {name:?}. Next: procure sync",
-                ctx.shop_url(),
+                sup.shop_url(),
                 me.user.name,
                 me.user.role.as_str(),
                 me.company.name,
@@ -83,26 +82,24 @@ pub async fn login(out: &Out, paths: Paths, asked: Option<&str>, args: LoginArgs
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn logout(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
-    let ctx = Context::open(paths, asked)?;
-    let had = service::context::logout(&ctx).await?;
+pub async fn logout(out: &Out, sup: &Supplier) -> CmdResult {
+    let had = service::session::logout(sup).await?;
     if out.json {
-        out.data(&serde_json::json!({ "profile": ctx.profile_name(), "logged_out": had }));
+        out.data(&serde_json::json!({ "profile": sup.name(), "logged_out": had }));
     } else if had {
-        out.note(format!("Logged out of profile {:?}.", ctx.profile_name()));
+        out.note(format!("Logged out of profile {:?}.", sup.name()));
     } else {
-        out.note(format!("Profile {:?} was not logged in.", ctx.profile_name()));
+        out.note(format!("Profile {:?} was not logged in.", sup.name()));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn sync(out: &Out, paths: Paths, asked: Option<&str>) -> CmdResult {
-    let ctx = Context::open(paths, asked)?;
+pub async fn sync(out: &Out, sup: &Supplier) -> CmdResult {
     let mut line = super::progress::SyncLine::new(!out.json && std::io::stderr().is_terminal());
-    let report = service::sync::sync_profile(&ctx, &mut |step| line.update(step)).await;
+    let report = service::sync::sync_supplier(sup, &mut |step| line.update(step)).await;
     line.clear();
     let report = report?;
-    super::order::report_inbox(out, &ctx).await?;
+    super::order::report_inbox(out, sup).await?;
     if out.json {
         out.data(&report);
     } else if report.not_modified {

@@ -4,14 +4,16 @@
 //! (screens/), the app only the frame around them.
 
 use super::component::{Cmd, Component, Cx, Level, Screen, ScreenId, inside};
+use super::dialogs::confirm::{Confirm, Then};
+use super::dialogs::{self, checkout, prompt::Prompt};
 use super::engine::{Effect, Failure, Msg};
+use super::frame;
 use super::keymap::{Action, Key, Keymap, Scope};
-use super::screens::confirm::{Confirm, Then};
-use super::screens::{self, SCREENS, checkout, prompt::Prompt};
+use super::screens::{self, SCREENS};
 use super::theme::Theme;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 use procure_client::api::Me;
-use procure_client::service::ErrorKind;
+use procure_client::service::{Clock, ErrorKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use std::any::Any;
@@ -19,32 +21,41 @@ use std::time::{Duration, Instant};
 
 /// Where things were drawn in the last frame, for mouse hits.
 #[derive(Debug, Default, Clone)]
-pub struct Areas {
-    pub tabs: Vec<(ScreenId, Rect)>,
-    pub body: Rect,
+pub(crate) struct Areas {
+    pub(crate) tabs: Vec<(ScreenId, Rect)>,
+    pub(crate) body: Rect,
 }
 
 pub struct App {
-    pub cx: Cx,
+    pub(crate) cx: Cx,
     screens: Vec<Box<dyn Screen>>,
     current: usize,
     dialogs: Vec<Box<dyn Component>>,
-    pub areas: Areas,
-    pub quit: bool,
+    pub(crate) areas: Areas,
+    pub(crate) quit: bool,
     /// When the baskets were last read from disk.
-    pub reloaded: Instant,
+    pub(crate) reloaded: Instant,
     /// The sync at start waits for the catalog to open: the first query's
     /// results come first.
     sync_when_open: bool,
 }
 
 impl App {
-    pub fn new(keymap: Keymap, theme: Theme, profile: &str, shop: &str, me: Option<Me>, logged_in: bool) -> App {
+    /// The app for `supplier` (its profile's name) at `shop`. Its clock is
+    /// the system's until `tui::build` gives it the workspace's.
+    pub(crate) fn new(
+        keymap: Keymap,
+        theme: Theme,
+        supplier: &str,
+        shop: &str,
+        me: Option<Me>,
+        logged_in: bool,
+    ) -> App {
         App {
             cx: Cx {
                 keymap,
                 theme,
-                profile: profile.to_string(),
+                supplier: supplier.to_string(),
                 shop: shop.to_string(),
                 me,
                 logged_in,
@@ -52,8 +63,9 @@ impl App {
                 indexed: None,
                 syncing: false,
                 status: None,
-                outbox: None,
-                today: chrono::Local::now().date_naive(),
+                pending_submission: None,
+                clock: Clock::system(),
+                screen: screens::search::ID,
                 caps: None,
                 basket: None,
                 baskets: vec![],
@@ -73,11 +85,12 @@ impl App {
 
     /// What to do first: load baskets; log in or sync.
     pub fn start(&mut self) -> Vec<Effect> {
-        let mut fx = vec![Effect::Baskets];
+        let supplier = self.cx.supplier.clone();
+        let mut fx = vec![Effect::Baskets { supplier: supplier.clone() }];
         if self.cx.logged_in {
             self.cx.syncing = true;
             // An order that waited when the app last ran is sent first, with its key.
-            fx.push(Effect::ResumePending);
+            fx.push(Effect::ResumePending { supplier });
             self.sync_when_open = true;
         } else {
             self.dialogs.push(Box::new(Prompt::password(&self.cx.shop)));
@@ -86,7 +99,7 @@ impl App {
     }
 
     /// The screens this user and shop have, in tab order.
-    pub fn tabs(&self) -> Vec<ScreenId> {
+    pub(crate) fn tabs(&self) -> Vec<ScreenId> {
         self.screens.iter().filter(|s| s.available(&self.cx)).map(|s| s.id()).collect()
     }
 
@@ -96,45 +109,51 @@ impl App {
     }
 
     /// A screen's state, by its type.
-    pub fn screen<T: Screen>(&self) -> Option<&T> {
+    pub(crate) fn screen<T: Screen>(&self) -> Option<&T> {
         self.screens.iter().find_map(|s| (&**s as &dyn Any).downcast_ref::<T>())
     }
 
-    pub fn screen_mut<T: Screen>(&mut self) -> Option<&mut T> {
+    #[cfg(test)]
+    pub(crate) fn screen_mut<T: Screen>(&mut self) -> Option<&mut T> {
         self.screens.iter_mut().find_map(|s| (&mut **s as &mut dyn Any).downcast_mut::<T>())
     }
 
     /// The top dialog, if it is a `T`.
-    pub fn dialog<T: Component>(&self) -> Option<&T> {
+    pub(crate) fn dialog<T: Component>(&self) -> Option<&T> {
         self.dialogs.last().and_then(|d| (&**d as &dyn Any).downcast_ref::<T>())
     }
 
-    pub fn dialog_mut<T: Component>(&mut self) -> Option<&mut T> {
+    #[cfg(test)]
+    pub(crate) fn dialog_mut<T: Component>(&mut self) -> Option<&mut T> {
         self.dialogs.last_mut().and_then(|d| (&mut **d as &mut dyn Any).downcast_mut::<T>())
     }
 
-    pub fn dialogs(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn dialogs(&self) -> usize {
         self.dialogs.len()
     }
 
     /// Opens a dialog on top (as a screen would).
-    pub fn open(&mut self, dialog: impl Component) {
+    #[cfg(test)]
+    pub(crate) fn open(&mut self, dialog: impl Component) {
         self.dialogs.push(Box::new(dialog));
     }
 
-    pub fn close_dialogs(&mut self) {
+    #[cfg(test)]
+    pub(crate) fn close_dialogs(&mut self) {
         self.dialogs.clear();
     }
 
     /// Shows a screen as it is, without loading anything.
-    pub fn show(&mut self, id: ScreenId) {
+    pub(crate) fn show(&mut self, id: ScreenId) {
         if let Some(i) = self.screens.iter().position(|s| s.id() == id) {
             self.current = i;
+            self.cx.screen = id;
         }
     }
 
     /// The scopes whose bindings apply now, most specific first.
-    pub fn scopes(&self) -> (Vec<Scope>, bool) {
+    pub(crate) fn scopes(&self) -> (Vec<Scope>, bool) {
         match self.dialogs.last() {
             Some(d) => d.scopes(&self.cx),
             None => self.screens[self.current].scopes(&self.cx),
@@ -189,7 +208,8 @@ impl App {
     }
 
     /// An action, as if its key was pressed.
-    pub fn action(&mut self, action: Action) -> Vec<Effect> {
+    #[cfg(test)]
+    pub(crate) fn action(&mut self, action: Action) -> Vec<Effect> {
         let cmds = self.route(action);
         self.apply(cmds)
     }
@@ -215,7 +235,7 @@ impl App {
                 )))],
                 (None, None) => vec![Cmd::Quit],
             },
-            Action::Help => vec![Cmd::Open(Box::new(screens::help::Help::default()))],
+            Action::Help => vec![Cmd::Open(Box::new(dialogs::help::Help::default()))],
             Action::Back => match (unsaved, self.dialogs.is_empty()) {
                 (Some(what), _) => {
                     vec![Cmd::Open(Box::new(Confirm::new(format!("Throw away {what}?"), Then::Discard)))]
@@ -250,7 +270,7 @@ impl App {
                 if self.cx.logged_in && !self.cx.syncing {
                     self.cx.syncing = true;
                     self.cx.say(Level::Info, "syncing…");
-                    vec![Cmd::Run(Effect::Sync)]
+                    vec![Cmd::Run(Effect::Sync { supplier: self.cx.supplier.clone() })]
                 } else {
                     vec![]
                 }
@@ -299,28 +319,32 @@ impl App {
     pub fn on_msg(&mut self, msg: Msg) -> Vec<Effect> {
         let mut out = vec![];
         match &msg {
-            Msg::Indexed { parts } => {
+            // What concerns the supplier on show; another's catalog or
+            // shop does not change the header.
+            Msg::Indexed { supplier, parts } if *supplier == self.cx.supplier => {
                 self.cx.indexed = Some(*parts);
                 if std::mem::take(&mut self.sync_when_open) {
-                    out.push(Cmd::Run(Effect::Sync));
+                    out.push(Cmd::Run(Effect::Sync { supplier: supplier.clone() }));
                 }
             }
-            Msg::LoggedIn(me) => {
+            Msg::LoggedIn { supplier, me } if *supplier == self.cx.supplier => {
                 self.cx.logged_in = true;
                 self.cx.me = Some((**me).clone());
                 self.cx.say(Level::Ok, "logged in");
                 self.cx.syncing = true;
-                out.push(Cmd::Run(Effect::ResumePending));
-                out.push(Cmd::Run(Effect::Sync));
+                out.push(Cmd::Run(Effect::ResumePending { supplier: supplier.clone() }));
+                out.push(Cmd::Run(Effect::Sync { supplier: supplier.clone() }));
             }
-            Msg::Synced { summary } => {
+            Msg::Synced { supplier, summary } if *supplier == self.cx.supplier => {
                 self.cx.syncing = false;
                 self.cx.say(Level::Ok, summary.clone());
                 let accepted = self.accepted();
-                return checkout::retry_outbox(&mut self.cx, accepted, true);
+                return checkout::retry_pending(&mut self.cx, accepted, true);
             }
-            Msg::Online(up) => {
-                self.cx.online = Some(*up);
+            Msg::Online { supplier, up } => {
+                if *supplier == self.cx.supplier {
+                    self.cx.online = Some(*up);
+                }
                 return vec![];
             }
             Msg::Baskets(list) => {
@@ -333,7 +357,7 @@ impl App {
             }
             // A waiting order resumed at start, with no checkout open: it keeps waiting.
             Msg::SubmitQueued { basket, .. } if self.dialog::<checkout::CheckoutForm>().is_none() => {
-                self.cx.outbox = Some((Default::default(), basket.clone(), Instant::now()));
+                self.cx.pending_submission = Some((Default::default(), basket.clone(), Instant::now()));
                 self.cx.say(Level::Warn, "shop unreachable: the order waits and is sent when the shop answers");
                 return vec![];
             }
@@ -347,7 +371,7 @@ impl App {
                     self.cx.syncing = false;
                 }
                 if what == Failure::Catalog && std::mem::take(&mut self.sync_when_open) {
-                    out.push(Cmd::Run(Effect::Sync));
+                    out.push(Cmd::Run(Effect::Sync { supplier: self.cx.supplier.clone() }));
                 }
                 if kind == ErrorKind::AuthNeeded && what != Failure::Login {
                     self.cx.logged_in = false;
@@ -380,7 +404,7 @@ impl App {
             self.cx.status = None;
         }
         let accepted = self.accepted();
-        let mut fx = checkout::retry_outbox(&mut self.cx, accepted, false);
+        let mut fx = checkout::retry_pending(&mut self.cx, accepted, false);
         // Another procure may change a basket file: the baskets are read again
         // every few seconds (every change is made on the file as it is then).
         if self.screen_id() == screens::baskets::ID
@@ -388,15 +412,15 @@ impl App {
             && self.reloaded.elapsed() > Duration::from_secs(3)
         {
             self.reloaded = Instant::now();
-            fx.push(Effect::Baskets);
+            fx.push(Effect::Baskets { supplier: self.cx.supplier.clone() });
         }
         fx
     }
 
     /// The orders that wait for the shop, in words, if any.
-    pub fn waiting_orders(&self) -> Option<String> {
+    pub(crate) fn waiting_orders(&self) -> Option<String> {
         let mut baskets = self.cx.waiting.clone();
-        if let Some((_, b, _)) = &self.cx.outbox
+        if let Some((_, b, _)) = &self.cx.pending_submission
             && !baskets.contains(b)
         {
             baskets.push(b.clone());
@@ -415,7 +439,7 @@ impl App {
     }
 
     /// One frame, drawn from the state alone.
-    pub fn draw(&mut self, f: &mut Frame) {
+    pub(crate) fn draw(&mut self, f: &mut Frame) {
         // A long message wraps onto up to three rows instead of being cut.
         let status_h = match &self.cx.status {
             Some((_, text, _)) => (text.chars().count() as u16 + 1).div_ceil(f.area().width.max(1)).clamp(1, 3),
@@ -428,15 +452,108 @@ impl App {
             Constraint::Length(status_h),
         ])
         .areas(f.area());
-        screens::header(f, &self.cx, top);
+        frame::header(f, &self.cx, top);
         let ids = self.tabs();
-        self.areas = Areas { tabs: screens::tab_bar(f, &self.cx, &ids, self.screen_id(), tabs), body };
+        self.areas = Areas { tabs: frame::tab_bar(f, &self.cx, &ids, self.screen_id(), tabs), body };
         self.cx.covered = !self.dialogs.is_empty();
         self.screens[self.current].draw(f, &self.cx, body);
         for d in &mut self.dialogs {
             d.draw(f, &self.cx, body);
         }
         let (scopes, text_focus) = self.scopes();
-        screens::status_bar(f, &self.cx, &scopes, text_focus, status);
+        frame::status_bar(f, &self.cx, &scopes, text_focus, status);
+    }
+}
+
+/// What a driver without a terminal (the end-to-end tests, the benchmark)
+/// reads of the app: its state, and each screen and dialog by name.
+impl App {
+    /// Parts in the catalog of the supplier on show, once it is open.
+    pub fn indexed(&self) -> Option<usize> {
+        self.cx.indexed
+    }
+
+    pub fn syncing(&self) -> bool {
+        self.cx.syncing
+    }
+
+    /// Whether the shop answered the last call (`None`: not asked yet).
+    pub fn online(&self) -> Option<bool> {
+        self.cx.online
+    }
+
+    /// Who is logged in, as the shop last said.
+    pub fn me(&self) -> Option<&Me> {
+        self.cx.me.as_ref()
+    }
+
+    /// The status line's text, if one is shown.
+    pub fn status(&self) -> Option<&str> {
+        self.cx.status.as_ref().map(|(_, text, _)| text.as_str())
+    }
+
+    /// Clears the status line (the key hints show again).
+    pub fn clear_status(&mut self) {
+        self.cx.status = None;
+    }
+
+    /// The basket adds go to.
+    pub fn current_basket(&self) -> Option<String> {
+        self.cx.current_basket()
+    }
+
+    /// The first key bound to an action, as the keymap shows it.
+    pub fn key_label(&self, action: Action) -> Option<String> {
+        self.cx.keymap.bindings.iter().find(|b| b.action == action).and_then(|b| b.keys.first()).map(Key::to_string)
+    }
+
+    /// A screen's state (each is made at start, `SCREENS`).
+    pub fn search(&self) -> Option<&screens::search::Search> {
+        self.screen()
+    }
+
+    pub fn baskets(&self) -> Option<&screens::baskets::Baskets> {
+        self.screen()
+    }
+
+    pub fn orders(&self) -> Option<&screens::orders::Orders> {
+        self.screen()
+    }
+
+    pub fn quotes(&self) -> Option<&screens::quotes::Quotes> {
+        self.screen()
+    }
+
+    pub fn approvals(&self) -> Option<&screens::approvals::Approvals> {
+        self.screen()
+    }
+
+    pub fn account(&self) -> Option<&screens::account::Account> {
+        self.screen()
+    }
+
+    /// The top dialog, if it is a checkout form.
+    pub fn checkout(&self) -> Option<&checkout::CheckoutForm> {
+        self.dialog()
+    }
+
+    pub fn quick_entry(&self) -> Option<&dialogs::quick_entry::QuickEntry> {
+        self.dialog()
+    }
+
+    pub fn choose_part(&self) -> Option<&dialogs::choose_part::ChoosePart> {
+        self.dialog()
+    }
+
+    pub fn prompt(&self) -> Option<&Prompt> {
+        self.dialog()
+    }
+
+    pub fn confirm(&self) -> Option<&Confirm> {
+        self.dialog()
+    }
+
+    pub fn quote_detail(&self) -> Option<&dialogs::quote_detail::QuoteDetail> {
+        self.dialog()
     }
 }

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyEvent, MouseEventKind};
 use procure_client::api::Me;
 use procure_client::core::order::CheckoutOptions;
-use procure_client::service::Capabilities;
+use procure_client::service::{Capabilities, Clock};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use std::any::Any;
@@ -22,7 +22,7 @@ pub struct ScreenId(pub &'static str);
 
 /// Which part of a screen has the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Focus {
+pub(crate) enum Focus {
     #[default]
     Input,
     List,
@@ -30,59 +30,69 @@ pub enum Focus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
+pub(crate) enum Level {
     Info,
     Ok,
     Warn,
     Error,
 }
 
-/// What the whole app shares: who is logged in, the shop's state, the
-/// status line, and the basket that "add" puts parts into. Screens read it
-/// and change only these few things.
-pub struct Cx {
-    pub keymap: Keymap,
-    pub theme: Theme,
-    pub profile: String,
-    pub shop: String,
-    pub me: Option<Me>,
-    pub logged_in: bool,
-    pub online: Option<bool>,
-    pub indexed: Option<usize>,
-    pub syncing: bool,
-    pub status: Option<(Level, String, Instant)>,
-    /// An order waiting for the shop to answer: options, basket, last try.
-    pub outbox: Option<(CheckoutOptions, String, Instant)>,
-    pub today: NaiveDate,
+/// What the whole app shares: the supplier it works with, who is logged in,
+/// the shop's state, the status line, and the basket that "add" puts parts
+/// into. Screens read it and change only these few things.
+pub(crate) struct Cx {
+    pub(crate) keymap: Keymap,
+    pub(crate) theme: Theme,
+    /// The supplier (profile) the screens show and every effect is for.
+    pub(crate) supplier: String,
+    pub(crate) shop: String,
+    pub(crate) me: Option<Me>,
+    pub(crate) logged_in: bool,
+    pub(crate) online: Option<bool>,
+    pub(crate) indexed: Option<usize>,
+    pub(crate) syncing: bool,
+    pub(crate) status: Option<(Level, String, Instant)>,
+    /// A submission waiting for the shop to answer: options, basket, last try.
+    pub(crate) pending_submission: Option<(CheckoutOptions, String, Instant)>,
+    /// Where "today" comes from: the service's clock (the buyer's local
+    /// date, read each time, so the app has the new date after midnight).
+    pub(crate) clock: Clock,
+    /// The screen on show.
+    pub(crate) screen: ScreenId,
     /// What the profile's shop supports; screens and fields it lacks are hidden or marked.
-    pub caps: Option<Capabilities>,
+    pub(crate) caps: Option<Capabilities>,
     /// The basket that "add" puts parts into.
-    pub basket: Option<String>,
+    pub(crate) basket: Option<String>,
     /// The readable baskets, as last listed.
-    pub baskets: Vec<String>,
+    pub(crate) baskets: Vec<String>,
     /// Whether the baskets were listed yet (before that, none known is not
     /// "none there").
-    pub baskets_listed: bool,
+    pub(crate) baskets_listed: bool,
     /// A dialog covers the screen being drawn (it has the keys).
-    pub covered: bool,
+    pub(crate) covered: bool,
     /// Baskets with an order that waits for the shop, as last listed.
-    pub waiting: Vec<String>,
+    pub(crate) waiting: Vec<String>,
 }
 
 impl Cx {
-    pub fn say(&mut self, level: Level, text: impl Into<String>) {
+    /// The buyer's local date, now.
+    pub(crate) fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    pub(crate) fn say(&mut self, level: Level, text: impl Into<String>) {
         // Status texts may quote a shop's words.
         self.status = Some((level, procure_client::core::sanitize::clean(&text.into()), Instant::now()));
     }
 
     /// The basket adds go to: the chosen one, else the first readable one.
-    pub fn current_basket(&self) -> Option<String> {
+    pub(crate) fn current_basket(&self) -> Option<String> {
         self.basket.clone().or_else(|| self.baskets.first().cloned())
     }
 
     /// There is no basket to add to, as far as is known: says so and how
     /// to make one. Before the baskets are listed this is not known yet.
-    pub fn no_basket(&mut self) -> bool {
+    pub(crate) fn no_basket(&mut self) -> bool {
         let none = self.baskets_listed && self.current_basket().is_none();
         if none {
             self.say(Level::Warn, "no basket yet: create one in Baskets with n");
@@ -90,13 +100,13 @@ impl Cx {
         none
     }
 
-    pub fn quote_requests(&self) -> bool {
+    pub(crate) fn quote_requests(&self) -> bool {
         self.caps.is_none_or(|c| c.quote_requests)
     }
 }
 
 /// What a component asks of the app besides its own state changes.
-pub enum Cmd {
+pub(crate) enum Cmd {
     /// Work for the engine.
     Run(Effect),
     /// Open a dialog on top.
@@ -117,12 +127,12 @@ pub enum Cmd {
     Quit,
 }
 
-pub fn run(effect: Effect) -> Vec<Cmd> {
+pub(crate) fn run(effect: Effect) -> Vec<Cmd> {
     vec![Cmd::Run(effect)]
 }
 
 /// A screen or a dialog.
-pub trait Component: Any {
+pub(crate) trait Component: Any {
     /// The scopes whose bindings apply, most specific first, and whether a
     /// text field has the focus (plain letters then type).
     fn scopes(&self, cx: &Cx) -> (Vec<Scope>, bool);
@@ -160,7 +170,7 @@ pub trait Component: Any {
 }
 
 /// A top-level screen, shown in the tab bar.
-pub trait Screen: Component {
+pub(crate) trait Screen: Component {
     fn id(&self) -> ScreenId;
 
     /// Whether this user and shop have the screen.
@@ -180,23 +190,23 @@ pub trait Screen: Component {
 }
 
 /// How a screen is registered: its name, tab title, keys and constructor.
-pub struct Registration {
-    pub id: ScreenId,
-    pub title: &'static str,
+pub(crate) struct Registration {
+    pub(crate) id: ScreenId,
+    pub(crate) title: &'static str,
     /// The `[keys]` name of the binding that shows it.
-    pub action: &'static str,
-    pub keys: &'static [&'static str],
-    pub help: &'static str,
-    pub make: fn() -> Box<dyn Screen>,
+    pub(crate) action: &'static str,
+    pub(crate) keys: &'static [&'static str],
+    pub(crate) help: &'static str,
+    pub(crate) make: fn() -> Box<dyn Screen>,
 }
 
 /// Whether a point is inside a rectangle.
-pub fn inside(r: Rect, col: u16, row: u16) -> bool {
+pub(crate) fn inside(r: Rect, col: u16, row: u16) -> bool {
     col >= r.x && col < r.x + r.width && row >= r.y && row < r.y + r.height
 }
 
 /// A list selection moved by a step or to an end.
-pub fn step(cur: usize, len: usize, delta: isize, to_end: Option<bool>) -> usize {
+pub(crate) fn step(cur: usize, len: usize, delta: isize, to_end: Option<bool>) -> usize {
     if len == 0 {
         return 0;
     }
@@ -207,10 +217,10 @@ pub fn step(cur: usize, len: usize, delta: isize, to_end: Option<bool>) -> usize
     }
 }
 
-pub const PAGE: usize = 10;
+pub(crate) const PAGE: usize = 10;
 
 /// The list movement an action asks for, if it is one.
-pub fn movement(action: Action) -> Option<(isize, Option<bool>)> {
+pub(crate) fn movement(action: Action) -> Option<(isize, Option<bool>)> {
     match action {
         Action::Up => Some((-1, None)),
         Action::Down => Some((1, None)),

@@ -47,7 +47,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Action::Quit => "quit",
             Action::Help => "help",
@@ -90,7 +90,7 @@ impl Action {
 /// Where a binding applies. `Global` applies everywhere unless a text field
 /// has the focus and the key is a plain character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Scope {
+pub(crate) enum Scope {
     Global,
     Lists,
     SearchInput,
@@ -116,7 +116,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Scope::Global => "Everywhere",
             Scope::Lists => "Lists",
@@ -144,13 +144,13 @@ impl Scope {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key {
-    pub code: KeyCode,
-    pub mods: KeyModifiers,
+pub(crate) struct Key {
+    pub(crate) code: KeyCode,
+    pub(crate) mods: KeyModifiers,
 }
 
 impl Key {
-    pub fn from_event(e: &KeyEvent) -> Key {
+    pub(crate) fn from_event(e: &KeyEvent) -> Key {
         // Shift is part of the character for printable keys.
         let mods = match e.code {
             KeyCode::Char(_) => e.modifiers - KeyModifiers::SHIFT,
@@ -160,11 +160,11 @@ impl Key {
     }
 
     /// A plain printable character: goes into a focused text field.
-    pub fn is_text(&self) -> bool {
+    pub(crate) fn is_text(&self) -> bool {
         matches!(self.code, KeyCode::Char(_)) && (self.mods - KeyModifiers::SHIFT).is_empty()
     }
 
-    pub fn parse(s: &str) -> Result<Key, String> {
+    pub(crate) fn parse(s: &str) -> Result<Key, String> {
         let mut mods = KeyModifiers::NONE;
         let mut rest = s.trim();
         loop {
@@ -242,18 +242,18 @@ impl fmt::Display for Key {
 }
 
 #[derive(Debug, Clone)]
-pub struct Binding {
-    pub scope: Scope,
-    pub action: Action,
-    pub keys: Vec<Key>,
+pub(crate) struct Binding {
+    pub(crate) scope: Scope,
+    pub(crate) action: Action,
+    pub(crate) keys: Vec<Key>,
     /// Short text for the status bar; empty: not shown there.
-    pub hint: &'static str,
-    pub help: &'static str,
+    pub(crate) hint: &'static str,
+    pub(crate) help: &'static str,
 }
 
 #[derive(Debug, Clone)]
-pub struct Keymap {
-    pub bindings: Vec<Binding>,
+pub(crate) struct Keymap {
+    pub(crate) bindings: Vec<Binding>,
 }
 
 fn b(scope: Scope, action: Action, keys: &[&str], hint: &'static str, help: &'static str) -> Binding {
@@ -367,7 +367,7 @@ impl Default for Keymap {
 impl Keymap {
     /// The defaults with the user's `[keys]` overrides applied. Unknown
     /// action names or keys are reported, not ignored.
-    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, String> {
+    pub(crate) fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, String> {
         let mut map = Keymap::default();
         for (name, keys) in overrides {
             let parsed = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
@@ -384,7 +384,7 @@ impl Keymap {
     }
 
     /// The action for a key in the given scopes (most specific first).
-    pub fn lookup(&self, key: &Key, scopes: &[Scope], text_focus: bool) -> Option<Action> {
+    pub(crate) fn lookup(&self, key: &Key, scopes: &[Scope], text_focus: bool) -> Option<Action> {
         for scope in scopes.iter().chain(std::iter::once(&Scope::Global)) {
             // Typing goes into the field; only special keys act, and the few
             // characters a field's own scope claims (no type number has a '?').
@@ -401,7 +401,7 @@ impl Keymap {
     /// Status-bar hints for the scopes, specific ones first.
     /// With a text field focused, plain letters type, so hints show the
     /// binding's other keys.
-    pub fn hints(&self, scopes: &[Scope], text_focus: bool) -> Vec<(String, &'static str)> {
+    pub(crate) fn hints(&self, scopes: &[Scope], text_focus: bool) -> Vec<(String, &'static str)> {
         let mut out = Vec::new();
         // A key a more specific scope binds does not do the general thing here.
         let mut taken: Vec<Key> = Vec::new();
@@ -425,7 +425,7 @@ impl Keymap {
     /// Help overlay rows: (where, keys, action name, description). A global
     /// binding's plain letters do not act in a text field (they type there),
     /// so they get a row of their own that says so.
-    pub fn help_rows(&self) -> Vec<(&'static str, String, &'static str, &'static str)> {
+    pub(crate) fn help_rows(&self) -> Vec<(&'static str, String, &'static str, &'static str)> {
         let join = |keys: &[&Key]| keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(" ");
         let mut rows = Vec::new();
         for b in &self.bindings {

@@ -3,18 +3,26 @@
 //! app state after each batch of events, never while waiting.
 
 pub mod app;
-pub mod component;
+pub(crate) mod component;
+pub mod dialogs;
 pub mod engine;
+mod frame;
 pub mod keymap;
 pub mod screens;
-pub mod theme;
-pub mod widgets;
+pub(crate) mod theme;
+pub(crate) mod widgets;
+
+#[cfg(test)]
+mod tests;
+
+/// A screen by its registered name (`screens::*::ID`).
+pub use component::ScreenId;
 
 use app::App;
 use crossterm::event::{self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
 use engine::Engine;
 use keymap::Keymap;
-use procure_client::service::{Context, Error};
+use procure_client::service::{Error, Supplier, Workspace};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::time::Duration;
@@ -25,13 +33,16 @@ pub struct Options {
     pub color: Option<String>,
 }
 
-/// Builds the app for a context (also used by headless tests and the benchmark).
-pub fn build(ctx: &Context, color: Option<&str>) -> Result<App, Error> {
-    let keymap = Keymap::with_overrides(&ctx.config().keys).map_err(|e| Error::Usage(format!("config.toml {e}")))?;
-    let theme = Theme::from_setting(color.unwrap_or(&ctx.config().ui.color));
-    let me = procure_client::service::context::cached_me(ctx);
-    let mut app = App::new(keymap, theme, ctx.profile_name(), ctx.shop_url(), me, ctx.logged_in());
-    app.cx.caps = Some(ctx.capabilities());
+/// Builds the app for a supplier of the workspace (also used by headless
+/// tests and the benchmark).
+pub fn build(ws: &Workspace, sup: &Supplier, color: Option<&str>) -> Result<App, Error> {
+    let config = ws.config();
+    let keymap = Keymap::with_overrides(&config.keys).map_err(|e| Error::Usage(format!("config.toml {e}")))?;
+    let theme = Theme::from_setting(color.unwrap_or(&config.ui.color));
+    let me = procure_client::service::session::cached_me(sup);
+    let mut app = App::new(keymap, theme, sup.name(), sup.shop_url(), me, sup.logged_in());
+    app.cx.caps = Some(sup.capabilities());
+    app.cx.clock = ws.clock().clone();
     Ok(app)
 }
 
@@ -40,13 +51,13 @@ fn restore() {
     ratatui::restore();
 }
 
-/// Runs the app until the user quits. The terminal is restored on every
-/// exit path, including a panic.
-pub async fn run(ctx: Context, opts: Options) -> Result<(), Error> {
-    let mut app = build(&ctx, opts.color.as_deref())?;
-    let mouse = ctx.config().ui.mouse;
+/// Runs the app on a supplier of the workspace until the user quits. The
+/// terminal is restored on every exit path, including a panic.
+pub async fn run(ws: Workspace, sup: Supplier, opts: Options) -> Result<(), Error> {
+    let mut app = build(&ws, &sup, opts.color.as_deref())?;
+    let mouse = ws.config().ui.mouse;
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let engine = Engine::start(ctx, tx, tokio::runtime::Handle::current());
+    let engine = Engine::start(ws, sup, tx, tokio::runtime::Handle::current());
 
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

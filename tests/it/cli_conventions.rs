@@ -4,13 +4,6 @@
 
 use crate::common::*;
 
-fn logged_in_synced(shop: &Shop, company: &str) -> Home {
-    let home = Home::new();
-    home.login(&shop.url, company, "buyer");
-    home.run(&["sync"]).ok();
-    home
-}
-
 #[test]
 fn no_profile_yet_is_login_needed() {
     let home = Home::new();
@@ -68,7 +61,7 @@ fn completions_and_man_page_come_from_the_definition() {
 #[test]
 fn search_without_a_match_exits_1() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "ACME");
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let r = home.run(&["search", "zzqx-no-such-part"]).fails_with(1);
     assert!(r.stdout().is_empty() && r.stderr().contains("No part matches"), "{}", r.stderr());
     let r = home.run(&["--json", "search", "zzqx-no-such-part"]).fails_with(1);
@@ -81,7 +74,7 @@ fn search_without_a_match_exits_1() {
 #[test]
 fn color_marks_the_matched_characters_in_search() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "ACME");
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let out = home.run(&["--color", "always", "search", "62052rsh"]).ok().stdout();
     // The type number's matched characters, not the separator between them.
     assert!(out.contains("\x1b[1;33m6205\x1b[0m-\x1b[1;33m2RSH\x1b[0m/C3"), "{out:?}");
@@ -97,12 +90,12 @@ fn color_marks_the_matched_characters_in_search() {
 #[test]
 fn account_shows_company_terms_credit_addresses_and_the_suppliers_contact() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "ACME");
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let a = home.run(&["--json", "account"]).ok().json();
     assert_eq!(a["schema_version"], 1);
     assert_eq!(a["company"]["code"], "ACME");
     assert_eq!(a["user"]["role"], "buyer");
-    assert_eq!(a["user"]["order_limit"], "5000");
+    assert_eq!(a["user"]["order_limit"], "5000.00");
     assert_eq!(a["company"]["payment_terms"], "invoice, 30 days end of month");
     assert_eq!(a["credit"]["limit"], "100000.00");
     assert_eq!(a["company"]["ship_to"][1]["id"], "plant-2");
@@ -116,7 +109,7 @@ fn account_shows_company_terms_credit_addresses_and_the_suppliers_contact() {
         assert!(text.contains(want), "{want} missing:\n{text}");
     }
     // BOLT's buyer sees BOLT's contact, not ACME's.
-    let bolt = logged_in_synced(&shop, "BOLT");
+    let bolt = Home::synced(&shop.url, "BOLT", "buyer");
     assert_eq!(bolt.run(&["--json", "account"]).ok().json()["supplier"]["sales_contact"], "Pieter de Vries");
 
     // Shop down: the account as the last sync saw it, and it says so.
@@ -133,7 +126,7 @@ fn account_shows_company_terms_credit_addresses_and_the_suppliers_contact() {
 #[test]
 fn order_list_narrows_by_status_po_and_date() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "ACME");
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "b"]).ok();
     home.run(&["basket", "add", "b", "T-CON-1", "1"]).ok();
     let placed = home.run(&["--json", "order", "submit", "--basket", "b", "--po", "PO-FILTER-4711"]).ok().json();
@@ -178,7 +171,7 @@ fn excel_de_file() -> Vec<u8> {
 #[test]
 fn basket_import_reads_excel_files_by_header_and_reports_lines() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "ACME");
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "xl"]).ok();
     let file = home.path().join("Bestellung.csv");
     std::fs::write(&file, excel_de_file()).unwrap();
@@ -208,7 +201,7 @@ fn basket_import_reads_excel_files_by_header_and_reports_lines() {
 #[test]
 fn basket_export_writes_what_excel_opens_and_import_reads_back() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "ACME");
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "w"]).ok();
     home.run(&["basket", "add", "w", "T-BRG-1", "12"]).ok();
     home.run(&["basket", "add", "w", "T-SCR-1", "200"]).ok();
@@ -246,7 +239,7 @@ fn basket_export_writes_what_excel_opens_and_import_reads_back() {
 #[test]
 fn basket_problems_are_a_list_per_line() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "ACME");
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "p"]).ok();
     home.run(&["basket", "add", "p", "T-BRG-1", "2"]).ok();
     home.run(&["basket", "add", "p", "T-SCR-1", "100"]).ok();

@@ -1,13 +1,7 @@
 //! End to end through the real binary against the real reference shop.
 
+use crate::common::faults;
 use crate::common::*;
-
-fn logged_in_synced(shop: &Shop, company: &str) -> Home {
-    let home = Home::new();
-    home.login(&shop.url, company, "buyer");
-    home.run(&["sync"]).ok();
-    home
-}
 
 #[test]
 fn login_sync_search_basket_preview_submit_list() {
@@ -75,13 +69,13 @@ fn login_sync_search_basket_preview_submit_list() {
 #[test]
 fn companies_cannot_see_each_others_prices_or_orders() {
     let shop = shop_with_catalog();
-    let acme = logged_in_synced(&shop, "ACME");
+    let acme = Home::synced(&shop.url, "ACME", "buyer");
     acme.run(&["basket", "new", "b"]).ok();
     acme.run(&["basket", "add", "b", "T-CON-1", "1"]).ok();
     let done = acme.run(&["--json", "order", "submit", "--basket", "b", "--po", "A-1"]).ok().json();
     let number = done["order"]["number"].as_str().unwrap().to_string();
 
-    let bolt = logged_in_synced(&shop, "BOLT");
+    let bolt = Home::synced(&shop.url, "BOLT", "buyer");
     let show = bolt.run(&["--json", "show", "T-CON-1"]).ok().json();
     assert_eq!(show["prices"]["tiers"][0]["unit_price"], "38.50", "BOLT pays list price, not ACME's contract");
     bolt.run(&["order", "show", &number]).fails_with(5);
@@ -148,7 +142,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn changed_price_stops_the_order_without_yes() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "ACME");
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "b"]).ok();
     home.run(&["basket", "add", "b", "T-BRG-1", "1"]).ok();
     // The supplier raises ACME's contract price after the buyer synced.
@@ -168,7 +162,7 @@ fn changed_price_stops_the_order_without_yes() {
 #[test]
 fn csv_import_adds_good_lines_and_reports_bad_ones() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "ACME");
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "imp"]).ok();
     let file = home.path().join("list.csv");
     std::fs::write(&file, "sku;qty\nT-BRG-1;4\nT-BRG-X;2\nT-SCR-1;150\nT-CON-1;zero\n\nT-SCR-1;200\n").unwrap();
@@ -191,7 +185,7 @@ fn csv_import_adds_good_lines_and_reports_bad_ones() {
 #[test]
 fn bad_quantities_are_rejected_with_a_suggestion() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "ACME");
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "q"]).ok();
     let r = home.run(&["basket", "add", "q", "T-SCR-1", "150"]).fails_with(5);
     assert!(r.stderr().contains("packs of 100") && r.stderr().contains("200"), "{}", r.stderr());
@@ -203,10 +197,26 @@ fn bad_quantities_are_rejected_with_a_suggestion() {
     assert!(b["lines"].as_array().unwrap().is_empty(), "nothing was added: {b}");
 }
 
+/// A basket file edited to a quantity that is not a whole pack: ordering it
+/// names the line once, with its suggestion once.
+#[test]
+fn a_basket_line_that_cannot_be_ordered_is_named_once_with_its_suggestion() {
+    let shop = shop_with_catalog();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
+    home.run(&["basket", "new", "q"]).ok();
+    home.run(&["basket", "add", "q", "T-SCR-1", "100"]).ok();
+    let path = home.basket_file("default", "q");
+    std::fs::write(&path, std::fs::read_to_string(&path).unwrap().replace("qty = 100", "qty = 150")).unwrap();
+    let r = home.run(&["order", "preview", "--basket", "q", "--po", "Q-1"]).fails_with(5);
+    let err = r.stderr();
+    assert!(err.contains("line 1: T-SCR-1: quantity 150 is not valid (sold in packs of 100)"), "{err}");
+    assert_eq!(err.matches("200").count(), 1, "the next valid quantity once: {err}");
+}
+
 #[test]
 fn corrupt_basket_is_reported_and_kept() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "ACME");
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "c"]).ok();
     let path = home.basket_file("default", "c");
     let broken = "name = \"c\"\ncreated_at = \"2026-01-01T00:00:00Z\"\n[[lines]]\nsku = \"T-BRG-1\"\nqty = \"many\"\n";
@@ -222,7 +232,7 @@ fn corrupt_basket_is_reported_and_kept() {
 #[test]
 fn resync_moves_only_changes() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "ACME");
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let again = home.run(&["--json", "sync"]).ok().json();
     assert_eq!(again["not_modified"], true, "{again}");
     assert_eq!(again["requests"], 1);
@@ -239,56 +249,25 @@ fn resync_moves_only_changes() {
 #[test]
 fn shop_down_slow_or_garbage_is_a_clear_error() {
     let home = Home::new();
-    // Down: nothing listens on this port.
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    // Down: nothing listens there.
+    let down = faults::Refusing::start();
     let r = home
-        .run_stdin(
-            &[
-                "login",
-                "--shop",
-                &format!("http://127.0.0.1:{port}"),
-                "--company",
-                "A",
-                "--user",
-                "u",
-                "--password-stdin",
-            ],
-            "x\n",
-        )
+        .run_stdin(&["login", "--shop", &down.url, "--company", "A", "--user", "u", "--password-stdin"], "x\n")
         .fails_with(4);
     assert!(r.stderr().contains("cannot reach the shop"), "{}", r.stderr());
 
     // Slow: accepts and never answers.
-    let slow = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let slow_url = format!("http://{}", slow.local_addr().unwrap());
-    let _keep = std::thread::spawn(move || {
-        let mut held = vec![];
-        for s in slow.incoming().flatten() {
-            held.push(s);
-        }
-    });
+    let slow = faults::Sink::start("127.0.0.1");
     home.write_config("[network]\ntimeout_secs = 1\n");
     let r = home
-        .run_stdin(&["login", "--shop", &slow_url, "--company", "A", "--user", "u", "--password-stdin"], "x\n")
+        .run_stdin(&["login", "--shop", &slow.url(), "--company", "A", "--user", "u", "--password-stdin"], "x\n")
         .fails_with(4);
     assert!(r.stderr().contains("did not answer within 1 s"), "{}", r.stderr());
 
     // Garbage: answers 200 with something that is not the protocol.
-    let junk = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let junk_url = format!("http://{}", junk.local_addr().unwrap());
-    std::thread::spawn(move || {
-        use std::io::{Read, Write};
-        for mut s in junk.incoming().flatten() {
-            let mut buf = [0u8; 4096];
-            let _ = s.read(&mut buf);
-            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n<html>\x1b[31m</html>");
-        }
-    });
+    let junk = faults::Canned::start(b"HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n<html>\x1b[31m</html>");
     let r = home
-        .run_stdin(&["login", "--shop", &junk_url, "--company", "A", "--user", "u", "--password-stdin"], "x\n")
+        .run_stdin(&["login", "--shop", &junk.url, "--company", "A", "--user", "u", "--password-stdin"], "x\n")
         .fails_with(4);
     assert!(r.stderr().contains("cannot read"), "{}", r.stderr());
     assert!(!r.stderr().contains('\x1b'), "no escape sequence from the shop reaches the terminal");
@@ -311,7 +290,7 @@ fn plain_http_to_a_remote_host_is_refused() {
 #[test]
 fn preview_shows_by_how_much_an_order_exceeds_the_credit() {
     let shop = shop_with_catalog();
-    let home = logged_in_synced(&shop, "CRANE"); // credit limit 10,000
+    let home = Home::synced(&shop.url, "CRANE", "buyer"); // credit limit 10,000
     home.run(&["basket", "new", "big"]).ok();
     home.run(&["basket", "add", "big", "T-CON-1", "300"]).ok();
     let json = home.run(&["--json", "order", "preview", "--basket", "big", "--po", "C-1"]).ok().json();

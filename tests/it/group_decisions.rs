@@ -21,19 +21,6 @@ fn shop() -> Shop {
     shop
 }
 
-fn user(shop: &Shop, company: &str, name: &str) -> Home {
-    let home = Home::new();
-    home.login(&shop.url, company, name);
-    home.run(&["sync"]).ok();
-    home
-}
-
-fn supplier(shop: &Shop, args: &[&str]) -> Run {
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.args(["shop", "quote"]).args(args).arg("--db").arg(&shop.db);
-    Run(cmd.output().unwrap())
-}
-
 fn basket(home: &Home, name: &str, lines: &[(&str, &str)]) {
     home.run(&["basket", "new", name]).ok();
     for (sku, qty) in lines {
@@ -48,7 +35,7 @@ fn quote_number(run: &Run) -> String {
 #[test]
 fn request_offer_accept_becomes_an_order_at_the_offered_prices() {
     let shop = shop();
-    let buyer = user(&shop, "ACME", "buyer");
+    let buyer = Home::synced(&shop.url, "ACME", "buyer");
     basket(&buyer, "rfq", &[("T-BRG-1", "40"), ("T-HUN-1", "3")]);
     let date = (Utc::now().date_naive() + Duration::days(20)).to_string();
     let q = buyer
@@ -69,23 +56,21 @@ fn request_offer_accept_becomes_an_order_at_the_offered_prices() {
     let number = quote_number(&q);
     assert_eq!(q.json()["status"], "requested");
 
-    let listed = supplier(&shop, &["list", "--json"]).ok().json();
+    let listed = shop.supplier(&["quote", "list", "--json"]).ok().json();
     assert!(listed.as_array().unwrap().iter().any(|x| x["number"] == number.as_str()), "{listed}");
-    supplier(
-        &shop,
-        &[
-            "offer",
-            &number,
-            "--price",
-            "T-BRG-1=5.80",
-            "--price",
-            "T-HUN-1=95.00",
-            "--valid-days",
-            "14",
-            "--message",
-            "best we can do",
-        ],
-    )
+    shop.supplier(&[
+        "quote",
+        "offer",
+        &number,
+        "--price",
+        "T-BRG-1=5.80",
+        "--price",
+        "T-HUN-1=95.00",
+        "--valid-days",
+        "14",
+        "--message",
+        "best we can do",
+    ])
     .ok();
 
     let shown = buyer.run(&["--json", "quote", "show", &number]).ok().json();
@@ -121,11 +106,11 @@ fn request_offer_accept_becomes_an_order_at_the_offered_prices() {
 #[test]
 fn an_expired_offer_cannot_be_accepted() {
     let shop = shop();
-    let buyer = user(&shop, "ACME", "buyer");
+    let buyer = Home::synced(&shop.url, "ACME", "buyer");
     basket(&buyer, "rfq", &[("T-HUN-1", "2")]);
     let number = quote_number(&buyer.run(&["--json", "quote", "request", "--basket", "rfq"]).ok());
     let yesterday = (Utc::now().date_naive() - Duration::days(1)).to_string();
-    supplier(&shop, &["offer", &number, "--price", "T-HUN-1=90.00", "--valid-until", &yesterday]).ok();
+    shop.supplier(&["quote", "offer", &number, "--price", "T-HUN-1=90.00", "--valid-until", &yesterday]).ok();
     let r = buyer.run(&["quote", "accept", &number, "--po", "LATE-1"]).fails_with(5);
     assert!(r.stderr().contains("expired"), "{}", r.stderr());
     let shown = buyer.run(&["--json", "quote", "show", &number]).ok().json();
@@ -135,14 +120,14 @@ fn an_expired_offer_cannot_be_accepted() {
 #[test]
 fn another_companys_quote_cannot_be_accepted_and_declined_stays_declined() {
     let shop = shop();
-    let acme = user(&shop, "ACME", "buyer");
+    let acme = Home::synced(&shop.url, "ACME", "buyer");
     basket(&acme, "rfq", &[("T-HUN-1", "2")]);
     let number = quote_number(&acme.run(&["--json", "quote", "request", "--basket", "rfq"]).ok());
-    supplier(&shop, &["offer", &number, "--discount", "5", "--valid-days", "3"]).ok();
+    shop.supplier(&["quote", "offer", &number, "--discount", "5", "--valid-days", "3"]).ok();
     let shown = acme.run(&["--json", "quote", "show", &number]).ok().json();
     assert_eq!(shown["lines"][0]["offered_unit_price"], "95.00", "5% under 100.00: {shown}");
 
-    let bolt = user(&shop, "BOLT", "buyer");
+    let bolt = Home::synced(&shop.url, "BOLT", "buyer");
     bolt.run(&["quote", "accept", &number, "--po", "STEAL-1"]).fails_with(5);
     bolt.run(&["quote", "show", &number]).fails_with(5);
 
@@ -159,7 +144,7 @@ fn place(home: &Home, name: &str, lines: &[(&str, &str)], po: &str) -> serde_jso
 #[test]
 fn orders_at_under_and_over_the_buyers_limit() {
     let shop = shop();
-    let buyer = user(&shop, "ACME", "buyer"); // limit 5,000.00 net
+    let buyer = Home::synced(&shop.url, "ACME", "buyer"); // limit 5,000.00 net
     let at = place(&buyer, "at", &[("T-HUN-1", "50")], "AT");
     assert_eq!(at["order"]["totals"]["net"], "5000.00");
     assert_eq!(at["order"]["status"], "placed", "exactly at the limit needs no approval");
@@ -176,13 +161,13 @@ fn orders_at_under_and_over_the_buyers_limit() {
     buyer.run(&["approvals", "approve", &number]).fails_with(5);
 
     // An approver of another company cannot see or decide it.
-    let other = user(&shop, "BOLT", "approver");
+    let other = Home::synced(&shop.url, "BOLT", "approver");
     let q = other.run(&["--json", "approvals", "list"]).ok().json();
     assert!(q.as_array().unwrap().iter().all(|o| o["number"] != number.as_str()));
     other.run(&["approvals", "approve", &number]).fails_with(5);
 
     // The approver of the same company approves; the buyer sees it.
-    let approver = user(&shop, "ACME", "approver");
+    let approver = Home::synced(&shop.url, "ACME", "approver");
     let q = approver.run(&["--json", "approvals", "list"]).ok().json();
     assert!(q.as_array().unwrap().iter().any(|o| o["number"] == number.as_str()), "{q}");
     let done = approver.run(&["--json", "approvals", "approve", &number]).ok().json();
@@ -197,7 +182,7 @@ fn orders_at_under_and_over_the_buyers_limit() {
 #[test]
 fn nobody_approves_their_own_order_and_a_rejection_carries_its_reason() {
     let shop = shop();
-    let approver = user(&shop, "ACME", "approver"); // limit 25,000.00 net
+    let approver = Home::synced(&shop.url, "ACME", "approver"); // limit 25,000.00 net
     let own = place(&approver, "big", &[("T-HUN-1", "251")], "OWN");
     assert_eq!(own["order"]["status"], "pending_approval");
     let number = own["order"]["number"].as_str().unwrap().to_string();
@@ -205,7 +190,7 @@ fn nobody_approves_their_own_order_and_a_rejection_carries_its_reason() {
     assert!(r.stderr().contains("own"), "{}", r.stderr());
     approver.run(&["approvals", "reject", &number]).fails_with(2); // --reason is required
 
-    let admin = user(&shop, "ACME", "admin");
+    let admin = Home::synced(&shop.url, "ACME", "admin");
     let rejected =
         admin.run(&["--json", "approvals", "reject", &number, "--reason", "split it per quarter"]).ok().json();
     assert_eq!(rejected["status"], "cancelled");
@@ -216,7 +201,7 @@ fn nobody_approves_their_own_order_and_a_rejection_carries_its_reason() {
 #[test]
 fn an_order_beyond_the_available_credit_is_refused_by_how_much() {
     let shop = shop();
-    let buyer = user(&shop, "CRANE", "buyer"); // CRANE: credit limit 10,000.00
+    let buyer = Home::synced(&shop.url, "CRANE", "buyer"); // CRANE: credit limit 10,000.00
     let credit = buyer.run(&["--json", "credit"]).ok().json();
     assert_eq!(credit["limit"], "10000.00");
     basket(&buyer, "huge", &[("T-HUN-1", "90")]); // 9,000 net, 10,719.90 gross with VAT and shipping
@@ -235,7 +220,7 @@ fn an_order_beyond_the_available_credit_is_refused_by_how_much() {
 #[test]
 fn reorder_replaces_a_discontinued_part_with_its_successor_and_says_so() {
     let shop = shop();
-    let buyer = user(&shop, "ACME", "buyer");
+    let buyer = Home::synced(&shop.url, "ACME", "buyer");
     let placed = place(&buyer, "sensors", &[("T-OLD-1", "3"), ("T-ONE-1", "10")], "R-1");
     let number = placed["order"]["number"].as_str().unwrap().to_string();
     // The supplier discontinues T-OLD-1 in favour of T-NEW-1 and changes a price.

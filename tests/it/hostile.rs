@@ -20,13 +20,6 @@ fn has_unsafe(text: &str) -> bool {
         .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
 }
 
-fn synced_home(url: &str) -> Home {
-    let home = Home::new();
-    home.login(url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
-    home
-}
-
 fn write_file(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
@@ -81,7 +74,7 @@ fn shop_import_line_numbers_are_the_files_own() {
     let quoted = "sku,name,description,list_price\nQ-1,Multi,\"first\nsecond\nthird\",1.00\nQ-2,Bad,x,abc\n";
     let out = Run(shop.import(quoted, None));
     assert!(out.stdout().contains("catalog.csv, line 5: Q-2"), "{}", out.stdout());
-    let home = synced_home(&shop.url);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let shown = home.run(&["--json", "show", "Q-1"]).ok().json();
     let description = shown["product"]["description"].as_str().or(shown["description"].as_str()).unwrap_or_default();
     assert!(description.contains("first") && description.contains("third"), "whole field: {shown}");
@@ -111,7 +104,7 @@ impl Rule for PriceIs {
 fn the_client_refuses_an_absurd_or_negative_price_and_keeps_its_cache() {
     let shop = shop_with_catalog();
     let proxy = Hostile::start(&shop.url);
-    let home = synced_home(&proxy.url);
+    let home = Home::synced(&proxy.url, "ACME", "buyer");
     home.run(&["basket", "new", "b"]).ok();
     home.run(&["basket", "add", "b", "T-BRG-1", "1000000000"]).ok();
 
@@ -347,8 +340,7 @@ fn a_redirect_to_another_host_receives_nothing() {
     assert!(!home.path().join("data/profiles/default/token.json").exists());
 
     proxy.set(crate::common::faults::PassThrough);
-    home.login(&proxy.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    home.login_and_sync(&proxy.url, "ACME", "buyer");
     home.run(&["basket", "new", "r"]).ok();
     home.run(&["basket", "add", "r", "T-BRG-1", "3"]).ok();
     proxy.set(RedirectTo { to, when: |r| r.method == "POST" || r.path() == "/api/v1/me" });
@@ -399,7 +391,7 @@ impl Rule for RepeatingCursor {
 fn an_oversized_answer_or_an_endless_cursor_stops_sync_and_keeps_the_cache() {
     let shop = shop_with_catalog();
     let proxy = Hostile::start(&shop.url);
-    let home = synced_home(&proxy.url);
+    let home = Home::synced(&proxy.url, "ACME", "buyer");
     let parts = |home: &Home| home.run(&["--json", "search", "bearing"]).ok().json();
     let before = parts(&home);
     assert!(before.to_string().contains("T-BRG-1"), "{before}");
@@ -437,7 +429,7 @@ impl Rule for EndlessPages {
 fn a_sync_past_the_page_ceiling_stops_and_keeps_the_cache() {
     let shop = shop_with_catalog();
     let proxy = Hostile::start(&shop.url);
-    let home = synced_home(&proxy.url);
+    let home = Home::synced(&proxy.url, "ACME", "buyer");
     let before = home.run(&["--json", "search", "bearing"]).ok().json();
     proxy.set(EndlessPages);
     let started = proxy.requests().len();
@@ -489,9 +481,7 @@ fn text_from_a_shop_or_another_user_is_cleaned_everywhere_also_in_json() {
     }
 
     // Another user of the same company writes the rejection reason.
-    let approver = Home::new();
-    approver.login(&shop.url, "ACME", "approver");
-    approver.run(&["sync"]).ok();
+    let approver = Home::synced(&shop.url, "ACME", "approver");
     approver.run(&["basket", "new", "big"]).ok();
     approver.run(&["basket", "add", "big", "T-CON-1", "1000"]).ok();
     let own = approver.run(&["--json", "order", "submit", "--basket", "big", "--po", "EVIL-1"]).ok().json();
@@ -514,7 +504,7 @@ fn the_cache_the_log_and_the_shop_database_are_private() {
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let shop = shop_with_catalog();
-    let home = synced_home(&shop.url);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let cache = home.path().join("cache/default/catalog.db");
     let log = home.path().join("logs/procure.log");
     for file in [&cache, &log, &shop.db] {
@@ -588,7 +578,7 @@ fn a_second_sync_while_one_runs_waits_for_it() {
 #[test]
 fn an_overlong_basket_import_line_is_refused_at_once_with_its_number() {
     let shop = shop_with_catalog();
-    let home = synced_home(&shop.url);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "big"]).ok();
     let long = format!("{},1", "A".repeat(200_000));
     let huge = format!("{},1", "B".repeat(50 * 1024 * 1024));
@@ -618,7 +608,7 @@ fn an_overlong_basket_import_line_is_refused_at_once_with_its_number() {
 #[test]
 fn a_quantity_beyond_the_maximum_says_too_large_with_the_maximum() {
     let shop = shop_with_catalog();
-    let home = synced_home(&shop.url);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "q"]).ok();
     for qty in ["4294967295", "99999999999999999999999"] {
         let r = home.run(&["basket", "add", "q", "T-BRG-1", qty]).fails_with_any();
@@ -638,7 +628,7 @@ fn order_and_quote_numbers_count_per_company() {
     let shop = shop_with_catalog();
     // Each order its own PO number: a PO number names one order of a company.
     let place = |company: &str, po: &str| {
-        let home = synced_home_as(&shop.url, company);
+        let home = Home::synced(&shop.url, company, "buyer");
         home.run(&["basket", "new", "n"]).ok();
         home.run(&["basket", "add", "n", "T-BRG-1", "1"]).ok();
         let o = home.run(&["--json", "order", "submit", "--basket", "n", "--po", po]).ok().json();
@@ -657,11 +647,4 @@ fn order_and_quote_numbers_count_per_company() {
     let q2 = bolt.run(&["--json", "quote", "request", "--basket", "n"]).ok().json();
     assert_eq!(q1["number"], "Q-BOLT-1001", "{q1}");
     assert_eq!(q2["number"], "Q-BOLT-1002", "{q2}");
-}
-
-fn synced_home_as(url: &str, company: &str) -> Home {
-    let home = Home::new();
-    home.login(url, company, "buyer");
-    home.run(&["sync"]).ok();
-    home
 }

@@ -21,5 +21,4 @@ mod retry;
 mod safety;
 mod search_index;
 mod tui_flow;
-mod tui_screens;
 mod tui_tmux;

@@ -597,42 +597,21 @@ fn bad_and_unknown_inbox_files_are_reported_with_path_and_reason_and_left_in_pla
 /// service layer: the status, and in the detail the changed line.
 #[test]
 fn the_app_shows_a_changed_peppol_order() {
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
     let pp = Peppol::new("Acme GmbH");
     pp.basket("b", &[("T-BRG-1", "3")]);
     assert!(pp.shop.import(CATALOG, Some("company,sku,min_qty,unit_price\nACME,T-BRG-1,1,7.25\n")).status.success());
     pp.home.run(&["order", "submit", "--basket", "b", "--po", "PO-TUI"]).ok();
     pp.answer();
 
-    let session = format!("procure-peppol-{}", std::process::id());
-    let cmd = format!("env PROCURE_HOME={} TERM=xterm-256color {}", pp.home.path().display(), BIN);
-    let tmux = |args: &[&str]| Command::new("tmux").args(args).output().expect("tmux (tests/run.sh installs it)");
-    assert!(tmux(&["new-session", "-d", "-s", &session, "-x", "140", "-y", "40", &cmd]).status.success());
-    struct Kill(String);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).status();
-        }
-    }
-    let _kill = Kill(session.clone());
-    let wait_for = |text: &str| {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let screen = String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).into_owned();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {text:?}; screen:\n{screen}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    };
-    wait_for("Type number, SKU");
-    tmux(&["send-keys", "-t", &session, "F4"]);
-    wait_for("PO-TUI");
-    wait_for("accepted_with");
+    let tmux = crate::common::tmux::Tmux::start(&pp.home, 140, 40);
+    tmux.wait_for("Type number, SKU");
+    tmux.keys(&["F4"]);
+    tmux.wait_for("PO-TUI");
+    tmux.wait_for("accepted_with");
     std::thread::sleep(Duration::from_millis(100));
-    tmux(&["send-keys", "-t", &session, "Enter"]);
-    let screen = wait_for("CHANGED price 6.90 → 7.25");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("CHANGED price 6.90 → 7.25");
     assert!(screen.contains("accepted with changes (T76 R-"), "{screen}");
     assert!(screen.contains("21.75"), "{screen}");
 }

@@ -14,9 +14,7 @@ fn is_order_creation(request: &[u8]) -> bool {
 fn a_retried_submission_makes_one_order() {
     let shop = shop_with_catalog();
     let relay = relay(&shop.url, is_order_creation, |_| false);
-    let home = Home::new();
-    home.login(&relay.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&relay.url, "ACME", "buyer");
     home.run(&["basket", "new", "r"]).ok();
     home.run(&["basket", "add", "r", "T-BRG-1", "3"]).ok();
 

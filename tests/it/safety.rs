@@ -2,101 +2,13 @@
 //! waiting orders, PO numbers, the price guard across `sync`, adding versus
 //! replacing, concurrent processes, copied basket files, retried quote
 //! acceptances and price-on-request parts. The real binary against the real
-//! reference shop; faults come from a real TCP relay in between.
+//! reference shop; faults come from a real TCP relay in between
+//! (`common::faults`).
 
+use crate::common::faults::{Fault, relay};
 use crate::common::*;
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::{Child, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// A TCP relay before the shop: `down` drops every request unseen (the
-/// shop is unreachable); `drop_answer_to` lets a matching request reach the
-/// shop and drops its answer (the buyer never hears it).
-pub struct Relay {
-    pub url: String,
-    pub down: Arc<AtomicBool>,
-    pub drop_answer_to: Arc<Mutex<Option<String>>>,
-}
-
-pub fn relay(upstream: &str) -> Relay {
-    let target = upstream.trim_start_matches("http://").to_string();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let down = Arc::new(AtomicBool::new(false));
-    let drop_answer_to: Arc<Mutex<Option<String>>> = Arc::default();
-    let (down2, pattern) = (down.clone(), drop_answer_to.clone());
-    std::thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            if down2.load(Ordering::SeqCst) {
-                let _ = client.shutdown(Shutdown::Both);
-                continue;
-            }
-            let Ok(server) = TcpStream::connect(&target) else { continue };
-            let doomed = Arc::new(AtomicBool::new(false));
-            let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-            let (d1, p1, down3) = (doomed.clone(), pattern.clone(), down2.clone());
-            let client_side = client.try_clone().unwrap();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 65536];
-                while let Ok(n) = c_read.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    if down3.load(Ordering::SeqCst) {
-                        // A kept-alive connection: this request never reaches the shop.
-                        let _ = client_side.shutdown(Shutdown::Both);
-                        let _ = s_write.shutdown(Shutdown::Both);
-                        return;
-                    }
-                    if let Some(p) = p1.lock().unwrap().as_deref()
-                        && String::from_utf8_lossy(&buf[..n]).lines().next().is_some_and(|l| l.contains(p))
-                    {
-                        d1.store(true, Ordering::SeqCst);
-                    }
-                    if s_write.write_all(&buf[..n]).is_err() {
-                        break;
-                    }
-                }
-                let _ = s_write.shutdown(Shutdown::Write);
-            });
-            let (mut s_read, mut c_write) = (server, client);
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 65536];
-                while let Ok(n) = s_read.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    if doomed.load(Ordering::SeqCst) {
-                        let _ = c_write.shutdown(Shutdown::Both);
-                        let _ = s_read.shutdown(Shutdown::Both);
-                        return;
-                    }
-                    if c_write.write_all(&buf[..n]).is_err() {
-                        break;
-                    }
-                }
-                let _ = c_write.shutdown(Shutdown::Write);
-            });
-        }
-    });
-    Relay { url, down, drop_answer_to }
-}
-
-fn synced(shop_url: &str) -> Home {
-    let home = Home::new();
-    home.login(shop_url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
-    home
-}
-
-/// Orders on the shop with this PO number.
-pub fn orders_with_po(home: &Home, po: &str) -> Vec<serde_json::Value> {
-    let list = home.run(&["--json", "order", "list", "-n", "500"]).ok().json();
-    list.as_array().unwrap().iter().filter(|o| o["po_number"] == po).cloned().collect()
-}
 
 /// Waits for every child, failing (and killing the rest) past `limit`.
 fn wait_all(children: Vec<Child>, limit: Duration) -> Vec<std::process::Output> {
@@ -130,14 +42,14 @@ fn spawn(home: &Home, args: &[&str]) -> Child {
 #[test]
 fn a_waiting_order_is_kept_listed_resumed_or_discarded() {
     let shop = shop_with_catalog();
-    let relay = relay(&shop.url);
-    let home = synced(&relay.url);
+    let relay = relay(&shop.url, |_| false, |_| false);
+    let home = Home::synced(&relay.url, "ACME", "buyer");
     home.run(&["basket", "new", "w"]).ok();
     home.run(&["basket", "add", "w", "T-BRG-1", "10"]).ok();
 
     // The shop goes away between preview and submit.
     home.run(&["order", "preview", "--basket", "w", "--po", "W-1"]).ok();
-    relay.down.store(true, Ordering::SeqCst);
+    relay.set(Fault::Down);
     let r = home.run(&["order", "submit", "--basket", "w", "--po", "W-1"]).fails_with(4);
     assert!(r.stderr().contains("waits with basket"), "{}", r.stderr());
     let text = std::fs::read_to_string(home.basket_file("default", "w")).unwrap();
@@ -148,7 +60,7 @@ fn a_waiting_order_is_kept_listed_resumed_or_discarded() {
     assert_eq!(waiting[0]["basket"], "w");
     assert_eq!(waiting[0]["po_number"], "W-1");
     // A submission with another PO number does not silently replace it.
-    relay.down.store(false, Ordering::SeqCst);
+    relay.set(Fault::Pass);
     let r = home.run(&["order", "submit", "--basket", "w", "--po", "W-2"]).fails_with(5);
     assert!(r.stderr().contains("waiting to be sent") && r.stderr().contains("W-1"), "{}", r.stderr());
     // Any command that talks about orders says it waits.
@@ -163,9 +75,9 @@ fn a_waiting_order_is_kept_listed_resumed_or_discarded() {
     assert!(home.run(&["--json", "order", "pending"]).ok().json().as_array().unwrap().is_empty());
 
     // Discarding a waiting submission: nothing is sent.
-    relay.down.store(true, Ordering::SeqCst);
+    relay.set(Fault::Down);
     home.run(&["order", "submit", "--basket", "w", "--po", "W-3", "--yes"]).fails_with(4);
-    relay.down.store(false, Ordering::SeqCst);
+    relay.set(Fault::Pass);
     home.run(&["order", "discard-pending", "w"]).ok();
     home.run(&["order", "discard-pending", "w"]).fails_with(5);
     assert!(orders_with_po(&home, "W-3").is_empty());
@@ -191,7 +103,7 @@ fn run_cron(home: &Home, script: &std::path::Path) -> Run {
 #[test]
 fn a_cron_script_rerun_three_times_places_one_order_and_stops_on_a_6x_price() {
     let shop = shop_with_catalog();
-    let home = synced(&shop.url);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "weekly"]).ok();
     home.run(&["basket", "add", "weekly", "T-BRG-1", "10"]).ok();
     home.run(&["basket", "add", "weekly", "T-SCR-1", "200"]).ok();
@@ -227,7 +139,7 @@ fn a_cron_script_rerun_three_times_places_one_order_and_stops_on_a_6x_price() {
 #[test]
 fn a_po_number_already_used_is_refused_with_exit_5_unless_allowed() {
     let shop = shop_with_catalog();
-    let home = synced(&shop.url);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     for b in ["a", "b"] {
         home.run(&["basket", "new", b]).ok();
     }
@@ -252,7 +164,7 @@ fn a_po_number_already_used_is_refused_with_exit_5_unless_allowed() {
 #[test]
 fn the_price_guard_takes_yes_max_increase_and_dry_runs() {
     let shop = shop_with_catalog();
-    let home = synced(&shop.url);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "g"]).ok();
     home.run(&["basket", "add", "g", "T-BRG-1", "1"]).ok(); // agreed 6.90
     home.run(&["basket", "add", "g", "T-CON-1", "1"]).ok(); // agreed 31.00
@@ -285,7 +197,7 @@ fn the_price_guard_takes_yes_max_increase_and_dry_runs() {
 #[test]
 fn reorder_and_import_into_a_basket_with_lines_ask_add_or_replace() {
     let shop = shop_with_catalog();
-    let home = synced(&shop.url);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "src"]).ok();
     home.run(&["basket", "add", "src", "T-BRG-1", "3"]).ok();
     let done = home.run(&["--json", "order", "submit", "--basket", "src", "--po", "RO-1"]).ok().json();
@@ -332,7 +244,7 @@ fn twenty_parts(shop: &Shop) {
 fn twenty_parallel_adds_keep_twenty_lines() {
     let shop = shop_with_catalog();
     twenty_parts(&shop);
-    let home = synced(&shop.url);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "par"]).ok();
     let children: Vec<Child> =
         (1..=20).map(|i| spawn(&home, &["basket", "add", "par", &format!("P-{i:02}"), "1"])).collect();
@@ -352,7 +264,7 @@ fn twenty_parallel_adds_keep_twenty_lines() {
 #[test]
 fn five_parallel_submits_make_one_order() {
     let shop = shop_with_catalog();
-    let home = synced(&shop.url);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "s"]).ok();
     home.run(&["basket", "add", "s", "T-BRG-1", "3"]).ok();
     let children: Vec<Child> = (0..5)
@@ -388,7 +300,7 @@ fn five_parallel_submits_make_one_order() {
 #[test]
 fn a_copied_basket_file_is_its_own_basket() {
     let shop = shop_with_catalog();
-    let home = synced(&shop.url);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "weekly"]).ok();
     home.run(&["basket", "add", "weekly", "T-BRG-1", "2"]).ok();
     home.run(&["basket", "add", "weekly", "T-CON-1", "1"]).ok();
@@ -408,31 +320,26 @@ fn a_copied_basket_file_is_its_own_basket() {
     assert!(text.contains("name = \"weekly2\""), "{text}");
 }
 
-fn offer(shop: &Shop, args: &[&str]) {
-    let out = std::process::Command::new(BIN)
-        .args(["shop", "quote", "offer", "--db"])
-        .arg(&shop.db)
-        .args(args)
-        .env("PROCURE_HOME", shop.db.parent().unwrap())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+/// A quote's acceptance: its answer is the one to lose.
+fn is_quote_acceptance(request: &[u8]) -> bool {
+    let line = request.split(|b| *b == b'\n').next().unwrap_or_default();
+    String::from_utf8_lossy(line).contains("/accept ")
 }
 
 #[test]
 fn a_retried_quote_acceptance_is_a_replay() {
     let shop = shop_with_catalog();
-    let relay = relay(&shop.url);
-    let home = synced(&relay.url);
+    let relay = relay(&shop.url, is_quote_acceptance, |_| false);
+    let home = Home::synced(&relay.url, "ACME", "buyer");
     home.run(&["basket", "new", "q"]).ok();
     home.run(&["basket", "add", "q", "T-BRG-1", "20"]).ok();
     let q = home.run(&["--json", "quote", "request", "--basket", "q"]).ok().json();
     let number = q["number"].as_str().unwrap().to_string();
-    offer(&shop, &[&number, "--discount", "5"]);
+    shop.supplier(&["quote", "offer", &number, "--discount", "5"]).ok();
 
-    *relay.drop_answer_to.lock().unwrap() = Some("/accept ".into());
+    relay.set(Fault::LoseAnswer);
     home.run(&["quote", "accept", &number, "--po", "QA-1"]).fails_with(4);
-    *relay.drop_answer_to.lock().unwrap() = None;
+    relay.set(Fault::Pass);
     let again = home.run(&["--json", "quote", "accept", &number, "--po", "QA-1"]).ok().json();
     assert_eq!(again["replayed"], true, "{again}");
     let orders = orders_with_po(&home, "QA-1");
@@ -447,7 +354,7 @@ fn price_on_request_parts_are_listed_and_quoted_but_not_ordered() {
     let shop = shop_with_catalog();
     let out = shop.import("sku,name,mpn,stock\nT-POR-1,Special gearbox GX-9,GX-9,1\n", None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    let home = synced(&shop.url);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let found = home.run(&["--json", "search", "gx9"]).ok().json();
     assert_eq!(found["results"][0]["sku"], "T-POR-1", "{found}");
     assert!(found["results"][0]["unit_price"].is_null());
@@ -457,7 +364,7 @@ fn price_on_request_parts_are_listed_and_quoted_but_not_ordered() {
     assert!(r.stderr().contains("price on request — request a quote"), "{}", r.stderr());
     let q = home.run(&["--json", "quote", "request", "--basket", "por"]).ok().json();
     let number = q["number"].as_str().unwrap().to_string();
-    offer(&shop, &[&number, "--price", "T-POR-1=480.00"]);
+    shop.supplier(&["quote", "offer", &number, "--price", "T-POR-1=480.00"]).ok();
     let a = home.run(&["--json", "quote", "accept", &number, "--po", "POR-1"]).ok().json();
     assert_eq!(a["order"]["lines"][0]["unit_price"], "480.00", "{a}");
 }

@@ -6,13 +6,6 @@
 use crate::common::*;
 use std::path::PathBuf;
 
-fn synced(shop: &Shop) -> Home {
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
-    home
-}
-
 fn index_file(home: &Home) -> PathBuf {
     home.path().join("cache/default/catalog.idx")
 }
@@ -31,7 +24,7 @@ fn rename_contactor(shop: &Shop) {
 #[test]
 fn a_sync_writes_the_index_and_searches_use_it_as_it_is() {
     let shop = shop_with_catalog();
-    let home = synced(&shop);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let file = index_file(&home);
     let written = std::fs::read(&file).expect("the sync wrote the index");
     let r = home.run(&["--json", "search", "62052rs"]).ok();
@@ -43,7 +36,7 @@ fn a_sync_writes_the_index_and_searches_use_it_as_it_is() {
 #[test]
 fn a_stale_index_is_rebuilt_with_a_note() {
     let shop = shop_with_catalog();
-    let home = synced(&shop);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let file = index_file(&home);
     let old = std::fs::read(&file).unwrap();
     rename_contactor(&shop);
@@ -63,7 +56,7 @@ fn a_stale_index_is_rebuilt_with_a_note() {
 #[test]
 fn a_damaged_index_is_rebuilt_with_a_note() {
     let shop = shop_with_catalog();
-    let home = synced(&shop);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let file = index_file(&home);
     let good = std::fs::read(&file).unwrap();
     let expected = skus(&home.run(&["--json", "search", "din 933 m8"]).ok());
@@ -94,7 +87,7 @@ fn a_damaged_index_is_rebuilt_with_a_note() {
 #[test]
 fn an_incremental_sync_gives_the_index_a_full_rebuild_gives() {
     let shop = shop_with_catalog();
-    let home = synced(&shop);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     rename_contactor(&shop);
     let delta = home.run(&["--json", "sync"]).ok().json();
     assert_eq!(delta["full"], false, "{delta}");
@@ -133,7 +126,7 @@ fn change_stock(shop: &Shop, stock: u32) {
 #[test]
 fn a_resync_that_renames_a_part_after_a_delta_writes_the_index_whole() {
     let shop = shop_with_catalog();
-    let home = synced(&shop);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let file = index_file(&home);
     let written = std::fs::read(&file).unwrap();
     change_stock(&shop, 97);
@@ -163,7 +156,7 @@ fn a_resync_that_renames_a_part_after_a_delta_writes_the_index_whole() {
 #[test]
 fn a_damaged_delta_is_rebuilt_with_a_note() {
     let shop = shop_with_catalog();
-    let home = synced(&shop);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     change_stock(&shop, 97);
     home.run(&["--json", "sync"]).ok();
     let delta = delta_file(&home);
@@ -182,7 +175,7 @@ fn a_damaged_delta_is_rebuilt_with_a_note() {
 #[test]
 fn a_resync_of_stock_changes_leaves_the_index_as_it_is() {
     let shop = shop_with_catalog();
-    let home = synced(&shop);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     let file = index_file(&home);
     let written = std::fs::read(&file).unwrap();
     let before = skus(&home.run(&["--json", "search", "62052rs"]).ok());

@@ -2,92 +2,15 @@
 //! send-keys and the screen is read with capture-pane. A clerk reorders a
 //! saved basket; the order is then found on the shop.
 
+use crate::common::faults::{self, Fault};
+use crate::common::tmux::Tmux;
 use crate::common::*;
-use crate::safety::orders_with_po;
-use std::process::Command;
 use std::time::{Duration, Instant};
-
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    fn start(home: &Home, width: u16, height: u16) -> Tmux {
-        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let session = format!("procure-test-{}-{width}x{height}-{n}", std::process::id());
-        let cmd = format!("env PROCURE_HOME={} TERM=xterm-256color {}", home.path().display(), BIN);
-        let st = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &session, "-x", &width.to_string(), "-y", &height.to_string(), &cmd])
-            .status()
-            .expect("tmux must be installed (tests/run.sh installs it)");
-        assert!(st.success());
-        Tmux { session }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let st = Command::new("tmux").args(["send-keys", "-t", &self.session, k]).status().unwrap();
-            assert!(st.success());
-            // A lone Escape must not merge with the next key into Alt+key.
-            let pause = if *k == "Escape" { 600 } else { 60 };
-            std::thread::sleep(Duration::from_millis(pause));
-        }
-    }
-
-    fn literal(&self, text: &str) {
-        let st = Command::new("tmux").args(["send-keys", "-t", &self.session, "-l", text]).status().unwrap();
-        assert!(st.success());
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    /// A bracketed paste as tmux makes it: line ends become CR.
-    fn paste(&self, text: &str) {
-        let buffer = format!("{}-paste", self.session);
-        let st = Command::new("tmux").args(["set-buffer", "-b", &buffer, text]).status().unwrap();
-        assert!(st.success());
-        let st = Command::new("tmux")
-            .args(["paste-buffer", "-p", "-d", "-b", &buffer, "-t", &self.session])
-            .status()
-            .unwrap();
-        assert!(st.success());
-        std::thread::sleep(Duration::from_millis(200));
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux").args(["capture-pane", "-p", "-t", &self.session]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {text:?}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn alive(&self) -> bool {
-        Command::new("tmux").args(["has-session", "-t", &self.session]).status().map(|s| s.success()).unwrap_or(false)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).status();
-    }
-}
 
 #[test]
 fn reorder_a_saved_basket_in_a_real_terminal() {
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "weekly"]).ok();
     home.run(&["basket", "add", "weekly", "T-BRG-1", "10"]).ok();
     home.run(&["basket", "add", "weekly", "T-SCR-1", "200"]).ok();
@@ -128,9 +51,7 @@ fn reorder_a_saved_basket_in_a_real_terminal() {
 #[test]
 fn add_paste_and_order_at_80x24() {
     let shop = shop_with_catalog();
-    let home = Home::new();
-    home.login(&shop.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
     home.run(&["basket", "new", "weekly"]).ok();
 
     let t = Tmux::start(&home, 80, 24);
@@ -188,12 +109,9 @@ fn wait_gone(t: &Tmux) {
 
 #[test]
 fn a_waiting_order_survives_quit_and_is_sent_on_the_next_start() {
-    use std::sync::atomic::Ordering;
     let shop = shop_with_catalog();
-    let relay = crate::safety::relay(&shop.url);
-    let home = Home::new();
-    home.login(&relay.url, "ACME", "buyer");
-    home.run(&["sync"]).ok();
+    let relay = faults::relay(&shop.url, |_| false, |_| false);
+    let home = Home::synced(&relay.url, "ACME", "buyer");
     home.run(&["basket", "new", "weekly"]).ok();
     home.run(&["basket", "add", "weekly", "T-BRG-1", "10"]).ok();
 
@@ -209,7 +127,7 @@ fn a_waiting_order_survives_quit_and_is_sent_on_the_next_start() {
     t.literal("TMUX-W1");
     t.keys(&["C-s"]);
     t.wait_for("earliest delivery");
-    relay.down.store(true, Ordering::SeqCst);
+    relay.set(Fault::Down);
     t.keys(&["C-s"]);
     t.wait_for("the order waits");
     let text = std::fs::read_to_string(home.basket_file("default", "weekly")).unwrap();
@@ -233,7 +151,7 @@ fn a_waiting_order_survives_quit_and_is_sent_on_the_next_start() {
     wait_gone(&t);
 
     // The shop is back: the next start sends it, with the same key.
-    relay.down.store(false, Ordering::SeqCst);
+    relay.set(Fault::Pass);
     let t = Tmux::start(&home, 120, 36);
     t.wait_for("Type number, SKU");
     t.keys(&["F4"]);
@@ -246,4 +164,35 @@ fn a_waiting_order_survives_quit_and_is_sent_on_the_next_start() {
     assert_eq!(orders[0]["line_count"], 1);
     let text = std::fs::read_to_string(home.basket_file("default", "weekly")).unwrap();
     assert!(!text.contains("[pending"), "nothing waits any more: {text}");
+}
+
+/// `basket show` at a terminal shows the basket to a person: it is the
+/// basket used last from then on, and a price changed since it was agreed
+/// is asked about (a yes makes it the agreed one).
+#[test]
+fn basket_show_at_a_terminal_marks_it_used_and_asks_about_changed_prices() {
+    let shop = shop_with_catalog();
+    let home = Home::new();
+    home.login(&shop.url, "ACME", "buyer");
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "alpha"]).ok();
+    home.run(&["basket", "new", "weekly"]).ok();
+    home.run(&["basket", "add", "weekly", "T-BRG-1", "2"]).ok();
+    // ACME's price of the part goes up after it was agreed.
+    let out = shop.import(CATALOG, Some("company,sku,min_qty,unit_price\nACME,T-BRG-1,1,7.20\n"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    home.run(&["sync"]).ok();
+
+    let t = Tmux::run(&home, 120, 36, "basket show weekly");
+    let screen = t.wait_for("Accept the new prices? [y/N]");
+    assert!(screen.contains("T-BRG-1 × 2: 6.90 → 7.20"), "{screen}");
+    t.literal("y");
+    t.keys(&["Enter"]);
+    wait_gone(&t);
+
+    let b = home.run(&["--json", "basket", "show", "weekly"]).ok().json();
+    assert_eq!(b["lines"][0]["agreed_price"], "7.20", "{b}");
+    let used = std::fs::read_to_string(home.path().join("data/profiles/default/baskets/.last-used"))
+        .expect("the basket is marked used");
+    assert_eq!(used.lines().next(), Some("weekly"));
 }

@@ -129,6 +129,26 @@ pub fn format_amount(amount: Decimal) -> String {
     if n.scale() < 2 { format!("{:.2}", n) } else { n.to_string() }
 }
 
+/// Serde for an amount (a total, a shipping price, a limit): written with
+/// exactly two decimals, whatever its scale (`5000` → `"5000.00"`), so
+/// every JSON a client or a script reads has one form for money. Read as
+/// any decimal. `#[serde(serialize_with = "money::amount::serialize")]`.
+pub mod amount {
+    use rust_decimal::Decimal;
+
+    pub fn serialize<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::round_cents(*value).to_string())
+    }
+
+    /// For an `Option<Decimal>`: `None` stays `null`.
+    pub fn serialize_option<S: serde::Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => serialize(v, s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
 /// A `SKU=PRICE` argument, e.g. `P-100233=5.90`.
 pub fn parse_sku_price(s: &str) -> Result<(String, rust_decimal::Decimal), String> {
     let (sku, price) = s.rsplit_once('=').ok_or_else(|| format!("{s:?}: use SKU=PRICE, e.g. P-100233=5.90"))?;
@@ -239,6 +259,21 @@ mod tests {
         assert_eq!(tidy_price(dec!(95.0000)).to_string(), "95.00");
         assert_eq!(tidy_price(dec!(0.08340)).to_string(), "0.0834");
         assert_eq!(tidy_price(dec!(10000)).to_string(), "10000.00");
+    }
+
+    #[test]
+    fn amounts_are_written_with_two_decimals() {
+        #[derive(serde::Serialize)]
+        struct T {
+            #[serde(serialize_with = "amount::serialize")]
+            a: Decimal,
+            #[serde(serialize_with = "amount::serialize_option")]
+            b: Option<Decimal>,
+            #[serde(serialize_with = "amount::serialize_option")]
+            c: Option<Decimal>,
+        }
+        let t = T { a: dec!(5000), b: Some(dec!(0)), c: None };
+        assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"a":"5000.00","b":"0.00","c":null}"#);
     }
 
     #[test]

@@ -210,7 +210,7 @@ fn peppol_command(cmd: PeppolCommand) -> anyhow::Result<ExitCode> {
             let mut conn = shop::open_db(&party.db)?;
             let run = pp::process_orders(&mut conn, &party.company, &inbox, &outbox, &supplier(&party)?, now)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&run)?);
+                println!("{}", serde_json::to_string_pretty(&versioned(&run))?);
             } else {
                 for a in &run.answered {
                     println!(
@@ -417,7 +417,7 @@ fn quote_command(cmd: QuoteCommand) -> anyhow::Result<ExitCode> {
                 Ok(q) => {
                     let mut out = std::io::stdout().lock();
                     if json {
-                        writeln!(out, "{}", serde_json::to_string_pretty(&q)?)?;
+                        writeln!(out, "{}", serde_json::to_string_pretty(&versioned(&q))?)?;
                     } else {
                         writeln!(out, "Offered {} ({} lines), valid until {until}.", q.number, q.lines.len())?;
                     }
@@ -495,7 +495,7 @@ pub fn run(cmd: ShopCommand) -> anyhow::Result<ExitCode> {
             let report = shop::import(&db, &catalog, prices.as_deref())?;
             let mut out = std::io::stdout().lock();
             if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&ImportJson { schema_version: 1, report: &report })?)?;
+                writeln!(out, "{}", serde_json::to_string_pretty(&versioned(&report))?)?;
             } else {
                 for e in &report.errors {
                     writeln!(out, "rejected: {e}")?;
@@ -507,12 +507,17 @@ pub fn run(cmd: ShopCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// `shop import --json`: the report with the version of its shape.
+/// A JSON object the shop's commands print, with the version of its shape
+/// (docs/json.md: every object printed at the top level carries it).
 #[derive(serde::Serialize)]
-struct ImportJson<'a> {
+struct Versioned<'a, T> {
     schema_version: u32,
     #[serde(flatten)]
-    report: &'a crate::ImportReport,
+    value: &'a T,
+}
+
+fn versioned<T>(value: &T) -> Versioned<'_, T> {
+    Versioned { schema_version: 1, value }
 }
 
 /// `procure-shop`: the reference shop's own command line.

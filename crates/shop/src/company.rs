@@ -69,6 +69,7 @@ pub fn load(conn: &Connection, company_id: i64) -> Result<CompanyRecord, ShopErr
             code,
             name,
             currency,
+            terms: procure_protocol::terms::PaymentTerms::parse(&terms),
             payment_terms: terms,
             billing_address: billing,
             ship_to,

@@ -201,6 +201,9 @@ pub fn price_draft_with(
             line_total,
             vat_rate,
             note: line.note.as_ref().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+            promised_delivery: None,
+            shipped: 0,
+            invoiced: 0,
         });
     }
     let totals =
@@ -426,6 +429,9 @@ pub fn place(
         approval: None,
         quote_number,
         events: vec![],
+        earliest_delivery: Some(preview.earliest_delivery),
+        confirmed_at: None,
+        shipments: vec![],
         comment: draft.comment.as_ref().map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
     };
     let order_id = insert_order(tx, company_id, user_id, &mut order)?;

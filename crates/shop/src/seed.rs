@@ -448,6 +448,9 @@ fn past_orders(
                 line_total: money::line_total(unit, qty),
                 vat_rate: generated[i].vat_rate,
                 note: None,
+                promised_delivery: None,
+                shipped: 0,
+                invoiced: 0,
             });
         }
         let shipping = c.shipping_methods[0].clone();
@@ -472,6 +475,9 @@ fn past_orders(
             approval: None,
             quote_number: None,
             events: vec![],
+            earliest_delivery: None,
+            confirmed_at: None,
+            shipments: vec![],
         };
         orders::insert_order(tx, company_id, buyer_id, &mut order)?;
         placed += 1;

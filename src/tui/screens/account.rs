@@ -5,6 +5,7 @@ use crate::tui::component::{Cmd, Component, Cx, Registration, Screen, ScreenId, 
 use crate::tui::engine::{Effect, Failure, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::scroll::{self, Scroll};
+use crate::tui::widgets::text;
 use procure_client::core::text::format_amount;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,7 +14,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 pub const ID: ScreenId = ScreenId("account");
 
-pub const REGISTRATION: Registration = Registration {
+pub(crate) const REGISTRATION: Registration = Registration {
     id: ID,
     title: "Account",
     action: "screen_account",
@@ -25,10 +26,22 @@ pub const REGISTRATION: Registration = Registration {
 #[derive(Debug, Default)]
 pub struct Account {
     /// As the shop answered; until then what the last login or sync saw.
-    pub account: Option<Box<procure_client::service::account::Account>>,
+    pub(crate) account: Option<Box<procure_client::service::account::Account>>,
     /// Why it could not be loaded.
-    pub error: Option<String>,
-    pub scroll: Scroll,
+    pub(crate) error: Option<String>,
+    pub(crate) scroll: Scroll,
+}
+
+impl Account {
+    /// The account as the shop last answered.
+    pub fn account(&self) -> Option<&procure_client::service::account::Account> {
+        self.account.as_deref()
+    }
+
+    /// Why it could not be loaded.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
 }
 
 impl Component for Account {
@@ -126,7 +139,7 @@ impl Component for Account {
         }
         let label_w = co.ship_to.iter().map(|a| a.label.chars().count()).max().unwrap_or(0).clamp(12, 24);
         for a in &co.ship_to {
-            let label = super::ellipsize(&a.label, label_w);
+            let label = text::ellipsize(&a.label, label_w);
             lines
                 .push(Line::from(vec![Span::styled(format!("  {label:<label_w$}  "), t.key()), Span::raw(address(a))]));
         }
@@ -155,6 +168,6 @@ impl Screen for Account {
     }
 
     fn enter(&mut self, cx: &mut Cx) -> Vec<Cmd> {
-        if cx.logged_in { run(Effect::Account) } else { vec![] }
+        if cx.logged_in { run(Effect::Account { supplier: cx.supplier.clone() }) } else { vec![] }
     }
 }

@@ -1,8 +1,9 @@
 //! The approval queue: orders of the company above a buyer's limit, for an
 //! approver to approve or reject.
 
-use super::orders::{self, OrderDetail, OrderList};
+use super::orders::{self, OrderList};
 use crate::tui::component::{Cmd, Component, Cx, Level, Registration, Screen, ScreenId, run};
+use crate::tui::dialogs::order_detail::{self, OrderDetail};
 use crate::tui::engine::{Effect, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crossterm::event::MouseEventKind;
@@ -11,7 +12,7 @@ use ratatui::layout::Rect;
 
 pub const ID: ScreenId = ScreenId("approvals");
 
-pub const REGISTRATION: Registration = Registration {
+pub(crate) const REGISTRATION: Registration = Registration {
     id: ID,
     title: "Approvals",
     action: "screen_approvals",
@@ -22,7 +23,14 @@ pub const REGISTRATION: Registration = Registration {
 
 #[derive(Debug, Default)]
 pub struct Approvals {
-    pub queue: OrderList,
+    pub(crate) queue: OrderList,
+}
+
+impl Approvals {
+    /// The orders waiting for approval, as last loaded.
+    pub fn list(&self) -> &[procure_client::api::OrderSummary] {
+        &self.queue.list
+    }
 }
 
 impl Component for Approvals {
@@ -36,11 +44,11 @@ impl Component for Approvals {
         }
         Some(match action {
             Action::Open => match self.queue.selected_number() {
-                Some(number) => run(Effect::Order { number }),
+                Some(number) => run(Effect::Order { supplier: cx.supplier.clone(), number }),
                 None => vec![],
             },
             Action::Approve | Action::Reject => match self.queue.selected_number() {
-                Some(number) => orders::decide(cx, action, number),
+                Some(number) => order_detail::decide(cx, action, number),
                 None => vec![],
             },
             _ => return None,
@@ -61,7 +69,7 @@ impl Component for Approvals {
                     None => format!("order {} is {}", o.number, o.status.as_str()),
                 };
                 cx.say(Level::Ok, text);
-                out.extend(run(Effect::Approvals));
+                out.extend(run(Effect::Approvals { supplier: cx.supplier.clone() }));
                 // The history shows the order's new state too.
                 return Some(Msg::Decided(o));
             }
@@ -92,8 +100,8 @@ impl Screen for Approvals {
         approver && cx.caps.is_none_or(|c| c.approvals)
     }
 
-    fn enter(&mut self, _cx: &mut Cx) -> Vec<Cmd> {
-        run(Effect::Approvals)
+    fn enter(&mut self, cx: &mut Cx) -> Vec<Cmd> {
+        run(Effect::Approvals { supplier: cx.supplier.clone() })
     }
 
     fn mouse(&mut self, _cx: &mut Cx, kind: MouseEventKind, col: u16, row: u16) -> Vec<Cmd> {

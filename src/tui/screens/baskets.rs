@@ -1,18 +1,21 @@
 //! Baskets: the list, the lines of the selected one, and what is done to
 //! them (quantities, notes, quick entry, checkout, a quote request).
 
-use super::checkout::CheckoutForm;
-use super::prompt::{Prompt, PromptKind};
-use super::quick_entry::{self, QuickEntry};
-use super::quote_request::QuoteRequest;
 use crate::tui::component::{
     Cmd, Component, Cx, Focus, Level, Registration, Screen, ScreenId, inside, movement, run, step,
 };
+use crate::tui::dialogs::checkout::CheckoutForm;
+use crate::tui::dialogs::confirm::{Confirm, Then};
+use crate::tui::dialogs::prompt::{Prompt, PromptKind};
+use crate::tui::dialogs::quick_entry::{self, QuickEntry};
+use crate::tui::dialogs::quote_request::QuoteRequest;
 use crate::tui::engine::{BasketOp, Effect, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::columns::{self, Col};
+use crate::tui::widgets::text;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
 use procure_client::core::basket::{Basket, PricedBasket};
+use procure_client::core::order::PriceChange;
 use procure_client::core::text::format_amount;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -21,7 +24,7 @@ use ratatui::widgets::{Block, Cell, List, ListItem, ListState, Paragraph, Row, T
 
 pub const ID: ScreenId = ScreenId("baskets");
 
-pub const REGISTRATION: Registration = Registration {
+pub(crate) const REGISTRATION: Registration = Registration {
     id: ID,
     title: "Baskets",
     action: "screen_baskets",
@@ -32,19 +35,34 @@ pub const REGISTRATION: Registration = Registration {
 
 #[derive(Debug, Default)]
 pub struct Baskets {
-    pub list: Vec<(String, Result<Basket, String>)>,
-    pub selected: usize,
-    pub priced: Option<PricedBasket>,
-    pub line: usize,
-    pub focus: Focus,
-    pub list_area: Rect,
-    pub lines_area: Rect,
+    pub(crate) list: Vec<(String, Result<Basket, String>)>,
+    pub(crate) selected: usize,
+    pub(crate) priced: Option<PricedBasket>,
+    pub(crate) line: usize,
+    pub(crate) focus: Focus,
+    pub(crate) list_area: Rect,
+    pub(crate) lines_area: Rect,
     /// Letters typed in the list: the basket whose name starts with them is selected.
     typed: String,
     typed_at: Option<std::time::Instant>,
+    /// Prices of the basket shown that changed since the buyer agreed to
+    /// them, not asked about yet (asked when the screen is on show).
+    unasked: Vec<PriceChange>,
+    /// The changes asked about in this session, by basket: not asked again.
+    asked: Vec<(String, PriceChange)>,
 }
 
 impl Baskets {
+    /// The baskets as last listed, each read or with why it cannot be.
+    pub fn list(&self) -> &[(String, Result<Basket, String>)] {
+        &self.list
+    }
+
+    /// The basket shown, priced.
+    pub fn priced(&self) -> Option<&PricedBasket> {
+        self.priced.as_ref()
+    }
+
     fn select_basket(&mut self, cx: &mut Cx, idx: usize) -> Vec<Cmd> {
         let n = self.list.len();
         if n == 0 {
@@ -54,7 +72,30 @@ impl Baskets {
         self.line = 0;
         let name = self.list[self.selected].0.clone();
         cx.basket = Some(name.clone());
-        run(Effect::Price { basket: name })
+        run(Effect::Price { supplier: cx.supplier.clone(), basket: name })
+    }
+
+    /// Asks, once per change, whether the basket on show may have the
+    /// prices that changed since the buyer agreed to them.
+    fn ask_prices(&mut self, cx: &Cx) -> Vec<Cmd> {
+        let Some(p) = &self.priced else { return vec![] };
+        if cx.screen != ID || self.unasked.is_empty() {
+            return vec![];
+        }
+        let changes = std::mem::take(&mut self.unasked);
+        self.asked.extend(changes.iter().map(|c| (p.name.clone(), c.clone())));
+        // As `basket show` asks it, one change a line.
+        let mut question = format!("Prices in {} changed since you agreed to them:", p.name);
+        for c in changes.iter().take(5) {
+            question += &format!("\n  {} × {}: {}", c.sku, c.quantity, c.describe());
+        }
+        if changes.len() > 5 {
+            question += &format!("\n  and {} more", changes.len() - 5);
+        }
+        question += "\nAccept the new prices?";
+        let accept = BasketOp::AcceptPrices { basket: p.name.clone(), changes };
+        let then = Then::Run(Effect::Basket { supplier: cx.supplier.clone(), op: accept });
+        vec![Cmd::Open(Box::new(Confirm::new(question, then)))]
     }
 
     /// The basket on screen, else the one adds go to.
@@ -62,12 +103,14 @@ impl Baskets {
         self.priced.as_ref().map(|p| p.name.clone()).or_else(|| cx.current_basket())
     }
 
-    fn line_action(&mut self, action: Action) -> Vec<Cmd> {
+    fn line_action(&mut self, cx: &Cx, action: Action) -> Vec<Cmd> {
         let Some(p) = self.priced.as_ref() else { return vec![] };
         let Some(line) = p.lines.get(self.line).cloned() else { return vec![] };
         let basket = p.name.clone();
         match action {
-            Action::Remove => run(Effect::Basket(BasketOp::Remove { basket, sku: line.sku })),
+            Action::Remove => {
+                run(Effect::Basket { supplier: cx.supplier.clone(), op: BasketOp::Remove { basket, sku: line.sku } })
+            }
             Action::Edit => vec![Cmd::Open(Box::new(Prompt::new(
                 PromptKind::EditQty { basket, sku: line.sku.clone() },
                 format!("Quantity of {}", line.sku),
@@ -118,7 +161,7 @@ impl Component for Baskets {
                 self.focus = Focus::List;
                 vec![]
             }
-            Action::Edit | Action::Note | Action::Remove => self.line_action(action),
+            Action::Edit | Action::Note | Action::Remove => self.line_action(cx, action),
             Action::NewBasket => {
                 vec![Cmd::Open(Box::new(Prompt::new(PromptKind::NewBasket, "New basket — name", "")))]
             }
@@ -180,22 +223,26 @@ impl Component for Baskets {
                     && let Some(i) = self.list.iter().position(|(n, _)| *n == cur)
                 {
                     self.selected = i;
-                    out.extend(run(Effect::Price { basket: cur }));
+                    out.extend(run(Effect::Price { supplier: cx.supplier.clone(), basket: cur }));
                 }
             }
-            Msg::Priced(p) => {
+            Msg::Priced(shown) => {
+                let p = shown.basket;
                 self.line = self.line.min(p.lines.len().saturating_sub(1));
+                let asked = |c: &PriceChange| self.asked.iter().any(|(b, a)| *b == p.name && a == c);
+                self.unasked = shown.changed.into_iter().filter(|c| !asked(c)).collect();
                 self.priced = Some(p);
+                out.extend(self.ask_prices(cx));
             }
             Msg::BasketDone { basket, message } => {
                 cx.say(Level::Ok, message);
                 cx.basket = Some(basket);
-                out.extend(run(Effect::Baskets));
+                out.extend(run(Effect::Baskets { supplier: cx.supplier.clone() }));
             }
             Msg::QuickEntryDone { basket, report } => {
                 quick_entry::report(cx, &basket, &report);
                 cx.basket = Some(basket);
-                out.extend(run(Effect::Baskets));
+                out.extend(run(Effect::Baskets { supplier: cx.supplier.clone() }));
             }
             Msg::Reordered(r) => {
                 let replaced: Vec<String> =
@@ -218,10 +265,10 @@ impl Component for Baskets {
                 cx.say(if replaced.is_empty() && r.skipped.is_empty() { Level::Ok } else { Level::Warn }, text);
                 cx.basket = Some(r.basket);
                 self.focus = Focus::Lines;
-                out.extend([Cmd::CloseAll, Cmd::Show(ID), Cmd::Run(Effect::Baskets)]);
+                out.extend([Cmd::CloseAll, Cmd::Show(ID), Cmd::Run(Effect::Baskets { supplier: cx.supplier.clone() })]);
             }
             // Placed by a retry after the checkout was closed.
-            Msg::Submitted(s) => out.extend(super::checkout::placed(cx, &s)),
+            Msg::Submitted(s) => out.extend(crate::tui::dialogs::checkout::placed(cx, &s)),
             other => return Some(other),
         }
         None
@@ -237,9 +284,9 @@ impl Screen for Baskets {
         ID
     }
 
-    fn enter(&mut self, _cx: &mut Cx) -> Vec<Cmd> {
+    fn enter(&mut self, cx: &mut Cx) -> Vec<Cmd> {
         self.focus = Focus::List;
-        run(Effect::Baskets)
+        run(Effect::Baskets { supplier: cx.supplier.clone() })
     }
 
     fn mouse(&mut self, cx: &mut Cx, kind: MouseEventKind, col: u16, row: u16) -> Vec<Cmd> {
@@ -279,12 +326,12 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
                 };
                 let room = (list_w as usize).saturating_sub(3 + 2 + Span::raw(count.as_str()).width());
                 ListItem::new(Line::from(vec![
-                    Span::raw(format!("{current}{}", super::ellipsize(name, room))),
+                    Span::raw(format!("{current}{}", text::ellipsize(name, room))),
                     Span::styled(count, t.dim()),
                 ]))
             }
             Err(_) => ListItem::new(Line::styled(
-                super::ellipsize(&format!("  {name}  (unreadable)"), (list_w as usize).saturating_sub(3)),
+                text::ellipsize(&format!("  {name}  (unreadable)"), (list_w as usize).saturating_sub(3)),
                 t.error(),
             )),
         })
@@ -338,7 +385,7 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
         total_lines.push(Line::styled("fix the marked lines before checkout", t.warn()));
     }
     total_lines.push(Line::styled("shipping is added at checkout · c checkout", t.dim()));
-    let totals_h = super::wrapped_height(&total_lines, right.width.saturating_sub(2)) + 2;
+    let totals_h = text::wrapped_height(&total_lines, right.width.saturating_sub(2)) + 2;
     let [table_area, totals] = Layout::vertical([Constraint::Min(3), Constraint::Length(totals_h)]).areas(right);
     let amount = |a: Option<rust_decimal::Decimal>| a.map(format_amount).unwrap_or_else(|| "–".into());
     let len = |t: &str| t.chars().count();
@@ -367,7 +414,7 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
                 Cell::from(Line::from(amount(l.unit_price)).right_aligned()),
                 Cell::from(Line::from(amount(l.line_total)).right_aligned()),
             ];
-            let mut name_lines = vec![super::ellipsize_line(Line::from(name), name_w)];
+            let mut name_lines = vec![text::ellipsize_line(Line::from(name), name_w)];
             for w in &l.warnings {
                 // A warning is read in full: it wraps within the name column.
                 let text = format!("! {w}");
@@ -393,7 +440,7 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
         );
     } else {
         f.render_stateful_widget(
-            Table::new(rows, super::constraints(&widths))
+            Table::new(rows, columns::constraints(&widths))
                 .header(Row::new(titles.to_vec()).style(t.dim()))
                 .row_highlight_style(t.selected())
                 .highlight_symbol("▶ ")

@@ -1,15 +1,13 @@
 //! Quote requests: status, offered prices beside target prices, accept/decline.
 
-use super::prompt::{Prompt, PromptKind};
 use crate::tui::component::{Cmd, Component, Cx, Level, Registration, Screen, ScreenId, inside, movement, run, step};
+use crate::tui::dialogs::quote_detail::{QuoteDetail, answer};
 use crate::tui::engine::{Effect, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::columns::{self, Col};
-use crate::tui::widgets::scroll::{self, Scroll};
 use crossterm::event::{MouseButton, MouseEventKind};
+use procure_client::api::QuoteStatus;
 use procure_client::api::QuoteSummary;
-use procure_client::api::{Quote, QuoteStatus};
-use procure_client::core::text::format_amount;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -17,7 +15,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 pub const ID: ScreenId = ScreenId("quotes");
 
-pub const REGISTRATION: Registration = Registration {
+pub(crate) const REGISTRATION: Registration = Registration {
     id: ID,
     title: "Quotes",
     action: "screen_quotes",
@@ -28,24 +26,17 @@ pub const REGISTRATION: Registration = Registration {
 
 #[derive(Debug, Default)]
 pub struct Quotes {
-    pub list: Vec<QuoteSummary>,
-    pub selected: usize,
-    pub loaded: bool,
-    pub area: Rect,
+    pub(crate) list: Vec<QuoteSummary>,
+    pub(crate) selected: usize,
+    pub(crate) loaded: bool,
+    pub(crate) area: Rect,
 }
 
-/// Accept (asks the PO number) or decline (asks an optional reason).
-fn answer(action: Action, number: String) -> Vec<Cmd> {
-    let prompt = if action == Action::Accept {
-        Prompt::new(PromptKind::AcceptQuote { number: number.clone() }, format!("Accept {number} — your PO number"), "")
-    } else {
-        Prompt::new(
-            PromptKind::DeclineQuote { number: number.clone() },
-            format!("Decline {number} — reason (optional)"),
-            "",
-        )
-    };
-    vec![Cmd::Open(Box::new(prompt))]
+impl Quotes {
+    /// The quote requests as last loaded.
+    pub fn list(&self) -> &[QuoteSummary] {
+        &self.list
+    }
 }
 
 impl Component for Quotes {
@@ -53,14 +44,14 @@ impl Component for Quotes {
         (vec![Scope::Quotes, Scope::Lists], false)
     }
 
-    fn action(&mut self, _cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
+    fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
         if let Some((delta, to_end)) = movement(action) {
             self.selected = step(self.selected, self.list.len(), delta, to_end);
             return Some(vec![]);
         }
         let number = self.list.get(self.selected).map(|q| q.number.clone());
         Some(match (action, number) {
-            (Action::Open, Some(number)) => run(Effect::Quote { number }),
+            (Action::Open, Some(number)) => run(Effect::Quote { supplier: cx.supplier.clone(), number }),
             (Action::Accept | Action::Decline, Some(number)) => answer(action, number),
             (Action::Open | Action::Accept | Action::Decline, None) => vec![],
             _ => return None,
@@ -74,10 +65,14 @@ impl Component for Quotes {
                 self.loaded = true;
                 self.selected = self.selected.min(self.list.len().saturating_sub(1));
             }
-            Msg::Quote(q) => out.push(Cmd::Replace(Box::new(QuoteDetail { quote: q, scroll: Scroll::default() }))),
+            Msg::Quote(q) => out.push(Cmd::Replace(Box::new(QuoteDetail::new(q)))),
             Msg::QuoteDone { message } => {
                 cx.say(Level::Ok, message.clone());
-                out.extend([Cmd::Run(Effect::Quotes), Cmd::Run(Effect::Baskets)]);
+                let supplier = cx.supplier.clone();
+                out.extend([
+                    Cmd::Run(Effect::Quotes { supplier: supplier.clone() }),
+                    Cmd::Run(Effect::Baskets { supplier }),
+                ]);
                 // An accepted quote is a new order in the history.
                 return Some(Msg::QuoteDone { message });
             }
@@ -100,8 +95,8 @@ impl Screen for Quotes {
         cx.quote_requests()
     }
 
-    fn enter(&mut self, _cx: &mut Cx) -> Vec<Cmd> {
-        run(Effect::Quotes)
+    fn enter(&mut self, cx: &mut Cx) -> Vec<Cmd> {
+        run(Effect::Quotes { supplier: cx.supplier.clone() })
     }
 
     fn mouse(&mut self, _cx: &mut Cx, kind: MouseEventKind, col: u16, row: u16) -> Vec<Cmd> {
@@ -109,41 +104,6 @@ impl Screen for Quotes {
             self.selected = ((row - self.area.y - 2) as usize).min(self.list.len().saturating_sub(1));
         }
         vec![]
-    }
-}
-
-/// One quote: offered beside target prices; accept or decline it.
-#[derive(Debug)]
-pub struct QuoteDetail {
-    pub quote: Box<Quote>,
-    pub scroll: Scroll,
-}
-
-impl Component for QuoteDetail {
-    fn scopes(&self, _cx: &Cx) -> (Vec<Scope>, bool) {
-        (vec![Scope::Quotes, Scope::Lists], false)
-    }
-
-    fn action(&mut self, _cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
-        if self.scroll.apply(action) {
-            return Some(vec![]);
-        }
-        Some(match action {
-            Action::Open => vec![],
-            Action::Accept | Action::Decline => answer(action, self.quote.number.clone()),
-            _ => return None,
-        })
-    }
-
-    fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
-        if matches!(msg, Msg::QuoteDone { .. }) {
-            out.push(Cmd::Close);
-        }
-        Some(msg)
-    }
-
-    fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
-        detail(f, cx, &self.quote, area, &mut self.scroll)
     }
 }
 
@@ -192,13 +152,13 @@ fn draw(f: &mut Frame, cx: &Cx, q: &mut Quotes, area: Rect) {
                 Cell::from(s.requested_by.clone()),
                 Cell::from(tail),
             ];
-            Row::new(super::shown(cells, &widths))
+            Row::new(columns::shown(cells, &widths))
         })
         .collect();
     let mut state = TableState::default().with_selected(Some(q.selected));
     f.render_stateful_widget(
-        Table::new(rows, super::constraints(&widths))
-            .header(Row::new(super::shown(titles.to_vec(), &widths)).style(t.dim()))
+        Table::new(rows, columns::constraints(&widths))
+            .header(Row::new(columns::shown(titles.to_vec(), &widths)).style(t.dim()))
             .row_highlight_style(t.selected())
             .highlight_symbol("▶ ")
             .block(
@@ -209,67 +169,4 @@ fn draw(f: &mut Frame, cx: &Cx, q: &mut Quotes, area: Rect) {
         area,
         &mut state,
     );
-}
-
-fn detail(f: &mut Frame, cx: &Cx, q: &Quote, area: Rect, scroll: &mut Scroll) {
-    let t = &cx.theme;
-    let mut lines = vec![Line::styled(format!("Quote {} — {}", q.number, q.status.as_str()), t.title())];
-    lines.push(Line::raw(format!(
-        "requested {} by {}{}",
-        q.created_at.date_naive(),
-        q.requested_by,
-        q.requested_delivery_date.map(|d| format!(" · delivery wanted {d}")).unwrap_or_default()
-    )));
-    if let Some(d) = q.valid_until {
-        let style = if q.status == QuoteStatus::Expired { t.warn() } else { t.ok() };
-        lines.push(Line::styled(format!("offer valid until {d}"), style));
-    }
-    if let Some(o) = &q.order_number {
-        lines.push(Line::styled(format!("became order {o}"), t.ok()));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        format!("{:<12} {:>7} {:>10} {:>10} {:>10}  {}", "SKU", "Qty", "List", "Target", "Offered", "Name"),
-        t.dim(),
-    ));
-    let dash = || "–".to_string();
-    let room = 110.min(area.width).saturating_sub(2 + 12 + 8 + 11 * 3 + 2) as usize;
-    for l in &q.lines {
-        let better = match (l.offered_unit_price, l.target_unit_price) {
-            (Some(o), Some(tg)) if o <= tg => t.ok(),
-            _ => t.base(),
-        };
-        lines.push(Line::from(vec![
-            Span::raw(format!(
-                "{:<12} {:>7} {:>10} {:>10} ",
-                l.sku,
-                l.quantity,
-                l.list_unit_price.map(format_amount).unwrap_or_else(dash),
-                l.target_unit_price.map(format_amount).unwrap_or_else(dash)
-            )),
-            Span::styled(format!("{:>10}", l.offered_unit_price.map(format_amount).unwrap_or_else(dash)), better),
-            Span::raw(format!("  {}", super::ellipsize(&l.name, room))),
-        ]));
-    }
-    if let Some(tt) = &q.offer_totals {
-        lines.push(Line::raw(format!(
-            "offer: net {}  VAT {}  total {} {}",
-            format_amount(tt.net),
-            format_amount(tt.vat),
-            format_amount(tt.gross),
-            tt.currency
-        )));
-    }
-    if !q.messages.is_empty() {
-        lines.push(Line::raw(""));
-        for m in &q.messages {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{} {} ({}): ", m.at.format("%Y-%m-%d %H:%M"), m.author, m.side), t.dim()),
-                Span::raw(m.text.clone()),
-            ]));
-        }
-    }
-    lines.push(Line::raw(""));
-    let keys = if q.status == QuoteStatus::Offered { "a accept · x decline · Esc back" } else { "Esc back" };
-    scroll::dialog(f, area, 110, Block::bordered(), lines, Line::styled(keys, t.dim()), scroll);
 }

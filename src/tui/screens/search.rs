@@ -1,15 +1,16 @@
 //! The search screen: a query field and live results.
 
-use super::detail::Detail;
-use super::prompt::Prompt;
-use super::quick_entry::QuickEntry;
 use crate::tui::component::{
     Cmd, Component, Cx, Focus, Level, Registration, Screen, ScreenId, inside, movement, run, step,
 };
+use crate::tui::dialogs::part_detail::Detail;
+use crate::tui::dialogs::prompt::Prompt;
+use crate::tui::dialogs::quick_entry::QuickEntry;
 use crate::tui::engine::{Effect, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::columns::{self, Col};
 use crate::tui::widgets::input::Input;
+use crate::tui::widgets::text;
 use crossterm::event::{KeyEvent, MouseButton, MouseEventKind};
 use procure_client::core::text::format_amount;
 use procure_client::search::Highlights;
@@ -22,7 +23,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 use std::time::Duration;
 
 /// Text with the matched characters emphasised.
-pub fn marked(text: &str, hits: &[usize], base: Style, mark: Style) -> Line<'static> {
+pub(crate) fn marked(text: &str, hits: &[usize], base: Style, mark: Style) -> Line<'static> {
     if hits.is_empty() {
         return Line::styled(text.to_string(), base);
     }
@@ -45,7 +46,7 @@ pub fn marked(text: &str, hits: &[usize], base: Style, mark: Style) -> Line<'sta
 
 pub const ID: ScreenId = ScreenId("search");
 
-pub const REGISTRATION: Registration = Registration {
+pub(crate) const REGISTRATION: Registration = Registration {
     id: ID,
     title: "Search",
     action: "screen_search",
@@ -56,25 +57,39 @@ pub const REGISTRATION: Registration = Registration {
 
 #[derive(Debug, Default)]
 pub struct Search {
-    pub input: Input,
-    pub rows: Vec<SearchRow>,
-    pub highlights: Vec<Highlights>,
-    pub total: usize,
-    pub selected: usize,
-    pub seq: u64,
-    pub shown_seq: u64,
-    pub took: Option<Duration>,
-    pub suggestions: Vec<String>,
-    pub focus: Focus,
+    pub(crate) input: Input,
+    pub(crate) rows: Vec<SearchRow>,
+    pub(crate) highlights: Vec<Highlights>,
+    pub(crate) total: usize,
+    pub(crate) selected: usize,
+    pub(crate) seq: u64,
+    pub(crate) shown_seq: u64,
+    pub(crate) took: Option<Duration>,
+    pub(crate) suggestions: Vec<String>,
+    pub(crate) focus: Focus,
     /// An add was asked for before the part's detail was loaded.
-    pub pending_add: bool,
+    pub(crate) pending_add: bool,
     /// Where the results were drawn, and the rows above the first one.
-    pub list_area: Rect,
-    pub list_offset: u16,
+    pub(crate) list_area: Rect,
+    pub(crate) list_offset: u16,
 }
 
 impl Search {
-    fn run_search(&mut self) -> Vec<Cmd> {
+    /// The rows of the newest search shown.
+    pub fn rows(&self) -> &[SearchRow] {
+        &self.rows
+    }
+
+    /// The number of the newest search asked for, and of the one shown.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    pub fn shown_seq(&self) -> u64 {
+        self.shown_seq
+    }
+
+    fn run_search(&mut self, cx: &Cx) -> Vec<Cmd> {
         self.seq += 1;
         let query = self.input.text().to_string();
         if query.trim().is_empty() {
@@ -84,7 +99,7 @@ impl Search {
             self.shown_seq = self.seq;
             return vec![];
         }
-        run(Effect::Search { seq: self.seq, query, qty: None })
+        run(Effect::Search { supplier: cx.supplier.clone(), seq: self.seq, query, qty: None })
     }
 
     fn selected_sku(&self) -> Option<String> {
@@ -107,7 +122,7 @@ impl Component for Search {
         }
         Some(match action {
             Action::Open => match self.selected_sku() {
-                Some(sku) => run(Effect::Detail { sku }),
+                Some(sku) => run(Effect::Detail { supplier: cx.supplier.clone(), sku }),
                 None => vec![],
             },
             Action::Add => {
@@ -121,7 +136,7 @@ impl Component for Search {
                     Some(sku) => {
                         // Load the detail first; the prompt opens when it arrives.
                         self.pending_add = true;
-                        run(Effect::Detail { sku })
+                        run(Effect::Detail { supplier: cx.supplier.clone(), sku })
                     }
                     None => vec![],
                 }
@@ -133,7 +148,7 @@ impl Component for Search {
             Action::Back => match self.focus {
                 Focus::Input if !self.input.text().is_empty() => {
                     self.input.clear();
-                    self.run_search()
+                    self.run_search(cx)
                 }
                 // An empty field: Esc goes to the results.
                 Focus::Input => {
@@ -149,8 +164,8 @@ impl Component for Search {
         })
     }
 
-    fn key(&mut self, _cx: &mut Cx, key: &KeyEvent) -> Vec<Cmd> {
-        if self.focus == Focus::Input && self.input.handle(key) { self.run_search() } else { vec![] }
+    fn key(&mut self, cx: &mut Cx, key: &KeyEvent) -> Vec<Cmd> {
+        if self.focus == Focus::Input && self.input.handle(key) { self.run_search(cx) } else { vec![] }
     }
 
     fn paste(&mut self, cx: &mut Cx, text: &str) -> Vec<Cmd> {
@@ -168,17 +183,17 @@ impl Component for Search {
         } else {
             self.focus = Focus::Input;
             self.input.insert_str(text.trim_end());
-            self.run_search()
+            self.run_search(cx)
         }
     }
 
     fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
         match msg {
-            Msg::Indexed { .. } => {
+            Msg::Indexed { supplier, .. } if supplier == cx.supplier => {
                 // Re-run the query against the fresh index, unless its
                 // search is still to come (it runs on the fresh index then).
                 if !self.input.text().trim().is_empty() && self.shown_seq == self.seq {
-                    out.extend(self.run_search());
+                    out.extend(self.run_search(cx));
                 }
             }
             Msg::Searched { seq, rows, highlights, total, took, suggestions } => {
@@ -313,20 +328,20 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
             let cells = vec![
                 Cell::from(marked(&r.sku, hs, Style::default(), mark)),
                 Cell::from(marked(&r.mpn, hm, Style::default(), mark)),
-                Cell::from(super::ellipsize(&r.manufacturer, maker_w)),
-                Cell::from(super::ellipsize_line(name, name_w)),
+                Cell::from(text::ellipsize(&r.manufacturer, maker_w)),
+                Cell::from(text::ellipsize_line(name, name_w)),
                 Cell::from(Line::from(price_of(r)).right_aligned()),
                 Cell::from(Line::from(stock).right_aligned()),
                 Cell::from(Line::from(format!("{}d", r.lead_time_days)).right_aligned()),
             ];
-            Row::new(super::shown(cells, &widths))
+            Row::new(columns::shown(cells, &widths))
         })
         .collect();
     let mut state = TableState::default().with_selected(Some(s.selected));
     let list_focused = s.focus == Focus::List && !cx.covered;
     let legend = if s.rows.iter().any(|r| r.ordered_before) { " ★ ordered before " } else { "" };
-    let table = Table::new(rows, super::constraints(&widths))
-        .header(Row::new(super::shown(titles.to_vec(), &widths)).style(t.dim()))
+    let table = Table::new(rows, columns::constraints(&widths))
+        .header(Row::new(columns::shown(titles.to_vec(), &widths)).style(t.dim()))
         .row_highlight_style(t.selected())
         .highlight_symbol("▶ ")
         .block(

@@ -5,26 +5,26 @@
 /// One column: the width it needs, whether it shrinks, and when it goes
 /// (0: never; higher goes first).
 #[derive(Debug, Clone, Copy)]
-pub struct Col {
-    pub width: u16,
+pub(crate) struct Col {
+    pub(crate) width: u16,
     /// Shrinks to what is left (never below `width` unless nothing else can go).
-    pub flex: bool,
-    pub drop: u8,
+    pub(crate) flex: bool,
+    pub(crate) drop: u8,
 }
 
 impl Col {
     /// Kept whole: as wide as its widest text.
-    pub fn keep(title: &str, texts: impl IntoIterator<Item = usize>) -> Col {
+    pub(crate) fn keep(title: &str, texts: impl IntoIterator<Item = usize>) -> Col {
         Col { width: widest(title, texts), flex: false, drop: 0 }
     }
 
     /// Kept whole while there is room, dropped in `drop` order.
-    pub fn optional(title: &str, texts: impl IntoIterator<Item = usize>, cap: u16, drop: u8) -> Col {
+    pub(crate) fn optional(title: &str, texts: impl IntoIterator<Item = usize>, cap: u16, drop: u8) -> Col {
         Col { width: widest(title, texts).min(cap), flex: false, drop }
     }
 
     /// Takes what is left, at least `min`.
-    pub fn flex(min: u16) -> Col {
+    pub(crate) fn flex(min: u16) -> Col {
         Col { width: min, flex: true, drop: 0 }
     }
 }
@@ -35,7 +35,7 @@ fn widest(title: &str, texts: impl IntoIterator<Item = usize>) -> u16 {
 
 /// The width of each column inside `avail` cells (1 cell between columns),
 /// `None` for a dropped one.
-pub fn fit(cols: &[Col], avail: u16) -> Vec<Option<u16>> {
+pub(crate) fn fit(cols: &[Col], avail: u16) -> Vec<Option<u16>> {
     let mut shown = vec![true; cols.len()];
     let need = |shown: &[bool]| -> u16 {
         let n = shown.iter().filter(|s| **s).count() as u16;
@@ -75,6 +75,16 @@ pub fn fit(cols: &[Col], avail: u16) -> Vec<Option<u16>> {
             Some(w)
         })
         .collect()
+}
+
+/// Only the cells of the columns that are shown.
+pub(crate) fn shown<T>(cells: Vec<T>, widths: &[Option<u16>]) -> Vec<T> {
+    cells.into_iter().zip(widths).filter(|(_, w)| w.is_some()).map(|(c, _)| c).collect()
+}
+
+/// The constraints of the shown columns.
+pub(crate) fn constraints(widths: &[Option<u16>]) -> Vec<ratatui::layout::Constraint> {
+    widths.iter().flatten().map(|w| ratatui::layout::Constraint::Length(*w)).collect()
 }
 
 #[cfg(test)]

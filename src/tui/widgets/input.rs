@@ -1,39 +1,35 @@
 //! A one-line text field: cursor, insert, delete, word delete.
 
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Input {
+pub(crate) struct Input {
     text: String,
     /// Cursor position in characters.
     cursor: usize,
-    pub masked: bool,
+    pub(crate) masked: bool,
     /// The text was filled in for the user and is selected: typing replaces it.
-    pub selected: bool,
+    pub(crate) selected: bool,
 }
 
 impl Input {
-    pub fn new(text: &str) -> Input {
+    pub(crate) fn new(text: &str) -> Input {
         Input { text: text.to_string(), cursor: text.chars().count(), masked: false, selected: false }
     }
 
     /// A suggestion: shown selected, replaced by what is typed, kept by Enter
     /// or by moving the cursor.
-    pub fn suggested(text: &str) -> Input {
+    pub(crate) fn suggested(text: &str) -> Input {
         Input { selected: !text.is_empty(), ..Input::new(text) }
     }
 
-    pub fn masked() -> Input {
+    pub(crate) fn masked() -> Input {
         Input { masked: true, ..Default::default() }
     }
 
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         &self.text
     }
 
-    pub fn cursor(&self) -> usize {
-        self.cursor
-    }
-
-    pub fn set(&mut self, text: &str) {
+    pub(crate) fn set(&mut self, text: &str) {
         *self = Input { masked: self.masked, ..Input::new(text) };
     }
 
@@ -41,7 +37,7 @@ impl Input {
         self.text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(self.text.len())
     }
 
-    pub fn insert(&mut self, c: char) {
+    pub(crate) fn insert(&mut self, c: char) {
         if std::mem::take(&mut self.selected) {
             self.clear();
         }
@@ -50,13 +46,13 @@ impl Input {
         self.cursor += 1;
     }
 
-    pub fn insert_str(&mut self, s: &str) {
+    pub(crate) fn insert_str(&mut self, s: &str) {
         for c in s.chars().filter(|c| !c.is_control()) {
             self.insert(c);
         }
     }
 
-    pub fn backspace(&mut self) {
+    pub(crate) fn backspace(&mut self) {
         if std::mem::take(&mut self.selected) {
             self.clear();
             return;
@@ -68,14 +64,14 @@ impl Input {
         }
     }
 
-    pub fn delete(&mut self) {
+    pub(crate) fn delete(&mut self) {
         if self.cursor < self.text.chars().count() {
             let at = self.byte_at(self.cursor);
             self.text.remove(at);
         }
     }
 
-    pub fn delete_word(&mut self) {
+    pub(crate) fn delete_word(&mut self) {
         while self.cursor > 0 && self.text.chars().nth(self.cursor - 1) == Some(' ') {
             self.backspace();
         }
@@ -84,37 +80,37 @@ impl Input {
         }
     }
 
-    pub fn left(&mut self) {
+    pub(crate) fn left(&mut self) {
         self.selected = false;
         self.cursor = self.cursor.saturating_sub(1);
     }
 
-    pub fn right(&mut self) {
+    pub(crate) fn right(&mut self) {
         self.selected = false;
         self.cursor = (self.cursor + 1).min(self.text.chars().count());
     }
 
-    pub fn home(&mut self) {
+    pub(crate) fn home(&mut self) {
         self.selected = false;
         self.cursor = 0;
     }
 
-    pub fn end(&mut self) {
+    pub(crate) fn end(&mut self) {
         self.selected = false;
         self.cursor = self.text.chars().count();
     }
 
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.set("");
     }
 
     /// What to draw: the text, or bullets for a password.
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         if self.masked { "•".repeat(self.text.chars().count()) } else { self.text.clone() }
     }
 
     /// Applies an editing key; false when the key is not an editing key.
-    pub fn handle(&mut self, key: &crossterm::event::KeyEvent) -> bool {
+    pub(crate) fn handle(&mut self, key: &crossterm::event::KeyEvent) -> bool {
         use crossterm::event::{KeyCode, KeyModifiers};
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {

@@ -8,16 +8,16 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Scroll {
-    pub top: u16,
+pub(crate) struct Scroll {
+    pub(crate) top: u16,
     /// Rows shown and rows in all, as last drawn.
-    pub page: u16,
-    pub total: u16,
+    pub(crate) page: u16,
+    pub(crate) total: u16,
 }
 
 impl Scroll {
     /// Scrolls for a movement action; false when it is not one.
-    pub fn apply(&mut self, action: Action) -> bool {
+    pub(crate) fn apply(&mut self, action: Action) -> bool {
         let max = self.total.saturating_sub(self.page);
         let page = self.page.max(1);
         self.top = match action {
@@ -36,24 +36,32 @@ impl Scroll {
 
 /// Rows the lines take when wrapped at a width (a close estimate of
 /// ratatui's word wrap).
-pub fn rows(lines: &[Line], width: u16) -> u16 {
+pub(crate) fn rows(lines: &[Line], width: u16) -> u16 {
     let w = width.max(1) as usize;
     lines.iter().map(|l| l.width().max(1).div_ceil(w) as u16).sum()
 }
 
 /// Draws `lines` in a centred box at most `width` wide, scrolled by `s`;
 /// `keys` stays on the last row, with "more" marks when there is more.
-pub fn dialog(f: &mut Frame, area: Rect, width: u16, block: Block, lines: Vec<Line>, keys: Line, s: &mut Scroll) {
+pub(crate) fn dialog(
+    f: &mut Frame,
+    area: Rect,
+    width: u16,
+    block: Block,
+    lines: Vec<Line>,
+    keys: Line,
+    s: &mut Scroll,
+) {
     let width = width.min(area.width);
     let total = rows(&lines, width.saturating_sub(2));
     let height = (total + 1 + 2).min(area.height);
-    let r = super::super::screens::centered(area, width, height);
+    let r = super::centered(area, width, height);
     f.render_widget(Clear, r);
     fill(f, r, block, lines, keys, s);
 }
 
 /// Like `dialog`, filling the whole area (a screen's body).
-pub fn fill(f: &mut Frame, r: Rect, block: Block, lines: Vec<Line>, keys: Line, s: &mut Scroll) {
+pub(crate) fn fill(f: &mut Frame, r: Rect, block: Block, lines: Vec<Line>, keys: Line, s: &mut Scroll) {
     let total = rows(&lines, r.width.saturating_sub(2));
     let inner = block.inner(r);
     f.render_widget(block, r);

@@ -1,7 +1,13 @@
 //! Fault servers, shared by every test that needs a network that misbehaves:
 //! a TCP relay that loses answers or dies on purpose, a hostile HTTP proxy
-//! in front of the real shop that rewrites what the shop says, and a sink
-//! that only records whether anybody reached it.
+//! in front of the real shop that rewrites what the shop says, a sink that
+//! accepts and never answers (a shop that hangs) and records whether anybody
+//! reached it, a server that answers every request with the same bytes,
+//! and an address where nothing listens (a shop that is down).
+//!
+//! Every one binds port 0 and keeps its socket for as long as it lives: no
+//! test learns a free port number and binds it later, which another process
+//! could take in between.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -367,5 +373,54 @@ impl Sink {
     /// Connections made and bytes received so far.
     pub fn received(&self) -> (usize, usize) {
         (self.reached.load(Ordering::SeqCst), self.bytes.load(Ordering::SeqCst))
+    }
+}
+
+impl Sink {
+    /// `http://` and the address.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// A server that answers every connection with `bytes` (after reading what
+/// the client sent first), e.g. something that is not the protocol.
+pub struct Canned {
+    pub url: String,
+}
+
+impl Canned {
+    pub fn start(bytes: &'static [u8]) -> Canned {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                let mut buf = [0u8; 4096];
+                let _ = conn.read(&mut buf);
+                let _ = conn.write_all(bytes);
+            }
+        });
+        Canned { url }
+    }
+}
+
+/// A loopback address where nothing listens: a shop that is down. The port
+/// is held by a socket that is bound and never listens, so a connection is
+/// refused at once, as by a host without the server — and, unlike a port
+/// whose listener was closed, no other process can start listening on it
+/// while the test runs.
+pub struct Refusing {
+    pub url: String,
+    _held: socket2::Socket,
+}
+
+impl Refusing {
+    pub fn start() -> Refusing {
+        use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
+        let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        socket.bind(&SockAddr::from(any)).unwrap();
+        let addr = socket.local_addr().unwrap().as_socket().unwrap();
+        Refusing { url: format!("http://{addr}"), _held: socket }
     }
 }

@@ -2,6 +2,7 @@
 //! ephemeral loopback port, real files under a temporary PROCURE_HOME.
 
 pub mod faults;
+pub mod tmux;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -74,6 +75,20 @@ impl Shop {
         cmd.env("PROCURE_HOME", dir.path()).output().unwrap()
     }
 
+    /// The supplier at work: `procure shop ARGS --db DB` on this shop's
+    /// database (`quote offer …`, `peppol orders …`).
+    pub fn supplier(&self, args: &[&str]) -> Run {
+        let home = self.db.with_file_name("supplier-home");
+        Run(Command::new(BIN)
+            .arg("shop")
+            .args(args)
+            .arg("--db")
+            .arg(&self.db)
+            .env("PROCURE_HOME", home)
+            .output()
+            .unwrap())
+    }
+
     /// The shop's process id (its memory is in /proc/PID/status).
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -128,6 +143,20 @@ impl Home {
             .ok()
     }
 
+    /// Logs in as `user` of `company` at `url` (the demo password) and
+    /// syncs the catalog: how nearly every test begins.
+    pub fn login_and_sync(&self, url: &str, company: &str, user: &str) {
+        self.login(url, company, user);
+        self.run(&["sync"]).ok();
+    }
+
+    /// A new home, logged in and synced (`login_and_sync`).
+    pub fn synced(url: &str, company: &str, user: &str) -> Home {
+        let home = Home::new();
+        home.login_and_sync(url, company, user);
+        home
+    }
+
     pub fn basket_file(&self, profile: &str, name: &str) -> PathBuf {
         self.path().join("data/profiles").join(profile).join("baskets").join(format!("{name}.toml"))
     }
@@ -174,6 +203,12 @@ impl Run {
         assert_eq!(self.code(), code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
         self
     }
+}
+
+/// Orders on the shop with this PO number, as `home`'s company sees them.
+pub fn orders_with_po(home: &Home, po: &str) -> Vec<serde_json::Value> {
+    let list = home.run(&["--json", "order", "list", "-n", "500"]).ok().json();
+    list.as_array().unwrap().iter().filter(|o| o["po_number"] == po).cloned().collect()
 }
 
 /// A small catalog with known parts, imported into every test shop.

@@ -3,7 +3,7 @@
 //! A basket is plain data (serialised as TOML by the store). Everything that
 //! changes or prices a basket lives here, free of IO.
 
-use crate::api::{PriceEntry, Product, Tier, Totals};
+use crate::api::{LineError, PriceEntry, Product, Tier, Totals, codes};
 use crate::core::money;
 use crate::core::quantity::{QuantityError, QuantityRules};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -252,48 +252,63 @@ pub struct PricedBasket {
     pub name: String,
     pub lines: Vec<PricedBasketLine>,
     pub totals: Totals,
-    /// True when every line has a price and breaks no rule.
+    /// True when the basket has lines and none has a warning (a rule it
+    /// breaks, a part discontinued, gone or without a price).
     pub orderable: bool,
 }
 
 /// Prices a basket from the cache: tier price per quantity, totals with VAT
-/// (shipping is not known until the shop previews the order), warnings for
+/// (shipping is not known until the shop previews an order), warnings for
 /// rule breaks and parts no longer in the catalog.
 pub fn price(basket: &Basket, lookup: &impl PartLookup) -> PricedBasket {
+    checked(basket, lookup).0
+}
+
+/// The basket priced as `price` does, and what keeps each line from being
+/// ordered as it is: one entry per warning, with the basket line it is on,
+/// the protocol's code for it (the code the shop would answer with) and, for
+/// a quantity, the next valid one. A basket is orderable when it has lines
+/// and none of them has a problem.
+pub fn checked(basket: &Basket, lookup: &impl PartLookup) -> (PricedBasket, Vec<LineError>) {
     let mut lines = Vec::with_capacity(basket.lines.len());
-    let mut orderable = !basket.lines.is_empty();
-    for l in &basket.lines {
-        let mut warnings = Vec::new();
+    let mut problems = Vec::new();
+    for (i, l) in basket.lines.iter().enumerate() {
+        let mut found: Vec<(&str, String, Option<u32>)> = Vec::new();
         let product = lookup.product(&l.sku);
         let prices = lookup.prices(&l.sku);
         let tiers = prices.as_ref().map_or(&[][..], |e| &e.tiers);
-        let quantity_ok = product.as_ref().map(|p| QuantityRules::of(p, tiers).check(l.qty));
         match &product {
-            None => warnings.push("no longer in the catalog".to_string()),
+            None => found.push((codes::UNKNOWN_SKU, "no longer in the catalog".to_string(), None)),
             Some(p) => {
-                if let Some(Err(e)) = &quantity_ok {
-                    warnings.push(e.to_string());
+                if let Err(e) = QuantityRules::of(p, tiers).check(l.qty) {
+                    found.push((codes::INVALID_QUANTITY, e.to_string(), Some(e.suggested)));
                 }
                 if p.discontinued {
-                    match &p.replaced_by {
-                        Some(s) => warnings.push(format!("discontinued, replaced by {s}")),
-                        None => warnings.push("discontinued".to_string()),
-                    }
+                    let why = match &p.replaced_by {
+                        Some(s) => format!("discontinued, replaced by {s}"),
+                        None => "discontinued".to_string(),
+                    };
+                    found.push((codes::DISCONTINUED, why, None));
                 }
             }
         }
         let unit_price = prices.as_ref().and_then(|e| money::unit_price_for(&e.tiers, l.qty));
         if product.is_some() && unit_price.is_none() {
-            warnings.push(PRICE_ON_REQUEST.to_string());
+            found.push((codes::PRICE_ON_REQUEST, PRICE_ON_REQUEST.to_string(), None));
         }
         let line_total = unit_price.and_then(|u| money::checked_line_total(u, l.qty));
         if unit_price.is_some() && line_total.is_none() {
-            warnings.push("price × quantity is too large to total".to_string());
+            found.push((codes::AMOUNT_TOO_LARGE, "price × quantity is too large to total".to_string(), None));
         }
-        let hard = product.is_none() || line_total.is_none() || quantity_ok.is_some_and(|r| r.is_err());
-        if hard {
-            orderable = false;
-        }
+        let warnings = found.iter().map(|(_, message, _)| message.clone()).collect();
+        problems.extend(found.into_iter().map(|(code, message, suggested_quantity)| LineError {
+            line: i,
+            sku: l.sku.clone(),
+            code: code.to_string(),
+            message,
+            current_unit_price: None,
+            suggested_quantity,
+        }));
         lines.push(PricedBasketLine {
             sku: l.sku.clone(),
             name: product.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
@@ -308,6 +323,7 @@ pub fn price(basket: &Basket, lookup: &impl PartLookup) -> PricedBasket {
             warnings,
         });
     }
+    let mut orderable = !basket.lines.is_empty() && problems.is_empty();
     let currency = lookup.currency();
     let totals = money::checked_totals(
         &currency,
@@ -318,7 +334,7 @@ pub fn price(basket: &Basket, lookup: &impl PartLookup) -> PricedBasket {
         orderable = false;
         money::totals(&currency, [], Decimal::ZERO)
     });
-    PricedBasket { name: basket.name.clone(), lines, totals, orderable }
+    (PricedBasket { name: basket.name.clone(), lines, totals, orderable }, problems)
 }
 
 #[cfg(test)]
@@ -419,6 +435,37 @@ pub(crate) mod tests {
         let priced = price(&b, &lookup);
         assert!(priced.lines[0].warnings.iter().any(|w| w.contains("minimum order quantity is 4000")));
         assert!(!priced.orderable);
+    }
+
+    /// Any warning makes a basket not orderable, a discontinued part too, and
+    /// each is a problem with the shop's code for it.
+    #[test]
+    fn a_warned_line_is_a_coded_problem_and_the_basket_not_orderable() {
+        let entry = |sku: &str| PriceEntry {
+            sku: sku.into(),
+            tiers: vec![Tier { min_qty: 1, unit_price: dec!(2.00) }],
+            vat_rate: dec!(19),
+        };
+        let old = Product { discontinued: true, replaced_by: Some("NEW".into()), ..product("OLD", 1, 1, 1) };
+        let packs = product("PACK", 100, 100, 1);
+        let lookup = Lookup(HashMap::from([
+            ("OLD".to_string(), (old, entry("OLD"))),
+            ("PACK".to_string(), (packs, entry("PACK"))),
+        ]));
+        let mut b = Basket::new("x", Utc::now());
+        b.lines.push(BasketLine { sku: "OLD".into(), qty: 2, note: None, agreed_price: None });
+        let (priced, problems) = checked(&b, &lookup);
+        assert_eq!(priced.lines[0].warnings, vec!["discontinued, replaced by NEW"]);
+        assert!(!priced.orderable, "a discontinued part cannot be ordered");
+        assert_eq!((problems[0].line, problems[0].code.as_str()), (0, codes::DISCONTINUED));
+
+        b.lines.push(BasketLine { sku: "PACK".into(), qty: 150, note: None, agreed_price: None });
+        let (_, problems) = checked(&b, &lookup);
+        assert_eq!(problems.len(), 2);
+        assert_eq!((problems[1].line, problems[1].code.as_str()), (1, codes::INVALID_QUANTITY));
+        assert_eq!(problems[1].suggested_quantity, Some(200));
+        assert!(checked(&Basket::new("empty", Utc::now()), &lookup).1.is_empty());
+        assert!(!price(&Basket::new("empty", Utc::now()), &lookup).orderable, "an empty basket is not orderable");
     }
 
     #[test]

@@ -31,7 +31,9 @@ pub fn parse_optional_date(text: &str) -> Result<Option<NaiveDate>, String> {
     if text.trim().is_empty() { Ok(None) } else { parse_date(text).map(Some) }
 }
 
-/// Validates the order header a buyer typed.
+/// Validates the order header a buyer typed. `today` is the buyer's local
+/// date as the service's clock gives it (`service::Clock::today`): the one
+/// date both faces and every check use.
 pub fn validate_options(opts: &CheckoutOptions, today: NaiveDate) -> Result<(), String> {
     procure_protocol::limits::check_po_number(&opts.po_number)?;
     if let Some(d) = opts.requested_delivery_date
@@ -165,6 +167,9 @@ mod tests {
                     line_total: *p,
                     vat_rate: dec!(19),
                     note: None,
+                    promised_delivery: None,
+                    shipped: 0,
+                    invoiced: 0,
                 })
                 .collect(),
             totals: Totals { currency: "EUR".into(), net: dec!(0), shipping: dec!(0), vat: dec!(0), gross: dec!(0) },

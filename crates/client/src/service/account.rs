@@ -1,7 +1,7 @@
 //! Who the buyer is at the supplier: company, user, terms, credit, and whom
 //! to call.
 
-use super::{Context, Result};
+use super::{Result, Supplier};
 use crate::api::{Company, Credit, SupplierContact, User};
 use crate::backend::BackendError;
 use serde::Serialize;
@@ -21,20 +21,20 @@ pub struct Account {
 }
 
 /// The account as the shop sees it now; offline, as the last sync saw it.
-pub async fn account(ctx: &Context) -> Result<Account> {
-    ctx.require_login()?;
-    let (me, offline) = match ctx.shop.me().await {
+pub async fn account(sup: &Supplier) -> Result<Account> {
+    sup.require_login()?;
+    let (me, offline) = match sup.backend.me().await {
         Ok(me) => (me, false),
         Err(e @ (BackendError::Unreachable { .. } | BackendError::Timeout { .. })) => {
-            match ctx.cache().ok().and_then(|c| c.me().ok().flatten()) {
+            match sup.cache().ok().and_then(|c| c.me().ok().flatten()) {
                 Some(me) => (me, true),
                 None => return Err(e.into()),
             }
         }
         Err(e) => return Err(e.into()),
     };
-    let credit = if ctx.shop.capabilities().credit && !offline {
-        match ctx.shop.credit().await {
+    let credit = if sup.backend.capabilities().credit && !offline {
+        match sup.backend.credit().await {
             Ok(c) => Some(c),
             Err(e) => {
                 tracing::warn!(error = %e, "credit not available for the account view");
@@ -45,8 +45,8 @@ pub async fn account(ctx: &Context) -> Result<Account> {
         None
     };
     Ok(Account {
-        profile: ctx.profile_name.clone(),
-        shop: shop_label(&ctx.profile),
+        profile: sup.name.clone(),
+        shop: shop_label(sup),
         user: me.user,
         company: me.company,
         supplier: me.supplier,
@@ -57,9 +57,9 @@ pub async fn account(ctx: &Context) -> Result<Account> {
 
 /// Where the profile orders: the shop's address, or for a document backend
 /// without one (Peppol) the folder its orders go to.
-fn shop_label(profile: &crate::store::config::Profile) -> String {
-    match (&profile.backend, profile.shop.is_empty(), &profile.outbox) {
-        (crate::store::config::BackendKind::Peppol, _, Some(outbox)) => format!("Peppol, orders to {outbox}"),
-        _ => profile.shop.clone(),
+fn shop_label(sup: &Supplier) -> String {
+    match (sup.backend.kind(), &sup.profile.outbox) {
+        (crate::store::config::BackendKind::Peppol, Some(outbox)) => format!("Peppol, orders to {outbox}"),
+        _ => sup.profile.shop.clone(),
     }
 }

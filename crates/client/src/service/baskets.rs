@@ -3,62 +3,101 @@
 //! step, so a face never writes a basket it read earlier.
 
 use super::catalog::Catalog;
-use super::{Context, Error, Result};
+use super::{Error, Result, Supplier};
 use crate::core::basket::{self, Basket, BasketError, PricedBasket};
 use crate::core::import::{ImportProblem, parse_lines, parse_list};
+use crate::core::order::PriceChange;
 use crate::core::quantity::QuantityRules;
 use crate::store::baskets::Listed;
-use chrono::Utc;
 use serde::Serialize;
 
 /// Whether `name` can name a basket (it becomes a file name).
 pub use crate::core::basket::validate_name;
 
-pub fn create(ctx: &Context, name: &str) -> Result<Basket> {
+pub fn create(sup: &Supplier, name: &str) -> Result<Basket> {
     basket::validate_name(name).map_err(Error::Rejected)?;
-    let b = Basket::new(name, Utc::now());
-    ctx.baskets().create(&b)?;
+    let b = Basket::new(name, sup.clock.now());
+    sup.baskets().create(&b)?;
     Ok(b)
 }
 
 /// Every basket file, each loaded or with the reason it cannot be.
-pub fn list(ctx: &Context) -> Result<Vec<Listed>> {
-    Ok(ctx.baskets().list()?)
+pub fn list(sup: &Supplier) -> Result<Vec<Listed>> {
+    Ok(sup.baskets().list()?)
 }
 
 /// As `list`, the most recently used basket first.
-pub fn list_by_use(ctx: &Context) -> Result<Vec<Listed>> {
-    Ok(ctx.baskets().list_by_use()?)
+pub fn list_by_use(sup: &Supplier) -> Result<Vec<Listed>> {
+    Ok(sup.baskets().list_by_use()?)
 }
 
-/// Records that a basket was used now (shown, added to): it lists first.
-pub fn mark_used(ctx: &Context, name: &str) -> Result<()> {
-    Ok(ctx.baskets().mark_used(name)?)
+pub fn load(sup: &Supplier, name: &str) -> Result<Basket> {
+    Ok(sup.baskets().load(name)?)
 }
 
-pub fn load(ctx: &Context, name: &str) -> Result<Basket> {
-    Ok(ctx.baskets().load(name)?)
+pub fn rename(sup: &Supplier, old: &str, new: &str) -> Result<()> {
+    Ok(sup.baskets().rename(old, new)?)
 }
 
-pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<()> {
-    Ok(ctx.baskets().rename(old, new)?)
-}
-
-pub fn delete(ctx: &Context, name: &str) -> Result<()> {
-    Ok(ctx.baskets().delete(name)?)
+pub fn delete(sup: &Supplier, name: &str) -> Result<()> {
+    Ok(sup.baskets().delete(name)?)
 }
 
 /// The basket priced from the cache.
-pub fn priced(ctx: &Context, name: &str) -> Result<PricedBasket> {
-    let b = ctx.baskets().load(name)?;
-    let cache = ctx.cache()?;
+pub fn priced(sup: &Supplier, name: &str) -> Result<PricedBasket> {
+    let b = sup.baskets().load(name)?;
+    let cache = sup.cache()?;
     Ok(basket::price(&b, &cache))
 }
 
-/// The basket priced from an open catalog.
-pub fn priced_in(ctx: &Context, catalog: &Catalog, name: &str) -> Result<PricedBasket> {
-    let b = ctx.baskets().load(name)?;
-    Ok(basket::price(&b, catalog.cache()))
+/// A basket as a face shows it to the buyer, and the prices to ask about.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    /// Priced from the catalog, after the agreed prices were recorded.
+    pub basket: PricedBasket,
+    /// Lines whose price list price is not the one agreed: the face asks
+    /// the buyer, and a yes is `shown` again with these accepted.
+    pub changed: Vec<PriceChange>,
+}
+
+/// "A basket shown is a basket agreed to", for both faces: the basket
+/// priced from the supplier's catalog and marked used (it lists first);
+/// lines without an agreed price get the one shown, and the changes in
+/// `accept` (shown to the buyer and accepted) become the agreed prices when
+/// the price is still the one shown. Lines whose price changed since it was
+/// agreed are returned for the face to ask about; nothing is written when
+/// nothing is new.
+pub fn shown(sup: &Supplier, catalog: &Catalog, name: &str, accept: &[PriceChange]) -> Result<Shown> {
+    let cache = catalog.of(sup)?.cache();
+    let store = sup.baskets();
+    let mut priced = basket::price(&store.load(name)?, cache);
+    let agree: Vec<(String, rust_decimal::Decimal)> = priced
+        .lines
+        .iter()
+        .filter_map(|l| {
+            let now = l.unit_price?;
+            let accepted =
+                l.agreed_price != Some(now) && accept.contains(&PriceChange::new(&l.sku, l.qty, l.agreed_price, now));
+            (l.agreed_price.is_none() || accepted).then(|| (l.sku.clone(), now))
+        })
+        .collect();
+    // Written only when something is new (a showing does not wait for the
+    // basket's lock otherwise): under the lock, on the file as it is then.
+    if !agree.is_empty() {
+        let b = edit(sup, name, |b| {
+            for (sku, p) in &agree {
+                b.agree(sku, Some(*p));
+            }
+            Ok(b.clone())
+        })?;
+        priced = basket::price(&b, cache);
+    }
+    // Which basket lists first is a convenience: the showing does not fail for it.
+    if let Err(e) = store.mark_used(name) {
+        tracing::warn!(basket = name, error = %e, "the basket's use was not recorded");
+    }
+    let changed = changed_since_agreed(&priced);
+    Ok(Shown { basket: priced, changed })
 }
 
 pub enum Change {
@@ -69,11 +108,11 @@ pub enum Change {
 /// Adds to or sets a line; returns the part's SKU and the line's quantity
 /// afterwards. The price for that quantity, which the buyer is shown, is the
 /// line's agreed price from then on.
-pub fn change(ctx: &Context, catalog: &Catalog, name: &str, part: &str, change: Change) -> Result<(String, u32)> {
-    let product = catalog.resolve(part)?;
+pub fn change(sup: &Supplier, catalog: &Catalog, name: &str, part: &str, change: Change) -> Result<(String, u32)> {
+    let product = catalog.of(sup)?.resolve(part)?;
     let tiers = catalog.tiers(&product.sku)?;
     let sku = product.sku.clone();
-    let qty = edit(ctx, name, |b| {
+    let qty = edit(sup, name, |b| {
         let qty = match change {
             Change::Add(q) => b.add(&product, &tiers, q)?,
             Change::Set(q) => {
@@ -88,9 +127,10 @@ pub fn change(ctx: &Context, catalog: &Catalog, name: &str, part: &str, change: 
 }
 
 /// Records prices the buyer was shown and accepted as the agreed ones
-/// (`(sku, unit price)`); lines not named keep theirs.
-pub fn agree(ctx: &Context, name: &str, prices: &[(String, rust_decimal::Decimal)]) -> Result<()> {
-    edit(ctx, name, |b| {
+/// (`(sku, unit price)`), e.g. the shop's prices of an order preview; lines
+/// not named keep theirs.
+pub fn agree(sup: &Supplier, name: &str, prices: &[(String, rust_decimal::Decimal)]) -> Result<()> {
+    edit(sup, name, |b| {
         for (sku, p) in prices {
             b.agree(sku, Some(*p));
         }
@@ -98,26 +138,14 @@ pub fn agree(ctx: &Context, name: &str, prices: &[(String, rust_decimal::Decimal
     })
 }
 
-/// After a priced basket was shown: lines that had no agreed price yet get
-/// the one shown (nothing is written when every line has one).
-pub fn agree_missing(ctx: &Context, priced: &PricedBasket) -> Result<()> {
-    let missing: Vec<(String, rust_decimal::Decimal)> = priced
-        .lines
-        .iter()
-        .filter(|l| l.agreed_price.is_none())
-        .filter_map(|l| Some((l.sku.clone(), l.unit_price?)))
-        .collect();
-    if missing.is_empty() { Ok(()) } else { agree(ctx, &priced.name, &missing) }
-}
-
 /// Lines whose price list price differs from the agreed price.
-pub fn changed_since_agreed(priced: &PricedBasket) -> Vec<crate::core::order::PriceChange> {
+fn changed_since_agreed(priced: &PricedBasket) -> Vec<PriceChange> {
     priced
         .lines
         .iter()
         .filter_map(|l| {
             let (agreed, now) = (l.agreed_price?, l.unit_price?);
-            (agreed != now).then(|| crate::core::order::PriceChange::new(&l.sku, l.qty, Some(agreed), now))
+            (agreed != now).then(|| PriceChange::new(&l.sku, l.qty, Some(agreed), now))
         })
         .collect()
 }
@@ -152,18 +180,18 @@ pub(crate) fn prepare_merge(b: &mut Basket, merge: Merge, what: &str) -> Result<
     }
 }
 
-pub fn remove(ctx: &Context, name: &str, sku: &str) -> Result<()> {
-    edit(ctx, name, |b| Ok(b.remove(sku)?))
+pub fn remove(sup: &Supplier, name: &str, sku: &str) -> Result<()> {
+    edit(sup, name, |b| Ok(b.remove(sku)?))
 }
 
-pub fn note(ctx: &Context, name: &str, sku: &str, note: Option<String>) -> Result<()> {
-    edit(ctx, name, |b| Ok(b.set_note(sku, note)?))
+pub fn note(sup: &Supplier, name: &str, sku: &str, note: Option<String>) -> Result<()> {
+    edit(sup, name, |b| Ok(b.set_note(sku, note)?))
 }
 
 /// Reads, changes and writes one basket under its lock; nothing is written
 /// when `f` fails.
-fn edit<T>(ctx: &Context, name: &str, f: impl FnOnce(&mut Basket) -> Result<T>) -> Result<T> {
-    ctx.baskets().update(name, f)
+fn edit<T>(sup: &Supplier, name: &str, f: impl FnOnce(&mut Basket) -> Result<T>) -> Result<T> {
+    sup.baskets().update(name, f)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -188,21 +216,22 @@ pub struct AddedLine {
 
 /// [`import_text`] for a file's bytes in whatever encoding a spreadsheet
 /// saved them (see [`crate::core::import::decode`]).
-pub fn import_bytes(ctx: &Context, catalog: &Catalog, name: &str, bytes: &[u8], merge: Merge) -> Result<ImportReport> {
+pub fn import_bytes(sup: &Supplier, catalog: &Catalog, name: &str, bytes: &[u8], merge: Merge) -> Result<ImportReport> {
     // A workbook itself, not its CSV: say so instead of reporting every line.
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xd0\xcf\x11\xe0") {
         return Err(Error::Rejected(
             "this is a spreadsheet workbook (.xlsx/.xls), not CSV: save it as CSV (\"CSV UTF-8\" or \"CSV (semicolon separated)\") and import that".into(),
         ));
     }
-    import_text(ctx, catalog, name, &crate::core::import::decode(bytes), merge)
+    import_text(sup, catalog, name, &crate::core::import::decode(bytes), merge)
 }
 
 /// Adds every good line of a `sku,qty` list; each bad line is reported with
 /// its number and reason. One write at the end, none when nothing was added.
 /// Into a basket with lines, `merge` says whether to add or replace.
-pub fn import_text(ctx: &Context, catalog: &Catalog, name: &str, text: &str, merge: Merge) -> Result<ImportReport> {
-    let store = ctx.baskets();
+pub fn import_text(sup: &Supplier, catalog: &Catalog, name: &str, text: &str, merge: Merge) -> Result<ImportReport> {
+    let catalog = catalog.of(sup)?;
+    let store = sup.baskets();
     let _lock = store.lock(name)?;
     let mut b = store.load(name)?;
     prepare_merge(&mut b, merge, "the file")?;
@@ -271,7 +300,8 @@ pub struct LineChoices {
 
 /// The candidates for one line of a quick entry or list (read as
 /// [`import_text`] reads it): every part its type number names, by SKU.
-pub fn line_choices(catalog: &Catalog, line: &str) -> Result<LineChoices> {
+pub fn line_choices(sup: &Supplier, catalog: &Catalog, line: &str) -> Result<LineChoices> {
+    let catalog = catalog.of(sup)?;
     let (lines, problems) = parse_lines(line);
     let Some(l) = lines.into_iter().next() else {
         let why = problems.into_iter().next().map(|p| p.reason).unwrap_or_else(|| "the line is empty".into());
@@ -314,13 +344,14 @@ fn reason(e: &BasketError) -> String {
 
 /// Creates basket `name` from the first hit of each query, a few of each
 /// part (a valid quantity), unless it exists. Returns whether it was created.
-pub fn create_sample(ctx: &Context, catalog: &Catalog, name: &str, queries: &[&str]) -> Result<bool> {
-    let store = ctx.baskets();
+pub fn create_sample(sup: &Supplier, catalog: &Catalog, name: &str, queries: &[&str]) -> Result<bool> {
+    let catalog = catalog.of(sup)?;
+    let store = sup.baskets();
     if store.exists(name) {
         return Ok(false);
     }
     basket::validate_name(name).map_err(Error::Rejected)?;
-    let mut b = Basket::new(name, Utc::now());
+    let mut b = Basket::new(name, sup.clock.now());
     for q in queries {
         let (rows, _) = catalog.search(q, 1, None)?;
         if let Some(r) = rows.first()

@@ -1,17 +1,20 @@
-//! The local catalog a face searches and fills baskets from: the cache and
-//! its type-number index, opened once and kept (the terminal app keeps one
-//! for its whole run; a command opens one per run). The index is read from
+//! The local catalog of one supplier, which a face searches and fills that
+//! supplier's baskets from: the cache and its type-number index, opened once
+//! and kept (the terminal app keeps one per supplier for its whole run; a
+//! command opens one per run). The index is read from
 //! its file the first time something needs it: a part named by its SKU is
 //! one row of the cache.
 
 use super::search::{self, IndexSource, OpenedIndex, PartDetail, SearchRow};
-use super::{Context, Result};
+use super::{Result, Supplier};
 use crate::api::Product;
 use crate::core::basket::BasketError;
 use crate::search::{Highlights, Hit, SearchIndex, SearchResult};
 use crate::store::cache::CatalogCache;
 
 pub struct Catalog {
+    /// The supplier whose catalog this is.
+    supplier: String,
     cache: CatalogCache,
     index: std::cell::OnceCell<Option<OpenedIndex>>,
 }
@@ -32,18 +35,36 @@ impl IndexSource for Catalog {
 }
 
 impl Catalog {
-    /// The profile's catalog as it is (empty before the first sync).
-    pub fn open(ctx: &Context) -> Result<Catalog> {
-        Self::from_cache(ctx.cache()?)
+    /// The supplier's catalog as it is (empty before the first sync).
+    pub fn open(sup: &Supplier) -> Result<Catalog> {
+        Ok(Self::from_cache(sup, sup.cache()?))
     }
 
-    /// The profile's catalog, failing with a hint when nothing was synced yet.
-    pub fn open_synced(ctx: &Context) -> Result<Catalog> {
-        Self::from_cache(ctx.synced_cache()?)
+    /// The supplier's catalog, failing with a hint when nothing was synced yet.
+    pub fn open_synced(sup: &Supplier) -> Result<Catalog> {
+        Ok(Self::from_cache(sup, sup.synced_cache()?))
     }
 
-    fn from_cache(cache: CatalogCache) -> Result<Catalog> {
-        Ok(Catalog { cache, index: std::cell::OnceCell::new() })
+    fn from_cache(sup: &Supplier, cache: CatalogCache) -> Catalog {
+        Catalog { supplier: sup.name.clone(), cache, index: std::cell::OnceCell::new() }
+    }
+
+    /// The name of the supplier whose catalog this is.
+    pub fn supplier(&self) -> &str {
+        &self.supplier
+    }
+
+    /// This catalog, when it is `sup`'s: a basket is never priced or filled
+    /// from another supplier's catalog.
+    pub(crate) fn of(&self, sup: &Supplier) -> Result<&Catalog> {
+        if self.supplier == sup.name {
+            Ok(self)
+        } else {
+            Err(super::Error::Internal(format!(
+                "the catalog of supplier {:?} was used for supplier {:?}",
+                self.supplier, sup.name
+            )))
+        }
     }
 
     /// The index, opened now if it was not yet (an error is kept and told).
@@ -68,7 +89,7 @@ impl Catalog {
 
     /// Searches and prices the hits for `qty` (default: each part's smallest valid quantity).
     pub fn search(&self, query: &str, limit: usize, qty: Option<u32>) -> Result<(Vec<SearchRow>, usize)> {
-        search::search(&self.cache, self.opened()?, query, limit, qty)
+        search::search(&self.supplier, &self.cache, self.opened()?, query, limit, qty)
     }
 
     /// Reads the rest of the index now (see [`SearchIndex::preload`]).
@@ -87,7 +108,7 @@ impl Catalog {
     /// The rows of hits from [`Catalog::search_hits`], priced for `qty`
     /// (default: each part's smallest valid quantity).
     pub fn rows(&self, hits: &[Hit], qty: Option<u32>) -> Result<Vec<SearchRow>> {
-        search::rows_of(&self.cache, self.opened()?, hits, qty)
+        search::rows_of(&self.supplier, &self.cache, self.opened()?, hits, qty)
     }
 
     /// The matched characters of each row, for the first `n` rows.

@@ -3,8 +3,7 @@
 //! catalog synced and a sample reorder basket to try.
 
 use super::sync::{Progress, SyncReport};
-use super::{Context, Result, baskets, catalog, context, sync};
-use crate::store::Paths;
+use super::{Result, Supplier, Workspace, baskets, catalog, session, sync};
 use crate::store::config::{BackendKind, Profile};
 
 pub const PROFILE: &str = "demo";
@@ -17,8 +16,12 @@ pub const BASKET: &str = "weekly";
 const BASKET_PARTS: &[&str] = &["6205-2RSH/C3", "din 933 m8x25", "3RT2015"];
 
 /// Logs the demo profiles in on the shop at `shop_url`, syncs the buyer's
-/// catalog and makes sure the sample basket exists. Returns the buyer's context.
-pub async fn prepare(paths: &Paths, shop_url: &str, progress: &mut Progress<'_>) -> Result<(Context, SyncReport)> {
+/// catalog and makes sure the sample basket exists. Returns the buyer's supplier.
+pub async fn prepare(
+    ws: &mut Workspace,
+    shop_url: &str,
+    progress: &mut Progress<'_>,
+) -> Result<(Supplier, SyncReport)> {
     let buyer = Profile {
         backend: BackendKind::Procure,
         shop: shop_url.to_string(),
@@ -28,10 +31,10 @@ pub async fn prepare(paths: &Paths, shop_url: &str, progress: &mut Progress<'_>)
     };
     let approver = Profile { user: "approver".into(), ..buyer.clone() };
     // The buyer logs in first so "demo" becomes the default profile.
-    let ctx = context::login(paths, PROFILE, buyer, PASSWORD).await?;
-    context::login(paths, APPROVER_PROFILE, approver, PASSWORD).await?;
-    let report = sync::sync_profile(&ctx, progress).await?;
-    let catalog = catalog::Catalog::open(&ctx)?;
-    baskets::create_sample(&ctx, &catalog, BASKET, BASKET_PARTS)?;
-    Ok((ctx, report))
+    let sup = session::login(ws, PROFILE, buyer, PASSWORD).await?;
+    session::login(ws, APPROVER_PROFILE, approver, PASSWORD).await?;
+    let report = sync::sync_supplier(&sup, progress).await?;
+    let catalog = catalog::Catalog::open(&sup)?;
+    baskets::create_sample(&sup, &catalog, BASKET, BASKET_PARTS)?;
+    Ok((sup, report))
 }

@@ -1,8 +1,11 @@
-//! Finding past orders: by status, PO number and date.
+//! The order history of a supplier: its orders as the shop lists them
+//! (found by status, PO number and date), one order with its lines, and the
+//! list last seen for when the shop cannot be reached.
 
-use super::{Context, Result};
-use crate::api::{OrderStatus, OrderSummary};
-use chrono::NaiveDate;
+use super::{Result, Supplier};
+use crate::api::{Order, OrderStatus, OrderSummary};
+use chrono::{NaiveDate, Utc};
+use serde::Serialize;
 
 /// Which orders to list; every field narrows, `Default` lists all.
 #[derive(Debug, Clone, Default)]
@@ -49,12 +52,12 @@ pub fn parse_status(text: &str) -> std::result::Result<OrderStatus, String> {
 /// The company's orders that match, newest first, at most `limit`. Pages
 /// only as far as needed: the shop lists newest first, so paging stops at
 /// the first order older than `since`.
-pub async fn orders(ctx: &Context, limit: usize, filter: &OrderFilter) -> Result<Vec<OrderSummary>> {
-    ctx.require_login()?;
+pub async fn orders(sup: &Supplier, limit: usize, filter: &OrderFilter) -> Result<Vec<OrderSummary>> {
+    sup.require_login()?;
     let mut out = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = ctx.shop.orders(cursor.as_deref()).await?;
+        let page = sup.backend.orders(cursor.as_deref()).await?;
         let mut older = false;
         for o in page.items {
             if filter.since.is_some_and(|d| o.created_at.date_naive() < d) {
@@ -72,6 +75,57 @@ pub async fn orders(ctx: &Context, limit: usize, filter: &OrderFilter) -> Result
     }
     out.truncate(limit);
     Ok(out)
+}
+
+/// The newest orders, from the shop or, when it cannot be reached, as last seen.
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    /// The supplier whose orders these are.
+    pub supplier: String,
+    pub orders: Vec<OrderSummary>,
+    /// Set when the shop was unreachable: the list is the one seen then.
+    pub cached_at: Option<chrono::DateTime<Utc>>,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+struct SeenOrders {
+    at: chrono::DateTime<Utc>,
+    orders: Vec<OrderSummary>,
+}
+
+/// The newest `limit` orders; each answer of the shop is kept, and shown
+/// (marked as such) while the shop cannot be reached.
+pub async fn latest(sup: &Supplier, limit: usize) -> Result<History> {
+    let supplier = sup.name().to_string();
+    match orders(sup, limit, &OrderFilter::default()).await {
+        Ok(orders) => {
+            let seen = SeenOrders { at: sup.clock.now(), orders };
+            match serde_json::to_vec(&seen) {
+                Ok(bytes) => {
+                    if let Err(e) = crate::store::atomic::write(&sup.seen_orders_file(), &bytes) {
+                        tracing::warn!(error = %e, "cannot keep the order list for offline use");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot encode the order list"),
+            }
+            Ok(History { supplier, orders: seen.orders, cached_at: None })
+        }
+        Err(e) if e.kind() == super::ErrorKind::Unreachable => {
+            let kept =
+                std::fs::read(sup.seen_orders_file()).ok().and_then(|b| serde_json::from_slice::<SeenOrders>(&b).ok());
+            match kept {
+                Some(s) => Ok(History { supplier, orders: s.orders, cached_at: Some(s.at) }),
+                None => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// One order with its lines and the supplier's answers.
+pub async fn order(sup: &Supplier, number: &str) -> Result<Order> {
+    sup.require_login()?;
+    Ok(sup.backend.order(number).await?)
 }
 
 #[cfg(test)]

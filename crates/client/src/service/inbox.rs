@@ -1,13 +1,13 @@
 //! Supplier documents that arrive as files (Peppol order responses and
 //! despatch advices): read into the orders, problems reported.
 
-use super::{Context, Result};
+use super::{Result, Supplier};
 use crate::backend::InboxReport;
 use crate::core::sanitize::clean;
 
 /// Applies what arrived in the profile's inbox. Backends without one report nothing.
-pub async fn receive(ctx: &Context) -> Result<InboxReport> {
-    let mut r = ctx.shop.receive().await?;
+pub async fn receive(sup: &Supplier) -> Result<InboxReport> {
+    let mut r = sup.backend.receive().await?;
     for a in &mut r.applied {
         a.file = clean(&a.file);
         a.document = clean(&a.document);

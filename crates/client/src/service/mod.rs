@@ -1,12 +1,17 @@
 //! What a buyer does, independent of the face: log in, sync, search, change
 //! baskets, preview and submit orders. The CLI and the TUI call these; they
 //! never talk HTTP or touch files themselves.
+//!
+//! A face opens the [`Workspace`] (files, settings, the clock) and from it
+//! one [`Supplier`] per profile it works with. Every service call takes the
+//! supplier it is for (`&Supplier` first); only a login, which makes or
+//! updates a supplier, takes the workspace and the supplier's name.
 
 pub mod account;
 pub mod approvals;
 pub mod baskets;
 pub mod catalog;
-pub mod context;
+pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod files;
@@ -16,10 +21,15 @@ pub mod ordering;
 mod pricing;
 pub mod quotes;
 pub mod search;
+pub mod session;
+pub mod supplier;
 pub mod sync;
+pub mod workspace;
 
 pub use crate::backend::Capabilities;
 /// Where procure keeps its files: resolved once at start-up and passed along.
 pub use crate::store::Paths;
-pub use context::Context;
+pub use clock::Clock;
 pub use error::{Error, ErrorKind, Result, exit_codes};
+pub use supplier::Supplier;
+pub use workspace::Workspace;

@@ -1,7 +1,7 @@
 //! Previewing and submitting orders without losing or doubling one.
 
 use super::baskets::{Merge, prepare_merge};
-use super::{Context, Error, Result};
+use super::{Error, Result, Supplier};
 use crate::api::{Order, OrderDraft, Preview, codes};
 use crate::backend::{BackendError, Capabilities};
 use crate::core::basket::{self, Basket, PendingSubmission, PlacedOrder, PricedBasket, Submission as LastSubmission};
@@ -57,30 +57,15 @@ pub enum Submission {
 
 /// The basket priced from the cache; an error naming every line that
 /// cannot be ordered as it is.
-fn price_basket(ctx: &Context, b: &Basket) -> Result<PricedBasket> {
-    let cache = ctx.synced_cache()?;
+fn price_basket(sup: &Supplier, b: &Basket) -> Result<PricedBasket> {
+    let cache = sup.synced_cache()?;
     if b.lines.is_empty() {
         return Err(Error::Rejected(format!("basket {:?} is empty", b.name)));
     }
-    let priced = basket::price(b, &cache);
+    let (priced, details) = basket::checked(b, &cache);
     if !priced.orderable {
         // One entry per problem, with the basket line it is on: scripts read
         // `error.details`, people read one line each.
-        let details: Vec<crate::api::LineError> = priced
-            .lines
-            .iter()
-            .enumerate()
-            .flat_map(|(i, l)| {
-                l.warnings.iter().map(move |w| crate::api::LineError {
-                    line: i,
-                    sku: l.sku.clone(),
-                    code: codes::INVALID_ORDER.into(),
-                    message: w.clone(),
-                    current_unit_price: None,
-                    suggested_quantity: None,
-                })
-            })
-            .collect();
         let mut skus: Vec<&str> = details.iter().map(|d| d.sku.as_str()).collect();
         skus.dedup();
         let message = format!("basket {:?} cannot be ordered as it is: {}", b.name, skus.join(", "));
@@ -94,18 +79,18 @@ fn price_basket(ctx: &Context, b: &Basket) -> Result<PricedBasket> {
 
 /// Prices the basket locally, then asks the shop to price and check the
 /// order. `price_changes` compares the shop's prices with the agreed ones.
-pub async fn preview(ctx: &Context, basket_name: &str, opts: &CheckoutOptions) -> Result<Checkout> {
-    let b = ctx.baskets().load(basket_name)?;
-    preview_basket(ctx, &b, opts).await
+pub async fn preview(sup: &Supplier, basket_name: &str, opts: &CheckoutOptions) -> Result<Checkout> {
+    let b = sup.baskets().load(basket_name)?;
+    preview_basket(sup, &b, opts).await
 }
 
-async fn preview_basket(ctx: &Context, b: &Basket, opts: &CheckoutOptions) -> Result<Checkout> {
-    ctx.require_login()?;
-    check_supported(ctx.shop.capabilities(), opts)?;
-    let priced = price_basket(ctx, b)?;
-    order::validate_options(opts, Utc::now().date_naive()).map_err(Error::Rejected)?;
+async fn preview_basket(sup: &Supplier, b: &Basket, opts: &CheckoutOptions) -> Result<Checkout> {
+    sup.require_login()?;
+    check_supported(sup.backend.capabilities(), opts)?;
+    let priced = price_basket(sup, b)?;
+    order::validate_options(opts, sup.clock.today()).map_err(Error::Rejected)?;
     let draft = order::draft_from(&priced, opts);
-    let preview = ctx.shop.preview(&draft).await?;
+    let preview = sup.backend.preview(&draft).await?;
     if !preview.errors.is_empty() {
         let message = preview.errors.iter().map(|e| format!("{}: {}", e.sku, e.message)).collect::<Vec<_>>().join("; ");
         return Err(Error::RejectedWith {
@@ -153,8 +138,8 @@ pub struct Submitted {
 }
 
 /// Waits for a basket's lock without blocking the async runtime.
-pub(crate) async fn lock_basket(ctx: &Context, name: &str) -> Result<crate::store::lock::FileLock> {
-    let store = ctx.baskets();
+pub(crate) async fn lock_basket(sup: &Supplier, name: &str) -> Result<crate::store::lock::FileLock> {
+    let store = sup.baskets();
     let name = name.to_string();
     tokio::task::spawn_blocking(move || store.lock(&name))
         .await
@@ -172,14 +157,14 @@ pub(crate) async fn lock_basket(ctx: &Context, name: &str) -> Result<crate::stor
 ///   script, a second process) reuses its key: the shop replays that order.
 /// - The draft and its key are written to the basket before the first send.
 pub async fn submit(
-    ctx: &Context,
+    sup: &Supplier,
     basket_name: &str,
     opts: &CheckoutOptions,
     guard: &PriceGuard,
 ) -> Result<Submission> {
-    ctx.require_login()?;
-    let _lock = lock_basket(ctx, basket_name).await?;
-    let store = ctx.baskets();
+    sup.require_login()?;
+    let _lock = lock_basket(sup, basket_name).await?;
+    let store = sup.baskets();
     let mut b = store.load(basket_name)?;
     if let Some(p) = &b.pending
         && let Some(draft) = p.draft.clone()
@@ -196,15 +181,15 @@ pub async fn submit(
         }
         let key = p.idempotency_key.clone();
         tracing::info!(basket = basket_name, po = %draft.po_number, "resuming a waiting submission");
-        return send(ctx, basket_name, draft, &key, vec![], true).await.map(|s| Submission::Placed(Box::new(s)));
+        return send(sup, basket_name, draft, &key, vec![], true).await.map(|s| Submission::Placed(Box::new(s)));
     }
-    let checkout = match preview_basket(ctx, &b, opts).await {
+    let checkout = match preview_basket(sup, &b, opts).await {
         Ok(c) => c,
         Err(e) if e.kind() == super::ErrorKind::Unreachable => {
             // The shop cannot be asked now: the order waits, at the prices the
             // buyer agreed to (or accepted on the screen); the shop refuses it
             // later if a price is not that any more.
-            let priced = price_basket(ctx, &b)?;
+            let priced = price_basket(sup, &b)?;
             let mut draft = order::draft_from(&priced, opts);
             for l in &mut draft.lines {
                 if let Some(c) = guard.seen.iter().find(|c| c.sku == l.sku && c.quantity == l.quantity) {
@@ -215,11 +200,11 @@ pub async fn submit(
             b.pending = Some(PendingSubmission {
                 idempotency_key: key,
                 po_number: draft.po_number.clone(),
-                started_at: Utc::now(),
+                started_at: sup.clock.now(),
                 draft: Some(draft),
             });
             store.save(&b)?;
-            return Err(waits(ctx, basket_name, &e));
+            return Err(waits(sup, basket_name, &e));
         }
         Err(e) => return Err(e),
     };
@@ -235,11 +220,11 @@ pub async fn submit(
     b.pending = Some(PendingSubmission {
         idempotency_key: key.clone(),
         po_number: draft.po_number.clone(),
-        started_at: Utc::now(),
+        started_at: sup.clock.now(),
         draft: Some(draft.clone()),
     });
     store.save(&b)?;
-    send(ctx, basket_name, draft, &key, checkout.price_changes.clone(), false)
+    send(sup, basket_name, draft, &key, checkout.price_changes.clone(), false)
         .await
         .map(|s| Submission::Placed(Box::new(s)))
 }
@@ -248,16 +233,16 @@ pub async fn submit(
 /// the basket's lock. What is kept afterwards depends on whether the order
 /// may have reached the shop: only then does the submission keep waiting.
 async fn send(
-    ctx: &Context,
+    sup: &Supplier,
     basket_name: &str,
     draft: OrderDraft,
     key: &str,
     accepted: Vec<PriceChange>,
     resumed: bool,
 ) -> Result<Submitted> {
-    let store = ctx.baskets();
+    let store = sup.baskets();
     tracing::info!(basket = basket_name, po = %draft.po_number, "submitting order");
-    let result = ctx.shop.create_order(&draft, key).await;
+    let result = sup.backend.create_order(&draft, key).await;
     let mut b = store.load(basket_name)?;
     let waiting = matches!(
         &result,
@@ -306,7 +291,7 @@ async fn send(
         }
         Err(e) if waiting => {
             store.save(&b)?;
-            Err(waits(ctx, basket_name, &e))
+            Err(waits(sup, basket_name, &e))
         }
         Err(e) => {
             store.save(&b)?;
@@ -320,9 +305,9 @@ fn new_key() -> String {
 }
 
 /// The error of a submission that was written to the basket and waits.
-fn waits(ctx: &Context, basket_name: &str, e: &dyn std::fmt::Display) -> Error {
+fn waits(sup: &Supplier, basket_name: &str, e: &dyn std::fmt::Display) -> Error {
     Error::Backend(BackendError::Unreachable {
-        url: ctx.profile.shop.clone(),
+        url: sup.profile.shop.clone(),
         reason: format!(
             "{e}. The order may or may not have reached the shop; it waits with basket {basket_name:?}: run the \
              same command again (or `procure order submit --basket {basket_name}`, or start the terminal app) — it \
@@ -337,14 +322,16 @@ pub struct Waiting {
     pub basket: String,
     pub po_number: String,
     pub started_at: chrono::DateTime<Utc>,
+    /// `line_count` in JSON, as in the other lists.
+    #[serde(rename = "line_count")]
     pub lines: usize,
     /// The draft was written with it, so it can be sent as it was.
     pub resumable: bool,
 }
 
 /// Every basket with a submission that waits for the shop.
-pub fn pending(ctx: &Context) -> Result<Vec<Waiting>> {
-    Ok(ctx
+pub fn pending(sup: &Supplier) -> Result<Vec<Waiting>> {
+    Ok(sup
         .baskets()
         .list()?
         .into_iter()
@@ -362,11 +349,11 @@ pub fn pending(ctx: &Context) -> Result<Vec<Waiting>> {
 }
 
 /// Sends every waiting submission (the terminal app does this at start).
-pub async fn resume_all(ctx: &Context) -> Result<Vec<(String, Result<Submitted>)>> {
+pub async fn resume_all(sup: &Supplier) -> Result<Vec<(String, Result<Submitted>)>> {
     let mut out = Vec::new();
-    for w in pending(ctx)?.into_iter().filter(|w| w.resumable) {
+    for w in pending(sup)?.into_iter().filter(|w| w.resumable) {
         let r =
-            submit(ctx, &w.basket, &CheckoutOptions::default(), &PriceGuard::default()).await.and_then(|s| match s {
+            submit(sup, &w.basket, &CheckoutOptions::default(), &PriceGuard::default()).await.and_then(|s| match s {
                 Submission::Placed(s) => Ok(*s),
                 Submission::PricesChanged(c) => {
                     Err(Error::PricesChanged(PriceGuard::default().blocked(&c.price_changes)))
@@ -379,9 +366,9 @@ pub async fn resume_all(ctx: &Context) -> Result<Vec<(String, Result<Submitted>)
 
 /// Drops a waiting submission. If it did reach the shop, the order stays
 /// there (see `procure order list`); nothing is cancelled.
-pub async fn discard_pending(ctx: &Context, basket_name: &str) -> Result<Waiting> {
-    let _lock = lock_basket(ctx, basket_name).await?;
-    let store = ctx.baskets();
+pub async fn discard_pending(sup: &Supplier, basket_name: &str) -> Result<Waiting> {
+    let _lock = lock_basket(sup, basket_name).await?;
+    let store = sup.baskets();
     let mut b = store.load(basket_name)?;
     let Some(p) = b.pending.take() else {
         return Err(Error::Rejected(format!("basket {basket_name:?} has no order waiting to be sent")));
@@ -394,73 +381,6 @@ pub async fn discard_pending(ctx: &Context, basket_name: &str) -> Result<Waiting
         lines: p.draft.as_ref().map(|d| d.lines.len()).unwrap_or(0),
         resumable: p.draft.is_some(),
     })
-}
-
-pub async fn list(ctx: &Context, limit: usize) -> Result<Vec<crate::api::OrderSummary>> {
-    ctx.require_login()?;
-    let mut out = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let page = ctx.shop.orders(cursor.as_deref()).await?;
-        out.extend(page.items);
-        match page.next_cursor {
-            Some(c) if out.len() < limit => cursor = Some(c),
-            _ => break,
-        }
-    }
-    out.truncate(limit);
-    Ok(out)
-}
-
-/// The order history, from the shop or, when it cannot be reached, as last seen.
-#[derive(Debug, Clone, Serialize)]
-pub struct History {
-    pub orders: Vec<crate::api::OrderSummary>,
-    /// Set when the shop was unreachable: the list is the one seen then.
-    pub cached_at: Option<chrono::DateTime<Utc>>,
-}
-
-#[derive(Serialize, serde::Deserialize)]
-struct SeenOrders {
-    at: chrono::DateTime<Utc>,
-    orders: Vec<crate::api::OrderSummary>,
-}
-
-fn seen_orders_file(ctx: &Context) -> std::path::PathBuf {
-    ctx.paths.profile_dir(&ctx.profile_name).join("orders-seen.json")
-}
-
-/// The order list; each answer of the shop is kept, and shown (marked as
-/// such) while the shop cannot be reached.
-pub async fn history(ctx: &Context, limit: usize) -> Result<History> {
-    match list(ctx, limit).await {
-        Ok(orders) => {
-            let seen = SeenOrders { at: Utc::now(), orders };
-            match serde_json::to_vec(&seen) {
-                Ok(bytes) => {
-                    if let Err(e) = crate::store::atomic::write(&seen_orders_file(ctx), &bytes) {
-                        tracing::warn!(error = %e, "cannot keep the order list for offline use");
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "cannot encode the order list"),
-            }
-            Ok(History { orders: seen.orders, cached_at: None })
-        }
-        Err(e) if e.kind() == super::ErrorKind::Unreachable => {
-            let kept =
-                std::fs::read(seen_orders_file(ctx)).ok().and_then(|b| serde_json::from_slice::<SeenOrders>(&b).ok());
-            match kept {
-                Some(s) => Ok(History { orders: s.orders, cached_at: Some(s.at) }),
-                None => Err(e),
-            }
-        }
-        Err(e) => Err(e),
-    }
-}
-
-pub async fn show(ctx: &Context, number: &str) -> Result<Order> {
-    ctx.require_login()?;
-    Ok(ctx.shop.order(number).await?)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -500,18 +420,18 @@ fn sku_reasons<S: serde::Serializer>(items: &[(String, String)], s: S) -> std::r
 /// to). Discontinued parts are replaced by their successor — reported, never
 /// silently — and price changes since that order are shown.
 /// Into a basket with lines, `merge` says whether to add or replace.
-pub async fn reorder(ctx: &Context, number: &str, into: &str, merge: Merge) -> Result<ReorderReport> {
-    ctx.require_login()?;
+pub async fn reorder(sup: &Supplier, number: &str, into: &str, merge: Merge) -> Result<ReorderReport> {
+    sup.require_login()?;
     basket::validate_name(into).map_err(Error::Rejected)?;
-    let order = show(ctx, number).await?;
-    let _lock = lock_basket(ctx, into).await?;
-    reorder_into(ctx, order, into, merge)
+    let order = super::history::order(sup, number).await?;
+    let _lock = lock_basket(sup, into).await?;
+    reorder_into(sup, order, into, merge)
 }
 
-fn reorder_into(ctx: &Context, order: Order, into: &str, merge: Merge) -> Result<ReorderReport> {
-    let cache = ctx.synced_cache()?;
-    let store = ctx.baskets();
-    let mut b = if store.exists(into) { store.load(into)? } else { basket::Basket::new(into, Utc::now()) };
+fn reorder_into(sup: &Supplier, order: Order, into: &str, merge: Merge) -> Result<ReorderReport> {
+    let cache = sup.synced_cache()?;
+    let store = sup.baskets();
+    let mut b = if store.exists(into) { store.load(into)? } else { basket::Basket::new(into, sup.clock.now()) };
     prepare_merge(&mut b, merge, &format!("order {}", order.number))?;
     let mut lines = Vec::new();
     let mut skipped = Vec::new();

@@ -1,29 +1,29 @@
 //! Quote requests: from a basket to the supplier's offer to an order.
 
-use super::{Context, Error, Result};
+use super::{Error, Result, Supplier};
 use crate::api::{AcceptQuote, AcceptedQuote, Quote, QuoteRequest, QuoteRequestLine, QuoteSummary, Reason};
 use crate::backend::BackendError;
 use crate::core::basket::{PendingSubmission, PlacedOrder};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 /// Sends a basket as a quote request. `targets`: target unit prices per SKU.
 /// The idempotency key is kept with the basket until the shop confirms.
 pub async fn request(
-    ctx: &Context,
+    sup: &Supplier,
     basket_name: &str,
     targets: &BTreeMap<String, Decimal>,
     requested_delivery_date: Option<NaiveDate>,
     comment: Option<String>,
 ) -> Result<Quote> {
-    ctx.require_login()?;
-    if !ctx.shop.capabilities().quote_requests {
+    sup.require_login()?;
+    if !sup.backend.capabilities().quote_requests {
         return Err(BackendError::Unsupported("quote requests").into());
     }
     // Locked like a submission: concurrent requests of one basket share one key.
-    let _lock = super::ordering::lock_basket(ctx, basket_name).await?;
-    let store = ctx.baskets();
+    let _lock = super::ordering::lock_basket(sup, basket_name).await?;
+    let store = sup.baskets();
     let mut b = store.load(basket_name)?;
     if b.lines.is_empty() {
         return Err(Error::Rejected(format!("basket {basket_name:?} is empty")));
@@ -34,8 +34,9 @@ pub async fn request(
     if let Some((sku, p)) = targets.iter().find(|(_, p)| **p <= Decimal::ZERO) {
         return Err(Error::Rejected(format!("--target {sku}: the target price must be above zero, got {p}")));
     }
+    // Today is the buyer's local date, as for an order (see `service::clock`).
     if let Some(d) = requested_delivery_date
-        && d < Utc::now().date_naive()
+        && d < sup.clock.today()
     {
         return Err(Error::Rejected(format!("the requested delivery date {d} is in the past")));
     }
@@ -60,14 +61,14 @@ pub async fn request(
             b.pending_quote = Some(PendingSubmission {
                 idempotency_key: key.clone(),
                 po_number: String::new(),
-                started_at: Utc::now(),
+                started_at: sup.clock.now(),
                 draft: None,
             });
             store.save(&b)?;
             key
         }
     };
-    let quote = ctx.shop.request_quote(&request, &key).await?;
+    let quote = sup.backend.request_quote(&request, &key).await?;
     let mut b = store.load(basket_name)?;
     b.pending_quote = None;
     if !b.quotes.iter().any(|q| q.number == quote.number) {
@@ -81,12 +82,12 @@ pub async fn request(
     Ok(quote)
 }
 
-pub async fn list(ctx: &Context) -> Result<Vec<QuoteSummary>> {
-    ctx.require_login()?;
+pub async fn list(sup: &Supplier) -> Result<Vec<QuoteSummary>> {
+    sup.require_login()?;
     let mut out = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = ctx.shop.quotes(cursor.as_deref()).await?;
+        let page = sup.backend.quotes(cursor.as_deref()).await?;
         out.extend(page.items);
         match page.next_cursor {
             Some(c) if out.len() < 1000 => cursor = Some(c),
@@ -96,9 +97,9 @@ pub async fn list(ctx: &Context) -> Result<Vec<QuoteSummary>> {
     Ok(out)
 }
 
-pub async fn show(ctx: &Context, number: &str) -> Result<Quote> {
-    ctx.require_login()?;
-    Ok(ctx.shop.quote(number).await?)
+pub async fn show(sup: &Supplier, number: &str) -> Result<Quote> {
+    sup.require_login()?;
+    Ok(sup.backend.quote(number).await?)
 }
 
 /// An accepted offer and its order.
@@ -114,18 +115,18 @@ pub struct Accepted {
 /// Accepts an offer. A retry after a lost answer is a replay: when the
 /// quote is already accepted with an order of this PO number, that order is
 /// the answer.
-pub async fn accept(ctx: &Context, number: &str, accept: &AcceptQuote) -> Result<Accepted> {
-    ctx.require_login()?;
+pub async fn accept(sup: &Supplier, number: &str, accept: &AcceptQuote) -> Result<Accepted> {
+    sup.require_login()?;
     procure_protocol::limits::check_po_number(&accept.po_number)
         .map_err(|why| Error::Rejected(format!("cannot accept the offer: {why}")))?;
-    match ctx.shop.accept_quote(number, accept).await {
+    match sup.backend.accept_quote(number, accept).await {
         Ok(AcceptedQuote { quote, order }) => Ok(Accepted { quote, order, replayed: false }),
         Err(BackendError::Rejected(e)) if e.code == crate::api::codes::QUOTE_NOT_OPEN => {
-            let quote = ctx.shop.quote(number).await?;
+            let quote = sup.backend.quote(number).await?;
             if quote.status == crate::api::QuoteStatus::Accepted
                 && let Some(order_number) = quote.order_number.clone()
             {
-                let order = ctx.shop.order(&order_number).await?;
+                let order = sup.backend.order(&order_number).await?;
                 if order.po_number.trim() == accept.po_number.trim() {
                     return Ok(Accepted { quote, order, replayed: true });
                 }
@@ -136,15 +137,15 @@ pub async fn accept(ctx: &Context, number: &str, accept: &AcceptQuote) -> Result
     }
 }
 
-pub async fn decline(ctx: &Context, number: &str, reason: Option<String>) -> Result<Quote> {
-    ctx.require_login()?;
-    Ok(ctx.shop.decline_quote(number, &Reason { reason }).await?)
+pub async fn decline(sup: &Supplier, number: &str, reason: Option<String>) -> Result<Quote> {
+    sup.require_login()?;
+    Ok(sup.backend.decline_quote(number, &Reason { reason }).await?)
 }
 
-pub async fn message(ctx: &Context, number: &str, text: &str) -> Result<Quote> {
-    ctx.require_login()?;
+pub async fn message(sup: &Supplier, number: &str, text: &str) -> Result<Quote> {
+    sup.require_login()?;
     if text.trim().is_empty() {
         return Err(Error::Rejected("the message is empty".into()));
     }
-    Ok(ctx.shop.quote_message(number, text).await?)
+    Ok(sup.backend.quote_message(number, text).await?)
 }

@@ -144,8 +144,13 @@ impl IndexSource for LazyIndex<'_> {
     }
 }
 
+/// A part found in one supplier's catalog, priced from its price list.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchRow {
+    /// The supplier (profile) whose catalog holds the part.
+    pub supplier: String,
+    /// The currency of `unit_price` (the supplier's price list).
+    pub currency: String,
     pub sku: String,
     pub mpn: String,
     pub manufacturer: String,
@@ -173,6 +178,7 @@ fn kind_str(k: MatchKind) -> &'static str {
 
 /// Searches and prices the hits for `qty` (default: each part's smallest valid quantity).
 pub fn search(
+    supplier: &str,
     cache: &CatalogCache,
     index: &SearchIndex,
     query: &str,
@@ -180,13 +186,20 @@ pub fn search(
     qty: Option<u32>,
 ) -> Result<(Vec<SearchRow>, usize)> {
     let result = index.search(query, limit);
-    Ok((rows_of(cache, index, &result.hits, qty)?, result.total))
+    Ok((rows_of(supplier, cache, index, &result.hits, qty)?, result.total))
 }
 
 /// The rows of `hits`, priced for `qty` (default: each part's smallest
 /// valid quantity); a hit whose part left the cache is left out.
-pub fn rows_of(cache: &CatalogCache, index: &SearchIndex, hits: &[Hit], qty: Option<u32>) -> Result<Vec<SearchRow>> {
+pub fn rows_of(
+    supplier: &str,
+    cache: &CatalogCache,
+    index: &SearchIndex,
+    hits: &[Hit],
+    qty: Option<u32>,
+) -> Result<Vec<SearchRow>> {
     let ordered: std::collections::HashSet<String> = cache.ordered()?.into_iter().map(|(s, _)| s).collect();
+    let currency = crate::core::basket::PartLookup::currency(cache);
     let mut rows = Vec::with_capacity(hits.len());
     for hit in hits {
         let sku = index.sku(hit.id);
@@ -197,6 +210,8 @@ pub fn rows_of(cache: &CatalogCache, index: &SearchIndex, hits: &[Hit], qty: Opt
         let tiers = prices.as_ref().map_or(&[][..], |e| &e.tiers);
         let quantity = qty.unwrap_or_else(|| QuantityRules::of(&p, tiers).smallest());
         rows.push(SearchRow {
+            supplier: supplier.to_string(),
+            currency: currency.clone(),
             unit_price: money::unit_price_for(tiers, quantity),
             kind: kind_str(hit.kind),
             ordered_before: ordered.contains(&p.sku),

@@ -103,14 +103,14 @@ pub type Progress<'a> = dyn FnMut(SyncStep<'_>) + Send + 'a;
 /// than updated (an update holds the changed parts in memory).
 const UPDATE_MAX_SHARE: usize = 4;
 
-/// Syncs the profile's catalog and prices into its cache.
-pub async fn sync_profile(ctx: &super::Context, progress: &mut Progress<'_>) -> Result<SyncReport> {
-    ctx.require_login()?;
-    let mut cache = ctx.cache()?;
-    sync(&ctx.shop, &mut cache, progress).await
+/// Syncs the supplier's catalog and prices into its cache.
+pub async fn sync_supplier(sup: &super::Supplier, progress: &mut Progress<'_>) -> Result<SyncReport> {
+    sup.require_login()?;
+    let mut cache = sup.cache()?;
+    sync_cache(&sup.backend, &mut cache, progress).await
 }
 
-pub async fn sync(
+pub(crate) async fn sync_cache(
     shop: &Arc<dyn Backend>,
     cache: &mut CatalogCache,
     progress: &mut Progress<'_>,

@@ -1,7 +1,9 @@
 //! Wire types of the procure shop protocol (`/api/v1`), shared by the
 //! native client and the reference shop. docs/shop-api.md describes them.
 
+mod after;
 mod quotes;
+pub use after::*;
 pub use quotes::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -51,6 +53,7 @@ pub struct User {
     pub name: String,
     pub role: Role,
     /// Orders above this net total need an approver. `None`: no limit.
+    #[serde(serialize_with = "crate::money::amount::serialize_option")]
     pub order_limit: Option<Decimal>,
 }
 
@@ -70,6 +73,7 @@ pub struct ShippingMethod {
     pub id: String,
     pub name: String,
     /// Net price of the shipping method.
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub price: Decimal,
 }
 
@@ -83,6 +87,10 @@ pub struct Company {
     pub billing_address: Address,
     pub ship_to: Vec<Address>,
     pub shipping_methods: Vec<ShippingMethod>,
+    /// `payment_terms` as procure computes with them (due dates, early
+    /// payment); `None` when the shop does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<crate::terms::PaymentTerms>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -222,7 +230,8 @@ impl Tier {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PriceEntry {
     pub sku: String,
-    /// Tiers sorted by ascending `min_qty`; the first starts at 1.
+    /// Tiers sorted by ascending `min_qty`; the first starts at 1 or where
+    /// the price breaks start (below it the part cannot be ordered).
     pub tiers: Vec<Tier>,
     /// VAT rate in percent, e.g. 19.
     pub vat_rate: Decimal,
@@ -297,18 +306,38 @@ pub struct PricedLine {
     pub name: String,
     pub quantity: u32,
     pub unit_price: Decimal,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub line_total: Decimal,
     pub vat_rate: Decimal,
     #[serde(default)]
     pub note: Option<String>,
+    /// On an order: the date the supplier promised for this line (it may
+    /// differ from the requested one); `None` until it is confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promised_delivery: Option<NaiveDate>,
+    /// On an order: how many the supplier has shipped so far.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub shipped: u32,
+    /// On an order: how many the supplier has invoiced so far.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub invoiced: u32,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// Amounts, written with two decimals (`money::amount`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Totals {
     pub currency: String,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub net: Decimal,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub shipping: Decimal,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub vat: Decimal,
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub gross: Decimal,
 }
 
@@ -406,6 +435,15 @@ pub struct Order {
     /// responses and despatch advices), oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<OrderEvent>,
+    /// The earliest delivery the shop computed when the order was placed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earliest_delivery: Option<NaiveDate>,
+    /// When the supplier confirmed the order (and promised its dates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// What the supplier shipped so far, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shipments: Vec<Shipment>,
 }
 
 /// A supplier's answer to an order: accepted, rejected, changed, shipped.

@@ -164,9 +164,12 @@ pub struct Approval {
 pub struct Credit {
     pub currency: String,
     /// `None`: no credit limit.
+    #[serde(serialize_with = "crate::money::amount::serialize_option")]
     pub limit: Option<Decimal>,
     /// Gross value of orders placed and not yet paid (including those waiting for approval).
+    #[serde(serialize_with = "crate::money::amount::serialize")]
     pub open_balance: Decimal,
     /// `limit − open_balance`, `None` without a limit.
+    #[serde(serialize_with = "crate::money::amount::serialize_option")]
     pub available: Option<Decimal>,
 }

@@ -314,6 +314,7 @@ pub fn me(c: &wire::Customer, region: &RegionInfo, shipping: &[wire::ShippingOpt
             billing_address,
             ship_to,
             shipping_methods: shipping.iter().map(shipping_method).collect(),
+            terms: None,
         },
         supplier: region.supplier.clone(),
     }
@@ -384,6 +385,9 @@ fn priced_lines(o: &wire::Order) -> Vec<api::PricedLine> {
                     .unwrap_or(Decimal::MAX)
                     .normalize(),
                 note: meta(&i.metadata, keys::NOTE).map(|s| s.into_owned()),
+                promised_delivery: None,
+                shipped: 0,
+                invoiced: 0,
             }
         })
         .collect()
@@ -439,6 +443,9 @@ pub fn order(o: &wire::Order) -> api::Order {
         approval: None,
         quote_number: None,
         events: vec![],
+        earliest_delivery: None,
+        confirmed_at: None,
+        shipments: vec![],
     }
 }
 

@@ -479,6 +479,9 @@ impl Backend for MedusaBackend {
                     line_total: money::line_total(unit_price, l.quantity),
                     vat_rate: price.vat_rate,
                     note: l.note.clone(),
+                    promised_delivery: None,
+                    shipped: 0,
+                    invoiced: 0,
                 })
             })
             .collect();

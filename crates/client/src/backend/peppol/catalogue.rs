@@ -363,5 +363,6 @@ pub fn company(loaded: &Loaded, buyer: &Party, ship_to: Address) -> Company {
             name: "as agreed with the supplier".into(),
             price: Decimal::ZERO,
         }],
+        terms: loaded.trading_terms.as_deref().and_then(procure_protocol::terms::PaymentTerms::parse),
     }
 }

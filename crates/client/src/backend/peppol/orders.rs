@@ -230,6 +230,9 @@ pub fn price(loaded: &Loaded, draft: &OrderDraft, today: NaiveDate) -> Priced {
             line_total: money::line_total(unit_price, l.quantity),
             vat_rate: part.prices.vat_rate,
             note: l.note.clone(),
+            promised_delivery: None,
+            shipped: 0,
+            invoiced: 0,
         });
     }
     let totals = money::totals(&loaded.currency, lines.iter().map(|l| (l.line_total, l.vat_rate)), Decimal::ZERO);
@@ -398,6 +401,9 @@ pub fn create(
             approval: None,
             quote_number: None,
             events: vec![],
+            earliest_delivery: None,
+            confirmed_at: None,
+            shipments: vec![],
         };
         let lines = order.lines.len();
         st.orders.push(Sent {
@@ -727,6 +733,9 @@ mod tests {
                 line_total: money::line_total(*p, *q),
                 vat_rate: dec!(25),
                 note: None,
+                promised_delivery: None,
+                shipped: 0,
+                invoiced: 0,
             })
             .collect();
         let totals = money::totals("EUR", lines.iter().map(|l| (l.line_total, l.vat_rate)), Decimal::ZERO);
@@ -756,6 +765,9 @@ mod tests {
             approval: None,
             quote_number: None,
             events: vec![],
+            earliest_delivery: None,
+            confirmed_at: None,
+            shipments: vec![],
         };
         let n = order.lines.len();
         let sent = Sent {

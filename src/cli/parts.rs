@@ -3,7 +3,7 @@
 use super::CmdResult;
 use super::output::{Out, fit};
 use clap::Args;
-use procure_client::core::text::format_amount;
+use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::catalog::Catalog;
 use procure_client::service::{Error, Supplier, Workspace};
 use std::process::ExitCode;
@@ -66,7 +66,7 @@ pub fn search(out: &Out, ws: &Workspace, sup: &Supplier, args: SearchArgs) -> Cm
             Some(h) => super::output::marked(&text, m(h)),
             None => text,
         };
-        let price = r.unit_price.map(format_amount).unwrap_or_else(|| "-".into());
+        let price = r.unit_price.map(|p| format_price(p, r.base_quantity)).unwrap_or_else(|| "-".into());
         let stock = if r.stock > 0 { r.stock.to_string() } else { format!("{}d", r.lead_time_days) };
         let mut prefix = String::new();
         if r.ordered_before {
@@ -138,10 +138,15 @@ pub fn show(out: &Out, sup: &Supplier, args: ShowArgs) -> CmdResult {
         Some(e) => {
             out.line(format!("  Your prices   ({} per {}, excl. {}% VAT)", d.currency, p.unit, e.vat_rate.normalize()));
             for t in &pricing.tiers {
-                out.line(format!("    from {:>6}  {:>10}", t.min_qty, format_amount(t.unit_price)));
+                out.line(format!("    from {:>6}  {:>10}", t.min_qty, format_price(t.unit_price, t.base_quantity)));
             }
             if let Some(l) = pricing.smallest_order {
-                out.line(format!("    {} × {} = {}", l.qty, format_amount(l.unit_price), format_amount(l.total)));
+                out.line(format!(
+                    "    {} × {} = {}",
+                    l.qty,
+                    format_price(l.unit_price, l.base_quantity),
+                    format_amount(l.total)
+                ));
             }
         }
         None => out.line("  Your prices   none in your price list"),

@@ -370,11 +370,11 @@ pub(crate) struct Peppol {
     pub(crate) shop: Shop,
     pub(crate) home: Home,
     /// The catalogue the shop exports and procure reads.
-    catalogue: PathBuf,
+    pub(crate) catalogue: PathBuf,
     /// procure's outbox = the shop's inbox.
     pub(crate) orders: PathBuf,
     /// the shop's outbox = procure's inbox.
-    answers: PathBuf,
+    pub(crate) answers: PathBuf,
 }
 
 impl Peppol {

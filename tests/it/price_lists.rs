@@ -208,3 +208,104 @@ fn a_five_decimal_order_on_peppol_passes_the_rules_and_is_accepted() {
     assert_eq!(order["status"], "accepted", "the shop accepts its own price: {order}");
     assert_eq!(order["lines"][0]["unit_price"], "0.00868", "{order}");
 }
+
+/// Replaces `from` by `to` once in the `cac:CatalogueLine` (or `cac:OrderLine`) of `sku` in `doc`.
+fn in_line_of(doc: &str, sku: &str, tag: &str, edits: &[(&str, &str)]) -> String {
+    let open = format!("<cac:{tag}>");
+    let mut parts: Vec<String> = doc.split(&open).map(str::to_string).collect();
+    let i = parts.iter().position(|p| p.contains(&format!("<cbc:ID>{sku}</cbc:ID>"))).expect("the part's line");
+    for (from, to) in edits {
+        assert_eq!(parts[i].matches(from).count(), 1, "{from} once in the line of {sku}:\n{}", parts[i]);
+        parts[i] = parts[i].replace(from, to);
+    }
+    parts.join(&open)
+}
+
+/// A supplier's catalogue prices per base quantity: 1.00 for 3 units
+/// (`cbc:BaseQuantity`). procure keeps the price with its base quantity,
+/// and 999,999,999 units are 333,333,333.00 in the basket, the preview,
+/// the order and its T01 — one unit's price rounded to 0.3333 made it
+/// 333,299,999.67.
+#[test]
+fn a_price_per_base_quantity_flows_exactly_to_the_basket_the_preview_and_the_order() {
+    let pp = crate::peppol::Peppol::new("Acme Maschinenbau GmbH");
+    let doc = std::fs::read_to_string(&pp.catalogue).unwrap();
+    let doc = in_line_of(
+        &doc,
+        "T-CON-1",
+        "CatalogueLine",
+        &[(">31.00</cbc:PriceAmount>", ">1.00</cbc:PriceAmount>"), (">1</cbc:BaseQuantity>", ">3</cbc:BaseQuantity>")],
+    );
+    std::fs::write(&pp.catalogue, doc).unwrap();
+    crate::peppol::validate("T19", std::slice::from_ref(&pp.catalogue));
+    pp.home.run(&["sync"]).ok();
+
+    let shown = pp.home.run(&["--json", "show", "T-CON-1"]).ok().json();
+    assert_eq!(
+        shown["prices"]["tiers"],
+        serde_json::json!([{"min_qty": 1, "unit_price": "1.00", "base_quantity": "3"}]),
+        "{shown}"
+    );
+    let text = pp.home.run(&["show", "T-CON-1"]).ok().stdout();
+    assert!(text.contains("from      1  1.00 per 3") && text.contains("1 × 1.00 per 3 = 0.33"), "{text}");
+    let found = pp.home.run(&["--json", "search", "--qty", "999999999", "3RT2015"]).ok().json();
+    let row = found["results"].as_array().unwrap().iter().find(|r| r["sku"] == "T-CON-1").expect("T-CON-1 is found");
+    assert_eq!((row["unit_price"].as_str(), row["base_quantity"].as_str()), (Some("1.00"), Some("3")), "{found}");
+
+    pp.basket("bq", &[("T-CON-1", "999999999")]);
+    let basket = pp.home.run(&["--json", "basket", "show", "bq"]).ok().json();
+    let line = &basket["lines"][0];
+    assert_eq!((line["unit_price"].as_str(), line["base_quantity"].as_str()), (Some("1.00"), Some("3")), "{basket}");
+    assert_eq!(line["line_total"], "333333333.00", "{basket}");
+    assert_eq!(basket["totals"]["net"], "333333333.00", "{basket}");
+    let text = pp.home.run(&["basket", "show", "bq"]).ok().stdout();
+    assert!(text.contains("1.00 per 3") && text.contains("333333333.00"), "{text}");
+
+    let checkout = pp.home.run(&["--json", "order", "preview", "--basket", "bq", "--po", "PO-BQ-1"]).ok().json();
+    let line = &checkout["preview"]["lines"][0];
+    assert_eq!((line["unit_price"].as_str(), line["base_quantity"].as_str()), (Some("1.00"), Some("3")));
+    assert_eq!(line["line_total"], "333333333.00", "{checkout}");
+    assert_eq!(checkout["preview"]["totals"]["net"], "333333333.00", "{checkout}");
+    assert_eq!(checkout["price_changes"], serde_json::json!([]), "the price agreed to is the price: {checkout}");
+
+    let placed = pp.home.run(&["--json", "order", "submit", "--basket", "bq", "--po", "PO-BQ-1"]).ok().json();
+    assert_eq!(placed["order"]["lines"][0]["line_total"], "333333333.00", "{placed}");
+    assert_eq!(placed["order"]["totals"]["net"], "333333333.00", "{placed}");
+    let written = crate::peppol::xml_files(&pp.orders);
+    crate::peppol::validate("T01", &written);
+    let t01 = std::fs::read_to_string(&written[0]).unwrap();
+    for needle in [
+        "<cbc:PriceAmount currencyID=\"EUR\">1.00</cbc:PriceAmount>",
+        "<cbc:BaseQuantity unitCode=\"C62\" unitCodeListID=\"UNECERec20\">3</cbc:BaseQuantity>",
+        "<cbc:LineExtensionAmount currencyID=\"EUR\">333333333.00</cbc:LineExtensionAmount>",
+    ] {
+        assert!(t01.contains(needle), "T01 lacks {needle}:\n{t01}");
+    }
+    let number = placed["order"]["number"].as_str().unwrap();
+    let text = pp.home.run(&["order", "show", number]).ok().stdout();
+    assert!(text.contains("1.00 per 3") && text.contains("333333333.00"), "{text}");
+}
+
+/// A buyer's T01 may price a line per base quantity (61.00 for 10): the
+/// shop compares one unit's price with its contract price (6.10) and
+/// accepts the order as it is, rather than "changing" the price.
+#[test]
+fn the_shop_reads_an_orders_price_per_base_quantity() {
+    let pp = crate::peppol::Peppol::new("Acme Maschinenbau GmbH");
+    pp.basket("b", &[("T-BRG-1", "12")]);
+    pp.home.run(&["order", "submit", "--basket", "b", "--po", "PO-B-1"]).ok();
+    let written = crate::peppol::xml_files(&pp.orders);
+    let doc = std::fs::read_to_string(&written[0]).unwrap();
+    let doc = in_line_of(
+        &doc,
+        "T-BRG-1",
+        "OrderLine",
+        &[(">6.10</cbc:PriceAmount>", ">61.00</cbc:PriceAmount>"), (">1</cbc:BaseQuantity>", ">10</cbc:BaseQuantity>")],
+    );
+    std::fs::write(&written[0], doc).unwrap();
+    crate::peppol::validate("T01", &written);
+    pp.answer();
+    let answers = crate::peppol::xml_files(&pp.answers);
+    let t76 = std::fs::read_to_string(&answers[0]).unwrap();
+    assert!(t76.contains("<cbc:OrderResponseCode>AP</cbc:OrderResponseCode>"), "accepted as priced:\n{t76}");
+}

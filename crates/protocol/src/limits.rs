@@ -80,6 +80,14 @@ pub fn check_tiers(tiers: &[Tier]) -> Result<(), String> {
         if t.min_qty > MAX_QUANTITY {
             return Err(format!("tier from {} is too large (the most is {MAX_QUANTITY})", t.min_qty));
         }
+        // A price for several units: for more than none, and not more than an order line holds.
+        if t.base_quantity <= Decimal::ZERO || t.base_quantity > Decimal::from(MAX_QUANTITY) {
+            return Err(format!(
+                "tier from {}: a price for {} units (above 0 and at most {MAX_QUANTITY})",
+                t.min_qty,
+                t.base_quantity.normalize()
+            ));
+        }
     }
     Ok(())
 }
@@ -130,5 +138,8 @@ mod tests {
         assert!(check_list_price(dec!(0.00868000)).is_ok(), "trailing zeros do not count");
         assert_eq!(check_list_price(dec!(0.0000001)).unwrap_err(), "price 0.0000001 has more than 6 decimals");
         assert!(check_list_price(dec!(-0.000001)).unwrap_err().contains("negative"));
+        assert!(check_tiers(&[Tier::per(1, dec!(1), dec!(3))]).is_ok());
+        let zero = check_tiers(&[Tier::per(10, dec!(1), dec!(0))]).unwrap_err();
+        assert_eq!(zero, "tier from 10: a price for 0 units (above 0 and at most 1000000000)");
     }
 }

@@ -198,6 +198,7 @@ pub fn price_draft_with(
             name: product.name,
             quantity: line.quantity,
             unit_price,
+            base_quantity: Decimal::ONE,
             line_total,
             vat_rate,
             note: line.note.as_ref().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),

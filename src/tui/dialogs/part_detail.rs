@@ -5,7 +5,7 @@ use crate::tui::component::{Cmd, Component, Cx, Level, run};
 use crate::tui::engine::Effect;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::scroll::{self, Scroll};
-use procure_client::core::text::format_amount;
+use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::search::PartDetail;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -113,7 +113,7 @@ fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect, scroll: &mut Scroll)
                 lines.push(Line::raw(format!(
                     "  from {:>6}  {:>10}    e.g. {} × = {}",
                     tier.min_qty,
-                    format_amount(tier.unit_price),
+                    format_price(tier.unit_price, tier.base_quantity),
                     tier.example.qty,
                     format_amount(tier.example.total)
                 )));

@@ -236,15 +236,31 @@ pub struct PricedBasketLine {
     #[serde(rename = "quantity")]
     pub qty: u32,
     pub note: Option<String>,
+    /// The price of `base_quantity` units; `None` without a price.
     pub unit_price: Option<Decimal>,
-    /// The price the buyer agreed to, when known; it differs from
-    /// `unit_price` when the price list changed since.
+    /// How many units `unit_price` is for: 1 unless a Peppol catalogue
+    /// prices per several (1.00 per 3); left out of the JSON when 1.
+    #[serde(skip_serializing_if = "is_one")]
+    pub base_quantity: Decimal,
+    /// The price of one unit the buyer agreed to, when known; it differs
+    /// from the price now (`unit_price_each`) when the price list changed since.
     pub agreed_price: Option<Decimal>,
     pub line_total: Option<Decimal>,
     pub vat_rate: Option<Decimal>,
     pub stock: Option<u32>,
     pub lead_time_days: Option<u32>,
     pub warnings: Vec<String>,
+}
+
+fn is_one(d: &Decimal) -> bool {
+    *d == Decimal::ONE
+}
+
+impl PricedBasketLine {
+    /// The price of one unit now, as an agreed price is kept (`money::per_unit`).
+    pub fn unit_price_each(&self) -> Option<Decimal> {
+        self.unit_price.map(|p| money::per_unit(p, self.base_quantity))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -292,12 +308,12 @@ pub fn checked(basket: &Basket, lookup: &impl PartLookup) -> (PricedBasket, Vec<
                 }
             }
         }
-        let unit_price = prices.as_ref().and_then(|e| money::unit_price_for(&e.tiers, l.qty));
-        if product.is_some() && unit_price.is_none() {
+        let tier = money::tier_for(tiers, l.qty);
+        if product.is_some() && tier.is_none() {
             found.push((codes::PRICE_ON_REQUEST, PRICE_ON_REQUEST.to_string(), None));
         }
-        let line_total = unit_price.and_then(|u| money::checked_line_total(u, l.qty));
-        if unit_price.is_some() && line_total.is_none() {
+        let line_total = tier.and_then(|t| t.checked_line_total(l.qty));
+        if tier.is_some() && line_total.is_none() {
             found.push((codes::AMOUNT_TOO_LARGE, "price × quantity is too large to total".to_string(), None));
         }
         let warnings = found.iter().map(|(_, message, _)| message.clone()).collect();
@@ -314,7 +330,8 @@ pub fn checked(basket: &Basket, lookup: &impl PartLookup) -> (PricedBasket, Vec<
             name: product.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
             qty: l.qty,
             note: l.note.clone(),
-            unit_price,
+            unit_price: tier.map(|t| t.unit_price),
+            base_quantity: tier.map_or(Decimal::ONE, |t| t.base_quantity),
             agreed_price: l.agreed_price,
             line_total,
             vat_rate: prices.as_ref().map(|e| e.vat_rate),
@@ -398,7 +415,7 @@ pub(crate) mod tests {
         let p = product("A", 1, 1, 1);
         let entry = PriceEntry {
             sku: "A".into(),
-            tiers: vec![Tier { min_qty: 1, unit_price: dec!(2.00) }, Tier { min_qty: 10, unit_price: dec!(1.50) }],
+            tiers: vec![Tier::new(1, dec!(2.00)), Tier::new(10, dec!(1.50))],
             vat_rate: dec!(19),
         };
         let lookup = Lookup(HashMap::from([("A".to_string(), (p.clone(), entry))]));
@@ -441,11 +458,8 @@ pub(crate) mod tests {
     /// each is a problem with the shop's code for it.
     #[test]
     fn a_warned_line_is_a_coded_problem_and_the_basket_not_orderable() {
-        let entry = |sku: &str| PriceEntry {
-            sku: sku.into(),
-            tiers: vec![Tier { min_qty: 1, unit_price: dec!(2.00) }],
-            vat_rate: dec!(19),
-        };
+        let entry =
+            |sku: &str| PriceEntry { sku: sku.into(), tiers: vec![Tier::new(1, dec!(2.00))], vat_rate: dec!(19) };
         let old = Product { discontinued: true, replaced_by: Some("NEW".into()), ..product("OLD", 1, 1, 1) };
         let packs = product("PACK", 100, 100, 1);
         let lookup = Lookup(HashMap::from([

@@ -75,7 +75,7 @@ pub fn shown(sup: &Supplier, catalog: &Catalog, name: &str, accept: &[PriceChang
         .lines
         .iter()
         .filter_map(|l| {
-            let now = l.unit_price?;
+            let now = l.unit_price_each()?;
             let accepted =
                 l.agreed_price != Some(now) && accept.contains(&PriceChange::new(&l.sku, l.qty, l.agreed_price, now));
             (l.agreed_price.is_none() || accepted).then(|| (l.sku.clone(), now))
@@ -144,7 +144,7 @@ fn changed_since_agreed(priced: &PricedBasket) -> Vec<PriceChange> {
         .lines
         .iter()
         .filter_map(|l| {
-            let (agreed, now) = (l.agreed_price?, l.unit_price?);
+            let (agreed, now) = (l.agreed_price?, l.unit_price_each()?);
             (agreed != now).then(|| PriceChange::new(&l.sku, l.qty, Some(agreed), now))
         })
         .collect()
@@ -411,7 +411,8 @@ pub fn export_csv(b: &PricedBasket, style: CsvStyle) -> Result<String> {
             &text(&l.sku),
             &text(&l.name),
             l.qty.to_string().as_str(),
-            &amount(l.unit_price),
+            // One unit's price, so a spreadsheet's quantity × price is the line.
+            &amount(l.unit_price_each()),
             &amount(l.line_total),
             &text(l.note.as_deref().unwrap_or("")),
         ])

@@ -268,7 +268,7 @@ async fn send(
             }
             // What was paid is what was agreed, until the buyer accepts another price.
             for l in &order.lines {
-                b.agree(&l.sku, Some(l.unit_price));
+                b.agree(&l.sku, Some(l.unit_price_each()));
             }
             b.last_submission =
                 Some(LastSubmission { idempotency_key: key.to_string(), order: order.number.clone(), draft });
@@ -392,6 +392,7 @@ pub struct ReorderLine {
     #[serde(rename = "quantity")]
     pub qty: u32,
     pub replaced: bool,
+    /// One unit's price on the old order and now (`money::per_unit`).
     pub old_unit_price: rust_decimal::Decimal,
     pub new_unit_price: Option<rust_decimal::Decimal>,
 }
@@ -476,7 +477,7 @@ fn reorder_into(sup: &Supplier, order: Order, into: &str, merge: Merge) -> Resul
             sku: product.sku.clone(),
             qty,
             replaced,
-            old_unit_price: l.unit_price,
+            old_unit_price: l.unit_price_each(),
             new_unit_price,
         });
     }

@@ -460,7 +460,7 @@ mod tests {
             },
             price: Some(PriceEntry {
                 sku: sku.into(),
-                tiers: vec![api::Tier { min_qty: 1, unit_price: rust_decimal::Decimal::ONE }],
+                tiers: vec![api::Tier::new(1, rust_decimal::Decimal::ONE)],
                 vat_rate: rust_decimal::Decimal::from(19),
             }),
             stock_limited: limited,

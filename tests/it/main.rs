@@ -16,6 +16,7 @@ mod json_doc;
 mod medusa_backend;
 mod order_rules;
 mod peppol;
+mod price_lists;
 mod retry;
 mod safety;
 mod search_index;

@@ -690,7 +690,7 @@ fn bad_and_unknown_inbox_files_are_reported_with_path_and_reason_and_left_in_pla
     let r = pp.home.run(&["order", "list"]).ok();
     let err = r.stderr();
     assert!(err.contains(&format!("{}: not well-formed XML", pp.answers.join("garbage.xml").display())), "{err}");
-    assert!(err.contains("invoice.xml: not a UBL Order"), "{err}");
+    assert!(err.contains("invoice.xml: not a Peppol order response (T76) or despatch advice (T16)"), "{err}");
     assert_eq!(err.matches("refers to no order of this profile").count(), official, "{err}");
     assert_eq!(pp.order(&number), before, "nothing applied");
     assert_eq!(xml_files(&pp.answers).len(), official + 2, "every file left in place");
@@ -741,4 +741,169 @@ fn the_shop_answers_every_official_order_example() {
     let uc1 = std::fs::read_to_string(pp.answers.join("R-1.xml")).unwrap();
     assert!(uc1.contains("<cbc:OrderResponseCode>RE</cbc:OrderResponseCode>"), "{uc1}");
     assert!(uc1.contains("SN-33 is not supplied"), "{uc1}");
+}
+
+// ---- who sent it, what the inbox holds, where the order goes ----
+
+/// A file of the inbox with one text replaced (the file must hold it).
+fn tamper(from: &Path, to: &Path, pairs: &[(&str, &str)]) {
+    let mut text = std::fs::read_to_string(from).unwrap();
+    for (a, b) in pairs {
+        assert!(text.contains(a), "{} lacks {a}", from.display());
+        text = text.replace(a, b);
+    }
+    std::fs::write(to, text).unwrap();
+}
+
+/// An answer from a party other than the order's supplier is reported and
+/// left in place; the order keeps what its supplier said.
+#[test]
+fn an_answer_from_another_party_than_the_supplier_is_not_applied() {
+    let pp = Peppol::new("Acme GmbH");
+    pp.basket("b", &[("T-BRG-1", "2")]);
+    let done = pp.home.run(&["--json", "order", "submit", "--basket", "b", "--po", "PO-IMP"]).ok().json();
+    let number = done["order"]["number"].as_str().unwrap().to_string();
+    pp.answer();
+    let genuine = pp.answers.join(format!("R-{number}.xml"));
+    let held = pp.home.path().join("genuine-response.xml");
+    std::fs::rename(&genuine, &held).unwrap();
+    // The same answer, rejecting, "from" another participant.
+    tamper(
+        &held,
+        &pp.answers.join("impostor.xml"),
+        &[
+            (
+                "<cbc:EndpointID schemeID=\"0088\">5790000435975</cbc:EndpointID>",
+                "<cbc:EndpointID schemeID=\"0088\">9999999999999</cbc:EndpointID>",
+            ),
+            ("<cbc:OrderResponseCode>AP</cbc:OrderResponseCode>", "<cbc:OrderResponseCode>RE</cbc:OrderResponseCode>"),
+        ],
+    );
+    let r = pp.home.run(&["order", "list"]).ok();
+    let err = r.stderr();
+    assert!(
+        err.contains("impostor.xml") && err.contains("comes from 0088:9999999999999, not from 0088:5790000435975"),
+        "{err}"
+    );
+    assert!(err.contains("nothing applied, left in place"), "{err}");
+    assert_eq!(pp.order(&number)["status"], "sent", "the impostor's rejection is not applied");
+    assert!(pp.answers.join("impostor.xml").exists());
+
+    // The supplier's own answer applies; its despatch too, an impostor's is refused.
+    std::fs::rename(&held, &genuine).unwrap();
+    assert_eq!(pp.order(&number)["status"], "accepted");
+    pp.ship(&number, &["T-BRG-1=1"]);
+    let shipped = xml_files(&pp.answers).into_iter().find(|p| name(p).starts_with("D-")).unwrap();
+    let held = pp.home.path().join("genuine-despatch.xml");
+    std::fs::rename(&shipped, &held).unwrap();
+    tamper(
+        &held,
+        &pp.answers.join("impostor-despatch.xml"),
+        &[("schemeID=\"0088\">5790000435975<", "schemeID=\"0088\">9999999999999<")],
+    );
+    let err = pp.home.run(&["order", "list"]).ok().stderr();
+    assert!(err.contains("impostor-despatch.xml") && err.contains("comes from 0088:9999999999999"), "{err}");
+    assert_eq!(pp.order(&number)["status"], "accepted", "no despatch applied");
+    std::fs::rename(&held, &shipped).unwrap();
+    assert_eq!(pp.order(&number)["status"], "partly_shipped");
+}
+
+/// The inbox is read for regular files in it only: a link is not followed
+/// (not to /etc/shadow, not to a file elsewhere), a FIFO is not opened, and
+/// what a file that is no Peppol answer holds is never repeated.
+#[cfg(unix)]
+#[test]
+fn the_inbox_follows_no_link_opens_no_fifo_and_repeats_no_foreign_content() {
+    let pp = Peppol::new("Acme GmbH");
+    pp.basket("b", &[("T-BRG-1", "1")]);
+    pp.home.run(&["order", "submit", "--basket", "b", "--po", "PO-LNK"]).ok();
+    let outside = pp.home.path().join("outside.xml");
+    std::fs::write(&outside, "<PayrollSecretRoot xmlns=\"urn:x\"><Salary>1</Salary></PayrollSecretRoot>").unwrap();
+    std::os::unix::fs::symlink(&outside, pp.answers.join("linked.xml")).unwrap();
+    std::os::unix::fs::symlink("/etc/shadow", pp.answers.join("shadow.xml")).unwrap();
+    let fifo = pp.answers.join("pipe.xml");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::fs::write(
+        pp.answers.join("foreign.xml"),
+        "<BankDetailsRoot xmlns=\"urn:y\"><Iban>DE00</Iban></BankDetailsRoot>",
+    )
+    .unwrap();
+    std::fs::write(pp.answers.join("broken.xml"), "<a>\n<MismatchedSecret></a>").unwrap();
+
+    let started = std::time::Instant::now();
+    let r = pp.home.run(&["order", "list"]).ok();
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "the FIFO was waited on");
+    let err = r.stderr();
+    for secret in ["PayrollSecretRoot", "BankDetailsRoot", "urn:x", "urn:y", "MismatchedSecret", "root:"] {
+        assert!(!err.contains(secret), "{secret} repeated:\n{err}");
+    }
+    assert!(err.contains("linked.xml: a symbolic link"), "{err}");
+    assert!(err.contains("shadow.xml: a symbolic link"), "{err}");
+    assert!(err.contains("pipe.xml: not a regular file"), "{err}");
+    assert!(err.contains("foreign.xml: not a Peppol order response"), "{err}");
+    assert!(err.contains("broken.xml: not well-formed XML at line 2"), "{err}");
+    // Nothing moved or removed.
+    assert!(std::fs::symlink_metadata(pp.answers.join("shadow.xml")).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_dir(&pp.answers).unwrap().count(), 5);
+}
+
+/// A missing outbox is refused (exit 7, naming it) and made only when the
+/// profile says so; nothing is recorded as sent while it is missing.
+#[test]
+fn a_missing_outbox_is_refused_unless_the_profile_says_to_make_it() {
+    let pp = Peppol::new("Acme GmbH");
+    let missing = pp.home.path().join("mnt/share/out");
+    std::fs::write(pp.home.path().join("config.toml"), profile(&pp.catalogue, &missing, &pp.answers, "Acme GmbH"))
+        .unwrap();
+    pp.basket("b", &[("T-BRG-1", "2")]);
+    let r = pp.home.run(&["order", "submit", "--basket", "b", "--po", "PO-MNT"]).fails_with(7);
+    let err = r.stderr();
+    assert!(err.contains(&format!("the outbox {} does not exist", missing.display())), "{err}");
+    assert!(err.contains("create_outbox"), "{err}");
+    assert!(!pp.home.path().join("mnt").exists(), "no folder made");
+    assert_eq!(pp.home.run(&["--json", "order", "list"]).ok().json().as_array().unwrap().len(), 0, "nothing sent");
+
+    pp.home.write_config("create_outbox = true\n");
+    let done = pp.home.run(&["order", "submit", "--basket", "b", "--po", "PO-MNT"]).ok();
+    assert!(done.stdout().contains("placed") && !done.stdout().contains("already"), "{}", done.stdout());
+    let files = xml_files(&missing);
+    assert_eq!(files.len(), 1, "the document is in the outbox made");
+    validate("T01", &files);
+}
+
+/// An outbox that cannot be written: the buyer reads what happened (the
+/// document, where, why), the order is not listed as sent, and the retry
+/// that writes it is the first send.
+#[cfg(unix)]
+#[test]
+fn an_outbox_that_cannot_be_written_sends_nothing_and_the_retry_is_the_first_send() {
+    if !disk::can_mount() {
+        return;
+    }
+    let pp = Peppol::new("Acme GmbH");
+    let share = disk::Tmpfs::mount(&pp.orders, "1m");
+    share.read_only(true);
+    pp.basket("b", &[("T-BRG-1", "2")]);
+    let r = pp.home.run(&["order", "submit", "--basket", "b", "--po", "PO-RO"]).fails_with(7);
+    let err = r.stderr();
+    assert!(!err.contains("cannot reach the shop"), "{err}");
+    assert!(
+        err.contains("the order document could not be written to ") && err.contains(&*pp.orders.display().to_string()),
+        "{err}"
+    );
+    assert!(err.contains("Read-only file system"), "{err}");
+    assert!(err.contains("nothing was sent") && err.contains("waits with basket \"b\""), "{err}");
+    let list = pp.home.run(&["--json", "order", "list"]).ok().json();
+    assert!(list.as_array().unwrap().iter().all(|o| o["status"] != "sent"), "{list}");
+
+    share.read_only(false);
+    let done = pp.home.run(&["order", "submit", "--basket", "b"]).ok();
+    let out = done.stdout();
+    assert!(out.contains("placed") && !out.contains("already placed"), "{out}");
+    let files = xml_files(&pp.orders);
+    assert_eq!(files.len(), 1);
+    let list = pp.home.run(&["--json", "order", "list"]).ok().json();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["status"], "sent");
+    validate("T01", &files);
 }

@@ -1,6 +1,7 @@
 //! Test harness: the real `procure` binary, the real reference shop on an
 //! ephemeral loopback port, real files under a temporary PROCURE_HOME.
 
+pub mod disk;
 pub mod faults;
 pub mod tmux;
 

@@ -289,6 +289,16 @@ async fn send(
             store.save(&b)?;
             Err(Error::DuplicatePo(e))
         }
+        Err(BackendError::LocalState(what)) => {
+            // A file on this computer stopped it (a Peppol outbox that cannot
+            // be written): the message says where and why; nothing was sent.
+            store.save(&b)?;
+            Err(Error::Backend(BackendError::LocalState(format!(
+                "{what}. The order waits with basket {basket_name:?}: once that is fixed, run the same command \
+                 again (or `procure order submit --basket {basket_name}`) — it is sent with the same key, so it \
+                 cannot be placed twice"
+            ))))
+        }
         Err(e) if waiting => {
             store.save(&b)?;
             Err(waits(sup, basket_name, &e))

@@ -121,6 +121,10 @@ pub struct Profile {
     pub catalogue: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbox: Option<String>,
+    /// Peppol: make the outbox folder (and its parents) when it is missing,
+    /// instead of refusing to send (a missing outbox is often an unmounted share).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub create_outbox: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbox: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

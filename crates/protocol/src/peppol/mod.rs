@@ -83,7 +83,17 @@ pub enum Document {
 
 /// Reads a document of any of the four types; an error says why it is none.
 pub fn read(bytes: &[u8]) -> Result<Document, String> {
-    let root = xml::parse(bytes)?;
+    from_root(&xml::parse(bytes)?)
+}
+
+/// Whether a parsed document's root is a T76 Order Response or T16 Despatch
+/// Advice (the answers a buyer reads), whatever else it holds.
+pub fn is_answer_root(root: &Node) -> bool {
+    [DocType::OrderResponse, DocType::DespatchAdvice].iter().any(|t| t.root() == root.name && root.ns == t.namespace())
+}
+
+/// A parsed document as one of the four types; an error says why it is none.
+pub fn from_root(root: &Node) -> Result<Document, String> {
     let ty = [DocType::Order, DocType::OrderResponse, DocType::DespatchAdvice, DocType::Catalogue]
         .into_iter()
         .find(|t| t.root() == root.name && root.ns == t.namespace())
@@ -94,10 +104,10 @@ pub fn read(bytes: &[u8]) -> Result<Document, String> {
             )
         })?;
     Ok(match ty {
-        DocType::Order => Document::Order(order::from_node(&root)?),
-        DocType::OrderResponse => Document::OrderResponse(response::from_node(&root)?),
-        DocType::DespatchAdvice => Document::DespatchAdvice(despatch::from_node(&root)?),
-        DocType::Catalogue => Document::Catalogue(catalogue::from_node(&root)?),
+        DocType::Order => Document::Order(order::from_node(root)?),
+        DocType::OrderResponse => Document::OrderResponse(response::from_node(root)?),
+        DocType::DespatchAdvice => Document::DespatchAdvice(despatch::from_node(root)?),
+        DocType::Catalogue => Document::Catalogue(catalogue::from_node(root)?),
     })
 }
 

@@ -37,6 +37,8 @@ pub(crate) const DELIVERY_ID: &str = "delivery";
 pub struct Settings {
     pub catalogue: PathBuf,
     pub outbox: PathBuf,
+    /// Make a missing outbox instead of refusing to send (`create_outbox`).
+    pub create_outbox: bool,
     pub inbox: PathBuf,
     pub buyer: Party,
     pub delivery_name: String,
@@ -76,6 +78,7 @@ impl Settings {
         Ok(Settings {
             catalogue: need(&p.catalogue, "catalogue", "the supplier's T19 catalogue file or folder")?.into(),
             outbox: need(&p.outbox, "outbox", "the folder procure writes Order documents to")?.into(),
+            create_outbox: p.create_outbox,
             inbox: need(&p.inbox, "inbox", "the folder order responses and despatch advices arrive in")?.into(),
             delivery_name: { if opt(&p.delivery_name).is_empty() { name.clone() } else { opt(&p.delivery_name) } },
             buyer: Party {

@@ -41,6 +41,47 @@ struct Sent {
     /// The answers applied (`T76 <id>`, `T16 <id>`).
     #[serde(default)]
     applied: Vec<String>,
+    /// The supplier the order was sent to (the catalogue seller's
+    /// `cbc:EndpointID`); an older record names it in its `document`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    seller: Option<peppol::Id>,
+}
+
+impl Sent {
+    /// The supplier the order went to: recorded, else read from the T01 as written.
+    fn seller(&self) -> Option<peppol::Id> {
+        self.seller.clone().or_else(|| match peppol::read(self.document.as_bytes()) {
+            Ok(Document::Order(o)) => o.seller.endpoint,
+            _ => None,
+        })
+    }
+}
+
+/// Whether `sender` — the party an inbound document comes from: a T76's
+/// `cac:SellerSupplierParty`, a T16's `cac:DespatchSupplierParty`, an
+/// invoice's or credit note's `cac:AccountingSupplierParty` — is the
+/// supplier the order it names was sent to. Every inbound document is
+/// checked here before anything of it is applied (the invoice reader calls
+/// it too); a mismatch is reported and the file left in place.
+fn check_sender(s: &Sent, what: &str, sender: &peppol::Party) -> std::result::Result<(), String> {
+    let Some(seller) = s.seller() else {
+        // An order recorded without any seller (none is written so): nothing to hold it to.
+        return Ok(());
+    };
+    match &sender.endpoint {
+        Some(e) if same_participant(e, &seller) => Ok(()),
+        Some(e) => Err(format!("{what} comes from {e}, not from {seller}, the supplier order {} was sent to", s.key)),
+        None => Err(format!(
+            "{what} names no sender (cbc:EndpointID of its supplier party); order {} was sent to {seller}",
+            s.key
+        )),
+    }
+}
+
+/// Participant ids compare without regard to case or surrounding space
+/// (Peppol identifiers are case-insensitive).
+fn same_participant(a: &peppol::Id, b: &peppol::Id) -> bool {
+    a.scheme.trim().eq_ignore_ascii_case(b.scheme.trim()) && a.id.trim().eq_ignore_ascii_case(b.id.trim())
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -102,6 +143,9 @@ impl StateFile {
         let mut items: Vec<OrderSummary> = state
             .orders
             .iter()
+            // An order whose document never reached the outbox was not sent:
+            // it waits with its basket until a retry writes it.
+            .filter(|s| s.written)
             .map(|s| OrderSummary {
                 number: s.order.number.clone(),
                 status: s.order.status,
@@ -120,11 +164,11 @@ impl StateFile {
     pub fn get(&self, number: &str) -> Result<Order> {
         let state = self.read()?;
         let number = number.trim();
-        if let Some(s) = state.orders.iter().find(|s| s.order.number == number) {
+        let sent = || state.orders.iter().filter(|s| s.written);
+        if let Some(s) = sent().find(|s| s.order.number == number) {
             return Ok(s.order.clone());
         }
-        let matches: Vec<&Sent> =
-            state.orders.iter().filter(|s| number.len() >= 8 && s.order.number.starts_with(number)).collect();
+        let matches: Vec<&Sent> = sent().filter(|s| number.len() >= 8 && s.order.number.starts_with(number)).collect();
         match matches.as_slice() {
             [one] => Ok(one.order.clone()),
             _ => Err(BackendError::NotFound(ApiError {
@@ -138,7 +182,7 @@ impl StateFile {
     pub fn ordered_skus(&self) -> Result<OrderedSkus> {
         let state = self.read()?;
         let mut by: BTreeMap<String, OrderedSku> = BTreeMap::new();
-        for s in &state.orders {
+        for s in state.orders.iter().filter(|s| s.written) {
             for l in &s.order.lines {
                 let e = by.entry(l.sku.clone()).or_insert(OrderedSku {
                     sku: l.sku.clone(),
@@ -264,6 +308,7 @@ pub fn create(
     key: &str,
 ) -> Result<Created> {
     check_options(draft)?;
+    outbox_ready(settings)?;
     let file = format!("{key}.xml");
     let target = settings.outbox.join(&file);
     state.locked(|st| {
@@ -276,12 +321,16 @@ pub fn create(
                 ));
             }
             if !st.orders[i].written {
-                // Recorded, but the document may not have reached the outbox.
+                // Recorded, but the document may not have reached the outbox:
+                // this is the send the buyer hears of first, not a replay.
                 if !target.exists() {
-                    atomic::write_readable(&target, st.orders[i].document.as_bytes()).map_err(|e| local(&target, e))?;
+                    atomic::write_readable(&target, st.orders[i].document.as_bytes())
+                        .map_err(|e| not_written(&target, e))?;
                 }
                 st.orders[i].written = true;
                 state.write(st)?;
+                tracing::info!(order = key, file = %target.display(), "Peppol order written");
+                return Ok(Created { order: st.orders[i].order.clone(), replayed: false });
             }
             return Ok(Created { order: st.orders[i].order.clone(), replayed: true });
         }
@@ -425,17 +474,65 @@ pub fn create(
             order: order.clone(),
             shipped: vec![Decimal::ZERO; lines],
             applied: vec![],
+            seller: seller.endpoint.clone(),
         });
         // First the record, then the document, then the mark: a crash in
         // between is completed by the retry, never doubled.
         state.write(st)?;
         let sent = st.orders.last_mut().ok_or_else(|| local(&state.path, "lost the order just recorded"))?;
-        atomic::write_readable(&target, sent.document.as_bytes()).map_err(|e| local(&target, e))?;
+        atomic::write_readable(&target, sent.document.as_bytes()).map_err(|e| not_written(&target, e))?;
         sent.written = true;
         state.write(st)?;
         tracing::info!(order = key, file = %target.display(), "Peppol order written");
         Ok(Created { order, replayed: false })
     })
+}
+
+/// The outbox is there to write into. A missing one is refused unless the
+/// profile says to make it: it is more often a share that is not mounted
+/// (an order written into the empty mount point would reach nobody).
+fn outbox_ready(settings: &Settings) -> Result<()> {
+    let outbox = &settings.outbox;
+    match std::fs::metadata(outbox) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(BackendError::LocalState(format!(
+            "the outbox {} is not a folder: the order document cannot be written there; nothing was sent",
+            outbox.display()
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && settings.create_outbox => {
+            std::fs::create_dir_all(outbox).map_err(|e| {
+                BackendError::LocalState(format!(
+                    "the outbox {} is missing and could not be made: {}; nothing was sent",
+                    outbox.display(),
+                    e
+                ))
+            })?;
+            tracing::info!(outbox = %outbox.display(), "made the missing Peppol outbox (create_outbox = true)");
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(BackendError::LocalState(format!(
+            "the outbox {} does not exist (is the share mounted?); nothing was sent. Mount it or make the folder, \
+             or set `create_outbox = true` in the profile to have procure make it",
+            outbox.display()
+        ))),
+        Err(e) => Err(BackendError::LocalState(format!(
+            "the outbox {} cannot be used: {}; nothing was sent",
+            outbox.display(),
+            e
+        ))),
+    }
+}
+
+/// The order document could not be written into the outbox: what, where, why.
+fn not_written(target: &Path, e: crate::store::StoreError) -> BackendError {
+    let why = match &e {
+        crate::store::StoreError::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    };
+    BackendError::LocalState(format!(
+        "the order document could not be written to {}: {why}; nothing was sent",
+        target.display()
+    ))
 }
 
 /// Reads every `*.xml` in the inbox and applies the answers not applied yet.
@@ -446,9 +543,11 @@ pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(report),
         Err(e) => return Err(local(inbox, e)),
     };
+    // Names as listed: what each is, is asked of the entry itself (a link is
+    // never followed), and again of the file once it is open.
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("xml")))
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("xml")))
         .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
         .collect();
     files.sort();
@@ -456,20 +555,17 @@ pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
     for f in files {
         let shown = f.display().to_string();
         let problem = |reason: String| InboxProblem { file: shown.clone(), reason };
-        let bytes = match std::fs::read(&f) {
+        let bytes = match read_inbox_file(&f) {
             Ok(b) => b,
-            Err(e) => {
-                report.problems.push(problem(format!("cannot be read: {e}")));
+            Err(reason) => {
+                report.problems.push(problem(format!("{reason}; not read, left in place")));
                 continue;
             }
         };
-        match peppol::read(&bytes) {
-            Ok(Document::OrderResponse(r)) => docs.push((r.issue_date, 0, shown, Answer::Response(r))),
-            Ok(Document::DespatchAdvice(d)) => docs.push((d.issue_date, 1, shown, Answer::Despatch(d))),
-            Ok(_) => report
-                .problems
-                .push(problem("not an order response (T76) or despatch advice (T16); left in place".into())),
-            Err(e) => report.problems.push(problem(format!("{e}; left in place"))),
+        match read_answer(&bytes) {
+            Ok(Answer::Response(r)) => docs.push((r.issue_date, 0, shown, Answer::Response(r))),
+            Ok(Answer::Despatch(d)) => docs.push((d.issue_date, 1, shown, Answer::Despatch(d))),
+            Err(reason) => report.problems.push(problem(format!("{reason}; left in place"))),
         }
     }
     if docs.is_empty() {
@@ -494,6 +590,13 @@ pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
             };
             if sent.applied.contains(&answer.label()) {
                 report.unchanged += 1;
+                continue;
+            }
+            // Only the supplier the order went to answers it.
+            if let Err(reason) = check_sender(sent, &answer.label(), answer.sender()) {
+                report
+                    .problems
+                    .push(InboxProblem { file, reason: format!("{reason}; nothing applied, left in place") });
                 continue;
             }
             // Everything is checked on a copy; only a complete success is kept.
@@ -531,6 +634,86 @@ enum Answer {
     Despatch(DespatchAdvice),
 }
 
+/// The largest inbox document procure reads (the largest official example is 20 KB).
+const MAX_INBOX_FILE: u64 = 16 << 20;
+
+/// The bytes of an inbox file, read only when it is a regular file in the
+/// inbox: never through a symbolic link, never a FIFO, device or folder.
+/// The entry is looked at without following it, opened without following
+/// a link and without waiting on a FIFO, and the file opened must be the
+/// entry looked at (one swapped in between is refused).
+fn read_inbox_file(path: &Path) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let seen = std::fs::symlink_metadata(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let kind = seen.file_type();
+    if kind.is_symlink() {
+        return Err("a symbolic link: procure reads only files inside the inbox".into());
+    }
+    if !kind.is_file() {
+        return Err("not a regular file".into());
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = opts.open(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let opened = file.metadata().map_err(|e| format!("cannot be read: {e}"))?;
+    if !opened.is_file() || !same_file(&seen, &opened) {
+        return Err("changed while it was opened (not the regular file listed)".into());
+    }
+    if opened.len() > MAX_INBOX_FILE {
+        return Err(format!("{} bytes, more than a Peppol answer procure reads ({MAX_INBOX_FILE})", opened.len()));
+    }
+    let mut bytes = Vec::with_capacity(opened.len() as usize);
+    file.take(MAX_INBOX_FILE + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot be read: {e}"))?;
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    true
+}
+
+/// An inbox file as an answer. What a file that is not one says is not
+/// repeated: a fault names its line, a document of another kind is named
+/// only when it is one of the Peppol documents procure knows, never by
+/// its own root element.
+fn read_answer(bytes: &[u8]) -> std::result::Result<Answer, String> {
+    let root = peppol::xml::parse(bytes).map_err(|e| well_formed_only(&e))?;
+    match peppol::from_root(&root) {
+        Ok(Document::OrderResponse(r)) => Ok(Answer::Response(r)),
+        Ok(Document::DespatchAdvice(d)) => Ok(Answer::Despatch(d)),
+        Ok(other) => Err(format!(
+            "a Peppol {}, not an order response (T76) or despatch advice (T16)",
+            match other {
+                Document::Order(_) => "order (T01)",
+                _ => "catalogue (T19)",
+            }
+        )),
+        // A T76 or T16 that does not hold together: its faults are of a Peppol document.
+        Err(e) if peppol::is_answer_root(&root) => Err(e),
+        Err(_) => Err("not a Peppol order response (T76) or despatch advice (T16)".into()),
+    }
+}
+
+/// A parser's fault without the text it quotes: "not well-formed XML at line N".
+fn well_formed_only(e: &str) -> String {
+    match e.split_once(": ") {
+        Some((head, _)) if head.starts_with("not well-formed XML at line ") => head.to_string(),
+        _ if e.starts_with("not XML") => "not XML".to_string(),
+        _ => "not well-formed XML".to_string(),
+    }
+}
+
 fn recompute(order: &mut Order) {
     for l in &mut order.lines {
         l.line_total = money::line_total_per(l.unit_price, l.base_quantity, l.quantity);
@@ -553,6 +736,14 @@ impl Answer {
         match self {
             Answer::Response(r) => format!("T76 {}", r.id),
             Answer::Despatch(d) => format!("T16 {}", d.id),
+        }
+    }
+
+    /// The party the document comes from.
+    fn sender(&self) -> &peppol::Party {
+        match self {
+            Answer::Response(r) => &r.seller,
+            Answer::Despatch(d) => &d.supplier,
         }
     }
 
@@ -799,6 +990,7 @@ mod tests {
             order,
             shipped: vec![Decimal::ZERO; n],
             applied: vec![],
+            seller: None,
         };
         state.write(&State { orders: vec![sent] }).unwrap();
         (dir, state)

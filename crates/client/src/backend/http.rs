@@ -102,6 +102,9 @@ impl<D: Dialect> HttpClient<D> {
             return Err(e);
         }
         let status = resp.status();
+        if let Some(e) = timed_out(status, &self.base) {
+            return Err(e);
+        }
         let bytes = body(resp, &self.base, &self.timeouts).await?;
         if !status.is_success() {
             return Err(error_answer::<D>(status, &bytes));
@@ -116,6 +119,9 @@ impl<D: Dialect> HttpClient<D> {
             return e;
         }
         let status = resp.status();
+        if let Some(e) = timed_out(status, &self.base) {
+            return e;
+        }
         let bytes = body(resp, &self.base, &self.timeouts).await.unwrap_or_default();
         error_answer::<D>(status, &bytes)
     }
@@ -189,6 +195,24 @@ pub fn error_answer<D: Dialect>(status: StatusCode, bytes: &[u8]) -> BackendErro
     D::error(status, decode::<D::ErrorBody>(&D::prepare(bytes)).ok())
 }
 
+/// HTTP 408: the shop stopped waiting for the request to arrive (too slow
+/// a connection). Like a timeout on procure's side — the shop did not act
+/// on it — and not a refusal of what was asked: exit 4, try again.
+fn timed_out(status: StatusCode, base: &reqwest::Url) -> Option<BackendError> {
+    (status == StatusCode::REQUEST_TIMEOUT).then(|| BackendError::Unreachable {
+        url: origin(base),
+        reason: "the shop did not receive the request in time (HTTP 408: the connection was too slow or stalled); \
+                 it did not act on it, try again"
+            .into(),
+    })
+}
+
+/// `scheme://host[:port]` of an address: what an error names.
+fn origin(url: &reqwest::Url) -> String {
+    format!("{}://{}", url.scheme(), url.host_str().unwrap_or("?"))
+        + &url.port().map(|p| format!(":{p}")).unwrap_or_default()
+}
+
 /// The largest answer procure reads from a shop (a catalog or price-list
 /// page, an order list, …): 32 MiB. A larger one is refused, not buffered.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
@@ -239,8 +263,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> serde_json::Resul
 
 /// Maps a transport failure to what the user needs to know.
 fn transport_error(url: &reqwest::Url, e: reqwest::Error, timeouts: &Timeouts) -> BackendError {
-    let base = format!("{}://{}", url.scheme(), url.host_str().unwrap_or("?"))
-        + &url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let base = origin(url);
     if e.is_timeout() {
         BackendError::Timeout { url: base, secs: timeouts.total.as_secs() }
     } else if e.is_connect() {

@@ -368,3 +368,45 @@ fn price_on_request_parts_are_listed_and_quoted_but_not_ordered() {
     let a = home.run(&["--json", "quote", "accept", &number, "--po", "POR-1"]).ok().json();
     assert_eq!(a["order"]["lines"][0]["unit_price"], "480.00", "{a}");
 }
+
+/// Bytes of every file under a folder.
+fn bytes_under(dir: &std::path::Path) -> u64 {
+    let mut total = 0;
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let m = e.metadata().unwrap();
+        total += if m.is_dir() { bytes_under(&e.path()) } else { m.len() };
+    }
+    total
+}
+
+/// A first sync that fills the disk fails with a clear error (exit 7) and
+/// leaves no half-written cache taking the room; a full disk is exit 7 for
+/// every command that writes, not an internal error.
+#[cfg(unix)]
+#[test]
+fn a_failed_first_sync_on_a_full_disk_leaves_no_wal_and_a_full_disk_is_exit_7() {
+    if !disk::can_mount() {
+        return;
+    }
+    let shop = Shop::start(6_000);
+    let home = Home::new();
+    let disk = disk::Tmpfs::mount(home.path(), "2m");
+    home.login(&shop.url, "ACME", "buyer");
+    let r = home.run(&["sync"]).fails_with(7);
+    assert!(r.stderr().contains("full"), "{}", r.stderr());
+    let cache = home.path().join("cache");
+    let left = bytes_under(&cache);
+    assert!(
+        left < 256 * 1024,
+        "{left} bytes of cache left behind: {:?}",
+        std::fs::read_dir(cache.join("default"))
+            .map(|d| d.flatten().map(|e| (e.file_name(), e.metadata().unwrap().len())).collect::<Vec<_>>())
+    );
+    // The room is back: a basket can be made.
+    home.run(&["basket", "new", "first"]).ok();
+    // On a disk that is full, a write is a local data problem (exit 7) that says so.
+    let _filler = disk.fill();
+    let r = home.run(&["basket", "new", "second"]).fails_with(7);
+    assert!(r.stderr().contains("No space left on device"), "{}", r.stderr());
+    assert!(!home.basket_file("default", "second").exists());
+}

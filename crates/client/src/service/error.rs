@@ -121,6 +121,8 @@ impl Error {
             },
             Error::Store(s) => match s {
                 StoreError::Corrupt { .. } | StoreError::Cache { .. } => ErrorKind::LocalData,
+                // A full disk (or quota) is the buyer's computer, not procure: exit 7.
+                StoreError::Io { source, .. } if disk_full(source) => ErrorKind::LocalData,
                 StoreError::Io { .. } => ErrorKind::Internal,
                 StoreError::NotFound(_) | StoreError::Invalid(_) => ErrorKind::Rejected,
                 StoreError::NoProfile(_) => ErrorKind::AuthNeeded,
@@ -146,3 +148,10 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Whether a file could not be written because the disk (or the user's
+/// quota) is full.
+pub fn disk_full(e: &std::io::Error) -> bool {
+    // ENOSPC is 28 and EDQUOT 122 on Linux; StorageFull and QuotaExceeded are std's names for them.
+    matches!(e.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded)
+}

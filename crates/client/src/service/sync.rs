@@ -131,7 +131,11 @@ pub(crate) async fn sync_cache(
     match result {
         Ok(mut report) => {
             let fetched = started.elapsed();
-            cache.commit_sync()?;
+            if let Err(e) = cache.commit_sync() {
+                // A commit that fails (a full disk) leaves the old cache; its pages go.
+                cache.rollback_sync();
+                return Err(e.into());
+            }
             let committed = started.elapsed();
             if !report.not_modified {
                 progress(SyncStep { what: "index", done: 0, total: Some(report.products_total) });

@@ -59,11 +59,15 @@ impl CatalogCache {
         // try again for a while.
         let started = std::time::Instant::now();
         loop {
+            // The tables are made before the WAL is turned on, so they are in
+            // the database file itself: a WAL then holds nothing but syncs,
+            // and the pages of a failed one can always be let go (see
+            // `rollback_sync`), even on a disk too full to copy anything.
             let setup = conn
                 .pragma_update(None, "page_size", PAGE_SIZE)
+                .and_then(|()| conn.execute_batch(SCHEMA))
                 .and_then(|()| conn.pragma_update(None, "journal_mode", "WAL"))
-                .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
-                .and_then(|()| conn.execute_batch(SCHEMA));
+                .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"));
             match setup {
                 Err(rusqlite::Error::SqliteFailure(e, _))
                     if e.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < SYNC_WAIT =>
@@ -251,8 +255,17 @@ impl CatalogCache {
         }
     }
 
+    /// Undoes a sync, and gives back the room its pages took: pages a sync
+    /// spilled stay in the WAL after a rollback, and a first sync that
+    /// filled the disk would otherwise leave it full (a 2 MB
+    /// `catalog.db-wal` on a 2 MB disk). The WAL is emptied when no other
+    /// connection reads it; otherwise the next checkpoint does.
     pub fn rollback_sync(&mut self) {
+        // SQLite may have rolled back already (a full disk does): nothing to undo then.
         let _ = self.conn.execute_batch("ROLLBACK");
+        if let Err(e) = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "catalog cache WAL not emptied after a failed sync");
+        }
     }
 
     pub fn clear_products(&self) -> Result<(), StoreError> {

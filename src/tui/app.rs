@@ -38,6 +38,8 @@ pub struct App {
     /// The sync at start waits for the catalog to open: the first query's
     /// results come first.
     sync_when_open: bool,
+    /// Dialogs open at the last frame drawn: fewer now means one closed.
+    drawn_dialogs: usize,
 }
 
 impl App {
@@ -80,6 +82,7 @@ impl App {
             quit: false,
             reloaded: Instant::now(),
             sync_when_open: false,
+            drawn_dialogs: 0,
         }
     }
 
@@ -439,6 +442,15 @@ impl App {
     }
 
     /// One frame, drawn from the state alone.
+    /// Whether a dialog closed since the last frame: the next frame is
+    /// drawn whole, so no cell a dialog left (a wide character the
+    /// terminal drew wider than the app measured) stays on the screen.
+    pub(crate) fn take_uncovered(&mut self) -> bool {
+        let closed = self.dialogs.len() < self.drawn_dialogs;
+        self.drawn_dialogs = self.dialogs.len();
+        closed
+    }
+
     pub(crate) fn draw(&mut self, f: &mut Frame) {
         // A long message wraps onto up to three rows instead of being cut.
         let status_h = match &self.cx.status {

@@ -136,6 +136,19 @@ async fn event_loop<B: Backend>(
 }
 
 pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), Error> {
+    if app.take_uncovered() {
+        // Every cell is written twice, blank then as it is: a frame of
+        // hidden blanks differs from any frame in every cell, so the next
+        // one repaints them all. (`Terminal::clear` would ask the terminal
+        // where its cursor is, racing the input thread for the answer.)
+        terminal
+            .draw(|f| {
+                let area = f.area();
+                f.buffer_mut()
+                    .set_style(area, ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::HIDDEN));
+            })
+            .map_err(|e| Error::Internal(format!("cannot draw: {e}")))?;
+    }
     terminal.draw(|f| app.draw(f)).map_err(|e| Error::Internal(format!("cannot draw: {e}")))?;
     Ok(())
 }

@@ -1270,3 +1270,102 @@ fn a_basket_shown_asks_about_changed_prices_once() {
     a.handle(ch('n'));
     assert!(a.dialog::<Confirm>().is_none(), "n keeps the agreed prices");
 }
+
+/// What a catalog may hold, at 80×24: a name of 10,000 characters, right-to-left
+/// text, U+202E (as the service hands it on: cleaned), zero-width and
+/// combining characters, emoji and CJK, a 49-character SKU, stock and prices
+/// at their limits. Every row keeps its name column, every figure is whole
+/// (or visibly abbreviated), and every row is exactly as wide as the screen.
+fn hostile_search_app(prices_at_limit: bool) -> App {
+    let mut a = app(true);
+    search(&mut a).input = Input::new("bearing");
+    search(&mut a).seq = 1;
+    search(&mut a).shown_seq = 1;
+    let long_sku = "SKU-".to_string() + &"X".repeat(45);
+    let bidi = procure_client::core::sanitize::clean("Bearing \u{202E}fdp.exe\u{202C} 6205");
+    let (high, low) = if prices_at_limit { (dec!(9999999.999999), dec!(0.000001)) } else { (dec!(19.99), dec!(0.01)) };
+    search(&mut a).rows = vec![
+        row("P-1", "LONG-1", &"Very long name ".repeat(667)[..10_000], dec!(6.90), 1_234_567),
+        row("P-2", "RTL-2", "محمل كروي عميق الأخدود 6205", dec!(12.50), 987_654_321),
+        row("P-3", "BIDI-3", &bidi, dec!(1.00), u32::MAX),
+        row("P-4", "ZW-4", "Zero\u{200B}width\u{200D}joined\u{FEFF} bearing", high, 5),
+        row("P-5", "COMB-5", "Bearin\u{0301}\u{0301}\u{0301}g with combining marks", low, 0),
+        row("P-6", "EMOJI-6", "🔩🔧 Bolt kit 👍🏽🇩🇪 for 6205", dec!(3.10), 42),
+        row("P-7", "CJK-7", "深沟球轴承６２０５－２ＲＳ　带密封圈", dec!(4.20), 999_999),
+        row(&long_sku, "LONGSKU-8", "Bearing with a long SKU", dec!(5.00), 7),
+    ];
+    search(&mut a).total = 8;
+    a
+}
+
+/// The rows of a rendered screen as the terminal shows them (TestBackend
+/// notes hidden cells after a row's closing quote).
+fn screen_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter(|l| l.starts_with('"'))
+        .map(|l| {
+            let l = &l[1..];
+            l.find("\" Hidden").map_or(l.trim_end_matches('"'), |end| &l[..end]).to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn hostile_names_and_limits_at_80x24() {
+    for (name, at_limit) in [("hostile_names", false), ("hostile_names_prices_at_limit", true)] {
+        let small = sizes(name, &mut hostile_search_app(at_limit));
+        for row in screen_rows(&small) {
+            assert_eq!(crate::tui::widgets::text::cells(&row), 80, "a row is not 80 cells wide: {row}");
+        }
+        for cut in ["234567", "654321", "967295"] {
+            assert!(!small.contains(cut), "a number is cut from the left ({cut}):\n{small}");
+        }
+        // The name column stays for every row, even beside a 49-character SKU.
+        for name in ["Very long", "محمل", "Bearing fdp.exe", "Zero", "Bolt kit", "深沟球轴承", "Bearing with"]
+        {
+            assert!(small.contains(name), "{name} is missing at 80×24:\n{small}");
+        }
+        assert!(small.contains("SKU-XXXXXXXX"), "the long SKU is shown, cut visibly:\n{small}");
+        // A flag is whole or not there: never a lone regional indicator.
+        let lone = small.chars().filter(|c| ('\u{1F1E6}'..='\u{1F1FF}').contains(c)).count();
+        assert_eq!(lone % 2, 0, "a regional indicator alone:\n{small}");
+        if at_limit {
+            for whole in ["9999999.999999 ×1", "0.000001 ×1"] {
+                assert!(small.contains(whole), "{whole} is cut at 80×24:\n{small}");
+            }
+        } else {
+            // Stock whole or abbreviated with its unit, never cut.
+            for whole in ["1.2M", "987M", "4.2G", "999999"] {
+                assert!(small.contains(whole), "{whole} is missing at 80×24:\n{small}");
+            }
+        }
+    }
+}
+
+/// A terminal may draw a wide character (a lone regional indicator, an
+/// emoji) wider than the app measured it, leaving a stray cell beside it
+/// that the app's buffer thinks is blank. Once a dialog closes, every cell
+/// is painted again: nothing the dialog's text left stays on the list.
+#[test]
+fn closing_a_dialog_repaints_every_cell() {
+    use ratatui::backend::Backend;
+    let mut a = search_app();
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    super::draw(&mut t, &mut a).unwrap();
+    let clean = t.backend().buffer().clone();
+    a.open(Detail::new(Box::new(PartDetail {
+        product: Product { name: "Flag kit \u{1F1E9} lone".into(), ..product() },
+        prices: None,
+        currency: "EUR".into(),
+        successor: None,
+    })));
+    super::draw(&mut t, &mut a).unwrap();
+    // The terminal's stray half on a row of the results, outside the dialog.
+    let mut stray = ratatui::buffer::Cell::default();
+    stray.set_symbol("\u{1F1E9}");
+    t.backend_mut().draw(std::iter::once((1u16, 22u16, &stray))).unwrap();
+    a.handle(esc());
+    super::draw(&mut t, &mut a).unwrap();
+    assert_eq!(t.backend().buffer(), &clean, "after Esc the screen is the screen before the detail");
+}

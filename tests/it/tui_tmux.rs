@@ -196,3 +196,39 @@ fn basket_show_at_a_terminal_marks_it_used_and_asks_about_changed_prices() {
         .expect("the basket is marked used");
     assert_eq!(used.lines().next(), Some("weekly"));
 }
+
+/// Hostile text in a real 80×24 terminal: a name with lone regional
+/// indicators, flags, emoji, CJK and a long SKU, stock in the millions.
+/// Opening a part's detail and closing it with Esc leaves the screen as it
+/// was (no cell of the detail stays behind), and no number is cut.
+#[test]
+fn a_detail_closed_leaves_no_trace_and_numbers_stay_whole_at_80x24() {
+    let shop = shop_with_catalog();
+    let catalog = "sku,name,mpn,manufacturer,gtin,category,unit,pack_size,min_qty,lead_time_days,stock,list_price\n\
+        T-FLAG-1,Flag kit \u{1F1E9} lone \u{1F1EA}\u{1F1FA}\u{1F1E9} 🔩 深沟球轴承 👍🏽,FLAG-6205,Acme,,Kits,pc,1,1,3,1234567,9.90\n\
+        T-FLAG-2-WITH-A-VERY-LONG-SKU-OF-FORTY-NINE-CHARS,Flag kit plain \u{1F1E9}\u{1F1EA},FLAG-6206,Acme,,Kits,pc,1,1,3,987654321,1.00\n";
+    let out = shop.import(catalog, None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let home = Home::synced(&shop.url, "ACME", "buyer");
+
+    let t = Tmux::start(&home, 80, 24);
+    t.wait_for("Type number, SKU");
+    t.wait_for("catalog up to date");
+    t.literal("flag kit");
+    t.wait_for("FLAG-6206");
+    std::thread::sleep(Duration::from_millis(300));
+    let before = t.screen();
+    for whole in ["1.2M", "987M", "9.90", "Flag kit"] {
+        assert!(before.contains(whole), "{whole} at 80×24:\n{before}");
+    }
+    for cut in ["234567", "654321"] {
+        assert!(!before.contains(cut), "a number cut from the left:\n{before}");
+    }
+    t.keys(&["Enter"]);
+    t.wait_for("in stock");
+    t.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(500));
+    let after = t.screen();
+    assert_eq!(after, before, "the screen after Esc is the screen before the detail");
+    t.keys(&["C-c"]);
+}

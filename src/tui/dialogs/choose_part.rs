@@ -66,17 +66,18 @@ impl Component for ChoosePart {
         let price = |p: Option<rust_decimal::Decimal>| p.map(format_amount).unwrap_or_else(|| "–".into());
         let width = 110.min(area.width);
         let inner_w = width.saturating_sub(2) as usize;
+        let width_of = crate::tui::widgets::columns::width;
         // SKU, type number and price are kept whole; maker and name share the rest.
         let longest = |f: &dyn Fn(&procure_client::service::baskets::Candidate) -> usize, min: usize| {
             c.parts.iter().map(f).max().unwrap_or(0).max(min)
         };
-        let sku_w = longest(&|p| p.sku.chars().count(), 3);
-        let mpn_w = longest(&|p| p.mpn.chars().count(), 11);
+        let sku_w = longest(&|p| width_of(&p.sku), 3);
+        let mpn_w = longest(&|p| width_of(&p.mpn), 11);
         let price_title = format!("{} ×{}", c.currency, c.qty);
-        let price_w = longest(&|p| price(p.unit_price).chars().count(), price_title.chars().count());
+        let price_w = longest(&|p| width_of(&price(p.unit_price)), width_of(&price_title));
         // Two for the selection mark, one between columns.
         let rest = inner_w.saturating_sub(2 + sku_w + mpn_w + price_w + 4);
-        let maker_w = (rest / 3).min(longest(&|p| p.manufacturer.chars().count(), 5));
+        let maker_w = (rest / 3).min(longest(&|p| width_of(&p.manufacturer), 5));
         let name_w = rest.saturating_sub(maker_w);
         let rows: Vec<Row> = c
             .parts

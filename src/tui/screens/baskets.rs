@@ -390,10 +390,10 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
     let amount = |a: Option<rust_decimal::Decimal>| a.map(format_amount).unwrap_or_else(|| "–".into());
     let price =
         |l: &PricedBasketLine| l.unit_price.map(|p| format_price(p, l.base_quantity)).unwrap_or_else(|| "–".into());
-    let len = |t: &str| t.chars().count();
+    let len = columns::width;
     let titles = ["SKU", "Qty", "Unit", "Total", "Name"];
     let cols = [
-        Col::keep(titles[0], p.lines.iter().map(|l| len(&l.sku))),
+        Col::code(titles[0], p.lines.iter().map(|l| len(&l.sku))),
         Col::keep(titles[1], p.lines.iter().map(|l| len(&l.qty.to_string()))),
         Col::keep(titles[2], p.lines.iter().map(|l| len(&price(l)))),
         Col::keep(titles[3], p.lines.iter().map(|l| len(&amount(l.line_total)))),
@@ -401,6 +401,7 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
     ];
     let widths = columns::fit(&cols, table_area.width.saturating_sub(4));
     let name_w = widths[4].unwrap_or(0) as usize;
+    let sku_w = widths[0].unwrap_or(0) as usize;
     let rows: Vec<Row> = p
         .lines
         .iter()
@@ -411,7 +412,7 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
             }
             let mut height = 1;
             let cells = vec![
-                Cell::from(l.sku.clone()),
+                Cell::from(text::ellipsize(&l.sku, sku_w)),
                 Cell::from(Line::from(l.qty.to_string()).right_aligned()),
                 Cell::from(Line::from(price(l)).right_aligned()),
                 Cell::from(Line::from(amount(l.line_total)).right_aligned()),

@@ -163,7 +163,7 @@ pub(crate) fn draw_list(f: &mut Frame, cx: &Cx, o: &mut OrderList, title: &str, 
         return;
     }
     let net = |s: &OrderSummary| format!("{} {}", format_amount(s.totals.net), s.totals.currency);
-    let len = |t: &str| t.chars().count();
+    let len = columns::width;
     let titles = ["Order", "Date", "Status", "PO", "Lines", "Net", "By"];
     let cols = [
         Col::keep(titles[0], o.list.iter().map(|s| len(&s.number))),

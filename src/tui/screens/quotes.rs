@@ -119,7 +119,7 @@ fn draw(f: &mut Frame, cx: &Cx, q: &mut Quotes, area: Rect) {
         f.render_widget(Paragraph::new(Line::styled(text, t.dim())).block(Block::bordered().title(" Quotes ")), area);
         return;
     }
-    let len = |t: &str| t.chars().count();
+    let len = columns::width;
     let titles = ["Quote", "Date", "Status", "Lines", "By", ""];
     let cols = [
         Col::keep(titles[0], q.list.iter().map(|s| len(&s.number))),

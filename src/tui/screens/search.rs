@@ -298,21 +298,24 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
         let price = r.unit_price.map(|p| format_price(p, r.base_quantity)).unwrap_or_else(|| "–".into());
         format!("{price} ×{}", r.quantity)
     };
-    let len = |t: &str| t.chars().count();
+    let len = columns::width;
+    // Stock in at most 6 cells: whole, or abbreviated (1.2M), never cut.
+    let stock_of = |r: &SearchRow| columns::count(u64::from(r.stock), 6);
     let titles = ["SKU", "Type number", "Maker", "Name", "Your price", "Stock", "Lead"];
     let cols = [
-        Col::keep(titles[0], s.rows.iter().map(|r| len(&r.sku))),
-        Col::keep(titles[1], s.rows.iter().map(|r| len(&r.mpn))),
+        Col::code(titles[0], s.rows.iter().map(|r| len(&r.sku))),
+        Col::code(titles[1], s.rows.iter().map(|r| len(&r.mpn))),
         Col::optional(titles[2], s.rows.iter().map(|r| len(&r.manufacturer)), 14, 3),
         Col::flex(16),
         Col::keep(titles[4], s.rows.iter().map(|r| len(&price_of(r)))),
-        Col::optional(titles[5], s.rows.iter().map(|r| len(&r.stock.to_string())), 6, 1),
+        Col::optional(titles[5], s.rows.iter().map(|r| len(&stock_of(r))), 6, 1),
         Col::optional(titles[6], s.rows.iter().map(|r| len(&format!("{}d", r.lead_time_days))), 5, 2),
     ];
     // Borders and the selection marker.
     let widths = columns::fit(&cols, results.width.saturating_sub(4));
     let name_w = widths[3].unwrap_or(0) as usize;
     let maker_w = widths[2].unwrap_or(0) as usize;
+    let (sku_w, mpn_w) = (widths[0].unwrap_or(0) as usize, widths[1].unwrap_or(0) as usize);
     let rows: Vec<Row> = s
         .rows
         .iter()
@@ -328,10 +331,10 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
             if r.ordered_before {
                 name.spans.insert(0, Span::styled("★ ", t.key()));
             }
-            let stock = if r.stock > 0 { Span::raw(format!("{}", r.stock)) } else { Span::styled("0", t.warn()) };
+            let stock = if r.stock > 0 { Span::raw(stock_of(r)) } else { Span::styled("0", t.warn()) };
             let cells = vec![
-                Cell::from(marked(&r.sku, hs, Style::default(), mark)),
-                Cell::from(marked(&r.mpn, hm, Style::default(), mark)),
+                Cell::from(text::ellipsize_line(marked(&r.sku, hs, Style::default(), mark), sku_w)),
+                Cell::from(text::ellipsize_line(marked(&r.mpn, hm, Style::default(), mark), mpn_w)),
                 Cell::from(text::ellipsize(&r.manufacturer, maker_w)),
                 Cell::from(text::ellipsize_line(name, name_w)),
                 Cell::from(Line::from(price_of(r)).right_aligned()),

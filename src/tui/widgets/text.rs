@@ -36,19 +36,29 @@ pub(crate) fn word_wrapped_height(text: &str, width: u16) -> u16 {
     rows
 }
 
-/// A text cut to a width, ending in `…` when it was longer.
+/// The cells a text takes as the screen buffer draws it: grapheme by
+/// grapheme (a Lam-Alef pair is two cells here, as terminals draw it, where
+/// a whole-string width would say one).
+pub(crate) fn cells(text: &str) -> usize {
+    Span::raw(text).styled_graphemes(ratatui::style::Style::default()).map(|g| Span::raw(g.symbol).width()).sum()
+}
+
+/// A text cut to a width, ending in `…` when it was longer. Cut between
+/// graphemes, as the terminal draws them: a flag (two regional indicators),
+/// an emoji with its modifier or a letter with its combining marks is kept
+/// whole or left out whole, never split into a stray half.
 pub(crate) fn ellipsize(text: &str, width: usize) -> String {
-    if Span::raw(text).width() <= width {
+    if cells(text) <= width {
         return text.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = Span::raw(c.to_string()).width();
+    for g in Span::raw(text).styled_graphemes(ratatui::style::Style::default()) {
+        let w = Span::raw(g.symbol).width();
         if used + w + 1 > width {
             break;
         }
-        out.push(c);
+        out.push_str(g.symbol);
         used += w;
     }
     if width > 0 {
@@ -57,16 +67,17 @@ pub(crate) fn ellipsize(text: &str, width: usize) -> String {
     out
 }
 
-/// A styled line cut to a width, ending in `…` when it was longer.
+/// A styled line cut to a width, ending in `…` when it was longer (between
+/// graphemes, as [`ellipsize`]).
 pub(crate) fn ellipsize_line(line: Line<'static>, width: usize) -> Line<'static> {
-    if line.width() <= width {
+    if line.spans.iter().map(|s| cells(&s.content)).sum::<usize>() <= width {
         return line;
     }
     let mut spans = Vec::new();
     let mut used = 0;
     for span in line.spans {
         let room = width.saturating_sub(used + 1);
-        let w = span.width();
+        let w = cells(&span.content);
         if w <= room {
             used += w;
             spans.push(span);
@@ -76,7 +87,9 @@ pub(crate) fn ellipsize_line(line: Line<'static>, width: usize) -> Line<'static>
         spans.push(Span::styled(cut.trim_end_matches('…').to_string(), span.style));
         break;
     }
-    spans.push(Span::raw("…"));
+    if width > 0 {
+        spans.push(Span::raw("…"));
+    }
     Line::from(spans)
 }
 
@@ -95,5 +108,17 @@ mod tests {
         let text = "aaaaaaa bbbbbbb ccc";
         assert_eq!(wrapped_height(&[Line::raw(text)], 10), 2);
         assert_eq!(word_wrapped_height(text, 10), 3);
+    }
+
+    #[test]
+    fn a_cut_never_splits_a_grapheme() {
+        // A flag is two regional indicators: never one of them alone.
+        assert_eq!(ellipsize("ab🇩🇪cd", 4), "ab…");
+        assert_eq!(ellipsize("ab🇩🇪cd", 5), "ab🇩🇪…");
+        assert_eq!(ellipsize("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
+        assert_eq!(ellipsize("深沟球轴承", 6), "深沟…");
+        assert_eq!(ellipsize("abc", 0), "");
+        // Lam-Alef: one cell as a string's width, two as drawn.
+        assert_eq!(cells("\u{644}\u{627}"), 2);
     }
 }

@@ -197,3 +197,61 @@ fn a_resync_of_stock_changes_leaves_the_index_as_it_is() {
     assert!(!found.stderr().contains("Note:"), "{}", found.stderr());
     assert_eq!(found.json()["results"][0]["stock"], 96);
 }
+
+/// One snapshot per search: while syncs in another process change a part's
+/// type number back and forth, every search finds the part only under the
+/// type number its rows have. (A search that read the index of one sync
+/// and the rows of the next found it under its old number, or missed a
+/// part that sync had just added.) Bounded: 8 s of syncs, then the searches stop.
+#[test]
+fn a_search_during_syncs_reads_one_sync_index_and_rows() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let shop = Shop::start(20_000);
+    let part = |mpn: &str| format!("{CATALOG}T-SNAP-1,Snapshot test part {mpn},{mpn},Acme,,Tests,pc,1,1,3,10,5.00,,\n");
+    assert!(shop.import(&part("SNAPA-111"), None).status.success());
+    let home = Arc::new(Home::synced(&shop.url, "ACME", "buyer"));
+    let stop = Arc::new(AtomicBool::new(false));
+    let searcher = |query: &'static str| {
+        let (home, stop) = (home.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let (mut searches, mut mismatches) = (0, vec![]);
+            while !stop.load(Ordering::SeqCst) {
+                let r = home.run(&["--json", "search", query, "--limit", "5"]);
+                if r.code() != 0 {
+                    continue;
+                }
+                searches += 1;
+                for row in r.json()["results"].as_array().unwrap() {
+                    if row["sku"] == "T-SNAP-1" && row["match"] == "exact" && row["mpn"] != query {
+                        mismatches.push(row.clone());
+                    }
+                }
+            }
+            (searches, mismatches)
+        })
+    };
+    let searchers = [searcher("SNAPA-111"), searcher("SNAPB-222")];
+    let started = std::time::Instant::now();
+    let mut syncs = 0;
+    while started.elapsed() < std::time::Duration::from_secs(8) {
+        let mpn = if syncs % 2 == 0 { "SNAPB-222" } else { "SNAPA-111" };
+        assert!(shop.import(&part(mpn), None).status.success());
+        home.run(&["sync"]).ok();
+        syncs += 1;
+    }
+    stop.store(true, Ordering::SeqCst);
+    let mut searches = 0;
+    for s in searchers {
+        let (n, mismatches) = s.join().unwrap();
+        searches += n;
+        assert!(
+            mismatches.is_empty(),
+            "{} of {n} searches found T-SNAP-1 by a type number its row no longer has, e.g. {}",
+            mismatches.len(),
+            mismatches[0]
+        );
+    }
+    eprintln!("{syncs} syncs, {searches} searches, no mismatch");
+    assert!(syncs >= 4 && searches >= 20, "{syncs} syncs, {searches} searches");
+}

@@ -222,14 +222,16 @@ pub(super) fn worker(
 /// all of them. `None` when there is nothing more to send.
 fn search(cat: &Catalog, job: &SearchJob, tx: &UnboundedSender<Msg>, queue: &(Mutex<Queue>, Condvar)) -> Option<Msg> {
     let started = Instant::now();
-    let result = match cat.search_hits(&job.query, SEARCH_ROWS) {
-        Ok(result) => result,
+    // One snapshot of the cache for the hits and all their rows.
+    let found = match cat.found(&job.query, SEARCH_ROWS) {
+        Ok(found) => found,
         Err(e) => return Some(fail(Failure::Search, &e)),
     };
+    let result = &found.result;
     // A screenful first: reading and pricing the rest of the rows takes
     // longer than the search itself.
     let first = result.hits.len().min(FIRST_ROWS);
-    let rows = match cat.rows(&result.hits[..first], job.qty) {
+    let rows = match cat.rows_found(&found, &result.hits[..first], job.qty) {
         Ok(rows) => rows,
         Err(e) => return Some(fail(Failure::Search, &e)),
     };
@@ -254,7 +256,7 @@ fn search(cat: &Catalog, job: &SearchJob, tx: &UnboundedSender<Msg>, queue: &(Mu
     if superseded {
         return None;
     }
-    Some(match cat.rows(&result.hits[first..], job.qty) {
+    Some(match cat.rows_found(&found, &result.hits[first..], job.qty) {
         Ok(rest) => searched(rows.into_iter().chain(rest).collect()),
         Err(e) => fail(Failure::Search, &e),
     })

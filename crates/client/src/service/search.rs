@@ -16,7 +16,19 @@ pub struct OpenedIndex {
     pub index: SearchIndex,
     /// Why the index file was not used as it was (rebuilt from the cache).
     pub note: Option<String>,
+    /// The sync of the cache it describes (`CatalogCache::index_tag`).
+    pub tag: Option<String>,
 }
+
+impl std::ops::Deref for OpenedIndex {
+    type Target = SearchIndex;
+    fn deref(&self) -> &SearchIndex {
+        &self.index
+    }
+}
+
+/// An opened index, shared by whoever searches with it.
+pub type IndexRef = std::sync::Arc<OpenedIndex>;
 
 /// The search index over the cache, with this company's order history as
 /// boost. Read from the index file next to the cache (with the delta file
@@ -29,7 +41,7 @@ pub fn open_index(cache: &CatalogCache) -> Result<OpenedIndex> {
     let note = match read_current(&path, &cache.index_delta_path(), tag.as_deref()) {
         Ok(Some(mut index)) => {
             index.set_boosts(cache.ordered()?);
-            return Ok(OpenedIndex { index, note: None });
+            return Ok(OpenedIndex { index, note: None, tag });
         }
         Ok(None) => "the search index was older than the catalog; rebuilt it".to_string(),
         Err(IndexFileError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -45,7 +57,29 @@ pub fn open_index(cache: &CatalogCache) -> Result<OpenedIndex> {
         (Some(_), Err(e)) => Some(format!("{note}, but could not save it: {e}")),
     };
     index.set_boosts(cache.ordered()?);
-    Ok(OpenedIndex { index, note })
+    Ok(OpenedIndex { index, note, tag })
+}
+
+/// Whether the index files describe a later sync than `tag` (the cache as
+/// a reader's snapshot sees it): another process committed a sync and wrote
+/// its index after the snapshot began. The reader takes a new snapshot
+/// rather than rebuild an index of the old one over the newer file.
+pub fn index_is_newer(cache: &CatalogCache, tag: Option<&str>) -> bool {
+    let Ok(file) = IndexFile::open(&cache.index_path()) else { return false };
+    let file_tag = match read_delta(&cache.index_delta_path()) {
+        Ok(Some(d)) if d.base == file.id() => d.tag,
+        _ => file.tag().to_string(),
+    };
+    match (tag_time(&file_tag), tag.and_then(tag_time)) {
+        (Some(file), Some(snapshot)) => file > snapshot,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// When the sync a tag names was stored (its last word, RFC 3339).
+fn tag_time(tag: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    chrono::DateTime::parse_from_rfc3339(tag.rsplit(' ').next()?).ok()
 }
 
 /// The index the files at `path` and `delta` give for `tag`: the index file
@@ -100,48 +134,9 @@ pub fn write_delta(cache: &CatalogCache, delta: &IndexDelta) -> Result<()> {
 }
 
 /// Where `resolve` gets the index from when the SKU alone does not name a
-/// part: an index at hand, or one opened only when needed.
+/// part: opened only when needed.
 pub trait IndexSource {
-    fn index(&self) -> Option<&SearchIndex>;
-}
-
-impl IndexSource for SearchIndex {
-    fn index(&self) -> Option<&SearchIndex> {
-        Some(self)
-    }
-}
-
-/// The cache's index, opened the first time it is asked for: a command that
-/// names parts by their SKU reads those rows and never the index.
-pub struct LazyIndex<'a> {
-    cache: &'a CatalogCache,
-    cell: std::cell::OnceCell<Option<OpenedIndex>>,
-}
-
-impl<'a> LazyIndex<'a> {
-    pub fn new(cache: &'a CatalogCache) -> Self {
-        LazyIndex { cache, cell: std::cell::OnceCell::new() }
-    }
-
-    /// The note of the index, if it was opened and had to be rebuilt.
-    pub fn note(&self) -> Option<&str> {
-        self.cell.get().and_then(|o| o.as_ref()).and_then(|o| o.note.as_deref())
-    }
-}
-
-impl IndexSource for LazyIndex<'_> {
-    fn index(&self) -> Option<&SearchIndex> {
-        self.cell
-            .get_or_init(|| match open_index(self.cache) {
-                Ok(o) => Some(o),
-                Err(e) => {
-                    tracing::warn!(error = %e, "search index not available");
-                    None
-                }
-            })
-            .as_ref()
-            .map(|o| &o.index)
-    }
+    fn index(&self) -> Option<IndexRef>;
 }
 
 /// A part found in one supplier's catalog, priced from its price list.

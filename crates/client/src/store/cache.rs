@@ -17,6 +17,21 @@ pub struct CatalogCache {
     checkpoint: Option<std::thread::JoinHandle<()>>,
 }
 
+/// A read transaction of the cache (see `CatalogCache::read_snapshot`),
+/// ended when dropped.
+pub struct ReadSnapshot<'a> {
+    conn: Option<&'a Connection>,
+}
+
+impl Drop for ReadSnapshot<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn {
+            // A read transaction has nothing to keep: ending it cannot lose anything.
+            let _ = conn.execute_batch("COMMIT");
+        }
+    }
+}
+
 /// Sync bookkeeping kept with the data it describes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SyncMarks {
@@ -193,6 +208,18 @@ impl CatalogCache {
             Some(e) => Err(StoreError::Cache { path: self.path.clone(), source: e }),
             None => Ok(index),
         }
+    }
+
+    /// Starts a read transaction: every read until the guard is dropped
+    /// sees one committed state of the cache (one sync), whatever other
+    /// processes commit meanwhile. Inside a transaction already, nothing
+    /// more is begun (that one holds).
+    pub fn read_snapshot(&self) -> Result<ReadSnapshot<'_>, StoreError> {
+        if !self.conn.is_autocommit() {
+            return Ok(ReadSnapshot { conn: None });
+        }
+        self.conn.execute_batch("BEGIN DEFERRED").map_err(self.err())?;
+        Ok(ReadSnapshot { conn: Some(&self.conn) })
     }
 
     pub fn ordered(&self) -> Result<Vec<(String, u32)>, StoreError> {

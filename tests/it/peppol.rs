@@ -568,8 +568,8 @@ fn bad_and_unknown_inbox_files_are_reported_with_path_and_reason_and_left_in_pla
     let number = done["order"]["number"].as_str().unwrap().to_string();
     std::fs::write(pp.answers.join("garbage.xml"), "this is no XML <").unwrap();
     std::fs::write(
-        pp.answers.join("invoice.xml"),
-        "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"/>",
+        pp.answers.join("quotation.xml"),
+        "<Quotation xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Quotation-2\"/>",
     )
     .unwrap();
     // Every official response and despatch example is read: they answer orders of other buyers.
@@ -584,7 +584,7 @@ fn bad_and_unknown_inbox_files_are_reported_with_path_and_reason_and_left_in_pla
     let r = pp.home.run(&["order", "list"]).ok();
     let err = r.stderr();
     assert!(err.contains(&format!("{}: not well-formed XML", pp.answers.join("garbage.xml").display())), "{err}");
-    assert!(err.contains("invoice.xml: not a UBL Order"), "{err}");
+    assert!(err.contains("quotation.xml: not a UBL Order"), "{err}");
     assert_eq!(err.matches("refers to no order of this profile").count(), official, "{err}");
     assert_eq!(pp.order(&number), before, "nothing applied");
     assert_eq!(xml_files(&pp.answers).len(), official + 2, "every file left in place");

@@ -3,6 +3,8 @@
 
 use super::company::discounted;
 use super::db;
+use super::fulfil::{self, Shipping};
+use super::invoices;
 use super::orders;
 use anyhow::Context as _;
 use chrono::{Datelike, Duration, Utc};
@@ -12,7 +14,7 @@ use procure_protocol::money;
 use procure_protocol::quantity::QuantityRules;
 use rusqlite::{Transaction, params};
 use rust_decimal::Decimal;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
@@ -407,7 +409,20 @@ pub fn seed_demo_with(db_path: &Path, opts: &SeedOptions) -> anyhow::Result<Seed
     Ok(report)
 }
 
-/// A few delivered orders, so ordered-skus and the order list have history.
+/// How many days ago each of a company's past orders was placed.
+const PAST_ORDER_DAYS: [i64; 4] = [95, 70, 45, 6];
+
+/// A few delivered orders, so ordered-skus and the order list have history,
+/// each confirmed, shipped and invoiced through the shop's own rules
+/// (`fulfil`, `invoices`) on the days it happened:
+///
+/// - the oldest: one shipment, its invoice unpaid and overdue;
+/// - the second: two shipments, two invoices, both paid, and a credit note
+///   for one damaged unit, open (the buyer may offset it);
+/// - the third: one shipment with an inspection certificate, its invoice
+///   paid within a week (with the early-payment discount where the terms
+///   give one);
+/// - the newest, six days old: one shipment, its invoice open and not due.
 fn past_orders(
     tx: &Transaction<'_>,
     company_id: i64,
@@ -426,8 +441,9 @@ fn past_orders(
     let stride = (candidates.len() / 6).max(1);
     let regulars: Vec<usize> = (0..6).map(|r| candidates[(r * stride + c.code.len()) % candidates.len()]).collect();
     let now = Utc::now();
+    let rule = |e: super::error::ShopError| anyhow::anyhow!("seeding the order history: {e}");
     let mut placed = 0;
-    for k in 0..4usize {
+    for (k, days) in PAST_ORDER_DAYS.iter().enumerate() {
         let mut lines = Vec::new();
         for j in 0..3usize {
             let i = regulars[(k + j * 2) % regulars.len()];
@@ -455,12 +471,10 @@ fn past_orders(
         }
         let shipping = c.shipping_methods[0].clone();
         let totals = money::totals("EUR", lines.iter().map(|l| (l.line_total, l.vat_rate)), shipping.price);
-        let created_at = now - Duration::days(60 - 14 * k as i64);
+        let created_at = now - Duration::days(*days);
         let mut order = Order {
             number: String::new(),
-            // Delivered: invoiced and settled, so the history leaves the
-            // demo's credit limits free.
-            status: OrderStatus::Delivered,
+            status: OrderStatus::Placed,
             created_at,
             placed_by: c.users[0].0.to_string(),
             po_number: format!("{}-PO-{}", c.code, 4711 + k),
@@ -479,7 +493,94 @@ fn past_orders(
             confirmed_at: None,
             shipments: vec![],
         };
-        orders::insert_order(tx, company_id, buyer_id, &mut order)?;
+        let stock: Vec<(u32, u32, u32)> = order
+            .lines
+            .iter()
+            .map(|l| {
+                let p = generated.iter().find(|g| g.product.sku == l.sku).map(|g| &g.product);
+                (p.map_or(0, |p| p.stock), l.quantity, p.map_or(0, |p| p.lead_time_days))
+            })
+            .collect();
+        order.earliest_delivery = Some(orders::earliest_delivery(created_at.date_naive(), &stock));
+        let id = orders::insert_order(tx, company_id, buyer_id, &mut order)?;
+        let number = order.number.clone();
+        let at = |hours: i64| created_at + Duration::hours(hours);
+        fulfil::confirm_in(tx, &number, &[], at(2)).map_err(rule)?;
+        let carrier = |n: usize| Shipping {
+            carrier: Some("DHL Freight".into()),
+            tracking: Some(format!("JJD{:010}", created_at.timestamp() % 10_000_000 * 10 + n as i64)),
+            ..Shipping::default()
+        };
+        let no_prices = BTreeMap::new();
+        match k {
+            1 => {
+                // Two shipments: the last line follows two days later.
+                let first: Vec<(String, u32)> =
+                    order.lines.iter().rev().skip(1).map(|l| (l.sku.clone(), l.quantity)).collect();
+                fulfil::ship_in(tx, &number, Shipping { lines: first, ..carrier(1) }, at(24)).map_err(rule)?;
+                let inv1 = invoices::issue_in(tx, &number, &no_prices, at(25)).map_err(rule)?;
+                if order.lines.len() > 1 {
+                    fulfil::ship_in(tx, &number, carrier(2), at(72)).map_err(rule)?;
+                    let inv2 = invoices::issue_in(tx, &number, &no_prices, at(73)).map_err(rule)?;
+                    invoices::pay_in(
+                        tx,
+                        &inv2.number,
+                        None,
+                        Some("bank transfer"),
+                        (at(73) + Duration::days(20)).date_naive(),
+                    )
+                    .map_err(rule)?;
+                }
+                invoices::pay_in(
+                    tx,
+                    &inv1.number,
+                    None,
+                    Some("bank transfer"),
+                    (at(25) + Duration::days(20)).date_naive(),
+                )
+                .map_err(rule)?;
+                let damaged = vec![(inv1.lines[0].sku.clone(), 1)];
+                invoices::credit_in(tx, &inv1.number, &damaged, Some("1 damaged in transit"), at(24 * 10))
+                    .map_err(rule)?;
+            }
+            _ => {
+                let mut shipping = carrier(1);
+                if k == 2
+                    && let Some(l) = order.lines.first()
+                {
+                    shipping.documents.push(fulfil::NewDocument {
+                        sku: l.sku.clone(),
+                        file_name: format!("inspection-certificate-3.1-{}.txt", l.sku),
+                        content: format!(
+                            "Inspection certificate EN 10204 3.1\nSupplier: {DEMO_SUPPLIER}\nOrder: {number}\n\
+                             Part: {} {}\nQuantity: {}\nBatch: {}-{}\nResult: conforms to the order\n",
+                            l.sku,
+                            l.name,
+                            l.quantity,
+                            c.code,
+                            created_at.format("%Y%m%d")
+                        )
+                        .into_bytes(),
+                    });
+                }
+                fulfil::ship_in(tx, &number, shipping, at(24)).map_err(rule)?;
+                let inv = invoices::issue_in(tx, &number, &no_prices, at(25)).map_err(rule)?;
+                if k == 2 {
+                    invoices::pay_in(
+                        tx,
+                        &inv.number,
+                        None,
+                        Some("bank transfer"),
+                        (at(25) + Duration::days(7)).date_naive(),
+                    )
+                    .map_err(rule)?;
+                }
+            }
+        }
+        // Delivered since: the history shows it so.
+        let mut done = orders::get(tx, company_id, &number).map_err(rule)?;
+        done.status = OrderStatus::Delivered;
+        orders::save(tx, id, &done, db::next_seq(tx)?).map_err(rule)?;
         placed += 1;
     }
     Ok(placed)

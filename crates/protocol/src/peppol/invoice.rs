@@ -310,7 +310,7 @@ pub(crate) fn from_node(root: &Node) -> Result<Invoice, String> {
             });
         }
     }
-    let m = root.child("LegalMonetaryTotal").ok_or("cac:LegalMonetaryTotal is missing")?;
+    let m = root.child("LegalMonetaryTotal").ok_or_else(|| format!("{}/LegalMonetaryTotal is missing", root.name))?;
     let delivery = root.child("Delivery").map(|d| -> Result<InvoiceDelivery, String> {
         Ok(InvoiceDelivery {
             date: date_at(d, "ActualDeliveryDate")?,
@@ -514,7 +514,8 @@ pub fn write_invoice(inv: &Invoice) -> Vec<u8> {
         }
         w.end();
     }
-    if let Some(terms) = inv.payment_terms.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    // Written as it is: Germany's rules (DE-R-018) want a discount's line to end with a line break.
+    if let Some(terms) = inv.payment_terms.as_deref().filter(|t| !t.trim().is_empty()) {
         w.start("cac:PaymentTerms", &[]).leaf("cbc:Note", &[], terms).end();
     }
     for a in &inv.allowances_charges {
@@ -708,8 +709,8 @@ pub struct ResponseStatus {
 
 pub(crate) fn response_from_node(root: &Node) -> Result<InvoiceResponse, String> {
     expect(root, DocType::InvoiceResponse)?;
-    let dr = root.child("DocumentResponse").ok_or("cac:DocumentResponse is missing")?;
-    let r = dr.child("Response").ok_or("cac:DocumentResponse/cac:Response is missing")?;
+    let dr = root.child("DocumentResponse").ok_or("ApplicationResponse/DocumentResponse is missing")?;
+    let r = dr.child("Response").ok_or("ApplicationResponse/DocumentResponse/Response is missing")?;
     Ok(InvoiceResponse {
         id: required(root, "ID")?,
         issue_date: date_at(root, "IssueDate")?.ok_or("ApplicationResponse/IssueDate is missing")?,
@@ -772,4 +773,28 @@ pub fn write_invoice_response(r: &InvoiceResponse) -> Vec<u8> {
     w.opt("cbc:DocumentTypeCode", Some(&r.invoice_type_code));
     w.end().end();
     w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::read;
+
+    #[test]
+    fn a_broken_billing_document_names_what_is_missing() {
+        let ns = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
+        let e = read(format!("<Invoice xmlns=\"{ns}\"/>").as_bytes()).unwrap_err();
+        assert_eq!(e, "Invoice/LegalMonetaryTotal is missing");
+        let cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+        let cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
+        let line = format!(
+            "<Invoice xmlns=\"{ns}\" xmlns:cbc=\"{cbc}\" xmlns:cac=\"{cac}\"><cac:InvoiceLine><cbc:ID>1</cbc:ID>\
+             <cbc:InvoicedQuantity unitCode=\"C62\">two</cbc:InvoicedQuantity></cac:InvoiceLine></Invoice>"
+        );
+        let e = read(line.as_bytes()).unwrap_err();
+        assert!(e.starts_with("InvoiceLine 1: InvoiceLine/InvoicedQuantity: \"two\" is not a number"), "{e}");
+        let ar = "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2";
+        let e = read(format!("<ApplicationResponse xmlns=\"{ar}\"/>").as_bytes()).unwrap_err();
+        assert_eq!(e, "ApplicationResponse/DocumentResponse is missing");
+        assert!(read(b"<x/>").is_err());
+    }
 }

@@ -586,6 +586,152 @@ fn past_orders(
     Ok(placed)
 }
 
+/// What `fill_history` made.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct HistoryReport {
+    pub orders: usize,
+    /// Invoices and credit notes.
+    pub invoices: usize,
+    pub elapsed_ms: u128,
+}
+
+/// Gives a company of a seeded shop a long order history, for benchmarks
+/// (the changes endpoints, a client's local history): `orders` orders of
+/// two lines each, one an hour up to now, each confirmed, shipped and
+/// documented twice through the shop's own rules — two invoices, or an
+/// invoice and a credit note — so the company has about twice as many
+/// invoices as orders. Of every ten orders: seven shipped and invoiced in
+/// two parts, paid unless recent; one with its second invoice unpaid
+/// (overdue once old enough); one whose second line is promised ten days
+/// after the requested date and half of it backordered; one shipped and
+/// invoiced at once and credited for a unit.
+pub fn fill_history(db_path: &Path, company: &str, orders: usize) -> anyhow::Result<HistoryReport> {
+    let started = Instant::now();
+    let mut conn = db::open(db_path)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let rule = |e: super::error::ShopError| anyhow::anyhow!("filling the history: {e}");
+    let (company_id, buyer_id): (i64, i64) = tx
+        .query_row(
+            "SELECT c.id, (SELECT u.id FROM users u WHERE u.company_id = c.id ORDER BY (u.role = 'admin') DESC, u.id LIMIT 1)
+             FROM companies c WHERE c.code = ?1",
+            [company],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .with_context(|| format!("no company {company:?} with a user in this shop"))?;
+    let record = super::company::load(&tx, company_id).map_err(rule)?;
+    let discounts = super::company::discounts(&tx, company_id).map_err(rule)?;
+    // Parts the company can order at a price, in packs of one.
+    let mut parts = Vec::new();
+    {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT p.sku FROM products p WHERE p.deleted = 0 AND {} ORDER BY p.id LIMIT 400",
+            db::VISIBLE
+        ))?;
+        let skus: Vec<String> = stmt
+            .query_map(rusqlite::named_params! {":company": company_id}, |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for sku in skus {
+            let Some(v) = super::company::visible_product(&tx, company_id, &sku, &discounts).map_err(rule)? else {
+                continue;
+            };
+            let rules = QuantityRules::of(&v.product);
+            if v.product.discontinued || rules.smallest() != 1 || !rules.is_valid(4) {
+                continue;
+            }
+            if let Some(unit) = money::unit_price_for(&v.tiers, 4) {
+                parts.push((v.product, unit, v.vat_rate));
+            }
+        }
+    }
+    anyhow::ensure!(parts.len() >= 2, "{company} can order too few parts for a history");
+    let c = &record.company;
+    let shipping = c.shipping_methods.first().cloned().context("the company has no shipping method")?;
+    let ship_to = c.ship_to.first().cloned().context("the company has no ship-to address")?;
+    let user = super::company::user(&tx, buyer_id).map_err(rule)?;
+    let now = Utc::now();
+    let no_prices = BTreeMap::new();
+    let mut report = HistoryReport::default();
+    for i in 0..orders {
+        let created_at = now - Duration::hours((orders - i) as i64 + 48);
+        let at = |hours: i64| created_at + Duration::hours(hours);
+        // Two different parts, spread over those there are.
+        let n = parts.len();
+        let (a, b) = (&parts[i % n], &parts[(i % n + 1 + (i * 7) % (n - 1)) % n]);
+        let lines: Vec<PricedLine> = [a, b]
+            .iter()
+            .map(|(p, unit, vat)| PricedLine {
+                sku: p.sku.clone(),
+                name: p.name.clone(),
+                quantity: 4,
+                unit_price: *unit,
+                line_total: money::line_total(*unit, 4),
+                vat_rate: *vat,
+                note: None,
+                promised_delivery: None,
+                shipped: 0,
+                invoiced: 0,
+            })
+            .collect();
+        let totals = money::totals(&c.currency, lines.iter().map(|l| (l.line_total, l.vat_rate)), shipping.price);
+        let requested = at(24 * 14).date_naive();
+        let mut order = Order {
+            number: String::new(),
+            status: OrderStatus::Placed,
+            created_at,
+            placed_by: user.username.clone(),
+            po_number: format!("H-{}", i + 1),
+            lines,
+            totals,
+            ship_to: ship_to.clone(),
+            requested_delivery_date: Some(requested),
+            ship_complete: false,
+            payment_terms: c.payment_terms.clone(),
+            shipping_method: shipping.clone(),
+            comment: None,
+            approval: None,
+            quote_number: None,
+            events: vec![],
+            earliest_delivery: Some(requested - Duration::days(7)),
+            confirmed_at: None,
+            shipments: vec![],
+        };
+        orders::insert_order(&tx, company_id, buyer_id, &mut order)?;
+        let number = order.number.clone();
+        let (first, second) = (order.lines[0].sku.clone(), order.lines[1].sku.clone());
+        let kind = i % 10;
+        let promises = if kind == 8 { vec![(second.clone(), requested + Duration::days(10))] } else { vec![] };
+        fulfil::confirm_in(&tx, &number, &promises, at(1)).map_err(rule)?;
+        let ship = |lines: Vec<(String, u32)>| Shipping { lines, ..Shipping::default() };
+        // Everything at once for the order that is credited, else the first line first.
+        let first_shipment = if kind == 9 { vec![] } else { vec![(first.clone(), 4)] };
+        fulfil::ship_in(&tx, &number, ship(first_shipment), at(24)).map_err(rule)?;
+        let inv1 = invoices::issue_in(&tx, &number, &no_prices, at(25)).map_err(rule)?;
+        report.invoices += 1;
+        let second_qty = if kind == 8 { 2 } else { 4 };
+        if kind == 9 {
+            let cn = vec![(first.clone(), 1)];
+            invoices::credit_in(&tx, &inv1.number, &cn, Some("1 damaged"), at(30)).map_err(rule)?;
+            report.invoices += 1;
+        } else {
+            fulfil::ship_in(&tx, &number, ship(vec![(second.clone(), second_qty)]), at(48)).map_err(rule)?;
+            let inv2 = invoices::issue_in(&tx, &number, &no_prices, at(49)).map_err(rule)?;
+            report.invoices += 1;
+            let paid_on = (at(49) + Duration::days(20)).date_naive();
+            if kind != 7 && kind != 8 && paid_on <= now.date_naive() {
+                invoices::pay_in(&tx, &inv2.number, None, None, paid_on).map_err(rule)?;
+            }
+        }
+        let paid_on = (at(25) + Duration::days(20)).date_naive();
+        if paid_on <= now.date_naive() {
+            invoices::pay_in(&tx, &inv1.number, None, None, paid_on).map_err(rule)?;
+        }
+        report.orders += 1;
+    }
+    tx.commit()?;
+    report.elapsed_ms = started.elapsed().as_millis();
+    Ok(report)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

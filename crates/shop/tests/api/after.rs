@@ -890,3 +890,32 @@ fn every_shop_command_and_option_has_help_with_an_example() {
     walk(&procure_shop::cli::ShopCli::command(), "procure-shop", &mut problems);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A long history (`seed::fill_history`, as the benchmark fills it) pages
+/// through with every order and invoice once, and the open balance holds.
+#[tokio::test]
+async fn a_long_history_pages_through_each_order_and_invoice_once() {
+    let s = start().await;
+    let db = s.db.clone();
+    let filled =
+        tokio::task::spawn_blocking(move || procure_shop::seed::fill_history(&db, "BOLT", 120)).await.unwrap().unwrap();
+    assert_eq!((filled.orders, filled.invoices), (120, 240));
+    let bolt = s.login("BOLT", "buyer").await;
+    let (orders, _) = all_pages(&s, &bolt, "/orders/changes", None, 25).await;
+    let (invoices, _) = all_pages(&s, &bolt, "/invoices", None, 25).await;
+    let mut numbers: Vec<&str> = orders.iter().map(|o| o["number"].as_str().unwrap()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 124, "the demo's four and the 120");
+    let mut numbers: Vec<&str> = invoices.iter().map(|o| o["number"].as_str().unwrap()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 246, "the demo's six and the 240");
+    let late = orders
+        .iter()
+        .map(|o| serde_json::from_value::<Order>(o.clone()).unwrap())
+        .filter(|o| o.status == OrderStatus::PartlyShipped && o.lines[1].promised_delivery > o.requested_delivery_date)
+        .count();
+    assert_eq!(late, 12, "one in ten promised late and backordered");
+    assert_eq!(credit(&s, &bolt).await.open_balance, open_balance_by_definition(&s, &bolt).await);
+}

@@ -8,10 +8,10 @@
 //! their last change too, so a client pages through what changed
 //! (`history`).
 //!
-//! Schema versions: 1 had no shipments or invoices; 2 adds `orders.seq` and
-//! `orders.status` (the order's status, kept beside its JSON for the
-//! queries that select by it), `invoices` and `documents`. A version 1
-//! database is brought up to 2 when it is opened.
+//! Schema versions: 1 had no shipments or invoices; 2 adds `orders.seq`,
+//! `orders.status` and `orders.uninvoiced` (kept beside the order's JSON
+//! for the queries that select by them: history, credit), `invoices` and
+//! `documents`. A version 1 database is brought up to 2 when it is opened.
 
 use super::error::ShopError;
 use anyhow::Context as _;
@@ -108,7 +108,8 @@ CREATE TABLE IF NOT EXISTS orders (
     user_id    INTEGER NOT NULL REFERENCES users(id),
     data       TEXT NOT NULL,         -- JSON api::Order
     seq        INTEGER NOT NULL DEFAULT 0,   -- of its last change
-    status     TEXT NOT NULL DEFAULT ''      -- data's status
+    status     TEXT NOT NULL DEFAULT '',     -- data's status
+    uninvoiced TEXT                          -- gross not invoiced yet of an open order; NULL: none (credit)
 );
 CREATE INDEX IF NOT EXISTS orders_company ON orders(company_id, id);
 CREATE TABLE IF NOT EXISTS order_lines (
@@ -161,6 +162,7 @@ CREATE TABLE IF NOT EXISTS invoices (
     serial     INTEGER NOT NULL,
     credits    TEXT,                  -- a credit note: the number of the invoice it credits
     status     TEXT NOT NULL,         -- api::PaymentStatus
+    open       TEXT NOT NULL,         -- data's open amount (credit)
     seq        INTEGER NOT NULL,      -- of its last change
     data       TEXT NOT NULL          -- JSON api::Invoice
 );
@@ -175,11 +177,16 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 "#;
 
-/// Version 1 → 2: orders carry their change's seq and their status.
+/// Version 1 → 2: orders carry their change's seq, their status and what
+/// of them is not invoiced yet (nothing was invoiced before version 2: the
+/// gross of the open ones).
 const MIGRATE_1_TO_2: &str = "
 ALTER TABLE orders ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN status TEXT NOT NULL DEFAULT '';
+ALTER TABLE orders ADD COLUMN uninvoiced TEXT;
 UPDATE orders SET status = COALESCE(json_extract(data, '$.status'), '');
+UPDATE orders SET uninvoiced = json_extract(data, '$.totals.gross')
+ WHERE status IN ('placed', 'pending_approval', 'confirmed', 'partly_shipped', 'shipped');
 ";
 
 /// Indexes on the columns of version 2 (after a migration has added them).
@@ -187,6 +194,8 @@ const INDEXES: &str = "
 -- What changed since a sync token, oldest change first (`history`).
 CREATE INDEX IF NOT EXISTS orders_company_seq ON orders(company_id, seq, id);
 CREATE INDEX IF NOT EXISTS orders_company_status ON orders(company_id, status);
+-- The open orders a company's credit counts.
+CREATE INDEX IF NOT EXISTS orders_uninvoiced ON orders(company_id) WHERE uninvoiced IS NOT NULL;
 CREATE INDEX IF NOT EXISTS invoices_company_seq ON invoices(company_id, seq, id);
 CREATE INDEX IF NOT EXISTS invoices_company_status ON invoices(company_id, status);
 CREATE INDEX IF NOT EXISTS invoices_serial ON invoices(company_id, kind, serial);
@@ -349,8 +358,11 @@ mod tests {
                     shipping_methods, valid_from) VALUES (1, 'ACME', 'Acme', 'EUR', '30 days net', '{}', '[]', '[]', '2026-01-01');
                  INSERT INTO users (id, company_id, username, name, role, password_hash) VALUES (1, 1, 'b', 'B', 'buyer', 'x');
                  INSERT INTO orders (id, company_id, number, user_id, data) VALUES (1, 1, 'SO-ACME-1001', 1, '{\"status\":\"delivered\"}');
-                 DROP INDEX orders_company_seq; DROP INDEX orders_company_status;
+                 INSERT INTO orders (id, company_id, number, user_id, data)
+                   VALUES (2, 1, 'SO-ACME-1002', 1, '{\"status\":\"placed\",\"totals\":{\"gross\":\"95.32\"}}');
+                 DROP INDEX orders_company_seq; DROP INDEX orders_company_status; DROP INDEX orders_uninvoiced;
                  ALTER TABLE orders DROP COLUMN seq; ALTER TABLE orders DROP COLUMN status;
+                 ALTER TABLE orders DROP COLUMN uninvoiced;
                  DROP TABLE invoices; DROP TABLE documents;
                  UPDATE meta SET value = '1' WHERE key = 'schema_version';",
             )
@@ -360,9 +372,15 @@ mod tests {
         let version: String =
             conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).unwrap();
         assert_eq!(version, "2");
-        let (seq, status): (i64, String) =
-            conn.query_row("SELECT seq, status FROM orders WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
-        assert_eq!((seq, status.as_str()), (0, "delivered"));
+        let (seq, status, uninvoiced): (i64, String, Option<String>) = conn
+            .query_row("SELECT seq, status, uninvoiced FROM orders WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!((seq, status.as_str(), uninvoiced), (0, "delivered", None), "delivered: settled");
+        let placed: Option<String> =
+            conn.query_row("SELECT uninvoiced FROM orders WHERE id = 2", [], |r| r.get(0)).unwrap();
+        assert_eq!(placed.as_deref(), Some("95.32"), "an open order counts with its gross");
         let n: i64 = conn
             .query_row("SELECT (SELECT COUNT(*) FROM invoices) + (SELECT COUNT(*) FROM documents)", [], |r| r.get(0))
             .unwrap();

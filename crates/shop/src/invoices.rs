@@ -47,8 +47,8 @@ fn load(conn: &Connection, company_id: Option<i64>, number: &str) -> Result<Stor
 
 fn save(tx: &Transaction<'_>, id: i64, invoice: &Invoice, seq: i64) -> Result<(), ShopError> {
     tx.execute(
-        "UPDATE invoices SET data = ?1, status = ?2, seq = ?3 WHERE id = ?4",
-        params![serde_json::to_string(invoice)?, invoice.status.as_str(), seq, id],
+        "UPDATE invoices SET data = ?1, status = ?2, open = ?3, seq = ?4 WHERE id = ?5",
+        params![serde_json::to_string(invoice)?, invoice.status.as_str(), invoice.open.to_string(), seq, id],
     )?;
     Ok(())
 }
@@ -70,8 +70,8 @@ fn insert(tx: &Transaction<'_>, company_id: i64, invoice: &mut Invoice, seq: i64
     };
     invoice.number = format!("{prefix}-{}-{serial}", code.to_uppercase());
     tx.execute(
-        "INSERT INTO invoices (company_id, number, kind, serial, credits, status, seq, data)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO invoices (company_id, number, kind, serial, credits, status, open, seq, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             company_id,
             invoice.number,
@@ -79,6 +79,7 @@ fn insert(tx: &Transaction<'_>, company_id: i64, invoice: &mut Invoice, seq: i64
             serial,
             invoice.credits_invoice,
             invoice.status.as_str(),
+            invoice.open.to_string(),
             seq,
             serde_json::to_string(invoice)?
         ],
@@ -484,15 +485,17 @@ pub fn list(conn: &Connection, company: Option<&str>, open_only: bool) -> Result
 /// What the company owes on its invoices: the open amounts of its open
 /// invoices less those of its open credit notes.
 pub fn open_items(conn: &Connection, company_id: i64) -> Result<Decimal, ShopError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT data FROM invoices WHERE company_id = ?1 AND status IN ('open', 'partly_paid')")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, open FROM invoices WHERE company_id = ?1 AND status IN ('open', 'partly_paid')",
+    )?;
     let mut rows = stmt.query([company_id])?;
     let mut sum = Decimal::ZERO;
     while let Some(row) = rows.next()? {
-        let i: Invoice = serde_json::from_str(&row.get::<_, String>(0)?)?;
-        match i.kind {
-            InvoiceKind::Invoice => sum += i.open,
-            InvoiceKind::CreditNote => sum -= i.open,
+        let open = company::decimal(&row.get::<_, String>(1)?)?;
+        if row.get::<_, String>(0)? == InvoiceKind::CreditNote.as_str() {
+            sum -= open;
+        } else {
+            sum += open;
         }
     }
     Ok(sum)

@@ -243,8 +243,18 @@ pub fn insert_order(tx: &Transaction<'_>, company_id: i64, user_id: i64, order: 
     order.number = company_number(tx, "SO", "orders", company_id)?;
     let seq = super::db::next_seq(tx)?;
     tx.execute(
-        "INSERT INTO orders (id, company_id, number, user_id, data, seq, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![id, company_id, order.number, user_id, serde_json::to_string(&order)?, seq, order.status.as_str()],
+        "INSERT INTO orders (id, company_id, number, user_id, data, seq, status, uninvoiced)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            id,
+            company_id,
+            order.number,
+            user_id,
+            serde_json::to_string(&order)?,
+            seq,
+            order.status.as_str(),
+            uninvoiced(order)
+        ],
     )?;
     let day = order.created_at.date_naive().format("%Y-%m-%d").to_string();
     let mut stmt = tx.prepare_cached(
@@ -262,10 +272,20 @@ pub fn insert_order(tx: &Transaction<'_>, company_id: i64, user_id: i64, order: 
 /// so clients syncing their order history get it (`history`).
 pub fn save(tx: &Transaction<'_>, order_id: i64, order: &Order, seq: i64) -> Result<(), ShopError> {
     tx.execute(
-        "UPDATE orders SET data = ?1, status = ?2, seq = ?3 WHERE id = ?4",
-        params![serde_json::to_string(order)?, order.status.as_str(), seq, order_id],
+        "UPDATE orders SET data = ?1, status = ?2, seq = ?3, uninvoiced = ?4 WHERE id = ?5",
+        params![serde_json::to_string(order)?, order.status.as_str(), seq, uninvoiced(order), order_id],
     )?;
     Ok(())
+}
+
+/// What of an order counts against the company's credit before it is
+/// invoiced (`credit`), as stored beside it: `None` when nothing does.
+fn uninvoiced(order: &Order) -> Option<String> {
+    if !OPEN_STATUSES.contains(&order.status) {
+        return None;
+    }
+    let gross = not_invoiced(order).gross;
+    (!gross.is_zero()).then(|| gross.to_string())
 }
 
 /// The next number of a company's orders or quotes, e.g. `SO-ACME-1001`:
@@ -488,15 +508,12 @@ pub fn credit(conn: &Connection, company_id: i64) -> Result<Credit, ShopError> {
         .transpose()
         .map_err(|e| ShopError::Internal(anyhow::anyhow!("stored credit limit: {e}")))?;
     let mut open = super::invoices::open_items(conn, company_id)?;
-    let statuses: Vec<String> = OPEN_STATUSES.iter().map(|s| format!("'{}'", s.as_str())).collect();
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT data FROM orders WHERE company_id = ?1 AND status IN ({})",
-        statuses.join(", ")
-    ))?;
+    // Each open order's `not_invoiced` gross, kept beside it when it is saved.
+    let mut stmt =
+        conn.prepare_cached("SELECT uninvoiced FROM orders WHERE company_id = ?1 AND uninvoiced IS NOT NULL")?;
     let mut rows = stmt.query([company_id])?;
     while let Some(row) = rows.next()? {
-        let o: Order = serde_json::from_str(&row.get::<_, String>(0)?)?;
-        open += not_invoiced(&o).gross;
+        open += company::decimal(&row.get::<_, String>(0)?)?;
     }
     let limit = limit.map(money::tidy_price);
     Ok(Credit {

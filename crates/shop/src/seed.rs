@@ -604,7 +604,9 @@ pub struct HistoryReport {
 /// two parts, paid unless recent; one with its second invoice unpaid
 /// (overdue once old enough); one whose second line is promised ten days
 /// after the requested date and half of it backordered; one shipped and
-/// invoiced at once and credited for a unit.
+/// invoiced at once and credited for a unit. The unpaid invoices make the
+/// company's open balance large: beyond a demo credit limit, so the
+/// company places no new order unless its limit is raised.
 pub fn fill_history(db_path: &Path, company: &str, orders: usize) -> anyhow::Result<HistoryReport> {
     let started = Instant::now();
     let mut conn = db::open(db_path)?;

@@ -435,7 +435,7 @@ fn invoice_vat_category_s_has_two_standard_rates() {
 }
 
 #[test]
-fn invoice_vat_categories_e_z_and_o_carry_no_vat() {
+fn invoice_vat_category_e_is_exempt_with_a_reason_code() {
     let e = invoice("invoice", "vat-category-E.xml");
     assert_eq!((e.currency.as_str(), e.due_date), ("GBP", None));
     assert_eq!(e.payment_terms.as_deref(), Some("Payment within 30 days"));
@@ -446,11 +446,18 @@ fn invoice_vat_categories_e_z_and_o_carry_no_vat() {
     assert_eq!(e.vat_breakdown[0].exemption_reason_code.as_deref(), Some("VATEX-EU-F"));
     assert_eq!((e.lines[0].quantity, e.lines[0].unit.as_str(), e.lines[0].price), (dec("10"), "EA", dec("120.00")));
     assert_eq!(e.lines[0].order_line_ref.as_deref(), Some("1"));
+}
 
+#[test]
+fn invoice_vat_category_z_is_zero_rated() {
     let z = invoice("invoice", "vat-category-Z.xml");
     assert_eq!((z.vat_breakdown[0].category.as_str(), z.vat_breakdown[0].percent), ("Z", Some(dec("0"))));
     assert_eq!((z.tax_total, z.totals.payable), (dec("0.00"), dec("1200.00")));
+    assert_eq!((z.lines[0].vat_category.as_str(), z.lines[0].vat_percent), ("Z", Some(dec("0"))));
+}
 
+#[test]
+fn invoice_vat_category_o_is_outside_the_scope_of_vat_without_a_rate() {
     let o = invoice("invoice", "vat-category-O.xml");
     assert_eq!((o.id.as_str(), o.currency.as_str()), ("Vat-O", "SEK"));
     let v = &o.vat_breakdown[0];

@@ -59,7 +59,7 @@ impl Sent {
 
 /// Whether `sender` — the party an inbound document comes from: a T76's
 /// `cac:SellerSupplierParty`, a T16's `cac:DespatchSupplierParty`, an
-/// invoice's or credit note's `cac:AccountingSupplierParty` — is the
+/// invoice's or credit note's `cac:AccountingSupplierParty` (`Invoice::seller.party`) — is the
 /// supplier the order it names was sent to. Every inbound document is
 /// checked here before anything of it is applied (the invoice reader calls
 /// it too); a mismatch is reported and the file left in place.
@@ -696,7 +696,11 @@ fn read_answer(bytes: &[u8]) -> std::result::Result<Answer, String> {
             "a Peppol {}, not an order response (T76) or despatch advice (T16)",
             match other {
                 Document::Order(_) => "order (T01)",
-                _ => "catalogue (T19)",
+                Document::Catalogue(_) => "catalogue (T19)",
+                Document::Invoice(i) if i.credit_note => "credit note (T14)",
+                Document::Invoice(_) => "invoice (T10)",
+                Document::InvoiceResponse(_) => "invoice response",
+                Document::OrderResponse(_) | Document::DespatchAdvice(_) => "answer",
             }
         )),
         // A T76 or T16 that does not hold together: its faults are of a Peppol document.

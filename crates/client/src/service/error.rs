@@ -55,7 +55,7 @@ impl ErrorKind {
             ErrorKind::Rejected => "rejected input (unknown SKU, bad quantity, bad file lines, refused by the shop)",
             ErrorKind::PriceChanged => "price changed (nothing ordered; review, then --yes)",
             ErrorKind::LocalData => {
-                "local data problem (a config, basket or cache file cannot be read; it is left untouched)"
+                "local data problem (a config, basket or cache file cannot be read or written, or the disk is full; it is left untouched)"
             }
         }
     }

@@ -59,21 +59,26 @@ impl Sent {
 
 /// Whether `sender` — the party an inbound document comes from: a T76's
 /// `cac:SellerSupplierParty`, a T16's `cac:DespatchSupplierParty`, an
-/// invoice's or credit note's `cac:AccountingSupplierParty` (`Invoice::seller.party`) — is the
-/// supplier the order it names was sent to. Every inbound document is
-/// checked here before anything of it is applied (the invoice reader calls
-/// it too); a mismatch is reported and the file left in place.
-fn check_sender(s: &Sent, what: &str, sender: &peppol::Party) -> std::result::Result<(), String> {
-    let Some(seller) = s.seller() else {
+/// invoice's or credit note's `cac:AccountingSupplierParty`
+/// (`Invoice::seller.party`) — is `seller`, the supplier order `order` was
+/// sent to (`Sent::seller`). Every inbound document is checked here before
+/// anything of it is applied, the invoice reader's too; a mismatch is
+/// reported and the file left in place.
+pub(super) fn check_sender(
+    seller: Option<&peppol::Id>,
+    order: &str,
+    what: &str,
+    sender: &peppol::Party,
+) -> std::result::Result<(), String> {
+    let Some(seller) = seller else {
         // An order recorded without any seller (none is written so): nothing to hold it to.
         return Ok(());
     };
     match &sender.endpoint {
-        Some(e) if same_participant(e, &seller) => Ok(()),
-        Some(e) => Err(format!("{what} comes from {e}, not from {seller}, the supplier order {} was sent to", s.key)),
+        Some(e) if same_participant(e, seller) => Ok(()),
+        Some(e) => Err(format!("{what} comes from {e}, not from {seller}, the supplier order {order} was sent to")),
         None => Err(format!(
-            "{what} names no sender (cbc:EndpointID of its supplier party); order {} was sent to {seller}",
-            s.key
+            "{what} names no sender (cbc:EndpointID of its supplier party); order {order} was sent to {seller}"
         )),
     }
 }
@@ -593,7 +598,7 @@ pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
                 continue;
             }
             // Only the supplier the order went to answers it.
-            if let Err(reason) = check_sender(sent, &answer.label(), answer.sender()) {
+            if let Err(reason) = check_sender(sent.seller().as_ref(), &sent.key, &answer.label(), answer.sender()) {
                 report
                     .problems
                     .push(InboxProblem { file, reason: format!("{reason}; nothing applied, left in place") });
@@ -1220,6 +1225,29 @@ mod tests {
         let priced = price(&loaded, &draft, NaiveDate::from_ymd_opt(2026, 1, 2).unwrap());
         let found: Vec<&str> = priced.preview.errors.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(found, [codes::PRICE_ON_REQUEST]);
+    }
+
+    #[test]
+    fn only_the_supplier_an_order_went_to_answers_it() {
+        let seller = peppol::Id::parse("0088:5790000435975").unwrap();
+        let from = |id: Option<&str>| peppol::Party {
+            endpoint: id.map(|i| peppol::Id::parse(i).unwrap()),
+            ..Default::default()
+        };
+        assert!(check_sender(Some(&seller), "K-1", "T76 R-1", &from(Some("0088:5790000435975"))).is_ok());
+        assert!(check_sender(Some(&seller), "K-1", "T76 R-1", &from(Some(" 0088 : 5790000435975"))).is_ok());
+        let e = check_sender(Some(&seller), "K-1", "T76 R-1", &from(Some("0088:9999999999999"))).unwrap_err();
+        assert_eq!(
+            e,
+            "T76 R-1 comes from 0088:9999999999999, not from 0088:5790000435975, the supplier order K-1 was sent to"
+        );
+        let e = check_sender(Some(&seller), "K-1", "T16 D-1", &from(None)).unwrap_err();
+        assert!(e.contains("names no sender"), "{e}");
+        // The T01 as written names the seller when the record does not.
+        let (_d, st) = with_order("K-1", &[("A", 1, dec!(1))]);
+        let mut state = st.read().unwrap();
+        state.orders[0].document = std::fs::read_to_string(examples("order").join("Order_Example.xml")).unwrap();
+        assert_eq!(state.orders[0].seller(), Some(peppol::Id::parse("0192:123456785").unwrap()));
     }
 
     #[test]

@@ -646,8 +646,9 @@ const MAX_INBOX_FILE: u64 = 16 << 20;
 /// inbox: never through a symbolic link, never a FIFO, device or folder.
 /// The entry is looked at without following it, opened without following
 /// a link and without waiting on a FIFO, and the file opened must be the
-/// entry looked at (one swapped in between is refused).
-fn read_inbox_file(path: &Path) -> std::result::Result<Vec<u8>, String> {
+/// entry looked at (one swapped in between is refused). Every reader of
+/// the inbox reads through it (the invoice reader too).
+pub(super) fn read_inbox_file(path: &Path) -> std::result::Result<Vec<u8>, String> {
     use std::io::Read;
     let seen = std::fs::symlink_metadata(path).map_err(|e| format!("cannot be read: {e}"))?;
     let kind = seen.file_type();

@@ -396,6 +396,7 @@ fn a_failed_first_sync_on_a_full_disk_leaves_no_wal_and_a_full_disk_is_exit_7() 
     assert!(r.stderr().contains("full"), "{}", r.stderr());
     let cache = home.path().join("cache");
     let left = bytes_under(&cache);
+    eprintln!("{left} bytes of cache left after the failed first sync");
     assert!(
         left < 256 * 1024,
         "{left} bytes of cache left behind: {:?}",

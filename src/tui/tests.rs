@@ -290,6 +290,9 @@ fn basket_app() -> App {
             PricedBasketLine {
                 agreed_price: None,
                 sku: "P-100233".into(),
+                mpn: "6205-2RSH/C3".into(),
+                manufacturer: "SKF".into(),
+                gtin: String::new(),
                 name: "Deep groove ball bearing 6205-2RSH/C3".into(),
                 qty: 12,
                 note: Some("CC-4711".into()),
@@ -303,6 +306,9 @@ fn basket_app() -> App {
             PricedBasketLine {
                 agreed_price: None,
                 sku: "P-200100".into(),
+                mpn: "DIN 933 M8x25 A2-70".into(),
+                manufacturer: "Würth".into(),
+                gtin: String::new(),
                 name: "Hex head screw DIN 933 M8x25 A2-70".into(),
                 qty: 150,
                 note: None,

@@ -19,5 +19,6 @@ mod peppol;
 mod retry;
 mod safety;
 mod search_index;
+mod suppliers;
 mod tui_flow;
 mod tui_tmux;

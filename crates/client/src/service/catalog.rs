@@ -75,7 +75,7 @@ impl Catalog {
         if !path.exists() {
             return (None, status);
         }
-        let opened = CatalogCache::open(&path).and_then(|cache| Ok((cache.marks()?.synced_at, cache)));
+        let opened = CatalogCache::open(&path).and_then(|cache| Ok((cache.checked_at()?, cache)));
         let (synced_at, cache) = match opened {
             Ok(found) => found,
             Err(e) => {
@@ -193,6 +193,55 @@ impl Catalog {
         search::resolve(&self.cache, self, text)
     }
 
+    /// The parts whose type number (or GTIN, `gtin` true) is `text`, as
+    /// normalised type numbers compare (separators and case do not matter).
+    fn exactly(&self, text: &str, gtin: bool) -> Vec<Product> {
+        let n = crate::search::normalize(text);
+        let Some(index) = self.index().filter(|_| !n.is_empty()) else { return vec![] };
+        index
+            .search(text, 64)
+            .hits
+            .into_iter()
+            .filter(|h| h.kind == crate::search::MatchKind::Exact)
+            .filter_map(|h| self.cache.get_product(index.sku(h.id)).ok().flatten())
+            .filter(|p| crate::search::normalize(if gtin { &p.gtin } else { &p.mpn }) == n)
+            .collect()
+    }
+
+    /// Another supplier's part, found here: by its maker and type number,
+    /// then by its GTIN. Never a guess: several candidates, or the type
+    /// number only from other makers, are returned for the buyer to choose.
+    pub fn same_part(&self, mpn: &str, manufacturer: Option<&str>, gtin: &str) -> SamePart {
+        let maker = manufacturer.map(crate::search::normalize).filter(|m| !m.is_empty());
+        let by_mpn = if mpn.trim().is_empty() { vec![] } else { self.exactly(mpn, false) };
+        let (mut same, other): (Vec<Product>, Vec<Product>) = by_mpn
+            .into_iter()
+            .partition(|p| maker.as_ref().is_none_or(|m| crate::search::normalize(&p.manufacturer) == *m));
+        let g = crate::search::normalize(gtin);
+        match same.len() {
+            1 => return SamePart::Found { product: Box::new(same.remove(0)), by: "mpn" },
+            // Several of the maker's type number: the GTIN tells, if only one has it.
+            n if n > 1 => {
+                let with_gtin: Vec<usize> =
+                    (0..n).filter(|&i| !g.is_empty() && crate::search::normalize(&same[i].gtin) == g).collect();
+                return match with_gtin[..] {
+                    [i] => SamePart::Found { product: Box::new(same.remove(i)), by: "gtin" },
+                    _ => SamePart::Several(same),
+                };
+            }
+            _ => {}
+        }
+        if !gtin.trim().is_empty() {
+            let mut by_gtin = self.exactly(gtin, true);
+            match by_gtin.len() {
+                1 => return SamePart::Found { product: Box::new(by_gtin.remove(0)), by: "gtin" },
+                n if n > 1 => return SamePart::Several(by_gtin),
+                _ => {}
+            }
+        }
+        if other.is_empty() { SamePart::NotFound } else { SamePart::OtherMakers(other) }
+    }
+
     /// Everything about one part, found as `resolve` finds it.
     pub fn detail(&self, text: &str) -> Result<PartDetail> {
         let product = self.resolve(text)?;
@@ -216,6 +265,21 @@ impl Catalog {
     pub(crate) fn cache(&self) -> &CatalogCache {
         &self.cache
     }
+}
+
+/// Another supplier's part as this catalog has it (see [`Catalog::same_part`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SamePart {
+    /// One part: found by `by`, "mpn" (maker and type number) or "gtin".
+    Found {
+        product: Box<Product>,
+        by: &'static str,
+    },
+    /// Several parts of the same maker and type number, or with the GTIN.
+    Several(Vec<Product>),
+    /// The type number, but only from other makers: perhaps not the same part.
+    OtherMakers(Vec<Product>),
+    NotFound,
 }
 
 /// How a supplier's catalog stands where every supplier is searched or listed.

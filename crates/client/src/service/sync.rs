@@ -131,6 +131,10 @@ pub(crate) async fn sync_cache(
     match result {
         Ok(mut report) => {
             let fetched = started.elapsed();
+            if let Err(e) = cache.set_checked_at(&Utc::now().to_rfc3339()) {
+                cache.rollback_sync();
+                return Err(e.into());
+            }
             cache.commit_sync()?;
             let committed = started.elapsed();
             if !report.not_modified {

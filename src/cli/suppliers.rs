@@ -67,7 +67,7 @@ fn list(out: &Out, ws: &Workspace) -> CmdResult {
         "LOGIN"
     ));
     for s in &all {
-        let synced = s.last_sync.as_deref().map(local_time).unwrap_or_else(|| "never".into());
+        let synced = s.last_sync.map(local_time).unwrap_or_else(|| "never".into());
         out.line(format!(
             "{} {} {} {} {} {} {:>9} {} {}",
             if s.default { "*" } else { " " },
@@ -90,11 +90,9 @@ fn list(out: &Out, ws: &Workspace) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// An RFC 3339 time as the buyer's local `YYYY-MM-DD HH:MM`.
-fn local_time(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|_| at.to_string())
+/// A time as the buyer's local `YYYY-MM-DD HH:MM`.
+fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()
 }
 
 fn grouped(n: usize) -> String {

@@ -243,9 +243,13 @@ pub trait PartLookup {
 pub struct PricedBasketLine {
     pub sku: String,
     /// The part's type number, maker and GTIN (empty for a part gone from
-    /// the catalog): what finds it at another supplier.
+    /// the catalog): what finds it at another supplier. In the CSV export;
+    /// not in JSON, where `procure show SKU` tells them.
+    #[serde(skip)]
     pub mpn: String,
+    #[serde(skip)]
     pub manufacturer: String,
+    #[serde(skip)]
     pub gtin: String,
     pub name: String,
     /// `quantity` in JSON, as on the wire.

@@ -85,8 +85,9 @@ impl Catalog {
             }
         };
         let Some(synced_at) = synced_at else { return (None, status) };
+        let synced_at = chrono::DateTime::parse_from_rfc3339(&synced_at).ok().map(|at| at.to_utc());
         let days = ws.config().search.stale_after_days;
-        let age = chrono::DateTime::parse_from_rfc3339(&synced_at).ok().map(|at| ws.clock().now() - at.to_utc());
+        let age = synced_at.map(|at| ws.clock().now() - at);
         (status.state, status.note) = match age {
             Some(age) if age > chrono::Duration::days(i64::from(days)) => (
                 CatalogState::Stale,
@@ -97,7 +98,7 @@ impl Catalog {
             ),
             _ => (CatalogState::Ready, None),
         };
-        status.synced_at = Some(synced_at);
+        status.synced_at = synced_at;
         (Some(Self::named(name, cache)), status)
     }
 
@@ -313,8 +314,8 @@ impl CatalogState {
 pub struct CatalogStatus {
     pub supplier: String,
     pub state: CatalogState,
-    /// When the catalog was last synced (RFC 3339), if ever.
-    pub synced_at: Option<String>,
+    /// When a sync last brought the catalog up to date, if ever.
+    pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Parts in its search index (0 when it was not searched).
     pub parts: usize,
     /// What the buyer should know (why it is stale, missing or failed, or

@@ -52,8 +52,8 @@ pub struct SupplierInfo {
     pub user: String,
     /// The currency of the price list, once synced.
     pub currency: Option<String>,
-    /// When a sync last brought the catalog up to date (RFC 3339).
-    pub last_sync: Option<String>,
+    /// When a sync last brought the catalog up to date.
+    pub last_sync: Option<DateTime<Utc>>,
     /// ready, stale, missing (never synced) or failed (the cache cannot be read).
     pub catalog: CatalogState,
     /// Parts in the catalog cache.

@@ -103,7 +103,7 @@ pub fn overview(ws: &Workspace) -> Result<Vec<SupplierInfo>> {
             company: profile.company.clone(),
             user: profile.user.clone(),
             currency,
-            last_sync: status.synced_at.clone(),
+            last_sync: status.synced_at,
             catalog: status.state,
             parts,
             login,

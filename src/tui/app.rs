@@ -56,6 +56,7 @@ impl App {
                 keymap,
                 theme,
                 supplier: supplier.to_string(),
+                suppliers: vec![supplier.to_string()],
                 shop: shop.to_string(),
                 me,
                 logged_in,
@@ -266,6 +267,17 @@ impl App {
                 }
                 vec![Cmd::Go(id)]
             }
+            Action::Supplier if unsaved.is_some() => {
+                self.cx.say(Level::Warn, "finish or close the open dialog first (Esc)");
+                vec![]
+            }
+            Action::Supplier if self.cx.suppliers.len() < 2 => {
+                self.cx.say(Level::Info, "there is only one supplier (procure login --profile NAME adds one)");
+                vec![]
+            }
+            Action::Supplier => {
+                vec![Cmd::CloseAll, Cmd::Open(Box::new(dialogs::choose_supplier::ChooseSupplier::new(&self.cx)))]
+            }
             Action::Sync => {
                 if self.cx.logged_in && !self.cx.syncing {
                     self.cx.syncing = true;
@@ -347,7 +359,36 @@ impl App {
                 }
                 return vec![];
             }
-            Msg::Baskets(list) => {
+            Msg::Switched { supplier, shop, logged_in, caps, me } => {
+                let was = std::mem::replace(&mut self.cx.supplier, supplier.clone());
+                self.cx.shop = shop.clone();
+                self.cx.logged_in = *logged_in;
+                self.cx.caps = Some(*caps);
+                self.cx.me = me.as_deref().cloned();
+                self.cx.online = None;
+                self.cx.indexed = None;
+                self.cx.syncing = false;
+                self.cx.basket = None;
+                self.cx.baskets.clear();
+                self.cx.baskets_listed = false;
+                self.cx.waiting.clear();
+                self.cx.say(Level::Info, format!("working on supplier {supplier} (was {was})"));
+                self.dialogs.clear();
+                // Every screen shows the new supplier: what was loaded for
+                // the other is dropped, the screen on show loads again.
+                for screen in &mut self.screens {
+                    screen.switched(&mut self.cx);
+                }
+                let id = if self.tabs().contains(&self.screen_id()) { self.screen_id() } else { screens::search::ID };
+                out.push(Cmd::Go(id));
+                out.push(Cmd::Run(Effect::Baskets { supplier: supplier.clone() }));
+                if *logged_in {
+                    out.push(Cmd::Run(Effect::ResumePending { supplier: supplier.clone() }));
+                } else {
+                    out.push(Cmd::Open(Box::new(Prompt::password(&self.cx.shop))));
+                }
+            }
+            Msg::Baskets { supplier, list } if *supplier == self.cx.supplier => {
                 self.cx.baskets_listed = true;
                 self.cx.waiting = list
                     .iter()

@@ -45,6 +45,8 @@ pub(crate) struct Cx {
     pub(crate) theme: Theme,
     /// The supplier (profile) the screens show and every effect is for.
     pub(crate) supplier: String,
+    /// Every supplier of the workspace, by name (the picker lists them).
+    pub(crate) suppliers: Vec<String>,
     pub(crate) shop: String,
     pub(crate) me: Option<Me>,
     pub(crate) logged_in: bool,
@@ -187,6 +189,10 @@ pub(crate) trait Screen: Component {
     fn mouse(&mut self, _cx: &mut Cx, _kind: MouseEventKind, _col: u16, _row: u16) -> Vec<Cmd> {
         vec![]
     }
+
+    /// The app works on another supplier now (`cx.supplier`): forget what
+    /// was loaded for the one before. The screen on show is entered again.
+    fn switched(&mut self, _cx: &mut Cx) {}
 }
 
 /// How a screen is registered: its name, tab title, keys and constructor.

@@ -254,8 +254,10 @@ fn add_prompt_shows_tier_and_next_tier() {
     a.cx.basket = Some("weekly".into());
     a.open(Prompt {
         kind: PromptKind::AddQty {
+            supplier: "default".into(),
             sku: "P-100233".into(),
             basket: "weekly".into(),
+            baskets: vec!["weekly".into()],
             entry: procure_client::core::pricing::QuantityEntry::new(
                 procure_client::core::pricing::QuantityRules::new(1, 1, 1),
                 vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
@@ -1166,4 +1168,151 @@ fn a_basket_shown_asks_about_changed_prices_once() {
     assert!(a.dialog::<Confirm>().is_some(), "another change is asked about");
     a.handle(ch('n'));
     assert!(a.dialog::<Confirm>().is_none(), "n keeps the agreed prices");
+}
+
+/// Four suppliers, the search of all of them on show: rows from three.
+fn all_suppliers_app() -> App {
+    let mut a = search_app();
+    a.cx.suppliers = vec!["acme".into(), "bolt".into(), "crane".into(), "nordwerk-industrie".into()];
+    a.cx.supplier = "acme".into();
+    let s = search(&mut a);
+    s.all = true;
+    let mut rows = s.rows.clone();
+    rows[0].supplier = "acme".into();
+    rows[1].supplier = "nordwerk-industrie".into();
+    rows[1].currency = "CHF".into();
+    rows[2].supplier = "bolt".into();
+    s.rows = rows;
+    s.statuses = vec![procure_client::service::catalog::CatalogStatus {
+        supplier: "crane".into(),
+        state: procure_client::service::catalog::CatalogState::Missing,
+        synced_at: None,
+        parts: 0,
+        note: Some("never synced".into()),
+    }];
+    a
+}
+
+/// At 80×24 the search of all suppliers keeps every SKU, price (with its
+/// currency) and a short supplier name; the maker, stock and lead go first.
+#[test]
+fn a_search_of_all_suppliers_has_a_supplier_column_that_fits_80x24() {
+    let mut a = all_suppliers_app();
+    let small = sizes("search_all_suppliers", &mut a);
+    for whole in ["P-100233", "P-100411", "P-100234", "6.90 EUR ×1", "5.80 CHF ×1", "6.40 EUR ×1", "nordwer…", "bolt"]
+    {
+        assert!(small.contains(whole), "{whole} is cut at 80×24:\n{small}");
+    }
+    assert!(small.contains("all suppliers"), "the field says what is searched:\n{small}");
+    assert!(small.contains("crane not searched"), "a supplier that cannot answer is named:\n{small}");
+    assert!(small.contains("acme · "), "the header names the supplier on show:\n{small}");
+}
+
+/// The key switches the search between the supplier on show and all of
+/// them, and the search it sends says which.
+#[test]
+fn a_key_switches_the_search_between_this_supplier_and_all() {
+    let mut a = search_app();
+    a.cx.suppliers = vec!["demo".into(), "bolt".into()];
+    let fx = a.action(Action::AllSuppliers);
+    assert!(search(&mut a).all);
+    assert!(matches!(&fx[..], [Effect::Search { all: true, supplier, .. }] if supplier == "demo"), "{fx:?}");
+    let fx = a.action(Action::AllSuppliers);
+    assert!(matches!(&fx[..], [Effect::Search { all: false, .. }]), "{fx:?}");
+    // The keymap's key does it, from the field too.
+    let fx = a.handle(crossterm::event::Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('t'),
+        crossterm::event::KeyModifiers::CONTROL,
+    )));
+    assert!(matches!(&fx[..], [Effect::Search { all: true, .. }]), "{fx:?}");
+    // One supplier: nothing to switch to.
+    let mut one = search_app();
+    assert!(one.action(Action::AllSuppliers).is_empty());
+    assert!(!search(&mut one).all);
+}
+
+/// Adding another supplier's part asks for that supplier's baskets and puts
+/// the part into one of them, saying which supplier.
+#[test]
+fn adding_another_suppliers_part_goes_into_that_suppliers_basket() {
+    let mut a = all_suppliers_app();
+    a.cx.baskets = vec!["weekly".into()];
+    a.cx.baskets_listed = true;
+    search(&mut a).focus = Focus::List;
+    search(&mut a).selected = 2;
+    let fx = a.action(Action::Add);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Baskets { supplier: "bolt".into() },
+            Effect::Detail { supplier: "bolt".into(), sku: "P-100234".into() }
+        ]
+    );
+    let basket = |name: &str| (name.to_string(), Ok(Basket::new(name, Utc::now())));
+    a.on_msg(Msg::Baskets { supplier: "bolt".into(), list: vec![basket("bolt-spares"), basket("bolt-yearly")] });
+    assert_eq!(a.cx.baskets, ["weekly"], "the baskets of the supplier on show stay");
+    let mut p = product();
+    p.sku = "P-100234".into();
+    a.on_msg(Msg::Detail(Box::new(PartDetail { product: p, prices: None, currency: "EUR".into(), successor: None })));
+    let prompt = a.prompt().expect("the quantity prompt");
+    assert!(
+        matches!(prompt.kind(), PromptKind::AddQty { supplier, basket, .. } if supplier == "bolt" && basket == "bolt-spares")
+    );
+    let small = render_at(&mut a, 80, 24);
+    assert!(small.contains("into basket bolt-spares of bolt"), "{small}");
+    insta::assert_snapshot!("add_prompt_other_supplier_80x24", small);
+    // Tab picks another of bolt's baskets; Enter adds there, for bolt.
+    a.action(Action::FocusNext);
+    let fx = a.action(Action::Apply);
+    assert_eq!(
+        fx,
+        vec![Effect::Basket {
+            supplier: "bolt".into(),
+            op: BasketOp::Add { basket: "bolt-yearly".into(), sku: "P-100234".into(), qty: 1 }
+        }]
+    );
+    assert_eq!(a.cx.basket, None, "the basket on show is not bolt's");
+}
+
+/// The picker lists every supplier; choosing one asks the engine for it,
+/// and once it is open every screen shows it.
+#[test]
+fn the_app_switches_the_supplier_it_works_on() {
+    let mut a = all_suppliers_app();
+    let fx = a.action(Action::Supplier);
+    assert!(fx.is_empty());
+    let picker = a.dialog::<super::dialogs::choose_supplier::ChooseSupplier>().expect("the picker");
+    assert_eq!(picker.names().len(), 4);
+    let small = render_at(&mut a, 80, 24);
+    assert!(small.contains("acme (on show)"), "{small}");
+    insta::assert_snapshot!("supplier_picker_80x24", small);
+    a.action(Action::Down);
+    let fx = a.action(Action::Apply);
+    assert_eq!(fx, vec![Effect::Switch { supplier: "bolt".into() }]);
+    orders_of(&mut a).orders.loaded = true;
+    let fx = a.on_msg(Msg::Switched {
+        supplier: "bolt".into(),
+        shop: "https://bolt.example".into(),
+        logged_in: true,
+        caps: procure_client::service::Capabilities {
+            company_accounts: true,
+            po_number: true,
+            requested_delivery_date: true,
+            ship_complete: true,
+            tier_prices: true,
+            documents: true,
+            incremental_sync: true,
+            order_preview: true,
+            quote_requests: true,
+            approvals: true,
+            credit: true,
+        },
+        me: None,
+    });
+    assert_eq!(a.cx.supplier, "bolt");
+    assert!(!orders_of(&mut a).orders.loaded, "the orders are loaded again for bolt");
+    assert!(fx.contains(&Effect::Baskets { supplier: "bolt".into() }), "{fx:?}");
+    a.show(orders::ID);
+    let fx = a.action(Action::Screen(orders::ID));
+    assert_eq!(fx, vec![Effect::Orders { supplier: "bolt".into() }]);
 }

@@ -7,6 +7,7 @@ use procure_client::core::basket::Basket;
 use procure_client::core::order::{CheckoutOptions, PriceChange};
 use procure_client::search::Highlights;
 use procure_client::service::baskets::{ImportReport, LineChoices, Merge, Shown};
+use procure_client::service::catalog::CatalogStatus;
 use procure_client::service::history::History;
 use procure_client::service::ordering::{Checkout, ReorderReport, Submitted};
 use procure_client::service::search::{PartDetail, SearchRow};
@@ -52,11 +53,18 @@ pub enum BasketOp {
 /// Work for the engine, for the supplier it names.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// A search of the supplier's catalog, or (`all`) of every supplier's;
+    /// `supplier` is the one on show either way.
     Search {
         supplier: String,
         seq: u64,
         query: String,
         qty: Option<u32>,
+        all: bool,
+    },
+    /// The app works on this supplier from now on: open it (and its catalog).
+    Switch {
+        supplier: String,
     },
     Detail {
         supplier: String,
@@ -161,6 +169,7 @@ impl Effect {
     pub fn supplier(&self) -> &str {
         match self {
             Effect::Search { supplier, .. }
+            | Effect::Switch { supplier }
             | Effect::Detail { supplier, .. }
             | Effect::LineChoices { supplier, .. }
             | Effect::Baskets { supplier }
@@ -203,6 +212,16 @@ pub enum Msg {
         took: Duration,
         /// "Did you mean" SKUs when nothing matched.
         suggestions: Vec<String>,
+        /// How each supplier's catalog stood, when every supplier was searched.
+        suppliers: Vec<CatalogStatus>,
+    },
+    /// The supplier the app works on now, as it is opened.
+    Switched {
+        supplier: String,
+        shop: String,
+        logged_in: bool,
+        caps: procure_client::service::Capabilities,
+        me: Option<Box<Me>>,
     },
     Detail(Box<PartDetail>),
     LineChoices {
@@ -214,10 +233,15 @@ pub enum Msg {
         line: usize,
         text: String,
     },
-    Baskets(Vec<(String, Result<Basket, String>)>),
+    /// A supplier's baskets, the most recently used first.
+    Baskets {
+        supplier: String,
+        list: Vec<(String, Result<Basket, String>)>,
+    },
     /// A basket as shown, with the prices that changed since agreed.
     Priced(Box<Shown>),
     BasketDone {
+        supplier: String,
         basket: String,
         message: String,
     },

@@ -184,6 +184,7 @@ pub(super) async fn answer(
         }
         // `Engine::run` gives these to the local worker; they never come here.
         Effect::Search { .. }
+        | Effect::Switch { .. }
         | Effect::Detail { .. }
         | Effect::LineChoices { .. }
         | Effect::Baskets { .. }

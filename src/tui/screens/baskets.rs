@@ -213,7 +213,7 @@ impl Component for Baskets {
 
     fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
         match msg {
-            Msg::Baskets(list) => {
+            Msg::Baskets { supplier, list } if supplier == cx.supplier => {
                 self.list = list;
                 cx.baskets = self.list.iter().filter(|(_, b)| b.is_ok()).map(|(n, _)| n.clone()).collect();
                 if cx.basket.is_none() {
@@ -234,7 +234,11 @@ impl Component for Baskets {
                 self.priced = Some(p);
                 out.extend(self.ask_prices(cx));
             }
-            Msg::BasketDone { basket, message } => {
+            // Added to another supplier's basket (from a search of all).
+            Msg::BasketDone { supplier, message, .. } if supplier != cx.supplier => {
+                cx.say(Level::Ok, format!("{supplier}: {message}"));
+            }
+            Msg::BasketDone { basket, message, .. } => {
                 cx.say(Level::Ok, message);
                 cx.basket = Some(basket);
                 out.extend(run(Effect::Baskets { supplier: cx.supplier.clone() }));
@@ -304,6 +308,10 @@ impl Screen for Baskets {
             self.line = ((row - self.lines_area.y - 2) as usize).min(n.saturating_sub(1));
         }
         vec![]
+    }
+
+    fn switched(&mut self, _cx: &mut Cx) {
+        *self = Baskets::default();
     }
 }
 

@@ -98,8 +98,10 @@ impl Component for Orders {
         })
     }
 
-    fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+    fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
         match msg {
+            // A list asked for before the app switched suppliers is not this one's.
+            Msg::Orders(history) if history.supplier != cx.supplier => {}
             Msg::Orders(history) => {
                 self.orders.set(history.orders);
                 self.orders.note =
@@ -142,6 +144,10 @@ impl Screen for Orders {
     fn mouse(&mut self, _cx: &mut Cx, kind: MouseEventKind, col: u16, row: u16) -> Vec<Cmd> {
         self.orders.click(kind, col, row);
         vec![]
+    }
+
+    fn switched(&mut self, _cx: &mut Cx) {
+        self.orders = OrderList::default();
     }
 }
 

@@ -105,6 +105,10 @@ impl Screen for Quotes {
         }
         vec![]
     }
+
+    fn switched(&mut self, _cx: &mut Cx) {
+        *self = Quotes::default();
+    }
 }
 
 fn draw(f: &mut Frame, cx: &Cx, q: &mut Quotes, area: Rect) {

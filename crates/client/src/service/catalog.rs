@@ -397,6 +397,6 @@ impl Catalogs {
             .collect::<Result<_>>()?;
         let total = found.iter().map(|f| f.total).sum();
         let best = search::merge(&found, limit);
-        Ok((search::rows_merged(&self.open, &found, &best, qty)?, total))
+        Ok((search::rows_merged(&self.open.iter().collect::<Vec<_>>(), &found, &best, qty)?, total))
     }
 }

@@ -301,7 +301,7 @@ pub fn merge(found: &[Found], limit: usize) -> Vec<(usize, usize)> {
 /// them), priced for `qty` from the catalog of each one's supplier, in the
 /// order of `picks`. A part that left its cache since is left out.
 pub fn rows_merged(
-    catalogs: &[Catalog],
+    catalogs: &[&Catalog],
     found: &[Found],
     picks: &[(usize, usize)],
     qty: Option<u32>,
@@ -406,7 +406,7 @@ pub fn search_all(ws: &Workspace, query: &str, limit: usize, qty: Option<u32>) -
     }
     let total = found.iter().map(|f| f.total).sum();
     let picks = merge(&found, limit);
-    let rows = rows_merged(&catalogs, &found, &picks, qty)?;
+    let rows = rows_merged(&catalogs.iter().collect::<Vec<_>>(), &found, &picks, qty)?;
     Ok(AllSuppliers { rows, total, suppliers })
 }
 

@@ -293,3 +293,54 @@ fn a_basket_is_ordered_from_its_own_supplier_and_order_numbers_show_theirs() {
     let partly = home.run(&["order", "list", "-A", "--po", "MULTI-"]).fails_with(3);
     assert!(partly.stdout().contains(number) && partly.stderr().contains("bolt: not logged in"), "{}", partly.stderr());
 }
+
+/// The app with two suppliers, in a real 80×24 terminal: ^T searches both
+/// (a supplier column, every SKU and price whole), a part of the other
+/// supplier goes into that supplier's basket, and F9 switches the app to it.
+#[test]
+fn the_app_searches_all_suppliers_and_works_on_another_at_80x24() {
+    use crate::common::tmux::Tmux;
+    let acme = shop_with(CATALOG, Some(ACME_PRICES));
+    let bolt = shop_with(&bolt_catalog(), Some(BOLT_PRICES));
+    let home = Home::new();
+    login_as(&home, "acme", &acme.url);
+    login_as(&home, "bolt", &bolt.url);
+    home.run(&["sync", "--all"]).ok();
+    home.run(&["--profile", "acme", "basket", "new", "weekly"]).ok();
+    home.run(&["--profile", "bolt", "basket", "new", "bolt-spares"]).ok();
+
+    let t = Tmux::start(&home, 80, 24);
+    t.wait_for("Type number, SKU");
+    t.literal("6205-2RSH/C3");
+    let one = t.wait_for("T-BRG-1");
+    assert!(!one.contains("B-6205") && !one.contains("Supplier"), "only the supplier on show:\n{one}");
+    t.keys(&["C-t"]);
+    let all = t.wait_for("B-6205");
+    assert!(all.contains("all suppliers") && all.contains("From SKU"), "{all}");
+    for whole in ["T-BRG-1", "6.90 ×1", "B-6205", "6.40 ×10"] {
+        assert!(all.contains(whole), "{whole} is cut at 80×24:\n{all}");
+    }
+    assert!(all.lines().any(|l| l.contains("acme T-BRG-1")), "{all}");
+    assert!(all.lines().any(|l| l.contains("bolt B-6205")), "{all}");
+
+    // BOLT's part, added from ACME's screen: into BOLT's basket.
+    t.keys(&["Tab", "Down", "a"]);
+    t.wait_for("Add B-6205 of bolt to its basket bolt-spares");
+    t.literal("20");
+    t.keys(&["Enter"]);
+    t.wait_for("bolt: 20 × B-6205 added to bolt-spares");
+    let lines = home.run(&["--json", "--profile", "bolt", "basket", "show", "bolt-spares"]).ok().json();
+    assert_eq!(lines["lines"][0]["sku"], "B-6205");
+    assert_eq!(lines["lines"][0]["quantity"], 20);
+    let weekly = home.run(&["--json", "--profile", "acme", "basket", "show", "weekly"]).ok().json();
+    assert_eq!(weekly["lines"].as_array().map(Vec::len), Some(0), "ACME's basket is untouched");
+
+    // F9: the app works on BOLT; its baskets are on the Baskets screen.
+    t.keys(&["F9"]);
+    t.wait_for("Work on supplier");
+    t.keys(&["Down", "Enter"]);
+    t.wait_for("working on supplier bolt");
+    t.keys(&["F3"]);
+    let baskets = t.wait_for("bolt-spares");
+    assert!(baskets.contains("procure bolt ·") && !baskets.contains("weekly"), "{baskets}");
+}

@@ -426,6 +426,11 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
     } else {
         std::iter::once(None).chain(columns::fit(&cols[1..], avail)).collect()
     };
+    // Short supplier names get a short title.
+    let mut header = titles.to_vec();
+    if widths[0].is_some_and(|w| usize::from(w) < titles[0].len()) {
+        header[0] = "From";
+    }
     let name_w = widths[4].unwrap_or(0) as usize;
     let maker_w = widths[3].unwrap_or(0) as usize;
     let rows: Vec<Row> = s
@@ -461,7 +466,7 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
     let list_focused = s.focus == Focus::List && !cx.covered;
     let legend = if s.rows.iter().any(|r| r.ordered_before) { " ★ ordered before " } else { "" };
     let table = Table::new(rows, columns::constraints(&widths))
-        .header(Row::new(columns::shown(titles.to_vec(), &widths)).style(t.dim()))
+        .header(Row::new(columns::shown(header, &widths)).style(t.dim()))
         .row_highlight_style(t.selected())
         .highlight_symbol("▶ ")
         .block(

@@ -333,10 +333,9 @@ fn search(cat: &Catalog, job: &SearchJob, tx: &UnboundedSender<Msg>, queue: &(Mu
     })
 }
 
-/// A search of every supplier's catalog: each one's best hits, merged by
-/// match class (see `service::search::merge`), a screenful priced first.
-/// Each index searches itself (on two threads when it is large), one after
-/// the other, and keeps what its query left possible for the next keystroke.
+/// A search of every supplier's catalog: each one's best hits (the indexes
+/// searched at once, `service::search::find_all`), merged by match class
+/// (`service::search::merge`), a screenful priced first.
 fn search_every(
     cats: &Catalogs<'_>,
     job: &SearchJob,
@@ -345,13 +344,14 @@ fn search_every(
 ) -> Option<Msg> {
     let started = Instant::now();
     let mut statuses = cats.every.clone().unwrap_or_default();
+    let open: Vec<&Catalog> = statuses.iter().filter_map(|s| cats.open.get(&s.supplier)).collect();
     let mut found = Vec::new();
     let mut searched: Vec<&Catalog> = Vec::new();
-    for s in &mut statuses {
-        let Some(cat) = cats.open.get(&s.supplier) else { continue };
-        match cat.search_hits(&job.query, SEARCH_ROWS) {
-            Ok(r) => {
-                found.push(search::Found::of(cat, r));
+    for (cat, answer) in open.iter().zip(search::find_all(&open, &job.query, SEARCH_ROWS)) {
+        let Some(s) = statuses.iter_mut().find(|s| s.supplier == cat.supplier()) else { continue };
+        match answer {
+            Ok(f) => {
+                found.push(f);
                 searched.push(cat);
                 s.parts = cat.len();
             }

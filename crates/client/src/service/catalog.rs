@@ -390,13 +390,10 @@ impl Catalogs {
     /// `qty` (default: each part's smallest valid quantity), with the number
     /// of parts that matched in all. See [`search::search_all`] for the order.
     pub fn search(&self, query: &str, limit: usize, qty: Option<u32>) -> Result<(Vec<SearchRow>, usize)> {
-        let found: Vec<search::Found> = self
-            .open
-            .iter()
-            .map(|c| c.search_hits(query, limit).map(|r| search::Found::of(c, r)))
-            .collect::<Result<_>>()?;
+        let open: Vec<&Catalog> = self.open.iter().collect();
+        let found: Vec<search::Found> = search::find_all(&open, query, limit).into_iter().collect::<Result<_>>()?;
         let total = found.iter().map(|f| f.total).sum();
         let best = search::merge(&found, limit);
-        Ok((search::rows_merged(&self.open.iter().collect::<Vec<_>>(), &found, &best, qty)?, total))
+        Ok((search::rows_merged(&open, &found, &best, qty)?, total))
     }
 }

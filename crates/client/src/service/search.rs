@@ -279,6 +279,54 @@ impl Found {
     }
 }
 
+/// Each catalog's best `limit` hits for `query`, in the order of
+/// `catalogs`: the indexes are searched at once on as many threads as
+/// there are cores (the largest first, each taken by the next free thread),
+/// and each keeps what its query left possible for the next keystroke.
+/// An index that cannot be opened is an error in its place.
+pub fn find_all(catalogs: &[&Catalog], query: &str, limit: usize) -> Vec<Result<Found>> {
+    // Opened here: a catalog is one thread's; its index may be searched from any.
+    let indexes: Vec<Option<&SearchIndex>> = catalogs.iter().map(|c| c.index()).collect();
+    let mut order: Vec<usize> = (0..indexes.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(indexes[i].map_or(0, SearchIndex::len)));
+    let threads = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get).min(order.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut mine = Vec::new();
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = order.get(k) else { return mine };
+            mine.push((i, indexes[i].map(|index| index.search(query, limit))));
+        }
+    };
+    let mut results: Vec<(usize, Option<SearchResult>)> = if threads <= 1 {
+        work()
+    } else {
+        std::thread::scope(|s| {
+            let others: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+            let mut all = work();
+            for o in others {
+                match o.join() {
+                    Ok(mine) => all.extend(mine),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            all
+        })
+    };
+    results.sort_by_key(|(i, _)| *i);
+    results
+        .into_iter()
+        .map(|(i, r)| match r {
+            Some(r) => Ok(Found::of(catalogs[i], r)),
+            None => Err(super::Error::Internal(format!(
+                "the search index of {} could not be opened (see the log)",
+                catalogs[i].supplier()
+            ))),
+        })
+        .collect()
+}
+
 /// The best `limit` of several suppliers' answers, as (answer, part)
 /// positions, best first. Every answer is ranked the same way (match class,
 /// then score), so they are merged by class first: one supplier's many

@@ -278,6 +278,15 @@ impl App {
             Action::Supplier => {
                 vec![Cmd::CloseAll, Cmd::Open(Box::new(dialogs::choose_supplier::ChooseSupplier::new(&self.cx)))]
             }
+            Action::SyncAll => {
+                if self.cx.syncing {
+                    vec![]
+                } else {
+                    self.cx.syncing = true;
+                    self.cx.say(Level::Info, format!("syncing all {} suppliers…", self.cx.suppliers.len()));
+                    vec![Cmd::Run(Effect::SyncAll { supplier: self.cx.supplier.clone() })]
+                }
+            }
             Action::Sync => {
                 if self.cx.logged_in && !self.cx.syncing {
                     self.cx.syncing = true;
@@ -352,6 +361,12 @@ impl App {
                 self.cx.say(Level::Ok, summary.clone());
                 let accepted = self.accepted();
                 return checkout::retry_pending(&mut self.cx, accepted, true);
+            }
+            Msg::SyncedAll { summary, failed } => {
+                self.cx.syncing = false;
+                let level = if failed.is_empty() { Level::Ok } else { Level::Warn };
+                self.cx.say(level, summary.clone());
+                return vec![];
             }
             Msg::Online { supplier, up } => {
                 if *supplier == self.cx.supplier {

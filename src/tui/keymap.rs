@@ -46,6 +46,10 @@ pub enum Action {
     AllSuppliers,
     /// Work on another supplier (a picker of them).
     Supplier,
+    /// Sync every supplier.
+    SyncAll,
+    /// Make the basket at another supplier.
+    CopyBasket,
     /// Show a screen; its binding comes from the screen's registration.
     Screen(ScreenId),
 }
@@ -88,6 +92,8 @@ impl Action {
             Action::ChoosePart => "choose_part",
             Action::AllSuppliers => "all_suppliers",
             Action::Supplier => "supplier",
+            Action::SyncAll => "sync_all",
+            Action::CopyBasket => "copy_basket",
             Action::Screen(id) => super::screens::registration(id).map(|r| r.action).unwrap_or("screen"),
         }
     }
@@ -292,6 +298,7 @@ impl Default for Keymap {
                 b(Global, FocusNext, &["tab"], "pane", "Move between panes"),
                 b(Global, Back, &["esc"], "back", "Close, cancel or go back"),
                 b(Global, Sync, &["ctrl-r"], "", "Sync catalog and prices now"),
+                b(Global, SyncAll, &["R"], "", "Sync every supplier (three at a time)"),
                 b(Global, Supplier, &["f9"], "", "Work on another supplier (every screen shows it)"),
                 b(Lists, Up, &["up", "k"], "", "Move up"),
                 b(Lists, Down, &["down", "j"], "", "Move down"),
@@ -326,6 +333,13 @@ impl Default for Keymap {
                 b(Baskets, NewBasket, &["n"], "new", "New basket"),
                 b(Baskets, Checkout, &["c"], "checkout", "Check out the basket"),
                 b(Baskets, QuickEntry, &["i"], "quick entry", "Type or paste many `sku qty` lines"),
+                b(
+                    Baskets,
+                    CopyBasket,
+                    &["C"],
+                    "copy to…",
+                    "Make the basket at another supplier (by maker and type number)",
+                ),
                 b(BasketLines, Edit, &["e", "enter"], "qty", "Edit the quantity in place"),
                 b(BasketLines, Note, &["n"], "note", "Line note / cost centre"),
                 b(BasketLines, Remove, &["d", "delete"], "remove", "Remove the line"),

@@ -1316,3 +1316,58 @@ fn the_app_switches_the_supplier_it_works_on() {
     let fx = a.action(Action::Screen(orders::ID));
     assert_eq!(fx, vec![Effect::Orders { supplier: "bolt".into() }]);
 }
+
+/// R syncs every supplier; the summary names the ones that failed.
+#[test]
+fn every_supplier_syncs_from_the_app() {
+    let mut a = all_suppliers_app();
+    search(&mut a).focus = Focus::List;
+    let fx = a.action(Action::SyncAll);
+    assert_eq!(fx, vec![Effect::SyncAll { supplier: "acme".into() }]);
+    assert!(a.action(Action::SyncAll).is_empty(), "one sync at a time");
+    a.on_msg(Msg::SyncedAll {
+        summary: "3 of 4 suppliers synced; crane: cannot reach".into(),
+        failed: vec!["crane".into()],
+    });
+    assert!(!a.cx.syncing);
+    assert_eq!(a.status(), Some("3 of 4 suppliers synced; crane: cannot reach"));
+}
+
+/// C on a basket lists the other suppliers; the one chosen makes the basket
+/// there, and the lines not found are told.
+#[test]
+fn a_basket_is_made_at_another_supplier_from_the_app() {
+    let mut a = all_suppliers_app();
+    a.show(baskets::ID);
+    a.cx.baskets = vec!["weekly".into()];
+    a.cx.basket = Some("weekly".into());
+    baskets_of(&mut a).list = vec![("weekly".into(), Ok(Basket::new("weekly", Utc::now())))];
+    a.action(Action::CopyBasket);
+    let picker = a.dialog::<super::dialogs::choose_supplier::ChooseSupplier>().expect("the picker");
+    assert_eq!(picker.names(), ["bolt", "crane", "nordwerk-industrie"], "the others");
+    assert!(render_at(&mut a, 80, 24).contains("Make basket weekly at"));
+    let fx = a.action(Action::Apply);
+    assert_eq!(fx, vec![Effect::CopyBasket { supplier: "acme".into(), basket: "weekly".into(), to: "bolt".into() }]);
+    let report = procure_client::service::baskets::CopyReport {
+        from: "acme".into(),
+        basket: "weekly".into(),
+        to: "bolt".into(),
+        into: "weekly".into(),
+        from_currency: "EUR".into(),
+        currency: "EUR".into(),
+        copied: vec![],
+        unresolved: vec![procure_client::service::baskets::UnresolvedLine {
+            line: 1,
+            sku: "T-REL-1".into(),
+            mpn: "XR-4471-24VDC".into(),
+            manufacturer: "Finder".into(),
+            quantity: 2,
+            reason: "bolt has no part with type number \"XR-4471-24VDC\" of Finder".into(),
+            choices: vec![],
+        }],
+        made: false,
+    };
+    a.on_msg(Msg::BasketCopied(Box::new(report)));
+    let said = a.status().unwrap_or_default().to_string();
+    assert!(said.starts_with("no line of weekly was found at bolt") && said.contains("line 1 T-REL-1"), "{said}");
+}

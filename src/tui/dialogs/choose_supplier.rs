@@ -16,13 +16,22 @@ use ratatui::widgets::{Block, Clear, List, ListItem, ListState};
 pub struct ChooseSupplier {
     pub(crate) names: Vec<String>,
     pub(crate) selected: usize,
+    /// What the choice is for: the supplier to work on, or (a basket's
+    /// name) the one to make that basket at.
+    pub(crate) copy: Option<String>,
 }
 
 impl ChooseSupplier {
     /// The suppliers to choose from, the one on show selected.
     pub(crate) fn new(cx: &Cx) -> ChooseSupplier {
         let selected = cx.suppliers.iter().position(|s| *s == cx.supplier).unwrap_or(0);
-        ChooseSupplier { names: cx.suppliers.clone(), selected }
+        ChooseSupplier { names: cx.suppliers.clone(), selected, copy: None }
+    }
+
+    /// The other suppliers, to make `basket` at one of them.
+    pub(crate) fn to_copy(cx: &Cx, basket: &str) -> ChooseSupplier {
+        let names = cx.suppliers.iter().filter(|s| **s != cx.supplier).cloned().collect();
+        ChooseSupplier { names, selected: 0, copy: Some(basket.to_string()) }
     }
 
     /// The suppliers listed.
@@ -42,8 +51,16 @@ impl Component for ChooseSupplier {
             return Some(vec![]);
         }
         Some(match action {
-            Action::Apply => match self.names.get(self.selected) {
-                Some(name) if *name != cx.supplier => {
+            Action::Apply => match (self.names.get(self.selected), &self.copy) {
+                (Some(to), Some(basket)) => vec![
+                    Cmd::Close,
+                    Cmd::Run(Effect::CopyBasket {
+                        supplier: cx.supplier.clone(),
+                        basket: basket.clone(),
+                        to: to.clone(),
+                    }),
+                ],
+                (Some(name), None) if *name != cx.supplier => {
                     vec![Cmd::Close, Cmd::Run(Effect::Switch { supplier: name.clone() })]
                 }
                 _ => vec![Cmd::Close],
@@ -68,11 +85,16 @@ impl Component for ChooseSupplier {
             })
             .collect();
         let mut state = ListState::default().with_selected(Some(self.selected));
+        let title = match &self.copy {
+            Some(basket) => format!(" Make basket {} at ", ellipsize(basket, 16)),
+            None => " Work on supplier ".to_string(),
+        };
         f.render_widget(Clear, r);
         f.render_stateful_widget(
-            List::new(items).highlight_style(t.selected()).highlight_symbol("▶ ").block(
-                Block::bordered().title(" Work on supplier ").title_bottom(Line::styled(" Enter · Esc ", t.dim())),
-            ),
+            List::new(items)
+                .highlight_style(t.selected())
+                .highlight_symbol("▶ ")
+                .block(Block::bordered().title(title).title_bottom(Line::styled(" Enter · Esc ", t.dim()))),
             r,
             &mut state,
         );

@@ -55,6 +55,11 @@ pub(super) enum Job {
     Switch {
         supplier: String,
     },
+    CopyBasket {
+        supplier: String,
+        basket: String,
+        to: String,
+    },
     Search(SearchJob),
     /// Nothing else to do: read the rest of the index.
     Preload,
@@ -192,10 +197,21 @@ pub(super) fn worker(
             }
         };
         let msg = match job {
+            // After a sync: a catalog the app has open is read again.
             Job::Reindex { supplier } => {
-                catalogs.reopen(&supplier);
-                preloaded = false;
+                if catalogs.open.contains_key(&supplier) || catalogs.every.is_some() {
+                    catalogs.reopen(&supplier);
+                    preloaded = false;
+                }
                 continue;
+            }
+            Job::CopyBasket { supplier, basket, to } => {
+                let copied =
+                    suppliers.get(&supplier).and_then(|s| baskets::copy(suppliers.workspace(), &s, &basket, &to, None));
+                match copied {
+                    Ok(report) => Msg::BasketCopied(Box::new(report)),
+                    Err(e) => fail(Failure::Basket, &e),
+                }
             }
             Job::Preload => {
                 for cat in catalogs.open.values() {

@@ -97,6 +97,7 @@ impl Engine {
                 self.local(|q| q.search = Some(SearchJob { supplier, seq, query, qty, all }))
             }
             Effect::Switch { supplier } => self.job(Job::Switch { supplier }),
+            Effect::CopyBasket { supplier, basket, to } => self.job(Job::CopyBasket { supplier, basket, to }),
             Effect::Detail { supplier, sku } => self.job(Job::Detail { supplier, sku }),
             Effect::LineChoices { supplier, line, text } => self.job(Job::LineChoices { supplier, line, text }),
             Effect::Baskets { supplier } => self.job(Job::Baskets { supplier }),
@@ -105,6 +106,7 @@ impl Engine {
             Effect::Reindex { supplier } => self.job(Job::Reindex { supplier }),
             net @ (Effect::Login { .. }
             | Effect::Sync { .. }
+            | Effect::SyncAll { .. }
             | Effect::Orders { .. }
             | Effect::Order { .. }
             | Effect::Reorder { .. }

@@ -66,6 +66,16 @@ pub enum Effect {
     Switch {
         supplier: String,
     },
+    /// Sync every supplier (`supplier`: the one on show).
+    SyncAll {
+        supplier: String,
+    },
+    /// Make `supplier`'s basket at supplier `to` (same name).
+    CopyBasket {
+        supplier: String,
+        basket: String,
+        to: String,
+    },
     Detail {
         supplier: String,
         sku: String,
@@ -170,6 +180,8 @@ impl Effect {
         match self {
             Effect::Search { supplier, .. }
             | Effect::Switch { supplier }
+            | Effect::SyncAll { supplier }
+            | Effect::CopyBasket { supplier, .. }
             | Effect::Detail { supplier, .. }
             | Effect::LineChoices { supplier, .. }
             | Effect::Baskets { supplier }
@@ -257,6 +269,13 @@ pub enum Msg {
         supplier: String,
         summary: String,
     },
+    /// Every supplier synced (or tried): a line for the status.
+    SyncedAll {
+        summary: String,
+        failed: Vec<String>,
+    },
+    /// A basket made at another supplier.
+    BasketCopied(Box<procure_client::service::baskets::CopyReport>),
     /// Whether the supplier's shop answered the last call.
     Online {
         supplier: String,

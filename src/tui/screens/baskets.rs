@@ -165,6 +165,21 @@ impl Component for Baskets {
             Action::NewBasket => {
                 vec![Cmd::Open(Box::new(Prompt::new(PromptKind::NewBasket, "New basket — name", "")))]
             }
+            Action::CopyBasket if cx.suppliers.len() < 2 => {
+                cx.say(Level::Info, "there is only one supplier to make baskets at");
+                vec![]
+            }
+            Action::CopyBasket => match self.shown(cx) {
+                Some(basket) => {
+                    vec![Cmd::Open(Box::new(crate::tui::dialogs::choose_supplier::ChooseSupplier::to_copy(
+                        cx, &basket,
+                    )))]
+                }
+                None => {
+                    cx.say(Level::Warn, "no basket to copy");
+                    vec![]
+                }
+            },
             Action::QuickEntry => match cx.current_basket() {
                 Some(b) => vec![Cmd::Open(Box::new(QuickEntry::new(&b, "")))],
                 None => {
@@ -242,6 +257,19 @@ impl Component for Baskets {
                 cx.say(Level::Ok, message);
                 cx.basket = Some(basket);
                 out.extend(run(Effect::Baskets { supplier: cx.supplier.clone() }));
+            }
+            Msg::BasketCopied(r) => {
+                let lines = r.copied.len() + r.unresolved.len();
+                let mut text = if r.made {
+                    format!("made {} at {}: {} of {lines} lines found", r.into, r.to, r.copied.len())
+                } else {
+                    format!("no line of {} was found at {}: nothing made", r.basket, r.to)
+                };
+                for u in &r.unresolved {
+                    text += &format!("; line {} {}: {}", u.line, u.sku, u.reason);
+                }
+                let level = if r.unresolved.is_empty() { Level::Ok } else { Level::Warn };
+                cx.say(level, text);
             }
             Msg::QuickEntryDone { basket, report } => {
                 quick_entry::report(cx, &basket, &report);

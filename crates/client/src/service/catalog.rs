@@ -18,6 +18,8 @@ pub struct Catalog {
     supplier: String,
     cache: CatalogCache,
     index: std::cell::OnceCell<Option<OpenedIndex>>,
+    /// What every row shares, read once (a keystroke prices a screenful).
+    rows: std::cell::OnceCell<search::RowContext>,
 }
 
 impl IndexSource for Catalog {
@@ -51,7 +53,12 @@ impl Catalog {
     }
 
     fn named(supplier: &str, cache: CatalogCache) -> Catalog {
-        Catalog { supplier: supplier.to_string(), cache, index: std::cell::OnceCell::new() }
+        Catalog {
+            supplier: supplier.to_string(),
+            cache,
+            index: std::cell::OnceCell::new(),
+            rows: std::cell::OnceCell::new(),
+        }
     }
 
     /// The catalog of supplier `name` of the workspace, without opening the
@@ -167,7 +174,26 @@ impl Catalog {
     /// The rows of hits from [`Catalog::search_hits`], priced for `qty`
     /// (default: each part's smallest valid quantity).
     pub fn rows(&self, hits: &[Hit], qty: Option<u32>) -> Result<Vec<SearchRow>> {
-        search::rows_of(&self.supplier, &self.cache, self.opened()?, hits, qty)
+        let index = self.opened()?;
+        let parts: Vec<(&str, crate::search::MatchKind)> = hits.iter().map(|h| (index.sku(h.id), h.kind)).collect();
+        Ok(self.priced(&parts, qty)?.into_iter().flatten().collect())
+    }
+
+    /// Parts by SKU, with how they matched, priced for `qty`; `None` for one
+    /// no longer in the cache.
+    pub(crate) fn priced(
+        &self,
+        parts: &[(&str, crate::search::MatchKind)],
+        qty: Option<u32>,
+    ) -> Result<Vec<Option<SearchRow>>> {
+        let context = match self.rows.get() {
+            Some(c) => c,
+            None => {
+                let c = search::RowContext::of(&self.cache)?;
+                self.rows.get_or_init(|| c)
+            }
+        };
+        search::priced_parts(&self.supplier, &self.cache, context, parts, qty)
     }
 
     /// The matched characters of each row, for the first `n` rows.

@@ -200,22 +200,37 @@ pub fn rows_of(
     qty: Option<u32>,
 ) -> Result<Vec<SearchRow>> {
     let parts: Vec<(&str, MatchKind)> = hits.iter().map(|h| (index.sku(h.id), h.kind)).collect();
-    Ok(priced_parts(supplier, cache, &parts, qty)?.into_iter().flatten().collect())
+    let context = RowContext::of(cache)?;
+    Ok(priced_parts(supplier, cache, &context, &parts, qty)?.into_iter().flatten().collect())
+}
+
+/// What every row of a catalog shares: the parts the company ordered before
+/// and the price list's currency (the same until the next sync).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowContext {
+    ordered: std::collections::HashSet<String>,
+    currency: String,
+}
+
+impl RowContext {
+    pub(crate) fn of(cache: &CatalogCache) -> Result<RowContext> {
+        Ok(RowContext {
+            ordered: cache.ordered()?.into_iter().map(|(s, _)| s).collect(),
+            currency: crate::core::basket::PartLookup::currency(cache),
+        })
+    }
 }
 
 /// Each part (by SKU, with how it matched) priced for `qty`, in order;
 /// `None` for a part no longer in the cache.
-fn priced_parts(
+pub(crate) fn priced_parts(
     supplier: &str,
     cache: &CatalogCache,
+    context: &RowContext,
     parts: &[(&str, MatchKind)],
     qty: Option<u32>,
 ) -> Result<Vec<Option<SearchRow>>> {
-    if parts.is_empty() {
-        return Ok(vec![]);
-    }
-    let ordered: std::collections::HashSet<String> = cache.ordered()?.into_iter().map(|(s, _)| s).collect();
-    let currency = crate::core::basket::PartLookup::currency(cache);
+    let RowContext { ordered, currency } = context;
     let mut rows = Vec::with_capacity(parts.len());
     for &(sku, kind) in parts {
         let Some(p) = cache.get_product(sku)? else {
@@ -364,7 +379,11 @@ pub fn rows_merged(
             .map(|(at, &(_, i))| (at, (f.parts[i].sku.as_str(), f.parts[i].kind)))
             .collect();
         let parts: Vec<(&str, MatchKind)> = mine.iter().map(|(_, p)| *p).collect();
-        for ((at, _), row) in mine.iter().zip(priced_parts(&f.supplier, catalog.cache(), &parts, qty)?) {
+        if parts.is_empty() {
+            continue;
+        }
+        let priced = catalog.priced(&parts, qty)?;
+        for ((at, _), row) in mine.iter().zip(priced) {
             rows[*at] = row;
         }
     }

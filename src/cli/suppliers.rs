@@ -113,6 +113,12 @@ pub async fn sync_all(out: &Out, ws: &Workspace) -> CmdResult {
     } else if failed.is_empty() {
         out.note(format!("All {} suppliers synced.", results.len()));
     } else {
+        // The board's lines are cut to the terminal: each failure in full.
+        if board.live {
+            for r in results.iter().filter(|r| !r.ok) {
+                out.note(format!("{}: {}", r.supplier, r.summary()));
+            }
+        }
         out.note(format!(
             "{} of {} suppliers synced; failed: {} (exit {code}: the first that failed, by name).",
             results.len() - failed.len(),

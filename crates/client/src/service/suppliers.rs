@@ -77,7 +77,7 @@ pub fn overview(ws: &Workspace) -> Result<Vec<SupplierInfo>> {
         if let Some(c) = &catalog {
             let cache = c.cache();
             currency = cache.price_header().ok().flatten().map(|h| h.currency);
-            match cache.product_count() {
+            match cache.part_count() {
                 Ok(n) => parts = n,
                 Err(e) => note = Some(e.to_string()),
             }

@@ -131,7 +131,10 @@ pub(crate) async fn sync_cache(
     match result {
         Ok(mut report) => {
             let fetched = started.elapsed();
-            if let Err(e) = cache.set_checked_at(&Utc::now().to_rfc3339()) {
+            let checked = cache
+                .set_checked_at(&Utc::now().to_rfc3339())
+                .and_then(|()| cache.set_meta("parts", Some(&report.products_total.to_string())));
+            if let Err(e) = checked {
                 cache.rollback_sync();
                 return Err(e.into());
             }

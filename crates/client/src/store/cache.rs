@@ -100,6 +100,15 @@ impl CatalogCache {
         Ok(self.meta("checked_at")?.or(self.meta("synced_at")?))
     }
 
+    /// Parts in the cache as the last sync counted them (no scan of the
+    /// table); counted now for a cache synced by an older procure.
+    pub fn part_count(&self) -> Result<usize, StoreError> {
+        match self.meta("parts")?.and_then(|n| n.parse().ok()) {
+            Some(n) => Ok(n),
+            None => self.product_count(),
+        }
+    }
+
     /// Records that a sync brought the cache up to date now.
     pub fn set_checked_at(&self, at: &str) -> Result<(), StoreError> {
         self.set_meta("checked_at", Some(at))

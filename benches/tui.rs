@@ -123,41 +123,43 @@ fn rss_mib() -> f64 {
         .map_or(0.0, |k| k / 1024.0)
 }
 
-/// The suppliers of a run with several (`PROCURE_BENCH_SUPPLIERS`).
-const SUPPLIERS: [&str; 5] = ["acme", "bolt", "crane", "delta", "ember"];
-
-fn main() {
-    let n = std::env::var("PROCURE_BENCH_PARTS").ok().and_then(|s| s.parse().ok()).unwrap_or(50_000);
-    let several: usize = std::env::var("PROCURE_BENCH_SUPPLIERS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1)
-        .clamp(1, SUPPLIERS.len());
-    let dir = tempfile::tempdir().expect("tempdir");
-    let paths = Paths::under(dir.path().to_path_buf());
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
-    // The demo's way in: the reference shop with n parts on loopback, the
-    // demo buyer logged in and synced. The shop stops before the keys are
-    // timed, so the app works offline from its cache, as on a train.
+/// The demo's way in: the reference shop with n parts on loopback, the
+/// demo buyer logged in and synced. The shop stops before the keys are
+/// timed, so the app works offline from its cache, as on a train.
+fn demo_home(rt: &tokio::runtime::Runtime, dir: &std::path::Path, n: usize) -> (Workspace, service::Supplier) {
     let started = Instant::now();
-    let db = dir.path().join("shop.db");
+    let db = dir.join("shop.db");
     procure_shop::seed_demo(&db, n).expect("seed the shop");
     let shop = rt
         .block_on(procure_shop::spawn(db, ([127, 0, 0, 1], 0).into(), procure_shop::ShopOptions::default()))
         .expect("shop");
     let url = format!("http://{}", shop.addr);
-    let mut ws = Workspace::open(paths.clone()).expect("workspace");
-    let sup = if several == 1 {
-        let (sup, report) = rt.block_on(service::demo::prepare(&mut ws, &url, &mut |_| {})).expect("demo profile");
-        println!(
-            "catalog: {} parts synced into the cache in {:.1} s",
-            report.products_total,
-            started.elapsed().as_secs_f64()
-        );
-        sup
+    let mut ws = Workspace::open(Paths::under(dir.to_path_buf())).expect("workspace");
+    let (sup, report) = rt.block_on(service::demo::prepare(&mut ws, &url, &mut |_| {})).expect("demo profile");
+    rt.block_on(shop.shutdown());
+    println!("catalog: {} parts synced into the cache in {:.1} s", report.products_total, started.elapsed().as_secs_f64());
+    (ws, sup)
+}
+
+/// Several suppliers of n parts each: one profile each, each with a cache
+/// and an index of its own (one shop behind them: the same work each). The
+/// synced home is kept under target/tmp for the next run.
+fn suppliers_home(rt: &tokio::runtime::Runtime, several: usize, n: usize) -> (Workspace, service::Supplier) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("tui-suppliers-{several}x{n}"));
+    let paths = Paths::under(dir.join("home"));
+    if dir.join("ready").exists() {
+        println!("reusing the {several} suppliers synced by an earlier run ({})", dir.display());
     } else {
-        // Several suppliers: one profile each, each with a cache and an
-        // index of its own (the same shop behind them: the same work).
+        let started = Instant::now();
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("the suppliers' dir");
+        let db = dir.join("shop.db");
+        procure_shop::seed_demo(&db, n).expect("seed the shop");
+        let shop = rt
+            .block_on(procure_shop::spawn(db, ([127, 0, 0, 1], 0).into(), procure_shop::ShopOptions::default()))
+            .expect("shop");
+        let url = format!("http://{}", shop.addr);
+        let mut ws = Workspace::open(paths.clone()).expect("workspace");
         for name in &SUPPLIERS[..several] {
             let given = service::session::LoginFields {
                 shop: Some(url.clone()),
@@ -170,12 +172,32 @@ fn main() {
             let report = rt.block_on(service::sync::sync_supplier(&sup, &mut |_| {})).expect("sync");
             println!("{name}: {} parts synced", report.products_total);
         }
+        rt.block_on(shop.shutdown());
+        std::fs::write(dir.join("ready"), "made\n").expect("the ready mark");
         println!("{several} suppliers synced in {:.1} s", started.elapsed().as_secs_f64());
-        ws = Workspace::open(paths).expect("workspace");
-        ws.supplier(Some(SUPPLIERS[0])).expect("the first supplier")
-    };
-    rt.block_on(shop.shutdown());
+    }
+    let ws = Workspace::open(paths).expect("workspace");
+    let sup = ws.supplier(Some(SUPPLIERS[0])).expect("the first supplier");
+    (ws, sup)
+}
 
+/// The suppliers of a run with several (`PROCURE_BENCH_SUPPLIERS`).
+const SUPPLIERS: [&str; 5] = ["acme", "bolt", "crane", "delta", "ember"];
+
+fn main() {
+    let n = std::env::var("PROCURE_BENCH_PARTS").ok().and_then(|s| s.parse().ok()).unwrap_or(50_000);
+    let several: usize = std::env::var("PROCURE_BENCH_SUPPLIERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, SUPPLIERS.len());
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ws, sup) = if several == 1 {
+        demo_home(&rt, dir.path(), n)
+    } else {
+        suppliers_home(&rt, several, n)
+    };
     let mut app = procure::tui::build(&ws, &sup, Some("never")).expect("app");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let engine = Engine::start(ws, sup, tx, rt.handle().clone());

@@ -137,7 +137,11 @@ fn demo_home(rt: &tokio::runtime::Runtime, dir: &std::path::Path, n: usize) -> (
     let mut ws = Workspace::open(Paths::under(dir.to_path_buf())).expect("workspace");
     let (sup, report) = rt.block_on(service::demo::prepare(&mut ws, &url, &mut |_| {})).expect("demo profile");
     rt.block_on(shop.shutdown());
-    println!("catalog: {} parts synced into the cache in {:.1} s", report.products_total, started.elapsed().as_secs_f64());
+    println!(
+        "catalog: {} parts synced into the cache in {:.1} s",
+        report.products_total,
+        started.elapsed().as_secs_f64()
+    );
     (ws, sup)
 }
 
@@ -193,11 +197,7 @@ fn main() {
         .clamp(1, SUPPLIERS.len());
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
     let dir = tempfile::tempdir().expect("tempdir");
-    let (ws, sup) = if several == 1 {
-        demo_home(&rt, dir.path(), n)
-    } else {
-        suppliers_home(&rt, several, n)
-    };
+    let (ws, sup) = if several == 1 { demo_home(&rt, dir.path(), n) } else { suppliers_home(&rt, several, n) };
     let mut app = procure::tui::build(&ws, &sup, Some("never")).expect("app");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let engine = Engine::start(ws, sup, tx, rt.handle().clone());

@@ -234,16 +234,19 @@ fn part_detail() {
     let mut succ = product();
     succ.sku = "P-100234".into();
     succ.name = "Deep groove ball bearing 6205-2RSH".into();
-    a.open(Detail::new(Box::new(PartDetail {
-        product: p,
-        prices: Some(PriceEntry {
-            sku: "P-100233".into(),
-            tiers: vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
-            vat_rate: dec!(19),
+    a.open(Detail::new(
+        "demo",
+        Box::new(PartDetail {
+            product: p,
+            prices: Some(PriceEntry {
+                sku: "P-100233".into(),
+                tiers: vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
+                vat_rate: dec!(19),
+            }),
+            currency: "EUR".into(),
+            successor: Some(succ),
         }),
-        currency: "EUR".into(),
-        successor: Some(succ),
-    })));
+    ));
     insta::assert_snapshot!(render(&mut a));
     sizes("part_detail", &mut a);
 }
@@ -1063,7 +1066,7 @@ fn the_delivery_toggle_reads_the_same_way_in_both_states() {
 fn only_a_discontinued_part_offers_its_successor() {
     let mut a = search_app();
     let detail = |p: Product| {
-        Detail::new(Box::new(PartDetail { product: p, prices: None, currency: "EUR".into(), successor: None }))
+        Detail::new("demo", Box::new(PartDetail { product: p, prices: None, currency: "EUR".into(), successor: None }))
     };
     a.open(detail(product()));
     assert!(!render_at(&mut a, 140, 40).contains("successor"));
@@ -1370,4 +1373,33 @@ fn a_basket_is_made_at_another_supplier_from_the_app() {
     a.on_msg(Msg::BasketCopied(Box::new(report)));
     let said = a.status().unwrap_or_default().to_string();
     assert!(said.starts_with("no line of weekly was found at bolt") && said.contains("line 1 T-REL-1"), "{said}");
+}
+
+/// The detail of another supplier's part says whose it is; its "add" goes
+/// into a basket of that supplier, and its successor is that supplier's.
+#[test]
+fn the_detail_of_another_suppliers_part_adds_it_there() {
+    let mut a = all_suppliers_app();
+    a.cx.baskets = vec!["weekly".into()];
+    search(&mut a).focus = Focus::List;
+    search(&mut a).selected = 2;
+    let fx = a.action(Action::Open);
+    assert_eq!(fx, vec![Effect::Detail { supplier: "bolt".into(), sku: "P-100234".into() }]);
+    let mut p = product();
+    p.sku = "P-100234".into();
+    p.discontinued = true;
+    p.replaced_by = Some("P-200000".into());
+    a.on_msg(Msg::Detail(Box::new(PartDetail { product: p, prices: None, currency: "EUR".into(), successor: None })));
+    let screen = render_at(&mut a, 80, 24);
+    assert!(screen.contains("Supplier     bolt"), "{screen}");
+    assert_eq!(a.action(Action::Open), vec![Effect::Detail { supplier: "bolt".into(), sku: "P-200000".into() }]);
+    let fx = a.action(Action::Add);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Baskets { supplier: "bolt".into() },
+            Effect::Detail { supplier: "bolt".into(), sku: "P-100234".into() }
+        ]
+    );
+    assert_eq!(a.dialogs(), 0, "the detail closed; the quantity prompt follows");
 }

@@ -240,6 +240,12 @@ pub enum Msg {
         line: usize,
         choices: LineChoices,
     },
+    /// Add this part (asked from its detail): the search asks for the
+    /// quantity, into a basket of the part's supplier. Not from the engine.
+    AddPart {
+        supplier: String,
+        sku: String,
+    },
     /// A part chosen for a quick-entry line: the line as it now reads.
     PartChosen {
         line: usize,

@@ -80,6 +80,8 @@ pub struct Search {
     pub(crate) pending_add: Option<String>,
     /// The baskets of that supplier, when it is not the one on show.
     pub(crate) add_baskets: Option<(String, Vec<String>)>,
+    /// The supplier whose part's detail was asked for last.
+    pub(crate) detail_of: Option<String>,
     /// Where the results were drawn, and the rows above the first one.
     pub(crate) list_area: Rect,
     pub(crate) list_offset: u16,
@@ -123,6 +125,14 @@ impl Search {
         self.rows.get(self.selected).map(|r| (r.supplier.clone(), r.sku.clone()))
     }
 
+    /// Another supplier's part goes into one of that supplier's baskets:
+    /// they are listed before the part's detail comes.
+    fn add_elsewhere_asked(&mut self, supplier: String, sku: String) -> Vec<Cmd> {
+        self.pending_add = Some(supplier.clone());
+        self.add_baskets = None;
+        vec![Cmd::Run(Effect::Baskets { supplier: supplier.clone() }), Cmd::Run(Effect::Detail { supplier, sku })]
+    }
+
     /// The quantity prompt for a part of another supplier than the one on
     /// show: into one of that supplier's baskets.
     fn add_elsewhere(&mut self, cx: &mut Cx, supplier: &str, d: &PartDetail) -> Vec<Cmd> {
@@ -161,7 +171,10 @@ impl Component for Search {
         }
         Some(match action {
             Action::Open => match self.selected_part() {
-                Some((supplier, sku)) => run(Effect::Detail { supplier, sku }),
+                Some((supplier, sku)) => {
+                    self.detail_of = Some(supplier.clone());
+                    run(Effect::Detail { supplier, sku })
+                }
                 None => vec![],
             },
             Action::Add => match self.selected_part() {
@@ -177,16 +190,7 @@ impl Component for Search {
                     self.pending_add = Some(supplier.clone());
                     run(Effect::Detail { supplier, sku })
                 }
-                // Another supplier's part goes into one of that supplier's
-                // baskets: they are listed before the detail comes.
-                Some((supplier, sku)) => {
-                    self.pending_add = Some(supplier.clone());
-                    self.add_baskets = None;
-                    vec![
-                        Cmd::Run(Effect::Baskets { supplier: supplier.clone() }),
-                        Cmd::Run(Effect::Detail { supplier, sku }),
-                    ]
-                }
+                Some((supplier, sku)) => self.add_elsewhere_asked(supplier, sku),
                 None => vec![],
             },
             Action::AllSuppliers => {
@@ -261,6 +265,8 @@ impl Component for Search {
                 let readable = list.into_iter().filter(|(_, b)| b.is_ok()).map(|(n, _)| n).collect();
                 self.add_baskets = Some((supplier, readable));
             }
+            // "Add" in the detail of another supplier's part.
+            Msg::AddPart { supplier, sku } => out.extend(self.add_elsewhere_asked(supplier, sku)),
             switched @ Msg::Switched { .. } => {
                 self.pending_add = None;
                 return Some(switched);
@@ -285,7 +291,10 @@ impl Component for Search {
                     }
                 }
                 Some(supplier) => out.extend(self.add_elsewhere(cx, &supplier, &d)),
-                None => out.push(Cmd::Replace(Box::new(Detail::new(d)))),
+                None => {
+                    let supplier = self.detail_of.clone().unwrap_or_else(|| cx.supplier.clone());
+                    out.push(Cmd::Replace(Box::new(Detail::new(&supplier, d))));
+                }
             },
             other => return Some(other),
         }

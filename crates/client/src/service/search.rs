@@ -295,43 +295,47 @@ impl Found {
 }
 
 /// Each catalog's best `limit` hits for `query`, in the order of
-/// `catalogs`: the indexes are searched at once on as many threads as
-/// there are cores (the largest first, each taken by the next free thread),
-/// and each keeps what its query left possible for the next keystroke.
+/// `catalogs`. The indexes are searched a round at a time, one per core at
+/// once (the largest first), and an index left over at the end (five on two
+/// cores) is scanned in halves on every core, so the cores finish together.
+/// Each index keeps what its query left possible for the next keystroke.
 /// An index that cannot be opened is an error in its place.
 pub fn find_all(catalogs: &[&Catalog], query: &str, limit: usize) -> Vec<Result<Found>> {
     // Opened here: a catalog is one thread's; its index may be searched from any.
     let indexes: Vec<Option<&SearchIndex>> = catalogs.iter().map(|c| c.index()).collect();
-    let mut order: Vec<usize> = (0..indexes.len()).collect();
+    let mut order: Vec<usize> = (0..indexes.len()).filter(|&i| indexes[i].is_some()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(indexes[i].map_or(0, SearchIndex::len)));
-    let threads = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get).min(order.len());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut mine = Vec::new();
-        loop {
-            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&i) = order.get(k) else { return mine };
-            mine.push((i, indexes[i].map(|index| index.search(query, limit))));
-        }
-    };
-    let mut results: Vec<(usize, Option<SearchResult>)> = if threads <= 1 {
-        work()
-    } else {
-        std::thread::scope(|s| {
-            let others: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-            let mut all = work();
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    let mut results: Vec<Option<SearchResult>> = vec![None; indexes.len()];
+    let search_one = |i: usize, split: bool| indexes[i].map(|index| index.search_split(query, limit, split));
+    let whole_rounds = if order.len() > 1 { order.len() / cores * cores } else { 0 };
+    for round in order[..whole_rounds].chunks(cores) {
+        let answers: Vec<(usize, Option<SearchResult>)> = std::thread::scope(|s| {
+            let others: Vec<_> = round[1..].iter().map(|&i| s.spawn(move || (i, search_one(i, false)))).collect();
+            let mut all = vec![(round[0], search_one(round[0], false))];
             for o in others {
                 match o.join() {
-                    Ok(mine) => all.extend(mine),
+                    Ok(a) => all.push(a),
                     Err(panic) => std::panic::resume_unwind(panic),
                 }
             }
             all
-        })
-    };
-    results.sort_by_key(|(i, _)| *i);
+        });
+        for (i, r) in answers {
+            results[i] = r;
+        }
+    }
+    for &i in &order[whole_rounds..] {
+        results[i] = match indexes[i] {
+            // One index alone: as it searches itself.
+            Some(index) if order.len() == 1 => Some(index.search(query, limit)),
+            Some(index) => Some(index.search_split(query, limit, cores > 1 && index.len() >= SPLIT_WORTH)),
+            None => None,
+        };
+    }
     results
         .into_iter()
+        .enumerate()
         .map(|(i, r)| match r {
             Some(r) => Ok(Found::of(catalogs[i], r)),
             None => Err(super::Error::Internal(format!(
@@ -341,6 +345,10 @@ pub fn find_all(catalogs: &[&Catalog], query: &str, limit: usize) -> Vec<Result<
         })
         .collect()
 }
+
+/// Below this many parts, scanning a left-over index in halves on two
+/// threads saves too little to be worth a thread.
+const SPLIT_WORTH: usize = 100_000;
 
 /// The best `limit` of several suppliers' answers, as (answer, part)
 /// positions, best first. Every answer is ranked the same way (match class,

@@ -206,6 +206,8 @@ fn four_suppliers_listed_synced_with_one_down_searched_at_once_and_a_basket_copi
     assert!(said.contains("choices: C-REL-A, C-REL-B"), "{said}");
     assert!(said.contains("line   2: T-SCR-1 × 200: not copied: crane has type number \"DIN 933 M8x25 A2-70\" only from another maker than Würth"), "{said}");
     assert!(said.contains("line   1: T-BRG-1 × 12: not copied"), "{said}");
+    let unknown = acme_run(&["basket", "copy", "weekly", "--to", "nobody"]).fails_with(5);
+    assert!(unknown.stderr().contains("no supplier named \"nobody\""), "{}", unknown.stderr());
     let none = home.run(&["--profile", "crane", "basket", "list"]).ok();
     assert!(none.stderr().contains("No baskets yet"), "nothing was found, so nothing was made: {}", none.stdout());
 

@@ -507,6 +507,12 @@ pub fn copy(ws: &Workspace, from: &Supplier, name: &str, to: &str, into: Option<
     // with that supplier's catalog: its SKUs are that supplier's.
     let owner =
         source.supplier.clone().filter(|s| ws.config().profiles.contains_key(s)).unwrap_or_else(|| from.name.clone());
+    if !ws.config().profiles.contains_key(to) {
+        return Err(Error::Rejected(format!(
+            "no supplier named {to:?} (the suppliers are: {})",
+            ws.suppliers().join(", ")
+        )));
+    }
     let target = ws.supplier(Some(to))?;
     if target.baskets().exists(into) {
         return Err(Error::Rejected(format!("{to} has a basket named {into:?} already: --as NEW-NAME names the copy")));

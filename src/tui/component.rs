@@ -102,6 +102,12 @@ impl Cx {
         none
     }
 
+    /// " of SUPPLIER" where there are several suppliers (a list's title
+    /// says whose numbers it shows: two suppliers can have the same).
+    pub(crate) fn of_supplier(&self) -> String {
+        if self.suppliers.len() > 1 { format!(" of {}", self.supplier) } else { String::new() }
+    }
+
     pub(crate) fn quote_requests(&self) -> bool {
         self.caps.is_none_or(|c| c.quote_requests)
     }

@@ -1318,6 +1318,8 @@ fn the_app_switches_the_supplier_it_works_on() {
     a.show(orders::ID);
     let fx = a.action(Action::Screen(orders::ID));
     assert_eq!(fx, vec![Effect::Orders { supplier: "bolt".into() }]);
+    let screen = render_at(&mut a, 80, 24);
+    assert!(screen.contains("Orders of bolt") && screen.contains("procure bolt ·"), "{screen}");
 }
 
 /// R syncs every supplier; the summary names the ones that failed.

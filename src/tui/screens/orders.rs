@@ -128,7 +128,8 @@ impl Component for Orders {
     }
 
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
-        draw_list(f, cx, &mut self.orders, " Orders — Enter detail · r reorder into a basket ", area)
+        let title = format!(" Orders{} — Enter detail · r reorder into a basket ", cx.of_supplier());
+        draw_list(f, cx, &mut self.orders, &title, area)
     }
 }
 

@@ -7,9 +7,19 @@
 //! ratio; where GNU time is installed (`/usr/bin/time`) it reports peak
 //! memory; where tmux is installed it times the terminal app.
 //!
+//! Then five suppliers of as many parts each in one home: `procure search
+//! Q --all-suppliers --limit 20` against `fzf --filter Q` over all their
+//! lines, and its peak memory per million parts. Those five shops and the
+//! home synced from them are generated once and kept under
+//! target/tmp/scale-suppliers-5xPARTS/ for the next run.
+//!
+//! Setup: fzf and tmux, where missing: `apt-get install -y fzf tmux`
+//! (without fzf the ratios are left out, without tmux the app's start).
+//!
 //! cargo bench -p procure --bench scale
 //! PROCURE_SCALE_PARTS=50000 cargo bench -p procure --bench scale   # smaller
 //! PROCURE_SCALE_ONLY=sync cargo bench -p procure --bench scale      # stop after the syncs
+//! PROCURE_SCALE_ONLY=suppliers cargo bench -p procure --bench scale # only the five suppliers
 //! PROCURE_SCALE_DIR=/tmp/scale cargo bench -p procure --bench scale # keep the files there
 
 use std::io::{BufRead, BufReader, Write};
@@ -269,6 +279,13 @@ fn main() {
     let tmux = has("tmux");
     println!("procure at scale: {parts} parts, whole processes, release build");
     println!("machine: {} cores, {}; load {}", cores(), cpu(), load());
+    if !fzf {
+        println!("fzf is not installed (apt-get install -y fzf): no ratios to fzf");
+    }
+    if std::env::var("PROCURE_SCALE_ONLY").is_ok_and(|v| v == "suppliers") {
+        five_suppliers(parts, fzf, b.gnu_time);
+        return;
+    }
 
     let started = Instant::now();
     let items = procure_generate::products(parts, SEED);
@@ -396,6 +413,118 @@ fn main() {
         None => row("terminal app start", "tmux not installed (or no frame)".into()),
     }
     row("shop peak memory (import excluded)", mib(shop_peak));
+
+    five_suppliers(parts, fzf, b.gnu_time);
+}
+
+/// The suppliers of `five_suppliers`, by profile name.
+const SUPPLIERS: [&str; 5] = ["acme", "bolt", "crane", "delta", "ember"];
+
+/// Five suppliers of `parts` parts each, each its own generated catalog
+/// (another seed: other parts of the same kinds), its own shop and its
+/// profile in one home: `procure search Q --all-suppliers --limit 20`
+/// beside `fzf --filter Q` over all their lines (one per part), and the
+/// search's peak memory per million parts. The shops and the synced home
+/// are kept under target/tmp between runs (made again when missing).
+fn five_suppliers(parts: usize, fzf: bool, gnu_time: bool) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("scale-suppliers-{}x{parts}", SUPPLIERS.len()));
+    let ready = dir.join("ready");
+    let b = Bench { home: dir.join("home"), dir: dir.clone(), gnu_time };
+    let lines = dir.join("lines.txt");
+    println!("\nfive suppliers of {parts} parts each, one home ({})", dir.display());
+    if ready.exists() {
+        println!("reusing the shops and the synced home made by an earlier run");
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("the suppliers' dir");
+        let mut all_lines = std::io::BufWriter::new(std::fs::File::create(&lines).expect("lines file"));
+        for (i, name) in SUPPLIERS.iter().enumerate() {
+            let started = Instant::now();
+            let items = procure_generate::products(parts, SEED + 1 + i as u64);
+            let csv = dir.join(format!("{name}.csv"));
+            write_catalog(&csv, &items, 1, false);
+            for g in &items {
+                let p = &g.product;
+                let _ = writeln!(all_lines, "{} {} {} {}", p.sku, p.mpn, p.manufacturer, p.name);
+            }
+            drop(items);
+            let db = dir.join(format!("{name}.db"));
+            let (mut seeded, _) = serve(&db, true);
+            let _ = seeded.kill();
+            let _ = seeded.wait();
+            b.procure(&["shop", "import", "--db", &db.to_string_lossy(), &csv.to_string_lossy()], None);
+            let _ = std::fs::remove_file(&csv);
+            let (mut shop, url) = serve(&db, false);
+            b.procure(
+                &[
+                    "--profile",
+                    name,
+                    "login",
+                    "--shop",
+                    &url,
+                    "--company",
+                    "ACME",
+                    "--user",
+                    "buyer",
+                    "--password-stdin",
+                ],
+                Some("demo\n"),
+            );
+            b.procure(&["--profile", name, "sync"], None);
+            let _ = shop.kill();
+            let _ = shop.wait();
+            println!("{name}: generated, imported and synced in {:.0} s", started.elapsed().as_secs_f64());
+        }
+        drop(all_lines);
+        std::fs::write(&ready, "made\n").expect("the ready mark");
+    }
+    let total_parts = parts * SUPPLIERS.len();
+
+    println!("\nquery                    search -A   fzf --filter   ratio   found");
+    let mut ratios = Vec::new();
+    let mut peak: Option<f64> = None;
+    for q in QUERIES {
+        let r = b.median(&["search", q, "--all-suppliers", "--limit", "20", "--json"]);
+        peak = max_of(peak, r.peak_mib);
+        let found = json(&r.stdout);
+        let f = fzf.then(|| {
+            median(
+                (0..RUNS)
+                    .map(|_| {
+                        let input = std::fs::File::open(&lines).expect("lines");
+                        let t = Instant::now();
+                        let _ = Command::new("fzf").args(["--filter", q]).stdin(input).stdout(Stdio::null()).status();
+                        t.elapsed().as_secs_f64()
+                    })
+                    .collect(),
+            )
+        });
+        let ratio = f.map(|f| r.secs / f);
+        ratios.extend(ratio);
+        let suppliers: std::collections::BTreeSet<&str> =
+            found["results"].as_array().into_iter().flatten().filter_map(|r| r["supplier"].as_str()).collect();
+        println!(
+            "{:<24} {:>9} {:>14} {:>7} {:>7} (rows from {})",
+            q,
+            ms(r.secs),
+            f.map_or_else(|| "-".into(), ms),
+            ratio.map_or_else(|| "-".into(), |x| format!("{x:.2}×")),
+            found["total"],
+            suppliers.into_iter().collect::<Vec<_>>().join(", ")
+        );
+    }
+    println!("\n{:<52} measured", "what");
+    let row = |what: &str, value: String| println!("{what:<52} {value}");
+    if ratios.is_empty() {
+        row("search --all-suppliers --limit 20 vs fzf --filter", "fzf not installed".into());
+    } else {
+        row(
+            &format!("search --all-suppliers / fzf --filter, {} parts", total_parts),
+            format!("{:.2}× (median of the queries)", median(ratios)),
+        );
+    }
+    let per_million = peak.map(|p| p / (total_parts as f64 / 1e6));
+    row("search --all-suppliers, peak memory", format!("{}, {} per million parts", mib(peak), mib(per_million)));
 }
 
 /// The rows of the import and the three syncs.

@@ -7,7 +7,7 @@ use procure_client::core::text::parse_quantity;
 use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::baskets::{self, Change};
 use procure_client::service::catalog::Catalog;
-use procure_client::service::{self, Error, ErrorKind, Supplier};
+use procure_client::service::{self, Error, ErrorKind, Supplier, Workspace};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -101,7 +101,22 @@ pub enum BasketCommand {
         #[command(flatten)]
         merge: super::order::MergeArgs,
     },
-    /// Write a basket as CSV (sku, name, qty, unit price, line total, note) or JSON.
+    /// Make the same list at another supplier: each line found there by maker and type number (then GTIN); lines not found are reported with their line number, never guessed.
+    #[command(after_help = "Examples:
+  procure basket copy weekly --to bolt
+  procure --profile acme basket copy weekly --to bolt --as weekly-bolt
+  procure --json basket copy weekly --to crane")]
+    Copy {
+        /// The basket (of --profile's supplier, or the default). Example: weekly
+        name: String,
+        /// The supplier (profile) to make it at. Example: --to bolt
+        #[arg(long)]
+        to: String,
+        /// The new basket's name there (default: the same name). Example: --as weekly-bolt
+        #[arg(long = "as")]
+        into: Option<String>,
+    },
+    /// Write a basket as CSV (sku, type number, manufacturer, GTIN, name, qty, unit price, line total, note) or JSON.
     #[command(after_help = "Examples:
   procure basket export weekly -o weekly.csv
   procure basket export weekly --excel -o weekly.csv      # ; decimal comma, BOM: opens in Excel
@@ -150,7 +165,7 @@ fn qty(text: &str) -> Result<u32, Error> {
     parse_quantity(text).map_err(Error::Rejected)
 }
 
-pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
+pub fn run(out: &Out, ws: &Workspace, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
     match cmd {
         BasketCommand::New { name } => {
             baskets::create(sup, &name)?;
@@ -167,7 +182,7 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
                 let items: Vec<_> = all
                     .iter()
                     .map(|(name, b)| match b {
-                        Ok(b) => serde_json::json!({ "name": name, "line_count": b.lines.len(), "orders": b.orders, "pending": b.pending.is_some() }),
+                        Ok(b) => serde_json::json!({ "name": name, "supplier": b.supplier, "line_count": b.lines.len(), "orders": b.orders, "pending": b.pending.is_some() }),
                         Err(e) => serde_json::json!({ "name": name, "error": e.to_string() }),
                     })
                     .collect();
@@ -179,8 +194,11 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
                     match b {
                         Ok(b) => {
                             let last = b.orders.last().map(|o| format!("last ordered {} ({})", o.date, o.number));
+                            let elsewhere = baskets::belongs_elsewhere(sup, b)
+                                .map(|s| format!("  [{s}'s basket: not ordered from {}]", sup.name()))
+                                .unwrap_or_default();
                             out.line(format!(
-                                "{} {:>3} lines  {}{}",
+                                "{} {:>3} lines  {}{}{elsewhere}",
                                 fit(name, 24),
                                 b.lines.len(),
                                 last.unwrap_or_else(|| "never ordered".into()),
@@ -284,6 +302,71 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
                 return Ok(exit(ErrorKind::Rejected));
             }
         }
+        BasketCommand::Copy { name, to, into } => {
+            let report = baskets::copy(ws, sup, &name, &to, into.as_deref())?;
+            if out.json {
+                out.data(&report);
+            } else {
+                let lines = report.copied.len() + report.unresolved.len();
+                if report.made {
+                    out.note(format!(
+                        "Made basket {:?} at {} from {}'s {:?}: {} of {lines} lines found.",
+                        report.into,
+                        report.to,
+                        report.from,
+                        report.basket,
+                        report.copied.len(),
+                    ));
+                } else {
+                    out.note(format!(
+                        "No line of {}'s basket {:?} was found at {}, so no basket was made there.",
+                        report.from, report.basket, report.to
+                    ));
+                }
+                for c in &report.copied {
+                    let price = |p: Option<rust_decimal::Decimal>, cur: &str| {
+                        p.map(|p| format!("{} {cur}", format_amount(p))).unwrap_or_else(|| "no price".into())
+                    };
+                    out.line(format!(
+                        "  line {:>3}: {} → {} ({} {}, by {}) × {}: {} → {}",
+                        c.line,
+                        c.from_sku,
+                        c.sku,
+                        c.manufacturer,
+                        c.mpn,
+                        c.by,
+                        c.quantity,
+                        price(c.from_unit_price, &report.from_currency),
+                        price(c.unit_price, &report.currency)
+                    ));
+                    if let Some(p) = &c.problem {
+                        out.line(format!("            ! {p}"));
+                    }
+                }
+                for u in &report.unresolved {
+                    let choices = if u.choices.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (choices: {})", u.choices.join(", "))
+                    };
+                    out.note(format!(
+                        "  line {:>3}: {} × {}: not copied: {}{choices}",
+                        u.line, u.sku, u.quantity, u.reason
+                    ));
+                }
+            }
+            if !report.unresolved.is_empty() {
+                if !out.json && report.made {
+                    out.note(format!(
+                        "{} lines were not copied (see above): add them by hand with procure --profile {} basket add {} …",
+                        report.unresolved.len(),
+                        report.to,
+                        report.into
+                    ));
+                }
+                return Ok(exit(ErrorKind::Rejected));
+            }
+        }
         BasketCommand::Export { name, format, output, delimiter, decimal_comma, bom, excel } => {
             let priced = baskets::priced(sup, &name)?;
             let text = match format {
@@ -315,13 +398,21 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
 }
 
 /// A copied basket file names another basket inside: the file's name wins; say so.
+/// One that names another supplier is that supplier's: say so too.
 fn note_name_in_file(out: &Out, sup: &Supplier, name: &str) {
-    if let Ok(b) = baskets::load(sup, name)
-        && let Some(inside) = &b.name_in_file
-    {
+    let Ok(b) = baskets::load(sup, name) else { return };
+    if let Some(inside) = &b.name_in_file {
         out.note(format!(
             "note: the file {name}.toml says name = {inside:?}; it is basket {name:?} (the file's name), and the next \
              change writes that name into it"
+        ));
+    }
+    if let Some(other) = baskets::belongs_elsewhere(sup, &b) {
+        let here = sup.name();
+        out.note(format!(
+            "note: basket {name:?} belongs to supplier {other:?} (its file says so), not to {here:?}, whose folder it \
+             is in: its SKUs and prices are {other}'s, so it is not changed or ordered here; \
+             `procure --profile {here} basket copy {name} --to {here} --as NEW-NAME` makes the same list from {here}'s catalog"
         ));
     }
 }

@@ -14,6 +14,7 @@ mod parts;
 mod progress;
 mod quote;
 mod session;
+mod suppliers;
 
 use clap::{Parser, Subcommand};
 use output::Out;
@@ -64,12 +65,25 @@ pub enum Command {
     /// End the session and forget the token.
     #[command(after_help = "Examples:\n  procure logout\n  procure --profile parts logout")]
     Logout,
-    /// Pull the catalog and your price list into the local cache.
-    #[command(after_help = "Examples:\n  procure sync\n  procure --json sync")]
-    Sync,
+    /// Pull the catalog and your price list into the local cache (--all: every supplier's).
+    #[command(
+        after_help = "With --all: exit 0 when every supplier synced, otherwise the exit code of the first supplier \
+(by name) that failed; the summary and --json name each one.
+
+Examples:
+  procure sync
+  procure --json sync
+  procure sync --all"
+    )]
+    Sync(session::SyncArgs),
+    /// Your suppliers (one profile each): list them, or choose the default one.
+    #[command(
+        after_help = "Examples:\n  procure suppliers\n  procure suppliers default bolt\n  procure --json suppliers list"
+    )]
+    Suppliers(suppliers::SuppliersArgs),
     /// Find parts by type number, SKU, GTIN, manufacturer or name (offline). Exits 1 when nothing matches.
     #[command(
-        after_help = "Examples:\n  procure search 6205 2rs\n  procure search --qty 250 m8x25\n  procure --json search -n 5 3RT2015"
+        after_help = "Examples:\n  procure search 6205 2rs\n  procure search --qty 250 m8x25\n  procure --json search -n 5 3RT2015\n  procure search -A 6205-2RSH/C3"
     )]
     Search(parts::SearchArgs),
     /// Everything about one part, with its tier prices (offline).
@@ -169,6 +183,16 @@ async fn dispatch(
         #[cfg(feature = "demo")]
         Some(Command::Shop(_)) => return Ok(ExitCode::SUCCESS),
         Some(Command::Completions(_) | Command::Man(_)) => return Ok(ExitCode::SUCCESS),
+        // What works on every supplier at once.
+        Some(Command::Suppliers(args)) => return suppliers::run(out, &mut ws, args.command),
+        Some(Command::Sync(args)) if args.all => return suppliers::sync_all(out, &ws).await,
+        Some(Command::Search(args)) if args.all_suppliers => return parts::search_all(out, &ws, args),
+        Some(Command::Order(order::OrderCommand::List(args))) if args.all_suppliers => {
+            return order::list_all(out, &ws, args).await;
+        }
+        Some(Command::Quote(quote::QuoteCommand::List { all_suppliers: true })) => {
+            return quote::list_all(out, &ws).await;
+        }
         None => {
             needs_terminal()?;
             None
@@ -184,17 +208,17 @@ async fn dispatch(
     let sup = &sup;
     match command {
         Command::Logout => session::logout(out, sup).await,
-        Command::Sync => session::sync(out, sup).await,
+        Command::Sync(_) => session::sync(out, sup).await,
         Command::Search(args) => parts::search(out, &ws, sup, args),
         Command::Show(args) => parts::show(out, sup, args),
-        Command::Basket(cmd) => basket::run(out, sup, cmd),
+        Command::Basket(cmd) => basket::run(out, &ws, sup, cmd),
         Command::Order(cmd) => order::run(out, sup, cmd).await,
         Command::Quote(cmd) => quote::run(out, sup, cmd).await,
         Command::Approvals(cmd) => approvals::run(out, sup, cmd).await,
         Command::Credit => approvals::credit(out, sup).await,
         Command::Account => account::account(out, sup).await,
         // Handled above.
-        Command::Login(_) | Command::Completions(_) | Command::Man(_) => Ok(ExitCode::SUCCESS),
+        Command::Login(_) | Command::Completions(_) | Command::Man(_) | Command::Suppliers(_) => Ok(ExitCode::SUCCESS),
         #[cfg(feature = "demo")]
         Command::Demo(_) | Command::Shop(_) => Ok(ExitCode::SUCCESS),
     }

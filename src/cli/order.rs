@@ -42,7 +42,8 @@ pub enum OrderCommand {
     #[command(after_help = "Examples:
   procure order list --status shipped
   procure order list --po 4711 --since 2026-11-01
-  procure --json order list -n 10")]
+  procure --json order list -n 10
+  procure order list --all-suppliers --status shipped")]
     List(ListArgs),
     /// One order with its lines.
     #[command(after_help = "Examples:\n  procure order show SO-100001\n  procure --json order show SO-100001")]
@@ -134,6 +135,9 @@ pub struct ListArgs {
     /// Only orders placed on or after this day (YYYY-MM-DD). Example: --since 2026-11-01
     #[arg(long, value_parser = super::parse_date)]
     pub since: Option<NaiveDate>,
+    /// Every supplier's orders, newest first, each with its supplier (order numbers can be the same at two). Example: -A
+    #[arg(long, short = 'A')]
+    pub all_suppliers: bool,
 }
 
 #[derive(Debug, Args)]
@@ -436,6 +440,51 @@ pub(super) fn ask(question: &str) -> bool {
 }
 
 /// What arrived in a document inbox (Peppol): applied answers and the files left in place, on stderr.
+/// `order list --all-suppliers`: one list, each order with its supplier.
+/// Suppliers that cannot answer are named; the others' orders are shown,
+/// and the exit code is the first failed one's.
+pub async fn list_all(out: &Out, ws: &procure_client::service::Workspace, args: ListArgs) -> CmdResult {
+    use procure_client::service::suppliers;
+    let filter = OrderFilter { status: args.status, po: args.po, since: args.since };
+    let all = suppliers::orders(ws, args.limit, &filter).await?;
+    if out.json {
+        out.data(&all.items);
+    } else if all.items.is_empty() && all.failed.is_empty() {
+        out.note("No orders yet.");
+    } else if !all.items.is_empty() {
+        let width = all.items.iter().map(|o| o.supplier.chars().count()).max().unwrap_or(8).clamp(8, 14);
+        out.line(format!(
+            "{} {} {} {} {} {:>12} {}  {}",
+            fit("SUPPLIER", width),
+            fit("ORDER", 14),
+            fit("DATE", 10),
+            fit("STATUS", 16),
+            fit("PO", 16),
+            "NET",
+            fit("CUR", 3),
+            "BY"
+        ));
+        for o in &all.items {
+            let (s, o) = (&o.supplier, &o.item);
+            out.line(format!(
+                "{} {} {} {} {} {:>12} {}  {}",
+                fit(s, width),
+                fit(&o.number, 14),
+                o.created_at.date_naive(),
+                fit(o.status.as_str(), 16),
+                fit(&o.po_number, 16),
+                format_amount(o.totals.net),
+                fit(&o.totals.currency, 3),
+                o.placed_by
+            ));
+        }
+    }
+    match all.failure() {
+        Some(e) => Ok(out.fail(&e)),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
 pub async fn report_inbox(out: &Out, sup: &Supplier) -> Result<(), Error> {
     let r = procure_client::service::inbox::receive(sup).await?;
     for a in &r.applied {

@@ -4,7 +4,8 @@ use super::CmdResult;
 use super::output::{Out, fit};
 use clap::Args;
 use procure_client::core::text::{format_amount, format_price};
-use procure_client::service::catalog::Catalog;
+use procure_client::service::catalog::{Catalog, CatalogState};
+use procure_client::service::search::{self, SearchRow};
 use procure_client::service::{Error, Supplier, Workspace};
 use std::process::ExitCode;
 
@@ -19,12 +20,114 @@ pub struct SearchArgs {
     /// Show the unit price for this quantity (default: each part's smallest valid quantity). Example: --qty 250
     #[arg(long, short = 'q')]
     pub qty: Option<u32>,
+    /// Search every supplier's catalog; each row says whose part it is and the currency of its price. Example: -A
+    #[arg(long, short = 'A')]
+    pub all_suppliers: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// SKU, or a type number / GTIN that names exactly one part. Example: 6205-2RSH/C3
     pub sku: String,
+}
+
+/// `search --all-suppliers`: every supplier's catalog, one merged list.
+pub fn search_all(out: &Out, ws: &Workspace, args: SearchArgs) -> CmdResult {
+    let query = args.query.join(" ");
+    let limit = args.limit.unwrap_or(ws.config().search.limit).max(1);
+    if args.qty == Some(0) {
+        return Err(Error::Usage("--qty must be a positive whole number".into()));
+    }
+    let found = search::search_all(ws, &query, limit, args.qty)?;
+    // Who could not answer, or answered from an old catalog.
+    for s in found.suppliers.iter().filter(|s| s.note.is_some()) {
+        let what = match s.state {
+            CatalogState::Missing | CatalogState::Failed => "not searched",
+            CatalogState::Stale => "stale",
+            CatalogState::Ready => "note",
+        };
+        out.note(format!("{} ({what}): {}", s.supplier, s.note.as_deref().unwrap_or_default()));
+    }
+    if found.suppliers.iter().all(|s| matches!(s.state, CatalogState::Missing | CatalogState::Failed)) {
+        return Err(Error::Rejected("no supplier has a catalog to search yet: run `procure sync --all` first".into()));
+    }
+    let rows = &found.rows;
+    let code = if rows.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    if out.json {
+        out.data(&serde_json::json!({
+            "query": query,
+            "total": found.total,
+            "results": rows,
+            "suppliers": found.suppliers,
+        }));
+        return Ok(code);
+    }
+    if rows.is_empty() {
+        out.note(format!("No part matches {query:?} at any supplier."));
+        return Ok(code);
+    }
+    let width = rows.iter().map(|r| r.supplier.chars().count()).max().unwrap_or(8).clamp(8, 14);
+    // A SKU is never cut (distributors' run to 20 characters and more): it is what `basket add` takes.
+    let sku_w = rows.iter().map(|r| r.sku.chars().count()).max().unwrap_or(0).max(12);
+    out.line(format!(
+        "{} {} {} {} {:>10} {} {:>6} {:>7}  {}",
+        fit("SUPPLIER", width),
+        fit("SKU", sku_w),
+        fit("TYPE NUMBER", 24),
+        fit("MANUFACTURER", 12),
+        "PRICE",
+        fit("CUR", 3),
+        "QTY",
+        "STOCK",
+        "NAME"
+    ));
+    for r in rows {
+        let marks = out.color.then(|| search::highlight(r, &query));
+        out.line(format!("{} {}", fit(&r.supplier, width), row_text(r, marks.as_ref(), Some(&r.currency), sku_w)));
+    }
+    if found.total > rows.len() {
+        out.note(format!(
+            "{} more: {} of {} matches shown (--limit {} lists all).",
+            found.total - rows.len(),
+            rows.len(),
+            found.total,
+            found.total
+        ));
+    }
+    Ok(code)
+}
+
+/// A result row after its supplier: sku, type number, maker, price (with
+/// its currency, when given), quantity, stock and name, matches marked.
+fn row_text(r: &SearchRow, marks: Option<&procure_search::Highlights>, currency: Option<&str>, sku_w: usize) -> String {
+    let mark = |text: String, m: fn(&procure_search::Highlights) -> &Vec<usize>| match marks {
+        Some(h) => super::output::marked(&text, m(h)),
+        None => text,
+    };
+    let price = r.unit_price.map(|p| format_price(p, r.base_quantity)).unwrap_or_else(|| "-".into());
+    let stock = if r.stock > 0 { r.stock.to_string() } else { format!("{}d", r.lead_time_days) };
+    let mut prefix = String::new();
+    if r.ordered_before {
+        prefix.push_str("★ ");
+    }
+    if r.discontinued {
+        prefix = format!("{prefix}[discontinued → {}] ", r.replaced_by.as_deref().unwrap_or("?"));
+    }
+    // The name's marks count from its own start, after the prefix.
+    let name = fit(&r.name, 60usize.saturating_sub(prefix.chars().count()).max(1)).trim_end().to_string();
+    let price = match currency {
+        Some(c) => format!("{price:>10} {}", fit(c, 3)),
+        None => format!("{price:>10}"),
+    };
+    format!(
+        "{} {} {} {price} {:>6} {:>7}  {prefix}{}",
+        mark(fit(&r.sku, sku_w), |h| &h.sku),
+        mark(fit(&r.mpn, 24), |h| &h.mpn),
+        fit(&r.manufacturer, 12),
+        r.quantity,
+        stock,
+        mark(name, |h| &h.name)
+    )
 }
 
 pub fn search(out: &Out, ws: &Workspace, sup: &Supplier, args: SearchArgs) -> CmdResult {
@@ -62,31 +165,7 @@ pub fn search(out: &Out, ws: &Workspace, sup: &Supplier, args: SearchArgs) -> Cm
     ));
     for r in &rows {
         let marks = out.color.then(|| catalog.highlights(std::slice::from_ref(r), &query, 1).remove(0));
-        let mark = |text: String, m: fn(&procure_search::Highlights) -> &Vec<usize>| match &marks {
-            Some(h) => super::output::marked(&text, m(h)),
-            None => text,
-        };
-        let price = r.unit_price.map(|p| format_price(p, r.base_quantity)).unwrap_or_else(|| "-".into());
-        let stock = if r.stock > 0 { r.stock.to_string() } else { format!("{}d", r.lead_time_days) };
-        let mut prefix = String::new();
-        if r.ordered_before {
-            prefix.push_str("★ ");
-        }
-        if r.discontinued {
-            prefix = format!("{prefix}[discontinued → {}] ", r.replaced_by.as_deref().unwrap_or("?"));
-        }
-        // The name's marks count from its own start, after the prefix.
-        let name = fit(&r.name, 60usize.saturating_sub(prefix.chars().count()).max(1)).trim_end().to_string();
-        out.line(format!(
-            "{} {} {} {:>10} {:>6} {:>7}  {prefix}{}",
-            mark(fit(&r.sku, sku_w), |h| &h.sku),
-            mark(fit(&r.mpn, 24), |h| &h.mpn),
-            fit(&r.manufacturer, 12),
-            price,
-            r.quantity,
-            stock,
-            mark(name, |h| &h.name)
-        ));
+        out.line(row_text(r, marks.as_ref(), None, sku_w));
     }
     if total > rows.len() {
         out.note(format!(

@@ -12,7 +12,7 @@ pub struct SyncLine {
 }
 
 /// `1234567` → `1,234,567`.
-fn grouped(n: usize) -> String {
+pub fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use procure_client::api::{AcceptQuote, Quote};
 use procure_client::core::text::format_amount;
-use procure_client::service::{Supplier, quotes};
+use procure_client::service::{Supplier, Workspace, quotes};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -32,8 +32,14 @@ pub enum QuoteCommand {
         comment: Option<String>,
     },
     /// Your company's quote requests.
-    #[command(after_help = "Examples:\n  procure quote list\n  procure --json quote list")]
-    List,
+    #[command(
+        after_help = "Examples:\n  procure quote list\n  procure --json quote list\n  procure quote list --all-suppliers"
+    )]
+    List {
+        /// Every supplier's quote requests, newest first, each with its supplier. Example: -A
+        #[arg(long, short = 'A')]
+        all_suppliers: bool,
+    },
     /// A quote with offered prices beside your targets, and its messages.
     #[command(after_help = "Examples:\n  procure quote show Q-100001")]
     Show {
@@ -100,7 +106,7 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: QuoteCommand) -> CmdResult {
                 ));
             }
         }
-        QuoteCommand::List => {
+        QuoteCommand::List { .. } => {
             let list = quotes::list(sup).await?;
             if out.json {
                 out.data(&list);
@@ -235,5 +241,46 @@ fn print_quote(out: &Out, q: &Quote) {
     }
     for m in &q.messages {
         out.line(format!("  [{} {} {}] {}", m.at.format("%Y-%m-%d %H:%M"), m.side, m.author, m.text));
+    }
+}
+
+/// `quote list --all-suppliers`: one list, each quote with its supplier.
+pub async fn list_all(out: &Out, ws: &Workspace) -> CmdResult {
+    let all = procure_client::service::suppliers::quotes(ws).await?;
+    if out.json {
+        out.data(&all.items);
+    } else if all.items.is_empty() && all.failed.is_empty() {
+        out.note("No quote requests yet.");
+    } else if !all.items.is_empty() {
+        let width = all.items.iter().map(|q| q.supplier.chars().count()).max().unwrap_or(8).clamp(8, 14);
+        out.line(format!(
+            "{} {} {} {} {:>5}  {}",
+            fit("SUPPLIER", width),
+            fit("QUOTE", 14),
+            fit("DATE", 10),
+            fit("STATUS", 10),
+            "LINES",
+            "VALID UNTIL / ORDER"
+        ));
+        for q in &all.items {
+            let (s, q) = (&q.supplier, &q.item);
+            let tail = match (&q.order_number, q.valid_until) {
+                (Some(o), _) => format!("order {o}"),
+                (None, Some(d)) => d.to_string(),
+                _ => String::new(),
+            };
+            out.line(format!(
+                "{} {} {} {} {:>5}  {tail}",
+                fit(s, width),
+                fit(&q.number, 14),
+                q.created_at.date_naive(),
+                fit(q.status.as_str(), 10),
+                q.line_count
+            ));
+        }
+    }
+    match all.failure() {
+        Some(e) => Ok(out.fail(&e)),
+        None => Ok(ExitCode::SUCCESS),
     }
 }

@@ -82,6 +82,13 @@ pub async fn login(out: &Out, ws: &mut Workspace, asked: Option<&str>, args: Log
     Ok(ExitCode::SUCCESS)
 }
 
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Sync every supplier (profile), three at a time; one that fails does not stop the others. Example: --all
+    #[arg(long, short = 'a')]
+    pub all: bool,
+}
+
 pub async fn logout(out: &Out, sup: &Supplier) -> CmdResult {
     let had = service::session::logout(sup).await?;
     if out.json {

@@ -58,6 +58,7 @@ impl App {
                 keymap,
                 theme,
                 supplier: supplier.to_string(),
+                suppliers: vec![supplier.to_string()],
                 shop: shop.to_string(),
                 me,
                 logged_in,
@@ -269,6 +270,26 @@ impl App {
                 }
                 vec![Cmd::Go(id)]
             }
+            Action::Supplier if unsaved.is_some() => {
+                self.cx.say(Level::Warn, "finish or close the open dialog first (Esc)");
+                vec![]
+            }
+            Action::Supplier if self.cx.suppliers.len() < 2 => {
+                self.cx.say(Level::Info, "there is only one supplier (procure login --profile NAME adds one)");
+                vec![]
+            }
+            Action::Supplier => {
+                vec![Cmd::CloseAll, Cmd::Open(Box::new(dialogs::choose_supplier::ChooseSupplier::new(&self.cx)))]
+            }
+            Action::SyncAll => {
+                if self.cx.syncing {
+                    vec![]
+                } else {
+                    self.cx.syncing = true;
+                    self.cx.say(Level::Info, format!("syncing all {} suppliers…", self.cx.suppliers.len()));
+                    vec![Cmd::Run(Effect::SyncAll { supplier: self.cx.supplier.clone() })]
+                }
+            }
             Action::Sync => {
                 if self.cx.logged_in && !self.cx.syncing {
                     self.cx.syncing = true;
@@ -344,13 +365,48 @@ impl App {
                 let accepted = self.accepted();
                 return checkout::retry_pending(&mut self.cx, accepted, true);
             }
+            Msg::SyncedAll { summary, failed } => {
+                self.cx.syncing = false;
+                let level = if failed.is_empty() { Level::Ok } else { Level::Warn };
+                self.cx.say(level, summary.clone());
+                return vec![];
+            }
             Msg::Online { supplier, up } => {
                 if *supplier == self.cx.supplier {
                     self.cx.online = Some(*up);
                 }
                 return vec![];
             }
-            Msg::Baskets(list) => {
+            Msg::Switched { supplier, shop, logged_in, caps, me } => {
+                let was = std::mem::replace(&mut self.cx.supplier, supplier.clone());
+                self.cx.shop = shop.clone();
+                self.cx.logged_in = *logged_in;
+                self.cx.caps = Some(*caps);
+                self.cx.me = me.as_deref().cloned();
+                self.cx.online = None;
+                self.cx.indexed = None;
+                self.cx.syncing = false;
+                self.cx.basket = None;
+                self.cx.baskets.clear();
+                self.cx.baskets_listed = false;
+                self.cx.waiting.clear();
+                self.cx.say(Level::Info, format!("working on supplier {supplier} (was {was})"));
+                self.dialogs.clear();
+                // Every screen shows the new supplier: what was loaded for
+                // the other is dropped, the screen on show loads again.
+                for screen in &mut self.screens {
+                    screen.switched(&mut self.cx);
+                }
+                let id = if self.tabs().contains(&self.screen_id()) { self.screen_id() } else { screens::search::ID };
+                out.push(Cmd::Go(id));
+                out.push(Cmd::Run(Effect::Baskets { supplier: supplier.clone() }));
+                if *logged_in {
+                    out.push(Cmd::Run(Effect::ResumePending { supplier: supplier.clone() }));
+                } else {
+                    out.push(Cmd::Open(Box::new(Prompt::password(&self.cx.shop))));
+                }
+            }
+            Msg::Baskets { supplier, list } if *supplier == self.cx.supplier => {
                 self.cx.baskets_listed = true;
                 self.cx.waiting = list
                     .iter()

@@ -45,6 +45,8 @@ pub(crate) struct Cx {
     pub(crate) theme: Theme,
     /// The supplier (profile) the screens show and every effect is for.
     pub(crate) supplier: String,
+    /// Every supplier of the workspace, by name (the picker lists them).
+    pub(crate) suppliers: Vec<String>,
     pub(crate) shop: String,
     pub(crate) me: Option<Me>,
     pub(crate) logged_in: bool,
@@ -98,6 +100,12 @@ impl Cx {
             self.say(Level::Warn, "no basket yet: create one in Baskets with n");
         }
         none
+    }
+
+    /// " of SUPPLIER" where there are several suppliers (a list's title
+    /// says whose numbers it shows: two suppliers can have the same).
+    pub(crate) fn of_supplier(&self) -> String {
+        if self.suppliers.len() > 1 { format!(" of {}", self.supplier) } else { String::new() }
     }
 
     pub(crate) fn quote_requests(&self) -> bool {
@@ -187,6 +195,10 @@ pub(crate) trait Screen: Component {
     fn mouse(&mut self, _cx: &mut Cx, _kind: MouseEventKind, _col: u16, _row: u16) -> Vec<Cmd> {
         vec![]
     }
+
+    /// The app works on another supplier now (`cx.supplier`): forget what
+    /// was loaded for the one before. The screen on show is entered again.
+    fn switched(&mut self, _cx: &mut Cx) {}
 }
 
 /// How a screen is registered: its name, tab title, keys and constructor.

@@ -2,7 +2,7 @@
 //! bar and the status line with the keys that apply.
 
 use super::component::{Cx, Level, ScreenId};
-use super::keymap::Scope;
+use super::keymap::{Action, Scope};
 use super::screens::{key_label, registration};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -26,9 +26,12 @@ pub(crate) fn header(f: &mut Frame, cx: &Cx, area: Rect) {
         None => " indexing…".into(),
     };
     let sync = if cx.syncing { " syncing…" } else { "" };
+    // With several suppliers, whose screens these are.
+    let supplier = if cx.suppliers.len() > 1 { format!("{} · ", cx.supplier) } else { String::new() };
     f.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(" procure ", t.title()),
+            Span::styled(supplier, t.key()),
             Span::raw(who),
             net,
             Span::styled(parts, t.dim()),
@@ -95,7 +98,9 @@ pub(crate) fn status_bar(f: &mut Frame, cx: &Cx, scopes: &[Scope], text_focus: b
         return;
     }
     let mut spans = vec![Span::raw(" ")];
-    for (key, hint) in cx.keymap.hints(scopes, text_focus) {
+    // With one supplier there is no other to search or work on.
+    let hide: &[Action] = if cx.suppliers.len() > 1 { &[] } else { &[Action::AllSuppliers, Action::Supplier] };
+    for (key, hint) in cx.keymap.hints_but(scopes, text_focus, hide) {
         spans.push(Span::styled(key, t.key()));
         spans.push(Span::raw(format!(" {hint}  ")));
     }

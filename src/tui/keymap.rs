@@ -42,6 +42,14 @@ pub enum Action {
     RequestQuote,
     /// Choose among the parts a quick-entry line's type number names.
     ChoosePart,
+    /// Search every supplier's catalog, or again only the one on show.
+    AllSuppliers,
+    /// Work on another supplier (a picker of them).
+    Supplier,
+    /// Sync every supplier.
+    SyncAll,
+    /// Make the basket at another supplier.
+    CopyBasket,
     /// Show a screen; its binding comes from the screen's registration.
     Screen(ScreenId),
 }
@@ -82,6 +90,10 @@ impl Action {
             Action::Reject => "reject",
             Action::RequestQuote => "request_quote",
             Action::ChoosePart => "choose_part",
+            Action::AllSuppliers => "all_suppliers",
+            Action::Supplier => "supplier",
+            Action::SyncAll => "sync_all",
+            Action::CopyBasket => "copy_basket",
             Action::Screen(id) => super::screens::registration(id).map(|r| r.action).unwrap_or("screen"),
         }
     }
@@ -113,6 +125,7 @@ pub(crate) enum Scope {
     /// Quick entry with a type number that names several parts.
     QuickChoice,
     PartChooser,
+    SupplierPicker,
 }
 
 impl Scope {
@@ -139,6 +152,7 @@ impl Scope {
             Scope::QuoteRequest => "Quote request",
             Scope::QuickChoice => "Quick entry, a type number names several parts",
             Scope::PartChooser => "Choosing the part of a type number",
+            Scope::SupplierPicker => "Choosing a supplier",
         }
     }
 }
@@ -284,6 +298,8 @@ impl Default for Keymap {
                 b(Global, FocusNext, &["tab"], "pane", "Move between panes"),
                 b(Global, Back, &["esc"], "back", "Close, cancel or go back"),
                 b(Global, Sync, &["ctrl-r"], "", "Sync catalog and prices now"),
+                b(Global, SyncAll, &["R"], "", "Sync every supplier (three at a time)"),
+                b(Global, Supplier, &["f9"], "", "Work on another supplier (every screen shows it)"),
                 b(Lists, Up, &["up", "k"], "", "Move up"),
                 b(Lists, Down, &["down", "j"], "", "Move down"),
                 b(Lists, PageUp, &["pageup", "ctrl-u"], "", "Page up"),
@@ -295,14 +311,35 @@ impl Default for Keymap {
                 b(SearchInput, Up, &["up", "ctrl-p"], "", "Move up in the results"),
                 b(SearchInput, Open, &["enter"], "detail", "Open the selected part"),
                 b(SearchInput, Add, &["ctrl-a"], "add", "Add the selected part to the basket"),
+                b(
+                    SearchInput,
+                    AllSuppliers,
+                    &["ctrl-t"],
+                    "all/one supplier",
+                    "Search every supplier, or only the one on show",
+                ),
                 b(Results, Open, &["enter", "l"], "detail", "Open the selected part"),
-                b(Results, Add, &["a", "+"], "add", "Add the selected part to the basket"),
+                b(Results, Add, &["a", "+"], "add", "Add the selected part to a basket of its supplier"),
+                b(
+                    Results,
+                    AllSuppliers,
+                    &["ctrl-t", "A"],
+                    "all/one supplier",
+                    "Search every supplier, or only the one on show",
+                ),
                 b(Detail, Add, &["a", "+"], "add", "Add this part to the basket"),
                 b(Scope::Successor, Open, &["enter"], "successor", "Open the successor of a discontinued part"),
                 b(Baskets, Open, &["enter", "l"], "open", "Open the basket's lines"),
                 b(Baskets, NewBasket, &["n"], "new", "New basket"),
                 b(Baskets, Checkout, &["c"], "checkout", "Check out the basket"),
                 b(Baskets, QuickEntry, &["i"], "quick entry", "Type or paste many `sku qty` lines"),
+                b(
+                    Baskets,
+                    CopyBasket,
+                    &["C"],
+                    "copy to…",
+                    "Make the basket at another supplier (by maker and type number)",
+                ),
                 b(BasketLines, Edit, &["e", "enter"], "qty", "Edit the quantity in place"),
                 b(BasketLines, Note, &["n"], "note", "Line note / cost centre"),
                 b(BasketLines, Remove, &["d", "delete"], "remove", "Remove the line"),
@@ -335,6 +372,8 @@ impl Default for Keymap {
                 ),
                 b(Scope::PartChooser, Apply, &["enter"], "take it", "The line gets this part, the quantity as typed"),
                 b(Scope::PartChooser, Back, &["esc"], "leave it", "Leave the line as it is"),
+                b(Scope::SupplierPicker, Apply, &["enter"], "work on it", "Work on the selected supplier"),
+                b(Scope::SupplierPicker, Back, &["esc", "f9"], "stay", "Keep the supplier on show"),
                 b(CHECKOUT_SCOPE, Up, &["up", "backtab"], "", "Previous field"),
                 b(CHECKOUT_SCOPE, Down, &["down"], "", "Next field"),
                 b(CHECKOUT_SCOPE, Left, &["left"], "", "Previous choice"),
@@ -383,6 +422,11 @@ impl Keymap {
         Ok(map)
     }
 
+    /// The first key of an action, as the help shows it.
+    pub(crate) fn label(&self, action: Action) -> Option<String> {
+        self.bindings.iter().find(|b| b.action == action).and_then(|b| b.keys.first()).map(Key::to_string)
+    }
+
     /// The action for a key in the given scopes (most specific first).
     pub(crate) fn lookup(&self, key: &Key, scopes: &[Scope], text_focus: bool) -> Option<Action> {
         for scope in scopes.iter().chain(std::iter::once(&Scope::Global)) {
@@ -401,7 +445,13 @@ impl Keymap {
     /// Status-bar hints for the scopes, specific ones first.
     /// With a text field focused, plain letters type, so hints show the
     /// binding's other keys.
+    #[cfg(test)]
     pub(crate) fn hints(&self, scopes: &[Scope], text_focus: bool) -> Vec<(String, &'static str)> {
+        self.hints_but(scopes, text_focus, &[])
+    }
+
+    /// `hints`, without those of the actions in `hide` (that do nothing here).
+    pub(crate) fn hints_but(&self, scopes: &[Scope], text_focus: bool, hide: &[Action]) -> Vec<(String, &'static str)> {
         let mut out = Vec::new();
         // A key a more specific scope binds does not do the general thing here.
         let mut taken: Vec<Key> = Vec::new();
@@ -412,6 +462,7 @@ impl Keymap {
                 let usable = bnd.keys.iter().find(|k| !taken.contains(k) && !types(k));
                 if let Some(k) = usable
                     && !bnd.hint.is_empty()
+                    && !hide.contains(&bnd.action)
                     && !out.iter().any(|(_, h)| *h == bnd.hint)
                 {
                     out.push((k.to_string(), bnd.hint));

@@ -41,6 +41,7 @@ pub fn build(ws: &Workspace, sup: &Supplier, color: Option<&str>) -> Result<App,
     let theme = Theme::from_setting(color.unwrap_or(&config.ui.color));
     let me = procure_client::service::session::cached_me(sup);
     let mut app = App::new(keymap, theme, sup.name(), sup.shop_url(), me, sup.logged_in());
+    app.cx.suppliers = ws.suppliers();
     app.cx.caps = Some(sup.capabilities());
     app.cx.clock = ws.clock().clone();
     Ok(app)

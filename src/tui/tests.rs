@@ -245,16 +245,19 @@ fn part_detail() {
     let mut succ = product();
     succ.sku = "P-100234".into();
     succ.name = "Deep groove ball bearing 6205-2RSH".into();
-    a.open(Detail::new(Box::new(PartDetail {
-        product: p,
-        prices: Some(PriceEntry {
-            sku: "P-100233".into(),
-            tiers: vec![Tier::new(1, dec!(6.90)), Tier::new(10, dec!(6.10))],
-            vat_rate: dec!(19),
+    a.open(Detail::new(
+        "demo",
+        Box::new(PartDetail {
+            product: p,
+            prices: Some(PriceEntry {
+                sku: "P-100233".into(),
+                tiers: vec![Tier::new(1, dec!(6.90)), Tier::new(10, dec!(6.10))],
+                vat_rate: dec!(19),
+            }),
+            currency: "EUR".into(),
+            successor: Some(succ),
         }),
-        currency: "EUR".into(),
-        successor: Some(succ),
-    })));
+    ));
     insta::assert_snapshot!(render(&mut a));
     sizes("part_detail", &mut a);
 }
@@ -265,8 +268,10 @@ fn add_prompt_shows_tier_and_next_tier() {
     a.cx.basket = Some("weekly".into());
     a.open(Prompt {
         kind: PromptKind::AddQty {
+            supplier: "default".into(),
             sku: "P-100233".into(),
             basket: "weekly".into(),
+            baskets: vec!["weekly".into()],
             entry: procure_client::core::pricing::QuantityEntry::new(
                 procure_client::core::pricing::QuantityRules::new(1, 1, 1),
                 vec![Tier::new(1, dec!(6.90)), Tier::new(10, dec!(6.10))],
@@ -301,6 +306,9 @@ fn basket_app() -> App {
             PricedBasketLine {
                 agreed_price: None,
                 sku: "P-100233".into(),
+                mpn: "6205-2RSH/C3".into(),
+                manufacturer: "SKF".into(),
+                gtin: String::new(),
                 name: "Deep groove ball bearing 6205-2RSH/C3".into(),
                 qty: 12,
                 note: Some("CC-4711".into()),
@@ -315,6 +323,9 @@ fn basket_app() -> App {
             PricedBasketLine {
                 agreed_price: None,
                 sku: "P-200100".into(),
+                mpn: "DIN 933 M8x25 A2-70".into(),
+                manufacturer: "Würth".into(),
+                gtin: String::new(),
                 name: "Hex head screw DIN 933 M8x25 A2-70".into(),
                 qty: 150,
                 note: None,
@@ -1071,7 +1082,7 @@ fn the_delivery_toggle_reads_the_same_way_in_both_states() {
 fn only_a_discontinued_part_offers_its_successor() {
     let mut a = search_app();
     let detail = |p: Product| {
-        Detail::new(Box::new(PartDetail { product: p, prices: None, currency: "EUR".into(), successor: None }))
+        Detail::new("demo", Box::new(PartDetail { product: p, prices: None, currency: "EUR".into(), successor: None }))
     };
     a.open(detail(product()));
     assert!(!render_at(&mut a, 140, 40).contains("successor"));
@@ -1196,20 +1207,23 @@ fn distributor_prices_stay_whole_at_80x24() {
     let mut a = search_app();
     let mut p = product();
     (p.sku, p.pack_size, p.min_qty) = ("311-10.0KHRTR-ND".into(), 5000, 5000);
-    a.open(Detail::new(Box::new(PartDetail {
-        product: p,
-        prices: Some(PriceEntry {
-            sku: "311-10.0KHRTR-ND".into(),
-            tiers: vec![
-                Tier::new(5000, dec!(0.00912)),
-                Tier::new(10_000, dec!(0.00868)),
-                Tier::new(50_000, dec!(0.007351)),
-            ],
-            vat_rate: dec!(19),
+    a.open(Detail::new(
+        "demo",
+        Box::new(PartDetail {
+            product: p,
+            prices: Some(PriceEntry {
+                sku: "311-10.0KHRTR-ND".into(),
+                tiers: vec![
+                    Tier::new(5000, dec!(0.00912)),
+                    Tier::new(10_000, dec!(0.00868)),
+                    Tier::new(50_000, dec!(0.007351)),
+                ],
+                vat_rate: dec!(19),
+            }),
+            currency: "EUR".into(),
+            successor: None,
         }),
-        currency: "EUR".into(),
-        successor: None,
-    })));
+    ));
     let screen = render_at(&mut a, 80, 24);
     for whole in
         ["from   5000     0.00912", "from  10000     0.00868", "from  50000    0.007351", "= 45.60", "= 367.55"]
@@ -1354,12 +1368,15 @@ fn closing_a_dialog_repaints_every_cell() {
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
     super::draw(&mut t, &mut a).unwrap();
     let clean = t.backend().buffer().clone();
-    a.open(Detail::new(Box::new(PartDetail {
-        product: Product { name: "Flag kit \u{1F1E9} lone".into(), ..product() },
-        prices: None,
-        currency: "EUR".into(),
-        successor: None,
-    })));
+    a.open(Detail::new(
+        "demo",
+        Box::new(PartDetail {
+            product: Product { name: "Flag kit \u{1F1E9} lone".into(), ..product() },
+            prices: None,
+            currency: "EUR".into(),
+            successor: None,
+        }),
+    ));
     super::draw(&mut t, &mut a).unwrap();
     // The terminal's stray half on a row of the results, outside the dialog.
     let mut stray = ratatui::buffer::Cell::default();
@@ -1368,4 +1385,237 @@ fn closing_a_dialog_repaints_every_cell() {
     a.handle(esc());
     super::draw(&mut t, &mut a).unwrap();
     assert_eq!(t.backend().buffer(), &clean, "after Esc the screen is the screen before the detail");
+}
+
+/// Four suppliers, the search of all of them on show: rows from three.
+fn all_suppliers_app() -> App {
+    let mut a = search_app();
+    a.cx.suppliers = vec!["acme".into(), "bolt".into(), "crane".into(), "nordwerk-industrie".into()];
+    a.cx.supplier = "acme".into();
+    let s = search(&mut a);
+    s.all = true;
+    let mut rows = s.rows.clone();
+    rows[0].supplier = "acme".into();
+    rows[1].supplier = "nordwerk-industrie".into();
+    rows[1].currency = "CHF".into();
+    rows[2].supplier = "bolt".into();
+    s.rows = rows;
+    s.statuses = vec![procure_client::service::catalog::CatalogStatus {
+        supplier: "crane".into(),
+        state: procure_client::service::catalog::CatalogState::Missing,
+        synced_at: None,
+        parts: 0,
+        note: Some("never synced".into()),
+    }];
+    a
+}
+
+/// At 80×24 the search of all suppliers keeps every SKU, price (with its
+/// currency) and a short supplier name; the maker, stock and lead go first.
+#[test]
+fn a_search_of_all_suppliers_has_a_supplier_column_that_fits_80x24() {
+    let mut a = all_suppliers_app();
+    let small = sizes("search_all_suppliers", &mut a);
+    for whole in ["P-100233", "P-100411", "P-100234", "6.90 EUR ×1", "5.80 CHF ×1", "6.40 EUR ×1", "nordwer…", "bolt"]
+    {
+        assert!(small.contains(whole), "{whole} is cut at 80×24:\n{small}");
+    }
+    assert!(small.contains("all suppliers"), "the field says what is searched:\n{small}");
+    assert!(small.contains("crane not searched"), "a supplier that cannot answer is named:\n{small}");
+    assert!(small.contains("acme · "), "the header names the supplier on show:\n{small}");
+}
+
+/// The key switches the search between the supplier on show and all of
+/// them, and the search it sends says which.
+#[test]
+fn a_key_switches_the_search_between_this_supplier_and_all() {
+    let mut a = search_app();
+    a.cx.suppliers = vec!["demo".into(), "bolt".into()];
+    let fx = a.action(Action::AllSuppliers);
+    assert!(search(&mut a).all);
+    assert!(matches!(&fx[..], [Effect::Search { all: true, supplier, .. }] if supplier == "demo"), "{fx:?}");
+    let fx = a.action(Action::AllSuppliers);
+    assert!(matches!(&fx[..], [Effect::Search { all: false, .. }]), "{fx:?}");
+    // The keymap's key does it, from the field too.
+    let fx = a.handle(crossterm::event::Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('t'),
+        crossterm::event::KeyModifiers::CONTROL,
+    )));
+    assert!(matches!(&fx[..], [Effect::Search { all: true, .. }]), "{fx:?}");
+    // One supplier: nothing to switch to.
+    let mut one = search_app();
+    assert!(one.action(Action::AllSuppliers).is_empty());
+    assert!(!search(&mut one).all);
+}
+
+/// Adding another supplier's part asks for that supplier's baskets and puts
+/// the part into one of them, saying which supplier.
+#[test]
+fn adding_another_suppliers_part_goes_into_that_suppliers_basket() {
+    let mut a = all_suppliers_app();
+    a.cx.baskets = vec!["weekly".into()];
+    a.cx.baskets_listed = true;
+    search(&mut a).focus = Focus::List;
+    search(&mut a).selected = 2;
+    let fx = a.action(Action::Add);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Baskets { supplier: "bolt".into() },
+            Effect::Detail { supplier: "bolt".into(), sku: "P-100234".into() }
+        ]
+    );
+    let basket = |name: &str| (name.to_string(), Ok(Basket::new(name, Utc::now())));
+    a.on_msg(Msg::Baskets { supplier: "bolt".into(), list: vec![basket("bolt-spares"), basket("bolt-yearly")] });
+    assert_eq!(a.cx.baskets, ["weekly"], "the baskets of the supplier on show stay");
+    let mut p = product();
+    p.sku = "P-100234".into();
+    a.on_msg(Msg::Detail(Box::new(PartDetail { product: p, prices: None, currency: "EUR".into(), successor: None })));
+    let prompt = a.prompt().expect("the quantity prompt");
+    assert!(
+        matches!(prompt.kind(), PromptKind::AddQty { supplier, basket, .. } if supplier == "bolt" && basket == "bolt-spares")
+    );
+    let small = render_at(&mut a, 80, 24);
+    assert!(small.contains("into basket bolt-spares of bolt"), "{small}");
+    insta::assert_snapshot!("add_prompt_other_supplier_80x24", small);
+    // Tab picks another of bolt's baskets; Enter adds there, for bolt.
+    a.action(Action::FocusNext);
+    let fx = a.action(Action::Apply);
+    assert_eq!(
+        fx,
+        vec![Effect::Basket {
+            supplier: "bolt".into(),
+            op: BasketOp::Add { basket: "bolt-yearly".into(), sku: "P-100234".into(), qty: 1 }
+        }]
+    );
+    assert_eq!(a.cx.basket, None, "the basket on show is not bolt's");
+}
+
+/// The picker lists every supplier; choosing one asks the engine for it,
+/// and once it is open every screen shows it.
+#[test]
+fn the_app_switches_the_supplier_it_works_on() {
+    let mut a = all_suppliers_app();
+    let fx = a.action(Action::Supplier);
+    assert!(fx.is_empty());
+    let picker = a.dialog::<super::dialogs::choose_supplier::ChooseSupplier>().expect("the picker");
+    assert_eq!(picker.names().len(), 4);
+    let small = render_at(&mut a, 80, 24);
+    assert!(small.contains("acme (on show)"), "{small}");
+    insta::assert_snapshot!("supplier_picker_80x24", small);
+    a.action(Action::Down);
+    let fx = a.action(Action::Apply);
+    assert_eq!(fx, vec![Effect::Switch { supplier: "bolt".into() }]);
+    orders_of(&mut a).orders.loaded = true;
+    let fx = a.on_msg(Msg::Switched {
+        supplier: "bolt".into(),
+        shop: "https://bolt.example".into(),
+        logged_in: true,
+        caps: procure_client::service::Capabilities {
+            company_accounts: true,
+            po_number: true,
+            requested_delivery_date: true,
+            ship_complete: true,
+            tier_prices: true,
+            documents: true,
+            incremental_sync: true,
+            order_preview: true,
+            quote_requests: true,
+            approvals: true,
+            credit: true,
+        },
+        me: None,
+    });
+    assert_eq!(a.cx.supplier, "bolt");
+    assert!(!orders_of(&mut a).orders.loaded, "the orders are loaded again for bolt");
+    assert!(fx.contains(&Effect::Baskets { supplier: "bolt".into() }), "{fx:?}");
+    a.show(orders::ID);
+    let fx = a.action(Action::Screen(orders::ID));
+    assert_eq!(fx, vec![Effect::Orders { supplier: "bolt".into() }]);
+    let screen = render_at(&mut a, 80, 24);
+    assert!(screen.contains("Orders of bolt") && screen.contains("procure bolt ·"), "{screen}");
+}
+
+/// R syncs every supplier; the summary names the ones that failed.
+#[test]
+fn every_supplier_syncs_from_the_app() {
+    let mut a = all_suppliers_app();
+    search(&mut a).focus = Focus::List;
+    let fx = a.action(Action::SyncAll);
+    assert_eq!(fx, vec![Effect::SyncAll { supplier: "acme".into() }]);
+    assert!(a.action(Action::SyncAll).is_empty(), "one sync at a time");
+    a.on_msg(Msg::SyncedAll {
+        summary: "3 of 4 suppliers synced; crane: cannot reach".into(),
+        failed: vec!["crane".into()],
+    });
+    assert!(!a.cx.syncing);
+    assert_eq!(a.status(), Some("3 of 4 suppliers synced; crane: cannot reach"));
+}
+
+/// C on a basket lists the other suppliers; the one chosen makes the basket
+/// there, and the lines not found are told.
+#[test]
+fn a_basket_is_made_at_another_supplier_from_the_app() {
+    let mut a = all_suppliers_app();
+    a.show(baskets::ID);
+    a.cx.baskets = vec!["weekly".into()];
+    a.cx.basket = Some("weekly".into());
+    baskets_of(&mut a).list = vec![("weekly".into(), Ok(Basket::new("weekly", Utc::now())))];
+    a.action(Action::CopyBasket);
+    let picker = a.dialog::<super::dialogs::choose_supplier::ChooseSupplier>().expect("the picker");
+    assert_eq!(picker.names(), ["bolt", "crane", "nordwerk-industrie"], "the others");
+    assert!(render_at(&mut a, 80, 24).contains("Make basket weekly at"));
+    let fx = a.action(Action::Apply);
+    assert_eq!(fx, vec![Effect::CopyBasket { supplier: "acme".into(), basket: "weekly".into(), to: "bolt".into() }]);
+    let report = procure_client::service::baskets::CopyReport {
+        from: "acme".into(),
+        basket: "weekly".into(),
+        to: "bolt".into(),
+        into: "weekly".into(),
+        from_currency: "EUR".into(),
+        currency: "EUR".into(),
+        copied: vec![],
+        unresolved: vec![procure_client::service::baskets::UnresolvedLine {
+            line: 1,
+            sku: "T-REL-1".into(),
+            mpn: "XR-4471-24VDC".into(),
+            manufacturer: "Finder".into(),
+            quantity: 2,
+            reason: "bolt has no part with type number \"XR-4471-24VDC\" of Finder".into(),
+            choices: vec![],
+        }],
+        made: false,
+    };
+    a.on_msg(Msg::BasketCopied(Box::new(report)));
+    let said = a.status().unwrap_or_default().to_string();
+    assert!(said.starts_with("no line of weekly was found at bolt") && said.contains("line 1 T-REL-1"), "{said}");
+}
+
+/// The detail of another supplier's part says whose it is; its "add" goes
+/// into a basket of that supplier, and its successor is that supplier's.
+#[test]
+fn the_detail_of_another_suppliers_part_adds_it_there() {
+    let mut a = all_suppliers_app();
+    a.cx.baskets = vec!["weekly".into()];
+    search(&mut a).focus = Focus::List;
+    search(&mut a).selected = 2;
+    let fx = a.action(Action::Open);
+    assert_eq!(fx, vec![Effect::Detail { supplier: "bolt".into(), sku: "P-100234".into() }]);
+    let mut p = product();
+    p.sku = "P-100234".into();
+    p.discontinued = true;
+    p.replaced_by = Some("P-200000".into());
+    a.on_msg(Msg::Detail(Box::new(PartDetail { product: p, prices: None, currency: "EUR".into(), successor: None })));
+    let screen = render_at(&mut a, 80, 24);
+    assert!(screen.contains("Supplier     bolt"), "{screen}");
+    assert_eq!(a.action(Action::Open), vec![Effect::Detail { supplier: "bolt".into(), sku: "P-200000".into() }]);
+    let fx = a.action(Action::Add);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Baskets { supplier: "bolt".into() },
+            Effect::Detail { supplier: "bolt".into(), sku: "P-100234".into() }
+        ]
+    );
+    assert_eq!(a.dialogs(), 0, "the detail closed; the quantity prompt follows");
 }

@@ -209,18 +209,31 @@ fn basket_export_writes_what_excel_opens_and_import_reads_back() {
 
     let plain = home.run(&["basket", "export", "w"]).ok().stdout();
     let mut rows = plain.lines();
-    assert_eq!(rows.next(), Some("sku,name,qty,unit_price,line_total,note"));
-    assert_eq!(rows.next(), Some("T-BRG-1,Deep groove ball bearing 6205-2RSH/C3,12,6.10,73.20,KST 4711; Tür 2"));
+    assert_eq!(rows.next(), Some("sku,mpn,manufacturer,gtin,name,qty,unit_price,line_total,note"));
+    assert_eq!(
+        rows.next(),
+        Some(
+            "T-BRG-1,6205-2RSH/C3,SKF,7316572352042,Deep groove ball bearing 6205-2RSH/C3,12,6.10,73.20,KST 4711; Tür 2"
+        )
+    );
 
     let file = home.path().join("w.csv");
     home.run(&["basket", "export", "w", "--excel", "-o", file.to_str().unwrap()]).ok();
     let bytes = std::fs::read(&file).unwrap();
-    assert!(bytes.starts_with(b"\xef\xbb\xbfsku;name;qty;unit_price;line_total;note\n"), "{bytes:?}");
+    assert!(
+        bytes.starts_with(b"\xef\xbb\xbfsku;mpn;manufacturer;gtin;name;qty;unit_price;line_total;note\n"),
+        "{bytes:?}"
+    );
     let text = String::from_utf8(bytes).unwrap();
-    assert!(text.contains("T-BRG-1;Deep groove ball bearing 6205-2RSH/C3;12;6,10;73,20;\"KST 4711; Tür 2\""), "{text}");
-    assert!(text.contains("T-SCR-1;Hex head screw DIN 933 M8x25 A2-70;200;0,0834;16,68;"), "{text}");
+    assert!(text.contains(";Deep groove ball bearing 6205-2RSH/C3;12;6,10;73,20;\"KST 4711; Tür 2\""), "{text}");
+    assert!(
+        text.contains(
+            "T-SCR-1;DIN 933 M8x25 A2-70;Würth;4011231123458;Hex head screw DIN 933 M8x25 A2-70;200;0,0834;16,68;"
+        ),
+        "{text}"
+    );
     let tab = home.run(&["basket", "export", "w", "--delimiter", "tab", "--decimal-comma"]).ok().stdout();
-    assert!(tab.contains("T-BRG-1\tDeep groove ball bearing 6205-2RSH/C3\t12\t6,10\t73,20"), "{tab}");
+    assert!(tab.contains("\tDeep groove ball bearing 6205-2RSH/C3\t12\t6,10\t73,20"), "{tab}");
     home.run(&["basket", "export", "w", "--decimal-comma"]).fails_with(2);
 
     // What was exported imports back the same.
@@ -280,13 +293,13 @@ fn exported_cells_never_become_formulas_and_import_back_as_they_were() {
             }
         }
     }
-    assert!(plain.contains("\n'=F-8,Tab-free name,2,"), "{plain}");
-    assert!(plain.contains("F-1,\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",2,1.00,2.00,'=1+2\n"), "{plain}");
-    assert!(plain.contains("F-4,'-2+3,2,"), "{plain}");
-    assert!(plain.contains("F-6,'=cmd|' /C calc'!A0,2"), "{plain}");
-    assert!(plain.contains("F-7,'=1+2,2"), "the tab is cleaned away, the formula is not: {plain}");
-    assert!(plain.contains("T-BRG-1,Deep groove ball bearing 6205-2RSH/C3,2,6.90,13.80,Halle 3"), "{plain}");
-    assert!(excel.contains("F-2;'=1+2;2;1,00;2,00;'-CC 4711"), "{excel}");
+    assert!(plain.contains("\n'=F-8,,,,Tab-free name,2,"), "{plain}");
+    assert!(plain.contains("F-1,,,,\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",2,1.00,2.00,'=1+2\n"), "{plain}");
+    assert!(plain.contains("F-4,,,,'-2+3,2,"), "{plain}");
+    assert!(plain.contains("F-6,,,,'=cmd|' /C calc'!A0,2"), "{plain}");
+    assert!(plain.contains("F-7,,,,'=1+2,2"), "the tab is cleaned away, the formula is not: {plain}");
+    assert!(plain.contains("T-BRG-1,6205-2RSH/C3,SKF,7316572352042,Deep groove ball bearing 6205-2RSH/C3,2,6.90,13.80,Halle 3"), "{plain}");
+    assert!(excel.contains("F-2;;;;'=1+2;2;1,00;2,00;'-CC 4711"), "{excel}");
 
     // Both files import back to the same SKUs and notes.
     let shown = |name: &str| home.run(&["--json", "basket", "show", name]).ok().json()["lines"].clone();

@@ -431,6 +431,12 @@ T-SCR-1,Hex head screw DIN 933 M8x25 A2-70,DIN 933 M8x25 A2-70,Würth,4011231123
 T-CON-1,Contactor 3RT2015-1BB41 24V DC,3RT2015-1BB41,Siemens,4011209780106,Contactors,pc,1,1,5,12,38.50,yes,
 ";
 
+/// BOLT, a second supplier: the bearing under its own SKU, sold in tens.
+const BOLT_PARTS: &str = "\
+sku,name,mpn,manufacturer,gtin,category,unit,pack_size,min_qty,order_step,lead_time_days,stock,list_price
+B-6205,Rillenkugellager 6205-2RSH/C3,6205-2RSH/C3,SKF,,Bearings,pc,1,10,10,4,500,6.80
+";
+
 fn in_days(n: i64) -> String {
     (chrono::Utc::now().date_naive() + chrono::Duration::days(n)).to_string()
 }
@@ -591,6 +597,35 @@ fn run_everything() -> Seen {
         "procure shop invoice list",
         shop.supplier(&["invoice", "list", "--company", "ACME", "--open", "--json"]).ok(),
     );
+
+    // A second supplier: BOLT sells the bearing under its own SKU and the
+    // screw only from another maker.
+    let bolt = Shop::start(300);
+    assert!(bolt.import(BOLT_PARTS, None).status.success());
+    home.run_stdin(
+        &[
+            "--profile",
+            "bolt",
+            "login",
+            "--shop",
+            &bolt.url,
+            "--company",
+            "ACME",
+            "--user",
+            "buyer",
+            "--password-stdin",
+        ],
+        "demo\n",
+    )
+    .ok();
+    seen.also("procure sync", run(&["sync", "--all"]).ok());
+    seen.out("procure suppliers list", run(&["suppliers"]).ok());
+    seen.out("procure suppliers default", run(&["suppliers", "default", "bolt"]).ok());
+    run(&["suppliers", "default", "default"]).ok();
+    seen.also("procure search", run(&["search", "--all-suppliers", "6205-2rsh"]).ok());
+    seen.out("procure basket copy", run(&["basket", "copy", "weekly", "--to", "bolt"]).fails_with(5));
+    seen.also("procure order list", run(&["order", "list", "--all-suppliers", "-n", "2"]).ok());
+    seen.also("procure quote list", run(&["quote", "list", "--all-suppliers"]).ok());
 
     // The supplier raises a price: the order stops until the buyer agrees.
     let raised = "company,sku,min_qty,unit_price\nACME,T-BRG-1,1,6.90\nACME,T-BRG-1,10,6.30\nACME,T-CON-1,1,31.00\n";

@@ -20,5 +20,6 @@ mod price_lists;
 mod retry;
 mod safety;
 mod search_index;
+mod suppliers;
 mod tui_flow;
 mod tui_tmux;

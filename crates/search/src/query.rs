@@ -78,8 +78,10 @@ impl SearchIndex {
         self.search_split(query, limit, self.len() >= PARALLEL_MIN_PARTS)
     }
 
-    /// `search`, scanning the two halves of the index on two threads if `split`.
-    pub(crate) fn search_split(&self, query: &str, limit: usize, split: bool) -> SearchResult {
+    /// `search`, scanning the two halves of the index on two threads if
+    /// `split` (whatever its size): a caller that searches several indexes
+    /// at once chooses itself how its threads are shared among them.
+    pub fn search_split(&self, query: &str, limit: usize, split: bool) -> SearchResult {
         let q = Query::parse(query);
         if q.words.is_empty() || self.is_empty() {
             return SearchResult::default();

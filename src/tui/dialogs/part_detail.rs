@@ -2,7 +2,7 @@
 
 use super::prompt::Prompt;
 use crate::tui::component::{Cmd, Component, Cx, Level, run};
-use crate::tui::engine::Effect;
+use crate::tui::engine::{Effect, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::scroll::{self, Scroll};
 use procure_client::core::text::{format_amount, format_price};
@@ -15,13 +15,16 @@ use ratatui::widgets::Block;
 /// A part's detail, over the screen that opened it.
 #[derive(Debug)]
 pub(crate) struct Detail {
+    /// The supplier whose part it is (not always the one on show: a search
+    /// of all suppliers).
+    pub(crate) supplier: String,
     pub(crate) part: Box<PartDetail>,
     pub(crate) scroll: Scroll,
 }
 
 impl Detail {
-    pub(crate) fn new(part: Box<PartDetail>) -> Detail {
-        Detail { part, scroll: Scroll::default() }
+    pub(crate) fn new(supplier: &str, part: Box<PartDetail>) -> Detail {
+        Detail { supplier: supplier.to_string(), part, scroll: Scroll::default() }
     }
 
     /// Enter opens a successor: only a discontinued part has one.
@@ -44,6 +47,12 @@ impl Component for Detail {
             return Some(vec![]);
         }
         match action {
+            // Another supplier's part goes into a basket of that supplier:
+            // the search asks for its baskets and then the quantity.
+            Action::Add if self.supplier != cx.supplier => Some(vec![
+                Cmd::Close,
+                Cmd::Pass(Msg::AddPart { supplier: self.supplier.clone(), sku: self.part.product.sku.clone() }),
+            ]),
             Action::Add => {
                 if cx.current_basket().is_none() {
                     cx.say(Level::Warn, "no basket yet: create one in Baskets with n");
@@ -52,7 +61,7 @@ impl Component for Detail {
                 Some(vec![Cmd::Open(Box::new(Prompt::add_qty(cx, &self.part)))])
             }
             Action::Open => Some(match self.part.product.replaced_by.clone() {
-                Some(sku) if self.has_successor() => run(Effect::Detail { supplier: cx.supplier.clone(), sku }),
+                Some(sku) if self.has_successor() => run(Effect::Detail { supplier: self.supplier.clone(), sku }),
                 _ => vec![],
             }),
             _ => None,
@@ -60,20 +69,27 @@ impl Component for Detail {
     }
 
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
-        draw(f, cx, &self.part, area, &mut self.scroll)
+        draw(f, cx, &self.supplier, &self.part, area, &mut self.scroll)
     }
 }
 
-fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect, scroll: &mut Scroll) {
+fn draw(f: &mut Frame, cx: &Cx, supplier: &str, d: &PartDetail, area: Rect, scroll: &mut Scroll) {
     let t = &cx.theme;
     let p = &d.product;
     let pricing = d.pricing();
-    let mut lines = vec![
-        Line::styled(p.name.clone(), t.title()),
+    let mut lines = vec![Line::styled(p.name.clone(), t.title())];
+    // Another supplier's part (a search of all): whose it is.
+    if supplier != cx.supplier {
+        lines.push(Line::from(vec![
+            Span::styled("Supplier     ", t.dim()),
+            Span::styled(supplier.to_string(), t.key()),
+        ]));
+    }
+    lines.extend([
         Line::from(vec![Span::styled("Type number  ", t.dim()), Span::raw(format!("{}  ({})", p.mpn, p.manufacturer))]),
         Line::from(vec![Span::styled("SKU / GTIN   ", t.dim()), Span::raw(format!("{}  {}", p.sku, p.gtin))]),
         Line::from(vec![Span::styled("Category     ", t.dim()), Span::raw(p.category.clone())]),
-    ];
+    ]);
     if p.discontinued {
         let succ = match &d.successor {
             Some(s) => format!("DISCONTINUED — replaced by {} {} (Enter opens it)", s.sku, s.name),

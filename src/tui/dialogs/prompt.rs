@@ -21,9 +21,13 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptKind {
     AddQty {
+        /// The supplier whose part it is: it goes into one of its baskets.
+        supplier: String,
         sku: String,
-        /// The basket the part goes into; Tab picks another one.
+        /// The basket the part goes into; Tab picks another of `baskets`.
         basket: String,
+        /// The supplier's readable baskets, the most recently used first.
+        baskets: Vec<String>,
         entry: QuantityEntry,
         currency: String,
     },
@@ -86,13 +90,27 @@ impl Prompt {
     /// The quantity prompt for adding a part to the current basket. The
     /// smallest valid quantity is suggested: typing replaces it.
     pub(crate) fn add_qty(cx: &Cx, d: &PartDetail) -> Prompt {
-        let entry = d.quantity_entry();
         let basket = cx.current_basket().unwrap_or_else(|| "(new)".into());
+        Self::add_qty_at(cx, &cx.supplier, basket, cx.baskets.clone(), d)
+    }
+
+    /// The quantity prompt for adding a part of `supplier` (perhaps not the
+    /// one on show: a search of all suppliers) to one of its `baskets`,
+    /// `basket` first.
+    pub(crate) fn add_qty_at(cx: &Cx, supplier: &str, basket: String, baskets: Vec<String>, d: &PartDetail) -> Prompt {
+        let entry = d.quantity_entry();
         Prompt {
-            title: format!("Add {} to basket {basket}", d.product.sku),
+            title: add_title(cx, supplier, &d.product.sku, &basket),
             input: Input::suggested(&entry.suggested().to_string()),
             error: None,
-            kind: PromptKind::AddQty { sku: d.product.sku.clone(), basket, entry, currency: d.currency.clone() },
+            kind: PromptKind::AddQty {
+                supplier: supplier.to_string(),
+                sku: d.product.sku.clone(),
+                basket,
+                baskets,
+                entry,
+                currency: d.currency.clone(),
+            },
         }
     }
 
@@ -118,14 +136,16 @@ impl Prompt {
                 self.error = Some("logging in…".into());
                 run(Effect::Login { supplier: cx.supplier.clone(), password })
             }
-            PromptKind::AddQty { sku, basket, entry, .. } => match entry.check(&text) {
+            PromptKind::AddQty { supplier: theirs, sku, basket, baskets, entry, .. } => match entry.check(&text) {
                 Err(e) => self.fail(e),
                 Ok(c) => match c.orderable() {
                     Err(e) => self.fail(e.to_string()),
-                    Ok(q) if cx.baskets.contains(&basket) => {
-                        // The next add goes to the same basket.
-                        cx.basket = Some(basket.clone());
-                        basket_op(BasketOp::Add { basket, sku, qty: q })
+                    Ok(q) if baskets.contains(&basket) => {
+                        // The next add goes to the same basket (the one on show's).
+                        if theirs == cx.supplier {
+                            cx.basket = Some(basket.clone());
+                        }
+                        close(run(Effect::Basket { supplier: theirs, op: BasketOp::Add { basket, sku, qty: q } }))
                     }
                     Ok(_) => close(vec![]),
                 },
@@ -192,6 +212,15 @@ impl Prompt {
     }
 }
 
+/// "Add SKU to basket B", with the supplier when there are several.
+fn add_title(cx: &Cx, supplier: &str, sku: &str, basket: &str) -> String {
+    if cx.suppliers.len() > 1 {
+        format!("Add {sku} of {supplier} to its basket {basket}")
+    } else {
+        format!("Add {sku} to basket {basket}")
+    }
+}
+
 /// Unit price for a quantity, and what the next tier would cost, as text.
 pub(crate) fn tier_hint(hint: &PriceHint) -> (Option<String>, Option<String>) {
     let now = hint
@@ -216,12 +245,12 @@ impl Component for Prompt {
         match action {
             Action::Apply => Some(self.apply(cx)),
             Action::FocusNext => {
-                if let PromptKind::AddQty { sku, basket, .. } = &mut self.kind
-                    && !cx.baskets.is_empty()
+                if let PromptKind::AddQty { supplier, sku, basket, baskets, .. } = &mut self.kind
+                    && !baskets.is_empty()
                 {
-                    let i = cx.baskets.iter().position(|b| b == basket).map_or(0, |i| (i + 1) % cx.baskets.len());
-                    *basket = cx.baskets[i].clone();
-                    self.title = format!("Add {sku} to basket {basket}");
+                    let i = baskets.iter().position(|b| b == basket).map_or(0, |i| (i + 1) % baskets.len());
+                    *basket = baskets[i].clone();
+                    self.title = add_title(cx, supplier, sku, basket);
                 }
                 Some(vec![])
             }
@@ -259,15 +288,17 @@ impl Component for Prompt {
         let text =
             if p.input.selected { Span::styled(p.input.display(), t.selected()) } else { Span::raw(p.input.display()) };
         let mut lines = vec![Line::from(vec![Span::raw("› "), text, Span::styled("▏", t.key())])];
-        if let PromptKind::AddQty { entry, currency, basket, .. } = &p.kind {
+        if let PromptKind::AddQty { supplier, entry, currency, basket, baskets, .. } = &p.kind {
             let rules = &entry.rules;
-            let others = cx.baskets.len().saturating_sub(1);
+            let others = baskets.len().saturating_sub(1);
             let choose = if others > 0 { format!(" · Tab: another basket ({others} more)") } else { String::new() };
-            lines.push(Line::from(vec![
-                Span::styled("into basket ", t.dim()),
-                Span::styled(basket.clone(), t.key()),
-                Span::styled(choose, t.dim()),
-            ]));
+            let mut into = vec![Span::styled("into basket ", t.dim()), Span::styled(basket.clone(), t.key())];
+            if cx.suppliers.len() > 1 {
+                into.push(Span::styled(" of ", t.dim()));
+                into.push(Span::styled(supplier.clone(), t.key()));
+            }
+            into.push(Span::styled(choose, t.dim()));
+            lines.push(Line::from(into));
             lines.push(Line::raw(""));
             lines.push(Line::styled(
                 format!("pack {} · minimum {} · step {}", rules.pack_size, rules.minimum(), rules.order_step),

@@ -6,7 +6,8 @@
 use super::Suppliers;
 use super::msg::{BasketOp, Failure, Msg, fail};
 use procure_client::service::baskets::{self, Change};
-use procure_client::service::catalog::Catalog;
+use procure_client::service::catalog::{Catalog, CatalogState, CatalogStatus};
+use procure_client::service::search;
 use procure_client::service::{Error, ErrorKind, Supplier};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex};
@@ -20,6 +21,8 @@ pub(super) struct SearchJob {
     pub(crate) seq: u64,
     pub(crate) query: String,
     pub(crate) qty: Option<u32>,
+    /// Every supplier's catalog, not only `supplier`'s.
+    pub(crate) all: bool,
 }
 
 /// Work for the local worker thread (cache, index, basket files).
@@ -48,6 +51,15 @@ pub(super) enum Job {
     Reindex {
         supplier: String,
     },
+    /// The app works on this supplier now.
+    Switch {
+        supplier: String,
+    },
+    CopyBasket {
+        supplier: String,
+        basket: String,
+        to: String,
+    },
     Search(SearchJob),
     /// Nothing else to do: read the rest of the index.
     Preload,
@@ -74,11 +86,16 @@ const FIRST_ROWS: usize = 60;
 /// Idle this long, the worker reads the rest of the index.
 const PRELOAD_AFTER: Duration = Duration::from_millis(150);
 
-/// The catalogs of the suppliers this worker has opened.
+/// The catalogs of the suppliers this worker has opened: the one on show,
+/// and every supplier's once the app searched all of them (not before: the
+/// app holds one index until "all suppliers" is asked for).
 struct Catalogs<'a> {
     suppliers: &'a Suppliers,
     tx: &'a UnboundedSender<Msg>,
     open: HashMap<String, Catalog>,
+    /// How each supplier's catalog stands, by name, once every supplier's
+    /// was opened (`None` before).
+    every: Option<Vec<CatalogStatus>>,
 }
 
 impl Catalogs<'_> {
@@ -95,6 +112,32 @@ impl Catalogs<'_> {
                 let _ = self.tx.send(fail(Failure::Catalog, &e));
             }
         }
+        // A sync changes how it stands.
+        if let Some(every) = &mut self.every
+            && let Some(s) = every.iter_mut().find(|s| s.supplier == supplier)
+        {
+            *s = Catalog::open_named(self.suppliers.workspace(), supplier).1;
+        }
+    }
+
+    /// Opens every supplier's catalog that is not open yet (the first time
+    /// "all suppliers" is searched); a supplier never synced is only named.
+    fn open_every(&mut self) -> &[CatalogStatus] {
+        if self.every.is_none() {
+            let ws = self.suppliers.workspace();
+            let mut every = Vec::new();
+            for name in ws.suppliers() {
+                let (catalog, status) = Catalog::open_named(ws, &name);
+                if let Some(c) = catalog
+                    && !self.open.contains_key(&name)
+                {
+                    self.open.insert(name, c);
+                }
+                every.push(status);
+            }
+            self.every = Some(every);
+        }
+        self.every.as_deref().unwrap_or_default()
     }
 
     /// The supplier's catalog, opened now if it was not yet.
@@ -112,7 +155,7 @@ pub(super) fn worker(
     suppliers: Arc<Suppliers>,
     first: String,
 ) {
-    let mut catalogs = Catalogs { suppliers: &suppliers, tx: &tx, open: HashMap::new() };
+    let mut catalogs = Catalogs { suppliers: &suppliers, tx: &tx, open: HashMap::new(), every: None };
     catalogs.reopen(&first);
     let mut preloaded = false;
     loop {
@@ -154,10 +197,21 @@ pub(super) fn worker(
             }
         };
         let msg = match job {
+            // After a sync: a catalog the app has open is read again.
             Job::Reindex { supplier } => {
-                catalogs.reopen(&supplier);
-                preloaded = false;
+                if catalogs.open.contains_key(&supplier) || catalogs.every.is_some() {
+                    catalogs.reopen(&supplier);
+                    preloaded = false;
+                }
                 continue;
+            }
+            Job::CopyBasket { supplier, basket, to } => {
+                let copied =
+                    suppliers.get(&supplier).and_then(|s| baskets::copy(suppliers.workspace(), &s, &basket, &to, None));
+                match copied {
+                    Ok(report) => Msg::BasketCopied(Box::new(report)),
+                    Err(e) => fail(Failure::Basket, &e),
+                }
             }
             Job::Preload => {
                 for cat in catalogs.open.values() {
@@ -165,6 +219,37 @@ pub(super) fn worker(
                 }
                 preloaded = true;
                 continue;
+            }
+            Job::Switch { supplier } => match suppliers.get(&supplier) {
+                Ok(sup) => {
+                    let me = procure_client::service::session::cached_me(&sup).map(Box::new);
+                    let _ = tx.send(Msg::Switched {
+                        supplier: supplier.clone(),
+                        shop: sup.shop_url().to_string(),
+                        logged_in: sup.logged_in(),
+                        caps: sup.capabilities(),
+                        me,
+                    });
+                    // One index in memory while only one supplier is searched.
+                    if catalogs.every.is_none() {
+                        catalogs.open.retain(|name, _| *name == supplier);
+                    }
+                    match catalogs.open.get(&supplier) {
+                        Some(c) => Msg::Indexed { supplier, parts: c.len() },
+                        None => {
+                            catalogs.reopen(&supplier);
+                            continue;
+                        }
+                    }
+                }
+                Err(e) => fail(Failure::Supplier, &e),
+            },
+            Job::Search(job) if job.all => {
+                catalogs.open_every();
+                match search_every(&catalogs, &job, &tx, &queue) {
+                    Some(msg) => msg,
+                    None => continue,
+                }
             }
             Job::Search(job) => {
                 let Some(cat) = catalogs.get(&job.supplier) else { continue };
@@ -195,7 +280,10 @@ pub(super) fn worker(
             }
             // The most recently used basket first: the one adds go to next time.
             Job::Baskets { supplier } => match suppliers.get(&supplier).and_then(|s| baskets::list_by_use(&s)) {
-                Ok(list) => Msg::Baskets(list.into_iter().map(|(n, b)| (n, b.map_err(|e| e.to_string()))).collect()),
+                Ok(list) => Msg::Baskets {
+                    supplier,
+                    list: list.into_iter().map(|(n, b)| (n, b.map_err(|e| e.to_string()))).collect(),
+                },
                 Err(e) => fail(Failure::Baskets, &e),
             },
             Job::Price { supplier, basket } => {
@@ -246,6 +334,7 @@ fn search(cat: &Catalog, job: &SearchJob, tx: &UnboundedSender<Msg>, queue: &(Mu
         total: result.total,
         took: started.elapsed(),
         suggestions: suggestions.clone(),
+        suppliers: vec![],
     };
     if !more {
         return Some(searched(rows));
@@ -262,10 +351,77 @@ fn search(cat: &Catalog, job: &SearchJob, tx: &UnboundedSender<Msg>, queue: &(Mu
     })
 }
 
+/// A search of every supplier's catalog: each one's best hits (the indexes
+/// searched at once, `service::search::find_all`), merged by match class
+/// (`service::search::merge`), a screenful priced first.
+fn search_every(
+    cats: &Catalogs<'_>,
+    job: &SearchJob,
+    tx: &UnboundedSender<Msg>,
+    queue: &(Mutex<Queue>, Condvar),
+) -> Option<Msg> {
+    let started = Instant::now();
+    let mut statuses = cats.every.clone().unwrap_or_default();
+    let open: Vec<&Catalog> = statuses.iter().filter_map(|s| cats.open.get(&s.supplier)).collect();
+    let mut found = Vec::new();
+    let mut searched: Vec<&Catalog> = Vec::new();
+    for (cat, answer) in open.iter().zip(search::find_all(&open, &job.query, SEARCH_ROWS)) {
+        let Some(s) = statuses.iter_mut().find(|s| s.supplier == cat.supplier()) else { continue };
+        match answer {
+            Ok(f) => {
+                found.push(f);
+                searched.push(cat);
+                s.parts = cat.len();
+            }
+            Err(e) => {
+                s.state = CatalogState::Failed;
+                s.note = Some(e.to_string());
+            }
+        }
+    }
+    let total = found.iter().map(|f| f.total).sum();
+    let picks = search::merge(&found, SEARCH_ROWS);
+    let first = picks.len().min(FIRST_ROWS);
+    let rows = match search::rows_merged(&searched, &found, &picks[..first], job.qty) {
+        Ok(rows) => rows,
+        Err(e) => return Some(fail(Failure::Search, &e)),
+    };
+    let highlights: Vec<_> = rows.iter().map(|r| search::highlight(r, &job.query)).collect();
+    let suggestions = match cats.open.get(&job.supplier) {
+        Some(cat) if picks.is_empty() => cat.suggest(&job.query, 3),
+        _ => vec![],
+    };
+    let searched_msg = |rows| Msg::Searched {
+        seq: job.seq,
+        rows,
+        highlights: highlights.clone(),
+        total,
+        took: started.elapsed(),
+        suggestions: suggestions.clone(),
+        suppliers: statuses.clone(),
+    };
+    if first == picks.len() {
+        return Some(searched_msg(rows));
+    }
+    let _ = tx.send(searched_msg(rows.clone()));
+    let superseded = queue.0.lock().map_or(true, |q| q.search.is_some() || q.stop);
+    if superseded {
+        return None;
+    }
+    Some(match search::rows_merged(&searched, &found, &picks[first..], job.qty) {
+        Ok(rest) => searched_msg(rows.into_iter().chain(rest).collect()),
+        Err(e) => fail(Failure::Search, &e),
+    })
+}
+
 fn basket_op(sup: &Supplier, catalog: Option<&Catalog>, op: BasketOp) -> Msg {
     let loaded = || catalog.ok_or_else(|| Error::Rejected("the catalog is not loaded yet".into()));
     let result: Result<Msg, Error> = (|| {
-        let done = |basket: &str, message: String| Msg::BasketDone { basket: basket.to_string(), message };
+        let done = |basket: &str, message: String| Msg::BasketDone {
+            supplier: sup.name().to_string(),
+            basket: basket.to_string(),
+            message,
+        };
         match op {
             BasketOp::New { name } => {
                 baskets::create(sup, &name)?;

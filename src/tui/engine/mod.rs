@@ -46,6 +46,11 @@ impl Suppliers {
         }
     }
 
+    /// The workspace the suppliers are opened from.
+    pub(crate) fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
     /// Keeps `sup` (a new login) in place of the one of its name.
     pub(crate) fn replace(&self, sup: Supplier) -> Arc<Supplier> {
         let sup = Arc::new(sup);
@@ -88,9 +93,11 @@ impl Engine {
     /// given to the local worker or to the network.
     pub fn run(&self, effect: Effect) {
         match effect {
-            Effect::Search { supplier, seq, query, qty } => {
-                self.local(|q| q.search = Some(SearchJob { supplier, seq, query, qty }))
+            Effect::Search { supplier, seq, query, qty, all } => {
+                self.local(|q| q.search = Some(SearchJob { supplier, seq, query, qty, all }))
             }
+            Effect::Switch { supplier } => self.job(Job::Switch { supplier }),
+            Effect::CopyBasket { supplier, basket, to } => self.job(Job::CopyBasket { supplier, basket, to }),
             Effect::Detail { supplier, sku } => self.job(Job::Detail { supplier, sku }),
             Effect::LineChoices { supplier, line, text } => self.job(Job::LineChoices { supplier, line, text }),
             Effect::Baskets { supplier } => self.job(Job::Baskets { supplier }),
@@ -99,6 +106,7 @@ impl Engine {
             Effect::Reindex { supplier } => self.job(Job::Reindex { supplier }),
             net @ (Effect::Login { .. }
             | Effect::Sync { .. }
+            | Effect::SyncAll { .. }
             | Effect::Orders { .. }
             | Effect::Order { .. }
             | Effect::Reorder { .. }

@@ -7,6 +7,7 @@ use procure_client::core::basket::Basket;
 use procure_client::core::order::{CheckoutOptions, PriceChange};
 use procure_client::search::Highlights;
 use procure_client::service::baskets::{ImportReport, LineChoices, Merge, Shown};
+use procure_client::service::catalog::CatalogStatus;
 use procure_client::service::history::History;
 use procure_client::service::ordering::{Checkout, ReorderReport, Submitted};
 use procure_client::service::search::{PartDetail, SearchRow};
@@ -52,11 +53,28 @@ pub enum BasketOp {
 /// Work for the engine, for the supplier it names.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// A search of the supplier's catalog, or (`all`) of every supplier's;
+    /// `supplier` is the one on show either way.
     Search {
         supplier: String,
         seq: u64,
         query: String,
         qty: Option<u32>,
+        all: bool,
+    },
+    /// The app works on this supplier from now on: open it (and its catalog).
+    Switch {
+        supplier: String,
+    },
+    /// Sync every supplier (`supplier`: the one on show).
+    SyncAll {
+        supplier: String,
+    },
+    /// Make `supplier`'s basket at supplier `to` (same name).
+    CopyBasket {
+        supplier: String,
+        basket: String,
+        to: String,
     },
     Detail {
         supplier: String,
@@ -161,6 +179,9 @@ impl Effect {
     pub fn supplier(&self) -> &str {
         match self {
             Effect::Search { supplier, .. }
+            | Effect::Switch { supplier }
+            | Effect::SyncAll { supplier }
+            | Effect::CopyBasket { supplier, .. }
             | Effect::Detail { supplier, .. }
             | Effect::LineChoices { supplier, .. }
             | Effect::Baskets { supplier }
@@ -203,21 +224,42 @@ pub enum Msg {
         took: Duration,
         /// "Did you mean" SKUs when nothing matched.
         suggestions: Vec<String>,
+        /// How each supplier's catalog stood, when every supplier was searched.
+        suppliers: Vec<CatalogStatus>,
+    },
+    /// The supplier the app works on now, as it is opened.
+    Switched {
+        supplier: String,
+        shop: String,
+        logged_in: bool,
+        caps: procure_client::service::Capabilities,
+        me: Option<Box<Me>>,
     },
     Detail(Box<PartDetail>),
     LineChoices {
         line: usize,
         choices: LineChoices,
     },
+    /// Add this part (asked from its detail): the search asks for the
+    /// quantity, into a basket of the part's supplier. Not from the engine.
+    AddPart {
+        supplier: String,
+        sku: String,
+    },
     /// A part chosen for a quick-entry line: the line as it now reads.
     PartChosen {
         line: usize,
         text: String,
     },
-    Baskets(Vec<(String, Result<Basket, String>)>),
+    /// A supplier's baskets, the most recently used first.
+    Baskets {
+        supplier: String,
+        list: Vec<(String, Result<Basket, String>)>,
+    },
     /// A basket as shown, with the prices that changed since agreed.
     Priced(Box<Shown>),
     BasketDone {
+        supplier: String,
         basket: String,
         message: String,
     },
@@ -233,6 +275,13 @@ pub enum Msg {
         supplier: String,
         summary: String,
     },
+    /// Every supplier synced (or tried): a line for the status.
+    SyncedAll {
+        summary: String,
+        failed: Vec<String>,
+    },
+    /// A basket made at another supplier.
+    BasketCopied(Box<procure_client::service::baskets::CopyReport>),
     /// Whether the supplier's shop answered the last call.
     Online {
         supplier: String,

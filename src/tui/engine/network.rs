@@ -88,6 +88,39 @@ pub(super) async fn answer(
             };
             reply(tx, &name, r, synced, failed(Failure::Sync))
         }
+        Effect::SyncAll { .. } => {
+            let progress: service::suppliers::SyncProgress = std::sync::Arc::new(|_, _| {});
+            let results = match service::suppliers::sync_all(suppliers.workspace(), progress).await {
+                Ok(r) => r,
+                Err(e) => return Some(fail(Failure::Sync, &e)),
+            };
+            let mut failed = Vec::new();
+            for r in &results {
+                match &r.report {
+                    // A catalog that changed is read again (if it is open).
+                    Some(report) if !report.not_modified => {
+                        let supplier = r.supplier.clone();
+                        push(queue, |q| q.jobs.push_back(Job::Reindex { supplier }));
+                    }
+                    Some(_) => {}
+                    None => failed.push(r.supplier.clone()),
+                }
+                online(tx, &r.supplier, None);
+                if r.supplier == name {
+                    let _ = tx.send(Msg::Synced { supplier: name.clone(), summary: r.summary() });
+                }
+            }
+            let summary = if failed.is_empty() {
+                format!("all {} suppliers synced", results.len())
+            } else {
+                let why: Vec<String> = results
+                    .iter()
+                    .filter_map(|r| r.error.as_ref().map(|e| format!("{}: {}", r.supplier, e.message)))
+                    .collect();
+                format!("{} of {} suppliers synced; {}", results.len() - failed.len(), results.len(), why.join("; "))
+            };
+            Msg::SyncedAll { summary, failed }
+        }
         Effect::Orders { .. } => {
             let r = history::latest(sup, 200).await;
             // The list as last seen: the shop did not answer.
@@ -184,6 +217,8 @@ pub(super) async fn answer(
         }
         // `Engine::run` gives these to the local worker; they never come here.
         Effect::Search { .. }
+        | Effect::Switch { .. }
+        | Effect::CopyBasket { .. }
         | Effect::Detail { .. }
         | Effect::LineChoices { .. }
         | Effect::Baskets { .. }

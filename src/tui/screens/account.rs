@@ -170,4 +170,8 @@ impl Screen for Account {
     fn enter(&mut self, cx: &mut Cx) -> Vec<Cmd> {
         if cx.logged_in { run(Effect::Account { supplier: cx.supplier.clone() }) } else { vec![] }
     }
+
+    fn switched(&mut self, _cx: &mut Cx) {
+        *self = Account::default();
+    }
 }

@@ -108,4 +108,8 @@ impl Screen for Approvals {
         self.queue.click(kind, col, row);
         vec![]
     }
+
+    fn switched(&mut self, _cx: &mut Cx) {
+        *self = Approvals::default();
+    }
 }

@@ -165,6 +165,21 @@ impl Component for Baskets {
             Action::NewBasket => {
                 vec![Cmd::Open(Box::new(Prompt::new(PromptKind::NewBasket, "New basket — name", "")))]
             }
+            Action::CopyBasket if cx.suppliers.len() < 2 => {
+                cx.say(Level::Info, "there is only one supplier to make baskets at");
+                vec![]
+            }
+            Action::CopyBasket => match self.shown(cx) {
+                Some(basket) => {
+                    vec![Cmd::Open(Box::new(crate::tui::dialogs::choose_supplier::ChooseSupplier::to_copy(
+                        cx, &basket,
+                    )))]
+                }
+                None => {
+                    cx.say(Level::Warn, "no basket to copy");
+                    vec![]
+                }
+            },
             Action::QuickEntry => match cx.current_basket() {
                 Some(b) => vec![Cmd::Open(Box::new(QuickEntry::new(&b, "")))],
                 None => {
@@ -213,7 +228,7 @@ impl Component for Baskets {
 
     fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
         match msg {
-            Msg::Baskets(list) => {
+            Msg::Baskets { supplier, list } if supplier == cx.supplier => {
                 self.list = list;
                 cx.baskets = self.list.iter().filter(|(_, b)| b.is_ok()).map(|(n, _)| n.clone()).collect();
                 if cx.basket.is_none() {
@@ -234,10 +249,27 @@ impl Component for Baskets {
                 self.priced = Some(p);
                 out.extend(self.ask_prices(cx));
             }
-            Msg::BasketDone { basket, message } => {
+            // Added to another supplier's basket (from a search of all).
+            Msg::BasketDone { supplier, message, .. } if supplier != cx.supplier => {
+                cx.say(Level::Ok, format!("{supplier}: {message}"));
+            }
+            Msg::BasketDone { basket, message, .. } => {
                 cx.say(Level::Ok, message);
                 cx.basket = Some(basket);
                 out.extend(run(Effect::Baskets { supplier: cx.supplier.clone() }));
+            }
+            Msg::BasketCopied(r) => {
+                let lines = r.copied.len() + r.unresolved.len();
+                let mut text = if r.made {
+                    format!("made {} at {}: {} of {lines} lines found", r.into, r.to, r.copied.len())
+                } else {
+                    format!("no line of {} was found at {}: nothing made", r.basket, r.to)
+                };
+                for u in &r.unresolved {
+                    text += &format!("; line {} {}: {}", u.line, u.sku, u.reason);
+                }
+                let level = if r.unresolved.is_empty() { Level::Ok } else { Level::Warn };
+                cx.say(level, text);
             }
             Msg::QuickEntryDone { basket, report } => {
                 quick_entry::report(cx, &basket, &report);
@@ -304,6 +336,10 @@ impl Screen for Baskets {
             self.line = ((row - self.lines_area.y - 2) as usize).min(n.saturating_sub(1));
         }
         vec![]
+    }
+
+    fn switched(&mut self, _cx: &mut Cx) {
+        *self = Baskets::default();
     }
 }
 

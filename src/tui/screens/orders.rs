@@ -98,8 +98,10 @@ impl Component for Orders {
         })
     }
 
-    fn on_msg(&mut self, _cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
+    fn on_msg(&mut self, cx: &mut Cx, msg: Msg, out: &mut Vec<Cmd>) -> Option<Msg> {
         match msg {
+            // A list asked for before the app switched suppliers is not this one's.
+            Msg::Orders(history) if history.supplier != cx.supplier => {}
             Msg::Orders(history) => {
                 self.orders.set(history.orders);
                 self.orders.note =
@@ -126,7 +128,8 @@ impl Component for Orders {
     }
 
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
-        draw_list(f, cx, &mut self.orders, " Orders — Enter detail · r reorder into a basket ", area)
+        let title = format!(" Orders{} — Enter detail · r reorder into a basket ", cx.of_supplier());
+        draw_list(f, cx, &mut self.orders, &title, area)
     }
 }
 
@@ -142,6 +145,10 @@ impl Screen for Orders {
     fn mouse(&mut self, _cx: &mut Cx, kind: MouseEventKind, col: u16, row: u16) -> Vec<Cmd> {
         self.orders.click(kind, col, row);
         vec![]
+    }
+
+    fn switched(&mut self, _cx: &mut Cx) {
+        self.orders = OrderList::default();
     }
 }
 

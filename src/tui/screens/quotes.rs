@@ -105,6 +105,10 @@ impl Screen for Quotes {
         }
         vec![]
     }
+
+    fn switched(&mut self, _cx: &mut Cx) {
+        *self = Quotes::default();
+    }
 }
 
 fn draw(f: &mut Frame, cx: &Cx, q: &mut Quotes, area: Rect) {
@@ -116,7 +120,11 @@ fn draw(f: &mut Frame, cx: &Cx, q: &mut Quotes, area: Rect) {
         } else {
             "Loading quotes…"
         };
-        f.render_widget(Paragraph::new(Line::styled(text, t.dim())).block(Block::bordered().title(" Quotes ")), area);
+        f.render_widget(
+            Paragraph::new(Line::styled(text, t.dim()))
+                .block(Block::bordered().title(format!(" Quotes{} ", cx.of_supplier()))),
+            area,
+        );
         return;
     }
     let len = columns::width;
@@ -163,7 +171,7 @@ fn draw(f: &mut Frame, cx: &Cx, q: &mut Quotes, area: Rect) {
             .highlight_symbol("▶ ")
             .block(
                 Block::bordered()
-                    .title(" Quotes — Enter detail · a accept · x decline ")
+                    .title(format!(" Quotes{} — Enter detail · a accept · x decline ", cx.of_supplier()))
                     .border_style(t.focus_border()),
             ),
         area,

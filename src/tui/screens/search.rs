@@ -14,7 +14,8 @@ use crate::tui::widgets::text;
 use crossterm::event::{KeyEvent, MouseButton, MouseEventKind};
 use procure_client::core::text::format_price;
 use procure_client::search::Highlights;
-use procure_client::service::search::SearchRow;
+use procure_client::service::catalog::{CatalogState, CatalogStatus};
+use procure_client::service::search::{PartDetail, SearchRow};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -46,6 +47,9 @@ pub(crate) fn marked(text: &str, hits: &[usize], base: Style, mark: Style) -> Li
 
 pub const ID: ScreenId = ScreenId("search");
 
+/// The widest a supplier's name is shown in the results (longer ones end in …).
+const SUPPLIER_WIDTH: usize = 8;
+
 pub(crate) const REGISTRATION: Registration = Registration {
     id: ID,
     title: "Search",
@@ -67,8 +71,17 @@ pub struct Search {
     pub(crate) took: Option<Duration>,
     pub(crate) suggestions: Vec<String>,
     pub(crate) focus: Focus,
-    /// An add was asked for before the part's detail was loaded.
-    pub(crate) pending_add: bool,
+    /// Every supplier's catalog is searched, not only the one on show.
+    pub(crate) all: bool,
+    /// How each supplier's catalog stood at the last search of all.
+    pub(crate) statuses: Vec<CatalogStatus>,
+    /// An add was asked for before the part's detail was loaded: the
+    /// supplier whose part it is.
+    pub(crate) pending_add: Option<String>,
+    /// The baskets of that supplier, when it is not the one on show.
+    pub(crate) add_baskets: Option<(String, Vec<String>)>,
+    /// The supplier whose part's detail was asked for last.
+    pub(crate) detail_of: Option<String>,
     /// Where the results were drawn, and the rows above the first one.
     pub(crate) list_area: Rect,
     pub(crate) list_offset: u16,
@@ -89,6 +102,11 @@ impl Search {
         self.shown_seq
     }
 
+    /// Whether every supplier's catalog is searched.
+    pub fn all_suppliers(&self) -> bool {
+        self.all
+    }
+
     fn run_search(&mut self, cx: &Cx) -> Vec<Cmd> {
         self.seq += 1;
         let query = self.input.text().to_string();
@@ -99,11 +117,42 @@ impl Search {
             self.shown_seq = self.seq;
             return vec![];
         }
-        run(Effect::Search { supplier: cx.supplier.clone(), seq: self.seq, query, qty: None })
+        run(Effect::Search { supplier: cx.supplier.clone(), seq: self.seq, query, qty: None, all: self.all })
     }
 
-    fn selected_sku(&self) -> Option<String> {
-        self.rows.get(self.selected).map(|r| r.sku.clone())
+    /// The selected part: its supplier and SKU.
+    fn selected_part(&self) -> Option<(String, String)> {
+        self.rows.get(self.selected).map(|r| (r.supplier.clone(), r.sku.clone()))
+    }
+
+    /// Another supplier's part goes into one of that supplier's baskets:
+    /// they are listed before the part's detail comes.
+    fn add_elsewhere_asked(&mut self, supplier: String, sku: String) -> Vec<Cmd> {
+        self.pending_add = Some(supplier.clone());
+        self.add_baskets = None;
+        vec![Cmd::Run(Effect::Baskets { supplier: supplier.clone() }), Cmd::Run(Effect::Detail { supplier, sku })]
+    }
+
+    /// The quantity prompt for a part of another supplier than the one on
+    /// show: into one of that supplier's baskets.
+    fn add_elsewhere(&mut self, cx: &mut Cx, supplier: &str, d: &PartDetail) -> Vec<Cmd> {
+        let baskets = match self.add_baskets.take() {
+            Some((s, list)) if s == supplier => list,
+            _ => vec![],
+        };
+        match baskets.first() {
+            Some(first) => {
+                vec![Cmd::Open(Box::new(Prompt::add_qty_at(cx, supplier, first.clone(), baskets.clone(), d)))]
+            }
+            None => {
+                let key = cx.keymap.label(Action::Supplier).unwrap_or_else(|| "F9".into());
+                cx.say(
+                    Level::Warn,
+                    format!("{supplier} has no basket yet: switch to it ({key}) and make one in Baskets with n"),
+                );
+                vec![]
+            }
+        }
     }
 }
 
@@ -121,25 +170,38 @@ impl Component for Search {
             return Some(vec![]);
         }
         Some(match action {
-            Action::Open => match self.selected_sku() {
-                Some(sku) => run(Effect::Detail { supplier: cx.supplier.clone(), sku }),
+            Action::Open => match self.selected_part() {
+                Some((supplier, sku)) => {
+                    self.detail_of = Some(supplier.clone());
+                    run(Effect::Detail { supplier, sku })
+                }
                 None => vec![],
             },
-            Action::Add => {
-                // Typed fast, the part may be added before the baskets are
-                // listed: its detail comes after the list, and the prompt
-                // then knows.
-                if cx.no_basket() {
+            Action::Add => match self.selected_part() {
+                // A part of the supplier on show goes into its current basket.
+                Some((supplier, sku)) if supplier == cx.supplier => {
+                    // Typed fast, the part may be added before the baskets are
+                    // listed: its detail comes after the list, and the prompt
+                    // then knows.
+                    if cx.no_basket() {
+                        return Some(vec![]);
+                    }
+                    // Load the detail first; the prompt opens when it arrives.
+                    self.pending_add = Some(supplier.clone());
+                    run(Effect::Detail { supplier, sku })
+                }
+                Some((supplier, sku)) => self.add_elsewhere_asked(supplier, sku),
+                None => vec![],
+            },
+            Action::AllSuppliers => {
+                if cx.suppliers.len() < 2 {
+                    cx.say(Level::Info, "there is only one supplier: every search is of all of them");
                     return Some(vec![]);
                 }
-                match self.selected_sku() {
-                    Some(sku) => {
-                        // Load the detail first; the prompt opens when it arrives.
-                        self.pending_add = true;
-                        run(Effect::Detail { supplier: cx.supplier.clone(), sku })
-                    }
-                    None => vec![],
-                }
+                self.all = !self.all;
+                let scope = if self.all { "all suppliers".to_string() } else { format!("supplier {}", cx.supplier) };
+                cx.say(Level::Info, format!("searching {scope}"));
+                self.run_search(cx)
             }
             Action::FocusNext => {
                 self.focus = if self.focus == Focus::Input { Focus::List } else { Focus::Input };
@@ -196,9 +258,23 @@ impl Component for Search {
                     out.extend(self.run_search(cx));
                 }
             }
-            Msg::Searched { seq, rows, highlights, total, took, suggestions } => {
+            // The baskets of the supplier whose part is being added.
+            Msg::Baskets { supplier, list }
+                if supplier != cx.supplier && self.pending_add.as_deref() == Some(supplier.as_str()) =>
+            {
+                let readable = list.into_iter().filter(|(_, b)| b.is_ok()).map(|(n, _)| n).collect();
+                self.add_baskets = Some((supplier, readable));
+            }
+            // "Add" in the detail of another supplier's part.
+            Msg::AddPart { supplier, sku } => out.extend(self.add_elsewhere_asked(supplier, sku)),
+            switched @ Msg::Switched { .. } => {
+                self.pending_add = None;
+                return Some(switched);
+            }
+            Msg::Searched { seq, rows, highlights, total, took, suggestions, suppliers } => {
                 // A superseded search never reaches the screen.
                 if seq == self.seq {
+                    self.statuses = suppliers;
                     self.suggestions = suggestions;
                     self.rows = rows;
                     self.highlights = highlights;
@@ -208,15 +284,18 @@ impl Component for Search {
                     self.selected = self.selected.min(self.rows.len().saturating_sub(1));
                 }
             }
-            Msg::Detail(d) => {
-                if std::mem::take(&mut self.pending_add) {
+            Msg::Detail(d) => match self.pending_add.take() {
+                Some(supplier) if supplier == cx.supplier => {
                     if !cx.no_basket() {
                         out.push(Cmd::Open(Box::new(Prompt::add_qty(cx, &d))));
                     }
-                } else {
-                    out.push(Cmd::Replace(Box::new(Detail::new(d))));
                 }
-            }
+                Some(supplier) => out.extend(self.add_elsewhere(cx, &supplier, &d)),
+                None => {
+                    let supplier = self.detail_of.clone().unwrap_or_else(|| cx.supplier.clone());
+                    out.push(Cmd::Replace(Box::new(Detail::new(&supplier, d))));
+                }
+            },
             other => return Some(other),
         }
         None
@@ -247,6 +326,17 @@ impl Screen for Search {
         }
         vec![]
     }
+
+    fn switched(&mut self, _cx: &mut Cx) {
+        // Rows of all suppliers stay; the supplier's own are searched again
+        // when its catalog is open (`Msg::Indexed`).
+        if !self.all {
+            self.rows.clear();
+            self.highlights.clear();
+            self.total = 0;
+            self.shown_seq = self.seq;
+        }
+    }
 }
 
 fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
@@ -262,16 +352,32 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
         format!(" {shown}/{}{more}{pending} ", s.total)
     };
     let cursor = if focused { Span::styled("▏", t.key()) } else { Span::raw("") };
+    let scope = if s.all {
+        " all suppliers ".to_string()
+    } else if cx.suppliers.len() > 1 {
+        format!(" {} ", cx.supplier)
+    } else {
+        String::new()
+    };
     f.render_widget(
         Paragraph::new(Line::from(vec![Span::styled("/ ", t.key()), Span::raw(s.input.text().to_string()), cursor]))
             .block(
                 Block::bordered()
                     .title(" Type number, SKU, GTIN, maker or name ")
+                    .title(Line::styled(scope, t.key()).right_aligned())
                     .title_bottom(Line::from(counter).right_aligned())
                     .border_style(if focused { t.focus_border() } else { t.dim() }),
             ),
         input,
     );
+    // Who could not answer (never synced) or answered from an old catalog.
+    let unheard: Vec<String> = s
+        .statuses
+        .iter()
+        .filter(|st| st.state != CatalogState::Ready)
+        .map(|st| format!("{} {}", st.supplier, if st.state == CatalogState::Stale { "stale" } else { "not searched" }))
+        .collect();
+    let unheard = if s.all && !unheard.is_empty() { format!(" {} ", unheard.join(", ")) } else { String::new() };
     if s.rows.is_empty() {
         let hint = if cx.indexed.is_none() {
             "Loading the catalog…".to_string()
@@ -287,35 +393,61 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
         f.render_widget(
             Paragraph::new(Line::styled(hint, t.dim()))
                 .wrap(ratatui::widgets::Wrap { trim: false })
-                .block(Block::bordered()),
+                .block(Block::bordered().title_bottom(Line::styled(unheard, t.warn()).right_aligned())),
             results,
         );
         s.list_area = results;
         return;
     }
     let mark = t.matched();
+    // Several currencies among the rows: each price says its own.
+    let mixed = s.rows.iter().any(|r| r.currency != s.rows[0].currency);
     let price_of = |r: &SearchRow| {
         let price = r.unit_price.map(|p| format_price(p, r.base_quantity)).unwrap_or_else(|| "–".into());
-        format!("{price} ×{}", r.quantity)
+        if mixed { format!("{price} {} ×{}", r.currency, r.quantity) } else { format!("{price} ×{}", r.quantity) }
     };
     let len = columns::width;
     // Stock in at most 6 cells: whole, or abbreviated (1.2M), never cut.
     let stock_of = |r: &SearchRow| columns::count(u64::from(r.stock), 6);
-    let titles = ["SKU", "Type number", "Maker", "Name", "Your price", "Stock", "Lead"];
+    // The supplier column, when the rows are several suppliers': short names.
+    let by_supplier = s.all;
+    let supplier_of = |r: &SearchRow| text::ellipsize(&r.supplier, SUPPLIER_WIDTH);
+    let titles = ["Supplier", "SKU", "Type number", "Maker", "Name", "Your price", "Stock", "Lead"];
     let cols = [
-        Col::code(titles[0], s.rows.iter().map(|r| len(&r.sku))),
-        Col::code(titles[1], s.rows.iter().map(|r| len(&r.mpn))),
-        Col::optional(titles[2], s.rows.iter().map(|r| len(&r.manufacturer)), 14, 3),
+        Col {
+            width: if by_supplier {
+                s.rows.iter().map(|r| len(&supplier_of(r))).max().unwrap_or(0).clamp(3, SUPPLIER_WIDTH) as u16
+            } else {
+                0
+            },
+            flex: false,
+            drop: if by_supplier { 0 } else { 9 },
+            cut_to: None,
+        },
+        Col::code(titles[1], s.rows.iter().map(|r| len(&r.sku))),
+        Col::code(titles[2], s.rows.iter().map(|r| len(&r.mpn))),
+        Col::optional(titles[3], s.rows.iter().map(|r| len(&r.manufacturer)), 14, 3),
         Col::flex(16),
-        Col::keep(titles[4], s.rows.iter().map(|r| len(&price_of(r)))),
-        Col::optional(titles[5], s.rows.iter().map(|r| len(&stock_of(r))), 6, 1),
-        Col::optional(titles[6], s.rows.iter().map(|r| len(&format!("{}d", r.lead_time_days))), 5, 2),
+        Col::keep(titles[5], s.rows.iter().map(|r| len(&price_of(r)))),
+        Col::optional(titles[6], s.rows.iter().map(|r| len(&stock_of(r))), 6, 1),
+        Col::optional(titles[7], s.rows.iter().map(|r| len(&format!("{}d", r.lead_time_days))), 5, 2),
     ];
-    // Borders and the selection marker.
-    let widths = columns::fit(&cols, results.width.saturating_sub(4));
-    let name_w = widths[3].unwrap_or(0) as usize;
-    let maker_w = widths[2].unwrap_or(0) as usize;
-    let (sku_w, mpn_w) = (widths[0].unwrap_or(0) as usize, widths[1].unwrap_or(0) as usize);
+    // Borders and the selection marker; the supplier column only where the
+    // rows are several suppliers'.
+    let avail = results.width.saturating_sub(4);
+    let widths: Vec<Option<u16>> = if by_supplier {
+        columns::fit(&cols, avail)
+    } else {
+        std::iter::once(None).chain(columns::fit(&cols[1..], avail)).collect()
+    };
+    // Short supplier names get a short title.
+    let mut header = titles.to_vec();
+    if widths[0].is_some_and(|w| usize::from(w) < titles[0].len()) {
+        header[0] = "From";
+    }
+    let name_w = widths[4].unwrap_or(0) as usize;
+    let maker_w = widths[3].unwrap_or(0) as usize;
+    let (sku_w, mpn_w) = (widths[1].unwrap_or(0) as usize, widths[2].unwrap_or(0) as usize);
     let rows: Vec<Row> = s
         .rows
         .iter()
@@ -333,6 +465,7 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
             }
             let stock = if r.stock > 0 { Span::raw(stock_of(r)) } else { Span::styled("0", t.warn()) };
             let cells = vec![
+                Cell::from(Line::styled(supplier_of(r), t.dim())),
                 Cell::from(text::ellipsize_line(marked(&r.sku, hs, Style::default(), mark), sku_w)),
                 Cell::from(text::ellipsize_line(marked(&r.mpn, hm, Style::default(), mark), mpn_w)),
                 Cell::from(text::ellipsize(&r.manufacturer, maker_w)),
@@ -348,13 +481,14 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
     let list_focused = s.focus == Focus::List && !cx.covered;
     let legend = if s.rows.iter().any(|r| r.ordered_before) { " ★ ordered before " } else { "" };
     let table = Table::new(rows, columns::constraints(&widths))
-        .header(Row::new(columns::shown(titles.to_vec(), &widths)).style(t.dim()))
+        .header(Row::new(columns::shown(header, &widths)).style(t.dim()))
         .row_highlight_style(t.selected())
         .highlight_symbol("▶ ")
         .block(
             Block::bordered()
                 .title(" Results — Enter detail · a add (Tab to the list) ")
                 .title_bottom(Line::styled(legend, t.dim()))
+                .title_bottom(Line::styled(unheard, t.warn()).right_aligned())
                 .border_style(if list_focused { t.focus_border() } else { t.dim() }),
         );
     f.render_stateful_widget(table, results, &mut state);

@@ -14,6 +14,12 @@ use std::fmt;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Basket {
     pub name: String,
+    /// The supplier (profile) the basket belongs to: its SKUs and agreed
+    /// prices are that supplier's. A file without it (made before procure
+    /// wrote it) belongs to the supplier whose folder it is in; a file that
+    /// names another supplier (copied over) is not ordered from this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplier: Option<String>,
     pub created_at: DateTime<Utc>,
     #[serde(default)]
     pub lines: Vec<BasketLine>,
@@ -102,6 +108,13 @@ pub enum BasketError {
     NotInBasket {
         sku: String,
     },
+    /// Another supplier's part that is not found here for sure: the
+    /// reason, and the SKUs of parts it may be, for the buyer to choose.
+    NotTheSame {
+        text: String,
+        reason: String,
+        choices: Vec<String>,
+    },
 }
 
 impl fmt::Display for BasketError {
@@ -120,6 +133,7 @@ impl fmt::Display for BasketError {
             BasketError::Quantity { sku, error } => write!(f, "{sku}: {error}"),
             BasketError::BadQuantity { sku, reason } => write!(f, "{sku}: {reason}"),
             BasketError::NotInBasket { sku } => write!(f, "{sku} is not in the basket"),
+            BasketError::NotTheSame { reason, .. } => f.write_str(reason),
         }
     }
 }
@@ -143,6 +157,7 @@ impl Basket {
     pub fn new(name: &str, now: DateTime<Utc>) -> Self {
         Basket {
             name: name.to_string(),
+            supplier: None,
             created_at: now,
             lines: vec![],
             pending: None,
@@ -231,6 +246,15 @@ pub trait PartLookup {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PricedBasketLine {
     pub sku: String,
+    /// The part's type number, maker and GTIN (empty for a part gone from
+    /// the catalog): what finds it at another supplier. In the CSV export;
+    /// not in JSON, where `procure show SKU` tells them.
+    #[serde(skip)]
+    pub mpn: String,
+    #[serde(skip)]
+    pub manufacturer: String,
+    #[serde(skip)]
+    pub gtin: String,
     pub name: String,
     /// `quantity` in JSON, as on the wire.
     #[serde(rename = "quantity")]
@@ -327,6 +351,9 @@ pub fn checked(basket: &Basket, lookup: &impl PartLookup) -> (PricedBasket, Vec<
         }));
         lines.push(PricedBasketLine {
             sku: l.sku.clone(),
+            mpn: product.as_ref().map(|p| p.mpn.clone()).unwrap_or_default(),
+            manufacturer: product.as_ref().map(|p| p.manufacturer.clone()).unwrap_or_default(),
+            gtin: product.as_ref().map(|p| p.gtin.clone()).unwrap_or_default(),
             name: product.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
             qty: l.qty,
             note: l.note.clone(),

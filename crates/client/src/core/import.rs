@@ -7,13 +7,21 @@
 
 use crate::core::quantity::parse_quantity;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportLine {
     /// 1-based line number in the input.
     pub line: usize,
+    /// The part as the list names it: its SKU column, else its type-number column.
     pub sku: String,
     pub qty: u32,
     pub note: Option<String>,
+    /// The type number (`mpn` column), when the list has one: with the
+    /// maker it finds the part where the SKU is another supplier's.
+    pub mpn: Option<String>,
+    /// The maker (`manufacturer` column), when the list has one.
+    pub manufacturer: Option<String>,
+    /// The GTIN (`gtin`, `ean` column), when the list has one.
+    pub gtin: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -42,19 +50,33 @@ const SKU_HEADERS: &[&str] = &[
     "item",
     "itemnumber",
     "itemno",
-    "type",
-    "typenumber",
-    "mpn",
     "artikel",
     "artikelnummer",
     "artikelnr",
     "artnr",
     "materialnummer",
     "bestellnummer",
-    "typnummer",
     "onderdeelnummer",
     "bestelnummer",
 ];
+/// The maker's type number: the part where a SKU column is missing, and
+/// the way to find it where the SKU is another supplier's.
+const MPN_HEADERS: &[&str] = &[
+    "mpn",
+    "type",
+    "typenumber",
+    "typeno",
+    "manufacturerpartnumber",
+    "typnummer",
+    "typennummer",
+    "herstellerartikelnummer",
+    "herstellernummer",
+    "typenummer",
+    "fabrikantnummer",
+];
+const GTIN_HEADERS: &[&str] = &["gtin", "ean", "ean13", "gtin13", "upc", "barcode"];
+const MAKER_HEADERS: &[&str] =
+    &["manufacturer", "maker", "brand", "make", "hersteller", "marke", "fabrikant", "merk", "producent"];
 const QTY_HEADERS: &[&str] =
     &["qty", "quantity", "menge", "anzahl", "stuck", "stueck", "aantal", "hoeveelheid", "amount", "count", "pcs"];
 const NOTE_HEADERS: &[&str] = &[
@@ -213,28 +235,34 @@ pub fn read_text_cell(cell: &str) -> &str {
 /// Which column holds what.
 #[derive(Debug, Clone, Copy)]
 struct Columns {
-    sku: usize,
+    sku: Option<usize>,
     qty: usize,
     note: Option<usize>,
+    mpn: Option<usize>,
+    maker: Option<usize>,
+    gtin: Option<usize>,
 }
 
-const POSITIONAL: Columns = Columns { sku: 0, qty: 1, note: Some(2) };
+const POSITIONAL: Columns = Columns { sku: Some(0), qty: 1, note: Some(2), mpn: None, maker: None, gtin: None };
 
 /// The columns a header row names, if it is one.
 fn header(fields: &[String]) -> Option<Result<Columns, String>> {
     let keys: Vec<String> = fields.iter().map(|f| header_key(f)).collect();
     let find = |names: &[&str]| keys.iter().position(|k| names.contains(&k.as_str()));
     let (sku, qty, note) = (find(SKU_HEADERS), find(QTY_HEADERS), find(NOTE_HEADERS));
-    if sku.is_none() && qty.is_none() && note.is_none() {
+    let (mpn, maker, gtin) = (find(MPN_HEADERS), find(MAKER_HEADERS), find(GTIN_HEADERS));
+    if sku.is_none() && qty.is_none() && note.is_none() && mpn.is_none() {
         return None;
     }
     // A first line with a whole number in its second column is data ("part 5").
     if fields.get(1).is_some_and(|f| parse_quantity(f).is_ok()) && qty.is_none() {
         return None;
     }
-    Some(match (sku, qty) {
-        (Some(sku), Some(qty)) => Ok(Columns { sku, qty, note }),
-        (None, _) => Err("the header names no SKU column (sku, part number, artikel, …)".to_string()),
+    Some(match (sku.or(mpn), qty) {
+        (Some(_), Some(qty)) => Ok(Columns { sku, qty, note, mpn, maker, gtin }),
+        (None, _) => {
+            Err("the header names no SKU or type-number column (sku, part number, artikel, mpn, …)".to_string())
+        }
         (_, None) => Err("the header names no quantity column (qty, quantity, menge, aantal, …)".to_string()),
     })
 }
@@ -319,7 +347,11 @@ pub fn parse_list(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>, Option<us
             },
         };
         let field = |i: usize| fields.get(i).map(String::as_str).unwrap_or("");
-        let sku = read_text_cell(field(cols.sku)).to_string();
+        let given =
+            |col: Option<usize>| col.map(field).filter(|t| !t.is_empty()).map(|t| read_text_cell(t).to_string());
+        let (mpn, manufacturer, gtin) = (given(cols.mpn), given(cols.maker), given(cols.gtin));
+        // The SKU, else the type number names the part.
+        let sku = given(cols.sku).or_else(|| mpn.clone()).unwrap_or_default();
         if sku.is_empty() {
             problems.push(ImportProblem { line, sku, reason: "the SKU is missing".into(), ..Default::default() });
             continue;
@@ -330,8 +362,8 @@ pub fn parse_list(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>, Option<us
         }
         match parse_quantity_text(field(cols.qty), style) {
             Ok(qty) => {
-                let note = cols.note.map(field).filter(|n| !n.is_empty()).map(|n| read_text_cell(n).to_string());
-                lines.push(ImportLine { line, sku, qty, note })
+                let note = given(cols.note);
+                lines.push(ImportLine { line, sku, qty, note, mpn, manufacturer, gtin })
             }
             Err(reason) => problems.push(ImportProblem { line, sku, reason, ..Default::default() }),
         }
@@ -353,7 +385,7 @@ mod tests {
         assert_eq!(l.len(), 2);
         assert_eq!(l[0].qty, 5);
         let (l, _) = parse_lines("Artikel\tMenge\nA 1\t7\n");
-        assert_eq!(l, vec![ImportLine { line: 2, sku: "A 1".into(), qty: 7, note: None }]);
+        assert_eq!(l, vec![ImportLine { line: 2, sku: "A 1".into(), qty: 7, ..Default::default() }]);
     }
 
     #[test]
@@ -392,7 +424,10 @@ mod tests {
         let text = "Omschrijving;Aantal;Opmerking;Artikelnummer\nKogellager;4;KP-100;T-BRG-1\nBout;200;;T-SCR-1\n";
         let (l, p) = parse_lines(text);
         assert!(p.is_empty(), "{p:?}");
-        assert_eq!(l[0], ImportLine { line: 2, sku: "T-BRG-1".into(), qty: 4, note: Some("KP-100".into()) });
+        assert_eq!(
+            l[0],
+            ImportLine { line: 2, sku: "T-BRG-1".into(), qty: 4, note: Some("KP-100".into()), ..Default::default() }
+        );
         assert_eq!((l[1].sku.as_str(), l[1].qty, l[1].note.as_deref()), ("T-SCR-1", 200, None));
         let (l, _) = parse_lines("Part No.,Description,Quantity,Comment\nT-CON-1,Contactor,2,urgent\n");
         assert_eq!((l[0].sku.as_str(), l[0].qty, l[0].note.as_deref()), ("T-CON-1", 2, Some("urgent")));
@@ -405,6 +440,34 @@ mod tests {
         assert!(l.is_empty());
         assert_eq!(p[0].line, 1);
         assert!(p[0].reason.contains("quantity column"), "{p:?}");
+    }
+
+    /// An export's columns read back: the type number and maker come with
+    /// the SKU; a list with a type number and no SKU is read by it.
+    #[test]
+    fn type_number_and_maker_columns() {
+        let text = "sku,mpn,manufacturer,gtin,name,qty,unit_price,line_total,note\n\
+                    P-158459,6205-2RSH/C3,SKF,7316572352042,Bearing,10,6.10,61.00,CC-1\n,3RT2015-1BB41,Siemens,,Contactor,2,,,\n";
+        let (l, p) = parse_lines(text);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(
+            l[0],
+            ImportLine {
+                line: 2,
+                sku: "P-158459".into(),
+                qty: 10,
+                note: Some("CC-1".into()),
+                mpn: Some("6205-2RSH/C3".into()),
+                manufacturer: Some("SKF".into()),
+                gtin: Some("7316572352042".into()),
+            }
+        );
+        assert_eq!((l[1].sku.as_str(), l[1].mpn.as_deref(), l[1].qty), ("3RT2015-1BB41", Some("3RT2015-1BB41"), 2));
+        let (l, p) = parse_lines("Typnummer;Hersteller;Menge\n6205-2RSH/C3;SKF;4\n");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!((l[0].sku.as_str(), l[0].manufacturer.as_deref(), l[0].qty), ("6205-2RSH/C3", Some("SKF"), 4));
+        let (_, p) = parse_lines("manufacturer;qty\nSKF;4\n");
+        assert!(p[0].reason.contains("no SKU or type-number column"), "{p:?}");
     }
 
     #[test]
@@ -455,7 +518,13 @@ mod tests {
         let (l, p) = parse_lines(&text);
         assert_eq!(
             l[0],
-            ImportLine { line: 2, sku: "T-SCR-1".into(), qty: 1000, note: Some("Halle 3 – Tür 2".into()) }
+            ImportLine {
+                line: 2,
+                sku: "T-SCR-1".into(),
+                qty: 1000,
+                note: Some("Halle 3 – Tür 2".into()),
+                ..Default::default()
+            }
         );
         assert_eq!((l[1].line, l[1].qty), (3, 10));
         assert_eq!(

@@ -3,9 +3,10 @@
 //! step, so a face never writes a basket it read earlier.
 
 use super::catalog::Catalog;
-use super::{Error, Result, Supplier};
+use super::catalog::SamePart;
+use super::{Error, Result, Supplier, Workspace};
 use crate::core::basket::{self, Basket, BasketError, PricedBasket};
-use crate::core::import::{ImportProblem, parse_lines, parse_list};
+use crate::core::import::{ImportLine, ImportProblem, parse_lines, parse_list};
 use crate::core::order::PriceChange;
 use crate::core::quantity::QuantityRules;
 use crate::store::baskets::Listed;
@@ -16,7 +17,8 @@ pub use crate::core::basket::validate_name;
 
 pub fn create(sup: &Supplier, name: &str) -> Result<Basket> {
     basket::validate_name(name).map_err(Error::Rejected)?;
-    let b = Basket::new(name, sup.clock.now());
+    let mut b = Basket::new(name, sup.clock.now());
+    b.supplier = Some(sup.name.clone());
     sup.baskets().create(&b)?;
     Ok(b)
 }
@@ -33,6 +35,13 @@ pub fn list_by_use(sup: &Supplier) -> Result<Vec<Listed>> {
 
 pub fn load(sup: &Supplier, name: &str) -> Result<Basket> {
     Ok(sup.baskets().load(name)?)
+}
+
+/// The supplier a basket of `sup`'s folder belongs to when that is another
+/// one (its file says so: a file copied over), for a face to tell. Such a
+/// basket is shown and copied, never changed or ordered from `sup`.
+pub fn belongs_elsewhere(sup: &Supplier, b: &Basket) -> Option<String> {
+    sup.baskets().misplaced(b)
 }
 
 pub fn rename(sup: &Supplier, old: &str, new: &str) -> Result<()> {
@@ -70,7 +79,13 @@ pub struct Shown {
 pub fn shown(sup: &Supplier, catalog: &Catalog, name: &str, accept: &[PriceChange]) -> Result<Shown> {
     let cache = catalog.of(sup)?.cache();
     let store = sup.baskets();
-    let mut priced = basket::price(&store.load(name)?, cache);
+    let loaded = store.load(name)?;
+    let mut priced = basket::price(&loaded, cache);
+    // Another supplier's basket (a copied file) is shown, never agreed to here.
+    if store.misplaced(&loaded).is_some() {
+        let changed = changed_since_agreed(&priced);
+        return Ok(Shown { basket: priced, changed });
+    }
     let agree: Vec<(String, rust_decimal::Decimal)> = priced
         .lines
         .iter()
@@ -233,7 +248,7 @@ pub fn import_text(sup: &Supplier, catalog: &Catalog, name: &str, text: &str, me
     let catalog = catalog.of(sup)?;
     let store = sup.baskets();
     let _lock = store.lock(name)?;
-    let mut b = store.load(name)?;
+    let mut b = store.load_own(name)?;
     prepare_merge(&mut b, merge, "the file")?;
     let report = apply_lines(&mut b, catalog, text);
     if !report.added.is_empty() || merge == Merge::Replace {
@@ -246,7 +261,7 @@ fn apply_lines(b: &mut Basket, catalog: &Catalog, text: &str) -> ImportReport {
     let (lines, mut problems, header) = parse_list(text);
     let mut added = Vec::new();
     for l in lines {
-        let outcome = catalog.resolve(&l.sku).and_then(|p| {
+        let outcome = resolve_line(catalog, &l).and_then(|p| {
             let tiers = catalog.tiers(&p.sku).unwrap_or_default();
             let q = b.add(&p, &tiers, l.qty)?;
             b.agree(&p.sku, catalog.unit_price(&p.sku, q));
@@ -263,6 +278,7 @@ fn apply_lines(b: &mut Basket, catalog: &Catalog, text: &str) -> ImportReport {
                 reason: reason(&e),
                 choices: match e {
                     BasketError::Ambiguous { skus, .. } => skus,
+                    BasketError::NotTheSame { choices, .. } => choices,
                     _ => vec![],
                 },
             }),
@@ -270,6 +286,61 @@ fn apply_lines(b: &mut Basket, catalog: &Catalog, text: &str) -> ImportReport {
     }
     problems.sort_by_key(|p| p.line);
     ImportReport { added, problems, header }
+}
+
+/// The part a list line names here. Its SKU, when this supplier has it
+/// and, where the list gives a type number, the part has that type number;
+/// else the part of the list's maker and type number (a list exported at
+/// another supplier: its SKUs are that supplier's). Never a guess: several
+/// candidates, or a type number only other makers have here, are problems.
+fn resolve_line(catalog: &Catalog, l: &ImportLine) -> std::result::Result<crate::api::Product, BasketError> {
+    let by_sku = catalog.resolve(&l.sku);
+    let gtin = l.gtin.as_deref().unwrap_or("");
+    let Some(mpn) = l.mpn.as_deref().filter(|m| !m.trim().is_empty()) else {
+        // A GTIN alone finds the part where the SKU is unknown.
+        return match (by_sku, catalog.same_part("", None, gtin)) {
+            (Err(BasketError::UnknownSku { .. }), SamePart::Found { product, .. }) => Ok(*product),
+            (by_sku, _) => by_sku,
+        };
+    };
+    let differs = match &by_sku {
+        Ok(p) if crate::search::normalize(&p.mpn) == crate::search::normalize(mpn) => return by_sku,
+        Ok(p) => Some(p.mpn.clone()),
+        Err(_) => None,
+    };
+    let maker = l.manufacturer.as_deref();
+    let of_maker = maker.map(|m| format!(" of {m}")).unwrap_or_default();
+    match catalog.same_part(mpn, maker, gtin) {
+        SamePart::Found { product, .. } => Ok(*product),
+        SamePart::Several(parts) => {
+            Err(BasketError::Ambiguous { text: mpn.to_string(), skus: parts.into_iter().map(|p| p.sku).collect() })
+        }
+        SamePart::OtherMakers(parts) => Err(BasketError::NotTheSame {
+            text: l.sku.clone(),
+            reason: format!(
+                "no part with type number {mpn:?}{of_maker} here; {} has it from another maker: choose one if it is the same part",
+                catalog.supplier()
+            ),
+            choices: parts.into_iter().map(|p| p.sku).collect(),
+        }),
+        SamePart::NotFound => Err(match differs {
+            Some(here) => BasketError::NotTheSame {
+                text: l.sku.clone(),
+                reason: format!(
+                    "SKU {:?} is type number {here:?} at {}, the list says {mpn:?}: not the same part, and no part has \
+                     that type number{of_maker} here",
+                    l.sku,
+                    catalog.supplier()
+                ),
+                choices: vec![],
+            },
+            None => BasketError::NotTheSame {
+                text: l.sku.clone(),
+                reason: format!("{} has no part {:?} (type number {mpn:?}{of_maker})", catalog.supplier(), l.sku),
+                choices: vec![],
+            },
+        }),
+    }
 }
 
 /// A part that a line's type number may mean, priced for the line's quantity.
@@ -369,6 +440,199 @@ pub fn create_sample(sup: &Supplier, catalog: &Catalog, name: &str, queries: &[&
     Ok(true)
 }
 
+/// A basket made again at another supplier (`copy`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CopyReport {
+    /// The supplier whose basket was copied, and the basket.
+    pub from: String,
+    pub basket: String,
+    /// The supplier it was made at, and the new basket's name there.
+    pub to: String,
+    pub into: String,
+    /// The currencies of the two price lists.
+    pub from_currency: String,
+    pub currency: String,
+    /// Each line found at `to`, in the basket's order.
+    pub copied: Vec<CopiedLine>,
+    /// Each line not found there for sure: not copied, never replaced by a guess.
+    pub unresolved: Vec<UnresolvedLine>,
+    /// Whether the basket was made (not when no line was found).
+    pub made: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CopiedLine {
+    /// The line's number in the basket (1 = first).
+    pub line: usize,
+    pub from_sku: String,
+    /// The part at the other supplier.
+    pub sku: String,
+    pub mpn: String,
+    pub manufacturer: String,
+    pub quantity: u32,
+    /// How it was found: "mpn" (maker and type number), "gtin", or "sku"
+    /// (the same basket's supplier).
+    pub by: &'static str,
+    pub from_unit_price: Option<rust_decimal::Decimal>,
+    /// The buyer's price there for the quantity (the agreed price of the new line).
+    pub unit_price: Option<rust_decimal::Decimal>,
+    /// What keeps the line from being ordered there as it is (a quantity
+    /// the supplier's packs or steps do not allow: the line keeps the
+    /// quantity, and `basket show` names the next valid one).
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnresolvedLine {
+    pub line: usize,
+    pub sku: String,
+    pub mpn: String,
+    pub manufacturer: String,
+    pub quantity: u32,
+    pub reason: String,
+    /// SKUs at the other supplier it may be (several of the maker and type
+    /// number, or the type number from other makers): the buyer chooses.
+    pub choices: Vec<String>,
+}
+
+/// Makes basket `name` of `from` at supplier `to` as basket `into` (default:
+/// the same name), which must not exist there yet. Each line's part is
+/// found in `to`'s catalog by its maker and type number, then by its GTIN
+/// (both taken from the catalog of the supplier the basket belongs to);
+/// quantities and notes are kept, and the agreed price of each line is
+/// `to`'s price for it. Lines not found for sure are reported with their
+/// line number and left out; nothing is created when no line is found.
+pub fn copy(ws: &Workspace, from: &Supplier, name: &str, to: &str, into: Option<&str>) -> Result<CopyReport> {
+    let into = into.unwrap_or(name);
+    basket::validate_name(into).map_err(Error::Rejected)?;
+    let source = from.baskets().load(name)?;
+    // A basket copied into this folder from another supplier's is read
+    // with that supplier's catalog: its SKUs are that supplier's.
+    let owner =
+        source.supplier.clone().filter(|s| ws.config().profiles.contains_key(s)).unwrap_or_else(|| from.name.clone());
+    if !ws.config().profiles.contains_key(to) {
+        return Err(Error::Rejected(format!(
+            "no supplier named {to:?} (the suppliers are: {})",
+            ws.suppliers().join(", ")
+        )));
+    }
+    let target = ws.supplier(Some(to))?;
+    if target.baskets().exists(into) {
+        return Err(Error::Rejected(format!("{to} has a basket named {into:?} already: --as NEW-NAME names the copy")));
+    }
+    let catalog_of = |name: &str| match Catalog::open_named(ws, name) {
+        (Some(c), _) => Ok(c),
+        (None, status) => Err(Error::Rejected(format!(
+            "supplier {name:?} has no catalog to copy with: {}",
+            status.note.unwrap_or_else(|| status.state.as_str().to_string())
+        ))),
+    };
+    let (here, there) = (catalog_of(&owner)?, catalog_of(to)?);
+    let mut b = Basket::new(into, target.clock.now());
+    b.supplier = Some(target.name.clone());
+    let mut report = CopyReport {
+        from: owner.clone(),
+        basket: name.to_string(),
+        to: to.to_string(),
+        into: into.to_string(),
+        from_currency: crate::core::basket::PartLookup::currency(here.cache()),
+        currency: crate::core::basket::PartLookup::currency(there.cache()),
+        copied: vec![],
+        unresolved: vec![],
+        made: false,
+    };
+    for (i, l) in source.lines.iter().enumerate() {
+        let src = here.cache().get_product(&l.sku)?;
+        let (mpn, maker, gtin) =
+            src.as_ref().map(|p| (p.mpn.clone(), p.manufacturer.clone(), p.gtin.clone())).unwrap_or_default();
+        let unresolved = |reason: String, choices: Vec<String>| UnresolvedLine {
+            line: i + 1,
+            sku: l.sku.clone(),
+            mpn: mpn.clone(),
+            manufacturer: maker.clone(),
+            quantity: l.qty,
+            reason,
+            choices,
+        };
+        let found = match &src {
+            None => Err(unresolved(
+                format!("{} is no longer in {owner}'s catalog: its type number is not known", l.sku),
+                vec![],
+            )),
+            // The same supplier: the same part.
+            Some(p) if owner == to => Ok((p.clone(), "sku")),
+            Some(_) => match there.same_part(&mpn, Some(&maker), &gtin) {
+                SamePart::Found { product, by } => Ok((*product, by)),
+                SamePart::Several(ps) => Err(unresolved(
+                    format!("{to} has several parts with type number {mpn:?} of {maker}: choose one"),
+                    ps.into_iter().map(|p| p.sku).collect(),
+                )),
+                SamePart::OtherMakers(ps) => Err(unresolved(
+                    format!(
+                        "{to} has type number {mpn:?} only from another maker than {maker}: choose one if it is the same part"
+                    ),
+                    ps.into_iter().map(|p| p.sku).collect(),
+                )),
+                SamePart::NotFound => Err(unresolved(
+                    if gtin.is_empty() {
+                        format!("{to} has no part with type number {mpn:?} of {maker}")
+                    } else {
+                        format!("{to} has no part with type number {mpn:?} of {maker}, nor with GTIN {gtin}")
+                    },
+                    vec![],
+                )),
+            },
+        };
+        let (p, by) = match found {
+            Ok(f) => f,
+            Err(u) => {
+                report.unresolved.push(u);
+                continue;
+            }
+        };
+        let qty = match b.lines.iter_mut().find(|x| x.sku == p.sku) {
+            Some(existing) => {
+                existing.qty = existing.qty.saturating_add(l.qty);
+                existing.qty
+            }
+            None => {
+                b.lines.push(crate::core::basket::BasketLine {
+                    sku: p.sku.clone(),
+                    qty: l.qty,
+                    note: l.note.clone(),
+                    agreed_price: None,
+                });
+                l.qty
+            }
+        };
+        let unit_price = there.unit_price(&p.sku, qty);
+        b.agree(&p.sku, unit_price);
+        report.copied.push(CopiedLine {
+            line: i + 1,
+            from_sku: l.sku.clone(),
+            problem: QuantityRules::of(&p, &there.tiers(&p.sku).unwrap_or_default())
+                .check(qty)
+                .err()
+                .map(|e| e.to_string()),
+            sku: p.sku,
+            mpn: p.mpn,
+            manufacturer: p.manufacturer,
+            quantity: l.qty,
+            by,
+            from_unit_price: here.unit_price(&l.sku, l.qty),
+            unit_price,
+        });
+    }
+    if source.lines.is_empty() {
+        return Err(Error::Rejected(format!("basket {name:?} is empty: there is nothing to copy")));
+    }
+    if !report.copied.is_empty() {
+        target.baskets().create(&b)?;
+        report.made = true;
+    }
+    Ok(report)
+}
+
 /// How a CSV export is written. `Default` is plain CSV (`,`, decimal
 /// point, no BOM); [`CsvStyle::excel_de`] is what Excel opens directly
 /// where the decimal mark is a comma.
@@ -386,12 +650,15 @@ impl Default for CsvStyle {
     }
 }
 
-/// The columns of a CSV export; `basket import` reads them back by name.
-pub const CSV_COLUMNS: [&str; 6] = ["sku", "name", "qty", "unit_price", "line_total", "note"];
+/// The columns of a CSV export; `basket import` reads them back by name
+/// (at another supplier by type number and maker, where the SKU is not its).
+pub const CSV_COLUMNS: [&str; 9] =
+    ["sku", "mpn", "manufacturer", "gtin", "name", "qty", "unit_price", "line_total", "note"];
 
-/// The basket priced as CSV: sku, name, qty, unit price, line total, note.
-/// A part without a price has empty price cells; a text cell a spreadsheet
-/// would take for a formula starts with `'` ([`crate::core::import::text_cell`]).
+/// The basket priced as CSV: sku, type number, maker, GTIN, name, qty, unit
+/// price, line total, note. A part without a price has empty price cells; a
+/// text cell a spreadsheet would take for a formula starts with `'`
+/// ([`crate::core::import::text_cell`]).
 pub fn export_csv(b: &PricedBasket, style: CsvStyle) -> Result<String> {
     if style.decimal_comma && style.delimiter == b',' {
         return Err(Error::Usage("a decimal comma needs another delimiter than ',' (e.g. ';')".into()));
@@ -409,6 +676,9 @@ pub fn export_csv(b: &PricedBasket, style: CsvStyle) -> Result<String> {
     for l in &b.lines {
         w.write_record([
             &text(&l.sku),
+            &text(&l.mpn),
+            &text(&l.manufacturer),
+            &text(&l.gtin),
             &text(&l.name),
             l.qty.to_string().as_str(),
             // One unit's price, so a spreadsheet's quantity × price is the line.

@@ -6,11 +6,12 @@
 //! one row of the cache.
 
 use super::search::{self, IndexRef, IndexSource, PartDetail, SearchRow};
-use super::{Result, Supplier};
+use super::{Result, Supplier, Workspace};
 use crate::api::Product;
 use crate::core::basket::BasketError;
 use crate::search::{Highlights, Hit, SearchResult};
 use crate::store::cache::{CatalogCache, ReadSnapshot};
+use serde::Serialize;
 use std::sync::Arc;
 
 pub struct Catalog {
@@ -20,6 +21,8 @@ pub struct Catalog {
     /// The index last opened, of the sync its tag names; a search whose
     /// snapshot of the cache is of another sync opens that one's.
     index: std::cell::RefCell<Option<IndexRef>>,
+    /// What every row shares, read once (a keystroke prices a screenful).
+    rows: std::cell::OnceCell<search::RowContext>,
 }
 
 impl IndexSource for Catalog {
@@ -65,7 +68,70 @@ impl Catalog {
     }
 
     fn from_cache(sup: &Supplier, cache: CatalogCache) -> Catalog {
-        Catalog { supplier: sup.name.clone(), cache, index: std::cell::RefCell::new(None) }
+        Self::named(&sup.name, cache)
+    }
+
+    fn named(supplier: &str, cache: CatalogCache) -> Catalog {
+        Catalog {
+            supplier: supplier.to_string(),
+            cache,
+            index: std::cell::RefCell::new(None),
+            rows: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The catalog of supplier `name` of the workspace, without opening the
+    /// supplier (no token is read, no shop client made: a search across
+    /// suppliers reads files only), with how it stands. `None` when it was
+    /// never synced: nothing is created for it.
+    pub fn open_named(ws: &Workspace, name: &str) -> (Option<Catalog>, CatalogStatus) {
+        let mut status = CatalogStatus {
+            supplier: name.to_string(),
+            state: CatalogState::Missing,
+            synced_at: None,
+            parts: 0,
+            note: Some(format!("never synced: run `procure --profile {name} sync` (or `procure sync --all`)")),
+        };
+        if let Err(e) = crate::store::config::validate_profile_name(name) {
+            status.state = CatalogState::Failed;
+            status.note = Some(e.to_string());
+            return (None, status);
+        }
+        let path = ws.paths().cache_db(name);
+        if !path.exists() {
+            return (None, status);
+        }
+        let opened = CatalogCache::open(&path).and_then(|cache| Ok((cache.checked_at()?, cache)));
+        let (synced_at, cache) = match opened {
+            Ok(found) => found,
+            Err(e) => {
+                status.state = CatalogState::Failed;
+                status.note = Some(e.to_string());
+                return (None, status);
+            }
+        };
+        let Some(synced_at) = synced_at else { return (None, status) };
+        let synced_at = chrono::DateTime::parse_from_rfc3339(&synced_at).ok().map(|at| at.to_utc());
+        let days = ws.config().search.stale_after_days;
+        let age = synced_at.map(|at| ws.clock().now() - at);
+        (status.state, status.note) = match age {
+            Some(age) if age > chrono::Duration::days(i64::from(days)) => (
+                CatalogState::Stale,
+                Some(format!(
+                    "last synced {} days ago: run `procure --profile {name} sync` (or `procure sync --all`)",
+                    age.num_days()
+                )),
+            ),
+            _ => (CatalogState::Ready, None),
+        };
+        status.synced_at = synced_at;
+        (Some(Self::named(name, cache)), status)
+    }
+
+    /// Frees the search index (a search across many suppliers keeps one at
+    /// a time); it is read again when next needed.
+    pub fn release_index(&mut self) {
+        self.index = std::cell::RefCell::new(None);
     }
 
     /// The name of the supplier whose catalog this is.
@@ -153,7 +219,9 @@ impl Catalog {
     /// The rows of some of the hits of `found`, priced for `qty` (default:
     /// each part's smallest valid quantity), from its snapshot.
     pub fn rows_found(&self, found: &Found<'_>, hits: &[Hit], qty: Option<u32>) -> Result<Vec<SearchRow>> {
-        search::rows_of(&self.supplier, &self.cache, &found.index, hits, qty)
+        let parts: Vec<(&str, crate::search::MatchKind)> =
+            hits.iter().map(|h| (found.index.sku(h.id), h.kind)).collect();
+        Ok(self.priced(&parts, qty)?.into_iter().flatten().collect())
     }
 
     /// Reads the rest of the index now (see [`SearchIndex::preload`]).
@@ -174,7 +242,25 @@ impl Catalog {
     /// (default: each part's smallest valid quantity).
     pub fn rows(&self, hits: &[Hit], qty: Option<u32>) -> Result<Vec<SearchRow>> {
         let index = self.opened()?;
-        search::rows_of(&self.supplier, &self.cache, &index, hits, qty)
+        let parts: Vec<(&str, crate::search::MatchKind)> = hits.iter().map(|h| (index.sku(h.id), h.kind)).collect();
+        Ok(self.priced(&parts, qty)?.into_iter().flatten().collect())
+    }
+
+    /// Parts by SKU, with how they matched, priced for `qty`; `None` for one
+    /// no longer in the cache.
+    pub(crate) fn priced(
+        &self,
+        parts: &[(&str, crate::search::MatchKind)],
+        qty: Option<u32>,
+    ) -> Result<Vec<Option<SearchRow>>> {
+        let context = match self.rows.get() {
+            Some(c) => c,
+            None => {
+                let c = search::RowContext::of(&self.cache)?;
+                self.rows.get_or_init(|| c)
+            }
+        };
+        search::priced_parts(&self.supplier, &self.cache, context, parts, qty)
     }
 
     /// The matched characters of each row, for the first `n` rows.
@@ -199,6 +285,55 @@ impl Catalog {
     /// One part by SKU, or by a type number / GTIN naming exactly one part.
     pub fn resolve(&self, text: &str) -> std::result::Result<Product, BasketError> {
         search::resolve(&self.cache, self, text)
+    }
+
+    /// The parts whose type number (or GTIN, `gtin` true) is `text`, as
+    /// normalised type numbers compare (separators and case do not matter).
+    fn exactly(&self, text: &str, gtin: bool) -> Vec<Product> {
+        let n = crate::search::normalize(text);
+        let Some(index) = self.index().filter(|_| !n.is_empty()) else { return vec![] };
+        index
+            .search(text, 64)
+            .hits
+            .into_iter()
+            .filter(|h| h.kind == crate::search::MatchKind::Exact)
+            .filter_map(|h| self.cache.get_product(index.sku(h.id)).ok().flatten())
+            .filter(|p| crate::search::normalize(if gtin { &p.gtin } else { &p.mpn }) == n)
+            .collect()
+    }
+
+    /// Another supplier's part, found here: by its maker and type number,
+    /// then by its GTIN. Never a guess: several candidates, or the type
+    /// number only from other makers, are returned for the buyer to choose.
+    pub fn same_part(&self, mpn: &str, manufacturer: Option<&str>, gtin: &str) -> SamePart {
+        let maker = manufacturer.map(crate::search::normalize).filter(|m| !m.is_empty());
+        let by_mpn = if mpn.trim().is_empty() { vec![] } else { self.exactly(mpn, false) };
+        let (mut same, other): (Vec<Product>, Vec<Product>) = by_mpn
+            .into_iter()
+            .partition(|p| maker.as_ref().is_none_or(|m| crate::search::normalize(&p.manufacturer) == *m));
+        let g = crate::search::normalize(gtin);
+        match same.len() {
+            1 => return SamePart::Found { product: Box::new(same.remove(0)), by: "mpn" },
+            // Several of the maker's type number: the GTIN tells, if only one has it.
+            n if n > 1 => {
+                let with_gtin: Vec<usize> =
+                    (0..n).filter(|&i| !g.is_empty() && crate::search::normalize(&same[i].gtin) == g).collect();
+                return match with_gtin[..] {
+                    [i] => SamePart::Found { product: Box::new(same.remove(i)), by: "gtin" },
+                    _ => SamePart::Several(same),
+                };
+            }
+            _ => {}
+        }
+        if !gtin.trim().is_empty() {
+            let mut by_gtin = self.exactly(gtin, true);
+            match by_gtin.len() {
+                1 => return SamePart::Found { product: Box::new(by_gtin.remove(0)), by: "gtin" },
+                n if n > 1 => return SamePart::Several(by_gtin),
+                _ => {}
+            }
+        }
+        if other.is_empty() { SamePart::NotFound } else { SamePart::OtherMakers(other) }
     }
 
     /// Everything about one part, found as `resolve` finds it.
@@ -229,5 +364,135 @@ impl Catalog {
 
     pub(crate) fn cache(&self) -> &CatalogCache {
         &self.cache
+    }
+}
+
+/// Another supplier's part as this catalog has it (see [`Catalog::same_part`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SamePart {
+    /// One part: found by `by`, "mpn" (maker and type number) or "gtin".
+    Found {
+        product: Box<Product>,
+        by: &'static str,
+    },
+    /// Several parts of the same maker and type number, or with the GTIN.
+    Several(Vec<Product>),
+    /// The type number, but only from other makers: perhaps not the same part.
+    OtherMakers(Vec<Product>),
+    NotFound,
+}
+
+/// How a supplier's catalog stands where every supplier is searched or listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogState {
+    /// Synced, and recently (within `search.stale_after_days`).
+    Ready,
+    /// Synced, but longer ago than `search.stale_after_days`: it answers,
+    /// from what it had then.
+    Stale,
+    /// Never synced: it cannot answer.
+    Missing,
+    /// Its cache or index cannot be read (it is left as it is).
+    Failed,
+}
+
+impl CatalogState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CatalogState::Ready => "ready",
+            CatalogState::Stale => "stale",
+            CatalogState::Missing => "missing",
+            CatalogState::Failed => "failed",
+        }
+    }
+}
+
+/// One supplier's catalog as a search across suppliers found it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CatalogStatus {
+    pub supplier: String,
+    pub state: CatalogState,
+    /// When a sync last brought the catalog up to date, if ever.
+    pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Parts in its search index (0 when it was not searched).
+    pub parts: usize,
+    /// What the buyer should know (why it is stale, missing or failed, or
+    /// that its index was rebuilt).
+    pub note: Option<String>,
+}
+
+/// Every supplier's catalog, opened from the workspace: the catalogs that
+/// can answer and how each supplier's stands. A face that searches all
+/// suppliers again and again (the app, a comparison) keeps this and calls
+/// [`Catalogs::search`]; each catalog keeps its index (and what its last
+/// query left possible) for the next keystroke.
+pub struct Catalogs {
+    open: Vec<Catalog>,
+    status: Vec<CatalogStatus>,
+}
+
+impl Catalogs {
+    /// Every supplier of the workspace (sorted by name). A supplier that was
+    /// never synced or cannot be read is in [`Catalogs::status`] only.
+    pub fn open(ws: &Workspace) -> Catalogs {
+        Self::open_only(ws, &ws.suppliers())
+    }
+
+    /// The suppliers named, in that order.
+    pub fn open_only(ws: &Workspace, names: &[String]) -> Catalogs {
+        let (mut open, mut status) = (Vec::new(), Vec::new());
+        for name in names {
+            let (catalog, s) = Catalog::open_named(ws, name);
+            open.extend(catalog);
+            status.push(s);
+        }
+        Catalogs { open, status }
+    }
+
+    /// The catalogs that can answer, in supplier order.
+    pub fn catalogs(&self) -> &[Catalog] {
+        &self.open
+    }
+
+    /// The catalog of one supplier, if it can answer.
+    pub fn get(&self, supplier: &str) -> Option<&Catalog> {
+        self.open.iter().find(|c| c.supplier == supplier)
+    }
+
+    /// Keeps `catalog` in place of the one of its supplier (after a sync).
+    pub fn replace(&mut self, catalog: Catalog) {
+        match self.open.iter_mut().find(|c| c.supplier == catalog.supplier) {
+            Some(c) => *c = catalog,
+            None => self.open.push(catalog),
+        }
+    }
+
+    /// How each supplier's catalog stands; `parts` is filled in once a
+    /// search has opened its index.
+    pub fn status(&self) -> Vec<CatalogStatus> {
+        let mut out = self.status.clone();
+        for s in &mut out {
+            if let Some(c) = self.get(&s.supplier)
+                && let Some(opened) = c.index.borrow().as_ref()
+            {
+                s.parts = opened.index.len();
+                if s.note.is_none() {
+                    s.note = opened.note.clone();
+                }
+            }
+        }
+        out
+    }
+
+    /// The best `limit` parts for `query` across every catalog, priced for
+    /// `qty` (default: each part's smallest valid quantity), with the number
+    /// of parts that matched in all. See [`search::search_all`] for the order.
+    pub fn search(&self, query: &str, limit: usize, qty: Option<u32>) -> Result<(Vec<SearchRow>, usize)> {
+        let open: Vec<&Catalog> = self.open.iter().collect();
+        let found: Vec<search::Found> = search::find_all(&open, query, limit).into_iter().collect::<Result<_>>()?;
+        let total = found.iter().map(|f| f.total).sum();
+        let best = search::merge(&found, limit);
+        Ok((search::rows_merged(&open, &found, &best, qty)?, total))
     }
 }

@@ -97,6 +97,10 @@ pub enum Error {
     /// `allow_duplicate_po`): the CLI its flag, the app its key.
     #[error("{}", .0.message)]
     DuplicatePo(ApiError),
+    /// Some of several suppliers failed (the others answered): each one
+    /// named in the message; the kind is the first one's.
+    #[error("{message}")]
+    Suppliers { kind: ErrorKind, message: String },
 }
 
 fn describe_changes(changes: &[PriceChange]) -> String {
@@ -134,6 +138,7 @@ impl Error {
             Error::AuthNeeded(_) => ErrorKind::AuthNeeded,
             Error::Internal(_) => ErrorKind::Internal,
             Error::PricesChanged(_) => ErrorKind::PriceChanged,
+            Error::Suppliers { kind, .. } => *kind,
         }
     }
 

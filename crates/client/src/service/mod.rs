@@ -23,6 +23,7 @@ pub mod quotes;
 pub mod search;
 pub mod session;
 pub mod supplier;
+pub mod suppliers;
 pub mod sync;
 pub mod workspace;
 

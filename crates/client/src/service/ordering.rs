@@ -80,7 +80,7 @@ fn price_basket(sup: &Supplier, b: &Basket) -> Result<PricedBasket> {
 /// Prices the basket locally, then asks the shop to price and check the
 /// order. `price_changes` compares the shop's prices with the agreed ones.
 pub async fn preview(sup: &Supplier, basket_name: &str, opts: &CheckoutOptions) -> Result<Checkout> {
-    let b = sup.baskets().load(basket_name)?;
+    let b = sup.baskets().load_own(basket_name)?;
     preview_basket(sup, &b, opts).await
 }
 
@@ -165,7 +165,7 @@ pub async fn submit(
     sup.require_login()?;
     let _lock = lock_basket(sup, basket_name).await?;
     let store = sup.baskets();
-    let mut b = store.load(basket_name)?;
+    let mut b = store.load_own(basket_name)?;
     if let Some(p) = &b.pending
         && let Some(draft) = p.draft.clone()
     {
@@ -442,7 +442,7 @@ pub async fn reorder(sup: &Supplier, number: &str, into: &str, merge: Merge) -> 
 fn reorder_into(sup: &Supplier, order: Order, into: &str, merge: Merge) -> Result<ReorderReport> {
     let cache = sup.synced_cache()?;
     let store = sup.baskets();
-    let mut b = if store.exists(into) { store.load(into)? } else { basket::Basket::new(into, sup.clock.now()) };
+    let mut b = if store.exists(into) { store.load_own(into)? } else { basket::Basket::new(into, sup.clock.now()) };
     prepare_merge(&mut b, merge, &format!("order {}", order.number))?;
     let mut lines = Vec::new();
     let mut skipped = Vec::new();

@@ -24,7 +24,7 @@ pub async fn request(
     // Locked like a submission: concurrent requests of one basket share one key.
     let _lock = super::ordering::lock_basket(sup, basket_name).await?;
     let store = sup.baskets();
-    let mut b = store.load(basket_name)?;
+    let mut b = store.load_own(basket_name)?;
     if b.lines.is_empty() {
         return Err(Error::Rejected(format!("basket {basket_name:?} is empty")));
     }

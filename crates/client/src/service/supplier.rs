@@ -100,7 +100,7 @@ impl Supplier {
     }
 
     pub(crate) fn baskets(&self) -> BasketStore {
-        BasketStore::new(self.paths.baskets_dir(&self.name))
+        BasketStore::owned_by(self.paths.baskets_dir(&self.name), &self.name)
     }
 
     /// Where the order list last seen is kept, for offline use.

@@ -131,6 +131,13 @@ pub(crate) async fn sync_cache(
     match result {
         Ok(mut report) => {
             let fetched = started.elapsed();
+            let checked = cache
+                .set_checked_at(&Utc::now().to_rfc3339())
+                .and_then(|()| cache.set_meta("parts", Some(&report.products_total.to_string())));
+            if let Err(e) = checked {
+                cache.rollback_sync();
+                return Err(e.into());
+            }
             if let Err(e) = cache.commit_sync() {
                 // A commit that fails (a full disk) leaves the old cache; its pages go.
                 cache.rollback_sync();

@@ -12,11 +12,55 @@ pub type Listed = (String, Result<Basket, StoreError>);
 #[derive(Debug, Clone)]
 pub struct BasketStore {
     dir: PathBuf,
+    /// The supplier whose folder this is: a basket file without a
+    /// `supplier` is theirs, and one naming another is not changed here.
+    owner: Option<String>,
 }
 
 impl BasketStore {
+    #[cfg(test)]
     pub fn new(dir: PathBuf) -> Self {
-        BasketStore { dir }
+        BasketStore { dir, owner: None }
+    }
+
+    /// The baskets of supplier `owner`, in its folder `dir`.
+    pub fn owned_by(dir: PathBuf, owner: &str) -> Self {
+        BasketStore { dir, owner: Some(owner.to_string()) }
+    }
+
+    /// A basket without a supplier is the folder's supplier's.
+    fn adopt(&self, b: &mut Basket) {
+        if b.supplier.is_none() {
+            b.supplier = self.owner.clone();
+        }
+    }
+
+    /// Whether the basket is another supplier's than this folder's (a file
+    /// copied over): its SKUs and prices are that supplier's.
+    pub fn misplaced(&self, b: &Basket) -> Option<String> {
+        match (&self.owner, &b.supplier) {
+            (Some(owner), Some(claims)) if owner != claims => Some(claims.clone()),
+            _ => None,
+        }
+    }
+
+    /// Refuses to change or order a basket of another supplier.
+    fn check_own(&self, b: &Basket) -> Result<(), StoreError> {
+        match (self.misplaced(b), &self.owner) {
+            (Some(claims), Some(owner)) => Err(StoreError::Invalid(format!(
+                "basket {name:?} belongs to supplier {claims:?} (its file says supplier = {claims:?}), not to                  {owner:?}, whose folder it is in: its SKUs and agreed prices are {claims}'s, so it is not changed                  or ordered here. Order it from {claims} (procure --profile {claims} …), or make the same list from                  {owner}'s catalog: procure --profile {owner} basket copy {name} --to {owner} --as NEW-NAME",
+                name = b.name
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Loads a basket to change or order it: refused when it is another
+    /// supplier's (see [`BasketStore::misplaced`]).
+    pub fn load_own(&self, name: &str) -> Result<Basket, StoreError> {
+        let b = self.load(name)?;
+        self.check_own(&b)?;
+        Ok(b)
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -42,7 +86,7 @@ impl BasketStore {
         f: impl FnOnce(&mut Basket) -> Result<T, E>,
     ) -> Result<T, E> {
         let _lock = self.lock(name)?;
-        let mut b = self.load(name)?;
+        let mut b = self.load_own(name)?;
         let out = f(&mut b)?;
         self.save(&b)?;
         Ok(out)
@@ -63,6 +107,7 @@ impl BasketStore {
             Err(e) => return Err(io_err(&path)(e)),
         };
         let mut basket = parse(&path, &text)?;
+        self.adopt(&mut basket);
         // The file is the basket: a copied file keeps its own name.
         if basket.name != name {
             tracing::warn!(file = %path.display(), inside = %basket.name, "basket file names another basket");
@@ -73,7 +118,15 @@ impl BasketStore {
 
     pub fn save(&self, basket: &Basket) -> Result<(), StoreError> {
         validate_name(&basket.name).map_err(StoreError::Invalid)?;
-        let text = toml::to_string(basket).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.check_own(basket)?;
+        let text = if basket.supplier.is_none() && self.owner.is_some() {
+            let mut owned = basket.clone();
+            self.adopt(&mut owned);
+            toml::to_string(&owned)
+        } else {
+            toml::to_string(basket)
+        }
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let header = "# procure basket: edit freely; quantities are whole numbers.\n";
         atomic::write(&self.path(&basket.name), format!("{header}{text}").as_bytes())
     }
@@ -107,6 +160,7 @@ impl BasketStore {
             };
             let loaded =
                 std::fs::read_to_string(&path).map_err(io_err(&path)).and_then(|t| parse(&path, &t)).map(|mut b| {
+                    self.adopt(&mut b);
                     if b.name != name {
                         b.name_in_file = Some(std::mem::replace(&mut b.name, name.to_string()));
                     }

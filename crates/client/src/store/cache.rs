@@ -112,6 +112,27 @@ impl CatalogCache {
         })
     }
 
+    /// When a sync last brought the cache up to date: the last sync that
+    /// answered, also one that found nothing changed (which keeps
+    /// `synced_at`, the index's tag, as it was). `None` before the first.
+    pub fn checked_at(&self) -> Result<Option<String>, StoreError> {
+        Ok(self.meta("checked_at")?.or(self.meta("synced_at")?))
+    }
+
+    /// Parts in the cache as the last sync counted them (no scan of the
+    /// table); counted now for a cache synced by an older procure.
+    pub fn part_count(&self) -> Result<usize, StoreError> {
+        match self.meta("parts")?.and_then(|n| n.parse().ok()) {
+            Some(n) => Ok(n),
+            None => self.product_count(),
+        }
+    }
+
+    /// Records that a sync brought the cache up to date now.
+    pub fn set_checked_at(&self, at: &str) -> Result<(), StoreError> {
+        self.set_meta("checked_at", Some(at))
+    }
+
     /// Cleaned on reading as well: a cache written by an older procure may
     /// hold a shop's text as it came.
     pub fn me(&self) -> Result<Option<Me>, StoreError> {

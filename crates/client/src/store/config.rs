@@ -60,11 +60,14 @@ impl Default for Network {
 #[serde(deny_unknown_fields)]
 pub struct SearchSettings {
     pub limit: usize,
+    /// A catalog synced longer ago than this many days is named stale where
+    /// every supplier is searched or listed (it still answers).
+    pub stale_after_days: u32,
 }
 
 impl Default for SearchSettings {
     fn default() -> Self {
-        SearchSettings { limit: 20 }
+        SearchSettings { limit: 20, stale_after_days: 7 }
     }
 }
 
@@ -286,6 +289,37 @@ pub fn save_profile(path: &Path, name: &str, profile: &Profile) -> Result<(), St
     atomic::write(path, doc.to_string().as_bytes())
 }
 
+/// Sets `default_profile` in the user's file, keeping everything else as
+/// written. The profile must be one of the file's (the caller checks).
+pub fn save_default_profile(path: &Path, name: &str) -> Result<(), StoreError> {
+    validate_profile_name(name)?;
+    let _lock = super::lock::FileLock::exclusive(path)?;
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(io_err(path)(e)),
+    };
+    let config = Config::parse(&text).map_err(|message| StoreError::Corrupt { path: path.to_path_buf(), message })?;
+    if !config.profiles.contains_key(name) {
+        return Err(StoreError::NoProfile(format!("no profile named {name:?} in config.toml")));
+    }
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| StoreError::Corrupt { path: path.to_path_buf(), message: e.to_string() })?;
+    match doc.get_mut("default_profile").and_then(|i| i.as_value_mut()) {
+        // In place: a comment at the end of the line stays.
+        Some(v) => {
+            let decor = v.decor().clone();
+            *v = toml_edit::Value::from(name);
+            *v.decor_mut() = decor;
+        }
+        None => {
+            doc.insert("default_profile", toml_edit::value(name));
+        }
+    }
+    atomic::write(path, doc.to_string().as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,6 +408,28 @@ mod tests {
             Config::parse("[profiles.x]\nbackend = \"peppol\"\nbuyer_endpont = \"1:2\"\n").is_err(),
             "typos are refused"
         );
+    }
+
+    #[test]
+    fn the_default_changes_in_place_and_the_comments_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(
+            &p,
+            "# mine\ndefault_profile = \"a\" # the main one\n\n[profiles.a]\nshop = \"http://127.0.0.1:1\"\n\
+             [profiles.b] # second\nshop = \"http://127.0.0.1:2\"\n",
+        )
+        .unwrap();
+        save_default_profile(&p, "b").unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains("default_profile = \"b\" # the main one"), "{text}");
+        assert!(text.contains("# mine") && text.contains("# second"), "{text}");
+        assert_eq!(Config::load(&p).unwrap().default_profile, "b");
+        assert!(save_default_profile(&p, "c").is_err(), "only a profile of the file");
+        // A file without the key gets it.
+        std::fs::write(&p, "[profiles.a]\nshop = \"http://127.0.0.1:1\"\n").unwrap();
+        save_default_profile(&p, "a").unwrap();
+        assert_eq!(Config::load(&p).unwrap().default_profile, "a");
     }
 
     #[test]

@@ -152,3 +152,94 @@ async fn dates_are_checked_against_the_buyers_local_date_from_the_service_clock(
     assert_eq!(preview.draft.requested_delivery_date, Some(day(30)));
     shop.shutdown().await;
 }
+
+/// Logs in to `shop` as ACME's buyer under profile `name` and syncs.
+async fn login_and_sync(ws: &mut Workspace, name: &str, shop: &procure_shop::RunningShop) {
+    let given = LoginFields {
+        shop: Some(format!("http://{}", shop.addr)),
+        company: Some("ACME".into()),
+        user: Some("buyer".into()),
+        allow_insecure_http: false,
+    };
+    let (name, profile) = session::login_profile(ws, Some(name), &given).unwrap();
+    let sup = session::login(ws, &name, profile, "demo").await.unwrap();
+    sync::sync_supplier(&sup, &mut |_| {}).await.unwrap();
+}
+
+/// One search across every supplier: one supplier's many near matches
+/// (three hundred type numbers that start with the query) do not push
+/// another's exact type number down, every row names its supplier and
+/// currency, and a supplier never synced is named while the others answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_across_suppliers_ranks_the_exact_type_number_first_and_names_who_cannot_answer() {
+    use procure_client::service::catalog::{CatalogState, Catalogs};
+    use procure_client::service::search;
+    let dir = tempfile::tempdir().unwrap();
+    let head = "sku,name,mpn,manufacturer,gtin,category,unit,pack_size,min_qty,lead_time_days,stock,list_price\n";
+    let mut many = head.to_string();
+    for i in 0..300 {
+        many.push_str(&format!(
+            "M-{i:03},Ball screw RB-7725 variant {i},RB-7725-{i:03},Rollex,,Drives,pc,1,1,5,3,9.00\n"
+        ));
+    }
+    let many_prices = "company,sku,min_qty,unit_price\nACME,M-001,1,8.00\n".to_string();
+    let exact = format!("{head}E-1,Ball screw,RB-7725,Rollex,,Drives,pc,1,1,5,3,12.00\n");
+    let exact_prices = "company,sku,min_qty,unit_price\nACME,E-1,1,11.50\n".to_string();
+    let crowded = shop(dir.path(), "crowded", (many, many_prices)).await;
+    let precise = shop(dir.path(), "precise", (exact, exact_prices)).await;
+
+    let mut ws = Workspace::open(Paths::under(dir.path().join("home"))).unwrap();
+    login_and_sync(&mut ws, "crowded", &crowded).await;
+    login_and_sync(&mut ws, "precise", &precise).await;
+    // A third supplier, written in config.toml but never synced.
+    let config = dir.path().join("home/config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}\n[profiles.never]\nshop = \"http://127.0.0.1:9\"\ncompany = \"ACME\"\nuser = \"buyer\"\n"),
+    )
+    .unwrap();
+    let ws = Workspace::open(Paths::under(dir.path().join("home"))).unwrap();
+
+    let all = search::search_all(&ws, "rb7725", 20, None).unwrap();
+    let first = &all.rows[0];
+    assert_eq!(
+        (first.supplier.as_str(), first.sku.as_str(), first.kind),
+        ("precise", "E-1", "exact"),
+        "{:?}",
+        all.rows
+    );
+    assert_eq!(first.unit_price, Some(rust_decimal::Decimal::new(1150, 2)));
+    assert_eq!(first.currency, "EUR");
+    assert_eq!(all.rows.len(), 20);
+    assert!(all.rows[1..].iter().all(|r| r.supplier == "crowded" && r.kind == "prefix"), "{:?}", all.rows);
+    assert_eq!(all.total, 301);
+    let states: Vec<(&str, CatalogState)> = all.suppliers.iter().map(|s| (s.supplier.as_str(), s.state)).collect();
+    assert_eq!(
+        states,
+        [("crowded", CatalogState::Ready), ("never", CatalogState::Missing), ("precise", CatalogState::Ready)]
+    );
+    assert!(all.suppliers[1].note.as_deref().unwrap_or("").contains("never synced"), "{:?}", all.suppliers);
+    assert!(!dir.path().join("home/cache/never").exists(), "a search creates nothing for a supplier never synced");
+    assert_eq!(all.suppliers[0].parts - 300, all.suppliers[2].parts - 1, "both have the demo parts and their own");
+
+    // The same from catalogs kept open (as the app keeps them).
+    let open = Catalogs::open(&ws);
+    assert_eq!(open.catalogs().len(), 2);
+    let (rows, total) = open.search("rb7725", 20, Some(10)).unwrap();
+    assert_eq!((rows[0].supplier.as_str(), rows[0].sku.as_str(), rows[0].quantity), ("precise", "E-1", 10));
+    assert_eq!(total, 301);
+    assert_eq!(rows.iter().map(|r| &r.sku).collect::<Vec<_>>(), all.rows.iter().map(|r| &r.sku).collect::<Vec<_>>());
+
+    // Long unsynced: named stale, and still answers.
+    let later = chrono::Utc::now() + chrono::Duration::days(30);
+    let ws = Workspace::open(Paths::under(dir.path().join("home")))
+        .unwrap()
+        .with_clock(procure_client::service::Clock::fixed(later.fixed_offset()));
+    let all = search::search_all(&ws, "rb7725", 5, None).unwrap();
+    assert_eq!(all.rows[0].sku, "E-1");
+    assert_eq!(all.suppliers[0].state, CatalogState::Stale);
+    assert!(all.suppliers[0].note.as_deref().unwrap_or("").contains("30 days ago"), "{:?}", all.suppliers);
+    crowded.shutdown().await;
+    precise.shutdown().await;
+}

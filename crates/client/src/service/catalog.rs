@@ -6,11 +6,12 @@
 //! one row of the cache.
 
 use super::search::{self, IndexSource, OpenedIndex, PartDetail, SearchRow};
-use super::{Result, Supplier};
+use super::{Result, Supplier, Workspace};
 use crate::api::Product;
 use crate::core::basket::BasketError;
 use crate::search::{Highlights, Hit, SearchIndex, SearchResult};
 use crate::store::cache::CatalogCache;
+use serde::Serialize;
 
 pub struct Catalog {
     /// The supplier whose catalog this is.
@@ -46,7 +47,64 @@ impl Catalog {
     }
 
     fn from_cache(sup: &Supplier, cache: CatalogCache) -> Catalog {
-        Catalog { supplier: sup.name.clone(), cache, index: std::cell::OnceCell::new() }
+        Self::named(&sup.name, cache)
+    }
+
+    fn named(supplier: &str, cache: CatalogCache) -> Catalog {
+        Catalog { supplier: supplier.to_string(), cache, index: std::cell::OnceCell::new() }
+    }
+
+    /// The catalog of supplier `name` of the workspace, without opening the
+    /// supplier (no token is read, no shop client made: a search across
+    /// suppliers reads files only), with how it stands. `None` when it was
+    /// never synced: nothing is created for it.
+    pub fn open_named(ws: &Workspace, name: &str) -> (Option<Catalog>, CatalogStatus) {
+        let mut status = CatalogStatus {
+            supplier: name.to_string(),
+            state: CatalogState::Missing,
+            synced_at: None,
+            parts: 0,
+            note: Some(format!("never synced: run `procure --profile {name} sync` (or `procure sync --all`)")),
+        };
+        if let Err(e) = crate::store::config::validate_profile_name(name) {
+            status.state = CatalogState::Failed;
+            status.note = Some(e.to_string());
+            return (None, status);
+        }
+        let path = ws.paths().cache_db(name);
+        if !path.exists() {
+            return (None, status);
+        }
+        let opened = CatalogCache::open(&path).and_then(|cache| Ok((cache.marks()?.synced_at, cache)));
+        let (synced_at, cache) = match opened {
+            Ok(found) => found,
+            Err(e) => {
+                status.state = CatalogState::Failed;
+                status.note = Some(e.to_string());
+                return (None, status);
+            }
+        };
+        let Some(synced_at) = synced_at else { return (None, status) };
+        let days = ws.config().search.stale_after_days;
+        let age = chrono::DateTime::parse_from_rfc3339(&synced_at).ok().map(|at| ws.clock().now() - at.to_utc());
+        (status.state, status.note) = match age {
+            Some(age) if age > chrono::Duration::days(i64::from(days)) => (
+                CatalogState::Stale,
+                Some(format!(
+                    "last synced {} days ago: run `procure --profile {name} sync` (or `procure sync --all`)",
+                    age.num_days()
+                )),
+            ),
+            _ => (CatalogState::Ready, None),
+        };
+        status.synced_at = Some(synced_at);
+        (Some(Self::named(name, cache)), status)
+    }
+
+    /// Frees the search index (a search across many suppliers keeps one at
+    /// a time); it is read again when next needed.
+    pub fn release_index(&mut self) {
+        self.index = std::cell::OnceCell::new();
     }
 
     /// The name of the supplier whose catalog this is.
@@ -157,5 +215,123 @@ impl Catalog {
 
     pub(crate) fn cache(&self) -> &CatalogCache {
         &self.cache
+    }
+}
+
+/// How a supplier's catalog stands where every supplier is searched or listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogState {
+    /// Synced, and recently (within `search.stale_after_days`).
+    Ready,
+    /// Synced, but longer ago than `search.stale_after_days`: it answers,
+    /// from what it had then.
+    Stale,
+    /// Never synced: it cannot answer.
+    Missing,
+    /// Its cache or index cannot be read (it is left as it is).
+    Failed,
+}
+
+impl CatalogState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CatalogState::Ready => "ready",
+            CatalogState::Stale => "stale",
+            CatalogState::Missing => "missing",
+            CatalogState::Failed => "failed",
+        }
+    }
+}
+
+/// One supplier's catalog as a search across suppliers found it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CatalogStatus {
+    pub supplier: String,
+    pub state: CatalogState,
+    /// When the catalog was last synced (RFC 3339), if ever.
+    pub synced_at: Option<String>,
+    /// Parts in its search index (0 when it was not searched).
+    pub parts: usize,
+    /// What the buyer should know (why it is stale, missing or failed, or
+    /// that its index was rebuilt).
+    pub note: Option<String>,
+}
+
+/// Every supplier's catalog, opened from the workspace: the catalogs that
+/// can answer and how each supplier's stands. A face that searches all
+/// suppliers again and again (the app, a comparison) keeps this and calls
+/// [`Catalogs::search`]; each catalog keeps its index (and what its last
+/// query left possible) for the next keystroke.
+pub struct Catalogs {
+    open: Vec<Catalog>,
+    status: Vec<CatalogStatus>,
+}
+
+impl Catalogs {
+    /// Every supplier of the workspace (sorted by name). A supplier that was
+    /// never synced or cannot be read is in [`Catalogs::status`] only.
+    pub fn open(ws: &Workspace) -> Catalogs {
+        Self::open_only(ws, &ws.suppliers())
+    }
+
+    /// The suppliers named, in that order.
+    pub fn open_only(ws: &Workspace, names: &[String]) -> Catalogs {
+        let (mut open, mut status) = (Vec::new(), Vec::new());
+        for name in names {
+            let (catalog, s) = Catalog::open_named(ws, name);
+            open.extend(catalog);
+            status.push(s);
+        }
+        Catalogs { open, status }
+    }
+
+    /// The catalogs that can answer, in supplier order.
+    pub fn catalogs(&self) -> &[Catalog] {
+        &self.open
+    }
+
+    /// The catalog of one supplier, if it can answer.
+    pub fn get(&self, supplier: &str) -> Option<&Catalog> {
+        self.open.iter().find(|c| c.supplier == supplier)
+    }
+
+    /// Keeps `catalog` in place of the one of its supplier (after a sync).
+    pub fn replace(&mut self, catalog: Catalog) {
+        match self.open.iter_mut().find(|c| c.supplier == catalog.supplier) {
+            Some(c) => *c = catalog,
+            None => self.open.push(catalog),
+        }
+    }
+
+    /// How each supplier's catalog stands; `parts` is filled in once a
+    /// search has opened its index.
+    pub fn status(&self) -> Vec<CatalogStatus> {
+        let mut out = self.status.clone();
+        for s in &mut out {
+            if let Some(c) = self.get(&s.supplier)
+                && let Some(Some(opened)) = c.index.get()
+            {
+                s.parts = opened.index.len();
+                if s.note.is_none() {
+                    s.note = opened.note.clone();
+                }
+            }
+        }
+        out
+    }
+
+    /// The best `limit` parts for `query` across every catalog, priced for
+    /// `qty` (default: each part's smallest valid quantity), with the number
+    /// of parts that matched in all. See [`search::search_all`] for the order.
+    pub fn search(&self, query: &str, limit: usize, qty: Option<u32>) -> Result<(Vec<SearchRow>, usize)> {
+        let found: Vec<search::Found> = self
+            .open
+            .iter()
+            .map(|c| c.search_hits(query, limit).map(|r| search::Found::of(c, r)))
+            .collect::<Result<_>>()?;
+        let total = found.iter().map(|f| f.total).sum();
+        let best = search::merge(&found, limit);
+        Ok((search::rows_merged(&self.open, &found, &best, qty)?, total))
     }
 }

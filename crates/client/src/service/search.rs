@@ -1,11 +1,12 @@
 //! Finding parts in the local cache: works offline.
 
-use super::Result;
+use super::catalog::{Catalog, CatalogState, CatalogStatus};
+use super::{Result, Workspace};
 use crate::api::{PriceEntry, Product};
 use crate::core::basket::BasketError;
 use crate::core::money;
 use crate::core::quantity::QuantityRules;
-use crate::search::{Hit, IndexDelta, IndexFile, IndexFileError, MatchKind, SearchIndex, normalize};
+use crate::search::{Hit, IndexDelta, IndexFile, IndexFileError, MatchKind, SearchIndex, SearchResult, normalize};
 use crate::store::cache::CatalogCache;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -198,21 +199,36 @@ pub fn rows_of(
     hits: &[Hit],
     qty: Option<u32>,
 ) -> Result<Vec<SearchRow>> {
+    let parts: Vec<(&str, MatchKind)> = hits.iter().map(|h| (index.sku(h.id), h.kind)).collect();
+    Ok(priced_parts(supplier, cache, &parts, qty)?.into_iter().flatten().collect())
+}
+
+/// Each part (by SKU, with how it matched) priced for `qty`, in order;
+/// `None` for a part no longer in the cache.
+fn priced_parts(
+    supplier: &str,
+    cache: &CatalogCache,
+    parts: &[(&str, MatchKind)],
+    qty: Option<u32>,
+) -> Result<Vec<Option<SearchRow>>> {
+    if parts.is_empty() {
+        return Ok(vec![]);
+    }
     let ordered: std::collections::HashSet<String> = cache.ordered()?.into_iter().map(|(s, _)| s).collect();
     let currency = crate::core::basket::PartLookup::currency(cache);
-    let mut rows = Vec::with_capacity(hits.len());
-    for hit in hits {
-        let sku = index.sku(hit.id);
+    let mut rows = Vec::with_capacity(parts.len());
+    for &(sku, kind) in parts {
         let Some(p) = cache.get_product(sku)? else {
+            rows.push(None);
             continue;
         };
         let prices = cache.get_prices(sku)?;
         let quantity = qty.unwrap_or_else(|| QuantityRules::of(&p).smallest());
-        rows.push(SearchRow {
+        rows.push(Some(SearchRow {
             supplier: supplier.to_string(),
             currency: currency.clone(),
             unit_price: prices.as_ref().and_then(|e| money::unit_price_for(&e.tiers, quantity)),
-            kind: kind_str(hit.kind),
+            kind: kind_str(kind),
             ordered_before: ordered.contains(&p.sku),
             quantity,
             sku: p.sku,
@@ -224,9 +240,183 @@ pub fn rows_of(
             lead_time_days: p.lead_time_days,
             discontinued: p.discontinued,
             replaced_by: p.replaced_by,
-        });
+        }));
     }
     Ok(rows)
+}
+
+/// A part one supplier's catalog found for a query, not yet priced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundPart {
+    pub sku: String,
+    pub kind: MatchKind,
+    /// Higher is better within `kind` (see [`Hit::score`]): the order
+    /// count at this supplier, then how closely the part matched.
+    pub score: i64,
+}
+
+/// One supplier's catalog's answer to a query, best first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub supplier: String,
+    pub parts: Vec<FoundPart>,
+    /// How many parts matched in this catalog.
+    pub total: usize,
+}
+
+impl Found {
+    /// The hits of `catalog`'s search, by SKU (so the index can go).
+    pub fn of(catalog: &Catalog, result: SearchResult) -> Found {
+        let parts = match catalog.index() {
+            Some(index) => result
+                .hits
+                .iter()
+                .map(|h| FoundPart { sku: index.sku(h.id).to_string(), kind: h.kind, score: h.score })
+                .collect(),
+            None => vec![],
+        };
+        Found { supplier: catalog.supplier().to_string(), parts, total: result.total }
+    }
+}
+
+/// The best `limit` of several suppliers' answers, as (answer, part)
+/// positions, best first. Every answer is ranked the same way (match class,
+/// then score), so they are merged by class first: one supplier's many
+/// near matches never push another's exact type number down. Within a class
+/// and score each answer keeps its own order and the answers take turns
+/// (a supplier's third hit after every supplier's second), so a large
+/// catalog does not crowd out a small one.
+pub fn merge(found: &[Found], limit: usize) -> Vec<(usize, usize)> {
+    let mut all: Vec<(MatchKind, std::cmp::Reverse<i64>, usize, usize)> = found
+        .iter()
+        .enumerate()
+        .flat_map(|(a, f)| f.parts.iter().enumerate().map(move |(i, p)| (p.kind, std::cmp::Reverse(p.score), i, a)))
+        .collect();
+    all.sort_unstable();
+    all.truncate(limit);
+    all.into_iter().map(|(_, _, i, a)| (a, i)).collect()
+}
+
+/// The parts `picks` names (positions into `found`, as [`merge`] gives
+/// them), priced for `qty` from the catalog of each one's supplier, in the
+/// order of `picks`. A part that left its cache since is left out.
+pub fn rows_merged(
+    catalogs: &[Catalog],
+    found: &[Found],
+    picks: &[(usize, usize)],
+    qty: Option<u32>,
+) -> Result<Vec<SearchRow>> {
+    let mut rows: Vec<Option<SearchRow>> = vec![None; picks.len()];
+    for (a, f) in found.iter().enumerate() {
+        let Some(catalog) = catalogs.iter().find(|c| c.supplier() == f.supplier) else { continue };
+        let mine: Vec<(usize, (&str, MatchKind))> = picks
+            .iter()
+            .enumerate()
+            .filter(|(_, (pa, _))| *pa == a)
+            .map(|(at, &(_, i))| (at, (f.parts[i].sku.as_str(), f.parts[i].kind)))
+            .collect();
+        let parts: Vec<(&str, MatchKind)> = mine.iter().map(|(_, p)| *p).collect();
+        for ((at, _), row) in mine.iter().zip(priced_parts(&f.supplier, catalog.cache(), &parts, qty)?) {
+            rows[*at] = row;
+        }
+    }
+    Ok(rows.into_iter().flatten().collect())
+}
+
+/// Every supplier searched at once: the best rows of all, how many parts
+/// matched in all, and how each supplier's catalog stood.
+#[derive(Debug, Clone, Serialize)]
+pub struct AllSuppliers {
+    pub rows: Vec<SearchRow>,
+    pub total: usize,
+    pub suppliers: Vec<CatalogStatus>,
+}
+
+/// How many suppliers' indexes a search across suppliers holds at once.
+fn search_threads(suppliers: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    suppliers.clamp(1, cores.clamp(1, 4))
+}
+
+/// Searches every supplier's catalog (offline) and merges the answers (see
+/// [`merge`]), priced for `qty`. A supplier whose catalog was never synced
+/// or cannot be read is named in `suppliers` and the others still answer;
+/// a stale one answers and is named. The catalogs are searched on a few
+/// threads, each index read, searched and let go in turn, so memory holds
+/// a few indexes at a time, not every one.
+pub fn search_all(ws: &Workspace, query: &str, limit: usize, qty: Option<u32>) -> Result<AllSuppliers> {
+    let names = ws.suppliers();
+    if names.is_empty() {
+        // The same words as a command without a profile.
+        ws.default_supplier()?;
+    }
+    /// A supplier's catalog as searched: how it stood, and its answer.
+    type Searched = (CatalogStatus, Option<(Catalog, Found)>);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let one = |i: usize| -> Searched {
+        let (catalog, mut status) = Catalog::open_named(ws, &names[i]);
+        let Some(mut catalog) = catalog else { return (status, None) };
+        let result = catalog.search_hits(query, limit);
+        status.parts = catalog.len();
+        if let Some(note) = catalog.index_note() {
+            status.note = Some(note.to_string());
+        }
+        let found = match result {
+            Ok(r) => Found::of(&catalog, r),
+            Err(e) => {
+                status.state = CatalogState::Failed;
+                status.note = Some(e.to_string());
+                return (status, None);
+            }
+        };
+        catalog.release_index();
+        (status, Some((catalog, found)))
+    };
+    let mut done: Vec<(usize, Searched)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..search_threads(names.len()))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= names.len() {
+                            return mine;
+                        }
+                        mine.push((i, one(i)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(mine) => mine,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    let (mut catalogs, mut found, mut suppliers) = (Vec::new(), Vec::new(), Vec::new());
+    for (_, (status, answer)) in done {
+        suppliers.push(status);
+        if let Some((c, f)) = answer {
+            catalogs.push(c);
+            found.push(f);
+        }
+    }
+    let total = found.iter().map(|f| f.total).sum();
+    let picks = merge(&found, limit);
+    let rows = rows_merged(&catalogs, &found, &picks, qty)?;
+    Ok(AllSuppliers { rows, total, suppliers })
+}
+
+/// The matched characters of a row's sku, type number and name (any
+/// supplier's: this needs no index).
+pub fn highlight(row: &SearchRow, query: &str) -> crate::search::Highlights {
+    thread_local! {
+        static EMPTY: SearchIndex = SearchIndex::new(Vec::new());
+    }
+    EMPTY.with(|i| i.highlight_texts(&row.sku, &row.mpn, &row.name, query))
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -60,11 +60,14 @@ impl Default for Network {
 #[serde(deny_unknown_fields)]
 pub struct SearchSettings {
     pub limit: usize,
+    /// A catalog synced longer ago than this many days is named stale where
+    /// every supplier is searched or listed (it still answers).
+    pub stale_after_days: u32,
 }
 
 impl Default for SearchSettings {
     fn default() -> Self {
-        SearchSettings { limit: 20 }
+        SearchSettings { limit: 20, stale_after_days: 7 }
     }
 }
 

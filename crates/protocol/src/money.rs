@@ -32,6 +32,14 @@ pub fn line_total(unit_price: Decimal, quantity: u32) -> Decimal {
     checked_line_total(unit_price, quantity).unwrap_or(Decimal::MAX)
 }
 
+/// An amount in another currency: `amount × rate`, where `rate` is one unit
+/// of the amount's currency in the other, rounded to cents half away from
+/// zero like any amount (100.00 USD at 0.86 → 86.00 EUR; 0.05 at 0.86 →
+/// 0.04). `None` when it does not fit a `Decimal`.
+pub fn convert(amount: Decimal, rate: Decimal) -> Option<Decimal> {
+    amount.checked_mul(rate).map(round_cents)
+}
+
 /// The tier that applies to `quantity`: the one with the largest `min_qty`
 /// not above it. Tiers need not be sorted.
 pub fn tier_for(tiers: &[Tier], quantity: u32) -> Option<&Tier> {
@@ -186,6 +194,17 @@ mod tests {
         // 0.0834 × 7 = 0.5838 → 0.58 (rounding the unit price first would give 0.56)
         assert_eq!(line_total(dec!(0.0834), 7), dec!(0.58));
         assert_eq!(line_total(dec!(0.0125), 2), dec!(0.03));
+    }
+
+    #[test]
+    fn converts_and_rounds_once_to_cents() {
+        assert_eq!(convert(dec!(100.00), dec!(0.86)).map(|a| a.to_string()), Some("86.00".into()));
+        // 0.05 × 0.86 = 0.043 → 0.04; 12.35 × 1.17 = 14.4495 → 14.45 (half away from zero).
+        assert_eq!(convert(dec!(0.05), dec!(0.86)), Some(dec!(0.04)));
+        assert_eq!(convert(dec!(12.35), dec!(1.17)), Some(dec!(14.45)));
+        // A rate with many decimals is exact up to the rounding at the end.
+        assert_eq!(convert(dec!(1000.00), dec!(0.857142)), Some(dec!(857.14)));
+        assert_eq!(convert(Decimal::MAX, dec!(2)), None);
     }
 
     #[test]

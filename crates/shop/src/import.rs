@@ -606,6 +606,8 @@ fn import_prices(
     // (company id, product id) → (company code, sku, tiers with their lines)
     type Group = (String, String, Vec<(u64, Tier)>);
     let mut groups: BTreeMap<(i64, i64), Group> = BTreeMap::new();
+    // company id → (company code, its price list's currency, the line that gave it)
+    let mut currencies: BTreeMap<i64, (String, String, u64)> = BTreeMap::new();
     while let Some(row) = rows.next_record()? {
         let (line, cells) = match row {
             Ok((line, cells)) => (line, cells),
@@ -621,6 +623,31 @@ fn import_prices(
         match parsed {
             Err(why) => report.reject(&table.name, line, why),
             Ok((key, tier)) => {
+                if let Some(currency) = row.get("currency").map(str::trim).filter(|c| !c.is_empty()) {
+                    let currency = currency.to_ascii_uppercase();
+                    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
+                        report.reject(
+                            &table.name,
+                            line,
+                            format!("currency {currency:?} is not a three-letter code (ISO 4217)"),
+                        );
+                        continue;
+                    }
+                    match currencies.get(&key.0) {
+                        Some((_, other, first)) if *other != currency => {
+                            report.reject(
+                                &table.name,
+                                line,
+                                format!("{code}: currency {currency}, but {other} on line {first}: a price list has one currency"),
+                            );
+                            continue;
+                        }
+                        Some(_) => {}
+                        None => {
+                            currencies.insert(key.0, (code.to_uppercase(), currency, line));
+                        }
+                    }
+                }
                 let group = groups.entry(key).or_insert_with(|| (code.to_uppercase(), sku.to_string(), vec![]));
                 if let Some((first, _)) = group.2.iter().find(|(_, t)| t.min_qty == tier.min_qty) {
                     report.reject(
@@ -658,6 +685,17 @@ fn import_prices(
         )?
         .execute(params![company, product, json, s])?;
         report.contract_prices += 1;
+    }
+    // A company's price list in another currency: every client takes its
+    // prices afresh (a full answer), as after any change of its pricing.
+    for (company, (_, currency, _)) in currencies {
+        let before: String =
+            tx.prepare_cached("SELECT currency FROM companies WHERE id = ?1")?.query_row([company], |r| r.get(0))?;
+        if before != currency {
+            let s = seq.get(tx)?;
+            tx.prepare_cached("UPDATE companies SET currency = ?1, pricing_seq = ?2 WHERE id = ?3")?
+                .execute(params![currency, s, company])?;
+        }
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 mod account;
 mod approvals;
 mod basket;
+mod compare;
 #[cfg(feature = "demo")]
 mod demo;
 mod meta;
@@ -72,6 +73,17 @@ pub enum Command {
         after_help = "Examples:\n  procure search 6205 2rs\n  procure search --qty 250 m8x25\n  procure --json search -n 5 3RT2015"
     )]
     Search(parts::SearchArgs),
+    /// Every supplier's offer for a part at your quantity, side by side, the best marked (offline). Exits 1 when no supplier has a matching part.
+    #[command(after_help = "Each offer is priced at what you would have to order (your quantity raised to the part's \
+minimum, pack and order step) with your own tiers there, converted with [compare] rates in config.toml. \
+The best offer (--by cost): the cheapest that covers the quantity from stock; when none does, the earliest \
+arrival, then the cheapest (a backorder). --by date: the earliest arrival, then the cheapest.
+
+Examples:
+  procure compare SN74LS00N --qty 100
+  procure compare 6205-2RSH/C3 --qty 40 --by date
+  procure --json compare 4011231123458 --qty 500")]
+    Compare(compare::CompareArgs),
     /// Everything about one part, with its tier prices (offline).
     #[command(
         after_help = "Examples:\n  procure show P-100233\n  procure show 6205-2RSH/C3\n  procure --json show 7316572352042"
@@ -169,6 +181,9 @@ async fn dispatch(
         #[cfg(feature = "demo")]
         Some(Command::Shop(_)) => return Ok(ExitCode::SUCCESS),
         Some(Command::Completions(_) | Command::Man(_)) => return Ok(ExitCode::SUCCESS),
+        // What works on every supplier at once.
+        Some(Command::Compare(args)) => return compare::compare(out, &ws, args),
+        Some(Command::Basket(basket::BasketCommand::Split(args))) => return compare::split(out, &ws, args),
         None => {
             needs_terminal()?;
             None
@@ -194,7 +209,7 @@ async fn dispatch(
         Command::Credit => approvals::credit(out, sup).await,
         Command::Account => account::account(out, sup).await,
         // Handled above.
-        Command::Login(_) | Command::Completions(_) | Command::Man(_) => Ok(ExitCode::SUCCESS),
+        Command::Login(_) | Command::Completions(_) | Command::Man(_) | Command::Compare(_) => Ok(ExitCode::SUCCESS),
         #[cfg(feature = "demo")]
         Command::Demo(_) | Command::Shop(_) => Ok(ExitCode::SUCCESS),
     }

@@ -442,6 +442,35 @@ pub struct KeyHit {
     pub key_len: usize,
 }
 
+impl KeyHit {
+    /// How `doc` matches `query` by its keys, as [`IndexFile::find_keys`]
+    /// finds the parts in the file: for a part that is not (a delta's).
+    pub fn of(doc: &SearchDoc, query: &str) -> Option<KeyHit> {
+        let key = crate::query::Query::parse(query).joined;
+        if key.is_empty() {
+            return None;
+        }
+        let prefix_gtins = key.len() >= crate::query::GTIN_PREFIX_MIN;
+        [(KeyField::Sku, &doc.sku, true), (KeyField::Mpn, &doc.mpn, true), (KeyField::Gtin, &doc.gtin, prefix_gtins)]
+            .into_iter()
+            .filter_map(|(field, text, prefixes)| {
+                let k = crate::normalize(text);
+                let kind = if k.is_empty() {
+                    return None;
+                } else if k == key {
+                    MatchKind::Exact
+                } else if prefixes && k.starts_with(&key) {
+                    MatchKind::Prefix
+                } else {
+                    return None;
+                };
+                Some((kind, field, k.len()))
+            })
+            .min()
+            .map(|(kind, field, key_len)| KeyHit { sku: doc.sku.clone(), kind, field, key_len })
+    }
+}
+
 /// What [`IndexFile::find_keys`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyLookup {
@@ -845,6 +874,10 @@ mod tests {
                 }
                 KeyLookup::TooMany(n) => panic!("{q:?}: {n}"),
             }
+            // A part outside the file is matched by the same rules.
+            let one: std::collections::BTreeSet<(String, MatchKind)> =
+                docs.iter().filter_map(|d| KeyHit::of(d, q)).map(|h| (h.sku, h.kind)).collect();
+            assert_eq!(want, one, "{q:?}");
         }
         assert!(checked > 100, "{checked} queries found something");
         // Too many to rank by key order: said so, with how many.

@@ -166,7 +166,7 @@ fn print_part(out: &Out, p: &ComparedPart, asked: u32, currency: &str) {
         }
         // The stock column marks what does not cover the order.
         let stock = format!("{}{}", o.stock, if o.covers { " " } else { "!" });
-        out.line(format!(
+        let row = format!(
             "{} {}  {}  {:>qty_w$}  {:>unit_w$}  {:>ext_w$}  {:>conv_w$}  {:>stock_w$}  {}  {}",
             if o.best { "▶" } else { " " },
             fit(&o.supplier, sup_w),
@@ -178,7 +178,8 @@ fn print_part(out: &Out, p: &ComparedPart, asked: u32, currency: &str) {
             stock,
             o.arrives,
             note.join("; "),
-        ));
+        );
+        out.line(row.trim_end());
     }
     match &p.best {
         Some(b) => out.line(format!("  ▶ best: {} {}: {}", b.supplier, b.sku, b.reason)),

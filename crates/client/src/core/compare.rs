@@ -494,23 +494,25 @@ pub fn choose(offers: &[Offer], by: By, allowed: impl Fn(&Offer) -> bool) -> (Op
 /// Why the best offer is the best.
 fn reason(best: &Offer, offers: &[Offer], by: By, asked: u32) -> String {
     let ranked = offers.iter().filter(|o| o.ranked()).count();
-    let of =
-        if ranked == 1 { "the only offer that can be compared".to_string() } else { format!("of {ranked} offers") };
+    let covering = offers.iter().filter(|o| o.ranked() && o.covers).count();
+    let compared = if ranked > covering { format!(" ({ranked} compared)") } else { String::new() };
     match by {
-        By::Cost if best.covers => {
-            let covering = offers.iter().filter(|o| o.ranked() && o.covers).count();
-            if covering == 1 && ranked == 1 {
-                format!("{of}; it covers {asked} from stock")
-            } else {
-                format!("the cheapest of the {covering} offers that cover {asked} from stock ({of})")
-            }
+        By::Cost if best.covers && covering == 1 && ranked == 1 => {
+            format!("the only offer that can be compared; it covers {asked} from stock")
         }
-        By::Cost => format!(
-            "no offer covers {asked} from stock: the earliest arrival ({}), then the cheapest; a backorder ({of})",
-            best.arrives
+        By::Cost if best.covers && covering == 1 => {
+            format!("the only one of the {ranked} offers compared that covers {asked} from stock")
+        }
+        By::Cost if best.covers => format!("the cheapest of the {covering} offers that cover {asked} from stock{compared}"),
+        By::Cost => {
+            format!("no offer covers {asked} from stock: the earliest arrival ({}), then the cheapest; a backorder", best.arrives)
+        }
+        By::Date => format!(
+            "the earliest arrival ({}), then the cheapest, of {ranked} offer{}{}",
+            best.arrives,
+            if ranked == 1 { "" } else { "s" },
+            if best.covers { "" } else { "; a backorder" }
         ),
-        By::Date if best.covers => format!("the earliest arrival ({}), then the cheapest ({of})", best.arrives),
-        By::Date => format!("the earliest arrival ({}), then the cheapest; a backorder ({of})", best.arrives),
     }
 }
 

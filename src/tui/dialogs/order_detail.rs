@@ -9,7 +9,7 @@ use crate::tui::widgets::scroll::{self, Scroll};
 use crate::tui::widgets::text;
 use procure_client::api::Order;
 use procure_client::core::events;
-use procure_client::core::text::format_amount;
+use procure_client::core::text::{format_amount, format_price};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -126,7 +126,7 @@ fn detail(f: &mut Frame, cx: &Cx, o: &Order, approval: bool, area: Rect, scroll:
             "{:<sku_w$} {:>6} × {:>9} = {:>10}  {}",
             l.sku,
             l.quantity,
-            format_amount(l.unit_price),
+            format_price(l.unit_price, l.base_quantity),
             format_amount(l.line_total),
             if changed { "CHANGED " } else { "" }
         );

@@ -200,6 +200,10 @@ pub struct Listing {
     pub matched: Option<MatchKind>,
 }
 
+fn is_one(d: &Decimal) -> bool {
+    *d == Decimal::ONE
+}
+
 /// A cheaper total at a larger quantity: the next tiers of an offer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BuyUp {
@@ -233,8 +237,13 @@ pub struct Offer {
     pub order_quantity: Option<u32>,
     /// Why the order quantity is above the quantity asked.
     pub raised: Option<String>,
-    /// The buyer's unit price at the order quantity (`None`: price on request).
+    /// The buyer's price at the order quantity (`None`: price on request),
+    /// for `base_quantity` units.
     pub unit_price: Option<Decimal>,
+    /// How many units `unit_price` is for: 1 unless a Peppol catalogue
+    /// prices per several; left out of the JSON when 1.
+    #[serde(skip_serializing_if = "is_one")]
+    pub base_quantity: Decimal,
     /// Unit price × order quantity, rounded to cents.
     #[serde(serialize_with = "money::amount::serialize_option")]
     pub extended: Option<Decimal>,
@@ -280,8 +289,10 @@ impl Offer {
                 format!("steps of {} from {}", rules.order_step, rules.min_qty)
             }
         });
-        let unit_price = order_quantity.and_then(|q| money::unit_price_for(&l.tiers, q));
-        let extended = order_quantity.zip(unit_price).and_then(|(q, u)| money::checked_line_total(u, q));
+        let tier = order_quantity.and_then(|q| money::tier_for(&l.tiers, q));
+        let unit_price = tier.map(|t| t.unit_price);
+        let base_quantity = tier.map_or(Decimal::ONE, |t| t.base_quantity);
+        let extended = order_quantity.zip(tier).and_then(|(q, t)| t.checked_line_total(q));
         let rate = rates.rate(&l.currency);
         let converted = extended.zip(rate).and_then(|(e, r)| money::convert(e, r));
         let qty = order_quantity.unwrap_or(asked);
@@ -315,6 +326,7 @@ impl Offer {
             order_quantity,
             raised,
             unit_price,
+            base_quantity,
             extended,
             currency: l.currency.clone(),
             rate,
@@ -358,8 +370,8 @@ fn buy_up(l: &Listing, o: &Offer, rules: &crate::core::quantity::QuantityRules) 
             if q2 <= q || q2 > MAX_QUANTITY || !rules.is_valid(q2) {
                 return None;
             }
-            let unit = money::unit_price_for(&l.tiers, q2)?;
-            let total = money::checked_line_total(unit, q2)?;
+            let tier = money::tier_for(&l.tiers, q2)?;
+            let (unit, total) = (tier.unit_price, tier.checked_line_total(q2)?);
             (total < ext).then_some((total, q2, unit))
         })
         .min_by_key(|&(total, q2, _)| (total, q2))
@@ -503,9 +515,14 @@ fn reason(best: &Offer, offers: &[Offer], by: By, asked: u32) -> String {
         By::Cost if best.covers && covering == 1 => {
             format!("the only one of the {ranked} offers compared that covers {asked} from stock")
         }
-        By::Cost if best.covers => format!("the cheapest of the {covering} offers that cover {asked} from stock{compared}"),
+        By::Cost if best.covers => {
+            format!("the cheapest of the {covering} offers that cover {asked} from stock{compared}")
+        }
         By::Cost => {
-            format!("no offer covers {asked} from stock: the earliest arrival ({}), then the cheapest; a backorder", best.arrives)
+            format!(
+                "no offer covers {asked} from stock: the earliest arrival ({}), then the cheapest; a backorder",
+                best.arrives
+            )
         }
         By::Date => format!(
             "the earliest arrival ({}), then the cheapest, of {ranked} offer{}{}",
@@ -687,7 +704,7 @@ mod tests {
             supplier: supplier.into(),
             currency: "EUR".into(),
             product,
-            tiers: tiers.iter().map(|&(min_qty, unit_price)| Tier { min_qty, unit_price }).collect(),
+            tiers: tiers.iter().map(|&(min_qty, unit_price)| Tier::new(min_qty, unit_price)).collect(),
             matched: Some(MatchKind::Exact),
         }
     }
@@ -794,7 +811,7 @@ mod tests {
         let p = part(&[short.clone(), cheap.clone()], 10, By::Cost);
         let best = p.best.unwrap();
         assert_eq!((best.supplier.as_str(), best.backorder), ("cheap", false));
-        assert!(best.reason.contains("cover 10 from stock"), "{}", best.reason);
+        assert!(best.reason.contains("covers 10 from stock"), "{}", best.reason);
         assert_eq!(p.offers[0].supplier, "cheap");
         // Nobody covers: the earliest arrival, then the cheapest, as a backorder.
         let mut slow = cheap.clone();

@@ -806,7 +806,8 @@ fn write_baskets(
                     sku: o.sku.clone(),
                     qty: o.order_quantity?,
                     note: note.cloned(),
-                    agreed_price: o.unit_price,
+                    // The price of one unit, as every basket line agrees to it.
+                    agreed_price: o.unit_price.map(|u| crate::core::money::per_unit(u, o.base_quantity)),
                 })
             })
             .collect();

@@ -229,6 +229,8 @@ pub struct Offer {
     pub gtin: String,
     pub name: String,
     pub pack_size: u32,
+    /// The least that can be ordered: the part's minimum, or where the
+    /// buyer's tiers start when that is higher.
     pub min_qty: u32,
     pub order_step: u32,
     /// What would have to be ordered: the quantity asked, raised to the
@@ -236,6 +238,7 @@ pub struct Offer {
     /// within the limits.
     pub order_quantity: Option<u32>,
     /// Why the order quantity is above the quantity asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raised: Option<String>,
     /// The buyer's price at the order quantity (`None`: price on request),
     /// for `base_quantity` units.
@@ -261,11 +264,14 @@ pub struct Offer {
     pub arrives: NaiveDate,
     pub price_on_request: bool,
     pub discontinued: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replaced_by: Option<String>,
     /// Why it is not ranked (`None`: it is).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub not_ranked: Option<String>,
     pub best: bool,
     /// A larger quantity at a next tier that costs less in total.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub buy_up: Option<BuyUp>,
     /// How it matched what was asked for ("exact", "prefix", "contains",
     /// "fuzzy"; `None`: found as the same part as one that matched).
@@ -321,7 +327,7 @@ impl Offer {
             gtin: p.gtin.clone(),
             name: p.name.clone(),
             pack_size: rules.pack_size,
-            min_qty: rules.min_qty,
+            min_qty: rules.minimum(),
             order_step: rules.order_step,
             order_quantity,
             raised,

@@ -97,7 +97,7 @@ impl Catalog {
             ),
             _ => (CatalogState::Ready, None),
         };
-        status.synced_at = Some(synced_at);
+        status.synced_at = chrono::DateTime::parse_from_rfc3339(&synced_at).ok().map(|at| at.to_utc());
         (Some(Self::named(name, cache)), status)
     }
 
@@ -255,8 +255,8 @@ impl CatalogState {
 pub struct CatalogStatus {
     pub supplier: String,
     pub state: CatalogState,
-    /// When the catalog was last synced (RFC 3339), if ever.
-    pub synced_at: Option<String>,
+    /// When the catalog was last synced, if ever.
+    pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Parts in its search index (0 when it was not searched).
     pub parts: usize,
     /// What the buyer should know (why it is stale, missing or failed, or

@@ -168,7 +168,9 @@ fn open_sources(ws: &Workspace) -> Result<(Vec<Source>, Vec<CatalogStatus>)> {
             .map(|catalog| {
                 let currency = PartLookup::currency(catalog.cache());
                 let keys = Keys::open(catalog.cache());
-                Source { catalog, status: status.clone(), currency, keys }
+                let mut status = status.clone();
+                status.parts = keys.as_ref().map_or(0, |k| k.file.len());
+                Source { catalog, status, currency, keys }
             })
             .ok_or(status)
     });
@@ -503,6 +505,7 @@ pub struct SplitReport {
     pub list_lines: usize,
     pub by: By,
     pub currency: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_suppliers: Option<usize>,
     /// How the suppliers were chosen.
     pub method: String,

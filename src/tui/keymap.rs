@@ -42,6 +42,8 @@ pub enum Action {
     RequestQuote,
     /// Choose among the parts a quick-entry line's type number names.
     ChoosePart,
+    /// Every supplier's offer for a part at the quantity.
+    Compare,
     /// Show a screen; its binding comes from the screen's registration.
     Screen(ScreenId),
 }
@@ -82,6 +84,7 @@ impl Action {
             Action::Reject => "reject",
             Action::RequestQuote => "request_quote",
             Action::ChoosePart => "choose_part",
+            Action::Compare => "compare",
             Action::Screen(id) => super::screens::registration(id).map(|r| r.action).unwrap_or("screen"),
         }
     }
@@ -113,6 +116,8 @@ pub(crate) enum Scope {
     /// Quick entry with a type number that names several parts.
     QuickChoice,
     PartChooser,
+    /// Every supplier's offer for one part.
+    Compare,
 }
 
 impl Scope {
@@ -139,6 +144,7 @@ impl Scope {
             Scope::QuoteRequest => "Quote request",
             Scope::QuickChoice => "Quick entry, a type number names several parts",
             Scope::PartChooser => "Choosing the part of a type number",
+            Scope::Compare => "Comparing suppliers",
         }
     }
 }
@@ -297,6 +303,8 @@ impl Default for Keymap {
                 b(SearchInput, Add, &["ctrl-a"], "add", "Add the selected part to the basket"),
                 b(Results, Open, &["enter", "l"], "detail", "Open the selected part"),
                 b(Results, Add, &["a", "+"], "add", "Add the selected part to the basket"),
+                b(SearchInput, Compare, &["ctrl-k"], "compare", "Every supplier's offer for the selected part"),
+                b(Results, Compare, &["c", "ctrl-k"], "compare", "Every supplier's offer for the selected part"),
                 b(Detail, Add, &["a", "+"], "add", "Add this part to the basket"),
                 b(Scope::Successor, Open, &["enter"], "successor", "Open the successor of a discontinued part"),
                 b(Baskets, Open, &["enter", "l"], "open", "Open the basket's lines"),
@@ -352,6 +360,15 @@ impl Default for Keymap {
                 b(Scope::CheckoutPreviewed, Apply, &["ctrl-s", "f5"], "place order", "Place the order as previewed"),
                 b(Prompt, Apply, &["enter"], "ok", "Confirm"),
                 b(Scope::AddQty, FocusNext, &["tab"], "other basket", "Put the part into the next basket"),
+                b(Scope::AddQty, Compare, &["ctrl-k"], "compare", "Every supplier's offer at the quantity typed"),
+                b(
+                    Scope::Compare,
+                    Add,
+                    &["a", "enter"],
+                    "add",
+                    "Add the offer, at what it has to be ordered in, to a basket of its supplier",
+                ),
+                b(Scope::Compare, Toggle, &["t"], "cost/date", "The best offer by cost, or by arrival date"),
                 b(Scope::Confirm, Apply, &["y", "enter"], "yes", "Yes, do it"),
                 b(Scope::Confirm, Back, &["n", "esc"], "no", "No, keep what is there"),
                 b(Scope::QuoteRequest, Up, &["up", "backtab"], "", "Previous line"),

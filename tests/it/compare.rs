@@ -285,12 +285,12 @@ fn tn(i: usize) -> String {
 fn split_catalog(k: usize, currency: &str) -> (String, String) {
     let (mut catalog, mut prices) = (String::new(), String::new());
     for i in 1..=120usize {
-        if (i + k) % 3 == 0 {
+        if (i + k).is_multiple_of(3) {
             continue;
         }
         let sku = format!("S{k}-{i:03}");
         let pack = if k == 2 && i % 17 == 0 { 10 } else { 1 };
-        let stock = if (i * k) % 11 == 0 { 0 } else { 500 };
+        let stock = if (i * k).is_multiple_of(11) { 0 } else { 500 };
         catalog.push_str(&format!("{sku},Part {i},{},Acme Parts,,{pack},{pack},1,{},{stock},9.99\n", tn(i), 3 + k));
         // About the same in euros everywhere, a few cents apart.
         let euro_cents = (100 + i * 3 + (i * 7 + k * 13) % 10) as f64;

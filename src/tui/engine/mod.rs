@@ -46,6 +46,11 @@ impl Suppliers {
         }
     }
 
+    /// The workspace: every supplier, for what works on all of them.
+    pub(crate) fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
     /// Keeps `sup` (a new login) in place of the one of its name.
     pub(crate) fn replace(&self, sup: Supplier) -> Arc<Supplier> {
         let sup = Arc::new(sup);
@@ -97,6 +102,10 @@ impl Engine {
             Effect::Price { supplier, basket } => self.job(Job::Price { supplier, basket }),
             Effect::Basket { supplier, op } => self.job(Job::Basket { supplier, op }),
             Effect::Reindex { supplier } => self.job(Job::Reindex { supplier }),
+            Effect::Compare { supplier: _, seq, query, qty, by } => self.job(Job::Compare { seq, query, qty, by }),
+            Effect::AddOffer { supplier, sku, qty, basket, otherwise } => {
+                self.job(Job::AddOffer { supplier, sku, qty, basket, otherwise })
+            }
             net @ (Effect::Login { .. }
             | Effect::Sync { .. }
             | Effect::Orders { .. }

@@ -830,3 +830,29 @@ fn write_baskets(
     }
     Ok(made)
 }
+
+/// Adds `qty` of an offer's part to a basket of its supplier (`sup`, whose
+/// catalog `catalog` is): `basket` when given, else the supplier's basket
+/// used last, else a new one named `otherwise`. The basket's name and the
+/// line's quantity afterwards.
+pub fn add_offer(
+    sup: &super::Supplier,
+    catalog: &Catalog,
+    sku: &str,
+    qty: u32,
+    basket: Option<&str>,
+    otherwise: &str,
+) -> Result<(String, u32)> {
+    let name = match basket {
+        Some(b) => b.to_string(),
+        None => match super::baskets::list_by_use(sup)?.into_iter().find(|(_, b)| b.is_ok()) {
+            Some((name, _)) => name,
+            None => {
+                super::baskets::create(sup, otherwise)?;
+                otherwise.to_string()
+            }
+        },
+    };
+    let (_, total) = super::baskets::change(sup, catalog, &name, sku, super::baskets::Change::Add(qty))?;
+    Ok((name, total))
+}

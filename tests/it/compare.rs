@@ -440,3 +440,44 @@ fn a_list_is_split_over_five_suppliers_and_each_basket_is_ordered_once() {
     assert_eq!(sent.len(), 1, "one Order document to the Peppol supplier: {sent:?}");
     drop(peppol);
 }
+
+/// In a real terminal at 80×24: a search result compared (^k), the best
+/// offer, another supplier's, added to a basket there (made with the name
+/// of the basket used here); from the quantity prompt, the quantity typed.
+#[test]
+fn the_app_compares_a_search_result_and_adds_the_best_offer_at_its_supplier() {
+    use crate::common::tmux::Tmux;
+    let home = Home::new();
+    let acme = shop_with_catalog();
+    home.login_and_sync(&acme.url, "ACME", "buyer");
+    let _bolt = supplier(
+        &home,
+        "bolt",
+        "B-6205,Ball bearing 6205-2RSH/C3,6205-2RSH/C3,SKF,,1,1,1,4,500,5.00\n",
+        "ACME,B-6205,1,5.00,\n",
+    );
+    home.run(&["basket", "new", "weekly"]).ok();
+
+    let t = Tmux::start(&home, 80, 24);
+    t.wait_for("Type number, SKU");
+    t.wait_for("catalog up to date");
+    t.literal("62052rsh");
+    t.wait_for("T-BRG-1");
+    t.keys(&["C-k"]);
+    let screen = t.wait_for("best: bolt B-6205");
+    assert!(screen.contains("Compare SKF 6205-2RSH/C3") && screen.contains("T-BRG-1"), "{screen}");
+    t.keys(&["a"]);
+    t.wait_for("added to bolt's basket weekly");
+    t.keys(&["Escape"]);
+    t.keys(&["C-a"]);
+    t.wait_for("Add T-BRG-1 to basket weekly");
+    t.literal("40");
+    t.keys(&["C-k"]);
+    t.wait_for("40 wanted");
+    t.keys(&["Escape", "Escape", "Escape", "q"]);
+    let b = home.run(&["--json", "--profile", "bolt", "basket", "show", "weekly"]).ok().json();
+    assert_eq!(b["lines"][0]["sku"], "B-6205", "{b:#}");
+    assert_eq!(b["lines"][0]["quantity"], 1);
+    let here = home.run(&["--json", "basket", "show", "weekly"]).ok().json();
+    assert_eq!(here["lines"].as_array().unwrap().len(), 0, "nothing went into acme's basket: {here:#}");
+}

@@ -4,7 +4,7 @@ use super::output::{Out, fit};
 use super::{CmdResult, exit};
 use clap::{Args, ValueEnum};
 use procure_client::core::compare::{By, ComparedPart, Offer};
-use procure_client::core::text::format_amount;
+use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::catalog::{CatalogState, CatalogStatus};
 use procure_client::service::compare::{self, SplitOptions};
 use procure_client::service::{Error, ErrorKind, Workspace};
@@ -135,7 +135,11 @@ fn print_part(out: &Out, p: &ComparedPart, asked: u32, currency: &str) {
     let sku_w = w(&|o| o.sku.chars().count(), "SKU");
     let qty = |o: &Offer| o.order_quantity.map_or_else(|| "–".into(), |q| q.to_string());
     let qty_w = w(&|o| qty(o).len(), "ORDER");
-    let unit = |o: &Offer| if o.price_on_request { "on request".to_string() } else { amount(o.unit_price) };
+    let unit = |o: &Offer| match o.unit_price {
+        _ if o.price_on_request => "on request".to_string(),
+        Some(u) => format_price(u, o.base_quantity),
+        None => "–".into(),
+    };
     let unit_w = w(&|o| unit(o).chars().count(), "UNIT");
     let ext = |o: &Offer| o.extended.map_or_else(|| "–".into(), |e| format!("{} {}", format_amount(e), o.currency));
     let ext_w = w(&|o| ext(o).chars().count(), "EXTENDED");
@@ -279,18 +283,19 @@ pub fn split(out: &Out, ws: &Workspace, args: SplitArgs) -> CmdResult {
         let at = l.lines.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ");
         let offer = |o: &Offer| {
             format!(
-                "{} {} {} × {} = {} {}{}",
+                "{} {} {} × {} = {} {}{}{}",
                 o.supplier,
                 o.sku,
                 o.order_quantity.unwrap_or(0),
-                amount(o.unit_price),
+                o.unit_price.map_or_else(|| "–".into(), |u| format_price(u, o.base_quantity)),
                 amount(o.extended),
                 o.currency,
                 if o.currency == r.currency {
                     String::new()
                 } else {
                     format!(" ({} {})", amount(o.converted), r.currency)
-                }
+                },
+                if o.covers { "" } else { ", stock short" }
             )
         };
         let choice = match (&l.choice, &l.problem) {

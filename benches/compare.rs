@@ -171,7 +171,9 @@ fn main() {
         queries.push(
             shared.iter().map(|g| &g.product).find(|p| !p.gtin.is_empty()).map(|p| p.gtin.clone()).unwrap_or_default(),
         );
-        queries.push(pick(0.4).mpn.chars().take(7).collect());
+        // The start of a type number: all but its last two characters.
+        let mpn: Vec<char> = pick(0.4).mpn.chars().collect();
+        queries.push(mpn[..mpn.len().saturating_sub(2).max(1)].iter().collect());
         std::fs::write(&queries_file, queries.join("\n")).expect("queries");
         let mut all = std::io::BufWriter::new(std::fs::File::create(&lines).expect("lines file"));
         for (k, name) in SUPPLIERS.iter().enumerate() {

@@ -494,6 +494,16 @@ impl IndexFile {
     /// checked: every offset is checked against the file instead, and a
     /// caller that must be sure checks each hit against the catalog.
     pub fn find_keys(&self, query: &str, limit: usize) -> Result<KeyLookup, IndexFileError> {
+        self.lookup(query, limit, true)
+    }
+
+    /// As [`IndexFile::find_keys`], the exact matches only: the parts whose
+    /// normalised sku, type number or gtin is the query's words joined.
+    pub fn find_exact(&self, query: &str, limit: usize) -> Result<KeyLookup, IndexFileError> {
+        self.lookup(query, limit, false)
+    }
+
+    fn lookup(&self, query: &str, limit: usize, prefixes: bool) -> Result<KeyLookup, IndexFileError> {
         let key = crate::query::Query::parse(query).joined;
         if key.is_empty() || self.parts == 0 {
             return Ok(KeyLookup::Found(vec![]));
@@ -506,7 +516,7 @@ impl IndexFile {
             [(Sec::SkuOrder, KeyField::Sku), (Sec::MpnOrder, KeyField::Mpn), (Sec::GtinOrder, KeyField::Gtin)]
         {
             let from = self.partition(order, field, |k| k < key)?;
-            let prefixes = field != KeyField::Gtin || prefix_gtins;
+            let prefixes = prefixes && (field != KeyField::Gtin || prefix_gtins);
             let end =
                 self.partition(order, field, |k| k < key || if prefixes { k.starts_with(key) } else { k == key })?;
             total += end - from;
@@ -882,8 +892,13 @@ mod tests {
         assert!(checked > 100, "{checked} queries found something");
         // Too many to rank by key order: said so, with how many.
         assert!(matches!(file.find_keys("4", 20).unwrap(), KeyLookup::TooMany(n) if n > 20));
+        // Exact only: a short key that starts thousands of keys names the few it is.
+        let KeyLookup::Found(exact) = file.find_exact("4", 20).unwrap() else { panic!("too many") };
+        assert!(exact.iter().all(|h| h.kind == MatchKind::Exact && h.key_len == 1), "{exact:?}");
         // An exact type number names its part.
         let d = &docs[1234];
+        let KeyLookup::Found(hits) = file.find_exact(&d.mpn, 50).unwrap() else { panic!("too many") };
+        assert!(hits.iter().any(|h| h.sku == d.sku) && hits.iter().all(|h| h.kind == MatchKind::Exact));
         let KeyLookup::Found(hits) = file.find_keys(&d.mpn, 50).unwrap() else { panic!("too many") };
         assert!(hits.iter().any(|h| h.sku == d.sku && h.kind == MatchKind::Exact && h.field <= KeyField::Mpn));
     }

@@ -47,16 +47,22 @@ impl Keys {
         }
     }
 
-    /// The exact and prefix matches of `query` (SKU and kind); `None` when
-    /// more than the limit start with it.
-    fn find(&self, query: &str) -> Result<Option<Vec<(String, MatchKind)>>> {
-        let hits = match self.file.find_keys(query, KEY_LIMIT) {
+    /// The exact (and, with `prefixes`, prefix) matches of `query` (SKU
+    /// and kind); `None` when more than the limit match, or when the file
+    /// cannot be read as it should (a search then rebuilds the index).
+    fn find(&self, query: &str, prefixes: bool) -> Option<Vec<(String, MatchKind)>> {
+        let found =
+            if prefixes { self.file.find_keys(query, KEY_LIMIT) } else { self.file.find_exact(query, KEY_LIMIT) };
+        let hits = match found {
             Ok(KeyLookup::Found(hits)) => hits,
-            Ok(KeyLookup::TooMany(_)) => return Ok(None),
-            Err(e) => return Err(Error::Internal(format!("search index: {e}"))),
+            Ok(KeyLookup::TooMany(_)) => return None,
+            Err(e) => {
+                tracing::warn!(error = %e, "search index file: looked up by a search instead");
+                return None;
+            }
         };
         let Some(delta) = &self.delta else {
-            return Ok(Some(hits.into_iter().map(|h| (h.sku, h.kind)).collect()));
+            return Some(hits.into_iter().map(|h| (h.sku, h.kind)).collect());
         };
         // The delta's parts replace the file's.
         let changed: std::collections::HashSet<&str> =
@@ -70,9 +76,10 @@ impl Keys {
                 .iter()
                 .filter(|d| !removed.contains(d.sku.as_str()))
                 .filter_map(|d: &SearchDoc| KeyHit::of(d, query))
+                .filter(|h| prefixes || h.kind == MatchKind::Exact)
                 .map(|h| (h.sku, h.kind)),
         );
-        Ok(Some(found))
+        Some(found)
     }
 }
 
@@ -93,10 +100,7 @@ impl Source {
     /// or as a search finds them.
     fn find(&mut self, query: &str, by_keys: bool) -> Result<Option<Vec<(String, MatchKind)>>> {
         if by_keys {
-            return match &self.keys {
-                Some(k) => k.find(query),
-                None => Ok(None),
-            };
+            return Ok(self.keys.as_ref().and_then(|k| k.find(query, true)));
         }
         let found = self.search(query, SEARCH_LIMIT)?;
         if let Some(note) = self.catalog.index_note() {
@@ -128,11 +132,7 @@ impl Source {
         if normalize(key).is_empty() {
             return Ok(vec![]);
         }
-        let found = match &self.keys {
-            Some(k) => k.find(key)?,
-            None => None,
-        };
-        let found = match found {
+        let found = match self.keys.as_ref().and_then(|k| k.find(key, false)) {
             Some(f) => f,
             // Without a current index file: the index read whole.
             None => self.search(key, KEY_LIMIT)?,

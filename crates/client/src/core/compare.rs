@@ -208,7 +208,10 @@ fn is_one(d: &Decimal) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BuyUp {
     pub quantity: u32,
+    /// The price of the tier, for `base_quantity` units.
     pub unit_price: Decimal,
+    #[serde(skip_serializing_if = "is_one")]
+    pub base_quantity: Decimal,
     #[serde(serialize_with = "money::amount::serialize")]
     pub extended: Decimal,
     /// In the comparison currency (`None` without a rate).
@@ -377,13 +380,14 @@ fn buy_up(l: &Listing, o: &Offer, rules: &crate::core::quantity::QuantityRules) 
                 return None;
             }
             let tier = money::tier_for(&l.tiers, q2)?;
-            let (unit, total) = (tier.unit_price, tier.checked_line_total(q2)?);
+            let (unit, total) = ((tier.unit_price, tier.base_quantity), tier.checked_line_total(q2)?);
             (total < ext).then_some((total, q2, unit))
         })
         .min_by_key(|&(total, q2, _)| (total, q2))
-        .map(|(extended, quantity, unit_price)| BuyUp {
+        .map(|(extended, quantity, (unit_price, base_quantity))| BuyUp {
             quantity,
             unit_price,
+            base_quantity,
             extended,
             converted: o.rate.and_then(|r| money::convert(extended, r)),
             covers: o.stock >= quantity,

@@ -131,6 +131,36 @@ fn catalog(
     (out, lines)
 }
 
+/// The type numbers and GTINs given so far. The generated catalog repeats a
+/// type number under many SKUs (up to a few hundred in a million parts, where
+/// a real catalog has a part once or in a few packagings) and some GTINs: a
+/// comparison prices every SKU of a part at every supplier, so those would be
+/// thousands of offers of one part. Each repeat gets a type number of its
+/// own (a suffix) and no GTIN, in every catalog alike, so the suppliers still
+/// share their parts.
+#[derive(Default)]
+struct Distinct {
+    mpns: std::collections::HashMap<(String, String), usize>,
+    gtins: std::collections::HashSet<String>,
+}
+
+impl Distinct {
+    fn make_distinct(&mut self, items: &mut [procure_generate::GeneratedProduct]) {
+        for g in items {
+            let p = &mut g.product;
+            let key = (p.manufacturer.clone(), p.mpn.clone());
+            let n = self.mpns.entry(key).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                p.mpn = format!("{}-V{n}", p.mpn);
+            }
+            if !p.gtin.is_empty() && !self.gtins.insert(p.gtin.clone()) {
+                p.gtin.clear();
+            }
+        }
+    }
+}
+
 fn serve(db: &Path, seed: bool) -> (Child, String) {
     let mut cmd = Command::new(BIN);
     cmd.args(["shop", "serve", "--db"]).arg(db).args(["--addr", "127.0.0.1:0"]);
@@ -176,12 +206,15 @@ fn main() {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("the bench dir");
         let started = Instant::now();
-        let shared = procure_generate::products(parts, SEED);
+        let mut seen = Distinct::default();
+        let mut shared = procure_generate::products(parts, SEED);
+        seen.make_distinct(&mut shared);
         // The queries: type numbers of shared parts, a SKU, a GTIN, the start of a type number.
         let pick = |f: f64| &shared[((parts as f64 * f) as usize).min(parts - 1)].product;
         let mut queries: Vec<String> =
             [0.013, 0.171, 0.333, 0.502, 0.666, 0.871].iter().map(|&f| pick(f).mpn.clone()).collect();
-        queries.push(format!("A{}", pick(0.25).sku));
+        // A SKU of bolt's: each supplier leaves out every fifth shared part from its own offset, bolt from the second.
+        queries.push(format!("B{}", pick(0.25).sku));
         queries.push(
             shared.iter().map(|g| &g.product).find(|p| !p.gtin.is_empty()).map(|p| p.gtin.clone()).unwrap_or_default(),
         );
@@ -192,7 +225,8 @@ fn main() {
         let mut all = std::io::BufWriter::new(std::fs::File::create(&lines).expect("lines file"));
         for (k, name) in SUPPLIERS.iter().enumerate() {
             let t = Instant::now();
-            let own = procure_generate::products(parts, SEED + 100 + k as u64);
+            let mut own = procure_generate::products(parts, SEED + 100 + k as u64);
+            seen.make_distinct(&mut own);
             let (text, fzf_lines) = catalog(k, &shared, &own);
             drop(own);
             let _ = all.write_all(fzf_lines.as_bytes());

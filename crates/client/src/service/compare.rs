@@ -22,8 +22,12 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// Keys looked up per query at most before a search ranks them instead.
-const KEY_LIMIT: usize = 200;
+/// Parts whose key starts with a query, at most, before a search ranks
+/// them instead.
+const PREFIX_LIMIT: usize = 200;
+/// Parts whose key is exactly a query, at most: every SKU of one type
+/// number (a catalog may list one part many times).
+const EXACT_LIMIT: usize = 20_000;
 /// Hits a search of one catalog gives a comparison at most.
 const SEARCH_LIMIT: usize = 50;
 
@@ -52,7 +56,7 @@ impl Keys {
     /// cannot be read as it should (a search then rebuilds the index).
     fn find(&self, query: &str, prefixes: bool) -> Option<Vec<(String, MatchKind)>> {
         let found =
-            if prefixes { self.file.find_keys(query, KEY_LIMIT) } else { self.file.find_exact(query, KEY_LIMIT) };
+            if prefixes { self.file.find_keys(query, PREFIX_LIMIT) } else { self.file.find_exact(query, EXACT_LIMIT) };
         let hits = match found {
             Ok(KeyLookup::Found(hits)) => hits,
             Ok(KeyLookup::TooMany(_)) => return None,
@@ -96,11 +100,22 @@ impl Source {
         self.catalog.supplier()
     }
 
-    /// The parts `query` names here by key (`None`: the keys cannot tell),
-    /// or as a search finds them.
+    /// The parts `query` names here by key (`None`: the keys cannot tell:
+    /// no current index file, or more parts start with it than a key order
+    /// ranks well), or as a search finds them. By key: the parts whose key
+    /// is the query, with those whose key starts with it when they are
+    /// few; a catalog may list one part under many SKUs, which all count.
     fn find(&mut self, query: &str, by_keys: bool) -> Result<Option<Vec<(String, MatchKind)>>> {
         if by_keys {
-            return Ok(self.keys.as_ref().and_then(|k| k.find(query, true)));
+            let Some(keys) = &self.keys else { return Ok(None) };
+            let Some(mut exact) = keys.find(query, false) else { return Ok(None) };
+            match keys.find(query, true) {
+                Some(all) => exact.extend(all.into_iter().filter(|(_, k)| *k != MatchKind::Exact)),
+                // Too many start with it: the exact ones are what was meant.
+                None if !exact.is_empty() => {}
+                None => return Ok(None),
+            }
+            return Ok(Some(exact));
         }
         let found = self.search(query, SEARCH_LIMIT)?;
         if let Some(note) = self.catalog.index_note() {
@@ -135,7 +150,7 @@ impl Source {
         let found = match self.keys.as_ref().and_then(|k| k.find(key, false)) {
             Some(f) => f,
             // Without a current index file: the index read whole.
-            None => self.search(key, KEY_LIMIT)?,
+            None => self.search(key, PREFIX_LIMIT)?,
         };
         Ok(found.into_iter().filter(|(_, k)| *k == MatchKind::Exact).map(|(s, _)| s).collect())
     }
@@ -305,8 +320,10 @@ pub fn compare(ws: &Workspace, query: &str, qty: u32, by: By, limit: usize) -> R
     let total = parts.len();
     parts.truncate(limit.max(1));
     // Each part as every supplier lists it: by its type number and GTIN.
-    let parts = complete(sources, parts, &rules.makers)?;
-    let (sources, parts) = parts;
+    let (sources, mut parts) = complete(sources, parts, &rules.makers)?;
+    // Two parts found apart may be one (the same GTIN): once.
+    let mut seen = std::collections::HashSet::new();
+    parts.retain(|p| seen.insert(part_key(p)));
     let compared: Vec<ComparedPart> =
         parts.iter().map(|p| compare::compare_part(p, qty, by, rules.today, &rules.rates, &rules.makers)).collect();
     let notes = unrated(compared.iter().flat_map(|p| &p.offers), &rules.rates);
@@ -353,12 +370,18 @@ fn complete(
         .collect();
     keys.sort_by_key(|k| normalize(k));
     keys.dedup_by_key(|k| normalize(k));
+    // What is read already is not read again.
+    let known: std::collections::HashSet<(&str, &str)> =
+        parts.iter().flatten().map(|l| (l.supplier.as_str(), l.product.sku.as_str())).collect();
     let more: Vec<(Source, Result<Vec<Listing>>)> = par_map(sources, |mut s| {
         let found = (|| {
-            let mut out = Vec::new();
+            let mut out: Vec<Listing> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             for k in &keys {
                 for sku in s.exactly(k)? {
-                    out.extend(s.listing(&sku, None)?);
+                    if !known.contains(&(s.name(), sku.as_str())) && seen.insert(sku.clone()) {
+                        out.extend(s.listing(&sku, None)?);
+                    }
                 }
             }
             Ok(out)
@@ -377,18 +400,23 @@ fn complete(
         }
         sources.push(s);
     }
+    // Everything found, grouped once: each part is the group that holds
+    // its own listings.
+    let pool: Vec<Listing> = parts.iter().flatten().cloned().chain(extra).collect();
+    let groups = compare::group(pool, makers);
+    let at: std::collections::HashMap<(&str, &str), usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(i, g)| g.iter().map(move |l| ((l.supplier.as_str(), l.product.sku.as_str()), i)))
+        .collect();
     let parts = parts
         .into_iter()
         .map(|part| {
-            let own: std::collections::HashSet<(String, String)> =
-                part.iter().map(|l| (l.supplier.clone(), l.product.sku.clone())).collect();
-            let mut all = part.clone();
-            all.extend(extra.iter().filter(|l| !own.contains(&(l.supplier.clone(), l.product.sku.clone()))).cloned());
-            // The group that holds the part's own listings.
-            compare::group(all, makers)
-                .into_iter()
-                .find(|g| g.iter().any(|l| own.contains(&(l.supplier.clone(), l.product.sku.clone()))))
-                .unwrap_or(part)
+            let first = part.first().and_then(|l| at.get(&(l.supplier.as_str(), l.product.sku.as_str())));
+            match first {
+                Some(&i) => groups[i].clone(),
+                None => part,
+            }
         })
         .collect();
     Ok((sources, parts))
@@ -593,7 +621,9 @@ pub fn split(ws: &Workspace, bytes: &[u8], opts: &SplitOptions) -> Result<SplitR
     // The lines that name one part, merged.
     let mut merged: Vec<Wanted> = Vec::new();
     for (l, parts) in lines.iter().zip(grouped) {
-        let parts: Vec<Vec<Listing>> = parts.iter().map(|_| completed.next().unwrap_or_default()).collect();
+        let mut parts: Vec<Vec<Listing>> = parts.iter().map(|_| completed.next().unwrap_or_default()).collect();
+        let mut seen = std::collections::HashSet::new();
+        parts.retain(|p| seen.insert(part_key(p)));
         match parts.len() {
             0 => not_carried.push(ImportProblem {
                 line: l.line,

@@ -116,6 +116,20 @@ pub enum BasketCommand {
         #[arg(long = "as")]
         into: Option<String>,
     },
+    /// Split a list over your suppliers: one basket per supplier (PREFIX-SUPPLIER), each line at its best offer; the report gives each line's choice and runner-up, each basket's total, the total against the best single supplier, and the lines nobody carries. Exit 5 when a line could not be placed.
+    #[command(
+        after_help = "The list is read as `basket import` reads it. A line's part is found at every supplier by \
+its SKU there, its type number or its GTIN, and then as the same part (maker and type number, or GTIN) at the \
+others; a line that names several parts is reported with its choices. The baskets are made once: when one of \
+them exists, nothing is made unless --replace. Order each with `procure --profile SUPPLIER order submit --basket \
+PREFIX-SUPPLIER`.
+
+Examples:
+  procure basket split bom.csv
+  procure basket split bom.csv --max-suppliers 2 --prefix bom-q1
+  procure --json basket split bom.csv --by date"
+    )]
+    Split(super::compare::SplitArgs),
     /// Write a basket as CSV (sku, type number, manufacturer, GTIN, name, qty, unit price, line total, note) or JSON.
     #[command(after_help = "Examples:
   procure basket export weekly -o weekly.csv
@@ -367,6 +381,8 @@ pub fn run(out: &Out, ws: &Workspace, sup: &Supplier, cmd: BasketCommand) -> Cmd
                 return Ok(exit(ErrorKind::Rejected));
             }
         }
+        // Works on every supplier: run from `dispatch` before one is opened.
+        BasketCommand::Split(_) => {}
         BasketCommand::Export { name, format, output, delimiter, decimal_comma, bom, excel } => {
             let priced = baskets::priced(sup, &name)?;
             let text = match format {

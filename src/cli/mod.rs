@@ -5,6 +5,7 @@
 mod account;
 mod approvals;
 mod basket;
+mod compare;
 #[cfg(feature = "demo")]
 mod demo;
 mod meta;
@@ -86,6 +87,17 @@ Examples:
         after_help = "Examples:\n  procure search 6205 2rs\n  procure search --qty 250 m8x25\n  procure --json search -n 5 3RT2015\n  procure search -A 6205-2RSH/C3"
     )]
     Search(parts::SearchArgs),
+    /// Every supplier's offer for a part at your quantity, side by side, the best marked (offline). Exits 1 when no supplier has a matching part.
+    #[command(after_help = "Each offer is priced at what you would have to order (your quantity raised to the part's \
+minimum, pack and order step) with your own tiers there, converted with [compare] rates in config.toml. \
+The best offer (--by cost): the cheapest that covers the quantity from stock; when none does, the earliest \
+arrival, then the cheapest (a backorder). --by date: the earliest arrival, then the cheapest.
+
+Examples:
+  procure compare SN74LS00N --qty 100
+  procure compare 6205-2RSH/C3 --qty 40 --by date
+  procure --json compare 4011231123458 --qty 500")]
+    Compare(compare::CompareArgs),
     /// Everything about one part, with its tier prices (offline).
     #[command(
         after_help = "Examples:\n  procure show P-100233\n  procure show 6205-2RSH/C3\n  procure --json show 7316572352042"
@@ -193,6 +205,8 @@ async fn dispatch(
         Some(Command::Quote(quote::QuoteCommand::List { all_suppliers: true })) => {
             return quote::list_all(out, &ws).await;
         }
+        Some(Command::Compare(args)) => return compare::compare(out, &ws, args),
+        Some(Command::Basket(basket::BasketCommand::Split(args))) => return compare::split(out, &ws, args),
         None => {
             needs_terminal()?;
             None
@@ -218,7 +232,9 @@ async fn dispatch(
         Command::Credit => approvals::credit(out, sup).await,
         Command::Account => account::account(out, sup).await,
         // Handled above.
-        Command::Login(_) | Command::Completions(_) | Command::Man(_) | Command::Suppliers(_) => Ok(ExitCode::SUCCESS),
+        Command::Login(_) | Command::Completions(_) | Command::Man(_) | Command::Suppliers(_) | Command::Compare(_) => {
+            Ok(ExitCode::SUCCESS)
+        }
         #[cfg(feature = "demo")]
         Command::Demo(_) | Command::Shop(_) => Ok(ExitCode::SUCCESS),
     }

@@ -414,6 +414,16 @@ impl App {
                     .map(|(n, _)| n.clone())
                     .collect();
             }
+            // An offer compared went into a basket of its supplier: the
+            // basket list is read again where it is the one on show.
+            Msg::OfferAdded { supplier, basket, message } => {
+                self.cx.say(Level::Ok, message.clone());
+                if *supplier == self.cx.supplier {
+                    self.cx.basket = Some(basket.clone());
+                    out.push(Cmd::Run(Effect::Baskets { supplier: supplier.clone() }));
+                }
+                return self.apply(out);
+            }
             // A waiting order resumed at start, with no checkout open: it keeps waiting.
             Msg::SubmitQueued { basket, .. } if self.dialog::<checkout::CheckoutForm>().is_none() => {
                 self.cx.pending_submission = Some((Default::default(), basket.clone(), Instant::now()));

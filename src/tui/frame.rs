@@ -100,9 +100,17 @@ pub(crate) fn status_bar(f: &mut Frame, cx: &Cx, scopes: &[Scope], text_focus: b
     let mut spans = vec![Span::raw(" ")];
     // With one supplier there is no other to search or work on.
     let hide: &[Action] = if cx.suppliers.len() > 1 { &[] } else { &[Action::AllSuppliers, Action::Supplier] };
+    // Hints that fit whole, in order (the help overlay lists them all).
+    let mut room = usize::from(area.width).saturating_sub(1);
     for (key, hint) in cx.keymap.hints_but(scopes, text_focus, hide) {
+        let text = format!(" {hint}  ");
+        let cells = crate::tui::widgets::text::cells(&key) + crate::tui::widgets::text::cells(text.trim_end());
+        if cells > room {
+            break;
+        }
+        room = room.saturating_sub(cells + 2);
         spans.push(Span::styled(key, t.key()));
-        spans.push(Span::raw(format!(" {hint}  ")));
+        spans.push(Span::raw(text));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

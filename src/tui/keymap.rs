@@ -50,6 +50,8 @@ pub enum Action {
     SyncAll,
     /// Make the basket at another supplier.
     CopyBasket,
+    /// Every supplier's offer for a part at the quantity.
+    Compare,
     /// Show a screen; its binding comes from the screen's registration.
     Screen(ScreenId),
 }
@@ -94,6 +96,7 @@ impl Action {
             Action::Supplier => "supplier",
             Action::SyncAll => "sync_all",
             Action::CopyBasket => "copy_basket",
+            Action::Compare => "compare",
             Action::Screen(id) => super::screens::registration(id).map(|r| r.action).unwrap_or("screen"),
         }
     }
@@ -126,6 +129,8 @@ pub(crate) enum Scope {
     QuickChoice,
     PartChooser,
     SupplierPicker,
+    /// Every supplier's offer for one part.
+    Compare,
 }
 
 impl Scope {
@@ -153,6 +158,7 @@ impl Scope {
             Scope::QuickChoice => "Quick entry, a type number names several parts",
             Scope::PartChooser => "Choosing the part of a type number",
             Scope::SupplierPicker => "Choosing a supplier",
+            Scope::Compare => "Comparing suppliers",
         }
     }
 }
@@ -327,6 +333,8 @@ impl Default for Keymap {
                     "all/one supplier",
                     "Search every supplier, or only the one on show",
                 ),
+                b(SearchInput, Compare, &["ctrl-k"], "compare", "Every supplier's offer for the selected part"),
+                b(Results, Compare, &["c", "ctrl-k"], "compare", "Every supplier's offer for the selected part"),
                 b(Detail, Add, &["a", "+"], "add", "Add this part to the basket"),
                 b(Scope::Successor, Open, &["enter"], "successor", "Open the successor of a discontinued part"),
                 b(Baskets, Open, &["enter", "l"], "open", "Open the basket's lines"),
@@ -391,6 +399,15 @@ impl Default for Keymap {
                 b(Scope::CheckoutPreviewed, Apply, &["ctrl-s", "f5"], "place order", "Place the order as previewed"),
                 b(Prompt, Apply, &["enter"], "ok", "Confirm"),
                 b(Scope::AddQty, FocusNext, &["tab"], "other basket", "Put the part into the next basket"),
+                b(Scope::AddQty, Compare, &["ctrl-k"], "compare", "Every supplier's offer at the quantity typed"),
+                b(
+                    Scope::Compare,
+                    Add,
+                    &["a", "enter"],
+                    "add",
+                    "Add the offer, at what it has to be ordered in, to a basket of its supplier",
+                ),
+                b(Scope::Compare, Toggle, &["t"], "cost/date", "The best offer by cost, or by arrival date"),
                 b(Scope::Confirm, Apply, &["y", "enter"], "yes", "Yes, do it"),
                 b(Scope::Confirm, Back, &["n", "esc"], "no", "No, keep what is there"),
                 b(Scope::QuoteRequest, Up, &["up", "backtab"], "", "Previous line"),

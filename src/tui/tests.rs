@@ -1619,3 +1619,150 @@ fn the_detail_of_another_suppliers_part_adds_it_there() {
     );
     assert_eq!(a.dialogs(), 0, "the detail closed; the quantity prompt follows");
 }
+
+/// A comparison of four suppliers' offers for P-100233's part at 9: the
+/// supplier on show (covers from stock), one in dollars (short of stock),
+/// one in pounds (no rate) and one that sells packs of 10 (no stock).
+fn comparison() -> procure_client::service::compare::Comparison {
+    use procure_client::core::compare::{self, By, Listing, Makers, Rates};
+    use procure_client::search::MatchKind;
+    use procure_client::service::catalog::{CatalogState, CatalogStatus};
+    let listing = |supplier: &str, sku: &str, currency: &str, pack: u32, stock: u32, lead: u32, tiers: &[(u32, _)]| {
+        let mut p = product();
+        (p.sku, p.pack_size, p.min_qty, p.stock, p.lead_time_days) = (sku.into(), pack, pack, stock, lead);
+        Listing {
+            supplier: supplier.into(),
+            currency: currency.into(),
+            product: p,
+            tiers: tiers.iter().map(|&(q, price)| Tier::new(q, price)).collect(),
+            matched: Some(MatchKind::Exact),
+        }
+    };
+    let listings = [
+        listing("demo", "P-100233", "EUR", 1, 120, 3, &[(1, dec!(6.90)), (10, dec!(6.10))]),
+        listing("bolt", "B-6205", "USD", 1, 8, 4, &[(1, dec!(7.40)), (10, dec!(6.60))]),
+        listing("crane", "C-6205", "GBP", 1, 300, 2, &[(1, dec!(5.00))]),
+        listing("dock", "D-6205-10", "EUR", 10, 0, 14, &[(10, dec!(6.00))]),
+    ];
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let rates = Rates::new("EUR", [("USD".to_string(), dec!(0.86))]);
+    let part = compare::compare_part(&listings, 9, By::Cost, today, &rates, &Makers::default());
+    let status = |name: &str, state, note: Option<&str>| CatalogStatus {
+        supplier: name.into(),
+        state,
+        synced_at: None,
+        parts: 0,
+        note: note.map(str::to_string),
+    };
+    procure_client::service::compare::Comparison {
+        query: "P-100233".into(),
+        quantity: 9,
+        by: By::Cost,
+        currency: "EUR".into(),
+        today,
+        parts: vec![part],
+        total: 1,
+        notes: vec!["offers in GBP are listed but not ranked: config.toml has no rate for GBP".into()],
+        suppliers: vec![
+            status("demo", CatalogState::Ready, None),
+            status("old", CatalogState::Missing, Some("never synced: run `procure --profile old sync`")),
+        ],
+    }
+}
+
+/// Every supplier's offer for one part, at 80×24 and 140×40: codes and
+/// figures whole, the best marked with its reason, the larger quantity that
+/// costs less, the currency without a rate and the supplier that cannot
+/// answer said; `a` adds the selected offer at its order quantity to a
+/// basket of its own supplier, `t` compares by arrival instead.
+#[test]
+fn compare_view() {
+    use super::dialogs::compare::CompareView;
+    use procure_client::core::compare::By;
+    let mut a = search_app();
+    a.cx.baskets = vec!["weekly".into()];
+    a.cx.basket = Some("weekly".into());
+    a.open(CompareView::with("demo", "P-100233", comparison()));
+    let small = sizes("compare_view", &mut a);
+    for whole in ["P-100233", "B-6205", "C-6205", "D-6205-10", "62.10", "57.28", "60.00", "▶ best: demo P-100233"] {
+        assert!(small.contains(whole), "{whole} is cut at 80×24:\n{small}");
+    }
+    assert!(small.contains("buy more: demo P-100233: 10 for 61.00 EUR instead of 9 for 62.10 EUR"), "{small}");
+    assert!(small.contains("old (missing)"), "{small}");
+    // The best first; the backorders by arrival; the one not ranked last.
+    let offers: Vec<String> =
+        a.dialog::<CompareView>().unwrap().part().unwrap().offers.iter().map(|o| o.sku.clone()).collect();
+    assert_eq!(offers, ["P-100233", "B-6205", "D-6205-10", "C-6205"]);
+    // Another supplier's offer goes into that supplier's basket used last.
+    a.handle(key(crossterm::event::KeyCode::Down));
+    let fx = a.handle(ch('a'));
+    assert_eq!(
+        fx,
+        vec![Effect::AddOffer {
+            supplier: "bolt".into(),
+            sku: "B-6205".into(),
+            qty: 9,
+            basket: None,
+            otherwise: "weekly".into()
+        }]
+    );
+    // Packs of 10: the order quantity, into the basket adds go to here.
+    a.handle(key(crossterm::event::KeyCode::Down));
+    let fx = a.handle(key(crossterm::event::KeyCode::Enter));
+    assert!(matches!(&fx[..], [Effect::AddOffer { supplier, qty: 10, .. }] if supplier == "dock"), "{fx:?}");
+    a.handle(ch('g'));
+    let fx = a.handle(ch('a'));
+    assert!(
+        matches!(&fx[..], [Effect::AddOffer { supplier, basket: Some(b), qty: 9, .. }] if supplier == "demo" && b == "weekly"),
+        "{fx:?}"
+    );
+    let fx = a.handle(ch('t'));
+    assert!(matches!(&fx[..], [Effect::Compare { query, qty: 9, by: By::Date, .. }] if query == "P-100233"), "{fx:?}");
+    // An older answer is dropped; the one asked for is shown.
+    let Effect::Compare { seq, .. } = fx[0].clone() else { unreachable!() };
+    a.on_msg(Msg::Compared { seq: seq - 1, comparison: Box::new(comparison()) });
+    assert!(a.dialog::<CompareView>().unwrap().comparison().is_some_and(|c| c.by == By::Cost));
+    let mut by_date = comparison();
+    by_date.by = By::Date;
+    a.on_msg(Msg::Compared { seq, comparison: Box::new(by_date) });
+    assert!(a.dialog::<CompareView>().unwrap().comparison().is_some_and(|c| c.by == By::Date));
+    // Added elsewhere: said, and the supplier on show keeps its basket.
+    let fx = a.on_msg(Msg::OfferAdded {
+        supplier: "bolt".into(),
+        basket: "weekly".into(),
+        message: "9 × B-6205 added".into(),
+    });
+    assert!(fx.is_empty());
+    assert_eq!(a.cx.basket.as_deref(), Some("weekly"));
+    let fx = a.on_msg(Msg::OfferAdded { supplier: "demo".into(), basket: "spares".into(), message: "added".into() });
+    assert_eq!(fx, vec![Effect::Baskets { supplier: "demo".into() }]);
+    assert_eq!(a.cx.basket.as_deref(), Some("spares"));
+    a.handle(esc());
+    assert!(a.dialog::<CompareView>().is_none());
+}
+
+/// From a search result (its smallest quantity) and from the quantity
+/// prompt (the quantity typed), a key compares the part.
+#[test]
+fn a_part_is_compared_from_its_search_result_and_from_the_quantity_prompt() {
+    use super::dialogs::compare::CompareView;
+    let mut a = search_app();
+    let ctrl_k = crossterm::event::Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('k'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    let fx = a.handle(ctrl_k.clone());
+    assert!(matches!(&fx[..], [Effect::Compare { query, qty: 1, .. }] if query == "P-100233"), "{fx:?}");
+    let screen = render_at(&mut a, 80, 24);
+    assert!(screen.contains("Comparing every supplier's offer for P-100233 at 1…"), "{screen}");
+    a.handle(esc());
+    a.cx.baskets = vec!["weekly".into()];
+    a.cx.basket = Some("weekly".into());
+    let detail = PartDetail { product: product(), prices: None, currency: "EUR".into(), successor: None };
+    a.open(Prompt::add_qty(&a.cx, &detail));
+    a.handle(ch('4'));
+    a.handle(ch('0'));
+    let fx = a.handle(ctrl_k);
+    assert!(matches!(&fx[..], [Effect::Compare { query, qty: 40, .. }] if query == "P-100233"), "{fx:?}");
+    assert!(a.dialog::<Prompt>().is_none() && a.dialog::<CompareView>().is_some());
+}

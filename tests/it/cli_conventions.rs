@@ -298,7 +298,12 @@ fn exported_cells_never_become_formulas_and_import_back_as_they_were() {
     assert!(plain.contains("F-4,,,,'-2+3,2,"), "{plain}");
     assert!(plain.contains("F-6,,,,'=cmd|' /C calc'!A0,2"), "{plain}");
     assert!(plain.contains("F-7,,,,'=1+2,2"), "the tab is cleaned away, the formula is not: {plain}");
-    assert!(plain.contains("T-BRG-1,6205-2RSH/C3,SKF,7316572352042,Deep groove ball bearing 6205-2RSH/C3,2,6.90,13.80,Halle 3"), "{plain}");
+    assert!(
+        plain.contains(
+            "T-BRG-1,6205-2RSH/C3,SKF,7316572352042,Deep groove ball bearing 6205-2RSH/C3,2,6.90,13.80,Halle 3"
+        ),
+        "{plain}"
+    );
     assert!(excel.contains("F-2;;;;'=1+2;2;1,00;2,00;'-CC 4711"), "{excel}");
 
     // Both files import back to the same SKUs and notes.

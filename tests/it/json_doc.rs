@@ -468,6 +468,7 @@ fn run_everything() -> Seen {
     seen.also("procure show", run(&["show", "T-BRG-1"]).ok());
     seen.out("procure account", run(&["account"]).ok());
     seen.out("procure credit", run(&["credit"]).ok());
+    compare_and_split(&shop, &mut seen);
 
     // A basket, filled by hand and from a file.
     seen.out("procure basket new", run(&["basket", "new", "weekly"]).ok());
@@ -670,6 +671,42 @@ fn run_everything() -> Seen {
         .unwrap();
     seen.out("procure shop import", Run(import).fails_with(5));
     seen
+}
+
+/// Two suppliers compared: the shop above (euros) and one in dollars with
+/// the bearing and another maker's screw of the same type number.
+fn compare_and_split(shop: &Shop, seen: &mut Seen) {
+    let bolt = Shop::start(0);
+    let catalog = "sku,name,mpn,manufacturer,gtin,pack_size,min_qty,order_step,lead_time_days,stock,list_price\n\
+        B-6205,Ball bearing 6205-2RSH/C3,6205-2RSH/C3,SKF,,1,10,1,5,8,8.00\n\
+        B-933,Hex screw M8x25 A2,DIN 933 M8x25 A2-70,Bossard,,1,1,1,2,900,0.09\n\
+        B-XR9,Crossed roller bearing,XR-9000,SKF,,1,1,1,30,0,\n";
+    let prices = "company,sku,min_qty,unit_price,currency\nACME,B-6205,1,8.00,USD\nACME,B-6205,20,6.00,USD\n\
+        ACME,B-933,1,0.09,USD\n";
+    assert!(bolt.import(catalog, Some(prices)).status.success());
+    let home = Home::new();
+    for (profile, url) in [("acme", &shop.url), ("bolt", &bolt.url)] {
+        home.run_stdin(
+            &["login", "--profile", profile, "--shop", url, "--company", "ACME", "--user", "buyer", "--password-stdin"],
+            "demo\n",
+        )
+        .ok();
+        home.run(&["--profile", profile, "sync"]).ok();
+    }
+    // And a supplier never synced.
+    home.write_config(
+        "\n[profiles.old]\nshop = \"http://127.0.0.1:9\"\ncompany = \"ACME\"\nuser = \"buyer\"\n\n\
+         [compare]\nrates = { USD = \"0.86\" }\n",
+    );
+    let run = |args: &[&str]| home.run(&[&["--json"][..], args].concat());
+    seen.out("procure compare", run(&["compare", "6205-2RS", "--qty", "9"]).ok());
+    seen.also("procure compare", run(&["compare", "DIN 933 M8x25", "--qty", "150", "--by", "date"]).ok());
+    let list = home.path().join("bom.csv");
+    std::fs::write(&list, "part;qty\n6205-2RSH/C3;9\n3RT2015-1BB41;2\nNOPE-1;1\nDIN 933 M8x25 A2-70;200\nXR-9000;1\n")
+        .unwrap();
+    let split = |extra: &[&str]| run(&[&["basket", "split", list.to_str().unwrap()][..], extra].concat());
+    seen.out("procure basket split", split(&["--prefix", "bom", "--max-suppliers", "2"]).fails_with(5));
+    seen.also("procure basket split", split(&["--prefix", "bom", "--replace", "--by", "date"]).fails_with(5));
 }
 
 /// The shop as a Peppol supplier: procure sends an order as a file, the

@@ -71,6 +71,14 @@ pub fn per_unit(unit_price: Decimal, base_quantity: Decimal) -> Decimal {
     unit_price.checked_div(base_quantity).map(|d| d.normalize()).unwrap_or(unit_price)
 }
 
+/// An amount in another currency: `amount × rate`, where `rate` is one unit
+/// of the amount's currency in the other, rounded to cents half away from
+/// zero like any amount (100.00 USD at 0.86 → 86.00 EUR; 0.05 at 0.86 →
+/// 0.04). `None` when it does not fit a `Decimal`.
+pub fn convert(amount: Decimal, rate: Decimal) -> Option<Decimal> {
+    amount.checked_mul(rate).map(round_cents)
+}
+
 /// The tier that applies to `quantity`: the one with the largest `min_qty`
 /// not above it. Tiers need not be sorted.
 pub fn tier_for(tiers: &[Tier], quantity: u32) -> Option<&Tier> {
@@ -296,6 +304,17 @@ mod tests {
         let per_three = serde_json::to_string(&t).unwrap();
         assert_eq!(per_three, r#"{"min_qty":1,"unit_price":"1.00","base_quantity":"3"}"#);
         assert_eq!(serde_json::from_str::<Tier>(&per_three).unwrap(), t);
+    }
+
+    #[test]
+    fn converts_and_rounds_once_to_cents() {
+        assert_eq!(convert(dec!(100.00), dec!(0.86)).map(|a| a.to_string()), Some("86.00".into()));
+        // 0.05 × 0.86 = 0.043 → 0.04; 12.35 × 1.17 = 14.4495 → 14.45 (half away from zero).
+        assert_eq!(convert(dec!(0.05), dec!(0.86)), Some(dec!(0.04)));
+        assert_eq!(convert(dec!(12.35), dec!(1.17)), Some(dec!(14.45)));
+        // A rate with many decimals is exact up to the rounding at the end.
+        assert_eq!(convert(dec!(1000.00), dec!(0.857142)), Some(dec!(857.14)));
+        assert_eq!(convert(Decimal::MAX, dec!(2)), None);
     }
 
     #[test]

@@ -19,11 +19,11 @@
 //! names, a newer tag and the parts changed since: a re-sync whose changes
 //! the index does not see writes that instead of the whole index.
 
-use super::SearchDoc;
 use super::docs::DocList;
 use super::index::SearchIndex;
 use super::lazy::Lazy;
 use super::masks::PartMasks;
+use super::{MatchKind, SearchDoc};
 use bytemuck::Pod;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use std::io::{self, Write};
@@ -33,8 +33,8 @@ use std::sync::Arc;
 #[cfg(not(unix))]
 use std::sync::Mutex;
 
-const MAGIC: &[u8; 8] = b"PROCIDX\x02";
-const VERSION: u32 = 2;
+const MAGIC: &[u8; 8] = b"PROCIDX\x03";
+const VERSION: u32 = 3;
 /// Written in native byte order: reads back differently on a machine of
 /// the other order.
 const BYTE_ORDER: u32 = 0x0102_0304;
@@ -55,8 +55,11 @@ enum Sec {
     GtinOrder,
     SkuOrder,
     SkuRank,
+    /// Ids of the parts with a type number, sorted by it: for
+    /// [`IndexFile::find_keys`] only (searches scan the texts).
+    MpnOrder,
 }
-const SECTIONS: usize = 11;
+const SECTIONS: usize = 12;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Section {
@@ -153,6 +156,7 @@ impl SearchIndex {
     /// not part of it: they change with every order.
     pub fn write_to<W: Write + ?Sized>(&self, w: &mut W, tag: &str) -> io::Result<()> {
         let skus = self.docs.skus_only();
+        let mpn_order = self.mpn_order();
         let sections: [&[u8]; SECTIONS] = [
             skus.text.as_bytes(),
             bytemuck::cast_slice(&skus.starts),
@@ -165,6 +169,7 @@ impl SearchIndex {
             bytemuck::cast_slice(&self.gtin_order),
             bytemuck::cast_slice(&self.sku_order),
             bytemuck::cast_slice(&self.sku_rank),
+            bytemuck::cast_slice(&mpn_order),
         ];
         let mut head = Vec::with_capacity(FIXED + tag.len() + SECTIONS * ENTRY + 4);
         head.extend_from_slice(MAGIC);
@@ -331,7 +336,11 @@ impl IndexFile {
     /// The index, every section read and checked now.
     pub fn index_checked(&self) -> Result<SearchIndex, IndexFileError> {
         let masks: Vec<PartMasks> = self.section(Sec::Masks)?;
-        if masks.len() != self.parts {
+        let mpn_order: Vec<u32> = self.section(Sec::MpnOrder)?;
+        if masks.len() != self.parts
+            || mpn_order.len() > self.parts
+            || mpn_order.iter().any(|&id| id as usize >= self.parts)
+        {
             return Err(damaged("offsets that do not fit"));
         }
         self.assemble(masks.into())
@@ -408,6 +417,207 @@ impl IndexFile {
             self.section(Sec::SkuOrder)?,
             self.section(Sec::SkuRank)?,
         ))
+    }
+}
+
+/// Which key of a part a lookup matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KeyField {
+    Sku,
+    /// The type number.
+    Mpn,
+    Gtin,
+}
+
+/// A part that [`IndexFile::find_keys`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyHit {
+    pub sku: String,
+    /// [`MatchKind::Exact`] or [`MatchKind::Prefix`].
+    pub kind: MatchKind,
+    /// The key that matched (the best one, if several did).
+    pub field: KeyField,
+    /// How long that key is, normalised: of two prefix matches the shorter
+    /// one is the closer.
+    pub key_len: usize,
+}
+
+impl KeyHit {
+    /// How `doc` matches `query` by its keys, as [`IndexFile::find_keys`]
+    /// finds the parts in the file: for a part that is not (a delta's).
+    pub fn of(doc: &SearchDoc, query: &str) -> Option<KeyHit> {
+        let key = crate::query::Query::parse(query).joined;
+        if key.is_empty() {
+            return None;
+        }
+        let prefix_gtins = key.len() >= crate::query::GTIN_PREFIX_MIN;
+        [(KeyField::Sku, &doc.sku, true), (KeyField::Mpn, &doc.mpn, true), (KeyField::Gtin, &doc.gtin, prefix_gtins)]
+            .into_iter()
+            .filter_map(|(field, text, prefixes)| {
+                let k = crate::normalize(text);
+                let kind = if k.is_empty() {
+                    return None;
+                } else if k == key {
+                    MatchKind::Exact
+                } else if prefixes && k.starts_with(&key) {
+                    MatchKind::Prefix
+                } else {
+                    return None;
+                };
+                Some((kind, field, k.len()))
+            })
+            .min()
+            .map(|(kind, field, key_len)| KeyHit { sku: doc.sku.clone(), kind, field, key_len })
+    }
+}
+
+/// What [`IndexFile::find_keys`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyLookup {
+    /// Every exact and prefix match, best first (class, key length, sku).
+    Found(Vec<KeyHit>),
+    /// More keys than the limit start with the query (how many): a search
+    /// ranks so many better than key order can.
+    TooMany(usize),
+}
+
+impl IndexFile {
+    /// The parts a search ranks as exact or prefix matches of `query`,
+    /// found in the file's sorted sections by binary search with a few
+    /// small reads each, without reading the index: parts whose normalised
+    /// sku or type number is the query's words joined (exact) or starts
+    /// with them (prefix), and whose gtin is it (or, from 7 digits, starts
+    /// with it). For comparing one part across many catalogs, where reading
+    /// each index whole would cost more than the whole lookup.
+    ///
+    /// The sections are read in pieces, so their checksums cannot be
+    /// checked: every offset is checked against the file instead, and a
+    /// caller that must be sure checks each hit against the catalog.
+    pub fn find_keys(&self, query: &str, limit: usize) -> Result<KeyLookup, IndexFileError> {
+        self.lookup(query, limit, true)
+    }
+
+    /// As [`IndexFile::find_keys`], the exact matches only: the parts whose
+    /// normalised sku, type number or gtin is the query's words joined.
+    pub fn find_exact(&self, query: &str, limit: usize) -> Result<KeyLookup, IndexFileError> {
+        self.lookup(query, limit, false)
+    }
+
+    fn lookup(&self, query: &str, limit: usize, prefixes: bool) -> Result<KeyLookup, IndexFileError> {
+        let key = crate::query::Query::parse(query).joined;
+        if key.is_empty() || self.parts == 0 {
+            return Ok(KeyLookup::Found(vec![]));
+        }
+        let key = key.as_bytes();
+        let prefix_gtins = key.len() >= crate::query::GTIN_PREFIX_MIN;
+        let mut ranges = Vec::with_capacity(3);
+        let mut total = 0;
+        for (order, field) in
+            [(Sec::SkuOrder, KeyField::Sku), (Sec::MpnOrder, KeyField::Mpn), (Sec::GtinOrder, KeyField::Gtin)]
+        {
+            let from = self.partition(order, field, |k| k < key)?;
+            let prefixes = prefixes && (field != KeyField::Gtin || prefix_gtins);
+            let end =
+                self.partition(order, field, |k| k < key || if prefixes { k.starts_with(key) } else { k == key })?;
+            total += end - from;
+            ranges.push((order, field, from..end));
+        }
+        if total > limit {
+            return Ok(KeyLookup::TooMany(total));
+        }
+        let mut best: std::collections::HashMap<u32, (MatchKind, KeyField, usize)> = std::collections::HashMap::new();
+        for (order, field, range) in ranges {
+            for pos in range {
+                let id = self.u32_in(order, pos)?;
+                let k = self.key_of(id, field)?;
+                let kind = if k == key { MatchKind::Exact } else { MatchKind::Prefix };
+                let found = (kind, field, k.len());
+                best.entry(id).and_modify(|b| *b = (*b).min(found)).or_insert(found);
+            }
+        }
+        let mut hits = best
+            .into_iter()
+            .map(|(id, (kind, field, key_len))| Ok(KeyHit { sku: self.sku_text(id)?, kind, field, key_len }))
+            .collect::<Result<Vec<_>, IndexFileError>>()?;
+        hits.sort_by(|a, b| (a.kind, a.key_len, &a.sku, a.field).cmp(&(b.kind, b.key_len, &b.sku, b.field)));
+        Ok(KeyLookup::Found(hits))
+    }
+
+    /// Reads `buf.len()` bytes at `at` within a section.
+    fn read_in(&self, sec: Sec, at: u64, buf: &mut [u8]) -> Result<(), IndexFileError> {
+        let s = self.table[sec as usize];
+        if at.checked_add(buf.len() as u64).is_none_or(|end| end > s.bytes) {
+            return Err(damaged("offsets that do not fit"));
+        }
+        Ok(self.source.read_at(buf, s.offset + at)?)
+    }
+
+    fn u32_in(&self, sec: Sec, i: usize) -> Result<u32, IndexFileError> {
+        let mut b = [0u8; 4];
+        self.read_in(sec, (i as u64) * 4, &mut b)?;
+        let id = u32::from_ne_bytes(b);
+        if id as usize >= self.parts && matches!(sec, Sec::SkuOrder | Sec::MpnOrder | Sec::GtinOrder) {
+            return Err(damaged("offsets that do not fit"));
+        }
+        Ok(id)
+    }
+
+    fn usize_in(&self, sec: Sec, i: usize) -> Result<usize, IndexFileError> {
+        const W: usize = std::mem::size_of::<usize>();
+        let mut b = [0u8; W];
+        self.read_in(sec, (i * W) as u64, &mut b)?;
+        Ok(usize::from_ne_bytes(b))
+    }
+
+    /// The bytes `from..to` of a section.
+    fn bytes_in(&self, sec: Sec, from: usize, to: usize) -> Result<Vec<u8>, IndexFileError> {
+        if to < from || to - from > 1 << 20 {
+            return Err(damaged("offsets that do not fit"));
+        }
+        let mut buf = vec![0u8; to - from];
+        self.read_in(sec, from as u64, &mut buf)?;
+        Ok(buf)
+    }
+
+    /// A part's normalised key.
+    fn key_of(&self, id: u32, field: KeyField) -> Result<Vec<u8>, IndexFileError> {
+        let i = id as usize;
+        match field {
+            KeyField::Gtin => {
+                self.bytes_in(Sec::Gtins, self.usize_in(Sec::GtinStarts, i)?, self.usize_in(Sec::GtinStarts, i + 1)?)
+            }
+            KeyField::Sku | KeyField::Mpn => {
+                let start = self.usize_in(Sec::Starts, i)?;
+                let mut b = [0u8; 6];
+                self.read_in(Sec::Lens, (i * 6) as u64, &mut b)?;
+                let (sku, mpn) =
+                    (usize::from(u16::from_ne_bytes([b[0], b[1]])), usize::from(u16::from_ne_bytes([b[2], b[3]])));
+                let from = if field == KeyField::Sku { start } else { start + sku + 1 };
+                let len = if field == KeyField::Sku { sku } else { mpn };
+                self.bytes_in(Sec::Hay, from, from + len)
+            }
+        }
+    }
+
+    /// A part's sku as the shop spells it.
+    fn sku_text(&self, id: u32) -> Result<String, IndexFileError> {
+        let i = id as usize;
+        text(self.bytes_in(Sec::SkuText, self.usize_in(Sec::SkuStarts, i)?, self.usize_in(Sec::SkuStarts, i + 1)?)?)
+    }
+
+    /// The first position in a sorted order section whose part's key is
+    /// not `before` (which holds for a leading run of the order).
+    fn partition(&self, order: Sec, field: KeyField, before: impl Fn(&[u8]) -> bool) -> Result<usize, IndexFileError> {
+        let (mut lo, mut hi) = (0, (self.table[order as usize].bytes / 4) as usize);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if before(&self.key_of(self.u32_in(order, mid)?, field)?) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        Ok(lo)
     }
 }
 
@@ -635,6 +845,62 @@ mod tests {
         for q in ["deep grove bearing", "contctor 24v", "grooved couplng", "62052rs", "skf 6205", "bearng c3"] {
             assert_eq!(lazy.search(q, 50), index.search(q, 50), "{q}");
         }
+    }
+
+    /// Key lookups in the file find exactly the parts a search ranks as
+    /// exact or prefix matches, each of the same class.
+    #[test]
+    fn key_lookups_find_what_a_search_ranks_exact_or_prefix() {
+        let docs = crate::tests::generated_docs(3_000, 5);
+        let index = SearchIndex::new(docs.clone());
+        let file = IndexFile::from_bytes(written(&index, "t")).unwrap();
+        let mut queries: Vec<String> =
+            ["62052rs", "6205-2RSH/C3", "m8x25", "din 933 m8", "skf 6205", "contactor", "40", "3rt", "", "-", "zzz9"]
+                .map(String::from)
+                .to_vec();
+        for d in docs.iter().step_by(97) {
+            queries.push(d.mpn.clone());
+            queries.push(d.sku.to_lowercase());
+            queries.push(d.gtin.clone());
+            queries.push(d.mpn.chars().take(5).collect());
+            queries.push(d.gtin.chars().take(8).collect());
+            queries.push(d.gtin.chars().take(5).collect());
+        }
+        let mut checked = 0;
+        for q in &queries {
+            let want: std::collections::BTreeSet<(String, MatchKind)> = index
+                .search(q, 10_000)
+                .hits
+                .iter()
+                .filter(|h| h.kind <= MatchKind::Prefix)
+                .map(|h| (docs[h.id as usize].sku.clone(), h.kind))
+                .collect();
+            match file.find_keys(q, 10_000).unwrap() {
+                KeyLookup::Found(hits) => {
+                    let got = hits.iter().map(|h| (h.sku.clone(), h.kind)).collect();
+                    assert_eq!(want, got, "{q:?}");
+                    assert!(hits.windows(2).all(|w| (w[0].kind, w[0].key_len) <= (w[1].kind, w[1].key_len)), "{q:?}");
+                    checked += usize::from(!hits.is_empty());
+                }
+                KeyLookup::TooMany(n) => panic!("{q:?}: {n}"),
+            }
+            // A part outside the file is matched by the same rules.
+            let one: std::collections::BTreeSet<(String, MatchKind)> =
+                docs.iter().filter_map(|d| KeyHit::of(d, q)).map(|h| (h.sku, h.kind)).collect();
+            assert_eq!(want, one, "{q:?}");
+        }
+        assert!(checked > 100, "{checked} queries found something");
+        // Too many to rank by key order: said so, with how many.
+        assert!(matches!(file.find_keys("4", 20).unwrap(), KeyLookup::TooMany(n) if n > 20));
+        // Exact only: a short key that starts thousands of keys names the few it is.
+        let KeyLookup::Found(exact) = file.find_exact("4", 20).unwrap() else { panic!("too many") };
+        assert!(exact.iter().all(|h| h.kind == MatchKind::Exact && h.key_len == 1), "{exact:?}");
+        // An exact type number names its part.
+        let d = &docs[1234];
+        let KeyLookup::Found(hits) = file.find_exact(&d.mpn, 50).unwrap() else { panic!("too many") };
+        assert!(hits.iter().any(|h| h.sku == d.sku) && hits.iter().all(|h| h.kind == MatchKind::Exact));
+        let KeyLookup::Found(hits) = file.find_keys(&d.mpn, 50).unwrap() else { panic!("too many") };
+        assert!(hits.iter().any(|h| h.sku == d.sku && h.kind == MatchKind::Exact && h.field <= KeyField::Mpn));
     }
 
     #[test]

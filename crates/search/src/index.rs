@@ -283,6 +283,17 @@ impl SearchIndex {
             sort_by_key_text((0..n).filter(|&id| !self.gtin(id).is_empty()), |id| self.gtin(id).as_bytes());
     }
 
+    /// The ids of the parts with a type number, sorted by their normalised
+    /// type number (then id): written into the index file for exact and
+    /// prefix lookups ([`crate::IndexFile::find_keys`]); a search scans the
+    /// texts and needs no such order.
+    pub(crate) fn mpn_order(&self) -> Vec<u32> {
+        let n = self.len() as u32;
+        sort_by_key_text((0..n).filter(|&id| !self.field(id, Field::Mpn).is_empty()), |id| {
+            self.field(id, Field::Mpn).as_bytes()
+        })
+    }
+
     /// Parts the company ordered before rank first within their match
     /// class: sku → times ordered. Replaces earlier boosts.
     pub fn set_boosts(&mut self, boosts: impl IntoIterator<Item = (String, u32)>) {

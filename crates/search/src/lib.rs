@@ -28,7 +28,7 @@ mod update;
 mod tests;
 
 pub use docs::{DocList, DocRef};
-pub use file::{IndexDelta, IndexFile, IndexFileError};
+pub use file::{IndexDelta, IndexFile, IndexFileError, KeyField, KeyHit, KeyLookup};
 pub use index::SearchIndex;
 
 /// Lowercase alphanumerics only, unicode-aware: separators, spaces and

@@ -608,6 +608,8 @@ fn import_prices(
 ) -> anyhow::Result<()> {
     // (company id, product id) → its tiers with their lines
     let mut groups: BTreeMap<(i64, i64), Vec<(u64, Tier)>> = BTreeMap::new();
+    // company id → (its price list's currency, the line that gave it)
+    let mut currencies: BTreeMap<i64, (String, u64)> = BTreeMap::new();
     while let Some(row) = rows.next_record()? {
         let (line, cells) = match row {
             Ok((line, cells)) => (line, cells),
@@ -623,6 +625,31 @@ fn import_prices(
         match parsed {
             Err(why) => report.reject(&table.name, line, why),
             Ok((key, tier)) => {
+                if let Some(currency) = row.get("currency").map(str::trim).filter(|c| !c.is_empty()) {
+                    let currency = currency.to_ascii_uppercase();
+                    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
+                        report.reject(
+                            &table.name,
+                            line,
+                            format!("currency {currency:?} is not a three-letter code (ISO 4217)"),
+                        );
+                        continue;
+                    }
+                    match currencies.get(&key.0) {
+                        Some((other, first)) if *other != currency => {
+                            report.reject(
+                                &table.name,
+                                line,
+                                format!("{code}: currency {currency}, but {other} on line {first}: a price list has one currency"),
+                            );
+                            continue;
+                        }
+                        Some(_) => {}
+                        None => {
+                            currencies.insert(key.0, (currency, line));
+                        }
+                    }
+                }
                 let group = groups.entry(key).or_default();
                 if let Some((first, _)) = group.iter().find(|(_, t)| t.min_qty == tier.min_qty) {
                     report.reject(
@@ -654,6 +681,17 @@ fn import_prices(
         )?
         .execute(params![company, product, json, s])?;
         report.contract_prices += 1;
+    }
+    // A company's price list in another currency: every client takes its
+    // prices afresh (a full answer), as after any change of its pricing.
+    for (company, (currency, _)) in currencies {
+        let before: String =
+            tx.prepare_cached("SELECT currency FROM companies WHERE id = ?1")?.query_row([company], |r| r.get(0))?;
+        if before != currency {
+            let s = seq.get(tx)?;
+            tx.prepare_cached("UPDATE companies SET currency = ?1, pricing_seq = ?2 WHERE id = ?3")?
+                .execute(params![currency, s, company])?;
+        }
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 pub mod checkout;
 pub mod choose_part;
 pub mod choose_supplier;
+pub mod compare;
 pub mod confirm;
 pub(crate) mod help;
 pub(crate) mod order_detail;

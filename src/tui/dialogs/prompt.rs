@@ -244,6 +244,16 @@ impl Component for Prompt {
     fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
         match action {
             Action::Apply => Some(self.apply(cx)),
+            // Every supplier's offer at the quantity typed (or suggested).
+            Action::Compare => match &self.kind {
+                PromptKind::AddQty { sku, entry, .. } => {
+                    let qty = entry.check(self.input.text()).map(|c| c.qty).unwrap_or_else(|_| entry.suggested());
+                    let mut cmds = vec![Cmd::Close];
+                    cmds.extend(crate::tui::dialogs::compare::CompareView::open(&cx.supplier, sku, qty));
+                    Some(cmds)
+                }
+                _ => None,
+            },
             Action::FocusNext => {
                 if let PromptKind::AddQty { supplier, sku, basket, baskets, .. } = &mut self.kind
                     && !baskets.is_empty()

@@ -7,8 +7,8 @@ use super::Suppliers;
 use super::msg::{BasketOp, Failure, Msg, fail};
 use procure_client::service::baskets::{self, Change};
 use procure_client::service::catalog::{Catalog, CatalogState, CatalogStatus};
-use procure_client::service::search;
 use procure_client::service::{Error, ErrorKind, Supplier};
+use procure_client::service::{compare, search};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -60,6 +60,20 @@ pub(super) enum Job {
         basket: String,
         to: String,
     },
+    /// Every supplier's offers (the workspace's: no one catalog).
+    Compare {
+        seq: u64,
+        query: String,
+        qty: u32,
+        by: procure_client::core::compare::By,
+    },
+    AddOffer {
+        supplier: String,
+        sku: String,
+        qty: u32,
+        basket: Option<String>,
+        otherwise: String,
+    },
     Search(SearchJob),
     /// Nothing else to do: read the rest of the index.
     Preload,
@@ -83,6 +97,8 @@ pub(super) fn push(queue: &(Mutex<Queue>, Condvar), f: impl FnOnce(&mut Queue)) 
 /// Rows a search asks for, and how many of them come first.
 const SEARCH_ROWS: usize = 200;
 const FIRST_ROWS: usize = 60;
+/// Parts a comparison in the app shows at most.
+const COMPARE_PARTS: usize = 5;
 /// Idle this long, the worker reads the rest of the index.
 const PRELOAD_AFTER: Duration = Duration::from_millis(150);
 
@@ -291,6 +307,26 @@ pub(super) fn worker(
                 // A basket shown is a basket agreed to (the service's rule).
                 match suppliers.get(&supplier).and_then(|s| baskets::shown(&s, cat, &basket, &[])) {
                     Ok(shown) => Msg::Priced(Box::new(shown)),
+                    Err(e) => fail(Failure::Basket, &e),
+                }
+            }
+            Job::Compare { seq, query, qty, by } => {
+                match compare::compare(suppliers.workspace(), &query, qty, by, COMPARE_PARTS) {
+                    Ok(c) => Msg::Compared { seq, comparison: Box::new(c) },
+                    Err(e) => fail(Failure::Compare, &e),
+                }
+            }
+            Job::AddOffer { supplier, sku, qty, basket, otherwise } => {
+                let Some(cat) = catalogs.get(&supplier) else { continue };
+                let added = suppliers
+                    .get(&supplier)
+                    .and_then(|s| compare::add_offer(&s, cat, &sku, qty, basket.as_deref(), &otherwise));
+                match added {
+                    Ok((basket, total)) => Msg::OfferAdded {
+                        message: format!("{qty} × {sku} added to {supplier}'s basket {basket} (now {total})"),
+                        supplier,
+                        basket,
+                    },
                     Err(e) => fail(Failure::Basket, &e),
                 }
             }

@@ -46,7 +46,7 @@ impl Suppliers {
         }
     }
 
-    /// The workspace the suppliers are opened from.
+    /// The workspace: every supplier, for what works on all of them.
     pub(crate) fn workspace(&self) -> &Workspace {
         &self.workspace
     }
@@ -104,6 +104,10 @@ impl Engine {
             Effect::Price { supplier, basket } => self.job(Job::Price { supplier, basket }),
             Effect::Basket { supplier, op } => self.job(Job::Basket { supplier, op }),
             Effect::Reindex { supplier } => self.job(Job::Reindex { supplier }),
+            Effect::Compare { supplier: _, seq, query, qty, by } => self.job(Job::Compare { seq, query, qty, by }),
+            Effect::AddOffer { supplier, sku, qty, basket, otherwise } => {
+                self.job(Job::AddOffer { supplier, sku, qty, basket, otherwise })
+            }
             net @ (Effect::Login { .. }
             | Effect::Sync { .. }
             | Effect::SyncAll { .. }

@@ -4,10 +4,12 @@
 
 use procure_client::api::{Decision, Me, Order, Quote, QuoteSummary};
 use procure_client::core::basket::Basket;
+use procure_client::core::compare::By;
 use procure_client::core::order::{CheckoutOptions, PriceChange};
 use procure_client::search::Highlights;
 use procure_client::service::baskets::{ImportReport, LineChoices, Merge, Shown};
 use procure_client::service::catalog::CatalogStatus;
+use procure_client::service::compare::Comparison;
 use procure_client::service::history::History;
 use procure_client::service::ordering::{Checkout, ReorderReport, Submitted};
 use procure_client::service::search::{PartDetail, SearchRow};
@@ -172,6 +174,24 @@ pub enum Effect {
     Account {
         supplier: String,
     },
+    /// Every supplier's offer for the part `query` names (the SKU of a
+    /// part of `supplier`) at `qty`.
+    Compare {
+        supplier: String,
+        seq: u64,
+        query: String,
+        qty: u32,
+        by: By,
+    },
+    /// `qty` of an offer's part into a basket of its supplier: `basket`,
+    /// else the one used last, else a new one named `otherwise`.
+    AddOffer {
+        supplier: String,
+        sku: String,
+        qty: u32,
+        basket: Option<String>,
+        otherwise: String,
+    },
 }
 
 impl Effect {
@@ -203,7 +223,9 @@ impl Effect {
             | Effect::DeclineQuote { supplier, .. }
             | Effect::Approvals { supplier }
             | Effect::Decide { supplier, .. }
-            | Effect::Account { supplier } => supplier,
+            | Effect::Account { supplier }
+            | Effect::Compare { supplier, .. }
+            | Effect::AddOffer { supplier, .. } => supplier,
         }
     }
 }
@@ -309,6 +331,17 @@ pub enum Msg {
     Approvals(Vec<procure_client::api::OrderSummary>),
     Decided(Box<Order>),
     Account(Box<service::account::Account>),
+    /// Every supplier's offers, for the `Effect::Compare` of this `seq`.
+    Compared {
+        seq: u64,
+        comparison: Box<Comparison>,
+    },
+    /// An offer's part went into a basket of its supplier.
+    OfferAdded {
+        supplier: String,
+        basket: String,
+        message: String,
+    },
     Failed {
         what: Failure,
         message: String,
@@ -338,6 +371,7 @@ pub enum Failure {
     Approvals,
     Approval,
     Account,
+    Compare,
 }
 
 impl Failure {
@@ -361,6 +395,7 @@ impl Failure {
             Failure::Approvals => "approvals",
             Failure::Approval => "approval",
             Failure::Account => "account",
+            Failure::Compare => "compare",
         }
     }
 }

@@ -224,7 +224,9 @@ pub(super) async fn answer(
         | Effect::Baskets { .. }
         | Effect::Price { .. }
         | Effect::Basket { .. }
-        | Effect::Reindex { .. } => return None,
+        | Effect::Reindex { .. }
+        | Effect::Compare { .. }
+        | Effect::AddOffer { .. } => return None,
     };
     Some(msg)
 }

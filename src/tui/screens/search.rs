@@ -203,6 +203,11 @@ impl Component for Search {
                 cx.say(Level::Info, format!("searching {scope}"));
                 self.run_search(cx)
             }
+            // Every supplier's offer for the part, at its smallest quantity.
+            Action::Compare => match self.rows.get(self.selected) {
+                Some(r) => crate::tui::dialogs::compare::CompareView::open(&r.supplier, &r.sku, r.quantity),
+                None => vec![],
+            },
             Action::FocusNext => {
                 self.focus = if self.focus == Focus::Input { Focus::List } else { Focus::Input };
                 vec![]

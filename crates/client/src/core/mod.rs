@@ -2,6 +2,7 @@
 //! baskets and order drafts. Pure: no IO, no printing.
 
 pub mod basket;
+pub mod compare;
 pub mod events;
 pub mod import;
 pub mod order;

@@ -12,6 +12,7 @@ pub mod approvals;
 pub mod baskets;
 pub mod catalog;
 pub mod clock;
+pub mod compare;
 pub mod demo;
 pub mod error;
 pub mod files;

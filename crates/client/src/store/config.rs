@@ -19,6 +19,9 @@ pub struct Config {
     pub network: Network,
     #[serde(default)]
     pub search: SearchSettings,
+    /// Comparing offers across suppliers: the currency, the rates, the makers.
+    #[serde(default)]
+    pub compare: super::compare_settings::CompareSettings,
     #[serde(default)]
     pub ui: UiSettings,
     /// Key binding overrides: action name → keys, e.g. `quit = ["q", "ctrl-q"]`.
@@ -175,6 +178,8 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, String> {
         let mut base: toml::Table = toml::from_str(EXAMPLE).map_err(|e| e.to_string())?;
         let user: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        // Values whose errors need their line (types alone do not catch them).
+        super::compare_settings::check(text)?;
         merge(&mut base, user);
         base.try_into().map_err(|e: toml::de::Error| e.to_string())
     }

@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod baskets;
 pub mod cache;
+pub mod compare_settings;
 pub mod config;
 pub mod credentials;
 pub mod lock;

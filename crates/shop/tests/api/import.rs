@@ -74,3 +74,34 @@ async fn semicolon_files_from_spreadsheets_import() {
     let token = s.login("CRANE", "buyer").await;
     assert_eq!(s.prices(&token).await["S-1"].tiers[0].unit_price.to_string(), "12.50");
 }
+
+/// A price file may say a company's currency: its price list and orders
+/// are in it from then on, and a client re-syncs its prices whole.
+#[tokio::test]
+async fn a_price_file_sets_a_companys_currency() {
+    let s = start().await;
+    let catalog = "sku,name,list_price\nC-1,Part one,2.00\nC-2,Part two,3.00\n";
+    let prices = "\
+company,sku,min_qty,unit_price,currency
+BOLT,C-1,1,1.50,gbp
+BOLT,C-2,1,2.50,USD
+ACME,C-1,1,1.60,
+CRANE,C-2,1,2.40,Swiss francs
+";
+    let report = s.import(catalog, Some(prices));
+    let errors: Vec<(u64, &str)> = report.errors.iter().map(|e| (e.line, e.reason.as_str())).collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].0, 3);
+    assert!(errors[0].1.contains("currency USD, but GBP on line 2"), "{}", errors[0].1);
+    assert_eq!(errors[1].0, 5);
+    assert!(errors[1].1.contains("not a three-letter code"), "{}", errors[1].1);
+    let bolt = s.login("BOLT", "buyer").await;
+    let page: procure_protocol::api::PriceListPage = s.get_json(&bolt, "/price-list?limit=10").await;
+    assert_eq!(page.header.currency, "GBP");
+    let me: procure_protocol::api::Me = s.get_json(&bolt, "/me").await;
+    assert_eq!(me.company.currency, "GBP");
+    // A company the file gives no currency keeps its own.
+    let acme = s.login("ACME", "buyer").await;
+    let page: procure_protocol::api::PriceListPage = s.get_json(&acme, "/price-list?limit=10").await;
+    assert_eq!(page.header.currency, "EUR");
+}

@@ -221,6 +221,7 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
         }
         BasketCommand::Add { name, sku, qty: q } => {
             let (sku, total) = baskets::change(sup, &Catalog::open_synced(sup)?, &name, &sku, Change::Add(qty(&q)?))?;
+            note_waiting_edit(out, sup, &name);
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total }));
             } else {
@@ -229,6 +230,7 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
         }
         BasketCommand::Set { name, sku, qty: q } => {
             let (sku, total) = baskets::change(sup, &Catalog::open_synced(sup)?, &name, &sku, Change::Set(qty(&q)?))?;
+            note_waiting_edit(out, sup, &name);
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total }));
             } else {
@@ -238,6 +240,7 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
         BasketCommand::Remove { name, sku } => {
             note_name_in_file(out, sup, &name);
             baskets::remove(sup, &name, &sku)?;
+            note_waiting_edit(out, sup, &name);
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "removed": sku }));
             } else {
@@ -246,8 +249,14 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
         }
         BasketCommand::Note { name, sku, text } => {
             baskets::note(sup, &name, &sku, text.clone())?;
+            note_waiting_edit(out, sup, &name);
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "sku": sku, "note": text }));
+            } else {
+                match &text {
+                    Some(t) => out.note(format!("{sku} in {name:?}: note {t:?}.")),
+                    None => out.note(format!("{sku} in {name:?}: note cleared.")),
+                }
             }
         }
         BasketCommand::Rename { old, new } => {
@@ -269,17 +278,21 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
         BasketCommand::Import { name, file, merge } => {
             let bytes = read_input(&file)?;
             let report = baskets::import_bytes(sup, &Catalog::open_synced(sup)?, &name, &bytes, merge.merge())?;
+            if !report.added.is_empty() {
+                note_waiting_edit(out, sup, &name);
+            }
             if out.json {
                 out.data(&report);
             } else {
-                out.note(format!("Added {} lines to {name:?}.", report.added.len()));
+                out.note(format!("Added {} to {name:?}.", lines(report.added.len())));
                 for p in &report.problems {
                     out.note(format!("  {}:{}: {}: {}", file.display(), p.line, p.sku, p.reason));
                 }
             }
             if !report.problems.is_empty() {
                 if !out.json {
-                    out.note(format!("{} lines were not added (see above).", report.problems.len()));
+                    let n = report.problems.len();
+                    out.note(format!("{} {} not added (see above).", lines(n), if n == 1 { "was" } else { "were" }));
                 }
                 return Ok(exit(ErrorKind::Rejected));
             }
@@ -314,6 +327,18 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A change to a basket with an order waiting for the shop is not in that
+/// order: say so, with what to do.
+fn note_waiting_edit(out: &Out, sup: &Supplier, name: &str) {
+    if let Some(w) = procure_client::service::ordering::waiting_in(sup, name) {
+        out.note(format!(
+            "note: {}. Send it with `procure order submit --basket {name}`, or drop it with `procure order \
+             discard-pending {name}` to order the basket as it is now.",
+            w.describe_edit()
+        ));
+    }
+}
+
 /// A copied basket file names another basket inside: the file's name wins; say so.
 fn note_name_in_file(out: &Out, sup: &Supplier, name: &str) {
     if let Ok(b) = baskets::load(sup, name)
@@ -324,6 +349,11 @@ fn note_name_in_file(out: &Out, sup: &Supplier, name: &str) {
              change writes that name into it"
         ));
     }
+}
+
+/// "1 line", "3 lines".
+fn lines(n: usize) -> String {
+    format!("{n} line{}", if n == 1 { "" } else { "s" })
 }
 
 fn read_input(file: &PathBuf) -> Result<Vec<u8>, Error> {

@@ -202,13 +202,20 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
             } else {
                 for w in &waiting {
                     out.line(format!(
-                        "{} PO {}  {} lines  waiting since {}  → procure order submit --basket {}",
+                        "{} PO {}  {} line{}  waiting since {}  → procure order submit --basket {}",
                         fit(&w.basket, 20),
                         w.po_number,
                         w.lines,
+                        if w.lines == 1 { "" } else { "s" },
                         w.started_at.format("%Y-%m-%d %H:%M UTC"),
                         w.basket
                     ));
+                    if w.basket_changed {
+                        out.line(format!(
+                            "{} the basket changed since: its changes are not in this order (it is sent as it was)",
+                            " ".repeat(20)
+                        ));
+                    }
                 }
             }
         }
@@ -386,8 +393,11 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `order preview` and `order submit --dry-run`: exit 6 where submit would
-/// stop on a price change. At a terminal the buyer may accept the new
+/// `order preview` and `order submit --dry-run`: every check submit runs,
+/// with the exit code submit would give. Where submit would stop after
+/// the shop priced the order (a price change: 6; more than the available
+/// credit: 5), the preview is printed on stdout and the error, as submit
+/// writes it, on stderr. At a terminal the buyer may accept the new
 /// prices, which then count as agreed.
 async fn preview(out: &Out, sup: &Supplier, args: &CheckoutArgs, guard: &GuardArgs) -> CmdResult {
     note_waiting(out, sup);
@@ -398,24 +408,28 @@ async fn preview(out: &Out, sup: &Supplier, args: &CheckoutArgs, guard: &GuardAr
         print_checkout(out, sup, &checkout);
     }
     let blocked = guard.guard().blocked(&checkout.price_changes);
-    if blocked.is_empty() {
-        return Ok(ExitCode::SUCCESS);
+    if !blocked.is_empty() {
+        if out.interactive() && ask("Accept the new prices for this basket? [y/N] ") {
+            let prices: Vec<_> = checkout.price_changes.iter().map(|c| (c.sku.clone(), c.now)).collect();
+            baskets::agree(sup, &args.basket, &prices)?;
+            out.note("Accepted: the basket's agreed prices are the new ones.");
+        } else {
+            return Ok(out.fail(&Error::PricesChanged(blocked)));
+        }
     }
-    if out.interactive() && ask("Accept the new prices for this basket? [y/N] ") {
-        let prices: Vec<_> = checkout.price_changes.iter().map(|c| (c.sku.clone(), c.now)).collect();
-        baskets::agree(sup, &args.basket, &prices)?;
-        out.note("Accepted: the basket's agreed prices are the new ones.");
-        return Ok(ExitCode::SUCCESS);
+    if let Some(refusal) = ordering::refusal(&checkout) {
+        return Ok(out.fail(&refusal));
     }
-    out.note(format!(
-        "{} price(s) changed since you agreed to them: submit would stop (exit 6); accept with --yes or --max-increase PCT.",
-        blocked.len()
-    ));
-    Ok(super::exit(procure_client::service::ErrorKind::PriceChanged))
+    Ok(ExitCode::SUCCESS)
 }
 
-/// Says on stderr which baskets have an order waiting for the shop.
+/// Says on stderr which baskets have an order waiting for the shop (not
+/// with `--json`: stderr then holds the error document alone, and `order
+/// pending --json` lists them).
 fn note_waiting(out: &Out, sup: &Supplier) {
+    if out.json {
+        return;
+    }
     for w in ordering::pending(sup).unwrap_or_default() {
         out.note(format!(
             "Basket {} has an order waiting for the shop (PO {}, since {}): send it with `procure order submit \
@@ -495,6 +509,12 @@ fn print_lines(out: &Out, lines: &[procure_client::api::PricedLine], t: &procure
 fn print_checkout(out: &Out, sup: &Supplier, c: &Checkout) {
     let p = &c.preview;
     out.line(format!("Order preview for basket {} (PO {})", c.basket.name, c.draft.po_number));
+    if c.waiting {
+        out.line("  the order waiting for the shop, as it was written: submit sends this, not the basket as it is now");
+    }
+    if let Some(number) = &p.replay_of {
+        out.line(format!("  already placed as order {number}: submit answers with that order and places nothing new"));
+    }
     print_lines(out, &p.lines, &p.totals);
     out.line(format!("  earliest delivery {}", p.earliest_delivery));
     if p.needs_approval {

@@ -93,11 +93,16 @@ impl Out {
             struct ErrBody<'a> {
                 kind: ErrorKind,
                 exit_code: u8,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                code: Option<&'a str>,
                 message: String,
                 #[serde(skip_serializing_if = "Option::is_none")]
                 details: Option<&'a procure_client::api::ApiError>,
                 #[serde(skip_serializing_if = "Option::is_none")]
                 price_changes: Option<&'a Vec<procure_client::core::order::PriceChange>>,
+                /// How to act on it from the command line (its flag).
+                #[serde(skip_serializing_if = "Option::is_none")]
+                hint: Option<&'static str>,
             }
             let price_changes = match e {
                 Error::PricesChanged(c) => Some(c),
@@ -108,9 +113,11 @@ impl Out {
                 error: ErrBody {
                     kind,
                     exit_code: kind.exit_code(),
+                    code: e.code(),
                     message: procure_client::core::sanitize::clean(&e.to_string()),
                     details: e.api_error(),
                     price_changes,
+                    hint: e.code().and_then(hint),
                 },
             };
             if let Ok(s) = serde_json::to_string_pretty(&body) {
@@ -131,9 +138,9 @@ impl Out {
                     }
                     let _ = writeln!(err, "{line}");
                 }
-                if let Some(hint) = hint(&api.code) {
-                    let _ = writeln!(err, "hint: {hint}");
-                }
+            }
+            if let Some(hint) = e.code().and_then(hint) {
+                let _ = writeln!(err, "hint: {hint}");
             }
         }
         tracing::warn!(kind = ?kind, error = %e, "command failed");

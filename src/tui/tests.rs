@@ -475,6 +475,7 @@ fn checkout_with_a_price_change() {
         needs_approval: false,
         earliest_delivery: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
         credit: None,
+        replay_of: None,
     };
     let priced = baskets_of(&mut a).priced.clone().unwrap();
     let draft = procure_client::core::order::draft_from(
@@ -496,6 +497,8 @@ fn checkout_with_a_price_change() {
             preview,
             price_changes: vec![PriceChange::new("P-100233", 12, Some(dec!(6.10)), dec!(6.30))],
             credit_shortfall: None,
+            waiting: false,
+            refusal: None,
         }),
         busy: false,
         error: None,
@@ -880,11 +883,20 @@ fn long_checkout(lines: usize) -> App {
             open_balance: dec!(100),
             available: Some(dec!(19900)),
         }),
+        replay_of: None,
     };
     let draft = procure_client::core::order::draft_from(&priced, &CheckoutOptions::default());
     let mut form = CheckoutForm::new("weekly");
     form.po = Input::new("PO-77");
-    form.preview = Some(Checkout { basket: priced, draft, preview, price_changes: vec![], credit_shortfall: None });
+    form.preview = Some(Checkout {
+        basket: priced,
+        draft,
+        preview,
+        price_changes: vec![],
+        credit_shortfall: None,
+        waiting: false,
+        refusal: None,
+    });
     a.open(form);
     a
 }

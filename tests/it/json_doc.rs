@@ -385,6 +385,14 @@ impl Seen {
         let v = stderr_json(label, &run);
         self.record(label, Mode::Shape, v)
     }
+    /// A run that prints its data on stdout and stops with an error on
+    /// stderr (a preview where submit would stop): both recorded.
+    fn also_both(&mut self, label: &str, run: Run) -> Value {
+        let e: Value = serde_json::from_str(&run.stderr())
+            .unwrap_or_else(|e| panic!("{label}: stderr is not JSON ({e}): {}", run.stderr()));
+        self.record("error", Mode::Shape, e);
+        self.also(label, run)
+    }
 }
 
 fn stderr_json(label: &str, run: &Run) -> Value {
@@ -510,6 +518,16 @@ fn run_everything() -> Seen {
     let submit = [&["order", "submit"][..], &checkout("PO-1")].concat();
     let done = seen.also("procure order submit", run(&submit).ok());
     let number = done["order"]["number"].as_str().unwrap().to_string();
+    // The same order again: a rerun, which submit would answer with the order placed.
+    seen.also("procure order preview", run(&preview).ok());
+    // Another basket with that PO number: refused as submit refuses it.
+    run(&["basket", "new", "other"]).ok();
+    run(&["basket", "add", "other", "T-CON-1", "1"]).ok();
+    seen.also_both(
+        "procure order preview",
+        run(&["order", "preview", "--basket", "other", "--po", "PO-1"]).fails_with(5),
+    );
+    run(&["basket", "delete", "other"]).ok();
 
     // basket list shows a basket file that cannot be read, too.
     let broken = home.basket_file("default", "broken");

@@ -19,6 +19,7 @@ mod peppol;
 mod price_lists;
 mod retry;
 mod safety;
+mod scripts;
 mod search_index;
 mod tui_flow;
 mod tui_tmux;

@@ -283,6 +283,14 @@ impl Component for CheckoutForm {
             Msg::Previewed(c) | Msg::PricesChanged(c) => {
                 self.busy = false;
                 self.queued = None;
+                if let Some(e) = &c.refusal {
+                    // Asked before anything is placed: ^S places another order with this PO number.
+                    self.allow_duplicate_po = true;
+                    self.error = Some(format!(
+                        "{} — ^S places another order with this PO number; change the PO number otherwise",
+                        e.message
+                    ));
+                }
                 self.preview = Some(*c);
             }
             Msg::Submitted(s) => {

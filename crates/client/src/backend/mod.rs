@@ -151,7 +151,11 @@ pub trait Backend: Send + Sync {
     ) -> Result<Fetched<CatalogPage>>;
     async fn price_list_page(&self, since: Option<&str>, cursor: Option<&str>) -> Result<PriceListPage>;
     async fn ordered_skus(&self) -> Result<OrderedSkus>;
-    async fn preview(&self, draft: &OrderDraft) -> Result<Preview>;
+    /// Prices and checks `draft` as placing it would. With the key it would
+    /// be placed with, also what placing checks first: a key that placed
+    /// this same draft names that order (`replay_of`), one used with another
+    /// draft and a PO number another order holds are refused.
+    async fn preview(&self, draft: &OrderDraft, idempotency_key: Option<&str>) -> Result<Preview>;
     async fn create_order(&self, draft: &OrderDraft, idempotency_key: &str) -> Result<Created>;
     async fn orders(&self, cursor: Option<&str>) -> Result<OrderList>;
     async fn order(&self, number: &str) -> Result<Order>;

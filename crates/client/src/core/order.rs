@@ -178,6 +178,7 @@ mod tests {
             needs_approval: false,
             earliest_delivery: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             credit: None,
+            replay_of: None,
         }
     }
 

@@ -15,19 +15,19 @@ pub enum ApprovalsCommand {
     List,
     /// Approve an order (not your own).
     #[command(
-        after_help = "Examples:\n  procure approvals approve SO-100007\n  procure approvals approve SO-100007 --reason \"budget Q1\""
+        after_help = "Examples:\n  procure approvals approve SO-ACME-1007\n  procure approvals approve SO-ACME-1007 --reason \"budget Q1\""
     )]
     Approve {
-        /// The order number. Example: SO-100007
+        /// The order number. Example: SO-ACME-1007
         number: String,
         /// A note for the buyer. Example: --reason "budget Q1"
         #[arg(long)]
         reason: Option<String>,
     },
     /// Reject an order; the buyer sees the reason.
-    #[command(after_help = "Examples:\n  procure approvals reject SO-100008 --reason \"split it per quarter\"")]
+    #[command(after_help = "Examples:\n  procure approvals reject SO-ACME-1008 --reason \"split it per quarter\"")]
     Reject {
-        /// The order number. Example: SO-100008
+        /// The order number. Example: SO-ACME-1008
         number: String,
         /// Why, for the buyer (required). Example: --reason "split it per quarter"
         #[arg(long)]
@@ -44,9 +44,18 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: ApprovalsCommand) -> CmdResult 
             } else if list.is_empty() {
                 out.note("Nothing waits for approval.");
             } else {
+                out.line(format!(
+                    "{} {} {} {:>12} {}  {}",
+                    fit("ORDER", 14),
+                    fit("DATE", 10),
+                    fit("PO", 16),
+                    "NET",
+                    fit("CUR", 3),
+                    "BY"
+                ));
                 for o in &list {
                     out.line(format!(
-                        "{} {} {} {:>12} {}  by {}",
+                        "{} {} {} {:>12} {}  {}",
                         fit(&o.number, 14),
                         o.created_at.date_naive(),
                         fit(&o.po_number, 16),

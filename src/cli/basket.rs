@@ -17,12 +17,18 @@ pub enum BasketCommand {
     /// Create an empty basket.
     #[command(after_help = "Examples:\n  procure basket new weekly")]
     New {
-        /// The basket's name (letters, digits, - and _). Example: weekly
+        /// The basket's name: letters, digits, -, _ and . (not first), at most 64 characters; it is the file's name. Example: weekly
         name: String,
     },
     /// List baskets with their line count and last order.
-    #[command(after_help = "Examples:\n  procure basket list\n  procure --json basket list")]
-    List,
+    #[command(
+        after_help = "Examples:\n  procure basket list\n  procure --json basket list\n  procure basket list --names"
+    )]
+    List {
+        /// Only the names, one a line, the most recently used first (for scripts and shell completion). Example: --names
+        #[arg(long)]
+        names: bool,
+    },
     /// Show a basket priced with your current prices.
     #[command(after_help = "Examples:\n  procure basket show weekly\n  procure --json basket show weekly")]
     Show {
@@ -87,7 +93,7 @@ pub enum BasketCommand {
         /// The basket. Example: weekly
         name: String,
     },
-    /// Add lines from a spreadsheet's CSV ("-" for stdin): columns by header name (sku/artikel/part number, qty/quantity/menge/aantal, note) or else SKU, quantity, note; `,` `;` or tab; UTF-8 or Windows-1252.
+    /// Add lines from a spreadsheet's CSV ("-" for stdin): columns by header name (sku/artikel/part number, qty/quantity/menge/aantal, note) or else SKU, quantity, note; `,` `;` or tab; UTF-8 (with or without BOM), UTF-16 or Windows-1252.
     #[command(after_help = "Examples:
   procure basket import weekly list.csv
   procure --json basket import weekly Bestellung.csv
@@ -161,7 +167,15 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
                 out.note(format!("Created basket {name:?}. Add parts: procure basket add {name} SKU QTY"));
             }
         }
-        BasketCommand::List => {
+        BasketCommand::List { names: true } => {
+            let names: Vec<String> = baskets::list_by_use(sup)?.into_iter().map(|(name, _)| name).collect();
+            if out.json {
+                out.data(&names);
+            } else {
+                names.iter().for_each(|n| out.line(n));
+            }
+        }
+        BasketCommand::List { names: false } => {
             let all = baskets::list(sup)?;
             if out.json {
                 let items: Vec<_> = all
@@ -374,14 +388,25 @@ pub fn print_basket(out: &Out, b: &procure_client::core::basket::PricedBasket) {
     }
     // A SKU is never cut: distributors' run to 20 characters and more.
     let sku_w = b.lines.iter().map(|l| l.sku.chars().count()).max().unwrap_or(0).max(12);
-    out.line(format!("  {} {:>7} {:>10} {:>11}  {}", fit("SKU", sku_w), "QTY", "UNIT", "TOTAL", "NAME"));
+    out.line(format!(
+        "  {} {:>7} {:>10} {:>11} {:>7} {:>5}  {}",
+        fit("SKU", sku_w),
+        "QTY",
+        "UNIT",
+        "TOTAL",
+        "STOCK",
+        "LEAD",
+        "NAME"
+    ));
     for l in &b.lines {
         out.line(format!(
-            "  {} {:>7} {:>10} {:>11}  {}{}",
+            "  {} {:>7} {:>10} {:>11} {:>7} {:>5}  {}{}",
             fit(&l.sku, sku_w),
             l.qty,
             l.unit_price.map(|p| format_price(p, l.base_quantity)).unwrap_or_else(|| "-".into()),
             l.line_total.map(format_amount).unwrap_or_else(|| "-".into()),
+            l.stock.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
+            l.lead_time_days.map(|d| format!("{d} d")).unwrap_or_else(|| "-".into()),
             fit(&l.name, 50).trim_end(),
             l.note.as_ref().map(|n| format!("  [{n}]")).unwrap_or_default()
         ));
@@ -390,7 +415,19 @@ pub fn print_basket(out: &Out, b: &procure_client::core::basket::PricedBasket) {
         }
     }
     let t = &b.totals;
-    out.line(format!("  {:>42}  net {} {}", "", format_amount(t.net), t.currency));
-    out.line(format!("  {:>42}  VAT {} {}", "", format_amount(t.vat), t.currency));
-    out.line(format!("  {:>42}  total {} {} (shipping added at checkout)", "", format_amount(t.gross), t.currency));
+    out.line(format!("  {:>56}  net {} {}", "", format_amount(t.net), t.currency));
+    out.line(format!("  {:>56}  VAT {} {}", "", format_amount(t.vat), t.currency));
+    out.line(format!("  {:>56}  total {} {} (shipping added at checkout)", "", format_amount(t.gross), t.currency));
+    // Stock and lead time decide the earliest delivery: a line short of stock comes with its lead time.
+    if let Some(l) =
+        b.lines.iter().filter(|l| l.stock.zip(Some(l.qty)).is_some_and(|(s, q)| s < q)).max_by_key(|l| l.lead_time_days)
+        && let Some(d) = l.lead_time_days
+    {
+        out.line(format!(
+            "  {} of {} in stock: delivery takes its lead time, {}",
+            l.stock.unwrap_or(0),
+            l.sku,
+            super::parts::days(d)
+        ));
+    }
 }

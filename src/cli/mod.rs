@@ -96,7 +96,7 @@ pub enum Command {
     )]
     Quote(quote::QuoteCommand),
     /// Orders waiting for an approver (approvers only).
-    #[command(subcommand, after_help = "Examples:\n  procure approvals list\n  procure approvals approve SO-100007")]
+    #[command(subcommand, after_help = "Examples:\n  procure approvals list\n  procure approvals approve SO-ACME-1007")]
     Approvals(approvals::ApprovalsCommand),
     /// Your company's credit limit, open balance and what is available.
     #[command(after_help = "Examples:\n  procure credit\n  procure --json credit")]
@@ -216,6 +216,11 @@ pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     procure_client::core::order::parse_date(s)
 }
 
+/// A requested delivery date: YYYY-MM-DD, or +N days / +Nw weeks from today.
+pub(crate) fn parse_delivery(s: &str) -> Result<procure_client::core::order::DeliveryDate, String> {
+    procure_client::core::order::parse_delivery_date(s)
+}
+
 /// Result of a command: an exit code on success paths that still signal
 /// something (e.g. an import with rejected lines), or an error.
 pub type CmdResult = Result<ExitCode, Error>;
@@ -326,8 +331,11 @@ mod tests {
                 if arg.is_global_set() || matches!(id, "help" | "version" | "profile" | "json" | "color") {
                     continue;
                 }
-                if arg.get_help().is_none_or(|h| h.to_string().trim().is_empty()) {
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                if help.trim().is_empty() {
                     found.push(format!("{name}: {id} undescribed"));
+                } else if !help.contains("Example: ") && arg.get_possible_values().is_empty() {
+                    found.push(format!("{name}: {id} has no example"));
                 }
             }
             walk(sub, &name, found);
@@ -341,6 +349,45 @@ mod tests {
         let mut missing = Vec::new();
         walk(&cmd, "procure", &mut missing);
         assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    /// Help that says what the code does: the numbers in examples are the
+    /// shop's (`SO-ACME-1001`, `Q-ACME-1001`), a basket name's rules are
+    /// the ones `basket new` applies, and the encodings `basket import`
+    /// names are the ones it reads.
+    #[test]
+    fn help_texts_say_what_the_code_does() {
+        fn all(cmd: &clap::Command, out: &mut String) {
+            out.push_str(&cmd.clone().render_long_help().to_string());
+            for sub in cmd.get_subcommands() {
+                all(sub, out);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut help = String::new();
+        all(&cmd, &mut help);
+        for prefix in ["SO-", "Q-"] {
+            for (at, _) in help.match_indices(prefix) {
+                let rest = &help[at + prefix.len()..];
+                assert!(
+                    !rest.starts_with(|c: char| c.is_ascii_digit()),
+                    "an example number the shop never gives: {prefix}{}",
+                    rest.chars().take(8).collect::<String>()
+                );
+            }
+        }
+        let new = cmd.find_subcommand_mut("basket").unwrap().find_subcommand_mut("new").unwrap();
+        let text = new.render_help().to_string();
+        assert!(text.contains("letters, digits, -, _ and ."), "{text}");
+        for name in ["a.b", "weekly-2_b"] {
+            assert!(procure_client::service::baskets::validate_name(name).is_ok(), "{name}");
+        }
+        assert!(procure_client::service::baskets::validate_name(".a").is_err());
+        let mut cmd = Cli::command();
+        let import = cmd.find_subcommand_mut("basket").unwrap().find_subcommand_mut("import").unwrap();
+        let text = import.render_help().to_string();
+        assert!(text.contains("UTF-16"), "{text}");
     }
 
     /// A usage error names the usage line of the command it is about.

@@ -4,7 +4,7 @@ use super::CmdResult;
 use super::output::{Out, fit};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use procure_client::core::order::CheckoutOptions;
+use procure_client::core::order::{CheckoutOptions, DeliveryDate};
 use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::baskets::{self, Merge};
 use procure_client::service::history::{self, OrderFilter};
@@ -45,15 +45,15 @@ pub enum OrderCommand {
   procure --json order list -n 10")]
     List(ListArgs),
     /// One order with its lines.
-    #[command(after_help = "Examples:\n  procure order show SO-100001\n  procure --json order show SO-100001")]
+    #[command(after_help = "Examples:\n  procure order show SO-ACME-1001\n  procure --json order show SO-ACME-1001")]
     Show {
-        /// The order number, as `order list` shows it. Example: SO-100001
+        /// The order number, as `order list` shows it. Example: SO-ACME-1001
         number: String,
     },
     /// Copy a past order into a basket (discontinued parts become their successors).
-    #[command(after_help = "Examples:\n  procure order reorder SO-100001 --into weekly")]
+    #[command(after_help = "Examples:\n  procure order reorder SO-ACME-1001 --into weekly")]
     Reorder {
-        /// The order to copy. Example: SO-100001
+        /// The order to copy. Example: SO-ACME-1001
         number: String,
         /// The basket to fill (created when missing; one with lines needs --add or --replace). Example: --into weekly
         #[arg(long)]
@@ -144,9 +144,9 @@ pub struct CheckoutArgs {
     /// Your purchase order number (not needed to send a waiting submission). Example: --po PO-4711
     #[arg(long)]
     pub po: Option<String>,
-    /// Requested delivery date (YYYY-MM-DD). Example: --deliver-on 2026-12-15
-    #[arg(long, value_parser = super::parse_date)]
-    pub deliver_on: Option<NaiveDate>,
+    /// Requested delivery date: YYYY-MM-DD, or days or weeks from today (+30d, +4w). Example: --deliver-on +30d
+    #[arg(long, value_parser = super::parse_delivery)]
+    pub deliver_on: Option<DeliveryDate>,
     /// Ship-to address id (see `procure account`; default: the company's first). Example: --ship-to plant-2
     #[arg(long)]
     pub ship_to: Option<String>,
@@ -176,11 +176,12 @@ pub struct SubmitArgs {
 }
 
 impl CheckoutArgs {
-    fn options(&self) -> CheckoutOptions {
+    /// The options; a delivery date from today counts from `today`.
+    fn options(&self, today: NaiveDate) -> CheckoutOptions {
         CheckoutOptions {
             po_number: self.po.clone().unwrap_or_default(),
             ship_to: self.ship_to.clone(),
-            requested_delivery_date: self.deliver_on,
+            requested_delivery_date: self.deliver_on.map(|d| d.resolve(today)),
             ship_complete: self.ship_complete,
             shipping_method: self.shipping.clone(),
             comment: self.comment.clone(),
@@ -244,7 +245,7 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
             }
         }
         OrderCommand::Submit(args) => {
-            let opts = args.checkout.options();
+            let opts = args.checkout.options(sup.clock().today());
             let mut guard = args.guard.guard();
             let done = loop {
                 match ordering::submit(sup, &args.checkout.basket, &opts, &guard).await? {
@@ -292,10 +293,13 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
         OrderCommand::List(args) => {
             note_waiting(out, sup);
             report_inbox(out, sup).await?;
+            let filtered = args.status.is_some() || args.po.is_some() || args.since.is_some();
             let filter = OrderFilter { status: args.status, po: args.po, since: args.since };
             let orders = history::orders(sup, args.limit, &filter).await?;
             if out.json {
                 out.data(&orders);
+            } else if orders.is_empty() && filtered {
+                out.note("No orders match.");
             } else if orders.is_empty() {
                 out.note("No orders yet.");
             } else {
@@ -401,7 +405,7 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
 /// prices, which then count as agreed.
 async fn preview(out: &Out, sup: &Supplier, args: &CheckoutArgs, guard: &GuardArgs) -> CmdResult {
     note_waiting(out, sup);
-    let checkout = ordering::preview(sup, &args.basket, &args.options()).await?;
+    let checkout = ordering::preview(sup, &args.basket, &args.options(sup.clock().today())).await?;
     if out.json {
         out.data(&checkout);
     } else {
@@ -488,12 +492,13 @@ fn print_lines(out: &Out, lines: &[procure_client::api::PricedLine], t: &procure
     let sku_w = lines.iter().map(|l| l.sku.chars().count()).max().unwrap_or(0).max(12);
     for l in lines {
         out.line(format!(
-            "  {} {:>7} {:>10} {:>11}  {}",
+            "  {} {:>7} {:>10} {:>11}  {}{}",
             fit(&l.sku, sku_w),
             l.quantity,
             format_price(l.unit_price, l.base_quantity),
             format_amount(l.line_total),
-            l.name
+            l.name,
+            l.note.as_ref().map(|n| format!("  [{n}]")).unwrap_or_default()
         ));
     }
     out.line(format!(
@@ -541,12 +546,32 @@ fn print_checkout(out: &Out, sup: &Supplier, c: &Checkout) {
     }
     if let Some(me) = procure_client::service::session::cached_me(sup) {
         out.line(format!("  payment {}", me.company.payment_terms));
-        for a in &me.company.ship_to {
-            out.line(format!("  ship-to {:<10} {}, {}, {} {}", a.id, a.name, a.street, a.postal_code, a.city));
+        // The ones this order uses are marked (none named: the company's first).
+        let co = &me.company;
+        let ship_to = c.draft.ship_to.as_deref().or(co.ship_to.first().map(|a| a.id.as_str()));
+        let method = c.draft.shipping_method.as_deref().or(co.shipping_methods.first().map(|m| m.id.as_str()));
+        let mark = |used: bool| if used { "▶" } else { " " };
+        for a in &co.ship_to {
+            out.line(format!(
+                "  ship-to  {} {:<10} {}, {}, {} {}",
+                mark(Some(a.id.as_str()) == ship_to),
+                a.id,
+                a.name,
+                a.street,
+                a.postal_code,
+                a.city
+            ));
         }
-        for m in &me.company.shipping_methods {
-            out.line(format!("  shipping {:<9} {} ({})", m.id, m.name, format_amount(m.price)));
+        for m in &co.shipping_methods {
+            out.line(format!(
+                "  shipping {} {:<10} {} ({})",
+                mark(Some(m.id.as_str()) == method),
+                m.id,
+                m.name,
+                format_amount(m.price)
+            ));
         }
+        out.line("  (▶ this order's; --ship-to and --shipping choose another)");
     }
     if !c.price_changes.is_empty() {
         print_changes(out, c);

@@ -23,3 +23,4 @@ mod scripts;
 mod search_index;
 mod tui_flow;
 mod tui_tmux;
+mod words;

@@ -56,7 +56,7 @@ pub enum ShopCommand {
         auto_offer_secs: Option<u64>,
         /// Open connections one client address may hold; one more is closed
         /// at once. Behind a proxy every client has the proxy's address:
-        /// raise it there.
+        /// raise it there. Example: --connections-per-address 256
         #[arg(long, default_value_t = shop::DEFAULT_CONNECTIONS_PER_ADDRESS, value_parser = clap::value_parser!(u32).range(1..))]
         connections_per_address: u32,
         /// Confirm, ship and invoice new orders by themselves, one step every

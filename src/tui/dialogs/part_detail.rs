@@ -100,7 +100,7 @@ fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect, scroll: &mut Scroll)
     lines.push(Line::from(vec![
         Span::styled("Availability ", t.dim()),
         stock,
-        Span::raw(format!(" · lead time {} days", p.lead_time_days)),
+        Span::raw(format!(" · lead time {} day{}", p.lead_time_days, if p.lead_time_days == 1 { "" } else { "s" })),
     ]));
     lines.push(Line::raw(""));
     match &d.prices {

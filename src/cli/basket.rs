@@ -107,6 +107,18 @@ pub enum BasketCommand {
         #[command(flatten)]
         merge: super::order::MergeArgs,
     },
+    /// Swap each discontinued part of a basket for its successor: shows old and new part and price, the quantity made valid for the successor (asks first at a terminal).
+    #[command(after_help = "Examples:
+  procure basket replace-discontinued weekly
+  procure basket replace-discontinued weekly --yes
+  procure --json basket replace-discontinued weekly")]
+    ReplaceDiscontinued {
+        /// The basket. Example: weekly
+        name: String,
+        /// Do not ask. Example: --yes
+        #[arg(long)]
+        yes: bool,
+    },
     /// Write a basket as CSV (sku, name, qty, unit price, line total, note) or JSON.
     #[command(after_help = "Examples:
   procure basket export weekly -o weekly.csv
@@ -236,21 +248,14 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
         BasketCommand::Add { name, sku, qty: q } => {
             let (sku, total) = baskets::change(sup, &Catalog::open_synced(sup)?, &name, &sku, Change::Add(qty(&q)?))?;
             note_waiting_edit(out, sup, &name);
-            if out.json {
-                out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total }));
-            } else {
-                out.note(format!("{sku}: {total} in basket {name:?}."));
-            }
+            changed(out, sup, &name, &sku, total);
         }
         BasketCommand::Set { name, sku, qty: q } => {
             let (sku, total) = baskets::change(sup, &Catalog::open_synced(sup)?, &name, &sku, Change::Set(qty(&q)?))?;
             note_waiting_edit(out, sup, &name);
-            if out.json {
-                out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total }));
-            } else {
-                out.note(format!("{sku}: {total} in basket {name:?}."));
-            }
+            changed(out, sup, &name, &sku, total);
         }
+        BasketCommand::ReplaceDiscontinued { name, yes } => return replace_discontinued(out, sup, &name, yes),
         BasketCommand::Remove { name, sku } => {
             note_name_in_file(out, sup, &name);
             baskets::remove(sup, &name, &sku)?;
@@ -339,6 +344,89 @@ pub fn run(out: &Out, sup: &Supplier, cmd: BasketCommand) -> CmdResult {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A line added or set: its quantity, and what keeps it from being ordered
+/// as it is (a discontinued part names its successor and how to take it).
+fn changed(out: &Out, sup: &Supplier, name: &str, sku: &str, total: u32) {
+    let warnings = baskets::priced(sup, name)
+        .ok()
+        .and_then(|b| b.lines.into_iter().find(|l| l.sku == sku))
+        .map(|l| l.warnings)
+        .unwrap_or_default();
+    if out.json {
+        out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total, "warnings": warnings }));
+        return;
+    }
+    out.note(format!("{sku}: {total} in basket {name:?}."));
+    for w in &warnings {
+        out.note(format!("warning: {sku}: {w}"));
+    }
+    if warnings.iter().any(|w| w.starts_with("discontinued, replaced by")) {
+        out.note(format!("  `procure basket replace-discontinued {name}` takes the successor."));
+    }
+}
+
+fn replace_discontinued(out: &Out, sup: &Supplier, name: &str, yes: bool) -> CmdResult {
+    use procure_client::service::discontinued;
+    let catalog = Catalog::open_synced(sup)?;
+    let plan = discontinued::replace(sup, &catalog, name, false)?;
+    if plan.replaced.is_empty() && plan.kept.is_empty() {
+        if out.json {
+            out.data(&plan);
+        } else {
+            out.note(format!("Basket {name:?} has no discontinued part: nothing to replace."));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !out.json {
+        print_swaps(out, &plan, "would replace");
+    }
+    let done = if plan.replaced.is_empty() {
+        plan
+    } else if !yes && out.interactive() && !super::order::ask("Replace them? [y/N] ") {
+        out.note("Nothing replaced.");
+        return Ok(ExitCode::SUCCESS);
+    } else {
+        discontinued::replace(sup, &catalog, name, true)?
+    };
+    note_waiting_edit(out, sup, name);
+    if out.json {
+        out.data(&done);
+    } else if done.applied {
+        out.note(format!("Replaced {} in {name:?}.", lines(done.replaced.len())));
+    }
+    if !done.kept.is_empty() {
+        return Ok(exit(ErrorKind::Rejected));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_swaps(out: &Out, r: &procure_client::service::discontinued::Replacement, verb: &str) {
+    let price = |p: Option<rust_decimal::Decimal>| p.map(format_amount).unwrap_or_else(|| "no price".into());
+    out.line(format!("Basket {}: discontinued parts and their successors ({verb})", r.basket));
+    for s in &r.replaced {
+        out.line(format!(
+            "  {} × {}  {}  at {} {}",
+            s.old_sku,
+            s.old_quantity,
+            s.old_name,
+            price(s.old_unit_price),
+            r.currency
+        ));
+        out.line(format!(
+            "  → {} × {}  {}  at {} {}{}",
+            s.sku,
+            s.quantity,
+            s.name,
+            price(s.new_unit_price),
+            r.currency,
+            if s.quantity != s.old_quantity { " (quantity made valid for the successor)" } else { "" }
+        ));
+    }
+    for (sku, why) in &r.kept {
+        out.line(format!("  {sku} stays: {why}"));
+    }
 }
 
 /// A change to a basket with an order waiting for the shop is not in that

@@ -40,6 +40,8 @@ pub enum Action {
     Approve,
     Reject,
     RequestQuote,
+    /// Swap a basket's discontinued parts for their successors.
+    ReplaceDiscontinued,
     /// Choose among the parts a quick-entry line's type number names.
     ChoosePart,
     /// Show a screen; its binding comes from the screen's registration.
@@ -81,6 +83,7 @@ impl Action {
             Action::Approve => "approve",
             Action::Reject => "reject",
             Action::RequestQuote => "request_quote",
+            Action::ReplaceDiscontinued => "replace_discontinued",
             Action::ChoosePart => "choose_part",
             Action::Screen(id) => super::screens::registration(id).map(|r| r.action).unwrap_or("screen"),
         }
@@ -312,6 +315,20 @@ impl Default for Keymap {
                 b(Orders, Reorder, &["r"], "reorder", "Reorder into a basket"),
                 b(Baskets, RequestQuote, &["Q"], "quote", "Request a quote for the basket"),
                 b(BasketLines, RequestQuote, &["Q"], "quote", "Request a quote for the basket"),
+                b(
+                    Baskets,
+                    ReplaceDiscontinued,
+                    &["R"],
+                    "successors",
+                    "Discontinued parts → their successors (shown first)",
+                ),
+                b(
+                    BasketLines,
+                    ReplaceDiscontinued,
+                    &["R"],
+                    "successors",
+                    "Discontinued parts → their successors (shown first)",
+                ),
                 b(Quotes, Open, &["enter", "l"], "detail", "Show the quote: offered beside target prices"),
                 b(Quotes, Accept, &["a"], "accept", "Accept the offer (asks for a PO number)"),
                 b(Quotes, Decline, &["x"], "decline", "Decline the offer"),

@@ -489,7 +489,8 @@ fn run_everything() -> Seen {
     // A basket that cannot be ordered as it is: a part no longer sold, then
     // also a quantity that is not a whole pack.
     run(&["basket", "new", "old"]).ok();
-    run(&["basket", "add", "old", "T-BRG-0", "2"]).ok();
+    seen.also("procure basket add", run(&["basket", "add", "old", "T-BRG-0", "2"]).ok());
+
     seen.out("procure basket show", run(&["basket", "show", "old"]).ok());
     run(&["basket", "add", "old", "T-SCR-1", "100"]).ok();
     let path = home.basket_file("default", "old");
@@ -533,6 +534,10 @@ fn run_everything() -> Seen {
     let broken = home.basket_file("default", "broken");
     std::fs::write(&broken, "name = \"broken\"\n[[lines]]\nsku = \"T-BRG-1\"\nqty = \"many\"\n").unwrap();
     seen.out("procure basket list", run(&["basket", "list"]).ok());
+    // The old bearing once more, to take its successor at the end (when the contactor is gone too).
+    run(&["basket", "new", "succ"]).ok();
+    run(&["basket", "add", "succ", "T-BRG-0", "2"]).ok();
+    run(&["basket", "add", "succ", "T-CON-1", "2"]).ok();
     std::fs::remove_file(&broken).unwrap();
     seen.out("procure order list", run(&["order", "list"]).ok());
     seen.out("procure order show", run(&["order", "show", &number]).ok());
@@ -626,6 +631,7 @@ fn run_everything() -> Seen {
     assert!(shop.import(RETIRED, None).status.success());
     seen.also("procure sync", run(&["sync"]).ok());
     seen.out("procure order reorder", run(&["order", "reorder", &number, "--into", "again"]).fails_with(5));
+    seen.out("procure basket replace-discontinued", run(&["basket", "replace-discontinued", "succ"]).fails_with(5));
     seen.out("procure basket rename", run(&["basket", "rename", "again", "again2"]).ok());
     seen.out("procure basket delete", run(&["basket", "delete", "again2"]).ok());
 

@@ -10,6 +10,7 @@ mod common;
 
 mod cli_conventions;
 mod cli_flow;
+mod discontinued;
 mod group_decisions;
 mod hostile;
 mod json_doc;

@@ -47,6 +47,14 @@ pub enum BasketOp {
         basket: String,
         changes: Vec<PriceChange>,
     },
+    /// What replacing the basket's discontinued parts would do (nothing changes).
+    ReplacePlan {
+        basket: String,
+    },
+    /// Replace the basket's discontinued parts with their successors.
+    ReplaceDiscontinued {
+        basket: String,
+    },
 }
 
 /// Work for the engine, for the supplier it names.
@@ -220,7 +228,13 @@ pub enum Msg {
     BasketDone {
         basket: String,
         message: String,
+        /// What the buyer must know beside it (the basket's order waits
+        /// for the shop, and the change is not in it).
+        warning: Option<String>,
     },
+    /// The discontinued parts of a basket and their successors, to show
+    /// before anything changes.
+    ReplacePlan(Box<procure_client::service::discontinued::Replacement>),
     QuickEntryDone {
         basket: String,
         report: ImportReport,

@@ -13,6 +13,7 @@ pub mod baskets;
 pub mod catalog;
 pub mod clock;
 pub mod demo;
+pub mod discontinued;
 pub mod error;
 pub mod files;
 pub mod history;

@@ -562,28 +562,15 @@ fn reorder_into(sup: &Supplier, order: Order, into: &str, merge: Merge) -> Resul
     let mut lines = Vec::new();
     let mut skipped = Vec::new();
     for l in &order.lines {
-        let Some(mut product) = cache.get_product(&l.sku)? else {
+        let Some(ordered) = cache.get_product(&l.sku)? else {
             skipped.push((l.sku.clone(), "no longer in the catalog".to_string()));
             continue;
         };
-        let mut replaced = false;
-        // Follow the chain of successors (bounded, in case of a cycle).
-        for _ in 0..8 {
-            if !product.discontinued {
-                break;
-            }
-            match product.replaced_by.as_deref().map(|s| cache.get_product(s)).transpose()?.flatten() {
-                Some(next) => {
-                    product = next;
-                    replaced = true;
-                }
-                None => break,
-            }
-        }
-        if product.discontinued {
+        let Some(product) = super::discontinued::successor(&cache, ordered)? else {
             skipped.push((l.sku.clone(), "discontinued without a successor".to_string()));
             continue;
-        }
+        };
+        let replaced = product.sku != l.sku;
         let tiers = cache.get_prices(&product.sku)?.map(|e| e.tiers).unwrap_or_default();
         let rules = crate::core::quantity::QuantityRules::of(&product, &tiers);
         let qty = rules.next_valid(l.quantity);

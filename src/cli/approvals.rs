@@ -38,9 +38,11 @@ pub enum ApprovalsCommand {
 pub async fn run(out: &Out, sup: &Supplier, cmd: ApprovalsCommand) -> CmdResult {
     match cmd {
         ApprovalsCommand::List => {
-            let list = approvals::queue(sup).await?;
+            let seen = approvals::queue_or_seen(sup).await?;
+            let list = &seen.value;
+            out.seen_list(list, seen.offline, seen.as_of, "the approvals");
             if out.json {
-                out.data(&list);
+                // Written by `seen_list`.
             } else if list.is_empty() {
                 out.note("Nothing waits for approval.");
             } else {
@@ -53,7 +55,7 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: ApprovalsCommand) -> CmdResult 
                     fit("CUR", 3),
                     "BY"
                 ));
-                for o in &list {
+                for o in list {
                     out.line(format!(
                         "{} {} {} {:>12} {}  {}",
                         fit(&o.number, 14),
@@ -87,10 +89,14 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: ApprovalsCommand) -> CmdResult 
 }
 
 pub async fn credit(out: &Out, sup: &Supplier) -> CmdResult {
-    let c = approvals::credit(sup).await?;
+    let seen = approvals::credit_or_seen(sup).await?;
+    let c = &seen.value;
     if out.json {
-        out.data(&c);
+        out.data(&seen);
     } else {
+        if let Some(note) = seen.note() {
+            out.note(format!("Offline: the shop did not answer; the credit {note}."));
+        }
         match (c.limit, c.available) {
             (Some(l), Some(a)) => out.line(format!(
                 "Credit limit {} {cur}, open balance {} {cur}, available {} {cur}",

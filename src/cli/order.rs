@@ -295,9 +295,11 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
             report_inbox(out, sup).await?;
             let filtered = args.status.is_some() || args.po.is_some() || args.since.is_some();
             let filter = OrderFilter { status: args.status, po: args.po, since: args.since };
-            let orders = history::orders(sup, args.limit, &filter).await?;
+            let seen = history::orders_or_seen(sup, args.limit, &filter).await?;
+            let orders = &seen.value;
+            out.seen_list(orders, seen.offline, seen.as_of, "the orders");
             if out.json {
-                out.data(&orders);
+                // Written by `seen_list`.
             } else if orders.is_empty() && filtered {
                 out.note("No orders match.");
             } else if orders.is_empty() {
@@ -312,7 +314,7 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
                     "NET",
                     "BY"
                 ));
-                for o in &orders {
+                for o in orders {
                     out.line(format!(
                         "{} {} {} {} {:>12}  {}",
                         fit(&o.number, 14),
@@ -327,10 +329,14 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
         }
         OrderCommand::Show { number } => {
             report_inbox(out, sup).await?;
-            let o = history::order(sup, &number).await?;
+            let seen = history::order_or_seen(sup, &number).await?;
+            let o = &seen.value;
             if out.json {
-                out.data(&o);
+                out.data(&seen);
             } else {
+                if let Some(note) = seen.note() {
+                    out.note(format!("Offline: the shop did not answer; the order {note}."));
+                }
                 out.line(format!("Order {} — {} — {}", o.number, o.status.as_str(), o.created_at.date_naive()));
                 out.line(format!("  PO {}   placed by {}", o.po_number, o.placed_by));
                 if let Some(q) = &o.quote_number {

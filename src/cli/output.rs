@@ -57,6 +57,31 @@ impl Out {
         }
     }
 
+    /// A list the shop gave now or as last seen: with `--json` each row
+    /// of one last seen carries `as_of` and `offline`; in text a note on
+    /// stderr says since when.
+    pub fn seen_list<T: Serialize>(&self, rows: &[T], offline: bool, as_of: chrono::DateTime<chrono::Utc>, what: &str) {
+        if offline && !self.json {
+            self.note(format!(
+                "Offline: the shop did not answer; {what} as last seen {}.",
+                as_of.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+        if !self.json {
+            return;
+        }
+        let mut value = serde_json::to_value(rows).unwrap_or_default();
+        if offline && let serde_json::Value::Array(items) = &mut value {
+            for item in items {
+                if let serde_json::Value::Object(m) = item {
+                    m.insert("as_of".into(), serde_json::json!(as_of));
+                    m.insert("offline".into(), true.into());
+                }
+            }
+        }
+        self.data(&value);
+    }
+
     pub fn line(&self, text: impl AsRef<str>) {
         let _ = writeln!(std::io::stdout().lock(), "{}", text.as_ref());
     }

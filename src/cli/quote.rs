@@ -102,9 +102,11 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: QuoteCommand) -> CmdResult {
             }
         }
         QuoteCommand::List => {
-            let list = quotes::list(sup).await?;
+            let seen = quotes::list_or_seen(sup).await?;
+            let list = &seen.value;
+            out.seen_list(list, seen.offline, seen.as_of, "the quotes");
             if out.json {
-                out.data(&list);
+                // Written by `seen_list`.
             } else if list.is_empty() {
                 out.note("No quote requests yet.");
             } else {
@@ -116,7 +118,7 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: QuoteCommand) -> CmdResult {
                     "LINES",
                     "VALID UNTIL / ORDER"
                 ));
-                for q in &list {
+                for q in list {
                     let tail = match (&q.order_number, q.valid_until) {
                         (Some(o), _) => format!("order {o}"),
                         (None, Some(d)) => d.to_string(),

@@ -812,6 +812,9 @@ fn account_screen_shows_company_limits_addresses_and_the_supplier() {
             available: Some(dec!(14038.21)),
         }),
         offline: false,
+        as_of: None,
+        credit_as_of: None,
+        credit_shown: true,
     };
     // What the engine reports for the screen's request.
     let fx = a.action(Action::Screen(account::ID));

@@ -641,7 +641,14 @@ fn run_everything() -> Seen {
     away.run(&["basket", "new", "spares"]).ok();
     away.run(&["basket", "add", "spares", "T-BRG-1", "2"]).ok();
     let wrun = |args: &[&str]| away.run(&j(args).iter().map(String::as_str).collect::<Vec<_>>());
+    // Seen once online: shown as last seen while the shop is away.
+    for seen_online in [&["quote", "list"][..], &["credit"], &["account"]] {
+        wrun(seen_online).ok();
+    }
     relay.set(Fault::Down);
+    seen.also("procure quote list", wrun(&["quote", "list"]).ok());
+    seen.also("procure credit", wrun(&["credit"]).ok());
+    seen.also("procure account", wrun(&["account"]).ok());
     seen.also_err("error", wrun(&["order", "submit", "--basket", "spares", "--po", "W-1"]).fails_with(4));
     seen.out("procure order pending", wrun(&["order", "pending"]).ok());
     seen.out("procure order discard-pending", wrun(&["order", "discard-pending", "spares"]).ok());

@@ -15,6 +15,7 @@ mod group_decisions;
 mod hostile;
 mod json_doc;
 mod medusa_backend;
+mod offline;
 mod order_rules;
 mod peppol;
 mod price_lists;

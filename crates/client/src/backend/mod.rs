@@ -65,6 +65,16 @@ pub enum BackendError {
 }
 
 impl BackendError {
+    /// What went wrong without the shop's address, for a message that names
+    /// the shop already ("cannot reach the shop at X: connection refused").
+    pub fn reason(&self) -> String {
+        match self {
+            BackendError::Unreachable { reason, .. } => reason.clone(),
+            BackendError::Timeout { secs, .. } => format!("no answer within {secs} s"),
+            other => other.to_string(),
+        }
+    }
+
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             BackendError::Rejected(e) | BackendError::PriceChanged(e) | BackendError::NotFound(e) => Some(e),

@@ -22,6 +22,7 @@ pub mod ordering;
 mod pricing;
 pub mod quotes;
 pub mod search;
+pub mod seen;
 pub mod session;
 pub mod supplier;
 pub mod sync;

@@ -397,7 +397,7 @@ async fn send(
         }
         Err(e) if waiting => {
             store.save(&b)?;
-            Err(waits(sup, basket_name, &e))
+            Err(waits(sup, basket_name, &e.into()))
         }
         Err(e) => {
             store.save(&b)?;
@@ -411,7 +411,12 @@ fn new_key() -> String {
 }
 
 /// The error of a submission that was written to the basket and waits.
-fn waits(sup: &Supplier, basket_name: &str, e: &dyn std::fmt::Display) -> Error {
+fn waits(sup: &Supplier, basket_name: &str, e: &Error) -> Error {
+    // The error names the shop already: its reason alone, once.
+    let e = match e {
+        Error::Backend(b) => b.reason(),
+        other => other.to_string(),
+    };
     Error::Backend(BackendError::Unreachable {
         url: sup.profile.shop.clone(),
         reason: format!(

@@ -7,6 +7,7 @@ mod approvals;
 mod basket;
 #[cfg(feature = "demo")]
 mod demo;
+mod docs;
 mod meta;
 mod order;
 mod output;
@@ -77,6 +78,14 @@ pub enum Command {
         after_help = "Examples:\n  procure show P-100233\n  procure show 6205-2RSH/C3\n  procure --json show 7316572352042"
     )]
     Show(parts::ShowArgs),
+    /// A part's documents (datasheets, certificates, manuals): list them, save them into a folder, open them; downloaded ones are kept for offline use.
+    #[command(after_help = "Examples:
+  procure docs 6205-2RSH/C3
+  procure docs P-100233 --kind certificate --download ~/certificates
+  procure docs P-100233 --kind datasheet --open
+  procure docs --order SO-ACME-1003 --kind certificate --download ~/certificates
+  procure --json docs P-100233")]
+    Docs(docs::DocsArgs),
     /// Saved baskets: reorder templates kept across sessions.
     #[command(
         subcommand,
@@ -187,6 +196,7 @@ async fn dispatch(
         Command::Sync => session::sync(out, sup).await,
         Command::Search(args) => parts::search(out, &ws, sup, args),
         Command::Show(args) => parts::show(out, sup, args),
+        Command::Docs(args) => docs::docs(out, sup, args).await,
         Command::Basket(cmd) => basket::run(out, sup, cmd),
         Command::Order(cmd) => order::run(out, sup, cmd).await,
         Command::Quote(cmd) => quote::run(out, sup, cmd).await,

@@ -42,6 +42,8 @@ pub enum Action {
     RequestQuote,
     /// Swap a basket's discontinued parts for their successors.
     ReplaceDiscontinued,
+    /// Open a part's document (downloaded, or the copy kept).
+    OpenDocument,
     /// Choose among the parts a quick-entry line's type number names.
     ChoosePart,
     /// Show a screen; its binding comes from the screen's registration.
@@ -84,6 +86,7 @@ impl Action {
             Action::Reject => "reject",
             Action::RequestQuote => "request_quote",
             Action::ReplaceDiscontinued => "replace_discontinued",
+            Action::OpenDocument => "open_document",
             Action::ChoosePart => "choose_part",
             Action::Screen(id) => super::screens::registration(id).map(|r| r.action).unwrap_or("screen"),
         }
@@ -301,6 +304,9 @@ impl Default for Keymap {
                 b(Results, Open, &["enter", "l"], "detail", "Open the selected part"),
                 b(Results, Add, &["a", "+"], "add", "Add the selected part to the basket"),
                 b(Detail, Add, &["a", "+"], "add", "Add this part to the basket"),
+                b(Detail, OpenDocument, &["o"], "open document", "Open the chosen document (kept for offline use)"),
+                b(Detail, Left, &["left"], "", "Choose the previous document"),
+                b(Detail, Right, &["right"], "", "Choose the next document"),
                 b(Scope::Successor, Open, &["enter"], "successor", "Open the successor of a discontinued part"),
                 b(Baskets, Open, &["enter", "l"], "open", "Open the basket's lines"),
                 b(Baskets, NewBasket, &["n"], "new", "New basket"),

@@ -469,6 +469,13 @@ fn run_everything() -> Seen {
     seen.out("procure show", run(&["show", "T-BRG-0"]).ok());
     seen.also("procure show", run(&["show", "T-BRG-1"]).ok());
     seen.out("procure account", run(&["account"]).ok());
+    seen.out("procure docs", run(&["docs", "T-BRG-1"]).ok());
+    // A part of the demo catalog: its datasheet is the shop's own.
+    let found = run(&["search", "deep groove", "-n", "50"]).ok().json();
+    let demo_part = found["results"].as_array().unwrap().iter().find(|r| r["sku"].as_str().unwrap().starts_with("P-"));
+    let sku = demo_part.unwrap()["sku"].as_str().unwrap().to_string();
+    let dir = home.path().join("downloads");
+    seen.also("procure docs", run(&["docs", &sku, "--kind", "datasheet", "--download", dir.to_str().unwrap()]).ok());
     seen.out("procure credit", run(&["credit"]).ok());
 
     // A basket, filled by hand and from a file.
@@ -603,6 +610,7 @@ fn run_everything() -> Seen {
         "procure shop order ship",
         shop.supplier(&[&ship[..], &["--certificate", &certificate, "--json"]].concat()).ok(),
     );
+    seen.also("procure docs", run(&["docs", "--order", &number]).ok());
     let inv = seen.out("procure shop invoice issue", shop.supplier(&["invoice", "issue", &number, "--json"]).ok());
     let inv = inv["number"].as_str().unwrap().to_string();
     let credit = ["invoice", "credit", &inv, "T-BRG-1=2", "--reason", "2 damaged in transit", "--json"];

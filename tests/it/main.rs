@@ -11,6 +11,7 @@ mod common;
 mod cli_conventions;
 mod cli_flow;
 mod discontinued;
+mod documents;
 mod group_decisions;
 mod hostile;
 mod json_doc;

@@ -191,13 +191,14 @@ fn one(i: usize, seed: u64) -> GeneratedProduct {
     let mut documents = Vec::new();
     let doc_base =
         format!("https://docs.supplier.example/{}/{}/{}", part.family, slug(part.manufacturer), slug(&part.mpn));
-    if rng.chance(85) {
-        documents.push(Document {
-            kind: DocumentKind::Datasheet,
-            title: format!("Datasheet {}", part.mpn),
-            url: format!("{doc_base}/datasheet.pdf"),
-        });
-    }
+    // Every part has a datasheet. The draw stays, so every part is the one
+    // it was when some had none.
+    let _ = rng.chance(85);
+    documents.push(Document {
+        kind: DocumentKind::Datasheet,
+        title: format!("Datasheet {}", part.mpn),
+        url: format!("{doc_base}/datasheet.pdf"),
+    });
     if !part.certificates.is_empty() && rng.chance(35) {
         let cert = rng.pick(part.certificates);
         documents.push(Document {
@@ -1473,6 +1474,9 @@ mod tests {
                 .iter()
                 .all(|g| { g.product.documents.iter().all(|d| d.url.starts_with("https://docs.supplier.example/")) })
         );
+        let without =
+            items.iter().filter(|g| !g.product.documents.iter().any(|d| d.kind == DocumentKind::Datasheet)).count();
+        assert_eq!(without, 0, "every part has a datasheet");
     }
 
     #[test]

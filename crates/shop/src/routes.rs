@@ -522,7 +522,16 @@ async fn get_document(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ShopError> {
-    let doc = state.db.run(move |conn| fulfil::document(conn, caller.company_id, &id)).await?;
+    // A shipment's document, else one of the catalog (a datasheet) the company sees.
+    let doc = state
+        .db
+        .run(move |conn| match fulfil::document(conn, caller.company_id, &id) {
+            Err(ShopError::NotFound(m)) => {
+                super::catalog_docs::document(conn, caller.company_id, &id)?.ok_or(ShopError::NotFound(m))
+            }
+            other => other,
+        })
+        .await?;
     let name: String = doc
         .file_name
         .chars()

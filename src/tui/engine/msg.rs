@@ -162,6 +162,11 @@ pub enum Effect {
     Account {
         supplier: String,
     },
+    /// Download (or take the kept copy of) a part's document and open it.
+    OpenDocument {
+        supplier: String,
+        document: procure_client::api::Document,
+    },
 }
 
 impl Effect {
@@ -190,7 +195,8 @@ impl Effect {
             | Effect::DeclineQuote { supplier, .. }
             | Effect::Approvals { supplier }
             | Effect::Decide { supplier, .. }
-            | Effect::Account { supplier } => supplier,
+            | Effect::Account { supplier }
+            | Effect::OpenDocument { supplier, .. } => supplier,
         }
     }
 }
@@ -274,6 +280,8 @@ pub enum Msg {
     Approvals(Vec<procure_client::api::OrderSummary>),
     Decided(Box<Order>),
     Account(Box<service::account::Account>),
+    /// A document was opened (downloaded now, or the copy kept).
+    DocumentOpened(Box<service::documents::Kept>),
     Failed {
         what: Failure,
         message: String,
@@ -303,6 +311,7 @@ pub enum Failure {
     Approvals,
     Approval,
     Account,
+    Document,
 }
 
 impl Failure {
@@ -326,6 +335,7 @@ impl Failure {
             Failure::Approvals => "approvals",
             Failure::Approval => "approval",
             Failure::Account => "account",
+            Failure::Document => "document",
         }
     }
 }

@@ -199,6 +199,11 @@ pub trait Backend: Send + Sync {
     async fn credit(&self) -> Result<Credit> {
         Err(BackendError::Unsupported("credit information"))
     }
+    /// A document a part or a shipment names by `url` (see
+    /// [`http::HttpClient::download`]).
+    async fn document(&self, _url: &str) -> Result<http::Downloaded> {
+        Err(BackendError::Unsupported("documents"))
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -242,4 +242,8 @@ impl Backend for NativeBackend {
     async fn credit(&self) -> Result<Credit> {
         self.get("/credit", &[]).await
     }
+
+    async fn document(&self, url: &str) -> Result<super::http::Downloaded> {
+        self.http.download(url).await
+    }
 }

@@ -176,6 +176,9 @@ pub mod codes {
     pub const NOT_FOUND: &str = crate::api::codes::NOT_FOUND;
     /// This shop does not support what was asked (quotes, approvals, …).
     pub const UNSUPPORTED: &str = "unsupported";
+    /// A document that is not downloaded (a redirect, plain http to another
+    /// host, not a document's content type, too large, a "PDF" that is none).
+    pub const DOCUMENT_REFUSED: &str = crate::backend::http::DOCUMENT_REFUSED;
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

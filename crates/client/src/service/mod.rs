@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod clock;
 pub mod demo;
 pub mod discontinued;
+pub mod documents;
 pub mod error;
 pub mod files;
 pub mod history;

@@ -157,9 +157,10 @@ pub(crate) struct Key {
 
 impl Key {
     pub(crate) fn from_event(e: &KeyEvent) -> Key {
-        // Shift is part of the character for printable keys.
+        // Shift is part of the character for printable keys, and of
+        // Shift-Tab (terminals report BackTab with Shift held).
         let mods = match e.code {
-            KeyCode::Char(_) => e.modifiers - KeyModifiers::SHIFT,
+            KeyCode::Char(_) | KeyCode::BackTab => e.modifiers - KeyModifiers::SHIFT,
             _ => e.modifiers,
         };
         Key { code: e.code, mods }
@@ -375,6 +376,13 @@ impl Default for Keymap {
                 b(Scope::CheckoutPreviewed, Apply, &["ctrl-s", "f5"], "place order", "Place the order as previewed"),
                 b(Prompt, Apply, &["enter"], "ok", "Confirm"),
                 b(Scope::AddQty, FocusNext, &["tab"], "other basket", "Put the part into the next basket"),
+                b(
+                    Scope::AddQty,
+                    Up,
+                    &["backtab"],
+                    "",
+                    "Put the part into the previous basket (letters: the basket named so)",
+                ),
                 b(Scope::Confirm, Apply, &["y", "enter"], "yes", "Yes, do it"),
                 b(Scope::Confirm, Back, &["n", "esc"], "no", "No, keep what is there"),
                 b(Scope::QuoteRequest, Up, &["up", "backtab"], "", "Previous line"),

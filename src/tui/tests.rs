@@ -276,6 +276,7 @@ fn add_prompt_shows_tier_and_next_tier() {
         title: "Add P-100233 to basket weekly".into(),
         input: Input::new("8"),
         error: None,
+        typed: None,
     });
     let screen = render(&mut a);
     assert!(screen.contains("8 × 6.90 = 55.20 EUR"), "{screen}");

@@ -7,7 +7,7 @@ use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::centered;
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::text;
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use procure_client::core::pricing::{PriceHint, QuantityEntry};
 use procure_client::core::text::parse_quantity;
 use procure_client::core::text::{format_amount, format_price};
@@ -62,6 +62,9 @@ pub struct Prompt {
     pub(crate) title: String,
     pub(crate) input: Input,
     pub(crate) error: Option<String>,
+    /// Letters typed in the quantity prompt: they choose the basket whose
+    /// name starts with them (quantities are digits), as in the basket list.
+    pub(crate) typed: Option<(String, std::time::Instant)>,
 }
 
 impl Prompt {
@@ -71,7 +74,7 @@ impl Prompt {
     }
 
     pub(crate) fn new(kind: PromptKind, title: impl Into<String>, text: &str) -> Prompt {
-        Prompt { kind, title: title.into(), input: Input::suggested(text), error: None }
+        Prompt { kind, title: title.into(), input: Input::suggested(text), error: None, typed: None }
     }
 
     pub(crate) fn password(shop: &str) -> Prompt {
@@ -80,6 +83,7 @@ impl Prompt {
             title: format!("Log in to {shop} — password"),
             input: Input::masked(),
             error: None,
+            typed: None,
         }
     }
 
@@ -92,7 +96,25 @@ impl Prompt {
             title: format!("Add {} to basket {basket}", d.product.sku),
             input: Input::suggested(&entry.suggested().to_string()),
             error: None,
+            typed: None,
             kind: PromptKind::AddQty { sku: d.product.sku.clone(), basket, entry, currency: d.currency.clone() },
+        }
+    }
+
+    /// Where the basket of an add is among the baskets.
+    fn basket_index(&self, cx: &Cx) -> Option<usize> {
+        match &self.kind {
+            PromptKind::AddQty { basket, .. } => cx.baskets.iter().position(|b| b == basket),
+            _ => None,
+        }
+    }
+
+    /// The add goes into the `i`th basket.
+    fn choose(&mut self, cx: &Cx, i: usize) {
+        if let (PromptKind::AddQty { sku, basket, .. }, Some(name)) = (&mut self.kind, cx.baskets.get(i)) {
+            *basket = name.clone();
+            self.title = format!("Add {sku} to basket {basket}");
+            self.error = None;
         }
     }
 
@@ -215,21 +237,40 @@ impl Component for Prompt {
     fn action(&mut self, cx: &mut Cx, action: Action) -> Option<Vec<Cmd>> {
         match action {
             Action::Apply => Some(self.apply(cx)),
-            Action::FocusNext => {
-                if let PromptKind::AddQty { sku, basket, .. } = &mut self.kind
-                    && !cx.baskets.is_empty()
-                {
-                    let i = cx.baskets.iter().position(|b| b == basket).map_or(0, |i| (i + 1) % cx.baskets.len());
-                    *basket = cx.baskets[i].clone();
-                    self.title = format!("Add {sku} to basket {basket}");
+            // Tab the next basket, Shift-Tab the one before (the baskets
+            // as listed: the one used last first).
+            Action::FocusNext | Action::Up if matches!(self.kind, PromptKind::AddQty { .. }) => {
+                let n = cx.baskets.len();
+                let at = self.basket_index(cx);
+                match (action, at) {
+                    (_, None) => self.choose(cx, 0),
+                    (Action::FocusNext, Some(i)) => self.choose(cx, (i + 1) % n.max(1)),
+                    (_, Some(i)) => self.choose(cx, (i + n - 1) % n.max(1)),
                 }
                 Some(vec![])
             }
+            Action::FocusNext => Some(vec![]),
             _ => None,
         }
     }
 
-    fn key(&mut self, _cx: &mut Cx, key: &KeyEvent) -> Vec<Cmd> {
+    fn key(&mut self, cx: &mut Cx, key: &KeyEvent) -> Vec<Cmd> {
+        if let (PromptKind::AddQty { .. }, KeyCode::Char(c)) = (&self.kind, key.code)
+            && c.is_alphabetic()
+            && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+        {
+            let mut typed = match self.typed.take() {
+                Some((t, at)) if at.elapsed() < std::time::Duration::from_secs(1) => t,
+                _ => String::new(),
+            };
+            typed.extend(c.to_lowercase());
+            match cx.baskets.iter().position(|b| b.to_lowercase().starts_with(&typed)) {
+                Some(i) => self.choose(cx, i),
+                None => self.error = Some(format!("no basket starts with {typed:?}")),
+            }
+            self.typed = Some((typed, std::time::Instant::now()));
+            return vec![];
+        }
         self.input.handle(key);
         self.error = None;
         vec![]
@@ -261,8 +302,11 @@ impl Component for Prompt {
         let mut lines = vec![Line::from(vec![Span::raw("› "), text, Span::styled("▏", t.key())])];
         if let PromptKind::AddQty { entry, currency, basket, .. } = &p.kind {
             let rules = &entry.rules;
-            let others = cx.baskets.len().saturating_sub(1);
-            let choose = if others > 0 { format!(" · Tab: another basket ({others} more)") } else { String::new() };
+            let n = cx.baskets.len();
+            let choose = match p.basket_index(cx) {
+                Some(i) if n > 1 => format!(" ({} of {n}) · Tab/S-Tab or its first letters: another", i + 1),
+                _ => String::new(),
+            };
             lines.push(Line::from(vec![
                 Span::styled("into basket ", t.dim()),
                 Span::styled(basket.clone(), t.key()),

@@ -26,6 +26,10 @@ pub(crate) fn header(f: &mut Frame, cx: &Cx, area: Rect) {
         None => " indexing…".into(),
     };
     let sync = if cx.syncing { " syncing…" } else { "" };
+    // Whether the shop answers matters more than the names: those give way, visibly.
+    let rest =
+        Span::raw(" procure ").width() + net.width() + Span::raw(parts.as_str()).width() + Span::raw(sync).width();
+    let who = super::widgets::text::ellipsize(&who, (area.width as usize).saturating_sub(rest));
     f.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(" procure ", t.title()),
@@ -79,8 +83,11 @@ pub(crate) fn tab_bar(
     hits
 }
 
+/// The message of the moment (when there is one) above the keys that
+/// work where the buyer is: a message never hides the keys.
 pub(crate) fn status_bar(f: &mut Frame, cx: &Cx, scopes: &[Scope], text_focus: bool, area: Rect) {
     let t = &cx.theme;
+    let keys = Rect { y: area.y + area.height.saturating_sub(1), height: area.height.min(1), ..area };
     if let Some((level, text, _)) = &cx.status {
         let style = match level {
             Level::Info => t.base(),
@@ -88,16 +95,16 @@ pub(crate) fn status_bar(f: &mut Frame, cx: &Cx, scopes: &[Scope], text_focus: b
             Level::Warn => t.warn(),
             Level::Error => t.error(),
         };
+        let message = Rect { height: area.height.saturating_sub(1), ..area };
         f.render_widget(
             Paragraph::new(Span::styled(format!(" {text}"), style)).wrap(ratatui::widgets::Wrap { trim: false }),
-            area,
+            message,
         );
-        return;
     }
     let mut spans = vec![Span::raw(" ")];
     for (key, hint) in cx.keymap.hints(scopes, text_focus) {
         spans.push(Span::styled(key, t.key()));
         spans.push(Span::raw(format!(" {hint}  ")));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    f.render_widget(Paragraph::new(Line::from(spans)), keys);
 }

@@ -12,6 +12,7 @@ mod cli_conventions;
 mod cli_flow;
 mod discontinued;
 mod documents;
+mod first_hour;
 mod group_decisions;
 mod hostile;
 mod json_doc;

@@ -280,3 +280,66 @@ fn bash_completes_basket_names() {
     // Elsewhere the generated completion answers: subcommands, not baskets.
     assert!(complete("procure basket sh").contains(&"show".to_string()));
 }
+
+/// Every command of the tree (`procure … --help`, the subcommands listed
+/// under "Commands:"), each with its help text.
+fn leaves(prefix: &[String]) -> Vec<(String, String)> {
+    let out = Command::new(BIN).args(prefix).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).into_owned();
+    let subs: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|s| s != "help")
+        .collect();
+    if subs.is_empty() {
+        return vec![(prefix.join(" "), help)];
+    }
+    subs.iter().flat_map(|s| leaves(&[prefix, std::slice::from_ref(s)].concat())).collect()
+}
+
+/// The help says what the code does: every command has examples, with the
+/// numbers a shop gives (SO-ACME-1001, not SO-100001), every option of the
+/// supplier's `shop` commands an example, and the rules it states are the
+/// ones applied (a basket name may hold a `.`, an import reads UTF-16).
+#[test]
+fn help_texts_say_what_the_code_does() {
+    let all = leaves(&[]);
+    assert!(all.len() > 40, "{} commands", all.len());
+    for (cmd, help) in &all {
+        assert!(help.contains("Examples:"), "`procure {cmd} --help` has no examples:\n{help}");
+        assert!(!help.contains("SO-1000") && !help.contains("Q-1000"), "`procure {cmd}`: old numbers:\n{help}");
+        if cmd.starts_with("shop ") {
+            let own = help.split("Global options:").next().unwrap();
+            let options = own
+                .lines()
+                .map(str::trim_start)
+                .filter(|l| {
+                    l.starts_with("--") || l.starts_with('<') || (l.starts_with('-') && l.get(2..5) == Some(", -"))
+                })
+                .filter(|l| !l.contains("--help"))
+                .count();
+            assert!(
+                own.matches("Example:").count() >= options,
+                "`procure {cmd}`: an option without an example:\n{help}"
+            );
+        }
+    }
+
+    let shop = shop_with_catalog();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
+    let new = all.iter().find(|(c, _)| c == "basket new").unwrap();
+    assert!(new.1.contains("letters, digits, -, _ and ."), "{}", new.1);
+    home.run(&["basket", "new", "a.b"]).ok();
+    let import = all.iter().find(|(c, _)| c == "basket import").unwrap();
+    assert!(import.1.contains("UTF-16"), "{}", import.1);
+    let file = home.path().join("utf16.csv");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend("sku;qty\r\nT-BRG-1;3\r\n".encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&file, bytes).unwrap();
+    home.run(&["basket", "import", "a.b", file.to_str().unwrap()]).ok();
+    let b = home.run(&["--json", "basket", "show", "a.b"]).ok().json();
+    assert_eq!(b["lines"][0]["quantity"], 3, "{b}");
+}

@@ -343,3 +343,37 @@ fn help_texts_say_what_the_code_does() {
     let b = home.run(&["--json", "basket", "show", "a.b"]).ok().json();
     assert_eq!(b["lines"][0]["quantity"], 3, "{b}");
 }
+
+/// The README's weekly reorder script, as written, run three times on the
+/// demo: one order, the reruns say it was placed already, every run exit 0.
+#[test]
+fn the_readme_weekly_reorder_script_places_one_order_in_three_runs() {
+    let readme = include_str!("../../README.md");
+    let section = readme.split("### A weekly reorder script").nth(1).unwrap();
+    let script = section.split("```sh").nth(1).unwrap().split("```").next().unwrap();
+    let home = Home::new();
+    let _demo = Demo::start(&home);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("weekly-reorder");
+    std::fs::write(&file, script).unwrap();
+    let bin = std::path::Path::new(BIN).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let run = || {
+        Run(Command::new("sh")
+            .arg(&file)
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .env("PROCURE_HOME", home.path())
+            .env_remove("PROCURE_PROFILE")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap())
+    };
+    let first = run().ok().stdout();
+    let (number, po) = first.trim().strip_prefix("placed ").and_then(|r| r.split_once(" as ")).expect(&first);
+    for _ in 0..2 {
+        let again = run().ok().stdout();
+        assert_eq!(again.trim(), format!("{po} was placed already as {number}"));
+    }
+    assert_eq!(orders_with_po(&home, po).len(), 1, "one order for {po}");
+}

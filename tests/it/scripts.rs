@@ -124,3 +124,29 @@ fn a_waiting_order_is_what_is_sent_and_edits_say_so() {
     assert_eq!(done["order"]["lines"].as_array().unwrap().len(), 1, "{done}");
     assert_eq!(done["resumed"], true);
 }
+
+/// The app, too, says that a change to a basket whose order waits is not in
+/// that order, and the basket shows that its order waits (80×24).
+#[test]
+fn the_app_says_a_change_is_not_in_the_waiting_order() {
+    let shop = shop_with_catalog();
+    let relay = relay(&shop.url, |_| false, |_| false);
+    let home = Home::synced(&relay.url, "ACME", "buyer");
+    home.run(&["basket", "new", "w"]).ok();
+    home.run(&["basket", "add", "w", "T-BRG-1", "10"]).ok();
+    relay.set(Fault::Down);
+    home.run(&["order", "submit", "--basket", "w", "--po", "W-APP"]).fails_with(4);
+
+    let t = crate::common::tmux::Tmux::start(&home, 80, 24);
+    t.wait_for("Type number, SKU");
+    t.literal("T-CON-1");
+    t.wait_for("3RT2015");
+    t.keys(&["C-a"]);
+    t.wait_for("Add T-CON-1 to basket w");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("this change is not in it");
+    assert!(screen.contains("W-APP"), "names the waiting order: {screen}");
+    t.keys(&["F3"]);
+    let screen = t.wait_for("an order waits for the shop");
+    assert!(screen.contains("changes here are"), "{screen}");
+}

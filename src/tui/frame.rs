@@ -101,10 +101,29 @@ pub(crate) fn status_bar(f: &mut Frame, cx: &Cx, scopes: &[Scope], text_focus: b
             message,
         );
     }
+    // All when they fit; else as many as fit whole, and the line says the
+    // rest is in the help.
+    let hints: Vec<(String, String)> =
+        cx.keymap.hints(scopes, text_focus).into_iter().map(|(k, h)| (k, format!(" {h}  "))).collect();
+    let width = |k: &str, h: &str| Span::raw(k).width() + Span::raw(h).width();
+    let all: usize = 1 + hints.iter().map(|(k, h)| width(k, h)).sum::<usize>();
+    let more = "… F1 all keys";
+    let room = if all.saturating_sub(2) <= area.width as usize {
+        usize::MAX
+    } else {
+        (area.width as usize).saturating_sub(Span::raw(more).width())
+    };
     let mut spans = vec![Span::raw(" ")];
-    for (key, hint) in cx.keymap.hints(scopes, text_focus) {
+    let mut used = 1;
+    for (key, hint) in hints {
+        let w = width(&key, &hint);
+        if used + w > room {
+            spans.push(Span::styled(more, t.dim()));
+            break;
+        }
+        used += w;
         spans.push(Span::styled(key, t.key()));
-        spans.push(Span::raw(format!(" {hint}  ")));
+        spans.push(Span::raw(hint));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), keys);
 }

@@ -791,7 +791,7 @@ mod tests {
              <cbc:InvoicedQuantity unitCode=\"C62\">two</cbc:InvoicedQuantity></cac:InvoiceLine></Invoice>"
         );
         let e = read(line.as_bytes()).unwrap_err();
-        assert!(e.starts_with("InvoiceLine 1: InvoiceLine/InvoicedQuantity: \"two\" is not a number"), "{e}");
+        assert!(e.starts_with("InvoiceLine 1: InvoiceLine/InvoicedQuantity (line 1): \"two\" is not a number"), "{e}");
         let ar = "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2";
         let e = read(format!("<ApplicationResponse xmlns=\"{ar}\"/>").as_bytes()).unwrap_err();
         assert_eq!(e, "ApplicationResponse/DocumentResponse is missing");

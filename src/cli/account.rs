@@ -13,7 +13,13 @@ pub async fn account(out: &Out, sup: &Supplier) -> CmdResult {
         return Ok(ExitCode::SUCCESS);
     }
     if a.offline {
-        out.note("The shop is unreachable: this is the account as of the last sync.");
+        out.note(match a.as_of {
+            Some(at) => format!(
+                "Offline: the shop did not answer; this is the account as last seen {}.",
+                at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None => "Offline: the shop did not answer; this is the account as of the last sync.".to_string(),
+        });
     }
     let (u, c) = (&a.user, &a.company);
     out.line(format!("{} ({})", c.name, c.code));
@@ -24,20 +30,29 @@ pub async fn account(out: &Out, sup: &Supplier) -> CmdResult {
     };
     out.line(format!("  User          {} ({}), {}, {limit}", u.name, u.username, u.role.as_str()));
     out.line(format!("  Payment       {}", c.payment_terms));
+    // Credit seen earlier than now says when.
+    let when = match (a.offline, a.credit_as_of) {
+        (true, Some(at)) => format!(" — as last seen {}", at.format("%Y-%m-%d %H:%M UTC")),
+        _ => String::new(),
+    };
     match &a.credit {
         Some(cr) => match (cr.limit, cr.available) {
             (Some(l), Some(av)) => out.line(format!(
-                "  Credit        available {} {cur} of {} (open {})",
+                "  Credit        available {} {cur} of {} (open {}){when}",
                 format_amount(av),
                 format_amount(l),
                 format_amount(cr.open_balance),
                 cur = cr.currency
             )),
-            _ => {
-                out.line(format!("  Credit        no limit (open {} {})", format_amount(cr.open_balance), cr.currency))
-            }
+            _ => out.line(format!(
+                "  Credit        no limit (open {} {}){when}",
+                format_amount(cr.open_balance),
+                cr.currency
+            )),
         },
-        None => out.line("  Credit        not shown by this shop"),
+        None if !a.credit_shown => out.line("  Credit        not shown by this shop"),
+        None if a.offline => out.line("  Credit        not known: the shop is unreachable and no credit was seen yet"),
+        None => out.line("  Credit        not available now (see the log)"),
     }
     let b = &c.billing_address;
     out.line(format!("  Billing       {}, {}, {} {}, {}", b.name, b.street, b.postal_code, b.city, b.country));

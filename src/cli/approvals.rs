@@ -15,19 +15,19 @@ pub enum ApprovalsCommand {
     List,
     /// Approve an order (not your own).
     #[command(
-        after_help = "Examples:\n  procure approvals approve SO-100007\n  procure approvals approve SO-100007 --reason \"budget Q1\""
+        after_help = "Examples:\n  procure approvals approve SO-ACME-1007\n  procure approvals approve SO-ACME-1007 --reason \"budget Q1\""
     )]
     Approve {
-        /// The order number. Example: SO-100007
+        /// The order number. Example: SO-ACME-1007
         number: String,
         /// A note for the buyer. Example: --reason "budget Q1"
         #[arg(long)]
         reason: Option<String>,
     },
     /// Reject an order; the buyer sees the reason.
-    #[command(after_help = "Examples:\n  procure approvals reject SO-100008 --reason \"split it per quarter\"")]
+    #[command(after_help = "Examples:\n  procure approvals reject SO-ACME-1008 --reason \"split it per quarter\"")]
     Reject {
-        /// The order number. Example: SO-100008
+        /// The order number. Example: SO-ACME-1008
         number: String,
         /// Why, for the buyer (required). Example: --reason "split it per quarter"
         #[arg(long)]
@@ -38,15 +38,26 @@ pub enum ApprovalsCommand {
 pub async fn run(out: &Out, sup: &Supplier, cmd: ApprovalsCommand) -> CmdResult {
     match cmd {
         ApprovalsCommand::List => {
-            let list = approvals::queue(sup).await?;
+            let seen = approvals::queue_or_seen(sup).await?;
+            let list = &seen.value;
+            out.seen_list(list, seen.offline, seen.as_of, "the approvals");
             if out.json {
-                out.data(&list);
+                // Written by `seen_list`.
             } else if list.is_empty() {
                 out.note("Nothing waits for approval.");
             } else {
-                for o in &list {
+                out.line(format!(
+                    "{} {} {} {:>12} {}  {}",
+                    fit("ORDER", 14),
+                    fit("DATE", 10),
+                    fit("PO", 16),
+                    "NET",
+                    fit("CUR", 3),
+                    "BY"
+                ));
+                for o in list {
                     out.line(format!(
-                        "{} {} {} {:>12} {}  by {}",
+                        "{} {} {} {:>12} {}  {}",
                         fit(&o.number, 14),
                         o.created_at.date_naive(),
                         fit(&o.po_number, 16),
@@ -78,10 +89,14 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: ApprovalsCommand) -> CmdResult 
 }
 
 pub async fn credit(out: &Out, sup: &Supplier) -> CmdResult {
-    let c = approvals::credit(sup).await?;
+    let seen = approvals::credit_or_seen(sup).await?;
+    let c = &seen.value;
     if out.json {
-        out.data(&c);
+        out.data(&seen);
     } else {
+        if let Some(note) = seen.note() {
+            out.note(format!("Offline: the shop did not answer; the credit {note}."));
+        }
         match (c.limit, c.available) {
             (Some(l), Some(a)) => out.line(format!(
                 "Credit limit {} {cur}, open balance {} {cur}, available {} {cur}",

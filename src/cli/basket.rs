@@ -17,12 +17,18 @@ pub enum BasketCommand {
     /// Create an empty basket.
     #[command(after_help = "Examples:\n  procure basket new weekly")]
     New {
-        /// The basket's name (letters, digits, - and _). Example: weekly
+        /// The basket's name: letters, digits, -, _ and . (not first), at most 64 characters; it is the file's name. Example: weekly
         name: String,
     },
     /// List baskets with their line count and last order.
-    #[command(after_help = "Examples:\n  procure basket list\n  procure --json basket list")]
-    List,
+    #[command(
+        after_help = "Examples:\n  procure basket list\n  procure --json basket list\n  procure basket list --names"
+    )]
+    List {
+        /// Only the names, one a line, the most recently used first (for scripts and shell completion). Example: --names
+        #[arg(long)]
+        names: bool,
+    },
     /// Show a basket priced with your current prices.
     #[command(after_help = "Examples:\n  procure basket show weekly\n  procure --json basket show weekly")]
     Show {
@@ -87,7 +93,7 @@ pub enum BasketCommand {
         /// The basket. Example: weekly
         name: String,
     },
-    /// Add lines from a spreadsheet's CSV ("-" for stdin): columns by header name (sku/artikel/part number, qty/quantity/menge/aantal, note) or else SKU, quantity, note; `,` `;` or tab; UTF-8 or Windows-1252.
+    /// Add lines from a spreadsheet's CSV ("-" for stdin): columns by header name (sku/artikel/part number, qty/quantity/menge/aantal, note) or else SKU, quantity, note; `,` `;` or tab; UTF-8 (with or without BOM), UTF-16 or Windows-1252.
     #[command(after_help = "Examples:
   procure basket import weekly list.csv
   procure --json basket import weekly Bestellung.csv
@@ -130,6 +136,18 @@ Examples:
   procure --json basket split bom.csv --by date"
     )]
     Split(super::compare::SplitArgs),
+    /// Swap each discontinued part of a basket for its successor: shows old and new part and price, the quantity made valid for the successor (asks first at a terminal).
+    #[command(after_help = "Examples:
+  procure basket replace-discontinued weekly
+  procure basket replace-discontinued weekly --yes
+  procure --json basket replace-discontinued weekly")]
+    ReplaceDiscontinued {
+        /// The basket. Example: weekly
+        name: String,
+        /// Do not ask. Example: --yes
+        #[arg(long)]
+        yes: bool,
+    },
     /// Write a basket as CSV (sku, type number, manufacturer, GTIN, name, qty, unit price, line total, note) or JSON.
     #[command(after_help = "Examples:
   procure basket export weekly -o weekly.csv
@@ -190,7 +208,15 @@ pub fn run(out: &Out, ws: &Workspace, sup: &Supplier, cmd: BasketCommand) -> Cmd
                 out.note(format!("Created basket {name:?}. Add parts: procure basket add {name} SKU QTY"));
             }
         }
-        BasketCommand::List => {
+        BasketCommand::List { names: true } => {
+            let names: Vec<String> = baskets::list_by_use(sup)?.into_iter().map(|(name, _)| name).collect();
+            if out.json {
+                out.data(&names);
+            } else {
+                names.iter().for_each(|n| out.line(n));
+            }
+        }
+        BasketCommand::List { names: false } => {
             let all = baskets::list(sup)?;
             if out.json {
                 let items: Vec<_> = all
@@ -253,23 +279,19 @@ pub fn run(out: &Out, ws: &Workspace, sup: &Supplier, cmd: BasketCommand) -> Cmd
         }
         BasketCommand::Add { name, sku, qty: q } => {
             let (sku, total) = baskets::change(sup, &Catalog::open_synced(sup)?, &name, &sku, Change::Add(qty(&q)?))?;
-            if out.json {
-                out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total }));
-            } else {
-                out.note(format!("{sku}: {total} in basket {name:?}."));
-            }
+            note_waiting_edit(out, sup, &name);
+            changed(out, sup, &name, &sku, total);
         }
         BasketCommand::Set { name, sku, qty: q } => {
             let (sku, total) = baskets::change(sup, &Catalog::open_synced(sup)?, &name, &sku, Change::Set(qty(&q)?))?;
-            if out.json {
-                out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total }));
-            } else {
-                out.note(format!("{sku}: {total} in basket {name:?}."));
-            }
+            note_waiting_edit(out, sup, &name);
+            changed(out, sup, &name, &sku, total);
         }
+        BasketCommand::ReplaceDiscontinued { name, yes } => return replace_discontinued(out, sup, &name, yes),
         BasketCommand::Remove { name, sku } => {
             note_name_in_file(out, sup, &name);
             baskets::remove(sup, &name, &sku)?;
+            note_waiting_edit(out, sup, &name);
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "removed": sku }));
             } else {
@@ -278,8 +300,14 @@ pub fn run(out: &Out, ws: &Workspace, sup: &Supplier, cmd: BasketCommand) -> Cmd
         }
         BasketCommand::Note { name, sku, text } => {
             baskets::note(sup, &name, &sku, text.clone())?;
+            note_waiting_edit(out, sup, &name);
             if out.json {
                 out.data(&serde_json::json!({ "basket": name, "sku": sku, "note": text }));
+            } else {
+                match &text {
+                    Some(t) => out.note(format!("{sku} in {name:?}: note {t:?}.")),
+                    None => out.note(format!("{sku} in {name:?}: note cleared.")),
+                }
             }
         }
         BasketCommand::Rename { old, new } => {
@@ -301,17 +329,21 @@ pub fn run(out: &Out, ws: &Workspace, sup: &Supplier, cmd: BasketCommand) -> Cmd
         BasketCommand::Import { name, file, merge } => {
             let bytes = read_input(&file)?;
             let report = baskets::import_bytes(sup, &Catalog::open_synced(sup)?, &name, &bytes, merge.merge())?;
+            if !report.added.is_empty() {
+                note_waiting_edit(out, sup, &name);
+            }
             if out.json {
                 out.data(&report);
             } else {
-                out.note(format!("Added {} lines to {name:?}.", report.added.len()));
+                out.note(format!("Added {} to {name:?}.", lines(report.added.len())));
                 for p in &report.problems {
                     out.note(format!("  {}:{}: {}: {}", file.display(), p.line, p.sku, p.reason));
                 }
             }
             if !report.problems.is_empty() {
                 if !out.json {
-                    out.note(format!("{} lines were not added (see above).", report.problems.len()));
+                    let n = report.problems.len();
+                    out.note(format!("{} {} not added (see above).", lines(n), if n == 1 { "was" } else { "were" }));
                 }
                 return Ok(exit(ErrorKind::Rejected));
             }
@@ -413,6 +445,101 @@ pub fn run(out: &Out, ws: &Workspace, sup: &Supplier, cmd: BasketCommand) -> Cmd
     Ok(ExitCode::SUCCESS)
 }
 
+/// A line added or set: its quantity, and what keeps it from being ordered
+/// as it is (a discontinued part names its successor and how to take it).
+fn changed(out: &Out, sup: &Supplier, name: &str, sku: &str, total: u32) {
+    let warnings = baskets::priced(sup, name)
+        .ok()
+        .and_then(|b| b.lines.into_iter().find(|l| l.sku == sku))
+        .map(|l| l.warnings)
+        .unwrap_or_default();
+    if out.json {
+        out.data(&serde_json::json!({ "basket": name, "sku": sku, "quantity": total, "warnings": warnings }));
+        return;
+    }
+    out.note(format!("{sku}: {total} in basket {name:?}."));
+    for w in &warnings {
+        out.note(format!("warning: {sku}: {w}"));
+    }
+    if warnings.iter().any(|w| w.starts_with("discontinued, replaced by")) {
+        out.note(format!("  `procure basket replace-discontinued {name}` takes the successor."));
+    }
+}
+
+fn replace_discontinued(out: &Out, sup: &Supplier, name: &str, yes: bool) -> CmdResult {
+    use procure_client::service::discontinued;
+    let catalog = Catalog::open_synced(sup)?;
+    let plan = discontinued::replace(sup, &catalog, name, false)?;
+    if plan.replaced.is_empty() && plan.kept.is_empty() {
+        if out.json {
+            out.data(&plan);
+        } else {
+            out.note(format!("Basket {name:?} has no discontinued part: nothing to replace."));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !out.json {
+        print_swaps(out, &plan, "would replace");
+    }
+    let done = if plan.replaced.is_empty() {
+        plan
+    } else if !yes && out.interactive() && !super::order::ask("Replace them? [y/N] ") {
+        out.note("Nothing replaced.");
+        return Ok(ExitCode::SUCCESS);
+    } else {
+        discontinued::replace(sup, &catalog, name, true)?
+    };
+    note_waiting_edit(out, sup, name);
+    if out.json {
+        out.data(&done);
+    } else if done.applied {
+        out.note(format!("Replaced {} in {name:?}.", lines(done.replaced.len())));
+    }
+    if !done.kept.is_empty() {
+        return Ok(exit(ErrorKind::Rejected));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_swaps(out: &Out, r: &procure_client::service::discontinued::Replacement, verb: &str) {
+    let price = |p: Option<rust_decimal::Decimal>| p.map(format_amount).unwrap_or_else(|| "no price".into());
+    out.line(format!("Basket {}: discontinued parts and their successors ({verb})", r.basket));
+    for s in &r.replaced {
+        out.line(format!(
+            "  {} × {}  {}  at {} {}",
+            s.old_sku,
+            s.old_quantity,
+            s.old_name,
+            price(s.old_unit_price),
+            r.currency
+        ));
+        out.line(format!(
+            "  → {} × {}  {}  at {} {}{}",
+            s.sku,
+            s.quantity,
+            s.name,
+            price(s.new_unit_price),
+            r.currency,
+            if s.quantity != s.old_quantity { " (quantity made valid for the successor)" } else { "" }
+        ));
+    }
+    for (sku, why) in &r.kept {
+        out.line(format!("  {sku} stays: {why}"));
+    }
+}
+
+/// A change to a basket with an order waiting for the shop is not in that
+/// order: say so, with what to do.
+fn note_waiting_edit(out: &Out, sup: &Supplier, name: &str) {
+    if let Some(w) = procure_client::service::ordering::waiting_in(sup, name) {
+        out.note(format!(
+            "note: {}. Send it with `procure order submit --basket {name}`, or drop it with `procure order \
+             discard-pending {name}` to order the basket as it is now.",
+            w.describe_edit()
+        ));
+    }
+}
+
 /// A copied basket file names another basket inside: the file's name wins; say so.
 /// One that names another supplier is that supplier's: say so too.
 fn note_name_in_file(out: &Out, sup: &Supplier, name: &str) {
@@ -433,6 +560,11 @@ fn note_name_in_file(out: &Out, sup: &Supplier, name: &str) {
     }
 }
 
+/// "1 line", "3 lines".
+fn lines(n: usize) -> String {
+    format!("{n} line{}", if n == 1 { "" } else { "s" })
+}
+
 fn read_input(file: &PathBuf) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     if file.as_os_str() == "-" {
@@ -451,14 +583,25 @@ pub fn print_basket(out: &Out, b: &procure_client::core::basket::PricedBasket) {
     }
     // A SKU is never cut: distributors' run to 20 characters and more.
     let sku_w = b.lines.iter().map(|l| l.sku.chars().count()).max().unwrap_or(0).max(12);
-    out.line(format!("  {} {:>7} {:>10} {:>11}  {}", fit("SKU", sku_w), "QTY", "UNIT", "TOTAL", "NAME"));
+    out.line(format!(
+        "  {} {:>7} {:>10} {:>11} {:>7} {:>5}  {}",
+        fit("SKU", sku_w),
+        "QTY",
+        "UNIT",
+        "TOTAL",
+        "STOCK",
+        "LEAD",
+        "NAME"
+    ));
     for l in &b.lines {
         out.line(format!(
-            "  {} {:>7} {:>10} {:>11}  {}{}",
+            "  {} {:>7} {:>10} {:>11} {:>7} {:>5}  {}{}",
             fit(&l.sku, sku_w),
             l.qty,
             l.unit_price.map(|p| format_price(p, l.base_quantity)).unwrap_or_else(|| "-".into()),
             l.line_total.map(format_amount).unwrap_or_else(|| "-".into()),
+            l.stock.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
+            l.lead_time_days.map(|d| format!("{d} d")).unwrap_or_else(|| "-".into()),
             fit(&l.name, 50).trim_end(),
             l.note.as_ref().map(|n| format!("  [{n}]")).unwrap_or_default()
         ));
@@ -467,7 +610,19 @@ pub fn print_basket(out: &Out, b: &procure_client::core::basket::PricedBasket) {
         }
     }
     let t = &b.totals;
-    out.line(format!("  {:>42}  net {} {}", "", format_amount(t.net), t.currency));
-    out.line(format!("  {:>42}  VAT {} {}", "", format_amount(t.vat), t.currency));
-    out.line(format!("  {:>42}  total {} {} (shipping added at checkout)", "", format_amount(t.gross), t.currency));
+    out.line(format!("  {:>56}  net {} {}", "", format_amount(t.net), t.currency));
+    out.line(format!("  {:>56}  VAT {} {}", "", format_amount(t.vat), t.currency));
+    out.line(format!("  {:>56}  total {} {} (shipping added at checkout)", "", format_amount(t.gross), t.currency));
+    // Stock and lead time decide the earliest delivery: a line short of stock comes with its lead time.
+    if let Some(l) =
+        b.lines.iter().filter(|l| l.stock.zip(Some(l.qty)).is_some_and(|(s, q)| s < q)).max_by_key(|l| l.lead_time_days)
+        && let Some(d) = l.lead_time_days
+    {
+        out.line(format!(
+            "  {} of {} in stock: delivery takes its lead time, {}",
+            l.stock.unwrap_or(0),
+            l.sku,
+            super::parts::days(d)
+        ));
+    }
 }

@@ -8,6 +8,7 @@ mod basket;
 mod compare;
 #[cfg(feature = "demo")]
 mod demo;
+mod docs;
 mod meta;
 mod order;
 mod output;
@@ -103,6 +104,14 @@ Examples:
         after_help = "Examples:\n  procure show P-100233\n  procure show 6205-2RSH/C3\n  procure --json show 7316572352042"
     )]
     Show(parts::ShowArgs),
+    /// A part's documents (datasheets, certificates, manuals): list them, save them into a folder, open them; downloaded ones are kept for offline use.
+    #[command(after_help = "Examples:
+  procure docs 6205-2RSH/C3
+  procure docs P-100233 --kind certificate --download ~/certificates
+  procure docs P-100233 --kind datasheet --open
+  procure docs --order SO-ACME-1003 --kind certificate --download ~/certificates
+  procure --json docs P-100233")]
+    Docs(docs::DocsArgs),
     /// Saved baskets: reorder templates kept across sessions.
     #[command(
         subcommand,
@@ -122,7 +131,7 @@ Examples:
     )]
     Quote(quote::QuoteCommand),
     /// Orders waiting for an approver (approvers only).
-    #[command(subcommand, after_help = "Examples:\n  procure approvals list\n  procure approvals approve SO-100007")]
+    #[command(subcommand, after_help = "Examples:\n  procure approvals list\n  procure approvals approve SO-ACME-1007")]
     Approvals(approvals::ApprovalsCommand),
     /// Your company's credit limit, open balance and what is available.
     #[command(after_help = "Examples:\n  procure credit\n  procure --json credit")]
@@ -225,6 +234,7 @@ async fn dispatch(
         Command::Sync(_) => session::sync(out, sup).await,
         Command::Search(args) => parts::search(out, &ws, sup, args),
         Command::Show(args) => parts::show(out, sup, args),
+        Command::Docs(args) => docs::docs(out, sup, args).await,
         Command::Basket(cmd) => basket::run(out, &ws, sup, cmd),
         Command::Order(cmd) => order::run(out, sup, cmd).await,
         Command::Quote(cmd) => quote::run(out, sup, cmd).await,
@@ -254,6 +264,11 @@ fn needs_terminal() -> Result<(), Error> {
 /// A date argument: YYYY-MM-DD.
 pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     procure_client::core::order::parse_date(s)
+}
+
+/// A requested delivery date: YYYY-MM-DD, or +N days / +Nw weeks from today.
+pub(crate) fn parse_delivery(s: &str) -> Result<procure_client::core::order::DeliveryDate, String> {
+    procure_client::core::order::parse_delivery_date(s)
 }
 
 /// Result of a command: an exit code on success paths that still signal
@@ -366,8 +381,11 @@ mod tests {
                 if arg.is_global_set() || matches!(id, "help" | "version" | "profile" | "json" | "color") {
                     continue;
                 }
-                if arg.get_help().is_none_or(|h| h.to_string().trim().is_empty()) {
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                if help.trim().is_empty() {
                     found.push(format!("{name}: {id} undescribed"));
+                } else if !help.contains("Example: ") && arg.get_possible_values().is_empty() {
+                    found.push(format!("{name}: {id} has no example"));
                 }
             }
             walk(sub, &name, found);
@@ -381,6 +399,45 @@ mod tests {
         let mut missing = Vec::new();
         walk(&cmd, "procure", &mut missing);
         assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    /// Help that says what the code does: the numbers in examples are the
+    /// shop's (`SO-ACME-1001`, `Q-ACME-1001`), a basket name's rules are
+    /// the ones `basket new` applies, and the encodings `basket import`
+    /// names are the ones it reads.
+    #[test]
+    fn help_texts_say_what_the_code_does() {
+        fn all(cmd: &clap::Command, out: &mut String) {
+            out.push_str(&cmd.clone().render_long_help().to_string());
+            for sub in cmd.get_subcommands() {
+                all(sub, out);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut help = String::new();
+        all(&cmd, &mut help);
+        for prefix in ["SO-", "Q-"] {
+            for (at, _) in help.match_indices(prefix) {
+                let rest = &help[at + prefix.len()..];
+                assert!(
+                    !rest.starts_with(|c: char| c.is_ascii_digit()),
+                    "an example number the shop never gives: {prefix}{}",
+                    rest.chars().take(8).collect::<String>()
+                );
+            }
+        }
+        let new = cmd.find_subcommand_mut("basket").unwrap().find_subcommand_mut("new").unwrap();
+        let text = new.render_help().to_string();
+        assert!(text.contains("letters, digits, -, _ and ."), "{text}");
+        for name in ["a.b", "weekly-2_b"] {
+            assert!(procure_client::service::baskets::validate_name(name).is_ok(), "{name}");
+        }
+        assert!(procure_client::service::baskets::validate_name(".a").is_err());
+        let mut cmd = Cli::command();
+        let import = cmd.find_subcommand_mut("basket").unwrap().find_subcommand_mut("import").unwrap();
+        let text = import.render_help().to_string();
+        assert!(text.contains("UTF-16"), "{text}");
     }
 
     /// A usage error names the usage line of the command it is about.

@@ -4,7 +4,7 @@ use super::CmdResult;
 use super::output::{Out, fit};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use procure_client::core::order::CheckoutOptions;
+use procure_client::core::order::{CheckoutOptions, DeliveryDate};
 use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::baskets::{self, Merge};
 use procure_client::service::history::{self, OrderFilter};
@@ -46,15 +46,15 @@ pub enum OrderCommand {
   procure order list --all-suppliers --status shipped")]
     List(ListArgs),
     /// One order with its lines.
-    #[command(after_help = "Examples:\n  procure order show SO-100001\n  procure --json order show SO-100001")]
+    #[command(after_help = "Examples:\n  procure order show SO-ACME-1001\n  procure --json order show SO-ACME-1001")]
     Show {
-        /// The order number, as `order list` shows it. Example: SO-100001
+        /// The order number, as `order list` shows it. Example: SO-ACME-1001
         number: String,
     },
     /// Copy a past order into a basket (discontinued parts become their successors).
-    #[command(after_help = "Examples:\n  procure order reorder SO-100001 --into weekly")]
+    #[command(after_help = "Examples:\n  procure order reorder SO-ACME-1001 --into weekly")]
     Reorder {
-        /// The order to copy. Example: SO-100001
+        /// The order to copy. Example: SO-ACME-1001
         number: String,
         /// The basket to fill (created when missing; one with lines needs --add or --replace). Example: --into weekly
         #[arg(long)]
@@ -148,9 +148,9 @@ pub struct CheckoutArgs {
     /// Your purchase order number (not needed to send a waiting submission). Example: --po PO-4711
     #[arg(long)]
     pub po: Option<String>,
-    /// Requested delivery date (YYYY-MM-DD). Example: --deliver-on 2026-12-15
-    #[arg(long, value_parser = super::parse_date)]
-    pub deliver_on: Option<NaiveDate>,
+    /// Requested delivery date: YYYY-MM-DD, or days or weeks from today (+30d, +4w). Example: --deliver-on +30d
+    #[arg(long, value_parser = super::parse_delivery)]
+    pub deliver_on: Option<DeliveryDate>,
     /// Ship-to address id (see `procure account`; default: the company's first). Example: --ship-to plant-2
     #[arg(long)]
     pub ship_to: Option<String>,
@@ -180,11 +180,12 @@ pub struct SubmitArgs {
 }
 
 impl CheckoutArgs {
-    fn options(&self) -> CheckoutOptions {
+    /// The options; a delivery date from today counts from `today`.
+    fn options(&self, today: NaiveDate) -> CheckoutOptions {
         CheckoutOptions {
             po_number: self.po.clone().unwrap_or_default(),
             ship_to: self.ship_to.clone(),
-            requested_delivery_date: self.deliver_on,
+            requested_delivery_date: self.deliver_on.map(|d| d.resolve(today)),
             ship_complete: self.ship_complete,
             shipping_method: self.shipping.clone(),
             comment: self.comment.clone(),
@@ -206,13 +207,20 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
             } else {
                 for w in &waiting {
                     out.line(format!(
-                        "{} PO {}  {} lines  waiting since {}  → procure order submit --basket {}",
+                        "{} PO {}  {} line{}  waiting since {}  → procure order submit --basket {}",
                         fit(&w.basket, 20),
                         w.po_number,
                         w.lines,
+                        if w.lines == 1 { "" } else { "s" },
                         w.started_at.format("%Y-%m-%d %H:%M UTC"),
                         w.basket
                     ));
+                    if w.basket_changed {
+                        out.line(format!(
+                            "{} the basket changed since: its changes are not in this order (it is sent as it was)",
+                            " ".repeat(20)
+                        ));
+                    }
                 }
             }
         }
@@ -241,7 +249,7 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
             }
         }
         OrderCommand::Submit(args) => {
-            let opts = args.checkout.options();
+            let opts = args.checkout.options(sup.clock().today());
             let mut guard = args.guard.guard();
             let done = loop {
                 match ordering::submit(sup, &args.checkout.basket, &opts, &guard).await? {
@@ -289,10 +297,15 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
         OrderCommand::List(args) => {
             note_waiting(out, sup);
             report_inbox(out, sup).await?;
+            let filtered = args.status.is_some() || args.po.is_some() || args.since.is_some();
             let filter = OrderFilter { status: args.status, po: args.po, since: args.since };
-            let orders = history::orders(sup, args.limit, &filter).await?;
+            let seen = history::orders_or_seen(sup, args.limit, &filter).await?;
+            let orders = &seen.value;
+            out.seen_list(orders, seen.offline, seen.as_of, "the orders");
             if out.json {
-                out.data(&orders);
+                // Written by `seen_list`.
+            } else if orders.is_empty() && filtered {
+                out.note("No orders match.");
             } else if orders.is_empty() {
                 out.note("No orders yet.");
             } else {
@@ -305,7 +318,7 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
                     "NET",
                     "BY"
                 ));
-                for o in &orders {
+                for o in orders {
                     out.line(format!(
                         "{} {} {} {} {:>12}  {}",
                         fit(&o.number, 14),
@@ -320,10 +333,14 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
         }
         OrderCommand::Show { number } => {
             report_inbox(out, sup).await?;
-            let o = history::order(sup, &number).await?;
+            let seen = history::order_or_seen(sup, &number).await?;
+            let o = &seen.value;
             if out.json {
-                out.data(&o);
+                out.data(&seen);
             } else {
+                if let Some(note) = seen.note() {
+                    out.note(format!("Offline: the shop did not answer; the order {note}."));
+                }
                 out.line(format!("Order {} — {} — {}", o.number, o.status.as_str(), o.created_at.date_naive()));
                 out.line(format!("  PO {}   placed by {}", o.po_number, o.placed_by));
                 if let Some(q) = &o.quote_number {
@@ -390,36 +407,43 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `order preview` and `order submit --dry-run`: exit 6 where submit would
-/// stop on a price change. At a terminal the buyer may accept the new
+/// `order preview` and `order submit --dry-run`: every check submit runs,
+/// with the exit code submit would give. Where submit would stop after
+/// the shop priced the order (a price change: 6; more than the available
+/// credit: 5), the preview is printed on stdout and the error, as submit
+/// writes it, on stderr. At a terminal the buyer may accept the new
 /// prices, which then count as agreed.
 async fn preview(out: &Out, sup: &Supplier, args: &CheckoutArgs, guard: &GuardArgs) -> CmdResult {
     note_waiting(out, sup);
-    let checkout = ordering::preview(sup, &args.basket, &args.options()).await?;
+    let checkout = ordering::preview(sup, &args.basket, &args.options(sup.clock().today())).await?;
     if out.json {
         out.data(&checkout);
     } else {
         print_checkout(out, sup, &checkout);
     }
     let blocked = guard.guard().blocked(&checkout.price_changes);
-    if blocked.is_empty() {
-        return Ok(ExitCode::SUCCESS);
+    if !blocked.is_empty() {
+        if out.interactive() && ask("Accept the new prices for this basket? [y/N] ") {
+            let prices: Vec<_> = checkout.price_changes.iter().map(|c| (c.sku.clone(), c.now)).collect();
+            baskets::agree(sup, &args.basket, &prices)?;
+            out.note("Accepted: the basket's agreed prices are the new ones.");
+        } else {
+            return Ok(out.fail(&Error::PricesChanged(blocked)));
+        }
     }
-    if out.interactive() && ask("Accept the new prices for this basket? [y/N] ") {
-        let prices: Vec<_> = checkout.price_changes.iter().map(|c| (c.sku.clone(), c.now)).collect();
-        baskets::agree(sup, &args.basket, &prices)?;
-        out.note("Accepted: the basket's agreed prices are the new ones.");
-        return Ok(ExitCode::SUCCESS);
+    if let Some(refusal) = ordering::refusal(&checkout) {
+        return Ok(out.fail(&refusal));
     }
-    out.note(format!(
-        "{} price(s) changed since you agreed to them: submit would stop (exit 6); accept with --yes or --max-increase PCT.",
-        blocked.len()
-    ));
-    Ok(super::exit(procure_client::service::ErrorKind::PriceChanged))
+    Ok(ExitCode::SUCCESS)
 }
 
-/// Says on stderr which baskets have an order waiting for the shop.
+/// Says on stderr which baskets have an order waiting for the shop (not
+/// with `--json`: stderr then holds the error document alone, and `order
+/// pending --json` lists them).
 fn note_waiting(out: &Out, sup: &Supplier) {
+    if out.json {
+        return;
+    }
     for w in ordering::pending(sup).unwrap_or_default() {
         out.note(format!(
             "Basket {} has an order waiting for the shop (PO {}, since {}): send it with `procure order submit \
@@ -523,12 +547,13 @@ fn print_lines(out: &Out, lines: &[procure_client::api::PricedLine], t: &procure
     let sku_w = lines.iter().map(|l| l.sku.chars().count()).max().unwrap_or(0).max(12);
     for l in lines {
         out.line(format!(
-            "  {} {:>7} {:>10} {:>11}  {}",
+            "  {} {:>7} {:>10} {:>11}  {}{}",
             fit(&l.sku, sku_w),
             l.quantity,
             format_price(l.unit_price, l.base_quantity),
             format_amount(l.line_total),
-            l.name
+            l.name,
+            l.note.as_ref().map(|n| format!("  [{n}]")).unwrap_or_default()
         ));
     }
     out.line(format!(
@@ -544,6 +569,12 @@ fn print_lines(out: &Out, lines: &[procure_client::api::PricedLine], t: &procure
 fn print_checkout(out: &Out, sup: &Supplier, c: &Checkout) {
     let p = &c.preview;
     out.line(format!("Order preview for basket {} (PO {})", c.basket.name, c.draft.po_number));
+    if c.waiting {
+        out.line("  the order waiting for the shop, as it was written: submit sends this, not the basket as it is now");
+    }
+    if let Some(number) = &p.replay_of {
+        out.line(format!("  already placed as order {number}: submit answers with that order and places nothing new"));
+    }
     print_lines(out, &p.lines, &p.totals);
     out.line(format!("  earliest delivery {}", p.earliest_delivery));
     if p.needs_approval {
@@ -570,12 +601,32 @@ fn print_checkout(out: &Out, sup: &Supplier, c: &Checkout) {
     }
     if let Some(me) = procure_client::service::session::cached_me(sup) {
         out.line(format!("  payment {}", me.company.payment_terms));
-        for a in &me.company.ship_to {
-            out.line(format!("  ship-to {:<10} {}, {}, {} {}", a.id, a.name, a.street, a.postal_code, a.city));
+        // The ones this order uses are marked (none named: the company's first).
+        let co = &me.company;
+        let ship_to = c.draft.ship_to.as_deref().or(co.ship_to.first().map(|a| a.id.as_str()));
+        let method = c.draft.shipping_method.as_deref().or(co.shipping_methods.first().map(|m| m.id.as_str()));
+        let mark = |used: bool| if used { "▶" } else { " " };
+        for a in &co.ship_to {
+            out.line(format!(
+                "  ship-to  {} {:<10} {}, {}, {} {}",
+                mark(Some(a.id.as_str()) == ship_to),
+                a.id,
+                a.name,
+                a.street,
+                a.postal_code,
+                a.city
+            ));
         }
-        for m in &me.company.shipping_methods {
-            out.line(format!("  shipping {:<9} {} ({})", m.id, m.name, format_amount(m.price)));
+        for m in &co.shipping_methods {
+            out.line(format!(
+                "  shipping {} {:<10} {} ({})",
+                mark(Some(m.id.as_str()) == method),
+                m.id,
+                m.name,
+                format_amount(m.price)
+            ));
         }
+        out.line("  (▶ this order's; --ship-to and --shipping choose another)");
     }
     if !c.price_changes.is_empty() {
         print_changes(out, c);

@@ -57,6 +57,31 @@ impl Out {
         }
     }
 
+    /// A list the shop gave now or as last seen: with `--json` each row
+    /// of one last seen carries `as_of` and `offline`; in text a note on
+    /// stderr says since when.
+    pub fn seen_list<T: Serialize>(&self, rows: &[T], offline: bool, as_of: chrono::DateTime<chrono::Utc>, what: &str) {
+        if offline && !self.json {
+            self.note(format!(
+                "Offline: the shop did not answer; {what} as last seen {}.",
+                as_of.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+        if !self.json {
+            return;
+        }
+        let mut value = serde_json::to_value(rows).unwrap_or_default();
+        if offline && let serde_json::Value::Array(items) = &mut value {
+            for item in items {
+                if let serde_json::Value::Object(m) = item {
+                    m.insert("as_of".into(), serde_json::json!(as_of));
+                    m.insert("offline".into(), true.into());
+                }
+            }
+        }
+        self.data(&value);
+    }
+
     pub fn line(&self, text: impl AsRef<str>) {
         let _ = writeln!(std::io::stdout().lock(), "{}", text.as_ref());
     }
@@ -93,11 +118,16 @@ impl Out {
             struct ErrBody<'a> {
                 kind: ErrorKind,
                 exit_code: u8,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                code: Option<&'a str>,
                 message: String,
                 #[serde(skip_serializing_if = "Option::is_none")]
                 details: Option<&'a procure_client::api::ApiError>,
                 #[serde(skip_serializing_if = "Option::is_none")]
                 price_changes: Option<&'a Vec<procure_client::core::order::PriceChange>>,
+                /// How to act on it from the command line (its flag).
+                #[serde(skip_serializing_if = "Option::is_none")]
+                hint: Option<&'static str>,
             }
             let price_changes = match e {
                 Error::PricesChanged(c) => Some(c),
@@ -108,9 +138,11 @@ impl Out {
                 error: ErrBody {
                     kind,
                     exit_code: kind.exit_code(),
+                    code: e.code(),
                     message: procure_client::core::sanitize::clean(&e.to_string()),
                     details: e.api_error(),
                     price_changes,
+                    hint: e.code().and_then(hint),
                 },
             };
             if let Ok(s) = serde_json::to_string_pretty(&body) {
@@ -131,9 +163,9 @@ impl Out {
                     }
                     let _ = writeln!(err, "{line}");
                 }
-                if let Some(hint) = hint(&api.code) {
-                    let _ = writeln!(err, "hint: {hint}");
-                }
+            }
+            if let Some(hint) = e.code().and_then(hint) {
+                let _ = writeln!(err, "hint: {hint}");
             }
         }
         tracing::warn!(kind = ?kind, error = %e, "command failed");

@@ -212,7 +212,7 @@ pub fn show(out: &Out, sup: &Supplier, args: ShowArgs) -> CmdResult {
         pricing.smallest
     ));
     let availability = if p.stock > 0 { format!("{} in stock", p.stock) } else { "not in stock".to_string() };
-    out.line(format!("  Availability  {availability}; lead time {} days", p.lead_time_days));
+    out.line(format!("  Availability  {availability}; lead time {}", days(p.lead_time_days)));
     match &d.prices {
         Some(e) => {
             out.line(format!("  Your prices   ({} per {}, excl. {}% VAT)", d.currency, p.unit, e.vat_rate.normalize()));
@@ -246,4 +246,9 @@ pub fn show(out: &Out, sup: &Supplier, args: ShowArgs) -> CmdResult {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// "1 day", "23 days".
+pub(crate) fn days(n: u32) -> String {
+    format!("{n} day{}", if n == 1 { "" } else { "s" })
 }

@@ -2,9 +2,9 @@
 
 use super::CmdResult;
 use super::output::{Out, fit};
-use chrono::NaiveDate;
 use clap::Subcommand;
 use procure_client::api::{AcceptQuote, Quote};
+use procure_client::core::order::DeliveryDate;
 use procure_client::core::text::format_amount;
 use procure_client::service::{Supplier, Workspace, quotes};
 use rust_decimal::Decimal;
@@ -24,9 +24,9 @@ pub enum QuoteCommand {
         /// Target unit price for a line: SKU=PRICE (repeatable). Example: --target P-100233=5.50
         #[arg(long = "target", value_parser = procure_client::core::text::parse_sku_price)]
         targets: Vec<(String, Decimal)>,
-        /// Requested delivery date (YYYY-MM-DD). Example: --deliver-on 2027-01-15
-        #[arg(long, value_parser = super::parse_date)]
-        deliver_on: Option<NaiveDate>,
+        /// Requested delivery date: YYYY-MM-DD, or days or weeks from today (+30d, +4w). Example: --deliver-on 2027-01-15
+        #[arg(long, value_parser = super::parse_delivery)]
+        deliver_on: Option<DeliveryDate>,
         /// A comment for the supplier. Example: --comment "yearly demand, delivery in 4 lots"
         #[arg(long)]
         comment: Option<String>,
@@ -41,17 +41,17 @@ pub enum QuoteCommand {
         all_suppliers: bool,
     },
     /// A quote with offered prices beside your targets, and its messages.
-    #[command(after_help = "Examples:\n  procure quote show Q-100001")]
+    #[command(after_help = "Examples:\n  procure quote show Q-ACME-1001")]
     Show {
-        /// The quote number. Example: Q-100001
+        /// The quote number. Example: Q-ACME-1001
         number: String,
     },
     /// Accept an offer: it becomes an order at the offered prices.
     #[command(
-        after_help = "Examples:\n  procure quote accept Q-100001 --po PO-4712\n  procure quote accept Q-100001 --po PO-4712 --ship-to plant-2 --ship-complete"
+        after_help = "Examples:\n  procure quote accept Q-ACME-1001 --po PO-4712\n  procure quote accept Q-ACME-1001 --po PO-4712 --ship-to plant-2 --ship-complete"
     )]
     Accept {
-        /// The quote number. Example: Q-100001
+        /// The quote number. Example: Q-ACME-1001
         number: String,
         /// Your purchase order number. Example: --po PO-4712
         #[arg(long)]
@@ -65,26 +65,26 @@ pub enum QuoteCommand {
         /// Deliver only complete (no partial deliveries). Example: --ship-complete
         #[arg(long)]
         ship_complete: bool,
-        /// Requested delivery date (YYYY-MM-DD). Example: --deliver-on 2027-01-15
-        #[arg(long, value_parser = super::parse_date)]
-        deliver_on: Option<NaiveDate>,
+        /// Requested delivery date: YYYY-MM-DD, or days or weeks from today (+30d, +4w). Example: --deliver-on 2027-01-15
+        #[arg(long, value_parser = super::parse_delivery)]
+        deliver_on: Option<DeliveryDate>,
         /// A comment for the supplier. Example: --comment "call before delivery"
         #[arg(long)]
         comment: Option<String>,
     },
     /// Decline an offer.
-    #[command(after_help = "Examples:\n  procure quote decline Q-100001 --reason \"too expensive\"")]
+    #[command(after_help = "Examples:\n  procure quote decline Q-ACME-1001 --reason \"too expensive\"")]
     Decline {
-        /// The quote number. Example: Q-100001
+        /// The quote number. Example: Q-ACME-1001
         number: String,
         /// Why, for the supplier. Example: --reason "too expensive"
         #[arg(long)]
         reason: Option<String>,
     },
     /// Add a message to the quote's thread.
-    #[command(after_help = "Examples:\n  procure quote message Q-100001 \"Can you do 4 weeks?\"")]
+    #[command(after_help = "Examples:\n  procure quote message Q-ACME-1001 \"Can you do 4 weeks?\"")]
     Message {
-        /// The quote number. Example: Q-100001
+        /// The quote number. Example: Q-ACME-1001
         number: String,
         /// The message. Example: "Can you do 4 weeks?"
         text: String,
@@ -95,6 +95,7 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: QuoteCommand) -> CmdResult {
     match cmd {
         QuoteCommand::Request { basket, targets, deliver_on, comment } => {
             let targets: BTreeMap<String, Decimal> = targets.into_iter().collect();
+            let deliver_on = deliver_on.map(|d| d.resolve(sup.clock().today()));
             let q = quotes::request(sup, &basket, &targets, deliver_on, comment).await?;
             if out.json {
                 out.data(&q);
@@ -107,9 +108,11 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: QuoteCommand) -> CmdResult {
             }
         }
         QuoteCommand::List { .. } => {
-            let list = quotes::list(sup).await?;
+            let seen = quotes::list_or_seen(sup).await?;
+            let list = &seen.value;
+            out.seen_list(list, seen.offline, seen.as_of, "the quotes");
             if out.json {
-                out.data(&list);
+                // Written by `seen_list`.
             } else if list.is_empty() {
                 out.note("No quote requests yet.");
             } else {
@@ -121,7 +124,7 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: QuoteCommand) -> CmdResult {
                     "LINES",
                     "VALID UNTIL / ORDER"
                 ));
-                for q in &list {
+                for q in list {
                     let tail = match (&q.order_number, q.valid_until) {
                         (Some(o), _) => format!("order {o}"),
                         (None, Some(d)) => d.to_string(),
@@ -151,7 +154,7 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: QuoteCommand) -> CmdResult {
                 ship_to,
                 shipping_method: shipping,
                 ship_complete,
-                requested_delivery_date: deliver_on,
+                requested_delivery_date: deliver_on.map(|d| d.resolve(sup.clock().today())),
                 comment,
             };
             let a = quotes::accept(sup, &number, &accept).await?;
@@ -229,8 +232,9 @@ fn print_quote(out: &Out, q: &Quote) {
     }
     if let Some(t) = &q.offer_totals {
         out.line(format!(
-            "  offer: net {} VAT {} total {} {}",
+            "  offer: net {} shipping {} VAT {} total {} {}",
             format_amount(t.net),
+            format_amount(t.shipping),
             format_amount(t.vat),
             format_amount(t.gross),
             t.currency

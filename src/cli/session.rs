@@ -64,19 +64,24 @@ pub async fn login(out: &Out, ws: &mut Workspace, asked: Option<&str>, args: Log
     let password = read_password(&args)?;
     let sup = service::session::login(ws, &name, profile, &password).await?;
     let me = service::session::me(&sup).await.ok();
+    // The next command as it names this profile: not at all when it is the default.
+    let next = match ws.default_supplier() {
+        Ok(d) if d == name => "procure sync".to_string(),
+        _ => format!("procure --profile {name} sync"),
+    };
     if out.json {
         out.data(&serde_json::json!({ "profile": name, "shop": sup.shop_url(), "me": me }));
     } else {
         match me {
             Some(me) => out.note(format!(
-                "Logged in to {} as {} ({}, {}) for {} — profile {name:?}. Next: procure sync",
+                "Logged in to {} as {} ({}, {}) for {} — profile {name:?}. Next: {next}",
                 sup.shop_url(),
                 me.user.name,
                 me.user.role.as_str(),
                 me.company.name,
                 me.company.code
             )),
-            None => out.note(format!("Logged in — profile {name:?}. Next: procure sync")),
+            None => out.note(format!("Logged in — profile {name:?}. Next: {next}")),
         }
     }
     Ok(ExitCode::SUCCESS)

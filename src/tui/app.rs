@@ -518,9 +518,10 @@ impl App {
     }
 
     pub(crate) fn draw(&mut self, f: &mut Frame) {
-        // A long message wraps onto up to three rows instead of being cut.
+        // The keys that work here always; a message above them, a long one
+        // wrapped onto up to three rows instead of being cut.
         let status_h = match &self.cx.status {
-            Some((_, text, _)) => (text.chars().count() as u16 + 1).div_ceil(f.area().width.max(1)).clamp(1, 3),
+            Some((_, text, _)) => (text.chars().count() as u16 + 1).div_ceil(f.area().width.max(1)).clamp(1, 3) + 1,
             None => 1,
         };
         let [top, tabs, body, status] = Layout::vertical([

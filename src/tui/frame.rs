@@ -28,6 +28,13 @@ pub(crate) fn header(f: &mut Frame, cx: &Cx, area: Rect) {
     let sync = if cx.syncing { " syncing…" } else { "" };
     // With several suppliers, whose screens these are.
     let supplier = if cx.suppliers.len() > 1 { format!("{} · ", cx.supplier) } else { String::new() };
+    // Whether the shop answers matters more than the names: those give way, visibly.
+    let rest = Span::raw(" procure ").width()
+        + Span::raw(supplier.as_str()).width()
+        + net.width()
+        + Span::raw(parts.as_str()).width()
+        + Span::raw(sync).width();
+    let who = super::widgets::text::ellipsize(&who, (area.width as usize).saturating_sub(rest));
     f.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(" procure ", t.title()),
@@ -82,8 +89,11 @@ pub(crate) fn tab_bar(
     hits
 }
 
+/// The message of the moment (when there is one) above the keys that
+/// work where the buyer is: a message never hides the keys.
 pub(crate) fn status_bar(f: &mut Frame, cx: &Cx, scopes: &[Scope], text_focus: bool, area: Rect) {
     let t = &cx.theme;
+    let keys = Rect { y: area.y + area.height.saturating_sub(1), height: area.height.min(1), ..area };
     if let Some((level, text, _)) = &cx.status {
         let style = match level {
             Level::Info => t.base(),
@@ -91,26 +101,37 @@ pub(crate) fn status_bar(f: &mut Frame, cx: &Cx, scopes: &[Scope], text_focus: b
             Level::Warn => t.warn(),
             Level::Error => t.error(),
         };
+        let message = Rect { height: area.height.saturating_sub(1), ..area };
         f.render_widget(
             Paragraph::new(Span::styled(format!(" {text}"), style)).wrap(ratatui::widgets::Wrap { trim: false }),
-            area,
+            message,
         );
-        return;
     }
-    let mut spans = vec![Span::raw(" ")];
+    // All when they fit; else as many as fit whole, and the line says the
+    // rest is in the help.
     // With one supplier there is no other to search or work on.
     let hide: &[Action] = if cx.suppliers.len() > 1 { &[] } else { &[Action::AllSuppliers, Action::Supplier] };
-    // Hints that fit whole, in order (the help overlay lists them all).
-    let mut room = usize::from(area.width).saturating_sub(1);
-    for (key, hint) in cx.keymap.hints_but(scopes, text_focus, hide) {
-        let text = format!(" {hint}  ");
-        let cells = crate::tui::widgets::text::cells(&key) + crate::tui::widgets::text::cells(text.trim_end());
-        if cells > room {
+    let hints: Vec<(String, String)> =
+        cx.keymap.hints_but(scopes, text_focus, hide).into_iter().map(|(k, h)| (k, format!(" {h}  "))).collect();
+    let width = |k: &str, h: &str| Span::raw(k).width() + Span::raw(h).width();
+    let all: usize = 1 + hints.iter().map(|(k, h)| width(k, h)).sum::<usize>();
+    let more = "… F1 all keys";
+    let room = if all.saturating_sub(2) <= area.width as usize {
+        usize::MAX
+    } else {
+        (area.width as usize).saturating_sub(Span::raw(more).width())
+    };
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (key, hint) in hints {
+        let w = width(&key, &hint);
+        if used + w > room {
+            spans.push(Span::styled(more, t.dim()));
             break;
         }
-        room = room.saturating_sub(cells + 2);
+        used += w;
         spans.push(Span::styled(key, t.key()));
-        spans.push(Span::raw(text));
+        spans.push(Span::raw(hint));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    f.render_widget(Paragraph::new(Line::from(spans)), keys);
 }

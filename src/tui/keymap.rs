@@ -40,6 +40,10 @@ pub enum Action {
     Approve,
     Reject,
     RequestQuote,
+    /// Swap a basket's discontinued parts for their successors.
+    ReplaceDiscontinued,
+    /// Open a part's document (downloaded, or the copy kept).
+    OpenDocument,
     /// Choose among the parts a quick-entry line's type number names.
     ChoosePart,
     /// Search every supplier's catalog, or again only the one on show.
@@ -91,6 +95,8 @@ impl Action {
             Action::Approve => "approve",
             Action::Reject => "reject",
             Action::RequestQuote => "request_quote",
+            Action::ReplaceDiscontinued => "replace_discontinued",
+            Action::OpenDocument => "open_document",
             Action::ChoosePart => "choose_part",
             Action::AllSuppliers => "all_suppliers",
             Action::Supplier => "supplier",
@@ -171,9 +177,10 @@ pub(crate) struct Key {
 
 impl Key {
     pub(crate) fn from_event(e: &KeyEvent) -> Key {
-        // Shift is part of the character for printable keys.
+        // Shift is part of the character for printable keys, and of
+        // Shift-Tab (terminals report BackTab with Shift held).
         let mods = match e.code {
-            KeyCode::Char(_) => e.modifiers - KeyModifiers::SHIFT,
+            KeyCode::Char(_) | KeyCode::BackTab => e.modifiers - KeyModifiers::SHIFT,
             _ => e.modifiers,
         };
         Key { code: e.code, mods }
@@ -336,6 +343,9 @@ impl Default for Keymap {
                 b(SearchInput, Compare, &["ctrl-k"], "compare", "Every supplier's offer for the selected part"),
                 b(Results, Compare, &["c", "ctrl-k"], "compare", "Every supplier's offer for the selected part"),
                 b(Detail, Add, &["a", "+"], "add", "Add this part to the basket"),
+                b(Detail, OpenDocument, &["o"], "open document", "Open the chosen document (kept for offline use)"),
+                b(Detail, Left, &["left"], "", "Choose the previous document"),
+                b(Detail, Right, &["right"], "", "Choose the next document"),
                 b(Scope::Successor, Open, &["enter"], "successor", "Open the successor of a discontinued part"),
                 b(Baskets, Open, &["enter", "l"], "open", "Open the basket's lines"),
                 b(Baskets, NewBasket, &["n"], "new", "New basket"),
@@ -357,6 +367,20 @@ impl Default for Keymap {
                 b(Orders, Reorder, &["r"], "reorder", "Reorder into a basket"),
                 b(Baskets, RequestQuote, &["Q"], "quote", "Request a quote for the basket"),
                 b(BasketLines, RequestQuote, &["Q"], "quote", "Request a quote for the basket"),
+                b(
+                    Baskets,
+                    ReplaceDiscontinued,
+                    &["R"],
+                    "successors",
+                    "Discontinued parts → their successors (shown first)",
+                ),
+                b(
+                    BasketLines,
+                    ReplaceDiscontinued,
+                    &["R"],
+                    "successors",
+                    "Discontinued parts → their successors (shown first)",
+                ),
                 b(Quotes, Open, &["enter", "l"], "detail", "Show the quote: offered beside target prices"),
                 b(Quotes, Accept, &["a"], "accept", "Accept the offer (asks for a PO number)"),
                 b(Quotes, Decline, &["x"], "decline", "Decline the offer"),
@@ -408,6 +432,13 @@ impl Default for Keymap {
                     "Add the offer, at what it has to be ordered in, to a basket of its supplier",
                 ),
                 b(Scope::Compare, Toggle, &["t"], "cost/date", "The best offer by cost, or by arrival date"),
+                b(
+                    Scope::AddQty,
+                    Up,
+                    &["backtab"],
+                    "",
+                    "Put the part into the previous basket (letters: the basket named so)",
+                ),
                 b(Scope::Confirm, Apply, &["y", "enter"], "yes", "Yes, do it"),
                 b(Scope::Confirm, Back, &["n", "esc"], "no", "No, keep what is there"),
                 b(Scope::QuoteRequest, Up, &["up", "backtab"], "", "Previous line"),

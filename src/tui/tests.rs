@@ -281,6 +281,7 @@ fn add_prompt_shows_tier_and_next_tier() {
         title: "Add P-100233 to basket weekly".into(),
         input: Input::new("8"),
         error: None,
+        typed: None,
     });
     let screen = render(&mut a);
     assert!(screen.contains("8 × 6.90 = 55.20 EUR"), "{screen}");
@@ -486,6 +487,7 @@ fn checkout_with_a_price_change() {
         needs_approval: false,
         earliest_delivery: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
         credit: None,
+        replay_of: None,
     };
     let priced = baskets_of(&mut a).priced.clone().unwrap();
     let draft = procure_client::core::order::draft_from(
@@ -507,6 +509,8 @@ fn checkout_with_a_price_change() {
             preview,
             price_changes: vec![PriceChange::new("P-100233", 12, Some(dec!(6.10)), dec!(6.30))],
             credit_shortfall: None,
+            waiting: false,
+            refusal: None,
         }),
         busy: false,
         error: None,
@@ -820,6 +824,9 @@ fn account_screen_shows_company_limits_addresses_and_the_supplier() {
             available: Some(dec!(14038.21)),
         }),
         offline: false,
+        as_of: None,
+        credit_as_of: None,
+        credit_shown: true,
     };
     // What the engine reports for the screen's request.
     let fx = a.action(Action::Screen(account::ID));
@@ -891,11 +898,20 @@ fn long_checkout(lines: usize) -> App {
             open_balance: dec!(100),
             available: Some(dec!(19900)),
         }),
+        replay_of: None,
     };
     let draft = procure_client::core::order::draft_from(&priced, &CheckoutOptions::default());
     let mut form = CheckoutForm::new("weekly");
     form.po = Input::new("PO-77");
-    form.preview = Some(Checkout { basket: priced, draft, preview, price_changes: vec![], credit_shortfall: None });
+    form.preview = Some(Checkout {
+        basket: priced,
+        draft,
+        preview,
+        price_changes: vec![],
+        credit_shortfall: None,
+        waiting: false,
+        refusal: None,
+    });
     a.open(form);
     a
 }

@@ -293,12 +293,13 @@ fn preview_shows_by_how_much_an_order_exceeds_the_credit() {
     let home = Home::synced(&shop.url, "CRANE", "buyer"); // credit limit 10,000
     home.run(&["basket", "new", "big"]).ok();
     home.run(&["basket", "add", "big", "T-CON-1", "300"]).ok();
-    let json = home.run(&["--json", "order", "preview", "--basket", "big", "--po", "C-1"]).ok().json();
+    // The shop would refuse it: exit 5 as submit, the preview on stdout all the same.
+    let json = home.run(&["--json", "order", "preview", "--basket", "big", "--po", "C-1"]).fails_with(5).json();
     let gross: rust_decimal::Decimal = json["preview"]["totals"]["gross"].as_str().unwrap().parse().unwrap();
     let available: rust_decimal::Decimal = json["preview"]["credit"]["available"].as_str().unwrap().parse().unwrap();
     let short: rust_decimal::Decimal = json["credit_shortfall"].as_str().unwrap().parse().unwrap();
     assert_eq!(short, gross - available, "{json}");
-    let text = home.run(&["order", "preview", "--basket", "big", "--po", "C-1"]).ok();
+    let text = home.run(&["order", "preview", "--basket", "big", "--po", "C-1"]).fails_with(5);
     assert!(text.stdout().contains(&format!("exceeds your available credit by {short} EUR")), "{}", text.stdout());
     // Within the credit, nothing is said.
     home.run(&["basket", "set", "big", "T-CON-1", "1"]).ok();

@@ -385,6 +385,14 @@ impl Seen {
         let v = stderr_json(label, &run);
         self.record(label, Mode::Shape, v)
     }
+    /// A run that prints its data on stdout and stops with an error on
+    /// stderr (a preview where submit would stop): both recorded.
+    fn also_both(&mut self, label: &str, run: Run) -> Value {
+        let e: Value = serde_json::from_str(&run.stderr())
+            .unwrap_or_else(|e| panic!("{label}: stderr is not JSON ({e}): {}", run.stderr()));
+        self.record("error", Mode::Shape, e);
+        self.also(label, run)
+    }
 }
 
 fn stderr_json(label: &str, run: &Run) -> Value {
@@ -467,6 +475,13 @@ fn run_everything() -> Seen {
     seen.out("procure show", run(&["show", "T-BRG-0"]).ok());
     seen.also("procure show", run(&["show", "T-BRG-1"]).ok());
     seen.out("procure account", run(&["account"]).ok());
+    seen.out("procure docs", run(&["docs", "T-BRG-1"]).ok());
+    // A part of the demo catalog: its datasheet is the shop's own.
+    let found = run(&["search", "deep groove", "-n", "50"]).ok().json();
+    let demo_part = found["results"].as_array().unwrap().iter().find(|r| r["sku"].as_str().unwrap().starts_with("P-"));
+    let sku = demo_part.unwrap()["sku"].as_str().unwrap().to_string();
+    let dir = home.path().join("downloads");
+    seen.also("procure docs", run(&["docs", &sku, "--kind", "datasheet", "--download", dir.to_str().unwrap()]).ok());
     seen.out("procure credit", run(&["credit"]).ok());
     compare_and_split(&shop, &mut seen);
 
@@ -488,7 +503,8 @@ fn run_everything() -> Seen {
     // A basket that cannot be ordered as it is: a part no longer sold, then
     // also a quantity that is not a whole pack.
     run(&["basket", "new", "old"]).ok();
-    run(&["basket", "add", "old", "T-BRG-0", "2"]).ok();
+    seen.also("procure basket add", run(&["basket", "add", "old", "T-BRG-0", "2"]).ok());
+
     seen.out("procure basket show", run(&["basket", "show", "old"]).ok());
     run(&["basket", "add", "old", "T-SCR-1", "100"]).ok();
     let path = home.basket_file("default", "old");
@@ -517,11 +533,25 @@ fn run_everything() -> Seen {
     let submit = [&["order", "submit"][..], &checkout("PO-1")].concat();
     let done = seen.also("procure order submit", run(&submit).ok());
     let number = done["order"]["number"].as_str().unwrap().to_string();
+    // The same order again: a rerun, which submit would answer with the order placed.
+    seen.also("procure order preview", run(&preview).ok());
+    // Another basket with that PO number: refused as submit refuses it.
+    run(&["basket", "new", "other"]).ok();
+    run(&["basket", "add", "other", "T-CON-1", "1"]).ok();
+    seen.also_both(
+        "procure order preview",
+        run(&["order", "preview", "--basket", "other", "--po", "PO-1"]).fails_with(5),
+    );
+    run(&["basket", "delete", "other"]).ok();
 
     // basket list shows a basket file that cannot be read, too.
     let broken = home.basket_file("default", "broken");
     std::fs::write(&broken, "name = \"broken\"\n[[lines]]\nsku = \"T-BRG-1\"\nqty = \"many\"\n").unwrap();
     seen.out("procure basket list", run(&["basket", "list"]).ok());
+    // The old bearing once more, to take its successor at the end (when the contactor is gone too).
+    run(&["basket", "new", "succ"]).ok();
+    run(&["basket", "add", "succ", "T-BRG-0", "2"]).ok();
+    run(&["basket", "add", "succ", "T-CON-1", "2"]).ok();
     std::fs::remove_file(&broken).unwrap();
     seen.out("procure order list", run(&["order", "list"]).ok());
     seen.out("procure order show", run(&["order", "show", &number]).ok());
@@ -587,6 +617,7 @@ fn run_everything() -> Seen {
         "procure shop order ship",
         shop.supplier(&[&ship[..], &["--certificate", &certificate, "--json"]].concat()).ok(),
     );
+    seen.also("procure docs", run(&["docs", "--order", &number]).ok());
     let inv = seen.out("procure shop invoice issue", shop.supplier(&["invoice", "issue", &number, "--json"]).ok());
     let inv = inv["number"].as_str().unwrap().to_string();
     let credit = ["invoice", "credit", &inv, "T-BRG-1=2", "--reason", "2 damaged in transit", "--json"];
@@ -644,6 +675,7 @@ fn run_everything() -> Seen {
     assert!(shop.import(RETIRED, None).status.success());
     seen.also("procure sync", run(&["sync"]).ok());
     seen.out("procure order reorder", run(&["order", "reorder", &number, "--into", "again"]).fails_with(5));
+    seen.out("procure basket replace-discontinued", run(&["basket", "replace-discontinued", "succ"]).fails_with(5));
     seen.out("procure basket rename", run(&["basket", "rename", "again", "again2"]).ok());
     seen.out("procure basket delete", run(&["basket", "delete", "again2"]).ok());
 
@@ -653,7 +685,14 @@ fn run_everything() -> Seen {
     away.run(&["basket", "new", "spares"]).ok();
     away.run(&["basket", "add", "spares", "T-BRG-1", "2"]).ok();
     let wrun = |args: &[&str]| away.run(&j(args).iter().map(String::as_str).collect::<Vec<_>>());
+    // Seen once online: shown as last seen while the shop is away.
+    for seen_online in [&["quote", "list"][..], &["credit"], &["account"]] {
+        wrun(seen_online).ok();
+    }
     relay.set(Fault::Down);
+    seen.also("procure quote list", wrun(&["quote", "list"]).ok());
+    seen.also("procure credit", wrun(&["credit"]).ok());
+    seen.also("procure account", wrun(&["account"]).ok());
     seen.also_err("error", wrun(&["order", "submit", "--basket", "spares", "--po", "W-1"]).fails_with(4));
     seen.out("procure order pending", wrun(&["order", "pending"]).ok());
     seen.out("procure order discard-pending", wrun(&["order", "discard-pending", "spares"]).ok());

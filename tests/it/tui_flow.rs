@@ -413,14 +413,15 @@ fn the_basket_used_last_comes_first_in_the_next_session() {
         let mut h = Harness::new(&home);
         h.wait("the index", |a| a.indexed().is_some() && !a.syncing());
         h.key(KeyCode::F(3), KeyModifiers::NONE);
-        h.wait("the first basket", |a| baskets_state(a).priced().is_some_and(|p| p.name == "alpha"));
+        // Made last on the command line: zeta first.
+        h.wait("the first basket", |a| baskets_state(a).priced().is_some_and(|p| p.name == "zeta"));
         h.key(KeyCode::Down, KeyModifiers::NONE);
-        h.wait("zeta", |a| baskets_state(a).priced().is_some_and(|p| p.name == "zeta"));
+        h.wait("alpha", |a| baskets_state(a).priced().is_some_and(|p| p.name == "alpha"));
     }
     let mut h = Harness::new(&home);
     h.wait("the baskets", |a| !baskets_state(a).list().is_empty());
-    assert_eq!(baskets_state(&h.app).list()[0].0, "zeta", "sorted by last use");
-    assert_eq!(h.app.current_basket().as_deref(), Some("zeta"), "adds go to the basket used last");
+    assert_eq!(baskets_state(&h.app).list()[0].0, "alpha", "sorted by last use");
+    assert_eq!(h.app.current_basket().as_deref(), Some("alpha"), "adds go to the basket used last");
 }
 
 #[test]
@@ -456,9 +457,9 @@ fn a_po_number_already_used_is_asked_about_and_reorder_asks_add_or_replace() {
     h.press('c');
     h.type_text("TUI-DUP");
     h.ctrl('s');
+    // The preview asks, before anything is placed.
     h.wait("the preview", |a| a.checkout().is_some_and(|f| f.preview().is_some()));
-    h.ctrl('s');
-    h.wait("the question", |a| a.checkout().is_some_and(|f| f.allows_duplicate_po()));
+    assert!(h.app.checkout().is_some_and(|f| f.allows_duplicate_po()), "{}", h.screen());
     assert!(h.screen().contains("already used by order"), "{}", h.screen());
     assert_eq!(home.run(&["--json", "order", "list"]).ok().json()[0]["po_number"], "TUI-DUP");
     h.ctrl('s');

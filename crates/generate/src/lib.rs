@@ -191,13 +191,14 @@ fn one(i: usize, seed: u64) -> GeneratedProduct {
     let mut documents = Vec::new();
     let doc_base =
         format!("https://docs.supplier.example/{}/{}/{}", part.family, slug(part.manufacturer), slug(&part.mpn));
-    if rng.chance(85) {
-        documents.push(Document {
-            kind: DocumentKind::Datasheet,
-            title: format!("Datasheet {}", part.mpn),
-            url: format!("{doc_base}/datasheet.pdf"),
-        });
-    }
+    // Every part has a datasheet. The draw stays, so every part is the one
+    // it was when some had none.
+    let _ = rng.chance(85);
+    documents.push(Document {
+        kind: DocumentKind::Datasheet,
+        title: format!("Datasheet {}", part.mpn),
+        url: format!("{doc_base}/datasheet.pdf"),
+    });
     if !part.certificates.is_empty() && rng.chance(35) {
         let cert = rng.pick(part.certificates);
         documents.push(Document {
@@ -254,16 +255,71 @@ fn gtin_for(i: u64, seed: u64) -> String {
     body
 }
 
+/// The attributes a part is bought by: a successor must have the same
+/// ones (a 3G4 cable's successor is a 3G4 cable, a 6205's a 25×52×15
+/// bearing, an M8×25 screw's an M8×25 screw of the same drive).
+const FIT: &[&str] = &[
+    "d",
+    "D",
+    "B",
+    "Bore",
+    "Thread",
+    "Size",
+    "Length",
+    "Drive",
+    "Cores",
+    "Cross-section",
+    "Shielded",
+    "Coil voltage",
+    "Contacts",
+    "Poles",
+    "Rated current",
+    "Characteristic",
+    "Tube OD",
+    "Form",
+    "Connection",
+    "Sensing range",
+    "Output",
+    "Housing",
+    "Inner diameter",
+    "Inside diameter",
+    "Wall thickness",
+    "For thread",
+];
+
+/// What a successor must share with the part it replaces: its family, its
+/// category, its unit and the values of its fit attributes.
+fn fit_key(g: &GeneratedProduct) -> String {
+    let p = &g.product;
+    let mut key = format!("{}|{}|{}", g.family, p.category, p.unit);
+    for a in p.attributes.iter().filter(|a| FIT.contains(&a.name.as_str())) {
+        key.push('|');
+        key.push_str(&a.name);
+        key.push('=');
+        key.push_str(&a.value);
+    }
+    key
+}
+
 fn link_successors(items: &mut [GeneratedProduct], seed: u64) {
     let n = items.len();
     let flagged: Vec<bool> = (0..n).map(|i| mix(seed, i as u64, 3).is_multiple_of(100)).collect();
+    // The parts that stay available, by what they fit, in catalog order.
+    let keys: Vec<String> = items.iter().map(fit_key).collect();
+    let mut available: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (i, k) in keys.iter().enumerate().filter(|(i, _)| !flagged[*i]) {
+        available.entry(k.as_str()).or_default().push(i);
+    }
     for i in 0..n {
         if !flagged[i] {
             continue;
         }
-        // The next part of the same family that stays available.
-        let successor =
-            (1..n.min(5_000)).map(|k| (i + k) % n).find(|&j| !flagged[j] && items[j].family == items[i].family);
+        // The next part of the same kind that stays available (a part with
+        // none stays available itself).
+        let successor = available.get(keys[i].as_str()).and_then(|same| {
+            let at = same.partition_point(|&j| j < i);
+            same.get(at).or_else(|| same.first()).copied()
+        });
         if let Some(j) = successor {
             let sku = items[j].product.sku.clone();
             let p = &mut items[i].product;
@@ -1300,7 +1356,31 @@ mod tests {
             let s = by_sku.get(succ).expect("successor in the set");
             assert!(!s.product.discontinued);
             assert_eq!(s.family, g.family);
+            assert_eq!(fit_key(s), fit_key(g), "{} → {}: the same kind of part", g.product.name, s.product.name);
         }
+    }
+
+    /// A successor is bought as its predecessor was: a 3G4 cable's is a
+    /// 3G4 cable, a 25×52×15 bearing's a 25×52×15 bearing, an M8 screw of
+    /// 25 mm's an M8 screw of 25 mm.
+    #[test]
+    fn a_successor_is_the_same_kind_of_part() {
+        let items = products(50_000, 42);
+        let by_sku: std::collections::HashMap<&str, &GeneratedProduct> =
+            items.iter().map(|g| (g.product.sku.as_str(), g)).collect();
+        let attr = |g: &GeneratedProduct, name: &str| {
+            g.product.attributes.iter().find(|a| a.name == name).map(|a| a.value.clone())
+        };
+        let mut cables = 0;
+        for g in items.iter().filter(|g| g.product.discontinued) {
+            let s = by_sku[g.product.replaced_by.as_deref().unwrap()];
+            assert_eq!(s.product.category, g.product.category, "{} → {}", g.product.name, s.product.name);
+            for name in ["Cores", "Cross-section", "d", "D", "B", "Thread", "Length", "Coil voltage", "Tube OD"] {
+                assert_eq!(attr(s, name), attr(g, name), "{name}: {} → {}", g.product.name, s.product.name);
+            }
+            cables += usize::from(g.family == "cable");
+        }
+        assert!(cables > 10, "some cables are discontinued: {cables}");
         assert!(items.iter().filter(|g| !g.product.discontinued).all(|g| g.product.replaced_by.is_none()));
     }
 
@@ -1394,6 +1474,9 @@ mod tests {
                 .iter()
                 .all(|g| { g.product.documents.iter().all(|d| d.url.starts_with("https://docs.supplier.example/")) })
         );
+        let without =
+            items.iter().filter(|g| !g.product.documents.iter().any(|d| d.kind == DocumentKind::Datasheet)).count();
+        assert_eq!(without, 0, "every part has a datasheet");
     }
 
     #[test]

@@ -166,6 +166,15 @@ CREATE TABLE IF NOT EXISTS invoices (
     seq        INTEGER NOT NULL,      -- of its last change
     data       TEXT NOT NULL          -- JSON api::Invoice
 );
+-- The catalog's documents the shop serves itself (datasheets, manuals), one
+-- per part family and kind, to the companies that see the family.
+CREATE TABLE IF NOT EXISTS catalog_documents (
+    id           TEXT PRIMARY KEY,    -- in the URL
+    family       TEXT NOT NULL,
+    file_name    TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    content      BLOB NOT NULL
+);
 -- Documents shipped with the goods (certificates), served to the order's company.
 CREATE TABLE IF NOT EXISTS documents (
     id           TEXT PRIMARY KEY,    -- random, in the URL

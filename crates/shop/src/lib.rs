@@ -20,6 +20,7 @@
 pub mod admin;
 mod auth;
 mod catalog;
+mod catalog_docs;
 mod company;
 mod db;
 mod error;

@@ -184,14 +184,36 @@ pub fn price_draft_with(
     if let Some(requested) = draft.requested_delivery_date
         && requested < earliest
     {
+        // The line that sets the date: the longest lead time of those not in stock.
+        let why = lines
+            .iter()
+            .zip(&availability)
+            .filter(|(_, (stock, qty, _))| stock < qty)
+            .max_by_key(|(_, (_, _, lead))| *lead)
+            .map(|(l, (stock, qty, lead))| {
+                format!(
+                    " ({}: {qty} ordered, {stock} in stock, lead time {lead} day{})",
+                    l.sku,
+                    if *lead == 1 { "" } else { "s" }
+                )
+            })
+            .unwrap_or_default();
         return Err(ShopError::invalid_order(format!(
-            "the requested delivery date {requested} is before the earliest possible delivery {earliest}"
+            "the requested delivery date {requested} is before the earliest possible delivery {earliest}{why}"
         )));
     }
     let needs_approval = user.order_limit.is_some_and(|limit| totals.net > limit);
     let credit = Some(credit(conn, company_id)?);
     Ok(Priced {
-        preview: Preview { lines, totals, errors, needs_approval, earliest_delivery: earliest, credit },
+        preview: Preview {
+            lines,
+            totals,
+            errors,
+            needs_approval,
+            earliest_delivery: earliest,
+            credit,
+            replay_of: None,
+        },
         ship_to,
         shipping_method,
         payment_terms: c.payment_terms.clone(),
@@ -357,6 +379,49 @@ pub fn create(
     tx.commit()?;
     tracing::info!(order = %order.number, company_id, status = order.status.as_str(), "order placed");
     Ok(Created::New(order))
+}
+
+/// A preview as placing the draft would meet it: the key it would be placed
+/// with (if given) and the PO number are checked first, as `create` checks
+/// them. A key that placed this same draft already names that order
+/// (`replay_of`: placing answers with it, so its PO number is no
+/// duplicate); one used with another draft is refused, and so is a PO
+/// number another order holds.
+pub fn preview(
+    conn: &Connection,
+    company_id: i64,
+    user_id: i64,
+    key: Option<&str>,
+    draft: &OrderDraft,
+    today: NaiveDate,
+) -> Result<Preview, ShopError> {
+    let earlier: Option<(String, i64)> = match key {
+        Some(key) => conn
+            .query_row(
+                "SELECT draft, order_id FROM idempotency_keys WHERE company_id = ?1 AND key = ?2",
+                params![company_id, key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?,
+        None => None,
+    };
+    let mut replay_of = None;
+    if let Some((first_draft, order_id)) = earlier {
+        let first: OrderDraft = serde_json::from_str(&first_draft)?;
+        let order = order_by_id(conn, order_id)?;
+        if &first != draft {
+            return Err(ShopError::IdempotencyMismatch(format!(
+                "this Idempotency-Key was already used for order {} with different content; use a new key for a new order",
+                order.number
+            )));
+        }
+        replay_of = Some(order.number);
+    } else if !draft.allow_duplicate_po {
+        check_po_unused(conn, company_id, draft.po_number.trim())?;
+    }
+    let mut preview = price_draft(conn, company_id, user_id, draft, today)?.preview;
+    preview.replay_of = replay_of;
+    Ok(preview)
 }
 
 /// A company's PO number names one order: refused when another order of the

@@ -254,12 +254,25 @@ async fn ordered_skus(
     Ok(with_etag(answer))
 }
 
-async fn preview(State(state): State<AppState>, caller: Caller, body: RequestBody) -> Result<Response, ShopError> {
+/// With the `Idempotency-Key` the order would be placed with, the preview
+/// also checks what placing checks first: the key and the PO number.
+async fn preview(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: RequestBody,
+) -> Result<Response, ShopError> {
     let draft: OrderDraft = json_body(&body)?;
+    let key = match headers.get(api::IDEMPOTENCY_HEADER) {
+        Some(_) => Some(idempotency_key(&headers)?),
+        None => None,
+    };
     let today = chrono::Utc::now().date_naive();
-    let priced =
-        state.db.run(move |conn| orders::price_draft(conn, caller.company_id, caller.user_id, &draft, today)).await?;
-    Ok(axum::Json(priced.preview).into_response())
+    let preview = state
+        .db
+        .run(move |conn| orders::preview(conn, caller.company_id, caller.user_id, key.as_deref(), &draft, today))
+        .await?;
+    Ok(axum::Json(preview).into_response())
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<String, ShopError> {
@@ -509,7 +522,16 @@ async fn get_document(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ShopError> {
-    let doc = state.db.run(move |conn| fulfil::document(conn, caller.company_id, &id)).await?;
+    // A shipment's document, else one of the catalog (a datasheet) the company sees.
+    let doc = state
+        .db
+        .run(move |conn| match fulfil::document(conn, caller.company_id, &id) {
+            Err(ShopError::NotFound(m)) => {
+                super::catalog_docs::document(conn, caller.company_id, &id)?.ok_or(ShopError::NotFound(m))
+            }
+            other => other,
+        })
+        .await?;
     let name: String = doc
         .file_name
         .chars()

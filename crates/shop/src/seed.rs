@@ -285,7 +285,9 @@ pub fn seed_demo_with(db_path: &Path, opts: &SeedOptions) -> anyhow::Result<Seed
     for _ in 0..companies.iter().map(|c| c.users.len()).sum::<usize>() {
         hashes.push(super::auth::hash_password(DEMO_PASSWORD)?);
     }
-    let generated = generate::products(products, DEMO_CATALOG_SEED);
+    let mut generated = generate::products(products, DEMO_CATALOG_SEED);
+    // The parts' documents are the shop's own: the demo works without the internet.
+    let documents = super::catalog_docs::for_demo(&mut generated);
 
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     if !is_empty(&tx)? {
@@ -321,6 +323,7 @@ pub fn seed_demo_with(db_path: &Path, opts: &SeedOptions) -> anyhow::Result<Seed
         }
     }
     report.products = ids.iter().filter(|id| **id != 0).count();
+    super::catalog_docs::store(&tx, &documents)?;
 
     let today = Utc::now().date_naive();
     let valid_from = today.with_ordinal(1).unwrap_or(today);

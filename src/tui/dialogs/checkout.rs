@@ -111,7 +111,11 @@ impl CheckoutForm {
 
     pub(crate) fn options(&self, cx: &Cx) -> Result<CheckoutOptions, String> {
         let f = self;
-        let date = procure_client::core::order::parse_optional_date(f.date.text())?;
+        // A day, or a time from today as the command line takes it (+30d).
+        let date = match f.date.text().trim() {
+            "" => None,
+            t => Some(procure_client::core::order::parse_delivery_date(t)?.resolve(cx.today())),
+        };
         let company = cx.me.as_ref().map(|m| &m.company);
         let opts = CheckoutOptions {
             po_number: f.po.text().trim().to_string(),
@@ -283,6 +287,14 @@ impl Component for CheckoutForm {
             Msg::Previewed(c) | Msg::PricesChanged(c) => {
                 self.busy = false;
                 self.queued = None;
+                if let Some(e) = &c.refusal {
+                    // Asked before anything is placed: ^S places another order with this PO number.
+                    self.allow_duplicate_po = true;
+                    self.error = Some(format!(
+                        "{} — ^S places another order with this PO number; change the PO number otherwise",
+                        e.message
+                    ));
+                }
                 self.preview = Some(*c);
             }
             Msg::Submitted(s) => {

@@ -2,7 +2,7 @@
 
 use super::prompt::Prompt;
 use crate::tui::component::{Cmd, Component, Cx, Level, run};
-use crate::tui::engine::{Effect, Msg};
+use crate::tui::engine::{Effect, Failure, Msg};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::scroll::{self, Scroll};
 use procure_client::core::text::{format_amount, format_price};
@@ -20,11 +20,13 @@ pub(crate) struct Detail {
     pub(crate) supplier: String,
     pub(crate) part: Box<PartDetail>,
     pub(crate) scroll: Scroll,
+    /// The document `o` opens.
+    pub(crate) document: usize,
 }
 
 impl Detail {
     pub(crate) fn new(supplier: &str, part: Box<PartDetail>) -> Detail {
-        Detail { supplier: supplier.to_string(), part, scroll: Scroll::default() }
+        Detail { supplier: supplier.to_string(), part, scroll: Scroll::default(), document: 0 }
     }
 
     /// Enter opens a successor: only a discontinued part has one.
@@ -64,16 +66,56 @@ impl Component for Detail {
                 Some(sku) if self.has_successor() => run(Effect::Detail { supplier: self.supplier.clone(), sku }),
                 _ => vec![],
             }),
+            Action::Left | Action::Right => {
+                let n = self.part.product.documents.len().max(1);
+                self.document = (self.document + if action == Action::Right { 1 } else { n - 1 }) % n;
+                Some(vec![])
+            }
+            Action::OpenDocument => Some(match self.part.product.documents.get(self.document) {
+                Some(d) if cx.caps.is_none_or(|c| c.documents) => {
+                    cx.say(Level::Info, format!("opening {}…", d.title));
+                    run(Effect::OpenDocument { supplier: cx.supplier.clone(), document: d.clone() })
+                }
+                Some(_) => {
+                    cx.say(Level::Warn, "this shop serves no documents");
+                    vec![]
+                }
+                None => {
+                    cx.say(Level::Warn, "this part has no documents");
+                    vec![]
+                }
+            }),
             _ => None,
         }
     }
 
+    fn on_msg(&mut self, cx: &mut Cx, msg: Msg, _out: &mut Vec<Cmd>) -> Option<Msg> {
+        match msg {
+            Msg::DocumentOpened(k) => {
+                let from = if k.from_cache {
+                    format!("the copy kept {} (the shop did not answer)", k.fetched_at.format("%Y-%m-%d"))
+                } else {
+                    "kept for offline use".to_string()
+                };
+                cx.say(Level::Ok, format!("opened {} — {from}", k.title));
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn failed(&mut self, cx: &mut Cx, what: Failure, message: &str) {
+        if what == Failure::Document {
+            cx.say(Level::Error, format!("document: {message}"));
+        }
+    }
+
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
-        draw(f, cx, &self.supplier, &self.part, area, &mut self.scroll)
+        draw(f, cx, &self.supplier, &self.part, self.document, area, &mut self.scroll)
     }
 }
 
-fn draw(f: &mut Frame, cx: &Cx, supplier: &str, d: &PartDetail, area: Rect, scroll: &mut Scroll) {
+fn draw(f: &mut Frame, cx: &Cx, supplier: &str, d: &PartDetail, chosen: usize, area: Rect, scroll: &mut Scroll) {
     let t = &cx.theme;
     let p = &d.product;
     let pricing = d.pricing();
@@ -116,7 +158,7 @@ fn draw(f: &mut Frame, cx: &Cx, supplier: &str, d: &PartDetail, area: Rect, scro
     lines.push(Line::from(vec![
         Span::styled("Availability ", t.dim()),
         stock,
-        Span::raw(format!(" · lead time {} days", p.lead_time_days)),
+        Span::raw(format!(" · lead time {} day{}", p.lead_time_days, if p.lead_time_days == 1 { "" } else { "s" })),
     ]));
     lines.push(Line::raw(""));
     match &d.prices {
@@ -127,10 +169,11 @@ fn draw(f: &mut Frame, cx: &Cx, supplier: &str, d: &PartDetail, area: Rect, scro
             ));
             for tier in &pricing.tiers {
                 lines.push(Line::raw(format!(
-                    "  from {:>6}  {:>10}    e.g. {} × = {}",
+                    "  from {:>6}  {:>10}    e.g. {} × {} = {}",
                     tier.min_qty,
                     format_price(tier.unit_price, tier.base_quantity),
                     tier.example.qty,
+                    format_price(tier.example.unit_price, tier.example.base_quantity),
                     format_amount(tier.example.total)
                 )));
             }
@@ -147,11 +190,12 @@ fn draw(f: &mut Frame, cx: &Cx, supplier: &str, d: &PartDetail, area: Rect, scro
     if !p.documents.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Documents", t.title()));
-        for doc in &p.documents {
+        for (i, doc) in p.documents.iter().enumerate() {
+            let mark = if i == chosen { "▶ " } else { "  " };
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<12}", doc.kind.as_str()), t.dim()),
+                Span::styled(format!("{mark}{:<12}", doc.kind.as_str()), if i == chosen { t.key() } else { t.dim() }),
                 Span::raw(format!("{}  ", doc.title)),
-                Span::styled(doc.url.clone(), t.key()),
+                Span::styled(doc.url.clone(), t.dim()),
             ]));
         }
     }
@@ -159,10 +203,15 @@ fn draw(f: &mut Frame, cx: &Cx, supplier: &str, d: &PartDetail, area: Rect, scro
         lines.push(Line::raw(""));
         lines.push(Line::raw(p.description.clone()));
     }
+    let docs = match p.documents.len() {
+        0 => "",
+        1 => " · o open document",
+        _ => " · ←→ document · o open it",
+    };
     let keys = if p.discontinued && d.successor.is_some() {
-        "a add to basket · Enter successor · Esc back"
+        format!("a add to basket · Enter successor{docs} · Esc back")
     } else {
-        "a add to basket · Esc back"
+        format!("a add to basket{docs} · Esc back")
     };
     let block = Block::bordered().title(format!(" {} ", p.sku));
     scroll::dialog(f, area, 110, block, lines, Line::styled(keys, t.dim()), scroll);

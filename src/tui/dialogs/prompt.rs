@@ -7,7 +7,7 @@ use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::centered;
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::text;
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use procure_client::core::pricing::{PriceHint, QuantityEntry};
 use procure_client::core::text::parse_quantity;
 use procure_client::core::text::{format_amount, format_price};
@@ -66,6 +66,9 @@ pub struct Prompt {
     pub(crate) title: String,
     pub(crate) input: Input,
     pub(crate) error: Option<String>,
+    /// Letters typed in the quantity prompt: they choose the basket whose
+    /// name starts with them (quantities are digits), as in the basket list.
+    pub(crate) typed: Option<(String, std::time::Instant)>,
 }
 
 impl Prompt {
@@ -75,7 +78,7 @@ impl Prompt {
     }
 
     pub(crate) fn new(kind: PromptKind, title: impl Into<String>, text: &str) -> Prompt {
-        Prompt { kind, title: title.into(), input: Input::suggested(text), error: None }
+        Prompt { kind, title: title.into(), input: Input::suggested(text), error: None, typed: None }
     }
 
     pub(crate) fn password(shop: &str) -> Prompt {
@@ -84,6 +87,7 @@ impl Prompt {
             title: format!("Log in to {shop} — password"),
             input: Input::masked(),
             error: None,
+            typed: None,
         }
     }
 
@@ -103,6 +107,7 @@ impl Prompt {
             title: add_title(cx, supplier, &d.product.sku, &basket),
             input: Input::suggested(&entry.suggested().to_string()),
             error: None,
+            typed: None,
             kind: PromptKind::AddQty {
                 supplier: supplier.to_string(),
                 sku: d.product.sku.clone(),
@@ -111,6 +116,33 @@ impl Prompt {
                 entry,
                 currency: d.currency.clone(),
             },
+        }
+    }
+
+    /// The baskets an add may go into: its part's supplier's.
+    fn baskets(&self) -> &[String] {
+        match &self.kind {
+            PromptKind::AddQty { baskets, .. } => baskets,
+            _ => &[],
+        }
+    }
+
+    /// Where the basket of an add is among the baskets.
+    fn basket_index(&self) -> Option<usize> {
+        match &self.kind {
+            PromptKind::AddQty { basket, baskets, .. } => baskets.iter().position(|b| b == basket),
+            _ => None,
+        }
+    }
+
+    /// The add goes into the `i`th basket.
+    fn choose(&mut self, cx: &Cx, i: usize) {
+        if let PromptKind::AddQty { supplier, sku, basket, baskets, .. } = &mut self.kind
+            && let Some(name) = baskets.get(i)
+        {
+            *basket = name.clone();
+            self.title = add_title(cx, supplier, sku, basket);
+            self.error = None;
         }
     }
 
@@ -254,21 +286,40 @@ impl Component for Prompt {
                 }
                 _ => None,
             },
-            Action::FocusNext => {
-                if let PromptKind::AddQty { supplier, sku, basket, baskets, .. } = &mut self.kind
-                    && !baskets.is_empty()
-                {
-                    let i = baskets.iter().position(|b| b == basket).map_or(0, |i| (i + 1) % baskets.len());
-                    *basket = baskets[i].clone();
-                    self.title = add_title(cx, supplier, sku, basket);
+            // Tab the next basket, Shift-Tab the one before (the part's
+            // supplier's baskets as listed: the one used last first).
+            Action::FocusNext | Action::Up if matches!(self.kind, PromptKind::AddQty { .. }) => {
+                let n = self.baskets().len();
+                let at = self.basket_index();
+                match (action, at) {
+                    (_, None) => self.choose(cx, 0),
+                    (Action::FocusNext, Some(i)) => self.choose(cx, (i + 1) % n.max(1)),
+                    (_, Some(i)) => self.choose(cx, (i + n - 1) % n.max(1)),
                 }
                 Some(vec![])
             }
+            Action::FocusNext => Some(vec![]),
             _ => None,
         }
     }
 
-    fn key(&mut self, _cx: &mut Cx, key: &KeyEvent) -> Vec<Cmd> {
+    fn key(&mut self, cx: &mut Cx, key: &KeyEvent) -> Vec<Cmd> {
+        if let (PromptKind::AddQty { .. }, KeyCode::Char(c)) = (&self.kind, key.code)
+            && c.is_alphabetic()
+            && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+        {
+            let mut typed = match self.typed.take() {
+                Some((t, at)) if at.elapsed() < std::time::Duration::from_secs(1) => t,
+                _ => String::new(),
+            };
+            typed.extend(c.to_lowercase());
+            match self.baskets().iter().position(|b| b.to_lowercase().starts_with(&typed)) {
+                Some(i) => self.choose(cx, i),
+                None => self.error = Some(format!("no basket starts with {typed:?}")),
+            }
+            self.typed = Some((typed, std::time::Instant::now()));
+            return vec![];
+        }
         self.input.handle(key);
         self.error = None;
         vec![]
@@ -300,8 +351,11 @@ impl Component for Prompt {
         let mut lines = vec![Line::from(vec![Span::raw("› "), text, Span::styled("▏", t.key())])];
         if let PromptKind::AddQty { supplier, entry, currency, basket, baskets, .. } = &p.kind {
             let rules = &entry.rules;
-            let others = baskets.len().saturating_sub(1);
-            let choose = if others > 0 { format!(" · Tab: another basket ({others} more)") } else { String::new() };
+            let n = baskets.len();
+            let choose = match p.basket_index() {
+                Some(i) if n > 1 => format!(" ({} of {n}) · Tab/S-Tab or its first letters: another", i + 1),
+                _ => String::new(),
+            };
             let mut into = vec![Span::styled("into basket ", t.dim()), Span::styled(basket.clone(), t.key())];
             if cx.suppliers.len() > 1 {
                 into.push(Span::styled(" of ", t.dim()));

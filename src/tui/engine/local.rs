@@ -453,10 +453,12 @@ fn search_every(
 fn basket_op(sup: &Supplier, catalog: Option<&Catalog>, op: BasketOp) -> Msg {
     let loaded = || catalog.ok_or_else(|| Error::Rejected("the catalog is not loaded yet".into()));
     let result: Result<Msg, Error> = (|| {
+        // A change to a basket whose order waits for the shop is not in that order: say so.
         let done = |basket: &str, message: String| Msg::BasketDone {
             supplier: sup.name().to_string(),
             basket: basket.to_string(),
             message,
+            warning: procure_client::service::ordering::waiting_in(sup, basket).map(|w| w.describe_edit()),
         };
         match op {
             BasketOp::New { name } => {
@@ -483,6 +485,20 @@ fn basket_op(sup: &Supplier, catalog: Option<&Catalog>, op: BasketOp) -> Msg {
                 // Quick entry adds what is typed to the basket.
                 let report = baskets::import_text(sup, loaded()?, &basket, &text, baskets::Merge::Add)?;
                 Ok(Msg::QuickEntryDone { basket, report })
+            }
+            BasketOp::ReplacePlan { basket } => {
+                let plan = procure_client::service::discontinued::replace(sup, loaded()?, &basket, false)?;
+                Ok(Msg::ReplacePlan(Box::new(plan)))
+            }
+            BasketOp::ReplaceDiscontinued { basket } => {
+                let r = procure_client::service::discontinued::replace(sup, loaded()?, &basket, true)?;
+                let swaps: Vec<String> = r.replaced.iter().map(|s| format!("{} → {}", s.old_sku, s.sku)).collect();
+                let mut message = format!("replaced in {basket}: {}", swaps.join(", "));
+                if !r.kept.is_empty() {
+                    let kept: Vec<&str> = r.kept.iter().map(|k| k.0.as_str()).collect();
+                    message += &format!("; no successor for {}", kept.join(", "));
+                }
+                Ok(done(&basket, message))
             }
             BasketOp::AcceptPrices { basket, changes } => {
                 let shown = baskets::shown(sup, loaded()?, &basket, &changes)?;

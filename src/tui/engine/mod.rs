@@ -124,7 +124,8 @@ impl Engine {
             | Effect::DeclineQuote { .. }
             | Effect::Approvals { .. }
             | Effect::Decide { .. }
-            | Effect::Account { .. }) => self.net(net),
+            | Effect::Account { .. }
+            | Effect::OpenDocument { .. }) => self.net(net),
         }
     }
 

@@ -50,6 +50,14 @@ pub enum BasketOp {
         basket: String,
         changes: Vec<PriceChange>,
     },
+    /// What replacing the basket's discontinued parts would do (nothing changes).
+    ReplacePlan {
+        basket: String,
+    },
+    /// Replace the basket's discontinued parts with their successors.
+    ReplaceDiscontinued {
+        basket: String,
+    },
 }
 
 /// Work for the engine, for the supplier it names.
@@ -192,6 +200,11 @@ pub enum Effect {
         basket: Option<String>,
         otherwise: String,
     },
+    /// Download (or take the kept copy of) a part's document and open it.
+    OpenDocument {
+        supplier: String,
+        document: procure_client::api::Document,
+    },
 }
 
 impl Effect {
@@ -225,7 +238,8 @@ impl Effect {
             | Effect::Decide { supplier, .. }
             | Effect::Account { supplier }
             | Effect::Compare { supplier, .. }
-            | Effect::AddOffer { supplier, .. } => supplier,
+            | Effect::AddOffer { supplier, .. }
+            | Effect::OpenDocument { supplier, .. } => supplier,
         }
     }
 }
@@ -284,7 +298,13 @@ pub enum Msg {
         supplier: String,
         basket: String,
         message: String,
+        /// What the buyer must know beside it (the basket's order waits
+        /// for the shop, and the change is not in it).
+        warning: Option<String>,
     },
+    /// The discontinued parts of a basket and their successors, to show
+    /// before anything changes.
+    ReplacePlan(Box<procure_client::service::discontinued::Replacement>),
     QuickEntryDone {
         basket: String,
         report: ImportReport,
@@ -342,6 +362,8 @@ pub enum Msg {
         basket: String,
         message: String,
     },
+    /// A document was opened (downloaded now, or the copy kept).
+    DocumentOpened(Box<service::documents::Kept>),
     Failed {
         what: Failure,
         message: String,
@@ -372,6 +394,7 @@ pub enum Failure {
     Approval,
     Account,
     Compare,
+    Document,
 }
 
 impl Failure {
@@ -396,6 +419,7 @@ impl Failure {
             Failure::Approval => "approval",
             Failure::Account => "account",
             Failure::Compare => "compare",
+            Failure::Document => "document",
         }
     }
 }

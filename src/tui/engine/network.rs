@@ -203,6 +203,10 @@ pub(super) async fn answer(
             let declined = |_| Msg::QuoteDone { message: format!("quote {number} declined") };
             reply(tx, &name, r, declined, failed(Failure::Quote))
         }
+        Effect::OpenDocument { document, .. } => {
+            let r = service::documents::fetch_and_open(sup, &document).await;
+            reply(tx, &name, r, |k| Msg::DocumentOpened(Box::new(k)), failed(Failure::Document))
+        }
         Effect::Approvals { .. } => {
             let r = service::approvals::queue(sup).await;
             reply(tx, &name, r, Msg::Approvals, failed(Failure::Approvals))

@@ -108,19 +108,26 @@ impl Component for Account {
         let credit = if cx.caps.is_some_and(|c| !c.credit) {
             Span::styled("not offered by this shop", t.dim())
         } else {
+            // Credit seen earlier than now says when.
+            let when = match fresh.and_then(|a| a.credit_as_of.filter(|_| a.offline)) {
+                Some(at) => format!(" — as last seen {}", at.format("%Y-%m-%d %H:%M UTC")),
+                None => String::new(),
+            };
             match (fresh.map(|a| &a.credit), &self.error) {
                 (Some(Some(c)), _) => Span::raw(match (c.available, c.limit) {
                     (Some(a), Some(l)) => format!(
-                        "{} {} available of {} (open balance {})",
+                        "{} {} available of {} (open balance {}){when}",
                         format_amount(a),
                         c.currency,
                         format_amount(l),
                         format_amount(c.open_balance)
                     ),
-                    _ => format!("no credit limit (open balance {} {})", format_amount(c.open_balance), c.currency),
+                    _ => {
+                        format!("no credit limit (open balance {} {}){when}", format_amount(c.open_balance), c.currency)
+                    }
                 }),
                 (Some(None), _) if fresh.is_some_and(|a| a.offline) => {
-                    Span::styled("not known offline (shown from the last sync)", t.warn())
+                    Span::styled("not known: the shop is unreachable and no credit was seen yet", t.warn())
                 }
                 (Some(None), _) => Span::styled("not given by this shop", t.dim()),
                 (None, Some(e)) => Span::styled(format!("cannot be loaded: {e}"), t.warn()),

@@ -194,6 +194,12 @@ impl Component for Baskets {
                     vec![]
                 }
             },
+            Action::ReplaceDiscontinued => match self.shown(cx) {
+                Some(basket) => {
+                    run(Effect::Basket { supplier: cx.supplier.clone(), op: BasketOp::ReplacePlan { basket } })
+                }
+                None => vec![],
+            },
             Action::RequestQuote if !cx.quote_requests() => {
                 cx.say(Level::Warn, "this shop does not take quote requests");
                 vec![]
@@ -250,11 +256,15 @@ impl Component for Baskets {
                 out.extend(self.ask_prices(cx));
             }
             // Added to another supplier's basket (from a search of all).
-            Msg::BasketDone { supplier, message, .. } if supplier != cx.supplier => {
-                cx.say(Level::Ok, format!("{supplier}: {message}"));
-            }
-            Msg::BasketDone { basket, message, .. } => {
-                cx.say(Level::Ok, message);
+            Msg::BasketDone { supplier, message, warning, .. } if supplier != cx.supplier => match warning {
+                Some(w) => cx.say(Level::Warn, format!("{supplier}: {message} — {w}")),
+                None => cx.say(Level::Ok, format!("{supplier}: {message}")),
+            },
+            Msg::BasketDone { basket, message, warning, .. } => {
+                match warning {
+                    Some(w) => cx.say(Level::Warn, format!("{message} — {w}")),
+                    None => cx.say(Level::Ok, message),
+                }
                 cx.basket = Some(basket);
                 out.extend(run(Effect::Baskets { supplier: cx.supplier.clone() }));
             }
@@ -271,6 +281,7 @@ impl Component for Baskets {
                 let level = if r.unresolved.is_empty() { Level::Ok } else { Level::Warn };
                 cx.say(level, text);
             }
+            Msg::ReplacePlan(plan) => out.extend(replace_question(cx, &plan)),
             Msg::QuickEntryDone { basket, report } => {
                 quick_entry::report(cx, &basket, &report);
                 cx.basket = Some(basket);
@@ -309,6 +320,40 @@ impl Component for Baskets {
     fn draw(&mut self, f: &mut Frame, cx: &Cx, area: Rect) {
         draw(f, cx, self, area)
     }
+}
+
+/// The question before a basket's discontinued parts are swapped: each
+/// old part and price beside its successor's, the quantity made valid.
+fn replace_question(cx: &mut Cx, plan: &procure_client::service::discontinued::Replacement) -> Vec<Cmd> {
+    if plan.replaced.is_empty() {
+        let text = match plan.kept.len() {
+            0 => format!("{} has no discontinued part", plan.basket),
+            _ => format!("{}: no successor for its discontinued parts", plan.basket),
+        };
+        cx.say(Level::Info, text);
+        return vec![];
+    }
+    let price = |p: Option<rust_decimal::Decimal>| p.map(format_amount).unwrap_or_else(|| "no price".into());
+    let mut question = format!("Discontinued parts in {} and their successors:", plan.basket);
+    for s in &plan.replaced {
+        question += &format!(
+            "\n  {} × {} at {} → {} × {} at {} {}",
+            s.old_sku,
+            s.old_quantity,
+            price(s.old_unit_price),
+            s.sku,
+            s.quantity,
+            price(s.new_unit_price),
+            plan.currency
+        );
+        question += &format!("\n    {}", s.name);
+    }
+    for (sku, why) in &plan.kept {
+        question += &format!("\n  {sku} stays: {why}");
+    }
+    question += "\nReplace them?";
+    let op = BasketOp::ReplaceDiscontinued { basket: plan.basket.clone() };
+    vec![Cmd::Open(Box::new(Confirm::new(question, Then::Run(Effect::Basket { supplier: cx.supplier.clone(), op }))))]
 }
 
 impl Screen for Baskets {
@@ -419,6 +464,17 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
     ))];
     if !p.orderable && !p.lines.is_empty() {
         total_lines.push(Line::styled("fix the marked lines before checkout", t.warn()));
+        if p.lines.iter().any(|l| l.warnings.iter().any(|w| w.starts_with("discontinued, replaced by"))) {
+            total_lines.push(Line::styled("R takes the successors of discontinued parts", t.warn()));
+        }
+    }
+    if let Some((_, Ok(bk))) = b.list.iter().find(|(n, _)| *n == p.name)
+        && let Some(w) = &bk.pending
+    {
+        total_lines.push(Line::styled(
+            format!("⧗ an order waits for the shop (PO {}): changes here are not in it", w.po_number),
+            t.warn(),
+        ));
     }
     total_lines.push(Line::styled("shipping is added at checkout · c checkout", t.dim()));
     let totals_h = text::wrapped_height(&total_lines, right.width.saturating_sub(2)) + 2;

@@ -20,10 +20,20 @@ impl Tmux {
 
     /// `procure ARGS` in a terminal of its own (no ARGS: the app).
     pub fn run(home: &Home, width: u16, height: u16, args: &str) -> Tmux {
+        Tmux::run_with(home, width, height, &[], args)
+    }
+
+    /// The app with these environment variables set too (`NAME=VALUE`).
+    pub fn start_with(home: &Home, width: u16, height: u16, env: &[&str]) -> Tmux {
+        Tmux::run_with(home, width, height, env, "")
+    }
+
+    fn run_with(home: &Home, width: u16, height: u16, env: &[&str], args: &str) -> Tmux {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let session = format!("procure-test-{}-{width}x{height}-{n}", std::process::id());
-        let cmd = format!("env PROCURE_HOME={} TERM=xterm-256color {} {args}", home.path().display(), BIN);
+        let env = env.join(" ");
+        let cmd = format!("env PROCURE_HOME={} TERM=xterm-256color {env} {} {args}", home.path().display(), BIN);
         let tmux = Tmux { session, dir: tempfile::tempdir().unwrap() };
         let st = tmux
             .cmd()

@@ -6,6 +6,7 @@
 //! (the shape of an error body, what it means) is a backend's [`Dialect`].
 
 use super::{BackendError, Timeouts};
+use crate::api::{ApiError, codes};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use serde::de::DeserializeOwned;
@@ -139,6 +140,113 @@ impl<D: Dialect> HttpClient<D> {
     ) -> Result<T, BackendError> {
         let resp = self.send(self.request(Method::POST, self.url(path)).query(query).json(body)).await?;
         self.read(resp).await
+    }
+}
+
+/// A document as a shop served it.
+#[derive(Debug, Clone)]
+pub struct Downloaded {
+    pub bytes: Vec<u8>,
+    /// The content type, without parameters (`application/pdf`).
+    pub content_type: String,
+    /// The file name the shop gave (`Content-Disposition`), if any; raw.
+    pub file_name: Option<String>,
+}
+
+/// What procure downloads as a document, by content type, with the file
+/// extension it is kept under. Anything else (an HTML page — a login form
+/// or an error page —, a script) is refused.
+pub const DOCUMENT_TYPES: &[(&str, &str)] = &[
+    ("application/pdf", "pdf"),
+    ("image/png", "png"),
+    ("image/jpeg", "jpg"),
+    ("text/plain", "txt"),
+    ("text/csv", "csv"),
+    ("application/zip", "zip"),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+];
+
+/// The code of a document procure refuses to keep (`error.code`): plain
+/// http to another host, a redirect, a content type that is no document's,
+/// more than [`MAX_RESPONSE_BYTES`], a "PDF" that is none.
+pub const DOCUMENT_REFUSED: &str = "document_refused";
+
+fn refused(message: String) -> BackendError {
+    BackendError::Rejected(ApiError { code: DOCUMENT_REFUSED.into(), message, details: vec![] })
+}
+
+impl<D: Dialect> HttpClient<D> {
+    /// Downloads a document the shop names by `url`: a path on the shop
+    /// (`/api/v1/documents/…`) or an address. One on the shop's own origin
+    /// is asked for with the session's token; one elsewhere without it
+    /// (never a token to another host), over TLS (plain http only to this
+    /// machine). No redirect is followed, the body is bounded like every
+    /// answer, and the content type must be a document's (the bytes of a
+    /// PDF must be one). A refusal is `Rejected` with [`DOCUMENT_REFUSED`]:
+    /// nothing is kept.
+    pub async fn download(&self, url: &str) -> Result<Downloaded, BackendError> {
+        let target =
+            self.base.join(url.trim()).map_err(|e| refused(format!("{url:?} is not a document address: {e}")))?;
+        let own = target.origin() == self.base.origin();
+        let rb = if own {
+            self.request(Method::GET, target.clone())
+        } else {
+            checked_base_url(target.as_str(), false)
+                .map_err(|e| refused(format!("{e}; the document was not downloaded")))?;
+            self.anonymous(Method::GET, target.clone())
+        };
+        let resp = rb.send().await.map_err(|e| transport_error(&target, e, &self.timeouts))?;
+        if resp.status().is_redirection() {
+            let to = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(crate::core::sanitize::clean)
+                .unwrap_or_else(|| "an unnamed address".into());
+            return Err(refused(format!(
+                "{target} answered HTTP {} and points to {to}; procure follows no redirects: nothing was saved",
+                resp.status().as_u16()
+            )));
+        }
+        let status = resp.status();
+        if !status.is_success() {
+            let bytes = body(resp, &target, &self.timeouts).await.unwrap_or_default();
+            let api = |code: &str| ApiError {
+                code: code.into(),
+                message: format!("{target} answered HTTP {status}"),
+                details: vec![],
+            };
+            return Err(match status {
+                _ if own => error_answer::<D>(status, &bytes),
+                StatusCode::NOT_FOUND | StatusCode::GONE => BackendError::NotFound(api(codes::NOT_FOUND)),
+                s if s.is_client_error() => BackendError::Rejected(api(DOCUMENT_REFUSED)),
+                s => BackendError::Server(format!("{target} answered HTTP {s}")),
+            });
+        }
+        let header = |name| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let content_type = header(reqwest::header::CONTENT_TYPE)
+            .map(|t| t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        if !DOCUMENT_TYPES.iter().any(|(t, _)| *t == content_type) {
+            return Err(refused(format!(
+                "{target} is not a document procure keeps (content type {}); nothing was saved",
+                if content_type.is_empty() { "none".to_string() } else { crate::core::sanitize::clean(&content_type) }
+            )));
+        }
+        let file_name = header(reqwest::header::CONTENT_DISPOSITION).and_then(|d| {
+            let at = d.find("filename=")?;
+            Some(d[at + 9..].split(';').next()?.trim().trim_matches('"').to_string()).filter(|n| !n.is_empty())
+        });
+        let bytes = body(resp, &target, &self.timeouts).await.map_err(|e| match e {
+            // Too large: the only answer `body` refuses by its content.
+            BackendError::Protocol(m) => refused(format!("{target}: {m}; nothing was saved")),
+            other => other,
+        })?;
+        if content_type == "application/pdf" && !bytes.starts_with(b"%PDF-") {
+            return Err(refused(format!("{target} says it is a PDF but is not one; nothing was saved")));
+        }
+        Ok(Downloaded { bytes, content_type, file_name })
     }
 }
 

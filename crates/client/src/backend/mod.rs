@@ -65,6 +65,16 @@ pub enum BackendError {
 }
 
 impl BackendError {
+    /// What went wrong without the shop's address, for a message that names
+    /// the shop already ("cannot reach the shop at X: connection refused").
+    pub fn reason(&self) -> String {
+        match self {
+            BackendError::Unreachable { reason, .. } => reason.clone(),
+            BackendError::Timeout { secs, .. } => format!("no answer within {secs} s"),
+            other => other.to_string(),
+        }
+    }
+
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             BackendError::Rejected(e) | BackendError::PriceChanged(e) | BackendError::NotFound(e) => Some(e),
@@ -151,7 +161,11 @@ pub trait Backend: Send + Sync {
     ) -> Result<Fetched<CatalogPage>>;
     async fn price_list_page(&self, since: Option<&str>, cursor: Option<&str>) -> Result<PriceListPage>;
     async fn ordered_skus(&self) -> Result<OrderedSkus>;
-    async fn preview(&self, draft: &OrderDraft) -> Result<Preview>;
+    /// Prices and checks `draft` as placing it would. With the key it would
+    /// be placed with, also what placing checks first: a key that placed
+    /// this same draft names that order (`replay_of`), one used with another
+    /// draft and a PO number another order holds are refused.
+    async fn preview(&self, draft: &OrderDraft, idempotency_key: Option<&str>) -> Result<Preview>;
     async fn create_order(&self, draft: &OrderDraft, idempotency_key: &str) -> Result<Created>;
     async fn orders(&self, cursor: Option<&str>) -> Result<OrderList>;
     async fn order(&self, number: &str) -> Result<Order>;
@@ -184,6 +198,11 @@ pub trait Backend: Send + Sync {
     }
     async fn credit(&self) -> Result<Credit> {
         Err(BackendError::Unsupported("credit information"))
+    }
+    /// A document a part or a shipment names by `url` (see
+    /// [`http::HttpClient::download`]).
+    async fn document(&self, _url: &str) -> Result<http::Downloaded> {
+        Err(BackendError::Unsupported("documents"))
     }
 }
 

@@ -162,8 +162,13 @@ impl Backend for NativeBackend {
         self.get("/ordered-skus", &[]).await
     }
 
-    async fn preview(&self, draft: &OrderDraft) -> Result<Preview> {
-        self.http.post("/orders/preview", &[], draft).await
+    async fn preview(&self, draft: &OrderDraft, idempotency_key: Option<&str>) -> Result<Preview> {
+        let mut rb = self.http.request(Method::POST, self.http.url("/orders/preview")).json(draft);
+        if let Some(key) = idempotency_key {
+            rb = rb.header(api::IDEMPOTENCY_HEADER, key);
+        }
+        let resp = self.http.send(rb).await?;
+        self.http.read(resp).await
     }
 
     async fn create_order(&self, draft: &OrderDraft, idempotency_key: &str) -> Result<Created> {
@@ -236,5 +241,9 @@ impl Backend for NativeBackend {
 
     async fn credit(&self) -> Result<Credit> {
         self.get("/credit", &[]).await
+    }
+
+    async fn document(&self, url: &str) -> Result<super::http::Downloaded> {
+        self.http.download(url).await
     }
 }

@@ -31,6 +31,44 @@ pub fn parse_optional_date(text: &str) -> Result<Option<NaiveDate>, String> {
     if text.trim().is_empty() { Ok(None) } else { parse_date(text).map(Some) }
 }
 
+/// A requested delivery date as a buyer gives it: a day, or a number of
+/// days or weeks from today (`+30d`, `+4w`; `+30` is days), so a script or
+/// a note in a README stays right whatever the date it runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryDate {
+    On(NaiveDate),
+    InDays(u32),
+}
+
+impl DeliveryDate {
+    /// The day it names, counted from `today` (the service's clock).
+    pub fn resolve(self, today: NaiveDate) -> NaiveDate {
+        match self {
+            DeliveryDate::On(d) => d,
+            DeliveryDate::InDays(n) => {
+                today.checked_add_days(chrono::Days::new(u64::from(n))).unwrap_or(NaiveDate::MAX)
+            }
+        }
+    }
+}
+
+/// `2026-12-15`, `+30d`, `+4w` or `+30`.
+pub fn parse_delivery_date(text: &str) -> Result<DeliveryDate, String> {
+    let t = text.trim();
+    let Some(rel) = t.strip_prefix('+') else { return parse_date(t).map(DeliveryDate::On) };
+    let (number, per) = match rel.char_indices().last() {
+        Some((i, 'd' | 'D')) => (&rel[..i], 1),
+        Some((i, 'w' | 'W')) => (&rel[..i], 7),
+        _ => (rel, 1),
+    };
+    let bad = || format!("{t:?} is not a date like 2026-12-24 or a time from today like +30d or +4w");
+    let n: u32 = number.trim().parse().map_err(|_| bad())?;
+    n.checked_mul(per)
+        .filter(|d| *d <= 3660)
+        .map(DeliveryDate::InDays)
+        .ok_or_else(|| format!("{t:?} is more than ten years from today"))
+}
+
 /// Validates the order header a buyer typed. `today` is the buyer's local
 /// date as the service's clock gives it (`service::Clock::today`): the one
 /// date both faces and every check use.
@@ -152,6 +190,20 @@ pub fn accept_prices(draft: &OrderDraft, preview: &Preview) -> OrderDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_delivery_date_is_a_day_or_a_time_from_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let day = |s: &str| parse_delivery_date(s).map(|d| d.resolve(today).to_string());
+        assert_eq!(day("2027-01-15").as_deref(), Ok("2027-01-15"));
+        assert_eq!(day("+30d").as_deref(), Ok("2027-01-05"));
+        assert_eq!(day(" +30 ").as_deref(), Ok("2027-01-05"));
+        assert_eq!(day("+4w").as_deref(), Ok("2027-01-03"));
+        assert_eq!(day("+0d").as_deref(), Ok("2026-12-06"));
+        for bad in ["+", "+d", "+-3d", "+3x", "soon", "30d", "+99999w"] {
+            assert!(parse_delivery_date(bad).is_err(), "{bad}");
+        }
+    }
     use crate::api::{PricedLine, Totals};
     use rust_decimal_macros::dec;
 
@@ -178,6 +230,7 @@ mod tests {
             needs_approval: false,
             earliest_delivery: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             credit: None,
+            replay_of: None,
         }
     }
 

@@ -3,7 +3,6 @@
 
 use super::{Result, Supplier};
 use crate::api::{Company, Credit, SupplierContact, User};
-use crate::backend::BackendError;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -14,35 +13,51 @@ pub struct Account {
     pub company: Company,
     /// The supplier's contact for this company; `None`: the shop names none.
     pub supplier: Option<SupplierContact>,
-    /// `None`: the shop keeps no credit account (or was unreachable).
+    /// `None`: the shop keeps no credit account, or it was unreachable and
+    /// its credit was never seen.
     pub credit: Option<Credit>,
-    /// The shop was unreachable: this is what the last sync saw.
+    /// The shop was unreachable: this is the account as last seen (or as
+    /// the last sync saw it), and the credit as last seen.
     pub offline: bool,
+    /// When the account was seen: now, or when it was last seen; `None`
+    /// when only the last sync's copy is there (its time is not known).
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the credit was seen (`None` without credit).
+    pub credit_as_of: Option<chrono::DateTime<chrono::Utc>>,
+    /// Whether the shop keeps credit accounts at all.
+    pub credit_shown: bool,
 }
 
-/// The account as the shop sees it now; offline, as the last sync saw it.
+/// The account as the shop sees it now; offline, as last seen.
 pub async fn account(sup: &Supplier) -> Result<Account> {
     sup.require_login()?;
-    let (me, offline) = match sup.backend.me().await {
-        Ok(me) => (me, false),
-        Err(e @ (BackendError::Unreachable { .. } | BackendError::Timeout { .. })) => {
+    let fetched = super::seen::fresh_or_seen(sup, "me", async { Ok(sup.backend.me().await?) }).await;
+    let (me, offline, as_of) = match fetched {
+        Ok(s) => (s.value, s.offline, Some(s.as_of)),
+        Err(e) if e.kind() == super::ErrorKind::Unreachable => {
             match sup.cache().ok().and_then(|c| c.me().ok().flatten()) {
-                Some(me) => (me, true),
-                None => return Err(e.into()),
+                Some(me) => (me, true, None),
+                None => return Err(e),
             }
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
-    let credit = if sup.backend.capabilities().credit && !offline {
-        match sup.backend.credit().await {
-            Ok(c) => Some(c),
-            Err(e) => {
-                tracing::warn!(error = %e, "credit not available for the account view");
-                None
-            }
+    let credit_shown = sup.backend.capabilities().credit;
+    let (credit, credit_as_of) = if !credit_shown {
+        (None, None)
+    } else if offline {
+        match super::seen::recall::<Credit>(sup, "credit") {
+            Some((at, c)) => (Some(c), Some(at)),
+            None => (None, None),
         }
     } else {
-        None
+        match super::approvals::credit_or_seen(sup).await {
+            Ok(c) => (Some(c.value), Some(c.as_of)),
+            Err(e) => {
+                tracing::warn!(error = %e, "credit not available for the account view");
+                (None, None)
+            }
+        }
     };
     Ok(Account {
         profile: sup.name.clone(),
@@ -52,6 +67,9 @@ pub async fn account(sup: &Supplier) -> Result<Account> {
         supplier: me.supplier,
         credit,
         offline,
+        as_of,
+        credit_as_of,
+        credit_shown,
     })
 }
 

@@ -1,5 +1,6 @@
 //! Orders above a buyer's limit wait for an approver of the same company.
 
+use super::seen::Seen;
 use super::{Error, Result, Supplier};
 use crate::api::{Credit, Decision, Order, OrderSummary, Reason};
 
@@ -21,4 +22,14 @@ pub async fn decide(sup: &Supplier, number: &str, decision: Decision, reason: Op
 pub async fn credit(sup: &Supplier) -> Result<Credit> {
     sup.require_login()?;
     Ok(sup.backend.credit().await?)
+}
+
+/// The company's credit; without the shop, as last seen (`Seen::offline`).
+pub async fn credit_or_seen(sup: &Supplier) -> Result<Seen<Credit>> {
+    super::seen::fresh_or_seen(sup, "credit", credit(sup)).await
+}
+
+/// The orders waiting for approval; without the shop, as last seen.
+pub async fn queue_or_seen(sup: &Supplier) -> Result<Seen<Vec<OrderSummary>>> {
+    super::seen::fresh_or_seen(sup, "approvals", queue(sup)).await
 }

@@ -20,7 +20,17 @@ pub fn create(sup: &Supplier, name: &str) -> Result<Basket> {
     let mut b = Basket::new(name, sup.clock.now());
     b.supplier = Some(sup.name.clone());
     sup.baskets().create(&b)?;
+    used(sup, name);
     Ok(b)
+}
+
+/// Records that the buyer used the basket (made, changed, imported into,
+/// shown), from either face: it lists first and the app adds to it. A
+/// convenience: what was done does not fail for it.
+fn used(sup: &Supplier, name: &str) {
+    if let Err(e) = sup.baskets().mark_used(name) {
+        tracing::warn!(basket = name, error = %e, "the basket's use was not recorded");
+    }
 }
 
 /// Every basket file, each loaded or with the reason it cannot be.
@@ -107,10 +117,7 @@ pub fn shown(sup: &Supplier, catalog: &Catalog, name: &str, accept: &[PriceChang
         })?;
         priced = basket::price(&b, cache);
     }
-    // Which basket lists first is a convenience: the showing does not fail for it.
-    if let Err(e) = store.mark_used(name) {
-        tracing::warn!(basket = name, error = %e, "the basket's use was not recorded");
-    }
+    used(sup, name);
     let changed = changed_since_agreed(&priced);
     Ok(Shown { basket: priced, changed })
 }
@@ -206,7 +213,9 @@ pub fn note(sup: &Supplier, name: &str, sku: &str, note: Option<String>) -> Resu
 /// Reads, changes and writes one basket under its lock; nothing is written
 /// when `f` fails.
 fn edit<T>(sup: &Supplier, name: &str, f: impl FnOnce(&mut Basket) -> Result<T>) -> Result<T> {
-    sup.baskets().update(name, f)
+    let done = sup.baskets().update(name, f)?;
+    used(sup, name);
+    Ok(done)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -253,6 +262,7 @@ pub fn import_text(sup: &Supplier, catalog: &Catalog, name: &str, text: &str, me
     let report = apply_lines(&mut b, catalog, text);
     if !report.added.is_empty() || merge == Merge::Replace {
         store.save(&b)?;
+        used(sup, name);
     }
     Ok(report)
 }

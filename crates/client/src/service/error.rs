@@ -83,6 +83,9 @@ pub enum Error {
     Rejected(String),
     #[error("{message}")]
     RejectedWith { message: String, details: ApiError },
+    /// A refusal of procure's own with its code (`codes`), for scripts.
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
     #[error("{0}")]
     AuthNeeded(String),
     #[error("{0}")]
@@ -131,9 +134,11 @@ impl Error {
                 StoreError::NotFound(_) | StoreError::Invalid(_) => ErrorKind::Rejected,
                 StoreError::NoProfile(_) => ErrorKind::AuthNeeded,
             },
-            Error::Basket(_) | Error::Rejected(_) | Error::RejectedWith { .. } | Error::DuplicatePo(_) => {
-                ErrorKind::Rejected
-            }
+            Error::Basket(_)
+            | Error::Rejected(_)
+            | Error::RejectedWith { .. }
+            | Error::Refused { .. }
+            | Error::DuplicatePo(_) => ErrorKind::Rejected,
             Error::Usage(_) => ErrorKind::Usage,
             Error::AuthNeeded(_) => ErrorKind::AuthNeeded,
             Error::Internal(_) => ErrorKind::Internal,
@@ -150,6 +155,37 @@ impl Error {
             _ => None,
         }
     }
+
+    /// What was refused, as a code a script can act on (`error.code` in
+    /// JSON, docs/json.md): the protocol's code of a shop's refusal
+    /// (`duplicate_po`, `credit_limit_exceeded`, `invalid_order`, …) or one
+    /// of procure's own ([`codes`]). `None`: an error with no code of its
+    /// own (its kind says it all: unreachable, login needed, …).
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Refused { code, .. } => Some(code),
+            Error::PricesChanged(_) => Some(crate::api::codes::PRICE_CHANGED),
+            Error::Backend(BackendError::Unsupported(_)) => Some(codes::UNSUPPORTED),
+            Error::Store(StoreError::NotFound(_)) => Some(codes::NOT_FOUND),
+            _ => self.api_error().map(|a| a.code.as_str()).filter(|c| !c.is_empty()),
+        }
+    }
+}
+
+/// procure's own codes of refusals (`Error::code`), beside the protocol's
+/// (`api::codes`), which a shop's refusal carries.
+pub mod codes {
+    /// The basket has an order waiting for the shop with another PO number.
+    pub const ORDER_WAITING: &str = "order_waiting";
+    /// The basket has no lines.
+    pub const BASKET_EMPTY: &str = "basket_empty";
+    /// No such basket, order, quote or part.
+    pub const NOT_FOUND: &str = crate::api::codes::NOT_FOUND;
+    /// This shop does not support what was asked (quotes, approvals, …).
+    pub const UNSUPPORTED: &str = "unsupported";
+    /// A document that is not downloaded (a redirect, plain http to another
+    /// host, not a document's content type, too large, a "PDF" that is none).
+    pub const DOCUMENT_REFUSED: &str = crate::backend::http::DOCUMENT_REFUSED;
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -2,6 +2,7 @@
 //! (found by status, PO number and date), one order with its lines, and the
 //! list last seen for when the shop cannot be reached.
 
+use super::seen::{self, Seen};
 use super::{Result, Supplier};
 use crate::api::{Order, OrderStatus, OrderSummary};
 use chrono::{NaiveDate, Utc};
@@ -126,6 +127,59 @@ pub async fn latest(sup: &Supplier, limit: usize) -> Result<History> {
 pub async fn order(sup: &Supplier, number: &str) -> Result<Order> {
     sup.require_login()?;
     Ok(sup.backend.order(number).await?)
+}
+
+/// How many orders (and orders with their lines) are kept for offline use.
+const KEEP_ORDERS: usize = 1000;
+const KEEP_DETAILS: usize = 200;
+
+/// The orders that match, as `orders` lists them; without the shop, from
+/// every order seen so far (`Seen::offline`), newest first.
+pub async fn orders_or_seen(sup: &Supplier, limit: usize, filter: &OrderFilter) -> Result<Seen<Vec<OrderSummary>>> {
+    match orders(sup, limit, filter).await {
+        Ok(list) => {
+            // Merged into what was seen before, by number.
+            let mut all = seen::recall::<Vec<OrderSummary>>(sup, "orders").map(|(_, v)| v).unwrap_or_default();
+            all.retain(|o| !list.iter().any(|n| n.number == o.number));
+            all.extend(list.iter().cloned());
+            all.sort_by_key(|o| std::cmp::Reverse(o.created_at));
+            all.truncate(KEEP_ORDERS);
+            seen::remember(sup, "orders", &all);
+            Ok(Seen { value: list, as_of: sup.clock.now(), offline: false })
+        }
+        Err(e) if e.kind() == super::ErrorKind::Unreachable => {
+            let Some((as_of, mut all)) = seen::recall::<Vec<OrderSummary>>(sup, "orders") else { return Err(e) };
+            all.retain(|o| filter.matches(o));
+            all.truncate(limit);
+            Ok(Seen { value: all, as_of, offline: true })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// One order with its lines; without the shop, as last seen.
+pub async fn order_or_seen(sup: &Supplier, number: &str) -> Result<Seen<Order>> {
+    type Details = Vec<(chrono::DateTime<Utc>, Order)>;
+    match order(sup, number).await {
+        Ok(o) => {
+            let now = sup.clock.now();
+            let mut kept: Details = seen::recall(sup, "order-details").map(|(_, v)| v).unwrap_or_default();
+            kept.retain(|(_, k)| k.number != o.number);
+            kept.insert(0, (now, o.clone()));
+            kept.truncate(KEEP_DETAILS);
+            seen::remember(sup, "order-details", &kept);
+            Ok(Seen { value: o, as_of: now, offline: false })
+        }
+        Err(e) if e.kind() == super::ErrorKind::Unreachable => {
+            let kept: Details = seen::recall(sup, "order-details").map(|(_, v)| v).unwrap_or_default();
+            let wanted = number.trim();
+            match kept.into_iter().find(|(_, o)| o.number == wanted) {
+                Some((as_of, value)) => Ok(Seen { value, as_of, offline: true }),
+                None => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,14 @@ pub struct Checkout {
     /// How much the order's gross total is above the available credit (the
     /// shop refuses such an order); `None` when it fits or there is no limit.
     pub credit_shortfall: Option<rust_decimal::Decimal>,
+    /// The basket has an order waiting for the shop: `draft` is that order,
+    /// which a submit sends as it was, not the basket as it is now.
+    pub waiting: bool,
+    /// The shop's refusal a submit would meet once the prices pass: the PO
+    /// number is on another order (`duplicate_po`). The order is priced all
+    /// the same, so the buyer sees what the prices are.
+    #[serde(skip)]
+    pub refusal: Option<crate::api::ApiError>,
 }
 
 /// Which price changes may pass at submit. Decreases always pass.
@@ -60,7 +68,10 @@ pub enum Submission {
 fn price_basket(sup: &Supplier, b: &Basket) -> Result<PricedBasket> {
     let cache = sup.synced_cache()?;
     if b.lines.is_empty() {
-        return Err(Error::Rejected(format!("basket {:?} is empty", b.name)));
+        return Err(Error::Refused {
+            code: super::error::codes::BASKET_EMPTY,
+            message: format!("basket {:?} is empty", b.name),
+        });
     }
     let (priced, details) = basket::checked(b, &cache);
     if !priced.orderable {
@@ -77,20 +88,98 @@ fn price_basket(sup: &Supplier, b: &Basket) -> Result<PricedBasket> {
     Ok(priced)
 }
 
-/// Prices the basket locally, then asks the shop to price and check the
-/// order. `price_changes` compares the shop's prices with the agreed ones.
+/// What `submit` would do, checked as `submit` checks it, without placing
+/// anything: the basket priced locally, then priced and checked by the shop
+/// with the key the order would carry (so a PO number another order holds
+/// is refused, and a rerun of the order placed last names that order in
+/// `preview.replay_of`). A basket with an order waiting for the shop
+/// previews that order (`waiting`), as submit sends it. `price_changes`
+/// compares the shop's prices with the agreed ones.
 pub async fn preview(sup: &Supplier, basket_name: &str, opts: &CheckoutOptions) -> Result<Checkout> {
+    sup.require_login()?;
     let b = sup.baskets().load_own(basket_name)?;
+    if let Some(p) = waiting_draft(&b, basket_name, opts)? {
+        return preview_waiting(sup, &b, p).await;
+    }
     preview_basket(sup, &b, opts).await
+}
+
+/// The waiting submission of a basket that a submit with `opts` would send;
+/// a submit naming another PO number is refused (`order_waiting`).
+fn waiting_draft(b: &Basket, basket_name: &str, opts: &CheckoutOptions) -> Result<Option<PendingSubmission>> {
+    let Some(p) = b.pending.as_ref().filter(|p| p.draft.is_some()) else { return Ok(None) };
+    let po = opts.po_number.trim();
+    if !po.is_empty() && po != p.po_number {
+        return Err(Error::Refused {
+            code: super::error::codes::ORDER_WAITING,
+            message: format!(
+                "basket {basket_name:?} has an order waiting to be sent (PO {}, since {}): send it with \
+                 `procure order submit --basket {basket_name}` or drop it with `procure order discard-pending \
+                 {basket_name}`",
+                p.po_number,
+                p.started_at.format("%Y-%m-%d %H:%M UTC")
+            ),
+        });
+    }
+    Ok(Some(p.clone()))
+}
+
+/// The preview of a waiting order: its draft as it was written, with its key.
+async fn preview_waiting(sup: &Supplier, b: &Basket, p: PendingSubmission) -> Result<Checkout> {
+    let cache = sup.synced_cache()?;
+    let priced = basket::price(b, &cache);
+    let Some(draft) = p.draft else { return Err(Error::Internal("a waiting order without its draft".into())) };
+    let (preview, refusal) = shop_preview(sup, &draft, Some(&p.idempotency_key)).await?;
+    checked(priced, draft, preview, true, refusal)
+}
+
+/// The shop's preview of `draft` as placing it with `key` would meet it. A
+/// PO number another order holds is the refusal placing would answer with;
+/// the draft is then priced as one allowed to have it, so the buyer sees
+/// the prices (and a price change, which stops a submit first).
+async fn shop_preview(
+    sup: &Supplier,
+    draft: &OrderDraft,
+    key: Option<&str>,
+) -> Result<(Preview, Option<crate::api::ApiError>)> {
+    match sup.backend.preview(draft, key).await {
+        Ok(p) => Ok((p, None)),
+        Err(BackendError::Rejected(e)) if e.code == codes::DUPLICATE_PO => {
+            let allowed = OrderDraft { allow_duplicate_po: true, ..draft.clone() };
+            Ok((sup.backend.preview(&allowed, None).await?, Some(e)))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn preview_basket(sup: &Supplier, b: &Basket, opts: &CheckoutOptions) -> Result<Checkout> {
     sup.require_login()?;
     check_supported(sup.backend.capabilities(), opts)?;
     let priced = price_basket(sup, b)?;
-    order::validate_options(opts, sup.clock.today()).map_err(Error::Rejected)?;
+    order::validate_options(opts, sup.clock.today())
+        .map_err(|message| Error::Refused { code: codes::INVALID_ORDER, message })?;
     let draft = order::draft_from(&priced, opts);
-    let preview = sup.backend.preview(&draft).await?;
+    // The key submit would send: the last order's, when this is that order again.
+    let last = b.last_submission.as_ref().filter(|l| !draft.allow_duplicate_po && l.draft == draft);
+    let (mut preview, mut refusal) = shop_preview(sup, &draft, last.map(|l| l.idempotency_key.as_str())).await?;
+    if let Some(l) = last
+        && preview.replay_of.is_some()
+        && order::accept_prices(&draft, &preview) != l.draft
+    {
+        // Prices moved since: submit would place a new order, and check its PO number.
+        (preview, refusal) = shop_preview(sup, &draft, None).await?;
+    }
+    checked(priced, draft, preview, false, refusal)
+}
+
+/// The checkout of a previewed draft; a preview with line problems is an error.
+fn checked(
+    priced: PricedBasket,
+    draft: OrderDraft,
+    preview: Preview,
+    waiting: bool,
+    refusal: Option<crate::api::ApiError>,
+) -> Result<Checkout> {
     if !preview.errors.is_empty() {
         let message = preview.errors.iter().map(|e| format!("{}: {}", e.sku, e.message)).collect::<Vec<_>>().join("; ");
         return Err(Error::RejectedWith {
@@ -104,7 +193,28 @@ async fn preview_basket(sup: &Supplier, b: &Basket, opts: &CheckoutOptions) -> R
     }
     let price_changes = order::price_changes(&draft, &preview);
     let credit_shortfall = credit_shortfall(&preview);
-    Ok(Checkout { basket: priced, draft, preview, price_changes, credit_shortfall })
+    Ok(Checkout { basket: priced, draft, preview, price_changes, credit_shortfall, waiting, refusal })
+}
+
+/// What the shop would refuse a submit of this checkout with once its
+/// prices pass (a submit stops on a price change first): a PO number
+/// another order holds, or an order above the available credit (a replay
+/// places nothing: no refusal).
+pub fn refusal(c: &Checkout) -> Option<Error> {
+    if let Some(e) = &c.refusal {
+        return Some(Error::DuplicatePo(e.clone()));
+    }
+    let short = c.credit_shortfall.filter(|_| c.preview.replay_of.is_none())?;
+    let cur = &c.preview.credit.as_ref()?.currency;
+    let amount = crate::core::money::format_amount;
+    Some(Error::Refused {
+        code: codes::CREDIT_LIMIT_EXCEEDED,
+        message: format!(
+            "this order ({} {cur}) exceeds your available credit by {} {cur}: the shop refuses it",
+            amount(c.preview.totals.gross),
+            amount(short)
+        ),
+    })
 }
 
 fn credit_shortfall(preview: &Preview) -> Option<rust_decimal::Decimal> {
@@ -166,20 +276,10 @@ pub async fn submit(
     let _lock = lock_basket(sup, basket_name).await?;
     let store = sup.baskets();
     let mut b = store.load_own(basket_name)?;
-    if let Some(p) = &b.pending
-        && let Some(draft) = p.draft.clone()
+    if let Some(p) = waiting_draft(&b, basket_name, opts)?
+        && let Some(draft) = p.draft
     {
-        let po = opts.po_number.trim();
-        if !po.is_empty() && po != p.po_number {
-            return Err(Error::Rejected(format!(
-                "basket {basket_name:?} has an order waiting to be sent (PO {}, since {}): send it with \
-                 `procure order submit --basket {basket_name}` or drop it with `procure order discard-pending \
-                 {basket_name}`",
-                p.po_number,
-                p.started_at.format("%Y-%m-%d %H:%M UTC")
-            )));
-        }
-        let key = p.idempotency_key.clone();
+        let key = p.idempotency_key;
         tracing::info!(basket = basket_name, po = %draft.po_number, "resuming a waiting submission");
         return send(sup, basket_name, draft, &key, vec![], true).await.map(|s| Submission::Placed(Box::new(s)));
     }
@@ -210,6 +310,9 @@ pub async fn submit(
     };
     if !guard.blocked(&checkout.price_changes).is_empty() {
         return Ok(Submission::PricesChanged(Box::new(checkout)));
+    }
+    if let Some(e) = checkout.refusal {
+        return Err(Error::DuplicatePo(e));
     }
     let draft = order::accept_prices(&checkout.draft, &checkout.preview);
     let key = match (&b.pending, &b.last_submission) {
@@ -279,11 +382,14 @@ async fn send(
         Err(BackendError::Rejected(e)) if e.code == codes::IDEMPOTENCY_MISMATCH => {
             // The earlier submission did reach the shop, with other content.
             store.save(&b)?;
-            Err(Error::Rejected(format!(
-                "an earlier submission of this basket was already placed ({}); the basket changed since. \
-                 Check `procure order list`; submitting again now places a new order",
-                e.message
-            )))
+            Err(Error::Refused {
+                code: codes::IDEMPOTENCY_MISMATCH,
+                message: format!(
+                    "an earlier submission of this basket was already placed ({}); the basket changed since. \
+                     Check `procure order list`; submitting again now places a new order",
+                    e.message
+                ),
+            })
         }
         Err(BackendError::Rejected(e)) if e.code == codes::DUPLICATE_PO => {
             store.save(&b)?;
@@ -301,7 +407,7 @@ async fn send(
         }
         Err(e) if waiting => {
             store.save(&b)?;
-            Err(waits(sup, basket_name, &e))
+            Err(waits(sup, basket_name, &e.into()))
         }
         Err(e) => {
             store.save(&b)?;
@@ -315,7 +421,12 @@ fn new_key() -> String {
 }
 
 /// The error of a submission that was written to the basket and waits.
-fn waits(sup: &Supplier, basket_name: &str, e: &dyn std::fmt::Display) -> Error {
+fn waits(sup: &Supplier, basket_name: &str, e: &Error) -> Error {
+    // The error names the shop already: its reason alone, once.
+    let e = match e {
+        Error::Backend(b) => b.reason(),
+        other => other.to_string(),
+    };
     Error::Backend(BackendError::Unreachable {
         url: sup.profile.shop.clone(),
         reason: format!(
@@ -337,25 +448,49 @@ pub struct Waiting {
     pub lines: usize,
     /// The draft was written with it, so it can be sent as it was.
     pub resumable: bool,
+    /// The basket was changed after the order was written: the change is
+    /// not in the order that waits (it is sent as it was).
+    pub basket_changed: bool,
+}
+
+impl Waiting {
+    fn of(name: &str, b: &Basket) -> Option<Waiting> {
+        let p = b.pending.as_ref()?;
+        Some(Waiting {
+            basket: name.to_string(),
+            po_number: p.po_number.clone(),
+            started_at: p.started_at,
+            lines: p.draft.as_ref().map(|d| d.lines.len()).unwrap_or(0),
+            resumable: p.draft.is_some(),
+            basket_changed: p.draft.as_ref().is_some_and(|d| {
+                let sent = d.lines.iter().map(|l| (&l.sku, l.quantity, l.note.as_deref()));
+                !sent.eq(b.lines.iter().map(|l| (&l.sku, l.qty, l.note.as_deref())))
+            }),
+        })
+    }
+
+    /// What a face says when a basket with a waiting order is changed.
+    pub fn describe_edit(&self) -> String {
+        format!(
+            "basket {} has an order waiting for the shop (PO {}, {} line{}, since {}): this change is not in it — \
+             it is sent as it was written",
+            self.basket,
+            self.po_number,
+            self.lines,
+            if self.lines == 1 { "" } else { "s" },
+            self.started_at.format("%Y-%m-%d %H:%M UTC")
+        )
+    }
 }
 
 /// Every basket with a submission that waits for the shop.
 pub fn pending(sup: &Supplier) -> Result<Vec<Waiting>> {
-    Ok(sup
-        .baskets()
-        .list()?
-        .into_iter()
-        .filter_map(|(name, b)| {
-            let p = b.ok()?.pending?;
-            Some(Waiting {
-                basket: name,
-                po_number: p.po_number,
-                started_at: p.started_at,
-                lines: p.draft.as_ref().map(|d| d.lines.len()).unwrap_or(0),
-                resumable: p.draft.is_some(),
-            })
-        })
-        .collect())
+    Ok(sup.baskets().list()?.into_iter().filter_map(|(name, b)| Waiting::of(&name, &b.ok()?)).collect())
+}
+
+/// The order that waits in basket `name`, if one does.
+pub fn waiting_in(sup: &Supplier, name: &str) -> Option<Waiting> {
+    Waiting::of(name, &sup.baskets().load(name).ok()?)
 }
 
 /// Sends every waiting submission (the terminal app does this at start).
@@ -380,17 +515,12 @@ pub async fn discard_pending(sup: &Supplier, basket_name: &str) -> Result<Waitin
     let _lock = lock_basket(sup, basket_name).await?;
     let store = sup.baskets();
     let mut b = store.load(basket_name)?;
-    let Some(p) = b.pending.take() else {
+    let Some(w) = Waiting::of(basket_name, &b) else {
         return Err(Error::Rejected(format!("basket {basket_name:?} has no order waiting to be sent")));
     };
+    b.pending = None;
     store.save(&b)?;
-    Ok(Waiting {
-        basket: basket_name.to_string(),
-        po_number: p.po_number,
-        started_at: p.started_at,
-        lines: p.draft.as_ref().map(|d| d.lines.len()).unwrap_or(0),
-        resumable: p.draft.is_some(),
-    })
+    Ok(w)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -447,28 +577,15 @@ fn reorder_into(sup: &Supplier, order: Order, into: &str, merge: Merge) -> Resul
     let mut lines = Vec::new();
     let mut skipped = Vec::new();
     for l in &order.lines {
-        let Some(mut product) = cache.get_product(&l.sku)? else {
+        let Some(ordered) = cache.get_product(&l.sku)? else {
             skipped.push((l.sku.clone(), "no longer in the catalog".to_string()));
             continue;
         };
-        let mut replaced = false;
-        // Follow the chain of successors (bounded, in case of a cycle).
-        for _ in 0..8 {
-            if !product.discontinued {
-                break;
-            }
-            match product.replaced_by.as_deref().map(|s| cache.get_product(s)).transpose()?.flatten() {
-                Some(next) => {
-                    product = next;
-                    replaced = true;
-                }
-                None => break,
-            }
-        }
-        if product.discontinued {
+        let Some(product) = super::discontinued::successor(&cache, ordered)? else {
             skipped.push((l.sku.clone(), "discontinued without a successor".to_string()));
             continue;
-        }
+        };
+        let replaced = product.sku != l.sku;
         let tiers = cache.get_prices(&product.sku)?.map(|e| e.tiers).unwrap_or_default();
         let rules = crate::core::quantity::QuantityRules::of(&product, &tiers);
         let qty = rules.next_valid(l.quantity);
@@ -554,6 +671,7 @@ mod tests {
                 open_balance: dec!(0),
                 available: Some(dec!(10000)),
             }),
+            replay_of: None,
         };
         assert_eq!(credit_shortfall(&p), Some(dec!(710)));
         p.totals.gross = dec!(10000);

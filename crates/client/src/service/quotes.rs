@@ -97,6 +97,11 @@ pub async fn list(sup: &Supplier) -> Result<Vec<QuoteSummary>> {
     Ok(out)
 }
 
+/// The company's quote requests; without the shop, as last seen.
+pub async fn list_or_seen(sup: &Supplier) -> Result<super::seen::Seen<Vec<QuoteSummary>>> {
+    super::seen::fresh_or_seen(sup, "quotes", list(sup)).await
+}
+
 pub async fn show(sup: &Supplier, number: &str) -> Result<Quote> {
     sup.require_login()?;
     Ok(sup.backend.quote(number).await?)

@@ -394,6 +394,10 @@ pub struct Preview {
     /// The company's credit at preview time; an order beyond `available` is refused.
     #[serde(default)]
     pub credit: Option<Credit>,
+    /// Previewed with the idempotency key of an order placed from this same
+    /// draft: that order's number (placing answers with it, a replay).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -73,6 +73,12 @@ impl TestShop {
         self.http.post(self.url("/orders/preview")).bearer_auth(token).json(draft).send().await.unwrap()
     }
 
+    /// A preview with the key the order would be placed with.
+    pub async fn preview_keyed(&self, token: &str, key: &str, draft: &Value) -> reqwest::Response {
+        let rb = self.http.post(self.url("/orders/preview")).bearer_auth(token).json(draft);
+        rb.header("Idempotency-Key", key).send().await.unwrap()
+    }
+
     pub async fn create(&self, token: &str, key: Option<&str>, draft: &Value) -> reqwest::Response {
         let mut rb = self.http.post(self.url("/orders")).bearer_auth(token).json(draft);
         if let Some(k) = key {

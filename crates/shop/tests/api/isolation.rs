@@ -1,7 +1,9 @@
 //! Every query is scoped to the token's company: no part, price, order or quote of another.
 
 use crate::helpers::*;
-use procure_protocol::api::{Order, OrderList, OrderedSkus, Preview, Product, Quote, QuoteList, QuoteStatus, codes};
+use procure_protocol::api::{
+    DocumentKind, Order, OrderList, OrderedSkus, Preview, Product, Quote, QuoteList, QuoteStatus, codes,
+};
 use procure_protocol::quantity::QuantityRules;
 use procure_shop::{ShopOptions, quotes};
 use reqwest::StatusCode;
@@ -89,4 +91,31 @@ async fn another_companys_quotes_and_orders_are_not_found() {
     assert!(list.items.is_empty());
     let q: Quote = s.get_json(&acme, &format!("/quotes/{number}")).await;
     assert_eq!(q.status, QuoteStatus::Offered, "untouched");
+}
+
+#[tokio::test]
+async fn a_catalog_document_is_served_only_to_a_company_that_sees_its_part() {
+    let s = start().await;
+    let acme = s.login("ACME", "buyer").await;
+    let bolt = s.login("BOLT", "buyer").await;
+    let (acme_items, _) = s.catalog(&acme, None, 5000).await;
+    let (bolt_items, _) = s.catalog(&bolt, None, 5000).await;
+    let acme_urls: HashSet<&str> = acme_items.iter().flat_map(|p| p.documents.iter().map(|d| d.url.as_str())).collect();
+    assert!(acme_items.iter().all(|p| p.documents.iter().any(|d| d.kind == DocumentKind::Datasheet)));
+    let hidden = bolt_items
+        .iter()
+        .flat_map(|p| p.documents.iter())
+        .find(|d| d.kind == DocumentKind::Datasheet && !acme_urls.contains(d.url.as_str()))
+        .expect("a datasheet of a family only BOLT sees");
+    let path = hidden.url.strip_prefix("/api/v1").expect("the shop's own document");
+
+    let resp = s.get(&bolt, path).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "application/pdf");
+    assert!(resp.bytes().await.unwrap().starts_with(b"%PDF-"));
+    // ACME is answered as if it did not exist; without a session, not at all.
+    let (status, err) = error_of(s.get(&acme, path).await).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some(codes::NOT_FOUND)));
+    let anonymous = s.http.get(s.url(path)).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }

@@ -189,6 +189,45 @@ async fn a_po_number_names_one_order_unless_a_duplicate_is_allowed() {
     assert_eq!(resp.status(), StatusCode::CREATED);
 }
 
+/// A preview checks what placing checks first: a PO number another order
+/// holds is refused, unless the key previewed with placed this same draft
+/// (placing would answer with that order: `replay_of`); the key with
+/// another draft is refused as placing refuses it.
+#[tokio::test]
+async fn a_preview_checks_the_key_and_the_po_number_as_placing_does() {
+    let s = start().await;
+    let buyer = s.login("ACME", "buyer").await;
+    let (items, _) = s.catalog(&buyer, None, 5000).await;
+    let p = plain_part(&items);
+    let body = draft("PO-PRE", &[(&p.sku, 1)]);
+    let fresh = s.preview(&buyer, &body).await;
+    assert_eq!(fresh.status(), StatusCode::OK);
+    let fresh: serde_json::Value = fresh.json().await.unwrap();
+    assert!(fresh.get("replay_of").is_none(), "{fresh}");
+    let first: Order = s.create(&buyer, Some("pre-1"), &body).await.json().await.unwrap();
+
+    let dup = s.preview(&buyer, &body).await;
+    assert_eq!(dup.status(), StatusCode::CONFLICT);
+    let err: serde_json::Value = dup.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "duplicate_po");
+    let dup = s.preview_keyed(&buyer, "pre-2", &body).await;
+    assert_eq!(dup.status(), StatusCode::CONFLICT, "a new key is a new order");
+
+    let replay = s.preview_keyed(&buyer, "pre-1", &body).await;
+    assert_eq!(replay.status(), StatusCode::OK);
+    let replay: serde_json::Value = replay.json().await.unwrap();
+    assert_eq!(replay["replay_of"], first.number.as_str());
+
+    let other = s.preview_keyed(&buyer, "pre-1", &draft("PO-PRE", &[(&p.sku, 2)])).await;
+    assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: serde_json::Value = other.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "idempotency_mismatch");
+
+    let mut allowed = body.clone();
+    allowed["allow_duplicate_po"] = json!(true);
+    assert_eq!(s.preview(&buyer, &allowed).await.status(), StatusCode::OK);
+}
+
 /// A database written before the limits (or by hand) holds a price and a
 /// lead time beyond them: the preview names the line, the order is refused
 /// for it, and the shop keeps serving every company.

@@ -290,8 +290,8 @@ impl MedusaBackend {
         }
     }
 
-    /// A new cart for the draft, completed into an order.
-    pub(super) async fn place(&self, draft: &OrderDraft, key: &str, fingerprint: &str) -> Result<Created> {
+    /// Refuses a PO number another order holds, unless the draft allows it.
+    pub(super) async fn check_po_unused(&self, draft: &OrderDraft) -> Result<()> {
         if !draft.allow_duplicate_po
             && let Some(o) = self.order_with_po(&draft.po_number).await?
         {
@@ -302,6 +302,30 @@ impl MedusaBackend {
                 o.created_at.date_naive(),
             )));
         }
+        Ok(())
+    }
+
+    /// The order a submission with this key became, for a preview: placing
+    /// the same draft with it answers with that order; another draft is
+    /// refused. `None`: the key made no order (yet).
+    pub(super) async fn replay_of(&self, key: &str, draft: &OrderDraft) -> Result<Option<String>> {
+        let known = self.state.load().map_err(local)?.submissions.get(key).cloned();
+        let order = match known.as_ref().and_then(|s| s.order_id.clone()) {
+            Some(id) => Some(self.order_by_id(&id).await?),
+            None if known.is_none() => self.order_with_key(key).await?,
+            None => None,
+        };
+        let Some(order) = order else { return Ok(None) };
+        let order = map::order(&order);
+        if known.is_some_and(|s| s.fingerprint != state::fingerprint(draft)) {
+            return Err(rejected(codes::IDEMPOTENCY_MISMATCH, format!("order {} came from it", order.number), vec![]));
+        }
+        Ok(Some(order.number))
+    }
+
+    /// A new cart for the draft, completed into an order.
+    pub(super) async fn place(&self, draft: &OrderDraft, key: &str, fingerprint: &str) -> Result<Created> {
+        self.check_po_unused(draft).await?;
         let skus: Vec<&str> = draft.lines.iter().map(|l| l.sku.as_str()).collect();
         let parts = self.parts_by_sku(&skus).await?;
         let errors = check_lines(draft, &parts, &self.settings.region_id);

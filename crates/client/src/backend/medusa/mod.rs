@@ -455,7 +455,15 @@ impl Backend for MedusaBackend {
         Ok(OrderedSkus { items: by_sku.into_values().collect() })
     }
 
-    async fn preview(&self, draft: &OrderDraft) -> Result<Preview> {
+    async fn preview(&self, draft: &OrderDraft, idempotency_key: Option<&str>) -> Result<Preview> {
+        // What placing checks first: the key's earlier order, the PO number.
+        let replay_of = match idempotency_key {
+            Some(key) => self.replay_of(key, draft).await?,
+            None => None,
+        };
+        if replay_of.is_none() {
+            self.check_po_unused(draft).await?;
+        }
         let skus: Vec<&str> = draft.lines.iter().map(|l| l.sku.as_str()).collect();
         let parts = self.parts_by_sku(&skus).await?;
         let region = self.region().await?;
@@ -494,6 +502,7 @@ impl Backend for MedusaBackend {
             needs_approval: false,
             earliest_delivery: Utc::now().date_naive() + chrono::Days::new(1),
             credit: None,
+            replay_of,
         })
     }
 

@@ -307,10 +307,13 @@ impl Backend for PeppolBackend {
         self.state.ordered_skus()
     }
 
-    async fn preview(&self, draft: &OrderDraft) -> Result<Preview> {
+    async fn preview(&self, draft: &OrderDraft, idempotency_key: Option<&str>) -> Result<Preview> {
         orders::check_options(draft)?;
+        let replay_of = orders::check_placing(&self.state, draft, idempotency_key)?;
         let loaded = self.load_draft(draft)?;
-        Ok(orders::price(&loaded, draft, Utc::now().date_naive()).preview)
+        let mut preview = orders::price(&loaded, draft, Utc::now().date_naive()).preview;
+        preview.replay_of = replay_of;
+        Ok(preview)
     }
 
     async fn create_order(&self, draft: &OrderDraft, idempotency_key: &str) -> Result<Created> {

@@ -295,6 +295,7 @@ pub fn price(loaded: &Loaded, draft: &OrderDraft, today: NaiveDate) -> Priced {
             needs_approval: false,
             earliest_delivery: today + chrono::Duration::days(i64::from(lead)),
             credit: None,
+            replay_of: None,
         },
         parts,
     }
@@ -302,6 +303,34 @@ pub fn price(loaded: &Loaded, draft: &OrderDraft, today: NaiveDate) -> Priced {
 
 fn rejected(code: &str, message: String, details: Vec<LineError>) -> BackendError {
     BackendError::Rejected(ApiError { code: code.into(), message, details })
+}
+
+/// What placing `draft` with `key` checks first, for a preview: the order
+/// this key sent already with this same draft (`Some`: placing answers with
+/// it), a key sent with another draft, a PO number another order holds.
+pub fn check_placing(state: &StateFile, draft: &OrderDraft, key: Option<&str>) -> Result<Option<String>> {
+    let st = state.read()?;
+    if let Some(sent) = key.and_then(|k| st.orders.iter().find(|s| s.key == k)) {
+        if sent.draft != *draft {
+            return Err(rejected(
+                codes::IDEMPOTENCY_MISMATCH,
+                format!("order {} was already sent with other content", sent.key),
+                vec![],
+            ));
+        }
+        return Ok(Some(sent.order.number.clone()));
+    }
+    if !draft.allow_duplicate_po
+        && let Some(o) =
+            st.orders.iter().map(|s| &s.order).find(|o| po_number_taken(&draft.po_number, &o.po_number, o.status))
+    {
+        return Err(BackendError::Rejected(ApiError::duplicate_po(
+            &draft.po_number,
+            &o.number,
+            o.created_at.date_naive(),
+        )));
+    }
+    Ok(None)
 }
 
 /// Places the draft: one T01 into the outbox, exactly once per key.

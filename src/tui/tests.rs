@@ -709,6 +709,10 @@ fn what_a_shop_lacks_is_hidden_or_marked() {
         quote_requests: false,
         approvals: false,
         credit: false,
+        order_changes: false,
+        shipments: false,
+        invoices: false,
+        disputes: false,
     });
     a.open(CheckoutForm {
         basket: "weekly".into(),

@@ -3,9 +3,9 @@
 use super::http::{Dialect, HttpClient};
 use super::{Backend, BackendError, Capabilities, Created, Fetched, Result, Timeouts};
 use crate::api::{
-    self, AcceptQuote, AcceptedQuote, ApiError, CatalogPage, Credit, Decision, ErrorBody, LoginRequest, LoginResponse,
-    Me, NewMessage, Order, OrderDraft, OrderList, OrderedSkus, Preview, PriceListPage, Quote, QuoteList, QuoteRequest,
-    Reason, codes,
+    self, AcceptQuote, AcceptedQuote, ApiError, CatalogPage, Credit, Decision, ErrorBody, Invoice, InvoicePage,
+    LoginRequest, LoginResponse, Me, NewDispute, NewMessage, Order, OrderDraft, OrderList, OrderPage, OrderedSkus,
+    Preview, PriceListPage, Quote, QuoteList, QuoteRequest, Reason, codes,
 };
 use crate::store::config::BackendKind;
 use async_trait::async_trait;
@@ -15,6 +15,10 @@ use reqwest::{Method, StatusCode, Url, header};
 /// Page size asked for when syncing: the protocol's largest, so a
 /// million-part catalog is 200 round trips, not 1,000.
 const SYNC_PAGE: &str = "5000";
+
+/// Page size asked for when syncing the order history and invoices (whole
+/// documents, larger than parts).
+const HISTORY_PAGE: &str = "500";
 
 /// procure's protocol: errors are `ErrorBody` with a code of `api::codes`.
 pub struct Native;
@@ -84,7 +88,11 @@ impl NativeBackend {
 
     /// A paged sync request: `limit`, and `since` and `cursor` when given.
     fn sync_query<'a>(since: Option<&'a str>, cursor: Option<&'a str>) -> Vec<(&'static str, &'a str)> {
-        let mut q = vec![("limit", SYNC_PAGE)];
+        Self::paged(SYNC_PAGE, since, cursor)
+    }
+
+    fn paged<'a>(limit: &'static str, since: Option<&'a str>, cursor: Option<&'a str>) -> Vec<(&'static str, &'a str)> {
+        let mut q = vec![("limit", limit)];
         q.extend(since.map(|s| ("since", s)));
         q.extend(cursor.map(|c| ("cursor", c)));
         q
@@ -110,6 +118,10 @@ impl Backend for NativeBackend {
             quote_requests: true,
             approvals: true,
             credit: true,
+            order_changes: true,
+            shipments: true,
+            invoices: true,
+            disputes: true,
         }
     }
 
@@ -236,5 +248,21 @@ impl Backend for NativeBackend {
 
     async fn credit(&self) -> Result<Credit> {
         self.get("/credit", &[]).await
+    }
+
+    async fn order_changes(&self, since: Option<&str>, cursor: Option<&str>) -> Result<OrderPage> {
+        self.get("/orders/changes", &Self::paged(HISTORY_PAGE, since, cursor)).await
+    }
+
+    async fn invoices(&self, since: Option<&str>, cursor: Option<&str>) -> Result<InvoicePage> {
+        self.get("/invoices", &Self::paged(HISTORY_PAGE, since, cursor)).await
+    }
+
+    async fn invoice(&self, number: &str) -> Result<Invoice> {
+        self.get_item("/invoices", number).await
+    }
+
+    async fn dispute(&self, number: &str, reason: &str) -> Result<Invoice> {
+        self.post_item("/invoices", number, "dispute", &NewDispute { reason: reason.to_string() }).await
     }
 }

@@ -206,6 +206,79 @@ fn resolve<'a>(
     }
 }
 
+/// The order line (order number, index) an invoice line bills, when the
+/// buyer knows it.
+pub fn order_line_of<'a>(
+    inv: &Invoice,
+    l: &InvoiceLine,
+    order: &dyn Fn(&str) -> Option<&'a OrderFacts>,
+) -> Option<(String, usize)> {
+    resolve(inv, l, order).2.map(|(o, i)| (o.number.clone(), i))
+}
+
+/// What `credit_notes` credit of each line of `inv` (index = line − 1):
+/// each credit note line goes to the first line of the invoice with its
+/// part (and its order references, where it has them) that still has
+/// quantity left to credit, else to the first such line.
+pub fn credits_per_line(inv: &Invoice, credit_notes: &[&Invoice]) -> Vec<Billed> {
+    let mut out = vec![Billed::default(); inv.lines.len()];
+    for cn in credit_notes.iter().filter(|c| c.credits_invoice.as_deref() == Some(inv.number.as_str())) {
+        for l in &cn.lines {
+            let fits = |il: &InvoiceLine| {
+                il.sku == l.sku
+                    && (l.order_number.is_none() || il.order_number == l.order_number)
+                    && (l.order_line.is_none() || il.order_line == l.order_line)
+            };
+            let at = (0..inv.lines.len())
+                .find(|&i| fits(&inv.lines[i]) && out[i].credited_quantity < inv.lines[i].quantity)
+                .or_else(|| (0..inv.lines.len()).find(|&i| fits(&inv.lines[i])));
+            if let Some(i) = at {
+                let b = &mut out[i];
+                b.credited_quantity = b.credited_quantity.saturating_add(l.quantity);
+                b.credited_amount += l.line_total;
+                if !b.credit_notes.contains(&cn.number) {
+                    b.credit_notes.push(cn.number.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether `a` was issued before `b` (by date, then number).
+pub fn issued_before(a: &Invoice, b: &Invoice) -> bool {
+    (a.issue_date, &a.number) < (b.issue_date, &b.number)
+}
+
+/// What other documents did to each line of `inv` (index = line − 1):
+/// `documents` are the invoices and credit notes the buyer has of the same
+/// orders (and the credit notes of `inv`); `inv` itself among them is
+/// passed over.
+pub fn billed<'a>(
+    inv: &Invoice,
+    documents: &[&Invoice],
+    order: &dyn Fn(&str) -> Option<&'a OrderFacts>,
+) -> Vec<Billed> {
+    let credit_notes: Vec<&Invoice> =
+        documents.iter().copied().filter(|d| d.kind == InvoiceKind::CreditNote && d.number != inv.number).collect();
+    let mut out = credits_per_line(inv, &credit_notes);
+    let keys: Vec<Option<(String, usize)>> = inv.lines.iter().map(|l| order_line_of(inv, l, order)).collect();
+    for earlier in
+        documents.iter().filter(|d| d.kind == InvoiceKind::Invoice && d.number != inv.number && issued_before(d, inv))
+    {
+        let credited = credits_per_line(earlier, &credit_notes);
+        for (j, l) in earlier.lines.iter().enumerate() {
+            let Some(key) = order_line_of(earlier, l, order) else { continue };
+            let net = l.quantity.saturating_sub(credited[j].credited_quantity);
+            // Counted once per order line, on the first line of `inv` that bills it.
+            if let Some(i) = keys.iter().position(|k| k.as_ref() == Some(&key)) {
+                out[i].invoiced_before = out[i].invoiced_before.saturating_add(net);
+            }
+        }
+    }
+    out
+}
+
 /// Matches an invoice (not a credit note) line by line. `order` finds the
 /// orders the buyer knows; `billed` says, per invoice line (index = line −
 /// 1), what other documents did to it.
@@ -601,6 +674,27 @@ pub(crate) mod tests {
         // Less than the difference: still held.
         let some = [Billed { credited_amount: dec!(2.99), credited_quantity: 10, ..Default::default() }];
         assert_eq!(match_invoice(&inv, &find, &some, &tol).status, MatchStatus::Held);
+    }
+
+    #[test]
+    fn earlier_invoices_and_credit_notes_are_counted() {
+        let o = facts(&[("A", 10, dec!(1), 10)]);
+        let find = |n: &str| (n == "SO-1").then_some(&o);
+        let mut first = invoice("INV-1", InvoiceKind::Invoice, &[("A", Some(1), 6, dec!(1))]);
+        first.issue_date = first.issue_date.pred_opt().unwrap();
+        let second = invoice("INV-2", InvoiceKind::Invoice, &[("A", Some(1), 6, dec!(1))]);
+        let cn = invoice("CN-1", InvoiceKind::CreditNote, &[("A", Some(1), 2, dec!(1))]);
+        let docs = [&first, &second, &cn];
+        // 6 before, 2 of them credited: 4 before the second.
+        let b = billed(&second, &docs, &find);
+        assert_eq!(b[0].invoiced_before, 4);
+        assert_eq!(b[0].credited_quantity, 0, "the credit note credits the first invoice");
+        let m = match_invoice(&second, &find, &b, &Tolerances::default());
+        assert_eq!(m.lines[0].invoiced_to_date, Some(10));
+        assert_eq!(m.status, MatchStatus::Matched);
+        let b = billed(&first, &docs, &find);
+        assert_eq!((b[0].invoiced_before, b[0].credited_quantity), (0, 2));
+        assert_eq!(b[0].credit_notes, ["CN-1"]);
     }
 
     #[test]

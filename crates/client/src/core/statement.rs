@@ -9,7 +9,7 @@
 //!   31–60, 61–90, over 90. A credit note counts against its bucket, so the
 //!   buckets add up to `open_total`.
 
-use crate::api::InvoiceKind;
+use crate::api::{InvoiceKind, Order};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -106,6 +106,22 @@ pub fn sums(items: impl IntoIterator<Item = Item>, today: NaiveDate) -> Sums {
     s
 }
 
+/// The gross amount ordered and not yet invoiced on an order that is still
+/// open (not cancelled, rejected or delivered): each line's quantity not
+/// yet invoiced at its unit price, VAT at its rate, and the shipping charge
+/// while nothing of the order is invoiced (it goes on the first invoice).
+pub fn uninvoiced(order: &Order) -> Decimal {
+    if !crate::core::expediting::order_open(order.status) {
+        return Decimal::ZERO;
+    }
+    let lines = order.lines.iter().map(|l| {
+        let left = l.quantity.saturating_sub(l.invoiced);
+        (crate::core::money::line_total(l.unit_price, left), l.vat_rate)
+    });
+    let shipping = if order.lines.iter().all(|l| l.invoiced == 0) { order.totals.shipping } else { Decimal::ZERO };
+    crate::core::money::checked_totals(&order.totals.currency, lines, shipping).map(|t| t.gross).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +158,19 @@ mod tests {
         assert_eq!(s.invoices_open - s.credits_open, s.open_total);
         assert_eq!(s.overdue_total, dec!(150.00));
         assert_eq!(s.held_total, dec!(10.00));
+    }
+
+    #[test]
+    fn what_is_ordered_and_not_invoiced() {
+        use crate::core::receipt::tests::order;
+        let mut o = order("SO-1", &[("A", 10, 0, dec!(10.00)), ("B", 2, 0, dec!(5.00))]);
+        o.totals.shipping = dec!(6.90);
+        // (100 + 10 + 6.90) × 1.19 = 139.111 → 139.11
+        assert_eq!(uninvoiced(&o), dec!(139.11));
+        o.lines[0].invoiced = 4;
+        // (60 + 10) × 1.19: the shipping went on the first invoice.
+        assert_eq!(uninvoiced(&o), dec!(83.30));
+        o.status = crate::api::OrderStatus::Cancelled;
+        assert_eq!(uninvoiced(&o), dec!(0));
     }
 }

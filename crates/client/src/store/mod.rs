@@ -1,13 +1,16 @@
-//! Local state: paths, config and profiles, credentials, the catalog cache
-//! and basket files. Every file write is atomic.
+//! Local state: paths, config and profiles, credentials, the catalog cache,
+//! the local history of orders and invoices, basket and receipt files.
+//! Every file write is atomic.
 
 pub mod atomic;
 pub mod baskets;
 pub mod cache;
 pub mod config;
 pub mod credentials;
+pub mod history;
 pub mod lock;
 pub mod paths;
+pub mod receipts;
 
 pub use paths::Paths;
 

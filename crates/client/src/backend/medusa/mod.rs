@@ -343,6 +343,10 @@ impl Backend for MedusaBackend {
             quote_requests: false,
             approvals: false,
             credit: false,
+            order_changes: false,
+            shipments: false,
+            invoices: false,
+            disputes: false,
         }
     }
 

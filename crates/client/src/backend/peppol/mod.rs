@@ -141,6 +141,10 @@ impl Backend for PeppolBackend {
             quote_requests: false,
             approvals: false,
             credit: false,
+            order_changes: false,
+            shipments: true,
+            invoices: true,
+            disputes: true,
         }
     }
 

@@ -87,7 +87,11 @@ pub fn search(out: &Out, ws: &Workspace, sup: &Supplier, args: SearchArgs) -> Cm
         ));
     }
     if total > rows.len() {
-        out.note(format!("{} of {total} matches shown (--limit for more).", rows.len()));
+        out.note(format!(
+            "{} more: {} of {total} matches shown (--limit {total} lists all).",
+            total - rows.len(),
+            rows.len()
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -206,6 +206,16 @@ fn search_screen() {
 }
 
 #[test]
+fn a_cut_result_list_says_how_many_more_match() {
+    let mut a = search_app();
+    search(&mut a).total = 164;
+    let screen = render(&mut a);
+    assert!(screen.contains(" 3/164 · 161 more "), "{screen}");
+    let small = render_at(&mut a, 80, 24);
+    assert!(small.contains(" 3/164 · 161 more "), "{small}");
+}
+
+#[test]
 fn search_screen_without_colour_keeps_the_selection_visible() {
     let mut a = search_app();
     a.cx.theme = Theme { color: false };

@@ -236,6 +236,70 @@ fn basket_export_writes_what_excel_opens_and_import_reads_back() {
     assert_eq!(j["totals"]["net"], "89.88");
 }
 
+/// Parts whose SKU or name a spreadsheet would read as a formula.
+const FORMULA_CATALOG: &str = "\
+sku,name,list_price
+F-1,\"=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",1.00
+F-2,=1+2,1.00
+F-3,+1+2,1.00
+F-4,-2+3,1.00
+F-5,@SUM(A1:A2),1.00
+F-6,=cmd|' /C calc'!A0,1.00
+F-7,\"\t=1+2\",1.00
+=F-8,Tab-free name,1.00
+@F-9,Plain name,1.00
+";
+
+#[test]
+fn exported_cells_never_become_formulas_and_import_back_as_they_were() {
+    let shop = shop_with_catalog();
+    let out = shop.import(FORMULA_CATALOG, None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let home = Home::synced(&shop.url, "ACME", "buyer");
+    home.run(&["basket", "new", "f"]).ok();
+    for sku in ["F-1", "F-2", "F-3", "F-4", "F-5", "F-6", "F-7", "=F-8", "@F-9", "T-BRG-1"] {
+        home.run(&["basket", "add", "f", sku, "2"]).ok();
+    }
+    home.run(&["basket", "note", "f", "F-1", "=1+2"]).ok();
+    home.run(&["basket", "note", "f", "F-2", "--", "-CC 4711"]).ok();
+    home.run(&["basket", "note", "f", "T-BRG-1", "Halle 3"]).ok();
+
+    // Every cell a spreadsheet would take for a formula starts with `'`.
+    let formula = |cell: &str| cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let plain = home.run(&["basket", "export", "f"]).ok().stdout();
+    let excel_file = home.path().join("f.csv");
+    home.run(&["basket", "export", "f", "--excel", "-o", excel_file.to_str().unwrap()]).ok();
+    let excel = String::from_utf8(std::fs::read(&excel_file).unwrap()).unwrap();
+    for (text, delimiter) in [(&plain, b','), (&excel, b';')] {
+        let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 10, "{text}");
+        for row in &rows {
+            for cell in row {
+                assert!(!formula(cell), "a formula cell {cell:?} in\n{text}");
+            }
+        }
+    }
+    assert!(plain.contains("\n'=F-8,Tab-free name,2,"), "{plain}");
+    assert!(plain.contains("F-1,\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",2,1.00,2.00,'=1+2\n"), "{plain}");
+    assert!(plain.contains("F-4,'-2+3,2,"), "{plain}");
+    assert!(plain.contains("F-6,'=cmd|' /C calc'!A0,2"), "{plain}");
+    assert!(plain.contains("F-7,'=1+2,2"), "the tab is cleaned away, the formula is not: {plain}");
+    assert!(plain.contains("T-BRG-1,Deep groove ball bearing 6205-2RSH/C3,2,6.90,13.80,Halle 3"), "{plain}");
+    assert!(excel.contains("F-2;'=1+2;2;1,00;2,00;'-CC 4711"), "{excel}");
+
+    // Both files import back to the same SKUs and notes.
+    let shown = |name: &str| home.run(&["--json", "basket", "show", name]).ok().json()["lines"].clone();
+    for (name, file) in [("back", home.path().join("plain.csv")), ("back-excel", excel_file.clone())] {
+        if name == "back" {
+            std::fs::write(&file, &plain).unwrap();
+        }
+        home.run(&["basket", "new", name]).ok();
+        home.run(&["basket", "import", name, file.to_str().unwrap()]).ok();
+        assert_eq!(shown(name), shown("f"), "{name}");
+    }
+}
+
 #[test]
 fn basket_problems_are_a_list_per_line() {
     let shop = shop_with_catalog();

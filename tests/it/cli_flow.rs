@@ -356,3 +356,30 @@ fn a_catalog_of_several_pages_arrives_whole_and_once() {
     assert_eq!(again["requests"], 1, "{again}");
     assert_eq!(again["products_total"], parts, "{again}");
 }
+
+/// `total` counts every match whatever `--limit`, and the text output says
+/// how many more there are when the list is cut.
+#[test]
+fn search_counts_every_match_whatever_the_limit_and_says_how_many_more() {
+    let shop = Shop::start(12_000);
+    let home = Home::synced(&shop.url, "ACME", "buyer");
+    // Fewer than 50 plain matches (fuzzy ones count too), and many.
+    for q in ["6205", "din 933", "contactor 24v"] {
+        let all = home.run(&["--json", "search", q, "--limit", "20000"]).ok().json();
+        let total = all["total"].as_u64().unwrap();
+        assert_eq!(all["results"].as_array().unwrap().len() as u64, total, "{q}: {all}");
+        for limit in [5u64, 20, 50, 200] {
+            let r = home.run(&["--json", "search", q, "--limit", &limit.to_string()]).ok().json();
+            assert_eq!(r["total"], total, "{q} --limit {limit}");
+            let results = r["results"].as_array().unwrap();
+            assert_eq!(results.len() as u64, limit.min(total), "{q} --limit {limit}");
+            assert_eq!(results[..], all["results"].as_array().unwrap()[..results.len()], "{q} --limit {limit}");
+        }
+        // The default limit is 20: the rest is named.
+        let text = home.run(&["search", q]).ok();
+        let note = format!("{} more: 20 of {total} matches shown (--limit {total} lists all).", total - 20);
+        assert!(text.stderr().contains(&note), "{q}: {}", text.stderr());
+        let all = home.run(&["search", q, "--limit", &total.to_string()]).ok();
+        assert!(!all.stderr().contains("more"), "{q}: {}", all.stderr());
+    }
+}

@@ -241,6 +241,112 @@ fn a_broken_catalogue_fails_the_sync_and_keeps_the_cache() {
     assert_parts(&home, 7, &["2451037"], &[]);
 }
 
+/// A catalogue of `n` lines, five text lines each after a head of four
+/// (a DOCTYPE, when given, comes after the XML declaration); `line(i)`
+/// gives the text of line `i`'s name.
+fn big_catalogue(n: usize, doctype: &str, name: impl Fn(usize) -> String) -> String {
+    let mut text = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>{doctype}\n\
+         <Catalogue xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Catalogue-2\" \
+         xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2\" \
+         xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">\n\
+         <cbc:ID>BIG-1</cbc:ID>\n<cbc:IssueDate>2026-01-05</cbc:IssueDate>\n"
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "<cac:CatalogueLine><cbc:ID>{i}</cbc:ID>\n\
+             <cac:RequiredItemLocationQuantity><cac:Price><cbc:PriceAmount currencyID=\"EUR\">{}.50</cbc:PriceAmount>\n\
+             </cac:Price></cac:RequiredItemLocationQuantity>\n\
+             <cac:Item><cbc:Name>{}</cbc:Name>\n\
+             <cac:SellersItemIdentification><cbc:ID>B-{i}</cbc:ID></cac:SellersItemIdentification></cac:Item></cac:CatalogueLine>\n",
+            i % 90 + 1,
+            name(i)
+        ));
+    }
+    text.push_str("</Catalogue>\n");
+    text
+}
+
+/// The line of the file `needle` first appears on.
+fn line_of(text: &str, needle: &str) -> usize {
+    text[..text.find(needle).unwrap()].matches('\n').count() + 1
+}
+
+#[test]
+fn a_large_catalogue_syncs_a_page_at_a_time_and_a_fault_deep_in_it_is_named_by_its_line() {
+    let home = synced_example("catalogue-wo-response-use-case-1.xml");
+    let big = home.path().join("big.xml");
+    home.write_config(&format!(
+        "\n[profiles.big]\nbackend = \"peppol\"\ncatalogue = {:?}\noutbox = \"o\"\ninbox = \"i\"\n\
+         buyer_endpoint = \"0106:1\"\nbuyer_name = \"B\"\n",
+        big.display().to_string()
+    ));
+    let sync = |text: &str| {
+        std::fs::write(&big, text).unwrap();
+        home.run(&["--json", "--profile", "big", "sync"])
+    };
+    // Whole: every part and every price, over several pages.
+    let whole = sync(&big_catalogue(4_500, "", |i| format!("Part {i}"))).ok().json();
+    assert_eq!((whole["products_total"].as_u64(), whole["prices_changed"].as_u64()), (Some(4_500), Some(4_500)));
+    let p = home.run(&["--json", "--profile", "big", "show", "B-4321"]).ok().json();
+    assert_eq!(
+        (p["product"]["name"].as_str(), p["prices"]["tiers"][0]["unit_price"].as_str()),
+        (Some("Part 4321"), Some("2.50"))
+    );
+    // A fault 3,000 lines in: named by its line, nothing of the cache lost.
+    for (fault, needle, says) in [
+        ("Part &nbsp; 3000", "&nbsp;", "unknown entity &nbsp;"),
+        ("Part <b>3000</c>", "</c>", "expected `</b>`"),
+        ("Part <x a=1/>3000", "<x a=1/>", "attribute value must be enclosed"),
+    ] {
+        let text = big_catalogue(4_500, "", |i| if i == 3000 { fault.to_string() } else { format!("Part {i}") });
+        let line = line_of(&text, needle);
+        assert!(line > 15_000, "{line}");
+        let r = sync(&text).fails_with(7);
+        let err: serde_json::Value = serde_json::from_str(&r.stderr()).unwrap();
+        let message = err["error"]["message"].as_str().unwrap();
+        assert!(message.contains("big.xml") && message.contains(&format!("line {line}")), "{fault}: {message}");
+        assert!(message.contains(says), "{fault}: {message}");
+        let after = home.run(&["--json", "--profile", "big", "show", "B-4321"]).ok().json();
+        assert_eq!(after["product"]["name"], "Part 4321", "the cache is kept");
+    }
+    // A bad price: its line, and the catalogue line it is in.
+    let text = big_catalogue(4_500, "", |i| format!("Part {i}")).replace(">11.50<", ">11,5O<");
+    let r = sync(&text).fails_with(7);
+    let message = r.stderr();
+    let line = line_of(&text, "11,5O");
+    assert!(message.contains(&format!("CatalogueLine 11 (ID 10, line {})", line - 1)), "{message}");
+    assert!(message.contains(&format!("PriceAmount (line {line}): \\\"11,5O\\\" is not a number")), "{message}");
+}
+
+#[test]
+fn a_catalogue_cannot_read_files_or_expand_entities_it_declares() {
+    let home = synced_example("catalogue-wo-response-use-case-1.xml");
+    let evil = home.path().join("evil.xml");
+    home.write_config(&format!(
+        "\n[profiles.evil]\nbackend = \"peppol\"\ncatalogue = {:?}\noutbox = \"o\"\ninbox = \"i\"\n\
+         buyer_endpoint = \"0106:1\"\nbuyer_name = \"B\"\n",
+        evil.display().to_string()
+    ));
+    let secret = home.path().join("secret.txt");
+    std::fs::write(&secret, "the buyer's secret").unwrap();
+    let xxe = format!("<!DOCTYPE Catalogue [<!ENTITY x SYSTEM \"file://{}\">]>", secret.display());
+    let mut laughs = String::from("<!DOCTYPE Catalogue [<!ENTITY l0 \"ha\">");
+    for i in 1..10 {
+        laughs.push_str(&format!("<!ENTITY l{i} \"{}\">", format!("&l{};", i - 1).repeat(10)));
+    }
+    laughs.push_str("]>");
+    for (doctype, entity) in [(xxe.as_str(), "&x;"), (laughs.as_str(), "&l9;")] {
+        let text =
+            big_catalogue(100, doctype, |i| if i == 50 { format!("Part {entity}") } else { format!("Part {i}") });
+        std::fs::write(&evil, &text).unwrap();
+        let r = home.run(&["--profile", "evil", "sync"]).fails_with(7);
+        let line = line_of(&text, entity);
+        assert!(r.stderr().contains(&format!("line {line}: unknown entity {entity}")), "{}", r.stderr());
+        assert!(!r.stderr().contains("secret") && !r.stdout().contains("secret"), "{}", r.stderr());
+    }
+}
+
 #[test]
 fn a_peppol_profile_needs_no_login_and_names_a_missing_key() {
     let home = synced_example("catalogue-wo-response-use-case-1.xml");

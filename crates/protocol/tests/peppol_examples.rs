@@ -230,6 +230,26 @@ fn catalogues_are_read_with_their_actions() {
     assert_eq!(c1.lines.len(), 7);
 }
 
+/// Read a line at a time (as `procure sync` reads a catalogue), each
+/// example is what the whole document says, through small reads too.
+#[test]
+fn catalogues_read_a_line_at_a_time_are_read_as_whole_documents_are() {
+    for entry in std::fs::read_dir(peppol_dir().join("examples").join("catalogue")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let whole = catalogue(&name);
+        for capacity in [64 * 1024, 7] {
+            let file = std::io::BufReader::with_capacity(capacity, std::fs::File::open(&path).unwrap());
+            let mut reader = peppol::CatalogueReader::open(file).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let mut streamed = reader.head().clone();
+            while let Some(line) = reader.next_line().unwrap_or_else(|e| panic!("{name}: {e}")) {
+                streamed.lines.push(line);
+            }
+            assert_eq!(streamed, whole, "{name}");
+        }
+    }
+}
+
 // ---- T01 orders, as the reference shop reads them ----
 
 #[test]

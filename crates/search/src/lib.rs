@@ -100,7 +100,9 @@ pub struct Hit {
 pub struct SearchResult {
     /// The best `limit` hits, best first.
     pub hits: Vec<Hit>,
-    /// How many parts matched in all.
+    /// How many parts match in all, whatever the limit: every part that
+    /// contains every word (or matches by its gtin), and the fuzzy matches
+    /// when fewer than 50 parts match so.
     pub total: usize,
 }
 

@@ -312,13 +312,16 @@ impl SearchIndex {
             }
         }
         let mut ranked = top.into_sorted();
-        if total < limit && q.joined.chars().count() >= super::query::FUZZY_MIN_CHARS {
-            let want = limit - ranked.len();
-            let keep = want.saturating_mul(3).max(24);
-            let mut pre = found.fuzzy.into_sorted();
-            pre.truncate(keep);
+        if total < super::query::FUZZY_BELOW && q.joined.chars().count() >= super::query::FUZZY_MIN_CHARS {
+            // Counted whether or not the limit leaves room to show any.
             total += found.fuzzy_count;
-            ranked.extend(self.rescore(q, pre, want));
+            if ranked.len() < limit {
+                let want = limit - ranked.len();
+                let keep = want.saturating_mul(3).max(24);
+                let mut pre = found.fuzzy.into_sorted();
+                pre.truncate(keep);
+                ranked.extend(self.rescore(q, pre, want));
+            }
         }
         ranked.truncate(limit);
         ((ranked, total), found.members)

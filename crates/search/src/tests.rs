@@ -188,6 +188,30 @@ fn total_counts_all_matches_beyond_the_limit() {
     assert_eq!(r.total, 3);
 }
 
+/// `total` and the order of the hits are the same whatever the limit: a
+/// smaller limit shows the first hits of a larger one, and counts as many.
+#[test]
+fn the_total_does_not_depend_on_the_limit() {
+    let (_, index) = generated(20_000, 42);
+    for query in ["6205", "m8x25", "6205 2rs", "din 933", "62052rs", "contactor", "3rt2015", "deep grove", "skf 62"] {
+        let all = index.search(query, index.len());
+        assert!(all.total > 0, "{query}");
+        assert_eq!(all.total, all.hits.len(), "{query}: every match is listed when the limit allows");
+        for limit in [1, 20, 49, 50, 51, 200] {
+            // Fresh (after a query that leaves nothing to refine) and refined.
+            for warm in [false, true] {
+                if !warm {
+                    index.search("zzqqzz", limit);
+                }
+                let r = index.search(query, limit);
+                assert_eq!(r.total, all.total, "{query} --limit {limit} (warm: {warm})");
+                assert_eq!(r.hits[..], all.hits[..r.hits.len()], "{query} --limit {limit} (warm: {warm})");
+                assert_eq!(r.hits.len(), limit.min(all.total), "{query} --limit {limit}");
+            }
+        }
+    }
+}
+
 #[test]
 fn fuzzy_finds_subsequences() {
     let index = shelf();

@@ -51,6 +51,11 @@ pub enum ShopCommand {
         /// 5 % under list, valid 14 days (the demo's supplier).
         #[arg(long)]
         auto_offer_secs: Option<u64>,
+        /// Open connections one client address may hold; one more is closed
+        /// at once. Behind a proxy every client has the proxy's address:
+        /// raise it there.
+        #[arg(long, default_value_t = shop::DEFAULT_CONNECTIONS_PER_ADDRESS, value_parser = clap::value_parser!(u32).range(1..))]
+        connections_per_address: u32,
     },
     /// The supplier's side of quote requests.
     #[command(
@@ -443,7 +448,16 @@ pub fn run(cmd: ShopCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         ShopCommand::Quote(q) => quote_command(q),
         ShopCommand::Peppol(p) => peppol_command(p),
-        ShopCommand::Serve { db, addr, seed, seed_products, token_ttl_secs, public, auto_offer_secs } => {
+        ShopCommand::Serve {
+            db,
+            addr,
+            seed,
+            seed_products,
+            token_ttl_secs,
+            public,
+            auto_offer_secs,
+            connections_per_address,
+        } => {
             if !addr.ip().is_loopback() && !public {
                 anyhow::bail!(
                     "refusing to listen on {addr}: not a loopback address. The reference shop speaks plain HTTP; \
@@ -467,6 +481,7 @@ pub fn run(cmd: ShopCommand) -> anyhow::Result<ExitCode> {
             let opts = ShopOptions {
                 token_ttl: Duration::from_secs(token_ttl_secs.max(1)),
                 auto_offer: auto_offer_secs.map(Duration::from_secs),
+                connections_per_address: connections_per_address as usize,
                 ..ShopOptions::default()
             };
             let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -36,6 +36,9 @@ pub enum ShopError {
     TooManyRequests { message: String, retry_after: u64 },
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// A request body that did not arrive in time (408; the connection closes).
+    #[error("{0}")]
+    RequestTimeout(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -71,6 +74,7 @@ impl ShopError {
             ShopError::Refused { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ShopError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_REQUESTS),
             ShopError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE),
+            ShopError::RequestTimeout(_) => (StatusCode::REQUEST_TIMEOUT, codes::REQUEST_TIMEOUT),
             ShopError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }
@@ -98,6 +102,10 @@ impl IntoResponse for ShopError {
         let mut resp = (status, Json(body)).into_response();
         if let Some(secs) = retry_after {
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of the body is not read: the connection cannot carry another request.
+            resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

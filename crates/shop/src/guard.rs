@@ -1,18 +1,21 @@
 //! What keeps one client from taking the shop down for the others: a bound
 //! on concurrent password checks (argon2 takes about 19 MiB and tens of
 //! milliseconds each), login rate limits per client address and per
-//! company+user (governor's GCRA), and the HTTP connection loop with a
-//! header-read timeout.
+//! company+user (governor's GCRA), the HTTP connection loop with a
+//! header-read timeout and a cap on connections per client address, and the
+//! reading of request bodies within a time limit into one buffer.
 
 use super::error::ShopError;
 use axum::Router;
 use axum::extract::ConnectInfo;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock, clock::DefaultClock};
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
 
 /// How many logins a client address and an account may try.
 #[derive(Debug, Clone, Copy)]
@@ -131,18 +134,124 @@ impl LoginGuard {
     }
 }
 
+/// How long a request body may take to arrive.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimes {
+    /// The longest pause between two pieces of a body.
+    pub read_timeout: Duration,
+    /// The whole body, from the moment its request's headers are in.
+    pub deadline: Duration,
+}
+
+/// A body is read into one buffer this large at first (or as large as it
+/// says it is, when smaller), growing only when more arrives.
+const FIRST_BODY_BUFFER: usize = 64 * 1024;
+
+/// Reads a request body of at most `max` bytes into one buffer within
+/// `times`. A body is not collected the way it arrives: hyper hands it over
+/// in as many pieces as the network delivered, each holding on to the
+/// connection's whole read buffer (8 KiB) for as long as it is kept, so a
+/// body trickled a byte at a time took 4 KiB of memory per byte received.
+/// Copied into one buffer, each piece is let go at once and hyper reuses its
+/// read buffer.
+pub async fn read_body(
+    mut body: axum::body::Body,
+    declared: Option<u64>,
+    max: usize,
+    times: BodyTimes,
+) -> Result<Vec<u8>, ShopError> {
+    use axum::body::HttpBody as _;
+    let too_large =
+        || ShopError::PayloadTooLarge(format!("the request body is larger than the shop accepts here ({max} bytes)"));
+    let declared = declared.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    if declared.is_some_and(|n| n > max) {
+        return Err(too_large());
+    }
+    let deadline = Instant::now() + times.deadline;
+    let mut buf = Vec::with_capacity(declared.unwrap_or(0).min(FIRST_BODY_BUFFER));
+    loop {
+        let pause_ends = Instant::now() + times.read_timeout;
+        let frame = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx));
+        let frame = match tokio::time::timeout_at(pause_ends.min(deadline), frame).await {
+            Ok(Some(Ok(frame))) => frame,
+            Ok(None) => return Ok(buf),
+            Ok(Some(Err(e))) => {
+                return Err(ShopError::InvalidRequest(format!("the request body could not be read: {e}")));
+            }
+            Err(_) if pause_ends < deadline => {
+                return Err(ShopError::RequestTimeout(format!(
+                    "the request body stopped arriving for {} s",
+                    times.read_timeout.as_secs_f64()
+                )));
+            }
+            Err(_) => {
+                return Err(ShopError::RequestTimeout(format!(
+                    "the request body did not arrive whole within {} s",
+                    times.deadline.as_secs_f64()
+                )));
+            }
+        };
+        if let Ok(data) = frame.into_data() {
+            if buf.len().saturating_add(data.len()) > max {
+                return Err(too_large());
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+}
+
+/// The open connections of each client address, up to a cap.
+struct Connections {
+    open: Mutex<HashMap<IpAddr, usize>>,
+    per_address: usize,
+}
+
+/// An open connection, counted against its address until dropped.
+struct ConnectionSlot {
+    ip: IpAddr,
+    connections: Arc<Connections>,
+}
+
+impl Connections {
+    fn admit(self: &Arc<Self>, ip: IpAddr) -> Option<ConnectionSlot> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(ip).or_insert(0);
+        if *n >= self.per_address {
+            return None;
+        }
+        *n += 1;
+        Some(ConnectionSlot { ip, connections: self.clone() })
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let mut open = self.connections.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
+}
+
 /// Serves `app` on `listener` over HTTP/1.1 until `stop` fires, then lets
 /// open requests finish. A connection that has not sent its headers within
-/// `header_timeout` is closed. Each request carries its peer's address.
+/// `header_timeout` is closed, and so is one beyond `per_address` open
+/// connections from its address, at once. Each request carries its peer's
+/// address.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     stop: impl Future<Output = ()>,
     header_timeout: Duration,
+    per_address: usize,
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::ServiceExt as _;
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let connections = Arc::new(Connections { open: Mutex::new(HashMap::new()), per_address: per_address.max(1) });
     let mut stop = std::pin::pin!(stop);
     loop {
         tokio::select! {
@@ -155,6 +264,11 @@ pub async fn serve(
                         tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     }
+                };
+                let Some(slot) = connections.admit(remote.ip()) else {
+                    tracing::debug!(ip = %remote.ip(), "closed a connection beyond the address's cap");
+                    drop(stream);
+                    continue;
                 };
                 let _ = stream.set_nodelay(true);
                 let app = app.clone();
@@ -171,6 +285,7 @@ pub async fn serve(
                     if let Err(e) = conn.await {
                         tracing::debug!("connection closed: {e}");
                     }
+                    drop(slot);
                 });
             }
             () = &mut stop => break,

@@ -42,6 +42,9 @@ use tokio::task::JoinHandle;
 
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(12 * 60 * 60);
 pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_REQUEST_DEADLINE: Duration = Duration::from_secs(30);
+pub const DEFAULT_CONNECTIONS_PER_ADDRESS: u32 = 32;
 /// The demo supplier's automatic offer: this many percent under list.
 pub const AUTO_OFFER_PERCENT: rust_decimal::Decimal = rust_decimal::Decimal::from_parts(5, 0, 0, false, 0);
 
@@ -56,6 +59,12 @@ pub struct ShopOptions {
     pub login_limits: LoginLimits,
     /// A connection that has not sent a request's headers within this is closed.
     pub header_timeout: Duration,
+    /// A request body that pauses longer than this is refused (408) …
+    pub body_read_timeout: Duration,
+    /// … and so is one that has not arrived whole within this of its headers.
+    pub request_deadline: Duration,
+    /// Open connections from one client address; one more is closed at once.
+    pub connections_per_address: usize,
 }
 
 /// An error's text, for the shop's own command line.
@@ -73,6 +82,9 @@ impl Default for ShopOptions {
             auto_offer: None,
             login_limits: LoginLimits::default(),
             header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            request_deadline: DEFAULT_REQUEST_DEADLINE,
+            connections_per_address: DEFAULT_CONNECTIONS_PER_ADDRESS as usize,
         }
     }
 }
@@ -156,12 +168,13 @@ pub async fn spawn(db: PathBuf, addr: SocketAddr, opts: ShopOptions) -> anyhow::
         None
     };
     let guard = std::sync::Arc::new(guard::LoginGuard::new(opts.login_limits));
-    let state = routes::AppState { db, token_ttl: opts.token_ttl, guard: guard.clone() };
+    let body_times = guard::BodyTimes { read_timeout: opts.body_read_timeout, deadline: opts.request_deadline };
+    let state = routes::AppState { db, token_ttl: opts.token_ttl, guard: guard.clone(), body_times };
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = routes::router(state);
-    let header_timeout = opts.header_timeout;
+    let (header_timeout, per_address) = (opts.header_timeout, opts.connections_per_address);
     let task = tokio::spawn(async move {
         // The limiters forget addresses and accounts that are back to full.
         let tidy = tokio::spawn(async move {
@@ -178,6 +191,7 @@ pub async fn spawn(db: PathBuf, addr: SocketAddr, opts: ShopOptions) -> anyhow::
                 let _ = stopped.await;
             },
             header_timeout,
+            per_address,
         )
         .await;
         tidy.abort();

@@ -9,8 +9,7 @@ use super::orders::{self, Created};
 use super::quotes;
 use super::sync::PageParams;
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -26,6 +25,7 @@ pub struct AppState {
     pub db: Db,
     pub token_ttl: Duration,
     pub guard: std::sync::Arc<super::guard::LoginGuard>,
+    pub body_times: super::guard::BodyTimes,
 }
 
 /// The largest request body; a login's is far smaller.
@@ -34,7 +34,7 @@ const MAX_LOGIN_BODY_BYTES: usize = 16 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/auth/login", post(login).layer(DefaultBodyLimit::max(MAX_LOGIN_BODY_BYTES)))
+        .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
         .route("/me", get(me))
         .route("/catalog", get(catalog))
@@ -118,8 +118,33 @@ async fn method_not_allowed() -> Response {
 
 /// A JSON body whatever its content type; a parse error is a 400 in the
 /// protocol's error shape carrying serde's message.
-fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ShopError> {
+fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ShopError> {
     serde_json::from_slice(body).map_err(|e| ShopError::InvalidRequest(format!("malformed request body: {e}")))
+}
+
+/// A request body of at most `MAX` bytes, read within the shop's time limits
+/// into one buffer (`guard::read_body`).
+pub struct RequestBody<const MAX: usize = MAX_BODY_BYTES>(Vec<u8>);
+
+impl<const MAX: usize> std::ops::Deref for RequestBody<MAX> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl<const MAX: usize> FromRequest<AppState> for RequestBody<MAX> {
+    type Rejection = ShopError;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        super::guard::read_body(req.into_body(), declared, MAX, state.body_times).await.map(RequestBody)
+    }
 }
 
 /// Query parameters, with errors in the protocol's shape.
@@ -170,7 +195,7 @@ fn with_etag<T: serde::Serialize>(answer: Answer<T>) -> Response {
 async fn login(
     State(state): State<AppState>,
     peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
-    body: Bytes,
+    body: RequestBody<MAX_LOGIN_BODY_BYTES>,
 ) -> Result<Response, ShopError> {
     let req: LoginRequest = json_body(&body)?;
     let peer = peer.map(|axum::Extension(ConnectInfo(a))| a.ip());
@@ -222,7 +247,7 @@ async fn ordered_skus(
     Ok(with_etag(answer))
 }
 
-async fn preview(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Response, ShopError> {
+async fn preview(State(state): State<AppState>, caller: Caller, body: RequestBody) -> Result<Response, ShopError> {
     let draft: OrderDraft = json_body(&body)?;
     let today = chrono::Utc::now().date_naive();
     let priced =
@@ -252,7 +277,7 @@ async fn create_quote(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    body: Bytes,
+    body: RequestBody,
 ) -> Result<Response, ShopError> {
     let key = idempotency_key(&headers)?;
     let request: api::QuoteRequest = json_body(&body)?;
@@ -294,7 +319,7 @@ async fn accept_quote(
     State(state): State<AppState>,
     caller: Caller,
     Path(number): Path<String>,
-    body: Bytes,
+    body: RequestBody,
 ) -> Result<Response, ShopError> {
     let accept: api::AcceptQuote = json_body(&body)?;
     let now = chrono::Utc::now();
@@ -309,7 +334,7 @@ async fn decline_quote(
     State(state): State<AppState>,
     caller: Caller,
     Path(number): Path<String>,
-    body: Bytes,
+    body: RequestBody,
 ) -> Result<Response, ShopError> {
     let reason: api::Reason = if body.is_empty() { api::Reason::default() } else { json_body(&body)? };
     let now = chrono::Utc::now();
@@ -327,7 +352,7 @@ async fn quote_message(
     State(state): State<AppState>,
     caller: Caller,
     Path(number): Path<String>,
-    body: Bytes,
+    body: RequestBody,
 ) -> Result<Response, ShopError> {
     let m: api::NewMessage = json_body(&body)?;
     let now = chrono::Utc::now();
@@ -347,7 +372,7 @@ async fn decide(
     state: AppState,
     caller: Caller,
     number: String,
-    body: Bytes,
+    body: RequestBody,
     decision: api::Decision,
 ) -> Result<Response, ShopError> {
     let reason: api::Reason = if body.is_empty() { api::Reason::default() } else { json_body(&body)? };
@@ -363,7 +388,7 @@ async fn approve_order(
     State(state): State<AppState>,
     caller: Caller,
     Path(number): Path<String>,
-    body: Bytes,
+    body: RequestBody,
 ) -> Result<Response, ShopError> {
     decide(state, caller, number, body, api::Decision::Approved).await
 }
@@ -372,7 +397,7 @@ async fn reject_order(
     State(state): State<AppState>,
     caller: Caller,
     Path(number): Path<String>,
-    body: Bytes,
+    body: RequestBody,
 ) -> Result<Response, ShopError> {
     decide(state, caller, number, body, api::Decision::Rejected).await
 }
@@ -386,7 +411,7 @@ async fn create_order(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    body: Bytes,
+    body: RequestBody,
 ) -> Result<Response, ShopError> {
     let key = idempotency_key(&headers)?;
     let draft: OrderDraft = json_body(&body)?;

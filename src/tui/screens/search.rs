@@ -257,7 +257,9 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
         String::new()
     } else {
         let pending = if s.shown_seq != s.seq { " …" } else { "" };
-        format!(" {}/{}{} ", s.rows.len().min(s.total), s.total, pending)
+        let shown = s.rows.len().min(s.total);
+        let more = if s.total > shown { format!(" · {} more", s.total - shown) } else { String::new() };
+        format!(" {shown}/{}{more}{pending} ", s.total)
     };
     let cursor = if focused { Span::styled("▏", t.key()) } else { Span::raw("") };
     f.render_widget(

@@ -186,6 +186,30 @@ pub fn parse_quantity_text(text: &str, style: NumberStyle) -> Result<u32, String
     parse_quantity(&whole.replace(thousands, ""))
 }
 
+/// The first characters that make a spreadsheet read a cell as a formula
+/// (OWASP's list for CSV injection): `=`, `+`, `-`, `@`, tab and CR.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell as procure writes it into a CSV: a text a spreadsheet would
+/// read as a formula (`=HYPERLINK(…)`, `+1+2`, `@SUM(…)`) gets a `'` in
+/// front, which Excel and LibreOffice take as "this is text" and do not
+/// show. Only text cells need it: the numbers procure writes (quantities,
+/// prices, totals) are never negative and come from procure, not from a
+/// supplier's catalog.
+pub fn text_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) { format!("'{text}").into() } else { text.into() }
+}
+
+/// A text cell as [`text_cell`] wrote it, back to the text: the `'` is
+/// dropped where it stands before a formula's first character, and only
+/// there (a `'` before anything else is part of the text).
+pub fn read_text_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
 /// Which column holds what.
 #[derive(Debug, Clone, Copy)]
 struct Columns {
@@ -295,7 +319,7 @@ pub fn parse_list(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>, Option<us
             },
         };
         let field = |i: usize| fields.get(i).map(String::as_str).unwrap_or("");
-        let sku = field(cols.sku).to_string();
+        let sku = read_text_cell(field(cols.sku)).to_string();
         if sku.is_empty() {
             problems.push(ImportProblem { line, sku, reason: "the SKU is missing".into(), ..Default::default() });
             continue;
@@ -306,7 +330,7 @@ pub fn parse_list(text: &str) -> (Vec<ImportLine>, Vec<ImportProblem>, Option<us
         }
         match parse_quantity_text(field(cols.qty), style) {
             Ok(qty) => {
-                let note = cols.note.map(field).filter(|n| !n.is_empty()).map(str::to_string);
+                let note = cols.note.map(field).filter(|n| !n.is_empty()).map(|n| read_text_cell(n).to_string());
                 lines.push(ImportLine { line, sku, qty, note })
             }
             Err(reason) => problems.push(ImportProblem { line, sku, reason, ..Default::default() }),
@@ -381,6 +405,22 @@ mod tests {
         assert!(l.is_empty());
         assert_eq!(p[0].line, 1);
         assert!(p[0].reason.contains("quantity column"), "{p:?}");
+    }
+
+    #[test]
+    fn formula_cells_are_escaped_and_read_back() {
+        for text in ["=1+2", "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+2", "\r=1", "=cmd|' /C calc'!A0"] {
+            let cell = text_cell(text);
+            assert_eq!(cell, format!("'{text}"));
+            assert_eq!(read_text_cell(&cell), text);
+        }
+        for text in ["T-BRG-1", "6205-2RSH/C3", "'quoted'", "", "a=1", "'x"] {
+            assert_eq!(text_cell(text), text);
+            assert_eq!(read_text_cell(text), text);
+        }
+        // A `'` before a formula's first character is always procure's own.
+        assert_eq!(read_text_cell("''=1"), "''=1");
+        assert_eq!(read_text_cell("'-5"), "-5");
     }
 
     #[test]

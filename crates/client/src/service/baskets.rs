@@ -387,7 +387,8 @@ impl Default for CsvStyle {
 pub const CSV_COLUMNS: [&str; 6] = ["sku", "name", "qty", "unit_price", "line_total", "note"];
 
 /// The basket priced as CSV: sku, name, qty, unit price, line total, note.
-/// A part without a price has empty price cells.
+/// A part without a price has empty price cells; a text cell a spreadsheet
+/// would take for a formula starts with `'` ([`crate::core::import::text_cell`]).
 pub fn export_csv(b: &PricedBasket, style: CsvStyle) -> Result<String> {
     if style.decimal_comma && style.delimiter == b',' {
         return Err(Error::Usage("a decimal comma needs another delimiter than ',' (e.g. ';')".into()));
@@ -399,14 +400,17 @@ pub fn export_csv(b: &PricedBasket, style: CsvStyle) -> Result<String> {
         if style.decimal_comma { text.replace('.', ",") } else { text }
     };
     w.write_record(CSV_COLUMNS).map_err(io)?;
+    // Text cells (a supplier's SKU and name, the buyer's note) never become
+    // formulas in the buyer's spreadsheet; `basket import` reads them back.
+    let text = crate::core::import::text_cell;
     for l in &b.lines {
         w.write_record([
-            l.sku.as_str(),
-            &l.name,
-            &l.qty.to_string(),
+            &text(&l.sku),
+            &text(&l.name),
+            l.qty.to_string().as_str(),
             &amount(l.unit_price),
             &amount(l.line_total),
-            l.note.as_deref().unwrap_or(""),
+            &text(l.note.as_deref().unwrap_or("")),
         ])
         .map_err(io)?;
     }

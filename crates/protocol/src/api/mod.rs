@@ -606,6 +606,8 @@ pub mod codes {
     pub const TOO_MANY_REQUESTS: &str = "too_many_requests";
     /// The request body is larger than the shop accepts.
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
+    /// The request body did not arrive within the shop's time limits.
+    pub const REQUEST_TIMEOUT: &str = "request_timeout";
     // Codes of a `LineError`.
     pub const UNKNOWN_SKU: &str = "unknown_sku";
     pub const INVALID_QUANTITY: &str = "invalid_quantity";

@@ -1,9 +1,10 @@
 //! T19 Catalogue (seller → buyer): items, their prices and rules.
 
-use super::xml::{Node, XmlOut};
+use super::xml::{Elements, Node, XmlOut};
 use super::{DocType, Id, Party, amount, date_at, dec_at, expect, num, required};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::io::BufRead;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Catalogue {
@@ -148,7 +149,8 @@ impl Item {
 /// Lead time in days from a `cbc:LeadTimeMeasure` (days, weeks, months, hours).
 fn lead_time_days(n: &Node) -> Result<Option<u32>, String> {
     let Some(m) = n.child("LeadTimeMeasure") else { return Ok(None) };
-    let v: Decimal = m.text.trim().parse().map_err(|_| format!("LeadTimeMeasure {:?} is not a number", m.text))?;
+    let v: Decimal =
+        m.text.trim().parse().map_err(|_| format!("LeadTimeMeasure (line {}) {:?} is not a number", m.line, m.text))?;
     let per = match m.attr("unitCode").unwrap_or("DAY") {
         "WEE" => Decimal::from(7),
         "MON" => Decimal::from(30),
@@ -161,49 +163,57 @@ fn lead_time_days(n: &Node) -> Result<Option<u32>, String> {
 
 pub(crate) fn from_node(root: &Node) -> Result<Catalogue, String> {
     expect(root, DocType::Catalogue)?;
-    let mut lines = Vec::new();
-    for (i, l) in root.all("CatalogueLine").enumerate() {
-        let ctx = |e: String| format!("CatalogueLine {} (ID {}): {e}", i + 1, l.str_at("ID"));
-        let item = l.child("Item").ok_or_else(|| ctx("cac:Item is missing".into()))?;
-        let mut prices = Vec::new();
-        for q in l.all("RequiredItemLocationQuantity") {
-            let lead = lead_time_days(q).map_err(ctx)?;
-            match q.child("Price") {
-                Some(p) => prices.push(CataloguePrice {
-                    amount: dec_at(p, "PriceAmount")
-                        .map_err(ctx)?
-                        .ok_or_else(|| ctx("Price without PriceAmount".into()))?,
-                    currency: p.at("PriceAmount").and_then(|a| a.attr("currencyID")).unwrap_or("").into(),
-                    base_qty: dec_at(p, "BaseQuantity").map_err(ctx)?.unwrap_or(Decimal::ONE),
-                    min_qty: dec_at(q, "MinimumQuantity").map_err(ctx)?,
-                    lead_time_days: lead,
-                    valid_from: date_at(p, "ValidityPeriod/StartDate").map_err(ctx)?,
-                    valid_to: date_at(p, "ValidityPeriod/EndDate").map_err(ctx)?,
-                }),
-                None if lead.is_some() => prices.push(CataloguePrice {
-                    amount: Decimal::ZERO,
-                    base_qty: Decimal::ZERO,
-                    lead_time_days: lead,
-                    ..Default::default()
-                }),
-                None => {}
-            }
+    let lines =
+        root.all("CatalogueLine").enumerate().map(|(i, l)| line_from_node(i + 1, l)).collect::<Result<_, _>>()?;
+    Ok(Catalogue { lines, ..head_from_node(root)? })
+}
+
+/// The catalogue line `l`, the `n`th of its document.
+fn line_from_node(n: usize, l: &Node) -> Result<CatalogueLine, String> {
+    let ctx = |e: String| format!("CatalogueLine {n} (ID {}, line {}): {e}", l.str_at("ID"), l.line);
+    let item = l.child("Item").ok_or_else(|| ctx("cac:Item is missing".into()))?;
+    let mut prices = Vec::new();
+    for q in l.all("RequiredItemLocationQuantity") {
+        let lead = lead_time_days(q).map_err(ctx)?;
+        match q.child("Price") {
+            Some(p) => prices.push(CataloguePrice {
+                amount: dec_at(p, "PriceAmount")
+                    .map_err(ctx)?
+                    .ok_or_else(|| ctx("Price without PriceAmount".into()))?,
+                currency: p.at("PriceAmount").and_then(|a| a.attr("currencyID")).unwrap_or("").into(),
+                base_qty: dec_at(p, "BaseQuantity").map_err(ctx)?.unwrap_or(Decimal::ONE),
+                min_qty: dec_at(q, "MinimumQuantity").map_err(ctx)?,
+                lead_time_days: lead,
+                valid_from: date_at(p, "ValidityPeriod/StartDate").map_err(ctx)?,
+                valid_to: date_at(p, "ValidityPeriod/EndDate").map_err(ctx)?,
+            }),
+            None if lead.is_some() => prices.push(CataloguePrice {
+                amount: Decimal::ZERO,
+                base_qty: Decimal::ZERO,
+                lead_time_days: lead,
+                ..Default::default()
+            }),
+            None => {}
         }
-        lines.push(CatalogueLine {
-            id: required(l, "ID").map_err(ctx)?,
-            action: l.str_at("ActionCode"),
-            orderable: l.text_at("OrderableIndicator").is_none_or(|t| t != "false"),
-            unit: l.str_at("OrderableUnit"),
-            step: dec_at(l, "OrderQuantityIncrementNumeric").map_err(ctx)?,
-            min_qty: dec_at(l, "MinimumOrderQuantity").map_err(ctx)?,
-            max_qty: dec_at(l, "MaximumOrderQuantity").map_err(ctx)?,
-            valid_from: date_at(l, "LineValidityPeriod/StartDate").map_err(ctx)?,
-            valid_to: date_at(l, "LineValidityPeriod/EndDate").map_err(ctx)?,
-            // A quantity entry without a price only carries a lead time.
-            prices,
-            item: Item::read(item).map_err(ctx)?,
-        });
     }
+    Ok(CatalogueLine {
+        id: required(l, "ID").map_err(ctx)?,
+        action: l.str_at("ActionCode"),
+        orderable: l.text_at("OrderableIndicator").is_none_or(|t| t != "false"),
+        unit: l.str_at("OrderableUnit"),
+        step: dec_at(l, "OrderQuantityIncrementNumeric").map_err(ctx)?,
+        min_qty: dec_at(l, "MinimumOrderQuantity").map_err(ctx)?,
+        max_qty: dec_at(l, "MaximumOrderQuantity").map_err(ctx)?,
+        valid_from: date_at(l, "LineValidityPeriod/StartDate").map_err(ctx)?,
+        valid_to: date_at(l, "LineValidityPeriod/EndDate").map_err(ctx)?,
+        // A quantity entry without a price only carries a lead time.
+        prices,
+        item: Item::read(item).map_err(ctx)?,
+    })
+}
+
+/// Everything of a catalogue but its lines.
+fn head_from_node(root: &Node) -> Result<Catalogue, String> {
     Ok(Catalogue {
         id: required(root, "ID")?,
         action: root.text_at("ActionCode").unwrap_or_else(|| "Add".into()),
@@ -217,8 +227,85 @@ pub(crate) fn from_node(root: &Node) -> Result<Catalogue, String> {
         receiver: Party::read(root.child("ReceiverParty")),
         seller: Party::read(root.child("SellerSupplierParty")),
         trading_terms: root.text_at("TradingTerms/Information"),
-        lines,
+        lines: Vec::new(),
     })
+}
+
+/// The elements of a catalogue's head that procure reads.
+const HEAD_ELEMENTS: [&str; 11] = [
+    "ID",
+    "ActionCode",
+    "Name",
+    "IssueDate",
+    "VersionID",
+    "ValidityPeriod",
+    "ReferencedContract",
+    "ProviderParty",
+    "ReceiverParty",
+    "SellerSupplierParty",
+    "TradingTerms",
+];
+
+/// A T19 catalogue read a line at a time, for documents too large to hold:
+/// its memory grows with its largest line, not with the document. It reads
+/// what [`super::read`] reads, in the same order; the head must come before
+/// the lines (as UBL orders it).
+pub struct CatalogueReader<R> {
+    elements: Elements<R>,
+    head: Catalogue,
+    /// The first line, read while looking for the end of the head.
+    first: Option<Node>,
+    /// Lines read so far.
+    read: usize,
+}
+
+impl<R: BufRead> CatalogueReader<R> {
+    /// Opens a catalogue and reads its head (everything before its first
+    /// `cac:CatalogueLine`); an error if it is not a T19 catalogue.
+    pub fn open(src: R) -> Result<Self, String> {
+        let mut elements = Elements::open(src)?;
+        let mut root = elements.root().clone();
+        expect(&root, DocType::Catalogue)?;
+        let mut first = None;
+        while let Some(child) = elements.next_child()? {
+            if child.name == "CatalogueLine" {
+                first = Some(child);
+                break;
+            }
+            root.children.push(child);
+        }
+        let head = head_from_node(&root)?;
+        Ok(CatalogueReader { elements, head, first, read: 0 })
+    }
+
+    /// The catalogue without its lines.
+    pub fn head(&self) -> &Catalogue {
+        &self.head
+    }
+
+    /// The next line; `None` after the last (the document was read to its end).
+    pub fn next_line(&mut self) -> Result<Option<CatalogueLine>, String> {
+        loop {
+            let node = match self.first.take() {
+                Some(n) => n,
+                None => match self.elements.next_child()? {
+                    Some(n) => n,
+                    None => return Ok(None),
+                },
+            };
+            if node.name != "CatalogueLine" {
+                if HEAD_ELEMENTS.contains(&node.name.as_str()) {
+                    return Err(format!(
+                        "<{}> at line {} comes after the catalogue lines: a catalogue's head comes first",
+                        node.name, node.line
+                    ));
+                }
+                continue;
+            }
+            self.read += 1;
+            return line_from_node(self.read, &node).map(Some);
+        }
+    }
 }
 
 /// Writes a T19 catalogue document.
@@ -346,4 +433,76 @@ fn write_item(w: &mut XmlOut, i: &Item) {
             .end();
     }
     w.end();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(lines: &[&str]) -> String {
+        let mut d = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <Catalogue xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Catalogue-2\" \
+             xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2\" \
+             xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">\n\
+             <cbc:ID>C-1</cbc:ID>\n<cbc:IssueDate>2026-01-05</cbc:IssueDate>\n",
+        );
+        for l in lines {
+            d.push_str(l);
+        }
+        d.push_str("</Catalogue>\n");
+        d
+    }
+
+    /// A line of six text lines; `price` is its amount's text.
+    fn line(id: &str, price: &str) -> String {
+        format!(
+            "<cac:CatalogueLine>\n<cbc:ID>{id}</cbc:ID>\n<cac:RequiredItemLocationQuantity><cac:Price>\n\
+             <cbc:PriceAmount currencyID=\"EUR\">{price}</cbc:PriceAmount>\n</cac:Price></cac:RequiredItemLocationQuantity>\n\
+             <cac:Item><cbc:Name>{id}</cbc:Name></cac:Item></cac:CatalogueLine>\n"
+        )
+    }
+
+    #[test]
+    fn a_bad_value_names_its_line_read_whole_or_a_line_at_a_time() {
+        let mut lines: Vec<String> = (0..1000).map(|i| line(&format!("L{i}"), "1.50")).collect();
+        lines[700] = line("L700", "1,5O");
+        let text = doc(&lines.iter().map(String::as_str).collect::<Vec<_>>());
+        let line_of = |needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+        let (starts, price) = (line_of("<cbc:ID>L700<") - 1, line_of("1,5O"));
+        assert_eq!((starts, price), (4205, 4208));
+        let want = format!(
+            "CatalogueLine 701 (ID L700, line {starts}): Price/PriceAmount (line {price}): \"1,5O\" is not a number"
+        );
+        let e = super::super::read(text.as_bytes()).unwrap_err();
+        assert_eq!(e, want);
+        let mut reader = CatalogueReader::open(text.as_bytes()).unwrap();
+        assert_eq!(reader.head().id, "C-1");
+        let mut n = 0;
+        let e = loop {
+            match reader.next_line() {
+                Ok(Some(_)) => n += 1,
+                Ok(None) => panic!("no error"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!((n, e), (700, want));
+    }
+
+    #[test]
+    fn a_head_after_the_lines_is_refused_when_read_a_line_at_a_time() {
+        let text = doc(&[&line("A", "1"), "<cbc:Name>late</cbc:Name>\n"]);
+        let mut reader = CatalogueReader::open(text.as_bytes()).unwrap();
+        assert!(reader.next_line().unwrap().is_some());
+        let e = reader.next_line().unwrap_err();
+        assert!(e.contains("<Name> at line 11 comes after the catalogue lines"), "{e}");
+    }
+
+    #[test]
+    fn not_a_catalogue_is_said_at_once() {
+        let e = CatalogueReader::open(&b"<Order xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Order-2\"/>"[..])
+            .err()
+            .unwrap();
+        assert!(e.contains("not a UBL Catalogue"), "{e}");
+    }
 }

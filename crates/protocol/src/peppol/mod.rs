@@ -110,7 +110,7 @@ fn expect(root: &Node, ty: DocType) -> Result<(), String> {
 }
 
 fn required(n: &Node, path: &str) -> Result<String, String> {
-    n.text_at(path).ok_or_else(|| format!("{}/{path} is missing", n.name))
+    n.text_at(path).ok_or_else(|| format!("{}/{path} is missing (in <{}> at line {})", n.name, n.name, n.line))
 }
 
 fn date_at(n: &Node, path: &str) -> Result<Option<NaiveDate>, String> {
@@ -118,7 +118,7 @@ fn date_at(n: &Node, path: &str) -> Result<Option<NaiveDate>, String> {
         None => Ok(None),
         Some(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d")
             .map(Some)
-            .map_err(|_| format!("{}/{path}: {t:?} is not a date (YYYY-MM-DD)", n.name)),
+            .map_err(|_| format!("{}/{path} (line {}): {t:?} is not a date (YYYY-MM-DD)", n.name, n.line_at(path))),
     }
 }
 
@@ -129,7 +129,7 @@ fn dec_at(n: &Node, path: &str) -> Result<Option<Decimal>, String> {
             .parse::<Decimal>()
             .or_else(|_| Decimal::from_scientific(&t))
             .map(Some)
-            .map_err(|_| format!("{}/{path}: {t:?} is not a number", n.name)),
+            .map_err(|_| format!("{}/{path} (line {}): {t:?} is not a number", n.name, n.line_at(path))),
     }
 }
 

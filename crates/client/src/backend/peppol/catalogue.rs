@@ -6,8 +6,11 @@ use chrono::NaiveDate;
 use procure_protocol::peppol::{self, Catalogue, CatalogueLine, Party};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One orderable part of the catalogue, with what an order document needs.
 #[derive(Debug, Clone)]
@@ -19,9 +22,14 @@ pub struct Part {
     pub gtin: Option<peppol::Id>,
 }
 
-/// Everything the catalogue documents say, merged.
+/// What the catalogue documents say of the supplier and the price list,
+/// the plan of which of their lines make the catalogue, and — for a
+/// preview or an order — the parts asked for (never all of them: a
+/// catalogue is read a line at a time, so a gigabyte of it costs no more
+/// memory than a kilobyte).
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
+    /// The parts [`load_parts`] was asked for that the catalogue has.
     pub parts: BTreeMap<String, Part>,
     pub seller: Party,
     pub currency: String,
@@ -29,6 +37,66 @@ pub struct Loaded {
     pub valid_to: Option<NaiveDate>,
     pub contract_ref: Option<String>,
     pub trading_terms: Option<String>,
+    pub(super) plan: Arc<Plan>,
+}
+
+/// The documents whose lines make the catalogue, in the order their lines
+/// apply (later ones win), each with what later lines replace.
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    segments: Vec<Segment>,
+    today: NaiveDate,
+}
+
+/// The documents that make one provider's catalogue for one receiver: an
+/// `Add`/`Replace` and the `Update`s after it.
+#[derive(Debug)]
+struct Segment {
+    files: Vec<PathBuf>,
+    /// The items the `Update`s name: a line of document `d` at position
+    /// `p` is replaced when one of them names it at a later (document,
+    /// position).
+    replaced: Replaced,
+}
+
+/// The latest (document, position) naming each item, by the keys two lines
+/// are compared by ([`same_item`]): the seller's item id when both lines
+/// have one, else the standard item id (GTIN).
+#[derive(Debug, Default)]
+struct Replaced {
+    sellers: HashMap<String, (usize, usize)>,
+    /// GTINs of lines with a seller's id (they replace lines without one) …
+    gtins: HashMap<String, (usize, usize)>,
+    /// … and of lines without one (they replace any line with that GTIN).
+    gtins_alone: HashMap<String, (usize, usize)>,
+}
+
+impl Replaced {
+    fn add(&mut self, line: &CatalogueLine, at: (usize, usize)) {
+        let item = &line.item;
+        let keep = |map: &mut HashMap<String, (usize, usize)>, key: &str| {
+            let e = map.entry(key.to_string()).or_insert(at);
+            *e = (*e).max(at);
+        };
+        if !item.seller_id.is_empty() {
+            keep(&mut self.sellers, &item.seller_id);
+        }
+        if let Some(g) = &item.standard_id {
+            keep(if item.seller_id.is_empty() { &mut self.gtins_alone } else { &mut self.gtins }, &g.id);
+        }
+    }
+
+    /// Whether a line later than `at` names the same item as `line`.
+    fn replaces(&self, line: &CatalogueLine, at: (usize, usize)) -> bool {
+        let item = &line.item;
+        let later = |map: &HashMap<String, (usize, usize)>, key: &str| map.get(key).is_some_and(|&l| l > at);
+        let gtin = item.standard_id.as_ref().map(|g| g.id.as_str());
+        if item.seller_id.is_empty() {
+            gtin.is_some_and(|g| later(&self.gtins, g) || later(&self.gtins_alone, g))
+        } else {
+            later(&self.sellers, &item.seller_id) || gtin.is_some_and(|g| later(&self.gtins_alone, g))
+        }
+    }
 }
 
 fn xml_files(path: &Path) -> Result<Vec<PathBuf>> {
@@ -68,51 +136,83 @@ pub fn fingerprint(path: &Path, today: NaiveDate) -> Result<Fingerprint> {
     Ok((files, today))
 }
 
+/// How much of a catalogue file is read at a time.
+const READ_BUFFER: usize = 256 * 1024;
+
+fn open(file: &Path) -> Result<peppol::CatalogueReader<BufReader<File>>> {
+    let f = File::open(file).map_err(|e| BackendError::LocalState(format!("{}: {e}", file.display())))?;
+    peppol::CatalogueReader::open(BufReader::with_capacity(READ_BUFFER, f))
+        .map_err(|e| BackendError::LocalState(format!("{}: {e}", file.display())))
+}
+
+fn read_error(file: &Path) -> impl Fn(String) -> BackendError + '_ {
+    move |e| BackendError::LocalState(format!("{}: {e}", file.display()))
+}
+
 /// Reads the catalogue file, or every `*.xml` of the folder. Documents apply
 /// in the order of their issue date: `Add`/`Replace` set the catalogue of a
 /// provider for a receiver, `Update` changes its lines (line action `Delete` removes one),
 /// `Delete` drops it. A file that is not a readable T19 fails the whole read.
+///
+/// This reads the heads of the documents, every line of the `Update`s (what
+/// they replace) and of documents a later one replaced (to read them all),
+/// and the lines up to the first price (its currency); the parts come from
+/// [`PartStream`] and [`load_parts`].
 pub fn load(path: &Path, today: NaiveDate) -> Result<Loaded> {
     let mut docs = Vec::new();
     for file in xml_files(path)? {
-        let bytes = std::fs::read(&file).map_err(|e| BackendError::LocalState(format!("{}: {e}", file.display())))?;
-        let doc = match peppol::read(&bytes) {
-            Ok(peppol::Document::Catalogue(c)) => c,
-            Ok(_) => {
-                return Err(BackendError::LocalState(format!("{}: not a catalogue document (T19)", file.display())));
-            }
-            Err(e) => return Err(BackendError::LocalState(format!("{}: {e}", file.display()))),
-        };
-        docs.push((file, doc));
+        let head = open(&file)?.head().clone();
+        docs.push((file, head));
     }
     docs.sort_by(|(fa, a), (fb, b)| (a.issue_date, &a.version, fa).cmp(&(b.issue_date, &b.version, fb)));
-    let mut catalogues: BTreeMap<String, Catalogue> = BTreeMap::new();
-    for (_, doc) in docs {
-        let key = catalogue_key(&doc);
+    // The documents that make each catalogue, by its key.
+    let mut chains: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (_, doc)) in docs.iter().enumerate() {
+        let key = catalogue_key(doc);
         match doc.action.to_ascii_lowercase().as_str() {
             "delete" => {
-                catalogues.remove(&key);
+                chains.remove(&key);
             }
-            "update" if catalogues.contains_key(&key) => {
-                let Some(cat) = catalogues.get_mut(&key) else { continue };
-                for line in doc.lines.iter() {
-                    cat.lines.retain(|l| !same_item(l, line));
-                    if !line.action.eq_ignore_ascii_case("delete") {
-                        cat.lines.push(line.clone());
-                    }
+            "update" if chains.contains_key(&key) => {
+                if let Some(chain) = chains.get_mut(&key) {
+                    chain.push(i);
                 }
-                let lines = std::mem::take(&mut cat.lines);
-                *cat = Catalogue { lines, ..doc };
             }
             _ => {
-                let mut doc = doc;
-                doc.lines.retain(|l| !l.action.eq_ignore_ascii_case("delete"));
-                catalogues.insert(key, doc);
+                chains.insert(key, vec![i]);
             }
         }
     }
+    // Every document is read whole once; the lines the updates name are kept.
+    let mut in_chain = vec![false; docs.len()];
+    let mut segments = Vec::new();
+    for chain in chains.values() {
+        let mut replaced = Replaced::default();
+        for (d, &i) in chain.iter().enumerate() {
+            in_chain[i] = true;
+            if d > 0 {
+                let file = &docs[i].0;
+                let mut reader = open(file)?;
+                let mut p = 0;
+                while let Some(line) = reader.next_line().map_err(read_error(file))? {
+                    replaced.add(&line, (d, p));
+                    p += 1;
+                }
+            }
+        }
+        segments.push(Segment { files: chain.iter().map(|&i| docs[i].0.clone()).collect(), replaced });
+    }
+    for (i, (file, _)) in docs.iter().enumerate() {
+        if !in_chain[i] {
+            let mut reader = open(file)?;
+            while reader.next_line().map_err(read_error(file))?.is_some() {}
+        }
+    }
+    // A catalogue's head is its latest document's; the first catalogue
+    // with a seller names the supplier (as it always has).
     let mut out = Loaded::default();
-    for cat in catalogues.values() {
+    for chain in chains.values() {
+        let Some(cat) = chain.last().map(|&i| &docs[i].1) else { continue };
         let seller = if cat.seller.endpoint.is_some() || cat.seller.display_name() != "" {
             let mut s = cat.seller.clone();
             if s.endpoint.is_none() {
@@ -132,19 +232,120 @@ pub fn load(path: &Path, today: NaiveDate) -> Result<Loaded> {
             out.contract_ref = cat.contract_ref.clone();
             out.trading_terms = cat.trading_terms.clone();
         }
-        for line in &cat.lines {
-            let part = part(line, today);
-            if out.currency.is_empty() {
-                out.currency =
-                    line.prices.iter().map(|p| p.currency.clone()).find(|c| !c.is_empty()).unwrap_or_default();
-            }
-            out.parts.insert(part.product.sku.clone(), part);
+    }
+    out.plan = Arc::new(Plan { segments, today });
+    // The currency of the first line that names one.
+    let mut lines = LineStream::new(out.plan.clone());
+    while let Some(line) = lines.next_line()? {
+        if let Some(c) = line.prices.iter().map(|p| p.currency.as_str()).find(|c| !c.is_empty()) {
+            out.currency = c.to_string();
+            break;
         }
     }
     if out.currency.is_empty() {
         out.currency = "EUR".into();
     }
     cleaned(out)
+}
+
+/// [`load`], with the parts of `skus` the catalogue has in `parts` (one
+/// more read of the catalogue).
+pub fn load_parts(loaded: &Loaded, skus: &HashSet<String>) -> Result<Loaded> {
+    let mut out = Loaded { parts: BTreeMap::new(), ..loaded.clone() };
+    let mut parts = loaded.parts(Clean::Whole);
+    while let Some(part) = parts.next_part()? {
+        if skus.contains(&part.product.sku) {
+            out.parts.insert(part.product.sku.clone(), part);
+        }
+    }
+    Ok(out)
+}
+
+impl Loaded {
+    /// This, with `parts` as the parts asked for.
+    pub fn with_parts(&self, parts: BTreeMap<String, Part>) -> Loaded {
+        Loaded { parts, ..self.clone() }
+    }
+
+    /// The catalogue's parts, read a line at a time from the start, with
+    /// what `clean` says cleaned.
+    pub fn parts(&self, clean: Clean) -> PartStream {
+        PartStream { lines: LineStream::new(self.plan.clone()), today: self.plan.today, clean }
+    }
+}
+
+/// The lines that make the catalogue, in the order they apply.
+struct LineStream {
+    plan: Arc<Plan>,
+    /// The segment and document being read, and its reader with the
+    /// position of the next line.
+    at: (usize, usize),
+    reader: Option<(peppol::CatalogueReader<BufReader<File>>, usize)>,
+}
+
+impl LineStream {
+    fn new(plan: Arc<Plan>) -> LineStream {
+        LineStream { plan, at: (0, 0), reader: None }
+    }
+
+    fn next_line(&mut self) -> Result<Option<CatalogueLine>> {
+        loop {
+            let (s, d) = self.at;
+            let Some(segment) = self.plan.segments.get(s) else { return Ok(None) };
+            let Some(file) = segment.files.get(d) else {
+                self.at = (s + 1, 0);
+                continue;
+            };
+            let (reader, p) = match &mut self.reader {
+                Some(r) => r,
+                None => self.reader.insert((open(file)?, 0)),
+            };
+            let Some(line) = reader.next_line().map_err(read_error(file))? else {
+                self.reader = None;
+                self.at = (s, d + 1);
+                continue;
+            };
+            let at = (d, *p);
+            *p += 1;
+            // A line deleting an item, or one a later line replaces or deletes, is no part.
+            if line.action.eq_ignore_ascii_case("delete") || segment.replaced.replaces(&line, at) {
+                continue;
+            }
+            return Ok(Some(line));
+        }
+    }
+}
+
+/// What of each part a [`PartStream`] cleans: only that may be used (a
+/// page of the catalog needs the products, one of the price list the prices,
+/// and cleaning is half of the work of reading a catalogue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clean {
+    Whole,
+    Products,
+    Prices,
+}
+
+/// The catalogue's parts, in the order their lines apply: a part whose sku
+/// comes again is replaced by the later one.
+pub struct PartStream {
+    lines: LineStream,
+    today: NaiveDate,
+    clean: Clean,
+}
+
+impl PartStream {
+    pub fn next_part(&mut self) -> Result<Option<Part>> {
+        let Some(line) = self.lines.next_line()? else { return Ok(None) };
+        let p = part(&line, self.today);
+        let sku = crate::core::sanitize::clean(&p.product.sku);
+        let refused = |why: String| BackendError::LocalState(format!("the catalogue's part {sku:?}: {why}"));
+        Ok(Some(match self.clean {
+            Clean::Whole => cleaned_part(p)?,
+            Clean::Products => Part { product: untrusted(&p.product).map_err(refused)?, ..p },
+            Clean::Prices => Part { prices: untrusted(&p.prices).map_err(refused)?, ..p },
+        }))
+    }
 }
 
 /// A value from a supplier's document with every string cleaned, as the
@@ -154,24 +355,22 @@ pub fn untrusted<T: serde::Serialize + serde::de::DeserializeOwned>(v: &T) -> st
     crate::core::sanitize::clean_all(v).map_err(|e| format!("it holds text procure cannot clean ({e})"))
 }
 
-/// Everything a catalogue says, before it reaches the cache or a document.
+/// A part as the catalogue says it, before it reaches the cache or a
+/// document; a part whose text cannot be cleaned is refused, named.
+fn cleaned_part(p: Part) -> Result<Part> {
+    let sku = crate::core::sanitize::clean(&p.product.sku);
+    let refused = |why: String| BackendError::LocalState(format!("the catalogue's part {sku:?}: {why}"));
+    Ok(Part {
+        product: untrusted(&p.product).map_err(refused)?,
+        prices: untrusted(&p.prices).map_err(refused)?,
+        vat_category: crate::core::sanitize::clean(&p.vat_category),
+        gtin: p.gtin.as_ref().map(untrusted).transpose().map_err(refused)?,
+    })
+}
+
+/// What the catalogue says of the supplier, before it reaches the cache.
 fn cleaned(mut l: Loaded) -> Result<Loaded> {
     use crate::core::sanitize::clean;
-    let refused = |sku: &str, why: String| BackendError::LocalState(format!("the catalogue's part {sku:?}: {why}"));
-    let parts = std::mem::take(&mut l.parts);
-    l.parts = parts
-        .into_values()
-        .map(|p| {
-            let sku = clean(&p.product.sku);
-            let part = Part {
-                product: untrusted(&p.product).map_err(|why| refused(&sku, why))?,
-                prices: untrusted(&p.prices).map_err(|why| refused(&sku, why))?,
-                vat_category: clean(&p.vat_category),
-                gtin: p.gtin.as_ref().map(untrusted).transpose().map_err(|why| refused(&sku, why))?,
-            };
-            Ok((part.product.sku.clone(), part))
-        })
-        .collect::<Result<_>>()?;
     l.seller =
         untrusted(&l.seller).map_err(|why| BackendError::LocalState(format!("the catalogue's seller: {why}")))?;
     l.currency = clean(&l.currency);
@@ -188,7 +387,8 @@ fn catalogue_key(c: &Catalogue) -> String {
 }
 
 /// Two lines name the same item: by the seller's item id, else (as a
-/// deletion may) by the standard item id (GTIN).
+/// deletion may) by the standard item id (GTIN). [`Replaced`] keeps this rule.
+#[cfg(test)]
 fn same_item(a: &CatalogueLine, b: &CatalogueLine) -> bool {
     let (x, y) = (&a.item, &b.item);
     if !x.seller_id.is_empty() && !y.seller_id.is_empty() {
@@ -364,5 +564,138 @@ pub fn company(loaded: &Loaded, buyer: &Party, ship_to: Address) -> Company {
             price: Decimal::ZERO,
         }],
         terms: loaded.trading_terms.as_deref().and_then(procure_protocol::terms::PaymentTerms::parse),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use procure_protocol::peppol::{CataloguePrice, Id, Item};
+
+    /// The catalogue as whole documents merged it (procure before it read a
+    /// line at a time): the reference the streaming read must agree with.
+    fn merged_whole(path: &Path, today: NaiveDate) -> (BTreeMap<String, Part>, String) {
+        let mut docs = Vec::new();
+        for file in xml_files(path).unwrap() {
+            let Ok(peppol::Document::Catalogue(c)) = peppol::read(&std::fs::read(&file).unwrap()) else { panic!() };
+            docs.push((file, c));
+        }
+        docs.sort_by(|(fa, a), (fb, b)| (a.issue_date, &a.version, fa).cmp(&(b.issue_date, &b.version, fb)));
+        let mut catalogues: BTreeMap<String, Catalogue> = BTreeMap::new();
+        for (_, doc) in docs {
+            let key = catalogue_key(&doc);
+            match doc.action.to_ascii_lowercase().as_str() {
+                "delete" => {
+                    catalogues.remove(&key);
+                }
+                "update" if catalogues.contains_key(&key) => {
+                    let cat = catalogues.get_mut(&key).unwrap();
+                    for line in doc.lines.iter() {
+                        cat.lines.retain(|l| !same_item(l, line));
+                        if !line.action.eq_ignore_ascii_case("delete") {
+                            cat.lines.push(line.clone());
+                        }
+                    }
+                    let lines = std::mem::take(&mut cat.lines);
+                    *cat = Catalogue { lines, ..doc };
+                }
+                _ => {
+                    let mut doc = doc;
+                    doc.lines.retain(|l| !l.action.eq_ignore_ascii_case("delete"));
+                    catalogues.insert(key, doc);
+                }
+            }
+        }
+        let (mut parts, mut currency) = (BTreeMap::new(), String::new());
+        for cat in catalogues.values() {
+            for line in &cat.lines {
+                if currency.is_empty() {
+                    currency =
+                        line.prices.iter().map(|p| p.currency.clone()).find(|c| !c.is_empty()).unwrap_or_default();
+                }
+                let p = cleaned_part(part(line, today)).unwrap();
+                parts.insert(p.product.sku.clone(), p);
+            }
+        }
+        (parts, if currency.is_empty() { "EUR".into() } else { currency })
+    }
+
+    /// A small random number source (the tests need no more).
+    struct Dice(u64);
+
+    impl Dice {
+        fn roll(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((self.0 >> 33) % n as u64) as usize
+        }
+    }
+
+    fn random_document(dice: &mut Dice, n: usize) -> Catalogue {
+        let actions = ["Add", "Replace", "Update", "Update", "Delete", ""];
+        let mut c = Catalogue {
+            id: format!("C{n}"),
+            action: actions[dice.roll(actions.len())].to_string(),
+            issue_date: NaiveDate::from_ymd_opt(2026, 1, 1 + dice.roll(3) as u32),
+            version: dice.roll(2).to_string(),
+            provider: Party {
+                endpoint: Some(Id { scheme: "0088".into(), id: format!("P{}", dice.roll(2)) }),
+                name: format!("Provider {n}"),
+                ..Default::default()
+            },
+            receiver: Party { endpoint: Some(Id { scheme: "0088".into(), id: "R".into() }), ..Default::default() },
+            ..Default::default()
+        };
+        for l in 0..dice.roll(7) {
+            let seller = ["", "S1", "S2", "S3", "S4"][dice.roll(5)];
+            let gtin = [None, Some("G1"), Some("G2"), Some("G3")][dice.roll(4)];
+            c.lines.push(CatalogueLine {
+                id: format!("L{n}-{l}"),
+                action: ["", "Add", "Update", "Delete"][dice.roll(4)].to_string(),
+                orderable: true,
+                unit: "C62".into(),
+                prices: vec![CataloguePrice {
+                    amount: Decimal::new(100 + dice.roll(900) as i64, 2),
+                    currency: ["", "EUR", "NOK"][dice.roll(3)].to_string(),
+                    base_qty: Decimal::ONE,
+                    ..Default::default()
+                }],
+                item: Item {
+                    name: format!("Item {n}-{l}"),
+                    seller_id: seller.to_string(),
+                    standard_id: gtin.map(|g| Id { scheme: "0160".into(), id: g.into() }),
+                    ..Default::default()
+                },
+                ..Default::default()
+            });
+        }
+        c
+    }
+
+    #[test]
+    fn read_a_line_at_a_time_the_documents_merge_as_whole_ones_did() {
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let mut dice = Dice(7);
+        for round in 0..300 {
+            let dir = tempfile::tempdir().unwrap();
+            for n in 0..1 + dice.roll(5) {
+                let doc = random_document(&mut dice, n);
+                std::fs::write(dir.path().join(format!("{n}.xml")), peppol::write_catalogue(&doc)).unwrap();
+            }
+            let (want, currency) = merged_whole(dir.path(), today);
+            let loaded = load(dir.path(), today).unwrap();
+            let mut got = BTreeMap::new();
+            let mut parts = loaded.parts(Clean::Whole);
+            while let Some(p) = parts.next_part().unwrap() {
+                got.insert(p.product.sku.clone(), p);
+            }
+            let show = |m: &BTreeMap<String, Part>| -> Vec<String> {
+                m.values().map(|p| format!("{} {} {:?}", p.product.sku, p.product.name, p.prices.tiers)).collect()
+            };
+            assert_eq!(show(&got), show(&want), "round {round}");
+            assert_eq!(loaded.currency, currency, "round {round}");
+            let skus: HashSet<String> = want.keys().take(2).cloned().chain(["nope".to_string()]).collect();
+            let asked = load_parts(&loaded, &skus).unwrap();
+            assert_eq!(show(&asked.parts), show(&want.into_iter().filter(|(k, _)| skus.contains(k)).collect()));
+        }
     }
 }

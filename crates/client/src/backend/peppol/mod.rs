@@ -3,7 +3,8 @@
 //! (docs/peppol.md maps each field):
 //!
 //! - Catalogue: the T19 document(s) at `catalogue` are the catalog and the
-//!   price list; every sync reads them in full.
+//!   price list; every sync reads them in full, a line at a time, and
+//!   hands them on a page at a time (memory does not grow with their size).
 //! - Orders: one T01 document per submission, written atomically into
 //!   `outbox` as `<document id>.xml`; the document id is the submission's
 //!   idempotency key, and a retry writes nothing new.
@@ -24,6 +25,7 @@ use crate::store::config::{BackendKind, Profile};
 use async_trait::async_trait;
 use chrono::Utc;
 use procure_protocol::peppol::{Contact, Id, Party, PostalAddress};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -99,11 +101,37 @@ pub struct PeppolBackend {
     /// The catalogue as last read, with the files it came from: a sync asks
     /// for catalog, account and prices, and each would otherwise parse it again.
     loaded: Mutex<Option<(catalogue::Fingerprint, Arc<catalogue::Loaded>)>>,
+    /// The catalog or price list being paged through, where it stands: the
+    /// next page reads on from there.
+    paging: Mutex<Option<Paging>>,
+    /// The parts previews and orders asked for (`None`: not in the
+    /// catalogue), while the catalogue is the same.
+    asked: Mutex<Option<(Arc<catalogue::Loaded>, Asked)>>,
+}
+
+/// Parts asked for by sku (`None`: not in the catalogue).
+type Asked = HashMap<String, Option<catalogue::Part>>;
+
+/// Parts handed out per catalog or price-list page.
+const PAGE_PARTS: usize = 2_000;
+
+struct Paging {
+    of: Arc<catalogue::Loaded>,
+    prices: bool,
+    /// Parts handed out so far: the cursor of the next page.
+    done: usize,
+    parts: catalogue::PartStream,
 }
 
 impl PeppolBackend {
     pub fn new(settings: Settings, state_dir: &Path) -> PeppolBackend {
-        PeppolBackend { settings, state: orders::StateFile::new(state_dir), loaded: Mutex::new(None) }
+        PeppolBackend {
+            settings,
+            state: orders::StateFile::new(state_dir),
+            loaded: Mutex::new(None),
+            paging: Mutex::new(None),
+            asked: Mutex::new(None),
+        }
     }
 
     /// The catalogue, read again only when one of its files changed (or the day did).
@@ -119,6 +147,72 @@ impl PeppolBackend {
         let l = Arc::new(catalogue::load(&self.settings.catalogue, today)?);
         *cached = Some((print, l.clone()));
         Ok(l)
+    }
+
+    /// The catalogue with the parts of the draft's lines.
+    fn load_draft(&self, draft: &OrderDraft) -> Result<Arc<catalogue::Loaded>> {
+        let loaded = self.load()?;
+        let mut asked = self.asked.lock().unwrap_or_else(|e| e.into_inner());
+        let known = match asked.as_mut() {
+            Some((of, known)) if Arc::ptr_eq(of, &loaded) => known,
+            _ => &mut asked.insert((loaded.clone(), HashMap::new())).1,
+        };
+        let missing: HashSet<String> =
+            draft.lines.iter().map(|l| l.sku.clone()).filter(|s| !known.contains_key(s)).collect();
+        if !missing.is_empty() {
+            let found = catalogue::load_parts(&loaded, &missing)?;
+            for sku in missing {
+                let part = found.parts.get(&sku).cloned();
+                known.insert(sku, part);
+            }
+        }
+        let parts = draft
+            .lines
+            .iter()
+            .filter_map(|l| known.get(&l.sku).cloned().flatten().map(|p| (l.sku.clone(), p)))
+            .collect();
+        Ok(Arc::new(loaded.with_parts(parts)))
+    }
+
+    /// The next page of parts from `cursor` (the parts handed out before
+    /// it), and the cursor after it unless it is the last.
+    fn page(
+        &self,
+        prices: bool,
+        cursor: Option<&str>,
+    ) -> Result<(Arc<catalogue::Loaded>, Vec<catalogue::Part>, Option<String>)> {
+        let loaded = self.load()?;
+        let start = match cursor {
+            None => 0,
+            Some(c) => {
+                c.parse::<usize>().map_err(|_| BackendError::Protocol(format!("not a catalogue cursor: {c:?}")))?
+            }
+        };
+        let kept = self.paging.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let mut parts = match kept {
+            Some(p) if p.prices == prices && p.done == start && Arc::ptr_eq(&p.of, &loaded) => p.parts,
+            _ => {
+                let clean = if prices { catalogue::Clean::Prices } else { catalogue::Clean::Products };
+                let mut parts = loaded.parts(clean);
+                for _ in 0..start {
+                    if parts.next_part()?.is_none() {
+                        break;
+                    }
+                }
+                parts
+            }
+        };
+        let mut page = Vec::with_capacity(PAGE_PARTS);
+        while page.len() < PAGE_PARTS {
+            match parts.next_part()? {
+                Some(p) => page.push(p),
+                None => return Ok((loaded, page, None)),
+            }
+        }
+        let done = start + page.len();
+        *self.paging.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Paging { of: loaded.clone(), prices, done, parts });
+        Ok((loaded, page, Some(done.to_string())))
     }
 }
 
@@ -176,25 +270,25 @@ impl Backend for PeppolBackend {
     async fn catalog_page(
         &self,
         _since: Option<&str>,
-        _cursor: Option<&str>,
+        cursor: Option<&str>,
         _etag: Option<&str>,
     ) -> Result<Fetched<CatalogPage>> {
-        let loaded = self.load()?;
+        let (_, parts, next_cursor) = self.page(false, cursor)?;
         Ok(Fetched::Page {
             page: CatalogPage {
-                items: loaded.parts.values().map(|p| p.product.clone()).collect(),
+                items: parts.into_iter().map(|p| p.product).collect(),
                 removed: vec![],
-                next_cursor: None,
+                next_cursor,
                 sync_token: String::new(),
                 full: true,
-                total: Some(loaded.parts.len() as u64),
+                total: None,
             },
             etag: None,
         })
     }
 
-    async fn price_list_page(&self, _since: Option<&str>, _cursor: Option<&str>) -> Result<PriceListPage> {
-        let loaded = self.load()?;
+    async fn price_list_page(&self, _since: Option<&str>, cursor: Option<&str>) -> Result<PriceListPage> {
+        let (loaded, parts, next_cursor) = self.page(true, cursor)?;
         Ok(PriceListPage {
             header: PriceListHeader {
                 currency: loaded.currency.clone(),
@@ -202,9 +296,9 @@ impl Backend for PeppolBackend {
                 valid_to: loaded.valid_to,
                 contract_ref: loaded.contract_ref.clone(),
             },
-            items: loaded.parts.values().filter(|p| !p.prices.tiers.is_empty()).map(|p| p.prices.clone()).collect(),
+            items: parts.into_iter().filter(|p| !p.prices.tiers.is_empty()).map(|p| p.prices).collect(),
             removed: vec![],
-            next_cursor: None,
+            next_cursor,
             sync_token: String::new(),
             full: true,
         })
@@ -216,12 +310,12 @@ impl Backend for PeppolBackend {
 
     async fn preview(&self, draft: &OrderDraft) -> Result<Preview> {
         orders::check_options(draft)?;
-        let loaded = self.load()?;
+        let loaded = self.load_draft(draft)?;
         Ok(orders::price(&loaded, draft, Utc::now().date_naive()).preview)
     }
 
     async fn create_order(&self, draft: &OrderDraft, idempotency_key: &str) -> Result<Created> {
-        orders::create(&self.state, &self.settings, || self.load(), draft, idempotency_key)
+        orders::create(&self.state, &self.settings, || self.load_draft(draft), draft, idempotency_key)
     }
 
     async fn orders(&self, cursor: Option<&str>) -> Result<OrderList> {

@@ -95,13 +95,7 @@ pub struct ReceiveArgs {
 }
 
 fn parse_sku_qty(s: &str) -> Result<(String, u32), String> {
-    let (sku, qty) = s.rsplit_once('=').ok_or_else(|| format!("{s:?}: use SKU=QTY, e.g. T-BRG-1=5"))?;
-    let sku = sku.trim();
-    if sku.is_empty() {
-        return Err(format!("{s:?}: the SKU is missing (SKU=QTY)"));
-    }
-    let qty = procure_client::core::text::parse_quantity(qty).map_err(|e| format!("{s:?}: {e}"))?;
-    Ok((sku.to_string(), qty))
+    procure_client::core::receipt::parse_pair(s)
 }
 
 /// Into a basket that has lines: add to them or replace them.

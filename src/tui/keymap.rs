@@ -40,6 +40,12 @@ pub enum Action {
     Approve,
     Reject,
     RequestQuote,
+    /// Record goods received of an order.
+    Receive,
+    /// Show only the late lines (the expediting list), or every order again.
+    LateOnly,
+    /// Tell the supplier you object to an invoice.
+    Dispute,
     /// Choose among the parts a quick-entry line's type number names.
     ChoosePart,
     /// Show a screen; its binding comes from the screen's registration.
@@ -81,6 +87,9 @@ impl Action {
             Action::Approve => "approve",
             Action::Reject => "reject",
             Action::RequestQuote => "request_quote",
+            Action::Receive => "receive",
+            Action::LateOnly => "late_only",
+            Action::Dispute => "dispute",
             Action::ChoosePart => "choose_part",
             Action::Screen(id) => super::screens::registration(id).map(|r| r.action).unwrap_or("screen"),
         }
@@ -99,6 +108,7 @@ pub(crate) enum Scope {
     Baskets,
     BasketLines,
     Orders,
+    Invoices,
     Quotes,
     Approvals,
     QuickEntry,
@@ -126,6 +136,7 @@ impl Scope {
             Scope::Baskets => "Baskets",
             Scope::BasketLines => "Basket lines",
             Scope::Orders => "Orders",
+            Scope::Invoices => "Invoices",
             Scope::Quotes => "Quotes",
             Scope::Approvals => "Approvals",
             Scope::QuickEntry => "Quick entry",
@@ -310,6 +321,10 @@ impl Default for Keymap {
                 b(BasketLines, QuickEntry, &["i"], "quick entry", "Type or paste many `sku qty` lines"),
                 b(Orders, Open, &["enter", "l"], "detail", "Show the order"),
                 b(Orders, Reorder, &["r"], "reorder", "Reorder into a basket"),
+                b(Orders, Receive, &["R"], "receive", "Record goods received of the order (what is open is filled in)"),
+                b(Orders, LateOnly, &["L"], "late", "Only the late lines (expediting), or every order again"),
+                b(Scope::Invoices, Open, &["enter", "l"], "detail", "Show the invoice with its three-way match"),
+                b(Scope::Invoices, Dispute, &["d"], "dispute", "Dispute the invoice with the supplier (asks why)"),
                 b(Baskets, RequestQuote, &["Q"], "quote", "Request a quote for the basket"),
                 b(BasketLines, RequestQuote, &["Q"], "quote", "Request a quote for the basket"),
                 b(Quotes, Open, &["enter", "l"], "detail", "Show the quote: offered beside target prices"),

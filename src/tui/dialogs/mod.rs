@@ -5,6 +5,7 @@ pub mod checkout;
 pub mod choose_part;
 pub mod confirm;
 pub(crate) mod help;
+pub(crate) mod invoice_detail;
 pub(crate) mod order_detail;
 pub(crate) mod part_detail;
 pub mod prompt;

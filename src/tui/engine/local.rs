@@ -7,6 +7,7 @@ use super::Suppliers;
 use super::msg::{BasketOp, Failure, Msg, fail};
 use procure_client::service::baskets::{self, Change};
 use procure_client::service::catalog::Catalog;
+use procure_client::service::invoices;
 use procure_client::service::{Error, ErrorKind, Supplier};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex};
@@ -47,6 +48,14 @@ pub(super) enum Job {
     },
     Reindex {
         supplier: String,
+    },
+    /// The open invoices as the local history has them.
+    Invoices {
+        supplier: String,
+    },
+    Invoice {
+        supplier: String,
+        number: String,
     },
     Search(SearchJob),
     /// Nothing else to do: read the rest of the index.
@@ -204,6 +213,19 @@ pub(super) fn worker(
                 match suppliers.get(&supplier).and_then(|s| baskets::shown(&s, cat, &basket, &[])) {
                     Ok(shown) => Msg::Priced(Box::new(shown)),
                     Err(e) => fail(Failure::Basket, &e),
+                }
+            }
+            Job::Invoices { supplier } => {
+                let r = suppliers.get(&supplier).and_then(|s| invoices::list_local(&s, invoices::Which::Open));
+                match r {
+                    Ok(list) => Msg::Invoices(Box::new(list)),
+                    Err(e) => fail(Failure::Invoices, &e),
+                }
+            }
+            Job::Invoice { supplier, number } => {
+                match suppliers.get(&supplier).and_then(|s| invoices::show_local(&s, &number)) {
+                    Ok(v) => Msg::Invoice(Box::new(v)),
+                    Err(e) => fail(Failure::Invoice, &e),
                 }
             }
             Job::Basket { supplier, op } => {

@@ -97,6 +97,12 @@ impl Engine {
             Effect::Price { supplier, basket } => self.job(Job::Price { supplier, basket }),
             Effect::Basket { supplier, op } => self.job(Job::Basket { supplier, op }),
             Effect::Reindex { supplier } => self.job(Job::Reindex { supplier }),
+            Effect::Invoice { supplier, number } => self.job(Job::Invoice { supplier, number }),
+            // What the local history holds at once, then what the shop says.
+            Effect::Invoices { supplier } => {
+                self.job(Job::Invoices { supplier: supplier.clone() });
+                self.net(Effect::Invoices { supplier })
+            }
             net @ (Effect::Login { .. }
             | Effect::Sync { .. }
             | Effect::Orders { .. }
@@ -112,7 +118,11 @@ impl Engine {
             | Effect::DeclineQuote { .. }
             | Effect::Approvals { .. }
             | Effect::Decide { .. }
-            | Effect::Account { .. }) => self.net(net),
+            | Effect::Account { .. }
+            | Effect::Late { .. }
+            | Effect::Receive { .. }
+            | Effect::Dispute { .. }
+            | Effect::Statement { .. }) => self.net(net),
         }
     }
 

@@ -7,9 +7,13 @@ use procure_client::core::basket::Basket;
 use procure_client::core::order::{CheckoutOptions, PriceChange};
 use procure_client::search::Highlights;
 use procure_client::service::baskets::{ImportReport, LineChoices, Merge, Shown};
+use procure_client::service::expediting::{Late, OrderView};
 use procure_client::service::history::History;
+use procure_client::service::invoices::{InvoiceList, InvoiceView};
 use procure_client::service::ordering::{Checkout, ReorderReport, Submitted};
+use procure_client::service::receiving::Received;
 use procure_client::service::search::{PartDetail, SearchRow};
+use procure_client::service::statement::Statement;
 use procure_client::service::{self, ErrorKind};
 use std::time::Duration;
 
@@ -154,6 +158,34 @@ pub enum Effect {
     Account {
         supplier: String,
     },
+    /// The expediting list (late lines), after refreshing the order history.
+    Late {
+        supplier: String,
+    },
+    /// Goods received of an order, as `SKU=QTY` pairs.
+    Receive {
+        supplier: String,
+        order: String,
+        lines: Vec<(String, u32)>,
+    },
+    /// The open invoices: from the local history at once, then refreshed.
+    Invoices {
+        supplier: String,
+    },
+    /// One invoice with its match, from the local history.
+    Invoice {
+        supplier: String,
+        number: String,
+    },
+    Dispute {
+        supplier: String,
+        number: String,
+        reason: String,
+    },
+    /// The statement of account, for the account screen.
+    Statement {
+        supplier: String,
+    },
 }
 
 impl Effect {
@@ -182,7 +214,13 @@ impl Effect {
             | Effect::DeclineQuote { supplier, .. }
             | Effect::Approvals { supplier }
             | Effect::Decide { supplier, .. }
-            | Effect::Account { supplier } => supplier,
+            | Effect::Account { supplier }
+            | Effect::Late { supplier }
+            | Effect::Receive { supplier, .. }
+            | Effect::Invoices { supplier }
+            | Effect::Invoice { supplier, .. }
+            | Effect::Dispute { supplier, .. }
+            | Effect::Statement { supplier } => supplier,
         }
     }
 }
@@ -239,7 +277,13 @@ pub enum Msg {
         up: bool,
     },
     Orders(Box<History>),
-    Order(Box<Order>),
+    Order(Box<OrderView>),
+    Late(Box<Late>),
+    Received(Box<Received>),
+    Invoices(Box<InvoiceList>),
+    Invoice(Box<InvoiceView>),
+    Disputed(Box<InvoiceView>),
+    Statement(Box<Statement>),
     Reordered(ReorderReport),
     Previewed(Box<Checkout>),
     PricesChanged(Box<Checkout>),
@@ -289,6 +333,12 @@ pub enum Failure {
     Approvals,
     Approval,
     Account,
+    Late,
+    Receive,
+    Invoices,
+    Invoice,
+    Dispute,
+    Statement,
 }
 
 impl Failure {
@@ -312,6 +362,12 @@ impl Failure {
             Failure::Approvals => "approvals",
             Failure::Approval => "approval",
             Failure::Account => "account",
+            Failure::Late => "late lines",
+            Failure::Receive => "goods receipt",
+            Failure::Invoices => "invoices",
+            Failure::Invoice => "invoice",
+            Failure::Dispute => "dispute",
+            Failure::Statement => "statement",
         }
     }
 }

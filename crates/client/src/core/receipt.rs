@@ -152,6 +152,31 @@ pub fn allocate(
     Ok(out)
 }
 
+/// One `SKU=QTY` as typed (the SKU trimmed, the quantity a whole number
+/// within the protocol's limits).
+pub fn parse_pair(text: &str) -> Result<(String, u32), String> {
+    let (sku, qty) = text.rsplit_once('=').ok_or_else(|| format!("{text:?}: use SKU=QTY, e.g. T-BRG-1=5"))?;
+    let sku = sku.trim();
+    if sku.is_empty() {
+        return Err(format!("{text:?}: the SKU is missing (SKU=QTY)"));
+    }
+    let qty = crate::core::quantity::parse_quantity(qty).map_err(|e| format!("{text:?}: {e}"))?;
+    Ok((sku.to_string(), qty))
+}
+
+/// `SKU=QTY` pairs separated by spaces or commas, as a prompt takes them.
+pub fn parse_pairs(text: &str) -> Result<Vec<(String, u32)>, String> {
+    let pairs: Vec<(String, u32)> = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|w| !w.is_empty())
+        .map(parse_pair)
+        .collect::<Result<_, _>>()?;
+    if pairs.is_empty() {
+        return Err("nothing typed: SKU=QTY for each part that arrived".into());
+    }
+    Ok(pairs)
+}
+
 /// Whether two receipts record the same goods (a rerun of one with the same id).
 pub fn same_goods(a: &[ReceiptLine], b: &[ReceiptLine]) -> bool {
     let key = |v: &[ReceiptLine]| {
@@ -277,6 +302,20 @@ pub(crate) mod tests {
         assert_eq!(all_open(&o, &got, Limit::Shipped), vec![ReceiptLine { line: 1, sku: "A".into(), quantity: 2 }]);
         assert!(all_open(&o, &[6, 0], Limit::Shipped).is_empty(), "a rerun of --all receives nothing");
         assert_eq!(all_open(&o, &[6, 0], Limit::Ordered).len(), 2);
+    }
+
+    #[test]
+    fn pairs_as_typed() {
+        assert_eq!(
+            parse_pairs(" A=5, B-2=10;C=1 ").unwrap(),
+            vec![("A".into(), 5), ("B-2".into(), 10), ("C".into(), 1)]
+        );
+        assert_eq!(parse_pair("6205=2RS=3").unwrap(), ("6205=2RS".into(), 3), "the last = splits");
+        assert!(parse_pairs("").unwrap_err().contains("nothing typed"));
+        assert!(parse_pair("A").unwrap_err().contains("use SKU=QTY"));
+        assert!(parse_pair("=4").unwrap_err().contains("the SKU is missing"));
+        assert!(parse_pair("A=-1").unwrap_err().contains("positive whole number"));
+        assert!(parse_pair("A=0").is_err());
     }
 
     #[test]

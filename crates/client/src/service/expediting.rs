@@ -144,6 +144,26 @@ pub struct OrderView {
     pub freshness: Freshness,
 }
 
+impl OrderView {
+    /// What may still be received, per part (`SKU=QTY` of `order receive`):
+    /// shipped (or ordered, see `receive_limit`) less received.
+    pub fn open_to_receive(&self) -> Vec<(String, u32)> {
+        let mut out: Vec<(String, u32)> = Vec::new();
+        for p in &self.progress {
+            let cap = if self.receive_limit == receipt::Limit::Shipped.word() { p.shipped } else { p.ordered };
+            let open = cap.saturating_sub(p.received);
+            if open == 0 {
+                continue;
+            }
+            match out.iter_mut().find(|(s, _)| *s == p.sku) {
+                Some((_, q)) => *q += open,
+                None => out.push((p.sku.clone(), open)),
+            }
+        }
+        out
+    }
+}
+
 /// Per order line, invoiced less credited by the documents that bill it.
 fn invoiced(o: &Order, documents: &[crate::api::Invoice]) -> Vec<u32> {
     let facts = OrderFacts {
@@ -217,13 +237,17 @@ pub(crate) fn view(sup: &Supplier, h: &History, o: Order, freshness: Freshness) 
 }
 
 /// Finds an order in the history, else asks the shop for it (and keeps it).
-pub(crate) async fn find_order(sup: &Supplier, h: &History, number: &str, freshness: Freshness) -> Result<Order> {
+pub(crate) async fn find_order(sup: &Supplier, number: &str, freshness: Freshness) -> Result<Order> {
     let number = number.trim();
-    if let Some(o) = h.order(number)? {
-        return Ok(o);
-    }
-    if let Some(o) = h.order_by_prefix(number)? {
-        return Ok(o);
+    {
+        // Not held across the shop's answer: a history is one thread's.
+        let h = sup.history()?;
+        if let Some(o) = h.order(number)? {
+            return Ok(o);
+        }
+        if let Some(o) = h.order_by_prefix(number)? {
+            return Ok(o);
+        }
     }
     if freshness.offline {
         return Err(Error::Rejected(format!(
@@ -232,7 +256,7 @@ pub(crate) async fn find_order(sup: &Supplier, h: &History, number: &str, freshn
         )));
     }
     let o = sup.backend.order(number).await?;
-    local::keep_order(h, &o)?;
+    local::keep_order(&sup.history()?, &o)?;
     Ok(o)
 }
 
@@ -240,7 +264,6 @@ pub(crate) async fn find_order(sup: &Supplier, h: &History, number: &str, freshn
 /// invoices (offline: as last seen).
 pub async fn order(sup: &Supplier, number: &str) -> Result<OrderView> {
     let (freshness, _) = local::refresh(sup, Feeds::Orders).await?;
-    let h = sup.history()?;
-    let o = find_order(sup, &h, number, freshness).await?;
-    view(sup, &h, o, freshness)
+    let o = find_order(sup, number, freshness).await?;
+    view(sup, &sup.history()?, o, freshness)
 }

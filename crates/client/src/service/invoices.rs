@@ -8,7 +8,8 @@ use super::{Error, Result, Supplier};
 use crate::api::{Invoice, InvoiceKind};
 use crate::core::matching::{Match, MatchStatus};
 use crate::core::statement;
-use crate::store::history::{History, InvoiceRow, Refused};
+use crate::store::history::History;
+pub use crate::store::history::{InvoiceRow, Refused};
 use serde::Serialize;
 
 /// Which invoices to list.
@@ -115,9 +116,9 @@ fn view(sup: &Supplier, h: &History, invoice: Invoice, freshness: Freshness) -> 
 pub async fn show(sup: &Supplier, number: &str) -> Result<InvoiceView> {
     unsupported(sup)?;
     let (freshness, _) = local::refresh(sup, Feeds::Invoices).await?;
-    let h = sup.history()?;
     let number = number.trim();
-    let invoice = match h.invoice(number)? {
+    let kept = sup.history()?.invoice(number)?;
+    let invoice = match kept {
         Some(i) => i,
         None if freshness.offline => {
             return Err(Error::Rejected(format!(
@@ -127,11 +128,11 @@ pub async fn show(sup: &Supplier, number: &str) -> Result<InvoiceView> {
         }
         None => {
             let i = sup.backend.invoice(number).await?;
-            local::keep_invoice(sup, &h, &i)?;
+            local::keep_invoice(sup, &sup.history()?, &i)?;
             i
         }
     };
-    view(sup, &h, invoice, freshness)
+    view(sup, &sup.history()?, invoice, freshness)
 }
 
 /// The same as `show`, from the local history alone (the app).

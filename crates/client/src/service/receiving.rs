@@ -60,8 +60,7 @@ pub async fn receive(
         return Err(Error::Usage("a receipt's note is at most 500 characters".into()));
     }
     let (freshness, _) = local::refresh(sup, Feeds::Orders).await?;
-    let h = sup.history()?;
-    let order = expediting::find_order(sup, &h, number, freshness).await?;
+    let order = expediting::find_order(sup, number, freshness).await?;
     let limit = expediting::limit(sup);
     let now = sup.clock.now();
     let (receipt, replayed) = sup.receipts().update(&order.number, |receipts: &mut Vec<Receipt>| {
@@ -106,6 +105,6 @@ pub async fn receive(
             tracing::warn!(order = %order.number, error = %e, "invoices not matched again after the receipt");
         }
     }
-    let view = expediting::view(sup, &h, order, freshness)?;
+    let view = expediting::view(sup, &sup.history()?, order, freshness)?;
     Ok(Received { receipt, replayed, order: view })
 }

@@ -1,0 +1,282 @@
+//! After the order, against the real binary and the real reference shop:
+//! the supplier confirms with one line promised late, ships in part with
+//! tracking and a certificate, invoices one line 3 % above the order price
+//! and one within a 1 % tolerance, credits and is paid; the buyer chases
+//! the late line, receives the goods, checks and disputes the invoice and
+//! reads the statement. The local history is shown offline with its date,
+//! and bad documents are refused without changing what is kept.
+
+use crate::common::faults::{Answer, Fault, Hostile, Rule, relay};
+use crate::common::*;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::str::FromStr;
+
+fn in_days(n: i64) -> String {
+    (chrono::Local::now().date_naive() + chrono::Duration::days(n)).to_string()
+}
+
+fn dec(v: &Value) -> Decimal {
+    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}"))).unwrap()
+}
+
+/// A buyer of ACME with the contract prices, a 1 % price tolerance, and a
+/// basket of 10 bearings and 2 contactors.
+fn buyer(url: &str) -> Home {
+    let home = Home::synced(url, "ACME", "buyer");
+    home.write_config("\n[matching]\nprice_tolerance_pct = 1\n");
+    home.run(&["basket", "new", "b"]).ok();
+    home.run(&["basket", "add", "b", "T-BRG-1", "10"]).ok();
+    home.run(&["basket", "add", "b", "T-CON-1", "2"]).ok();
+    home
+}
+
+/// Places the basket as an order wanted in 10 days; its number.
+fn order(home: &Home, po: &str) -> String {
+    let deliver = in_days(10);
+    let done = home.run(&["--json", "order", "submit", "--basket", "b", "--po", po, "--deliver-on", &deliver]).ok();
+    done.json()["order"]["number"].as_str().unwrap().to_string()
+}
+
+/// The statement adds up: open items to the totals and the ageing, and the
+/// open balance is the shop's (`procure credit`).
+fn statement_adds_up(home: &Home) -> Value {
+    let all = home.run(&["--json", "statement"]).ok().json();
+    let s = &all["statements"][0];
+    let mut signed = Decimal::ZERO;
+    for i in s["open_items"].as_array().unwrap() {
+        let open = dec(&i["open"]);
+        signed += if i["kind"] == "credit_note" { -open } else { open };
+    }
+    assert_eq!(dec(&s["open_total"]), signed, "open items vs open_total: {s:#}");
+    assert_eq!(dec(&s["open_total"]), dec(&s["invoices_open"]) - dec(&s["credits_open"]), "{s:#}");
+    let ageing: Decimal = ["not_due", "days_1_30", "days_31_60", "days_61_90", "over_90"]
+        .iter()
+        .map(|k| dec(&s["ageing"][k]))
+        .sum();
+    assert_eq!(ageing, dec(&s["open_total"]), "the ageing adds up to the open total: {s:#}");
+    assert_eq!(dec(&s["open_balance"]), dec(&s["open_total"]) + dec(&s["ordered_not_invoiced"]), "{s:#}");
+    let credit = home.run(&["--json", "credit"]).ok().json();
+    assert_eq!(dec(&s["open_balance"]), dec(&credit["open_balance"]), "statement vs credit: {s:#}\n{credit:#}");
+    s.clone()
+}
+
+#[test]
+fn the_whole_cycle_against_the_reference_shop() {
+    let shop = shop_with_catalog();
+    let home = buyer(&shop.url);
+    let number = order(&home, "PO-AFTER-1");
+
+    // Nothing is late before the supplier answers: the requested day is ahead.
+    let late = home.run(&["--json", "order", "late"]).ok().json();
+    assert!(late["lines"].as_array().unwrap().iter().all(|l| l["order"] != number.as_str()), "{late:#}");
+
+    // The supplier confirms, the contactor five days after the day asked for.
+    shop.supplier(&["order", "confirm", &number, "--promise", &format!("T-CON-1={}", in_days(15))]).ok();
+    let late = home.run(&["--json", "order", "late"]).ok().json();
+    let mine: Vec<&Value> = late["lines"].as_array().unwrap().iter().filter(|l| l["order"] == number.as_str()).collect();
+    assert_eq!(mine.len(), 1, "exactly the line promised late: {late:#}");
+    assert_eq!(mine[0]["sku"], "T-CON-1");
+    assert_eq!(mine[0]["reason"], "promised_late");
+    assert_eq!(mine[0]["days_late"], 5);
+    assert_eq!(mine[0]["promised"], in_days(15));
+    assert_eq!(late["offline"], false);
+    let text = home.run(&["order", "late"]).ok().stdout();
+    assert!(text.contains(&number) && text.contains("5 days after the requested"), "{text}");
+
+    // A partial shipment with tracking and a certificate.
+    let cert = home.path().join("3.1-batch-4711.txt");
+    std::fs::write(&cert, "EN 10204 3.1 inspection certificate, batch 4711\n").unwrap();
+    shop.supplier(&[
+        "order",
+        "ship",
+        &number,
+        "T-BRG-1=6",
+        "T-CON-1=2",
+        "--carrier",
+        "DHL",
+        "--tracking",
+        "JJD0099887766",
+        "--certificate",
+        &format!("T-BRG-1={}", cert.display()),
+    ])
+    .ok();
+    let shown = home.run(&["--json", "order", "show", &number]).ok().json();
+    let s = &shown["shipments"][0];
+    assert_eq!((s["carrier"].as_str(), s["tracking"].as_str()), (Some("DHL"), Some("JJD0099887766")), "{shown:#}");
+    assert_eq!(s["documents"][0]["sku"], "T-BRG-1", "{shown:#}");
+    let p = &shown["progress"];
+    assert_eq!((p[0]["ordered"].as_u64(), p[0]["shipped"].as_u64()), (Some(10), Some(6)), "{shown:#}");
+    assert_eq!(p[1]["promised"], in_days(15));
+    let text = home.run(&["order", "show", &number]).ok().stdout();
+    assert!(text.contains("tracking JJD0099887766") && text.contains("3.1-batch-4711"), "{text}");
+    // Shipped in full, the contactor is no longer chased.
+    let late = home.run(&["--json", "order", "late"]).ok().json();
+    assert!(late["lines"].as_array().unwrap().iter().all(|l| l["order"] != number.as_str()), "{late:#}");
+
+    // Goods receipt: more than shipped is refused with the numbers, and nothing is kept.
+    let r = home.run(&["order", "receive", &number, "T-BRG-1=7"]).fails_with(5);
+    assert!(r.stderr().contains("7 more would make 7 received of 6 shipped"), "{}", r.stderr());
+    let r = home.run(&["--json", "order", "receive", &number, "T-BRG-1=6", "T-CON-1=2", "--id", "DN-1"]).ok().json();
+    assert_eq!(r["replayed"], false);
+    assert_eq!(r["receipt"]["id"], "DN-1");
+    // The same receipt again is the same receipt; typed twice without an id it is more than shipped.
+    let again = home.run(&["--json", "order", "receive", &number, "T-BRG-1=6", "T-CON-1=2", "--id", "DN-1"]).ok();
+    assert_eq!(again.json()["replayed"], true);
+    let twice = home.run(&["order", "receive", &number, "T-BRG-1=6"]).fails_with(5);
+    assert!(twice.stderr().contains("12 received of 6 shipped"), "{}", twice.stderr());
+    let other = home.run(&["order", "receive", &number, "T-BRG-1=1", "--id", "DN-1"]).fails_with(5);
+    assert!(other.stderr().contains("with other goods"), "{}", other.stderr());
+    let none = home.run(&["--json", "order", "receive", &number, "--all"]).ok().json();
+    assert_eq!(none["receipt"], Value::Null, "--all receives only what is open: {none:#}");
+    let shown = home.run(&["--json", "order", "show", &number]).ok().json();
+    assert_eq!(shown["receipts"].as_array().unwrap().len(), 1, "{shown:#}");
+    assert_eq!(shown["progress"][0]["received"], 6);
+
+    // An invoice: the bearing 3 % above the order price, the contactor 0.97 % above.
+    let inv = shop.supplier(&["invoice", "issue", &number, "--price", "T-BRG-1=6.283", "--price", "T-CON-1=31.30", "--json"]);
+    let inv = inv.ok().json()["number"].as_str().unwrap().to_string();
+    let check = home.run(&["--json", "invoice", "check", &inv]).fails_with(8);
+    let c = check.json();
+    assert_eq!(c["status"], "held", "{c:#}");
+    let held: Vec<&Value> = c["lines"].as_array().unwrap().iter().filter(|l| l["status"] == "held").collect();
+    assert_eq!(held.len(), 1, "exactly the line 3 % over: {c:#}");
+    assert_eq!(held[0]["sku"], "T-BRG-1");
+    assert_eq!(held[0]["problems"][0]["code"], "price_above_order");
+    assert_eq!(held[0]["problems"][0]["percent"], "3.0");
+    assert_eq!(held[0]["problems"][0]["amount"], "1.10", "0.183 × 6");
+    let text = home.run(&["invoice", "check", &inv]).fails_with(8).stdout();
+    assert!(text.contains("above the order's 6.10 by 3.0 %"), "{text}");
+    let list = home.run(&["--json", "invoice", "list", "--open"]).ok().json();
+    let row = list["invoices"].as_array().unwrap().iter().find(|i| i["number"] == inv.as_str()).cloned().unwrap();
+    assert_eq!(row["match"], "held", "the match ran as the invoice arrived: {row:#}");
+    statement_adds_up(&home);
+
+    // The buyer disputes; the supplier sees it and credits the line.
+    let d = home.run(&["--json", "invoice", "dispute", &inv, "--reason", "T-BRG-1 is 3 % above PO-AFTER-1"]).ok();
+    assert_eq!(d.json()["disputes"][0]["reason"], "T-BRG-1 is 3 % above PO-AFTER-1");
+    let seen = shop.supplier(&["invoice", "show", &inv]).ok().stdout();
+    assert!(seen.contains("3 % above PO-AFTER-1"), "the supplier sees the dispute: {seen}");
+    let cn = shop.supplier(&["invoice", "credit", &inv, "T-BRG-1=6", "--reason", "price as ordered", "--json"]);
+    let cn = cn.ok().json()["number"].as_str().unwrap().to_string();
+    let check = home.run(&["--json", "invoice", "check", &inv]).ok().json();
+    assert_eq!(check["status"], "credited", "the credit note settles the line: {check:#}");
+    assert_eq!(home.run(&["--json", "invoice", "check", &cn]).ok().json()["status"], "matched");
+    statement_adds_up(&home);
+
+    // Paid: the invoice, and the credit note offset.
+    shop.supplier(&["invoice", "pay", &inv, "--reference", "bank 4711"]).ok();
+    shop.supplier(&["invoice", "pay", &cn]).ok();
+    let s = statement_adds_up(&home);
+    assert!(s["open_items"].as_array().unwrap().iter().all(|i| i["number"] != inv.as_str() && i["number"] != cn.as_str()));
+    assert!(s["payments"].as_array().unwrap().iter().any(|p| p["invoice"] == inv.as_str()), "{s:#}");
+    let text = home.run(&["statement"]).ok().stdout();
+    assert!(text.contains("Ageing: not due") && text.contains("open balance"), "{text}");
+}
+
+#[test]
+fn offline_the_local_history_is_shown_with_its_date() {
+    let shop = shop_with_catalog();
+    let relay = relay(&shop.url, |_| false, |_| false);
+    let home = buyer(&relay.url);
+    let number = order(&home, "PO-OFF-1");
+    shop.supplier(&["order", "confirm", &number, "--promise", &format!("T-CON-1={}", in_days(12))]).ok();
+    home.run(&["sync"]).ok();
+    relay.set(Fault::Down);
+    let late = home.run(&["--json", "order", "late"]).ok().json();
+    assert_eq!(late["offline"], true, "{late:#}");
+    assert!(late["as_of"].is_string(), "{late:#}");
+    assert!(late["lines"].as_array().unwrap().iter().any(|l| l["order"] == number.as_str()), "{late:#}");
+    let text = home.run(&["order", "late"]).ok();
+    assert!(text.stderr().contains("offline"), "{}", text.stderr());
+    let shown = home.run(&["--json", "order", "show", &number]).ok().json();
+    assert_eq!((shown["offline"].as_bool(), shown["status"].as_str()), (Some(true), Some("confirmed")));
+    let list = home.run(&["--json", "invoice", "list", "--open"]).ok().json();
+    assert_eq!(list["offline"], true);
+    let s = home.run(&["--json", "statement"]).ok().json();
+    assert_eq!(s["offline"], true);
+    // Receiving works on the shop floor: against what the local copy says.
+    let r = home.run(&["order", "receive", &number, "T-BRG-1=1"]).fails_with(5);
+    assert!(r.stderr().contains("0 shipped"), "{}", r.stderr());
+    // What needs the supplier says it is away.
+    home.run(&["invoice", "dispute", "INV-ACME-1", "--reason", "x"]).fails_with(4);
+}
+
+/// Rewrites the invoice feed: the page the shop sent, changed by `f`.
+struct Invoices(fn(&mut Vec<Value>));
+
+impl Rule for Invoices {
+    fn rewrite(&self, req: &crate::common::faults::Request, answer: Answer) -> Answer {
+        if req.path() != "/api/v1/invoices" {
+            return answer;
+        }
+        let Some(mut page) = answer.value() else { return answer };
+        if let Some(items) = page["items"].as_array_mut() {
+            (self.0)(items);
+        }
+        Answer::json(answer.status, &page)
+    }
+}
+
+#[test]
+fn bad_invoices_are_refused_with_where_and_nothing_kept_changes() {
+    let shop = shop_with_catalog();
+    let proxy = Hostile::start(&shop.url);
+    let home = buyer(&proxy.url);
+    let number = order(&home, "PO-BAD-1");
+    shop.supplier(&["order", "confirm", &number]).ok();
+    shop.supplier(&["order", "ship", &number]).ok();
+    let inv = shop.supplier(&["invoice", "issue", &number, "--json"]).ok().json();
+    let inv = inv["number"].as_str().unwrap().to_string();
+    home.run(&["sync"]).ok();
+    let before = home.run(&["--json", "invoice", "list"]).ok().json()["invoices"].clone();
+    // A payment: the invoice comes again with the next refresh, and the proxy
+    // makes four bad documents of it.
+    shop.supplier(&["invoice", "pay", &inv, "--amount", "1.00"]).ok();
+
+    // The same number with another line, totals that do not add up, a negative
+    // price, a credit note larger than its invoice: each refused, naming where.
+    proxy.set(Invoices(|items| {
+        assert_eq!(items.len(), 1, "only the invoice paid: {items:?}");
+        let mut changed = items[0].clone();
+        changed["lines"][0]["name"] = "Another part".into();
+        let mut sums = items[0].clone();
+        sums["number"] = "INV-ACME-9901".into();
+        sums["totals"]["gross"] = "1.00".into();
+        let mut negative = items[0].clone();
+        negative["number"] = "INV-ACME-9902".into();
+        negative["lines"][0]["unit_price"] = "-6.10".into();
+        let mut credit = items[0].clone();
+        credit["number"] = "CN-ACME-9903".into();
+        credit["kind"] = "credit_note".into();
+        credit["credits_invoice"] = items[0]["number"].clone();
+        let mut line = items[0]["lines"][0].clone();
+        line["quantity"] = 1000.into();
+        line["unit_price"] = "6.10".into();
+        line["line_total"] = "6100.00".into();
+        credit["lines"] = serde_json::json!([line]);
+        credit["totals"]["net"] = "6100.00".into();
+        credit["totals"]["vat"] = "1159.00".into();
+        credit["totals"]["shipping"] = "0.00".into();
+        credit["totals"]["gross"] = "7259.00".into();
+        credit["open"] = "7259.00".into();
+        credit["paid"] = "0.00".into();
+        credit["status"] = "open".into();
+        credit["payments"] = serde_json::json!([]);
+        *items = vec![changed, sums, negative, credit];
+    }));
+    // The next refresh brings them.
+    let sync = home.run(&["--json", "sync"]).ok();
+    let refused = sync.json()["history"]["refused"].clone();
+    let reasons: Vec<String> = refused.as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap().to_string()).collect();
+    assert_eq!(reasons.len(), 4, "{reasons:#?}");
+    assert!(reasons[0].contains(&format!("invoice {inv} arrived again with other lines; the one of")), "{reasons:#?}");
+    assert!(reasons[1].contains("INV-ACME-9901") && reasons[1].contains("is not its lines plus shipping plus VAT"));
+    assert!(reasons[2].contains("INV-ACME-9902") && reasons[2].contains("line 1 (T-BRG-1): unit price -6.10 is negative"));
+    assert!(reasons[3].contains("CN-ACME-9903") && reasons[3].contains("left to credit"), "{reasons:#?}");
+    assert!(sync.stderr().contains("Refused"), "{}", sync.stderr());
+    proxy.set(crate::common::faults::PassThrough);
+    let after = home.run(&["--json", "invoice", "list"]).ok().json();
+    assert_eq!(after["invoices"], before, "nothing kept changed");
+    assert_eq!(after["refused"].as_array().unwrap().len(), 4, "and the refusals are listed: {after:#}");
+}

@@ -3,8 +3,8 @@
 use super::output::{Out, fit};
 use super::{CmdResult, exit};
 use clap::{Subcommand, ValueEnum};
-use procure_client::core::text::format_amount;
 use procure_client::core::text::parse_quantity;
+use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::baskets::{self, Change};
 use procure_client::service::catalog::Catalog;
 use procure_client::service::{self, Error, ErrorKind, Supplier};
@@ -342,13 +342,15 @@ pub fn print_basket(out: &Out, b: &procure_client::core::basket::PricedBasket) {
         out.line("  (empty)");
         return;
     }
-    out.line(format!("  {} {:>7} {:>10} {:>11}  {}", fit("SKU", 12), "QTY", "UNIT", "TOTAL", "NAME"));
+    // A SKU is never cut: distributors' run to 20 characters and more.
+    let sku_w = b.lines.iter().map(|l| l.sku.chars().count()).max().unwrap_or(0).max(12);
+    out.line(format!("  {} {:>7} {:>10} {:>11}  {}", fit("SKU", sku_w), "QTY", "UNIT", "TOTAL", "NAME"));
     for l in &b.lines {
         out.line(format!(
             "  {} {:>7} {:>10} {:>11}  {}{}",
-            fit(&l.sku, 12),
+            fit(&l.sku, sku_w),
             l.qty,
-            l.unit_price.map(format_amount).unwrap_or_else(|| "-".into()),
+            l.unit_price.map(|p| format_price(p, l.base_quantity)).unwrap_or_else(|| "-".into()),
             l.line_total.map(format_amount).unwrap_or_else(|| "-".into()),
             fit(&l.name, 50).trim_end(),
             l.note.as_ref().map(|n| format!("  [{n}]")).unwrap_or_default()

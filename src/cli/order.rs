@@ -5,7 +5,7 @@ use super::output::{Out, fit};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use procure_client::core::order::CheckoutOptions;
-use procure_client::core::text::format_amount;
+use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::baskets::{self, Merge};
 use procure_client::service::expediting::{self, OrderView};
 use procure_client::service::history::{self, OrderFilter};
@@ -507,12 +507,14 @@ fn print_changes(out: &Out, c: &Checkout) {
 
 /// Priced lines and totals of an order or a preview.
 fn print_lines(out: &Out, lines: &[procure_client::api::PricedLine], t: &procure_client::api::Totals) {
+    // A SKU is never cut: distributors' run to 20 characters and more.
+    let sku_w = lines.iter().map(|l| l.sku.chars().count()).max().unwrap_or(0).max(12);
     for l in lines {
         out.line(format!(
             "  {} {:>7} {:>10} {:>11}  {}",
-            fit(&l.sku, 12),
+            fit(&l.sku, sku_w),
             l.quantity,
-            format_amount(l.unit_price),
+            format_price(l.unit_price, l.base_quantity),
             format_amount(l.line_total),
             l.name
         ));

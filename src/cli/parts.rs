@@ -3,7 +3,7 @@
 use super::CmdResult;
 use super::output::{Out, fit};
 use clap::Args;
-use procure_client::core::text::format_amount;
+use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::catalog::Catalog;
 use procure_client::service::{Error, Supplier, Workspace};
 use std::process::ExitCode;
@@ -48,9 +48,11 @@ pub fn search(out: &Out, ws: &Workspace, sup: &Supplier, args: SearchArgs) -> Cm
         out.note(format!("No part matches {query:?}."));
         return Ok(code);
     }
+    // A SKU is never cut (distributors' run to 20 characters and more): it is what `basket add` takes.
+    let sku_w = rows.iter().map(|r| r.sku.chars().count()).max().unwrap_or(0).max(12);
     out.line(format!(
         "{} {} {} {:>10} {:>6} {:>7}  {}",
-        fit("SKU", 12),
+        fit("SKU", sku_w),
         fit("TYPE NUMBER", 24),
         fit("MANUFACTURER", 12),
         "PRICE",
@@ -64,7 +66,7 @@ pub fn search(out: &Out, ws: &Workspace, sup: &Supplier, args: SearchArgs) -> Cm
             Some(h) => super::output::marked(&text, m(h)),
             None => text,
         };
-        let price = r.unit_price.map(format_amount).unwrap_or_else(|| "-".into());
+        let price = r.unit_price.map(|p| format_price(p, r.base_quantity)).unwrap_or_else(|| "-".into());
         let stock = if r.stock > 0 { r.stock.to_string() } else { format!("{}d", r.lead_time_days) };
         let mut prefix = String::new();
         if r.ordered_before {
@@ -77,7 +79,7 @@ pub fn search(out: &Out, ws: &Workspace, sup: &Supplier, args: SearchArgs) -> Cm
         let name = fit(&r.name, 60usize.saturating_sub(prefix.chars().count()).max(1)).trim_end().to_string();
         out.line(format!(
             "{} {} {} {:>10} {:>6} {:>7}  {prefix}{}",
-            mark(fit(&r.sku, 12), |h| &h.sku),
+            mark(fit(&r.sku, sku_w), |h| &h.sku),
             mark(fit(&r.mpn, 24), |h| &h.mpn),
             fit(&r.manufacturer, 12),
             price,
@@ -124,7 +126,11 @@ pub fn show(out: &Out, sup: &Supplier, args: ShowArgs) -> CmdResult {
     let pricing = d.pricing();
     out.line(format!(
         "  Quantities    unit {}, pack of {}, minimum {}, step {} (smallest order: {})",
-        p.unit, p.pack_size, p.min_qty, p.order_step, pricing.smallest
+        p.unit,
+        p.pack_size,
+        pricing.rules.minimum(),
+        p.order_step,
+        pricing.smallest
     ));
     let availability = if p.stock > 0 { format!("{} in stock", p.stock) } else { "not in stock".to_string() };
     out.line(format!("  Availability  {availability}; lead time {} days", p.lead_time_days));
@@ -132,10 +138,15 @@ pub fn show(out: &Out, sup: &Supplier, args: ShowArgs) -> CmdResult {
         Some(e) => {
             out.line(format!("  Your prices   ({} per {}, excl. {}% VAT)", d.currency, p.unit, e.vat_rate.normalize()));
             for t in &pricing.tiers {
-                out.line(format!("    from {:>6}  {:>10}", t.min_qty, format_amount(t.unit_price)));
+                out.line(format!("    from {:>6}  {:>10}", t.min_qty, format_price(t.unit_price, t.base_quantity)));
             }
             if let Some(l) = pricing.smallest_order {
-                out.line(format!("    {} × {} = {}", l.qty, format_amount(l.unit_price), format_amount(l.total)));
+                out.line(format!(
+                    "    {} × {} = {}",
+                    l.qty,
+                    format_price(l.unit_price, l.base_quantity),
+                    format_amount(l.total)
+                ));
             }
         }
         None => out.line("  Your prices   none in your price list"),

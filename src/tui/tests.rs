@@ -119,6 +119,7 @@ fn row(sku: &str, mpn: &str, name: &str, price: rust_decimal::Decimal, stock: u3
         kind: "prefix",
         quantity: 1,
         unit_price: Some(price),
+        base_quantity: dec!(1),
         unit: "pc".into(),
         stock,
         lead_time_days: 3,
@@ -248,7 +249,7 @@ fn part_detail() {
         product: p,
         prices: Some(PriceEntry {
             sku: "P-100233".into(),
-            tiers: vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
+            tiers: vec![Tier::new(1, dec!(6.90)), Tier::new(10, dec!(6.10))],
             vat_rate: dec!(19),
         }),
         currency: "EUR".into(),
@@ -268,7 +269,7 @@ fn add_prompt_shows_tier_and_next_tier() {
             basket: "weekly".into(),
             entry: procure_client::core::pricing::QuantityEntry::new(
                 procure_client::core::pricing::QuantityRules::new(1, 1, 1),
-                vec![Tier { min_qty: 1, unit_price: dec!(6.90) }, Tier { min_qty: 10, unit_price: dec!(6.10) }],
+                vec![Tier::new(1, dec!(6.90)), Tier::new(10, dec!(6.10))],
             ),
             currency: "EUR".into(),
         },
@@ -304,6 +305,7 @@ fn basket_app() -> App {
                 qty: 12,
                 note: Some("CC-4711".into()),
                 unit_price: Some(dec!(6.10)),
+                base_quantity: dec!(1),
                 line_total: Some(dec!(73.20)),
                 vat_rate: Some(dec!(19)),
                 stock: Some(120),
@@ -317,6 +319,7 @@ fn basket_app() -> App {
                 qty: 150,
                 note: None,
                 unit_price: Some(dec!(0.0834)),
+                base_quantity: dec!(1),
                 line_total: Some(dec!(12.51)),
                 vat_rate: Some(dec!(19)),
                 stock: Some(5000),
@@ -453,6 +456,7 @@ fn checkout_with_a_price_change() {
             name: "Deep groove ball bearing 6205-2RSH/C3".into(),
             quantity: 12,
             unit_price: dec!(6.30),
+            base_quantity: dec!(1),
             line_total: dec!(75.60),
             vat_rate: dec!(19),
             note: None,
@@ -574,6 +578,7 @@ fn order_view(totals: Totals) -> procure_client::service::expediting::OrderView 
         name: name.into(),
         quantity: q,
         unit_price: p,
+        base_quantity: dec!(1),
         line_total: total,
         vat_rate: dec!(19),
         note: (sku == "P-100233").then(|| "CC-4711".into()),
@@ -950,6 +955,7 @@ fn long_checkout(lines: usize) -> App {
         name: format!("Hex head screw DIN 933 M8x{} A2-70, long name that does not fit", 10 + i),
         quantity: 100,
         unit_price: dec!(0.0834),
+        base_quantity: dec!(1),
         line_total: dec!(8.34),
         vat_rate: dec!(19),
         note: None,
@@ -1218,6 +1224,99 @@ fn an_add_before_the_baskets_are_listed_waits_for_the_list() {
     b.cx.baskets_listed = true;
     assert!(b.handle(ctrl_a).is_empty());
     assert!(b.cx.status.as_ref().is_some_and(|s| s.1.contains("no basket yet")), "{:?}", b.cx.status);
+}
+
+/// Distributors' parts at 80×24: SKUs of 16 to 20 characters, prices with
+/// five and six decimals at reel quantities. Every price is shown whole,
+/// with every decimal it has, on the search, basket and detail screens.
+#[test]
+fn distributor_prices_stay_whole_at_80x24() {
+    let mut a = app(true);
+    search(&mut a).input = Input::new("rc0603fr");
+    search(&mut a).seq = 1;
+    search(&mut a).shown_seq = 1;
+    let reel = |sku: &str, price, quantity| SearchRow {
+        quantity,
+        manufacturer: "YAGEO".into(),
+        ..row(sku, "RC0603FR-0710KL", "RES 10K OHM 1% 1/10W 0603 (reel)", price, 1_250_000)
+    };
+    search(&mut a).rows = vec![
+        reel("311-10.0KHRTR-ND", dec!(0.00868), 10_000),
+        reel("603-RC0603FR-0710KL", dec!(0.001475), 100_000),
+        reel("RC0402FR-0710KL-ARW", dec!(0.00198), 10_000),
+        // A Peppol catalogue's price for several units.
+        SearchRow { base_quantity: dec!(3), ..reel("T-CON-1", dec!(1.00), 999_999_999) },
+    ];
+    search(&mut a).total = 4;
+    let screen = render_at(&mut a, 80, 24);
+    for whole in [
+        "311-10.0KHRTR-ND",
+        "603-RC0603FR-0710KL",
+        "0.00868 ×10000",
+        "0.001475 ×100000",
+        "0.00198 ×10000",
+        "1.00 per 3 ×999999999",
+    ] {
+        assert!(screen.contains(whole), "{whole} is cut at 80×24:\n{screen}");
+    }
+
+    let mut a = basket_app();
+    let priced = baskets_of(&mut a).priced.as_mut().unwrap();
+    priced.lines[0].sku = "603-RC0603FR-0710KL".into();
+    (priced.lines[0].qty, priced.lines[0].unit_price, priced.lines[0].line_total) =
+        (100_000, Some(dec!(0.001475)), Some(dec!(147.50)));
+    let per_three = PricedBasketLine {
+        sku: "T-CON-1".into(),
+        qty: 999_999_999,
+        unit_price: Some(dec!(1.00)),
+        base_quantity: dec!(3),
+        line_total: Some(dec!(333333333.00)),
+        ..priced.lines[0].clone()
+    };
+    priced.lines.push(per_three);
+    priced.lines[1].sku = "311-10.0KHRTR-ND".into();
+    priced.lines[1].warnings.clear();
+    (priced.lines[1].qty, priced.lines[1].unit_price, priced.lines[1].line_total) =
+        (10_000, Some(dec!(0.00868)), Some(dec!(86.80)));
+    let screen = render_at(&mut a, 80, 24);
+    for whole in [
+        "603-RC0603FR-0710KL",
+        "100000",
+        "0.001475",
+        "147.50",
+        "311-10.0KHRTR-ND",
+        "0.00868",
+        "86.80",
+        "999999999",
+        "1.00 per 3",
+        "333333333.00",
+    ] {
+        assert!(screen.contains(whole), "{whole} is cut at 80×24:\n{screen}");
+    }
+
+    let mut a = search_app();
+    let mut p = product();
+    (p.sku, p.pack_size, p.min_qty) = ("311-10.0KHRTR-ND".into(), 5000, 5000);
+    a.open(Detail::new(Box::new(PartDetail {
+        product: p,
+        prices: Some(PriceEntry {
+            sku: "311-10.0KHRTR-ND".into(),
+            tiers: vec![
+                Tier::new(5000, dec!(0.00912)),
+                Tier::new(10_000, dec!(0.00868)),
+                Tier::new(50_000, dec!(0.007351)),
+            ],
+            vat_rate: dec!(19),
+        }),
+        currency: "EUR".into(),
+        successor: None,
+    })));
+    let screen = render_at(&mut a, 80, 24);
+    for whole in
+        ["from   5000     0.00912", "from  10000     0.00868", "from  50000    0.007351", "= 45.60", "= 367.55"]
+    {
+        assert!(screen.contains(whole), "{whole} is cut at 80×24:\n{screen}");
+    }
 }
 
 /// The checkout checks the delivery date against the service's clock, read

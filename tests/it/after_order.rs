@@ -50,10 +50,8 @@ fn statement_adds_up(home: &Home) -> Value {
     }
     assert_eq!(dec(&s["open_total"]), signed, "open items vs open_total: {s:#}");
     assert_eq!(dec(&s["open_total"]), dec(&s["invoices_open"]) - dec(&s["credits_open"]), "{s:#}");
-    let ageing: Decimal = ["not_due", "days_1_30", "days_31_60", "days_61_90", "over_90"]
-        .iter()
-        .map(|k| dec(&s["ageing"][k]))
-        .sum();
+    let ageing: Decimal =
+        ["not_due", "days_1_30", "days_31_60", "days_61_90", "over_90"].iter().map(|k| dec(&s["ageing"][k])).sum();
     assert_eq!(ageing, dec(&s["open_total"]), "the ageing adds up to the open total: {s:#}");
     assert_eq!(dec(&s["open_balance"]), dec(&s["open_total"]) + dec(&s["ordered_not_invoiced"]), "{s:#}");
     let credit = home.run(&["--json", "credit"]).ok().json();
@@ -74,7 +72,8 @@ fn the_whole_cycle_against_the_reference_shop() {
     // The supplier confirms, the contactor five days after the day asked for.
     shop.supplier(&["order", "confirm", &number, "--promise", &format!("T-CON-1={}", in_days(15))]).ok();
     let late = home.run(&["--json", "order", "late"]).ok().json();
-    let mine: Vec<&Value> = late["lines"].as_array().unwrap().iter().filter(|l| l["order"] == number.as_str()).collect();
+    let mine: Vec<&Value> =
+        late["lines"].as_array().unwrap().iter().filter(|l| l["order"] == number.as_str()).collect();
     assert_eq!(mine.len(), 1, "exactly the line promised late: {late:#}");
     assert_eq!(mine[0]["sku"], "T-CON-1");
     assert_eq!(mine[0]["reason"], "promised_late");
@@ -134,7 +133,8 @@ fn the_whole_cycle_against_the_reference_shop() {
     assert_eq!(shown["progress"][0]["received"], 6);
 
     // An invoice: the bearing 3 % above the order price, the contactor 0.97 % above.
-    let inv = shop.supplier(&["invoice", "issue", &number, "--price", "T-BRG-1=6.283", "--price", "T-CON-1=31.30", "--json"]);
+    let inv =
+        shop.supplier(&["invoice", "issue", &number, "--price", "T-BRG-1=6.283", "--price", "T-CON-1=31.30", "--json"]);
     let inv = inv.ok().json()["number"].as_str().unwrap().to_string();
     let check = home.run(&["--json", "invoice", "check", &inv]).fails_with(8);
     let c = check.json();
@@ -168,7 +168,9 @@ fn the_whole_cycle_against_the_reference_shop() {
     shop.supplier(&["invoice", "pay", &inv, "--reference", "bank 4711"]).ok();
     shop.supplier(&["invoice", "pay", &cn]).ok();
     let s = statement_adds_up(&home);
-    assert!(s["open_items"].as_array().unwrap().iter().all(|i| i["number"] != inv.as_str() && i["number"] != cn.as_str()));
+    assert!(
+        s["open_items"].as_array().unwrap().iter().all(|i| i["number"] != inv.as_str() && i["number"] != cn.as_str())
+    );
     assert!(s["payments"].as_array().unwrap().iter().any(|p| p["invoice"] == inv.as_str()), "{s:#}");
     let text = home.run(&["statement"]).ok().stdout();
     assert!(text.contains("Ageing: not due") && text.contains("open balance"), "{text}");
@@ -268,11 +270,14 @@ fn bad_invoices_are_refused_with_where_and_nothing_kept_changes() {
     // The next refresh brings them.
     let sync = home.run(&["--json", "sync"]).ok();
     let refused = sync.json()["history"]["refused"].clone();
-    let reasons: Vec<String> = refused.as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap().to_string()).collect();
+    let reasons: Vec<String> =
+        refused.as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap().to_string()).collect();
     assert_eq!(reasons.len(), 4, "{reasons:#?}");
     assert!(reasons[0].contains(&format!("invoice {inv} arrived again with other lines; the one of")), "{reasons:#?}");
     assert!(reasons[1].contains("INV-ACME-9901") && reasons[1].contains("is not its lines plus shipping plus VAT"));
-    assert!(reasons[2].contains("INV-ACME-9902") && reasons[2].contains("line 1 (T-BRG-1): unit price -6.10 is negative"));
+    assert!(
+        reasons[2].contains("INV-ACME-9902") && reasons[2].contains("line 1 (T-BRG-1): unit price -6.10 is negative")
+    );
     assert!(reasons[3].contains("CN-ACME-9903") && reasons[3].contains("left to credit"), "{reasons:#?}");
     assert!(sync.stderr().contains("Refused"), "{}", sync.stderr());
     proxy.set(crate::common::faults::PassThrough);

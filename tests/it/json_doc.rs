@@ -5,7 +5,7 @@
 //! `null` only where the document says it can be, and each value equal to
 //! the example's unless the example shows a placeholder (`"<time>"`; the
 //! conventions at the top of docs/json.md). Amounts carry two decimals,
-//! unit prices up to four.
+//! unit prices up to six.
 //! Every command of procure's own definition is either documented or listed
 //! as printing no JSON.
 //!
@@ -67,7 +67,7 @@ struct Doc {
     no_json: BTreeSet<String>,
     /// Field names whose values are amounts: two decimals.
     amounts: BTreeSet<String>,
-    /// Field names whose values are unit prices: up to four decimals.
+    /// Field names whose values are unit prices: up to six decimals.
     unit_prices: BTreeSet<String>,
 }
 
@@ -670,7 +670,7 @@ fn every_documented_command_prints_the_documented_json() {
             let mut p = Vec::new();
             best(&section.examples, v, "", "", *mode, section, &mut p);
             check_decimals(v, &doc.amounts, 2..=2, "", &mut p);
-            check_decimals(v, &doc.unit_prices, 0..=4, "", &mut p);
+            check_decimals(v, &doc.unit_prices, 0..=6, "", &mut p);
             problems.extend(p.into_iter().map(|p| format!("{name}: {p}")));
         }
     }

@@ -17,6 +17,7 @@ mod json_doc;
 mod medusa_backend;
 mod order_rules;
 mod peppol;
+mod price_lists;
 mod retry;
 mod safety;
 mod search_index;

@@ -50,7 +50,7 @@ fn validator_python() -> Option<PathBuf> {
 }
 
 /// Runs OpenPEPPOL's rules on the files; every one must pass.
-fn validate(tx: &str, files: &[PathBuf]) {
+pub(crate) fn validate(tx: &str, files: &[PathBuf]) {
     assert!(!files.is_empty(), "no {tx} document to validate");
     let Some(python) = validator_python() else { return };
     let out = Command::new(python)
@@ -370,11 +370,11 @@ pub(crate) struct Peppol {
     pub(crate) shop: Shop,
     pub(crate) home: Home,
     /// The catalogue the shop exports and procure reads.
-    catalogue: PathBuf,
+    pub(crate) catalogue: PathBuf,
     /// procure's outbox = the shop's inbox.
     pub(crate) orders: PathBuf,
     /// the shop's outbox = procure's inbox.
-    answers: PathBuf,
+    pub(crate) answers: PathBuf,
 }
 
 impl Peppol {

@@ -279,7 +279,7 @@ fn money(price: f64, scale: u32) -> Decimal {
 }
 
 fn tiers(price: f64, scale: u32, breaks: &[u32; 3], rng: &mut Rng) -> Vec<Tier> {
-    let mut out = vec![Tier { min_qty: 1, unit_price: money(price, scale) }];
+    let mut out = vec![Tier::new(1, money(price, scale))];
     let volume_tiers = 2 + rng.below(2);
     let mut discount = 0.0;
     let step = Decimal::new(1, scale);
@@ -293,7 +293,7 @@ fn tiers(price: f64, scale: u32, breaks: &[u32; 3], rng: &mut Rng) -> Vec<Tier> 
         if unit_price <= Decimal::ZERO {
             break;
         }
-        out.push(Tier { min_qty, unit_price });
+        out.push(Tier::new(min_qty, unit_price));
     }
     out
 }
@@ -1323,7 +1323,7 @@ mod tests {
     fn quantity_rules_are_consistent() {
         for g in products(10_000, 11) {
             let p = &g.product;
-            let rules = procure_protocol::quantity::QuantityRules::of(p);
+            let rules = procure_protocol::quantity::QuantityRules::of(p, &g.list_tiers);
             assert!(rules.is_valid(p.min_qty), "{} {}", p.sku, p.mpn);
             if g.family == "fasteners" {
                 assert!([100, 200, 500].contains(&p.pack_size));

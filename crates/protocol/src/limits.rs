@@ -9,6 +9,9 @@ use rust_decimal::Decimal;
 
 /// The highest unit price (excluding VAT) of a part: ten million.
 pub const MAX_UNIT_PRICE: Decimal = Decimal::from_parts(10_000_000, 0, 0, false, 0);
+/// The most decimals of a unit price a price list holds: distributors price
+/// passives with five (0.00868 a resistor off a reel).
+pub const MAX_PRICE_DECIMALS: u32 = 6;
 /// The largest quantity of one line.
 pub const MAX_QUANTITY: u32 = 1_000_000_000;
 /// The largest pack size, minimum order quantity and order step.
@@ -48,6 +51,18 @@ pub fn check_unit_price(price: Decimal) -> Result<(), String> {
     Ok(())
 }
 
+/// A price a price list holds: in range (`check_unit_price`) and with at
+/// most `MAX_PRICE_DECIMALS` decimals (trailing zeros do not count: 0.0834000
+/// is 0.0834). The reference shop holds what it stores to this; a client
+/// takes a shop's prices with any decimals and computes with them exactly.
+pub fn check_list_price(price: Decimal) -> Result<(), String> {
+    check_unit_price(price)?;
+    if price.normalize().scale() > MAX_PRICE_DECIMALS {
+        return Err(format!("price {price} has more than {MAX_PRICE_DECIMALS} decimals"));
+    }
+    Ok(())
+}
+
 pub fn check_vat_rate(rate: Decimal) -> Result<(), String> {
     if rate.is_sign_negative() && !rate.is_zero() || rate > MAX_VAT_RATE {
         return Err(format!("VAT rate {rate} is not between 0 and {MAX_VAT_RATE}"));
@@ -64,6 +79,14 @@ pub fn check_tiers(tiers: &[Tier]) -> Result<(), String> {
         check_unit_price(t.unit_price)?;
         if t.min_qty > MAX_QUANTITY {
             return Err(format!("tier from {} is too large (the most is {MAX_QUANTITY})", t.min_qty));
+        }
+        // A price for several units: for more than none, and not more than an order line holds.
+        if t.base_quantity <= Decimal::ZERO || t.base_quantity > Decimal::from(MAX_QUANTITY) {
+            return Err(format!(
+                "tier from {}: a price for {} units (above 0 and at most {MAX_QUANTITY})",
+                t.min_qty,
+                t.base_quantity.normalize()
+            ));
         }
     }
     Ok(())
@@ -111,5 +134,12 @@ mod tests {
         assert!(check_unit_price(dec!(10000000)).is_ok());
         assert!(check_unit_price(dec!(-0.01)).unwrap_err().contains("negative"));
         assert!(check_unit_price(Decimal::MAX).unwrap_err().contains("too large"));
+        assert!(check_list_price(dec!(0.000001)).is_ok());
+        assert!(check_list_price(dec!(0.00868000)).is_ok(), "trailing zeros do not count");
+        assert_eq!(check_list_price(dec!(0.0000001)).unwrap_err(), "price 0.0000001 has more than 6 decimals");
+        assert!(check_list_price(dec!(-0.000001)).unwrap_err().contains("negative"));
+        assert!(check_tiers(&[Tier::per(1, dec!(1), dec!(3))]).is_ok());
+        let zero = check_tiers(&[Tier::per(10, dec!(1), dec!(0))]).unwrap_err();
+        assert_eq!(zero, "tier from 10: a price for 0 units (above 0 and at most 1000000000)");
     }
 }

@@ -1,9 +1,18 @@
 //! Money rules. All amounts are `rust_decimal::Decimal`, never floats.
 //!
-//! - Unit prices are kept exactly as the price list gives them (up to four
-//!   decimals for cheap parts such as screws).
+//! - Unit prices are kept exactly as the price list gives them, up to six
+//!   decimals (`limits::MAX_PRICE_DECIMALS`): screws are priced at 0.0834,
+//!   a resistor off a reel at 0.00868. They are never rounded, not even for
+//!   display.
 //! - A line total is `unit_price × quantity`, rounded to cents half away from
-//!   zero (0.005 → 0.01, −0.005 → −0.01).
+//!   zero (0.005 → 0.01, −0.005 → −0.01), once, after multiplying. A price
+//!   for several units (a Peppol catalogue's `cbc:BaseQuantity`: 1.00 per 3)
+//!   is kept as it is, with its base quantity, and a line is
+//!   `unit_price × quantity ÷ base_quantity`, rounded once: 999,999,999 at
+//!   1.00 per 3 is 333,333,333.00. Every line total is computed by
+//!   `checked_line_total_per`.
+//! - A discount (`less_percent`) rounds the price to six decimals, half away
+//!   from zero.
 //! - VAT is computed per VAT rate on the sum of the line totals of that rate
 //!   (plus shipping at the standard rate), rounded to cents half away from zero.
 //! - Gross = net + shipping + VAT.
@@ -20,16 +29,46 @@ pub fn round_cents(amount: Decimal) -> Decimal {
     cents
 }
 
-/// `unit_price × quantity` rounded to cents; `None` when it does not fit a
-/// `Decimal` (values within `crate::limits` always fit).
+/// What `quantity` units cost at `unit_price` for `base_quantity` units:
+/// `unit_price × quantity ÷ base_quantity`, rounded once to cents, half away
+/// from zero. The one computation of every line total. `None` when it does
+/// not fit a `Decimal` (values within `crate::limits` always fit) or the
+/// base quantity is not above zero.
+pub fn checked_line_total_per(unit_price: Decimal, base_quantity: Decimal, quantity: u32) -> Option<Decimal> {
+    if base_quantity <= Decimal::ZERO {
+        return None;
+    }
+    let total = unit_price.checked_mul(Decimal::from(quantity))?;
+    // Multiplied first, divided once: 1.00 × 999,999,999 ÷ 3 is exact.
+    let total = if base_quantity == Decimal::ONE { total } else { total.checked_div(base_quantity)? };
+    Some(round_cents(total))
+}
+
+/// `unit_price × quantity` rounded to cents: a price per one unit.
 pub fn checked_line_total(unit_price: Decimal, quantity: u32) -> Option<Decimal> {
-    unit_price.checked_mul(Decimal::from(quantity)).map(round_cents)
+    checked_line_total_per(unit_price, Decimal::ONE, quantity)
 }
 
 /// For display: a line total that does not fit shows as `Decimal::MAX`
-/// instead of panicking. Rules that price an order use `checked_line_total`.
+/// instead of panicking. Rules that price an order use `checked_line_total_per`.
+pub fn line_total_per(unit_price: Decimal, base_quantity: Decimal, quantity: u32) -> Decimal {
+    checked_line_total_per(unit_price, base_quantity, quantity).unwrap_or(Decimal::MAX)
+}
+
+/// `line_total_per` of a price per one unit.
 pub fn line_total(unit_price: Decimal, quantity: u32) -> Decimal {
-    checked_line_total(unit_price, quantity).unwrap_or(Decimal::MAX)
+    line_total_per(unit_price, Decimal::ONE, quantity)
+}
+
+/// The price of one unit of a price for `base_quantity` units, to compare
+/// prices (an agreed price with the shop's): exact when the division is
+/// (12.50 per 100 → 0.125), else to the 28 digits a `Decimal` holds (1.00
+/// per 3 → 0.333…). Never used for a total: see `checked_line_total_per`.
+pub fn per_unit(unit_price: Decimal, base_quantity: Decimal) -> Decimal {
+    if base_quantity == Decimal::ONE || base_quantity <= Decimal::ZERO {
+        return unit_price;
+    }
+    unit_price.checked_div(base_quantity).map(|d| d.normalize()).unwrap_or(unit_price)
 }
 
 /// The tier that applies to `quantity`: the one with the largest `min_qty`
@@ -42,8 +81,11 @@ pub fn tier_for(tiers: &[Tier], quantity: u32) -> Option<&Tier> {
         .or_else(|| tiers.iter().min_by_key(|t| t.min_qty))
 }
 
+/// The price of one unit at `quantity` (`per_unit` of its tier's price):
+/// what a buyer agrees to and a price change is measured by. Totals come
+/// from the tier itself (`Tier::checked_line_total`).
 pub fn unit_price_for(tiers: &[Tier], quantity: u32) -> Option<Decimal> {
-    tier_for(tiers, quantity).map(|t| t.unit_price)
+    tier_for(tiers, quantity).map(Tier::per_unit)
 }
 
 /// The next cheaper tier above `quantity`, if any: what buying more would cost.
@@ -94,8 +136,10 @@ pub fn totals(currency: &str, lines: impl IntoIterator<Item = (Decimal, Decimal)
     })
 }
 
-/// A unit price less a discount in percent, rounded to four decimals half
-/// away from zero, as price lists carry it (100.00 less 5 % → 95.0000).
+/// A unit price less a discount in percent, rounded to six decimals half
+/// away from zero, the most a price list carries (100.00 less 5 % →
+/// 95.000000; 0.0834 less 12 % → 0.073392, exact: a whole percent of a price
+/// with four decimals never needs rounding).
 pub fn less_percent(unit_price: Decimal, percent: Decimal) -> Decimal {
     // Within the limits (price ≤ 10^7, percent 0..100) this cannot overflow;
     // outside them the price stays as it is rather than panicking.
@@ -103,11 +147,11 @@ pub fn less_percent(unit_price: Decimal, percent: Decimal) -> Decimal {
         .checked_mul(unit_price)
         .map(|d| d / Decimal::ONE_HUNDRED)
         .unwrap_or(unit_price)
-        .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+        .round_dp_with_strategy(crate::limits::MAX_PRICE_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// A computed unit price as a price list would write it: no trailing zeros
-/// beyond the cents (95.0000 → 95.00, 0.08340 → 0.0834).
+/// beyond the cents (95.000000 → 95.00, 0.08340 → 0.0834).
 pub fn tidy_price(amount: Decimal) -> Decimal {
     let mut n = amount.normalize();
     if n.scale() < 2 {
@@ -116,10 +160,21 @@ pub fn tidy_price(amount: Decimal) -> Decimal {
     n
 }
 
-/// Formats an amount with at least two decimals: 12.5 → "12.50", 0.0834 → "0.0834".
+/// Formats an amount with at least two decimals and every decimal it has,
+/// never rounded: 12.5 → "12.50", 0.0834 → "0.0834", 0.00868 → "0.00868".
 pub fn format_amount(amount: Decimal) -> String {
     let n = amount.normalize();
     if n.scale() < 2 { format!("{:.2}", n) } else { n.to_string() }
+}
+
+/// A unit price for `base_quantity` units as a buyer reads it: "0.00868",
+/// or "1.00 per 3" for a price of several units.
+pub fn format_price(unit_price: Decimal, base_quantity: Decimal) -> String {
+    if base_quantity == Decimal::ONE {
+        format_amount(unit_price)
+    } else {
+        format!("{} per {}", format_amount(unit_price), base_quantity.normalize())
+    }
 }
 
 /// Serde for an amount (a total, a shipping price, a limit): written with
@@ -155,20 +210,20 @@ mod tests {
     use rust_decimal_macros::dec;
 
     fn tiers() -> Vec<Tier> {
-        vec![
-            Tier { min_qty: 1, unit_price: dec!(4.20) },
-            Tier { min_qty: 10, unit_price: dec!(3.90) },
-            Tier { min_qty: 100, unit_price: dec!(3.50) },
-        ]
+        vec![Tier::new(1, dec!(4.20)), Tier::new(10, dec!(3.90)), Tier::new(100, dec!(3.50))]
     }
 
     #[test]
-    fn a_discount_rounds_to_four_decimals() {
+    fn a_discount_rounds_to_six_decimals() {
         assert_eq!(tidy_price(less_percent(dec!(100.00), dec!(5))).to_string(), "95.00");
-        // 0.0834 less 12 % = 0.073392 → 0.0734
-        assert_eq!(less_percent(dec!(0.0834), dec!(12)).normalize(), dec!(0.0734));
-        // 0.00005 rounds away from zero
-        assert_eq!(less_percent(dec!(0.0001), dec!(50)), dec!(0.0001));
+        // 0.0834 less 12 % = 0.073392, kept whole
+        assert_eq!(less_percent(dec!(0.0834), dec!(12)).normalize(), dec!(0.073392));
+        // 0.00868 less 12 % = 0.0076384 → 0.007638; 0.34146 less 7.5 % = 0.3158505 → 0.315851 (half away from zero)
+        assert_eq!(less_percent(dec!(0.00868), dec!(12)), dec!(0.007638));
+        assert_eq!(less_percent(dec!(0.34146), dec!(7.5)), dec!(0.315851));
+        // 0.0000005 rounds away from zero
+        assert_eq!(less_percent(dec!(0.000001), dec!(50)), dec!(0.000001));
+        assert_eq!(tidy_price(less_percent(dec!(0.000001), dec!(50))).to_string(), "0.000001");
     }
 
     #[test]
@@ -186,6 +241,61 @@ mod tests {
         // 0.0834 × 7 = 0.5838 → 0.58 (rounding the unit price first would give 0.56)
         assert_eq!(line_total(dec!(0.0834), 7), dec!(0.58));
         assert_eq!(line_total(dec!(0.0125), 2), dec!(0.03));
+    }
+
+    /// Five and six decimals, as distributors price passives: the product is
+    /// exact, then rounded once to cents, half away from zero.
+    #[test]
+    fn six_decimal_prices_times_quantities() {
+        // A resistor at 0.00868 off a reel of 10,000.
+        assert_eq!(line_total(dec!(0.00868), 10_000).to_string(), "86.80");
+        // 0.34146 × 3 = 1.02438 → 1.02; × 25 = 8.5365 → 8.54
+        assert_eq!(line_total(dec!(0.34146), 3), dec!(1.02));
+        assert_eq!(line_total(dec!(0.34146), 25), dec!(8.54));
+        // 0.000005 × 1,000 = 0.005: the half rounds away from zero, up to a cent.
+        assert_eq!(line_total(dec!(0.000005), 1000), dec!(0.01));
+        assert_eq!(line_total(dec!(0.000005), 999), dec!(0.00));
+        assert_eq!(round_cents(dec!(-0.005000)), dec!(-0.01));
+        // 0.123456 × 1,000,000,000 (the largest quantity) is exact: 123,456,000.00.
+        assert_eq!(line_total(dec!(0.123456), 1_000_000_000).to_string(), "123456000.00");
+        // 0.000999 × 5 = 0.004995 → 0.00, never rounding the price to 0.001 first (0.01).
+        assert_eq!(line_total(dec!(0.000999), 5), dec!(0.00));
+        // Totals of such lines: 86.80 + 8.54 at 19 % = 18.1146 → 18.11.
+        let t = totals("USD", [(dec!(86.80), dec!(19)), (dec!(8.54), dec!(19))], dec!(0));
+        assert_eq!((t.net, t.vat, t.gross), (dec!(95.34), dec!(18.11), dec!(113.45)));
+    }
+
+    /// A Peppol catalogue's 1.00 per 3: kept with its base quantity, the line
+    /// is exact. Kept to four decimals as 0.3333 per unit, 999,999,999 pieces
+    /// came to 333,299,999.67, not the supplier's 333,333,333.00.
+    #[test]
+    fn a_price_per_base_quantity_prices_a_line_exactly() {
+        assert_eq!(line_total_per(dec!(1), dec!(3), 999_999_999).to_string(), "333333333.00");
+        assert_eq!(line_total(dec!(0.3333), 999_999_999), dec!(333299999.67), "what rounding the price did");
+        // Not a multiple of the base: 1.00 × 1,000,000,000 ÷ 3 = 333,333,333.33…
+        assert_eq!(line_total_per(dec!(1), dec!(3), 1_000_000_000), dec!(333333333.33));
+        // One unit at 0.01 per 2 is 0.005: half a cent, away from zero after dividing.
+        assert_eq!(line_total_per(dec!(0.01), dec!(2), 1), dec!(0.01));
+        // 12.50 per 100, 0.9 per 10 (OpenPEPPOL's order response example).
+        assert_eq!(line_total_per(dec!(12.50), dec!(100), 250), dec!(31.25));
+        assert_eq!(line_total_per(dec!(0.9), dec!(10), 500), dec!(45.00));
+        let t = Tier::per(1, dec!(1.00), dec!(3));
+        assert_eq!(t.checked_line_total(999_999_999), Some(dec!(333333333.00)));
+        assert_eq!(checked_line_total_per(dec!(1), dec!(0), 3), None, "a base quantity of zero prices nothing");
+        assert_eq!(checked_line_total_per(dec!(1), dec!(-3), 3), None);
+        // One unit's price, to compare prices: exact when the division is.
+        assert_eq!(per_unit(dec!(12.50), dec!(100)), dec!(0.125));
+        assert_eq!(per_unit(dec!(1), dec!(3)), dec!(1) / dec!(3));
+        assert_eq!(unit_price_for(&[Tier::per(1, dec!(0.9), dec!(10))], 500), Some(dec!(0.09)));
+        assert_eq!(format_price(dec!(1), dec!(3)), "1.00 per 3");
+        assert_eq!(format_price(dec!(0.00868), dec!(1.000)), "0.00868");
+        // The base quantity is left out of the JSON when it is 1, and read as 1 when absent.
+        assert_eq!(serde_json::to_string(&Tier::new(10, dec!(6.10))).unwrap(), r#"{"min_qty":10,"unit_price":"6.10"}"#);
+        let read: Tier = serde_json::from_str(r#"{"min_qty":10,"unit_price":"6.10"}"#).unwrap();
+        assert_eq!(read, Tier::new(10, dec!(6.10)));
+        let per_three = serde_json::to_string(&t).unwrap();
+        assert_eq!(per_three, r#"{"min_qty":1,"unit_price":"1.00","base_quantity":"3"}"#);
+        assert_eq!(serde_json::from_str::<Tier>(&per_three).unwrap(), t);
     }
 
     #[test]
@@ -248,5 +358,10 @@ mod tests {
         assert_eq!(format_amount(dec!(12.5)), "12.50");
         assert_eq!(format_amount(dec!(0.0834)), "0.0834");
         assert_eq!(format_amount(dec!(3)), "3.00");
+        // Every decimal a price has, none added or taken away.
+        assert_eq!(format_amount(dec!(0.00868)), "0.00868");
+        assert_eq!(format_amount(dec!(0.341460)), "0.34146");
+        assert_eq!(format_amount(dec!(0.000001)), "0.000001");
+        assert_eq!(format_amount(dec!(10000000.123456)), "10000000.123456");
     }
 }

@@ -1,25 +1,51 @@
 //! Quantity rules of a part: pack size, minimum order quantity and order step.
 //!
 //! A valid quantity is a positive whole number that is at least the minimum,
-//! a multiple of the pack size, and reaches from the minimum in whole steps.
+//! a multiple of the pack size, and reaches from the part's `min_qty` in
+//! whole steps. The minimum is the larger of the part's `min_qty` and where
+//! its price list's first tier starts: a distributor's price breaks start
+//! at the reel or the cut-tape minimum, and a quantity below the first break
+//! has no price, so it is below the minimum like any other.
 
+use crate::api::{Product, Tier};
 use crate::limits::MAX_QUANTITY;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuantityRules {
     pub pack_size: u32,
+    /// The part's own minimum order quantity; steps count from it.
     pub min_qty: u32,
     pub order_step: u32,
+    /// Where the first price tier starts (1 without tiers).
+    pub first_tier: u32,
 }
 
 impl QuantityRules {
     pub fn new(pack_size: u32, min_qty: u32, order_step: u32) -> Self {
-        QuantityRules { pack_size: pack_size.max(1), min_qty: min_qty.max(1), order_step: order_step.max(1) }
+        QuantityRules {
+            pack_size: pack_size.max(1),
+            min_qty: min_qty.max(1),
+            order_step: order_step.max(1),
+            first_tier: 1,
+        }
     }
 
-    pub fn of(product: &crate::api::Product) -> Self {
-        Self::new(product.pack_size, product.min_qty, product.order_step)
+    /// The rules of a part priced with `tiers` (the buyer's price list; empty
+    /// for a part without prices).
+    pub fn of(product: &Product, tiers: &[Tier]) -> Self {
+        Self::new(product.pack_size, product.min_qty, product.order_step).with_first_tier(tiers)
+    }
+
+    /// These rules with the minimum raised to where the first of `tiers` starts.
+    pub fn with_first_tier(mut self, tiers: &[Tier]) -> Self {
+        self.first_tier = tiers.iter().map(|t| t.min_qty).min().unwrap_or(1).max(1);
+        self
+    }
+
+    /// The minimum order quantity: the part's, or the first tier's when that is higher.
+    pub fn minimum(&self) -> u32 {
+        self.min_qty.max(self.first_tier)
     }
 
     /// The smallest valid quantity.
@@ -29,14 +55,14 @@ impl QuantityRules {
 
     pub fn is_valid(&self, qty: u32) -> bool {
         qty >= 1
-            && qty >= self.min_qty
+            && qty >= self.minimum()
             && qty.is_multiple_of(self.pack_size)
             && (qty - self.min_qty).is_multiple_of(self.order_step)
     }
 
     /// The smallest valid quantity that is not below `qty`.
     pub fn next_valid(&self, qty: u32) -> u32 {
-        let mut q = qty.max(self.min_qty).max(1);
+        let mut q = qty.max(self.minimum()).max(1);
         // Bounded: the pattern of valid quantities repeats every lcm(pack, step).
         // Also bounded in work: rules far outside `crate::limits` fall back below.
         let period = self.pack_size.saturating_mul(self.order_step).max(1).saturating_mul(2).min(1 << 20);
@@ -81,8 +107,12 @@ impl fmt::Display for QuantityError {
             return write!(f, "quantity {} is too large: the most is {MAX_QUANTITY}", self.qty);
         }
         let mut why = Vec::new();
-        if self.qty < r.min_qty {
-            why.push(format!("minimum order quantity is {}", r.min_qty));
+        if self.qty < r.minimum() {
+            if r.first_tier > r.min_qty {
+                why.push(format!("minimum order quantity is {}, where your price tiers start", r.first_tier));
+            } else {
+                why.push(format!("minimum order quantity is {}", r.min_qty));
+            }
         }
         if r.pack_size > 1 && !self.qty.is_multiple_of(r.pack_size) {
             why.push(format!("sold in packs of {}", r.pack_size));
@@ -152,6 +182,37 @@ mod tests {
         let e = r.check(3).unwrap_err();
         assert_eq!(e.suggested, 10);
         assert!(e.to_string().contains("minimum order quantity is 10"), "{e}");
+    }
+
+    fn tiers(from: &[u32]) -> Vec<Tier> {
+        from.iter().map(|&min_qty| Tier::new(min_qty, rust_decimal::Decimal::ONE)).collect()
+    }
+
+    /// Price breaks that start above the part's minimum raise it: the same
+    /// error and suggestion as below the minimum.
+    #[test]
+    fn the_first_price_tier_raises_the_minimum() {
+        // A reel: breaks from 4,000, sold in reels of 4,000.
+        let reel = QuantityRules::new(4000, 1, 1).with_first_tier(&tiers(&[8000, 4000]));
+        assert_eq!(reel.minimum(), 4000);
+        assert_eq!(reel.smallest(), 4000);
+        let e = reel.check(1000).unwrap_err();
+        assert_eq!(e.suggested, 4000);
+        assert!(e.to_string().contains("minimum order quantity is 4000, where your price tiers start"), "{e}");
+        assert!(reel.check(8000).is_ok());
+        // Cut tape: breaks from 10, any quantity above.
+        let tape = QuantityRules::new(1, 1, 1).with_first_tier(&tiers(&[10, 100, 1000]));
+        assert_eq!(tape.check(9).unwrap_err().suggested, 10);
+        assert!(tape.check(11).is_ok());
+        // Steps still count from the part's own minimum: 5, 10, 15 … from 12 on.
+        let stepped = QuantityRules::new(1, 5, 5).with_first_tier(&tiers(&[12]));
+        assert_eq!(stepped.smallest(), 15);
+        assert_eq!(stepped.check(10).unwrap_err().suggested, 15);
+        // A part's own higher minimum wins; without tiers nothing changes.
+        let own = QuantityRules::new(1, 50, 1).with_first_tier(&tiers(&[10]));
+        assert_eq!(own.minimum(), 50);
+        assert!(own.check(20).unwrap_err().to_string().contains("minimum order quantity is 50)"));
+        assert_eq!(QuantityRules::new(1, 3, 1).with_first_tier(&[]), QuantityRules::new(1, 3, 1));
     }
 
     #[test]

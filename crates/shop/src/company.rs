@@ -136,15 +136,13 @@ pub fn discounts(conn: &Connection, company_id: i64) -> Result<HashMap<String, D
     Ok(out)
 }
 
-/// List tiers less a discount in percent; unit prices rounded to four
-/// decimals, half away from zero.
+/// List tiers less a discount in percent; unit prices rounded to six
+/// decimals, half away from zero (`money::less_percent`).
 pub fn discounted(list: &[Tier], percent: Decimal) -> Vec<Tier> {
     if percent.is_zero() {
         return list.to_vec();
     }
-    list.iter()
-        .map(|t| Tier { min_qty: t.min_qty, unit_price: money::less_percent(t.unit_price, percent).normalize() })
-        .collect()
+    list.iter().map(|t| Tier::new(t.min_qty, money::less_percent(t.unit_price, percent).normalize())).collect()
 }
 
 /// The company's tiers of a part: its contract tiers, else the list tiers
@@ -215,12 +213,14 @@ mod tests {
     use rust_decimal_macros::dec;
 
     #[test]
-    fn discount_rounds_unit_prices_to_four_decimals() {
-        let list = vec![Tier { min_qty: 1, unit_price: dec!(0.0834) }, Tier { min_qty: 10, unit_price: dec!(38.50) }];
+    fn discount_rounds_unit_prices_to_six_decimals() {
+        let list = vec![Tier::new(1, dec!(0.0834)), Tier::new(10, dec!(38.50)), Tier::new(4000, dec!(0.00868))];
         let d = discounted(&list, dec!(12));
-        // 0.0834 × 0.88 = 0.073392 → 0.0734; 38.50 × 0.88 = 33.88
-        assert_eq!(d[0].unit_price, dec!(0.0734));
+        // 0.0834 × 0.88 = 0.073392, exact; 38.50 × 0.88 = 33.88; 0.00868 × 0.88 = 0.0076384 → 0.007638
+        assert_eq!(d[0].unit_price, dec!(0.073392));
         assert_eq!(d[1].unit_price, dec!(33.88));
+        assert_eq!(d[2].unit_price, dec!(0.007638));
+        assert_eq!(d[2].min_qty, 4000, "a tier keeps where it starts");
         assert_eq!(discounted(&list, Decimal::ZERO), list);
     }
 }

@@ -279,16 +279,17 @@ impl Row<'_> {
 }
 
 /// An amount as a supplier's file writes it: "12.50", or "12,50" from a
-/// spreadsheet with a decimal comma. At most four decimals, not negative.
-pub fn parse_amount(text: &str) -> Result<Decimal, &'static str> {
+/// spreadsheet with a decimal comma. At most six decimals
+/// (`limits::MAX_PRICE_DECIMALS`; trailing zeros do not count), not negative.
+pub fn parse_amount(text: &str) -> Result<Decimal, String> {
     let t = text.trim();
     let t = if !t.contains('.') && t.matches(',').count() == 1 { t.replace(',', ".") } else { t.to_string() };
-    let d = Decimal::from_str(&t).map_err(|_| "not a number")?;
+    let d = Decimal::from_str(&t).map_err(|_| "not a number".to_string())?;
     if d.is_sign_negative() {
-        return Err("negative");
+        return Err("negative".into());
     }
-    if d.normalize().scale() > 4 {
-        return Err("more than 4 decimals");
+    if d.normalize().scale() > limits::MAX_PRICE_DECIMALS {
+        return Err(format!("more than {} decimals", limits::MAX_PRICE_DECIMALS));
     }
     Ok(d)
 }
@@ -415,8 +416,8 @@ fn product_from_row(row: &Row<'_>, existing: Option<&Existing>) -> Result<(Produ
     limits::check_product(&p)?;
     match row.amount("list_price")? {
         Some(price) => {
-            limits::check_unit_price(price).map_err(|why| format!("list_{why}"))?;
-            tiers = serde_json::to_string(&[Tier { min_qty: 1, unit_price: price }]).map_err(|e| e.to_string())?;
+            limits::check_list_price(price).map_err(|why| format!("list_{why}"))?;
+            tiers = serde_json::to_string(&[Tier::new(1, price)]).map_err(|e| e.to_string())?;
         }
         // A new part without a price is price on request: listed, quotable, not orderable.
         None if existing.is_none() => tiers = "[]".to_string(),
@@ -583,19 +584,21 @@ fn price_row(tx: &Transaction<'_>, row: &Row<'_>, code: &str, sku: &str) -> anyh
         Err(e) => return Ok(Err(e)),
     };
     let unit_price = match row.amount("unit_price") {
-        Ok(Some(p)) => match limits::check_unit_price(p) {
+        Ok(Some(p)) => match limits::check_list_price(p) {
             Ok(()) => p,
             Err(why) => return Ok(Err(format!("unit_{why}"))),
         },
         Ok(None) => return Ok(Err("missing unit_price".into())),
         Err(e) => return Ok(Err(e)),
     };
-    Ok(Ok(((company, product), Tier { min_qty, unit_price })))
+    Ok(Ok(((company, product), Tier::new(min_qty, unit_price))))
 }
 
 /// Contract tiers from a price file: rows (company, sku, min_qty,
 /// unit_price). The tiers given for a company and part replace its earlier
-/// contract tiers for that part.
+/// contract tiers for that part. They start where the supplier's price
+/// breaks start (a reel at 4,000): below the first, the part cannot be
+/// ordered (`QuantityRules` raises its minimum there).
 fn import_prices(
     tx: &Transaction<'_>,
     table: &Table,
@@ -603,9 +606,8 @@ fn import_prices(
     seq: &mut LazySeq,
     report: &mut ImportReport,
 ) -> anyhow::Result<()> {
-    // (company id, product id) → (company code, sku, tiers with their lines)
-    type Group = (String, String, Vec<(u64, Tier)>);
-    let mut groups: BTreeMap<(i64, i64), Group> = BTreeMap::new();
+    // (company id, product id) → its tiers with their lines
+    let mut groups: BTreeMap<(i64, i64), Vec<(u64, Tier)>> = BTreeMap::new();
     while let Some(row) = rows.next_record()? {
         let (line, cells) = match row {
             Ok((line, cells)) => (line, cells),
@@ -621,26 +623,20 @@ fn import_prices(
         match parsed {
             Err(why) => report.reject(&table.name, line, why),
             Ok((key, tier)) => {
-                let group = groups.entry(key).or_insert_with(|| (code.to_uppercase(), sku.to_string(), vec![]));
-                if let Some((first, _)) = group.2.iter().find(|(_, t)| t.min_qty == tier.min_qty) {
+                let group = groups.entry(key).or_default();
+                if let Some((first, _)) = group.iter().find(|(_, t)| t.min_qty == tier.min_qty) {
                     report.reject(
                         &table.name,
                         line,
                         format!("{code} {sku}: min_qty {} already given on line {first}", tier.min_qty),
                     );
                 } else {
-                    group.2.push((line, tier));
+                    group.push((line, tier));
                 }
             }
         }
     }
-    for ((company, product), (code, sku, lines)) in groups {
-        if !lines.iter().any(|(_, t)| t.min_qty == 1) {
-            for (line, _) in &lines {
-                report.reject(&table.name, *line, format!("{code} {sku}: contract tiers must include min_qty 1"));
-            }
-            continue;
-        }
+    for ((company, product), lines) in groups {
         let mut tiers: Vec<Tier> = lines.into_iter().map(|(_, t)| t).collect();
         tiers.sort_by_key(|t| t.min_qty);
         let json = serde_json::to_string(&tiers)?;
@@ -712,7 +708,10 @@ mod tests {
         assert_eq!(parse_amount("12.50"), Ok(dec!(12.50)));
         assert_eq!(parse_amount("12,50"), Ok(dec!(12.50)));
         assert_eq!(parse_amount("0.0834"), Ok(dec!(0.0834)));
-        assert!(parse_amount("0.08345").is_err());
+        assert_eq!(parse_amount("0,00868"), Ok(dec!(0.00868)));
+        assert_eq!(parse_amount("0.341460"), Ok(dec!(0.34146)));
+        assert_eq!(parse_amount("0.0000010"), Ok(dec!(0.000001)), "trailing zeros do not count");
+        assert_eq!(parse_amount("0.0000001"), Err("more than 6 decimals".to_string()));
         assert!(parse_amount("-1").is_err());
         assert!(parse_amount("abc").is_err());
     }

@@ -159,7 +159,7 @@ pub fn price_draft_with(
             };
             errors.push(line_error(i, line, codes::DISCONTINUED, message));
         }
-        if let Err(e) = QuantityRules::of(&product).check(line.quantity) {
+        if let Err(e) = QuantityRules::of(&product, &tiers).check(line.quantity) {
             let mut err = line_error(i, line, codes::INVALID_QUANTITY, e.to_string());
             err.suggested_quantity = Some(e.suggested);
             errors.push(err);
@@ -198,6 +198,7 @@ pub fn price_draft_with(
             name: product.name,
             quantity: line.quantity,
             unit_price,
+            base_quantity: Decimal::ONE,
             line_total,
             vat_rate,
             note: line.note.as_ref().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),

@@ -123,7 +123,7 @@ pub fn create(
             errors.push(err(codes::DISCONTINUED, message, None));
             continue;
         }
-        if let Err(e) = QuantityRules::of(&product).check(l.quantity) {
+        if let Err(e) = QuantityRules::of(&product, &tiers).check(l.quantity) {
             errors.push(err(codes::INVALID_QUANTITY, e.to_string(), Some(e.suggested)));
             continue;
         }
@@ -133,6 +133,10 @@ pub fn create(
         }
         if let Some(Err(why)) = l.target_unit_price.map(limits::check_unit_price) {
             errors.push(err(codes::AMOUNT_TOO_LARGE, format!("target {why}"), None));
+            continue;
+        }
+        if let Some(Err(why)) = l.target_unit_price.map(limits::check_list_price) {
+            errors.push(err(codes::INVALID_REQUEST, format!("target {why}"), None));
             continue;
         }
         lines.push(QuoteLine {
@@ -357,7 +361,7 @@ pub fn message(
 pub enum Pricing {
     /// Unit price per SKU; every line needs one.
     Prices(BTreeMap<String, Decimal>),
-    /// Percent under each line's list price, rounded to 4 decimals.
+    /// Percent under each line's list price, rounded to 6 decimals.
     Discount(Decimal),
 }
 
@@ -398,7 +402,7 @@ pub fn offer(
         if price <= Decimal::ZERO {
             return Err(ShopError::InvalidRequest(format!("the price for {} must be above zero", l.sku)));
         }
-        limits::check_unit_price(price).map_err(|why| ShopError::InvalidRequest(format!("{}: {why}", l.sku)))?;
+        limits::check_list_price(price).map_err(|why| ShopError::InvalidRequest(format!("{}: {why}", l.sku)))?;
         l.offered_unit_price = Some(price);
     }
     if let Pricing::Prices(p) = pricing

@@ -432,9 +432,9 @@ fn past_orders(
         for j in 0..3usize {
             let i = regulars[(k + j * 2) % regulars.len()];
             let p = &generated[i].product;
-            let qty = QuantityRules::of(p).smallest() * (1 + (j as u32 % 2));
-            let qty = QuantityRules::of(p).next_valid(qty);
-            let Some(unit) = money::unit_price_for(&prices[&i], qty) else {
+            let rules = QuantityRules::of(p, &prices[&i]);
+            let qty = rules.next_valid(rules.smallest() * (1 + (j as u32 % 2)));
+            let Some(tier) = money::tier_for(&prices[&i], qty) else {
                 continue;
             };
             if lines.iter().any(|l: &PricedLine| l.sku == p.sku) {
@@ -444,8 +444,9 @@ fn past_orders(
                 sku: p.sku.clone(),
                 name: p.name.clone(),
                 quantity: qty,
-                unit_price: unit,
-                line_total: money::line_total(unit, qty),
+                unit_price: tier.unit_price,
+                base_quantity: tier.base_quantity,
+                line_total: tier.checked_line_total(qty).unwrap_or(Decimal::MAX),
                 vat_rate: generated[i].vat_rate,
                 note: None,
                 promised_delivery: None,

@@ -8,7 +8,7 @@ use crate::tui::widgets::input::Input;
 use crate::tui::widgets::text;
 use crossterm::event::KeyEvent;
 use procure_client::core::order::{CheckoutOptions, PriceChange};
-use procure_client::core::text::format_amount;
+use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::ordering::{Checkout, Submitted};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -414,7 +414,7 @@ fn draw(f: &mut Frame, cx: &Cx, c: &mut CheckoutForm, area: Rect) {
                 "  {:<sku_w$} {:>6} × {:>9} = {:>10}{was}",
                 l.sku,
                 l.quantity,
-                format_amount(l.unit_price),
+                format_price(l.unit_price, l.base_quantity),
                 format_amount(l.line_total),
             );
             let room = (width as usize).saturating_sub(2 + Span::raw(figures.as_str()).width() + 2);

@@ -11,7 +11,7 @@ use crate::tui::widgets::scroll::{self, Scroll};
 use crate::tui::widgets::text;
 use procure_client::core::events;
 use procure_client::core::expediting::LateReason;
-use procure_client::core::text::format_amount;
+use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::expediting::OrderView;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -188,7 +188,7 @@ fn detail(f: &mut Frame, cx: &Cx, v: &OrderView, approval: bool, area: Rect, scr
             "{:<sku_w$} {:>6} × {:>9} = {:>10}  {}",
             l.sku,
             l.quantity,
-            format_amount(l.unit_price),
+            format_price(l.unit_price, l.base_quantity),
             format_amount(l.line_total),
             if changed { "CHANGED " } else { "" }
         );

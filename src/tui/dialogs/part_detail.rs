@@ -5,7 +5,7 @@ use crate::tui::component::{Cmd, Component, Cx, Level, run};
 use crate::tui::engine::Effect;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::scroll::{self, Scroll};
-use procure_client::core::text::format_amount;
+use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::search::PartDetail;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -85,7 +85,11 @@ fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect, scroll: &mut Scroll)
         Span::styled("Quantities   ", t.dim()),
         Span::raw(format!(
             "unit {} · pack {} · minimum {} · step {} · smallest order {}",
-            p.unit, p.pack_size, p.min_qty, p.order_step, pricing.smallest
+            p.unit,
+            p.pack_size,
+            pricing.rules.minimum(),
+            p.order_step,
+            pricing.smallest
         )),
     ]));
     let stock = if p.stock > 0 {
@@ -109,7 +113,7 @@ fn draw(f: &mut Frame, cx: &Cx, d: &PartDetail, area: Rect, scroll: &mut Scroll)
                 lines.push(Line::raw(format!(
                     "  from {:>6}  {:>10}    e.g. {} × = {}",
                     tier.min_qty,
-                    format_amount(tier.unit_price),
+                    format_price(tier.unit_price, tier.base_quantity),
                     tier.example.qty,
                     format_amount(tier.example.total)
                 )));

@@ -9,8 +9,8 @@ use crate::tui::widgets::input::Input;
 use crate::tui::widgets::text;
 use crossterm::event::KeyEvent;
 use procure_client::core::pricing::{PriceHint, QuantityEntry};
-use procure_client::core::text::format_amount;
 use procure_client::core::text::parse_quantity;
+use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::baskets::{Merge, validate_name};
 use procure_client::service::search::PartDetail;
 use ratatui::Frame;
@@ -216,8 +216,13 @@ impl Prompt {
 
 /// Unit price for a quantity, and what the next tier would cost, as text.
 pub(crate) fn tier_hint(hint: &PriceHint) -> (Option<String>, Option<String>) {
-    let now = hint.now.map(|l| format!("{} × {} = {}", l.qty, format_amount(l.unit_price), format_amount(l.total)));
-    let next = hint.next.map(|t| format!("from {}: {} each", t.min_qty, format_amount(t.unit_price)));
+    let now = hint
+        .now
+        .map(|l| format!("{} × {} = {}", l.qty, format_price(l.unit_price, l.base_quantity), format_amount(l.total)));
+    let next = hint.next.map(|t| {
+        let each = if t.base_quantity == rust_decimal::Decimal::ONE { " each" } else { "" };
+        format!("from {}: {}{each}", t.min_qty, format_price(t.unit_price, t.base_quantity))
+    });
     (now, next)
 }
 
@@ -287,7 +292,7 @@ impl Component for Prompt {
             ]));
             lines.push(Line::raw(""));
             lines.push(Line::styled(
-                format!("pack {} · minimum {} · step {}", rules.pack_size, rules.min_qty, rules.order_step),
+                format!("pack {} · minimum {} · step {}", rules.pack_size, rules.minimum(), rules.order_step),
                 t.dim(),
             ));
             if let Ok(c) = entry.check(p.input.text()) {

@@ -40,7 +40,12 @@ impl QuoteRequest {
             lines: b
                 .lines
                 .iter()
-                .map(|l| QuoteLine { sku: l.sku.clone(), qty: l.qty, price: l.unit_price, target: Input::default() })
+                .map(|l| QuoteLine {
+                    sku: l.sku.clone(),
+                    qty: l.qty,
+                    price: l.unit_price_each(),
+                    target: Input::default(),
+                })
                 .collect(),
             comment: Input::default(),
             field: 0,

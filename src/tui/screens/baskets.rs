@@ -14,9 +14,9 @@ use crate::tui::keymap::{Action, Scope};
 use crate::tui::widgets::columns::{self, Col};
 use crate::tui::widgets::text;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
-use procure_client::core::basket::{Basket, PricedBasket};
+use procure_client::core::basket::{Basket, PricedBasket, PricedBasketLine};
 use procure_client::core::order::PriceChange;
-use procure_client::core::text::format_amount;
+use procure_client::core::text::{format_amount, format_price};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -388,12 +388,14 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
     let totals_h = text::wrapped_height(&total_lines, right.width.saturating_sub(2)) + 2;
     let [table_area, totals] = Layout::vertical([Constraint::Min(3), Constraint::Length(totals_h)]).areas(right);
     let amount = |a: Option<rust_decimal::Decimal>| a.map(format_amount).unwrap_or_else(|| "–".into());
+    let price =
+        |l: &PricedBasketLine| l.unit_price.map(|p| format_price(p, l.base_quantity)).unwrap_or_else(|| "–".into());
     let len = |t: &str| t.chars().count();
     let titles = ["SKU", "Qty", "Unit", "Total", "Name"];
     let cols = [
         Col::keep(titles[0], p.lines.iter().map(|l| len(&l.sku))),
         Col::keep(titles[1], p.lines.iter().map(|l| len(&l.qty.to_string()))),
-        Col::keep(titles[2], p.lines.iter().map(|l| len(&amount(l.unit_price)))),
+        Col::keep(titles[2], p.lines.iter().map(|l| len(&price(l)))),
         Col::keep(titles[3], p.lines.iter().map(|l| len(&amount(l.line_total)))),
         Col::flex(10),
     ];
@@ -411,7 +413,7 @@ fn draw(f: &mut Frame, cx: &Cx, b: &mut Baskets, area: Rect) {
             let cells = vec![
                 Cell::from(l.sku.clone()),
                 Cell::from(Line::from(l.qty.to_string()).right_aligned()),
-                Cell::from(Line::from(amount(l.unit_price)).right_aligned()),
+                Cell::from(Line::from(price(l)).right_aligned()),
                 Cell::from(Line::from(amount(l.line_total)).right_aligned()),
             ];
             let mut name_lines = vec![text::ellipsize_line(Line::from(name), name_w)];

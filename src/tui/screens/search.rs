@@ -12,7 +12,7 @@ use crate::tui::widgets::columns::{self, Col};
 use crate::tui::widgets::input::Input;
 use crate::tui::widgets::text;
 use crossterm::event::{KeyEvent, MouseButton, MouseEventKind};
-use procure_client::core::text::format_amount;
+use procure_client::core::text::format_price;
 use procure_client::search::Highlights;
 use procure_client::service::search::SearchRow;
 use ratatui::Frame;
@@ -294,8 +294,10 @@ fn draw(f: &mut Frame, cx: &Cx, s: &mut Search, area: Rect) {
         return;
     }
     let mark = t.matched();
-    let price_of =
-        |r: &SearchRow| format!("{} ×{}", r.unit_price.map(format_amount).unwrap_or_else(|| "–".into()), r.quantity);
+    let price_of = |r: &SearchRow| {
+        let price = r.unit_price.map(|p| format_price(p, r.base_quantity)).unwrap_or_else(|| "–".into());
+        format!("{price} ×{}", r.quantity)
+    };
     let len = |t: &str| t.chars().count();
     let titles = ["SKU", "Type number", "Maker", "Name", "Your price", "Stock", "Lead"];
     let cols = [

@@ -3,7 +3,7 @@
 //! A basket is plain data (serialised as TOML by the store). Everything that
 //! changes or prices a basket lives here, free of IO.
 
-use crate::api::{LineError, PriceEntry, Product, Totals, codes};
+use crate::api::{LineError, PriceEntry, Product, Tier, Totals, codes};
 use crate::core::money;
 use crate::core::quantity::{QuantityError, QuantityRules};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -165,12 +165,12 @@ impl Basket {
         self.lines.iter().find(|l| l.sku == sku)
     }
 
-    /// Adds `qty` of a part; an existing line grows. The resulting quantity
-    /// must satisfy the part's rules.
-    pub fn add(&mut self, product: &Product, qty: u32) -> Result<u32, BasketError> {
+    /// Adds `qty` of a part priced with `tiers`; an existing line grows. The
+    /// resulting quantity must satisfy the part's rules.
+    pub fn add(&mut self, product: &Product, tiers: &[Tier], qty: u32) -> Result<u32, BasketError> {
         let current = self.line(&product.sku).map(|l| l.qty).unwrap_or(0);
         let total = current.saturating_add(qty);
-        check_qty(product, total)?;
+        check_qty(product, tiers, total)?;
         match self.lines.iter_mut().find(|l| l.sku == product.sku) {
             Some(l) => l.qty = total,
             None => {
@@ -180,9 +180,9 @@ impl Basket {
         Ok(total)
     }
 
-    /// Sets the quantity of a part, adding the line if needed.
-    pub fn set(&mut self, product: &Product, qty: u32) -> Result<(), BasketError> {
-        check_qty(product, qty)?;
+    /// Sets the quantity of a part priced with `tiers`, adding the line if needed.
+    pub fn set(&mut self, product: &Product, tiers: &[Tier], qty: u32) -> Result<(), BasketError> {
+        check_qty(product, tiers, qty)?;
         match self.lines.iter_mut().find(|l| l.sku == product.sku) {
             Some(l) => l.qty = qty,
             None => self.lines.push(BasketLine { sku: product.sku.clone(), qty, note: None, agreed_price: None }),
@@ -210,8 +210,12 @@ impl Basket {
     }
 }
 
-pub fn check_qty(product: &Product, qty: u32) -> Result<(), BasketError> {
-    QuantityRules::of(product).check(qty).map_err(|error| BasketError::Quantity { sku: product.sku.clone(), error })
+/// `qty` against the rules of a part priced with `tiers` (below the first
+/// tier is below the minimum).
+pub fn check_qty(product: &Product, tiers: &[Tier], qty: u32) -> Result<(), BasketError> {
+    QuantityRules::of(product, tiers)
+        .check(qty)
+        .map_err(|error| BasketError::Quantity { sku: product.sku.clone(), error })
 }
 
 /// The warning of a part without a price in the buyer's price list.
@@ -232,15 +236,31 @@ pub struct PricedBasketLine {
     #[serde(rename = "quantity")]
     pub qty: u32,
     pub note: Option<String>,
+    /// The price of `base_quantity` units; `None` without a price.
     pub unit_price: Option<Decimal>,
-    /// The price the buyer agreed to, when known; it differs from
-    /// `unit_price` when the price list changed since.
+    /// How many units `unit_price` is for: 1 unless a Peppol catalogue
+    /// prices per several (1.00 per 3); left out of the JSON when 1.
+    #[serde(skip_serializing_if = "is_one")]
+    pub base_quantity: Decimal,
+    /// The price of one unit the buyer agreed to, when known; it differs
+    /// from the price now (`unit_price_each`) when the price list changed since.
     pub agreed_price: Option<Decimal>,
     pub line_total: Option<Decimal>,
     pub vat_rate: Option<Decimal>,
     pub stock: Option<u32>,
     pub lead_time_days: Option<u32>,
     pub warnings: Vec<String>,
+}
+
+fn is_one(d: &Decimal) -> bool {
+    *d == Decimal::ONE
+}
+
+impl PricedBasketLine {
+    /// The price of one unit now, as an agreed price is kept (`money::per_unit`).
+    pub fn unit_price_each(&self) -> Option<Decimal> {
+        self.unit_price.map(|p| money::per_unit(p, self.base_quantity))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -272,10 +292,11 @@ pub fn checked(basket: &Basket, lookup: &impl PartLookup) -> (PricedBasket, Vec<
         let mut found: Vec<(&str, String, Option<u32>)> = Vec::new();
         let product = lookup.product(&l.sku);
         let prices = lookup.prices(&l.sku);
+        let tiers = prices.as_ref().map_or(&[][..], |e| &e.tiers);
         match &product {
             None => found.push((codes::UNKNOWN_SKU, "no longer in the catalog".to_string(), None)),
             Some(p) => {
-                if let Err(e) = QuantityRules::of(p).check(l.qty) {
+                if let Err(e) = QuantityRules::of(p, tiers).check(l.qty) {
                     found.push((codes::INVALID_QUANTITY, e.to_string(), Some(e.suggested)));
                 }
                 if p.discontinued {
@@ -287,12 +308,12 @@ pub fn checked(basket: &Basket, lookup: &impl PartLookup) -> (PricedBasket, Vec<
                 }
             }
         }
-        let unit_price = prices.as_ref().and_then(|e| money::unit_price_for(&e.tiers, l.qty));
-        if product.is_some() && unit_price.is_none() {
+        let tier = money::tier_for(tiers, l.qty);
+        if product.is_some() && tier.is_none() {
             found.push((codes::PRICE_ON_REQUEST, PRICE_ON_REQUEST.to_string(), None));
         }
-        let line_total = unit_price.and_then(|u| money::checked_line_total(u, l.qty));
-        if unit_price.is_some() && line_total.is_none() {
+        let line_total = tier.and_then(|t| t.checked_line_total(l.qty));
+        if tier.is_some() && line_total.is_none() {
             found.push((codes::AMOUNT_TOO_LARGE, "price × quantity is too large to total".to_string(), None));
         }
         let warnings = found.iter().map(|(_, message, _)| message.clone()).collect();
@@ -309,7 +330,8 @@ pub fn checked(basket: &Basket, lookup: &impl PartLookup) -> (PricedBasket, Vec<
             name: product.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
             qty: l.qty,
             note: l.note.clone(),
-            unit_price,
+            unit_price: tier.map(|t| t.unit_price),
+            base_quantity: tier.map_or(Decimal::ONE, |t| t.base_quantity),
             agreed_price: l.agreed_price,
             line_total,
             vat_rate: prices.as_ref().map(|e| e.vat_rate),
@@ -378,10 +400,10 @@ pub(crate) mod tests {
     fn add_merges_and_checks_rules() {
         let p = product("A", 10, 10, 10);
         let mut b = Basket::new("x", Utc::now());
-        assert_eq!(b.add(&p, 10).unwrap(), 10);
-        assert_eq!(b.add(&p, 20).unwrap(), 30);
+        assert_eq!(b.add(&p, &[], 10).unwrap(), 10);
+        assert_eq!(b.add(&p, &[], 20).unwrap(), 30);
         assert_eq!(b.lines.len(), 1);
-        let err = b.add(&p, 5).unwrap_err();
+        let err = b.add(&p, &[], 5).unwrap_err();
         assert!(err.to_string().contains("next valid quantity is 40"), "{err}");
         assert_eq!(b.line("A").unwrap().qty, 30, "a rejected add changes nothing");
         b.remove("A").unwrap();
@@ -393,12 +415,12 @@ pub(crate) mod tests {
         let p = product("A", 1, 1, 1);
         let entry = PriceEntry {
             sku: "A".into(),
-            tiers: vec![Tier { min_qty: 1, unit_price: dec!(2.00) }, Tier { min_qty: 10, unit_price: dec!(1.50) }],
+            tiers: vec![Tier::new(1, dec!(2.00)), Tier::new(10, dec!(1.50))],
             vat_rate: dec!(19),
         };
         let lookup = Lookup(HashMap::from([("A".to_string(), (p.clone(), entry))]));
         let mut b = Basket::new("x", Utc::now());
-        b.set(&p, 12).unwrap();
+        b.set(&p, &[], 12).unwrap();
         b.lines.push(BasketLine { sku: "GONE".into(), qty: 1, note: None, agreed_price: None });
         let priced = price(&b, &lookup);
         assert_eq!(priced.lines[0].unit_price, Some(dec!(1.50)));
@@ -409,15 +431,35 @@ pub(crate) mod tests {
         assert!(!priced.orderable);
     }
 
+    /// A resistor reel: price breaks from 4,000 at five decimals.
+    #[test]
+    fn a_reel_is_priced_exactly_and_not_below_its_first_tier() {
+        let p = product("R", 1, 1, 1);
+        let tiers = vec![Tier::new(4000, dec!(0.00868)), Tier::new(20000, dec!(0.00791))];
+        let entry = PriceEntry { sku: "R".into(), tiers: tiers.clone(), vat_rate: dec!(19) };
+        let lookup = Lookup(HashMap::from([("R".to_string(), (p.clone(), entry))]));
+        let mut b = Basket::new("x", Utc::now());
+        let err = b.add(&p, &tiers, 1000).unwrap_err();
+        assert!(err.to_string().contains("minimum order quantity is 4000"), "{err}");
+        assert!(err.to_string().contains("next valid quantity is 4000"), "{err}");
+        assert_eq!(b.add(&p, &tiers, 10_000).unwrap(), 10_000);
+        let priced = price(&b, &lookup);
+        assert_eq!(priced.lines[0].unit_price, Some(dec!(0.00868)));
+        assert_eq!(priced.lines[0].line_total.map(|t| t.to_string()), Some("86.80".into()));
+        assert!(priced.orderable);
+        // A line below the first tier (written by hand, or the tiers moved) is flagged.
+        b.lines[0].qty = 1000;
+        let priced = price(&b, &lookup);
+        assert!(priced.lines[0].warnings.iter().any(|w| w.contains("minimum order quantity is 4000")));
+        assert!(!priced.orderable);
+    }
+
     /// Any warning makes a basket not orderable, a discontinued part too, and
     /// each is a problem with the shop's code for it.
     #[test]
     fn a_warned_line_is_a_coded_problem_and_the_basket_not_orderable() {
-        let entry = |sku: &str| PriceEntry {
-            sku: sku.into(),
-            tiers: vec![Tier { min_qty: 1, unit_price: dec!(2.00) }],
-            vat_rate: dec!(19),
-        };
+        let entry =
+            |sku: &str| PriceEntry { sku: sku.into(), tiers: vec![Tier::new(1, dec!(2.00))], vat_rate: dec!(19) };
         let old = Product { discontinued: true, replaced_by: Some("NEW".into()), ..product("OLD", 1, 1, 1) };
         let packs = product("PACK", 100, 100, 1);
         let lookup = Lookup(HashMap::from([

@@ -22,6 +22,6 @@ pub(crate) use procure_protocol::{money, quantity};
 /// Reading and printing amounts and quantities: all a face needs of the money
 /// and quantity rules.
 pub mod text {
-    pub use procure_protocol::money::{format_amount, parse_sku_price};
+    pub use procure_protocol::money::{format_amount, format_price, parse_sku_price};
     pub use procure_protocol::quantity::parse_quantity;
 }

@@ -55,7 +55,7 @@ pub fn draft_from(priced: &PricedBasket, opts: &CheckoutOptions) -> OrderDraft {
             .map(|l| DraftLine {
                 sku: l.sku.clone(),
                 quantity: l.qty,
-                expected_unit_price: l.agreed_price.or(l.unit_price),
+                expected_unit_price: l.agreed_price.or(l.unit_price_each()),
                 note: l.note.clone(),
             })
             .collect(),
@@ -128,13 +128,13 @@ fn matched<'a>(draft: &'a OrderDraft, preview: &'a Preview) -> Vec<(usize, &'a c
 pub fn price_changes(draft: &OrderDraft, preview: &Preview) -> Vec<PriceChange> {
     matched(draft, preview)
         .into_iter()
-        .filter(|(i, p)| draft.lines[*i].expected_unit_price != Some(p.unit_price))
+        .filter(|(i, p)| draft.lines[*i].expected_unit_price != Some(p.unit_price_each()))
         .map(|(i, p)| {
             PriceChange::new(
                 &draft.lines[i].sku,
                 draft.lines[i].quantity,
                 draft.lines[i].expected_unit_price,
-                p.unit_price,
+                p.unit_price_each(),
             )
         })
         .collect()
@@ -144,7 +144,7 @@ pub fn price_changes(draft: &OrderDraft, preview: &Preview) -> Vec<PriceChange> 
 pub fn accept_prices(draft: &OrderDraft, preview: &Preview) -> OrderDraft {
     let mut d = draft.clone();
     for (i, priced) in matched(draft, preview) {
-        d.lines[i].expected_unit_price = Some(priced.unit_price);
+        d.lines[i].expected_unit_price = Some(priced.unit_price_each());
     }
     d
 }
@@ -164,6 +164,7 @@ mod tests {
                     name: "a".into(),
                     quantity: 1,
                     unit_price: *p,
+                    base_quantity: dec!(1),
                     line_total: *p,
                     vat_rate: dec!(19),
                     note: None,

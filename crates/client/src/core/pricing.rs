@@ -13,18 +13,26 @@ use rust_decimal::Decimal;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LinePrice {
     pub qty: u32,
+    /// The price of `base_quantity` units (1 but for a Peppol catalogue's
+    /// price of several); `core::text::format_price` writes both.
     pub unit_price: Decimal,
+    pub base_quantity: Decimal,
     pub total: Decimal,
 }
 
 impl LinePrice {
     /// `qty` at the price its tier gives; `None` without tiers.
     pub fn for_qty(tiers: &[Tier], qty: u32) -> Option<LinePrice> {
-        money::unit_price_for(tiers, qty).map(|u| LinePrice::at(u, qty))
+        money::tier_for(tiers, qty).map(|t| LinePrice::at(t, qty))
     }
 
-    fn at(unit_price: Decimal, qty: u32) -> LinePrice {
-        LinePrice { qty, unit_price, total: money::line_total(unit_price, qty) }
+    fn at(tier: &Tier, qty: u32) -> LinePrice {
+        LinePrice {
+            qty,
+            unit_price: tier.unit_price,
+            base_quantity: tier.base_quantity,
+            total: money::line_total_per(tier.unit_price, tier.base_quantity, qty),
+        }
     }
 }
 
@@ -33,6 +41,7 @@ impl LinePrice {
 pub struct NextTier {
     pub min_qty: u32,
     pub unit_price: Decimal,
+    pub base_quantity: Decimal,
 }
 
 /// What a quantity costs now, and what buying more would cost per unit.
@@ -45,7 +54,11 @@ pub struct PriceHint {
 pub fn price_hint(tiers: &[Tier], qty: u32) -> PriceHint {
     PriceHint {
         now: LinePrice::for_qty(tiers, qty),
-        next: money::next_tier(tiers, qty).map(|t| NextTier { min_qty: t.min_qty, unit_price: t.unit_price }),
+        next: money::next_tier(tiers, qty).map(|t| NextTier {
+            min_qty: t.min_qty,
+            unit_price: t.unit_price,
+            base_quantity: t.base_quantity,
+        }),
     }
 }
 
@@ -55,6 +68,7 @@ pub fn price_hint(tiers: &[Tier], qty: u32) -> PriceHint {
 pub struct TierRow {
     pub min_qty: u32,
     pub unit_price: Decimal,
+    pub base_quantity: Decimal,
     pub example: LinePrice,
 }
 
@@ -71,7 +85,7 @@ pub struct PartPricing {
 }
 
 pub fn part_pricing(product: &Product, tiers: &[Tier]) -> PartPricing {
-    let rules = QuantityRules::of(product);
+    let rules = QuantityRules::of(product, tiers);
     let smallest = rules.smallest();
     let mut sorted = tiers.to_vec();
     sorted.sort_by_key(|t| t.min_qty);
@@ -80,7 +94,8 @@ pub fn part_pricing(product: &Product, tiers: &[Tier]) -> PartPricing {
         .map(|t| TierRow {
             min_qty: t.min_qty,
             unit_price: t.unit_price,
-            example: LinePrice::at(t.unit_price, rules.next_valid(t.min_qty)),
+            base_quantity: t.base_quantity,
+            example: LinePrice::at(t, rules.next_valid(t.min_qty)),
         })
         .collect();
     PartPricing { rules, smallest, tiers: rows, smallest_order: LinePrice::for_qty(tiers, smallest) }
@@ -118,7 +133,7 @@ impl QuantityEntry {
     }
 
     pub fn of(product: &Product, tiers: &[Tier]) -> QuantityEntry {
-        QuantityEntry::new(QuantityRules::of(product), tiers.to_vec())
+        QuantityEntry::new(QuantityRules::of(product, tiers), tiers.to_vec())
     }
 
     /// The quantity to suggest: the smallest valid one.
@@ -140,11 +155,7 @@ mod tests {
     use rust_decimal_macros::dec;
 
     fn tiers() -> Vec<Tier> {
-        vec![
-            Tier { min_qty: 100, unit_price: dec!(5.50) },
-            Tier { min_qty: 1, unit_price: dec!(6.90) },
-            Tier { min_qty: 10, unit_price: dec!(6.10) },
-        ]
+        vec![Tier::new(100, dec!(5.50)), Tier::new(1, dec!(6.90)), Tier::new(10, dec!(6.10))]
     }
 
     fn product(pack: u32, min: u32, step: u32) -> Product {
@@ -154,8 +165,11 @@ mod tests {
     #[test]
     fn hint_prices_the_quantity_and_names_the_next_tier() {
         let h = price_hint(&tiers(), 8);
-        assert_eq!(h.now, Some(LinePrice { qty: 8, unit_price: dec!(6.90), total: dec!(55.20) }));
-        assert_eq!(h.next, Some(NextTier { min_qty: 10, unit_price: dec!(6.10) }));
+        assert_eq!(
+            h.now,
+            Some(LinePrice { qty: 8, unit_price: dec!(6.90), base_quantity: dec!(1), total: dec!(55.20) })
+        );
+        assert_eq!(h.next, Some(NextTier { min_qty: 10, unit_price: dec!(6.10), base_quantity: dec!(1) }));
         let top = price_hint(&tiers(), 250);
         assert_eq!(top.now.map(|l| l.total), Some(dec!(1375.00)));
         assert_eq!(top.next, None);
@@ -173,7 +187,25 @@ mod tests {
         assert_eq!(p.smallest, 25);
         let rows: Vec<_> = p.tiers.iter().map(|r| (r.min_qty, r.example.qty, r.example.total)).collect();
         assert_eq!(rows, vec![(1, 25, dec!(172.50)), (10, 25, dec!(152.50)), (100, 100, dec!(550.00))]);
-        assert_eq!(p.smallest_order, Some(LinePrice { qty: 25, unit_price: dec!(6.10), total: dec!(152.50) }));
+        assert_eq!(
+            p.smallest_order,
+            Some(LinePrice { qty: 25, unit_price: dec!(6.10), base_quantity: dec!(1), total: dec!(152.50) })
+        );
+    }
+
+    /// A Peppol catalogue's 1.00 per 3 from 1 and 0.90 per 3 from 300: the
+    /// figures keep the base quantity, and the totals are exact.
+    #[test]
+    fn a_price_per_base_quantity_is_shown_and_totalled_with_it() {
+        let tiers = vec![Tier::per(1, dec!(1.00), dec!(3)), Tier::per(300, dec!(0.90), dec!(3))];
+        let h = price_hint(&tiers, 299);
+        assert_eq!(h.now.map(|l| (l.unit_price, l.base_quantity, l.total)), Some((dec!(1.00), dec!(3), dec!(99.67))));
+        assert_eq!(h.next.map(|t| (t.min_qty, t.base_quantity)), Some((300, dec!(3))));
+        let top = price_hint(&tiers, 999_999_999).now.unwrap();
+        assert_eq!(top.total, dec!(299999999.70));
+        let p = part_pricing(&product(1, 1, 1), &tiers);
+        assert_eq!(p.tiers[1].example.total, dec!(90.00));
+        assert_eq!(p.tiers[0].base_quantity, dec!(3));
     }
 
     #[test]

@@ -208,6 +208,7 @@ pub(crate) mod tests {
                     name: sku.to_string(),
                     quantity: *q,
                     unit_price: *p,
+                    base_quantity: Decimal::ONE,
                     line_total: crate::core::money::line_total(*p, *q),
                     vat_rate: Decimal::from(19),
                     note: None,

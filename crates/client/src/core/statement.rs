@@ -116,7 +116,7 @@ pub fn uninvoiced(order: &Order) -> Decimal {
     }
     let lines = order.lines.iter().map(|l| {
         let left = l.quantity.saturating_sub(l.invoiced);
-        (crate::core::money::line_total(l.unit_price, left), l.vat_rate)
+        (crate::core::money::line_total_per(l.unit_price, l.base_quantity, left), l.vat_rate)
     });
     let shipping = if order.lines.iter().all(|l| l.invoiced == 0) { order.totals.shipping } else { Decimal::ZERO };
     crate::core::money::checked_totals(&order.totals.currency, lines, shipping).map(|t| t.gross).unwrap_or_default()

@@ -75,7 +75,7 @@ pub fn shown(sup: &Supplier, catalog: &Catalog, name: &str, accept: &[PriceChang
         .lines
         .iter()
         .filter_map(|l| {
-            let now = l.unit_price?;
+            let now = l.unit_price_each()?;
             let accepted =
                 l.agreed_price != Some(now) && accept.contains(&PriceChange::new(&l.sku, l.qty, l.agreed_price, now));
             (l.agreed_price.is_none() || accepted).then(|| (l.sku.clone(), now))
@@ -110,12 +110,13 @@ pub enum Change {
 /// line's agreed price from then on.
 pub fn change(sup: &Supplier, catalog: &Catalog, name: &str, part: &str, change: Change) -> Result<(String, u32)> {
     let product = catalog.of(sup)?.resolve(part)?;
+    let tiers = catalog.tiers(&product.sku)?;
     let sku = product.sku.clone();
     let qty = edit(sup, name, |b| {
         let qty = match change {
-            Change::Add(q) => b.add(&product, q)?,
+            Change::Add(q) => b.add(&product, &tiers, q)?,
             Change::Set(q) => {
-                b.set(&product, q)?;
+                b.set(&product, &tiers, q)?;
                 q
             }
         };
@@ -143,7 +144,7 @@ fn changed_since_agreed(priced: &PricedBasket) -> Vec<PriceChange> {
         .lines
         .iter()
         .filter_map(|l| {
-            let (agreed, now) = (l.agreed_price?, l.unit_price?);
+            let (agreed, now) = (l.agreed_price?, l.unit_price_each()?);
             (agreed != now).then(|| PriceChange::new(&l.sku, l.qty, Some(agreed), now))
         })
         .collect()
@@ -246,7 +247,8 @@ fn apply_lines(b: &mut Basket, catalog: &Catalog, text: &str) -> ImportReport {
     let mut added = Vec::new();
     for l in lines {
         let outcome = catalog.resolve(&l.sku).and_then(|p| {
-            let q = b.add(&p, l.qty)?;
+            let tiers = catalog.tiers(&p.sku).unwrap_or_default();
+            let q = b.add(&p, &tiers, l.qty)?;
             b.agree(&p.sku, catalog.unit_price(&p.sku, q));
             if l.note.is_some() {
                 b.set_note(&p.sku, l.note.clone())?;
@@ -355,9 +357,10 @@ pub fn create_sample(sup: &Supplier, catalog: &Catalog, name: &str, queries: &[&
         if let Some(r) = rows.first()
             && let Some(p) = catalog.cache().get_product(&r.sku)?
         {
-            let rules = QuantityRules::of(&p);
+            let tiers = catalog.tiers(&p.sku)?;
+            let rules = QuantityRules::of(&p, &tiers);
             let qty = rules.smallest() * if p.pack_size > 1 { 1 } else { 4 };
-            if let Ok(q) = b.add(&p, rules.next_valid(qty)) {
+            if let Ok(q) = b.add(&p, &tiers, rules.next_valid(qty)) {
                 b.agree(&p.sku, catalog.unit_price(&p.sku, q));
             }
         }
@@ -408,7 +411,8 @@ pub fn export_csv(b: &PricedBasket, style: CsvStyle) -> Result<String> {
             &text(&l.sku),
             &text(&l.name),
             l.qty.to_string().as_str(),
-            &amount(l.unit_price),
+            // One unit's price, so a spreadsheet's quantity × price is the line.
+            &amount(l.unit_price_each()),
             &amount(l.line_total),
             &text(l.note.as_deref().unwrap_or("")),
         ])

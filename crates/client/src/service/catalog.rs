@@ -149,6 +149,12 @@ impl Catalog {
         }
     }
 
+    /// The buyer's tiers of a part (empty without prices): with its quantity
+    /// rules they say what can be ordered.
+    pub fn tiers(&self, sku: &str) -> Result<Vec<crate::api::Tier>> {
+        Ok(self.cache.get_prices(sku)?.map(|e| e.tiers).unwrap_or_default())
+    }
+
     /// The buyer's unit price of a part for a quantity, from the price list.
     pub fn unit_price(&self, sku: &str, qty: u32) -> Option<rust_decimal::Decimal> {
         let entry = self.cache.get_prices(sku).ok()??;

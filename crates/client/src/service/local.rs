@@ -443,7 +443,8 @@ pub(crate) fn order_facts(o: &Order, received: &[u32]) -> OrderFacts {
             .map(|(i, l)| LineFacts {
                 sku: l.sku.clone(),
                 quantity: l.quantity,
-                unit_price: l.unit_price,
+                // Invoices bill a price per unit: the order's, per unit.
+                unit_price: l.unit_price_each(),
                 received: received.get(i).copied().unwrap_or(0),
             })
             .collect(),

@@ -268,7 +268,7 @@ async fn send(
             }
             // What was paid is what was agreed, until the buyer accepts another price.
             for l in &order.lines {
-                b.agree(&l.sku, Some(l.unit_price));
+                b.agree(&l.sku, Some(l.unit_price_each()));
             }
             b.last_submission =
                 Some(LastSubmission { idempotency_key: key.to_string(), order: order.number.clone(), draft });
@@ -392,6 +392,7 @@ pub struct ReorderLine {
     #[serde(rename = "quantity")]
     pub qty: u32,
     pub replaced: bool,
+    /// One unit's price on the old order and now (`money::per_unit`).
     pub old_unit_price: rust_decimal::Decimal,
     pub new_unit_price: Option<rust_decimal::Decimal>,
 }
@@ -458,17 +459,17 @@ fn reorder_into(sup: &Supplier, order: Order, into: &str, merge: Merge) -> Resul
             skipped.push((l.sku.clone(), "discontinued without a successor".to_string()));
             continue;
         }
-        let rules = crate::core::quantity::QuantityRules::of(&product);
+        let tiers = cache.get_prices(&product.sku)?.map(|e| e.tiers).unwrap_or_default();
+        let rules = crate::core::quantity::QuantityRules::of(&product, &tiers);
         let qty = rules.next_valid(l.quantity);
-        if let Err(e) = b.add(&product, qty) {
+        if let Err(e) = b.add(&product, &tiers, qty) {
             skipped.push((l.sku.clone(), e.to_string()));
             continue;
         }
         if l.note.is_some() {
             let _ = b.set_note(&product.sku, l.note.clone());
         }
-        let new_unit_price =
-            cache.get_prices(&product.sku)?.and_then(|e| crate::core::money::unit_price_for(&e.tiers, qty));
+        let new_unit_price = crate::core::money::unit_price_for(&tiers, qty);
         // The report shows this price: it is the agreed one.
         b.agree(&product.sku, new_unit_price);
         lines.push(ReorderLine {
@@ -476,7 +477,7 @@ fn reorder_into(sup: &Supplier, order: Order, into: &str, merge: Merge) -> Resul
             sku: product.sku.clone(),
             qty,
             replaced,
-            old_unit_price: l.unit_price,
+            old_unit_price: l.unit_price_each(),
             new_unit_price,
         });
     }

@@ -158,13 +158,22 @@ pub struct SearchRow {
     #[serde(rename = "match")]
     pub kind: &'static str,
     pub quantity: u32,
+    /// The price of `base_quantity` units at `quantity`; `None` without a price.
     pub unit_price: Option<Decimal>,
+    /// How many units `unit_price` is for: 1 unless a Peppol catalogue
+    /// prices per several; left out of the JSON when 1.
+    #[serde(skip_serializing_if = "is_one")]
+    pub base_quantity: Decimal,
     pub unit: String,
     pub stock: u32,
     pub lead_time_days: u32,
     pub discontinued: bool,
     pub replaced_by: Option<String>,
     pub ordered_before: bool,
+}
+
+fn is_one(d: &Decimal) -> bool {
+    *d == Decimal::ONE
 }
 
 fn kind_str(k: MatchKind) -> &'static str {
@@ -207,11 +216,13 @@ pub fn rows_of(
             continue;
         };
         let prices = cache.get_prices(sku)?;
-        let quantity = qty.unwrap_or_else(|| QuantityRules::of(&p).smallest());
+        let tiers = prices.as_ref().map_or(&[][..], |e| &e.tiers);
+        let quantity = qty.unwrap_or_else(|| QuantityRules::of(&p, tiers).smallest());
         rows.push(SearchRow {
             supplier: supplier.to_string(),
             currency: currency.clone(),
-            unit_price: prices.as_ref().and_then(|e| money::unit_price_for(&e.tiers, quantity)),
+            unit_price: money::tier_for(tiers, quantity).map(|t| t.unit_price),
+            base_quantity: money::tier_for(tiers, quantity).map_or(Decimal::ONE, |t| t.base_quantity),
             kind: kind_str(hit.kind),
             ordered_before: ordered.contains(&p.sku),
             quantity,

@@ -217,14 +217,50 @@ pub struct CatalogPage {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Tier {
     pub min_qty: u32,
-    /// Unit price excluding VAT.
+    /// Price excluding VAT of `base_quantity` units (of one unit, unless a
+    /// price list prices per several: a Peppol catalogue's 1.00 per 3).
     pub unit_price: Decimal,
+    /// How many units `unit_price` is for; 1 when left out (and never
+    /// written when it is 1).
+    #[serde(default = "one_unit", skip_serializing_if = "is_one_unit")]
+    pub base_quantity: Decimal,
+}
+
+fn one_unit() -> Decimal {
+    Decimal::ONE
+}
+
+fn is_one_unit(d: &Decimal) -> bool {
+    *d == Decimal::ONE
+}
+
+impl Tier {
+    /// A tier from `min_qty` at `unit_price` per unit.
+    pub fn new(min_qty: u32, unit_price: Decimal) -> Tier {
+        Tier { min_qty, unit_price, base_quantity: Decimal::ONE }
+    }
+
+    /// A tier from `min_qty` at `unit_price` for `base_quantity` units.
+    pub fn per(min_qty: u32, unit_price: Decimal, base_quantity: Decimal) -> Tier {
+        Tier { min_qty, unit_price, base_quantity }
+    }
+
+    /// What `quantity` units cost at this tier (`money::checked_line_total_per`).
+    pub fn checked_line_total(&self, quantity: u32) -> Option<Decimal> {
+        crate::money::checked_line_total_per(self.unit_price, self.base_quantity, quantity)
+    }
+
+    /// The price of one unit, for comparing prices (`money::per_unit`).
+    pub fn per_unit(&self) -> Decimal {
+        crate::money::per_unit(self.unit_price, self.base_quantity)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PriceEntry {
     pub sku: String,
-    /// Tiers sorted by ascending `min_qty`; the first starts at 1.
+    /// Tiers sorted by ascending `min_qty`; the first starts at 1 or where
+    /// the price breaks start (below it the part cannot be ordered).
     pub tiers: Vec<Tier>,
     /// VAT rate in percent, e.g. 19.
     pub vat_rate: Decimal,
@@ -298,7 +334,12 @@ pub struct PricedLine {
     pub sku: String,
     pub name: String,
     pub quantity: u32,
+    /// The price of `base_quantity` units (of one unless a Peppol catalogue
+    /// prices per several).
     pub unit_price: Decimal,
+    /// How many units `unit_price` is for; 1 when left out.
+    #[serde(default = "one_unit", skip_serializing_if = "is_one_unit")]
+    pub base_quantity: Decimal,
     #[serde(serialize_with = "crate::money::amount::serialize")]
     pub line_total: Decimal,
     pub vat_rate: Decimal,
@@ -318,6 +359,13 @@ pub struct PricedLine {
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
+}
+
+impl PricedLine {
+    /// The price of one unit (`money::per_unit`): what an agreed price is compared with.
+    pub fn unit_price_each(&self) -> Decimal {
+        crate::money::per_unit(self.unit_price, self.base_quantity)
+    }
 }
 
 /// Amounts, written with two decimals (`money::amount`).

@@ -46,7 +46,9 @@ pub struct CatalogueLine {
 pub struct CataloguePrice {
     pub amount: Decimal,
     pub currency: String,
-    /// The price is for this many units (default 1).
+    /// The price is for this many units (default 1). procure keeps both and
+    /// prices a line as amount × quantity ÷ base quantity, never one unit's
+    /// price rounded (`money::checked_line_total_per`).
     pub base_qty: Decimal,
     /// The price applies from this ordered quantity (`cbc:MinimumQuantity`).
     pub min_qty: Option<Decimal>,
@@ -56,14 +58,6 @@ pub struct CataloguePrice {
 }
 
 impl CataloguePrice {
-    /// The price of one unit, kept to at most four decimals.
-    pub fn unit_price(&self) -> Decimal {
-        if self.base_qty.is_zero() || self.base_qty == Decimal::ONE {
-            return self.amount;
-        }
-        (self.amount / self.base_qty).round_dp(4).normalize()
-    }
-
     pub fn valid_on(&self, day: NaiveDate) -> bool {
         self.valid_from.is_none_or(|f| f <= day) && self.valid_to.is_none_or(|t| day <= t)
     }

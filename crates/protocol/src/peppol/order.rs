@@ -41,7 +41,10 @@ pub struct OrderLine {
     pub line_amount: Decimal,
     /// `false`: this line must be delivered complete.
     pub partial_delivery: Option<bool>,
+    /// `cac:Price/cbc:PriceAmount`: the price of `base_qty` units.
     pub price: Option<Decimal>,
+    /// `cac:Price/cbc:BaseQuantity`; 1 when absent.
+    pub base_qty: Option<Decimal>,
     pub name: String,
     pub seller_id: String,
     pub standard_id: Option<Id>,
@@ -64,6 +67,7 @@ pub(crate) fn from_node(root: &Node) -> Result<Order, String> {
             line_amount: dec_at(l, "LineExtensionAmount").map_err(ctx)?.unwrap_or_default(),
             partial_delivery: l.text_at("PartialDeliveryIndicator").map(|t| t == "true"),
             price: dec_at(l, "Price/PriceAmount").map_err(ctx)?,
+            base_qty: dec_at(l, "Price/BaseQuantity").map_err(ctx)?,
             name: l.str_at("Item/Name"),
             seller_id: l.str_at("Item/SellersItemIdentification/ID"),
             standard_id: Id::read(l.at("Item/StandardItemIdentification/ID")),
@@ -150,8 +154,10 @@ pub fn write_order(o: &Order) -> Vec<u8> {
             w.leaf("cbc:PartialDeliveryIndicator", &[], if p { "true" } else { "false" });
         }
         if let Some(p) = l.price {
+            // The price as the catalogue gives it, for its base quantity: the line is quantity × price ÷ base.
+            let base = l.base_qty.map_or_else(|| "1".to_string(), num);
             w.start("cac:Price", &[]).leaf("cbc:PriceAmount", &cur, &amount(p));
-            w.leaf("cbc:BaseQuantity", &[("unitCode", &l.unit), ("unitCodeListID", "UNECERec20")], "1").end();
+            w.leaf("cbc:BaseQuantity", &[("unitCode", &l.unit), ("unitCodeListID", "UNECERec20")], &base).end();
         }
         w.start("cac:Item", &[]).leaf("cbc:Name", &[], &l.name);
         w.start("cac:SellersItemIdentification", &[]).leaf("cbc:ID", &[], &l.seller_id).end();

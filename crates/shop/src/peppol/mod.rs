@@ -129,7 +129,7 @@ pub fn export_catalogue(
             .map(|t| CataloguePrice {
                 amount: t.unit_price,
                 currency: currency.clone(),
-                base_qty: Decimal::ONE,
+                base_qty: t.base_quantity,
                 min_qty: (t.min_qty > 1).then(|| Decimal::from(t.min_qty)),
                 lead_time_days: lead,
                 valid_from: None,
@@ -375,14 +375,14 @@ fn answer(
             changed = true;
             continue;
         };
-        let rules = QuantityRules::of(&vp.product);
+        let rules = QuantityRules::of(&vp.product, &vp.tiers);
         let asked = l.quantity.ceil().to_u32().unwrap_or(0);
         let qty = if asked >= 1 && rules.is_valid(asked) && l.quantity.fract().is_zero() {
             asked
         } else {
             rules.next_valid(asked.max(1))
         };
-        let Some(price) = money::unit_price_for(&vp.tiers, qty) else {
+        let Some(tier) = money::tier_for(&vp.tiers, qty) else {
             rl.status = line_status::NOT_ACCEPTED.into();
             rl.note = Some(format!("{} has no price for you", l.seller_id));
             refusals.push(format!("line {}: no price for {}", l.id, l.seller_id));
@@ -395,10 +395,17 @@ fn answer(
             rl.quantity = Some(Decimal::from(qty));
             notes.push(format!("quantity {} → {qty} (quantity rules)", peppol::num(l.quantity)));
         }
-        if l.price.is_some_and(|p| p != price) || l.price.is_none() {
-            rl.price = Some(price);
-            rl.base_qty = Some(Decimal::ONE);
-            notes.push(format!("unit price {} (your contract price)", money::format_amount(price)));
+        // The buyer's price may be for several units (`cbc:BaseQuantity`): one unit's price is compared.
+        let price = tier.per_unit();
+        let asked_price =
+            l.price.map(|p| money::per_unit(p, l.base_qty.filter(|b| *b > Decimal::ZERO).unwrap_or(Decimal::ONE)));
+        if asked_price != Some(price) {
+            rl.price = Some(tier.unit_price);
+            rl.base_qty = Some(tier.base_quantity);
+            notes.push(format!(
+                "unit price {} (your contract price)",
+                money::format_price(tier.unit_price, tier.base_quantity)
+            ));
         }
         let line_earliest = orders::earliest_delivery(today, &[(vp.product.stock, qty, vp.product.lead_time_days)]);
         let requested = order.delivery.as_ref().and_then(|d| d.requested);

@@ -25,7 +25,7 @@ async fn companies_never_see_each_others_parts_prices_or_orders() {
     // Not in ACME's price list, and unknown to ACME's orders.
     let acme_prices = s.prices(&acme).await;
     assert!(!acme_prices.contains_key(&hidden.sku));
-    let qty = QuantityRules::of(hidden).smallest();
+    let qty = QuantityRules::of(hidden, &[]).smallest();
     let resp = s.preview(&acme, &draft("X", &[(&hidden.sku, qty)])).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let preview: Preview = resp.json().await.unwrap();
@@ -39,7 +39,7 @@ async fn companies_never_see_each_others_parts_prices_or_orders() {
     assert_ne!(acme_prices[&shared.sku].tiers, bolt_prices[&shared.sku].tiers, "12% and 5% discounts");
 
     // BOLT's order is invisible to ACME.
-    let qty = QuantityRules::of(hidden).smallest();
+    let qty = QuantityRules::of(hidden, &[]).smallest();
     let resp = s.create(&bolt, Some("k-1"), &draft("B-1", &[(&hidden.sku, qty)])).await;
     assert_eq!(resp.status(), StatusCode::CREATED);
     let order: Order = resp.json().await.unwrap();

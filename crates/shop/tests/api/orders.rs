@@ -16,9 +16,9 @@ async fn preview_prices_lines_and_reports_problems_per_line() {
     let plain = plain_part(&items);
     let packed = items
         .iter()
-        .find(|p| !p.discontinued && QuantityRules::of(p).smallest() > 1)
+        .find(|p| !p.discontinued && QuantityRules::of(p, &[]).smallest() > 1)
         .expect("a part with a pack size or minimum");
-    let rules = QuantityRules::of(packed);
+    let rules = QuantityRules::of(packed, prices.get(&packed.sku).map_or(&[][..], |e| &e.tiers));
     let bad_qty = rules.smallest() + 1;
     let old =
         items.iter().find(|p| p.discontinued && p.replaced_by.is_some()).expect("a discontinued part with a successor");
@@ -26,7 +26,12 @@ async fn preview_prices_lines_and_reports_problems_per_line() {
 
     let body = draft(
         "PO-7",
-        &[(&plain.sku, 3), ("NO-SUCH-PART", 1), (&packed.sku, bad_qty), (&old.sku, QuantityRules::of(old).smallest())],
+        &[
+            (&plain.sku, 3),
+            ("NO-SUCH-PART", 1),
+            (&packed.sku, bad_qty),
+            (&old.sku, QuantityRules::of(old, &[]).smallest()),
+        ],
     );
     let resp = s.preview(&token, &body).await;
     assert_eq!(resp.status(), StatusCode::OK);

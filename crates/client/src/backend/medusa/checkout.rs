@@ -125,7 +125,8 @@ pub(super) fn check_lines(draft: &OrderDraft, parts: &HashMap<String, Part>, reg
             ));
             continue;
         }
-        if let Err(e) = QuantityRules::of(&part.product).check(l.quantity) {
+        let tiers = part.price.as_ref().map_or(&[][..], |e| &e.tiers);
+        if let Err(e) = QuantityRules::of(&part.product, tiers).check(l.quantity) {
             let mut err = line_error(i, &l.sku, codes::INVALID_QUANTITY, e.to_string());
             err.suggested_quantity = Some(e.suggested);
             errors.push(err);
@@ -459,7 +460,7 @@ mod tests {
             },
             price: Some(PriceEntry {
                 sku: sku.into(),
-                tiers: vec![api::Tier { min_qty: 1, unit_price: rust_decimal::Decimal::ONE }],
+                tiers: vec![api::Tier::new(1, rust_decimal::Decimal::ONE)],
                 vat_rate: rust_decimal::Decimal::from(19),
             }),
             stock_limited: limited,

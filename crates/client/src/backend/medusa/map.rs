@@ -121,7 +121,7 @@ pub fn parts(products: &[wire::Product]) -> Result<Vec<Part>, MapError> {
             let price = match &v.calculated_price {
                 Some(cp) => net_price(cp)?.map(|unit_price| api::PriceEntry {
                     sku: sku.to_string(),
-                    tiers: vec![api::Tier { min_qty: 1, unit_price }],
+                    tiers: vec![api::Tier::new(1, unit_price)],
                     vat_rate: vat_rate(cp).unwrap_or_default(),
                 }),
                 None => None,
@@ -376,6 +376,7 @@ fn priced_lines(o: &wire::Order) -> Vec<api::PricedLine> {
                 name: item_name(i),
                 quantity,
                 unit_price,
+                base_quantity: Decimal::ONE,
                 line_total: money::line_total(unit_price, quantity),
                 vat_rate: i
                     .tax_lines

@@ -474,13 +474,14 @@ impl Backend for MedusaBackend {
             .filter_map(|l| {
                 let part = parts.get(&l.sku)?;
                 let price = part.price.as_ref()?;
-                let unit_price = money::unit_price_for(&price.tiers, l.quantity)?;
+                let tier = money::tier_for(&price.tiers, l.quantity)?;
                 Some(api::PricedLine {
                     sku: l.sku.clone(),
                     name: part.product.name.clone(),
                     quantity: l.quantity,
-                    unit_price,
-                    line_total: money::line_total(unit_price, l.quantity),
+                    unit_price: tier.unit_price,
+                    base_quantity: tier.base_quantity,
+                    line_total: money::line_total_per(tier.unit_price, tier.base_quantity, l.quantity),
                     vat_rate: price.vat_rate,
                     note: l.note.clone(),
                     promised_delivery: None,

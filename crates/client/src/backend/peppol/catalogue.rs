@@ -408,22 +408,18 @@ fn part(line: &CatalogueLine, today: NaiveDate) -> Part {
     let item = &line.item;
     let sku = if item.seller_id.is_empty() { line.id.clone() } else { item.seller_id.clone() };
     let line_valid = line.valid_from.is_none_or(|f| f <= today) && line.valid_to.is_none_or(|t| today <= t);
+    // Each price as the catalogue gives it, for its base quantity (1.00 per
+    // 3 stays that: a line is exact). A first tier from above 1 stays where
+    // it starts: below it the part cannot be ordered (`QuantityRules`).
     let mut tiers: Vec<Tier> = line
         .prices
         .iter()
-        .filter(|p| !p.base_qty.is_zero() && p.valid_on(today) && line_valid)
-        .map(|p| Tier { min_qty: whole(p.min_qty).unwrap_or(1), unit_price: p.unit_price() })
+        .filter(|p| p.base_qty > Decimal::ZERO && p.valid_on(today) && line_valid)
+        .map(|p| Tier::per(whole(p.min_qty).unwrap_or(1), p.amount, p.base_qty))
         .collect();
     tiers.sort_by_key(|t| t.min_qty);
     tiers.dedup_by_key(|t| t.min_qty);
-    let mut min_qty = whole(line.min_qty).unwrap_or(1);
-    if let Some(first) = tiers.first_mut()
-        && first.min_qty > 1
-    {
-        // No price below the first tier: that is the smallest order.
-        min_qty = min_qty.max(first.min_qty);
-        first.min_qty = 1;
-    }
+    let min_qty = whole(line.min_qty).unwrap_or(1);
     let mut attributes = Vec::new();
     let mut attr = |name: &str, value: String| {
         if !value.is_empty() {

@@ -211,23 +211,25 @@ pub fn price(loaded: &Loaded, draft: &OrderDraft, today: NaiveDate) -> Priced {
         if part.product.discontinued {
             errors.push(err(codes::DISCONTINUED, format!("{} is not orderable in the catalogue", l.sku)));
         }
-        let rules = QuantityRules::of(&part.product);
+        let rules = QuantityRules::of(&part.product, &part.prices.tiers);
         if let Err(e) = rules.check(l.quantity) {
             let mut e2 = err(codes::INVALID_QUANTITY, format!("{}: {e}", l.sku));
             e2.suggested_quantity = Some(rules.next_valid(l.quantity));
             errors.push(e2);
         }
-        let Some(unit_price) = money::unit_price_for(&part.prices.tiers, l.quantity) else {
+        let Some(tier) = money::tier_for(&part.prices.tiers, l.quantity) else {
             errors.push(err(codes::PRICE_ON_REQUEST, format!("{} has no price valid today in the catalogue", l.sku)));
             continue;
         };
         lead = lead.max(part.product.lead_time_days);
+        // The catalogue's price as it is, for its base quantity: the line is exact.
         lines.push(PricedLine {
             sku: l.sku.clone(),
             name: part.product.name.clone(),
             quantity: l.quantity,
-            unit_price,
-            line_total: money::line_total(unit_price, l.quantity),
+            unit_price: tier.unit_price,
+            base_quantity: tier.base_quantity,
+            line_total: money::line_total_per(tier.unit_price, tier.base_quantity, l.quantity),
             vat_rate: part.prices.vat_rate,
             note: l.note.clone(),
             promised_delivery: None,
@@ -305,13 +307,20 @@ pub fn create(
             .iter()
             .zip(&priced.preview.lines)
             .enumerate()
-            .filter(|(_, (d, p))| d.expected_unit_price.is_some_and(|e| e != p.unit_price))
+            // The agreed price is one unit's: so is the one compared with it.
+            .filter(|(_, (d, p))| {
+                d.expected_unit_price.is_some_and(|e| e != money::per_unit(p.unit_price, p.base_quantity))
+            })
             .map(|(i, (d, p))| LineError {
                 line: i,
                 sku: d.sku.clone(),
                 code: codes::PRICE_CHANGED.into(),
-                message: format!("the catalogue price of {} is now {}", d.sku, p.unit_price),
-                current_unit_price: Some(p.unit_price),
+                message: format!(
+                    "the catalogue price of {} is now {}",
+                    d.sku,
+                    money::format_price(p.unit_price, p.base_quantity)
+                ),
+                current_unit_price: Some(money::per_unit(p.unit_price, p.base_quantity)),
                 suggested_quantity: None,
             })
             .collect();
@@ -370,6 +379,7 @@ pub fn create(
                         line_amount: l.line_total,
                         partial_delivery: Some(!draft.ship_complete),
                         price: Some(l.unit_price),
+                        base_qty: Some(l.base_quantity),
                         name: l.name.clone(),
                         seller_id: l.sku.clone(),
                         standard_id: part.and_then(|p| p.gtin.clone()),
@@ -523,7 +533,7 @@ enum Answer {
 
 fn recompute(order: &mut Order) {
     for l in &mut order.lines {
-        l.line_total = money::line_total(l.unit_price, l.quantity);
+        l.line_total = money::line_total_per(l.unit_price, l.base_quantity, l.quantity);
     }
     let shipping = order.totals.shipping;
     order.totals =
@@ -621,15 +631,15 @@ fn apply_response(r: &OrderResponse, s: &mut Sent) -> std::result::Result<(), St
                             }
                         }
                         if let Some(p) = l.price {
-                            let base = l.base_qty.filter(|b| !b.is_zero()).unwrap_or(Decimal::ONE);
-                            let p = (p / base).round_dp(4).normalize();
-                            if p != line.unit_price {
+                            // Kept as the supplier gives it, with its base quantity: the line stays exact.
+                            let base = l.base_qty.filter(|b| *b > Decimal::ZERO).unwrap_or(Decimal::ONE);
+                            if money::per_unit(p, base) != line.unit_price_each() {
                                 event.changes.push(change(
                                     LineChangeKind::UnitPrice,
-                                    money::format_amount(line.unit_price),
-                                    money::format_amount(p),
+                                    money::format_price(line.unit_price, line.base_quantity),
+                                    money::format_price(p, base),
                                 ));
-                                line.unit_price = p;
+                                (line.unit_price, line.base_quantity) = (p, base);
                             }
                         }
                         if let Some(d) = l.promised_delivery {
@@ -730,6 +740,7 @@ mod tests {
                 name: sku.to_string(),
                 quantity: *q,
                 unit_price: *p,
+                base_quantity: dec!(1),
                 line_total: money::line_total(*p, *q),
                 vat_rate: dec!(25),
                 note: None,
@@ -862,9 +873,47 @@ mod tests {
         let (_d, st) = with_order("5", &[("SN-33", 500, dec!(0.1))]);
         let o = receive_example(&st, "order-response", "UC4_Order_response.xml");
         assert_eq!(o.status, OrderStatus::AcceptedWithChanges);
-        assert_eq!(o.lines[0].unit_price, dec!(0.09), "0.9 per 10");
+        // Kept as the supplier gives it: 0.9 for 10, one unit 0.09.
+        assert_eq!((o.lines[0].unit_price, o.lines[0].base_quantity), (dec!(0.9), dec!(10)));
+        assert_eq!(o.lines[0].unit_price_each(), dec!(0.09));
         assert_eq!(o.lines[0].line_total, dec!(45.00));
+        assert_eq!(change(&o, 1, LineChangeKind::UnitPrice).unwrap().to, "0.90 per 10");
         assert!(change(&o, 1, LineChangeKind::Quantity).is_none(), "500 as ordered");
+    }
+
+    /// A changed price is kept with every decimal and its base quantity:
+    /// 0.00868 stays 0.00868 (it was rounded to 0.0087: 87.00 for 86.80),
+    /// and 1.00 per 3 prices 999,999,999 at 333,333,333.00.
+    #[test]
+    fn t76_changed_prices_are_kept_exactly() {
+        let (_d, st) = with_order("K-7", &[("R", 10_000, dec!(0.0091)), ("S", 999_999_999, dec!(0.34))]);
+        let inbox = tempfile::tempdir().unwrap();
+        let line = |id: &str, price, base| peppol::ResponseLine {
+            id: id.into(),
+            line_ref: id.into(),
+            status: line_status::CHANGED.into(),
+            unit: "C62".into(),
+            price: Some(price),
+            base_qty: base,
+            ..Default::default()
+        };
+        let r = OrderResponse {
+            id: "R-7".into(),
+            issue_date: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+            code: response_code::ACCEPTED_WITH_CHANGES.into(),
+            order_ref: "K-7".into(),
+            lines: vec![line("1", dec!(0.00868), None), line("2", dec!(1.00), Some(dec!(3)))],
+            ..Default::default()
+        };
+        std::fs::write(inbox.path().join("r.xml"), peppol::write_order_response(&r)).unwrap();
+        let report = receive(&st, inbox.path()).unwrap();
+        assert_eq!(report.applied.len(), 1, "{:?}", report.problems);
+        let o = &st.read().unwrap().orders[0].order;
+        assert_eq!((o.lines[0].unit_price, o.lines[0].line_total), (dec!(0.00868), dec!(86.80)));
+        assert_eq!((o.lines[1].unit_price, o.lines[1].base_quantity), (dec!(1.00), dec!(3)));
+        assert_eq!(o.lines[1].line_total.to_string(), "333333333.00");
+        assert_eq!(o.totals.net, dec!(333333419.80));
+        assert_eq!(change(o, 2, LineChangeKind::UnitPrice).unwrap().to, "1.00 per 3");
     }
 
     #[test]

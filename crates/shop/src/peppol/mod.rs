@@ -557,6 +557,8 @@ pub fn ship(
         supplier: supplier.party(),
         customer: Party { address: None, contact: None, ..t01.buyer.clone() },
         shipment_id: Some(format!("{number}-{n}")),
+        carrier: None,
+        tracking: None,
         despatch_date: Some(now.date_naive()),
         estimated_delivery: None,
         lines: out,

@@ -55,6 +55,8 @@ impl Dialect for Native {
 
 pub struct NativeBackend {
     http: HttpClient<Native>,
+    /// The shop's address: what a document's path (`/api/v1/documents/7`) is relative to.
+    base: Url,
 }
 
 impl NativeBackend {
@@ -62,7 +64,19 @@ impl NativeBackend {
     pub fn new(base: Url, timeouts: &Timeouts) -> Result<Self> {
         let mut api = base.clone();
         api.set_path(&format!("{}{}", base.path().trim_end_matches('/'), api::API_PREFIX));
-        Ok(NativeBackend { http: HttpClient::new(api, timeouts, HeaderMap::new())? })
+        Ok(NativeBackend { http: HttpClient::new(api, timeouts, HeaderMap::new())?, base })
+    }
+
+    /// The documents shipped with an order, at addresses a buyer can use:
+    /// a path the shop gives is made the shop's address.
+    fn absolute_documents(&self, order: &mut Order) {
+        for d in order.shipments.iter_mut().flat_map(|s| s.documents.iter_mut()) {
+            if d.document.url.starts_with('/')
+                && let Ok(u) = self.base.join(&d.document.url)
+            {
+                d.document.url = u.to_string();
+            }
+        }
     }
 
     async fn get<T: serde::de::DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T> {
@@ -198,7 +212,9 @@ impl Backend for NativeBackend {
     }
 
     async fn order(&self, number: &str) -> Result<Order> {
-        self.get_item("/orders", number).await
+        let mut o: Order = self.get_item("/orders", number).await?;
+        self.absolute_documents(&mut o);
+        Ok(o)
     }
 
     async fn request_quote(&self, request: &QuoteRequest, idempotency_key: &str) -> Result<Quote> {
@@ -251,7 +267,11 @@ impl Backend for NativeBackend {
     }
 
     async fn order_changes(&self, since: Option<&str>, cursor: Option<&str>) -> Result<OrderPage> {
-        self.get("/orders/changes", &Self::paged(HISTORY_PAGE, since, cursor)).await
+        let mut page: OrderPage = self.get("/orders/changes", &Self::paged(HISTORY_PAGE, since, cursor)).await?;
+        for o in &mut page.items {
+            self.absolute_documents(o);
+        }
+        Ok(page)
     }
 
     async fn invoices(&self, since: Option<&str>, cursor: Option<&str>) -> Result<InvoicePage> {

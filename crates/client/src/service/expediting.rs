@@ -263,7 +263,8 @@ pub(crate) async fn find_order(sup: &Supplier, number: &str, freshness: Freshnes
 /// One order with its lines' dates and quantities, its goods receipts and
 /// invoices (offline: as last seen).
 pub async fn order(sup: &Supplier, number: &str) -> Result<OrderView> {
-    let (freshness, _) = local::refresh(sup, Feeds::Orders).await?;
+    // Its invoices too: the view says what of each line is invoiced.
+    let (freshness, _) = local::refresh(sup, Feeds::All).await?;
     let o = find_order(sup, number, freshness).await?;
     view(sup, &sup.history()?, o, freshness)
 }

@@ -70,7 +70,7 @@ fn list_from(sup: &Supplier, h: &History, which: Which, freshness: Freshness) ->
 /// The supplier's invoices and credit notes, newest first.
 pub async fn list(sup: &Supplier, which: Which) -> Result<InvoiceList> {
     unsupported(sup)?;
-    let (freshness, _) = local::refresh(sup, Feeds::Invoices).await?;
+    let (freshness, _) = local::refresh(sup, Feeds::All).await?;
     list_from(sup, &sup.history()?, which, freshness)
 }
 
@@ -78,7 +78,7 @@ pub async fn list(sup: &Supplier, which: Which) -> Result<InvoiceList> {
 pub fn list_local(sup: &Supplier, which: Which) -> Result<InvoiceList> {
     unsupported(sup)?;
     let h = sup.history()?;
-    let freshness = local::freshness(sup, Feeds::Invoices)?;
+    let freshness = local::freshness(sup, Feeds::All)?;
     list_from(sup, &h, which, freshness)
 }
 
@@ -115,7 +115,7 @@ fn view(sup: &Supplier, h: &History, invoice: Invoice, freshness: Freshness) -> 
 /// One invoice or credit note and its three-way match as things stand.
 pub async fn show(sup: &Supplier, number: &str) -> Result<InvoiceView> {
     unsupported(sup)?;
-    let (freshness, _) = local::refresh(sup, Feeds::Invoices).await?;
+    let (freshness, _) = local::refresh(sup, Feeds::All).await?;
     let number = number.trim();
     let kept = sup.history()?.invoice(number)?;
     let invoice = match kept {
@@ -139,7 +139,7 @@ pub async fn show(sup: &Supplier, number: &str) -> Result<InvoiceView> {
 pub fn show_local(sup: &Supplier, number: &str) -> Result<InvoiceView> {
     unsupported(sup)?;
     let h = sup.history()?;
-    let freshness = local::freshness(sup, Feeds::Invoices)?;
+    let freshness = local::freshness(sup, Feeds::All)?;
     let invoice =
         h.invoice(number)?.ok_or_else(|| Error::Rejected(format!("invoice {number} is not in the local history")))?;
     view(sup, &h, invoice, freshness)
@@ -162,7 +162,7 @@ pub async fn dispute(sup: &Supplier, number: &str, reason: &str) -> Result<Invoi
         return Err(Error::Rejected(format!("profile {:?} cannot dispute invoices", sup.name)));
     }
     sup.require_login()?;
-    let (_, _) = local::refresh(sup, Feeds::Invoices).await?;
+    let (_, _) = local::refresh(sup, Feeds::All).await?;
     let invoice = sup.backend.dispute(number.trim(), reason).await?;
     let h = sup.history()?;
     local::keep_invoice(sup, &h, &invoice)?;

@@ -77,8 +77,8 @@ pub fn across(sources: &[Source]) -> Freshness {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Feeds {
     Orders,
-    /// Invoices and the orders they are matched against.
-    Invoices,
+    /// Orders and invoices (the orders they are matched against).
+    All,
 }
 
 /// A document refused on arrival, and why.
@@ -114,7 +114,7 @@ fn as_of(h: &History, feeds: Feeds) -> Result<Option<DateTime<Utc>>> {
     let orders = time(h.meta(ORDERS_AT)?);
     Ok(match feeds {
         Feeds::Orders => orders,
-        Feeds::Invoices => match (orders, time(h.meta(INVOICES_AT)?)) {
+        Feeds::All => match (orders, time(h.meta(INVOICES_AT)?)) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         },
@@ -233,13 +233,21 @@ pub async fn refresh(sup: &Supplier, feeds: Feeds) -> Result<(Freshness, Refresh
         return offline(e);
     }
     let (orders_since, invoices_since) = (h.meta(ORDERS_SINCE)?, h.meta(INVOICES_SINCE)?);
-    let want_invoices = feeds == Feeds::Invoices && sup.capabilities().invoices;
+    let want_invoices = feeds == Feeds::All && sup.capabilities().invoices;
+    // Both feeds at once: one round trip's wait, not two.
     let fetched = async {
-        let mut requests = 0;
-        let orders = fetch_orders(sup, orders_since.as_deref(), &mut requests).await?;
-        let invoices =
-            if want_invoices { fetch_invoices(sup, invoices_since.as_deref(), &mut requests).await? } else { None };
-        Ok::<_, Error>(Fetched { orders: Some(orders), invoices, requests })
+        let (mut orders_requests, mut invoice_requests) = (0, 0);
+        let orders = fetch_orders(sup, orders_since.as_deref(), &mut orders_requests);
+        let invoices = async {
+            if want_invoices {
+                fetch_invoices(sup, invoices_since.as_deref(), &mut invoice_requests).await
+            } else {
+                Ok(None)
+            }
+        };
+        let (orders, invoices) = tokio::join!(orders, invoices);
+        let (orders, invoices) = (orders?, invoices?);
+        Ok::<_, Error>(Fetched { orders: Some(orders), invoices, requests: orders_requests + invoice_requests })
     }
     .await;
     let fetched = match fetched {
@@ -254,7 +262,7 @@ pub async fn refresh(sup: &Supplier, feeds: Feeds) -> Result<(Freshness, Refresh
 
 /// Brings both feeds up to date, for `procure sync`: what changed.
 pub async fn sync(sup: &Supplier) -> Result<Refreshed> {
-    Ok(refresh(sup, Feeds::Invoices).await?.1)
+    Ok(refresh(sup, Feeds::All).await?.1)
 }
 
 /// Stores what was fetched, in one transaction.

@@ -59,7 +59,8 @@ pub async fn receive(
     {
         return Err(Error::Usage("a receipt's note is at most 500 characters".into()));
     }
-    let (freshness, _) = local::refresh(sup, Feeds::Orders).await?;
+    // The invoices too: they are matched again against what arrived.
+    let (freshness, _) = local::refresh(sup, Feeds::All).await?;
     let order = expediting::find_order(sup, number, freshness).await?;
     let limit = expediting::limit(sup);
     let now = sup.clock.now();

@@ -137,14 +137,14 @@ fn from_local(sup: &Supplier, h: &History, freshness: Freshness) -> Result<State
 
 /// The supplier's statement of account.
 pub async fn statement(sup: &Supplier) -> Result<Statement> {
-    let (freshness, _) = local::refresh(sup, Feeds::Invoices).await?;
+    let (freshness, _) = local::refresh(sup, Feeds::All).await?;
     from_local(sup, &sup.history()?, freshness)
 }
 
 /// The statement from the local history alone (the app).
 pub fn statement_local(sup: &Supplier) -> Result<Statement> {
     let h = sup.history()?;
-    let freshness = local::freshness(sup, Feeds::Invoices)?;
+    let freshness = local::freshness(sup, Feeds::All)?;
     from_local(sup, &h, freshness)
 }
 

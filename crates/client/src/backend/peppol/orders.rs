@@ -11,7 +11,8 @@ use super::Settings;
 use super::catalogue::Loaded;
 use crate::api::{
     ApiError, LineChange, LineChangeKind, LineError, Order, OrderDraft, OrderEvent, OrderEventKind, OrderList,
-    OrderStatus, OrderSummary, OrderedSku, OrderedSkus, Preview, PricedLine, ShippingMethod, codes, po_number_taken,
+    OrderStatus, OrderSummary, OrderedSku, OrderedSkus, Preview, PricedLine, Shipment, ShipmentLine, ShippingMethod,
+    codes, po_number_taken,
 };
 use crate::core::money;
 use crate::store::atomic;
@@ -656,6 +657,23 @@ fn apply_response(r: &OrderResponse, s: &mut Sent) -> std::result::Result<(), St
             OrderStatus::AcceptedWithChanges
         }
     };
+    // The dates promised: the response's for every line, a line's own for it.
+    if matches!(kind, OrderEventKind::Accepted | OrderEventKind::AcceptedWithChanges) {
+        if let Some(d) = r.promised_delivery {
+            for l in s.order.lines.iter_mut().filter(|l| l.quantity > 0) {
+                l.promised_delivery = Some(d);
+            }
+        }
+        for l in r.lines.iter().filter(|l| l.status != line_status::NOT_ACCEPTED) {
+            if let Some(d) = l.promised_delivery {
+                let i = line_index(s, &l.line_ref)?;
+                s.order.lines[i].promised_delivery = Some(d);
+            }
+        }
+        if s.order.confirmed_at.is_none() {
+            s.order.confirmed_at = r.issue_date.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+        }
+    }
     // A late acknowledgement or response never undoes a despatch.
     if !matches!(s.order.status, OrderStatus::Shipped | OrderStatus::PartlyShipped) {
         s.order.status = status;
@@ -663,6 +681,12 @@ fn apply_response(r: &OrderResponse, s: &mut Sent) -> std::result::Result<(), St
     recompute(&mut s.order);
     s.order.events.push(event);
     Ok(())
+}
+
+/// A quantity in whole units, the fraction left out (what a goods receipt counts).
+fn units(q: Decimal) -> u32 {
+    use rust_decimal::prelude::ToPrimitive;
+    q.max(Decimal::ZERO).trunc().to_u32().unwrap_or(u32::MAX)
 }
 
 fn apply_despatch(d: &DespatchAdvice, s: &mut Sent) -> std::result::Result<(), String> {
@@ -702,6 +726,33 @@ fn apply_despatch(d: &DespatchAdvice, s: &mut Sent) -> std::result::Result<(), S
             to,
         });
     }
+    // The order's lines and shipments say what shipped, in whole units.
+    let mut shipped_now: Vec<(usize, Decimal)> = Vec::new();
+    for l in &d.lines {
+        let i = line_index(s, &l.line_ref)?;
+        match shipped_now.iter_mut().find(|(j, _)| *j == i) {
+            Some((_, q)) => *q += l.delivered,
+            None => shipped_now.push((i, l.delivered)),
+        }
+    }
+    for (i, l) in s.order.lines.iter_mut().enumerate() {
+        l.shipped = units(s.shipped[i]);
+    }
+    s.order.shipments.push(Shipment {
+        number: d.id.clone(),
+        date: d.despatch_date.unwrap_or(d.issue_date),
+        carrier: d.carrier.clone(),
+        tracking: d.tracking.clone(),
+        lines: shipped_now
+            .into_iter()
+            .map(|(i, q)| ShipmentLine {
+                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                sku: s.order.lines[i].sku.clone(),
+                quantity: units(q),
+            })
+            .collect(),
+        documents: vec![],
+    });
     let complete =
         s.order.lines.iter().enumerate().all(|(i, l)| closed[i] || s.shipped[i] >= Decimal::from(l.quantity));
     (s.order.status, event.kind) = if complete {
@@ -834,6 +885,10 @@ mod tests {
         assert_eq!((q.from.as_str(), q.to.as_str()), ("12", "10"));
         assert_eq!(change(&o, 1, LineChangeKind::UnitPrice).unwrap().to, "1.50");
         assert_eq!(change(&o, 1, LineChangeKind::DeliveryDate).unwrap().to, "2018-08-12");
+        // The dates promised fill the lines: the line's own, else the response's.
+        assert_eq!(o.lines[0].promised_delivery, NaiveDate::from_ymd_opt(2018, 8, 12));
+        assert_eq!(o.lines[1].promised_delivery, NaiveDate::from_ymd_opt(2013, 7, 16));
+        assert!(o.confirmed_at.is_some());
         assert_eq!(change(&o, 3, LineChangeKind::Substituted).unwrap().to, "SN-36");
         assert_eq!(o.events[0].promised_delivery, NaiveDate::from_ymd_opt(2013, 7, 16));
         assert_eq!(o.totals.net, dec!(15.00) + dec!(10.00) + dec!(9.00));
@@ -943,6 +998,10 @@ mod tests {
         let o = receive_example(&st, "despatch-advice", "DespatchAdvice-BIS3_UseCase2.xml");
         assert_eq!(o.status, OrderStatus::PartlyShipped);
         assert_eq!(change(&o, 2, LineChangeKind::Shipped).unwrap().to, "6 of 10, 4 to follow");
+        // The lines and the shipment say what shipped.
+        assert_eq!(o.lines[1].shipped, 6);
+        assert_eq!(o.shipments.len(), 1);
+        assert_eq!(o.shipments[0].lines.iter().find(|l| l.line == 2).map(|l| l.quantity), Some(6));
         assert_eq!(change(&o, 5, LineChangeKind::Shipped).unwrap().to, "12 of 10");
     }
 
@@ -963,6 +1022,7 @@ mod tests {
         let o = receive_example(&st, "despatch-advice", "DespatchAdvice-BIS3_UseCase4.xml");
         assert_eq!(o.status, OrderStatus::PartlyShipped, "line 4 not in it, line 2 5.97 of 6");
         assert_eq!(change(&o, 1, LineChangeKind::Shipped).unwrap().to, "4.25 of 4");
+        assert_eq!(o.lines[0].shipped, 4, "whole units");
     }
 
     #[test]
@@ -982,6 +1042,12 @@ mod tests {
         let (_d, st) = with_order("AEG012345", &[("17589683", 12, dec!(1))]);
         let o = receive_example(&st, "despatch-advice", "DespatchAdvice_Example.xml");
         assert_eq!(o.status, OrderStatus::PartlyShipped);
+        let s = &o.shipments[0];
+        assert_eq!(
+            (s.number.as_str(), s.carrier.as_deref(), s.tracking.as_deref()),
+            ("565899", Some("Name"), Some("456789"))
+        );
+        assert_eq!((o.lines[0].shipped, s.lines[0].quantity), (10, 10));
         assert_eq!(change(&o, 1, LineChangeKind::Shipped).unwrap().to, "10 of 12, 2 to follow");
     }
 

@@ -576,7 +576,7 @@ fn run_everything() -> Seen {
     seen.out("procure order submit", run(&yes).ok());
 
     peppol(&shop, &mut seen);
-    after_the_order(&shop, &home, &number, &mut seen);
+    after_the_order(&shop, &home, &mut seen);
 
     // The screw is replaced and the contactor gone: a reorder says so.
     assert!(shop.import(RETIRED, None).status.success());
@@ -618,8 +618,14 @@ fn run_everything() -> Seen {
 /// in part with tracking and a certificate, invoices one line 3 % above the
 /// order, credits it and is paid in part; the buyer chases, receives,
 /// checks, disputes and reads the statement.
-fn after_the_order(shop: &Shop, home: &Home, number: &str, seen: &mut Seen) {
+fn after_the_order(shop: &Shop, home: &Home, seen: &mut Seen) {
     let run = |args: &[&str]| home.run(&[&["--json"][..], args].concat());
+    run(&["basket", "new", "after"]).ok();
+    run(&["basket", "add", "after", "T-BRG-1", "14"]).ok();
+    run(&["basket", "add", "after", "T-CON-1", "2"]).ok();
+    let submit = ["order", "submit", "--basket", "after", "--po", "PO-A-1", "--deliver-on", &in_days(14), "--yes"];
+    let number = run(&submit).ok().json()["order"]["number"].as_str().unwrap().to_string();
+    let number = number.as_str();
     shop.supplier(&["order", "confirm", number, "--promise", &format!("T-CON-1={}", in_days(21))]).ok();
     seen.out("procure order late", run(&["order", "late"]).ok());
     let cert = home.path().join("3.1-T-BRG-1.txt");
@@ -630,7 +636,7 @@ fn after_the_order(shop: &Shop, home: &Home, number: &str, seen: &mut Seen) {
     let receive = ["order", "receive", number, "T-BRG-1=6", "T-CON-1=2", "--id", "DN-1", "--note", "gate 3"];
     seen.out("procure order receive", run(&receive).ok());
     seen.also("procure order receive", run(&["order", "receive", number, "--all"]).ok());
-    let inv = shop.supplier(&["invoice", "issue", number, "--price", "T-BRG-1=6.283", "--json"]).ok().json();
+    let inv = shop.supplier(&["invoice", "issue", number, "--price", "T-BRG-1=6.489", "--json"]).ok().json();
     let inv = inv["number"].as_str().unwrap().to_string();
     seen.out("procure order show", run(&["order", "show", number]).ok());
     seen.out("procure invoice check", run(&["invoice", "check", &inv]).fails_with(8));

@@ -27,7 +27,7 @@ pub enum Which {
 pub struct InvoiceItem {
     #[serde(flatten)]
     pub row: InvoiceRow,
-    /// Days past the due date of an open item (0 when not overdue or settled).
+    /// Days past the due date of an open invoice (0 when not overdue, settled, or a credit note).
     pub days_overdue: i64,
 }
 
@@ -59,7 +59,9 @@ fn list_from(sup: &Supplier, h: &History, which: Which, freshness: Freshness) ->
         .invoice_rows(which != Which::All)?
         .into_iter()
         .map(|row| {
-            let days = if row.open.is_zero() { 0 } else { statement::days_overdue(row.due_date, today).max(0) };
+            // A credit note is never overdue: it is the supplier's to settle.
+            let settled = row.open.is_zero() || row.kind == InvoiceKind::CreditNote;
+            let days = if settled { 0 } else { statement::days_overdue(row.due_date, today).max(0) };
             InvoiceItem { row, days_overdue: days }
         })
         .filter(|i| which != Which::Overdue || (i.row.kind == InvoiceKind::Invoice && i.days_overdue > 0))

@@ -438,8 +438,13 @@ impl Peppol {
         }
     }
 
+    /// The order as `order show` prints it, but for when it was read (`as_of`).
     fn order(&self, number: &str) -> serde_json::Value {
-        self.home.run(&["--json", "order", "show", number]).ok().json()
+        let mut o = self.home.run(&["--json", "order", "show", number]).ok().json();
+        if let Some(m) = o.as_object_mut() {
+            m.remove("as_of");
+        }
+        o
     }
 }
 

@@ -285,3 +285,51 @@ fn bad_invoices_are_refused_with_where_and_nothing_kept_changes() {
     assert_eq!(after["invoices"], before, "nothing kept changed");
     assert_eq!(after["refused"].as_array().unwrap().len(), 4, "and the refusals are listed: {after:#}");
 }
+
+/// In a real terminal at 80×24: the Orders screen marks the order with the
+/// line promised late and `L` shows that line; the Invoices screen holds
+/// the invoice 3 % over and its detail says why; `R` receives goods.
+#[test]
+fn the_late_line_and_the_held_invoice_at_80x24() {
+    use crate::common::tmux::Tmux;
+    let shop = shop_with_catalog();
+    let home = buyer(&shop.url);
+    let number = order(&home, "PO-TMUX-9");
+    shop.supplier(&["order", "confirm", &number, "--promise", &format!("T-CON-1={}", in_days(15))]).ok();
+    shop.supplier(&["order", "ship", &number, "T-BRG-1=6", "T-CON-1=2", "--tracking", "JJD42"]).ok();
+    home.run(&["order", "receive", &number, "--all"]).ok();
+    shop.supplier(&["invoice", "issue", &number, "--price", "T-BRG-1=6.283"]).ok();
+    // Shipped and received: not late any more. A second order is.
+    let late = order(&home, "PO-TMUX-10");
+    shop.supplier(&["order", "confirm", &late, "--promise", &format!("T-CON-1={}", in_days(15))]).ok();
+    home.run(&["sync"]).ok();
+
+    let t = Tmux::start(&home, 80, 24);
+    t.wait_for("Type number, SKU");
+    t.keys(&["F4"]);
+    let screen = t.wait_for("with late lines");
+    assert!(screen.contains(&format!("{late} ")) && screen.contains("LATE"), "{screen}");
+    t.keys(&["L"]);
+    let screen = t.wait_for("Late lines");
+    assert!(screen.contains("T-CON-1") && screen.contains("promised late"), "{screen}");
+    assert!(!screen.contains(&number), "the shipped order is not chased:\n{screen}");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("LATE +5 d");
+    assert!(screen.contains(&format!("Order {late}")), "{screen}");
+    // Goods received of it: nothing shipped yet, so nothing to receive.
+    t.keys(&["R"]);
+    t.wait_for("is shipped and not received");
+    t.keys(&["Escape", "F5"]);
+    let screen = t.wait_for("HELD");
+    assert!(screen.contains("held ") && screen.contains("open "), "{screen}");
+    // The held invoice is the newest: first in the list.
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Three-way match: HELD");
+    assert!(screen.contains("above the order's 6.10 by 3.0 %"), "{screen}");
+    t.keys(&["d"]);
+    t.wait_for("why, for the supplier");
+    t.literal("3 % over PO-TMUX-9");
+    t.keys(&["Enter"]);
+    t.wait_for("disputed: the supplier is told");
+    t.keys(&["Escape", "Escape", "q"]);
+}

@@ -26,7 +26,8 @@
 //! credited in full: the buyer pays what is left.
 //!
 //! A credit note is matched against the invoice it credits: each of its
-//! lines must be a line of that invoice (`not_on_invoice`), credit no more
+//! lines must be a line of that invoice (`not_on_invoice`; a line crediting
+//! no more than the invoice's shipping charge credits that), credit no more
 //! than was invoiced less earlier credits (`more_than_invoiced`) and at no
 //! higher unit price (`price_above_invoice`); a credit note of an invoice
 //! the buyer does not have is `invoice_unknown`.
@@ -452,6 +453,8 @@ pub fn match_credit_note(cn: &Invoice, credited: Option<&Credited<'_>>) -> Match
                 })
             });
             match found {
+                // A credit of the shipping charge the invoice billed (a line of its own).
+                None if l.line_total <= inv.totals.shipping && !inv.totals.shipping.is_zero() => {}
                 None => m.problems.push(Problem {
                     code: ProblemCode::NotOnInvoice,
                     message: format!("{} is not on invoice {}", l.sku, inv.number),
@@ -712,6 +715,12 @@ pub(crate) mod tests {
         assert_eq!(codes(&match_credit_note(&dearer, Some(&c)).lines[0]), [ProblemCode::PriceAboveInvoice]);
         let other = invoice("CN-4", InvoiceKind::CreditNote, &[("Z", None, 1, dec!(1))]);
         assert_eq!(codes(&match_credit_note(&other, Some(&c)).lines[0]), [ProblemCode::NotOnInvoice]);
+        // A line of its own crediting the shipping charge the invoice billed.
+        let mut shipped = inv.clone();
+        shipped.totals.shipping = dec!(6.90);
+        let freight = invoice("CN-5", InvoiceKind::CreditNote, &[("standard", None, 1, dec!(6.90))]);
+        let c = Credited { invoice: &shipped, credited_before: vec![0, 0] };
+        assert_eq!(match_credit_note(&freight, Some(&c)).status, MatchStatus::Matched);
         let orphan = match_credit_note(&cn, None);
         assert_eq!(orphan.status, MatchStatus::Held);
         assert_eq!(orphan.problems[0].code, ProblemCode::InvoiceUnknown);

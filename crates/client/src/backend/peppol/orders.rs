@@ -657,9 +657,15 @@ fn apply_response(r: &OrderResponse, s: &mut Sent) -> std::result::Result<(), St
             OrderStatus::AcceptedWithChanges
         }
     };
-    // The dates promised: the response's for every line, a line's own for it.
+    // The dates promised. Accepted as ordered: the response's date for every
+    // line. Accepted with changes: a line's own date; a line it leaves as it
+    // was keeps the date asked for (the response's date when none was asked
+    // for, or when the order ships complete: it all comes then).
     if matches!(kind, OrderEventKind::Accepted | OrderEventKind::AcceptedWithChanges) {
-        if let Some(d) = r.promised_delivery {
+        let whole_order = kind == OrderEventKind::Accepted || s.order.ship_complete;
+        let unchanged =
+            if whole_order { r.promised_delivery } else { s.order.requested_delivery_date.or(r.promised_delivery) };
+        if let Some(d) = unchanged {
             for l in s.order.lines.iter_mut().filter(|l| l.quantity > 0) {
                 l.promised_delivery = Some(d);
             }
@@ -885,9 +891,10 @@ mod tests {
         assert_eq!((q.from.as_str(), q.to.as_str()), ("12", "10"));
         assert_eq!(change(&o, 1, LineChangeKind::UnitPrice).unwrap().to, "1.50");
         assert_eq!(change(&o, 1, LineChangeKind::DeliveryDate).unwrap().to, "2018-08-12");
-        // The dates promised fill the lines: the line's own, else the response's.
+        // The dates promised fill the lines: a changed line's own; a line
+        // left as it was keeps the date asked for (partial delivery allowed).
         assert_eq!(o.lines[0].promised_delivery, NaiveDate::from_ymd_opt(2018, 8, 12));
-        assert_eq!(o.lines[1].promised_delivery, NaiveDate::from_ymd_opt(2013, 7, 16));
+        assert_eq!(o.lines[1].promised_delivery, NaiveDate::from_ymd_opt(2013, 7, 10));
         assert!(o.confirmed_at.is_some());
         assert_eq!(change(&o, 3, LineChangeKind::Substituted).unwrap().to, "SN-36");
         assert_eq!(o.events[0].promised_delivery, NaiveDate::from_ymd_opt(2013, 7, 16));

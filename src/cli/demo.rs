@@ -52,8 +52,10 @@ pub async fn start_shop(out: &Out, paths: &Paths, args: &DemoArgs) -> Result<pro
             db.clone(),
             addr,
             procure_shop::ShopOptions {
-                // The demo's supplier answers quote requests after a few seconds.
+                // The demo's supplier answers quote requests after a few
+                // seconds, and confirms, ships and invoices new orders.
                 auto_offer: Some(std::time::Duration::from_secs(5)),
+                auto_fulfil: Some(std::time::Duration::from_secs(5)),
                 ..Default::default()
             },
         )

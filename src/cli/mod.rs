@@ -124,11 +124,11 @@ pub enum Command {
     #[cfg(feature = "demo")]
     #[command(after_help = "Examples:\n  procure demo\n  procure demo --serve")]
     Demo(demo::DemoArgs),
-    /// The reference shop (same as `procure-shop`): serve it, import a supplier's catalog, answer quotes.
+    /// The reference shop (same as `procure-shop`): serve it, import a supplier's catalog, answer quotes, confirm, ship and invoice orders.
     #[cfg(feature = "demo")]
     #[command(
         subcommand,
-        after_help = "Examples:\n  procure shop serve --db shop.db --seed demo\n  procure shop import --db shop.db catalog.csv --prices prices.csv"
+        after_help = "Examples:\n  procure shop serve --db shop.db --seed demo\n  procure shop import --db shop.db catalog.csv --prices prices.csv\n  procure shop order confirm --db shop.db SO-ACME-1007\n  procure shop invoice issue --db shop.db SO-ACME-1007"
     )]
     Shop(procure_shop::cli::ShopCommand),
 }

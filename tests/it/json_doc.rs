@@ -565,6 +565,33 @@ fn run_everything() -> Seen {
     seen.out("procure approvals approve", arun(&["approvals", "approve", an]).ok());
     seen.out("procure approvals reject", arun(&["approvals", "reject", bn, "--reason", "split it"]).ok());
 
+    // The supplier after the order: confirms with a later date for the
+    // contactor, ships part with a certificate, invoices, credits, is paid.
+    let cert = home.path().join("3.1-certificate.pdf");
+    std::fs::write(&cert, "%PDF-1.4 inspection certificate 3.1").unwrap();
+    let promise = format!("T-CON-1={}", in_days(21));
+    let certificate = format!("T-BRG-1={}", cert.display());
+    seen.out(
+        "procure shop order confirm",
+        shop.supplier(&["order", "confirm", &number, "--promise", &promise, "--json"]).ok(),
+    );
+    let ship = ["order", "ship", &number, "T-BRG-1=10", "--carrier", "DHL Freight", "--tracking", "JJD000390007"];
+    seen.out(
+        "procure shop order ship",
+        shop.supplier(&[&ship[..], &["--certificate", &certificate, "--json"]].concat()).ok(),
+    );
+    let inv = seen.out("procure shop invoice issue", shop.supplier(&["invoice", "issue", &number, "--json"]).ok());
+    let inv = inv["number"].as_str().unwrap().to_string();
+    let credit = ["invoice", "credit", &inv, "T-BRG-1=2", "--reason", "2 damaged in transit", "--json"];
+    seen.out("procure shop invoice credit", shop.supplier(&credit).ok());
+    let pay = ["invoice", "pay", &inv, "--amount", "50.00", "--reference", "bank transfer 4711", "--json"];
+    seen.out("procure shop invoice pay", shop.supplier(&pay).ok());
+    seen.out("procure shop invoice show", shop.supplier(&["invoice", "show", &inv, "--json"]).ok());
+    seen.out(
+        "procure shop invoice list",
+        shop.supplier(&["invoice", "list", "--company", "ACME", "--open", "--json"]).ok(),
+    );
+
     // The supplier raises a price: the order stops until the buyer agrees.
     let raised = "company,sku,min_qty,unit_price\nACME,T-BRG-1,1,6.90\nACME,T-BRG-1,10,6.30\nACME,T-CON-1,1,31.00\n";
     assert!(shop.import(CATALOG, Some(raised)).status.success());

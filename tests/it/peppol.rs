@@ -679,8 +679,8 @@ fn bad_and_unknown_inbox_files_are_reported_with_path_and_reason_and_left_in_pla
     let number = done["order"]["number"].as_str().unwrap().to_string();
     std::fs::write(pp.answers.join("garbage.xml"), "this is no XML <").unwrap();
     std::fs::write(
-        pp.answers.join("invoice.xml"),
-        "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"/>",
+        pp.answers.join("quotation.xml"),
+        "<Quotation xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Quotation-2\"/>",
     )
     .unwrap();
     // Every official response and despatch example is read: they answer orders of other buyers.
@@ -695,7 +695,7 @@ fn bad_and_unknown_inbox_files_are_reported_with_path_and_reason_and_left_in_pla
     let r = pp.home.run(&["order", "list"]).ok();
     let err = r.stderr();
     assert!(err.contains(&format!("{}: not well-formed XML", pp.answers.join("garbage.xml").display())), "{err}");
-    assert!(err.contains("invoice.xml: not a UBL Order"), "{err}");
+    assert!(err.contains("quotation.xml: not a UBL Order"), "{err}");
     assert_eq!(err.matches("refers to no order of this profile").count(), official, "{err}");
     assert_eq!(pp.order(&number), before, "nothing applied");
     assert_eq!(xml_files(&pp.answers).len(), official + 2, "every file left in place");
@@ -746,4 +746,54 @@ fn the_shop_answers_every_official_order_example() {
     let uc1 = std::fs::read_to_string(pp.answers.join("R-1.xml")).unwrap();
     assert!(uc1.contains("<cbc:OrderResponseCode>RE</cbc:OrderResponseCode>"), "{uc1}");
     assert!(uc1.contains("SN-33 is not supplied"), "{uc1}");
+}
+
+/// The shop invoices a Peppol order as the buyer knows it: a T10 that
+/// names the buyer's order document (BT-13) and its lines (BT-132), and a
+/// T14 for a credit note that names the invoice; both pass the rules.
+#[test]
+fn a_peppol_order_is_invoiced_as_a_t10_and_credited_as_a_t14() {
+    let pp = Peppol::new("Acme GmbH");
+    pp.basket("inv", &[("T-SCR-1", "200"), ("T-BRG-1", "12")]);
+    let done = pp.home.run(&["--json", "order", "submit", "--basket", "inv", "--po", "PO-INV-1"]).ok().json();
+    let id = done["order"]["number"].as_str().unwrap().to_string();
+    let answered = pp.answer().stdout();
+    let so = answered.split("as ").nth(1).unwrap().trim().to_string();
+    assert!(so.starts_with("SO-ACME-"), "{answered}");
+    pp.ship(&id, &["T-BRG-1=5"]);
+    let inv = pp.shop.supplier(&["invoice", "issue", &so, "--json"]).ok().json();
+    let inv = inv["number"].as_str().unwrap().to_string();
+    let out = pp.home.path().join("invoices");
+    let peppol = |args: &[&str]| {
+        let mut c = Command::new(BIN);
+        c.args(["shop", "peppol"]).args(&args[..1]).arg("--db").arg(&pp.shop.db).args(["--company", "ACME"]);
+        c.args(&args[1..]).arg("--out").arg(&out).env("PROCURE_HOME", pp.home.path().join("shop-home"));
+        Run(c.output().unwrap())
+    };
+    // The buyer's Peppol id comes from its order document.
+    let wrote = peppol(&["invoice", &inv]).ok().stdout();
+    assert!(wrote.contains("(T10)"), "{wrote}");
+    let t10 = out.join(format!("{inv}.xml"));
+    validate("T10", std::slice::from_ref(&t10));
+    let doc = std::fs::read_to_string(&t10).unwrap();
+    for needle in [
+        format!("<cac:OrderReference>\n    <cbc:ID>{id}</cbc:ID>\n    <cbc:SalesOrderID>{so}</cbc:SalesOrderID>"),
+        "<cbc:BuyerReference>PO-INV-1</cbc:BuyerReference>".to_string(),
+        "<cbc:EndpointID schemeID=\"0106\">12345678</cbc:EndpointID>".to_string(),
+        // T-BRG-1 was the order document's second line.
+        "<cac:OrderLineReference>\n      <cbc:LineID>2</cbc:LineID>".to_string(),
+        "<cbc:InvoicedQuantity unitCode=\"C62\">5</cbc:InvoicedQuantity>".to_string(),
+    ] {
+        assert!(doc.contains(&needle), "T10 lacks {needle}:\n{doc}");
+    }
+    let e = peppol(&["credit-note", &inv]).fails_with(5);
+    assert!(e.stderr().contains("is an invoice"), "{}", e.stderr());
+    let cn = pp.shop.supplier(&["invoice", "credit", &inv, "T-BRG-1=1", "--reason", "damaged", "--json"]).ok().json();
+    let cn = cn["number"].as_str().unwrap().to_string();
+    peppol(&["credit-note", &cn]).ok();
+    let t14 = out.join(format!("{cn}.xml"));
+    validate("T14", std::slice::from_ref(&t14));
+    let doc = std::fs::read_to_string(&t14).unwrap();
+    assert!(doc.contains(&format!("<cac:InvoiceDocumentReference>\n      <cbc:ID>{inv}</cbc:ID>")), "{doc}");
+    assert!(doc.contains("<cbc:Note>damaged</cbc:Note>"), "{doc}");
 }

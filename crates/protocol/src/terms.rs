@@ -126,8 +126,10 @@ impl PaymentTerms {
             || lower.contains("eom")
             || lower.contains("fin de mois");
         match (percent, day_counts.as_slice()) {
-            (Some(p), [d, n, ..]) if p > Decimal::ZERO && p < Decimal::ONE_HUNDRED && d < n => {
-                Some(PaymentTerms::Discount { discount_days: *d, percent: p, net_days: *n })
+            // The discount period is the shorter one, whichever is written
+            // first: "14 days 2 %, 30 days net", "60 days net, 2 % within 10 days".
+            (Some(p), [a, b, ..]) if p > Decimal::ZERO && p < Decimal::ONE_HUNDRED && a != b => {
+                Some(PaymentTerms::Discount { discount_days: *a.min(b), percent: p, net_days: *a.max(b) })
             }
             (None, [days]) if eom => Some(PaymentTerms::EndOfMonth { days: *days }),
             (None, [days]) => Some(PaymentTerms::Net { days: *days }),
@@ -201,6 +203,10 @@ mod tests {
         assert_eq!(
             PaymentTerms::parse("14 Tage 2,5 % Skonto, 30 Tage netto"),
             Some(PaymentTerms::Discount { discount_days: 14, percent: dec!(2.5), net_days: 30 })
+        );
+        assert_eq!(
+            PaymentTerms::parse("invoice, 60 days net, 2% discount within 10 days"),
+            Some(PaymentTerms::Discount { discount_days: 10, percent: dec!(2), net_days: 60 })
         );
         assert_eq!(PaymentTerms::parse("invoice, 45 days"), Some(PaymentTerms::Net { days: 45 }));
         assert_eq!(PaymentTerms::parse("prepayment"), None);

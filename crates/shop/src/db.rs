@@ -4,7 +4,14 @@
 //! Change tracking: `meta.seq` is a counter bumped once per write
 //! transaction that changes what buyers see; changed rows carry that value in
 //! their `seq` column. A sync token is the counter's value when a sync began,
-//! so "changed since" is `seq > token`.
+//! so "changed since" is `seq > token`. Orders and invoices carry the seq of
+//! their last change too, so a client pages through what changed
+//! (`history`).
+//!
+//! Schema versions: 1 had no shipments or invoices; 2 adds `orders.seq`,
+//! `orders.status` and `orders.uninvoiced` (kept beside the order's JSON
+//! for the queries that select by them: history, credit), `invoices` and
+//! `documents`. A version 1 database is brought up to 2 when it is opened.
 
 use super::error::ShopError;
 use anyhow::Context as _;
@@ -12,7 +19,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS meta (
@@ -99,7 +106,10 @@ CREATE TABLE IF NOT EXISTS orders (
     company_id INTEGER NOT NULL REFERENCES companies(id),
     number     TEXT NOT NULL UNIQUE,
     user_id    INTEGER NOT NULL REFERENCES users(id),
-    data       TEXT NOT NULL          -- JSON api::Order
+    data       TEXT NOT NULL,         -- JSON api::Order
+    seq        INTEGER NOT NULL DEFAULT 0,   -- of its last change
+    status     TEXT NOT NULL DEFAULT '',     -- data's status
+    uninvoiced TEXT                          -- gross not invoiced yet of an open order; NULL: none (credit)
 );
 CREATE INDEX IF NOT EXISTS orders_company ON orders(company_id, id);
 CREATE TABLE IF NOT EXISTS order_lines (
@@ -143,7 +153,54 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     order_id   INTEGER NOT NULL REFERENCES orders(id),
     PRIMARY KEY (company_id, key)
 );
+-- Invoices and credit notes, each with its payments and disputes.
+CREATE TABLE IF NOT EXISTS invoices (
+    id         INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    number     TEXT NOT NULL UNIQUE,  -- INV-<COMPANY>-<serial>, CN-<COMPANY>-<serial>
+    kind       TEXT NOT NULL,         -- api::InvoiceKind
+    serial     INTEGER NOT NULL,
+    credits    TEXT,                  -- a credit note: the number of the invoice it credits
+    status     TEXT NOT NULL,         -- api::PaymentStatus
+    open       TEXT NOT NULL,         -- data's open amount (credit)
+    seq        INTEGER NOT NULL,      -- of its last change
+    data       TEXT NOT NULL          -- JSON api::Invoice
+);
+-- Documents shipped with the goods (certificates), served to the order's company.
+CREATE TABLE IF NOT EXISTS documents (
+    id           TEXT PRIMARY KEY,    -- random, in the URL
+    company_id   INTEGER NOT NULL REFERENCES companies(id),
+    order_id     INTEGER NOT NULL REFERENCES orders(id),
+    file_name    TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    content      BLOB NOT NULL
+);
 "#;
+
+/// Version 1 → 2: orders carry their change's seq, their status and what
+/// of them is not invoiced yet (nothing was invoiced before version 2: the
+/// gross of the open ones).
+const MIGRATE_1_TO_2: &str = "
+ALTER TABLE orders ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN status TEXT NOT NULL DEFAULT '';
+ALTER TABLE orders ADD COLUMN uninvoiced TEXT;
+UPDATE orders SET status = COALESCE(json_extract(data, '$.status'), '');
+UPDATE orders SET uninvoiced = json_extract(data, '$.totals.gross')
+ WHERE status IN ('placed', 'pending_approval', 'confirmed', 'partly_shipped', 'shipped');
+";
+
+/// Indexes on the columns of version 2 (after a migration has added them).
+const INDEXES: &str = "
+-- What changed since a sync token, oldest change first (`history`).
+CREATE INDEX IF NOT EXISTS orders_company_seq ON orders(company_id, seq, id);
+CREATE INDEX IF NOT EXISTS orders_company_status ON orders(company_id, status);
+-- The open orders a company's credit counts.
+CREATE INDEX IF NOT EXISTS orders_uninvoiced ON orders(company_id) WHERE uninvoiced IS NOT NULL;
+CREATE INDEX IF NOT EXISTS invoices_company_seq ON invoices(company_id, seq, id);
+CREATE INDEX IF NOT EXISTS invoices_company_status ON invoices(company_id, status);
+CREATE INDEX IF NOT EXISTS invoices_serial ON invoices(company_id, kind, serial);
+CREATE INDEX IF NOT EXISTS invoices_credits ON invoices(credits);
+";
 
 /// Opens (creating when missing) a shop database and brings its schema up.
 pub fn open(path: &Path) -> anyhow::Result<Connection> {
@@ -189,12 +246,18 @@ pub fn open(path: &Path) -> anyhow::Result<Connection> {
                 params![SCHEMA_VERSION.to_string(), instance],
             )?;
         }
+        Some(Ok(1)) => {
+            tx.execute_batch(MIGRATE_1_TO_2).context("bringing the shop schema from version 1 to 2")?;
+            tx.execute("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [SCHEMA_VERSION.to_string()])?;
+            tracing::info!(db = %path.display(), "shop schema brought from version 1 to 2");
+        }
         Some(Ok(SCHEMA_VERSION)) => {}
         Some(other) => anyhow::bail!(
             "{} has shop schema version {other:?}; this procure understands version {SCHEMA_VERSION}",
             path.display()
         ),
     }
+    tx.execute_batch(INDEXES).context("creating the shop's indexes")?;
     tx.commit()?;
     Ok(conn)
 }
@@ -280,6 +343,56 @@ pub fn visible_families(conn: &Connection, company_id: i64) -> rusqlite::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A database of version 1 (orders without `seq` and `status`, no
+    /// invoices or documents) is brought up to version 2 when opened; its
+    /// orders keep their data and get their status.
+    #[test]
+    fn a_version_1_database_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.db");
+        {
+            let conn = open(&path).unwrap();
+            conn.execute_batch(
+                "INSERT INTO companies (id, code, name, currency, payment_terms, billing_address, ship_to,
+                    shipping_methods, valid_from) VALUES (1, 'ACME', 'Acme', 'EUR', '30 days net', '{}', '[]', '[]', '2026-01-01');
+                 INSERT INTO users (id, company_id, username, name, role, password_hash) VALUES (1, 1, 'b', 'B', 'buyer', 'x');
+                 INSERT INTO orders (id, company_id, number, user_id, data) VALUES (1, 1, 'SO-ACME-1001', 1, '{\"status\":\"delivered\"}');
+                 INSERT INTO orders (id, company_id, number, user_id, data)
+                   VALUES (2, 1, 'SO-ACME-1002', 1, '{\"status\":\"placed\",\"totals\":{\"gross\":\"95.32\"}}');
+                 DROP INDEX orders_company_seq; DROP INDEX orders_company_status; DROP INDEX orders_uninvoiced;
+                 ALTER TABLE orders DROP COLUMN seq; ALTER TABLE orders DROP COLUMN status;
+                 ALTER TABLE orders DROP COLUMN uninvoiced;
+                 DROP TABLE invoices; DROP TABLE documents;
+                 UPDATE meta SET value = '1' WHERE key = 'schema_version';",
+            )
+            .unwrap();
+        }
+        let conn = open(&path).unwrap();
+        let version: String =
+            conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, "2");
+        let (seq, status, uninvoiced): (i64, String, Option<String>) = conn
+            .query_row("SELECT seq, status, uninvoiced FROM orders WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!((seq, status.as_str(), uninvoiced), (0, "delivered", None), "delivered: settled");
+        let placed: Option<String> =
+            conn.query_row("SELECT uninvoiced FROM orders WHERE id = 2", [], |r| r.get(0)).unwrap();
+        assert_eq!(placed.as_deref(), Some("95.32"), "an open order counts with its gross");
+        let n: i64 = conn
+            .query_row("SELECT (SELECT COUNT(*) FROM invoices) + (SELECT COUNT(*) FROM documents)", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "the new tables are there");
+        drop(conn);
+        // A newer version than this procure knows is refused, not guessed at.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'", []).unwrap();
+        drop(conn);
+        let e = open(&path).unwrap_err().to_string();
+        assert!(e.contains("understands version 2"), "{e}");
+    }
 
     /// A request that panics (inside a transaction, even) fails alone: the
     /// next request of anyone gets a working connection.

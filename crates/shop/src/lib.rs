@@ -7,10 +7,15 @@
 //! - `company`, `catalog`, `sync`: what a company sees and how it re-syncs
 //! - `orders`: pricing drafts, placing orders exactly once, approvals, credit
 //! - `quotes`: quote requests, the supplier's offers, acceptance into orders
+//! - `fulfil`: after the order: confirming with promised dates, shipping
+//!   with documents, the demo supplier that plays it out
+//! - `invoices`: invoices and credit notes, payments, disputes
+//! - `history`: orders and invoices changed since a sync token, paged
 //! - `routes`, `error`: the HTTP face and the one error shape
 //! - `seed`, `generate`, `import`, `admin`: demo data, supplier catalogs and
 //!   other supplier-side changes
-//! - `peppol`: the supplier on Peppol: T19 catalogue out, T01 orders in, T76/T16 out
+//! - `peppol`: the supplier on Peppol: T19 catalogue out, T01 orders in,
+//!   T76/T16 out, T10 invoices and T14 credit notes out
 
 pub mod admin;
 mod auth;
@@ -18,10 +23,14 @@ mod catalog;
 mod company;
 mod db;
 mod error;
+pub mod fulfil;
 mod guard;
 pub use procure_generate as generate;
 pub mod cli;
+mod cli_orders;
+mod history;
 pub mod import;
+pub mod invoices;
 mod orders;
 pub mod peppol;
 pub mod quotes;
@@ -55,6 +64,10 @@ pub struct ShopOptions {
     /// Answer quote requests older than this with an offer 5 % under list
     /// (the demo's supplier); `None`: the supplier answers by hand.
     pub auto_offer: Option<Duration>,
+    /// Confirm, ship and invoice new orders step by step, one step per
+    /// this much time (the demo's supplier: `fulfil::auto_fulfil`); `None`:
+    /// the supplier does it by hand.
+    pub auto_fulfil: Option<Duration>,
     /// Login attempts per client address and per company+user.
     pub login_limits: LoginLimits,
     /// A connection that has not sent a request's headers within this is closed.
@@ -67,8 +80,8 @@ pub struct ShopOptions {
     pub connections_per_address: usize,
 }
 
-/// An error's text, for the shop's own command line.
-pub struct ShopErrorText(pub String);
+/// An error of the shop's rules, as the shop's own command line reports it.
+pub use error::ShopError;
 
 /// Opens a shop database for the supplier's command line.
 pub fn open_db(path: &std::path::Path) -> anyhow::Result<rusqlite::Connection> {
@@ -80,6 +93,7 @@ impl Default for ShopOptions {
         ShopOptions {
             token_ttl: DEFAULT_TOKEN_TTL,
             auto_offer: None,
+            auto_fulfil: None,
             login_limits: LoginLimits::default(),
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
@@ -95,13 +109,13 @@ pub struct RunningShop {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
-    /// The demo's automatic offers; they stop with the shop.
-    auto_offer: Option<JoinHandle<()>>,
+    /// The demo supplier's automatic offers and fulfilment; they stop with the shop.
+    background: Vec<JoinHandle<()>>,
 }
 
 impl Drop for RunningShop {
     fn drop(&mut self) {
-        if let Some(t) = &self.auto_offer {
+        for t in &self.background {
             t.abort();
         }
     }
@@ -110,7 +124,7 @@ impl Drop for RunningShop {
 impl RunningShop {
     /// Stops accepting connections, lets running requests finish, and waits.
     pub async fn shutdown(mut self) {
-        if let Some(t) = self.auto_offer.take() {
+        for t in self.background.drain(..) {
             t.abort();
         }
         if let Some(stop) = self.stop.take() {
@@ -141,10 +155,11 @@ impl RunningShop {
 pub async fn spawn(db: PathBuf, addr: SocketAddr, opts: ShopOptions) -> anyhow::Result<RunningShop> {
     let conn = tokio::task::spawn_blocking(move || db::open(&db)).await.context("opening the shop database")??;
     let db = db::Db::new(conn);
-    let auto_offer = if let Some(age) = opts.auto_offer {
+    let mut background = Vec::new();
+    if let Some(age) = opts.auto_offer {
         let db = db.clone();
         let age = chrono::Duration::from_std(age).unwrap_or_else(|_| chrono::Duration::seconds(5));
-        Some(tokio::spawn(async move {
+        background.push(tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             let mut skipped = std::collections::HashSet::new();
             loop {
@@ -163,10 +178,21 @@ pub async fn spawn(db: PathBuf, addr: SocketAddr, opts: ShopOptions) -> anyhow::
                     }
                 }
             }
-        }))
-    } else {
-        None
-    };
+        }));
+    }
+    if let Some(period) = opts.auto_fulfil {
+        let db = db.clone();
+        let period = chrono::Duration::from_std(period).unwrap_or_else(|_| chrono::Duration::seconds(5));
+        background.push(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                if let Err(e) = db.run(move |conn| fulfil::auto_fulfil(conn, period, chrono::Utc::now())).await {
+                    tracing::warn!("auto-fulfil failed: {e}");
+                }
+            }
+        }));
+    }
     let guard = std::sync::Arc::new(guard::LoginGuard::new(opts.login_limits));
     let body_times = guard::BodyTimes { read_timeout: opts.body_read_timeout, deadline: opts.request_deadline };
     let state = routes::AppState { db, token_ttl: opts.token_ttl, guard: guard.clone(), body_times };
@@ -198,5 +224,5 @@ pub async fn spawn(db: PathBuf, addr: SocketAddr, opts: ShopOptions) -> anyhow::
         served
     });
     tracing::info!(%addr, "reference shop listening");
-    Ok(RunningShop { addr, stop: Some(stop), task, auto_offer })
+    Ok(RunningShop { addr, stop: Some(stop), task, background })
 }

@@ -242,9 +242,20 @@ fn order_by_id(conn: &Connection, order_id: i64) -> Result<Order, ShopError> {
 pub fn insert_order(tx: &Transaction<'_>, company_id: i64, user_id: i64, order: &mut Order) -> Result<i64, ShopError> {
     let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM orders", [], |r| r.get(0))?;
     order.number = company_number(tx, "SO", "orders", company_id)?;
+    let seq = super::db::next_seq(tx)?;
     tx.execute(
-        "INSERT INTO orders (id, company_id, number, user_id, data) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, company_id, order.number, user_id, serde_json::to_string(&order)?],
+        "INSERT INTO orders (id, company_id, number, user_id, data, seq, status, uninvoiced)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            id,
+            company_id,
+            order.number,
+            user_id,
+            serde_json::to_string(&order)?,
+            seq,
+            order.status.as_str(),
+            uninvoiced(order)
+        ],
     )?;
     let day = order.created_at.date_naive().format("%Y-%m-%d").to_string();
     let mut stmt = tx.prepare_cached(
@@ -253,9 +264,29 @@ pub fn insert_order(tx: &Transaction<'_>, company_id: i64, user_id: i64, order: 
     for l in &order.lines {
         stmt.execute(params![id, company_id, l.sku, l.quantity, day])?;
     }
-    let seq = super::db::next_seq(tx)?;
     tx.execute("UPDATE companies SET orders_seq = ?1 WHERE id = ?2", params![seq, company_id])?;
     Ok(id)
+}
+
+/// Stores a changed order (its status, promised dates, shipments,
+/// invoiced quantities …) under the change `seq` of the write transaction,
+/// so clients syncing their order history get it (`history`).
+pub fn save(tx: &Transaction<'_>, order_id: i64, order: &Order, seq: i64) -> Result<(), ShopError> {
+    tx.execute(
+        "UPDATE orders SET data = ?1, status = ?2, seq = ?3, uninvoiced = ?4 WHERE id = ?5",
+        params![serde_json::to_string(order)?, order.status.as_str(), seq, uninvoiced(order), order_id],
+    )?;
+    Ok(())
+}
+
+/// What of an order counts against the company's credit before it is
+/// invoiced (`credit`), as stored beside it: `None` when nothing does.
+fn uninvoiced(order: &Order) -> Option<String> {
+    if !OPEN_STATUSES.contains(&order.status) {
+        return None;
+    }
+    let gross = not_invoiced(order).gross;
+    (!gross.is_zero()).then(|| gross.to_string())
 }
 
 /// The next number of a company's orders or quotes, e.g. `SO-ACME-1001`:
@@ -439,13 +470,33 @@ pub fn place(
     Ok((order_id, order))
 }
 
-/// Orders that count against the credit limit: placed and not yet settled.
-/// The reference shop treats delivered orders as invoiced and paid.
-fn is_open(status: OrderStatus) -> bool {
-    matches!(status, OrderStatus::Placed | OrderStatus::PendingApproval | OrderStatus::Confirmed | OrderStatus::Shipped)
+/// Orders whose part not invoiced yet counts against the credit limit:
+/// placed and not cancelled. Delivered orders (the seeded history of a
+/// shop without invoices) count as settled.
+const OPEN_STATUSES: [OrderStatus; 5] = [
+    OrderStatus::Placed,
+    OrderStatus::PendingApproval,
+    OrderStatus::Confirmed,
+    OrderStatus::PartlyShipped,
+    OrderStatus::Shipped,
+];
+
+/// What of an order is not invoiced yet, priced as the order was: each
+/// line's quantity less its invoiced quantity at the order's unit price,
+/// and the shipping charge until the first invoice (it goes on that one).
+pub fn not_invoiced(order: &Order) -> procure_protocol::api::Totals {
+    let lines = order.lines.iter().filter_map(|l| {
+        let open = l.quantity.saturating_sub(l.invoiced);
+        (open > 0).then(|| (money::line_total(l.unit_price, open), l.vat_rate))
+    });
+    let shipping = if order.lines.iter().all(|l| l.invoiced == 0) { order.totals.shipping } else { Decimal::ZERO };
+    money::totals(&order.totals.currency, lines, shipping)
 }
 
-/// The company's credit: limit, open balance (gross of open orders) and what is available.
+/// The company's credit: limit, open balance and what is available. The
+/// open balance is what the company owes and will owe: its open invoices
+/// less its open credit notes (`open` of each), plus the gross of what is
+/// ordered and not invoiced yet on its open orders (`not_invoiced`).
 pub fn credit(conn: &Connection, company_id: i64) -> Result<Credit, ShopError> {
     let currency: String =
         conn.query_row("SELECT currency FROM companies WHERE id = ?1", [company_id], |r| r.get(0))?;
@@ -457,14 +508,13 @@ pub fn credit(conn: &Connection, company_id: i64) -> Result<Credit, ShopError> {
         .map(|l| Decimal::from_str(&l))
         .transpose()
         .map_err(|e| ShopError::Internal(anyhow::anyhow!("stored credit limit: {e}")))?;
-    let mut open = Decimal::ZERO;
-    let mut stmt = conn.prepare_cached("SELECT data FROM orders WHERE company_id = ?1")?;
+    let mut open = super::invoices::open_items(conn, company_id)?;
+    // Each open order's `not_invoiced` gross, kept beside it when it is saved.
+    let mut stmt =
+        conn.prepare_cached("SELECT uninvoiced FROM orders WHERE company_id = ?1 AND uninvoiced IS NOT NULL")?;
     let mut rows = stmt.query([company_id])?;
     while let Some(row) = rows.next()? {
-        let o: Order = serde_json::from_str(&row.get::<_, String>(0)?)?;
-        if is_open(o.status) {
-            open += o.totals.gross;
-        }
+        open += company::decimal(&row.get::<_, String>(0)?)?;
     }
     let limit = limit.map(money::tidy_price);
     Ok(Credit {
@@ -555,8 +605,8 @@ pub fn decide(
         Decision::Rejected => OrderStatus::Cancelled,
     };
     order.approval = Some(Approval { decision, decided_by: me.username, decided_at: now, reason });
-    tx.execute("UPDATE orders SET data = ?1 WHERE id = ?2", params![serde_json::to_string(&order)?, id])?;
     let seq = super::db::next_seq(&tx)?;
+    save(&tx, id, &order, seq)?;
     tx.execute("UPDATE companies SET orders_seq = ?1 WHERE id = ?2", params![seq, company_id])?;
     tx.commit()?;
     tracing::info!(order = %order.number, company_id, decision = ?decision, "approval decided");

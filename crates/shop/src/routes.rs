@@ -5,9 +5,11 @@ use super::auth::{self, Caller};
 use super::catalog::{self, Answer};
 use super::db::Db;
 use super::error::ShopError;
+use super::history::{self, ChangesParams};
 use super::orders::{self, Created};
 use super::quotes;
 use super::sync::PageParams;
+use super::{fulfil, invoices};
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
@@ -42,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ordered-skus", get(ordered_skus))
         .route("/orders/preview", post(preview))
         .route("/orders", post(create_order).get(list_orders))
+        .route("/orders/changes", get(order_changes))
         .route("/orders/{number}", get(get_order))
         .route("/orders/{number}/approve", post(approve_order))
         .route("/orders/{number}/reject", post(reject_order))
@@ -51,7 +54,11 @@ pub fn router(state: AppState) -> Router {
         .route("/quotes/{number}", get(get_quote))
         .route("/quotes/{number}/accept", post(accept_quote))
         .route("/quotes/{number}/decline", post(decline_quote))
-        .route("/quotes/{number}/messages", post(quote_message));
+        .route("/quotes/{number}/messages", post(quote_message))
+        .route("/invoices", get(invoice_changes))
+        .route("/invoices/{number}", get(get_invoice))
+        .route("/invoices/{number}/dispute", post(dispute_invoice))
+        .route("/documents/{id}", get(get_document));
     Router::new()
         .nest(api::API_PREFIX, api)
         .fallback(not_found)
@@ -450,4 +457,73 @@ async fn get_order(
 ) -> Result<Response, ShopError> {
     let order = state.db.run(move |conn| orders::get(conn, caller.company_id, &number)).await?;
     Ok(axum::Json(order).into_response())
+}
+
+async fn order_changes(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(params): Params<ChangesParams>,
+) -> Result<Response, ShopError> {
+    let page = state.db.run(move |conn| history::page(conn, caller.company_id, history::Kind::Orders, &params)).await?;
+    Ok(axum::Json(page).into_response())
+}
+
+async fn invoice_changes(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(params): Params<ChangesParams>,
+) -> Result<Response, ShopError> {
+    let page =
+        state.db.run(move |conn| history::page(conn, caller.company_id, history::Kind::Invoices, &params)).await?;
+    Ok(axum::Json(page).into_response())
+}
+
+async fn get_invoice(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> Result<Response, ShopError> {
+    let (_, invoice) = state.db.run(move |conn| invoices::get(conn, Some(caller.company_id), &number)).await?;
+    Ok(axum::Json(invoice).into_response())
+}
+
+async fn dispute_invoice(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    body: RequestBody,
+) -> Result<Response, ShopError> {
+    let d: api::NewDispute = json_body(&body)?;
+    let now = chrono::Utc::now();
+    let invoice = state
+        .db
+        .run(move |conn| invoices::dispute(conn, caller.company_id, caller.user_id, &number, &d.reason, now))
+        .await?;
+    Ok(axum::Json(invoice).into_response())
+}
+
+/// A shipment's document, as a download: its own content type, its file
+/// name (plain ASCII in the header), never sniffed or cached by proxies.
+async fn get_document(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ShopError> {
+    let doc = state.db.run(move |conn| fulfil::document(conn, caller.company_id, &id)).await?;
+    let name: String = doc
+        .file_name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    let mut resp = doc.content.into_response();
+    let headers = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&doc.content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    Ok(resp)
 }

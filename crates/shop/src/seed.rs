@@ -3,6 +3,8 @@
 
 use super::company::discounted;
 use super::db;
+use super::fulfil::{self, Shipping};
+use super::invoices;
 use super::orders;
 use anyhow::Context as _;
 use chrono::{Datelike, Duration, Utc};
@@ -12,7 +14,7 @@ use procure_protocol::money;
 use procure_protocol::quantity::QuantityRules;
 use rusqlite::{Transaction, params};
 use rust_decimal::Decimal;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
@@ -407,7 +409,20 @@ pub fn seed_demo_with(db_path: &Path, opts: &SeedOptions) -> anyhow::Result<Seed
     Ok(report)
 }
 
-/// A few delivered orders, so ordered-skus and the order list have history.
+/// How many days ago each of a company's past orders was placed.
+const PAST_ORDER_DAYS: [i64; 4] = [95, 70, 45, 6];
+
+/// A few delivered orders, so ordered-skus and the order list have history,
+/// each confirmed, shipped and invoiced through the shop's own rules
+/// (`fulfil`, `invoices`) on the days it happened:
+///
+/// - the oldest: one shipment, its invoice unpaid and overdue;
+/// - the second: two shipments, two invoices, both paid, and a credit note
+///   for one damaged unit, open (the buyer may offset it);
+/// - the third: one shipment with an inspection certificate, its invoice
+///   paid within a week (with the early-payment discount where the terms
+///   give one);
+/// - the newest, six days old: one shipment, its invoice open and not due.
 fn past_orders(
     tx: &Transaction<'_>,
     company_id: i64,
@@ -426,8 +441,9 @@ fn past_orders(
     let stride = (candidates.len() / 6).max(1);
     let regulars: Vec<usize> = (0..6).map(|r| candidates[(r * stride + c.code.len()) % candidates.len()]).collect();
     let now = Utc::now();
+    let rule = |e: super::error::ShopError| anyhow::anyhow!("seeding the order history: {e}");
     let mut placed = 0;
-    for k in 0..4usize {
+    for (k, days) in PAST_ORDER_DAYS.iter().enumerate() {
         let mut lines = Vec::new();
         for j in 0..3usize {
             let i = regulars[(k + j * 2) % regulars.len()];
@@ -456,12 +472,10 @@ fn past_orders(
         }
         let shipping = c.shipping_methods[0].clone();
         let totals = money::totals("EUR", lines.iter().map(|l| (l.line_total, l.vat_rate)), shipping.price);
-        let created_at = now - Duration::days(60 - 14 * k as i64);
+        let created_at = now - Duration::days(*days);
         let mut order = Order {
             number: String::new(),
-            // Delivered: invoiced and settled, so the history leaves the
-            // demo's credit limits free.
-            status: OrderStatus::Delivered,
+            status: OrderStatus::Placed,
             created_at,
             placed_by: c.users[0].0.to_string(),
             po_number: format!("{}-PO-{}", c.code, 4711 + k),
@@ -480,10 +494,246 @@ fn past_orders(
             confirmed_at: None,
             shipments: vec![],
         };
-        orders::insert_order(tx, company_id, buyer_id, &mut order)?;
+        let stock: Vec<(u32, u32, u32)> = order
+            .lines
+            .iter()
+            .map(|l| {
+                let p = generated.iter().find(|g| g.product.sku == l.sku).map(|g| &g.product);
+                (p.map_or(0, |p| p.stock), l.quantity, p.map_or(0, |p| p.lead_time_days))
+            })
+            .collect();
+        order.earliest_delivery = Some(orders::earliest_delivery(created_at.date_naive(), &stock));
+        let id = orders::insert_order(tx, company_id, buyer_id, &mut order)?;
+        let number = order.number.clone();
+        let at = |hours: i64| created_at + Duration::hours(hours);
+        fulfil::confirm_in(tx, &number, &[], at(2)).map_err(rule)?;
+        let carrier = |n: usize| Shipping {
+            carrier: Some("DHL Freight".into()),
+            tracking: Some(format!("JJD{:010}", created_at.timestamp() % 10_000_000 * 10 + n as i64)),
+            ..Shipping::default()
+        };
+        let no_prices = BTreeMap::new();
+        match k {
+            1 => {
+                // Two shipments: the last line follows two days later.
+                let first: Vec<(String, u32)> =
+                    order.lines.iter().rev().skip(1).map(|l| (l.sku.clone(), l.quantity)).collect();
+                fulfil::ship_in(tx, &number, Shipping { lines: first, ..carrier(1) }, at(24)).map_err(rule)?;
+                let inv1 = invoices::issue_in(tx, &number, &no_prices, at(25)).map_err(rule)?;
+                if order.lines.len() > 1 {
+                    fulfil::ship_in(tx, &number, carrier(2), at(72)).map_err(rule)?;
+                    let inv2 = invoices::issue_in(tx, &number, &no_prices, at(73)).map_err(rule)?;
+                    invoices::pay_in(
+                        tx,
+                        &inv2.number,
+                        None,
+                        Some("bank transfer"),
+                        (at(73) + Duration::days(20)).date_naive(),
+                    )
+                    .map_err(rule)?;
+                }
+                invoices::pay_in(
+                    tx,
+                    &inv1.number,
+                    None,
+                    Some("bank transfer"),
+                    (at(25) + Duration::days(20)).date_naive(),
+                )
+                .map_err(rule)?;
+                let damaged = vec![(inv1.lines[0].sku.clone(), 1)];
+                invoices::credit_in(tx, &inv1.number, &damaged, Some("1 damaged in transit"), at(24 * 10))
+                    .map_err(rule)?;
+            }
+            _ => {
+                let mut shipping = carrier(1);
+                if k == 2
+                    && let Some(l) = order.lines.first()
+                {
+                    shipping.documents.push(fulfil::NewDocument {
+                        sku: l.sku.clone(),
+                        file_name: format!("inspection-certificate-3.1-{}.txt", l.sku),
+                        content: format!(
+                            "Inspection certificate EN 10204 3.1\nSupplier: {DEMO_SUPPLIER}\nOrder: {number}\n\
+                             Part: {} {}\nQuantity: {}\nBatch: {}-{}\nResult: conforms to the order\n",
+                            l.sku,
+                            l.name,
+                            l.quantity,
+                            c.code,
+                            created_at.format("%Y%m%d")
+                        )
+                        .into_bytes(),
+                    });
+                }
+                fulfil::ship_in(tx, &number, shipping, at(24)).map_err(rule)?;
+                let inv = invoices::issue_in(tx, &number, &no_prices, at(25)).map_err(rule)?;
+                if k == 2 {
+                    invoices::pay_in(
+                        tx,
+                        &inv.number,
+                        None,
+                        Some("bank transfer"),
+                        (at(25) + Duration::days(7)).date_naive(),
+                    )
+                    .map_err(rule)?;
+                }
+            }
+        }
+        // Delivered since: the history shows it so.
+        let mut done = orders::get(tx, company_id, &number).map_err(rule)?;
+        done.status = OrderStatus::Delivered;
+        orders::save(tx, id, &done, db::next_seq(tx)?).map_err(rule)?;
         placed += 1;
     }
     Ok(placed)
+}
+
+/// What `fill_history` made.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct HistoryReport {
+    pub orders: usize,
+    /// Invoices and credit notes.
+    pub invoices: usize,
+    pub elapsed_ms: u128,
+}
+
+/// Gives a company of a seeded shop a long order history, for benchmarks
+/// (the changes endpoints, a client's local history): `orders` orders of
+/// two lines each, one an hour up to now, each confirmed, shipped and
+/// documented twice through the shop's own rules — two invoices, or an
+/// invoice and a credit note — so the company has about twice as many
+/// invoices as orders. Of every ten orders: seven shipped and invoiced in
+/// two parts, paid unless recent; one with its second invoice unpaid
+/// (overdue once old enough); one whose second line is promised ten days
+/// after the requested date and half of it backordered; one shipped and
+/// invoiced at once and credited for a unit. The unpaid invoices make the
+/// company's open balance large: beyond a demo credit limit, so the
+/// company places no new order unless its limit is raised.
+pub fn fill_history(db_path: &Path, company: &str, orders: usize) -> anyhow::Result<HistoryReport> {
+    let started = Instant::now();
+    let mut conn = db::open(db_path)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let rule = |e: super::error::ShopError| anyhow::anyhow!("filling the history: {e}");
+    let (company_id, buyer_id): (i64, i64) = tx
+        .query_row(
+            "SELECT c.id, (SELECT u.id FROM users u WHERE u.company_id = c.id ORDER BY (u.role = 'admin') DESC, u.id LIMIT 1)
+             FROM companies c WHERE c.code = ?1",
+            [company],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .with_context(|| format!("no company {company:?} with a user in this shop"))?;
+    let record = super::company::load(&tx, company_id).map_err(rule)?;
+    let discounts = super::company::discounts(&tx, company_id).map_err(rule)?;
+    // Parts the company can order at a price, in packs of one.
+    let mut parts = Vec::new();
+    {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT p.sku FROM products p WHERE p.deleted = 0 AND {} ORDER BY p.id LIMIT 400",
+            db::VISIBLE
+        ))?;
+        let skus: Vec<String> = stmt
+            .query_map(rusqlite::named_params! {":company": company_id}, |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for sku in skus {
+            let Some(v) = super::company::visible_product(&tx, company_id, &sku, &discounts).map_err(rule)? else {
+                continue;
+            };
+            let rules = QuantityRules::of(&v.product, &v.tiers);
+            if v.product.discontinued || rules.smallest() != 1 || !rules.is_valid(4) {
+                continue;
+            }
+            if let Some(unit) = money::unit_price_for(&v.tiers, 4) {
+                parts.push((v.product, unit, v.vat_rate));
+            }
+        }
+    }
+    anyhow::ensure!(parts.len() >= 2, "{company} can order too few parts for a history");
+    let c = &record.company;
+    let shipping = c.shipping_methods.first().cloned().context("the company has no shipping method")?;
+    let ship_to = c.ship_to.first().cloned().context("the company has no ship-to address")?;
+    let user = super::company::user(&tx, buyer_id).map_err(rule)?;
+    let now = Utc::now();
+    let no_prices = BTreeMap::new();
+    let mut report = HistoryReport::default();
+    for i in 0..orders {
+        let created_at = now - Duration::hours((orders - i) as i64 + 48);
+        let at = |hours: i64| created_at + Duration::hours(hours);
+        // Two different parts, spread over those there are.
+        let n = parts.len();
+        let (a, b) = (&parts[i % n], &parts[(i % n + 1 + (i * 7) % (n - 1)) % n]);
+        let lines: Vec<PricedLine> = [a, b]
+            .iter()
+            .map(|(p, unit, vat)| PricedLine {
+                sku: p.sku.clone(),
+                name: p.name.clone(),
+                quantity: 4,
+                unit_price: *unit,
+                line_total: money::line_total(*unit, 4),
+                vat_rate: *vat,
+                base_quantity: rust_decimal::Decimal::ONE,
+                note: None,
+                promised_delivery: None,
+                shipped: 0,
+                invoiced: 0,
+            })
+            .collect();
+        let totals = money::totals(&c.currency, lines.iter().map(|l| (l.line_total, l.vat_rate)), shipping.price);
+        let requested = at(24 * 14).date_naive();
+        let mut order = Order {
+            number: String::new(),
+            status: OrderStatus::Placed,
+            created_at,
+            placed_by: user.username.clone(),
+            po_number: format!("H-{}", i + 1),
+            lines,
+            totals,
+            ship_to: ship_to.clone(),
+            requested_delivery_date: Some(requested),
+            ship_complete: false,
+            payment_terms: c.payment_terms.clone(),
+            shipping_method: shipping.clone(),
+            comment: None,
+            approval: None,
+            quote_number: None,
+            events: vec![],
+            earliest_delivery: Some(requested - Duration::days(7)),
+            confirmed_at: None,
+            shipments: vec![],
+        };
+        orders::insert_order(&tx, company_id, buyer_id, &mut order)?;
+        let number = order.number.clone();
+        let (first, second) = (order.lines[0].sku.clone(), order.lines[1].sku.clone());
+        let kind = i % 10;
+        let promises = if kind == 8 { vec![(second.clone(), requested + Duration::days(10))] } else { vec![] };
+        fulfil::confirm_in(&tx, &number, &promises, at(1)).map_err(rule)?;
+        let ship = |lines: Vec<(String, u32)>| Shipping { lines, ..Shipping::default() };
+        // Everything at once for the order that is credited, else the first line first.
+        let first_shipment = if kind == 9 { vec![] } else { vec![(first.clone(), 4)] };
+        fulfil::ship_in(&tx, &number, ship(first_shipment), at(24)).map_err(rule)?;
+        let inv1 = invoices::issue_in(&tx, &number, &no_prices, at(25)).map_err(rule)?;
+        report.invoices += 1;
+        let second_qty = if kind == 8 { 2 } else { 4 };
+        if kind == 9 {
+            let cn = vec![(first.clone(), 1)];
+            invoices::credit_in(&tx, &inv1.number, &cn, Some("1 damaged"), at(30)).map_err(rule)?;
+            report.invoices += 1;
+        } else {
+            fulfil::ship_in(&tx, &number, ship(vec![(second.clone(), second_qty)]), at(48)).map_err(rule)?;
+            let inv2 = invoices::issue_in(&tx, &number, &no_prices, at(49)).map_err(rule)?;
+            report.invoices += 1;
+            let paid_on = (at(49) + Duration::days(20)).date_naive();
+            if kind != 7 && kind != 8 && paid_on <= now.date_naive() {
+                invoices::pay_in(&tx, &inv2.number, None, None, paid_on).map_err(rule)?;
+            }
+        }
+        let paid_on = (at(25) + Duration::days(20)).date_naive();
+        if paid_on <= now.date_naive() {
+            invoices::pay_in(&tx, &inv1.number, None, None, paid_on).map_err(rule)?;
+        }
+        report.orders += 1;
+    }
+    tx.commit()?;
+    report.elapsed_ms = started.elapsed().as_millis();
+    Ok(report)
 }
 
 #[cfg(test)]

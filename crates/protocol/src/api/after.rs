@@ -145,15 +145,16 @@ pub struct Invoice {
     /// From the company's payment terms (`terms::PaymentTerms`).
     pub due_date: NaiveDate,
     pub payment_terms: String,
-    #[serde(default)]
+    /// Absent when the terms give no discount for paying early.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub early_payment: Option<EarlyPayment>,
     /// The orders it bills, in the order of its lines.
     pub order_numbers: Vec<String>,
-    /// A credit note: the invoice it credits.
-    #[serde(default)]
+    /// A credit note: the invoice it credits (absent on an invoice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_invoice: Option<String>,
-    /// A credit note's reason.
-    #[serde(default)]
+    /// A credit note's reason (absent when none was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub lines: Vec<InvoiceLine>,
     /// Net is the lines' sum; `shipping` the charge billed with it.

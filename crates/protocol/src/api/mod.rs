@@ -656,6 +656,16 @@ pub mod codes {
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     /// The request body did not arrive within the shop's time limits.
     pub const REQUEST_TIMEOUT: &str = "request_timeout";
+    /// The supplier's side: the order is in no state for this (confirming
+    /// one that waits for approval or is confirmed already, shipping one
+    /// not confirmed yet).
+    pub const ORDER_NOT_OPEN: &str = "order_not_open";
+    /// The supplier's side: more than is open — a shipment above the open
+    /// quantity, a credit note above what the invoice billed less earlier
+    /// credit notes, a payment above the open amount. The message has the numbers.
+    pub const EXCEEDS_OPEN: &str = "exceeds_open";
+    /// The supplier's side: nothing left to ship, invoice, credit or pay.
+    pub const NOTHING_OPEN: &str = "nothing_open";
     // Codes of a `LineError`.
     pub const UNKNOWN_SKU: &str = "unknown_sku";
     pub const INVALID_QUANTITY: &str = "invalid_quantity";

@@ -1,11 +1,13 @@
-//! Peppol BIS Ordering 3 / Catalogue 3 documents (UBL 2.1), read and written
-//! by both sides: the buyer (procure) writes T01 Orders and reads T19
-//! Catalogues, T76 Order Responses and T16 Despatch Advices; the reference
-//! shop does the opposite. Only the elements docs/peppol.md lists are
-//! mapped; a reader ignores the rest, a writer emits no empty element.
+//! Peppol BIS Ordering 3 / Catalogue 3 / Billing 3 documents (UBL 2.1), read
+//! and written by both sides: the buyer (procure) writes T01 Orders and T111
+//! Invoice Responses and reads T19 Catalogues, T76 Order Responses, T16
+//! Despatch Advices, T10 Invoices and T14 Credit Notes; the reference shop
+//! does the opposite. Only the elements docs/peppol.md lists are mapped; a
+//! reader ignores the rest, a writer emits no empty element.
 
 mod catalogue;
 mod despatch;
+mod invoice;
 mod order;
 mod party;
 mod response;
@@ -13,6 +15,7 @@ pub mod xml;
 
 pub use catalogue::*;
 pub use despatch::*;
+pub use invoice::*;
 pub use order::*;
 pub use party::*;
 pub use response::*;
@@ -24,13 +27,28 @@ use xml::Node;
 pub const CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
 pub const CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
 
-/// The four document types of the round trip.
+/// The document types of the round trip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocType {
     Order,
     OrderResponse,
     DespatchAdvice,
     Catalogue,
+    Invoice,
+    CreditNote,
+    InvoiceResponse,
+}
+
+impl DocType {
+    const ALL: [DocType; 7] = [
+        DocType::Order,
+        DocType::OrderResponse,
+        DocType::DespatchAdvice,
+        DocType::Catalogue,
+        DocType::Invoice,
+        DocType::CreditNote,
+        DocType::InvoiceResponse,
+    ];
 }
 
 impl DocType {
@@ -40,6 +58,9 @@ impl DocType {
             DocType::OrderResponse => "OrderResponse",
             DocType::DespatchAdvice => "DespatchAdvice",
             DocType::Catalogue => "Catalogue",
+            DocType::Invoice => "Invoice",
+            DocType::CreditNote => "CreditNote",
+            DocType::InvoiceResponse => "ApplicationResponse",
         }
     }
     pub fn namespace(self) -> String {
@@ -52,6 +73,9 @@ impl DocType {
             DocType::OrderResponse => "T76",
             DocType::DespatchAdvice => "T16",
             DocType::Catalogue => "T19",
+            DocType::Invoice => "T10",
+            DocType::CreditNote => "T14",
+            DocType::InvoiceResponse => "T111",
         }
     }
     pub fn customization_id(self) -> &'static str {
@@ -60,6 +84,10 @@ impl DocType {
             DocType::OrderResponse => "urn:fdc:peppol.eu:poacc:trns:order_response:3",
             DocType::DespatchAdvice => "urn:fdc:peppol.eu:poacc:trns:despatch_advice:3",
             DocType::Catalogue => "urn:fdc:peppol.eu:poacc:trns:catalogue:3",
+            DocType::Invoice | DocType::CreditNote => {
+                "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+            }
+            DocType::InvoiceResponse => "urn:fdc:peppol.eu:poacc:trns:invoice_response:3",
         }
     }
     /// The business process procure writes documents of this type under.
@@ -68,6 +96,8 @@ impl DocType {
             DocType::Order | DocType::OrderResponse => "urn:fdc:peppol.eu:poacc:bis:ordering:3",
             DocType::DespatchAdvice => "urn:fdc:peppol.eu:poacc:bis:despatch_advice:3",
             DocType::Catalogue => "urn:fdc:peppol.eu:poacc:bis:catalogue_only:3",
+            DocType::Invoice | DocType::CreditNote => "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0",
+            DocType::InvoiceResponse => "urn:fdc:peppol.eu:poacc:bis:invoice_response:3",
         }
     }
 }
@@ -79,25 +109,28 @@ pub enum Document {
     OrderResponse(OrderResponse),
     DespatchAdvice(DespatchAdvice),
     Catalogue(Catalogue),
+    /// An invoice (T10) or a credit note (T14: `credit_note` is set).
+    Invoice(Box<Invoice>),
+    InvoiceResponse(InvoiceResponse),
 }
 
-/// Reads a document of any of the four types; an error says why it is none.
+/// Reads a document of any of the types; an error says why it is none.
 pub fn read(bytes: &[u8]) -> Result<Document, String> {
     let root = xml::parse(bytes)?;
-    let ty = [DocType::Order, DocType::OrderResponse, DocType::DespatchAdvice, DocType::Catalogue]
-        .into_iter()
-        .find(|t| t.root() == root.name && root.ns == t.namespace())
-        .ok_or_else(|| {
-            format!(
-                "not a UBL Order, OrderResponse, DespatchAdvice or Catalogue (root element <{}> in namespace {:?})",
-                root.name, root.ns
-            )
-        })?;
+    let ty = DocType::ALL.into_iter().find(|t| t.root() == root.name && root.ns == t.namespace()).ok_or_else(|| {
+        format!(
+            "not a UBL Order, OrderResponse, DespatchAdvice, Catalogue, Invoice, CreditNote or ApplicationResponse \
+             (root element <{}> in namespace {:?})",
+            root.name, root.ns
+        )
+    })?;
     Ok(match ty {
         DocType::Order => Document::Order(order::from_node(&root)?),
         DocType::OrderResponse => Document::OrderResponse(response::from_node(&root)?),
         DocType::DespatchAdvice => Document::DespatchAdvice(despatch::from_node(&root)?),
         DocType::Catalogue => Document::Catalogue(catalogue::from_node(&root)?),
+        DocType::Invoice | DocType::CreditNote => Document::Invoice(Box::new(invoice::from_node(&root)?)),
+        DocType::InvoiceResponse => Document::InvoiceResponse(invoice::response_from_node(&root)?),
     })
 }
 
@@ -160,7 +193,7 @@ mod tests {
 
     #[test]
     fn an_unknown_root_is_named() {
-        let e = read(b"<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"/>").unwrap_err();
-        assert!(e.contains("<Invoice>"), "{e}");
+        let e = read(b"<Quotation xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Quotation-2\"/>").unwrap_err();
+        assert!(e.contains("<Quotation>"), "{e}");
     }
 }

@@ -11,6 +11,7 @@
 
 use crate::company;
 use crate::db;
+use crate::fulfil;
 use crate::orders;
 use anyhow::{Context as _, anyhow, bail};
 use chrono::{DateTime, Utc};
@@ -483,8 +484,9 @@ fn answer(
 
 /// Ships an answered order (by the buyer's document id or the shop's order
 /// number): `lines` names SKUs and quantities, or nothing for all that is
-/// left. Writes a T16 into `outbox` and marks the order shipped when nothing
-/// is left.
+/// left. The shipment is the shop's own (`fulfil::ship`: more than is open
+/// is refused; an order not confirmed yet is confirmed with its usual
+/// dates first); it is written as a T16 into `outbox`.
 pub fn ship(
     conn: &mut Connection,
     company_code: &str,
@@ -496,58 +498,48 @@ pub fn ship(
 ) -> anyhow::Result<PathBuf> {
     conn.execute_batch(SCHEMA)?;
     let cid = company_id(conn, company_code)?;
-    let row: Option<(String, Option<String>, String, String, i64)> = conn
+    let row: Option<(String, Option<String>, String, i64)> = conn
         .query_row(
-            "SELECT doc_id, order_number, document, shipped, despatches FROM peppol_orders
+            "SELECT doc_id, order_number, document, despatches FROM peppol_orders
              WHERE company_id = ?1 AND (doc_id = ?2 OR order_number = ?2)",
             params![cid, reference],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
-    let Some((doc_id, number, document, shipped, despatches)) = row else {
+    let Some((doc_id, number, document, despatches)) = row else {
         bail!("no Peppol order {reference:?} of company {company_code}");
     };
     let Some(number) = number else { bail!("order {reference} was rejected: nothing to ship") };
     let Document::Order(t01) = peppol::read(document.as_bytes()).map_err(|e| anyhow!("stored order: {e}"))? else {
         bail!("stored document of {reference} is not an order");
     };
-    let mut shop_order = orders::get(conn, cid, &number).map_err(|e| anyhow!("{e}"))?;
-    let mut shipped: BTreeMap<String, u32> = serde_json::from_str(&shipped)?;
-    let wanted: BTreeMap<&str, u32> = lines.iter().map(|(s, q)| (s.as_str(), *q)).collect();
-    for sku in wanted.keys() {
-        if !shop_order.lines.iter().any(|l| l.sku == *sku) {
-            bail!("{sku} is not on order {number}");
-        }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let status = orders::get(&tx, cid, &number).map_err(|e| anyhow!("{e}"))?.status;
+    if status == OrderStatus::Placed {
+        fulfil::confirm_in(&tx, &number, &[], now).map_err(|e| anyhow!("{e}"))?;
     }
+    let shipping = fulfil::Shipping { lines: lines.to_vec(), ..Default::default() };
+    let shop_order = fulfil::ship_in(&tx, &number, shipping, now).map_err(|e| anyhow!("{e}"))?;
+    let shipment = shop_order.shipments.last().ok_or_else(|| anyhow!("order {number} has no shipment"))?;
     let mut out = Vec::new();
-    for l in &shop_order.lines {
-        let done = shipped.get(&l.sku).copied().unwrap_or(0);
-        let left = l.quantity.saturating_sub(done);
-        let now_qty = if wanted.is_empty() { left } else { wanted.get(l.sku.as_str()).copied().unwrap_or(0).min(left) };
-        if now_qty == 0 {
-            continue;
-        }
-        let line_ref = t01.lines.iter().find(|t| t.seller_id == l.sku).map(|t| t.id.clone()).unwrap_or_default();
-        let unit = t01.lines.iter().find(|t| t.seller_id == l.sku).map(|t| t.unit.clone()).unwrap_or("C62".into());
-        shipped.insert(l.sku.clone(), done + now_qty);
+    for sl in &shipment.lines {
+        let Some(l) = shop_order.lines.get(sl.line as usize - 1) else { continue };
+        let left = l.quantity.saturating_sub(l.shipped);
+        let t01_line = t01.lines.iter().find(|t| t.seller_id == l.sku);
         out.push(DespatchLine {
             id: (out.len() + 1).to_string(),
             note: None,
-            delivered: Decimal::from(now_qty),
-            unit,
+            delivered: Decimal::from(sl.quantity),
+            unit: t01_line.map(|t| t.unit.clone()).unwrap_or("C62".into()),
             // Zero would say the rest never comes: only what is still to follow is named.
-            outstanding: (left > now_qty).then(|| Decimal::from(left - now_qty)),
-            outstanding_reason: (left > now_qty).then(|| "to follow in a later despatch".to_string()),
-            line_ref,
+            outstanding: (left > 0).then(|| Decimal::from(left)),
+            outstanding_reason: (left > 0).then(|| "to follow in a later despatch".to_string()),
+            line_ref: t01_line.map(|t| t.id.clone()).unwrap_or_default(),
             order_ref: Some(doc_id.clone()),
             seller_id: l.sku.clone(),
             name: l.name.clone(),
         });
     }
-    if out.is_empty() {
-        bail!("nothing left to ship on order {number}");
-    }
-    let complete = shop_order.lines.iter().all(|l| shipped.get(&l.sku).copied().unwrap_or(0) >= l.quantity);
     let n = despatches + 1;
     let advice = DespatchAdvice {
         id: format!("D-{doc_id}-{n}"),
@@ -556,27 +548,274 @@ pub fn ship(
         order_ref: Some(doc_id.clone()),
         supplier: supplier.party(),
         customer: Party { address: None, contact: None, ..t01.buyer.clone() },
-        shipment_id: Some(format!("{number}-{n}")),
-        carrier: None,
-        tracking: None,
-        despatch_date: Some(now.date_naive()),
+        shipment_id: Some(shipment.number.clone()),
+        carrier: shipment.carrier.clone(),
+        tracking: shipment.tracking.clone(),
+        despatch_date: Some(shipment.date),
         estimated_delivery: None,
         lines: out,
     };
-    let path = outbox.join(format!("{}.xml", advice.id));
-    write_atomic(&path, &peppol::write_despatch_advice(&advice))?;
-    if complete {
-        shop_order.status = OrderStatus::Shipped;
-    }
-    let tx = conn.transaction()?;
+    let shipped: BTreeMap<&str, u32> = shop_order.lines.iter().map(|l| (l.sku.as_str(), l.shipped)).collect();
     tx.execute(
         "UPDATE peppol_orders SET shipped = ?1, despatches = ?2 WHERE doc_id = ?3 AND company_id = ?4",
         params![serde_json::to_string(&shipped)?, n, doc_id, cid],
     )?;
-    tx.execute(
-        "UPDATE orders SET data = ?1 WHERE company_id = ?2 AND number = ?3",
-        params![serde_json::to_string(&shop_order)?, cid, number],
-    )?;
+    let path = outbox.join(format!("{}.xml", advice.id));
+    write_atomic(&path, &peppol::write_despatch_advice(&advice))?;
     tx.commit()?;
+    Ok(path)
+}
+
+/// The seller's invoicing details beyond its party: what BIS Billing 3 asks of an invoice.
+#[derive(Debug, Clone)]
+pub struct Billing {
+    /// The seller's VAT identifier (BT-31), with its country prefix.
+    pub vat_id: String,
+    /// The account to pay to (BT-84, an IBAN); none: the invoice names no payment means.
+    pub iban: Option<String>,
+    /// Whom the buyer asks about the invoice (BG-6: name, phone, e-mail).
+    pub contact: procure_protocol::peppol::Contact,
+}
+
+/// The T01 a Peppol order of the company came in as, if it did: its document.
+fn peppol_order(conn: &Connection, company_id: i64, number: &str) -> anyhow::Result<Option<peppol::Order>> {
+    conn.execute_batch(SCHEMA)?;
+    let doc: Option<String> = conn
+        .query_row(
+            "SELECT document FROM peppol_orders WHERE company_id = ?1 AND order_number = ?2",
+            params![company_id, number],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match doc.as_deref().map(|d| peppol::read(d.as_bytes())) {
+        Some(Ok(Document::Order(o))) => Ok(Some(o)),
+        Some(Ok(_)) => bail!("the stored document of order {number} is not an order"),
+        Some(Err(e)) => bail!("the stored document of order {number}: {e}"),
+        None => Ok(None),
+    }
+}
+
+/// An issued invoice or credit note of the company as a Peppol BIS Billing
+/// 3 document: T10, or T14 for a credit note. It refers to the buyer's
+/// order as the buyer knows it: an order that came in as a T01 by that
+/// document's id (BT-13) and line ids (BT-132), any other by its PO number
+/// and line numbers; the shop's order number is the sales order (BT-14).
+/// The buyer's Peppol id is `buyer_endpoint`, else the T01's.
+pub fn export_invoice(
+    conn: &Connection,
+    company_code: &str,
+    number: &str,
+    supplier: &Supplier,
+    billing: &Billing,
+    buyer_endpoint: Option<Id>,
+) -> anyhow::Result<(Vec<u8>, procure_protocol::api::Invoice)> {
+    use procure_protocol::api::InvoiceKind;
+    use procure_protocol::peppol::{
+        AllowanceCharge, InvoiceDelivery, InvoiceLine, InvoiceParty, MonetaryTotal, PaymentMeans, VatBreakdown,
+        type_code,
+    };
+    let cid = company_id(conn, company_code)?;
+    let (_, inv) = crate::invoices::get(conn, Some(cid), number).map_err(|e| anyhow!("{e}"))?;
+    let record = company::load(conn, cid).map_err(|e| anyhow!("{e}"))?;
+    let order_number = inv.order_numbers.first().ok_or_else(|| anyhow!("{number} names no order"))?;
+    let order = orders::get(conn, cid, order_number).map_err(|e| anyhow!("{e}"))?;
+    let t01 = peppol_order(conn, cid, order_number)?;
+    let endpoint = match (buyer_endpoint, t01.as_ref().and_then(|t| t.buyer.endpoint.clone())) {
+        (Some(e), _) | (None, Some(e)) => e,
+        (None, None) => bail!(
+            "{company_code} ordered {order_number} by HTTP, so the shop does not know its Peppol id: \
+             give --buyer-endpoint (scheme:id, e.g. 0106:12345678)"
+        ),
+    };
+    let c = &record.company;
+    let b = &c.billing_address;
+    let buyer = InvoiceParty {
+        party: Party {
+            endpoint: Some(endpoint),
+            id: None,
+            name: c.name.clone(),
+            legal_name: c.name.clone(),
+            address: Some(PostalAddress {
+                street: b.street.clone(),
+                city: b.city.clone(),
+                postal_code: b.postal_code.clone(),
+                country: b.country.clone(),
+                ..Default::default()
+            }),
+            contact: None,
+        },
+        vat_id: None,
+        legal_id: None,
+    };
+    let category = |rate: Decimal| if rate.is_zero() { "Z" } else { "S" };
+    let mut lines = Vec::new();
+    for l in &inv.lines {
+        let product: Option<procure_protocol::api::Product> = conn
+            .query_row("SELECT data FROM products WHERE sku = ?1", [&l.sku], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|d| serde_json::from_str(&d))
+            .transpose()?;
+        let order_line_ref = match &t01 {
+            Some(t) => t.lines.iter().find(|t| t.seller_id == l.sku).map(|t| t.id.clone()),
+            None => l.order_line.map(|n| n.to_string()),
+        };
+        lines.push(InvoiceLine {
+            id: l.line.to_string(),
+            quantity: Decimal::from(l.quantity),
+            unit: unit_code(product.as_ref().map_or("", |p| p.unit.as_str())),
+            line_amount: l.line_total,
+            order_line_ref,
+            name: l.name.clone(),
+            seller_id: l.sku.clone(),
+            standard_id: product
+                .as_ref()
+                .filter(|p| !p.gtin.is_empty())
+                .map(|p| Id { scheme: "0160".into(), id: p.gtin.clone() }),
+            vat_category: category(l.vat_rate).into(),
+            vat_percent: Some(l.vat_rate),
+            price: l.unit_price,
+            ..Default::default()
+        });
+    }
+    // The VAT breakdown as `money::checked_totals` computes it: per rate,
+    // the shipping charge at the highest one.
+    // A credit note of the shipping charge alone credits it at the rate its invoice billed it.
+    let rated_lines = match (&inv.credits_invoice, inv.lines.is_empty()) {
+        (Some(credited), true) => crate::invoices::get(conn, Some(cid), credited).map_err(|e| anyhow!("{e}"))?.1.lines,
+        _ => inv.lines.clone(),
+    };
+    let top = rated_lines.iter().map(|l| l.vat_rate.normalize()).max().unwrap_or_default();
+    let shipping = inv.totals.shipping;
+    let mut by_rate: BTreeMap<Decimal, Decimal> = BTreeMap::new();
+    for l in &inv.lines {
+        *by_rate.entry(l.vat_rate.normalize()).or_default() += l.line_total;
+    }
+    let mut allowances_charges = Vec::new();
+    if shipping > Decimal::ZERO {
+        *by_rate.entry(top).or_default() += shipping;
+        if lines.is_empty() {
+            // A credit note of the shipping charge alone: BIS wants a line.
+            lines.push(InvoiceLine {
+                id: "1".into(),
+                quantity: Decimal::ONE,
+                unit: "C62".into(),
+                line_amount: shipping,
+                name: format!("Shipping: {}", order.shipping_method.name),
+                seller_id: order.shipping_method.id.clone(),
+                vat_category: category(top).into(),
+                vat_percent: Some(top),
+                price: shipping,
+                ..Default::default()
+            });
+        } else {
+            allowances_charges.push(AllowanceCharge {
+                charge: true,
+                reason_code: Some("FC".into()),
+                reason: Some(format!("Shipping: {}", order.shipping_method.name)),
+                amount: shipping,
+                vat_category: Some(category(top).into()),
+                vat_percent: Some(top),
+                ..Default::default()
+            });
+        }
+    }
+    let vat_breakdown: Vec<VatBreakdown> = by_rate
+        .iter()
+        .map(|(rate, taxable)| VatBreakdown {
+            taxable: *taxable,
+            tax: money::round_cents(taxable * rate / Decimal::ONE_HUNDRED),
+            category: category(*rate).into(),
+            percent: Some(*rate),
+            ..Default::default()
+        })
+        .collect();
+    let charged = !allowances_charges.is_empty();
+    let terms = match &inv.early_payment {
+        Some(e) => {
+            let mut t = format!(
+                "{}; {} % early payment discount: pay {} {} until {}",
+                inv.payment_terms,
+                e.percent.normalize(),
+                money::format_amount(e.amount),
+                inv.totals.currency,
+                e.until
+            );
+            // Germany's CIUS (DE-R-018) wants the discount in its own words as well.
+            if supplier.address.country == "DE" && b.country == "DE" {
+                let mut percent = e.percent;
+                percent.rescale(2);
+                t.push_str(&format!("\n#SKONTO#TAGE={}#PROZENT={percent}#\n", (e.until - inv.issue_date).num_days()));
+            }
+            t
+        }
+        None => inv.payment_terms.clone(),
+    };
+    let credit_note = inv.kind == InvoiceKind::CreditNote;
+    let doc = peppol::Invoice {
+        credit_note,
+        id: inv.number.clone(),
+        issue_date: inv.issue_date,
+        due_date: Some(inv.due_date),
+        type_code: if credit_note { type_code::CREDIT_NOTE } else { type_code::INVOICE }.into(),
+        note: inv.reason.clone(),
+        currency: inv.totals.currency.clone(),
+        accounting_cost: None,
+        buyer_reference: Some(order.po_number.clone()),
+        order_ref: Some(t01.as_ref().map_or_else(|| order.po_number.clone(), |t| t.id.clone())),
+        sales_order_ref: Some(order.number.clone()),
+        preceding_invoices: inv.credits_invoice.iter().cloned().collect(),
+        contract_ref: None,
+        seller: InvoiceParty {
+            party: Party { contact: Some(billing.contact.clone()), ..supplier.party() },
+            vat_id: Some(billing.vat_id.clone()),
+            legal_id: None,
+        },
+        buyer,
+        delivery: Some(InvoiceDelivery {
+            date: order.shipments.last().map(|s| s.date),
+            location_id: None,
+            address: Some(PostalAddress {
+                street: order.ship_to.street.clone(),
+                city: order.ship_to.city.clone(),
+                postal_code: order.ship_to.postal_code.clone(),
+                country: order.ship_to.country.clone(),
+                ..Default::default()
+            }),
+            party_name: Some(order.ship_to.name.clone()),
+        }),
+        payment_means: billing
+            .iban
+            .iter()
+            .map(|iban| PaymentMeans {
+                code: "30".into(),
+                payment_id: Some(inv.number.clone()),
+                account: Some(iban.clone()),
+                account_name: Some(supplier.name.clone()),
+                bank: None,
+            })
+            .collect(),
+        payment_terms: Some(terms),
+        allowances_charges,
+        tax_total: inv.totals.vat,
+        vat_breakdown,
+        totals: MonetaryTotal {
+            line_extension: if charged { inv.totals.net } else { inv.totals.net + shipping },
+            tax_exclusive: inv.totals.net + shipping,
+            tax_inclusive: inv.totals.gross,
+            allowance_total: None,
+            charge_total: charged.then_some(shipping),
+            prepaid: None,
+            rounding: None,
+            payable: inv.totals.gross,
+        },
+        lines,
+    };
+    Ok((peppol::write_invoice(&doc), inv))
+}
+
+/// Writes `export_invoice`'s document as `<dir>/<number>.xml` (atomically).
+pub fn write_invoice_file(dir: &Path, number: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    let path = dir.join(format!("{number}.xml"));
+    write_atomic(&path, bytes)?;
     Ok(path)
 }

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod account;
+mod after;
 mod approvals;
 mod auth;
 mod catalog;

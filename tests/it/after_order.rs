@@ -333,3 +333,101 @@ fn the_late_line_and_the_held_invoice_at_80x24() {
     t.wait_for("disputed: the supplier is told");
     t.keys(&["Escape", "Escape", "q"]);
 }
+
+/// The same cycle with a supplier on Peppol: its order response promises a
+/// line late (T76), a despatch advice ships part of the order with a
+/// tracking code (T16), its invoice (T10) bills a line 3 % over, the buyer's
+/// dispute goes out as an invoice response (T111), and the credit note
+/// (T14) settles the line. Every document passes OpenPEPPOL's rules.
+#[test]
+fn the_whole_cycle_with_a_supplier_on_peppol() {
+    use crate::peppol::{Peppol, validate, xml_files};
+    let pp = Peppol::new("Acme GmbH");
+    pp.home.write_config("\n[matching]\nprice_tolerance_pct = 1\n");
+    pp.basket("b", &[("T-BRG-1", "12"), ("T-CON-1", "20")]);
+    let submit = ["--json", "order", "submit", "--basket", "b", "--po", "PO-P-AFTER", "--deliver-on", &in_days(4)];
+    let number = pp.home.run(&submit).ok().json()["order"]["number"].as_str().unwrap().to_string();
+    // The contactor's lead time is longer than asked for: promised later.
+    let (i, o) = (pp.orders.display().to_string(), pp.answers.display().to_string());
+    let answered = pp.shop(&["orders", "--inbox", &i, "--outbox", &o, "--json"]).ok().json();
+    let so_number = answered["answered"][0]["sales_order"].as_str().unwrap().to_string();
+    let responses: Vec<_> = xml_files(&pp.answers)
+        .into_iter()
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("R-"))
+        .collect();
+    validate("T76", &responses);
+    let late = pp.home.run(&["--json", "order", "late"]).ok().json();
+    let mine: Vec<&Value> =
+        late["lines"].as_array().unwrap().iter().filter(|l| l["order"] == number.as_str()).collect();
+    assert_eq!(mine.len(), 1, "{late:#}");
+    assert_eq!((mine[0]["sku"].as_str(), mine[0]["reason"].as_str()), (Some("T-CON-1"), Some("promised_late")));
+
+    // A partial shipment; the supplier's access point adds the carrier and tracking code.
+    pp.ship(&number, &["T-BRG-1=5"]);
+    let t16 = xml_files(&pp.answers)
+        .into_iter()
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("D-"))
+        .unwrap();
+    let xml = std::fs::read_to_string(&t16).unwrap();
+    let at = xml.find("<cac:Shipment>").expect("a shipment");
+    let id_end = at + xml[at..].find("</cbc:ID>").expect("its id") + "</cbc:ID>".len();
+    let consignment = "<cac:Consignment><cbc:ID>1</cbc:ID><cac:CarrierParty><cac:PartyName><cbc:Name>DHL</cbc:Name>\
+                       </cac:PartyName></cac:CarrierParty></cac:Consignment>";
+    let mut with = format!("{}{consignment}{}", &xml[..id_end], &xml[id_end..]);
+    let delivery = with[at..].find("<cac:Delivery>").map(|d| at + d + "<cac:Delivery>".len()).expect("a delivery");
+    with.insert_str(delivery, "<cbc:TrackingID>JJD777</cbc:TrackingID>");
+    std::fs::write(&t16, with).unwrap();
+    validate("T16", std::slice::from_ref(&t16));
+    let shown = pp.home.run(&["--json", "order", "show", &number]).ok().json();
+    assert_eq!(shown["shipments"][0]["tracking"], "JJD777", "{shown:#}");
+    assert_eq!(shown["progress"][0]["shipped"], 5);
+    pp.home.run(&["order", "receive", &number, "T-BRG-1=5"]).ok();
+
+    // The shop invoices its order, 3 % over on the bearing, and writes the T10 into procure's inbox.
+    let inv = pp.shop.supplier(&["invoice", "issue", &so_number, "--price", "T-BRG-1=6.283", "--json"]).ok().json();
+    let inv = inv["number"].as_str().unwrap().to_string();
+    let inbox = pp.answers.display().to_string();
+    pp.shop(&["invoice", &inv, "--buyer-endpoint", "0106:12345678", "--out", &inbox]).ok();
+    validate("T10", &[pp.answers.join(format!("{inv}.xml"))]);
+    let check = pp.home.run(&["--json", "invoice", "check", &inv]).fails_with(8).json();
+    let held: Vec<&Value> = check["lines"].as_array().unwrap().iter().filter(|l| l["status"] == "held").collect();
+    assert_eq!(held.len(), 1, "{check:#}");
+    assert_eq!(held[0]["sku"], "T-BRG-1");
+    assert_eq!(held[0]["problems"][0]["code"], "price_above_order");
+
+    // The dispute: a T111 into the outbox, valid.
+    let d = pp.home.run(&["--json", "invoice", "dispute", &inv, "--reason", "3 % above PO-P-AFTER"]).ok().json();
+    assert_eq!(d["disputes"][0]["reason"], "3 % above PO-P-AFTER");
+    let responses: Vec<_> = xml_files(&pp.orders)
+        .into_iter()
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("IR-"))
+        .collect();
+    assert_eq!(responses.len(), 1, "one invoice response");
+    validate("T111", &responses);
+    assert!(std::fs::read_to_string(&responses[0]).unwrap().contains(&inv));
+
+    // The credit note settles the line.
+    let cn = pp.shop.supplier(&["invoice", "credit", &inv, "T-BRG-1=5", "--json"]).ok().json();
+    let cn = cn["number"].as_str().unwrap().to_string();
+    pp.shop(&["credit-note", &cn, "--buyer-endpoint", "0106:12345678", "--out", &inbox]).ok();
+    validate("T14", &[pp.answers.join(format!("{cn}.xml"))]);
+    assert_eq!(pp.home.run(&["--json", "invoice", "check", &inv]).ok().json()["status"], "credited");
+    assert_eq!(pp.home.run(&["--json", "invoice", "check", &cn]).ok().json()["status"], "matched");
+    let all = pp.home.run(&["--json", "statement"]).ok().json();
+    let s = &all["statements"][0];
+    assert_eq!(dec(&s["open_total"]), dec(&s["invoices_open"]) - dec(&s["credits_open"]), "{s:#}");
+    let ageing: Decimal =
+        ["not_due", "days_1_30", "days_31_60", "days_61_90", "over_90"].iter().map(|k| dec(&s["ageing"][k])).sum();
+    assert_eq!(ageing, dec(&s["open_total"]));
+    assert!(s["open_items"].as_array().unwrap().iter().any(|i| i["number"] == inv.as_str()), "{s:#}");
+
+    // An invoice for an order this profile does not have is listed held, not dropped.
+    let stranger = std::fs::read_to_string(pp.answers.join(format!("{inv}.xml")))
+        .unwrap()
+        .replace(&format!("<cbc:ID>{inv}</cbc:ID>"), "<cbc:ID>INV-STRANGER-1</cbc:ID>")
+        .replace(&number, "no-such-order");
+    std::fs::write(pp.answers.join("stranger.xml"), stranger).unwrap();
+    let list = pp.home.run(&["--json", "invoice", "list"]).ok().json();
+    let row = list["invoices"].as_array().unwrap().iter().find(|i| i["number"] == "INV-STRANGER-1").cloned();
+    assert_eq!(row.map(|r| r["match"].clone()), Some(Value::from("held")), "{list:#}");
+}

@@ -393,7 +393,7 @@ impl Peppol {
         pp
     }
 
-    fn shop(&self, args: &[&str]) -> Run {
+    pub(crate) fn shop(&self, args: &[&str]) -> Run {
         let mut c = Command::new(BIN);
         c.args(["shop", "peppol"]).args(&args[..1]).arg("--db").arg(&self.shop.db).args(["--company", "ACME"]);
         c.args(&args[1..]).env("PROCURE_HOME", self.home.path().join("shop-home"));
@@ -418,7 +418,7 @@ impl Peppol {
         r
     }
 
-    fn ship(&self, order: &str, lines: &[&str]) {
+    pub(crate) fn ship(&self, order: &str, lines: &[&str]) {
         let o = self.answers.display().to_string();
         let mut args = vec!["ship", order, "--outbox", &o];
         for l in lines {

@@ -45,8 +45,11 @@ struct Sent {
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct State {
+pub(super) struct State {
     orders: Vec<Sent>,
+    /// The disputes of invoices sent (T111 invoice responses).
+    #[serde(default)]
+    pub(super) disputes: Vec<super::invoices::SentDispute>,
 }
 
 pub struct StateFile {
@@ -54,7 +57,7 @@ pub struct StateFile {
     lock: PathBuf,
 }
 
-fn local(path: &Path, e: impl std::fmt::Display) -> BackendError {
+pub(super) fn local(path: &Path, e: impl std::fmt::Display) -> BackendError {
     BackendError::LocalState(format!(
         "{}: {e} (procure keeps the Peppol orders of this profile there; the file was left as it is)",
         path.display()
@@ -66,7 +69,7 @@ impl StateFile {
         StateFile { path: dir.join("peppol-orders.json"), lock: dir.join("peppol-orders.lock") }
     }
 
-    fn read(&self) -> Result<State> {
+    pub(super) fn read(&self) -> Result<State> {
         match std::fs::read(&self.path) {
             Ok(b) => serde_json::from_slice(&b).map_err(|e| local(&self.path, e)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
@@ -74,13 +77,13 @@ impl StateFile {
         }
     }
 
-    fn write(&self, s: &State) -> Result<()> {
+    pub(super) fn write(&self, s: &State) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(s).map_err(|e| local(&self.path, e))?;
         atomic::write(&self.path, &bytes).map_err(|e| local(&self.path, e))
     }
 
     /// Runs `f` on the state under the profile's lock; `f` saves what it changes.
-    fn locked<T>(&self, f: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
+    pub(super) fn locked<T>(&self, f: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
         if let Some(dir) = self.lock.parent() {
             std::fs::create_dir_all(dir).map_err(|e| local(dir, e))?;
         }
@@ -439,12 +442,11 @@ pub fn create(
     })
 }
 
-/// Reads every `*.xml` in the inbox and applies the answers not applied yet.
-pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
-    let mut report = InboxReport::default();
+/// The `*.xml` files of the inbox, by name (none when it does not exist yet).
+pub(super) fn inbox_files(inbox: &Path) -> Result<Vec<PathBuf>> {
     let entries = match std::fs::read_dir(inbox) {
         Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(report),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
         Err(e) => return Err(local(inbox, e)),
     };
     let mut files: Vec<PathBuf> = entries
@@ -453,6 +455,13 @@ pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
         .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
         .collect();
     files.sort();
+    Ok(files)
+}
+
+/// Reads every `*.xml` in the inbox and applies the answers not applied yet.
+pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
+    let mut report = InboxReport::default();
+    let files = inbox_files(inbox)?;
     let mut docs = Vec::new();
     for f in files {
         let shown = f.display().to_string();
@@ -467,9 +476,18 @@ pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
         match peppol::read(&bytes) {
             Ok(Document::OrderResponse(r)) => docs.push((r.issue_date, 0, shown, Answer::Response(r))),
             Ok(Document::DespatchAdvice(d)) => docs.push((d.issue_date, 1, shown, Answer::Despatch(d))),
-            Ok(_) => report
-                .problems
-                .push(problem("not an order response (T76) or despatch advice (T16); left in place".into())),
+            // Invoices and credit notes are `invoices`' to read; one that
+            // cannot be read as procure's invoice is reported here.
+            Ok(Document::Invoice(doc)) => {
+                if let Err(why) = super::invoices::map(&doc) {
+                    let what = super::invoices::label(&doc);
+                    report.problems.push(problem(format!("{what} {}: {why}; not read, left in place", doc.id)));
+                }
+            }
+            Ok(_) => report.problems.push(problem(
+                "not an order response (T76), despatch advice (T16), invoice (T10) or credit note (T14); left in place"
+                    .into(),
+            )),
             Err(e) => report.problems.push(problem(format!("{e}; left in place"))),
         }
     }
@@ -541,7 +559,7 @@ fn recompute(order: &mut Order) {
         money::totals(&order.totals.currency, order.lines.iter().map(|l| (l.line_total, l.vat_rate)), shipping);
 }
 
-fn whole(q: Decimal, what: &str) -> std::result::Result<u32, String> {
+pub(super) fn whole(q: Decimal, what: &str) -> std::result::Result<u32, String> {
     use rust_decimal::prelude::ToPrimitive;
     if q.fract() != Decimal::ZERO || q.is_sign_negative() {
         return Err(format!("{what} {q} is not a whole, positive quantity"));
@@ -857,7 +875,7 @@ mod tests {
             shipped: vec![Decimal::ZERO; n],
             applied: vec![],
         };
-        state.write(&State { orders: vec![sent] }).unwrap();
+        state.write(&State { orders: vec![sent], disputes: vec![] }).unwrap();
         (dir, state)
     }
 

@@ -41,7 +41,7 @@ pub struct InvoiceList {
     pub refused: Vec<Refused>,
 }
 
-fn unsupported(sup: &Supplier) -> Result<()> {
+pub(crate) fn unsupported(sup: &Supplier) -> Result<()> {
     if sup.capabilities().invoices {
         Ok(())
     } else {

@@ -137,12 +137,14 @@ fn from_local(sup: &Supplier, h: &History, freshness: Freshness) -> Result<State
 
 /// The supplier's statement of account.
 pub async fn statement(sup: &Supplier) -> Result<Statement> {
+    super::invoices::unsupported(sup)?;
     let (freshness, _) = local::refresh(sup, Feeds::All).await?;
     from_local(sup, &sup.history()?, freshness)
 }
 
 /// The statement from the local history alone (the app).
 pub fn statement_local(sup: &Supplier) -> Result<Statement> {
+    super::invoices::unsupported(sup)?;
     let h = sup.history()?;
     let freshness = local::freshness(sup, Feeds::All)?;
     from_local(sup, &h, freshness)

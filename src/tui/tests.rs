@@ -1496,6 +1496,7 @@ fn invoice_list() -> procure_client::service::invoices::InvoiceList {
             status: PaymentStatus::Open,
             match_status: m,
             disputed,
+            early_payment: None,
         },
         days_overdue: days,
     };

@@ -204,6 +204,40 @@ fn offline_the_local_history_is_shown_with_its_date() {
     home.run(&["invoice", "dispute", "INV-ACME-1", "--reason", "x"]).fails_with(4);
 }
 
+/// The statement offers an invoice's discount for paying early while it
+/// lasts: CRANE's terms give 2 % within 10 days; once part is paid, none.
+#[test]
+fn the_statement_offers_the_early_payment_discount_while_it_lasts() {
+    let shop = shop_with_catalog();
+    let relay = relay(&shop.url, |_| false, |_| false);
+    let home = Home::synced(&relay.url, "CRANE", "buyer");
+    home.run(&["basket", "new", "b"]).ok();
+    home.run(&["basket", "add", "b", "T-BRG-1", "10"]).ok();
+    let number = order(&home, "PO-EARLY-1");
+    shop.supplier(&["order", "confirm", &number]).ok();
+    shop.supplier(&["order", "ship", &number]).ok();
+    let inv = shop.supplier(&["invoice", "issue", &number, "--json"]).ok().json();
+    let offered = inv["early_payment"].clone();
+    assert_eq!(offered["percent"], "2", "{inv:#}");
+    assert_eq!(offered["until"], in_days(10), "{inv:#}");
+    let inv = inv["number"].as_str().unwrap().to_string();
+    let item = |s: &Value| {
+        let items = s["statements"][0]["open_items"].as_array().unwrap();
+        items.iter().find(|i| i["number"] == inv.as_str()).cloned().unwrap_or_else(|| panic!("{inv}: {s:#}"))
+    };
+    let s = home.run(&["--json", "statement"]).ok().json();
+    assert_eq!(item(&s)["early_payment"], offered, "{s:#}");
+    // Offline, from the local copy alone, the same.
+    relay.set(Fault::Down);
+    let s = home.run(&["--json", "statement"]).ok().json();
+    assert_eq!((s["offline"].as_bool(), &item(&s)["early_payment"]), (Some(true), &offered), "{s:#}");
+    relay.set(Fault::Pass);
+    // Partly paid, the discount is gone.
+    shop.supplier(&["invoice", "pay", &inv, "--amount", "10"]).ok();
+    let s = home.run(&["--json", "statement"]).ok().json();
+    assert_eq!(item(&s)["early_payment"], Value::Null, "{s:#}");
+}
+
 /// Rewrites the invoice feed: the page the shop sent, changed by `f`.
 struct Invoices(fn(&mut Vec<Value>));
 

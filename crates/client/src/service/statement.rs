@@ -89,11 +89,8 @@ fn from_local(sup: &Supplier, h: &History, freshness: Freshness) -> Result<State
     );
     let mut open_items = Vec::with_capacity(rows.len());
     for r in &rows {
-        // The discount, while it lasts: read from the document.
-        let early = match h.invoice(&r.number)? {
-            Some(i) => i.early_payment.filter(|e| e.until >= today && r.paid.is_zero()),
-            None => None,
-        };
+        // The discount, while it lasts.
+        let early = r.early_payment.clone().filter(|e| e.until >= today && r.paid.is_zero());
         open_items.push(OpenItem {
             number: r.number.clone(),
             kind: r.kind,

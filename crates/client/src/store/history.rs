@@ -17,6 +17,8 @@ use super::StoreError;
 use crate::api::{Invoice, InvoiceKind, Order, PaymentStatus};
 use crate::core::matching::{Match, MatchStatus};
 use chrono::NaiveDate;
+use procure_protocol::terms::EarlyPayment;
+use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
@@ -34,7 +36,8 @@ CREATE TABLE IF NOT EXISTS invoices (
     number TEXT PRIMARY KEY, kind TEXT NOT NULL, issue_date TEXT NOT NULL, due_date TEXT NOT NULL,
     orders TEXT NOT NULL, credits TEXT, currency TEXT NOT NULL, gross TEXT NOT NULL,
     paid TEXT NOT NULL, open TEXT NOT NULL, status TEXT NOT NULL, is_open INTEGER NOT NULL,
-    disputed INTEGER NOT NULL, match TEXT NOT NULL, match_data TEXT NOT NULL, data TEXT NOT NULL);
+    disputed INTEGER NOT NULL, match TEXT NOT NULL, match_data TEXT NOT NULL, early_payment TEXT,
+    data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS invoices_open ON invoices (is_open);
 CREATE INDEX IF NOT EXISTS invoices_credits ON invoices (credits);
 CREATE TABLE IF NOT EXISTS invoice_orders (
@@ -47,6 +50,17 @@ CREATE TABLE IF NOT EXISTS refused (
     number TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (number, reason));
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ";
+
+/// The layout of the tables, kept in the file's `user_version` (0: the
+/// first layout, before it was kept). A history of another layout, older or
+/// a newer procure's, is not read as if it were this one: being a copy of
+/// what the supplier says, it is emptied, and the next refresh fetches
+/// every document again (goods receipts are not in it; a Peppol profile's
+/// disputes sent are kept with its orders). Bump it with every change of
+/// `SCHEMA`.
+const VERSION: i64 = 1;
+/// Every table of `SCHEMA`.
+const TABLES: [&str; 7] = ["orders", "open_lines", "invoices", "invoice_orders", "payments", "refused", "meta"];
 
 /// One line of an open order that is not fully shipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +96,10 @@ pub struct InvoiceRow {
     #[serde(rename = "match")]
     pub match_status: MatchStatus,
     pub disputed: bool,
+    /// The discount for paying early, as the document offers it (whether
+    /// it still applies is the reader's to say).
+    #[serde(skip)]
+    pub early_payment: Option<EarlyPayment>,
 }
 
 /// A payment on an invoice, as the statement lists it.
@@ -155,7 +173,7 @@ impl History {
             let setup = conn
                 .pragma_update(None, "journal_mode", "WAL")
                 .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
-                .and_then(|()| conn.execute_batch(SCHEMA));
+                .and_then(|()| Self::layout(&conn));
             match setup {
                 Err(rusqlite::Error::SqliteFailure(e, _))
                     if e.code == rusqlite::ErrorCode::DatabaseBusy
@@ -167,6 +185,34 @@ impl History {
             }
         }
         Ok(History { conn, path: path.to_path_buf() })
+    }
+
+    /// Creates the tables, or empties a history of another layout.
+    fn layout(conn: &Connection) -> rusqlite::Result<()> {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version == VERSION {
+            return Ok(());
+        }
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let done = (|| {
+            // Read again: another process may have just done it.
+            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version != VERSION {
+                for t in TABLES {
+                    conn.execute_batch(&format!("DROP TABLE IF EXISTS {t}"))?;
+                }
+                conn.execute_batch(SCHEMA)?;
+                conn.pragma_update(None, "user_version", VERSION)?;
+            }
+            Ok(())
+        })();
+        match done {
+            Ok(()) => conn.execute_batch("COMMIT"),
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     fn err(&self) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
@@ -330,11 +376,12 @@ impl History {
     pub fn put_invoice(&self, inv: &Invoice, m: &Match) -> Result<(), StoreError> {
         let data = serde_json::to_string(inv).map_err(Self::invalid)?;
         let match_data = serde_json::to_string(m).map_err(Self::invalid)?;
+        let early = inv.early_payment.as_ref().map(serde_json::to_string).transpose().map_err(Self::invalid)?;
         self.conn
             .prepare_cached(
                 "INSERT OR REPLACE INTO invoices (number, kind, issue_date, due_date, orders, credits, currency, gross,
-                   paid, open, status, is_open, disputed, match, match_data, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                   paid, open, status, is_open, disputed, match, match_data, early_payment, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             )
             .and_then(|mut s| {
                 s.execute(params![
@@ -353,6 +400,7 @@ impl History {
                     !inv.disputes.is_empty(),
                     m.status.as_str(),
                     match_data,
+                    early,
                     data
                 ])
             })
@@ -445,7 +493,7 @@ impl History {
     pub fn invoice_rows(&self, open_only: bool) -> Result<Vec<InvoiceRow>, StoreError> {
         let sql = format!(
             "SELECT number, kind, issue_date, due_date, orders, credits, currency, gross, paid, open, status, match,
-               disputed FROM invoices {} ORDER BY issue_date DESC, number DESC",
+               disputed, early_payment FROM invoices {} ORDER BY issue_date DESC, number DESC",
             if open_only { "WHERE is_open = 1" } else { "" }
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(self.err())?;
@@ -466,6 +514,11 @@ impl History {
                     status: status_of(&r.get::<_, String>(10)?),
                     match_status: MatchStatus::parse(&r.get::<_, String>(11)?).unwrap_or(MatchStatus::Held),
                     disputed: r.get(12)?,
+                    early_payment: r
+                        .get::<_, Option<String>>(13)?
+                        .map(|e| serde_json::from_str(&e))
+                        .transpose()
+                        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(13, Type::Text, Box::new(e)))?,
                 })
             })
             .map_err(self.err())?;
@@ -573,5 +626,48 @@ mod tests {
         assert_eq!(h.payments_since(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap().len(), 1);
         assert_eq!(h.meta("orders_since").unwrap().as_deref(), Some("7"));
         assert_eq!(h.order_by_prefix("SO-1").unwrap(), None, "a prefix is 8 characters or more");
+    }
+
+    #[test]
+    fn a_history_of_another_layout_is_emptied_for_the_next_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        {
+            // The first layout (no version): the discount was only in the
+            // document, so the statement read every open invoice whole.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE orders (
+                     number TEXT PRIMARY KEY, created_at TEXT NOT NULL, status TEXT NOT NULL,
+                     uninvoiced TEXT NOT NULL, data TEXT NOT NULL);
+                 INSERT INTO orders VALUES ('SO-OLD-1', '2026-01-01T00:00:00Z', 'confirmed', '10', '{}');
+                 CREATE TABLE invoices (
+                     number TEXT PRIMARY KEY, kind TEXT NOT NULL, issue_date TEXT NOT NULL, due_date TEXT NOT NULL,
+                     orders TEXT NOT NULL, credits TEXT, currency TEXT NOT NULL, gross TEXT NOT NULL,
+                     paid TEXT NOT NULL, open TEXT NOT NULL, status TEXT NOT NULL, is_open INTEGER NOT NULL,
+                     disputed INTEGER NOT NULL, match TEXT NOT NULL, match_data TEXT NOT NULL, data TEXT NOT NULL);
+                 INSERT INTO invoices VALUES ('INV-OLD', 'invoice', '2026-01-01', '2026-01-31', 'SO-OLD-1', NULL,
+                     'EUR', '10', '0', '10', 'open', 1, 0, 'matched', '{}', '{}');
+                 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 INSERT INTO meta VALUES ('invoices_since', '42');",
+            )
+            .unwrap();
+        }
+        let h = History::open(&path).unwrap();
+        assert_eq!(h.meta("invoices_since").unwrap(), None, "the next sync starts over");
+        assert!(h.invoice_rows(false).unwrap().is_empty());
+        assert_eq!(h.uninvoiced_total().unwrap(), Decimal::ZERO);
+        let mut inv = invoice("INV-1", InvoiceKind::Invoice, &[("A", Some(1), 4, dec!(1.50))]);
+        inv.early_payment = Some(EarlyPayment {
+            until: NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(),
+            percent: dec!(2),
+            discount: dec!(0.14),
+            amount: dec!(7.00),
+        });
+        h.put_invoice(&inv, &matched()).unwrap();
+        drop(h);
+        // Opened again, the layout is kept.
+        let h = History::open(&path).unwrap();
+        assert_eq!(h.invoice_rows(true).unwrap()[0].early_payment, inv.early_payment);
     }
 }

@@ -95,14 +95,14 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: InvoiceCommand) -> CmdResult {
                     fit("STATUS", 11),
                     "MATCH"
                 ));
-                for i in &list.invoices {
+                out.lines(list.invoices.iter().map(|i| {
                     let r = &i.row;
                     let sign = if r.kind == InvoiceKind::CreditNote { "-" } else { "" };
                     let mut status = r.status.as_str().replace('_', " ");
                     if i.days_overdue > 0 {
                         status = format!("{} d over", i.days_overdue);
                     }
-                    out.line(format!(
+                    format!(
                         "{} {} {} {} {:>12} {:>12}  {} {}{}",
                         fit(&r.number, 16),
                         r.issue_date,
@@ -113,8 +113,8 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: InvoiceCommand) -> CmdResult {
                         fit(&status, 11),
                         match_word(r.match_status),
                         if r.disputed { " disputed" } else { "" }
-                    ));
-                }
+                    )
+                }));
             }
         }
         InvoiceCommand::Show { number } => {
@@ -317,7 +317,7 @@ fn print_statement(out: &Out, s: &Statement) {
             "STATE"
         ));
     }
-    for i in &s.open_items {
+    out.lines(s.open_items.iter().map(|i| {
         let sign = if i.kind == InvoiceKind::CreditNote { "-" } else { "" };
         let mut state = Vec::new();
         if i.days_overdue > 0 {
@@ -332,7 +332,7 @@ fn print_statement(out: &Out, s: &Statement) {
         if let Some(e) = &i.early_payment {
             state.push(format!("{} % off until {}", e.percent.normalize(), e.until));
         }
-        out.line(format!(
+        format!(
             "  {} {} {} {:>12} {:>12}  {}",
             fit(&i.number, 16),
             i.issue_date,
@@ -340,8 +340,8 @@ fn print_statement(out: &Out, s: &Statement) {
             format!("{sign}{}", format_amount(i.gross)),
             format!("{sign}{}", format_amount(i.open)),
             state.join(", ")
-        ));
-    }
+        )
+    }));
     out.line(format!(
         "  Open {} (invoices {} less credit notes {})",
         a(s.open_total),
@@ -354,14 +354,14 @@ fn print_statement(out: &Out, s: &Statement) {
     out.line(format!("  Ordered, not yet invoiced {}   open balance {}", a(s.ordered_not_invoiced), a(s.open_balance)));
     if !s.payments.is_empty() {
         out.line(format!("  Payments of the last {} days:", statement::PAYMENT_DAYS));
-        for p in &s.payments {
-            out.line(format!(
+        out.lines(s.payments.iter().map(|p| {
+            format!(
                 "    {} {} {}{}",
                 p.date,
                 fit(&p.invoice, 16),
                 a(p.amount),
                 p.reference.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
-            ));
-        }
+            )
+        }));
     }
 }

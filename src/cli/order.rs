@@ -709,8 +709,8 @@ pub async fn late(out: &Out, ws: &procure_client::service::Workspace, names: &[S
         "DAYS",
         "WHY"
     ));
-    for l in &all.lines {
-        out.line(format!(
+    out.lines(all.lines.iter().map(|l| {
+        format!(
             "{}{} {} {:>4} {} {:>10} {:>10} {:>5}  {}",
             who(l),
             fit(&l.order, 14),
@@ -721,7 +721,7 @@ pub async fn late(out: &Out, ws: &procure_client::service::Workspace, names: &[S
             day(l.promised),
             l.days_late,
             l.describe()
-        ));
-    }
+        )
+    }));
     Ok(ExitCode::SUCCESS)
 }

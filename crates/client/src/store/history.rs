@@ -28,6 +28,7 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS orders (
     number TEXT PRIMARY KEY, created_at TEXT NOT NULL, status TEXT NOT NULL,
     uninvoiced TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS orders_uninvoiced ON orders (uninvoiced) WHERE uninvoiced != '0';
 CREATE TABLE IF NOT EXISTS open_lines (
     number TEXT NOT NULL, line INTEGER NOT NULL, po_number TEXT NOT NULL, sku TEXT NOT NULL,
     name TEXT NOT NULL, quantity INTEGER NOT NULL, shipped INTEGER NOT NULL,
@@ -38,7 +39,10 @@ CREATE TABLE IF NOT EXISTS invoices (
     paid TEXT NOT NULL, open TEXT NOT NULL, status TEXT NOT NULL, is_open INTEGER NOT NULL,
     disputed INTEGER NOT NULL, match TEXT NOT NULL, match_data TEXT NOT NULL, early_payment TEXT,
     data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS invoices_open ON invoices (is_open);
+-- The open items as lists read them, in their order, from the index alone
+-- (the rows themselves hold whole documents: a page or more each).
+CREATE INDEX IF NOT EXISTS invoices_open ON invoices (is_open, issue_date, number, kind, due_date, orders,
+    credits, currency, gross, paid, open, status, match, disputed, early_payment);
 CREATE INDEX IF NOT EXISTS invoices_credits ON invoices (credits);
 CREATE TABLE IF NOT EXISTS invoice_orders (
     order_number TEXT NOT NULL, invoice TEXT NOT NULL, PRIMARY KEY (order_number, invoice));
@@ -268,7 +272,8 @@ impl History {
                     o.number,
                     o.created_at.to_rfc3339(),
                     o.status.as_str(),
-                    figures.uninvoiced.to_string(),
+                    // Normalised: nothing left is "0", which the index leaves out.
+                    figures.uninvoiced.normalize().to_string(),
                     data
                 ])
             })

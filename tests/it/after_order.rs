@@ -238,6 +238,96 @@ fn the_statement_offers_the_early_payment_discount_while_it_lasts() {
     assert_eq!(item(&s)["early_payment"], Value::Null, "{s:#}");
 }
 
+/// Runs `procure args` until `done` holds for its JSON (at most a minute).
+fn until(home: &Home, args: &[&str], what: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let v = home.run(args).ok().json();
+        if done(&v) {
+            return v;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what}: {v:#}");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
+/// `procure demo` shows every state after the order without setup: the
+/// order it places is confirmed with a line promised late, shipped in part
+/// and invoiced by the demo supplier; the seeded history has paid, overdue
+/// and credited invoices, goods received and one invoice the match holds.
+#[test]
+fn the_demo_shows_every_state_after_the_order() {
+    use std::io::BufRead;
+    let home = Home::new();
+    let mut demo = home
+        .cmd(&["demo", "--serve", "--products", "300", "--port", "0"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let stderr = demo.stderr.take().unwrap();
+    let _demo = Stop(demo);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("The demo shop runs at") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(120)).expect("the demo shop runs");
+
+    // The order the demo placed: confirmed with its last line promised late …
+    let late = until(&home, &["--json", "order", "late"], "the demo order's late line", |v| {
+        v["lines"].as_array().unwrap().iter().any(|l| l["po_number"] == "PO-DEMO-1" && l["reason"] == "promised_late")
+    });
+    let number = late["lines"].as_array().unwrap().iter().find(|l| l["po_number"] == "PO-DEMO-1").unwrap()["order"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // … shipped in part, with the shipment invoiced.
+    let shown = until(&home, &["--json", "order", "show", &number], "the demo order shipped and invoiced", |v| {
+        let shipped = v["shipments"].as_array().is_some_and(|s| !s.is_empty());
+        shipped && v["progress"].as_array().unwrap().iter().any(|p| p["invoiced"].as_u64() > Some(0))
+    });
+    let partly = shown["progress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["shipped"].as_u64() > Some(0) && p["shipped"].as_u64() < p["ordered"].as_u64());
+    assert!(partly, "a line shipped in part: {shown:#}");
+
+    // The seeded history: paid, overdue, credited, held, received.
+    let all = home.run(&["--json", "invoice", "list"]).ok().json();
+    let invoices = all["invoices"].as_array().unwrap();
+    assert!(invoices.iter().any(|i| i["status"] == "paid"), "a paid invoice: {all:#}");
+    assert!(invoices.iter().any(|i| i["kind"] == "credit_note"), "a credit note: {all:#}");
+    assert!(invoices.iter().any(|i| i["days_overdue"].as_i64() > Some(0)), "an overdue invoice: {all:#}");
+    assert!(invoices.iter().any(|i| i["match"] == "held"), "an invoice the match holds: {all:#}");
+    let s = home.run(&["--json", "statement"]).ok().json();
+    let s = &s["statements"][0];
+    assert!(dec(&s["overdue_total"]) > Decimal::ZERO && dec(&s["held_total"]) > Decimal::ZERO, "{s:#}");
+    let delivered = home.run(&["--json", "order", "list", "--status", "delivered"]).ok().json();
+    let received =
+        delivered.as_array().into_iter().flatten().chain(delivered["orders"].as_array().into_iter().flatten());
+    let received = received
+        .filter_map(|o| o["number"].as_str())
+        .filter(|n| {
+            let shown = home.run(&["--json", "order", "show", n]).ok().json();
+            shown["receipts"].as_array().is_some_and(|r| !r.is_empty())
+        })
+        .count();
+    assert!(received > 0, "goods received at the dock: {delivered:#}");
+}
+
 /// Rewrites the invoice feed: the page the shop sent, changed by `f`.
 struct Invoices(fn(&mut Vec<Value>));
 

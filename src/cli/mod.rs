@@ -9,6 +9,7 @@ mod compare;
 #[cfg(feature = "demo")]
 mod demo;
 mod docs;
+mod invoice;
 mod meta;
 mod order;
 mod output;
@@ -124,6 +125,17 @@ Examples:
         after_help = "Examples:\n  procure order preview --basket weekly --po PO-4711\n  procure order list --status shipped"
     )]
     Order(order::OrderCommand),
+    /// Invoices and credit notes: list, show, the three-way match against order and goods receipt, dispute.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  procure invoice list --open\n  procure invoice check INV-ACME-1001\n  procure invoice dispute INV-ACME-1001 --reason \"price\""
+    )]
+    Invoice(invoice::InvoiceCommand),
+    /// What you owe: open invoices and credit notes with due dates, overdue, ageing, held invoices, payments, and the open balance. Every supplier unless --profile names one.
+    #[command(
+        after_help = "Examples:\n  procure statement\n  procure --json statement\n  procure --profile acme statement"
+    )]
+    Statement,
     /// Quote requests: ask for an offer, accept or decline it.
     #[command(
         subcommand,
@@ -222,6 +234,28 @@ async fn dispatch(
         }
         Some(command) => Some(command),
     };
+    // The lists across suppliers: every supplier, unless one is named.
+    let across = || match profile {
+        Some(p) => vec![p.to_string()],
+        None => ws.distinct_suppliers(),
+    };
+    match &command {
+        Some(Command::Order(order::OrderCommand::Late)) => {
+            let names = across();
+            if names.is_empty() {
+                ws.supplier(None)?;
+            }
+            return order::late(out, &ws, &names).await;
+        }
+        Some(Command::Statement) => {
+            let names = across();
+            if names.is_empty() {
+                ws.supplier(None)?;
+            }
+            return invoice::statements(out, &ws, &names).await;
+        }
+        _ => {}
+    }
     // Every other command, and the app, work on one supplier.
     let sup = ws.supplier(profile)?;
     let Some(command) = command else {
@@ -237,14 +271,18 @@ async fn dispatch(
         Command::Docs(args) => docs::docs(out, sup, args).await,
         Command::Basket(cmd) => basket::run(out, &ws, sup, cmd),
         Command::Order(cmd) => order::run(out, sup, cmd).await,
+        Command::Invoice(cmd) => invoice::run(out, sup, cmd).await,
         Command::Quote(cmd) => quote::run(out, sup, cmd).await,
         Command::Approvals(cmd) => approvals::run(out, sup, cmd).await,
         Command::Credit => approvals::credit(out, sup).await,
         Command::Account => account::account(out, sup).await,
         // Handled above.
-        Command::Login(_) | Command::Completions(_) | Command::Man(_) | Command::Suppliers(_) | Command::Compare(_) => {
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Login(_)
+        | Command::Completions(_)
+        | Command::Man(_)
+        | Command::Suppliers(_)
+        | Command::Compare(_)
+        | Command::Statement => Ok(ExitCode::SUCCESS),
         #[cfg(feature = "demo")]
         Command::Demo(_) | Command::Shop(_) => Ok(ExitCode::SUCCESS),
     }

@@ -1,4 +1,4 @@
-//! order preview|submit|list|show
+//! order preview|submit|pending|discard-pending|list|show|late|receive|reorder
 
 use super::CmdResult;
 use super::output::{Out, fit};
@@ -7,8 +7,10 @@ use clap::{Args, Subcommand};
 use procure_client::core::order::{CheckoutOptions, DeliveryDate};
 use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::baskets::{self, Merge};
+use procure_client::service::expediting::{self, OrderView};
 use procure_client::service::history::{self, OrderFilter};
 use procure_client::service::ordering::{self, Checkout, PriceGuard, Submission};
+use procure_client::service::receiving::{self, Goods};
 use procure_client::service::{Error, Supplier};
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -45,12 +47,23 @@ pub enum OrderCommand {
   procure --json order list -n 10
   procure order list --all-suppliers --status shipped")]
     List(ListArgs),
-    /// One order with its lines.
+    /// One order with its lines: per line ordered, requested, promised, shipped, received and invoiced; shipments with carrier, tracking and documents; goods receipts (offline: as last synced).
     #[command(after_help = "Examples:\n  procure order show SO-ACME-1001\n  procure --json order show SO-ACME-1001")]
     Show {
         /// The order number, as `order list` shows it. Example: SO-ACME-1001
         number: String,
     },
+    /// The expediting list: open lines promised later than requested, past their promised date and not fully shipped, or not confirmed by the requested date; most urgent first. Every supplier unless --profile names one; exit 0 when nothing is late.
+    #[command(
+        after_help = "Examples:\n  procure order late\n  procure --json order late\n  procure --profile acme order late"
+    )]
+    Late,
+    /// Record what arrived of an order (goods receipt): SKU=QTY per part, or --all for everything shipped and not received yet. More than shipped is refused.
+    #[command(after_help = "Examples:
+  procure order receive SO-ACME-1001 T-BRG-1=5 T-SCR-1=200
+  procure order receive SO-ACME-1001 --all --note \"gate 3, one box damaged\"
+  procure order receive SO-ACME-1001 --all --id DN-ACME-1001-1   # a rerun with this id records nothing new")]
+    Receive(ReceiveArgs),
     /// Copy a past order into a basket (discontinued parts become their successors).
     #[command(after_help = "Examples:\n  procure order reorder SO-ACME-1001 --into weekly")]
     Reorder {
@@ -62,6 +75,28 @@ pub enum OrderCommand {
         #[command(flatten)]
         merge: MergeArgs,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ReceiveArgs {
+    /// The order, as `order list` shows it. Example: SO-ACME-1001
+    pub number: String,
+    /// What arrived, as SKU=QTY (a part on several lines fills them in order). Example: T-BRG-1=5
+    #[arg(value_parser = parse_sku_qty, required_unless_present = "all", conflicts_with = "all")]
+    pub lines: Vec<(String, u32)>,
+    /// Everything shipped (or, where the supplier reports no shipments, ordered) and not received yet; a rerun receives nothing more. Example: --all
+    #[arg(long)]
+    pub all: bool,
+    /// A note kept with the receipt. Example: --note "one box damaged"
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The receipt's id, e.g. the delivery note's number: the same id again records nothing new (with other goods it is refused). Example: --id DN-ACME-1001-1
+    #[arg(long)]
+    pub id: Option<String>,
+}
+
+fn parse_sku_qty(s: &str) -> Result<(String, u32), String> {
+    procure_client::core::receipt::parse_pair(s)
 }
 
 /// Into a basket that has lines: add to them or replace them.
@@ -333,43 +368,41 @@ pub async fn run(out: &Out, sup: &Supplier, cmd: OrderCommand) -> CmdResult {
         }
         OrderCommand::Show { number } => {
             report_inbox(out, sup).await?;
-            let seen = history::order_or_seen(sup, &number).await?;
-            let o = &seen.value;
+            let v = expediting::order(sup, &number).await?;
             if out.json {
-                out.data(&seen);
+                out.data(&v);
             } else {
-                if let Some(note) = seen.note() {
-                    out.note(format!("Offline: the shop did not answer; the order {note}."));
+                print_order(out, &v);
+            }
+        }
+        // Handled in `cli::dispatch`, which knows the suppliers.
+        OrderCommand::Late => {}
+        OrderCommand::Receive(args) => {
+            report_inbox(out, sup).await?;
+            let goods = if args.all { Goods::All } else { Goods::Lines(args.lines) };
+            let r = receiving::receive(sup, &args.number, &goods, args.note, args.id).await?;
+            if out.json {
+                out.data(&r);
+            } else {
+                match (&r.receipt, r.replayed) {
+                    (None, _) => out.note(format!(
+                        "Nothing to receive of order {}: everything {} is received.",
+                        r.order.order.number, r.order.receive_limit
+                    )),
+                    (Some(rc), replayed) => {
+                        out.line(format!(
+                            "{} {} of order {}{}:",
+                            if replayed { "Receipt was already recorded:" } else { "Received" },
+                            rc.id,
+                            rc.order,
+                            rc.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+                        ));
+                        for l in &rc.lines {
+                            out.line(format!("  line {} {} × {}", l.line, l.sku, l.quantity));
+                        }
+                    }
                 }
-                out.line(format!("Order {} — {} — {}", o.number, o.status.as_str(), o.created_at.date_naive()));
-                out.line(format!("  PO {}   placed by {}", o.po_number, o.placed_by));
-                if let Some(q) = &o.quote_number {
-                    out.line(format!("  From quote {q} (offered prices)"));
-                }
-                if let Some(a) = &o.approval {
-                    let verb =
-                        if a.decision == procure_client::api::Decision::Approved { "Approved" } else { "Rejected" };
-                    let why = a.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default();
-                    out.line(format!("  {verb} by {} on {}{why}", a.decided_by, a.decided_at.date_naive()));
-                }
-                out.line(format!(
-                    "  Ship to {}: {}, {}, {} {}, {}",
-                    o.ship_to.id,
-                    o.ship_to.name,
-                    o.ship_to.street,
-                    o.ship_to.postal_code,
-                    o.ship_to.city,
-                    o.ship_to.country
-                ));
-                if let Some(d) = o.requested_delivery_date {
-                    out.line(format!("  Requested delivery {d}{}", if o.ship_complete { ", complete" } else { "" }));
-                }
-                out.line(format!("  Shipping {}   Payment {}", o.shipping_method.name, o.payment_terms));
-                if let Some(c) = &o.comment {
-                    out.line(format!("  Comment {c}"));
-                }
-                print_lines(out, &o.lines, &o.totals);
-                print_events(out, &o.events);
+                print_progress(out, &r.order);
             }
         }
         OrderCommand::Reorder { number, into, merge } => {
@@ -631,4 +664,160 @@ fn print_checkout(out: &Out, sup: &Supplier, c: &Checkout) {
     if !c.price_changes.is_empty() {
         print_changes(out, c);
     }
+}
+
+/// One order as `order show` prints it: header, lines with their dates and
+/// quantities, shipments, receipts, invoices, the supplier's answers.
+fn print_order(out: &Out, v: &OrderView) {
+    let o = &v.order;
+    if let Some(n) = v.freshness.note() {
+        out.note(format!("{n} (the shop did not answer)"));
+    }
+    out.line(format!("Order {} — {} — {}", o.number, o.status.as_str(), o.created_at.date_naive()));
+    out.line(format!("  PO {}   placed by {}", o.po_number, o.placed_by));
+    if let Some(q) = &o.quote_number {
+        out.line(format!("  From quote {q} (offered prices)"));
+    }
+    if let Some(a) = &o.approval {
+        let verb = if a.decision == procure_client::api::Decision::Approved { "Approved" } else { "Rejected" };
+        let why = a.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default();
+        out.line(format!("  {verb} by {} on {}{why}", a.decided_by, a.decided_at.date_naive()));
+    }
+    out.line(format!(
+        "  Ship to {}: {}, {}, {} {}, {}",
+        o.ship_to.id, o.ship_to.name, o.ship_to.street, o.ship_to.postal_code, o.ship_to.city, o.ship_to.country
+    ));
+    if let Some(d) = o.requested_delivery_date {
+        out.line(format!("  Requested delivery {d}{}", if o.ship_complete { ", complete" } else { "" }));
+    }
+    if let Some(c) = o.confirmed_at {
+        out.line(format!("  Confirmed {}", c.format("%Y-%m-%d %H:%M UTC")));
+    }
+    out.line(format!("  Shipping {}   Payment {}", o.shipping_method.name, o.payment_terms));
+    if let Some(c) = &o.comment {
+        out.line(format!("  Comment {c}"));
+    }
+    print_lines(out, &o.lines, &o.totals);
+    print_progress(out, v);
+    for s in &o.shipments {
+        let how = [s.carrier.as_deref(), s.tracking.as_deref().map(|t| t.to_string()).as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", tracking ");
+        out.line(format!(
+            "  Shipment {} of {}{}",
+            s.number,
+            s.date,
+            if how.is_empty() { String::new() } else { format!(" — {how}") }
+        ));
+        for l in &s.lines {
+            out.line(format!("    line {} {} × {}", l.line, l.sku, l.quantity));
+        }
+        for d in &s.documents {
+            out.line(format!("    {} ({}) {}: {}", d.document.title, d.document.kind.as_str(), d.sku, d.document.url));
+        }
+    }
+    for r in &v.receipts {
+        let items = r.lines.iter().map(|l| format!("{} × {}", l.sku, l.quantity)).collect::<Vec<_>>().join(", ");
+        out.line(format!(
+            "  Receipt {} of {}: {items}{}",
+            r.id,
+            r.at.format("%Y-%m-%d %H:%M UTC"),
+            r.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+        ));
+    }
+    if !v.invoices.is_empty() {
+        out.line(format!("  Invoices {}", v.invoices.join(", ")));
+    }
+    print_events(out, &o.events);
+}
+
+/// Per line: ordered, requested, promised, shipped, received, invoiced.
+fn print_progress(out: &Out, v: &OrderView) {
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+    out.line(format!(
+        "  {:>4} {} {:>7} {:>10} {:>10} {:>7} {:>8} {:>8}  {}",
+        "LINE",
+        fit("SKU", 12),
+        "ORDERED",
+        "REQUESTED",
+        "PROMISED",
+        "SHIPPED",
+        "RECEIVED",
+        "INVOICED",
+        "LATE"
+    ));
+    for p in &v.progress {
+        let late = match (p.late, p.days_late) {
+            (Some(r), Some(d)) => format!("{} ({d} d)", r.as_str().replace('_', " ")),
+            _ => String::new(),
+        };
+        out.line(format!(
+            "  {:>4} {} {:>7} {:>10} {:>10} {:>7} {:>8} {:>8}  {late}",
+            p.line,
+            fit(&p.sku, 12),
+            p.ordered,
+            day(p.requested),
+            day(p.promised),
+            p.shipped,
+            p.received,
+            p.invoiced
+        ));
+    }
+}
+
+/// `order late` of the suppliers named, merged most urgent first.
+pub async fn late(out: &Out, ws: &procure_client::service::Workspace, names: &[String]) -> CmdResult {
+    use procure_client::core::expediting::LateLine;
+    let all = expediting::late_across(ws, names).await?;
+    for s in &all.suppliers {
+        match &s.error {
+            Some(e) => out.note(format!("{}: {e}", s.supplier)),
+            None if s.offline => out.note(format!(
+                "{}: offline: shown as of {}",
+                s.supplier,
+                s.as_of.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| "-".into())
+            )),
+            None => {}
+        }
+    }
+    if out.json {
+        out.data(&all);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if all.lines.is_empty() {
+        out.note("Nothing is late.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let several = all.suppliers.len() > 1;
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+    let who = |l: &LateLine| if several { format!("{} ", fit(&l.supplier, 12)) } else { String::new() };
+    out.line(format!(
+        "{}{} {} {:>4} {} {:>10} {:>10} {:>5}  {}",
+        if several { format!("{} ", fit("SUPPLIER", 12)) } else { String::new() },
+        fit("ORDER", 14),
+        fit("PO", 12),
+        "LINE",
+        fit("SKU", 14),
+        "REQUESTED",
+        "PROMISED",
+        "DAYS",
+        "WHY"
+    ));
+    out.lines(all.lines.iter().map(|l| {
+        format!(
+            "{}{} {} {:>4} {} {:>10} {:>10} {:>5}  {}",
+            who(l),
+            fit(&l.order, 14),
+            fit(&l.po_number, 12),
+            l.line,
+            fit(&l.sku, 14),
+            day(l.requested),
+            day(l.promised),
+            l.days_late,
+            l.describe()
+        )
+    }));
+    Ok(ExitCode::SUCCESS)
 }

@@ -86,6 +86,16 @@ impl Out {
         let _ = writeln!(std::io::stdout().lock(), "{}", text.as_ref());
     }
 
+    /// Lines written at once: a long list is a write, not a write a line.
+    pub fn lines(&self, lines: impl IntoIterator<Item = String>) {
+        let mut text = String::new();
+        for l in lines {
+            text.push_str(&l);
+            text.push('\n');
+        }
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
+
     /// A message for the person at the terminal (stderr; never mixed with data).
     pub fn note(&self, text: impl AsRef<str>) {
         let _ = writeln!(std::io::stderr().lock(), "{}", text.as_ref());

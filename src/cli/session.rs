@@ -112,8 +112,14 @@ pub async fn sync(out: &Out, sup: &Supplier) -> CmdResult {
     line.clear();
     let report = report?;
     super::order::report_inbox(out, sup).await?;
+    // The order and invoice history: what only changed since the last time.
+    let history = service::local::sync(sup).await;
     if out.json {
-        out.data(&report);
+        let mut v = serde_json::to_value(&report).unwrap_or_default();
+        if let serde_json::Value::Object(m) = &mut v {
+            m.insert("history".into(), history.as_ref().ok().map(|h| serde_json::json!(h)).unwrap_or_default());
+        }
+        out.data(&v);
     } else if report.not_modified {
         out.note(format!("Up to date: {} parts (nothing changed on the shop).", report.products_total));
     } else {
@@ -130,5 +136,22 @@ pub async fn sync(out: &Out, sup: &Supplier) -> CmdResult {
     if let Some(problem) = &report.index_problem {
         out.note(format!("The search index could not be saved ({problem}); it is rebuilt when next needed."));
     }
-    Ok(ExitCode::SUCCESS)
+    match history {
+        Ok(h) => {
+            if !out.json && (h.orders_changed > 0 || h.invoices_changed > 0) {
+                out.note(format!(
+                    "Order history: {} orders and {} invoices changed.",
+                    h.orders_changed, h.invoices_changed
+                ));
+            }
+            for r in &h.refused {
+                out.note(format!("Refused: {}", r.reason));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            out.note(format!("The order and invoice history could not be synced: {e}"));
+            Ok(super::exit(e.kind()))
+        }
+    }
 }

@@ -599,6 +599,10 @@ impl App {
         self.screen()
     }
 
+    pub fn invoices(&self) -> Option<&screens::invoices::Invoices> {
+        self.screen()
+    }
+
     pub fn quotes(&self) -> Option<&screens::quotes::Quotes> {
         self.screen()
     }

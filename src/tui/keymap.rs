@@ -44,6 +44,12 @@ pub enum Action {
     ReplaceDiscontinued,
     /// Open a part's document (downloaded, or the copy kept).
     OpenDocument,
+    /// Record goods received of an order.
+    Receive,
+    /// Show only the late lines (the expediting list), or every order again.
+    LateOnly,
+    /// Tell the supplier you object to an invoice.
+    Dispute,
     /// Choose among the parts a quick-entry line's type number names.
     ChoosePart,
     /// Search every supplier's catalog, or again only the one on show.
@@ -97,6 +103,9 @@ impl Action {
             Action::RequestQuote => "request_quote",
             Action::ReplaceDiscontinued => "replace_discontinued",
             Action::OpenDocument => "open_document",
+            Action::Receive => "receive",
+            Action::LateOnly => "late_only",
+            Action::Dispute => "dispute",
             Action::ChoosePart => "choose_part",
             Action::AllSuppliers => "all_suppliers",
             Action::Supplier => "supplier",
@@ -120,6 +129,7 @@ pub(crate) enum Scope {
     Baskets,
     BasketLines,
     Orders,
+    Invoices,
     Quotes,
     Approvals,
     QuickEntry,
@@ -150,6 +160,7 @@ impl Scope {
             Scope::Baskets => "Baskets",
             Scope::BasketLines => "Basket lines",
             Scope::Orders => "Orders",
+            Scope::Invoices => "Invoices",
             Scope::Quotes => "Quotes",
             Scope::Approvals => "Approvals",
             Scope::QuickEntry => "Quick entry",
@@ -365,6 +376,10 @@ impl Default for Keymap {
                 b(BasketLines, QuickEntry, &["i"], "quick entry", "Type or paste many `sku qty` lines"),
                 b(Orders, Open, &["enter", "l"], "detail", "Show the order"),
                 b(Orders, Reorder, &["r"], "reorder", "Reorder into a basket"),
+                b(Orders, Receive, &["R"], "receive", "Record goods received of the order (what is open is filled in)"),
+                b(Orders, LateOnly, &["L"], "late", "Only the late lines (expediting), or every order again"),
+                b(Scope::Invoices, Open, &["enter", "l"], "detail", "Show the invoice with its three-way match"),
+                b(Scope::Invoices, Dispute, &["d"], "dispute", "Dispute the invoice with the supplier (asks why)"),
                 b(Baskets, RequestQuote, &["Q"], "quote", "Request a quote for the basket"),
                 b(BasketLines, RequestQuote, &["Q"], "quote", "Request a quote for the basket"),
                 b(

@@ -564,45 +564,111 @@ fn orders_screen_and_detail() {
     insta::assert_snapshot!("orders_list", render(&mut a));
     let small = sizes("orders_list", &mut a);
     assert!(small.contains("SO-100002") && small.contains("135.20 EUR") && small.contains("PO-4712"), "{small}");
-    a.open(OrderDetail::new(
-        Box::new(Order {
-            number: "SO-100001".into(),
-            status: OrderStatus::Placed,
-            created_at: created,
-            placed_by: "buyer".into(),
-            po_number: "PO-4711".into(),
-            lines: vec![PricedLine {
-                sku: "P-100233".into(),
-                name: "Deep groove ball bearing".into(),
-                quantity: 12,
-                unit_price: dec!(6.10),
-                base_quantity: dec!(1),
-                line_total: dec!(73.20),
-                vat_rate: dec!(19),
-                note: Some("CC-4711".into()),
-                promised_delivery: None,
-                shipped: 0,
-                invoiced: 0,
-            }],
-            totals,
-            ship_to: addr("main", "Main plant"),
-            requested_delivery_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 15),
-            ship_complete: true,
-            payment_terms: "invoice, 30 days end of month".into(),
-            shipping_method: ShippingMethod { id: "std".into(), name: "Standard parcel".into(), price: dec!(9.90) },
-            comment: Some("gate 3".into()),
-            approval: None,
-            quote_number: None,
-            events: vec![],
-            earliest_delivery: None,
-            confirmed_at: None,
-            shipments: vec![],
-        }),
-        false,
-    ));
+    a.open(OrderDetail::new(Box::new(order_view(totals.clone())), false));
     insta::assert_snapshot!("order_detail", render(&mut a));
     let small = sizes("order_detail", &mut a);
-    assert!(small.contains("172.67 EUR") && small.contains("73.20"), "{small}");
+    assert!(small.contains("LATE +5 d") && small.contains("73.20"), "{small}");
+    // The rest scrolls into view: shipments, receipts, totals.
+    render_at(&mut a, 80, 24);
+    for _ in 0..20 {
+        a.dialog_mut::<OrderDetail>().unwrap().scroll.apply(Action::Down);
+    }
+    let end = render_at(&mut a, 80, 24);
+    assert!(end.contains("tracking 00340434161094042557") && end.contains("172.67 EUR"), "{end}");
+    assert!(end.contains("Received 2026-11-27"), "{end}");
+}
+
+/// An order of two lines: the first promised five days after the date
+/// asked for and partly shipped (with tracking and a certificate) and
+/// received, the second on time.
+fn order_view(totals: Totals) -> procure_client::service::expediting::OrderView {
+    use procure_client::core::expediting::LateReason;
+    use procure_client::core::receipt::{Receipt, ReceiptLine};
+    use procure_client::service::expediting::{LineProgress, OrderView};
+    use procure_client::service::local::Freshness;
+    let created = Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap();
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d);
+    let line = |sku: &str, name: &str, q, p, total, promised: u32, shipped| PricedLine {
+        sku: sku.into(),
+        name: name.into(),
+        quantity: q,
+        unit_price: p,
+        base_quantity: dec!(1),
+        line_total: total,
+        vat_rate: dec!(19),
+        note: (sku == "P-100233").then(|| "CC-4711".into()),
+        promised_delivery: day(promised),
+        shipped,
+        invoiced: 0,
+    };
+    let order = Order {
+        number: "SO-100001".into(),
+        status: OrderStatus::Confirmed,
+        created_at: created,
+        placed_by: "buyer".into(),
+        po_number: "PO-4711".into(),
+        lines: vec![
+            line("P-100233", "Deep groove ball bearing", 12, dec!(6.10), dec!(73.20), 20, 5),
+            line("P-100501", "Contactor 3RT2015-1BB41 24V DC", 2, dec!(31.00), dec!(62.00), 15, 0),
+        ],
+        totals,
+        ship_to: addr("main", "Main plant"),
+        requested_delivery_date: day(15),
+        ship_complete: false,
+        payment_terms: "invoice, 30 days end of month".into(),
+        shipping_method: ShippingMethod { id: "std".into(), name: "Standard parcel".into(), price: dec!(9.90) },
+        comment: Some("gate 3".into()),
+        approval: None,
+        quote_number: None,
+        events: vec![],
+        earliest_delivery: day(3),
+        confirmed_at: Some(Utc.with_ymd_and_hms(2026, 11, 21, 8, 0, 0).unwrap()),
+        shipments: vec![Shipment {
+            number: "DN-100001-1".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            carrier: Some("DHL".into()),
+            tracking: Some("00340434161094042557".into()),
+            lines: vec![ShipmentLine { line: 1, sku: "P-100233".into(), quantity: 5 }],
+            documents: vec![ShipmentDocument {
+                sku: "P-100233".into(),
+                document: Document {
+                    kind: DocumentKind::Certificate,
+                    title: "Inspection certificate 3.1".into(),
+                    url: "http://127.0.0.1:8450/api/v1/documents/7".into(),
+                },
+            }],
+        }],
+    };
+    let progress =
+        |l: u32, sku: &str, ordered, promised, shipped, received, late: Option<(LateReason, i64)>| LineProgress {
+            line: l,
+            sku: sku.into(),
+            ordered,
+            requested: day(15),
+            promised: day(promised),
+            shipped,
+            received,
+            invoiced: 0,
+            late: late.map(|l| l.0),
+            days_late: late.map(|l| l.1),
+        };
+    OrderView {
+        order,
+        progress: vec![
+            progress(1, "P-100233", 12, 20, 5, 5, Some((LateReason::PromisedLate, 5))),
+            progress(2, "P-100501", 2, 15, 0, 0, None),
+        ],
+        receipts: vec![Receipt {
+            id: "GR-SO-100001-1".into(),
+            order: "SO-100001".into(),
+            at: Utc.with_ymd_and_hms(2026, 11, 27, 7, 15, 0).unwrap(),
+            note: Some("gate 3".into()),
+            lines: vec![ReceiptLine { line: 1, sku: "P-100233".into(), quantity: 5 }],
+        }],
+        invoices: vec![],
+        receive_limit: "shipped",
+        freshness: Freshness { as_of: Some(created), offline: false },
+    }
 }
 
 #[test]
@@ -610,7 +676,7 @@ fn help_overlay_lists_the_keymap() {
     let mut a = search_app();
     a.open(Help::default());
     let screen = render_at(&mut a, 110, 52);
-    assert!(screen.contains("Quit procure") && screen.contains("quick_entry"), "{screen}");
+    assert!(screen.contains("Quit procure") && screen.contains("all_suppliers"), "{screen}");
     insta::assert_snapshot!(screen);
     let mut a = search_app();
     a.open(Help::default());
@@ -739,6 +805,10 @@ fn what_a_shop_lacks_is_hidden_or_marked() {
         quote_requests: false,
         approvals: false,
         credit: false,
+        order_changes: false,
+        shipments: false,
+        invoices: false,
+        disputes: false,
     });
     a.open(CheckoutForm {
         basket: "weekly".into(),
@@ -830,8 +900,9 @@ fn account_screen_shows_company_limits_addresses_and_the_supplier() {
     };
     // What the engine reports for the screen's request.
     let fx = a.action(Action::Screen(account::ID));
-    assert_eq!(fx, vec![Effect::Account { supplier: "demo".into() }]);
+    assert_eq!(fx, vec![Effect::Account { supplier: "demo".into() }, Effect::Statement { supplier: "demo".into() }]);
     a.on_msg(Msg::Account(Box::new(account)));
+    a.on_msg(Msg::Statement(Box::new(statement())));
     let small = sizes("account", &mut a);
     for want in [
         "Acme Maschinenbau GmbH",
@@ -843,8 +914,38 @@ fn account_screen_shows_company_limits_addresses_and_the_supplier() {
         "Jonas Weber",
         "+49 711 123456-0",
         "service@nordwerk.example",
+        "You owe",
+        "1218.13 EUR open · overdue 1190.00 · held by the match 48.13",
+        "5961.79 EUR with 4743.66 ordered",
     ] {
         assert!(small.contains(want), "{want} at 80×24:\n{small}");
+    }
+}
+
+/// A statement: one invoice overdue, one held by the match, a credit note.
+fn statement() -> procure_client::service::statement::Statement {
+    use procure_client::core::statement::Ageing;
+    use procure_client::service::local::Freshness;
+    procure_client::service::statement::Statement {
+        supplier: "demo".into(),
+        currency: "EUR".into(),
+        freshness: Freshness { as_of: Some(Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap()), offline: false },
+        open_total: dec!(1218.13),
+        invoices_open: dec!(1238.13),
+        credits_open: dec!(20.00),
+        overdue_total: dec!(1190.00),
+        held_total: dec!(48.13),
+        ordered_not_invoiced: dec!(4743.66),
+        open_balance: dec!(5961.79),
+        ageing: Ageing {
+            not_due: dec!(28.13),
+            days_1_30: dec!(1190.00),
+            days_31_60: dec!(0),
+            days_61_90: dec!(0),
+            over_90: dec!(0),
+        },
+        open_items: vec![],
+        payments: vec![],
     }
 }
 
@@ -1539,6 +1640,10 @@ fn the_app_switches_the_supplier_it_works_on() {
             quote_requests: true,
             approvals: true,
             credit: true,
+            order_changes: true,
+            shipments: true,
+            invoices: true,
+            disputes: true,
         },
         me: None,
     });
@@ -1547,7 +1652,7 @@ fn the_app_switches_the_supplier_it_works_on() {
     assert!(fx.contains(&Effect::Baskets { supplier: "bolt".into() }), "{fx:?}");
     a.show(orders::ID);
     let fx = a.action(Action::Screen(orders::ID));
-    assert_eq!(fx, vec![Effect::Orders { supplier: "bolt".into() }]);
+    assert_eq!(fx, vec![Effect::Orders { supplier: "bolt".into() }, Effect::Late { supplier: "bolt".into() }]);
     let screen = render_at(&mut a, 80, 24);
     assert!(screen.contains("Orders of bolt") && screen.contains("procure bolt ·"), "{screen}");
 }
@@ -1781,4 +1886,284 @@ fn a_part_is_compared_from_its_search_result_and_from_the_quantity_prompt() {
     let fx = a.handle(ctrl_k);
     assert!(matches!(&fx[..], [Effect::Compare { query, qty: 40, .. }] if query == "P-100233"), "{fx:?}");
     assert!(a.dialog::<Prompt>().is_none() && a.dialog::<CompareView>().is_some());
+}
+
+/// The expediting list a supplier gave: one line promised late, one past its promise.
+fn late() -> procure_client::service::expediting::Late {
+    use procure_client::core::expediting::{LateLine, LateReason};
+    use procure_client::service::local::Freshness;
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d);
+    let line = |order: &str, sku: &str, reason, days, promised| LateLine {
+        supplier: "demo".into(),
+        order: order.into(),
+        po_number: "PO-4711".into(),
+        line: 1,
+        sku: sku.into(),
+        name: "Deep groove ball bearing".into(),
+        quantity: 12,
+        shipped: 5,
+        requested: day(15),
+        promised,
+        days_late: days,
+        reason,
+    };
+    procure_client::service::expediting::Late {
+        supplier: "demo".into(),
+        freshness: Freshness { as_of: Some(Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap()), offline: true },
+        lines: vec![
+            line("SO-100002", "P-100501", LateReason::PastPromise, 2, chrono::NaiveDate::from_ymd_opt(2026, 11, 26)),
+            line("SO-100001", "P-100233", LateReason::PromisedLate, 5, day(20)),
+        ],
+    }
+}
+
+#[test]
+fn orders_marks_late_orders_and_a_key_shows_only_the_late_lines() {
+    let mut a = app(true);
+    let fx = a.action(Action::Screen(orders::ID));
+    assert!(fx.contains(&Effect::Late { supplier: "demo".into() }), "{fx:?}");
+    orders_of(&mut a).orders.loaded = true;
+    let created = Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap();
+    let totals = Totals {
+        currency: "EUR".into(),
+        net: dec!(135.20),
+        shipping: dec!(9.90),
+        vat: dec!(27.57),
+        gross: dec!(172.67),
+    };
+    let summary = |n: &str, status| OrderSummary {
+        number: n.into(),
+        status,
+        created_at: created,
+        po_number: "PO-4711".into(),
+        placed_by: "buyer".into(),
+        line_count: 2,
+        totals: totals.clone(),
+    };
+    orders_of(&mut a).orders.list = vec![
+        summary("SO-100003", OrderStatus::Delivered),
+        summary("SO-100002", OrderStatus::PartlyShipped),
+        summary("SO-100001", OrderStatus::Confirmed),
+    ];
+    a.on_msg(Msg::Late(Box::new(late())));
+    let small = sizes("orders_late_marked", &mut a);
+    assert!(small.contains("partly_shipped LATE") && small.contains("confirmed LATE"), "{small}");
+    assert!(small.contains("2 with late lines"), "{small}");
+    // L: the late lines alone, most urgent first; Enter opens the order of the selected one.
+    a.action(Action::LateOnly);
+    assert!(orders_of(&mut a).only_late());
+    let small = sizes("orders_late_only", &mut a);
+    assert!(small.contains("Late lines") && small.contains("SO-100002") && small.contains("offline"), "{small}");
+    assert!(small.find("SO-100002") < small.find("SO-100001"), "{small}");
+    a.action(Action::Down);
+    let fx = a.action(Action::Open);
+    assert_eq!(fx, vec![Effect::Order { supplier: "demo".into(), number: "SO-100001".into() }]);
+    a.action(Action::LateOnly);
+    assert!(!orders_of(&mut a).only_late());
+}
+
+#[test]
+fn order_detail_receives_what_is_open() {
+    let mut a = app(true);
+    a.show(orders::ID);
+    let totals = Totals {
+        currency: "EUR".into(),
+        net: dec!(135.20),
+        shipping: dec!(9.90),
+        vat: dec!(27.57),
+        gross: dec!(172.67),
+    };
+    let mut v = order_view(totals);
+    // 5 shipped of line 1, 5 received: nothing open. Ship 4 more of line 2.
+    v.progress[1].shipped = 2;
+    a.open(OrderDetail::new(Box::new(v), false));
+    a.action(Action::Receive);
+    let p = a.dialog_mut::<Prompt>().expect("the receive prompt");
+    assert_eq!(p.kind(), &PromptKind::Receive { order: "SO-100001".into() });
+    assert_eq!(p.input.text(), "P-100501=2", "what is shipped and not received");
+    let fx = a.action(Action::Apply);
+    assert_eq!(
+        fx,
+        vec![Effect::Receive {
+            supplier: "demo".into(),
+            order: "SO-100001".into(),
+            lines: vec![("P-100501".into(), 2)]
+        }]
+    );
+}
+
+fn invoice_list() -> procure_client::service::invoices::InvoiceList {
+    use procure_client::core::matching::MatchStatus;
+    use procure_client::service::invoices::{InvoiceItem, InvoiceList};
+    use procure_client::service::local::Freshness;
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let item = |n: &str, kind, issued, due, open, m, days, disputed| InvoiceItem {
+        row: procure_client::service::invoices::InvoiceRow {
+            number: n.into(),
+            kind,
+            issue_date: issued,
+            due_date: due,
+            order_numbers: vec!["SO-100001".into()],
+            credits_invoice: (kind == InvoiceKind::CreditNote).then(|| "INV-100002".into()),
+            currency: "EUR".into(),
+            gross: open,
+            paid: dec!(0),
+            open,
+            status: PaymentStatus::Open,
+            match_status: m,
+            disputed,
+            early_payment: None,
+        },
+        days_overdue: days,
+    };
+    InvoiceList {
+        supplier: "demo".into(),
+        freshness: Freshness { as_of: Some(Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap()), offline: false },
+        invoices: vec![
+            item(
+                "CN-100001",
+                InvoiceKind::CreditNote,
+                day(11, 27),
+                day(12, 31),
+                dec!(3.68),
+                MatchStatus::Matched,
+                0,
+                false,
+            ),
+            item("INV-100002", InvoiceKind::Invoice, day(11, 26), day(12, 31), dec!(87.11), MatchStatus::Held, 0, true),
+            item(
+                "INV-100001",
+                InvoiceKind::Invoice,
+                day(10, 2),
+                day(11, 20),
+                dec!(1190.00),
+                MatchStatus::Matched,
+                8,
+                false,
+            ),
+        ],
+        refused: vec![],
+    }
+}
+
+fn invoice_view() -> procure_client::service::invoices::InvoiceView {
+    use procure_client::core::matching::{LineMatch, Match, MatchStatus, Problem, ProblemCode};
+    use procure_client::service::local::Freshness;
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let line = |n: u32, sku: &str, q, p: rust_decimal::Decimal, total| InvoiceLine {
+        line: n,
+        order_number: Some("SO-100001".into()),
+        order_line: Some(n),
+        sku: sku.into(),
+        name: "Deep groove ball bearing".into(),
+        quantity: q,
+        unit_price: p,
+        line_total: total,
+        vat_rate: dec!(19),
+    };
+    let invoice = Invoice {
+        number: "INV-100002".into(),
+        kind: InvoiceKind::Invoice,
+        issue_date: day(11, 26),
+        due_date: day(12, 31),
+        payment_terms: "30 days end of month".into(),
+        early_payment: None,
+        order_numbers: vec!["SO-100001".into()],
+        credits_invoice: None,
+        reason: None,
+        lines: vec![line(1, "P-100233", 5, dec!(6.283), dec!(31.42)), line(2, "P-100501", 2, dec!(31.30), dec!(62.60))],
+        totals: Totals {
+            currency: "EUR".into(),
+            net: dec!(94.02),
+            shipping: dec!(0),
+            vat: dec!(17.86),
+            gross: dec!(111.88),
+        },
+        paid: dec!(0),
+        open: dec!(111.88),
+        status: PaymentStatus::Open,
+        payments: vec![],
+        disputes: vec![Dispute {
+            at: Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap(),
+            by: "buyer".into(),
+            reason: "line 1 is 3 % above the order price".into(),
+        }],
+    };
+    let m = |n: u32, sku: &str, price, ordered_at, status, problems: Vec<Problem>| LineMatch {
+        line: n,
+        sku: sku.into(),
+        order_number: Some("SO-100001".into()),
+        order_line: Some(n),
+        ordered: Some(12),
+        received: Some(5),
+        invoiced: 5,
+        invoiced_to_date: Some(5),
+        order_unit_price: Some(ordered_at),
+        unit_price: price,
+        status,
+        problems,
+        credit_notes: vec![],
+    };
+    procure_client::service::invoices::InvoiceView {
+        invoice,
+        matched: Match {
+            status: MatchStatus::Held,
+            lines: vec![
+                m(
+                    1,
+                    "P-100233",
+                    dec!(6.283),
+                    dec!(6.10),
+                    MatchStatus::Held,
+                    vec![Problem {
+                        code: ProblemCode::PriceAboveOrder,
+                        message: "unit price 6.283 is above the order's 6.10 by 3.0 % (0.92 more for 5)".into(),
+                        percent: Some(dec!(3.0)),
+                        amount: Some(dec!(0.92)),
+                    }],
+                ),
+                m(2, "P-100501", dec!(31.30), dec!(31.00), MatchStatus::Matched, vec![]),
+            ],
+            problems: vec![],
+        },
+        credit_notes: vec![],
+        days_overdue: 0,
+        freshness: Freshness { as_of: Some(Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap()), offline: false },
+    }
+}
+
+#[test]
+fn invoices_screen_and_a_held_invoice() {
+    use super::dialogs::invoice_detail::InvoiceDetail;
+    use super::screens::invoices;
+    let mut a = app(true);
+    let fx = a.action(Action::Screen(invoices::ID));
+    assert_eq!(fx, vec![Effect::Invoices { supplier: "demo".into() }]);
+    a.on_msg(Msg::Invoices(Box::new(invoice_list())));
+    let small = sizes("invoices", &mut a);
+    for want in
+        ["INV-100002", "HELD disputed", "8 d over", "-3.68", "open 1273.43 EUR", "overdue 1190.00", "held 87.11"]
+    {
+        assert!(small.contains(want), "{want}:\n{small}");
+    }
+    a.action(Action::Down);
+    assert_eq!(a.action(Action::Open), vec![Effect::Invoice { supplier: "demo".into(), number: "INV-100002".into() }]);
+    a.on_msg(Msg::Invoice(Box::new(invoice_view())));
+    assert!(a.dialog_mut::<InvoiceDetail>().is_some());
+    let small = sizes("invoice_detail", &mut a);
+    for want in ["Three-way match: HELD", "by 3.0 % (0.92 more for 5)", "d dispute"] {
+        assert!(small.contains(want), "{want}:\n{small}");
+    }
+    // d asks why, Enter sends the dispute.
+    a.action(Action::Dispute);
+    a.dialog_mut::<Prompt>().unwrap().input.insert_str("line 1 above the order price");
+    let fx = a.action(Action::Apply);
+    assert_eq!(
+        fx,
+        vec![Effect::Dispute {
+            supplier: "demo".into(),
+            number: "INV-100002".into(),
+            reason: "line 1 above the order price".into()
+        }]
+    );
 }

@@ -8,6 +8,7 @@
 
 mod common;
 
+mod after_order;
 mod cli_conventions;
 mod cli_flow;
 mod compare;

@@ -578,3 +578,52 @@ fn a_po_number_already_on_an_order_is_refused_unless_allowed() {
     assert_eq!(third["order"]["po_number"], po.as_str(), "{third}");
     assert_eq!(admin.orders_with_po(&env, &po).len(), 3);
 }
+
+/// After the order at a Medusa store: the store fulfils and ships part of a
+/// line (admin API); `order show` gives the shipped quantity and the day it
+/// shipped (what the store API shows a customer: no promised dates, no
+/// tracking, no invoices), and a goods receipt may not exceed it.
+#[test]
+#[ignore = "needs a running Medusa: tests/medusa/setup.sh"]
+fn a_partial_shipment_is_shown_and_limits_the_goods_receipt() {
+    let env = env();
+    let admin = Admin::login(&env);
+    let home = env.home(env.get("MEDUSA_URL"));
+    home.run(&["sync"]).ok();
+    home.run(&["basket", "new", "s"]).ok();
+    home.run(&["basket", "add", "s", env.get("MEDUSA_SKU_1"), "10"]).ok();
+    home.run(&["basket", "add", "s", env.get("MEDUSA_PLAIN_SKU"), "3"]).ok();
+    let po = unique("PO");
+    let done = home.run(&["--json", "order", "submit", "--basket", "s", "--po", &po]).ok().json();
+    let number = done["order"]["number"].as_str().unwrap().to_string();
+    let id = admin.orders_with_po(&env, &po)[0]["id"].as_str().unwrap().to_string();
+    let order = admin.order(&id);
+    let item = order["items"].as_array().unwrap().iter().find(|i| i["variant_sku"] == env.get("MEDUSA_SKU_1")).unwrap();
+    let item = item["id"].as_str().unwrap().to_string();
+    let line = serde_json::json!([{"id": item, "quantity": 6}]);
+    let f = admin.post(
+        &format!("/admin/orders/{id}/fulfillments"),
+        &serde_json::json!({"items": line, "location_id": env.get("MEDUSA_STOCK_LOCATION_ID")}),
+    );
+    let ful = admin.get(&format!("/admin/orders/{id}?fields=*fulfillments"))["order"]["fulfillments"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a fulfilment: {f}"))
+        .to_string();
+    admin.post(
+        &format!("/admin/orders/{id}/fulfillments/{ful}/shipments"),
+        &serde_json::json!({"items": line, "labels": [{"tracking_number": "JJD1", "tracking_url": "https://t.example/1", "label_url": "https://l.example/1"}]}),
+    );
+
+    let shown = home.run(&["--json", "order", "show", &number]).ok().json();
+    let p = &shown["progress"];
+    let first = p.as_array().unwrap().iter().find(|l| l["sku"] == env.get("MEDUSA_SKU_1")).unwrap();
+    assert_eq!((first["ordered"].as_u64(), first["shipped"].as_u64()), (Some(10), Some(6)), "{shown:#}");
+    assert_eq!(shown["shipments"][0]["number"], ful.as_str(), "{shown:#}");
+    assert_eq!(shown["receive_limit"], "shipped");
+    let sku_qty = |q: u32| format!("{}={q}", env.get("MEDUSA_SKU_1"));
+    let r = home.run(&["order", "receive", &number, &sku_qty(7)]).fails_with(5);
+    assert!(r.stderr().contains("7 received of 6 shipped"), "{}", r.stderr());
+    home.run(&["order", "receive", &number, &sku_qty(6)]).ok();
+    let r = home.run(&["invoice", "list"]).fails_with(5);
+    assert!(r.stderr().contains("gives no invoices"), "{}", r.stderr());
+}

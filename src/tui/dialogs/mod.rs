@@ -7,6 +7,7 @@ pub mod choose_supplier;
 pub mod compare;
 pub mod confirm;
 pub(crate) mod help;
+pub(crate) mod invoice_detail;
 pub(crate) mod order_detail;
 pub(crate) mod part_detail;
 pub mod prompt;

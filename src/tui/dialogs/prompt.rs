@@ -58,6 +58,14 @@ pub enum PromptKind {
     RejectOrder {
         number: String,
     },
+    /// Goods received of an order: `SKU=QTY …`.
+    Receive {
+        order: String,
+    },
+    /// Why the buyer disputes an invoice.
+    Dispute {
+        number: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -215,6 +223,20 @@ impl Prompt {
                     decision: procure_client::api::Decision::Rejected,
                     reason: Some(text),
                 }))
+            }
+            PromptKind::Receive { order } => match procure_client::core::receipt::parse_pairs(&text) {
+                Err(e) => self.fail(e),
+                Ok(lines) => {
+                    cx.say(Level::Info, format!("recording goods received of {order}…"));
+                    close(run(Effect::Receive { supplier, order, lines }))
+                }
+            },
+            PromptKind::Dispute { number } => {
+                if text.is_empty() {
+                    return self.fail("the supplier needs a reason".into());
+                }
+                cx.say(Level::Info, format!("disputing {number}…"));
+                close(run(Effect::Dispute { supplier, number, reason: text }))
             }
             PromptKind::ReorderInto { number } => match validate_name(&text) {
                 Err(e) => self.fail(e),

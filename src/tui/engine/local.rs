@@ -7,6 +7,7 @@ use super::Suppliers;
 use super::msg::{BasketOp, Failure, Msg, fail};
 use procure_client::service::baskets::{self, Change};
 use procure_client::service::catalog::{Catalog, CatalogState, CatalogStatus};
+use procure_client::service::invoices;
 use procure_client::service::{Error, ErrorKind, Supplier};
 use procure_client::service::{compare, search};
 use std::collections::{HashMap, VecDeque};
@@ -73,6 +74,14 @@ pub(super) enum Job {
         qty: u32,
         basket: Option<String>,
         otherwise: String,
+    },
+    /// The open invoices as the local history has them.
+    Invoices {
+        supplier: String,
+    },
+    Invoice {
+        supplier: String,
+        number: String,
     },
     Search(SearchJob),
     /// Nothing else to do: read the rest of the index.
@@ -328,6 +337,19 @@ pub(super) fn worker(
                         basket,
                     },
                     Err(e) => fail(Failure::Basket, &e),
+                }
+            }
+            Job::Invoices { supplier } => {
+                let r = suppliers.get(&supplier).and_then(|s| invoices::list_local(&s, invoices::Which::Open));
+                match r {
+                    Ok(list) => Msg::Invoices(Box::new(list)),
+                    Err(e) => fail(Failure::Invoices, &e),
+                }
+            }
+            Job::Invoice { supplier, number } => {
+                match suppliers.get(&supplier).and_then(|s| invoices::show_local(&s, &number)) {
+                    Ok(v) => Msg::Invoice(Box::new(v)),
+                    Err(e) => fail(Failure::Invoice, &e),
                 }
             }
             Job::Basket { supplier, op } => {

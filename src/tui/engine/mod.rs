@@ -108,6 +108,12 @@ impl Engine {
             Effect::AddOffer { supplier, sku, qty, basket, otherwise } => {
                 self.job(Job::AddOffer { supplier, sku, qty, basket, otherwise })
             }
+            Effect::Invoice { supplier, number } => self.job(Job::Invoice { supplier, number }),
+            // What the local history holds at once, then what the shop says.
+            Effect::Invoices { supplier } => {
+                self.job(Job::Invoices { supplier: supplier.clone() });
+                self.net(Effect::Invoices { supplier })
+            }
             net @ (Effect::Login { .. }
             | Effect::Sync { .. }
             | Effect::SyncAll { .. }
@@ -125,7 +131,11 @@ impl Engine {
             | Effect::Approvals { .. }
             | Effect::Decide { .. }
             | Effect::Account { .. }
-            | Effect::OpenDocument { .. }) => self.net(net),
+            | Effect::OpenDocument { .. }
+            | Effect::Late { .. }
+            | Effect::Receive { .. }
+            | Effect::Dispute { .. }
+            | Effect::Statement { .. }) => self.net(net),
         }
     }
 

@@ -10,9 +10,13 @@ use procure_client::search::Highlights;
 use procure_client::service::baskets::{ImportReport, LineChoices, Merge, Shown};
 use procure_client::service::catalog::CatalogStatus;
 use procure_client::service::compare::Comparison;
+use procure_client::service::expediting::{Late, OrderView};
 use procure_client::service::history::History;
+use procure_client::service::invoices::{InvoiceList, InvoiceView};
 use procure_client::service::ordering::{Checkout, ReorderReport, Submitted};
+use procure_client::service::receiving::Received;
 use procure_client::service::search::{PartDetail, SearchRow};
+use procure_client::service::statement::Statement;
 use procure_client::service::{self, ErrorKind};
 use std::time::Duration;
 
@@ -205,6 +209,34 @@ pub enum Effect {
         supplier: String,
         document: procure_client::api::Document,
     },
+    /// The expediting list (late lines), after refreshing the order history.
+    Late {
+        supplier: String,
+    },
+    /// Goods received of an order, as `SKU=QTY` pairs.
+    Receive {
+        supplier: String,
+        order: String,
+        lines: Vec<(String, u32)>,
+    },
+    /// The open invoices: from the local history at once, then refreshed.
+    Invoices {
+        supplier: String,
+    },
+    /// One invoice with its match, from the local history.
+    Invoice {
+        supplier: String,
+        number: String,
+    },
+    Dispute {
+        supplier: String,
+        number: String,
+        reason: String,
+    },
+    /// The statement of account, for the account screen.
+    Statement {
+        supplier: String,
+    },
 }
 
 impl Effect {
@@ -239,7 +271,13 @@ impl Effect {
             | Effect::Account { supplier }
             | Effect::Compare { supplier, .. }
             | Effect::AddOffer { supplier, .. }
-            | Effect::OpenDocument { supplier, .. } => supplier,
+            | Effect::OpenDocument { supplier, .. }
+            | Effect::Late { supplier }
+            | Effect::Receive { supplier, .. }
+            | Effect::Invoices { supplier }
+            | Effect::Invoice { supplier, .. }
+            | Effect::Dispute { supplier, .. }
+            | Effect::Statement { supplier } => supplier,
         }
     }
 }
@@ -330,7 +368,13 @@ pub enum Msg {
         up: bool,
     },
     Orders(Box<History>),
-    Order(Box<Order>),
+    Order(Box<OrderView>),
+    Late(Box<Late>),
+    Received(Box<Received>),
+    Invoices(Box<InvoiceList>),
+    Invoice(Box<InvoiceView>),
+    Disputed(Box<InvoiceView>),
+    Statement(Box<Statement>),
     Reordered(ReorderReport),
     Previewed(Box<Checkout>),
     PricesChanged(Box<Checkout>),
@@ -395,6 +439,12 @@ pub enum Failure {
     Account,
     Compare,
     Document,
+    Late,
+    Receive,
+    Invoices,
+    Invoice,
+    Dispute,
+    Statement,
 }
 
 impl Failure {
@@ -420,6 +470,12 @@ impl Failure {
             Failure::Account => "account",
             Failure::Compare => "compare",
             Failure::Document => "document",
+            Failure::Late => "late lines",
+            Failure::Receive => "goods receipt",
+            Failure::Invoices => "invoices",
+            Failure::Invoice => "invoice",
+            Failure::Dispute => "dispute",
+            Failure::Statement => "statement",
         }
     }
 }

@@ -75,6 +75,12 @@ pub(super) async fn answer(
         Effect::Sync { .. } => {
             let mut progress = |_: service::sync::SyncStep<'_>| {};
             let r = service::sync::sync_supplier(sup, &mut progress).await;
+            // The order and invoice history too: what changed since the last time.
+            if r.is_ok()
+                && let Err(e) = service::local::sync(sup).await
+            {
+                tracing::warn!(error = %e, "order and invoice history not synced");
+            }
             if r.as_ref().is_ok_and(|r| !r.not_modified) {
                 push(queue, |q| q.jobs.push_back(Job::Reindex { supplier: name.clone() }));
             }
@@ -132,8 +138,34 @@ pub(super) async fn answer(
             msg
         }
         Effect::Order { number, .. } => {
-            let r = history::order(sup, &number).await;
+            let r = service::expediting::order(sup, &number).await;
             reply(tx, &name, r, |o| Msg::Order(Box::new(o)), failed(Failure::Order))
+        }
+        Effect::Late { .. } => {
+            let r = service::expediting::late(sup).await;
+            let offline = r.as_ref().is_ok_and(|l| l.freshness.offline);
+            let msg = reply(tx, &name, r, |l| Msg::Late(Box::new(l)), failed(Failure::Late));
+            if offline {
+                let _ = tx.send(Msg::Online { supplier: name.clone(), up: false });
+            }
+            msg
+        }
+        Effect::Receive { order, lines, .. } => {
+            let goods = service::receiving::Goods::Lines(lines);
+            let r = service::receiving::receive(sup, &order, &goods, None, None).await;
+            reply(tx, &name, r, |r| Msg::Received(Box::new(r)), failed(Failure::Receive))
+        }
+        Effect::Invoices { .. } => {
+            let r = service::invoices::list(sup, service::invoices::Which::Open).await;
+            reply(tx, &name, r, |l| Msg::Invoices(Box::new(l)), failed(Failure::Invoices))
+        }
+        Effect::Dispute { number, reason, .. } => {
+            let r = service::invoices::dispute(sup, &number, &reason).await;
+            reply(tx, &name, r, |v| Msg::Disputed(Box::new(v)), failed(Failure::Dispute))
+        }
+        Effect::Statement { .. } => {
+            let r = service::statement::statement(sup).await;
+            reply(tx, &name, r, |s| Msg::Statement(Box::new(s)), failed(Failure::Statement))
         }
         Effect::ResumePending { .. } => match ordering::resume_all(sup).await {
             Ok(results) => {
@@ -230,7 +262,8 @@ pub(super) async fn answer(
         | Effect::Basket { .. }
         | Effect::Reindex { .. }
         | Effect::Compare { .. }
-        | Effect::AddOffer { .. } => return None,
+        | Effect::AddOffer { .. }
+        | Effect::Invoice { .. } => return None,
     };
     Some(msg)
 }

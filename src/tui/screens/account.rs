@@ -1,5 +1,6 @@
 //! Your account: the company, you and your order limit, payment terms,
-//! credit, ship-to addresses and the supplier's contact.
+//! credit, the statement's totals, ship-to addresses and the supplier's
+//! contact.
 
 use crate::tui::component::{Cmd, Component, Cx, Registration, Screen, ScreenId, run};
 use crate::tui::engine::{Effect, Failure, Msg};
@@ -29,6 +30,9 @@ pub struct Account {
     pub(crate) account: Option<Box<procure_client::service::account::Account>>,
     /// Why it could not be loaded.
     pub(crate) error: Option<String>,
+    /// The statement of account, where the shop gives invoices.
+    pub(crate) statement: Option<Box<procure_client::service::statement::Statement>>,
+    pub(crate) statement_error: Option<String>,
     pub(crate) scroll: Scroll,
 }
 
@@ -60,6 +64,11 @@ impl Component for Account {
                 self.error = None;
                 None
             }
+            Msg::Statement(s) => {
+                self.statement = Some(s);
+                self.statement_error = None;
+                None
+            }
             other => Some(other),
         }
     }
@@ -67,6 +76,9 @@ impl Component for Account {
     fn failed(&mut self, _cx: &mut Cx, what: Failure, message: &str) {
         if what == Failure::Account {
             self.error = Some(message.to_string());
+        }
+        if what == Failure::Statement {
+            self.statement_error = Some(message.to_string());
         }
     }
 
@@ -135,6 +147,38 @@ impl Component for Account {
             }
         };
         lines.push(Line::from(vec![label("Credit"), credit]));
+        if cx.caps.is_none_or(|c| c.invoices) {
+            match (&self.statement, &self.statement_error) {
+                (Some(s), _) => {
+                    let c = &s.currency;
+                    let mut owe =
+                        vec![label("You owe"), Span::raw(format!("{} {c} open", format_amount(s.open_total)))];
+                    if !s.overdue_total.is_zero() || !s.held_total.is_zero() {
+                        owe.push(Span::styled(
+                            format!(
+                                " · overdue {} · held by the match {}",
+                                format_amount(s.overdue_total),
+                                format_amount(s.held_total)
+                            ),
+                            t.warn(),
+                        ));
+                    }
+                    lines.push(Line::from(owe));
+                    lines.push(Line::from(vec![
+                        label("Open balance"),
+                        Span::raw(format!(
+                            "{} {c} with {} ordered, not invoiced{}",
+                            format_amount(s.open_balance),
+                            format_amount(s.ordered_not_invoiced),
+                            s.freshness.note().map(|n| format!(" — {n}")).unwrap_or_default()
+                        )),
+                    ]));
+                }
+                (None, Some(e)) => lines
+                    .push(Line::from(vec![label("You owe"), Span::styled(format!("cannot be loaded: {e}"), t.warn())])),
+                (None, None) => lines.push(Line::from(vec![label("You owe"), Span::styled("loading…", t.dim())])),
+            }
+        }
         let address = |a: &procure_client::api::Address| {
             format!("{}, {}, {} {}, {}", a.name, a.street, a.postal_code, a.city, a.country)
         };
@@ -175,7 +219,11 @@ impl Screen for Account {
     }
 
     fn enter(&mut self, cx: &mut Cx) -> Vec<Cmd> {
-        if cx.logged_in { run(Effect::Account { supplier: cx.supplier.clone() }) } else { vec![] }
+        let mut cmds = if cx.logged_in { run(Effect::Account { supplier: cx.supplier.clone() }) } else { vec![] };
+        if cx.caps.is_none_or(|c| c.invoices) {
+            cmds.extend(run(Effect::Statement { supplier: cx.supplier.clone() }));
+        }
+        cmds
     }
 
     fn switched(&mut self, _cx: &mut Cx) {

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod approvals;
 pub mod baskets;
+pub mod invoices;
 pub mod orders;
 pub mod quotes;
 pub mod search;
@@ -20,6 +21,7 @@ pub(crate) const SCREENS: &[Registration] = &[
     search::REGISTRATION,
     baskets::REGISTRATION,
     orders::REGISTRATION,
+    invoices::REGISTRATION,
     quotes::REGISTRATION,
     approvals::REGISTRATION,
     account::REGISTRATION,

@@ -193,7 +193,7 @@ impl Run {
     /// Fails with any documented error (not a crash: a panic is 101).
     pub fn fails_with_any(self) -> Run {
         assert!(
-            (1..=7).contains(&self.code()),
+            (1..=8).contains(&self.code()),
             "expected a failure\nstdout:\n{}\nstderr:\n{}",
             self.stdout(),
             self.stderr()

@@ -9,8 +9,9 @@ pub mod native;
 pub mod peppol;
 
 use crate::api::{
-    AcceptQuote, AcceptedQuote, ApiError, CatalogPage, Credit, Decision, LoginResponse, Me, Order, OrderDraft,
-    OrderList, OrderedSkus, Preview, PriceListPage, Quote, QuoteList, QuoteRequest, Reason,
+    AcceptQuote, AcceptedQuote, ApiError, CatalogPage, Credit, Decision, Invoice, InvoicePage, LoginResponse, Me,
+    Order, OrderDraft, OrderList, OrderPage, OrderedSkus, Preview, PriceListPage, Quote, QuoteList, QuoteRequest,
+    Reason,
 };
 use crate::store::config::{BackendKind, Profile};
 use async_trait::async_trait;
@@ -32,6 +33,18 @@ pub struct Capabilities {
     pub quote_requests: bool,
     pub approvals: bool,
     pub credit: bool,
+    /// Whole orders changed since a token (`order_changes` with `since`):
+    /// the local history syncs only what changed. Without it every refresh
+    /// reads every order.
+    pub order_changes: bool,
+    /// The supplier reports what it shipped (quantities, shipments): a goods
+    /// receipt may not exceed it. Without it, what was ordered is the limit.
+    pub shipments: bool,
+    /// Invoices and credit notes (with payments), for the three-way match
+    /// and the statement.
+    pub invoices: bool,
+    /// An invoice can be disputed with the supplier.
+    pub disputes: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -204,6 +217,38 @@ pub trait Backend: Send + Sync {
     async fn document(&self, _url: &str) -> Result<http::Downloaded> {
         Err(BackendError::Unsupported("documents"))
     }
+
+    // After the order: the local history's feeds.
+
+    /// Whole orders (lines, promised dates, shipments) changed after
+    /// `since`, every order without it, a page at a time. A backend without
+    /// a change feed (`Capabilities::order_changes` false) keeps this
+    /// default: its order list, each order read whole, every time.
+    async fn order_changes(&self, _since: Option<&str>, cursor: Option<&str>) -> Result<OrderPage> {
+        every_order(self, cursor).await
+    }
+    /// Invoices and credit notes changed after `since` (all without it).
+    async fn invoices(&self, _since: Option<&str>, _cursor: Option<&str>) -> Result<InvoicePage> {
+        Err(BackendError::Unsupported("invoices"))
+    }
+    async fn invoice(&self, _number: &str) -> Result<Invoice> {
+        Err(BackendError::Unsupported("invoices"))
+    }
+    /// Tells the supplier the buyer objects to an invoice; the invoice with the dispute.
+    async fn dispute(&self, _number: &str, _reason: &str) -> Result<Invoice> {
+        Err(BackendError::Unsupported("invoice disputes"))
+    }
+}
+
+/// A page of whole orders read from the order list, each order on its own:
+/// the history of a backend without a change feed.
+pub async fn every_order<B: Backend + ?Sized>(backend: &B, cursor: Option<&str>) -> Result<OrderPage> {
+    let list = backend.orders(cursor).await?;
+    let mut items = Vec::with_capacity(list.items.len());
+    for o in &list.items {
+        items.push(backend.order(&o.number).await?);
+    }
+    Ok(OrderPage { items, next_cursor: list.next_cursor, sync_token: String::new() })
 }
 
 #[derive(Debug, Clone)]

@@ -3,9 +3,9 @@
 use super::http::{Dialect, HttpClient};
 use super::{Backend, BackendError, Capabilities, Created, Fetched, Result, Timeouts};
 use crate::api::{
-    self, AcceptQuote, AcceptedQuote, ApiError, CatalogPage, Credit, Decision, ErrorBody, LoginRequest, LoginResponse,
-    Me, NewMessage, Order, OrderDraft, OrderList, OrderedSkus, Preview, PriceListPage, Quote, QuoteList, QuoteRequest,
-    Reason, codes,
+    self, AcceptQuote, AcceptedQuote, ApiError, CatalogPage, Credit, Decision, ErrorBody, Invoice, InvoicePage,
+    LoginRequest, LoginResponse, Me, NewDispute, NewMessage, Order, OrderDraft, OrderList, OrderPage, OrderedSkus,
+    Preview, PriceListPage, Quote, QuoteList, QuoteRequest, Reason, codes,
 };
 use crate::store::config::BackendKind;
 use async_trait::async_trait;
@@ -15,6 +15,10 @@ use reqwest::{Method, StatusCode, Url, header};
 /// Page size asked for when syncing: the protocol's largest, so a
 /// million-part catalog is 200 round trips, not 1,000.
 const SYNC_PAGE: &str = "5000";
+
+/// Page size asked for when syncing the order history and invoices (whole
+/// documents, larger than parts).
+const HISTORY_PAGE: &str = "500";
 
 /// procure's protocol: errors are `ErrorBody` with a code of `api::codes`.
 pub struct Native;
@@ -51,6 +55,8 @@ impl Dialect for Native {
 
 pub struct NativeBackend {
     http: HttpClient<Native>,
+    /// The shop's address: what a document's path (`/api/v1/documents/7`) is relative to.
+    base: Url,
 }
 
 impl NativeBackend {
@@ -58,7 +64,19 @@ impl NativeBackend {
     pub fn new(base: Url, timeouts: &Timeouts) -> Result<Self> {
         let mut api = base.clone();
         api.set_path(&format!("{}{}", base.path().trim_end_matches('/'), api::API_PREFIX));
-        Ok(NativeBackend { http: HttpClient::new(api, timeouts, HeaderMap::new())? })
+        Ok(NativeBackend { http: HttpClient::new(api, timeouts, HeaderMap::new())?, base })
+    }
+
+    /// The documents shipped with an order, at addresses a buyer can use:
+    /// a path the shop gives is made the shop's address.
+    fn absolute_documents(&self, order: &mut Order) {
+        for d in order.shipments.iter_mut().flat_map(|s| s.documents.iter_mut()) {
+            if d.document.url.starts_with('/')
+                && let Ok(u) = self.base.join(&d.document.url)
+            {
+                d.document.url = u.to_string();
+            }
+        }
     }
 
     async fn get<T: serde::de::DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T> {
@@ -84,7 +102,11 @@ impl NativeBackend {
 
     /// A paged sync request: `limit`, and `since` and `cursor` when given.
     fn sync_query<'a>(since: Option<&'a str>, cursor: Option<&'a str>) -> Vec<(&'static str, &'a str)> {
-        let mut q = vec![("limit", SYNC_PAGE)];
+        Self::paged(SYNC_PAGE, since, cursor)
+    }
+
+    fn paged<'a>(limit: &'static str, since: Option<&'a str>, cursor: Option<&'a str>) -> Vec<(&'static str, &'a str)> {
+        let mut q = vec![("limit", limit)];
         q.extend(since.map(|s| ("since", s)));
         q.extend(cursor.map(|c| ("cursor", c)));
         q
@@ -110,6 +132,10 @@ impl Backend for NativeBackend {
             quote_requests: true,
             approvals: true,
             credit: true,
+            order_changes: true,
+            shipments: true,
+            invoices: true,
+            disputes: true,
         }
     }
 
@@ -191,7 +217,9 @@ impl Backend for NativeBackend {
     }
 
     async fn order(&self, number: &str) -> Result<Order> {
-        self.get_item("/orders", number).await
+        let mut o: Order = self.get_item("/orders", number).await?;
+        self.absolute_documents(&mut o);
+        Ok(o)
     }
 
     async fn request_quote(&self, request: &QuoteRequest, idempotency_key: &str) -> Result<Quote> {
@@ -245,5 +273,25 @@ impl Backend for NativeBackend {
 
     async fn document(&self, url: &str) -> Result<super::http::Downloaded> {
         self.http.download(url).await
+    }
+
+    async fn order_changes(&self, since: Option<&str>, cursor: Option<&str>) -> Result<OrderPage> {
+        let mut page: OrderPage = self.get("/orders/changes", &Self::paged(HISTORY_PAGE, since, cursor)).await?;
+        for o in &mut page.items {
+            self.absolute_documents(o);
+        }
+        Ok(page)
+    }
+
+    async fn invoices(&self, since: Option<&str>, cursor: Option<&str>) -> Result<InvoicePage> {
+        self.get("/invoices", &Self::paged(HISTORY_PAGE, since, cursor)).await
+    }
+
+    async fn invoice(&self, number: &str) -> Result<Invoice> {
+        self.get_item("/invoices", number).await
+    }
+
+    async fn dispute(&self, number: &str, reason: &str) -> Result<Invoice> {
+        self.post_item("/invoices", number, "dispute", &NewDispute { reason: reason.to_string() }).await
     }
 }

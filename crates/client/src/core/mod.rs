@@ -1,13 +1,20 @@
 //! The business rules of procure: money and tier pricing, quantity rules,
-//! baskets and order drafts. Pure: no IO, no printing.
+//! baskets and order drafts; after the order, expediting, goods receipt,
+//! invoices, the three-way match and the statement of account. Pure: no
+//! IO, no printing.
 
 pub mod basket;
 pub mod compare;
 pub mod events;
+pub mod expediting;
 pub mod import;
+pub mod invoices;
+pub mod matching;
 pub mod order;
 pub mod pricing;
+pub mod receipt;
 pub mod sanitize;
+pub mod statement;
 
 // The money and quantity rules, for the client's own use: a face gets prices
 // and checks through `pricing` and the services, and `text` to read and print.

@@ -16,11 +16,12 @@ pub enum ErrorKind {
     Rejected,
     PriceChanged,
     LocalData,
+    Held,
 }
 
 impl ErrorKind {
     /// Every kind, in the order of its exit code.
-    pub const ALL: [ErrorKind; 7] = [
+    pub const ALL: [ErrorKind; 8] = [
         ErrorKind::Internal,
         ErrorKind::Usage,
         ErrorKind::AuthNeeded,
@@ -28,6 +29,7 @@ impl ErrorKind {
         ErrorKind::Rejected,
         ErrorKind::PriceChanged,
         ErrorKind::LocalData,
+        ErrorKind::Held,
     ];
 
     /// The documented exit codes: `procure --help` and the README table are
@@ -41,6 +43,7 @@ impl ErrorKind {
             ErrorKind::Rejected => 5,
             ErrorKind::PriceChanged => 6,
             ErrorKind::LocalData => 7,
+            ErrorKind::Held => 8,
         }
     }
 
@@ -56,6 +59,9 @@ impl ErrorKind {
             ErrorKind::PriceChanged => "price changed (nothing ordered; review, then --yes)",
             ErrorKind::LocalData => {
                 "local data problem (a config, basket or cache file cannot be read or written, or the disk is full; it is left untouched)"
+            }
+            ErrorKind::Held => {
+                "invoice held by the three-way match (a line differs from the order or the goods receipt)"
             }
         }
     }

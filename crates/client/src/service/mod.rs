@@ -1,5 +1,6 @@
 //! What a buyer does, independent of the face: log in, sync, search, change
-//! baskets, preview and submit orders. The CLI and the TUI call these; they
+//! baskets, preview and submit orders; after the order, chase late lines,
+//! record goods receipts, check invoices and read the statement. The CLI and the TUI call these; they
 //! never talk HTTP or touch files themselves.
 //!
 //! A face opens the [`Workspace`] (files, settings, the clock) and from it
@@ -17,15 +18,20 @@ pub mod demo;
 pub mod discontinued;
 pub mod documents;
 pub mod error;
+pub mod expediting;
 pub mod files;
 pub mod history;
 pub mod inbox;
+pub mod invoices;
+pub mod local;
 pub mod ordering;
 mod pricing;
 pub mod quotes;
+pub mod receiving;
 pub mod search;
 pub mod seen;
 pub mod session;
+pub mod statement;
 pub mod supplier;
 pub mod suppliers;
 pub mod sync;

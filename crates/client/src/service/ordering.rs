@@ -694,6 +694,10 @@ mod tests {
             quote_requests: true,
             approvals: true,
             credit: true,
+            order_changes: true,
+            shipments: true,
+            invoices: true,
+            disputes: true,
         };
         let opts = CheckoutOptions {
             po_number: "PO-1".into(),

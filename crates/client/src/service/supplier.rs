@@ -103,6 +103,24 @@ impl Supplier {
         BasketStore::owned_by(self.paths.baskets_dir(&self.name), &self.name)
     }
 
+    /// The local history of orders and invoices.
+    pub(crate) fn history(&self) -> Result<crate::store::history::History> {
+        Ok(crate::store::history::History::open(&self.paths.history_db(&self.name))?)
+    }
+
+    /// The goods receipts recorded for this supplier's orders.
+    pub(crate) fn receipts(&self) -> crate::store::receipts::ReceiptStore {
+        crate::store::receipts::ReceiptStore::new(self.paths.receipts_dir(&self.name))
+    }
+
+    /// The three-way match's tolerances (`[matching]` in config.toml).
+    pub fn tolerances(&self) -> crate::core::matching::Tolerances {
+        crate::core::matching::Tolerances {
+            price_pct: self.config.matching.price_tolerance_pct,
+            quantity: self.config.matching.quantity_tolerance,
+        }
+    }
+
     /// Where the order list last seen is kept, for offline use.
     pub(crate) fn seen_orders_file(&self) -> std::path::PathBuf {
         self.paths.profile_dir(&self.name).join("orders-seen.json")

@@ -24,6 +24,8 @@ pub struct Config {
     pub compare: super::compare_settings::CompareSettings,
     #[serde(default)]
     pub ui: UiSettings,
+    #[serde(default)]
+    pub matching: Matching,
     /// Key binding overrides: action name → keys, e.g. `quit = ["q", "ctrl-q"]`.
     #[serde(default)]
     pub keys: BTreeMap<String, Vec<String>>,
@@ -44,6 +46,16 @@ impl Default for UiSettings {
     fn default() -> Self {
         UiSettings { color: "auto".into(), mouse: true }
     }
+}
+
+/// The three-way match's tolerances (`core::matching`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Matching {
+    /// A unit price up to this many percent above the order's still matches.
+    pub price_tolerance_pct: rust_decimal::Decimal,
+    /// Up to this many units invoiced beyond what was received still match.
+    pub quantity_tolerance: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -181,7 +193,12 @@ impl Config {
         // Values whose errors need their line (types alone do not catch them).
         super::compare_settings::check(text)?;
         merge(&mut base, user);
-        base.try_into().map_err(|e: toml::de::Error| e.to_string())
+        let config: Config = base.try_into().map_err(|e: toml::de::Error| e.to_string())?;
+        let pct = config.matching.price_tolerance_pct;
+        if pct.is_sign_negative() && !pct.is_zero() || pct > rust_decimal::Decimal::ONE_HUNDRED {
+            return Err(format!("[matching] price_tolerance_pct = {pct} is not between 0 and 100"));
+        }
+        Ok(config)
     }
 
     /// The profile to use: the one asked for, else the default, else the only one.
@@ -346,6 +363,24 @@ mod tests {
         assert!(e.contains("timeout_sec"), "{e}");
         let e = Config::parse("default_profile = \n").unwrap_err();
         assert!(e.contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn matching_tolerances_read_as_decimals_and_out_of_range_is_refused() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.matching, Matching::default());
+        let c = Config::parse("[matching]\nprice_tolerance_pct = 1.5\nquantity_tolerance = 2\n").unwrap();
+        assert_eq!(c.matching.price_tolerance_pct, rust_decimal::Decimal::new(15, 1));
+        assert_eq!(c.matching.quantity_tolerance, 2);
+        let c = Config::parse("[matching]\nprice_tolerance_pct = 0.1\n").unwrap();
+        assert_eq!(c.matching.price_tolerance_pct.to_string(), "0.1", "no binary fraction");
+        assert_eq!(
+            Config::parse("[matching]\nprice_tolerance_pct = 1\n").unwrap().matching.price_tolerance_pct,
+            1.into()
+        );
+        let e = Config::parse("[matching]\nprice_tolerance_pct = -2\n").unwrap_err();
+        assert_eq!(e, "[matching] price_tolerance_pct = -2 is not between 0 and 100");
+        assert!(Config::parse("[matching]\nquantity_tolerance = -1\n").is_err());
     }
 
     #[test]

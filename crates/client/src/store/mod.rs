@@ -1,5 +1,6 @@
-//! Local state: paths, config and profiles, credentials, the catalog cache
-//! and basket files. Every file write is atomic.
+//! Local state: paths, config and profiles, credentials, the catalog cache,
+//! the local history of orders and invoices, basket and receipt files.
+//! Every file write is atomic.
 
 pub mod atomic;
 pub mod baskets;
@@ -7,8 +8,10 @@ pub mod cache;
 pub mod compare_settings;
 pub mod config;
 pub mod credentials;
+pub mod history;
 pub mod lock;
 pub mod paths;
+pub mod receipts;
 
 pub use paths::Paths;
 

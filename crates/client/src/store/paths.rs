@@ -52,6 +52,17 @@ impl Paths {
         self.cache_dir.join(profile).join("catalog.db")
     }
 
+    /// The local history of orders and invoices: beside the catalog cache,
+    /// since a full sync rebuilds it.
+    pub fn history_db(&self, profile: &str) -> PathBuf {
+        self.cache_dir.join(profile).join("history.db")
+    }
+
+    /// Goods receipts: the buyer's own records, beside the baskets.
+    pub fn receipts_dir(&self, profile: &str) -> PathBuf {
+        self.profile_dir(profile).join("receipts")
+    }
+
     pub fn demo_shop_db(&self) -> PathBuf {
         self.data_dir.join("demo-shop").join("shop.db")
     }

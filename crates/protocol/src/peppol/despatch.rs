@@ -15,6 +15,10 @@ pub struct DespatchAdvice {
     pub supplier: Party,
     pub customer: Party,
     pub shipment_id: Option<String>,
+    /// The carrier (`cac:Shipment/cac:Consignment/cac:CarrierParty/cac:PartyName/cbc:Name`).
+    pub carrier: Option<String>,
+    /// The carrier's tracking code (`cac:Shipment/cac:Delivery/cbc:TrackingID`).
+    pub tracking: Option<String>,
     pub despatch_date: Option<NaiveDate>,
     pub estimated_delivery: Option<NaiveDate>,
     pub lines: Vec<DespatchLine>,
@@ -63,6 +67,8 @@ pub(crate) fn from_node(root: &Node) -> Result<DespatchAdvice, String> {
         supplier: Party::read(root.child("DespatchSupplierParty")),
         customer: Party::read(root.child("DeliveryCustomerParty")),
         shipment_id: root.text_at("Shipment/ID"),
+        carrier: root.text_at("Shipment/Consignment/CarrierParty/PartyName/Name"),
+        tracking: root.text_at("Shipment/Delivery/TrackingID"),
         despatch_date: date_at(root, "Shipment/Delivery/Despatch/ActualDespatchDate")?,
         estimated_delivery: match date_at(root, "Shipment/Delivery/EstimatedDeliveryPeriod/EndDate")? {
             Some(d) => Some(d),
@@ -86,9 +92,16 @@ pub fn write_despatch_advice(d: &DespatchAdvice) -> Vec<u8> {
     }
     d.supplier.write_in(&mut w, "cac:DespatchSupplierParty", false, true);
     d.customer.write_in(&mut w, "cac:DeliveryCustomerParty", false, true);
-    w.start("cac:Shipment", &[]).leaf("cbc:ID", &[], d.shipment_id.as_deref().unwrap_or("NA"));
-    if d.despatch_date.is_some() || d.estimated_delivery.is_some() {
+    let shipment = d.shipment_id.as_deref().unwrap_or("NA");
+    w.start("cac:Shipment", &[]).leaf("cbc:ID", &[], shipment);
+    if let Some(c) = &d.carrier {
+        w.start("cac:Consignment", &[]).leaf("cbc:ID", &[], shipment);
+        w.start("cac:CarrierParty", &[]).start("cac:PartyName", &[]).leaf("cbc:Name", &[], c).end().end();
+        w.end();
+    }
+    if d.despatch_date.is_some() || d.estimated_delivery.is_some() || d.tracking.is_some() {
         w.start("cac:Delivery", &[]);
+        w.opt("cbc:TrackingID", d.tracking.as_deref());
         if let Some(e) = d.estimated_delivery {
             w.start("cac:EstimatedDeliveryPeriod", &[]).leaf("cbc:EndDate", &[], &e.to_string()).end();
         }

@@ -125,6 +125,11 @@ pub fn is_answer_root(root: &Node) -> bool {
     [DocType::OrderResponse, DocType::DespatchAdvice].iter().any(|t| t.root() == root.name && root.ns == t.namespace())
 }
 
+/// Whether `root` is a billing document's (an invoice or credit note).
+pub fn is_billing_root(root: &Node) -> bool {
+    [DocType::Invoice, DocType::CreditNote].iter().any(|t| t.root() == root.name && root.ns == t.namespace())
+}
+
 /// A parsed document as one of the types; an error says why it is none.
 pub fn from_root(root: &Node) -> Result<Document, String> {
     let ty = DocType::ALL.into_iter().find(|t| t.root() == root.name && root.ns == t.namespace()).ok_or_else(|| {

@@ -549,6 +549,8 @@ pub fn ship(
         supplier: supplier.party(),
         customer: Party { address: None, contact: None, ..t01.buyer.clone() },
         shipment_id: Some(shipment.number.clone()),
+        carrier: shipment.carrier.clone(),
+        tracking: shipment.tracking.clone(),
         despatch_date: Some(shipment.date),
         estimated_delivery: None,
         lines: out,

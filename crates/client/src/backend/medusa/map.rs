@@ -387,7 +387,7 @@ fn priced_lines(o: &wire::Order) -> Vec<api::PricedLine> {
                     .normalize(),
                 note: meta(&i.metadata, keys::NOTE).map(|s| s.into_owned()),
                 promised_delivery: None,
-                shipped: 0,
+                shipped: i.detail.as_ref().and_then(|d| d.shipped_quantity).map(|q| q.as_u32()).unwrap_or(0),
                 invoiced: 0,
             }
         })
@@ -446,7 +446,23 @@ pub fn order(o: &wire::Order) -> api::Order {
         events: vec![],
         earliest_delivery: None,
         confirmed_at: None,
-        shipments: vec![],
+        // The store API shows a customer when each fulfilment shipped, not
+        // what it held or its tracking labels.
+        shipments: o
+            .fulfillments
+            .iter()
+            .filter(|f| f.canceled_at.is_none())
+            .filter_map(|f| {
+                Some(api::Shipment {
+                    number: f.id.clone(),
+                    date: f.shipped_at?.date_naive(),
+                    carrier: None,
+                    tracking: None,
+                    lines: vec![],
+                    documents: vec![],
+                })
+            })
+            .collect(),
     }
 }
 
@@ -553,6 +569,24 @@ mod tests {
       "shipping_address":{"id":"ordaddr_1","company":"Müller Maschinenbau GmbH","first_name":"Anna","last_name":"Müller",
         "address_1":"Industriestraße 12","address_2":"Tor 3","city":"Hamburg","postal_code":"20097","country_code":"de"},
       "shipping_methods":[{"name":"Standardversand (DHL)","shipping_option_id":"so_1","amount":9.9,"raw_amount":{"value":"9.9"}}]}"#;
+
+    /// What Medusa 2.21's store API gives a customer after a partial
+    /// shipment: each item's shipped quantity, and the fulfilment with the
+    /// time it shipped (its items and labels are left empty for customers).
+    #[test]
+    fn shipped_quantities_and_fulfilments_come_from_the_store() {
+        let with = ORDER.replace(
+            r#""metadata":{"procure_line":"0","note":"KST-4711"},"#,
+            r#""metadata":{"procure_line":"0","note":"KST-4711"},"detail":{"quantity":10,"fulfilled_quantity":6,"shipped_quantity":6},"#,
+        );
+        let with = with.trim_end_matches('}').to_string()
+            + r#","fulfillments":[{"id":"ful_1","shipped_at":"2026-12-06T15:29:49.076Z","canceled_at":null,"items":[],"labels":[]},
+                 {"id":"ful_2","shipped_at":null,"canceled_at":null},{"id":"ful_3","shipped_at":"2026-12-01T08:00:00Z","canceled_at":"2026-12-02T08:00:00Z"}]}"#;
+        let o = order(&parse::<wire::Order>(&with));
+        assert_eq!((o.lines[0].shipped, o.lines[1].shipped), (6, 0));
+        assert_eq!(o.shipments.len(), 1, "only what shipped, not cancelled");
+        assert_eq!((o.shipments[0].number.as_str(), o.shipments[0].date.to_string()), ("ful_1", "2026-12-06".into()));
+    }
 
     #[test]
     fn orders_carry_their_b2b_header_from_metadata() {

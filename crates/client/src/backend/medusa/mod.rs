@@ -54,7 +54,7 @@ const PRODUCT_FIELDS: &str = "id,title,subtitle,description,metadata,options.id,
     *variants.calculated_price,+variants.inventory_quantity";
 const ORDER_FIELDS: &str = "id,display_id,status,fulfillment_status,created_at,email,currency_code,\
     metadata,item_subtotal,shipping_subtotal,tax_total,*items,*items.tax_lines,\
-    shipping_address.*,*shipping_methods";
+    shipping_address.*,*shipping_methods,*fulfillments";
 const CUSTOMER_FIELDS: &str = "id,email,first_name,last_name,company_name,*addresses";
 
 /// The profile settings a Medusa store needs.
@@ -343,6 +343,11 @@ impl Backend for MedusaBackend {
             quote_requests: false,
             approvals: false,
             credit: false,
+            order_changes: false,
+            // Each line's shipped quantity; fulfilments with the day they shipped.
+            shipments: true,
+            invoices: false,
+            disputes: false,
         }
     }
 

@@ -315,6 +315,26 @@ pub struct LineItem {
     pub metadata: Metadata,
     #[serde(default)]
     pub tax_lines: Vec<TaxLine>,
+    /// How much of the line was fulfilled and shipped (an order's items).
+    #[serde(default)]
+    pub detail: Option<ItemDetail>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ItemDetail {
+    #[serde(default)]
+    pub shipped_quantity: Option<Count>,
+}
+
+/// A fulfilment as the store API shows it to a customer: when it shipped
+/// (its items and tracking labels are not shown to customers).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Fulfillment {
+    pub id: String,
+    #[serde(default)]
+    pub shipped_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub canceled_at: Option<DateTime<Utc>>,
 }
 
 impl LineItem {
@@ -409,6 +429,8 @@ pub struct Order {
     pub shipping_address: Option<CustomerAddress>,
     #[serde(default)]
     pub shipping_methods: Vec<ShippingMethod>,
+    #[serde(default)]
+    pub fulfillments: Vec<Fulfillment>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -14,12 +14,13 @@
 //!   locally from the catalogue.
 
 mod catalogue;
+mod invoices;
 mod orders;
 
 use super::{Backend, BackendError, Capabilities, Created, Fetched, InboxReport, Result};
 use crate::api::{
-    Address, CatalogPage, LoginResponse, Me, Order, OrderDraft, OrderList, OrderedSkus, Preview, PriceListHeader,
-    PriceListPage, Role, User,
+    Address, CatalogPage, Invoice, InvoicePage, LoginResponse, Me, Order, OrderDraft, OrderList, OrderedSkus, Preview,
+    PriceListHeader, PriceListPage, Role, User,
 };
 use crate::store::config::{BackendKind, Profile};
 use async_trait::async_trait;
@@ -238,6 +239,10 @@ impl Backend for PeppolBackend {
             quote_requests: false,
             approvals: false,
             credit: false,
+            order_changes: false,
+            shipments: true,
+            invoices: true,
+            disputes: true,
         }
     }
 
@@ -332,5 +337,22 @@ impl Backend for PeppolBackend {
 
     async fn receive(&self) -> Result<InboxReport> {
         orders::receive(&self.state, &self.settings.inbox)
+    }
+
+    /// Every invoice and credit note of the inbox, every time (the files stay).
+    async fn invoices(&self, _since: Option<&str>, _cursor: Option<&str>) -> Result<InvoicePage> {
+        Ok(InvoicePage {
+            items: invoices::invoices(&self.state, &self.settings.inbox)?,
+            next_cursor: None,
+            sync_token: String::new(),
+        })
+    }
+
+    async fn invoice(&self, number: &str) -> Result<Invoice> {
+        invoices::invoice(&self.state, &self.settings.inbox, number)
+    }
+
+    async fn dispute(&self, number: &str, reason: &str) -> Result<Invoice> {
+        invoices::dispute(&self.state, &self.settings, number, reason, Utc::now())
     }
 }

@@ -11,7 +11,8 @@ use super::Settings;
 use super::catalogue::Loaded;
 use crate::api::{
     ApiError, LineChange, LineChangeKind, LineError, Order, OrderDraft, OrderEvent, OrderEventKind, OrderList,
-    OrderStatus, OrderSummary, OrderedSku, OrderedSkus, Preview, PricedLine, ShippingMethod, codes, po_number_taken,
+    OrderStatus, OrderSummary, OrderedSku, OrderedSkus, Preview, PricedLine, Shipment, ShipmentLine, ShippingMethod,
+    codes, po_number_taken,
 };
 use crate::core::money;
 use crate::store::atomic;
@@ -83,6 +84,23 @@ pub(super) fn check_sender(
     }
 }
 
+/// Whether a billing document comes from the supplier of the order it
+/// names (its BT-13). An invoice for an order this profile does not have has
+/// no supplier to hold it to: it is read, and the three-way match holds it.
+pub(super) fn check_billing_sender(
+    state: &State,
+    doc: &peppol::Invoice,
+    what: &str,
+) -> std::result::Result<(), String> {
+    let Some(order_ref) = doc.order_ref.as_deref().map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(());
+    };
+    match state.orders.iter().find(|s| s.key == order_ref) {
+        Some(sent) => check_sender(sent.seller().as_ref(), &sent.key, what, &doc.seller.party),
+        None => Ok(()),
+    }
+}
+
 /// Participant ids compare without regard to case or surrounding space
 /// (Peppol identifiers are case-insensitive).
 fn same_participant(a: &peppol::Id, b: &peppol::Id) -> bool {
@@ -90,8 +108,11 @@ fn same_participant(a: &peppol::Id, b: &peppol::Id) -> bool {
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct State {
+pub(super) struct State {
     orders: Vec<Sent>,
+    /// The disputes of invoices sent (T111 invoice responses).
+    #[serde(default)]
+    pub(super) disputes: Vec<super::invoices::SentDispute>,
 }
 
 pub struct StateFile {
@@ -99,7 +120,7 @@ pub struct StateFile {
     lock: PathBuf,
 }
 
-fn local(path: &Path, e: impl std::fmt::Display) -> BackendError {
+pub(super) fn local(path: &Path, e: impl std::fmt::Display) -> BackendError {
     BackendError::LocalState(format!(
         "{}: {e} (procure keeps the Peppol orders of this profile there; the file was left as it is)",
         path.display()
@@ -111,7 +132,7 @@ impl StateFile {
         StateFile { path: dir.join("peppol-orders.json"), lock: dir.join("peppol-orders.lock") }
     }
 
-    fn read(&self) -> Result<State> {
+    pub(super) fn read(&self) -> Result<State> {
         match std::fs::read(&self.path) {
             Ok(b) => serde_json::from_slice(&b).map_err(|e| local(&self.path, e)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
@@ -119,13 +140,13 @@ impl StateFile {
         }
     }
 
-    fn write(&self, s: &State) -> Result<()> {
+    pub(super) fn write(&self, s: &State) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(s).map_err(|e| local(&self.path, e))?;
         atomic::write(&self.path, &bytes).map_err(|e| local(&self.path, e))
     }
 
     /// Runs `f` on the state under the profile's lock; `f` saves what it changes.
-    fn locked<T>(&self, f: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
+    pub(super) fn locked<T>(&self, f: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
         if let Some(dir) = self.lock.parent() {
             std::fs::create_dir_all(dir).map_err(|e| local(dir, e))?;
         }
@@ -569,12 +590,11 @@ fn not_written(target: &Path, e: crate::store::StoreError) -> BackendError {
     ))
 }
 
-/// Reads every `*.xml` in the inbox and applies the answers not applied yet.
-pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
-    let mut report = InboxReport::default();
+/// The `*.xml` files of the inbox, by name (none when it does not exist yet).
+pub(super) fn inbox_files(inbox: &Path) -> Result<Vec<PathBuf>> {
     let entries = match std::fs::read_dir(inbox) {
         Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(report),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
         Err(e) => return Err(local(inbox, e)),
     };
     // Names as listed: what each is, is asked of the entry itself (a link is
@@ -585,7 +605,15 @@ pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
         .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
         .collect();
     files.sort();
+    Ok(files)
+}
+
+/// Reads every `*.xml` in the inbox and applies the answers not applied yet.
+pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
+    let mut report = InboxReport::default();
+    let files = inbox_files(inbox)?;
     let mut docs = Vec::new();
+    let mut billing = Vec::new();
     for f in files {
         let shown = f.display().to_string();
         let problem = |reason: String| InboxProblem { file: shown.clone(), reason };
@@ -596,10 +624,29 @@ pub fn receive(state: &StateFile, inbox: &Path) -> Result<InboxReport> {
                 continue;
             }
         };
-        match read_answer(&bytes) {
-            Ok(Answer::Response(r)) => docs.push((r.issue_date, 0, shown, Answer::Response(r))),
-            Ok(Answer::Despatch(d)) => docs.push((d.issue_date, 1, shown, Answer::Despatch(d))),
+        match read_inbound(&bytes) {
+            Ok(Inbound::Answer(Answer::Response(r))) => docs.push((r.issue_date, 0, shown, Answer::Response(r))),
+            Ok(Inbound::Answer(Answer::Despatch(d))) => docs.push((d.issue_date, 1, shown, Answer::Despatch(d))),
+            // Invoices and credit notes are `invoices`' to read; one that
+            // cannot be read as procure's invoice is reported here.
+            Ok(Inbound::Billing(doc)) => billing.push((shown, doc)),
             Err(reason) => report.problems.push(problem(format!("{reason}; left in place"))),
+        }
+    }
+    if !billing.is_empty() {
+        let st = state.read()?;
+        for (file, doc) in billing {
+            let what = super::invoices::label(&doc);
+            let checked = check_billing_sender(&st, &doc, &format!("{what} {}", doc.id))
+                .map_err(|why| format!("{why}; not read, left in place"))
+                .and_then(|()| {
+                    super::invoices::map(&doc)
+                        .map(|_| ())
+                        .map_err(|why| format!("{what} {}: {why}; not read, left in place", doc.id))
+                });
+            if let Err(reason) = checked {
+                report.problems.push(InboxProblem { file, reason });
+            }
         }
     }
     if docs.is_empty() {
@@ -722,25 +769,37 @@ fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
 /// repeated: a fault names its line, a document of another kind is named
 /// only when it is one of the Peppol documents procure knows, never by
 /// its own root element.
-fn read_answer(bytes: &[u8]) -> std::result::Result<Answer, String> {
+/// What an inbox file holds that procure reads: an answer to an order, or
+/// a billing document (an invoice or credit note).
+#[allow(clippy::large_enum_variant)] // one at a time, moved once
+enum Inbound {
+    Answer(Answer),
+    Billing(Box<peppol::Invoice>),
+}
+
+/// An inbox file's document. Nothing of a file that is not a Peppol
+/// document is quoted (it may be any file someone put there).
+fn read_inbound(bytes: &[u8]) -> std::result::Result<Inbound, String> {
     let root = peppol::xml::parse(bytes).map_err(|e| well_formed_only(&e))?;
     match peppol::from_root(&root) {
-        Ok(Document::OrderResponse(r)) => Ok(Answer::Response(r)),
-        Ok(Document::DespatchAdvice(d)) => Ok(Answer::Despatch(d)),
+        Ok(Document::OrderResponse(r)) => Ok(Inbound::Answer(Answer::Response(r))),
+        Ok(Document::DespatchAdvice(d)) => Ok(Inbound::Answer(Answer::Despatch(d))),
+        Ok(Document::Invoice(i)) => Ok(Inbound::Billing(i)),
         Ok(other) => Err(format!(
-            "a Peppol {}, not an order response (T76) or despatch advice (T16)",
+            "a Peppol {}, not an order response (T76), despatch advice (T16), invoice (T10) or credit note (T14)",
             match other {
                 Document::Order(_) => "order (T01)",
                 Document::Catalogue(_) => "catalogue (T19)",
-                Document::Invoice(i) if i.credit_note => "credit note (T14)",
-                Document::Invoice(_) => "invoice (T10)",
-                Document::InvoiceResponse(_) => "invoice response",
-                Document::OrderResponse(_) | Document::DespatchAdvice(_) => "answer",
+                Document::InvoiceResponse(_) => "invoice response (T111)",
+                Document::Invoice(_) | Document::OrderResponse(_) | Document::DespatchAdvice(_) => "document",
             }
         )),
-        // A T76 or T16 that does not hold together: its faults are of a Peppol document.
-        Err(e) if peppol::is_answer_root(&root) => Err(e),
-        Err(_) => Err("not a Peppol order response (T76) or despatch advice (T16)".into()),
+        // A document of a kind procure reads that does not hold together:
+        // its faults are of a Peppol document.
+        Err(e) if peppol::is_answer_root(&root) || peppol::is_billing_root(&root) => Err(e),
+        Err(_) => {
+            Err("not a Peppol order response (T76), despatch advice (T16), invoice (T10) or credit note (T14)".into())
+        }
     }
 }
 
@@ -762,7 +821,7 @@ fn recompute(order: &mut Order) {
         money::totals(&order.totals.currency, order.lines.iter().map(|l| (l.line_total, l.vat_rate)), shipping);
 }
 
-fn whole(q: Decimal, what: &str) -> std::result::Result<u32, String> {
+pub(super) fn whole(q: Decimal, what: &str) -> std::result::Result<u32, String> {
     use rust_decimal::prelude::ToPrimitive;
     if q.fract() != Decimal::ZERO || q.is_sign_negative() {
         return Err(format!("{what} {q} is not a whole, positive quantity"));
@@ -886,6 +945,29 @@ fn apply_response(r: &OrderResponse, s: &mut Sent) -> std::result::Result<(), St
             OrderStatus::AcceptedWithChanges
         }
     };
+    // The dates promised. Accepted as ordered: the response's date for every
+    // line. Accepted with changes: a line's own date; a line it leaves as it
+    // was keeps the date asked for (the response's date when none was asked
+    // for, or when the order ships complete: it all comes then).
+    if matches!(kind, OrderEventKind::Accepted | OrderEventKind::AcceptedWithChanges) {
+        let whole_order = kind == OrderEventKind::Accepted || s.order.ship_complete;
+        let unchanged =
+            if whole_order { r.promised_delivery } else { s.order.requested_delivery_date.or(r.promised_delivery) };
+        if let Some(d) = unchanged {
+            for l in s.order.lines.iter_mut().filter(|l| l.quantity > 0) {
+                l.promised_delivery = Some(d);
+            }
+        }
+        for l in r.lines.iter().filter(|l| l.status != line_status::NOT_ACCEPTED) {
+            if let Some(d) = l.promised_delivery {
+                let i = line_index(s, &l.line_ref)?;
+                s.order.lines[i].promised_delivery = Some(d);
+            }
+        }
+        if s.order.confirmed_at.is_none() {
+            s.order.confirmed_at = r.issue_date.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+        }
+    }
     // A late acknowledgement or response never undoes a despatch.
     if !matches!(s.order.status, OrderStatus::Shipped | OrderStatus::PartlyShipped) {
         s.order.status = status;
@@ -893,6 +975,12 @@ fn apply_response(r: &OrderResponse, s: &mut Sent) -> std::result::Result<(), St
     recompute(&mut s.order);
     s.order.events.push(event);
     Ok(())
+}
+
+/// A quantity in whole units, the fraction left out (what a goods receipt counts).
+fn units(q: Decimal) -> u32 {
+    use rust_decimal::prelude::ToPrimitive;
+    q.max(Decimal::ZERO).trunc().to_u32().unwrap_or(u32::MAX)
 }
 
 fn apply_despatch(d: &DespatchAdvice, s: &mut Sent) -> std::result::Result<(), String> {
@@ -932,6 +1020,33 @@ fn apply_despatch(d: &DespatchAdvice, s: &mut Sent) -> std::result::Result<(), S
             to,
         });
     }
+    // The order's lines and shipments say what shipped, in whole units.
+    let mut shipped_now: Vec<(usize, Decimal)> = Vec::new();
+    for l in &d.lines {
+        let i = line_index(s, &l.line_ref)?;
+        match shipped_now.iter_mut().find(|(j, _)| *j == i) {
+            Some((_, q)) => *q += l.delivered,
+            None => shipped_now.push((i, l.delivered)),
+        }
+    }
+    for (i, l) in s.order.lines.iter_mut().enumerate() {
+        l.shipped = units(s.shipped[i]);
+    }
+    s.order.shipments.push(Shipment {
+        number: d.id.clone(),
+        date: d.despatch_date.unwrap_or(d.issue_date),
+        carrier: d.carrier.clone(),
+        tracking: d.tracking.clone(),
+        lines: shipped_now
+            .into_iter()
+            .map(|(i, q)| ShipmentLine {
+                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                sku: s.order.lines[i].sku.clone(),
+                quantity: units(q),
+            })
+            .collect(),
+        documents: vec![],
+    });
     let complete =
         s.order.lines.iter().enumerate().all(|(i, l)| closed[i] || s.shipped[i] >= Decimal::from(l.quantity));
     (s.order.status, event.kind) = if complete {
@@ -1031,7 +1146,7 @@ mod tests {
             applied: vec![],
             seller: None,
         };
-        state.write(&State { orders: vec![sent] }).unwrap();
+        state.write(&State { orders: vec![sent], disputes: vec![] }).unwrap();
         (dir, state)
     }
 
@@ -1065,6 +1180,11 @@ mod tests {
         assert_eq!((q.from.as_str(), q.to.as_str()), ("12", "10"));
         assert_eq!(change(&o, 1, LineChangeKind::UnitPrice).unwrap().to, "1.50");
         assert_eq!(change(&o, 1, LineChangeKind::DeliveryDate).unwrap().to, "2018-08-12");
+        // The dates promised fill the lines: a changed line's own; a line
+        // left as it was keeps the date asked for (partial delivery allowed).
+        assert_eq!(o.lines[0].promised_delivery, NaiveDate::from_ymd_opt(2018, 8, 12));
+        assert_eq!(o.lines[1].promised_delivery, NaiveDate::from_ymd_opt(2013, 7, 10));
+        assert!(o.confirmed_at.is_some());
         assert_eq!(change(&o, 3, LineChangeKind::Substituted).unwrap().to, "SN-36");
         assert_eq!(o.events[0].promised_delivery, NaiveDate::from_ymd_opt(2013, 7, 16));
         assert_eq!(o.totals.net, dec!(15.00) + dec!(10.00) + dec!(9.00));
@@ -1174,6 +1294,10 @@ mod tests {
         let o = receive_example(&st, "despatch-advice", "DespatchAdvice-BIS3_UseCase2.xml");
         assert_eq!(o.status, OrderStatus::PartlyShipped);
         assert_eq!(change(&o, 2, LineChangeKind::Shipped).unwrap().to, "6 of 10, 4 to follow");
+        // The lines and the shipment say what shipped.
+        assert_eq!(o.lines[1].shipped, 6);
+        assert_eq!(o.shipments.len(), 1);
+        assert_eq!(o.shipments[0].lines.iter().find(|l| l.line == 2).map(|l| l.quantity), Some(6));
         assert_eq!(change(&o, 5, LineChangeKind::Shipped).unwrap().to, "12 of 10");
     }
 
@@ -1194,6 +1318,7 @@ mod tests {
         let o = receive_example(&st, "despatch-advice", "DespatchAdvice-BIS3_UseCase4.xml");
         assert_eq!(o.status, OrderStatus::PartlyShipped, "line 4 not in it, line 2 5.97 of 6");
         assert_eq!(change(&o, 1, LineChangeKind::Shipped).unwrap().to, "4.25 of 4");
+        assert_eq!(o.lines[0].shipped, 4, "whole units");
     }
 
     #[test]
@@ -1213,6 +1338,12 @@ mod tests {
         let (_d, st) = with_order("AEG012345", &[("17589683", 12, dec!(1))]);
         let o = receive_example(&st, "despatch-advice", "DespatchAdvice_Example.xml");
         assert_eq!(o.status, OrderStatus::PartlyShipped);
+        let s = &o.shipments[0];
+        assert_eq!(
+            (s.number.as_str(), s.carrier.as_deref(), s.tracking.as_deref()),
+            ("565899", Some("Name"), Some("456789"))
+        );
+        assert_eq!((o.lines[0].shipped, s.lines[0].quantity), (10, 10));
         assert_eq!(change(&o, 1, LineChangeKind::Shipped).unwrap().to, "10 of 12, 2 to follow");
     }
 

@@ -11,7 +11,7 @@
 //! searched in each index as `procure search` does.
 
 use super::catalog::{Catalog, CatalogState, CatalogStatus};
-use super::search::{IndexSource, read_delta};
+use super::search::IndexSource;
 use super::{Error, Result, Workspace};
 use crate::core::basket::{Basket, BasketLine, PartLookup};
 use crate::core::compare::{self, By, ComparedPart, Listing, Makers, Offer, Rates};
@@ -43,8 +43,8 @@ impl Keys {
     /// cache as it is (else a search rebuilds the index first).
     fn open(cache: &CatalogCache) -> Option<Keys> {
         let tag = cache.index_tag().ok()??;
-        let file = IndexFile::open(&cache.index_path()).ok()?;
-        match read_delta(&cache.index_delta_path()) {
+        let file = crate::store::index::open_file(cache).ok()?;
+        match crate::store::index::read_delta(cache) {
             Ok(Some(d)) if d.base == file.id() && d.tag == tag => Some(Keys { file, delta: Some(d) }),
             _ if file.tag() == tag => Some(Keys { file, delta: None }),
             _ => None,

@@ -1,5 +1,5 @@
 //! Local state: paths, config and profiles, credentials, the catalog cache
-//! and basket files. Every file write is atomic.
+//! and its search index files, and basket files. Every file write is atomic.
 
 pub mod atomic;
 pub mod baskets;
@@ -7,6 +7,7 @@ pub mod cache;
 pub mod compare_settings;
 pub mod config;
 pub mod credentials;
+pub mod index;
 pub mod lock;
 pub mod paths;
 

@@ -27,6 +27,9 @@ pub enum StoreError {
     NoProfile(String),
     #[error("{0}")]
     Invalid(String),
+    /// No profile named and none the default: these are the choices.
+    #[error("several profiles ({}): name the one to use, or set default_profile in config.toml", .0.join(", "))]
+    SeveralProfiles(Vec<String>),
     #[error("catalog cache {path}: {source}")]
     Cache { path: std::path::PathBuf, source: rusqlite::Error },
 }

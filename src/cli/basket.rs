@@ -8,7 +8,6 @@ use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::baskets::{self, Change};
 use procure_client::service::catalog::Catalog;
 use procure_client::service::{self, Error, ErrorKind, Supplier, Workspace};
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -327,7 +326,7 @@ pub fn run(out: &Out, ws: &Workspace, sup: &Supplier, cmd: BasketCommand) -> Cmd
             }
         }
         BasketCommand::Import { name, file, merge } => {
-            let bytes = read_input(&file)?;
+            let bytes = procure_client::service::files::read_input(&file)?;
             let report = baskets::import_bytes(sup, &Catalog::open_synced(sup)?, &name, &bytes, merge.merge())?;
             if !report.added.is_empty() {
                 note_waiting_edit(out, sup, &name);
@@ -563,16 +562,6 @@ fn note_name_in_file(out: &Out, sup: &Supplier, name: &str) {
 /// "1 line", "3 lines".
 fn lines(n: usize) -> String {
     format!("{n} line{}", if n == 1 { "" } else { "s" })
-}
-
-fn read_input(file: &PathBuf) -> Result<Vec<u8>, Error> {
-    let mut bytes = Vec::new();
-    if file.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::Rejected(format!("cannot read stdin: {e}")))?;
-    } else {
-        bytes = std::fs::read(file).map_err(|e| Error::Rejected(format!("{}: {e}", file.display())))?;
-    }
-    Ok(bytes)
 }
 
 pub fn print_basket(out: &Out, b: &procure_client::core::basket::PricedBasket) {

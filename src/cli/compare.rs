@@ -7,7 +7,7 @@ use procure_client::core::compare::{By, ComparedPart, Offer};
 use procure_client::core::text::{format_amount, format_price};
 use procure_client::service::catalog::{CatalogState, CatalogStatus};
 use procure_client::service::compare::{self, SplitOptions};
-use procure_client::service::{Error, ErrorKind, Workspace};
+use procure_client::service::{ErrorKind, Workspace};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -204,16 +204,6 @@ fn print_part(out: &Out, p: &ComparedPart, asked: u32, currency: &str) {
     }
 }
 
-fn read_list(path: &PathBuf) -> Result<Vec<u8>, Error> {
-    use std::io::Read;
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| Error::Rejected(format!("stdin: {e}")))?;
-        return Ok(buf);
-    }
-    std::fs::read(path).map_err(|e| Error::Rejected(format!("{}: {e}", path.display())))
-}
-
 /// The default prefix: the list's file name without its extension, as a
 /// basket name can have it.
 fn default_prefix(path: &std::path::Path) -> String {
@@ -225,7 +215,7 @@ fn default_prefix(path: &std::path::Path) -> String {
 }
 
 pub fn split(out: &Out, ws: &Workspace, args: SplitArgs) -> CmdResult {
-    let bytes = read_list(&args.list)?;
+    let bytes = procure_client::service::files::read_input(&args.list)?;
     let opts = SplitOptions {
         by: args.by.into(),
         max_suppliers: args.max_suppliers.map(|k| k as usize),

@@ -27,8 +27,8 @@ pub struct DemoArgs {
 }
 
 pub async fn start_shop(out: &Out, paths: &Paths, args: &DemoArgs) -> Result<procure_shop::RunningShop, Error> {
-    let db = paths.demo_shop_db();
-    if !db.exists() {
+    let service::demo::ShopDb { path: db, made } = service::demo::shop_db(paths);
+    if !made {
         out.note(format!("Creating the demo shop with {} parts (once)…", args.products));
         let (db2, n) = (db.clone(), args.products);
         let started = std::time::Instant::now();
@@ -36,7 +36,7 @@ pub async fn start_shop(out: &Out, paths: &Paths, args: &DemoArgs) -> Result<pro
             .await
             .map_err(|e| Error::Internal(e.to_string()))?
             .map_err(|e| {
-                let _ = std::fs::remove_file(&db);
+                service::demo::discard_shop_db(paths);
                 Error::Internal(format!("creating the demo shop failed: {e:#}"))
             })?;
         out.note(format!("  done in {:.1} s", started.elapsed().as_secs_f64()));

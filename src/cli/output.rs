@@ -1,6 +1,6 @@
 //! Printing: text for people, JSON for scripts; errors on stderr.
 
-use procure_client::service::{Error, ErrorKind};
+use procure_client::service::{Error, ErrorKind, Remedy};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -152,7 +152,7 @@ impl Out {
                     message: procure_client::core::sanitize::clean(&e.to_string()),
                     details: e.api_error(),
                     price_changes,
-                    hint: e.code().and_then(hint),
+                    hint: e.remedy().map(hint),
                 },
             };
             if let Ok(s) = serde_json::to_string_pretty(&body) {
@@ -174,7 +174,7 @@ impl Out {
                     let _ = writeln!(err, "{line}");
                 }
             }
-            if let Some(hint) = e.code().and_then(hint) {
+            if let Some(hint) = e.remedy().map(hint) {
                 let _ = writeln!(err, "hint: {hint}");
             }
         }
@@ -183,15 +183,21 @@ impl Out {
     }
 }
 
-/// What the command line adds to an error with this code: how to act on
-/// it here. The error's message names the problem only, the same from every
-/// backend and in the terminal app (which names its own key).
-fn hint(code: &str) -> Option<&'static str> {
-    match code {
-        procure_client::api::codes::DUPLICATE_PO => {
-            Some("--allow-duplicate-po places another order with this PO number")
-        }
-        _ => None,
+/// What the command line adds to an error the buyer can get past: the flag
+/// that chooses otherwise. The error's message names the problem only, the
+/// same from every backend and in the terminal app (which names its own key).
+fn hint(remedy: Remedy) -> &'static str {
+    match remedy {
+        Remedy::AcceptPrices => "--yes accepts every change, --max-increase PCT the increases up to PCT percent",
+        Remedy::AllowDuplicatePo => "--allow-duplicate-po places another order with this PO number",
+        Remedy::NoDeliveryDate => "leave out --deliver-on: the order is delivered as soon as possible",
+        Remedy::NoShipComplete => "leave out --ship-complete",
+        Remedy::AddOrReplace => "--add adds to the basket's lines, --replace replaces them",
+        Remedy::OtherName => "--as NEW-NAME names the copy",
+        Remedy::ReplaceOrOtherPrefix => "--replace replaces them, --prefix PREFIX names the baskets otherwise",
+        Remedy::GiveReason => "--reason TEXT gives it",
+        Remedy::NameCompany => "--company NAME names it",
+        Remedy::NameProfile => "--profile NAME names it",
     }
 }
 

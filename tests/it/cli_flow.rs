@@ -151,12 +151,36 @@ fn changed_price_stops_the_order_without_yes() {
 
     let r = home.run(&["order", "submit", "--basket", "b", "--po", "P-9"]).fails_with(6);
     assert!(r.stderr().contains("6.90") && r.stderr().contains("7.25"), "{}", r.stderr());
+    // The message names the problem (the app shows it too); the command line adds its flags.
+    assert!(r.stderr().contains("\nhint: --yes accepts every change, --max-increase PCT"), "{}", r.stderr());
+    let e = home.run(&["--json", "order", "submit", "--basket", "b", "--po", "P-9"]).fails_with(6);
+    let message: serde_json::Value = serde_json::from_str(&e.stderr()).unwrap();
+    let message = message["error"]["message"].as_str().unwrap();
+    assert!(message.ends_with("nothing was ordered") && !message.contains("--"), "{message}");
     let list = home.run(&["--json", "order", "list"]).ok().json();
     assert!(list.as_array().unwrap().iter().all(|o| o["po_number"] != "P-9"), "no order was placed: {list}");
 
     let done = home.run(&["--json", "order", "submit", "--basket", "b", "--po", "P-9", "--yes"]).ok().json();
     assert_eq!(done["order"]["lines"][0]["unit_price"], "7.25");
     assert_eq!(done["accepted_price_changes"][0]["now"], "7.25");
+}
+
+#[test]
+fn import_into_a_basket_with_lines_asks_and_the_command_line_names_its_flags() {
+    let shop = shop_with_catalog();
+    let home = Home::synced(&shop.url, "ACME", "buyer");
+    home.run(&["basket", "new", "full"]).ok();
+    home.run(&["basket", "add", "full", "T-BRG-1", "1"]).ok();
+    let file = home.path().join("more.csv");
+    std::fs::write(&file, "sku;qty\nT-SCR-1;100\n").unwrap();
+    let r = home.run(&["basket", "import", "full", file.to_str().unwrap()]).fails_with(5);
+    assert!(r.stderr().contains("already has 1 lines"), "{}", r.stderr());
+    assert!(r.stderr().contains("\nhint: --add adds to the basket's lines, --replace replaces them"), "{}", r.stderr());
+    let e = home.run(&["--json", "basket", "import", "full", file.to_str().unwrap()]).fails_with(5);
+    let e: serde_json::Value = serde_json::from_str(&e.stderr()).unwrap();
+    let message = e["error"]["message"].as_str().unwrap();
+    assert!(!message.contains("--"), "the message names no flag: {message}");
+    home.run(&["basket", "import", "full", file.to_str().unwrap(), "--add"]).ok();
 }
 
 #[test]

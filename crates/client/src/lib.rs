@@ -3,7 +3,8 @@
 //! shop backends (`backend`: one trait, each backend declares what it
 //! supports) and the services (`service`: what a buyer does). The faces call
 //! the service layer; they never talk HTTP or touch files themselves (the
-//! compiler holds this: `backend` and `store` are private to this crate).
+//! compiler holds the shop and the store out of their reach: `backend` and
+//! `store` are private to this crate; a face passes the service a path).
 //!
 //! Data flows one way: shop → backend → store → service → faces.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]

@@ -488,5 +488,21 @@ impl std::fmt::Display for Failure {
 
 /// The failure message for an error.
 pub(crate) fn fail(what: Failure, e: &service::Error) -> Msg {
-    Msg::Failed { what, message: e.to_string(), kind: e.kind() }
+    let mut message = e.to_string();
+    if let Some(hint) = e.remedy().and_then(hint) {
+        message = format!("{message} — {hint}");
+    }
+    Msg::Failed { what, message, kind: e.kind() }
+}
+
+/// What the app adds to an error the buyer can get past: how to, here (the
+/// message names the problem only; the command line adds its flags). The
+/// others are asked before they can fail (price changes, a PO number in use
+/// and a rejection's reason have their dialogs; options a shop lacks are
+/// not offered).
+fn hint(remedy: service::Remedy) -> Option<&'static str> {
+    match remedy {
+        service::Remedy::AddOrReplace => Some("reorder again and answer add or replace"),
+        _ => None,
+    }
 }

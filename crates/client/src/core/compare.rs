@@ -656,7 +656,7 @@ pub fn best_suppliers(lines: &[Vec<Offer>], by: By, k: usize) -> Result<(Vec<Str
     if subsets > MAX_SUBSETS {
         return Err(format!(
             "{n} suppliers offer parts of the list: choosing the best {k} exactly means trying {subsets} combinations; \
-             the most is {MAX_SUBSETS} (use a smaller --max-suppliers)"
+             the most is {MAX_SUBSETS}: allow fewer suppliers"
         ));
     }
     let mut best: Option<(Vec<&str>, Served)> = None;

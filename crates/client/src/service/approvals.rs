@@ -3,6 +3,7 @@
 use super::seen::Seen;
 use super::{Error, Result, Supplier};
 use crate::api::{Credit, Decision, Order, OrderSummary, Reason};
+use crate::service::{ErrorKind, Remedy};
 
 pub async fn queue(sup: &Supplier) -> Result<Vec<OrderSummary>> {
     sup.require_login()?;
@@ -14,7 +15,11 @@ pub async fn decide(sup: &Supplier, number: &str, decision: Decision, reason: Op
     sup.require_login()?;
     let reason = reason.filter(|r| !r.trim().is_empty());
     if decision == Decision::Rejected && reason.is_none() {
-        return Err(Error::Rejected("a rejection needs a reason (--reason) for the buyer".into()));
+        return Err(Error::NeedsChoice {
+            kind: ErrorKind::Rejected,
+            message: "a rejection needs a reason for the buyer".into(),
+            remedy: Remedy::GiveReason,
+        });
     }
     Ok(sup.backend.decide(number, decision, &Reason { reason }).await?)
 }

@@ -9,6 +9,7 @@ use crate::core::basket::{self, Basket, BasketError, PricedBasket};
 use crate::core::import::{ImportLine, ImportProblem, parse_lines, parse_list};
 use crate::core::order::PriceChange;
 use crate::core::quantity::QuantityRules;
+use crate::service::{ErrorKind, Remedy};
 use crate::store::baskets::Listed;
 use serde::Serialize;
 
@@ -188,12 +189,16 @@ pub enum Merge {
 pub(crate) fn prepare_merge(b: &mut Basket, merge: Merge, what: &str) -> Result<()> {
     match merge {
         _ if b.lines.is_empty() => Ok(()),
-        Merge::Ask => Err(Error::Rejected(format!(
-            "basket {:?} already has {} lines: --add adds the quantities of {what} to them, --replace makes the \
-             basket {what}",
-            b.name,
-            b.lines.len()
-        ))),
+        Merge::Ask => Err(Error::NeedsChoice {
+            kind: ErrorKind::Rejected,
+            message: format!(
+                "basket {:?} already has {} lines: the quantities of {what} can be added to them, or the basket \
+                 made {what}",
+                b.name,
+                b.lines.len()
+            ),
+            remedy: Remedy::AddOrReplace,
+        }),
         Merge::Add => Ok(()),
         Merge::Replace => {
             b.lines.clear();
@@ -528,7 +533,11 @@ pub fn copy(ws: &Workspace, from: &Supplier, name: &str, to: &str, into: Option<
     }
     let target = ws.supplier(Some(to))?;
     if target.baskets().exists(into) {
-        return Err(Error::Rejected(format!("{to} has a basket named {into:?} already: --as NEW-NAME names the copy")));
+        return Err(Error::NeedsChoice {
+            kind: ErrorKind::Rejected,
+            message: format!("{to} has a basket named {into:?} already: the copy needs another name"),
+            remedy: Remedy::OtherName,
+        });
     }
     let catalog_of = |name: &str| match Catalog::open_named(ws, name) {
         (Some(c), _) => Ok(c),

@@ -11,12 +11,13 @@
 //! searched in each index as `procure search` does.
 
 use super::catalog::{Catalog, CatalogState, CatalogStatus};
-use super::search::{IndexSource, read_delta};
+use super::search::IndexSource;
 use super::{Error, Result, Workspace};
 use crate::core::basket::{Basket, BasketLine, PartLookup};
 use crate::core::compare::{self, By, ComparedPart, Listing, Makers, Offer, Rates};
 use crate::core::import::{ImportProblem, decode, parse_list};
 use crate::search::{IndexDelta, IndexFile, KeyHit, KeyLookup, MatchKind, SearchDoc, normalize};
+use crate::service::{ErrorKind, Remedy};
 use crate::store::cache::CatalogCache;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -43,8 +44,8 @@ impl Keys {
     /// cache as it is (else a search rebuilds the index first).
     fn open(cache: &CatalogCache) -> Option<Keys> {
         let tag = cache.index_tag().ok()??;
-        let file = IndexFile::open(&cache.index_path()).ok()?;
-        match read_delta(&cache.index_delta_path()) {
+        let file = crate::store::index::open_file(cache).ok()?;
+        match crate::store::index::read_delta(cache) {
             Ok(Some(d)) if d.base == file.id() && d.tag == tag => Some(Keys { file, delta: Some(d) }),
             _ if file.tag() == tag => Some(Keys { file, delta: None }),
             _ => None,
@@ -279,7 +280,7 @@ impl Rules {
 pub fn compare(ws: &Workspace, query: &str, qty: u32, by: By, limit: usize) -> Result<Comparison> {
     if qty == 0 || qty > procure_protocol::limits::MAX_QUANTITY {
         return Err(Error::Usage(format!(
-            "--qty must be a whole number from 1 to {}",
+            "the quantity must be a whole number from 1 to {}",
             procure_protocol::limits::MAX_QUANTITY
         )));
     }
@@ -800,15 +801,20 @@ fn write_baskets(
     let mut plans = Vec::new();
     for (supplier, picked) in &by_supplier {
         let name = basket_name(&opts.prefix, supplier);
-        crate::core::basket::validate_name(&name).map_err(|why| Error::Usage(format!("--prefix: {why}")))?;
+        crate::core::basket::validate_name(&name)
+            .map_err(|why| Error::Usage(format!("basket name {name:?}: {why}")))?;
         let sup = ws.supplier(Some(supplier))?;
         let store = sup.baskets();
         let exists = store.exists(&name);
         if exists && !opts.replace {
-            return Err(Error::Rejected(format!(
-                "basket {name:?} exists at {supplier} already (an earlier split?): nothing was made; --replace makes \
-                 it and the others this split's, or choose another --prefix"
-            )));
+            return Err(Error::NeedsChoice {
+                kind: ErrorKind::Rejected,
+                message: format!(
+                    "basket {name:?} exists at {supplier} already (an earlier split?): nothing was made; it and the \
+                     others can be replaced by this split's, or the baskets given other names"
+                ),
+                remedy: Remedy::ReplaceOrOtherPrefix,
+            });
         }
         if exists
             && let Ok(b) = store.load(&name)

@@ -5,7 +5,7 @@
 //! run, one order the demo supplier plays out.
 
 use super::sync::{Progress, SyncReport};
-use super::{Result, Supplier, Workspace, baskets, catalog, session, sync};
+use super::{Paths, Result, Supplier, Workspace, baskets, catalog, session, sync};
 use crate::store::config::{BackendKind, Profile};
 
 pub const PROFILE: &str = "demo";
@@ -18,6 +18,29 @@ pub const BASKET: &str = "weekly";
 const BASKET_PARTS: &[&str] = &["6205-2RSH/C3", "din 933 m8x25", "3RT2015"];
 /// The PO number of the order a first demo run places.
 pub const DEMO_PO: &str = "PO-DEMO-1";
+
+/// The demo shop's database (the face hands it to the reference shop it
+/// embeds) and whether it was made already.
+pub struct ShopDb {
+    pub path: std::path::PathBuf,
+    pub made: bool,
+}
+
+pub fn shop_db(paths: &Paths) -> ShopDb {
+    let path = paths.demo_shop_db();
+    ShopDb { made: path.exists(), path }
+}
+
+/// Removes a demo shop database that could not be made whole, so the next
+/// `procure demo` makes it again instead of serving half a shop.
+pub fn discard_shop_db(paths: &Paths) {
+    let path = paths.demo_shop_db();
+    if let Err(e) = std::fs::remove_file(&path)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(path = %path.display(), error = %e, "the half-made demo shop database was not removed");
+    }
+}
 
 /// Logs the demo profiles in on the shop at `shop_url`, syncs the buyer's
 /// catalog and makes sure the sample basket exists. Returns the buyer's supplier.

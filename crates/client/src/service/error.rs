@@ -56,7 +56,7 @@ impl ErrorKind {
             ErrorKind::AuthNeeded => "login needed (no profile yet, not logged in, session expired, wrong password)",
             ErrorKind::Unreachable => "shop unreachable (down, timed out, or sent an unreadable answer)",
             ErrorKind::Rejected => "rejected input (unknown SKU, bad quantity, bad file lines, refused by the shop)",
-            ErrorKind::PriceChanged => "price changed (nothing ordered; review, then --yes)",
+            ErrorKind::PriceChanged => "price changed (nothing ordered until the changes are accepted)",
             ErrorKind::LocalData => {
                 "local data problem (a config, basket or cache file cannot be read or written, or the disk is full; it is left untouched)"
             }
@@ -96,20 +96,48 @@ pub enum Error {
     AuthNeeded(String),
     #[error("{0}")]
     Internal(String),
-    #[error(
-        "prices changed since you agreed to them: {}; nothing was ordered (review, then --yes or --max-increase PCT)",
-        describe_changes(.0)
-    )]
+    #[error("prices changed since you agreed to them: {}; nothing was ordered", describe_changes(.0))]
     PricesChanged(Vec<PriceChange>),
     /// The PO number is on another order (`duplicate_po`); the message names
     /// it. A face says how to place one more anyway (a draft's
     /// `allow_duplicate_po`): the CLI its flag, the app its key.
     #[error("{}", .0.message)]
     DuplicatePo(ApiError),
+    /// Refused until the buyer chooses otherwise: the message names the
+    /// problem, `remedy` what to choose (a face says how, see [`Remedy`]).
+    #[error("{message}")]
+    NeedsChoice { kind: ErrorKind, message: String, remedy: Remedy },
     /// Some of several suppliers failed (the others answered): each one
     /// named in the message; the kind is the first one's.
     #[error("{message}")]
     Suppliers { kind: ErrorKind, message: String },
+}
+
+/// What the buyer can choose to get past an error, named without a face's
+/// words: messages say the problem, the same in both faces, and each face
+/// says how to choose (the command line its flag, the app its key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remedy {
+    /// Accept the changed prices (every one, or increases up to a percentage).
+    AcceptPrices,
+    /// Place another order with a PO number another order holds.
+    AllowDuplicatePo,
+    /// Order without a requested delivery date (the shop takes none).
+    NoDeliveryDate,
+    /// Order without complete-only delivery (the shop cannot hold one back).
+    NoShipComplete,
+    /// Say whether lines are added to a basket's own or replace them.
+    AddOrReplace,
+    /// Give the copy of a basket another name.
+    OtherName,
+    /// Replace the baskets an earlier split made, or choose other names.
+    ReplaceOrOtherPrefix,
+    /// Give a reason.
+    GiveReason,
+    /// Name the company the user logs in as a member of.
+    NameCompany,
+    /// Name the profile (supplier) to work with.
+    NameProfile,
 }
 
 fn describe_changes(changes: &[PriceChange]) -> String {
@@ -137,7 +165,9 @@ impl Error {
                 // A full disk (or quota) is the buyer's computer, not procure: exit 7.
                 StoreError::Io { source, .. } if disk_full(source) => ErrorKind::LocalData,
                 StoreError::Io { .. } => ErrorKind::Internal,
-                StoreError::NotFound(_) | StoreError::Invalid(_) => ErrorKind::Rejected,
+                StoreError::NotFound(_) | StoreError::Invalid(_) | StoreError::SeveralProfiles(_) => {
+                    ErrorKind::Rejected
+                }
                 StoreError::NoProfile(_) => ErrorKind::AuthNeeded,
             },
             Error::Basket(_)
@@ -149,7 +179,20 @@ impl Error {
             Error::AuthNeeded(_) => ErrorKind::AuthNeeded,
             Error::Internal(_) => ErrorKind::Internal,
             Error::PricesChanged(_) => ErrorKind::PriceChanged,
-            Error::Suppliers { kind, .. } => *kind,
+            Error::Suppliers { kind, .. } | Error::NeedsChoice { kind, .. } => *kind,
+        }
+    }
+
+    /// What the buyer can choose to get past this error, if anything.
+    pub fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Error::NeedsChoice { remedy, .. } => Some(*remedy),
+            Error::PricesChanged(_) | Error::Backend(BackendError::PriceChanged(_)) => Some(Remedy::AcceptPrices),
+            Error::Store(StoreError::SeveralProfiles(_)) => Some(Remedy::NameProfile),
+            e if e.api_error().is_some_and(|a| a.code == crate::api::codes::DUPLICATE_PO) => {
+                Some(Remedy::AllowDuplicatePo)
+            }
+            _ => None,
         }
     }
 
@@ -170,6 +213,9 @@ impl Error {
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Refused { code, .. } => Some(code),
+            Error::NeedsChoice { remedy: Remedy::NoDeliveryDate | Remedy::NoShipComplete, .. } => {
+                Some(codes::UNSUPPORTED)
+            }
             Error::PricesChanged(_) => Some(crate::api::codes::PRICE_CHANGED),
             Error::Backend(BackendError::Unsupported(_)) => Some(codes::UNSUPPORTED),
             Error::Store(StoreError::NotFound(_)) => Some(codes::NOT_FOUND),

@@ -1,8 +1,9 @@
-//! Files a face asks for by name: the diagnostics log and a written export.
+//! Files a face asks for by name: the diagnostics log, a list to import
+//! and a written export.
 //! The client owns how they are made: the log is private to its owner, an
 //! export is written atomically (the old file or the new one, never half).
 
-use super::Result;
+use super::{Error, Result};
 use crate::store::atomic;
 use std::path::Path;
 
@@ -17,6 +18,18 @@ pub fn open_log(log_dir: &Path) -> Result<std::fs::File> {
         .open(&path)
         .map_err(|source| crate::store::StoreError::Io { path: path.clone(), source })?;
     Ok(file)
+}
+
+/// The bytes of a list the buyer names to import (`-`: standard input),
+/// read whole; an error names the file.
+pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::Rejected(format!("cannot read stdin: {e}")))?;
+        return Ok(bytes);
+    }
+    std::fs::read(path).map_err(|e| Error::Rejected(format!("{}: {e}", path.display())))
 }
 
 /// Writes `text` (an export the buyer asked for) to `path`, atomically.
@@ -43,6 +56,17 @@ mod tests {
             assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
             assert_eq!(std::fs::metadata(&logs).unwrap().permissions().mode() & 0o777, 0o700);
         }
+    }
+
+    #[test]
+    fn an_input_that_cannot_be_read_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.csv");
+        let e = read_input(&path).unwrap_err();
+        assert_eq!(e.kind(), crate::service::ErrorKind::Rejected);
+        assert!(e.to_string().starts_with(&path.display().to_string()), "{e}");
+        std::fs::write(&path, "A,1\n").unwrap();
+        assert_eq!(read_input(&path).unwrap(), b"A,1\n");
     }
 
     #[test]

@@ -41,6 +41,6 @@ pub use crate::backend::Capabilities;
 /// Where procure keeps its files: resolved once at start-up and passed along.
 pub use crate::store::Paths;
 pub use clock::Clock;
-pub use error::{Error, ErrorKind, Result, exit_codes};
+pub use error::{Error, ErrorKind, Remedy, Result, exit_codes};
 pub use supplier::Supplier;
 pub use workspace::Workspace;

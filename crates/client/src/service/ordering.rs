@@ -6,6 +6,7 @@ use crate::api::{Order, OrderDraft, Preview, codes};
 use crate::backend::{BackendError, Capabilities};
 use crate::core::basket::{self, Basket, PendingSubmission, PlacedOrder, PricedBasket, Submission as LastSubmission};
 use crate::core::order::{self, CheckoutOptions, PriceChange};
+use crate::service::{ErrorKind, Remedy};
 use chrono::Utc;
 use serde::Serialize;
 
@@ -226,11 +227,16 @@ fn credit_shortfall(preview: &Preview) -> Option<rust_decimal::Decimal> {
 /// Refuses, before anything is sent, an option the shop cannot carry: the
 /// buyer hears it up front instead of finding it missing on the order.
 fn check_supported(caps: Capabilities, opts: &CheckoutOptions) -> Result<()> {
+    let unsupported = |what: &str, remedy| Error::NeedsChoice {
+        kind: ErrorKind::Rejected,
+        message: BackendError::Unsupported("").to_string() + what,
+        remedy,
+    };
     if opts.requested_delivery_date.is_some() && !caps.requested_delivery_date {
-        return Err(BackendError::Unsupported("a requested delivery date (--deliver-on)").into());
+        return Err(unsupported("a requested delivery date", Remedy::NoDeliveryDate));
     }
     if opts.ship_complete && !caps.ship_complete {
-        return Err(BackendError::Unsupported("complete-only delivery (--ship-complete)").into());
+        return Err(unsupported("complete-only delivery", Remedy::NoShipComplete));
     }
     Ok(())
 }
@@ -709,8 +715,11 @@ mod tests {
         let no_dates = Capabilities { requested_delivery_date: false, ..all };
         let e = check_supported(no_dates, &opts).unwrap_err();
         assert_eq!(e.kind(), crate::service::ErrorKind::Rejected);
-        assert!(e.to_string().contains("--deliver-on"), "{e}");
+        assert_eq!(e.to_string(), "this shop does not support a requested delivery date");
+        assert_eq!(e.remedy(), Some(crate::service::error::Remedy::NoDeliveryDate));
         let no_complete = Capabilities { ship_complete: false, ..all };
-        assert!(check_supported(no_complete, &opts).unwrap_err().to_string().contains("--ship-complete"));
+        let e = check_supported(no_complete, &opts).unwrap_err();
+        assert_eq!(e.to_string(), "this shop does not support complete-only delivery");
+        assert_eq!(e.remedy(), Some(crate::service::error::Remedy::NoShipComplete));
     }
 }

@@ -29,10 +29,10 @@ pub async fn request(
         return Err(Error::Rejected(format!("basket {basket_name:?} is empty")));
     }
     if let Some(unknown) = targets.keys().find(|s| b.line(s).is_none()) {
-        return Err(Error::Rejected(format!("--target {unknown}: that SKU is not in basket {basket_name:?}")));
+        return Err(Error::Rejected(format!("target price for {unknown}: that SKU is not in basket {basket_name:?}")));
     }
     if let Some((sku, p)) = targets.iter().find(|(_, p)| **p <= Decimal::ZERO) {
-        return Err(Error::Rejected(format!("--target {sku}: the target price must be above zero, got {p}")));
+        return Err(Error::Rejected(format!("target price for {sku}: it must be above zero, got {p}")));
     }
     // Today is the buyer's local date, as for an order (see `service::clock`).
     if let Some(d) = requested_delivery_date

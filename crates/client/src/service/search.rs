@@ -6,8 +6,9 @@ use crate::api::{PriceEntry, Product};
 use crate::core::basket::BasketError;
 use crate::core::money;
 use crate::core::quantity::QuantityRules;
-use crate::search::{Hit, IndexDelta, IndexFile, IndexFileError, MatchKind, SearchIndex, SearchResult, normalize};
+use crate::search::{Hit, IndexFileError, MatchKind, SearchIndex, SearchResult, normalize};
 use crate::store::cache::CatalogCache;
+use crate::store::index;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -39,7 +40,7 @@ pub type IndexRef = std::sync::Arc<OpenedIndex>;
 pub fn open_index(cache: &CatalogCache) -> Result<OpenedIndex> {
     let tag = cache.index_tag()?;
     let path = cache.index_path();
-    let note = match read_current(&path, &cache.index_delta_path(), tag.as_deref()) {
+    let note = match index::read_current(cache, tag.as_deref()) {
         Ok(Some(mut index)) => {
             index.set_boosts(cache.ordered()?);
             return Ok(OpenedIndex { index, note: None, tag });
@@ -52,7 +53,7 @@ pub fn open_index(cache: &CatalogCache) -> Result<OpenedIndex> {
     };
     tracing::warn!(path = %path.display(), note, "search index rebuilt");
     let mut index = cache.build_search_index()?;
-    let note = match (&tag, write_index(cache, &index, tag.as_deref().unwrap_or(""))) {
+    let note = match (&tag, index::write_index(cache, &index, tag.as_deref().unwrap_or(""))) {
         (None, _) => None,
         (Some(_), Ok(())) => Some(note),
         (Some(_), Err(e)) => Some(format!("{note}, but could not save it: {e}")),
@@ -66,8 +67,8 @@ pub fn open_index(cache: &CatalogCache) -> Result<OpenedIndex> {
 /// its index after the snapshot began. The reader takes a new snapshot
 /// rather than rebuild an index of the old one over the newer file.
 pub fn index_is_newer(cache: &CatalogCache, tag: Option<&str>) -> bool {
-    let Ok(file) = IndexFile::open(&cache.index_path()) else { return false };
-    let file_tag = match read_delta(&cache.index_delta_path()) {
+    let Ok(file) = index::open_file(cache) else { return false };
+    let file_tag = match index::read_delta(cache) {
         Ok(Some(d)) if d.base == file.id() => d.tag,
         _ => file.tag().to_string(),
     };
@@ -81,57 +82,6 @@ pub fn index_is_newer(cache: &CatalogCache, tag: Option<&str>) -> bool {
 /// When the sync a tag names was stored (its last word, RFC 3339).
 fn tag_time(tag: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     chrono::DateTime::parse_from_rfc3339(tag.rsplit(' ').next()?).ok()
-}
-
-/// The index the files at `path` and `delta` give for `tag`: the index file
-/// with its delta when the delta is for that file and carries `tag`, the
-/// index file alone when it carries `tag`; `None` when they are older.
-/// The fuzzy masks are read when a search first needs them.
-pub fn read_current(
-    path: &std::path::Path,
-    delta: &std::path::Path,
-    tag: Option<&str>,
-) -> std::result::Result<Option<SearchIndex>, IndexFileError> {
-    let file = IndexFile::open(path)?;
-    match read_delta(delta) {
-        Ok(Some(d)) if d.base == file.id() && Some(d.tag.as_str()) == tag => {
-            return Ok(Some(file.index()?.apply_changes(d.upserts, &d.removed)));
-        }
-        // A damaged delta matters only when the index file alone is stale.
-        Err(e) if Some(file.tag()) != tag => return Err(e),
-        _ => {}
-    }
-    if Some(file.tag()) == tag { Ok(Some(file.index()?)) } else { Ok(None) }
-}
-
-/// The delta file, if there is one.
-pub fn read_delta(path: &std::path::Path) -> std::result::Result<Option<IndexDelta>, IndexFileError> {
-    match std::fs::read(path) {
-        Ok(bytes) => IndexDelta::from_bytes(&bytes).map(Some),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(IndexFileError::Io(e)),
-    }
-}
-
-/// Writes the cache's index file; the old one stays until the new one is
-/// whole. The delta file of the old one goes.
-pub fn write_index(cache: &CatalogCache, index: &SearchIndex, tag: &str) -> Result<()> {
-    crate::store::atomic::write_streamed(&cache.index_path(), |w| index.write_to(w, tag))?;
-    match std::fs::remove_file(cache.index_delta_path()) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            // Harmless: a delta names the file it is for, and this is another.
-            tracing::warn!(error = %e, "old search index delta not removed");
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// Writes the delta file (small: written whole and flushed, then renamed).
-pub fn write_delta(cache: &CatalogCache, delta: &IndexDelta) -> Result<()> {
-    let mut bytes = Vec::new();
-    delta.write_to(&mut bytes).map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
-    Ok(crate::store::atomic::write_private(&cache.index_delta_path(), &bytes)?)
 }
 
 /// Where `resolve` gets the index from when the SKU alone does not name a

@@ -3,6 +3,7 @@
 
 use super::{Error, Result, Supplier, Workspace};
 use crate::backend;
+use crate::service::{ErrorKind, Remedy};
 use crate::store::config::{self, Config, Profile};
 use crate::store::{Paths, credentials};
 
@@ -75,9 +76,11 @@ async fn log_in(paths: &Paths, config: &Config, name: &str, profile: &Profile, p
     }
     let shop = backend::for_profile(profile, &super::supplier::timeouts(config), None, &paths.profile_dir(name))?;
     if shop.capabilities().company_accounts && profile.company.trim().is_empty() {
-        return Err(Error::Usage(
-            "--company is required: this shop's users log in as members of a company account".into(),
-        ));
+        return Err(Error::NeedsChoice {
+            kind: ErrorKind::Usage,
+            message: "a company is required: this shop's users log in as members of a company account".into(),
+            remedy: Remedy::NameCompany,
+        });
     }
     let session = shop.login(&profile.company, &profile.user, password).await?;
     config::save_profile(&paths.config_file, name, profile)?;

@@ -4,10 +4,10 @@
 
 use super::Result;
 use crate::backend::{Backend, BackendError, Fetched};
+use crate::search::IndexDelta;
 use crate::search::SearchDoc;
-use crate::search::{IndexDelta, IndexFile};
-use crate::service::search::{read_current, read_delta, write_delta, write_index};
 use crate::store::cache::{CatalogCache, SyncMarks};
+use crate::store::index;
 use chrono::Utc;
 use procure_protocol::limits;
 use serde::Serialize;
@@ -402,16 +402,15 @@ fn update_index(cache: &CatalogCache, old_tag: Option<&str>, full: bool, changes
     let Some(tag) = cache.index_tag()? else {
         return Ok(());
     };
-    let path = cache.index_path();
     if !full && let Some(delta) = delta_for(cache, old_tag, &tag, &changes) {
-        return write_delta(cache, &delta);
+        return Ok(index::write_delta(cache, &delta)?);
     }
     let total = cache.product_count()?;
     let small = !changes.overflow && (changes.upserts.len() + changes.removed.len()) * UPDATE_MAX_SHARE <= total;
     let updated = if full || !small {
         None
     } else {
-        match read_current(&path, &cache.index_delta_path(), old_tag) {
+        match index::read_current(cache, old_tag) {
             Ok(Some(old)) => {
                 let index = old.apply_changes(changes.upserts, &changes.removed);
                 // The cache decides: an update that disagrees with it is not kept.
@@ -424,7 +423,7 @@ fn update_index(cache: &CatalogCache, old_tag: Option<&str>, full: bool, changes
         Some(index) => index,
         None => cache.build_search_index()?,
     };
-    write_index(cache, &index, &tag)
+    Ok(index::write_index(cache, &index, &tag)?)
 }
 
 /// Above this share of the parts in the delta file, the index file is
@@ -438,8 +437,8 @@ fn delta_for(cache: &CatalogCache, old_tag: Option<&str>, tag: &str, changes: &C
     if changes.overflow || !changes.removed.is_empty() {
         return None;
     }
-    let file = IndexFile::open(&cache.index_path()).ok()?;
-    let earlier = match read_delta(&cache.index_delta_path()) {
+    let file = index::open_file(cache).ok()?;
+    let earlier = match index::read_delta(cache) {
         Ok(Some(d)) if d.base == file.id() && Some(d.tag.as_str()) == old_tag && d.removed.is_empty() => d.upserts,
         _ if Some(file.tag()) == old_tag => Vec::new(),
         _ => return None,

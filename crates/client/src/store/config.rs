@@ -213,10 +213,7 @@ impl Config {
                 ));
             }
             None => {
-                return Err(StoreError::NotFound(format!(
-                    "several profiles ({}); choose one with --profile or set default_profile in config.toml",
-                    self.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
-                )));
+                return Err(StoreError::SeveralProfiles(self.profiles.keys().cloned().collect()));
             }
         };
         validate_profile_name(&name)?;

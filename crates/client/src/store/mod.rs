@@ -1,6 +1,6 @@
-//! Local state: paths, config and profiles, credentials, the catalog cache,
-//! the local history of orders and invoices, basket and receipt files.
-//! Every file write is atomic.
+//! Local state: paths, config and profiles, credentials, the catalog cache
+//! and its search index files, the local history of orders and invoices,
+//! basket and receipt files. Every file write is atomic.
 
 pub mod atomic;
 pub mod baskets;
@@ -9,6 +9,7 @@ pub mod compare_settings;
 pub mod config;
 pub mod credentials;
 pub mod history;
+pub mod index;
 pub mod lock;
 pub mod paths;
 pub mod receipts;
@@ -29,6 +30,9 @@ pub enum StoreError {
     NoProfile(String),
     #[error("{0}")]
     Invalid(String),
+    /// No profile named and none the default: these are the choices.
+    #[error("several profiles ({}): name the one to use, or set default_profile in config.toml", .0.join(", "))]
+    SeveralProfiles(Vec<String>),
     #[error("catalog cache {path}: {source}")]
     Cache { path: std::path::PathBuf, source: rusqlite::Error },
 }

@@ -199,6 +199,31 @@ fn with_etag<T: serde::Serialize>(answer: Answer<T>) -> Response {
     resp
 }
 
+/// Runs `f` on the database and answers with what it gives, as JSON.
+async fn answer<T, F>(state: &AppState, f: F) -> Result<Response, ShopError>
+where
+    T: serde::Serialize + Send + 'static,
+    F: FnOnce(&mut rusqlite::Connection) -> Result<T, ShopError> + Send + 'static,
+{
+    let body = state.db.run(f).await?;
+    Ok(axum::Json(body).into_response())
+}
+
+/// A JSON body that may be left out (an empty body is the default).
+fn optional_json_body<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, ShopError> {
+    if body.is_empty() { Ok(T::default()) } else { json_body(body) }
+}
+
+/// 201 with what was created, or 200 marked as replayed when the same
+/// `Idempotency-Key` came before.
+fn created_answer(body: impl serde::Serialize, replayed: bool) -> Response {
+    if replayed {
+        (StatusCode::OK, [(api::REPLAYED_HEADER, "true")], axum::Json(body)).into_response()
+    } else {
+        (StatusCode::CREATED, axum::Json(body)).into_response()
+    }
+}
+
 async fn login(
     State(state): State<AppState>,
     peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
@@ -216,8 +241,7 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusC
 }
 
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
-    let me = state.db.run(move |conn| super::company::me(conn, caller.company_id, caller.user_id)).await?;
-    Ok(axum::Json(me).into_response())
+    answer(&state, move |conn| super::company::me(conn, caller.company_id, caller.user_id)).await
 }
 
 async fn catalog(
@@ -227,9 +251,9 @@ async fn catalog(
     Params(params): Params<PageParams>,
 ) -> Result<Response, ShopError> {
     let inm = if_none_match(&headers);
-    let answer =
+    let page =
         state.db.run(move |conn| catalog::catalog_page(conn, caller.company_id, &params, inm.as_deref())).await?;
-    Ok(with_etag(answer))
+    Ok(with_etag(page))
 }
 
 async fn price_list(
@@ -239,9 +263,9 @@ async fn price_list(
     Params(params): Params<PageParams>,
 ) -> Result<Response, ShopError> {
     let inm = if_none_match(&headers);
-    let answer =
+    let page =
         state.db.run(move |conn| catalog::price_list_page(conn, caller.company_id, &params, inm.as_deref())).await?;
-    Ok(with_etag(answer))
+    Ok(with_etag(page))
 }
 
 async fn ordered_skus(
@@ -250,8 +274,8 @@ async fn ordered_skus(
     headers: HeaderMap,
 ) -> Result<Response, ShopError> {
     let inm = if_none_match(&headers);
-    let answer = state.db.run(move |conn| catalog::ordered_skus(conn, caller.company_id, inm.as_deref())).await?;
-    Ok(with_etag(answer))
+    let page = state.db.run(move |conn| catalog::ordered_skus(conn, caller.company_id, inm.as_deref())).await?;
+    Ok(with_etag(page))
 }
 
 /// With the `Idempotency-Key` the order would be placed with, the preview
@@ -268,11 +292,8 @@ async fn preview(
         None => None,
     };
     let today = chrono::Utc::now().date_naive();
-    let preview = state
-        .db
-        .run(move |conn| orders::preview(conn, caller.company_id, caller.user_id, key.as_deref(), &draft, today))
-        .await?;
-    Ok(axum::Json(preview).into_response())
+    answer(&state, move |conn| orders::preview(conn, caller.company_id, caller.user_id, key.as_deref(), &draft, today))
+        .await
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<String, ShopError> {
@@ -305,10 +326,8 @@ async fn create_quote(
     let created =
         state.db.run(move |conn| quotes::create(conn, caller.company_id, caller.user_id, &key, &request, now)).await?;
     Ok(match created {
-        quotes::Created::New(q) => (StatusCode::CREATED, axum::Json(q)).into_response(),
-        quotes::Created::Replayed(q) => {
-            (StatusCode::OK, [(api::REPLAYED_HEADER, "true")], axum::Json(q)).into_response()
-        }
+        quotes::Created::New(q) => created_answer(q, false),
+        quotes::Created::Replayed(q) => created_answer(q, true),
     })
 }
 
@@ -318,11 +337,10 @@ async fn list_quotes(
     Params(params): Params<OrderListParams>,
 ) -> Result<Response, ShopError> {
     let today = chrono::Utc::now().date_naive();
-    let list = state
-        .db
-        .run(move |conn| quotes::list_page(conn, caller.company_id, params.cursor.as_deref(), params.limit, today))
-        .await?;
-    Ok(axum::Json(list).into_response())
+    answer(&state, move |conn| {
+        quotes::list_page(conn, caller.company_id, params.cursor.as_deref(), params.limit, today)
+    })
+    .await
 }
 
 async fn get_quote(
@@ -331,8 +349,7 @@ async fn get_quote(
     Path(number): Path<String>,
 ) -> Result<Response, ShopError> {
     let today = chrono::Utc::now().date_naive();
-    let q = state.db.run(move |conn| quotes::get(conn, caller.company_id, &number, today)).await?;
-    Ok(axum::Json(q).into_response())
+    answer(&state, move |conn| quotes::get(conn, caller.company_id, &number, today)).await
 }
 
 async fn accept_quote(
@@ -356,16 +373,13 @@ async fn decline_quote(
     Path(number): Path<String>,
     body: RequestBody,
 ) -> Result<Response, ShopError> {
-    let reason: api::Reason = if body.is_empty() { api::Reason::default() } else { json_body(&body)? };
+    let reason: api::Reason = optional_json_body(&body)?;
     let now = chrono::Utc::now();
-    let q = state
-        .db
-        .run(move |conn| {
-            let user = super::company::user(conn, caller.user_id)?;
-            quotes::decline(conn, Some(caller.company_id), ("buyer", &user.username), &number, reason.reason, now)
-        })
-        .await?;
-    Ok(axum::Json(q).into_response())
+    answer(&state, move |conn| {
+        let user = super::company::user(conn, caller.user_id)?;
+        quotes::decline(conn, Some(caller.company_id), ("buyer", &user.username), &number, reason.reason, now)
+    })
+    .await
 }
 
 async fn quote_message(
@@ -376,16 +390,11 @@ async fn quote_message(
 ) -> Result<Response, ShopError> {
     let m: api::NewMessage = json_body(&body)?;
     let now = chrono::Utc::now();
-    let q = state
-        .db
-        .run(move |conn| quotes::message(conn, caller.company_id, caller.user_id, &number, &m.text, now))
-        .await?;
-    Ok(axum::Json(q).into_response())
+    answer(&state, move |conn| quotes::message(conn, caller.company_id, caller.user_id, &number, &m.text, now)).await
 }
 
 async fn approvals(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
-    let list = state.db.run(move |conn| orders::approvals(conn, caller.company_id, caller.user_id)).await?;
-    Ok(axum::Json(list).into_response())
+    answer(&state, move |conn| orders::approvals(conn, caller.company_id, caller.user_id)).await
 }
 
 async fn decide(
@@ -395,13 +404,12 @@ async fn decide(
     body: RequestBody,
     decision: api::Decision,
 ) -> Result<Response, ShopError> {
-    let reason: api::Reason = if body.is_empty() { api::Reason::default() } else { json_body(&body)? };
+    let reason: api::Reason = optional_json_body(&body)?;
     let now = chrono::Utc::now();
-    let order = state
-        .db
-        .run(move |conn| orders::decide(conn, caller.company_id, caller.user_id, &number, decision, reason.reason, now))
-        .await?;
-    Ok(axum::Json(order).into_response())
+    answer(&state, move |conn| {
+        orders::decide(conn, caller.company_id, caller.user_id, &number, decision, reason.reason, now)
+    })
+    .await
 }
 
 async fn approve_order(
@@ -423,8 +431,7 @@ async fn reject_order(
 }
 
 async fn credit(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
-    let c = state.db.run(move |conn| orders::credit(conn, caller.company_id)).await?;
-    Ok(axum::Json(c).into_response())
+    answer(&state, move |conn| orders::credit(conn, caller.company_id)).await
 }
 
 async fn create_order(
@@ -439,10 +446,8 @@ async fn create_order(
     let created =
         state.db.run(move |conn| orders::create(conn, caller.company_id, caller.user_id, &key, &draft, now)).await?;
     Ok(match created {
-        Created::New(order) => (StatusCode::CREATED, axum::Json(order)).into_response(),
-        Created::Replayed(order) => {
-            (StatusCode::OK, [(api::REPLAYED_HEADER, "true")], axum::Json(order)).into_response()
-        }
+        Created::New(order) => created_answer(order, false),
+        Created::Replayed(order) => created_answer(order, true),
     })
 }
 
@@ -458,9 +463,7 @@ async fn list_orders(
     caller: Caller,
     Params(params): Params<OrderListParams>,
 ) -> Result<Response, ShopError> {
-    let list =
-        state.db.run(move |conn| orders::list(conn, caller.company_id, params.cursor.as_deref(), params.limit)).await?;
-    Ok(axum::Json(list).into_response())
+    answer(&state, move |conn| orders::list(conn, caller.company_id, params.cursor.as_deref(), params.limit)).await
 }
 
 async fn get_order(
@@ -468,8 +471,7 @@ async fn get_order(
     caller: Caller,
     Path(number): Path<String>,
 ) -> Result<Response, ShopError> {
-    let order = state.db.run(move |conn| orders::get(conn, caller.company_id, &number)).await?;
-    Ok(axum::Json(order).into_response())
+    answer(&state, move |conn| orders::get(conn, caller.company_id, &number)).await
 }
 
 async fn order_changes(
@@ -477,8 +479,7 @@ async fn order_changes(
     caller: Caller,
     Params(params): Params<ChangesParams>,
 ) -> Result<Response, ShopError> {
-    let page = state.db.run(move |conn| history::page(conn, caller.company_id, history::Kind::Orders, &params)).await?;
-    Ok(axum::Json(page).into_response())
+    answer(&state, move |conn| history::page(conn, caller.company_id, history::Kind::Orders, &params)).await
 }
 
 async fn invoice_changes(
@@ -486,9 +487,7 @@ async fn invoice_changes(
     caller: Caller,
     Params(params): Params<ChangesParams>,
 ) -> Result<Response, ShopError> {
-    let page =
-        state.db.run(move |conn| history::page(conn, caller.company_id, history::Kind::Invoices, &params)).await?;
-    Ok(axum::Json(page).into_response())
+    answer(&state, move |conn| history::page(conn, caller.company_id, history::Kind::Invoices, &params)).await
 }
 
 async fn get_invoice(
@@ -496,8 +495,7 @@ async fn get_invoice(
     caller: Caller,
     Path(number): Path<String>,
 ) -> Result<Response, ShopError> {
-    let (_, invoice) = state.db.run(move |conn| invoices::get(conn, Some(caller.company_id), &number)).await?;
-    Ok(axum::Json(invoice).into_response())
+    answer(&state, move |conn| Ok(invoices::get(conn, Some(caller.company_id), &number)?.1)).await
 }
 
 async fn dispute_invoice(
@@ -508,11 +506,8 @@ async fn dispute_invoice(
 ) -> Result<Response, ShopError> {
     let d: api::NewDispute = json_body(&body)?;
     let now = chrono::Utc::now();
-    let invoice = state
-        .db
-        .run(move |conn| invoices::dispute(conn, caller.company_id, caller.user_id, &number, &d.reason, now))
-        .await?;
-    Ok(axum::Json(invoice).into_response())
+    answer(&state, move |conn| invoices::dispute(conn, caller.company_id, caller.user_id, &number, &d.reason, now))
+        .await
 }
 
 /// A shipment's document, as a download: its own content type, its file

@@ -105,6 +105,47 @@ pub enum Fetched<T> {
     Page { page: T, etag: Option<String> },
 }
 
+impl Fetched<CatalogPage> {
+    /// A page of a catalogue a backend reads whole every time: no removals,
+    /// no sync token, no etag.
+    fn whole(items: Vec<crate::api::Product>, next_cursor: Option<String>) -> Self {
+        Fetched::Page {
+            page: CatalogPage {
+                items,
+                removed: vec![],
+                next_cursor,
+                sync_token: String::new(),
+                full: true,
+                total: None,
+            },
+            etag: None,
+        }
+    }
+}
+
+/// A draft line at a catalogue tier's price, as a preview or an order made
+/// from files shows it: not yet promised, shipped or invoiced.
+fn priced_line(
+    line: &crate::api::DraftLine,
+    name: &str,
+    tier: &crate::api::Tier,
+    vat_rate: rust_decimal::Decimal,
+) -> crate::api::PricedLine {
+    crate::api::PricedLine {
+        sku: line.sku.clone(),
+        name: name.to_string(),
+        quantity: line.quantity,
+        unit_price: tier.unit_price,
+        base_quantity: tier.base_quantity,
+        line_total: crate::core::money::line_total_per(tier.unit_price, tier.base_quantity, line.quantity),
+        vat_rate,
+        note: line.note.clone(),
+        promised_delivery: None,
+        shipped: 0,
+        invoiced: 0,
+    }
+}
+
 #[derive(Debug)]
 pub struct Created {
     pub order: Order,

@@ -395,17 +395,7 @@ impl Backend for MedusaBackend {
         let (parts, next_cursor) = self.catalog(cursor).await?;
         let prices = parts.iter().filter_map(|p| p.price.clone()).collect();
         lock(&self.page_prices).insert(cursor.unwrap_or("0").to_string(), (prices, next_cursor.clone()));
-        Ok(Fetched::Page {
-            page: CatalogPage {
-                items: parts.into_iter().map(|p| p.product).collect(),
-                removed: vec![],
-                next_cursor,
-                sync_token: String::new(),
-                full: true,
-                total: None,
-            },
-            etag: None,
-        })
+        Ok(Fetched::whole(parts.into_iter().map(|p| p.product).collect(), next_cursor))
     }
 
     async fn price_list_page(&self, _since: Option<&str>, cursor: Option<&str>) -> Result<PriceListPage> {
@@ -484,19 +474,7 @@ impl Backend for MedusaBackend {
                 let part = parts.get(&l.sku)?;
                 let price = part.price.as_ref()?;
                 let tier = money::tier_for(&price.tiers, l.quantity)?;
-                Some(api::PricedLine {
-                    sku: l.sku.clone(),
-                    name: part.product.name.clone(),
-                    quantity: l.quantity,
-                    unit_price: tier.unit_price,
-                    base_quantity: tier.base_quantity,
-                    line_total: money::line_total_per(tier.unit_price, tier.base_quantity, l.quantity),
-                    vat_rate: price.vat_rate,
-                    note: l.note.clone(),
-                    promised_delivery: None,
-                    shipped: 0,
-                    invoiced: 0,
-                })
+                Some(super::priced_line(l, &part.product.name, tier, price.vat_rate))
             })
             .collect();
         let totals = money::totals(&region.currency, lines.iter().map(|l| (l.line_total, l.vat_rate)), shipping);

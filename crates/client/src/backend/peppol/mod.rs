@@ -278,17 +278,7 @@ impl Backend for PeppolBackend {
         _etag: Option<&str>,
     ) -> Result<Fetched<CatalogPage>> {
         let (_, parts, next_cursor) = self.page(false, cursor)?;
-        Ok(Fetched::Page {
-            page: CatalogPage {
-                items: parts.into_iter().map(|p| p.product).collect(),
-                removed: vec![],
-                next_cursor,
-                sync_token: String::new(),
-                full: true,
-                total: None,
-            },
-            etag: None,
-        })
+        Ok(Fetched::whole(parts.into_iter().map(|p| p.product).collect(), next_cursor))
     }
 
     async fn price_list_page(&self, _since: Option<&str>, cursor: Option<&str>) -> Result<PriceListPage> {

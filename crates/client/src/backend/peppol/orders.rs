@@ -11,8 +11,8 @@ use super::Settings;
 use super::catalogue::Loaded;
 use crate::api::{
     ApiError, LineChange, LineChangeKind, LineError, Order, OrderDraft, OrderEvent, OrderEventKind, OrderList,
-    OrderStatus, OrderSummary, OrderedSku, OrderedSkus, Preview, PricedLine, Shipment, ShipmentLine, ShippingMethod,
-    codes, po_number_taken,
+    OrderStatus, OrderSummary, OrderedSku, OrderedSkus, Preview, Shipment, ShipmentLine, ShippingMethod, codes,
+    po_number_taken,
 };
 use crate::core::money;
 use crate::store::atomic;
@@ -293,19 +293,7 @@ pub fn price(loaded: &Loaded, draft: &OrderDraft, today: NaiveDate) -> Priced {
         };
         lead = lead.max(part.product.lead_time_days);
         // The catalogue's price as it is, for its base quantity: the line is exact.
-        lines.push(PricedLine {
-            sku: l.sku.clone(),
-            name: part.product.name.clone(),
-            quantity: l.quantity,
-            unit_price: tier.unit_price,
-            base_quantity: tier.base_quantity,
-            line_total: money::line_total_per(tier.unit_price, tier.base_quantity, l.quantity),
-            vat_rate: part.prices.vat_rate,
-            note: l.note.clone(),
-            promised_delivery: None,
-            shipped: 0,
-            invoiced: 0,
-        });
+        lines.push(super::super::priced_line(l, &part.product.name, tier, part.prices.vat_rate));
     }
     let totals = money::totals(&loaded.currency, lines.iter().map(|l| (l.line_total, l.vat_rate)), Decimal::ZERO);
     Priced {
@@ -1062,7 +1050,7 @@ fn apply_despatch(d: &DespatchAdvice, s: &mut Sent) -> std::result::Result<(), S
 mod tests {
     //! Every official T76 and T16 example applied to an order it answers.
     use super::*;
-    use crate::api::Address;
+    use crate::api::{Address, PricedLine};
     use rust_decimal_macros::dec;
 
     fn examples(kind: &str) -> PathBuf {

@@ -11,7 +11,7 @@
 //! searched in each index as `procure search` does.
 
 use super::catalog::{Catalog, CatalogState, CatalogStatus};
-use super::search::IndexSource;
+use super::search::{IndexSource, par_map};
 use super::{Error, Result, Workspace};
 use crate::core::basket::{Basket, BasketLine, PartLookup};
 use crate::core::compare::{self, By, ComparedPart, Listing, Makers, Offer, Rates};
@@ -198,43 +198,6 @@ fn open_sources(ws: &Workspace) -> Result<(Vec<Source>, Vec<CatalogStatus>)> {
         }
     }
     Ok((sources, closed))
-}
-
-/// `f` over `items` on a few threads, in order.
-fn par_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let n = items.len();
-    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    let threads = n.min(cores.clamp(1, 4));
-    if threads <= 1 {
-        return items.into_iter().map(f).collect();
-    }
-    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
-    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let next = match queue.lock() {
-                            Ok(mut q) => q.next(),
-                            Err(poisoned) => poisoned.into_inner().next(),
-                        };
-                        let Some((i, item)) = next else { return mine };
-                        mine.push((i, f(item)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| match w.join() {
-                Ok(mine) => mine,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// What `compare` found: each part with every supplier's offer.

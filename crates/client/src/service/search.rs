@@ -364,10 +364,42 @@ pub struct AllSuppliers {
     pub suppliers: Vec<CatalogStatus>,
 }
 
-/// How many suppliers' indexes a search across suppliers holds at once.
-fn search_threads(suppliers: usize) -> usize {
+/// `f` over `items` on a few threads (at most four), in order: a search
+/// across suppliers holds that many indexes at once.
+pub(super) fn par_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let n = items.len();
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    suppliers.clamp(1, cores.clamp(1, 4))
+    let threads = n.min(cores.clamp(1, 4));
+    if threads <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let next = match queue.lock() {
+                            Ok(mut q) => q.next(),
+                            Err(poisoned) => poisoned.into_inner().next(),
+                        };
+                        let Some((i, item)) = next else { return mine };
+                        mine.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(mine) => mine,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Searches every supplier's catalog (offline) and merges the answers (see
@@ -384,7 +416,6 @@ pub fn search_all(ws: &Workspace, query: &str, limit: usize, qty: Option<u32>) -
     }
     /// A supplier's catalog as searched: how it stood, and its answer.
     type Searched = (CatalogStatus, Option<(Catalog, Found)>);
-    let next = std::sync::atomic::AtomicUsize::new(0);
     let one = |i: usize| -> Searched {
         let (catalog, mut status) = Catalog::open_named(ws, &names[i]);
         let Some(mut catalog) = catalog else { return (status, None) };
@@ -404,32 +435,9 @@ pub fn search_all(ws: &Workspace, query: &str, limit: usize, qty: Option<u32>) -
         catalog.release_index();
         (status, Some((catalog, found)))
     };
-    let mut done: Vec<(usize, Searched)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..search_threads(names.len()))
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if i >= names.len() {
-                            return mine;
-                        }
-                        mine.push((i, one(i)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| match w.join() {
-                Ok(mine) => mine,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
+    let done = par_map((0..names.len()).collect(), one);
     let (mut catalogs, mut found, mut suppliers) = (Vec::new(), Vec::new(), Vec::new());
-    for (_, (status, answer)) in done {
+    for (status, answer) in done {
         suppliers.push(status);
         if let Some((c, f)) = answer {
             catalogs.push(c);

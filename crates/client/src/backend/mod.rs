@@ -47,6 +47,27 @@ pub struct Capabilities {
     pub disputes: bool,
 }
 
+impl Capabilities {
+    /// Everything a shop can do (the reference shop).
+    pub const ALL: Capabilities = Capabilities {
+        company_accounts: true,
+        po_number: true,
+        requested_delivery_date: true,
+        ship_complete: true,
+        tier_prices: true,
+        documents: true,
+        incremental_sync: true,
+        order_preview: true,
+        quote_requests: true,
+        approvals: true,
+        credit: true,
+        order_changes: true,
+        shipments: true,
+        invoices: true,
+        disputes: true,
+    };
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum BackendError {
     #[error("cannot reach the shop at {url}: {reason}")]

@@ -120,23 +120,7 @@ impl Backend for NativeBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            company_accounts: true,
-            po_number: true,
-            requested_delivery_date: true,
-            ship_complete: true,
-            tier_prices: true,
-            documents: true,
-            incremental_sync: true,
-            order_preview: true,
-            quote_requests: true,
-            approvals: true,
-            credit: true,
-            order_changes: true,
-            shipments: true,
-            invoices: true,
-            disputes: true,
-        }
+        Capabilities::ALL
     }
 
     fn set_token(&mut self, token: Option<String>) {

@@ -688,23 +688,7 @@ mod tests {
 
     #[test]
     fn options_a_shop_cannot_carry_are_refused_up_front() {
-        let all = Capabilities {
-            company_accounts: true,
-            po_number: true,
-            requested_delivery_date: true,
-            ship_complete: true,
-            tier_prices: true,
-            documents: true,
-            incremental_sync: true,
-            order_preview: true,
-            quote_requests: true,
-            approvals: true,
-            credit: true,
-            order_changes: true,
-            shipments: true,
-            invoices: true,
-            disputes: true,
-        };
+        let all = Capabilities::ALL;
         let opts = CheckoutOptions {
             po_number: "PO-1".into(),
             requested_delivery_date: chrono::NaiveDate::from_ymd_opt(2030, 1, 2),

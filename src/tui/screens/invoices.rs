@@ -16,7 +16,7 @@ use procure_client::service::invoices::InvoiceList;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, TableState};
 
 pub const ID: ScreenId = ScreenId("invoices");
 
@@ -184,15 +184,7 @@ impl Component for Invoices {
             })
             .collect();
         let mut table_state = TableState::default().with_selected(Some(self.selected));
-        f.render_stateful_widget(
-            Table::new(rows, columns::constraints(&widths))
-                .header(Row::new(columns::shown(titles.to_vec(), &widths)).style(t.dim()))
-                .row_highlight_style(t.selected())
-                .highlight_symbol("▶ ")
-                .block(Block::bordered().title(title).border_style(t.focus_border())),
-            body,
-            &mut table_state,
-        );
+        f.render_stateful_widget(columns::list_table(t, title, &titles, &widths, rows), body, &mut table_state);
     }
 }
 

@@ -17,7 +17,7 @@ use procure_client::service::expediting::Late;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, TableState};
 
 pub const ID: ScreenId = ScreenId("orders");
 
@@ -284,15 +284,7 @@ pub(crate) fn draw_list(f: &mut Frame, cx: &Cx, o: &mut OrderList, title: &str, 
         })
         .collect();
     let mut state = TableState::default().with_selected(Some(o.selected));
-    f.render_stateful_widget(
-        Table::new(rows, columns::constraints(&widths))
-            .header(Row::new(columns::shown(titles.to_vec(), &widths)).style(t.dim()))
-            .row_highlight_style(t.selected())
-            .highlight_symbol("▶ ")
-            .block(Block::bordered().title(title.to_string()).border_style(t.focus_border())),
-        area,
-        &mut state,
-    );
+    f.render_stateful_widget(columns::list_table(t, title.to_string(), &titles, &widths, rows), area, &mut state);
 }
 
 /// The expediting list: the late lines, most urgent first.
@@ -339,13 +331,5 @@ fn draw_late(f: &mut Frame, cx: &Cx, o: &mut Orders, area: Rect) {
         })
         .collect();
     let mut state = TableState::default().with_selected(Some(o.late_selected));
-    f.render_stateful_widget(
-        Table::new(rows, columns::constraints(&widths))
-            .header(Row::new(columns::shown(titles.to_vec(), &widths)).style(t.dim()))
-            .row_highlight_style(t.selected())
-            .highlight_symbol("▶ ")
-            .block(Block::bordered().title(title).border_style(t.focus_border())),
-        area,
-        &mut state,
-    );
+    f.render_stateful_widget(columns::list_table(t, title, &titles, &widths, rows), area, &mut state);
 }

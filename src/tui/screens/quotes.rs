@@ -11,7 +11,7 @@ use procure_client::api::QuoteSummary;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, TableState};
 
 pub const ID: ScreenId = ScreenId("quotes");
 
@@ -164,17 +164,6 @@ fn draw(f: &mut Frame, cx: &Cx, q: &mut Quotes, area: Rect) {
         })
         .collect();
     let mut state = TableState::default().with_selected(Some(q.selected));
-    f.render_stateful_widget(
-        Table::new(rows, columns::constraints(&widths))
-            .header(Row::new(columns::shown(titles.to_vec(), &widths)).style(t.dim()))
-            .row_highlight_style(t.selected())
-            .highlight_symbol("▶ ")
-            .block(
-                Block::bordered()
-                    .title(format!(" Quotes{} — Enter detail · a accept · x decline ", cx.of_supplier()))
-                    .border_style(t.focus_border()),
-            ),
-        area,
-        &mut state,
-    );
+    let title = format!(" Quotes{} — Enter detail · a accept · x decline ", cx.of_supplier());
+    f.render_stateful_widget(columns::list_table(t, title, &titles, &widths, rows), area, &mut state);
 }

@@ -155,6 +155,23 @@ pub(crate) fn constraints(widths: &[Option<u16>]) -> Vec<ratatui::layout::Constr
     widths.iter().flatten().map(|w| ratatui::layout::Constraint::Length(*w)).collect()
 }
 
+/// A list screen's table in the widths `fit` gave: the titles of the shown
+/// columns dimmed, the selected row marked, in a focused border.
+pub(crate) fn list_table<'a>(
+    t: &crate::tui::theme::Theme,
+    title: impl Into<ratatui::text::Line<'a>>,
+    titles: &[&'a str],
+    widths: &[Option<u16>],
+    rows: Vec<ratatui::widgets::Row<'a>>,
+) -> ratatui::widgets::Table<'a> {
+    use ratatui::widgets::{Block, Row, Table};
+    Table::new(rows, constraints(widths))
+        .header(Row::new(shown(titles.to_vec(), widths)).style(t.dim()))
+        .row_highlight_style(t.selected())
+        .highlight_symbol("▶ ")
+        .block(Block::bordered().title(title).border_style(t.focus_border()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

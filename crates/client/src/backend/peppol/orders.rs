@@ -321,14 +321,17 @@ pub fn check_placing(state: &StateFile, draft: &OrderDraft, key: Option<&str>) -
     let st = state.read()?;
     if let Some(sent) = key.and_then(|k| st.orders.iter().find(|s| s.key == k)) {
         if sent.draft != *draft {
-            return Err(rejected(
-                codes::IDEMPOTENCY_MISMATCH,
-                format!("order {} was already sent with other content", sent.key),
-                vec![],
-            ));
+            return Err(key_reused(&sent.key));
         }
         return Ok(Some(sent.order.number.clone()));
     }
+    po_number_free(&st, draft)?;
+    Ok(None)
+}
+
+/// Refuses a draft whose PO number an order sent before holds, unless the
+/// draft allows it.
+fn po_number_free(st: &State, draft: &OrderDraft) -> Result<()> {
     if !draft.allow_duplicate_po
         && let Some(o) =
             st.orders.iter().map(|s| &s.order).find(|o| po_number_taken(&draft.po_number, &o.po_number, o.status))
@@ -339,7 +342,12 @@ pub fn check_placing(state: &StateFile, draft: &OrderDraft, key: Option<&str>) -
             o.created_at.date_naive(),
         )));
     }
-    Ok(None)
+    Ok(())
+}
+
+/// A key sent before with another draft.
+fn key_reused(key: &str) -> BackendError {
+    rejected(codes::IDEMPOTENCY_MISMATCH, format!("order {key} was already sent with other content"), vec![])
 }
 
 /// Places the draft: one T01 into the outbox, exactly once per key.
@@ -357,11 +365,7 @@ pub fn create(
     state.locked(|st| {
         if let Some(i) = st.orders.iter().position(|s| s.key == key) {
             if st.orders[i].draft != *draft {
-                return Err(rejected(
-                    codes::IDEMPOTENCY_MISMATCH,
-                    format!("order {key} was already sent with other content"),
-                    vec![],
-                ));
+                return Err(key_reused(key));
             }
             if !st.orders[i].written {
                 // Recorded, but the document may not have reached the outbox:
@@ -377,16 +381,7 @@ pub fn create(
             }
             return Ok(Created { order: st.orders[i].order.clone(), replayed: true });
         }
-        if !draft.allow_duplicate_po
-            && let Some(o) =
-                st.orders.iter().map(|s| &s.order).find(|o| po_number_taken(&draft.po_number, &o.po_number, o.status))
-        {
-            return Err(BackendError::Rejected(ApiError::duplicate_po(
-                &draft.po_number,
-                &o.number,
-                o.created_at.date_naive(),
-            )));
-        }
+        po_number_free(st, draft)?;
         let loaded = load()?;
         let now = Utc::now();
         let priced = price(&loaded, draft, now.date_naive());

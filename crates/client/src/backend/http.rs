@@ -198,12 +198,7 @@ impl<D: Dialect> HttpClient<D> {
         };
         let resp = rb.send().await.map_err(|e| transport_error(&target, e, &self.timeouts))?;
         if resp.status().is_redirection() {
-            let to = resp
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .map(crate::core::sanitize::clean)
-                .unwrap_or_else(|| "an unnamed address".into());
+            let to = redirect_target(&resp);
             return Err(refused(format!(
                 "{target} answered HTTP {} and points to {to}; procure follows no redirects: nothing was saved",
                 resp.status().as_u16()
@@ -325,17 +320,21 @@ fn origin(url: &reqwest::Url) -> String {
 /// page, an order list, …): 32 MiB. A larger one is refused, not buffered.
 pub const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
+/// Where a redirect points, cleaned for a message.
+fn redirect_target(resp: &reqwest::Response) -> String {
+    resp.headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(crate::core::sanitize::clean)
+        .unwrap_or_else(|| "an unnamed address".into())
+}
+
 /// A redirect is never followed: say where it pointed and that nothing was sent there.
 fn redirect_error(resp: &reqwest::Response) -> Option<BackendError> {
     if !resp.status().is_redirection() {
         return None;
     }
-    let to = resp
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(crate::core::sanitize::clean)
-        .unwrap_or_else(|| "an unnamed address".into());
+    let to = redirect_target(resp);
     Some(BackendError::Protocol(format!(
         "the shop answered HTTP {} and points to {to}; procure follows no redirects, so nothing (no password, \
          token or order) was sent there: check the shop address of this profile",

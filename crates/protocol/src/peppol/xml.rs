@@ -102,6 +102,15 @@ fn declared_encoding(head: &[u8]) -> Result<Encoding, String> {
     }
 }
 
+/// `Read::read` for a reader whose `BufRead` side does the work.
+fn read_from_buf(r: &mut impl BufRead, buf: &mut [u8]) -> std::io::Result<usize> {
+    let available = r.fill_buf()?;
+    let n = available.len().min(buf.len());
+    buf[..n].copy_from_slice(&available[..n]);
+    r.consume(n);
+    Ok(n)
+}
+
 /// ISO-8859-1 read as UTF-8: each byte is the code point of the same value.
 struct Latin1<R> {
     inner: R,
@@ -111,11 +120,7 @@ struct Latin1<R> {
 
 impl<R: BufRead> std::io::Read for Latin1<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        read_from_buf(self, buf)
     }
 }
 
@@ -198,11 +203,7 @@ impl<R: BufRead> Lines<R> {
 
 impl<R: BufRead> std::io::Read for Lines<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        read_from_buf(self, buf)
     }
 }
 

@@ -55,6 +55,30 @@ pub fn price_draft(
     price_draft_with(conn, company_id, user_id, draft, today, None)
 }
 
+/// The company's entry `wanted` names (its first when none is named), or an
+/// error naming the unknown one and the ids there are.
+fn chosen<T: Clone>(
+    items: &[T],
+    id: impl Fn(&T) -> &String,
+    wanted: Option<&str>,
+    what: &str,
+    known_are: &str,
+) -> Result<T, ShopError> {
+    match wanted {
+        None => items.first(),
+        Some(w) => items.iter().find(|i| id(i) == w),
+    }
+    .cloned()
+    .ok_or_else(|| {
+        let known: Vec<&str> = items.iter().map(|i| id(i).as_str()).collect();
+        ShopError::invalid_order(format!(
+            "unknown {what} {:?}; {known_are}: {}",
+            wanted.unwrap_or(""),
+            known.join(", ")
+        ))
+    })
+}
+
 /// Unit prices agreed in a quote, by SKU; they replace the price list.
 pub type Agreed = HashMap<String, Decimal>;
 
@@ -77,30 +101,9 @@ pub fn price_draft_with(
     let record = company::load(conn, company_id)?;
     let user = company::user(conn, user_id)?;
     let c = &record.company;
-    let ship_to = match draft.ship_to.as_deref() {
-        None => c.ship_to.first().cloned(),
-        Some(id) => c.ship_to.iter().find(|a| a.id == id).cloned(),
-    }
-    .ok_or_else(|| {
-        let known: Vec<&str> = c.ship_to.iter().map(|a| a.id.as_str()).collect();
-        ShopError::invalid_order(format!(
-            "unknown ship-to address {:?}; this company ships to: {}",
-            draft.ship_to.as_deref().unwrap_or(""),
-            known.join(", ")
-        ))
-    })?;
-    let shipping_method = match draft.shipping_method.as_deref() {
-        None => c.shipping_methods.first().cloned(),
-        Some(id) => c.shipping_methods.iter().find(|m| m.id == id).cloned(),
-    }
-    .ok_or_else(|| {
-        let known: Vec<&str> = c.shipping_methods.iter().map(|m| m.id.as_str()).collect();
-        ShopError::invalid_order(format!(
-            "unknown shipping method {:?}; available: {}",
-            draft.shipping_method.as_deref().unwrap_or(""),
-            known.join(", ")
-        ))
-    })?;
+    let ship_to = chosen(&c.ship_to, |a| &a.id, draft.ship_to.as_deref(), "ship-to address", "this company ships to")?;
+    let shipping_method =
+        chosen(&c.shipping_methods, |m| &m.id, draft.shipping_method.as_deref(), "shipping method", "available")?;
 
     let discounts = company::discounts(conn, company_id)?;
     let mut lines = Vec::new();

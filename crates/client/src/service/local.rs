@@ -145,15 +145,18 @@ struct Pages {
 }
 
 impl Pages {
-    fn next(&mut self, cursor: &str) -> Result<()> {
-        if !self.seen.insert(cursor.to_string()) || self.seen.len() >= MAX_PAGES {
+    /// The cursor of the page to read next (`None`: this was the last),
+    /// refused when the feed comes back to a page it gave or goes on too long.
+    fn next(&mut self, next_cursor: Option<String>) -> Result<Option<String>> {
+        let Some(cursor) = next_cursor else { return Ok(None) };
+        if !self.seen.insert(cursor.clone()) || self.seen.len() >= MAX_PAGES {
             return Err(BackendError::Protocol(format!(
                 "the shop's {} feed repeats a cursor or never ends; nothing of it was kept",
                 self.what
             ))
             .into());
         }
-        Ok(())
+        Ok(Some(cursor))
     }
 }
 
@@ -179,12 +182,9 @@ async fn fetch_orders(sup: &Supplier, since: Option<&str>, requests: &mut usize)
             }
         };
         items.extend(page.items);
-        match page.next_cursor {
-            Some(c) => {
-                pages.next(&c)?;
-                cursor = Some(c);
-            }
-            None => return Ok((items, page.sync_token)),
+        cursor = pages.next(page.next_cursor)?;
+        if cursor.is_none() {
+            return Ok((items, page.sync_token));
         }
     }
 }
@@ -206,12 +206,9 @@ async fn fetch_invoices(
             other => other?,
         };
         items.extend(page.items);
-        match page.next_cursor {
-            Some(c) => {
-                pages.next(&c)?;
-                cursor = Some(c);
-            }
-            None => return Ok(Some((items, page.sync_token))),
+        cursor = pages.next(page.next_cursor)?;
+        if cursor.is_none() {
+            return Ok(Some((items, page.sync_token)));
         }
     }
 }

@@ -5,7 +5,7 @@ use super::output::{Out, fit};
 use clap::{Args, Subcommand};
 use procure_client::api::InvoiceKind;
 use procure_client::core::matching::MatchStatus;
-use procure_client::core::text::format_amount;
+use procure_client::core::text::{format_amount, format_totals};
 use procure_client::service::invoices::{self, InvoiceView, Which};
 use procure_client::service::statement::{self, Statement};
 use procure_client::service::{ErrorKind, Supplier, Workspace};
@@ -218,16 +218,7 @@ fn print_invoice(out: &Out, v: &InvoiceView) {
         ));
     }
     let t = &i.totals;
-    out.line(format!(
-        "  net {}  shipping {}  VAT {}  total {} {}  paid {}  open {}",
-        format_amount(t.net),
-        format_amount(t.shipping),
-        format_amount(t.vat),
-        format_amount(t.gross),
-        t.currency,
-        format_amount(i.paid),
-        format_amount(i.open)
-    ));
+    out.line(format!("  {}  paid {}  open {}", format_totals(t), format_amount(i.paid), format_amount(i.open)));
     for p in &i.payments {
         out.line(format!(
             "  Paid {} on {}{}",

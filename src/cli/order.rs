@@ -5,7 +5,7 @@ use super::output::{Out, fit};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use procure_client::core::order::{CheckoutOptions, DeliveryDate};
-use procure_client::core::text::{format_amount, format_price};
+use procure_client::core::text::{format_amount, format_price, format_totals};
 use procure_client::service::baskets::{self, Merge};
 use procure_client::service::expediting::{self, OrderView};
 use procure_client::service::history::{self, OrderFilter};
@@ -589,14 +589,7 @@ fn print_lines(out: &Out, lines: &[procure_client::api::PricedLine], t: &procure
             l.note.as_ref().map(|n| format!("  [{n}]")).unwrap_or_default()
         ));
     }
-    out.line(format!(
-        "  net {}  shipping {}  VAT {}  total {} {}",
-        format_amount(t.net),
-        format_amount(t.shipping),
-        format_amount(t.vat),
-        format_amount(t.gross),
-        t.currency
-    ));
+    out.line(format!("  {}", format_totals(t)));
 }
 
 fn print_checkout(out: &Out, sup: &Supplier, c: &Checkout) {

@@ -8,7 +8,7 @@ use crate::tui::widgets::input::Input;
 use crate::tui::widgets::text;
 use crossterm::event::KeyEvent;
 use procure_client::core::order::{CheckoutOptions, PriceChange};
-use procure_client::core::text::{format_amount, format_price};
+use procure_client::core::text::{format_amount, format_price, format_totals};
 use procure_client::service::ordering::{Checkout, Submitted};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -433,14 +433,7 @@ fn draw(f: &mut Frame, cx: &Cx, c: &mut CheckoutForm, area: Rect) {
             body.push(Line::styled(format!("{figures}  {}", text::ellipsize(&l.name, room)), style));
         }
         let tt = &pv.preview.totals;
-        foot.push(Line::raw(format!(
-            "  net {}  shipping {}  VAT {}  total {} {}",
-            format_amount(tt.net),
-            format_amount(tt.shipping),
-            format_amount(tt.vat),
-            format_amount(tt.gross),
-            tt.currency
-        )));
+        foot.push(Line::raw(format!("  {}", format_totals(tt))));
         foot.push(Line::styled(format!("  earliest delivery {}", pv.preview.earliest_delivery), t.dim()));
         if let Some(cr) = &pv.preview.credit {
             let text = match (cr.available, cr.limit) {

@@ -10,7 +10,7 @@ use crate::tui::widgets::scroll::{self, Scroll};
 use crate::tui::widgets::text;
 use procure_client::api::InvoiceKind;
 use procure_client::core::matching::MatchStatus;
-use procure_client::core::text::format_amount;
+use procure_client::core::text::{format_amount, format_totals};
 use procure_client::service::invoices::InvoiceView;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -141,14 +141,7 @@ impl Component for InvoiceDetail {
         }
         let tt = &i.totals;
         lines.push(Line::raw(""));
-        lines.push(Line::raw(fit(format!(
-            "net {}  shipping {}  VAT {}  total {} {}",
-            format_amount(tt.net),
-            format_amount(tt.shipping),
-            format_amount(tt.vat),
-            format_amount(tt.gross),
-            tt.currency
-        ))));
+        lines.push(Line::raw(fit(format_totals(tt))));
         lines.push(Line::raw(format!("paid {}  open {}", format_amount(i.paid), format_amount(i.open))));
         for p in &i.payments {
             lines.push(Line::raw(fit(format!(

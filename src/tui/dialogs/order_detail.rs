@@ -11,7 +11,7 @@ use crate::tui::widgets::scroll::{self, Scroll};
 use crate::tui::widgets::text;
 use procure_client::core::events;
 use procure_client::core::expediting::LateReason;
-use procure_client::core::text::{format_amount, format_price};
+use procure_client::core::text::{format_amount, format_price, format_totals};
 use procure_client::service::expediting::OrderView;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -271,14 +271,7 @@ fn detail(f: &mut Frame, cx: &Cx, v: &OrderView, approval: bool, area: Rect, scr
     }
     let tt = &o.totals;
     lines.push(Line::raw(""));
-    lines.push(Line::raw(format!(
-        "net {}  shipping {}  VAT {}  total {} {}",
-        format_amount(tt.net),
-        format_amount(tt.shipping),
-        format_amount(tt.vat),
-        format_amount(tt.gross),
-        tt.currency
-    )));
+    lines.push(Line::raw(format_totals(tt)));
     let keys = if approval {
         "y approve · n reject · Esc back"
     } else {

@@ -25,4 +25,17 @@ pub(crate) use procure_protocol::{money, quantity};
 pub mod text {
     pub use procure_protocol::money::{format_amount, format_price, parse_sku_price};
     pub use procure_protocol::quantity::parse_quantity;
+
+    /// A preview's, order's or invoice's totals on one line:
+    /// "net 10.00  shipping 5.00  VAT 2.85  total 17.85 EUR".
+    pub fn format_totals(t: &crate::api::Totals) -> String {
+        format!(
+            "net {}  shipping {}  VAT {}  total {} {}",
+            format_amount(t.net),
+            format_amount(t.shipping),
+            format_amount(t.vat),
+            format_amount(t.gross),
+            t.currency
+        )
+    }
 }

@@ -199,6 +199,18 @@ fn with_etag<T: serde::Serialize>(answer: Answer<T>) -> Response {
     resp
 }
 
+/// Runs `f` on the database with the request's `If-None-Match` and answers
+/// with the page, or 304 when it has not changed, with its etag.
+async fn answer_with_etag<T, F>(state: &AppState, headers: &HeaderMap, f: F) -> Result<Response, ShopError>
+where
+    T: serde::Serialize + Send + 'static,
+    F: FnOnce(&mut rusqlite::Connection, Option<&str>) -> Result<Answer<T>, ShopError> + Send + 'static,
+{
+    let inm = if_none_match(headers);
+    let page = state.db.run(move |conn| f(conn, inm.as_deref())).await?;
+    Ok(with_etag(page))
+}
+
 /// Runs `f` on the database and answers with what it gives, as JSON.
 async fn answer<T, F>(state: &AppState, f: F) -> Result<Response, ShopError>
 where
@@ -250,10 +262,8 @@ async fn catalog(
     headers: HeaderMap,
     Params(params): Params<PageParams>,
 ) -> Result<Response, ShopError> {
-    let inm = if_none_match(&headers);
-    let page =
-        state.db.run(move |conn| catalog::catalog_page(conn, caller.company_id, &params, inm.as_deref())).await?;
-    Ok(with_etag(page))
+    answer_with_etag(&state, &headers, move |conn, inm| catalog::catalog_page(conn, caller.company_id, &params, inm))
+        .await
 }
 
 async fn price_list(
@@ -262,10 +272,8 @@ async fn price_list(
     headers: HeaderMap,
     Params(params): Params<PageParams>,
 ) -> Result<Response, ShopError> {
-    let inm = if_none_match(&headers);
-    let page =
-        state.db.run(move |conn| catalog::price_list_page(conn, caller.company_id, &params, inm.as_deref())).await?;
-    Ok(with_etag(page))
+    answer_with_etag(&state, &headers, move |conn, inm| catalog::price_list_page(conn, caller.company_id, &params, inm))
+        .await
 }
 
 async fn ordered_skus(
@@ -273,9 +281,7 @@ async fn ordered_skus(
     caller: Caller,
     headers: HeaderMap,
 ) -> Result<Response, ShopError> {
-    let inm = if_none_match(&headers);
-    let page = state.db.run(move |conn| catalog::ordered_skus(conn, caller.company_id, inm.as_deref())).await?;
-    Ok(with_etag(page))
+    answer_with_etag(&state, &headers, move |conn, inm| catalog::ordered_skus(conn, caller.company_id, inm)).await
 }
 
 /// With the `Idempotency-Key` the order would be placed with, the preview

@@ -183,6 +183,22 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// The signed-in buyer with the shop's state: what a buyer's endpoint
+/// starts from.
+struct Buyer {
+    state: AppState,
+    caller: Caller,
+}
+
+impl FromRequestParts<AppState> for Buyer {
+    type Rejection = ShopError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        Ok(Buyer { state: state.clone(), caller })
+    }
+}
+
 fn if_none_match(headers: &HeaderMap) -> Option<String> {
     headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
@@ -247,18 +263,17 @@ async fn login(
     Ok(axum::Json(resp).into_response())
 }
 
-async fn logout(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, ShopError> {
+async fn logout(Buyer { state, caller }: Buyer) -> Result<StatusCode, ShopError> {
     state.db.run(move |conn| auth::logout(conn, &caller)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
+async fn me(Buyer { state, caller }: Buyer) -> Result<Response, ShopError> {
     answer(&state, move |conn| super::company::me(conn, caller.company_id, caller.user_id)).await
 }
 
 async fn catalog(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     headers: HeaderMap,
     Params(params): Params<PageParams>,
 ) -> Result<Response, ShopError> {
@@ -267,8 +282,7 @@ async fn catalog(
 }
 
 async fn price_list(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     headers: HeaderMap,
     Params(params): Params<PageParams>,
 ) -> Result<Response, ShopError> {
@@ -276,22 +290,13 @@ async fn price_list(
         .await
 }
 
-async fn ordered_skus(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-) -> Result<Response, ShopError> {
+async fn ordered_skus(Buyer { state, caller }: Buyer, headers: HeaderMap) -> Result<Response, ShopError> {
     answer_with_etag(&state, &headers, move |conn, inm| catalog::ordered_skus(conn, caller.company_id, inm)).await
 }
 
 /// With the `Idempotency-Key` the order would be placed with, the preview
 /// also checks what placing checks first: the key and the PO number.
-async fn preview(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    body: RequestBody,
-) -> Result<Response, ShopError> {
+async fn preview(Buyer { state, caller }: Buyer, headers: HeaderMap, body: RequestBody) -> Result<Response, ShopError> {
     let draft: OrderDraft = json_body(&body)?;
     let key = match headers.get(api::IDEMPOTENCY_HEADER) {
         Some(_) => Some(idempotency_key(&headers)?),
@@ -321,8 +326,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ShopError> {
 }
 
 async fn create_quote(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     headers: HeaderMap,
     body: RequestBody,
 ) -> Result<Response, ShopError> {
@@ -338,8 +342,7 @@ async fn create_quote(
 }
 
 async fn list_quotes(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     Params(params): Params<OrderListParams>,
 ) -> Result<Response, ShopError> {
     let today = chrono::Utc::now().date_naive();
@@ -349,18 +352,13 @@ async fn list_quotes(
     .await
 }
 
-async fn get_quote(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(number): Path<String>,
-) -> Result<Response, ShopError> {
+async fn get_quote(Buyer { state, caller }: Buyer, Path(number): Path<String>) -> Result<Response, ShopError> {
     let today = chrono::Utc::now().date_naive();
     answer(&state, move |conn| quotes::get(conn, caller.company_id, &number, today)).await
 }
 
 async fn accept_quote(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     Path(number): Path<String>,
     body: RequestBody,
 ) -> Result<Response, ShopError> {
@@ -374,8 +372,7 @@ async fn accept_quote(
 }
 
 async fn decline_quote(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     Path(number): Path<String>,
     body: RequestBody,
 ) -> Result<Response, ShopError> {
@@ -389,8 +386,7 @@ async fn decline_quote(
 }
 
 async fn quote_message(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     Path(number): Path<String>,
     body: RequestBody,
 ) -> Result<Response, ShopError> {
@@ -399,7 +395,7 @@ async fn quote_message(
     answer(&state, move |conn| quotes::message(conn, caller.company_id, caller.user_id, &number, &m.text, now)).await
 }
 
-async fn approvals(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
+async fn approvals(Buyer { state, caller }: Buyer) -> Result<Response, ShopError> {
     answer(&state, move |conn| orders::approvals(conn, caller.company_id, caller.user_id)).await
 }
 
@@ -419,8 +415,7 @@ async fn decide(
 }
 
 async fn approve_order(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     Path(number): Path<String>,
     body: RequestBody,
 ) -> Result<Response, ShopError> {
@@ -428,21 +423,19 @@ async fn approve_order(
 }
 
 async fn reject_order(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     Path(number): Path<String>,
     body: RequestBody,
 ) -> Result<Response, ShopError> {
     decide(state, caller, number, body, api::Decision::Rejected).await
 }
 
-async fn credit(State(state): State<AppState>, caller: Caller) -> Result<Response, ShopError> {
+async fn credit(Buyer { state, caller }: Buyer) -> Result<Response, ShopError> {
     answer(&state, move |conn| orders::credit(conn, caller.company_id)).await
 }
 
 async fn create_order(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     headers: HeaderMap,
     body: RequestBody,
 ) -> Result<Response, ShopError> {
@@ -465,48 +458,36 @@ struct OrderListParams {
 }
 
 async fn list_orders(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     Params(params): Params<OrderListParams>,
 ) -> Result<Response, ShopError> {
     answer(&state, move |conn| orders::list(conn, caller.company_id, params.cursor.as_deref(), params.limit)).await
 }
 
-async fn get_order(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(number): Path<String>,
-) -> Result<Response, ShopError> {
+async fn get_order(Buyer { state, caller }: Buyer, Path(number): Path<String>) -> Result<Response, ShopError> {
     answer(&state, move |conn| orders::get(conn, caller.company_id, &number)).await
 }
 
 async fn order_changes(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     Params(params): Params<ChangesParams>,
 ) -> Result<Response, ShopError> {
     answer(&state, move |conn| history::page(conn, caller.company_id, history::Kind::Orders, &params)).await
 }
 
 async fn invoice_changes(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     Params(params): Params<ChangesParams>,
 ) -> Result<Response, ShopError> {
     answer(&state, move |conn| history::page(conn, caller.company_id, history::Kind::Invoices, &params)).await
 }
 
-async fn get_invoice(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(number): Path<String>,
-) -> Result<Response, ShopError> {
+async fn get_invoice(Buyer { state, caller }: Buyer, Path(number): Path<String>) -> Result<Response, ShopError> {
     answer(&state, move |conn| Ok(invoices::get(conn, Some(caller.company_id), &number)?.1)).await
 }
 
 async fn dispute_invoice(
-    State(state): State<AppState>,
-    caller: Caller,
+    Buyer { state, caller }: Buyer,
     Path(number): Path<String>,
     body: RequestBody,
 ) -> Result<Response, ShopError> {
@@ -518,11 +499,7 @@ async fn dispute_invoice(
 
 /// A shipment's document, as a download: its own content type, its file
 /// name (plain ASCII in the header), never sniffed or cached by proxies.
-async fn get_document(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, ShopError> {
+async fn get_document(Buyer { state, caller }: Buyer, Path(id): Path<String>) -> Result<Response, ShopError> {
     // A shipment's document, else one of the catalog (a datasheet) the company sees.
     let doc = state
         .db

@@ -153,6 +153,33 @@ pub struct LineMatch {
     pub credit_notes: Vec<String>,
 }
 
+impl LineMatch {
+    /// A document line on order line `order_line` of `order_number`, before
+    /// anything is checked: matched until a check finds a problem.
+    fn unchecked(
+        l: &InvoiceLine,
+        order_number: Option<String>,
+        order_line: Option<u32>,
+        credit_notes: Vec<String>,
+    ) -> LineMatch {
+        LineMatch {
+            line: l.line,
+            sku: l.sku.clone(),
+            order_number,
+            order_line,
+            ordered: None,
+            received: None,
+            invoiced: l.quantity,
+            invoiced_to_date: None,
+            order_unit_price: None,
+            unit_price: l.unit_price,
+            status: MatchStatus::Matched,
+            problems: vec![],
+            credit_notes,
+        }
+    }
+}
+
 /// An invoice or credit note, matched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Match {
@@ -296,21 +323,7 @@ pub fn match_invoice<'a>(
     for (i, l) in inv.lines.iter().enumerate() {
         let b = billed.get(i).unwrap_or(&none);
         let (order_number, order_line, found) = resolve(inv, l, order);
-        let mut m = LineMatch {
-            line: l.line,
-            sku: l.sku.clone(),
-            order_number: order_number.clone(),
-            order_line,
-            ordered: None,
-            received: None,
-            invoiced: l.quantity,
-            invoiced_to_date: None,
-            order_unit_price: None,
-            unit_price: l.unit_price,
-            status: MatchStatus::Matched,
-            problems: vec![],
-            credit_notes: b.credit_notes.clone(),
-        };
+        let mut m = LineMatch::unchecked(l, order_number.clone(), order_line, b.credit_notes.clone());
         let Some((o, idx)) = found else {
             let on = match (&order_number, l.order_line) {
                 (Some(n), Some(line)) => format!("order {n} line {line}"),
@@ -422,21 +435,7 @@ pub fn match_credit_note(cn: &Invoice, credited: Option<&Credited<'_>>) -> Match
         });
     }
     for l in &cn.lines {
-        let mut m = LineMatch {
-            line: l.line,
-            sku: l.sku.clone(),
-            order_number: l.order_number.clone(),
-            order_line: l.order_line,
-            ordered: None,
-            received: None,
-            invoiced: l.quantity,
-            invoiced_to_date: None,
-            order_unit_price: None,
-            unit_price: l.unit_price,
-            status: MatchStatus::Matched,
-            problems: vec![],
-            credit_notes: vec![],
-        };
+        let mut m = LineMatch::unchecked(l, l.order_number.clone(), l.order_line, vec![]);
         if let Some(c) = credited {
             let inv = c.invoice;
             let found = inv.lines.iter().enumerate().find(|(i, il)| {

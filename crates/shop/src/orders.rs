@@ -334,14 +334,7 @@ pub fn create(
     }
     let priced = price_draft(&tx, company_id, user_id, draft, now.date_naive())?;
     if !priced.preview.errors.is_empty() {
-        let message = priced
-            .preview
-            .errors
-            .iter()
-            .map(|e| format!("line {} ({}): {}", e.line + 1, e.sku, e.message))
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err(ShopError::InvalidOrder { message, details: priced.preview.errors });
+        return Err(lines_refused(priced.preview.errors));
     }
     let changed: Vec<LineError> = draft
         .lines
@@ -445,6 +438,13 @@ fn check_po_unused(conn: &Connection, company_id: i64, po: &str) -> Result<(), S
     Ok(())
 }
 
+/// A draft refused for the problems of its lines, each named (line, SKU).
+fn lines_refused(errors: Vec<LineError>) -> ShopError {
+    let message =
+        errors.iter().map(|e| format!("line {} ({}): {}", e.line + 1, e.sku, e.message)).collect::<Vec<_>>().join("; ");
+    ShopError::InvalidOrder { message, details: errors }
+}
+
 /// Stores a priced order after the last checks: no line problems and enough
 /// credit. The caller holds a write transaction.
 pub fn place(
@@ -457,14 +457,7 @@ pub fn place(
     quote_number: Option<String>,
 ) -> Result<(i64, Order), ShopError> {
     if !priced.preview.errors.is_empty() {
-        let message = priced
-            .preview
-            .errors
-            .iter()
-            .map(|e| format!("line {} ({}): {}", e.line + 1, e.sku, e.message))
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err(ShopError::InvalidOrder { message, details: priced.preview.errors });
+        return Err(lines_refused(priced.preview.errors));
     }
     let preview = priced.preview;
     let credit = credit(tx, company_id)?;

@@ -242,12 +242,7 @@ mod tests {
                 DraftLine { sku: "A".into(), quantity: 1, expected_unit_price: Some(dec!(1.00)), note: None },
                 DraftLine { sku: "B".into(), quantity: 1, expected_unit_price: Some(dec!(2.00)), note: None },
             ],
-            ship_to: None,
-            requested_delivery_date: None,
-            ship_complete: false,
-            shipping_method: None,
-            comment: None,
-            allow_duplicate_po: false,
+            ..Default::default()
         };
         let pv = preview(&[("A", dec!(1.00)), ("B", dec!(2.10))]);
         let changes = price_changes(&draft, &pv);

@@ -310,7 +310,7 @@ pub struct DraftLine {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct OrderDraft {
     pub po_number: String,
     pub lines: Vec<DraftLine>,

@@ -503,12 +503,7 @@ mod tests {
                     note: None,
                 })
                 .collect(),
-            ship_to: None,
-            requested_delivery_date: None,
-            ship_complete: false,
-            shipping_method: None,
-            comment: None,
-            allow_duplicate_po: false,
+            ..Default::default()
         }
     }
 

@@ -95,12 +95,7 @@ mod tests {
         OrderDraft {
             po_number: "PO-1".into(),
             lines: vec![DraftLine { sku: "A".into(), quantity: 2, expected_unit_price: Some(price), note: None }],
-            ship_to: None,
-            requested_delivery_date: None,
-            ship_complete: false,
-            shipping_method: None,
-            comment: None,
-            allow_duplicate_po: false,
+            ..Default::default()
         }
     }
 

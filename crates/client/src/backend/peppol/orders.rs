@@ -1111,16 +1111,7 @@ mod tests {
         let n = order.lines.len();
         let sent = Sent {
             key: key.into(),
-            draft: OrderDraft {
-                po_number: "PO-1".into(),
-                lines: vec![],
-                ship_to: None,
-                requested_delivery_date: None,
-                ship_complete: false,
-                shipping_method: None,
-                comment: None,
-                allow_duplicate_po: false,
-            },
+            draft: OrderDraft { po_number: "PO-1".into(), lines: vec![], ..Default::default() },
             document: String::new(),
             file: format!("{key}.xml"),
             written: true,
@@ -1359,12 +1350,7 @@ mod tests {
         let draft = OrderDraft {
             po_number: "PO-1".into(),
             lines: vec![crate::api::DraftLine { sku: "A".into(), quantity: 1, expected_unit_price: None, note: None }],
-            ship_to: None,
-            requested_delivery_date: None,
-            ship_complete: false,
-            shipping_method: None,
-            comment: None,
-            allow_duplicate_po: false,
+            ..Default::default()
         };
         let priced = price(&loaded, &draft, NaiveDate::from_ymd_opt(2026, 1, 2).unwrap());
         let found: Vec<&str> = priced.preview.errors.iter().map(|e| e.code.as_str()).collect();

@@ -341,11 +341,7 @@ impl<R: BufRead> Elements<R> {
 
     fn next_child_in(&mut self, buf: &mut Vec<u8>) -> Result<Option<Node>, String> {
         loop {
-            buf.clear();
-            let event = match self.xml.read_event_into(buf) {
-                Ok(e) => e,
-                Err(e) => return Err(self.error_at_reader(e.to_string())),
-            };
+            let event = self.next_event(buf)?;
             match event {
                 Event::Start(s) => {
                     let line = self.start_line(s.len(), false);
@@ -396,11 +392,7 @@ impl<R: BufRead> Elements<R> {
         let mut open = vec![(node, declared)];
         let mut size = 0usize;
         loop {
-            buf.clear();
-            let event = match self.xml.read_event_into(buf) {
-                Ok(e) => e,
-                Err(e) => return Err(self.error_at_reader(e.to_string())),
-            };
+            let event = self.next_event(buf)?;
             match event {
                 Event::Start(s) => {
                     let line = self.start_line(s.len(), false);
@@ -467,11 +459,7 @@ impl<R: BufRead> Elements<R> {
     /// blanks, nothing else.
     fn after_root(&mut self, buf: &mut Vec<u8>) -> Result<(), String> {
         loop {
-            buf.clear();
-            let event = match self.xml.read_event_into(buf) {
-                Ok(e) => e,
-                Err(e) => return Err(self.error_at_reader(e.to_string())),
-            };
+            let event = self.next_event(buf)?;
             match event {
                 Event::Eof => return Ok(()),
                 Event::Start(_) | Event::Empty(_) | Event::End(_) => {
@@ -498,6 +486,12 @@ impl<R: BufRead> Elements<R> {
     }
 
     /// An error the parser found, where it says it is.
+    /// The next event, read into `buf` (cleared first).
+    fn next_event<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>, String> {
+        buf.clear();
+        self.xml.read_event_into(buf).map_err(|e| self.error_at_reader(e.to_string()))
+    }
+
     fn error_at_reader(&self, e: String) -> String {
         format!("not well-formed XML at line {}: {e}", self.xml.get_ref().line_at(self.xml.error_position()))
     }

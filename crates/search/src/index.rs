@@ -157,23 +157,26 @@ const PARALLEL_BUILD_MIN: usize = 50_000;
 /// The first 16 bytes of a key, big-endian, zero-padded: compares like the
 /// key itself as long as keys differ within 16 bytes (normalised keys hold
 /// no zero bytes).
-fn prefix16(key: &[u8]) -> u128 {
+/// The key's first 12 bytes (zero-padded) above the id: one `u128` per part
+/// sorts by prefix, then id, in 16 bytes (a million parts: 16 MB).
+fn pack(key: &[u8], id: u32) -> u128 {
     let mut buf = [0u8; 16];
-    let n = key.len().min(16);
+    let n = key.len().min(12);
     buf[..n].copy_from_slice(&key[..n]);
-    u128::from_be_bytes(buf)
+    u128::from_be_bytes(buf) | u128::from(id)
 }
 
 /// `ids` sorted by `key` (then id). Sorting packed prefixes keeps the sort
-/// in cache; only runs sharing 16 bytes compare the full keys.
+/// in cache; only runs sharing 12 bytes compare the full keys.
 fn sort_by_key_text<'a>(ids: impl Iterator<Item = u32>, key: impl Fn(u32) -> &'a [u8]) -> Vec<u32> {
-    let mut packed: Vec<(u128, u32)> = ids.map(|id| (prefix16(key(id)), id)).collect();
+    let mut packed: Vec<u128> = ids.map(|id| pack(key(id), id)).collect();
     packed.sort_unstable();
-    let mut out: Vec<u32> = packed.iter().map(|p| p.1).collect();
+    let prefix = |p: u128| p >> 32;
+    let mut out: Vec<u32> = packed.iter().map(|&p| p as u32).collect();
     let mut i = 0;
     while i < packed.len() {
         let mut j = i + 1;
-        while j < packed.len() && packed[j].0 == packed[i].0 {
+        while j < packed.len() && prefix(packed[j]) == prefix(packed[i]) {
             j += 1;
         }
         if j - i > 1 {

@@ -311,7 +311,10 @@ fn print_statement(out: &Out, s: &Statement) {
     out.lines(s.open_items.iter().map(|i| {
         let sign = if i.kind == InvoiceKind::CreditNote { "-" } else { "" };
         let mut state = Vec::new();
-        if i.days_overdue > 0 {
+        // A credit note is the supplier's to settle: never overdue.
+        if i.kind == InvoiceKind::CreditNote {
+            state.push("credit to you".into());
+        } else if i.days_overdue > 0 {
             state.push(format!("{} days overdue", i.days_overdue));
         }
         if i.match_status == MatchStatus::Held {

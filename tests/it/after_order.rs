@@ -315,6 +315,13 @@ fn the_demo_shows_every_state_after_the_order() {
     let s = home.run(&["--json", "statement"]).ok().json();
     let s = &s["statements"][0];
     assert!(dec(&s["overdue_total"]) > Decimal::ZERO && dec(&s["held_total"]) > Decimal::ZERO, "{s:#}");
+    // A credit note past its date is owed to the buyer: never "overdue".
+    let text = home.run(&["statement"]).ok().stdout();
+    let credit = text.lines().find(|l| l.contains("CN-")).unwrap_or_else(|| panic!("a credit note: {text}"));
+    assert!(credit.contains("credit to you") && !credit.contains("overdue"), "{credit}");
+    let cn = invoices.iter().find(|i| i["kind"] == "credit_note").unwrap()["number"].as_str().unwrap();
+    let shown = home.run(&["--json", "invoice", "show", cn]).ok().json();
+    assert_eq!(shown["days_overdue"], 0, "{shown:#}");
     let delivered = home.run(&["--json", "order", "list", "--status", "delivered"]).ok().json();
     let received =
         delivered.as_array().into_iter().flatten().chain(delivered["orders"].as_array().into_iter().flatten());

@@ -109,8 +109,9 @@ fn view(sup: &Supplier, h: &History, invoice: Invoice, freshness: Freshness) -> 
     let matched = local::match_now(sup, h, &invoice)?;
     let mut credit_notes: Vec<String> = h.credit_notes_of(&invoice.number)?.into_iter().map(|c| c.number).collect();
     credit_notes.sort();
-    let days_overdue =
-        if invoice.open.is_zero() { 0 } else { statement::days_overdue(invoice.due_date, sup.clock.today()).max(0) };
+    // A credit note is never overdue: it is the supplier's to settle.
+    let settled = invoice.open.is_zero() || invoice.kind == InvoiceKind::CreditNote;
+    let days_overdue = if settled { 0 } else { statement::days_overdue(invoice.due_date, sup.clock.today()).max(0) };
     Ok(InvoiceView { invoice, matched, credit_notes, days_overdue, freshness })
 }
 

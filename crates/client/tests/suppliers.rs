@@ -243,3 +243,45 @@ async fn a_search_across_suppliers_ranks_the_exact_type_number_first_and_names_w
     crowded.shutdown().await;
     precise.shutdown().await;
 }
+
+/// The catalogs of every supplier, held open as the app holds them, answer
+/// from each cache's sync now: a part another process's sync just added is
+/// found by the next search of all suppliers (the index kept from the
+/// search before is of the sync before).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_of_all_suppliers_reads_the_index_of_the_newest_sync() {
+    use procure_client::service::catalog::Catalogs;
+    let dir = tempfile::tempdir().unwrap();
+    let alpha_shop = shop(dir.path(), "alpha", only_at("A", "101.00")).await;
+    let beta_shop = shop(dir.path(), "beta", only_at("B", "99.50")).await;
+    let mut ws = Workspace::open(Paths::under(dir.path().join("home"))).unwrap();
+    for (name, shop) in [("alpha", &alpha_shop), ("beta", &beta_shop)] {
+        let given = LoginFields {
+            shop: Some(format!("http://{}", shop.addr)),
+            company: Some("ACME".into()),
+            user: Some("buyer".into()),
+            allow_insecure_http: false,
+        };
+        let (name, profile) = session::login_profile(&ws, Some(name), &given).unwrap();
+        session::login(&mut ws, &name, profile, "demo").await.unwrap();
+    }
+    for name in ["alpha", "beta"] {
+        sync::sync_supplier(&ws.supplier(Some(name)).unwrap(), &mut |_| {}).await.unwrap();
+    }
+    let all = Catalogs::open(&ws);
+    let (rows, _) = all.search("GM-9-NEW", 5, None).unwrap();
+    assert!(rows.iter().all(|r| r.sku != "B-NEW-9"), "not sold yet: {rows:?}");
+
+    // Beta adds a part; a sync of its own (as another process's) takes it in.
+    let (catalog, prices) = only_at("B", "99.50");
+    let catalog = format!("{catalog}B-NEW-9,Gear motor GM-9-NEW,GM-9-NEW,Acme Drives,,Drives,pc,1,1,5,40,80.00\n");
+    let (c, p) = (dir.path().join("beta-new.csv"), dir.path().join("beta-new-prices.csv"));
+    std::fs::write(&c, catalog).unwrap();
+    std::fs::write(&p, format!("{prices}ACME,B-NEW-9,1,77.00\n")).unwrap();
+    procure_shop::import(&dir.path().join("beta.db"), &c, Some(&p)).unwrap();
+    sync::sync_supplier(&ws.supplier(Some("beta")).unwrap(), &mut |_| {}).await.unwrap();
+
+    let (rows, _) = all.search("GM-9-NEW", 5, None).unwrap();
+    let row = rows.iter().find(|r| r.sku == "B-NEW-9").unwrap_or_else(|| panic!("found after the sync: {rows:?}"));
+    assert_eq!((row.supplier.as_str(), row.unit_price), ("beta", Some(rust_decimal::Decimal::new(7700, 2))));
+}

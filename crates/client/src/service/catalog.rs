@@ -163,7 +163,7 @@ impl Catalog {
     /// opened (read from its file, or rebuilt from the snapshot's rows) and
     /// kept. When another process's sync wrote its index after the snapshot
     /// began, a new snapshot is taken (that sync's).
-    fn snapshot(&self) -> Result<(ReadSnapshot<'_>, IndexRef)> {
+    pub(crate) fn snapshot(&self) -> Result<(ReadSnapshot<'_>, IndexRef)> {
         for _ in 0..SNAPSHOT_TRIES {
             let read = self.cache.read_snapshot()?;
             let tag = self.cache.index_tag()?;

@@ -257,8 +257,19 @@ impl Found {
 /// Each index keeps what its query left possible for the next keystroke.
 /// An index that cannot be opened is an error in its place.
 pub fn find_all(catalogs: &[&Catalog], query: &str, limit: usize) -> Vec<Result<Found>> {
-    // Opened here: a catalog is one thread's; its index may be searched from any.
-    let opened: Vec<Option<IndexRef>> = catalogs.iter().map(|c| c.index()).collect();
+    // Opened here: a catalog is one thread's; its index may be searched from
+    // any. Each is the index of its cache's sync now: one another process's
+    // sync made since the last search replaces the one kept.
+    let opened: Vec<Option<IndexRef>> = catalogs
+        .iter()
+        .map(|c| match c.snapshot() {
+            Ok((_read, index)) => Some(index),
+            Err(e) => {
+                tracing::warn!(supplier = c.supplier(), error = %e, "search index not available");
+                None
+            }
+        })
+        .collect();
     let indexes: Vec<Option<&SearchIndex>> = opened.iter().map(|o| o.as_ref().map(|o| &o.index)).collect();
     let mut order: Vec<usize> = (0..indexes.len()).filter(|&i| indexes[i].is_some()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(indexes[i].map_or(0, SearchIndex::len)));

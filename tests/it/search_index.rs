@@ -212,12 +212,17 @@ fn a_search_during_syncs_reads_one_sync_index_and_rows() {
     assert!(shop.import(&part("SNAPA-111"), None).status.success());
     let home = Arc::new(Home::synced(&shop.url, "ACME", "buyer"));
     let stop = Arc::new(AtomicBool::new(false));
-    let searcher = |query: &'static str| {
+    // Plain searches, and searches of every supplier (-A: their own path).
+    let searcher = |query: &'static str, all: bool| {
         let (home, stop) = (home.clone(), stop.clone());
         std::thread::spawn(move || {
             let (mut searches, mut mismatches) = (0, vec![]);
             while !stop.load(Ordering::SeqCst) {
-                let r = home.run(&["--json", "search", query, "--limit", "5"]);
+                let r = if all {
+                    home.run(&["--json", "search", "-A", query, "--limit", "5"])
+                } else {
+                    home.run(&["--json", "search", query, "--limit", "5"])
+                };
                 if r.code() != 0 {
                     continue;
                 }
@@ -231,7 +236,12 @@ fn a_search_during_syncs_reads_one_sync_index_and_rows() {
             (searches, mismatches)
         })
     };
-    let searchers = [searcher("SNAPA-111"), searcher("SNAPB-222")];
+    let searchers = [
+        searcher("SNAPA-111", false),
+        searcher("SNAPB-222", false),
+        searcher("SNAPA-111", true),
+        searcher("SNAPB-222", true),
+    ];
     let started = std::time::Instant::now();
     let mut syncs = 0;
     while started.elapsed() < std::time::Duration::from_secs(8) {

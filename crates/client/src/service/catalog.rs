@@ -490,9 +490,18 @@ impl Catalogs {
     /// of parts that matched in all. See [`search::search_all`] for the order.
     pub fn search(&self, query: &str, limit: usize, qty: Option<u32>) -> Result<(Vec<SearchRow>, usize)> {
         let open: Vec<&Catalog> = self.open.iter().collect();
-        let found: Vec<search::Found> = search::find_all(&open, query, limit).into_iter().collect::<Result<_>>()?;
-        let total = found.iter().map(|f| f.total).sum();
-        let best = search::merge(&found, limit);
-        Ok((search::rows_merged(&open, &found, &best, qty)?, total))
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let found: Vec<search::Found> = search::find_all(&open, query, limit).into_iter().collect::<Result<_>>()?;
+            let total = found.iter().map(|f| f.total).sum();
+            let best = search::merge(&found, limit);
+            // Rows of the sync each index was of (see `search::search_all`).
+            match search::rows_merged_checked(&open, &found, &best, qty)? {
+                Some(rows) => return Ok((rows, total)),
+                None if tries < search::SEARCH_TRIES => continue,
+                None => return Ok((search::rows_merged(&open, &found, &best, qty)?, total)),
+            }
+        }
     }
 }

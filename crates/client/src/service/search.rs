@@ -233,12 +233,16 @@ pub struct Found {
     pub parts: Vec<FoundPart>,
     /// How many parts matched in this catalog.
     pub total: usize,
+    /// The sync of the index the parts were found in: their rows are read
+    /// from that sync's cache ([`rows_merged_checked`]).
+    pub tag: Option<String>,
 }
 
 impl Found {
     /// The hits of `catalog`'s search, by SKU (so the index can go).
     pub fn of(catalog: &Catalog, result: SearchResult) -> Found {
-        let parts = match catalog.index() {
+        let index = catalog.index();
+        let parts = match &index {
             Some(index) => result
                 .hits
                 .iter()
@@ -246,7 +250,8 @@ impl Found {
                 .collect(),
             None => vec![],
         };
-        Found { supplier: catalog.supplier().to_string(), parts, total: result.total }
+        let tag = index.and_then(|i| i.tag.clone());
+        Found { supplier: catalog.supplier().to_string(), parts, total: result.total, tag }
     }
 }
 
@@ -345,6 +350,29 @@ pub fn rows_merged(
     picks: &[(usize, usize)],
     qty: Option<u32>,
 ) -> Result<Vec<SearchRow>> {
+    Ok(rows_read(catalogs, found, picks, qty, false)?.unwrap_or_default())
+}
+
+/// As [`rows_merged`], each catalog's rows read in one snapshot of its
+/// cache of the sync its parts were found in; `None` when a catalog's
+/// cache has moved on to another sync since (another process synced): the
+/// search is to be made again.
+pub fn rows_merged_checked(
+    catalogs: &[&Catalog],
+    found: &[Found],
+    picks: &[(usize, usize)],
+    qty: Option<u32>,
+) -> Result<Option<Vec<SearchRow>>> {
+    rows_read(catalogs, found, picks, qty, true)
+}
+
+fn rows_read(
+    catalogs: &[&Catalog],
+    found: &[Found],
+    picks: &[(usize, usize)],
+    qty: Option<u32>,
+    checked: bool,
+) -> Result<Option<Vec<SearchRow>>> {
     let mut rows: Vec<Option<SearchRow>> = vec![None; picks.len()];
     for (a, f) in found.iter().enumerate() {
         let Some(catalog) = catalogs.iter().find(|c| c.supplier() == f.supplier) else { continue };
@@ -358,12 +386,16 @@ pub fn rows_merged(
         if parts.is_empty() {
             continue;
         }
+        let _read = if checked { Some(catalog.cache().read_snapshot()?) } else { None };
+        if checked && catalog.cache().index_tag()? != f.tag {
+            return Ok(None);
+        }
         let priced = catalog.priced(&parts, qty)?;
         for ((at, _), row) in mine.iter().zip(priced) {
             rows[*at] = row;
         }
     }
-    Ok(rows.into_iter().flatten().collect())
+    Ok(Some(rows.into_iter().flatten().collect()))
 }
 
 /// Every supplier searched at once: the best rows of all, how many parts
@@ -446,20 +478,36 @@ pub fn search_all(ws: &Workspace, query: &str, limit: usize, qty: Option<u32>) -
         catalog.release_index();
         (status, Some((catalog, found)))
     };
-    let done = par_map((0..names.len()).collect(), one);
-    let (mut catalogs, mut found, mut suppliers) = (Vec::new(), Vec::new(), Vec::new());
-    for (status, answer) in done {
-        suppliers.push(status);
-        if let Some((c, f)) = answer {
-            catalogs.push(c);
-            found.push(f);
+    // Each catalog's rows are read from the sync its index was of; when a
+    // sync in another process moved one on meanwhile, the search is made
+    // again (a few times; then the rows as they are now).
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let done = par_map((0..names.len()).collect(), one);
+        let (mut catalogs, mut found, mut suppliers) = (Vec::new(), Vec::new(), Vec::new());
+        for (status, answer) in done {
+            suppliers.push(status);
+            if let Some((c, f)) = answer {
+                catalogs.push(c);
+                found.push(f);
+            }
         }
+        let total = found.iter().map(|f| f.total).sum();
+        let picks = merge(&found, limit);
+        let catalogs: Vec<&Catalog> = catalogs.iter().collect();
+        let rows = match rows_merged_checked(&catalogs, &found, &picks, qty)? {
+            Some(rows) => rows,
+            None if tries < SEARCH_TRIES => continue,
+            None => rows_merged(&catalogs, &found, &picks, qty)?,
+        };
+        return Ok(AllSuppliers { rows, total, suppliers });
     }
-    let total = found.iter().map(|f| f.total).sum();
-    let picks = merge(&found, limit);
-    let rows = rows_merged(&catalogs.iter().collect::<Vec<_>>(), &found, &picks, qty)?;
-    Ok(AllSuppliers { rows, total, suppliers })
 }
+
+/// How often a search of all suppliers is made when syncs in other
+/// processes keep moving a catalog on between its index and its rows.
+pub(super) const SEARCH_TRIES: usize = 5;
 
 /// The matched characters of a row's sku, type number and name (any
 /// supplier's: this needs no index).

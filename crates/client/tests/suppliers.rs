@@ -5,7 +5,7 @@
 use procure_client::service::baskets::{self, Change};
 use procure_client::service::catalog::Catalog;
 use procure_client::service::session::{self, LoginFields};
-use procure_client::service::{ErrorKind, Paths, Workspace, sync};
+use procure_client::service::{ErrorKind, Paths, Supplier, Workspace, sync};
 use std::path::Path;
 
 /// A part only one supplier sells, with ACME's price there.
@@ -37,14 +37,7 @@ async fn two_suppliers_from_one_workspace_keep_their_catalogs_and_baskets_apart(
 
     let mut ws = Workspace::open(Paths::under(dir.path().join("home"))).unwrap();
     for (name, shop) in [("alpha", &alpha_shop), ("beta", &beta_shop)] {
-        let given = LoginFields {
-            shop: Some(format!("http://{}", shop.addr)),
-            company: Some("ACME".into()),
-            user: Some("buyer".into()),
-            allow_insecure_http: false,
-        };
-        let (name, profile) = session::login_profile(&ws, Some(name), &given).unwrap();
-        session::login(&mut ws, &name, profile, "demo").await.unwrap();
+        log_in(&mut ws, name, shop).await;
     }
     assert_eq!(ws.suppliers(), ["alpha", "beta"]);
     assert_eq!(ws.default_supplier().unwrap(), "alpha", "the first login is the default");
@@ -153,8 +146,8 @@ async fn dates_are_checked_against_the_buyers_local_date_from_the_service_clock(
     shop.shutdown().await;
 }
 
-/// Logs in to `shop` as ACME's buyer under profile `name` and syncs.
-async fn login_and_sync(ws: &mut Workspace, name: &str, shop: &procure_shop::RunningShop) {
+/// Logs in to `shop` as ACME's buyer under profile `name`.
+async fn log_in(ws: &mut Workspace, name: &str, shop: &procure_shop::RunningShop) -> Supplier {
     let given = LoginFields {
         shop: Some(format!("http://{}", shop.addr)),
         company: Some("ACME".into()),
@@ -162,7 +155,12 @@ async fn login_and_sync(ws: &mut Workspace, name: &str, shop: &procure_shop::Run
         allow_insecure_http: false,
     };
     let (name, profile) = session::login_profile(ws, Some(name), &given).unwrap();
-    let sup = session::login(ws, &name, profile, "demo").await.unwrap();
+    session::login(ws, &name, profile, "demo").await.unwrap()
+}
+
+/// Logs in to `shop` as ACME's buyer under profile `name` and syncs.
+async fn login_and_sync(ws: &mut Workspace, name: &str, shop: &procure_shop::RunningShop) {
+    let sup = log_in(ws, name, shop).await;
     sync::sync_supplier(&sup, &mut |_| {}).await.unwrap();
 }
 
@@ -256,17 +254,7 @@ async fn a_search_of_all_suppliers_reads_the_index_of_the_newest_sync() {
     let beta_shop = shop(dir.path(), "beta", only_at("B", "99.50")).await;
     let mut ws = Workspace::open(Paths::under(dir.path().join("home"))).unwrap();
     for (name, shop) in [("alpha", &alpha_shop), ("beta", &beta_shop)] {
-        let given = LoginFields {
-            shop: Some(format!("http://{}", shop.addr)),
-            company: Some("ACME".into()),
-            user: Some("buyer".into()),
-            allow_insecure_http: false,
-        };
-        let (name, profile) = session::login_profile(&ws, Some(name), &given).unwrap();
-        session::login(&mut ws, &name, profile, "demo").await.unwrap();
-    }
-    for name in ["alpha", "beta"] {
-        sync::sync_supplier(&ws.supplier(Some(name)).unwrap(), &mut |_| {}).await.unwrap();
+        login_and_sync(&mut ws, name, shop).await;
     }
     let all = Catalogs::open(&ws);
     let (rows, _) = all.search("GM-9-NEW", 5, None).unwrap();

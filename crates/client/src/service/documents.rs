@@ -52,10 +52,11 @@ pub struct OrderDocuments {
 }
 
 /// The documents of order `number`'s shipments, those of `kind` only when
-/// given; without the shop, of the order as last seen.
+/// given; from the local history of orders, brought up to date first
+/// (without the shop: as last synced).
 pub async fn of_order(sup: &Supplier, number: &str, kind: Option<DocumentKind>) -> Result<OrderDocuments> {
-    let seen = super::history::order_or_seen(sup, number).await?;
-    let o = seen.value;
+    let (freshness, _) = super::local::refresh(sup, super::local::Feeds::Orders).await?;
+    let o = super::expediting::find_order(sup, number, freshness).await?;
     let documents = o
         .shipments
         .iter()
@@ -72,7 +73,7 @@ pub async fn of_order(sup: &Supplier, number: &str, kind: Option<DocumentKind>) 
             },
         })
         .collect();
-    Ok(OrderDocuments { order: o.number, documents, offline: seen.offline })
+    Ok(OrderDocuments { order: o.number, documents, offline: freshness.offline })
 }
 
 /// A document downloaded now or taken from the cache.

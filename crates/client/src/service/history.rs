@@ -88,39 +88,11 @@ pub struct History {
     pub cached_at: Option<chrono::DateTime<Utc>>,
 }
 
-#[derive(Serialize, serde::Deserialize)]
-struct SeenOrders {
-    at: chrono::DateTime<Utc>,
-    orders: Vec<OrderSummary>,
-}
-
 /// The newest `limit` orders; each answer of the shop is kept, and shown
-/// (marked as such) while the shop cannot be reached.
+/// (marked as such) while the shop cannot be reached (as `orders_or_seen`).
 pub async fn latest(sup: &Supplier, limit: usize) -> Result<History> {
-    let supplier = sup.name().to_string();
-    match orders(sup, limit, &OrderFilter::default()).await {
-        Ok(orders) => {
-            let seen = SeenOrders { at: sup.clock.now(), orders };
-            match serde_json::to_vec(&seen) {
-                Ok(bytes) => {
-                    if let Err(e) = crate::store::atomic::write(&sup.seen_orders_file(), &bytes) {
-                        tracing::warn!(error = %e, "cannot keep the order list for offline use");
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "cannot encode the order list"),
-            }
-            Ok(History { supplier, orders: seen.orders, cached_at: None })
-        }
-        Err(e) if e.kind() == super::ErrorKind::Unreachable => {
-            let kept =
-                std::fs::read(sup.seen_orders_file()).ok().and_then(|b| serde_json::from_slice::<SeenOrders>(&b).ok());
-            match kept {
-                Some(s) => Ok(History { supplier, orders: s.orders, cached_at: Some(s.at) }),
-                None => Err(e),
-            }
-        }
-        Err(e) => Err(e),
-    }
+    let seen = orders_or_seen(sup, limit, &OrderFilter::default()).await?;
+    Ok(History { supplier: sup.name().to_string(), orders: seen.value, cached_at: seen.offline.then_some(seen.as_of) })
 }
 
 /// One order with its lines and the supplier's answers.
@@ -129,9 +101,8 @@ pub async fn order(sup: &Supplier, number: &str) -> Result<Order> {
     Ok(sup.backend.order(number).await?)
 }
 
-/// How many orders (and orders with their lines) are kept for offline use.
+/// How many orders are kept for offline use.
 const KEEP_ORDERS: usize = 1000;
-const KEEP_DETAILS: usize = 200;
 
 /// The orders that match, as `orders` lists them; without the shop, from
 /// every order seen so far (`Seen::offline`), newest first.
@@ -152,31 +123,6 @@ pub async fn orders_or_seen(sup: &Supplier, limit: usize, filter: &OrderFilter) 
             all.retain(|o| filter.matches(o));
             all.truncate(limit);
             Ok(Seen { value: all, as_of, offline: true })
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// One order with its lines; without the shop, as last seen.
-pub async fn order_or_seen(sup: &Supplier, number: &str) -> Result<Seen<Order>> {
-    type Details = Vec<(chrono::DateTime<Utc>, Order)>;
-    match order(sup, number).await {
-        Ok(o) => {
-            let now = sup.clock.now();
-            let mut kept: Details = seen::recall(sup, "order-details").map(|(_, v)| v).unwrap_or_default();
-            kept.retain(|(_, k)| k.number != o.number);
-            kept.insert(0, (now, o.clone()));
-            kept.truncate(KEEP_DETAILS);
-            seen::remember(sup, "order-details", &kept);
-            Ok(Seen { value: o, as_of: now, offline: false })
-        }
-        Err(e) if e.kind() == super::ErrorKind::Unreachable => {
-            let kept: Details = seen::recall(sup, "order-details").map(|(_, v)| v).unwrap_or_default();
-            let wanted = number.trim();
-            match kept.into_iter().find(|(_, o)| o.number == wanted) {
-                Some((as_of, value)) => Ok(Seen { value, as_of, offline: true }),
-                None => Err(e),
-            }
         }
         Err(e) => Err(e),
     }

@@ -120,9 +120,4 @@ impl Supplier {
             quantity: self.config.matching.quantity_tolerance,
         }
     }
-
-    /// Where the order list last seen is kept, for offline use.
-    pub(crate) fn seen_orders_file(&self) -> std::path::PathBuf {
-        self.paths.profile_dir(&self.name).join("orders-seen.json")
-    }
 }
